@@ -1,0 +1,96 @@
+# Copyright (c) 2026 The ovs-offload authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at:
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+dnl FP_OVS_MAKE_VAR(BUILDDIR, VARIABLE)
+dnl
+dnl Prints the value of make variable VARIABLE in the OVS build BUILDDIR.
+AC_DEFUN([FP_OVS_MAKE_VAR],
+  [`printf 'fp-print-%%:\n\t@echo $(%s)\n' '$''*' > conftest.mk
+    ${MAKE-make} -s -C "$1" -f Makefile -f "$PWD/conftest.mk" fp-print-$2
+    rm -f conftest.mk`])
+
+dnl FP_CHECK_OVS
+dnl
+dnl Finds the pinned Open vSwitch source and build trees
+dnl (--with-ovs-source, --with-ovs-build; by default the ones that
+dnl utilities/ovs-offload-setup makes under _ovs/), checks the version and
+dnl takes the compiler and linker flags of that build, so that our objects
+dnl agree with its config.h.
+AC_DEFUN([FP_CHECK_OVS],
+  [fp_top=`cd "$srcdir" && pwd`
+   AC_ARG_WITH([ovs-source],
+     [AS_HELP_STRING([--with-ovs-source=DIR],
+                     [Open vSwitch 3.1 source tree (default: _ovs/source)])],
+     [OVS_SRCDIR=`cd "$withval" 2>/dev/null && pwd`],
+     [OVS_SRCDIR=$fp_top/_ovs/source])
+   AC_ARG_WITH([ovs-build],
+     [AS_HELP_STRING([--with-ovs-build=DIR],
+                     [Open vSwitch 3.1 build tree (default: _ovs/build)])],
+     [OVS_BUILDDIR=`cd "$withval" 2>/dev/null && pwd`],
+     [OVS_BUILDDIR=$fp_top/_ovs/build])
+
+   fp_ovs_howto="run utilities/ovs-offload-setup, which unpacks and builds
+                  Debian 12's openvswitch-source into _ovs/, or pass
+                  --with-ovs-source=DIR and --with-ovs-build=DIR"
+   AC_MSG_CHECKING([for the Open vSwitch source tree])
+   if test ! -f "$OVS_SRCDIR/lib/netdev-provider.h"; then
+     AC_MSG_RESULT([no])
+     AC_MSG_ERROR([no Open vSwitch source tree in '$OVS_SRCDIR': $fp_ovs_howto])
+   fi
+   AC_MSG_RESULT([$OVS_SRCDIR])
+
+   AC_MSG_CHECKING([for the Open vSwitch build tree])
+   if test ! -f "$OVS_BUILDDIR/config.h" \
+      || test ! -f "$OVS_BUILDDIR/lib/libopenvswitch.la" \
+      || test ! -f "$OVS_BUILDDIR/ofproto/libofproto.la" \
+      || test ! -f "$OVS_BUILDDIR/vswitchd/bridge.o"; then
+     AC_MSG_RESULT([no])
+     AC_MSG_ERROR([no built Open vSwitch tree in '$OVS_BUILDDIR' (config.h, lib/libopenvswitch.la, ofproto/libofproto.la and vswitchd/bridge.o are needed): $fp_ovs_howto])
+   fi
+   AC_MSG_RESULT([$OVS_BUILDDIR])
+
+   AC_MSG_CHECKING([the Open vSwitch version])
+   OVS_VERSION=`sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' \
+                    "$OVS_BUILDDIR/config.h"`
+   AC_MSG_RESULT([$OVS_VERSION])
+   case $OVS_VERSION in
+     3.1.*) ;;
+     *) AC_MSG_ERROR([Open vSwitch $OVS_VERSION in '$OVS_BUILDDIR' is not supported: ovs-offload builds against Open vSwitch 3.1.x; $fp_ovs_howto]) ;;
+   esac
+
+   AC_MSG_CHECKING([the flags of the Open vSwitch build])
+   OVS_CFLAGS=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [OVS_CFLAGS])
+   OVS_WARNING_FLAGS=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [WARNING_FLAGS])
+   OVS_LIBS=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [LIBS])
+   OVS_SSL_LIBS=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [SSL_LIBS])
+   OVS_CAPNG_LDADD=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [CAPNG_LDADD])
+   OVS_VSWITCHD_LDFLAGS=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [DPDK_vswitchd_LDFLAGS])
+   AC_MSG_RESULT([done])
+
+   AC_SUBST([OVS_SRCDIR])
+   AC_SUBST([OVS_BUILDDIR])
+   AC_SUBST([OVS_VERSION])
+   AC_SUBST([OVS_CFLAGS])
+   AC_SUBST([OVS_WARNING_FLAGS])
+   AC_SUBST([OVS_LIBS])
+   AC_SUBST([OVS_SSL_LIBS])
+   AC_SUBST([OVS_CAPNG_LDADD])
+   AC_SUBST([OVS_VSWITCHD_LDFLAGS])])
+
+dnl FP_CHECK_CMOCKA
+dnl
+dnl The unit tests need cmocka.
+AC_DEFUN([FP_CHECK_CMOCKA],
+  [PKG_CHECK_MODULES([CMOCKA], [cmocka], [],
+     [AC_MSG_ERROR([cmocka not found: install libcmocka-dev (utilities/ovs-offload-setup does)])])])

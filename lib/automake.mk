@@ -1,0 +1,13 @@
+# The NIC side: the fp core and the flow-processor model.  It uses OVS's
+# utility library only, never ofproto/ or vswitchd/.
+noinst_LTLIBRARIES += lib/libfp.la
+lib_libfp_la_SOURCES = \
+	include/fp/fp.h \
+	include/fp/fp-provider.h \
+	lib/fp.c \
+	lib/fp-model.c \
+	lib/fp-model.h \
+	lib/fp-parse.c \
+	lib/fp-parse.h \
+	lib/fp-table.c \
+	lib/fp-table.h

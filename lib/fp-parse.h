@@ -1,0 +1,35 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef FP_PARSE_H
+#define FP_PARSE_H 1
+
+/* The flow-processor model's packet parser.
+ *
+ * This is the model's own parser, written from the protocol definitions,
+ * not OVS's flow_extract(): testing the model against OVS's software
+ * datapath would prove nothing if both shared a parser.  It extracts the
+ * fields of 'struct fp_key' with OVS's meaning (see include/fp/fp.h). */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fp_key;
+
+int fp_parse(const void *data, size_t size, uint32_t in_port,
+             struct fp_key *key);
+
+#endif /* fp-parse.h */

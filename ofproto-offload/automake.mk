@@ -1,0 +1,24 @@
+# The OVS side: our ovs-vswitchd, which is OVS's vswitchd linked with the
+# fp netdev class, the fp flow API and the fp/ unixctl commands.
+sbin_PROGRAMS += ofproto-offload/ovs-vswitchd
+ofproto_offload_ovs_vswitchd_SOURCES = \
+	ofproto-offload/fp-unixctl.c \
+	ofproto-offload/fp-unixctl.h \
+	ofproto-offload/netdev-fp.c \
+	ofproto-offload/netdev-fp.h \
+	ofproto-offload/netdev-offload-fp.c \
+	ofproto-offload/netdev-offload-fp.h \
+	ofproto-offload/ovs-offload.c \
+	ofproto-offload/ovs-offload.h
+ofproto_offload_ovs_vswitchd_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR)
+ofproto_offload_ovs_vswitchd_LDADD = \
+	$(OVS_BUILDDIR)/vswitchd/bridge.$(OBJEXT) \
+	$(OVS_BUILDDIR)/vswitchd/ovs-vswitchd.$(OBJEXT) \
+	$(OVS_BUILDDIR)/vswitchd/system-stats.$(OBJEXT) \
+	lib/libfp.la \
+	$(OVS_BUILDDIR)/ofproto/libofproto.la \
+	$(OVS_BUILDDIR)/lib/libsflow.la \
+	$(OVS_LIBOPENVSWITCH) \
+	$(OVS_LINK_LIBS)
+ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS)

@@ -1,0 +1,607 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "netdev-fp.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "dp-packet.h"
+#include "dpif-netdev.h"
+#include "hash.h"
+#include "fp/fp.h"
+#include "netdev-provider.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/vlog.h"
+#include "ovs-offload.h"
+#include "packets.h"
+#include "smap.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_fp);
+
+COVERAGE_DEFINE(fp_netdev_rx);
+COVERAGE_DEFINE(fp_netdev_tx);
+COVERAGE_DEFINE(fp_netdev_tx_unbound);
+
+/* Largest frame the host exchanges with the NIC. */
+#define NETDEV_FP_MAX_FRAME 65535
+
+struct netdev_fp {
+    struct netdev up;
+
+    /* In 'netdev_fp_list', guarded by 'netdev_fp_list_mutex'. */
+    struct ovs_list list_node;
+
+    struct ovs_mutex mutex;
+    struct fp_device *fp_dev OVS_GUARDED;  /* NULL until configured. */
+    uint32_t fp_port OVS_GUARDED;          /* NIC port, if 'fp_dev'. */
+    char *tx_pcap OVS_GUARDED;             /* options:tx_pcap, or NULL. */
+    struct eth_addr hwaddr OVS_GUARDED;
+    int mtu OVS_GUARDED;
+    enum netdev_flags flags OVS_GUARDED;
+    struct netdev_stats stats OVS_GUARDED; /* Host side: rx = exception
+                                            * path, tx = sent by OVS. */
+};
+
+struct netdev_rxq_fp {
+    struct netdev_rxq up;
+};
+
+static struct ovs_mutex netdev_fp_list_mutex = OVS_MUTEX_INITIALIZER;
+static struct ovs_list netdev_fp_list OVS_GUARDED_BY(netdev_fp_list_mutex)
+    = OVS_LIST_INITIALIZER(&netdev_fp_list);
+
+bool
+netdev_fp_is_fp(const struct netdev *netdev)
+{
+    return netdev_get_class(netdev) == &netdev_fp_class;
+}
+
+static struct netdev_fp *
+netdev_fp_cast(const struct netdev *netdev)
+{
+    ovs_assert(netdev_fp_is_fp(netdev));
+    return CONTAINER_OF(netdev, struct netdev_fp, up);
+}
+
+static struct netdev_rxq_fp *
+netdev_rxq_fp_cast(const struct netdev_rxq *rx)
+{
+    ovs_assert(netdev_fp_is_fp(rx->netdev));
+    return CONTAINER_OF(rx, struct netdev_rxq_fp, up);
+}
+
+/* If 'netdev' is an "fp" netdev bound to a NIC port, stores the device and
+ * the port in '*devp' and '*portp' and returns true; otherwise returns
+ * false. */
+bool
+netdev_fp_get_port(const struct netdev *netdev_, struct fp_device **devp,
+                   uint32_t *portp)
+{
+    struct netdev_fp *netdev;
+    bool bound;
+
+    if (!netdev_fp_is_fp(netdev_)) {
+        return false;
+    }
+    netdev = netdev_fp_cast(netdev_);
+    ovs_mutex_lock(&netdev->mutex);
+    bound = netdev->fp_dev != NULL;
+    *devp = netdev->fp_dev;
+    *portp = netdev->fp_port;
+    ovs_mutex_unlock(&netdev->mutex);
+    return bound;
+}
+
+/* Returns the "fp" netdev bound to NIC port 'port' of 'dev', with a
+ * reference that the caller must release with netdev_close(), or NULL if no
+ * netdev is bound to it. */
+struct netdev *
+netdev_fp_find_by_port(const struct fp_device *dev, uint32_t port)
+{
+    struct netdev *found = NULL;
+    struct netdev_fp *netdev;
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    LIST_FOR_EACH (netdev, list_node, &netdev_fp_list) {
+        ovs_mutex_lock(&netdev->mutex);
+        if (netdev->fp_dev == dev && netdev->fp_port == port) {
+            found = netdev_ref(&netdev->up);
+        }
+        ovs_mutex_unlock(&netdev->mutex);
+        if (found) {
+            break;
+        }
+    }
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+    return found;
+}
+
+static struct netdev *
+netdev_fp_alloc(void)
+{
+    struct netdev_fp *netdev = xzalloc(sizeof *netdev);
+    return &netdev->up;
+}
+
+static int
+netdev_fp_construct(struct netdev *netdev_)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_offload_init();
+
+    ovs_mutex_init(&netdev->mutex);
+    netdev->fp_dev = NULL;
+    netdev->mtu = ETH_PAYLOAD_MAX;
+    netdev->flags = 0;
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    ovs_list_push_back(&netdev_fp_list, &netdev->list_node);
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+    return 0;
+}
+
+static void
+netdev_fp_unbind(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex)
+{
+    if (netdev->fp_dev) {
+        fp_port_set_tx_pcap(netdev->fp_dev, netdev->fp_port, NULL);
+        fp_port_detach(netdev->fp_dev, netdev->fp_port);
+        netdev->fp_dev = NULL;
+    }
+}
+
+static void
+netdev_fp_destruct(struct netdev *netdev_)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    ovs_list_remove(&netdev->list_node);
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_unbind(netdev);
+    free(netdev->tx_pcap);
+    ovs_mutex_unlock(&netdev->mutex);
+    ovs_mutex_destroy(&netdev->mutex);
+}
+
+static void
+netdev_fp_dealloc(struct netdev *netdev_)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    free(netdev);
+}
+
+static int
+netdev_fp_get_config(const struct netdev *netdev_, struct smap *args)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (netdev->fp_dev) {
+        char port[32];
+
+        fp_port_to_string(netdev->fp_dev, netdev->fp_port, port, sizeof port);
+        smap_add(args, "device", fp_device_name(netdev->fp_dev));
+        smap_add(args, "port", port);
+    }
+    if (netdev->tx_pcap) {
+        smap_add(args, "tx_pcap", netdev->tx_pcap);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+/* Checks that 'args' has only the options this class knows. */
+static int
+netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
+                        char **errp)
+{
+    static const char *const known[] = { "device", "port", "tx_pcap" };
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, args) {
+        size_t i;
+
+        for (i = 0; i < ARRAY_SIZE(known); i++) {
+            if (!strcmp(node->key, known[i])) {
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(known)) {
+            VLOG_WARN_BUF(errp, "%s: unknown option '%s' (an fp interface "
+                          "takes options device, port and tx_pcap)",
+                          netdev_get_name(netdev), node->key);
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* Finds the NIC device and port that 'args' name.  On failure, sets '*errp'
+ * to a message for the operator and returns a positive errno value. */
+static int
+netdev_fp_parse_port(const struct netdev *netdev, const struct smap *args,
+                     struct fp_device **devp, uint32_t *portp, char **errp)
+{
+    const char *name = netdev_get_name(netdev);
+    const char *dev_name = smap_get_def(args, "device",
+                                        OVS_OFFLOAD_DEFAULT_DEVICE);
+    const char *port_name = smap_get(args, "port");
+    struct fp_device_config cfg;
+    struct fp_device *dev;
+    int error;
+
+    dev = fp_device_find(dev_name);
+    if (!dev) {
+        VLOG_WARN_BUF(errp, "%s: options:device=%s: no such fp device "
+                      "(see ovs-appctl fp/show)", name, dev_name);
+        return ENODEV;
+    }
+    if (!port_name) {
+        VLOG_WARN_BUF(errp, "%s: missing options:port (phyN for a physical "
+                      "port or vfN for a VF of %s)", name, dev_name);
+        return EINVAL;
+    }
+
+    fp_device_get_config(dev, &cfg);
+    error = fp_port_from_string(dev, port_name, portp);
+    if (error == ERANGE) {
+        VLOG_WARN_BUF(errp, "%s: options:port=%s: no such port on %s, which "
+                      "has %"PRIu32" physical ports (phy0..) and %"PRIu32
+                      " VFs (vf0..)", name, port_name, dev_name,
+                      cfg.n_phy_ports, cfg.n_vfs);
+        return error;
+    } else if (error) {
+        VLOG_WARN_BUF(errp, "%s: options:port=%s: not a port name (phyN for "
+                      "a physical port or vfN for a VF)", name, port_name);
+        return error;
+    }
+    *devp = dev;
+    return 0;
+}
+
+/* Sets an Ethernet address that is stable for a device and port: locally
+ * administered, 02:fb:<device>:00:<port>. */
+static void
+netdev_fp_default_hwaddr(const struct fp_device *dev, uint32_t port,
+                         struct eth_addr *ea)
+{
+    uint32_t h = hash_string(fp_device_name(dev), 0);
+
+    ea->ea[0] = 0x02;
+    ea->ea[1] = 0xfb;
+    ea->ea[2] = h;
+    ea->ea[3] = 0;
+    ea->ea[4] = port >> 8;
+    ea->ea[5] = port;
+}
+
+/* Binds 'netdev' to the NIC port that options:device and options:port name
+ * and applies options:tx_pcap.  On a bad option, the netdev keeps its
+ * previous binding (none for a new interface), '*errp' says what to fix and
+ * a positive errno value is returned. */
+static int
+netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
+                     char **errp)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    const char *name = netdev_get_name(netdev_);
+    const char *tx_pcap = smap_get(args, "tx_pcap");
+    struct fp_device *dev;
+    uint32_t port;
+    int error;
+
+    error = netdev_fp_check_options(netdev_, args, errp);
+    if (error) {
+        return error;
+    }
+    error = netdev_fp_parse_port(netdev_, args, &dev, &port, errp);
+    if (error) {
+        return error;
+    }
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (netdev->fp_dev != dev || netdev->fp_port != port) {
+        char port_name[32];
+
+        error = fp_port_attach(dev, port);
+        if (error) {
+            fp_port_to_string(dev, port, port_name, sizeof port_name);
+            VLOG_WARN_BUF(errp, "%s: %s of %s is already used by another "
+                          "interface", name, port_name, fp_device_name(dev));
+            goto out;
+        }
+        netdev_fp_unbind(netdev);
+        netdev->fp_dev = dev;
+        netdev->fp_port = port;
+        netdev_fp_default_hwaddr(dev, port, &netdev->hwaddr);
+        netdev_change_seq_changed(netdev_);
+    }
+
+    if (!nullable_string_is_equal(tx_pcap, netdev->tx_pcap)) {
+        error = fp_port_set_tx_pcap(dev, port, tx_pcap);
+        if (error) {
+            VLOG_WARN_BUF(errp, "%s: options:tx_pcap=%s: cannot open (%s)",
+                          name, tx_pcap, ovs_strerror(error));
+            goto out;
+        }
+        free(netdev->tx_pcap);
+        netdev->tx_pcap = nullable_xstrdup(tx_pcap);
+    }
+
+out:
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+static int
+netdev_fp_send(struct netdev *netdev_, int qid OVS_UNUSED,
+               struct dp_packet_batch *batch,
+               bool concurrent_txq OVS_UNUSED)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct dp_packet *packet;
+
+    ovs_mutex_lock(&netdev->mutex);
+    DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        size_t size = dp_packet_size(packet);
+
+        if (netdev->fp_dev
+            && !fp_port_send(netdev->fp_dev, netdev->fp_port,
+                             dp_packet_data(packet), size)) {
+            COVERAGE_INC(fp_netdev_tx);
+            netdev->stats.tx_packets++;
+            netdev->stats.tx_bytes += size;
+        } else {
+            COVERAGE_INC(fp_netdev_tx_unbound);
+            netdev->stats.tx_dropped++;
+        }
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+
+    dp_packet_delete_batch(batch, true);
+    return 0;
+}
+
+static int
+netdev_fp_set_etheraddr(struct netdev *netdev_, const struct eth_addr mac)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (!eth_addr_equals(netdev->hwaddr, mac)) {
+        netdev->hwaddr = mac;
+        netdev_change_seq_changed(netdev_);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static int
+netdev_fp_get_etheraddr(const struct netdev *netdev_, struct eth_addr *mac)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    *mac = netdev->hwaddr;
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static int
+netdev_fp_get_mtu(const struct netdev *netdev_, int *mtup)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    *mtup = netdev->mtu;
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static int
+netdev_fp_set_mtu(struct netdev *netdev_, int mtu)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    if (mtu < ETH_PAYLOAD_MIN
+        || mtu > NETDEV_FP_MAX_FRAME - ETH_HEADER_LEN - 2 * VLAN_HEADER_LEN) {
+        return EINVAL;
+    }
+    ovs_mutex_lock(&netdev->mutex);
+    if (netdev->mtu != mtu) {
+        netdev->mtu = mtu;
+        netdev_change_seq_changed(netdev_);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static int
+netdev_fp_get_carrier(const struct netdev *netdev_, bool *carrier)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    *carrier = netdev->fp_dev != NULL;
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static int
+netdev_fp_get_stats(const struct netdev *netdev_, struct netdev_stats *stats)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    *stats = netdev->stats;
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static int
+netdev_fp_update_flags(struct netdev *netdev_, enum netdev_flags off,
+                       enum netdev_flags on, enum netdev_flags *old_flagsp)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    if ((off | on) & ~(NETDEV_UP | NETDEV_PROMISC)) {
+        return EINVAL;
+    }
+    ovs_mutex_lock(&netdev->mutex);
+    *old_flagsp = netdev->flags;
+    netdev->flags |= on;
+    netdev->flags &= ~off;
+    if (*old_flagsp != netdev->flags) {
+        netdev_change_seq_changed(netdev_);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static struct netdev_rxq *
+netdev_fp_rxq_alloc(void)
+{
+    struct netdev_rxq_fp *rx = xzalloc(sizeof *rx);
+    return &rx->up;
+}
+
+static int
+netdev_fp_rxq_construct(struct netdev_rxq *rxq OVS_UNUSED)
+{
+    return 0;
+}
+
+static void
+netdev_fp_rxq_destruct(struct netdev_rxq *rxq OVS_UNUSED)
+{
+}
+
+static void
+netdev_fp_rxq_dealloc(struct netdev_rxq *rxq_)
+{
+    struct netdev_rxq_fp *rx = netdev_rxq_fp_cast(rxq_);
+    free(rx);
+}
+
+/* Receives the packets that the NIC sent to the host for this port (its
+ * exception path), at most NETDEV_MAX_BURST. */
+static int
+netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
+                   int *qfill)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(rxq->netdev);
+    uint64_t buf[NETDEV_FP_MAX_FRAME / 8 + 1];
+    struct fp_device *dev;
+    uint64_t bytes;
+    uint32_t port;
+
+    if (!netdev_fp_get_port(&netdev->up, &dev, &port)) {
+        return EAGAIN;
+    }
+
+    dp_packet_batch_init(batch);
+    bytes = 0;
+    while (dp_packet_batch_size(batch) < NETDEV_MAX_BURST) {
+        struct dp_packet *packet;
+        size_t len;
+
+        if (fp_port_recv(dev, port, buf, sizeof buf, &len)) {
+            break;
+        }
+        packet = dp_packet_clone_data_with_headroom(buf, len,
+                                                    DP_NETDEV_HEADROOM);
+        dp_packet_batch_add(batch, packet);
+        bytes += len;
+    }
+    if (dp_packet_batch_is_empty(batch)) {
+        return EAGAIN;
+    }
+
+    COVERAGE_ADD(fp_netdev_rx, dp_packet_batch_size(batch));
+    ovs_mutex_lock(&netdev->mutex);
+    netdev->stats.rx_packets += dp_packet_batch_size(batch);
+    netdev->stats.rx_bytes += bytes;
+    ovs_mutex_unlock(&netdev->mutex);
+
+    if (qfill) {
+        *qfill = -ENOTSUP;
+    }
+    return 0;
+}
+
+static void
+netdev_fp_rxq_wait(struct netdev_rxq *rxq)
+{
+    struct fp_device *dev;
+    uint32_t port;
+
+    if (netdev_fp_get_port(rxq->netdev, &dev, &port)) {
+        fp_port_recv_wait(dev, port);
+    }
+}
+
+static int
+netdev_fp_rxq_drain(struct netdev_rxq *rxq)
+{
+    uint64_t buf[NETDEV_FP_MAX_FRAME / 8 + 1];
+    struct fp_device *dev;
+    uint32_t port;
+    size_t len;
+
+    if (netdev_fp_get_port(rxq->netdev, &dev, &port)) {
+        while (!fp_port_recv(dev, port, buf, sizeof buf, &len)) {
+            continue;
+        }
+    }
+    return 0;
+}
+
+const struct netdev_class netdev_fp_class = {
+    .type = "fp",
+    .is_pmd = false,
+    .alloc = netdev_fp_alloc,
+    .construct = netdev_fp_construct,
+    .destruct = netdev_fp_destruct,
+    .dealloc = netdev_fp_dealloc,
+    .get_config = netdev_fp_get_config,
+    .set_config = netdev_fp_set_config,
+    .send = netdev_fp_send,
+    .set_etheraddr = netdev_fp_set_etheraddr,
+    .get_etheraddr = netdev_fp_get_etheraddr,
+    .get_mtu = netdev_fp_get_mtu,
+    .set_mtu = netdev_fp_set_mtu,
+    .get_carrier = netdev_fp_get_carrier,
+    .get_stats = netdev_fp_get_stats,
+    .update_flags = netdev_fp_update_flags,
+    .rxq_alloc = netdev_fp_rxq_alloc,
+    .rxq_construct = netdev_fp_rxq_construct,
+    .rxq_destruct = netdev_fp_rxq_destruct,
+    .rxq_dealloc = netdev_fp_rxq_dealloc,
+    .rxq_recv = netdev_fp_rxq_recv,
+    .rxq_wait = netdev_fp_rxq_wait,
+    .rxq_drain = netdev_fp_rxq_drain,
+};

@@ -1,0 +1,25 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef NETDEV_OFFLOAD_FP_H
+#define NETDEV_OFFLOAD_FP_H 1
+
+/* The "fp" netdev flow API: offloads the megaflows of dpif-netdev whose
+ * in_port is an "fp" netdev into the rule table of that port's NIC. */
+
+extern const struct netdev_flow_api netdev_offload_fp;
+
+#endif /* netdev-offload-fp.h */

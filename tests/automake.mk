@@ -1,0 +1,57 @@
+# Unit tests (cmocka) of the NIC side.
+UNIT_TESTS = \
+	tests/unit/test-fp-model \
+	tests/unit/test-fp-parse \
+	tests/unit/test-fp-table
+check_PROGRAMS += $(UNIT_TESTS)
+UNIT_TEST_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS) \
+	$(CMOCKA_LIBS)
+UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
+tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_parse_SOURCES = tests/unit/test-fp-parse.c
+tests_unit_test_fp_parse_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
+tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
+
+# The autotest suite against our real ovs-vswitchd.  OVS's own macro files
+# (tests/ovs-macros.at, tests/ofproto-macros.at, ...) are included straight
+# from the pinned OVS source tree, unchanged.
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/fp-macros.at \
+	tests/fp-ports.at \
+	tests/fp-offload.at
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
+TESTSUITE = $(builddir)/tests/testsuite
+AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \
+	-I '$(OVS_SRCDIR)'
+AUTOTEST_PATH = $(abs_builddir)/ofproto-offload:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb
+CLEANFILES += $(TESTSUITE) tests/package.m4
+
+$(TESTSUITE): tests/package.m4 $(TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/tests/testsuite.at && \
+	mv $@.tmp $@
+
+tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) tests && { \
+	  echo '# Signature of the current package.'; \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])'; \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])'; \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > $@
+
+# "make check" runs every suite and ends with one summary line over all of
+# them: "N passed, N failed[, N skipped]".
+check-local: $(TESTSUITE) $(sbin_PROGRAMS)
+	$(SHELL) '$(srcdir)/tests/run-tests.sh' \
+	  --testsuite '$(TESTSUITE)' --autotest-path '$(AUTOTEST_PATH)' \
+	  $(UNIT_TESTS) -- $(TESTSUITEFLAGS)
+
+clean-local:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean

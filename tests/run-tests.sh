@@ -1,0 +1,73 @@
+#! /bin/sh
+# Runs the unit test programs and the autotest suite, and ends with one
+# summary line over all of them, alone on its line:
+#
+#     N passed, N failed[, N skipped]
+#
+# Usage: run-tests.sh --testsuite FILE --autotest-path PATH UNIT... \
+#            -- [TESTSUITEFLAGS...]
+# Exits non-zero if any test failed or a suite did not run to its end.
+
+testsuite=
+autotest_path=
+units=
+while test $# -gt 0; do
+    case $1 in
+        --testsuite) testsuite=$2; shift 2 ;;
+        --autotest-path) autotest_path=$2; shift 2 ;;
+        --) shift; break ;;
+        *) units="$units $1"; shift ;;
+    esac
+done
+
+passed=0
+failed=0
+skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
+# A program that ends without its summary (a crash) counts as one failure.
+for unit in $units; do
+    echo "== $unit"
+    ./$unit > "$log" 2>&1
+    status=$?
+    cat "$log"
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    if test -z "$p"; then
+        echo "$unit: no cmocka summary (exit status $status)"
+        failed=$((failed + 1))
+        continue
+    fi
+    passed=$((passed + p))
+    failed=$((failed + ${f:-0}))
+    if test $status -ne 0 && test "${f:-0}" -eq 0; then
+        failed=$((failed + 1))
+    fi
+done
+
+# Autotest prints one line per test: "  N: title   ok", "... FAILED (...)",
+# "... skipped (...)", "... expected failure (...)".
+echo "== $testsuite"
+"$testsuite" -C tests AUTOTEST_PATH="$autotest_path" "$@" > "$log" 2>&1
+status=$?
+cat "$log"
+ran=$(grep -cE '^ *[0-9]+: ' "$log")
+p=$(grep -cE '^ *[0-9]+: .* ok$' "$log")
+s=$(grep -cE '^ *[0-9]+: .* skipped \(' "$log")
+f=$((ran - p - s))
+if test $ran -eq 0 || { test $status -ne 0 && test $f -eq 0; }; then
+    echo "$testsuite: did not run to its end (exit status $status)"
+    f=$((f + 1))
+fi
+passed=$((passed + p))
+failed=$((failed + f))
+skipped=$((skipped + s))
+
+summary="$passed passed, $failed failed"
+if test $skipped -gt 0; then
+    summary="$summary, $skipped skipped"
+fi
+echo "$summary"
+test $failed -eq 0

@@ -1,0 +1,832 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests of the flow-processor model (lib/fp-model.c) through the
+ * public API (lib/fp.c). */
+
+#include <config.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dp-packet.h"
+#include "fp/fp.h"
+#include "fp-model.h"
+#include "openvswitch/poll-loop.h"
+#include "pcap-file.h"
+#include "timeval.h"
+#include "util.h"
+
+/* Default device: phy0 = 0, phy1 = 1, vf0 = 2 ... vf7 = 9. */
+#define PHY0 0
+#define PHY1 1
+#define VF0 2
+#define VF1 3
+
+/* A directory for capture files, made by main(). */
+static char tmpdir[] = "/tmp/test-fp-model.XXXXXX";
+
+/* An IPv4/UDP packet of 60 bytes, untagged. */
+static const uint8_t udp_pkt[60] = {
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x01,     /* Destination. */
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x02,     /* Source. */
+    0x08, 0x00,
+    0x45, 0x00, 0x00, 0x2e, 0x00, 0x01, 0x00, 0x00,
+    0x40, 0x11, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
+    0x0a, 0x00, 0x00, 0x02, 0x04, 0x00, 0x04, 0x01,
+    0x00, 0x1a, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o',
+};
+
+static int
+setup_dev(void **state)
+{
+    struct fp_device *dev;
+
+    assert_int_equal(fp_device_create("fp0", NULL, &dev), 0);
+    *state = dev;
+    return 0;
+}
+
+static int
+teardown_dev(void **state)
+{
+    fp_device_destroy(*state);
+    assert_null(fp_device_find("fp0"));
+    return 0;
+}
+
+/* Returns a rule that matches everything from 'in_port' with 'priority'
+ * and no actions. */
+static struct fp_rule
+rule_in_port(uint32_t in_port, uint32_t priority)
+{
+    struct fp_rule rule;
+
+    memset(&rule, 0, sizeof rule);
+    rule.key.in_port = in_port;
+    rule.mask.in_port = UINT32_MAX;
+    rule.priority = priority;
+    return rule;
+}
+
+static void
+add_output(struct fp_rule *rule, uint32_t port)
+{
+    struct fp_action *a = &rule->actions[rule->n_actions++];
+
+    a->type = FP_ACTION_OUTPUT;
+    a->port = port;
+}
+
+static void
+add_push(struct fp_rule *rule, uint16_t tpid, uint16_t tci)
+{
+    struct fp_action *a = &rule->actions[rule->n_actions++];
+
+    a->type = FP_ACTION_PUSH_VLAN;
+    a->vlan.tpid = htons(tpid);
+    a->vlan.tci = htons(tci);
+}
+
+static void
+add_pop(struct fp_rule *rule)
+{
+    struct fp_action *a = &rule->actions[rule->n_actions++];
+
+    a->type = FP_ACTION_POP_VLAN;
+}
+
+static char *
+pcap_name(const char *name)
+{
+    return xasprintf("%s/%s", tmpdir, name);
+}
+
+/* Reads the next packet of 'pcap' and checks that it is the 'size' bytes at
+ * 'data'. */
+static void
+expect_pcap_packet(struct pcap_file *pcap, const void *data, size_t size)
+{
+    struct dp_packet *packet;
+
+    assert_int_equal(ovs_pcap_read(pcap, &packet, NULL), 0);
+    assert_int_equal(dp_packet_size(packet), size);
+    assert_memory_equal(dp_packet_data(packet), data, size);
+    dp_packet_delete(packet);
+}
+
+static void
+expect_pcap_eof(struct pcap_file *pcap)
+{
+    struct dp_packet *packet;
+
+    assert_int_equal(ovs_pcap_read(pcap, &packet, NULL), EOF);
+}
+
+static void
+test_fp_model_create_destroy(void **state OVS_UNUSED)
+{
+    struct fp_device_config config, def;
+    struct fp_device *a, *b, *dup, *list[4];
+
+    fp_device_config_default(&def);
+    assert_int_equal(def.n_phy_ports, 2);
+    assert_int_equal(def.n_vfs, 8);
+    assert_int_equal(def.n_rules, 65536);
+    assert_int_equal(def.n_engines, 1);
+
+    assert_null(fp_device_find("b"));
+    assert_int_equal(fp_device_list(list, ARRAY_SIZE(list)), 0);
+
+    config = def;
+    config.n_engines = 3;
+    assert_int_equal(fp_device_create("b", &config, &b), 0);
+    assert_int_equal(fp_device_create("a", NULL, &a), 0);
+    dup = a;
+    assert_int_equal(fp_device_create("b", NULL, &dup), EEXIST);
+    assert_null(dup);
+
+    assert_ptr_equal(fp_device_find("a"), a);
+    assert_ptr_equal(fp_device_find("b"), b);
+    assert_string_equal(fp_device_name(b), "b");
+    assert_string_equal(fp_device_driver(b), "model");
+    fp_device_get_config(b, &def);
+    assert_memory_equal(&def, &config, sizeof def);
+    assert_int_equal(fp_device_n_ports(b), 10);
+
+    /* Sorted by name; the count is the total, whatever 'max'. */
+    assert_int_equal(fp_device_list(list, ARRAY_SIZE(list)), 2);
+    assert_ptr_equal(list[0], a);
+    assert_ptr_equal(list[1], b);
+    assert_int_equal(fp_device_list(list, 1), 2);
+    assert_ptr_equal(list[0], a);
+
+    fp_device_destroy(a);
+    assert_null(fp_device_find("a"));
+    assert_int_equal(fp_device_list(list, ARRAY_SIZE(list)), 1);
+    fp_device_destroy(b);
+    fp_device_destroy(NULL);
+    assert_int_equal(fp_device_list(list, ARRAY_SIZE(list)), 0);
+}
+
+static void
+test_fp_model_bad_config(void **state OVS_UNUSED)
+{
+    struct fp_device_config def, config;
+    struct fp_device *dev;
+
+    fp_device_config_default(&def);
+
+    assert_int_equal(fp_device_create(NULL, NULL, &dev), EINVAL);
+    assert_int_equal(fp_device_create("", NULL, &dev), EINVAL);
+    assert_null(dev);
+
+    config = def;
+    config.n_phy_ports = 0;
+    assert_int_equal(fp_device_create("x", &config, &dev), EINVAL);
+    config = def;
+    config.n_rules = 0;
+    assert_int_equal(fp_device_create("x", &config, &dev), EINVAL);
+    config = def;
+    config.n_engines = 0;
+    assert_int_equal(fp_device_create("x", &config, &dev), EINVAL);
+    config = def;
+    config.n_engines = 65;
+    assert_int_equal(fp_device_create("x", &config, &dev), EINVAL);
+    config = def;
+    config.n_phy_ports = 4000;
+    config.n_vfs = 97;
+    assert_int_equal(fp_device_create("x", &config, &dev), EINVAL);
+    config.n_phy_ports = 1;
+    config.n_vfs = UINT32_MAX;
+    assert_int_equal(fp_device_create("x", &config, &dev), EINVAL);
+    assert_null(fp_device_find("x"));
+
+    /* The limits themselves are fine. */
+    config = def;
+    config.n_phy_ports = 4000;
+    config.n_vfs = 96;
+    config.n_engines = 64;
+    config.n_rules = 1;
+    assert_int_equal(fp_device_create("x", &config, &dev), 0);
+    assert_int_equal(fp_device_n_ports(dev), 4096);
+    fp_device_destroy(dev);
+}
+
+static void
+test_fp_model_port_names(void **state)
+{
+    struct fp_device *dev = *state;
+    static const struct {
+        const char *s;
+        int error;
+        uint32_t port;
+    } cases[] = {
+        { "phy0", 0, 0 },
+        { "phy1", 0, 1 },
+        { "vf0", 0, 2 },
+        { "vf7", 0, 9 },
+        { "phy2", ERANGE, 0 },
+        { "vf8", ERANGE, 0 },
+        { "vf4294967295", ERANGE, 0 },
+        { "vf4294967296", ERANGE, 0 },
+        { "phy99999999999999999999", ERANGE, 0 },
+        { "phy", EINVAL, 0 },
+        { "vf", EINVAL, 0 },
+        { "phy-1", EINVAL, 0 },
+        { "phy+1", EINVAL, 0 },
+        { "phy 1", EINVAL, 0 },
+        { "phy1 ", EINVAL, 0 },
+        { "phy01", EINVAL, 0 },
+        { "phyx", EINVAL, 0 },
+        { "vf99999999999999999999x", EINVAL, 0 },
+        { "PHY0", EINVAL, 0 },
+        { "eth0", EINVAL, 0 },
+        { "", EINVAL, 0 },
+    };
+    char buf[16];
+    uint32_t port;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        port = 12345;
+        assert_int_equal(fp_port_from_string(dev, cases[i].s, &port),
+                         cases[i].error);
+        if (!cases[i].error) {
+            assert_int_equal(port, cases[i].port);
+            fp_port_to_string(dev, port, buf, sizeof buf);
+            assert_string_equal(buf, cases[i].s);
+        } else {
+            assert_int_equal(port, 12345);
+        }
+    }
+    assert_int_equal(fp_port_from_string(dev, NULL, &port), EINVAL);
+
+    fp_port_to_string(dev, 10, buf, sizeof buf);
+    assert_string_equal(buf, "port10");
+    fp_port_to_string(dev, VF1, buf, 3);
+    assert_string_equal(buf, "vf");
+}
+
+static void
+test_fp_model_miss_exception(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_device_stats dstats;
+    struct fp_port_stats stats;
+    uint8_t buf[2048];
+    long long int start;
+    size_t len;
+
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+
+    /* Nothing queued: recv says EAGAIN, and recv_wait waits until a packet
+     * is queued. */
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), EAGAIN);
+    fp_port_recv_wait(dev, PHY0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    start = time_msec();
+    poll_timer_wait(10000);
+    poll_block();
+    assert_true(time_msec() - start < 5000);
+
+    /* Something queued: recv_wait wakes at once. */
+    fp_port_recv_wait(dev, PHY0);
+    start = time_msec();
+    poll_timer_wait(10000);
+    poll_block();
+    assert_true(time_msec() - start < 5000);
+
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, sizeof udp_pkt);
+    assert_memory_equal(buf, udp_pkt, sizeof udp_pkt);
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), EAGAIN);
+
+    fp_port_get_stats(dev, PHY0, &stats);
+    assert_int_equal(stats.rx_packets, 1);
+    assert_int_equal(stats.rx_bytes, sizeof udp_pkt);
+    assert_int_equal(stats.exceptions, 1);
+    assert_int_equal(stats.malformed, 0);
+    assert_int_equal(stats.drops, 0);
+    assert_int_equal(stats.tx_packets, 0);
+    fp_device_get_stats(dev, &dstats);
+    assert_int_equal(dstats.hits, 0);
+    assert_int_equal(dstats.misses, 1);
+    assert_int_equal(dstats.n_rules, 0);
+
+    /* Another port's queue is separate; without a representor, the miss is
+     * dropped. */
+    assert_int_equal(fp_port_inject(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), EAGAIN);
+    assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len), EAGAIN);
+    fp_port_get_stats(dev, VF0, &stats);
+    assert_int_equal(stats.rx_packets, 1);
+    assert_int_equal(stats.exceptions, 0);
+    assert_int_equal(stats.drops, 1);
+
+    /* Bad arguments. */
+    assert_int_equal(fp_port_inject(dev, 10, udp_pkt, sizeof udp_pkt),
+                     EINVAL);
+    assert_int_equal(fp_port_inject(dev, PHY0, NULL, 10), EINVAL);
+    assert_int_equal(fp_port_recv(dev, 10, buf, sizeof buf, &len), EINVAL);
+    assert_int_equal(fp_port_attach(dev, 10), EINVAL);
+    fp_port_get_stats(dev, 10, &stats);
+    assert_int_equal(stats.rx_packets, 0);
+}
+
+static void
+test_fp_model_malformed(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule rule = rule_in_port(0, 0);
+    struct fp_rule_stats rstats;
+    struct fp_port_stats stats;
+    uint8_t bad[20];
+    uint8_t buf[2048];
+    uint32_t id;
+    size_t len;
+
+    /* A rule that matches every well-formed packet. */
+    memset(&rule.mask, 0, sizeof rule.mask);
+    add_output(&rule, PHY1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+
+    /* Too short, and IPv4 with a bad total length. */
+    memcpy(bad, udp_pkt, sizeof bad);
+    assert_int_equal(fp_port_inject(dev, PHY0, bad, 10), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, bad, sizeof bad), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, 10);
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, sizeof bad);
+    assert_memory_equal(buf, bad, sizeof bad);
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), EAGAIN);
+
+    fp_port_get_stats(dev, PHY0, &stats);
+    assert_int_equal(stats.rx_packets, 3);
+    assert_int_equal(stats.malformed, 2);
+    assert_int_equal(stats.exceptions, 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 1);
+    fp_port_get_stats(dev, PHY1, &stats);
+    assert_int_equal(stats.tx_packets, 1);
+}
+
+static void
+test_fp_model_hit_pcap(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule rule = rule_in_port(PHY0, 10);
+    struct fp_port_stats stats;
+    struct pcap_file *pcap;
+    char *name = pcap_name("hit.pcap");
+    uint8_t buf[2048];
+    uint32_t id;
+    size_t len;
+
+    add_output(&rule, VF0);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    assert_int_equal(fp_port_set_tx_pcap(dev, VF0, name), 0);
+
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    /* Host TX on the same port goes to the same capture. */
+    assert_int_equal(fp_port_send(dev, VF0, udp_pkt, 20), 0);
+    assert_int_equal(fp_port_set_tx_pcap(dev, VF0, NULL), 0);
+    /* Not captured any more. */
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), EAGAIN);
+    fp_port_get_stats(dev, VF0, &stats);
+    assert_int_equal(stats.tx_packets, 3);
+    assert_int_equal(stats.tx_bytes, 2 * sizeof udp_pkt + 20);
+    assert_int_equal(stats.rx_packets, 0);
+
+    pcap = ovs_pcap_open(name, "rb");
+    assert_non_null(pcap);
+    expect_pcap_packet(pcap, udp_pkt, sizeof udp_pkt);
+    expect_pcap_packet(pcap, udp_pkt, 20);
+    expect_pcap_eof(pcap);
+    ovs_pcap_close(pcap);
+
+    /* A file that cannot be created. */
+    assert_int_equal(fp_port_set_tx_pcap(dev, VF0, "/nonexistent/x.pcap"),
+                     ENOENT);
+    assert_int_equal(fp_port_set_tx_pcap(dev, 10, name), EINVAL);
+    unlink(name);
+    free(name);
+}
+
+static void
+test_fp_model_vlan_actions(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule rule = rule_in_port(PHY0, 0);
+    struct pcap_file *pcap;
+    char *name = pcap_name("vlan.pcap");
+    uint8_t tagged[68], single[64];
+    uint32_t id;
+
+    /* Untagged in; out: as is, +802.1Q, +802.1ad+802.1Q, popped once,
+     * popped twice, popped a third time (no tag: unchanged). */
+    add_output(&rule, PHY1);
+    add_push(&rule, 0x8100, 0x2005);
+    add_output(&rule, PHY1);
+    add_push(&rule, 0x88a8, 0x0064);
+    add_output(&rule, PHY1);
+    add_pop(&rule);
+    add_output(&rule, PHY1);
+    add_pop(&rule);
+    add_output(&rule, PHY1);
+    add_pop(&rule);
+    add_output(&rule, PHY1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_set_tx_pcap(dev, PHY1, name), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_set_tx_pcap(dev, PHY1, NULL), 0);
+
+    memcpy(single, udp_pkt, 12);
+    memcpy(single + 12, "\x81\x00\x20\x05", 4);
+    memcpy(single + 16, udp_pkt + 12, sizeof udp_pkt - 12);
+    memcpy(tagged, udp_pkt, 12);
+    memcpy(tagged + 12, "\x88\xa8\x00\x64", 4);
+    memcpy(tagged + 16, single + 12, sizeof single - 12);
+
+    pcap = ovs_pcap_open(name, "rb");
+    assert_non_null(pcap);
+    expect_pcap_packet(pcap, udp_pkt, sizeof udp_pkt);
+    expect_pcap_packet(pcap, single, sizeof single);
+    expect_pcap_packet(pcap, tagged, sizeof tagged);
+    expect_pcap_packet(pcap, single, sizeof single);
+    expect_pcap_packet(pcap, udp_pkt, sizeof udp_pkt);
+    expect_pcap_packet(pcap, udp_pkt, sizeof udp_pkt);
+    expect_pcap_eof(pcap);
+    ovs_pcap_close(pcap);
+
+    /* A tagged packet in, popped and sent: the tag is gone. */
+    rule = rule_in_port(PHY1, 0);
+    add_pop(&rule);
+    add_output(&rule, PHY0);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_set_tx_pcap(dev, PHY0, name), 0);
+    assert_int_equal(fp_port_inject(dev, PHY1, single, sizeof single), 0);
+    assert_int_equal(fp_port_set_tx_pcap(dev, PHY0, NULL), 0);
+    pcap = ovs_pcap_open(name, "rb");
+    assert_non_null(pcap);
+    expect_pcap_packet(pcap, udp_pkt, sizeof udp_pkt);
+    expect_pcap_eof(pcap);
+    ovs_pcap_close(pcap);
+
+    unlink(name);
+    free(name);
+}
+
+static void
+test_fp_model_drop_and_counters(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule rule = rule_in_port(PHY0, 5);
+    struct fp_rule_stats rstats;
+    struct fp_device_stats dstats;
+    struct fp_port_stats stats;
+    long long int before;
+    uint8_t buf[2048];
+    uint32_t id, id2;
+    size_t len;
+    int i;
+
+    /* No actions: drop. */
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 0);
+    assert_int_equal(rstats.n_bytes, 0);
+    assert_int_equal(rstats.used, 0);
+
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    before = time_msec();
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), EAGAIN);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 3);
+    assert_int_equal(rstats.n_bytes, 3 * sizeof udp_pkt);
+    assert_true(rstats.used >= before && rstats.used <= time_msec());
+    for (i = 0; i < 10; i++) {
+        fp_port_get_stats(dev, i, &stats);
+        assert_int_equal(stats.tx_packets, 0);
+        assert_int_equal(stats.exceptions, 0);
+        assert_int_equal(stats.drops, 0);
+    }
+
+    /* Modify: new actions, same counters. */
+    add_output(&rule, VF1);
+    assert_int_equal(fp_rule_modify(dev, id, &rule), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 4);
+    assert_int_equal(rstats.n_bytes, 4 * sizeof udp_pkt);
+    fp_port_get_stats(dev, VF1, &stats);
+    assert_int_equal(stats.tx_packets, 1);
+    assert_int_equal(stats.tx_bytes, sizeof udp_pkt);
+    assert_int_equal(fp_rule_modify(dev, 12345, &rule), ENOENT);
+
+    /* A higher-priority rule takes over; the first keeps its counters. */
+    rule.priority = 6;
+    assert_int_equal(fp_rule_add(dev, &rule, &id2), 0);
+    assert_int_not_equal(id, id2);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id2, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 1);
+    assert_int_equal(rstats.n_bytes, sizeof udp_pkt);
+
+    fp_device_get_stats(dev, &dstats);
+    assert_int_equal(dstats.hits, 5);
+    assert_int_equal(dstats.misses, 0);
+    assert_int_equal(dstats.n_rules, 2);
+
+    /* Delete returns the final counters. */
+    memset(&rstats, 0xff, sizeof rstats);
+    assert_int_equal(fp_rule_delete(dev, id, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 4);
+    assert_int_equal(rstats.n_bytes, 4 * sizeof udp_pkt);
+    assert_int_not_equal(rstats.used, 0);
+    assert_int_equal(fp_rule_delete(dev, id, &rstats), ENOENT);
+    assert_int_equal(rstats.n_packets, 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rstats), ENOENT);
+    assert_int_equal(fp_rule_delete(dev, id2, NULL), 0);
+
+    /* Without rules, a miss again. */
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, sizeof buf, &len), 0);
+    fp_device_get_stats(dev, &dstats);
+    assert_int_equal(dstats.misses, 1);
+    assert_int_equal(dstats.n_rules, 0);
+    fp_port_get_stats(dev, PHY0, &stats);
+    assert_int_equal(stats.rx_packets, 6);
+    assert_int_equal(stats.rx_bytes, 6 * sizeof udp_pkt);
+}
+
+static void
+test_fp_model_bad_rules(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule rule;
+    uint32_t id;
+    int i;
+
+    rule = rule_in_port(PHY0, 0);
+    add_output(&rule, 10);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), EINVAL);
+
+    rule = rule_in_port(PHY0, 0);
+    add_push(&rule, 0x9100, 1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), EINVAL);
+
+    rule = rule_in_port(PHY0, 0);
+    for (i = 0; i < FP_MAX_ACTIONS; i++) {
+        add_push(&rule, 0x8100, i);
+    }
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    rule.n_actions = FP_MAX_ACTIONS + 1;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), EINVAL);
+    assert_int_equal(fp_rule_modify(dev, id, &rule), EINVAL);
+
+    rule = rule_in_port(PHY0, 0);
+    rule.mask.pad0 = 1;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), EINVAL);
+    assert_int_equal(fp_rule_add(dev, NULL, &id), EINVAL);
+}
+
+/* FP_MAX_ACTIONS pushes fit, and the packet grows by 4 bytes each. */
+static void
+test_fp_model_max_pushes(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule rule = rule_in_port(PHY0, 0);
+    struct fp_port_stats stats;
+    uint32_t id;
+    int i;
+
+    for (i = 0; i < FP_MAX_ACTIONS - 1; i++) {
+        add_push(&rule, 0x88a8, i);
+    }
+    add_output(&rule, PHY1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    fp_port_get_stats(dev, PHY1, &stats);
+    assert_int_equal(stats.tx_bytes,
+                     sizeof udp_pkt + 4 * (FP_MAX_ACTIONS - 1));
+}
+
+static void
+test_fp_model_enospc(void **state OVS_UNUSED)
+{
+    struct fp_device_config config;
+    struct fp_device *dev;
+    struct fp_rule rule;
+    uint32_t ids[3];
+    int i;
+
+    fp_device_config_default(&config);
+    config.n_rules = 2;
+    assert_int_equal(fp_device_create("small", &config, &dev), 0);
+
+    for (i = 0; i < 2; i++) {
+        rule = rule_in_port(i, 0);
+        assert_int_equal(fp_rule_add(dev, &rule, &ids[i]), 0);
+    }
+    rule = rule_in_port(5, 0);
+    assert_int_equal(fp_rule_add(dev, &rule, &ids[2]), ENOSPC);
+    assert_int_equal(fp_rule_delete(dev, ids[0], NULL), 0);
+    assert_int_equal(fp_rule_add(dev, &rule, &ids[2]), 0);
+    assert_int_equal(fp_rule_add(dev, &rule, &ids[0]), ENOSPC);
+
+    fp_device_destroy(dev);
+}
+
+static void
+test_fp_model_attach(void **state)
+{
+    struct fp_device *dev = *state;
+    uint8_t buf[2048];
+    size_t len;
+
+    assert_int_equal(fp_port_attach(dev, VF0), 0);
+    assert_int_equal(fp_port_attach(dev, VF0), EBUSY);
+    assert_int_equal(fp_port_inject(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+
+    /* Detach drops what is queued. */
+    fp_port_detach(dev, VF0);
+    fp_port_detach(dev, VF0);
+    fp_port_detach(dev, 10);
+    assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len), EAGAIN);
+    assert_int_equal(fp_port_attach(dev, VF0), 0);
+    assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len), EAGAIN);
+}
+
+static void
+test_fp_model_queue_full(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_port_stats stats;
+    uint8_t pkt[sizeof udp_pkt];
+    uint8_t buf[2048];
+    size_t len;
+    int i;
+
+    assert_int_equal(fp_port_attach(dev, PHY1), 0);
+    memcpy(pkt, udp_pkt, sizeof pkt);
+    for (i = 0; i < FP_MODEL_QUEUE_LEN + 2; i++) {
+        pkt[sizeof pkt - 1] = i;
+        assert_int_equal(fp_port_inject(dev, PHY1, pkt, sizeof pkt), 0);
+    }
+    fp_port_get_stats(dev, PHY1, &stats);
+    assert_int_equal(stats.rx_packets, FP_MODEL_QUEUE_LEN + 2);
+    assert_int_equal(stats.exceptions, FP_MODEL_QUEUE_LEN);
+    assert_int_equal(stats.drops, 2);
+
+    /* Too small a buffer: EMSGSIZE, the packet is dropped. */
+    assert_int_equal(fp_port_recv(dev, PHY1, buf, 10, &len), EMSGSIZE);
+    for (i = 1; i < FP_MODEL_QUEUE_LEN; i++) {
+        assert_int_equal(fp_port_recv(dev, PHY1, buf, sizeof buf, &len), 0);
+        assert_int_equal(len, sizeof pkt);
+        assert_int_equal(buf[sizeof pkt - 1], i & 0xff);
+    }
+    assert_int_equal(fp_port_recv(dev, PHY1, buf, sizeof buf, &len), EAGAIN);
+    fp_port_get_stats(dev, PHY1, &stats);
+    assert_int_equal(stats.drops, 3);
+
+    /* Room again. */
+    assert_int_equal(fp_port_inject(dev, PHY1, pkt, sizeof pkt), 0);
+    assert_int_equal(fp_port_recv(dev, PHY1, buf, sizeof buf, &len), 0);
+}
+
+static void
+test_fp_model_sizes(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_port_stats stats;
+    uint8_t *big = xzalloc(FP_MODEL_MAX_FRAME + 1);
+    uint8_t *buf = xmalloc(FP_MODEL_MAX_FRAME);
+    size_t len;
+
+    memcpy(big, udp_pkt, 12);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, big, FP_MODEL_MAX_FRAME + 1),
+                     EMSGSIZE);
+    assert_int_equal(fp_port_send(dev, PHY0, big, FP_MODEL_MAX_FRAME + 1),
+                     EMSGSIZE);
+    assert_int_equal(fp_port_send(dev, 10, big, 60), EINVAL);
+    assert_int_equal(fp_port_inject(dev, PHY0, big, FP_MODEL_MAX_FRAME), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, big, 0), 0);
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, FP_MODEL_MAX_FRAME, &len),
+                     0);
+    assert_int_equal(len, FP_MODEL_MAX_FRAME);
+    assert_memory_equal(buf, big, len);
+    assert_int_equal(fp_port_recv(dev, PHY0, buf, 0, &len), 0);
+    assert_int_equal(len, 0);
+    fp_port_get_stats(dev, PHY0, &stats);
+    assert_int_equal(stats.rx_packets, 2);
+    assert_int_equal(stats.malformed, 1);
+    assert_int_equal(stats.exceptions, 1);
+    free(big);
+    free(buf);
+}
+
+/* Several engines: every injected packet is processed exactly once. */
+static void
+test_fp_model_engines(void **state OVS_UNUSED)
+{
+    struct fp_device_config config;
+    struct fp_rule_stats rstats;
+    struct fp_port_stats stats;
+    struct fp_device *dev;
+    struct fp_rule rule;
+    uint32_t id;
+    int i;
+
+    fp_device_config_default(&config);
+    config.n_engines = 4;
+    assert_int_equal(fp_device_create("multi", &config, &dev), 0);
+    rule = rule_in_port(PHY0, 0);
+    add_output(&rule, PHY1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    for (i = 0; i < 1000; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    assert_int_equal(fp_rule_get_stats(dev, id, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 1000);
+    fp_port_get_stats(dev, PHY1, &stats);
+    assert_int_equal(stats.tx_packets, 1000);
+    fp_device_destroy(dev);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fp_model_create_destroy),
+        cmocka_unit_test(test_fp_model_bad_config),
+        cmocka_unit_test_setup_teardown(test_fp_model_port_names,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_miss_exception,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_malformed,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_hit_pcap,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_vlan_actions,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_drop_and_counters,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_bad_rules,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_max_pushes,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test(test_fp_model_enospc),
+        cmocka_unit_test_setup_teardown(test_fp_model_attach,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_queue_full,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_sizes,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test(test_fp_model_engines),
+    };
+    int failures;
+
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    failures = cmocka_run_group_tests_name("fp_model", tests, NULL, NULL);
+    rmdir(tmpdir);
+    return failures;
+}

@@ -1,0 +1,569 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests of the model's packet parser (lib/fp-parse.c). */
+
+#include <config.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fp/fp.h"
+#include "fp-parse.h"
+#include "util.h"
+
+/* A packet under construction. */
+struct pkt {
+    uint8_t data[512];
+    size_t size;
+};
+
+static void
+put(struct pkt *p, const void *data, size_t size)
+{
+    assert_true(p->size + size <= sizeof p->data);
+    memcpy(p->data + p->size, data, size);
+    p->size += size;
+}
+
+static void
+put8(struct pkt *p, uint8_t x)
+{
+    put(p, &x, 1);
+}
+
+static void
+put16(struct pkt *p, uint16_t x)
+{
+    put8(p, x >> 8);
+    put8(p, x);
+}
+
+static void
+put_zeros(struct pkt *p, size_t n)
+{
+    while (n--) {
+        put8(p, 0);
+    }
+}
+
+static const uint8_t dst_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t src_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+
+static void
+put_macs(struct pkt *p)
+{
+    p->size = 0;
+    put(p, dst_mac, sizeof dst_mac);
+    put(p, src_mac, sizeof src_mac);
+}
+
+/* Appends an IPv4 header with 'frag_off' and 'payload' bytes of payload;
+ * 'ihl_ver' is normally 0x45. */
+static void
+put_ipv4(struct pkt *p, uint8_t ihl_ver, uint16_t tot_len, uint16_t frag_off,
+         size_t payload)
+{
+    put8(p, ihl_ver);
+    put8(p, 0);
+    put16(p, tot_len);
+    put16(p, 0x1234);
+    put16(p, frag_off);
+    put8(p, 64);
+    put8(p, 17);
+    put16(p, 0);
+    put_zeros(p, 8);
+    put_zeros(p, payload);
+}
+
+static void
+put_ipv6(struct pkt *p, uint16_t plen, uint8_t next)
+{
+    put8(p, 0x60);
+    put_zeros(p, 3);
+    put16(p, plen);
+    put8(p, next);
+    put8(p, 64);
+    put_zeros(p, 32);
+}
+
+/* Appends an extension header in the generic format, 'len8' units of 8
+ * bytes beyond the first 8. */
+static void
+put_ext(struct pkt *p, uint8_t next, uint8_t len8)
+{
+    put8(p, next);
+    put8(p, len8);
+    put_zeros(p, 6 + len8 * 8);
+}
+
+/* Appends an AH header of 12 bytes (length field 1). */
+static void
+put_ah(struct pkt *p, uint8_t next)
+{
+    put8(p, next);
+    put8(p, 1);
+    put_zeros(p, 10);
+}
+
+static void
+put_frag(struct pkt *p, uint8_t next, uint16_t offlg)
+{
+    put8(p, next);
+    put8(p, 0);
+    put16(p, offlg);
+    put_zeros(p, 4);
+}
+
+/* Parses 'p' from a heap copy of exactly its size, so that valgrind sees
+ * any read past the end. */
+static int
+parse(const struct pkt *p, size_t size, struct fp_key *key)
+{
+    void *copy = malloc(size ? size : 1);
+    int error;
+
+    memcpy(copy, p->data, size);
+    error = fp_parse(copy, size, 7, key);
+    free(copy);
+    return error;
+}
+
+/* Returns the key of an untagged packet of 'eth_type' from port 7. */
+static struct fp_key
+expected_key(uint16_t eth_type)
+{
+    struct fp_key key;
+
+    memset(&key, 0, sizeof key);
+    key.in_port = 7;
+    memcpy(key.eth_dst, dst_mac, sizeof dst_mac);
+    memcpy(key.eth_src, src_mac, sizeof src_mac);
+    key.eth_type = htons(eth_type);
+    return key;
+}
+
+static void
+assert_key_equal(const struct fp_key *a, const struct fp_key *b)
+{
+    assert_memory_equal(a, b, sizeof *a);
+}
+
+static void
+test_fp_parse_short(void **state OVS_UNUSED)
+{
+    struct fp_key key;
+    struct pkt p;
+    size_t i;
+
+    put_macs(&p);
+    put16(&p, 0x0806);
+    for (i = 0; i < 14; i++) {
+        memset(&key, 0xaa, sizeof key);
+        assert_int_equal(parse(&p, i, &key), EINVAL);
+        assert_int_equal(key.pad0, 0);
+    }
+    assert_int_equal(parse(&p, 14, &key), 0);
+}
+
+static void
+test_fp_parse_eth(void **state OVS_UNUSED)
+{
+    struct fp_key key, exp = expected_key(0x0806);
+    struct pkt p;
+
+    put_macs(&p);
+    put16(&p, 0x0806);
+    put_zeros(&p, 28);
+    memset(&key, 0xaa, sizeof key);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+}
+
+static void
+test_fp_parse_vlan(void **state OVS_UNUSED)
+{
+    struct fp_key key, exp;
+    struct pkt p;
+
+    /* One 802.1Q tag, with DEI set in the packet. */
+    put_macs(&p);
+    put16(&p, 0x8100);
+    put16(&p, 0xb123);
+    put16(&p, 0x0806);
+    put_zeros(&p, 28);
+    exp = expected_key(0x0806);
+    exp.vlans[0].tpid = htons(0x8100);
+    exp.vlans[0].tci = htons(0xb123);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* 802.1ad outer, 802.1Q inner; tags without DEI get FP_VLAN_PRESENT. */
+    put_macs(&p);
+    put16(&p, 0x88a8);
+    put16(&p, 0x0064);
+    put16(&p, 0x8100);
+    put16(&p, 0xe00a);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 0, 59);
+    exp = expected_key(0x86dd);
+    exp.vlans[0].tpid = htons(0x88a8);
+    exp.vlans[0].tci = htons(0x0064 | FP_VLAN_PRESENT);
+    exp.vlans[1].tpid = htons(0x8100);
+    exp.vlans[1].tci = htons(0xe00a | FP_VLAN_PRESENT);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* A third tag stays in the payload: its TPID is the ethertype. */
+    put_macs(&p);
+    put16(&p, 0x88a8);
+    put16(&p, 0x0001);
+    put16(&p, 0x8100);
+    put16(&p, 0x0002);
+    put16(&p, 0x8100);
+    put16(&p, 0x0003);
+    put16(&p, 0x0800);
+    exp = expected_key(0x8100);
+    exp.vlans[0].tpid = htons(0x88a8);
+    exp.vlans[0].tci = htons(0x0001 | FP_VLAN_PRESENT);
+    exp.vlans[1].tpid = htons(0x8100);
+    exp.vlans[1].tci = htons(0x0002 | FP_VLAN_PRESENT);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* A tag cut short. */
+    put_macs(&p);
+    put16(&p, 0x8100);
+    put16(&p, 0x0001);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+    put16(&p, 0x0800);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);  /* No IPv4. */
+}
+
+static void
+test_fp_parse_802_3(void **state OVS_UNUSED)
+{
+    static const uint8_t snap[] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
+    static const uint8_t snap_oui[] = { 0xaa, 0xaa, 0x03, 0, 0, 0x0c };
+    static const uint8_t stp_llc[] = { 0x42, 0x42, 0x03 };
+    struct fp_key key, exp;
+    struct pkt p;
+
+    /* LLC/SNAP with OUI 0: the SNAP type. */
+    put_macs(&p);
+    put16(&p, 38);
+    put(&p, snap, sizeof snap);
+    put16(&p, 0x0806);
+    put_zeros(&p, 28);
+    exp = expected_key(0x0806);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* LLC/SNAP carrying IPv4 is parsed as IPv4. */
+    put_macs(&p);
+    put16(&p, 46);
+    put(&p, snap, sizeof snap);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x45, 20, 0x2000, 0);
+    exp = expected_key(0x0800);
+    exp.ip_frag = FP_IP_FRAG_ANY;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* SNAP type below 0x600, another OUI, plain LLC, too short for SNAP:
+     * no ethertype. */
+    exp = expected_key(FP_ETH_TYPE_NONE);
+    put_macs(&p);
+    put16(&p, 38);
+    put(&p, snap, sizeof snap);
+    put16(&p, 0x0100);
+    put_zeros(&p, 28);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    put_macs(&p);
+    put16(&p, 38);
+    put(&p, snap_oui, sizeof snap_oui);
+    put16(&p, 0x0806);
+    put_zeros(&p, 28);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    put_macs(&p);
+    put16(&p, 38);
+    put(&p, stp_llc, sizeof stp_llc);
+    put_zeros(&p, 35);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    put_macs(&p);
+    put16(&p, 7);
+    put(&p, snap, sizeof snap);
+    put8(&p, 0x08);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+}
+
+static void
+test_fp_parse_ipv4(void **state OVS_UNUSED)
+{
+    static const struct {
+        uint16_t frag_off;
+        uint8_t ip_frag;
+    } frags[] = {
+        { 0x0000, 0 },
+        { 0x4000, 0 },          /* DF only. */
+        { 0x2000, FP_IP_FRAG_ANY },
+        { 0x0001, FP_IP_FRAG_ANY | FP_IP_FRAG_LATER },
+        { 0x2010, FP_IP_FRAG_ANY | FP_IP_FRAG_LATER },
+        { 0x1fff, FP_IP_FRAG_ANY | FP_IP_FRAG_LATER },
+    };
+    struct fp_key key, exp;
+    struct pkt p;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(frags); i++) {
+        put_macs(&p);
+        put16(&p, 0x0800);
+        put_ipv4(&p, 0x45, 28, frags[i].frag_off, 8);
+        exp = expected_key(0x0800);
+        exp.ip_frag = frags[i].ip_frag;
+        assert_int_equal(parse(&p, p.size, &key), 0);
+        assert_key_equal(&key, &exp);
+    }
+
+    /* Options, and L2 padding after the IP packet. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x46, 24, 0x2000, 4);
+    put_zeros(&p, 10);
+    exp = expected_key(0x0800);
+    exp.ip_frag = FP_IP_FRAG_ANY;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* Bad version, IHL too small, IHL past the frame, total length shorter
+     * than the header, total length past the frame. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x65, 20, 0, 0);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x44, 20, 0, 0);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x4f, 60, 0, 20);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x46, 20, 0, 4);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x45, 29, 0, 8);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+}
+
+static void
+test_fp_parse_ipv6(void **state OVS_UNUSED)
+{
+    struct fp_key key, exp;
+    struct pkt p;
+
+    /* No extension header. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 8, 17);
+    put_zeros(&p, 8);
+    exp = expected_key(0x86dd);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* First fragment. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 16, 44);
+    put_frag(&p, 17, 0x0001);
+    put_zeros(&p, 8);
+    exp.ip_frag = FP_IP_FRAG_ANY;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* Later fragment, last one: the walk stops there (the rest, an invalid
+     * extension header, is not looked at). */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 10, 44);
+    put_frag(&p, 0, 0x0008);
+    put_zeros(&p, 2);
+    exp.ip_frag = FP_IP_FRAG_ANY | FP_IP_FRAG_LATER;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* Atomic fragment (offset 0, M 0): not a fragment, as in OVS. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 16, 44);
+    put_frag(&p, 17, 0x0000);
+    put_zeros(&p, 8);
+    exp.ip_frag = 0;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* Reserved bits only: a fragment, as in OVS. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 8, 44);
+    put_frag(&p, 59, 0x0006);
+    exp.ip_frag = FP_IP_FRAG_ANY;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* Hop-by-hop (16 bytes), routing, destination options, AH (12 bytes),
+     * then a later fragment. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 16 + 8 + 8 + 12 + 8, 0);
+    put_ext(&p, 43, 1);
+    put_ext(&p, 60, 0);
+    put_ext(&p, 51, 0);
+    put_ah(&p, 44);
+    put_frag(&p, 6, 0x0010);
+    exp.ip_frag = FP_IP_FRAG_ANY | FP_IP_FRAG_LATER;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* A fragment header after an unknown header is not seen. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 16, 135);
+    put_ext(&p, 44, 0);
+    put_frag(&p, 17, 0x0001);
+    exp.ip_frag = 0;
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+
+    /* Bad version; payload length past the frame; extension header past
+     * the payload (the frame has room, the payload does not). */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 0, 59);
+    p.data[14] = 0x40;
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 9, 59);
+    put_zeros(&p, 8);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 8, 0);
+    put_ext(&p, 17, 1);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 4, 44);
+    put_frag(&p, 17, 0x0001);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+}
+
+/* Parses every prefix of 'p': each must give EINVAL or a key equal to that
+ * of the whole packet. */
+static void
+check_truncations(const struct pkt *p, const struct fp_key *exp,
+                  size_t min_ok)
+{
+    size_t len;
+
+    for (len = 0; len <= p->size; len++) {
+        struct fp_key key;
+        int error;
+
+        memset(&key, 0xaa, sizeof key);
+        error = parse(p, len, &key);
+        if (len < min_ok) {
+            assert_int_equal(error, EINVAL);
+        } else {
+            assert_int_equal(error, 0);
+            assert_key_equal(&key, exp);
+        }
+        assert_int_equal(key.pad0, 0);
+    }
+}
+
+static void
+test_fp_parse_truncated(void **state OVS_UNUSED)
+{
+    struct fp_key exp;
+    struct pkt p;
+
+    /* VLAN + IPv4 (later fragment) + 8 bytes of payload + 6 bytes of L2
+     * padding: only cuts in the padding parse. */
+    put_macs(&p);
+    put16(&p, 0x8100);
+    put16(&p, 0x0005);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x45, 28, 0x2003, 8);
+    put_zeros(&p, 6);
+    exp = expected_key(0x0800);
+    exp.vlans[0].tpid = htons(0x8100);
+    exp.vlans[0].tci = htons(0x0005 | FP_VLAN_PRESENT);
+    exp.ip_frag = FP_IP_FRAG_ANY | FP_IP_FRAG_LATER;
+    check_truncations(&p, &exp, p.size - 6);
+
+    /* IPv6 + hop-by-hop + first fragment + 8 bytes of payload. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 8 + 8 + 8, 0);
+    put_ext(&p, 44, 0);
+    put_frag(&p, 17, 0x0001);
+    put_zeros(&p, 8);
+    exp = expected_key(0x86dd);
+    exp.ip_frag = FP_IP_FRAG_ANY;
+    check_truncations(&p, &exp, p.size);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fp_parse_short),
+        cmocka_unit_test(test_fp_parse_eth),
+        cmocka_unit_test(test_fp_parse_vlan),
+        cmocka_unit_test(test_fp_parse_802_3),
+        cmocka_unit_test(test_fp_parse_ipv4),
+        cmocka_unit_test(test_fp_parse_ipv6),
+        cmocka_unit_test(test_fp_parse_truncated),
+    };
+
+    return cmocka_run_group_tests_name("fp_parse", tests, NULL, NULL);
+}
