@@ -25,6 +25,7 @@
 #include "flow.h"
 #include "fp/fp.h"
 #include "netdev-fp.h"
+#include "netdev-offload-fp.h"
 #include "netdev-provider.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -93,6 +94,7 @@ fp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
                 void *aux OVS_UNUSED)
 {
     struct fp_device *devices[FP_UNIXCTL_MAX_DEVICES];
+    struct netdev_offload_fp_stats st;
     struct ds s = DS_EMPTY_INITIALIZER;
     size_t i, n;
 
@@ -111,6 +113,12 @@ fp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
     for (i = 0; i < n; i++) {
         fp_unixctl_show_device(&s, devices[i]);
     }
+
+    netdev_offload_fp_get_stats(&st);
+    ds_put_format(&s, "offloads: %"PRIu64" in NICs; %"PRIu64" added, "
+                  "%"PRIu64" modified, %"PRIu64" deleted, %"PRIu64
+                  " refused, %"PRIu64" failed\n", st.n_flows, st.added,
+                  st.modified, st.deleted, st.refused, st.failed);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

@@ -60,6 +60,8 @@ struct offload_fp_flow {
 static struct ovs_mutex offload_fp_mutex = OVS_MUTEX_INITIALIZER;
 static struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex)
     = HMAP_INITIALIZER(&offload_fp_flows);
+static struct netdev_offload_fp_stats offload_fp_stats
+    OVS_GUARDED_BY(offload_fp_mutex);
 
 static struct offload_fp_flow *
 offload_fp_flow_find(const ovs_u128 *ufid)
@@ -85,6 +87,7 @@ offload_fp_flow_remove(struct offload_fp_flow *flow,
     fp_rule_delete(flow->dev, flow->rule_id, stats ? stats : &final);
     hmap_remove(&offload_fp_flows, &flow->node);
     free(flow);
+    offload_fp_stats.deleted++;
     COVERAGE_INC(fp_offload_del);
 }
 
@@ -251,12 +254,22 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
     return 0;
 }
 
-/* Logs why a flow stays in software.  'reason' is freed. */
+/* Counts and logs a flow that stays in software: refused by translation,
+ * or, if 'failed', by the device.  'reason' is freed. */
 static void
 netdev_offload_fp_refused(const struct netdev *netdev, const ovs_u128 *ufid,
-                          char *reason)
+                          char *reason, bool failed)
 {
-    COVERAGE_INC(fp_offload_refused);
+    ovs_mutex_lock(&offload_fp_mutex);
+    if (failed) {
+        offload_fp_stats.failed++;
+        COVERAGE_INC(fp_offload_failed);
+    } else {
+        offload_fp_stats.refused++;
+        COVERAGE_INC(fp_offload_refused);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+
     if (!VLOG_DROP_DBG(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
@@ -289,7 +302,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
 
     if (!netdev_fp_get_port(netdev, &dev, &port)) {
         netdev_offload_fp_refused(netdev, ufid,
-                                  xstrdup("interface not bound to a NIC"));
+                                  xstrdup("interface not bound to a NIC"),
+                                  false);
         return EOPNOTSUPP;
     }
 
@@ -302,7 +316,15 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
                                                     &reason);
     }
     if (error) {
-        netdev_offload_fp_refused(netdev, ufid, reason);
+        /* A flow modified into one the NIC cannot run must not keep running
+         * its old actions in the NIC. */
+        ovs_mutex_lock(&offload_fp_mutex);
+        flow = offload_fp_flow_find(ufid);
+        if (flow) {
+            offload_fp_flow_remove(flow, NULL);
+        }
+        ovs_mutex_unlock(&offload_fp_mutex);
+        netdev_offload_fp_refused(netdev, ufid, reason, false);
         return error;
     }
 
@@ -313,6 +335,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         fp_rule_get_stats(dev, flow->rule_id, &before);
         error = fp_rule_modify(dev, flow->rule_id, &rule);
         if (!error) {
+            offload_fp_stats.modified++;
             COVERAGE_INC(fp_offload_modify);
         }
     } else {
@@ -329,6 +352,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
             flow->dev = dev;
             flow->rule_id = rule_id;
             hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+            offload_fp_stats.added++;
             COVERAGE_INC(fp_offload_add);
         }
     }
@@ -337,7 +361,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     if (error) {
         struct fp_device_config cfg;
 
-        COVERAGE_INC(fp_offload_failed);
         fp_device_get_config(dev, &cfg);
         netdev_offload_fp_refused(
             netdev, ufid,
@@ -345,7 +368,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
              ? xasprintf("rule table of %s full (%"PRIu32" rules)",
                          fp_device_name(dev), cfg.n_rules)
              : xasprintf("%s refused the rule (%s)", fp_device_name(dev),
-                         ovs_strerror(error))));
+                         ovs_strerror(error))),
+            true);
     } else if (stats) {
         memset(stats, 0, sizeof *stats);
         stats->n_packets = before.n_packets;
@@ -447,6 +471,16 @@ netdev_offload_fp_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     return 0;
+}
+
+/* Stores in '*stats' the counters of this flow API over all devices. */
+void
+netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *stats)
+{
+    ovs_mutex_lock(&offload_fp_mutex);
+    *stats = offload_fp_stats;
+    stats->n_flows = hmap_count(&offload_fp_flows);
+    ovs_mutex_unlock(&offload_fp_mutex);
 }
 
 /* Claims 'netdev' for this flow API if it is an "fp" netdev.  Called when
