@@ -22,3 +22,4 @@ ofproto_offload_ovs_vswitchd_LDADD = \
 	$(OVS_LIBOPENVSWITCH) \
 	$(OVS_LINK_LIBS)
 ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS)
+dist_man_MANS += ofproto-offload/ovs-offload.8
