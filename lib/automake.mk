@@ -5,6 +5,8 @@ lib_libfp_la_SOURCES = \
 	include/fp/fp.h \
 	include/fp/fp-provider.h \
 	lib/fp.c \
+	lib/fp-afpacket.c \
+	lib/fp-afpacket.h \
 	lib/fp-model.c \
 	lib/fp-model.h \
 	lib/fp-parse.c \

@@ -24,6 +24,7 @@
 
 #include "coverage.h"
 #include "dp-packet.h"
+#include "fp-afpacket.h"
 #include "fp-parse.h"
 #include "fp-table.h"
 #include "openvswitch/list.h"
@@ -61,6 +62,11 @@ struct fp_model_slot {
 };
 
 struct fp_model_port {
+    struct fp_model *model;     /* The device, for link callbacks. */
+    uint32_t port_no;           /* This port's number. */
+    struct fp_afpacket *link;   /* Linux interface outside, or NULL.  Set
+                                 * and closed only by the control path,
+                                 * read by engines under the mutex. */
     bool attached;              /* Has a representor. */
     struct fp_model_slot *queue;    /* FP_MODEL_QUEUE_LEN slots, NULL if
                                      * not attached. */
@@ -140,6 +146,8 @@ fp_model_create(const char *name, const struct fp_device_config *config,
     ovs_list_init(&model->rules);
     model->ports = xcalloc(n_ports, sizeof *model->ports);
     for (i = 0; i < n_ports; i++) {
+        model->ports[i].model = model;
+        model->ports[i].port_no = i;
         model->ports[i].seq = seq_create();
     }
     ovs_list_init(&model->jobs);
@@ -185,6 +193,12 @@ fp_model_destroy(struct fp_device *dev)
     uint32_t n_ports = fp_device_n_ports(dev);
     struct fp_model_rule *rule;
     size_t i;
+
+    /* Links inject packets and wait for the engines: close them first. */
+    for (i = 0; i < n_ports; i++) {
+        fp_afpacket_close(model->ports[i].link);
+        model->ports[i].link = NULL;
+    }
 
     ovs_mutex_lock(&model->mutex);
     model->exiting = true;
@@ -240,6 +254,11 @@ fp_model_output(struct fp_model *model, uint32_t port_no,
 {
     struct fp_model_port *port = &model->ports[port_no];
 
+    if (port->link && fp_afpacket_send(port->link, data, size)) {
+        port->stats.drops++;
+        COVERAGE_INC(fp_model_drop);
+        return;
+    }
     port->stats.tx_packets++;
     port->stats.tx_bytes += size;
     if (port->pcap) {
@@ -540,6 +559,42 @@ fp_model_port_inject(struct fp_device *dev, uint32_t port_no,
     return 0;
 }
 
+/* Called on a link's receive thread for each packet received on it. */
+static void
+fp_model_link_rx(void *port_, const void *data, size_t size)
+{
+    struct fp_model_port *port = port_;
+
+    fp_model_port_inject(&port->model->up, port->port_no, data, size);
+}
+
+static int
+fp_model_port_set_link(struct fp_device *dev, uint32_t port_no,
+                       const char *ifname)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_afpacket *link = NULL;
+    struct fp_afpacket *old;
+
+    if (ifname) {
+        int error = fp_afpacket_open(ifname, fp_model_link_rx, port, &link);
+        if (error) {
+            return error;
+        }
+    }
+
+    ovs_mutex_lock(&model->mutex);
+    old = port->link;
+    port->link = link;
+    ovs_mutex_unlock(&model->mutex);
+
+    /* Outside the mutex: closing waits for the link's thread, which may be
+     * waiting for an engine. */
+    fp_afpacket_close(old);
+    return 0;
+}
+
 static int
 fp_model_port_set_tx_pcap(struct fp_device *dev, uint32_t port_no,
                           const char *file_name)
@@ -684,5 +739,6 @@ const struct fp_device_class fp_model_class = {
     .port_recv_wait = fp_model_port_recv_wait,
     .port_inject = fp_model_port_inject,
     .port_set_tx_pcap = fp_model_port_set_tx_pcap,
+    .port_set_link = fp_model_port_set_link,
     .port_get_stats = fp_model_port_get_stats,
 };

@@ -415,6 +415,19 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
     return dev->class->port_set_tx_pcap(dev, port, file_name);
 }
 
+/* Makes Linux network interface 'ifname' the outside of 'port' of 'dev'
+ * (see fp.h), or removes the link if 'ifname' is NULL.  Returns 0, EINVAL if
+ * 'port' is out of range, or the driver's error (see 'port_set_link' in
+ * fp-provider.h). */
+int
+fp_port_set_link(struct fp_device *dev, uint32_t port, const char *ifname)
+{
+    if (!fp_port_is_valid(dev, port)) {
+        return EINVAL;
+    }
+    return dev->class->port_set_link(dev, port, ifname);
+}
+
 /* Stores the counters of 'port' of 'dev' in '*stats', all zero if 'port' is
  * out of range. */
 void

@@ -54,6 +54,7 @@ struct netdev_fp {
     struct fp_device *fp_dev OVS_GUARDED;  /* NULL until configured. */
     uint32_t fp_port OVS_GUARDED;          /* NIC port, if 'fp_dev'. */
     char *tx_pcap OVS_GUARDED;             /* options:tx_pcap, or NULL. */
+    char *endpoint OVS_GUARDED;            /* options:endpoint, or NULL. */
     struct eth_addr hwaddr OVS_GUARDED;
     int mtu OVS_GUARDED;
     enum netdev_flags flags OVS_GUARDED;
@@ -166,9 +167,14 @@ netdev_fp_unbind(struct netdev_fp *netdev)
 {
     if (netdev->fp_dev) {
         fp_port_set_tx_pcap(netdev->fp_dev, netdev->fp_port, NULL);
+        fp_port_set_link(netdev->fp_dev, netdev->fp_port, NULL);
         fp_port_detach(netdev->fp_dev, netdev->fp_port);
         netdev->fp_dev = NULL;
     }
+    free(netdev->tx_pcap);
+    netdev->tx_pcap = NULL;
+    free(netdev->endpoint);
+    netdev->endpoint = NULL;
 }
 
 static void
@@ -182,7 +188,6 @@ netdev_fp_destruct(struct netdev *netdev_)
 
     ovs_mutex_lock(&netdev->mutex);
     netdev_fp_unbind(netdev);
-    free(netdev->tx_pcap);
     ovs_mutex_unlock(&netdev->mutex);
     ovs_mutex_destroy(&netdev->mutex);
 }
@@ -210,6 +215,9 @@ netdev_fp_get_config(const struct netdev *netdev_, struct smap *args)
     if (netdev->tx_pcap) {
         smap_add(args, "tx_pcap", netdev->tx_pcap);
     }
+    if (netdev->endpoint) {
+        smap_add(args, "endpoint", netdev->endpoint);
+    }
     ovs_mutex_unlock(&netdev->mutex);
     return 0;
 }
@@ -219,7 +227,9 @@ static int
 netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
                         char **errp)
 {
-    static const char *const known[] = { "device", "port", "tx_pcap" };
+    static const char *const known[] = {
+        "device", "port", "tx_pcap", "endpoint"
+    };
     struct smap_node *node;
 
     SMAP_FOR_EACH (node, args) {
@@ -232,7 +242,8 @@ netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
         }
         if (i == ARRAY_SIZE(known)) {
             VLOG_WARN_BUF(errp, "%s: unknown option '%s' (an fp interface "
-                          "takes options device, port and tx_pcap)",
+                          "takes options device, port, tx_pcap and "
+                          "endpoint)",
                           netdev_get_name(netdev), node->key);
             return EINVAL;
         }
@@ -310,6 +321,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
     const char *name = netdev_get_name(netdev_);
     const char *tx_pcap = smap_get(args, "tx_pcap");
+    const char *endpoint = smap_get(args, "endpoint");
     struct fp_device *dev;
     uint32_t port;
     int error;
@@ -350,6 +362,23 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         }
         free(netdev->tx_pcap);
         netdev->tx_pcap = nullable_xstrdup(tx_pcap);
+    }
+
+    if (!nullable_string_is_equal(endpoint, netdev->endpoint)) {
+        error = fp_port_set_link(dev, port, endpoint);
+        if (error) {
+            VLOG_WARN_BUF(errp, "%s: options:endpoint=%s: %s", name,
+                          endpoint,
+                          (error == ENODEV ? "no such network interface"
+                           : error == EPERM ? "opening a packet socket "
+                             "needs CAP_NET_RAW (run ovs-vswitchd as root)"
+                           : error == EOPNOTSUPP ? "this device has no "
+                             "Linux interface endpoints"
+                           : ovs_strerror(error)));
+            goto out;
+        }
+        free(netdev->endpoint);
+        netdev->endpoint = nullable_xstrdup(endpoint);
     }
 
 out:

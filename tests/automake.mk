@@ -27,14 +27,27 @@ TESTSUITE_AT = \
 	tests/fp-offload.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
+
+# The system tests: real traffic between network namespaces through the
+# model NIC.  They need root; run-tests.sh counts them as skipped without.
+SYSTEM_TESTSUITE_AT = \
+	tests/system-testsuite.at \
+	tests/fp-macros.at \
+	tests/system-fp-traffic.at
+EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
+SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \
 	-I '$(OVS_SRCDIR)'
 AUTOTEST_PATH = $(abs_builddir)/ofproto-offload:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb
-CLEANFILES += $(TESTSUITE) tests/package.m4
+CLEANFILES += $(TESTSUITE) $(SYSTEM_TESTSUITE) tests/package.m4
 
 $(TESTSUITE): tests/package.m4 $(TESTSUITE_AT)
 	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/tests/testsuite.at && \
 	mv $@.tmp $@
+
+$(SYSTEM_TESTSUITE): tests/package.m4 $(SYSTEM_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/tests/system-testsuite.at \
+	  && mv $@.tmp $@
 
 tests/package.m4: $(top_srcdir)/configure.ac
 	$(AM_V_GEN)$(MKDIR_P) tests && { \
@@ -48,10 +61,19 @@ tests/package.m4: $(top_srcdir)/configure.ac
 
 # "make check" runs every suite and ends with one summary line over all of
 # them: "N passed, N failed[, N skipped]".
-check-local: $(TESTSUITE) $(sbin_PROGRAMS)
+check-local: $(TESTSUITE) $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
 	$(SHELL) '$(srcdir)/tests/run-tests.sh' \
-	  --testsuite '$(TESTSUITE)' --autotest-path '$(AUTOTEST_PATH)' \
+	  --testsuite '$(TESTSUITE)' \
+	  --system-testsuite '$(SYSTEM_TESTSUITE)' \
+	  --autotest-path '$(AUTOTEST_PATH)' \
 	  $(UNIT_TESTS) -- $(TESTSUITEFLAGS)
+
+# Only the system tests, as root.
+check-system: $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
+	$(SHELL) '$(SYSTEM_TESTSUITE)' -C tests \
+	  AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+	test ! -f '$(SYSTEM_TESTSUITE)' \
+	  || $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean

@@ -4,16 +4,21 @@
 #
 #     N passed, N failed[, N skipped]
 #
-# Usage: run-tests.sh --testsuite FILE --autotest-path PATH UNIT... \
-#            -- [TESTSUITEFLAGS...]
-# Exits non-zero if any test failed or a suite did not run to its end.
+# Usage: run-tests.sh --testsuite FILE --system-testsuite FILE
+#            --autotest-path PATH UNIT... -- [TESTSUITEFLAGS...]
+#
+# The system testsuite needs root and runs its tests one at a time; without
+# root its tests are counted as skipped.  Exits non-zero if any test failed
+# or a suite did not run to its end.
 
 testsuite=
+system_testsuite=
 autotest_path=
 units=
 while test $# -gt 0; do
     case $1 in
         --testsuite) testsuite=$2; shift 2 ;;
+        --system-testsuite) system_testsuite=$2; shift 2 ;;
         --autotest-path) autotest_path=$2; shift 2 ;;
         --) shift; break ;;
         *) units="$units $1"; shift ;;
@@ -47,23 +52,51 @@ for unit in $units; do
     fi
 done
 
-# Autotest prints one line per test: "  N: title   ok", "... FAILED (...)",
-# "... skipped (...)", "... expected failure (...)".
-echo "== $testsuite"
-"$testsuite" -C tests AUTOTEST_PATH="$autotest_path" "$@" > "$log" 2>&1
-status=$?
-cat "$log"
-ran=$(grep -cE '^ *[0-9]+: ' "$log")
-p=$(grep -cE '^ *[0-9]+: .* ok$' "$log")
-s=$(grep -cE '^ *[0-9]+: .* skipped \(' "$log")
-f=$((ran - p - s))
-if test $ran -eq 0 || { test $status -ne 0 && test $f -eq 0; }; then
-    echo "$testsuite: did not run to its end (exit status $status)"
-    f=$((f + 1))
+# run_autotest TESTSUITE ARG...
+#
+# Runs an autotest suite and adds up its results.  Autotest prints one line
+# per test: "  N: title   ok", "... FAILED (...)", "... skipped (...)",
+# "... expected failure (...)".
+run_autotest() {
+    local suite=$1
+    shift
+    echo "== $suite"
+    "$suite" -C tests AUTOTEST_PATH="$autotest_path" "$@" > "$log" 2>&1
+    local status=$?
+    cat "$log"
+    local ran=$(grep -cE '^ *[0-9]+: ' "$log")
+    local p=$(grep -cE '^ *[0-9]+: .* ok$' "$log")
+    local s=$(grep -cE '^ *[0-9]+: .* skipped \(' "$log")
+    local f=$((ran - p - s))
+    if test $ran -eq 0 || { test $status -ne 0 && test $f -eq 0; }; then
+        echo "$suite: did not run to its end (exit status $status)"
+        f=$((f + 1))
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    skipped=$((skipped + s))
+}
+
+run_autotest "$testsuite" "$@"
+
+if test -n "$system_testsuite"; then
+    # One at a time: the tests share br0's tap device and the host's
+    # network stack.
+    args=
+    for arg in "$@"; do
+        case $arg in
+            -j*) ;;
+            *) args="$args $arg" ;;
+        esac
+    done
+    if test "$(id -u)" = 0; then
+        run_autotest "$system_testsuite" $args
+    else
+        n=$("$system_testsuite" --list $args | grep -cE '^ *[0-9]+: ')
+        echo "== $system_testsuite: $n tests skipped (they need root)"
+        skipped=$((skipped + n))
+    fi
 fi
-passed=$((passed + p))
-failed=$((failed + f))
-skipped=$((skipped + s))
 
 summary="$passed passed, $failed failed"
 if test $skipped -gt 0; then

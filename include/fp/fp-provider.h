@@ -202,6 +202,19 @@ struct fp_device_class {
     int (*port_set_tx_pcap)(struct fp_device *dev, uint32_t port,
                             const char *file_name);
 
+    /* Makes Linux network interface 'ifname' the outside of 'port', in
+     * addition to the in-memory endpoint: packets received on it come into
+     * the NIC on 'port' as with 'port_inject', and packets that leave
+     * 'port' to its outside are sent on it.  A NULL 'ifname' removes the
+     * link.  Either way, the previous link of 'port', if any, is closed.
+     *
+     * Returns 0, EOPNOTSUPP if the driver has no such links (real NICs),
+     * ENODEV if there is no interface 'ifname', EPERM if the process may
+     * not open it (it needs CAP_NET_RAW), or another positive errno value;
+     * on error, 'port' keeps its previous link. */
+    int (*port_set_link)(struct fp_device *dev, uint32_t port,
+                         const char *ifname);
+
     /* Stores the counters of 'port' in '*stats'. */
     void (*port_get_stats)(const struct fp_device *dev, uint32_t port,
                            struct fp_port_stats *stats);

@@ -35,7 +35,9 @@
  *   - The outside: the wire of a physical port or the guest of a VF.
  *     fp_port_inject() brings a packet in from there; what the NIC sends
  *     out of the port goes there (counted, and written to a pcap file if
- *     one is set with fp_port_set_tx_pcap()).
+ *     one is set with fp_port_set_tx_pcap()).  With fp_port_set_link(),
+ *     the outside is also a Linux network interface: packets received on
+ *     it come into the port, packets sent out of the port go out on it.
  *
  *   - The host side, the representor: packets that miss in the NIC's rule
  *     table (the exception path) are queued for the host, which reads them
@@ -127,8 +129,9 @@ struct fp_port_stats {
     uint64_t tx_bytes;
     uint64_t exceptions;        /* Missed in the NIC, queued for the host. */
     uint64_t malformed;         /* Failed to parse, queued for the host. */
-    uint64_t drops;             /* Dropped: exception queue full or no
-                                 * representor attached. */
+    uint64_t drops;             /* Dropped: exception queue full, no
+                                 * representor attached, or the link's
+                                 * transmit queue full. */
 };
 
 struct fp_device_config {
@@ -173,6 +176,7 @@ int fp_port_inject(struct fp_device *, uint32_t port,
                    const void *data, size_t size);
 int fp_port_set_tx_pcap(struct fp_device *, uint32_t port,
                         const char *file_name);
+int fp_port_set_link(struct fp_device *, uint32_t port, const char *ifname);
 void fp_port_get_stats(const struct fp_device *, uint32_t port,
                        struct fp_port_stats *);
 

@@ -1,0 +1,289 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "fp-afpacket.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "coverage.h"
+#include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "socket-util.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(fp_afpacket);
+
+COVERAGE_DEFINE(fp_afpacket_rx);
+COVERAGE_DEFINE(fp_afpacket_tx);
+COVERAGE_DEFINE(fp_afpacket_tx_error);
+
+/* The receive ring: FP_AFPACKET_N_BLOCKS blocks of FP_AFPACKET_BLOCK_SIZE
+ * bytes, each retired to user space when full or after
+ * FP_AFPACKET_BLOCK_TIMEOUT ms. */
+#define FP_AFPACKET_BLOCK_SIZE (1 << 20)
+#define FP_AFPACKET_N_BLOCKS 16
+#define FP_AFPACKET_FRAME_SIZE 2048
+#define FP_AFPACKET_BLOCK_TIMEOUT 1
+
+/* Largest frame received, with a VLAN tag put back. */
+#define FP_AFPACKET_MAX_FRAME (65535 + 4)
+
+struct fp_afpacket {
+    char *name;                 /* Interface name. */
+    int fd;                     /* AF_PACKET socket. */
+    int stop_fds[2];            /* Pipe; written to stop the thread. */
+    uint8_t *ring;              /* FP_AFPACKET_N_BLOCKS blocks. */
+    pthread_t thread;
+    fp_afpacket_rx_cb *rx_cb;
+    void *aux;
+};
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+static void *fp_afpacket_rx_main(void *);
+
+/* Opens an AF_PACKET socket on network interface 'ifname', with a receive
+ * ring, in promiscuous mode, and starts a thread that calls 'rx_cb' with
+ * 'aux' for every packet received on it.
+ *
+ * Returns 0 and stores the new endpoint in '*afp', or a positive errno
+ * value: ENODEV if there is no such interface, EPERM if the process may not
+ * open packet sockets (it needs CAP_NET_RAW). */
+int
+fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
+                 struct fp_afpacket **afpp)
+{
+    struct tpacket_req3 req = {
+        .tp_block_size = FP_AFPACKET_BLOCK_SIZE,
+        .tp_block_nr = FP_AFPACKET_N_BLOCKS,
+        .tp_frame_size = FP_AFPACKET_FRAME_SIZE,
+        .tp_frame_nr = (FP_AFPACKET_BLOCK_SIZE / FP_AFPACKET_FRAME_SIZE
+                        * FP_AFPACKET_N_BLOCKS),
+        .tp_retire_blk_tov = FP_AFPACKET_BLOCK_TIMEOUT,
+    };
+    struct packet_mreq mreq;
+    struct sockaddr_ll sll;
+    struct fp_afpacket *afp;
+    int version = TPACKET_V3;
+    int one = 1;
+    int ifindex;
+    int error;
+
+    *afpp = NULL;
+    ifindex = if_nametoindex(ifname);
+    if (!ifindex) {
+        return ENODEV;
+    }
+
+    afp = xzalloc(sizeof *afp);
+    afp->name = xstrdup(ifname);
+    afp->rx_cb = rx_cb;
+    afp->aux = aux;
+    afp->stop_fds[0] = afp->stop_fds[1] = -1;
+    afp->ring = MAP_FAILED;
+
+    /* Protocol 0: receive nothing until bound to the interface. */
+    afp->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (afp->fd < 0) {
+        error = errno == EACCES ? EPERM : errno;
+        goto error;
+    }
+    if (setsockopt(afp->fd, SOL_PACKET, PACKET_VERSION, &version,
+                   sizeof version)
+        || setsockopt(afp->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req)
+        || setsockopt(afp->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+                      sizeof one)) {
+        error = errno;
+        goto error;
+    }
+    afp->ring = mmap(NULL, FP_AFPACKET_BLOCK_SIZE * FP_AFPACKET_N_BLOCKS,
+                     PROT_READ | PROT_WRITE, MAP_SHARED, afp->fd, 0);
+    if (afp->ring == MAP_FAILED) {
+        error = errno;
+        goto error;
+    }
+
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = ifindex;
+    if (bind(afp->fd, (struct sockaddr *) &sll, sizeof sll)) {
+        error = errno;
+        goto error;
+    }
+
+    memset(&mreq, 0, sizeof mreq);
+    mreq.mr_ifindex = ifindex;
+    mreq.mr_type = PACKET_MR_PROMISC;
+    if (setsockopt(afp->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq,
+                   sizeof mreq)) {
+        error = errno;
+        goto error;
+    }
+
+    if (pipe2(afp->stop_fds, O_CLOEXEC | O_NONBLOCK)) {
+        error = errno;
+        goto error;
+    }
+    afp->thread = ovs_thread_create("fp_afpacket", fp_afpacket_rx_main, afp);
+
+    *afpp = afp;
+    return 0;
+
+error:
+    if (afp->ring != MAP_FAILED) {
+        munmap(afp->ring, FP_AFPACKET_BLOCK_SIZE * FP_AFPACKET_N_BLOCKS);
+    }
+    if (afp->fd >= 0) {
+        close(afp->fd);
+    }
+    if (afp->stop_fds[0] >= 0) {
+        close(afp->stop_fds[0]);
+        close(afp->stop_fds[1]);
+    }
+    free(afp->name);
+    free(afp);
+    return error;
+}
+
+/* Stops the receive thread (waiting for a callback in progress to return)
+ * and closes 'afp'.  Must not be called from the callback. */
+void
+fp_afpacket_close(struct fp_afpacket *afp)
+{
+    if (afp) {
+        ignore(write(afp->stop_fds[1], "", 1));
+        xpthread_join(afp->thread, NULL);
+        munmap(afp->ring, FP_AFPACKET_BLOCK_SIZE * FP_AFPACKET_N_BLOCKS);
+        close(afp->fd);
+        close(afp->stop_fds[0]);
+        close(afp->stop_fds[1]);
+        free(afp->name);
+        free(afp);
+    }
+}
+
+const char *
+fp_afpacket_name(const struct fp_afpacket *afp)
+{
+    return afp->name;
+}
+
+/* Sends the 'size' bytes at 'data' out of the interface.  Never blocks:
+ * returns EAGAIN or ENOBUFS when the interface's queue is full, and the
+ * packet is lost, as on a wire. */
+int
+fp_afpacket_send(struct fp_afpacket *afp, const void *data, size_t size)
+{
+    ssize_t retval = send(afp->fd, data, size, MSG_DONTWAIT);
+
+    if (retval < 0) {
+        COVERAGE_INC(fp_afpacket_tx_error);
+        VLOG_DBG_RL(&rl, "%s: send failed (%s)", afp->name,
+                    ovs_strerror(errno));
+        return errno;
+    }
+    COVERAGE_INC(fp_afpacket_tx);
+    return 0;
+}
+
+/* Hands the packet of 'hdr' to the callback, with the VLAN tag that the
+ * kernel took out of the frame, if any, put back after the MAC addresses.
+ * 'buf' has room for FP_AFPACKET_MAX_FRAME bytes. */
+static void
+fp_afpacket_deliver(struct fp_afpacket *afp, const struct tpacket3_hdr *hdr,
+                    uint8_t *buf)
+{
+    const uint8_t *data = (const uint8_t *) hdr + hdr->tp_mac;
+    size_t size = hdr->tp_snaplen;
+
+    COVERAGE_INC(fp_afpacket_rx);
+    if (hdr->tp_status & TP_STATUS_VLAN_VALID && size >= 12
+        && size + 4 <= FP_AFPACKET_MAX_FRAME) {
+        uint16_t tpid = (hdr->tp_status & TP_STATUS_VLAN_TPID_VALID
+                         ? hdr->hv1.tp_vlan_tpid : ETH_P_8021Q);
+        uint16_t tci = hdr->hv1.tp_vlan_tci;
+
+        memcpy(buf, data, 12);
+        buf[12] = tpid >> 8;
+        buf[13] = tpid;
+        buf[14] = tci >> 8;
+        buf[15] = tci;
+        memcpy(buf + 16, data + 12, size - 12);
+        afp->rx_cb(afp->aux, buf, size + 4);
+    } else {
+        afp->rx_cb(afp->aux, data, size);
+    }
+}
+
+static void *
+fp_afpacket_rx_main(void *afp_)
+{
+    struct fp_afpacket *afp = afp_;
+    uint8_t *buf = xmalloc(FP_AFPACKET_MAX_FRAME);
+    size_t block = 0;
+
+    for (;;) {
+        struct tpacket_block_desc *bd;
+        const struct tpacket3_hdr *hdr;
+        uint32_t i;
+
+        bd = ALIGNED_CAST(struct tpacket_block_desc *,
+                          afp->ring + block * FP_AFPACKET_BLOCK_SIZE);
+        if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE)
+              & TP_STATUS_USER)) {
+            struct pollfd fds[2] = {
+                { .fd = afp->fd, .events = POLLIN | POLLERR },
+                { .fd = afp->stop_fds[0], .events = POLLIN },
+            };
+
+            ovsrcu_quiesce_start();
+            poll(fds, 2, -1);
+            ovsrcu_quiesce_end();
+            if (fds[1].revents) {
+                break;
+            }
+            continue;
+        }
+
+        hdr = ALIGNED_CAST(const struct tpacket3_hdr *,
+                           (const uint8_t *) bd
+                           + bd->hdr.bh1.offset_to_first_pkt);
+        for (i = 0; i < bd->hdr.bh1.num_pkts; i++) {
+            fp_afpacket_deliver(afp, hdr, buf);
+            hdr = ALIGNED_CAST(const struct tpacket3_hdr *,
+                               (const uint8_t *) hdr + hdr->tp_next_offset);
+        }
+        __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+                         __ATOMIC_RELEASE);
+        block = (block + 1) % FP_AFPACKET_N_BLOCKS;
+    }
+
+    free(buf);
+    return NULL;
+}
