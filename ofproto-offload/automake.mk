@@ -21,5 +21,7 @@ ofproto_offload_ovs_vswitchd_LDADD = \
 	$(OVS_BUILDDIR)/lib/libsflow.la \
 	$(OVS_LIBOPENVSWITCH) \
 	$(OVS_LINK_LIBS)
-ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS)
+# --wrap: see __wrap_netdev_set_flow_api_enabled() in ovs-offload.c.
+ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+	-Wl,--wrap=netdev_set_flow_api_enabled
 dist_man_MANS += ofproto-offload/ovs-offload.8

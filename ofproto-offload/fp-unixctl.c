@@ -33,6 +33,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-offload.h"
 #include "packets.h"
+#include "svec.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -96,13 +97,25 @@ fp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
     struct fp_device *devices[FP_UNIXCTL_MAX_DEVICES];
     struct netdev_offload_fp_stats st;
     struct ds s = DS_EMPTY_INITIALIZER;
+    const struct svec *errors;
     size_t i, n;
 
     ovs_offload_init();
+    errors = ovs_offload_get_config_errors();
+    if (!errors) {
+        unixctl_command_reply_error(conn, "ovs-vswitchd has not read its "
+                                    "configuration yet");
+        return;
+    }
+    for (i = 0; i < errors->n; i++) {
+        ds_put_format(&s, "configuration error: %s\n", errors->names[i]);
+    }
+
     if (argc > 1) {
         devices[0] = fp_device_find(argv[1]);
         if (!devices[0]) {
             unixctl_command_reply_error(conn, "no such fp device");
+            ds_destroy(&s);
             return;
         }
         n = 1;

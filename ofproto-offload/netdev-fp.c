@@ -149,7 +149,6 @@ netdev_fp_construct(struct netdev *netdev_)
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
 
     ovs_offload_init();
-
     ovs_mutex_init(&netdev->mutex);
     netdev->fp_dev = NULL;
     netdev->mtu = ETH_PAYLOAD_MAX;
@@ -268,7 +267,8 @@ netdev_fp_parse_port(const struct netdev *netdev, const struct smap *args,
     dev = fp_device_find(dev_name);
     if (!dev) {
         VLOG_WARN_BUF(errp, "%s: options:device=%s: no such fp device "
-                      "(see ovs-appctl fp/show)", name, dev_name);
+                      "(see ovs-appctl fp/show and other_config:fp-devices)",
+                      name, dev_name);
         return ENODEV;
     }
     if (!port_name) {

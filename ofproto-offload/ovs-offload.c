@@ -18,14 +18,22 @@
 
 #include "ovs-offload.h"
 
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
 #include "fp/fp.h"
 #include "fp-unixctl.h"
 #include "netdev-fp.h"
 #include "netdev-offload-fp.h"
 #include "netdev-offload-provider.h"
 #include "netdev-provider.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
-#include "ovs-thread.h"
+#include "smap.h"
+#include "sset.h"
+#include "svec.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(ovs_offload);
@@ -41,29 +49,218 @@ OVS_CONSTRUCTOR(ovs_offload_register)
     fp_unixctl_register();
 }
 
-/* Creates the NIC devices, once.  Called from the main thread before the
- * first use of a device (an "fp" netdev or an fp/ command). */
-void
-ovs_offload_init(void)
-{
-    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+/* The Open_vSwitch other_config keys that size the model NICs. */
+struct ovs_offload_knob {
+    const char *key;
+    size_t offset;              /* Of a uint32_t in fp_device_config. */
+    uint32_t min, max;
+};
 
-    if (ovsthread_once_start(&once)) {
-        struct fp_device_config cfg;
+static const struct ovs_offload_knob knobs[] = {
+    { "fp-phy-ports", offsetof(struct fp_device_config, n_phy_ports),
+      1, 64 },
+    { "fp-vfs", offsetof(struct fp_device_config, n_vfs), 0, 4032 },
+    { "fp-rules", offsetof(struct fp_device_config, n_rules), 1, 1 << 24 },
+    { "fp-engines", offsetof(struct fp_device_config, n_engines), 1, 64 },
+};
+
+/* Most devices in other_config:fp-devices. */
+#define OVS_OFFLOAD_MAX_DEVICES 16
+
+/* Main thread only. */
+static struct smap config = SMAP_INITIALIZER(&config);
+                                    /* other_config, as first read. */
+static bool config_read;            /* 'config' is set? */
+static bool devices_created;        /* ovs_offload_init() ran? */
+static struct svec config_errors;   /* Bad values, for fp/show. */
+static char *applied_config;        /* The fp-* keys the devices have. */
+static char *warned_config;         /* The fp-* keys last warned about. */
+
+/* Returns the fp-* keys of 'other_config' as one string, to compare. */
+static char *
+ovs_offload_config_string(const struct smap *other_config)
+{
+    const struct smap_node **nodes = smap_sort(other_config);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t i;
+
+    for (i = 0; i < smap_count(other_config); i++) {
+        if (!strncmp(nodes[i]->key, "fp-", 3)) {
+            ds_put_format(&s, "%s=%s ", nodes[i]->key, nodes[i]->value);
+        }
+    }
+    free(nodes);
+    ds_chomp(&s, ' ');
+    return ds_steal_cstr(&s);
+}
+
+static void
+ovs_offload_config_error(const char *format, ...)
+    OVS_PRINTF_FORMAT(1, 2);
+
+/* Logs a bad configuration value, which an operator must fix, and keeps it
+ * for fp/show. */
+static void
+ovs_offload_config_error(const char *format, ...)
+{
+    va_list args;
+    char *msg;
+
+    va_start(args, format);
+    msg = xvasprintf(format, args);
+    va_end(args);
+
+    VLOG_WARN("%s", msg);
+    svec_add_nocopy(&config_errors, msg);
+}
+
+/* Reads the device configuration from 'other_config' into 'cfg': the
+ * defaults, with each valid fp-* value in place of its default. */
+static void
+ovs_offload_parse_config(const struct smap *other_config,
+                         struct fp_device_config *cfg)
+{
+    size_t i;
+
+    fp_device_config_default(cfg);
+    for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+        const struct ovs_offload_knob *k = &knobs[i];
+        uint32_t *field = ALIGNED_CAST(uint32_t *,
+                                       (char *) cfg + k->offset);
+        const char *value = smap_get(other_config, k->key);
+        unsigned int n;
+
+        if (value && (!str_to_uint(value, 10, &n) || n < k->min
+                      || n > k->max)) {
+            ovs_offload_config_error("other_config:%s=%s is not a number "
+                                     "from %"PRIu32" to %"PRIu32"; using "
+                                     "%"PRIu32, k->key, value, k->min,
+                                     k->max, *field);
+        } else if (value) {
+            *field = n;
+        }
+    }
+}
+
+/* Returns true if 'name' is a good device name: 1 to 15 letters, digits,
+ * '-' or '_'. */
+static bool
+ovs_offload_is_device_name(const char *name)
+{
+    size_t len = strlen(name);
+
+    return (len >= 1 && len <= 15
+            && strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == len);
+}
+
+/* Creates the model NICs that 'other_config' describes: the devices named
+ * in fp-devices (default: fp0), each sized by fp-phy-ports, fp-vfs,
+ * fp-rules and fp-engines. */
+static void
+ovs_offload_create_devices(const struct smap *other_config)
+{
+    const char *names = smap_get_def(other_config, "fp-devices",
+                                     OVS_OFFLOAD_DEFAULT_DEVICE);
+    struct fp_device_config cfg;
+    struct sset devices;
+    const char *name;
+
+    ovs_offload_parse_config(other_config, &cfg);
+
+    sset_init(&devices);
+    sset_from_delimited_string(&devices, names, " ,");
+    if (sset_is_empty(&devices)
+        || sset_count(&devices) > OVS_OFFLOAD_MAX_DEVICES) {
+        ovs_offload_config_error("other_config:fp-devices=%s names no "
+                                 "device or more than %d; using %s",
+                                 names, OVS_OFFLOAD_MAX_DEVICES,
+                                 OVS_OFFLOAD_DEFAULT_DEVICE);
+        sset_clear(&devices);
+        sset_add(&devices, OVS_OFFLOAD_DEFAULT_DEVICE);
+    }
+
+    SSET_FOR_EACH (name, &devices) {
         struct fp_device *dev;
         int error;
 
-        fp_device_config_default(&cfg);
-        error = fp_device_create(OVS_OFFLOAD_DEFAULT_DEVICE, &cfg, &dev);
+        if (!ovs_offload_is_device_name(name)) {
+            ovs_offload_config_error("other_config:fp-devices: '%s' is not "
+                                     "a device name (1 to 15 letters, "
+                                     "digits, '-' or '_'); skipped", name);
+            continue;
+        }
+        error = fp_device_create(name, &cfg, &dev);
         if (error) {
-            VLOG_ERR("%s: cannot create the model NIC (%s)",
-                     OVS_OFFLOAD_DEFAULT_DEVICE, ovs_strerror(error));
+            ovs_offload_config_error("%s: cannot create the model NIC (%s)",
+                                     name, ovs_strerror(error));
         } else {
             VLOG_INFO("%s: model NIC with %"PRIu32" physical ports, "
                       "%"PRIu32" VFs, %"PRIu32" rules, %"PRIu32" engines",
-                      OVS_OFFLOAD_DEFAULT_DEVICE, cfg.n_phy_ports, cfg.n_vfs,
-                      cfg.n_rules, cfg.n_engines);
+                      name, cfg.n_phy_ports, cfg.n_vfs, cfg.n_rules,
+                      cfg.n_engines);
         }
-        ovsthread_once_done(&once);
     }
+    sset_destroy(&devices);
+}
+
+/* Reads the fp-* keys of the Open_vSwitch table's other_config.  The first
+ * values read are the ones the devices get (see ovs_offload_init()); later
+ * changes take effect when ovs-vswitchd restarts, as for
+ * other_config:hw-offload, and are warned about once. */
+static void
+ovs_offload_configure(const struct smap *other_config)
+{
+    char *s = ovs_offload_config_string(other_config);
+
+    if (!config_read) {
+        smap_clone(&config, other_config);
+        applied_config = s;
+        config_read = true;
+    } else if (strcmp(s, applied_config)
+               && !nullable_string_is_equal(s, warned_config)) {
+        VLOG_WARN("other_config: the fp-* keys changed to \"%s\"; the "
+                  "NICs keep \"%s\" until ovs-vswitchd restarts",
+                  s, applied_config);
+        free(warned_config);
+        warned_config = s;
+    } else {
+        free(s);
+    }
+}
+
+/* bridge_run() calls netdev_set_flow_api_enabled() with the Open_vSwitch
+ * table's other_config on every iteration of the main loop, before it
+ * configures bridges and ports.  Our ovs-vswitchd is linked with
+ * "-Wl,--wrap=netdev_set_flow_api_enabled", so that call comes here first:
+ * the one place where we read the configuration, without patching OVS. */
+void __wrap_netdev_set_flow_api_enabled(const struct smap *);
+void __real_netdev_set_flow_api_enabled(const struct smap *);
+
+void
+__wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
+{
+    ovs_offload_configure(ovs_other_config);
+    __real_netdev_set_flow_api_enabled(ovs_other_config);
+}
+
+/* Creates the NIC devices, once, from the configuration read first.
+ * Called from the main thread before the first use of a device (an "fp"
+ * netdev or an fp/ command), which is after ovs-vswitchd has read its
+ * configuration; does nothing before. */
+void
+ovs_offload_init(void)
+{
+    if (config_read && !devices_created) {
+        ovs_offload_create_devices(&config);
+        devices_created = true;
+    }
+}
+
+/* Returns the configuration errors (bad fp-* values) to show, or NULL if
+ * the devices have not been created yet. */
+const struct svec *
+ovs_offload_get_config_errors(void)
+{
+    return devices_created ? &config_errors : NULL;
 }

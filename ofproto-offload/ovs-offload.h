@@ -19,14 +19,18 @@
 
 /* The one place that plugs ovs-offload into OVS: at program start it
  * registers the "fp" netdev class, the "fp" flow API and the fp/ unixctl
- * commands; ovs_offload_init() creates the NIC devices when they are first
- * needed (after ovs-vswitchd has daemonized, because devices start
- * threads). */
+ * commands; it reads other_config:fp-* when ovs-vswitchd first reads the
+ * Open_vSwitch table, and ovs_offload_init() creates the NIC devices they
+ * describe at their first use. */
 
-/* The model NIC that every ovs-vswitchd of ours has, and the device an
- * "fp" interface uses when it has no options:device. */
+struct svec;
+
+/* The model NIC that ovs-vswitchd has unless other_config:fp-devices says
+ * otherwise, and the device an "fp" interface uses when it has no
+ * options:device. */
 #define OVS_OFFLOAD_DEFAULT_DEVICE "fp0"
 
 void ovs_offload_init(void);
+const struct svec *ovs_offload_get_config_errors(void);
 
 #endif /* ovs-offload.h */
