@@ -5,6 +5,10 @@ lib_libfp_la_SOURCES = \
 	include/fp/fp.h \
 	include/fp/fp-provider.h \
 	lib/fp.c \
+	lib/fp-action.c \
+	lib/fp-action.h \
+	lib/fp-meter.c \
+	lib/fp-meter.h \
 	lib/fp-model.c \
 	lib/fp-model.h \
 	lib/fp-parse.c \
