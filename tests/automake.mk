@@ -1,5 +1,7 @@
 # Unit tests (cmocka) of the NIC side.
 UNIT_TESTS = \
+	tests/unit/test-fp-action \
+	tests/unit/test-fp-diff \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-table
@@ -7,6 +9,14 @@ check_PROGRAMS += $(UNIT_TESTS)
 UNIT_TEST_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS) \
 	$(CMOCKA_LIBS)
 UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_fp_action_SOURCES = tests/unit/test-fp-action.c \
+	tests/unit/fp-test-packet.h
+tests_unit_test_fp_action_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_action_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
+	tests/unit/fp-test-packet.h
+tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
