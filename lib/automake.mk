@@ -7,6 +7,10 @@ lib_libfp_la_SOURCES = \
 	lib/fp.c \
 	lib/fp-afpacket.c \
 	lib/fp-afpacket.h \
+	lib/fp-action.c \
+	lib/fp-action.h \
+	lib/fp-meter.c \
+	lib/fp-meter.h \
 	lib/fp-model.c \
 	lib/fp-model.h \
 	lib/fp-parse.c \

@@ -20,16 +20,23 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <time.h>
 
 #include "coverage.h"
 #include "dp-packet.h"
-#include "fp-afpacket.h"
+#include "fp-action.h"
+#include "fp-meter.h"
 #include "fp-parse.h"
 #include "fp-table.h"
-#include "openvswitch/list.h"
+#include "hash.h"
+#include "id-pool.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "pcap-file.h"
@@ -44,81 +51,194 @@ COVERAGE_DEFINE(fp_model_miss);
 COVERAGE_DEFINE(fp_model_exception);
 COVERAGE_DEFINE(fp_model_malformed);
 COVERAGE_DEFINE(fp_model_drop);
+COVERAGE_DEFINE(fp_model_table_full);
 
 /* Room in front of a packet for the tags that a rule's actions may push. */
 #define FP_MODEL_HEADROOM (FP_MAX_ACTIONS * 4)
 
-/* The smallest buffer of an exception queue slot, to avoid growing it for
+/* The smallest buffer of a ring or queue slot, to avoid growing it for
  * every slightly bigger packet. */
 #define FP_MODEL_SLOT_MIN 2048
 
-/* A packet in an exception queue.  A slot's buffer is kept when the packet
- * is taken, and only grows, so a queue in steady state does not
- * allocate. */
+/* Empty polls of its rings after which an engine sleeps. */
+#define FP_MODEL_SPIN 2000
+
+/* Longest sleep of an idle engine, in milliseconds. */
+#define FP_MODEL_SLEEP_MS 10
+
+/* A 64-bit counter with one writer (an engine) and any readers. */
+typedef atomic_uint64_t fp_model_ctr;
+
+static inline void
+fp_model_ctr_add(fp_model_ctr *ctr, uint64_t n)
+{
+    uint64_t v;
+
+    atomic_read_relaxed(ctr, &v);
+    atomic_store_relaxed(ctr, v + n);
+}
+
+static inline uint64_t
+fp_model_ctr_get(const fp_model_ctr *ctr)
+{
+    uint64_t v;
+
+    atomic_read_relaxed(CONST_CAST(fp_model_ctr *, ctr), &v);
+    return v;
+}
+
+/* A packet slot of an RX ring or an exception queue.  A slot's buffer has
+ * FP_MODEL_HEADROOM bytes in front of the packet, is kept when the packet
+ * is taken, and only grows, so a ring in steady state does not allocate. */
 struct fp_model_slot {
-    uint8_t *data;
-    size_t size;
-    size_t allocated;
+    uint8_t *buf;
+    uint32_t size;
+    uint32_t allocated;         /* Bytes after the headroom. */
+    uint32_t mark;
+};
+
+/* Port counters of one engine (or of the host threads). */
+struct fp_model_port_ctrs {
+    fp_model_ctr rx_packets;
+    fp_model_ctr rx_bytes;
+    fp_model_ctr tx_packets;
+    fp_model_ctr tx_bytes;
+    fp_model_ctr exceptions;
+    fp_model_ctr malformed;
+    fp_model_ctr drops;
+};
+
+/* A rule counter of one engine. */
+struct fp_model_counter {
+    fp_model_ctr packets;
+    fp_model_ctr bytes;
+    atomic_llong used;
+};
+
+/* The endpoint of a port, replaced as a whole, RCU-style. */
+struct fp_model_endpoint {
+    const struct fp_endpoint_ops *ops;
+    void *aux;
 };
 
 struct fp_model_port {
-    struct fp_model *model;     /* The device, for link callbacks. */
-    uint32_t port_no;           /* This port's number. */
-    struct fp_afpacket *link;   /* Linux interface outside, or NULL.  Set
-                                 * and closed only by the control path,
-                                 * read by engines under the mutex. */
+    /* RX ring: any producer under 'rx_mutex', one consumer (the port's
+     * engine) without lock.  Slots 'rx_head' (processed) up to 'rx_tail'
+     * (queued) hold packets. */
+    struct ovs_mutex rx_mutex;
+    struct fp_model_slot *ring;
+    atomic_uint64_t rx_head;
+    atomic_uint64_t rx_tail;
+
+    /* Exception queue, under 'exc_mutex'. */
+    struct ovs_mutex exc_mutex;
     bool attached;              /* Has a representor. */
     struct fp_model_slot *queue;    /* FP_MODEL_QUEUE_LEN slots, NULL if
                                      * not attached. */
     size_t head;                /* Index of the oldest queued packet. */
     size_t n_queued;
     struct seq *seq;            /* Changes when a packet is queued. */
+
+    /* The outside. */
+    OVSRCU_TYPE(struct fp_model_endpoint *) endpoint;
+    struct ovs_mutex pcap_mutex;
     struct pcap_file *pcap;     /* Capture of TX to the outside, or NULL. */
-    struct fp_port_stats stats;
+    atomic_bool has_pcap;
 };
 
-struct fp_model_rule {
-    struct ovs_list node;       /* In 'fp_model.rules'. */
-    struct fp_rule rule;
-    struct fp_rule_stats stats;
+/* An interned, immutable action list, shared by every rule that has the
+ * same actions.  Meter ids are resolved to meter table slots. */
+struct fp_model_actions {
+    struct hmap_node node;      /* In 'fp_model.actions', by hash. */
+    uint32_t refcnt;            /* Under 'ctl_mutex'. */
+    uint32_t n;
+    struct fp_action actions[];
 };
 
-/* A packet brought in by fp_port_inject(), on the injecting thread's stack
- * until an engine has processed it. */
-struct fp_model_job {
-    struct ovs_list node;       /* In 'fp_model.jobs'. */
-    uint32_t port;
-    const void *data;
-    size_t size;
-    bool done;                  /* Set by the engine when processed. */
+/* An entry of the meter table. */
+struct fp_model_meter {
+    bool in_use;
+    uint32_t id;                /* The caller's meter id. */
+    uint32_t refs;              /* Action lists that use it. */
+    struct fp_meter meter;
 };
 
+/* A packet engine. */
 struct fp_model_engine {
     struct fp_model *model;
+    size_t index;
     pthread_t thread;
-    uint8_t *buf;               /* Private copy of the packet, with
-                                 * FP_MODEL_HEADROOM in front. */
+
+    /* Odd while the engine processes a batch. */
+    atomic_uint64_t epoch;
+
+    /* Sleeping when idle. */
+    pthread_mutex_t sleep_mutex;
+    pthread_cond_t sleep_cond;
+    atomic_bool sleeping;
+
+    /* Exact-match cache: the last rule (or NULL) found for a key, valid
+     * only for table version 'version'. */
+    struct fp_model_emc_entry *emc;
+    uint32_t emc_mask;
+
+    /* Counters, written by this engine only. */
+    fp_model_ctr hits;
+    fp_model_ctr misses;
+    fp_model_ctr emc_hits;
+    fp_model_ctr packets;
+    fp_model_ctr busy_ns;
+    struct fp_model_port_ctrs *ports;   /* One per NIC port. */
+    struct fp_model_counter *counters;  /* One per counter table entry. */
+};
+
+struct fp_model_emc_entry {
+    uint64_t version;
+    uint32_t hash;
+    const struct fp_table_rule *rule;
+    struct fp_key key;
 };
 
 struct fp_model {
     struct fp_device up;
+    uint32_t n_ports;
 
-    /* Guards everything below except the immutable 'engines',
-     * 'n_engines' and 'ports[].seq'. */
-    struct ovs_mutex mutex;
-    struct fp_table *table OVS_GUARDED;
-    struct ovs_list rules OVS_GUARDED;  /* Of 'struct fp_model_rule'. */
-    struct fp_model_port *ports OVS_GUARDED;
-    uint64_t hits OVS_GUARDED;
-    uint64_t misses OVS_GUARDED;
+    /* Serializes control operations: rules, meters, counters, reset,
+     * endpoints.  Packet processing never takes it. */
+    struct ovs_mutex ctl_mutex;
+    struct fp_table *table;
+    struct fp_table_rule **rules;       /* By id, 1...n_rules. */
+    struct id_pool *rule_ids;
+    uint64_t next_seq;
+    struct hmap actions;                /* Of 'struct fp_model_actions'. */
+    struct id_pool *counter_ids;        /* Counter table, 0...n-1. */
+    uint32_t n_counters_used;
+    uint8_t *counter_shared;            /* 1 per shared counter, by id. */
+    uint32_t *counter_refs;             /* Action lists that count there. */
+    struct fp_model_meter *meters;      /* Meter table. */
+    uint32_t n_meters_used;
 
-    struct ovs_list jobs OVS_GUARDED;   /* Of 'struct fp_model_job'. */
-    pthread_cond_t job_cond;    /* Signaled when a job is queued. */
-    pthread_cond_t done_cond;   /* Broadcast when a job is done. */
-    bool exiting OVS_GUARDED;   /* Tells the engines to stop. */
+    /* Counters as of the last reset, subtracted from what engines count. */
+    struct fp_model_port_ctrs *port_base;   /* Plain uint64_t values. */
+    uint64_t hits_base, misses_base, emc_hits_base;
+    atomic_uint64_t resets;
 
+    struct fp_model_port *ports;
+
+    /* Counters of packets that the host sends, under 'host_mutex'. */
+    struct ovs_mutex host_mutex;
+    struct fp_model_port_ctrs *host_ports;
+
+    /* fp_port_inject() waiters. */
+    pthread_mutex_t done_mutex;
+    pthread_cond_t done_cond;
+    atomic_uint32_t n_waiters;
+
+    atomic_bool exiting;
     struct fp_model_engine *engines;
     size_t n_engines;
+    uint32_t batch_size;
+    uint32_t ring_mask;
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
@@ -132,27 +252,68 @@ fp_model_cast(const struct fp_device *dev)
     return CONTAINER_OF(dev, struct fp_model, up);
 }
 
+/* Makes sure that 'slot' has room for 'size' bytes after its headroom. */
+static void
+fp_model_slot_reserve(struct fp_model_slot *slot, size_t size)
+{
+    if (slot->allocated < size) {
+        slot->allocated = MAX(size, FP_MODEL_SLOT_MIN);
+        free(slot->buf);
+        slot->buf = xmalloc(FP_MODEL_HEADROOM + slot->allocated);
+    }
+}
+
+static uint8_t *
+fp_model_slot_data(const struct fp_model_slot *slot)
+{
+    return slot->buf + FP_MODEL_HEADROOM;
+}
+
 static int
 fp_model_create(const char *name, const struct fp_device_config *config,
                 struct fp_device **devp)
 {
     struct fp_model *model = xzalloc(sizeof *model);
-    uint32_t n_ports = config->n_phy_ports + config->n_vfs;
     size_t i;
 
     fp_device_init(&model->up, &fp_model_class, name, config);
-    ovs_mutex_init(&model->mutex);
-    model->table = fp_table_create(config->n_rules);
-    ovs_list_init(&model->rules);
-    model->ports = xcalloc(n_ports, sizeof *model->ports);
-    for (i = 0; i < n_ports; i++) {
-        model->ports[i].model = model;
-        model->ports[i].port_no = i;
-        model->ports[i].seq = seq_create();
+    model->n_ports = config->n_phy_ports + config->n_vfs;
+    ovs_mutex_init(&model->ctl_mutex);
+    model->table = fp_table_create(config->n_rules, config->n_masks);
+    model->rules = xcalloc(config->n_rules + 1, sizeof *model->rules);
+    model->rule_ids = id_pool_create(1, config->n_rules);
+    hmap_init(&model->actions);
+    model->counter_ids = id_pool_create(0, config->n_counters);
+    model->counter_shared = xcalloc(config->n_counters, 1);
+    model->counter_refs = xcalloc(config->n_counters,
+                                  sizeof *model->counter_refs);
+    model->meters = xcalloc(MAX(config->n_meters, 1),
+                            sizeof *model->meters);
+    model->port_base = xcalloc(model->n_ports, sizeof *model->port_base);
+    atomic_init(&model->resets, 0);
+
+    model->batch_size = config->batch_size;
+    model->ring_mask = config->rx_ring_size - 1;
+    model->ports = xcalloc(model->n_ports, sizeof *model->ports);
+    for (i = 0; i < model->n_ports; i++) {
+        struct fp_model_port *port = &model->ports[i];
+
+        ovs_mutex_init(&port->rx_mutex);
+        port->ring = xcalloc(config->rx_ring_size, sizeof *port->ring);
+        atomic_init(&port->rx_head, 0);
+        atomic_init(&port->rx_tail, 0);
+        ovs_mutex_init(&port->exc_mutex);
+        port->seq = seq_create();
+        ovsrcu_init(&port->endpoint, NULL);
+        ovs_mutex_init(&port->pcap_mutex);
+        atomic_init(&port->has_pcap, false);
     }
-    ovs_list_init(&model->jobs);
-    xpthread_cond_init(&model->job_cond, NULL);
+    ovs_mutex_init(&model->host_mutex);
+    model->host_ports = xcalloc(model->n_ports, sizeof *model->host_ports);
+    pthread_mutex_init(&model->done_mutex, NULL);
     xpthread_cond_init(&model->done_cond, NULL);
+    atomic_init(&model->n_waiters, 0);
+    atomic_init(&model->exiting, false);
 
     model->n_engines = config->n_engines;
     model->engines = xcalloc(model->n_engines, sizeof *model->engines);
@@ -160,7 +321,22 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         struct fp_model_engine *engine = &model->engines[i];
 
         engine->model = model;
-        engine->buf = xmalloc(FP_MODEL_HEADROOM + FP_MODEL_MAX_FRAME);
+        engine->index = i;
+        atomic_init(&engine->epoch, 0);
+        pthread_mutex_init(&engine->sleep_mutex, NULL);
+        xpthread_cond_init(&engine->sleep_cond, NULL);
+        atomic_init(&engine->sleeping, false);
+        if (config->emc_size) {
+            engine->emc = xcalloc(config->emc_size, sizeof *engine->emc);
+            engine->emc_mask = config->emc_size - 1;
+        }
+        engine->ports = xcalloc(model->n_ports, sizeof *engine->ports);
+        engine->counters = xcalloc(config->n_counters,
+                                   sizeof *engine->counters);
+    }
+    for (i = 0; i < model->n_engines; i++) {
+        struct fp_model_engine *engine = &model->engines[i];
+
         engine->thread = ovs_thread_create("fp_engine", fp_model_engine_main,
                                            engine);
     }
@@ -172,12 +348,13 @@ fp_model_create(const char *name, const struct fp_device_config *config,
 /* Frees the exception queue of 'port' and marks it detached. */
 static void
 fp_model_port_free_queue(struct fp_model_port *port)
+    OVS_REQUIRES(port->exc_mutex)
 {
     size_t i;
 
     if (port->queue) {
         for (i = 0; i < FP_MODEL_QUEUE_LEN; i++) {
-            free(port->queue[i].data);
+            free(port->queue[i].buf);
         }
         free(port->queue);
         port->queue = NULL;
@@ -186,48 +363,76 @@ fp_model_port_free_queue(struct fp_model_port *port)
     port->head = port->n_queued = 0;
 }
 
+static void fp_model_wake_engine(struct fp_model_engine *);
+
 static void
 fp_model_destroy(struct fp_device *dev)
 {
     struct fp_model *model = fp_model_cast(dev);
-    uint32_t n_ports = fp_device_n_ports(dev);
-    struct fp_model_rule *rule;
-    size_t i;
+    const struct fp_device_config *config = &dev->config;
+    struct fp_model_actions *actions;
+    size_t i, j;
 
-    /* Links inject packets and wait for the engines: close them first. */
-    for (i = 0; i < n_ports; i++) {
-        fp_afpacket_close(model->ports[i].link);
-        model->ports[i].link = NULL;
-    }
-
-    ovs_mutex_lock(&model->mutex);
-    model->exiting = true;
-    xpthread_cond_broadcast(&model->job_cond);
-    ovs_mutex_unlock(&model->mutex);
+    atomic_store(&model->exiting, true);
     for (i = 0; i < model->n_engines; i++) {
-        xpthread_join(model->engines[i].thread, NULL);
-        free(model->engines[i].buf);
+        fp_model_wake_engine(&model->engines[i]);
+    }
+    for (i = 0; i < model->n_engines; i++) {
+        struct fp_model_engine *engine = &model->engines[i];
+
+        xpthread_join(engine->thread, NULL);
+        pthread_mutex_destroy(&engine->sleep_mutex);
+        xpthread_cond_destroy(&engine->sleep_cond);
+        free(engine->emc);
+        free(engine->ports);
+        free(engine->counters);
     }
     free(model->engines);
 
-    LIST_FOR_EACH_POP (rule, node, &model->rules) {
-        free(rule);
-    }
     fp_table_destroy(model->table);
-    for (i = 0; i < n_ports; i++) {
+    free(model->rules);
+    id_pool_destroy(model->rule_ids);
+    HMAP_FOR_EACH_POP (actions, node, &model->actions) {
+        free(actions);
+    }
+    hmap_destroy(&model->actions);
+    id_pool_destroy(model->counter_ids);
+    free(model->counter_shared);
+    free(model->counter_refs);
+    for (i = 0; i < config->n_meters; i++) {
+        if (model->meters[i].in_use) {
+            fp_meter_destroy(&model->meters[i].meter);
+        }
+    }
+    free(model->meters);
+    free(model->port_base);
+
+    for (i = 0; i < model->n_ports; i++) {
         struct fp_model_port *port = &model->ports[i];
 
+        for (j = 0; j <= model->ring_mask; j++) {
+            free(port->ring[j].buf);
+        }
+        free(port->ring);
+        ovs_mutex_destroy(&port->rx_mutex);
+        ovs_mutex_lock(&port->exc_mutex);
         fp_model_port_free_queue(port);
+        ovs_mutex_unlock(&port->exc_mutex);
+        ovs_mutex_destroy(&port->exc_mutex);
+        seq_destroy(port->seq);
+        free(ovsrcu_get_protected(struct fp_model_endpoint *,
+                                  &port->endpoint));
         if (port->pcap) {
             ovs_pcap_close(port->pcap);
         }
-        seq_destroy(port->seq);
+        ovs_mutex_destroy(&port->pcap_mutex);
     }
     free(model->ports);
-
-    xpthread_cond_destroy(&model->job_cond);
+    ovs_mutex_destroy(&model->host_mutex);
+    free(model->host_ports);
+    pthread_mutex_destroy(&model->done_mutex);
     xpthread_cond_destroy(&model->done_cond);
-    ovs_mutex_destroy(&model->mutex);
+    ovs_mutex_destroy(&model->ctl_mutex);
     fp_device_uninit(&model->up);
     free(model);
 }
@@ -236,164 +441,415 @@ static void
 fp_model_get_stats(const struct fp_device *dev, struct fp_device_stats *stats)
 {
     struct fp_model *model = fp_model_cast(dev);
+    size_t i;
 
-    ovs_mutex_lock(&model->mutex);
-    stats->hits = model->hits;
-    stats->misses = model->misses;
+    for (i = 0; i < model->n_engines; i++) {
+        const struct fp_model_engine *engine = &model->engines[i];
+
+        stats->hits += fp_model_ctr_get(&engine->hits);
+        stats->misses += fp_model_ctr_get(&engine->misses);
+        stats->emc_hits += fp_model_ctr_get(&engine->emc_hits);
+    }
+    ovs_mutex_lock(&model->ctl_mutex);
+    stats->hits -= model->hits_base;
+    stats->misses -= model->misses_base;
+    stats->emc_hits -= model->emc_hits_base;
     stats->n_rules = fp_table_count(model->table);
-    ovs_mutex_unlock(&model->mutex);
+    stats->n_masks = fp_table_n_masks(model->table);
+    stats->n_meters = model->n_meters_used;
+    stats->n_counters = model->n_counters_used;
+    ovs_mutex_unlock(&model->ctl_mutex);
+    atomic_read_relaxed(&model->resets, &stats->resets);
+}
+
+/* Waits until every engine that was processing a batch when this was
+ * called has finished it.  After fp_table_commit(), this guarantees that no
+ * engine uses an older table version any more. */
+static void
+fp_model_barrier(struct fp_model *model)
+{
+    size_t i;
+
+    atomic_thread_fence(memory_order_seq_cst);
+    for (i = 0; i < model->n_engines; i++) {
+        struct fp_model_engine *engine = &model->engines[i];
+        uint64_t epoch, now;
+
+        atomic_read(&engine->epoch, &epoch);
+        if (epoch & 1) {
+            do {
+                sched_yield();
+                atomic_read(&engine->epoch, &now);
+            } while (now == epoch);
+        }
+    }
 }
 
 /* Packet processing. */
 
-/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside. */
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
+ * counts them in 'ctrs'. */
 static void
-fp_model_output(struct fp_model *model, uint32_t port_no,
-                const void *data, size_t size)
-    OVS_REQUIRES(model->mutex)
+fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+            uint32_t port_no, const void *data, size_t size)
 {
     struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_endpoint *ep;
+    bool has_pcap;
 
-    if (port->link && fp_afpacket_send(port->link, data, size)) {
-        port->stats.drops++;
-        COVERAGE_INC(fp_model_drop);
-        return;
+    fp_model_ctr_add(&ctrs->tx_packets, 1);
+    fp_model_ctr_add(&ctrs->tx_bytes, size);
+
+    ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
+    if (ep) {
+        ep->ops->send(ep->aux, port_no, data, size);
     }
-    port->stats.tx_packets++;
-    port->stats.tx_bytes += size;
-    if (port->pcap) {
-        struct dp_packet packet;
 
-        dp_packet_use_const(&packet, data, size);
-        ovs_pcap_write(port->pcap, &packet);
+    atomic_read_relaxed(&port->has_pcap, &has_pcap);
+    if (has_pcap) {
+        ovs_mutex_lock(&port->pcap_mutex);
+        if (port->pcap) {
+            struct dp_packet packet;
+
+            dp_packet_use_const(&packet, data, size);
+            ovs_pcap_write(port->pcap, &packet);
+        }
+        ovs_mutex_unlock(&port->pcap_mutex);
     }
 }
 
 /* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
- * ('malformed' false) or failed to parse ('malformed' true), for the
- * host. */
+ * ('malformed' false) or failed to parse ('malformed' true), for the host,
+ * with 'mark'.  Counts in 'ctrs'. */
 static void
-fp_model_exception(struct fp_model *model, uint32_t port_no,
-                   const void *data, size_t size, bool malformed)
-    OVS_REQUIRES(model->mutex)
+fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                   uint32_t port_no, const void *data, size_t size,
+                   bool malformed, uint32_t mark)
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_slot *slot;
 
+    ovs_mutex_lock(&port->exc_mutex);
     if (!port->attached || port->n_queued >= FP_MODEL_QUEUE_LEN) {
-        port->stats.drops++;
+        bool attached = port->attached;
+
+        ovs_mutex_unlock(&port->exc_mutex);
+        fp_model_ctr_add(&ctrs->drops, 1);
         COVERAGE_INC(fp_model_drop);
         VLOG_DBG_RL(&rl, "%s: port %"PRIu32": exception dropped (%s)",
                     model->up.name, port_no,
-                    port->attached ? "queue full" : "no representor");
+                    attached ? "queue full" : "no representor");
         return;
     }
 
     slot = &port->queue[(port->head + port->n_queued) % FP_MODEL_QUEUE_LEN];
-    if (slot->allocated < size) {
-        slot->allocated = MAX(size, FP_MODEL_SLOT_MIN);
-        free(slot->data);
-        slot->data = xmalloc(slot->allocated);
-    }
-    memcpy(slot->data, data, size);
+    fp_model_slot_reserve(slot, size);
+    memcpy(fp_model_slot_data(slot), data, size);
     slot->size = size;
+    slot->mark = mark;
     port->n_queued++;
-
     if (malformed) {
-        port->stats.malformed++;
-        COVERAGE_INC(fp_model_malformed);
+        fp_model_ctr_add(&ctrs->malformed, 1);
     } else {
-        port->stats.exceptions++;
-        COVERAGE_INC(fp_model_exception);
+        fp_model_ctr_add(&ctrs->exceptions, 1);
     }
     seq_change(port->seq);
+    ovs_mutex_unlock(&port->exc_mutex);
+
+    if (malformed) {
+        COVERAGE_INC(fp_model_malformed);
+    } else {
+        COVERAGE_INC(fp_model_exception);
+    }
 }
 
-/* Applies the actions of 'rule' to a copy of the 'size' bytes at 'data',
- * made in 'engine''s buffer. */
+static void
+fp_model_count(struct fp_model_engine *engine, uint32_t counter,
+               size_t size, long long int now_ms)
+{
+    struct fp_model_counter *c = &engine->counters[counter];
+
+    fp_model_ctr_add(&c->packets, 1);
+    fp_model_ctr_add(&c->bytes, size);
+    atomic_store_relaxed(&c->used, now_ms);
+}
+
+/* Executes 'actions' on the packet in 'slot' (which the engine owns and may
+ * modify), parsed into 'key' and 'layers', that came in on 'in_port'. */
 static void
 fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
-                 const struct fp_rule *rule, const void *data, size_t size)
-    OVS_REQUIRES(model->mutex)
+                 const struct fp_model_actions *actions,
+                 struct fp_model_slot *slot, uint32_t in_port,
+                 const struct fp_key *key,
+                 const struct fp_parse_layers *layers,
+                 long long int now_ms, long long int now_us)
 {
-    uint8_t *pkt = engine->buf + FP_MODEL_HEADROOM;
+    struct fp_model_port_ctrs *ctrs = &engine->ports[in_port];
+    struct fp_action_packet p;
+    uint32_t mark = 0;
     size_t i;
 
-    memcpy(pkt, data, size);
-    for (i = 0; i < rule->n_actions; i++) {
-        const struct fp_action *a = &rule->actions[i];
-        uint16_t type;
+    fp_action_packet_init(&p, fp_model_slot_data(slot), slot->size, key,
+                          layers);
+    for (i = 0; i < actions->n; i++) {
+        const struct fp_action *a = &actions->actions[i];
 
         switch (a->type) {
         case FP_ACTION_OUTPUT:
-            fp_model_output(model, a->port, pkt, size);
+            fp_model_tx(model, &engine->ports[a->port], a->port, p.data,
+                        p.size);
             break;
 
         case FP_ACTION_PUSH_VLAN:
             /* At most FP_MAX_ACTIONS pushes fit in the headroom. */
-            pkt -= 4;
-            memmove(pkt, pkt + 4, 12);
-            memcpy(pkt + 12, &a->vlan.tpid, 2);
-            memcpy(pkt + 14, &a->vlan.tci, 2);
-            size += 4;
+            fp_action_push_vlan(&p, a->vlan.tpid, a->vlan.tci);
             break;
 
         case FP_ACTION_POP_VLAN:
-            type = (pkt[12] << 8) | pkt[13];
-            if (size >= 18 && (type == 0x8100 || type == 0x88a8)) {
-                memmove(pkt + 4, pkt, 12);
-                pkt += 4;
-                size -= 4;
+            fp_action_pop_vlan(&p);
+            break;
+
+        case FP_ACTION_DROP:
+            return;
+
+        case FP_ACTION_SET_VLAN:
+        case FP_ACTION_SET_ETH_SRC:
+        case FP_ACTION_SET_ETH_DST:
+        case FP_ACTION_SET_IPV4_SRC:
+        case FP_ACTION_SET_IPV4_DST:
+        case FP_ACTION_SET_IPV4_TOS:
+        case FP_ACTION_SET_IPV4_TTL:
+        case FP_ACTION_SET_IPV6_SRC:
+        case FP_ACTION_SET_IPV6_DST:
+        case FP_ACTION_SET_IPV6_TCLASS:
+        case FP_ACTION_SET_IPV6_HLIM:
+        case FP_ACTION_SET_TP_SRC:
+        case FP_ACTION_SET_TP_DST:
+            fp_action_set_field(&p, a);
+            break;
+
+        case FP_ACTION_DEC_TTL:
+            if (!fp_action_dec_ttl(&p)) {
+                fp_model_exception(model, ctrs, in_port, p.data, p.size,
+                                   false, mark);
+                return;
             }
             break;
 
+        case FP_ACTION_METER:
+            if (fp_meter_police(&model->meters[a->meter_id].meter, p.size,
+                                now_us) == FP_METER_RED) {
+                return;
+            }
+            break;
+
+        case FP_ACTION_MARK:
+            mark = a->mark;
+            break;
+
+        case FP_ACTION_COUNT:
+            fp_model_count(engine, a->counter_id, p.size, now_ms);
+            break;
+
+        case FP_ACTION_EXCEPTION:
+            fp_model_exception(model, ctrs, in_port, p.data, p.size, false,
+                               mark);
+            break;
+
+        case FP_N_ACTION_TYPES:
         default:
             OVS_NOT_REACHED();
         }
     }
 }
 
-/* Processes 'job' on 'engine'.  Called with the mutex held; releases it
- * while parsing. */
+/* Looks up 'key' in the exact-match cache of 'engine', then in the rule
+ * table, as of table 'version'. */
+static const struct fp_table_rule *
+fp_model_lookup(struct fp_model *model, struct fp_model_engine *engine,
+                const struct fp_key *key, uint64_t version)
+{
+    const struct fp_table_rule *rule;
+    struct fp_model_emc_entry *e;
+    uint32_t hash;
+
+    if (!engine->emc) {
+        return fp_table_lookup(model->table, key, version);
+    }
+
+    hash = hash_words((const uint32_t *) key, sizeof *key / 4, 0);
+    e = &engine->emc[hash & engine->emc_mask];
+    if (e->version == version && e->hash == hash
+        && !memcmp(&e->key, key, sizeof *key)) {
+        fp_model_ctr_add(&engine->emc_hits, 1);
+        return e->rule;
+    }
+    rule = fp_table_lookup(model->table, key, version);
+    e->version = version;
+    e->hash = hash;
+    e->rule = rule;
+    e->key = *key;
+    return rule;
+}
+
+/* Processes the packet in 'slot', which came in on 'port_no'. */
 static void
 fp_model_process(struct fp_model *model, struct fp_model_engine *engine,
-                 const struct fp_model_job *job)
-    OVS_REQUIRES(model->mutex)
+                 struct fp_model_slot *slot, uint32_t port_no,
+                 uint64_t version, long long int now_ms,
+                 long long int now_us)
 {
-    struct fp_model_port *port = &model->ports[job->port];
-    struct fp_model_rule *rule;
+    struct fp_model_port_ctrs *ctrs = &engine->ports[port_no];
+    const uint8_t *data = fp_model_slot_data(slot);
+    const struct fp_table_rule *rule;
+    struct fp_parse_layers layers;
     struct fp_key key;
-    int error;
 
-    ovs_mutex_unlock(&model->mutex);
-    error = fp_parse(job->data, job->size, job->port, &key);
-    ovs_mutex_lock(&model->mutex);
+    fp_model_ctr_add(&ctrs->rx_packets, 1);
+    fp_model_ctr_add(&ctrs->rx_bytes, slot->size);
 
-    port->stats.rx_packets++;
-    port->stats.rx_bytes += job->size;
-    if (error) {
-        model->misses++;
+    if (fp_parse(data, slot->size, port_no, &key, &layers)) {
+        fp_model_ctr_add(&engine->misses, 1);
         COVERAGE_INC(fp_model_miss);
-        VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"PRIuSIZE
-                    " bytes", model->up.name, job->port, job->size);
-        fp_model_exception(model, job->port, job->data, job->size, true);
+        VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"PRIu32
+                    " bytes", model->up.name, port_no, slot->size);
+        fp_model_exception(model, ctrs, port_no, data, slot->size, true, 0);
         return;
     }
 
-    rule = fp_table_lookup(model->table, &key);
+    rule = fp_model_lookup(model, engine, &key, version);
     if (!rule) {
-        model->misses++;
+        fp_model_ctr_add(&engine->misses, 1);
         COVERAGE_INC(fp_model_miss);
-        fp_model_exception(model, job->port, job->data, job->size, false);
+        fp_model_exception(model, ctrs, port_no, data, slot->size, false, 0);
         return;
     }
 
-    model->hits++;
+    fp_model_ctr_add(&engine->hits, 1);
     COVERAGE_INC(fp_model_hit);
-    rule->stats.n_packets++;
-    rule->stats.n_bytes += job->size;
-    rule->stats.used = time_msec();
-    fp_model_execute(model, engine, &rule->rule, job->data, job->size);
+    fp_model_count(engine, fp_table_rule_user(rule), slot->size, now_ms);
+    fp_model_execute(model, engine, fp_table_rule_data(rule), slot, port_no,
+                     &key, &layers, now_ms, now_us);
+}
+
+static long long int
+fp_model_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Processes up to a batch of packets from the RX ring of 'port_no'.
+ * Returns the number of packets processed. */
+static size_t
+fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
+                   uint32_t port_no)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    uint64_t head, tail, epoch, version;
+    long long int now_ms, now_us, start;
+    size_t i, n;
+    uint32_t n_waiters;
+
+    atomic_read_relaxed(&port->rx_head, &head);
+    atomic_read_explicit(&port->rx_tail, &tail, memory_order_acquire);
+    n = MIN(tail - head, model->batch_size);
+    if (!n) {
+        return 0;
+    }
+
+    /* Enter the batch: an odd epoch tells fp_model_barrier() to wait. */
+    atomic_read_relaxed(&engine->epoch, &epoch);
+    atomic_store_relaxed(&engine->epoch, epoch + 1);
+    atomic_thread_fence(memory_order_seq_cst);
+    start = fp_model_now_ns();
+    version = fp_table_version(model->table);
+    now_ms = time_msec();
+    now_us = time_usec();
+
+    for (i = 0; i < n; i++) {
+        struct fp_model_slot *slot = &port->ring[(head + i)
+                                                 & model->ring_mask];
+
+        fp_model_process(model, engine, slot, port_no, version, now_ms,
+                         now_us);
+    }
+
+    fp_model_ctr_add(&engine->packets, n);
+    fp_model_ctr_add(&engine->busy_ns, fp_model_now_ns() - start);
+    atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
+    atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
+
+    atomic_read(&model->n_waiters, &n_waiters);
+    if (n_waiters) {
+        pthread_mutex_lock(&model->done_mutex);
+        xpthread_cond_broadcast(&model->done_cond);
+        pthread_mutex_unlock(&model->done_mutex);
+    }
+    return n;
+}
+
+/* Returns true if a ring of 'engine' has packets. */
+static bool
+fp_model_engine_has_work(const struct fp_model *model,
+                         const struct fp_model_engine *engine)
+{
+    uint32_t p;
+
+    for (p = engine->index; p < model->n_ports; p += model->n_engines) {
+        struct fp_model_port *port = &model->ports[p];
+        uint64_t head, tail;
+
+        atomic_read(&port->rx_head, &head);
+        atomic_read(&port->rx_tail, &tail);
+        if (head != tail) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+fp_model_wake_engine(struct fp_model_engine *engine)
+{
+    bool sleeping;
+
+    atomic_read(&engine->sleeping, &sleeping);
+    if (sleeping) {
+        pthread_mutex_lock(&engine->sleep_mutex);
+        xpthread_cond_signal(&engine->sleep_cond);
+        pthread_mutex_unlock(&engine->sleep_mutex);
+    }
+}
+
+/* Sleeps until a ring of 'engine' may have packets, for at most
+ * FP_MODEL_SLEEP_MS. */
+static void
+fp_model_engine_sleep(struct fp_model *model, struct fp_model_engine *engine)
+{
+    struct timespec deadline;
+    bool exiting;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += FP_MODEL_SLEEP_MS * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
+
+    ovsrcu_quiesce_start();
+    pthread_mutex_lock(&engine->sleep_mutex);
+    atomic_store(&engine->sleeping, true);
+    atomic_read(&model->exiting, &exiting);
+    if (!exiting && !fp_model_engine_has_work(model, engine)) {
+        pthread_cond_timedwait(&engine->sleep_cond, &engine->sleep_mutex,
+                               &deadline);
+    }
+    atomic_store(&engine->sleeping, false);
+    pthread_mutex_unlock(&engine->sleep_mutex);
+    ovsrcu_quiesce_end();
 }
 
 static void *
@@ -401,30 +857,31 @@ fp_model_engine_main(void *engine_)
 {
     struct fp_model_engine *engine = engine_;
     struct fp_model *model = engine->model;
+    unsigned int idle = 0;
+    unsigned int n_batches = 0;
 
-    ovs_mutex_lock(&model->mutex);
     for (;;) {
-        struct fp_model_job *job;
+        size_t n = 0;
+        bool exiting;
+        uint32_t p;
 
-        while (!model->exiting && ovs_list_is_empty(&model->jobs)) {
-            /* ovs_mutex_cond_wait() does not quiesce: do it here, or RCU
-             * would wait for this thread forever. */
-            ovsrcu_quiesce_start();
-            ovs_mutex_cond_wait(&model->job_cond, &model->mutex);
-            ovsrcu_quiesce_end();
-        }
-        if (model->exiting) {
+        atomic_read_relaxed(&model->exiting, &exiting);
+        if (exiting) {
             break;
         }
-
-        job = CONTAINER_OF(ovs_list_pop_front(&model->jobs),
-                           struct fp_model_job, node);
-        fp_model_process(model, engine, job);
-        job->done = true;
-        xpthread_cond_broadcast(&model->done_cond);
+        for (p = engine->index; p < model->n_ports; p += model->n_engines) {
+            n += fp_model_poll_port(model, engine, p);
+        }
+        if (n) {
+            idle = 0;
+            if (!(++n_batches % 1024)) {
+                ovsrcu_try_quiesce();
+            }
+        } else if (++idle >= FP_MODEL_SPIN) {
+            idle = 0;
+            fp_model_engine_sleep(model, engine);
+        }
     }
-    ovs_mutex_unlock(&model->mutex);
-
     return NULL;
 }
 
@@ -434,11 +891,10 @@ static int
 fp_model_port_attach(struct fp_device *dev, uint32_t port_no)
 {
     struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_port *port;
+    struct fp_model_port *port = &model->ports[port_no];
     int error = 0;
 
-    ovs_mutex_lock(&model->mutex);
-    port = &model->ports[port_no];
+    ovs_mutex_lock(&port->exc_mutex);
     if (port->attached) {
         error = EBUSY;
     } else {
@@ -446,7 +902,7 @@ fp_model_port_attach(struct fp_device *dev, uint32_t port_no)
         port->head = port->n_queued = 0;
         port->attached = true;
     }
-    ovs_mutex_unlock(&model->mutex);
+    ovs_mutex_unlock(&port->exc_mutex);
 
     return error;
 }
@@ -455,10 +911,11 @@ static void
 fp_model_port_detach(struct fp_device *dev, uint32_t port_no)
 {
     struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
 
-    ovs_mutex_lock(&model->mutex);
-    fp_model_port_free_queue(&model->ports[port_no]);
-    ovs_mutex_unlock(&model->mutex);
+    ovs_mutex_lock(&port->exc_mutex);
+    fp_model_port_free_queue(port);
+    ovs_mutex_unlock(&port->exc_mutex);
 }
 
 static int
@@ -471,41 +928,43 @@ fp_model_port_send(struct fp_device *dev, uint32_t port_no,
         return EMSGSIZE;
     }
 
-    ovs_mutex_lock(&model->mutex);
-    fp_model_output(model, port_no, data, size);
-    ovs_mutex_unlock(&model->mutex);
+    ovs_mutex_lock(&model->host_mutex);
+    fp_model_tx(model, &model->host_ports[port_no], port_no, data, size);
+    ovs_mutex_unlock(&model->host_mutex);
 
     return 0;
 }
 
 static int
 fp_model_port_recv(struct fp_device *dev, uint32_t port_no,
-                   void *buf, size_t size, size_t *lenp)
+                   void *buf, size_t size, size_t *lenp, uint32_t *markp)
 {
     struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_port *port;
+    struct fp_model_port *port = &model->ports[port_no];
     int error;
 
-    ovs_mutex_lock(&model->mutex);
-    port = &model->ports[port_no];
+    ovs_mutex_lock(&port->exc_mutex);
     if (!port->n_queued) {
         error = EAGAIN;
     } else {
         struct fp_model_slot *slot = &port->queue[port->head];
 
         if (slot->size > size) {
-            port->stats.drops++;
+            ovs_mutex_lock(&model->host_mutex);
+            fp_model_ctr_add(&model->host_ports[port_no].drops, 1);
+            ovs_mutex_unlock(&model->host_mutex);
             COVERAGE_INC(fp_model_drop);
             error = EMSGSIZE;
         } else {
-            memcpy(buf, slot->data, slot->size);
+            memcpy(buf, fp_model_slot_data(slot), slot->size);
             error = 0;
         }
         *lenp = slot->size;
+        *markp = slot->mark;
         port->head = (port->head + 1) % FP_MODEL_QUEUE_LEN;
         port->n_queued--;
     }
-    ovs_mutex_unlock(&model->mutex);
+    ovs_mutex_unlock(&port->exc_mutex);
 
     return error;
 }
@@ -521,9 +980,9 @@ fp_model_port_recv_wait(struct fp_device *dev, uint32_t port_no)
     /* Read the seq first: a packet queued after the check below changes
      * it, so the wakeup is not lost. */
     seqno = seq_read(port->seq);
-    ovs_mutex_lock(&model->mutex);
+    ovs_mutex_lock(&port->exc_mutex);
     empty = !port->n_queued;
-    ovs_mutex_unlock(&model->mutex);
+    ovs_mutex_unlock(&port->exc_mutex);
 
     if (empty) {
         seq_wait(port->seq, seqno);
@@ -532,66 +991,120 @@ fp_model_port_recv_wait(struct fp_device *dev, uint32_t port_no)
     }
 }
 
+/* Queues the 'n' packets of 'pkts' in the RX ring of 'port_no'; stores the
+ * number queued in '*n_queued' and the ring position after the last one in
+ * '*tailp'. */
+static void
+fp_model_enqueue(struct fp_model *model, uint32_t port_no,
+                 const struct fp_packet *pkts, size_t n, size_t *n_queued,
+                 uint64_t *tailp)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_engine *engine;
+    uint64_t head, tail;
+    size_t i, queued = 0, dropped = 0;
+
+    ovs_mutex_lock(&port->rx_mutex);
+    atomic_read_explicit(&port->rx_head, &head, memory_order_acquire);
+    atomic_read_relaxed(&port->rx_tail, &tail);
+    for (i = 0; i < n; i++) {
+        struct fp_model_slot *slot;
+
+        if (pkts[i].size > FP_MODEL_MAX_FRAME
+            || tail - head > model->ring_mask) {
+            dropped++;
+            continue;
+        }
+        slot = &port->ring[tail & model->ring_mask];
+        fp_model_slot_reserve(slot, pkts[i].size);
+        memcpy(fp_model_slot_data(slot), pkts[i].data, pkts[i].size);
+        slot->size = pkts[i].size;
+        tail++;
+        queued++;
+    }
+    atomic_store_explicit(&port->rx_tail, tail, memory_order_seq_cst);
+    ovs_mutex_unlock(&port->rx_mutex);
+
+    if (dropped) {
+        ovs_mutex_lock(&model->host_mutex);
+        fp_model_ctr_add(&model->host_ports[port_no].drops, dropped);
+        ovs_mutex_unlock(&model->host_mutex);
+        COVERAGE_ADD(fp_model_drop, dropped);
+    }
+    engine = &model->engines[port_no % model->n_engines];
+    fp_model_wake_engine(engine);
+
+    *n_queued = queued;
+    *tailp = tail;
+}
+
+static int
+fp_model_port_receive_batch(struct fp_device *dev, uint32_t port_no,
+                            const struct fp_packet *pkts, size_t n,
+                            size_t *n_queued)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    uint64_t tail;
+
+    fp_model_enqueue(model, port_no, pkts, n, n_queued, &tail);
+    return 0;
+}
+
+/* Waits until the RX ring of 'port_no' has processed every packet before
+ * position 'tail'. */
+static void
+fp_model_wait_processed(struct fp_model *model, uint32_t port_no,
+                        uint64_t tail)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    uint64_t head;
+
+    pthread_mutex_lock(&model->done_mutex);
+    for (;;) {
+        atomic_read(&port->rx_head, &head);
+        if (head >= tail) {
+            break;
+        }
+        pthread_cond_wait(&model->done_cond, &model->done_mutex);
+    }
+    pthread_mutex_unlock(&model->done_mutex);
+}
+
 static int
 fp_model_port_inject(struct fp_device *dev, uint32_t port_no,
                      const void *data, size_t size)
 {
     struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_job job = {
-        .port = port_no,
-        .data = data,
-        .size = size,
-        .done = false,
-    };
+    struct fp_packet pkt = { .data = data, .size = size };
+    size_t n_queued;
+    uint64_t tail;
 
     if (size > FP_MODEL_MAX_FRAME) {
         return EMSGSIZE;
     }
 
-    ovs_mutex_lock(&model->mutex);
-    ovs_list_push_back(&model->jobs, &job.node);
-    xpthread_cond_signal(&model->job_cond);
-    while (!job.done) {
-        ovs_mutex_cond_wait(&model->done_cond, &model->mutex);
-    }
-    ovs_mutex_unlock(&model->mutex);
+    atomic_add(&model->n_waiters, 1, &(uint32_t) { 0 });
+    fp_model_enqueue(model, port_no, &pkt, 1, &n_queued, &tail);
+    fp_model_wait_processed(model, port_no, tail);
+    atomic_sub(&model->n_waiters, 1, &(uint32_t) { 0 });
 
     return 0;
 }
 
-/* Called on a link's receive thread for each packet received on it. */
-static void
-fp_model_link_rx(void *port_, const void *data, size_t size)
-{
-    struct fp_model_port *port = port_;
-
-    fp_model_port_inject(&port->model->up, port->port_no, data, size);
-}
-
 static int
-fp_model_port_set_link(struct fp_device *dev, uint32_t port_no,
-                       const char *ifname)
+fp_model_flush(struct fp_device *dev)
 {
     struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_port *port = &model->ports[port_no];
-    struct fp_afpacket *link = NULL;
-    struct fp_afpacket *old;
+    uint32_t i;
 
-    if (ifname) {
-        int error = fp_afpacket_open(ifname, fp_model_link_rx, port, &link);
-        if (error) {
-            return error;
-        }
+    atomic_add(&model->n_waiters, 1, &(uint32_t) { 0 });
+    for (i = 0; i < model->n_ports; i++) {
+        uint64_t tail;
+
+        atomic_read(&model->ports[i].rx_tail, &tail);
+        fp_model_wait_processed(model, i, tail);
     }
-
-    ovs_mutex_lock(&model->mutex);
-    old = port->link;
-    port->link = link;
-    ovs_mutex_unlock(&model->mutex);
-
-    /* Outside the mutex: closing waits for the link's thread, which may be
-     * waiting for an engine. */
-    fp_afpacket_close(old);
+    atomic_sub(&model->n_waiters, 1, &(uint32_t) { 0 });
     return 0;
 }
 
@@ -600,11 +1113,10 @@ fp_model_port_set_tx_pcap(struct fp_device *dev, uint32_t port_no,
                           const char *file_name)
 {
     struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_port *port;
+    struct fp_model_port *port = &model->ports[port_no];
     int error = 0;
 
-    ovs_mutex_lock(&model->mutex);
-    port = &model->ports[port_no];
+    ovs_mutex_lock(&port->pcap_mutex);
     if (port->pcap) {
         ovs_pcap_close(port->pcap);
         port->pcap = NULL;
@@ -615,9 +1127,38 @@ fp_model_port_set_tx_pcap(struct fp_device *dev, uint32_t port_no,
             error = errno ? errno : EIO;
         }
     }
-    ovs_mutex_unlock(&model->mutex);
+    atomic_store(&port->has_pcap, port->pcap != NULL);
+    ovs_mutex_unlock(&port->pcap_mutex);
 
     return error;
+}
+
+static int
+fp_model_port_set_endpoint(struct fp_device *dev, uint32_t port_no,
+                           const struct fp_endpoint_ops *ops, void *aux)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_endpoint *old, *new = NULL;
+
+    if (ops) {
+        new = xmalloc(sizeof *new);
+        new->ops = ops;
+        new->aux = aux;
+    }
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    old = ovsrcu_get_protected(struct fp_model_endpoint *, &port->endpoint);
+    ovsrcu_set(&port->endpoint, new);
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    /* The engines are done with the old endpoint after their batch.  Host
+     * threads in fp_port_send() hold 'host_mutex'. */
+    fp_model_barrier(model);
+    ovs_mutex_lock(&model->host_mutex);
+    ovs_mutex_unlock(&model->host_mutex);
+    free(old);
+    return 0;
 }
 
 static void
@@ -625,82 +1166,367 @@ fp_model_port_get_stats(const struct fp_device *dev, uint32_t port_no,
                         struct fp_port_stats *stats)
 {
     struct fp_model *model = fp_model_cast(dev);
+    const struct fp_model_port_ctrs *base;
+    size_t i;
 
-    ovs_mutex_lock(&model->mutex);
-    *stats = model->ports[port_no].stats;
-    ovs_mutex_unlock(&model->mutex);
+#define FP_MODEL_PORT_CTRS                      \
+    FP_MODEL_PORT_CTR(rx_packets)               \
+    FP_MODEL_PORT_CTR(rx_bytes)                 \
+    FP_MODEL_PORT_CTR(tx_packets)               \
+    FP_MODEL_PORT_CTR(tx_bytes)                 \
+    FP_MODEL_PORT_CTR(exceptions)               \
+    FP_MODEL_PORT_CTR(malformed)                \
+    FP_MODEL_PORT_CTR(drops)
+
+    for (i = 0; i <= model->n_engines; i++) {
+        const struct fp_model_port_ctrs *c
+            = (i < model->n_engines
+               ? &model->engines[i].ports[port_no]
+               : &model->host_ports[port_no]);
+
+#define FP_MODEL_PORT_CTR(NAME) stats->NAME += fp_model_ctr_get(&c->NAME);
+        FP_MODEL_PORT_CTRS
+#undef FP_MODEL_PORT_CTR
+    }
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    base = &model->port_base[port_no];
+#define FP_MODEL_PORT_CTR(NAME) stats->NAME -= fp_model_ctr_get(&base->NAME);
+    FP_MODEL_PORT_CTRS
+#undef FP_MODEL_PORT_CTR
+    ovs_mutex_unlock(&model->ctl_mutex);
 }
 
 /* Rules. */
 
-static int
-fp_model_rule_add(struct fp_device *dev, const struct fp_rule *rule,
-                  uint32_t *idp)
+/* Returns the sum over engines of counter 'id'. */
+static void
+fp_model_counter_read(const struct fp_model *model, uint32_t id,
+                      struct fp_rule_stats *stats)
 {
-    struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_rule *mrule = xzalloc(sizeof *mrule);
-    int error;
+    size_t i;
 
-    mrule->rule = *rule;
+    memset(stats, 0, sizeof *stats);
+    for (i = 0; i < model->n_engines; i++) {
+        struct fp_model_counter *c = &model->engines[i].counters[id];
+        long long int used;
 
-    ovs_mutex_lock(&model->mutex);
-    error = fp_table_insert(model->table, &rule->key, &rule->mask,
-                            rule->priority, mrule, idp);
-    if (!error) {
-        ovs_list_push_back(&model->rules, &mrule->node);
+        stats->n_packets += fp_model_ctr_get(&c->packets);
+        stats->n_bytes += fp_model_ctr_get(&c->bytes);
+        atomic_read_relaxed(&c->used, &used);
+        stats->used = MAX(stats->used, used);
     }
-    ovs_mutex_unlock(&model->mutex);
-
-    if (error) {
-        free(mrule);
-    }
-    return error;
 }
 
-static int
-fp_model_rule_modify(struct fp_device *dev, uint32_t id,
-                     const struct fp_rule *rule)
+/* Allocates an entry of the counter table, zeroed.  No engine may be
+ * counting in it (it was free since a barrier). */
+static bool
+fp_model_counter_get_free(struct fp_model *model, uint32_t *idp)
+    OVS_REQUIRES(model->ctl_mutex)
 {
-    struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_rule *mrule;
+    size_t i;
+
+    if (!id_pool_alloc_id(model->counter_ids, idp)) {
+        return false;
+    }
+    for (i = 0; i < model->n_engines; i++) {
+        struct fp_model_counter *c = &model->engines[i].counters[*idp];
+
+        atomic_store_relaxed(&c->packets, 0);
+        atomic_store_relaxed(&c->bytes, 0);
+        atomic_store_relaxed(&c->used, 0);
+    }
+    model->n_counters_used++;
+    return true;
+}
+
+static void
+fp_model_counter_put(struct fp_model *model, uint32_t id)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    id_pool_free_id(model->counter_ids, id);
+    model->n_counters_used--;
+}
+
+/* Returns the meter table slot of meter 'id', or -1. */
+static int
+fp_model_meter_find(const struct fp_model *model, uint32_t id)
+{
+    uint32_t i;
+
+    for (i = 0; i < model->up.config.n_meters; i++) {
+        if (model->meters[i].in_use && model->meters[i].id == id) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Returns an interned copy of the actions of 'rule', with a new reference,
+ * or NULL with ENOENT in '*errorp' if it uses a meter or shared counter
+ * that does not exist. */
+static struct fp_model_actions *
+fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
+                     int *errorp)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    struct fp_action resolved[FP_MAX_ACTIONS];
+    struct fp_model_actions *actions;
+    size_t i, size;
+    uint32_t hash;
+
+    memset(resolved, 0, sizeof resolved);
+    for (i = 0; i < rule->n_actions; i++) {
+        resolved[i] = rule->actions[i];
+        if (resolved[i].type == FP_ACTION_METER) {
+            int slot = fp_model_meter_find(model, resolved[i].meter_id);
+
+            if (slot < 0) {
+                *errorp = ENOENT;
+                return NULL;
+            }
+            resolved[i].meter_id = slot;
+        } else if (resolved[i].type == FP_ACTION_COUNT) {
+            uint32_t id = resolved[i].counter_id;
+
+            if (id >= model->up.config.n_counters
+                || !model->counter_shared[id]) {
+                *errorp = ENOENT;
+                return NULL;
+            }
+        }
+    }
+
+    size = rule->n_actions * sizeof resolved[0];
+    hash = hash_bytes(resolved, size, rule->n_actions);
+    HMAP_FOR_EACH_WITH_HASH (actions, node, hash, &model->actions) {
+        if (actions->n == rule->n_actions
+            && !memcmp(actions->actions, resolved, size)) {
+            actions->refcnt++;
+            return actions;
+        }
+    }
+
+    actions = xmalloc(sizeof *actions + size);
+    actions->refcnt = 1;
+    actions->n = rule->n_actions;
+    memcpy(actions->actions, resolved, size);
+    hmap_insert(&model->actions, &actions->node, hash);
+    for (i = 0; i < actions->n; i++) {
+        if (resolved[i].type == FP_ACTION_METER) {
+            model->meters[resolved[i].meter_id].refs++;
+        } else if (resolved[i].type == FP_ACTION_COUNT) {
+            model->counter_refs[resolved[i].counter_id]++;
+        }
+    }
+    return actions;
+}
+
+/* Drops a reference to 'actions'; the last one frees it after an RCU grace
+ * period (engines may still read it). */
+static void
+fp_model_actions_put(struct fp_model *model, struct fp_model_actions *actions)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    size_t i;
+
+    if (--actions->refcnt) {
+        return;
+    }
+    for (i = 0; i < actions->n; i++) {
+        const struct fp_action *a = &actions->actions[i];
+
+        if (a->type == FP_ACTION_METER) {
+            model->meters[a->meter_id].refs--;
+        } else if (a->type == FP_ACTION_COUNT) {
+            model->counter_refs[a->counter_id]--;
+        }
+    }
+    hmap_remove(&model->actions, &actions->node);
+    ovsrcu_postpone(free, actions);
+}
+
+static enum fp_resource
+fp_model_full_resource(enum fp_table_full full)
+{
+    return full == FP_TABLE_FULL_MASKS ? FP_RES_MASKS : FP_RES_RULES;
+}
+
+static void
+fp_model_rule_add(struct fp_model *model, struct fp_rule_op *op)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    const struct fp_rule *rule = op->rule;
+    struct fp_model_actions *actions;
+    struct fp_table_rule *trule;
+    enum fp_table_full full;
+    uint32_t id, counter;
     int error = 0;
 
-    ovs_mutex_lock(&model->mutex);
-    mrule = fp_table_get(model->table, id);
-    if (!mrule) {
-        error = ENOENT;
-    } else {
-        fp_table_modify(model->table, id, &rule->key, &rule->mask,
-                        rule->priority, mrule);
-        mrule->rule = *rule;
+    actions = fp_model_actions_get(model, rule, &error);
+    if (!actions) {
+        op->error = error;
+        return;
     }
-    ovs_mutex_unlock(&model->mutex);
+    if (fp_table_count(model->table) >= model->up.config.n_rules) {
+        op->error = ENOSPC;
+        op->full = FP_RES_RULES;
+        goto error;
+    }
+    if (!fp_model_counter_get_free(model, &counter)) {
+        op->error = ENOSPC;
+        op->full = FP_RES_COUNTERS;
+        goto error;
+    }
+    op->error = fp_table_insert(model->table, &rule->key, &rule->mask,
+                                rule->priority, model->next_seq, actions,
+                                counter, &trule, &full);
+    if (op->error) {
+        op->full = fp_model_full_resource(full);
+        fp_model_counter_put(model, counter);
+        goto error;
+    }
+    model->next_seq++;
+    ovs_assert(id_pool_alloc_id(model->rule_ids, &id));
+    model->rules[id] = trule;
+    op->id = id;
+    return;
 
-    return error;
+error:
+    fp_model_actions_put(model, actions);
 }
 
-static int
-fp_model_rule_delete(struct fp_device *dev, uint32_t id,
-                     struct fp_rule_stats *stats)
+static struct fp_table_rule *
+fp_model_rule_find(const struct fp_model *model, uint32_t id)
+{
+    return (id && id <= model->up.config.n_rules ? model->rules[id] : NULL);
+}
+
+/* Modifies a rule.  Stores in '*oldp' the action list that the caller must
+ * release after the commit, if any. */
+static void
+fp_model_rule_modify(struct fp_model *model, struct fp_rule_op *op,
+                     struct fp_model_actions **oldp)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    struct fp_table_rule *trule = fp_model_rule_find(model, op->id);
+    const struct fp_rule *rule = op->rule;
+    struct fp_model_actions *actions;
+    int error = 0;
+
+    *oldp = NULL;
+    if (!trule) {
+        op->error = ENOENT;
+        return;
+    }
+    if (!fp_table_mask_available(model->table, &rule->mask)) {
+        op->error = ENOSPC;
+        op->full = FP_RES_MASKS;
+        return;
+    }
+    actions = fp_model_actions_get(model, rule, &error);
+    if (!actions) {
+        op->error = error;
+        return;
+    }
+
+    *oldp = fp_table_rule_data(trule);
+    if (fp_table_rule_same_match(trule, &rule->key, &rule->mask,
+                                 rule->priority)) {
+        /* Only the actions change: one atomic pointer store. */
+        fp_table_rule_set_data(trule, actions);
+    } else {
+        struct fp_table_rule *new;
+        enum fp_table_full full;
+
+        /* The new version is staged next to the old one, which is removed
+         * in the same version, so that a packet sees one or the other.
+         * With the old rule removed and the mask available, the insertion
+         * cannot fail. */
+        fp_table_remove(model->table, trule);
+        ovs_assert(!fp_table_insert(model->table, &rule->key, &rule->mask,
+                                    rule->priority, fp_table_rule_seq(trule),
+                                    actions, fp_table_rule_user(trule),
+                                    &new, &full));
+        model->rules[op->id] = new;
+    }
+}
+
+static void
+fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 {
     struct fp_model *model = fp_model_cast(dev);
-    void *data;
-    int error;
+    struct fp_model_actions **release;
+    uint32_t *dead_counters;
+    size_t i, n_release = 0;
 
-    ovs_mutex_lock(&model->mutex);
-    error = fp_table_remove(model->table, id, &data);
-    if (!error) {
-        struct fp_model_rule *mrule = data;
+    release = xmalloc(n * sizeof *release);
+    dead_counters = xmalloc(n * sizeof *dead_counters);
+    ovs_mutex_lock(&model->ctl_mutex);
+    for (i = 0; i < n; i++) {
+        struct fp_rule_op *op = &ops[i];
+        struct fp_table_rule *trule;
 
-        ovs_list_remove(&mrule->node);
-        if (stats) {
-            *stats = mrule->stats;
+        if (op->error) {
+            continue;
         }
-        free(mrule);
-    }
-    ovs_mutex_unlock(&model->mutex);
+        op->full = FP_RES_NONE;
+        switch (op->type) {
+        case FP_RULE_OP_ADD:
+            fp_model_rule_add(model, op);
+            break;
 
-    return error;
+        case FP_RULE_OP_MODIFY:
+            fp_model_rule_modify(model, op, &release[n_release]);
+            if (release[n_release]) {
+                n_release++;
+            }
+            break;
+
+        case FP_RULE_OP_DELETE:
+            trule = fp_model_rule_find(model, op->id);
+            if (!trule) {
+                op->error = ENOENT;
+                break;
+            }
+            dead_counters[i] = fp_table_rule_user(trule);
+            release[n_release++] = fp_table_rule_data(trule);
+            fp_table_remove(model->table, trule);
+            model->rules[op->id] = NULL;
+            id_pool_free_id(model->rule_ids, op->id);
+            break;
+
+        default:
+            op->error = EINVAL;
+            break;
+        }
+        if (op->error == ENOSPC) {
+            COVERAGE_INC(fp_model_table_full);
+            VLOG_DBG_RL(&rl, "%s: %s full", dev->name,
+                        fp_resource_name(op->full));
+        }
+    }
+
+    fp_table_commit(model->table);
+    fp_model_barrier(model);
+
+    /* No engine counts for deleted rules any more: read their final
+     * counters and free the counters. */
+    for (i = 0; i < n; i++) {
+        struct fp_rule_op *op = &ops[i];
+
+        if (op->type == FP_RULE_OP_DELETE && !op->error) {
+            fp_model_counter_read(model, dead_counters[i], &op->stats);
+            fp_model_counter_put(model, dead_counters[i]);
+        }
+    }
+    for (i = 0; i < n_release; i++) {
+        fp_model_actions_put(model, release[i]);
+    }
+    fp_table_purge(model->table);
+    ovs_mutex_unlock(&model->ctl_mutex);
+    free(release);
+    free(dead_counters);
 }
 
 static int
@@ -708,19 +1534,327 @@ fp_model_rule_get_stats(struct fp_device *dev, uint32_t id,
                         struct fp_rule_stats *stats)
 {
     struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_rule *mrule;
+    struct fp_table_rule *trule;
     int error = 0;
 
-    ovs_mutex_lock(&model->mutex);
-    mrule = fp_table_get(model->table, id);
-    if (mrule) {
-        *stats = mrule->stats;
+    ovs_mutex_lock(&model->ctl_mutex);
+    trule = fp_model_rule_find(model, id);
+    if (trule) {
+        fp_model_counter_read(model, fp_table_rule_user(trule), stats);
     } else {
         error = ENOENT;
     }
-    ovs_mutex_unlock(&model->mutex);
+    ovs_mutex_unlock(&model->ctl_mutex);
 
     return error;
+}
+
+static int
+fp_model_rule_get_stats_all(struct fp_device *dev,
+                            struct fp_rule_stats_entry **entriesp,
+                            size_t *n_entriesp)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_rule_stats_entry *entries;
+    size_t n = 0;
+    uint32_t id;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    entries = xmalloc(MAX(fp_table_count(model->table), 1)
+                      * sizeof *entries);
+    for (id = 1; id <= dev->config.n_rules; id++) {
+        struct fp_table_rule *trule = model->rules[id];
+
+        if (trule) {
+            entries[n].id = id;
+            fp_model_counter_read(model, fp_table_rule_user(trule),
+                                  &entries[n].stats);
+            n++;
+        }
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    *entriesp = entries;
+    *n_entriesp = n;
+    return 0;
+}
+
+/* Meters. */
+
+static int
+fp_model_meter_set(struct fp_device *dev, uint32_t meter_id,
+                   const struct fp_meter_config *config)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    int error = fp_meter_config_check(config);
+    int slot;
+
+    if (error) {
+        return error;
+    }
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    slot = fp_model_meter_find(model, meter_id);
+    if (slot >= 0) {
+        fp_meter_reconfigure(&model->meters[slot].meter, config);
+    } else {
+        uint32_t i;
+
+        error = ENOSPC;
+        for (i = 0; i < dev->config.n_meters; i++) {
+            struct fp_model_meter *m = &model->meters[i];
+
+            if (!m->in_use) {
+                fp_meter_init(&m->meter, config, time_usec());
+                m->id = meter_id;
+                m->refs = 0;
+                m->in_use = true;
+                model->n_meters_used++;
+                error = 0;
+                break;
+            }
+        }
+        if (error) {
+            COVERAGE_INC(fp_model_table_full);
+            VLOG_DBG_RL(&rl, "%s: %s full", dev->name,
+                        fp_resource_name(FP_RES_METERS));
+        }
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    return error;
+}
+
+static int
+fp_model_meter_delete(struct fp_device *dev, uint32_t meter_id)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    int error = 0;
+    int slot;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    slot = fp_model_meter_find(model, meter_id);
+    if (slot < 0) {
+        error = ENOENT;
+    } else if (model->meters[slot].refs) {
+        error = EBUSY;
+    } else {
+        /* Engines may still run an action list that was just released. */
+        fp_model_barrier(model);
+        ovsrcu_synchronize();
+        fp_meter_destroy(&model->meters[slot].meter);
+        model->meters[slot].in_use = false;
+        model->n_meters_used--;
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    return error;
+}
+
+static int
+fp_model_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
+                         struct fp_meter_stats *stats)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    int error = 0;
+    int slot;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    slot = fp_model_meter_find(model, meter_id);
+    if (slot < 0) {
+        error = ENOENT;
+    } else {
+        fp_meter_read(&model->meters[slot].meter, stats);
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    return error;
+}
+
+/* Shared counters. */
+
+static int
+fp_model_counter_alloc(struct fp_device *dev, uint32_t *idp)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    int error = 0;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    if (fp_model_counter_get_free(model, idp)) {
+        model->counter_shared[*idp] = 1;
+    } else {
+        error = ENOSPC;
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    return error;
+}
+
+static bool
+fp_model_counter_is_shared(const struct fp_model *model, uint32_t id)
+{
+    return id < model->up.config.n_counters && model->counter_shared[id];
+}
+
+static int
+fp_model_counter_free(struct fp_device *dev, uint32_t id)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    int error = 0;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    if (!fp_model_counter_is_shared(model, id)) {
+        error = ENOENT;
+    } else if (model->counter_refs[id]) {
+        error = EBUSY;
+    } else {
+        fp_model_barrier(model);
+        ovsrcu_synchronize();
+        model->counter_shared[id] = 0;
+        fp_model_counter_put(model, id);
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    return error;
+}
+
+static int
+fp_model_counter_get(struct fp_device *dev, uint32_t id,
+                     struct fp_rule_stats *stats)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    int error = 0;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    if (fp_model_counter_is_shared(model, id)) {
+        fp_model_counter_read(model, id, stats);
+    } else {
+        error = ENOENT;
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    return error;
+}
+
+/* Reset. */
+
+static int
+fp_model_reset(struct fp_device *dev)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    const struct fp_device_config *config = &dev->config;
+    struct fp_device_stats dstats;
+    uint32_t id, i;
+
+    /* Let the engines drain the RX rings first (against the old rules). */
+    fp_model_flush(dev);
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    for (id = 1; id <= config->n_rules; id++) {
+        struct fp_table_rule *trule = model->rules[id];
+
+        if (trule) {
+            fp_table_remove(model->table, trule);
+            model->rules[id] = NULL;
+            id_pool_free_id(model->rule_ids, id);
+            fp_model_actions_put(model, fp_table_rule_data(trule));
+            fp_model_counter_put(model, fp_table_rule_user(trule));
+        }
+    }
+    fp_table_commit(model->table);
+    fp_model_barrier(model);
+    fp_table_purge(model->table);
+    ovsrcu_synchronize();
+
+    for (i = 0; i < config->n_counters; i++) {
+        if (model->counter_shared[i]) {
+            model->counter_shared[i] = 0;
+            fp_model_counter_put(model, i);
+        }
+        model->counter_refs[i] = 0;
+    }
+    for (i = 0; i < config->n_meters; i++) {
+        if (model->meters[i].in_use) {
+            fp_meter_destroy(&model->meters[i].meter);
+            model->meters[i].in_use = false;
+        }
+    }
+    model->n_meters_used = 0;
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    for (i = 0; i < model->n_ports; i++) {
+        struct fp_model_port *port = &model->ports[i];
+        struct fp_port_stats ps;
+
+        ovs_mutex_lock(&port->exc_mutex);
+        port->head = port->n_queued = 0;
+        ovs_mutex_unlock(&port->exc_mutex);
+
+        memset(&ps, 0, sizeof ps);
+        fp_model_port_get_stats(dev, i, &ps);
+        ovs_mutex_lock(&model->ctl_mutex);
+#define FP_MODEL_PORT_CTR(NAME) \
+        fp_model_ctr_add(&model->port_base[i].NAME, ps.NAME);
+        FP_MODEL_PORT_CTRS
+#undef FP_MODEL_PORT_CTR
+        ovs_mutex_unlock(&model->ctl_mutex);
+    }
+
+    memset(&dstats, 0, sizeof dstats);
+    fp_model_get_stats(dev, &dstats);
+    ovs_mutex_lock(&model->ctl_mutex);
+    model->hits_base += dstats.hits;
+    model->misses_base += dstats.misses;
+    model->emc_hits_base += dstats.emc_hits;
+    ovs_mutex_unlock(&model->ctl_mutex);
+    atomic_add(&model->resets, 1, &(uint64_t) { 0 });
+
+    return 0;
+}
+
+/* Stores the figures of engine 'index' of 'dev' (a model device) in
+ * '*stats'. */
+void
+fp_model_get_engine_stats(const struct fp_device *dev, size_t index,
+                          struct fp_model_engine_stats *stats)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    const struct fp_model_engine *engine = &model->engines[index];
+
+    stats->packets = fp_model_ctr_get(&engine->packets);
+    stats->busy_ns = fp_model_ctr_get(&engine->busy_ns);
+}
+
+/* Returns the bytes of memory that a rule of 'dev' (a model device) takes,
+ * on average over its rules: table entry and hash slot, id slot, counters,
+ * share of action lists.  0 if there is no rule. */
+size_t
+fp_model_memory_per_rule(const struct fp_device *dev)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_actions *actions;
+    size_t n_rules, total = 0;
+    uint32_t id;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    n_rules = fp_table_count(model->table);
+    for (id = 1; id <= dev->config.n_rules; id++) {
+        if (model->rules[id]) {
+            total += fp_table_rule_size(model->rules[id]);
+        }
+    }
+    total += fp_table_memory(model->table);
+    HMAP_FOR_EACH (actions, node, &model->actions) {
+        total += sizeof *actions + actions->n * sizeof actions->actions[0];
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    if (!n_rules) {
+        return 0;
+    }
+    /* Id slot and one counter per engine, per rule. */
+    return (total / n_rules + sizeof *model->rules
+            + model->n_engines * sizeof(struct fp_model_counter));
 }
 
 const struct fp_device_class fp_model_class = {
@@ -728,10 +1862,16 @@ const struct fp_device_class fp_model_class = {
     .create = fp_model_create,
     .destroy = fp_model_destroy,
     .get_stats = fp_model_get_stats,
-    .rule_add = fp_model_rule_add,
-    .rule_modify = fp_model_rule_modify,
-    .rule_delete = fp_model_rule_delete,
+    .rule_batch = fp_model_rule_batch,
     .rule_get_stats = fp_model_rule_get_stats,
+    .rule_get_stats_all = fp_model_rule_get_stats_all,
+    .meter_set = fp_model_meter_set,
+    .meter_delete = fp_model_meter_delete,
+    .meter_get_stats = fp_model_meter_get_stats,
+    .counter_alloc = fp_model_counter_alloc,
+    .counter_free = fp_model_counter_free,
+    .counter_get = fp_model_counter_get,
+    .reset = fp_model_reset,
     .port_attach = fp_model_port_attach,
     .port_detach = fp_model_port_detach,
     .port_send = fp_model_port_send,
@@ -739,6 +1879,8 @@ const struct fp_device_class fp_model_class = {
     .port_recv_wait = fp_model_port_recv_wait,
     .port_inject = fp_model_port_inject,
     .port_set_tx_pcap = fp_model_port_set_tx_pcap,
-    .port_set_link = fp_model_port_set_link,
     .port_get_stats = fp_model_port_get_stats,
+    .port_set_endpoint = fp_model_port_set_endpoint,
+    .port_receive_batch = fp_model_port_receive_batch,
+    .flush = fp_model_flush,
 };

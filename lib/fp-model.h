@@ -19,13 +19,21 @@
 
 /* The flow-processor model: a software NIC, the default driver.
  *
- * Each NIC port has an in-memory outside (fp_port_inject() brings packets
- * in; packets sent out are counted and may be captured to a pcap file) and
- * a host side (an exception queue of FP_MODEL_QUEUE_LEN packets per port).
- * Packet engines, 'n_engines' threads per device, parse each injected
- * packet with the model's own parser (fp-parse.h), look it up in the
- * model's rule table (fp-table.h) and apply the actions of the rule that
- * matches, or queue the packet for the host. */
+ * Each NIC port has an outside (an endpoint: in memory by default, see
+ * fp_port_set_endpoint()), an RX ring that packets from the outside go
+ * through, and a host side (an exception queue of FP_MODEL_QUEUE_LEN
+ * packets).  Packet engines, 'n_engines' threads per device, each own the
+ * RX rings of the ports p with p % n_engines equal to their index: they
+ * take packets in batches, parse them with the model's own parser
+ * (fp-parse.h), look them up in a per-engine exact-match cache and then in
+ * the model's rule table (fp-table.h), and execute the actions of the rule
+ * that matches (fp-action.h, fp-meter.h), or queue the packet for the
+ * host.
+ *
+ * Engines never take a lock to read rules: rule changes are versioned
+ * (fp-table.h) and a control operation waits, after publishing a new
+ * version, only until every engine has finished the batch it was
+ * processing, which takes microseconds. */
 
 #include "fp/fp-provider.h"
 
@@ -37,5 +45,14 @@
 #define FP_MODEL_MAX_FRAME 9216
 
 extern const struct fp_device_class fp_model_class;
+
+/* Figures of one engine, for the benchmark. */
+struct fp_model_engine_stats {
+    uint64_t packets;           /* Packets processed. */
+    uint64_t busy_ns;           /* Time spent processing batches. */
+};
+void fp_model_get_engine_stats(const struct fp_device *, size_t engine,
+                               struct fp_model_engine_stats *);
+size_t fp_model_memory_per_rule(const struct fp_device *);
 
 #endif /* fp-model.h */

@@ -20,13 +20,42 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "fp/fp.h"
 
+/* The model's parser.  It never reads outside the 'size' bytes it is
+ * given, and for every packet it accepts it produces the key that OVS's
+ * miniflow_extract() (OVS 3.1) produces in the same fields.
+ *
+ * Where OVS gives up part way and keeps a partial flow, the model instead
+ * refuses the packet (EINVAL): the packet goes to the exception path,
+ * counted as malformed, and the host's software datapath handles it with
+ * its own parser, so the choice costs performance on broken packets only,
+ * never correctness.  Those cases, each marked "Exception:" below, are:
+ *
+ *   - a frame shorter than an Ethernet header;
+ *   - a VLAN tag that is cut short (OVS takes its TPID as dl_type);
+ *   - an IPv4 header shorter than 20 bytes or than its IHL, or a total
+ *     length shorter than the header or longer than the frame;
+ *   - an IPv6 header cut short, a payload length beyond the frame, or an
+ *     extension header cut short (OVS keeps the addresses only);
+ *   - an ARP or RARP header shorter than 28 bytes (OVS keeps no ARP
+ *     field);
+ *   - an L4 header cut short in a packet that is not a later fragment:
+ *     TCP shorter than 20 bytes or than its data offset (or a data offset
+ *     below 5), UDP shorter than 8, SCTP than 12, ICMP, IGMP and ICMPv6
+ *     than 8 (OVS keeps the L3 fields and no L4 field).
+ *
+ * Like OVS, the parser does not check the IP version nibble: an IPv4
+ * ethertype means an IPv4 header. */
+
 /* Ethertypes and protocol numbers, in host byte order. */
 #define FP_PARSE_ETH_TYPE_MIN  0x0600
 #define FP_PARSE_ETH_TYPE_IP   0x0800
+#define FP_PARSE_ETH_TYPE_ARP  0x0806
+#define FP_PARSE_ETH_TYPE_RARP 0x8035
 #define FP_PARSE_ETH_TYPE_IPV6 0x86dd
 #define FP_PARSE_TPID_8021Q    0x8100
 #define FP_PARSE_TPID_8021AD   0x88a8
@@ -34,9 +63,15 @@
 #define FP_PARSE_ETH_HEADER_LEN  14
 #define FP_PARSE_VLAN_HEADER_LEN 4
 #define FP_PARSE_LLC_SNAP_LEN    8
+#define FP_PARSE_ARP_LEN         28
 #define FP_PARSE_IPV4_HEADER_LEN 20
 #define FP_PARSE_IPV6_HEADER_LEN 40
 #define FP_PARSE_IPV6_EXT_MIN    8
+#define FP_PARSE_TCP_HEADER_LEN  20
+#define FP_PARSE_UDP_HEADER_LEN  8
+#define FP_PARSE_SCTP_HEADER_LEN 12
+#define FP_PARSE_ICMP_HEADER_LEN 8
+#define FP_PARSE_TUN_HEADER_LEN  8      /* VXLAN, and Geneve's fixed part. */
 
 /* IPv4 fragment bits (host byte order). */
 #define FP_PARSE_IPV4_MF       0x2000
@@ -45,34 +80,226 @@
 /* IPv6 fragment header: offset bits of 'ip6f_offlg' (host byte order). */
 #define FP_PARSE_IPV6_OFF_MASK 0xfff8
 
-/* IPv6 extension headers that the parser walks. */
+/* IP protocols the parser knows. */
 #define FP_PARSE_IPPROTO_HOPOPTS  0
+#define FP_PARSE_IPPROTO_ICMP     1
+#define FP_PARSE_IPPROTO_IGMP     2
+#define FP_PARSE_IPPROTO_TCP      6
+#define FP_PARSE_IPPROTO_UDP      17
 #define FP_PARSE_IPPROTO_ROUTING  43
 #define FP_PARSE_IPPROTO_FRAGMENT 44
 #define FP_PARSE_IPPROTO_AH       51
+#define FP_PARSE_IPPROTO_ICMPV6   58
 #define FP_PARSE_IPPROTO_DSTOPTS  60
+#define FP_PARSE_IPPROTO_SCTP     132
+
+/* ICMPv6 neighbor discovery. */
+#define FP_PARSE_ND_SOLICIT 135
+#define FP_PARSE_ND_ADVERT  136
+#define FP_PARSE_ND_OPT_SLL 1
+#define FP_PARSE_ND_OPT_TLL 2
 
 /* Returns the big-endian 16-bit value at 'p' in host byte order. */
-static uint16_t
+static inline uint16_t
 fp_parse_get16(const uint8_t *p)
 {
     return (p[0] << 8) | p[1];
 }
 
-static bool
+/* Returns the 16-bit value at 'p' as is (network byte order). */
+static inline uint16_t
+fp_parse_get_be16(const uint8_t *p)
+{
+    uint16_t x;
+
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline uint32_t
+fp_parse_get_be32(const uint8_t *p)
+{
+    uint32_t x;
+
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline bool
 fp_parse_is_vlan_tpid(uint16_t type)
 {
     return type == FP_PARSE_TPID_8021Q || type == FP_PARSE_TPID_8021AD;
 }
 
-/* Parses the IPv4 header of 'size' bytes at 'p' into 'key'. */
+static inline bool
+fp_parse_mac_is_zero(const uint8_t mac[6])
+{
+    return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/* Parses the ICMPv6 neighbor discovery message after the first 8 bytes of
+ * its header: the 'size' bytes at 'p'.  As OVS: a target if there is room
+ * for it, then source and target link-layer address options of 8 bytes;
+ * the walk stops quietly at an option of length 0 or beyond the end, and a
+ * second option of the same kind voids the target and both addresses
+ * (but not the options type).  Never fails. */
+static void
+fp_parse_nd(const uint8_t *p, size_t size, struct fp_key *key)
+{
+    uint8_t opt_type = 0;
+
+    if (size < sizeof key->nd_target) {
+        return;
+    }
+    memcpy(key->nd_target, p, sizeof key->nd_target);
+    p += sizeof key->nd_target;
+    size -= sizeof key->nd_target;
+
+    while (size >= 8) {
+        size_t opt_len = p[1] * 8;
+        uint8_t *mac = NULL;
+
+        if (!opt_len || opt_len > size) {
+            break;
+        }
+        if (opt_len == 8 && p[0] == FP_PARSE_ND_OPT_SLL) {
+            mac = key->arp_sha;
+        } else if (opt_len == 8 && p[0] == FP_PARSE_ND_OPT_TLL) {
+            mac = key->arp_tha;
+        }
+        if (mac) {
+            if (!fp_parse_mac_is_zero(mac)) {
+                memset(key->nd_target, 0, sizeof key->nd_target);
+                memset(key->arp_sha, 0, sizeof key->arp_sha);
+                memset(key->arp_tha, 0, sizeof key->arp_tha);
+                break;
+            }
+            memcpy(mac, p + 2, 6);
+            if (!opt_type) {
+                opt_type = p[0];
+            }
+        }
+        p += opt_len;
+        size -= opt_len;
+    }
+    key->tcp_flags = htons(opt_type);
+}
+
+/* Parses the outer header of a tunnel, the 'size' bytes at 'p' after a UDP
+ * header whose destination port is 'port' (host byte order).  A header
+ * that is too short or not sane is not a tunnel: the packet stays a plain
+ * UDP packet. */
+static void
+fp_parse_tunnel(const uint8_t *p, size_t size, uint16_t port,
+                struct fp_key *key)
+{
+    uint32_t vni;
+
+    if (size < FP_PARSE_TUN_HEADER_LEN) {
+        return;
+    }
+    vni = htonl(((uint32_t) p[4] << 16) | (p[5] << 8) | p[6]);
+    if (port == FP_VXLAN_PORT) {
+        /* The I flag says the VNI is valid. */
+        if (p[0] & 0x08) {
+            key->tun_type = FP_TUN_VXLAN;
+            key->tun_vni = vni;
+        }
+    } else if (port == FP_GENEVE_PORT) {
+        /* Version 0, options within the packet. */
+        if (!(p[0] >> 6)
+            && FP_PARSE_TUN_HEADER_LEN + (p[0] & 0x3f) * 4 <= size) {
+            key->tun_type = FP_TUN_GENEVE;
+            key->tun_vni = vni;
+        }
+    }
+}
+
+/* Parses the L4 header of protocol 'key->nw_proto', the 'size' bytes at 'p'
+ * (up to the end of the IP datagram), of a packet that is not a later
+ * fragment.  Returns 0 or EINVAL if the header is cut short. */
 static int
-fp_parse_ipv4(const uint8_t *p, size_t size, struct fp_key *key)
+fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
+{
+    size_t len;
+
+    switch (key->nw_proto) {
+    case FP_PARSE_IPPROTO_TCP:
+        /* Exception: TCP header cut short or with a bad data offset. */
+        if (size < FP_PARSE_TCP_HEADER_LEN) {
+            return EINVAL;
+        }
+        len = (p[12] >> 4) * 4;
+        if (len < FP_PARSE_TCP_HEADER_LEN || len > size) {
+            return EINVAL;
+        }
+        key->tp_src = fp_parse_get_be16(p);
+        key->tp_dst = fp_parse_get_be16(p + 2);
+        key->tcp_flags = htons(fp_parse_get16(p + 12) & 0x0fff);
+        return 0;
+
+    case FP_PARSE_IPPROTO_UDP:
+        /* Exception: UDP header cut short. */
+        if (size < FP_PARSE_UDP_HEADER_LEN) {
+            return EINVAL;
+        }
+        key->tp_src = fp_parse_get_be16(p);
+        key->tp_dst = fp_parse_get_be16(p + 2);
+        fp_parse_tunnel(p + FP_PARSE_UDP_HEADER_LEN,
+                        size - FP_PARSE_UDP_HEADER_LEN,
+                        fp_parse_get16(p + 2), key);
+        return 0;
+
+    case FP_PARSE_IPPROTO_SCTP:
+        /* Exception: SCTP common header cut short. */
+        if (size < FP_PARSE_SCTP_HEADER_LEN) {
+            return EINVAL;
+        }
+        key->tp_src = fp_parse_get_be16(p);
+        key->tp_dst = fp_parse_get_be16(p + 2);
+        return 0;
+
+    case FP_PARSE_IPPROTO_ICMP:
+    case FP_PARSE_IPPROTO_IGMP:
+        /* Exception: ICMP or IGMP header cut short. */
+        if (size < FP_PARSE_ICMP_HEADER_LEN) {
+            return EINVAL;
+        }
+        key->tp_src = htons(p[0]);
+        key->tp_dst = htons(p[1]);
+        return 0;
+
+    case FP_PARSE_IPPROTO_ICMPV6:
+        /* Exception: ICMPv6 header (with its 4-byte data) cut short.  OVS
+         * parses ICMPv6 in any IP version, and so does the model. */
+        if (size < FP_PARSE_ICMP_HEADER_LEN) {
+            return EINVAL;
+        }
+        key->tp_src = htons(p[0]);
+        key->tp_dst = htons(p[1]);
+        if (!p[1] && (p[0] == FP_PARSE_ND_SOLICIT
+                      || p[0] == FP_PARSE_ND_ADVERT)) {
+            fp_parse_nd(p + FP_PARSE_ICMP_HEADER_LEN,
+                        size - FP_PARSE_ICMP_HEADER_LEN, key);
+        }
+        return 0;
+
+    default:
+        return 0;
+    }
+}
+
+/* Parses the IPv4 header of 'size' bytes at 'p' (the frame from 'ofs') into
+ * 'key' and 'layers'. */
+static int
+fp_parse_ipv4(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
+              struct fp_parse_layers *layers)
 {
     size_t ihl, tot_len;
     uint16_t frag_off;
 
-    if (size < FP_PARSE_IPV4_HEADER_LEN || p[0] >> 4 != 4) {
+    /* Exception: IPv4 header or total length not sane. */
+    if (size < FP_PARSE_IPV4_HEADER_LEN) {
         return EINVAL;
     }
     ihl = (p[0] & 0x0f) * 4;
@@ -84,43 +311,70 @@ fp_parse_ipv4(const uint8_t *p, size_t size, struct fp_key *key)
         return EINVAL;
     }
 
+    key->nw_tos = p[1];
+    key->nw_ttl = p[8];
+    key->nw_proto = p[9];
+    key->nw_src = fp_parse_get_be32(p + 12);
+    key->nw_dst = fp_parse_get_be32(p + 16);
+    layers->l3 = ofs;
+    layers->l3_end = ofs + tot_len;
+
     frag_off = fp_parse_get16(p + 6);
     if (frag_off & (FP_PARSE_IPV4_MF | FP_PARSE_IPV4_OFF_MASK)) {
         key->ip_frag = FP_IP_FRAG_ANY;
         if (frag_off & FP_PARSE_IPV4_OFF_MASK) {
             key->ip_frag |= FP_IP_FRAG_LATER;
+            return 0;
         }
     }
-    return 0;
+
+    /* Never look into L2 padding. */
+    layers->l4 = ofs + ihl;
+    return fp_parse_l4(p + ihl, tot_len - ihl, key);
 }
 
-/* Parses the IPv6 header of 'size' bytes at 'p' and its extension headers
- * into 'key'.
+/* Parses the IPv6 header of 'size' bytes at 'p' (the frame from 'ofs') and
+ * its extension headers into 'key' and 'layers'.
  *
  * As OVS does, the walk stops at the first header that is not an extension
- * header it knows, or at a fragment header of a later fragment.  A fragment
- * header with a nonzero offset, M flag or reserved bits makes the packet a
- * fragment; one with all of them zero (an "atomic fragment", RFC 6946) does
- * not, and the walk goes on past it. */
+ * header it knows, or at a fragment header of a later fragment (whose
+ * 'nw_proto' is then 44, the fragment header's).  A fragment header with a
+ * nonzero offset, M flag or reserved bits makes the packet a fragment; one
+ * with all of them zero (an "atomic fragment", RFC 6946) does not, and the
+ * walk goes on past it. */
 static int
-fp_parse_ipv6(const uint8_t *p, size_t size, struct fp_key *key)
+fp_parse_ipv6(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
+              struct fp_parse_layers *layers)
 {
+    const uint8_t *start = p;
+    uint32_t tc_flow;
     size_t plen, len;
     uint16_t offlg;
     uint8_t next;
 
-    if (size < FP_PARSE_IPV6_HEADER_LEN || p[0] >> 4 != 6) {
+    /* Exception: IPv6 header cut short or payload beyond the frame. */
+    if (size < FP_PARSE_IPV6_HEADER_LEN) {
         return EINVAL;
     }
     plen = fp_parse_get16(p + 4);
     if (plen > size - FP_PARSE_IPV6_HEADER_LEN) {
         return EINVAL;
     }
+    tc_flow = ntohl(fp_parse_get_be32(p));
+    key->nw_tos = tc_flow >> 20;
+    key->ipv6_label = htonl(tc_flow & 0x000fffff);
+    key->nw_ttl = p[7];
+    memcpy(key->ipv6_src, p + 8, sizeof key->ipv6_src);
+    memcpy(key->ipv6_dst, p + 24, sizeof key->ipv6_dst);
+    layers->l3 = ofs;
+    layers->l3_end = ofs + FP_PARSE_IPV6_HEADER_LEN + plen;
+
     next = p[6];
     p += FP_PARSE_IPV6_HEADER_LEN;
     size = plen;                /* Never look into L2 padding. */
 
-    /* Each pass consumes at least 8 bytes, so the loop ends. */
+    /* Each pass consumes at least 8 bytes, so the loop ends.  Exception:
+     * an extension header cut short. */
     for (;;) {
         switch (next) {
         case FP_PARSE_IPPROTO_HOPOPTS:
@@ -147,41 +401,72 @@ fp_parse_ipv6(const uint8_t *p, size_t size, struct fp_key *key)
             next = p[0];
             offlg = fp_parse_get16(p + 2);
             if (offlg) {
-                key->ip_frag |= FP_IP_FRAG_ANY;
+                key->ip_frag = FP_IP_FRAG_ANY;
                 if (offlg & FP_PARSE_IPV6_OFF_MASK) {
                     key->ip_frag |= FP_IP_FRAG_LATER;
+                    key->nw_proto = FP_PARSE_IPPROTO_FRAGMENT;
                     return 0;
                 }
             }
             break;
 
         default:
-            return 0;
+            key->nw_proto = next;
+            layers->l4 = ofs + (p - start);
+            return fp_parse_l4(p, size, key);
         }
         p += len;
         size -= len;
     }
 }
 
+/* Parses the ARP or RARP header in the 'size' bytes at 'p'.  Only an
+ * Ethernet/IPv4 header gives fields, as in OVS. */
+static int
+fp_parse_arp(const uint8_t *p, size_t size, struct fp_key *key)
+{
+    uint16_t op;
+
+    /* Exception: ARP header cut short. */
+    if (size < FP_PARSE_ARP_LEN) {
+        return EINVAL;
+    }
+    if (fp_parse_get16(p) != 1
+        || fp_parse_get16(p + 2) != FP_PARSE_ETH_TYPE_IP
+        || p[4] != 6 || p[5] != 4) {
+        return 0;
+    }
+    op = fp_parse_get16(p + 6);
+    key->nw_proto = op <= 0xff ? op : 0;
+    memcpy(key->arp_sha, p + 8, 6);
+    key->nw_src = fp_parse_get_be32(p + 14);
+    memcpy(key->arp_tha, p + 18, 6);
+    key->nw_dst = fp_parse_get_be32(p + 24);
+    return 0;
+}
+
 /* Parses the Ethernet frame of 'size' bytes at 'data', received on NIC port
- * 'in_port', into '*key'.  Never reads outside the frame.
+ * 'in_port', into '*key' and, if 'layers' is nonnull, '*layers'.  Never
+ * reads outside the frame.
  *
- * '*key' is zeroed first (so its padding is zero), then gets 'in_port', the
- * MAC addresses, up to two VLAN tags (TPID 0x8100 or 0x88a8; a third tag
- * stays in the payload and its TPID becomes 'eth_type'), 'eth_type' (for an
- * 802.3 frame, the type of its LLC/SNAP header with OUI 00-00-00, else
- * FP_ETH_TYPE_NONE), and 'ip_frag' for IPv4 and IPv6.  Multi-byte fields
- * are in network byte order.
+ * '*key' is zeroed first (so its padding is zero), then gets 'in_port' and
+ * every field that the frame has, with the meaning given in
+ * include/fp/fp.h: the MAC addresses, up to two VLAN tags (TPID 0x8100 or
+ * 0x88a8; a third tag stays in the payload and its TPID becomes
+ * 'eth_type'), 'eth_type' (for an 802.3 frame, the type of its LLC/SNAP
+ * header with OUI 00-00-00, else FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP,
+ * UDP, SCTP, ICMP, IGMP (type and code), ICMPv6 with neighbor discovery,
+ * and the outer VXLAN or Geneve header.  Multi-byte fields are in network
+ * byte order.
  *
- * Returns 0, or EINVAL if the frame is truncated or malformed: shorter than
- * an Ethernet header, a VLAN tag cut short, or an IPv4 header (version 4,
- * IHL at least 5, header and total length within the frame) or IPv6 header
- * (version 6, payload within the frame, extension headers within the
- * payload) that is not sane.  After a failure, '*key' holds what was parsed
+ * Returns 0, or EINVAL if the frame is truncated or malformed (the list is
+ * at the top of this file).  After a failure, '*key' holds what was parsed
  * before it; such a packet must not match any rule. */
 int
-fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key)
+fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
+         struct fp_parse_layers *layers)
 {
+    struct fp_parse_layers dummy;
     const uint8_t *p = data;
     uint16_t type;
     size_t ofs;
@@ -189,7 +474,12 @@ fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key)
 
     memset(key, 0, sizeof *key);
     key->in_port = in_port;
+    if (!layers) {
+        layers = &dummy;
+    }
+    layers->l3 = layers->l4 = layers->l3_end = FP_PARSE_NONE;
 
+    /* Exception: shorter than an Ethernet header. */
     if (size < FP_PARSE_ETH_HEADER_LEN) {
         return EINVAL;
     }
@@ -200,7 +490,7 @@ fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key)
     ofs = 12;
     type = fp_parse_get16(p + ofs);
     for (n = 0; n < 2 && fp_parse_is_vlan_tpid(type); n++) {
-        /* The tag and the ethertype after it. */
+        /* Exception: the tag and the ethertype after it cut short. */
         if (size - ofs < FP_PARSE_VLAN_HEADER_LEN + 2) {
             return EINVAL;
         }
@@ -228,10 +518,15 @@ fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key)
     }
     key->eth_type = htons(type);
 
-    if (type == FP_PARSE_ETH_TYPE_IP) {
-        return fp_parse_ipv4(p + ofs, size - ofs, key);
-    } else if (type == FP_PARSE_ETH_TYPE_IPV6) {
-        return fp_parse_ipv6(p + ofs, size - ofs, key);
+    switch (type) {
+    case FP_PARSE_ETH_TYPE_IP:
+        return fp_parse_ipv4(p + ofs, size - ofs, ofs, key, layers);
+    case FP_PARSE_ETH_TYPE_IPV6:
+        return fp_parse_ipv6(p + ofs, size - ofs, ofs, key, layers);
+    case FP_PARSE_ETH_TYPE_ARP:
+    case FP_PARSE_ETH_TYPE_RARP:
+        return fp_parse_arp(p + ofs, size - ofs, key);
+    default:
+        return 0;
     }
-    return 0;
 }

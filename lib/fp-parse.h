@@ -29,7 +29,20 @@
 
 struct fp_key;
 
+/* Where the parser found each layer of a packet, as offsets from its first
+ * byte, or FP_PARSE_NONE for a layer that it does not have.  The actions
+ * (fp-action.c) use these to rewrite headers without parsing again. */
+#define FP_PARSE_NONE UINT16_MAX
+struct fp_parse_layers {
+    uint16_t l3;                /* IPv4 or IPv6 header. */
+    uint16_t l4;                /* TCP, UDP, SCTP, ICMP or ICMPv6 header,
+                                 * only if the packet is not a later
+                                 * fragment and the header is complete. */
+    uint16_t l3_end;            /* End of the IP datagram (L2 padding
+                                 * follows). */
+};
+
 int fp_parse(const void *data, size_t size, uint32_t in_port,
-             struct fp_key *key);
+             struct fp_key *key, struct fp_parse_layers *layers);
 
 #endif /* fp-parse.h */

@@ -21,293 +21,462 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cmap.h"
 #include "fp/fp.h"
 #include "hash.h"
-#include "id-pool.h"
-#include "openvswitch/hmap.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
 #include "util.h"
 
 /* The key as 32-bit words, for masking and hashing. */
 #define FP_TABLE_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
+BUILD_ASSERT_DECL(FP_TABLE_KEY_WORDS <= UINT8_MAX);
 
-/* A distinct mask and the rules that use it. */
+/* An entry of the mask table: a distinct mask and the rules that use it.
+ * Only the words that the mask selects are hashed and compared. */
 struct fp_table_mask {
-    struct hmap_node node;      /* In 'fp_table.masks', by hash of 'mask'. */
+    struct cmap rules;          /* Of 'struct fp_table_rule'. */
+    uint32_t n_rules;           /* Rules in 'rules', visible or not. */
+    uint8_t n_words;            /* Nonzero words of the mask. */
+    uint8_t words[FP_TABLE_KEY_WORDS];      /* Their indexes. */
+    uint32_t mwords[FP_TABLE_KEY_WORDS];    /* Their values. */
     struct fp_key mask;
-    struct hmap rules;          /* Of 'struct fp_table_rule', by masked key
-                                 * hash. */
+};
+
+/* The mask table as readers see it: replaced as a whole, RCU-style, when a
+ * mask comes or goes. */
+struct fp_table_masks {
+    size_t n;
+    struct fp_table_mask *masks[];
 };
 
 struct fp_table_rule {
-    struct hmap_node node;      /* In 'mask->rules', by hash of 'key'. */
-    struct hmap_node id_node;   /* In 'fp_table.rules_by_id', by 'id'. */
+    struct cmap_node node;      /* In 'mask->rules', by 'hash'. */
     struct fp_table_mask *mask;
-    struct fp_key key;          /* Masked by 'mask->mask'. */
+    OVSRCU_TYPE(void *) data;
+    uint64_t add_version;       /* Visible from this version... */
+    ATOMIC(uint64_t) remove_version;    /* ...up to this one, exclusive. */
+    uint64_t seq;               /* Lower wins among equal priorities. */
     uint32_t priority;
-    uint32_t id;
-    uint64_t seq;               /* Order of insertion: lower wins ties. */
-    void *data;
+    uint32_t hash;
+    uint32_t user;
+    uint32_t key[];             /* 'mask->n_words' masked words. */
 };
 
 struct fp_table {
-    struct hmap masks;          /* Of 'struct fp_table_mask'. */
-    struct hmap rules_by_id;    /* Of 'struct fp_table_rule'. */
-    struct id_pool *ids;        /* Handles 1...capacity. */
-    uint32_t capacity;
-    uint64_t next_seq;
+    OVSRCU_TYPE(struct fp_table_masks *) masks;
+    ATOMIC(uint64_t) version;   /* The version that readers use. */
+    uint32_t max_rules;
+    uint32_t max_masks;
+    uint32_t n_rules;           /* Rules not removed. */
+
+    /* Rules removed but still in the hash tables, for fp_table_purge(). */
+    struct fp_table_rule **removed;
+    size_t n_removed;
+    size_t allocated_removed;
 };
 
-static void
-fp_table_mask_key(const struct fp_key *key, const struct fp_key *mask,
-                  struct fp_key *dst)
+/* Returns the hash of the words of 'key' that 'm' selects, masked. */
+static inline uint32_t
+fp_table_hash(const struct fp_table_mask *m, const uint32_t *k)
 {
-    const uint32_t *k = (const uint32_t *) key;
-    const uint32_t *m = (const uint32_t *) mask;
-    uint32_t *d = (uint32_t *) dst;
+    uint32_t hash = 0;
     size_t i;
 
-    for (i = 0; i < FP_TABLE_KEY_WORDS; i++) {
-        d[i] = k[i] & m[i];
+    for (i = 0; i < m->n_words; i++) {
+        hash = hash_add(hash, k[m->words[i]] & m->mwords[i]);
     }
+    return hash_finish(hash, m->n_words);
 }
 
-static uint32_t
-fp_table_hash_key(const struct fp_key *key)
+static struct fp_table_masks *
+fp_table_get_masks(const struct fp_table *table)
 {
-    return hash_words((const uint32_t *) key, FP_TABLE_KEY_WORDS, 0);
+    return ovsrcu_get(struct fp_table_masks *, &table->masks);
 }
 
-/* Creates and returns an empty rule table with room for 'capacity' rules
- * (at least 1, at most UINT32_MAX - 1).  Never fails. */
+/* Creates and returns an empty table with room for 'max_rules' rules and
+ * 'max_masks' distinct masks (both at least 1).  Never fails. */
 struct fp_table *
-fp_table_create(uint32_t capacity)
+fp_table_create(uint32_t max_rules, uint32_t max_masks)
 {
     struct fp_table *table = xzalloc(sizeof *table);
+    struct fp_table_masks *masks;
 
-    ovs_assert(capacity > 0 && capacity < UINT32_MAX);
-    hmap_init(&table->masks);
-    hmap_init(&table->rules_by_id);
-    table->ids = id_pool_create(1, capacity);
-    table->capacity = capacity;
+    ovs_assert(max_rules > 0 && max_masks > 0);
+    masks = xzalloc(sizeof *masks + max_masks * sizeof masks->masks[0]);
+    ovsrcu_set_hidden(&table->masks, masks);
+    atomic_init(&table->version, 0);
+    table->max_rules = max_rules;
+    table->max_masks = max_masks;
     return table;
 }
 
-/* Frees 'table' (nothing if it is NULL) and its rules, but not the 'data'
- * of the rules: the caller frees those first, with fp_table_remove() or its
- * own list. */
+static void
+fp_table_mask_free(struct fp_table_mask *m)
+{
+    cmap_destroy(&m->rules);
+    free(m);
+}
+
+/* Frees 'table' (nothing if it is NULL) and its rules at once, but not the
+ * 'data' of the rules.  No reader may use 'table' any more. */
 void
 fp_table_destroy(struct fp_table *table)
 {
-    struct fp_table_rule *rule;
-    struct fp_table_mask *mask;
+    struct fp_table_masks *masks;
+    size_t i;
 
     if (!table) {
         return;
     }
-    HMAP_FOR_EACH_POP (rule, id_node, &table->rules_by_id) {
-        free(rule);
+    masks = fp_table_get_masks(table);
+    for (i = 0; i < masks->n; i++) {
+        struct fp_table_mask *m = masks->masks[i];
+        struct fp_table_rule *rule;
+
+        CMAP_FOR_EACH (rule, node, &m->rules) {
+            free(rule);
+        }
+        fp_table_mask_free(m);
     }
-    HMAP_FOR_EACH_POP (mask, node, &table->masks) {
-        hmap_destroy(&mask->rules);
-        free(mask);
-    }
-    hmap_destroy(&table->rules_by_id);
-    hmap_destroy(&table->masks);
-    id_pool_destroy(table->ids);
+    free(masks);
+    free(table->removed);
     free(table);
 }
 
+/* Returns the mask table entry for 'mask', or NULL. */
 static struct fp_table_mask *
-fp_table_find_mask(const struct fp_table *table, const struct fp_key *mask,
-                   uint32_t hash)
+fp_table_find_mask(const struct fp_table_masks *masks,
+                   const struct fp_key *mask)
 {
-    struct fp_table_mask *m;
+    size_t i;
 
-    HMAP_FOR_EACH_WITH_HASH (m, node, hash, &table->masks) {
-        if (!memcmp(&m->mask, mask, sizeof *mask)) {
-            return m;
+    for (i = 0; i < masks->n; i++) {
+        if (!memcmp(&masks->masks[i]->mask, mask, sizeof *mask)) {
+            return masks->masks[i];
         }
     }
     return NULL;
 }
 
-/* Puts 'rule' into the hash table of 'mask' (created if needed), with its
- * key masked. */
+/* Publishes a copy of the mask table with 'add' added (if nonnull) or
+ * 'del' removed (if nonnull). */
 static void
-fp_table_link(struct fp_table *table, struct fp_table_rule *rule,
-              const struct fp_key *key, const struct fp_key *mask)
+fp_table_publish_masks(struct fp_table *table, struct fp_table_mask *add,
+                       struct fp_table_mask *del)
 {
-    uint32_t mask_hash = fp_table_hash_key(mask);
-    struct fp_table_mask *m;
+    struct fp_table_masks *old = fp_table_get_masks(table);
+    struct fp_table_masks *new;
+    size_t i;
 
-    m = fp_table_find_mask(table, mask, mask_hash);
-    if (!m) {
-        m = xmalloc(sizeof *m);
-        m->mask = *mask;
-        hmap_init(&m->rules);
-        hmap_insert(&table->masks, &m->node, mask_hash);
-    }
-    rule->mask = m;
-    fp_table_mask_key(key, mask, &rule->key);
-    hmap_insert(&m->rules, &rule->node, fp_table_hash_key(&rule->key));
-}
-
-/* Takes 'rule' out of the hash table of its mask, and frees the mask if no
- * rule uses it any more. */
-static void
-fp_table_unlink(struct fp_table *table, struct fp_table_rule *rule)
-{
-    struct fp_table_mask *m = rule->mask;
-
-    hmap_remove(&m->rules, &rule->node);
-    if (hmap_is_empty(&m->rules)) {
-        hmap_remove(&table->masks, &m->node);
-        hmap_destroy(&m->rules);
-        free(m);
-    }
-    rule->mask = NULL;
-}
-
-static struct fp_table_rule *
-fp_table_find_rule(const struct fp_table *table, uint32_t id)
-{
-    struct fp_table_rule *rule;
-
-    HMAP_FOR_EACH_WITH_HASH (rule, id_node, hash_int(id, 0),
-                             &table->rules_by_id) {
-        if (rule->id == id) {
-            return rule;
+    new = xmalloc(sizeof *new + table->max_masks * sizeof new->masks[0]);
+    new->n = 0;
+    for (i = 0; i < old->n; i++) {
+        if (old->masks[i] != del) {
+            new->masks[new->n++] = old->masks[i];
         }
     }
-    return NULL;
+    if (add) {
+        new->masks[new->n++] = add;
+    }
+    ovsrcu_set(&table->masks, new);
+    ovsrcu_postpone(free, old);
 }
 
-/* Inserts a rule that matches the packets whose key equals 'key' in the
- * bits set in 'mask', with 'priority' and the opaque 'data'.  Bits of 'key'
- * outside 'mask' are ignored.  Several rules may have the same match and
- * priority; the one inserted first wins.
+/* Stages a rule that matches the packets whose key equals 'key' in the bits
+ * set in 'mask', with 'priority', tie-breaker 'seq', the opaque 'data' and
+ * 'user' value: it becomes visible with the next fp_table_commit().  Bits of
+ * 'key' outside 'mask' are ignored.
  *
- * Returns 0 and stores the rule's handle (nonzero) in '*idp', or ENOSPC if
- * the table is full. */
+ * Returns 0 and stores the new rule in '*rulep', or ENOSPC and stores in
+ * '*fullp' which table is full: the rule table (already 'max_rules' rules
+ * not removed) or the mask table ('mask' is new and 'max_masks' masks are
+ * in use, counting those of removed rules that are not purged yet). */
 int
 fp_table_insert(struct fp_table *table, const struct fp_key *key,
-                const struct fp_key *mask, uint32_t priority, void *data,
-                uint32_t *idp)
+                const struct fp_key *mask, uint32_t priority, uint64_t seq,
+                void *data, uint32_t user, struct fp_table_rule **rulep,
+                enum fp_table_full *fullp)
 {
+    struct fp_table_masks *masks = fp_table_get_masks(table);
+    const uint32_t *k = (const uint32_t *) key;
     struct fp_table_rule *rule;
-    uint32_t id;
+    struct fp_table_mask *m;
+    uint64_t version;
+    size_t i;
 
-    if (!id_pool_alloc_id(table->ids, &id)) {
+    if (table->n_rules >= table->max_rules) {
+        *fullp = FP_TABLE_FULL_RULES;
         return ENOSPC;
     }
+    m = fp_table_find_mask(masks, mask);
+    if (!m) {
+        const uint32_t *mw = (const uint32_t *) mask;
 
-    rule = xmalloc(sizeof *rule);
+        if (masks->n >= table->max_masks) {
+            *fullp = FP_TABLE_FULL_MASKS;
+            return ENOSPC;
+        }
+        m = xzalloc(sizeof *m);
+        cmap_init(&m->rules);
+        m->mask = *mask;
+        for (i = 0; i < FP_TABLE_KEY_WORDS; i++) {
+            if (mw[i]) {
+                m->words[m->n_words] = i;
+                m->mwords[m->n_words++] = mw[i];
+            }
+        }
+        fp_table_publish_masks(table, m, NULL);
+    }
+
+    rule = xmalloc(sizeof *rule + m->n_words * sizeof rule->key[0]);
+    atomic_read_relaxed(&table->version, &version);
+    rule->mask = m;
+    ovsrcu_init(&rule->data, data);
+    rule->add_version = version + 1;
+    atomic_init(&rule->remove_version, UINT64_MAX);
+    rule->seq = seq;
     rule->priority = priority;
-    rule->id = id;
-    rule->seq = table->next_seq++;
-    rule->data = data;
-    hmap_insert(&table->rules_by_id, &rule->id_node, hash_int(id, 0));
-    fp_table_link(table, rule, key, mask);
+    rule->user = user;
+    for (i = 0; i < m->n_words; i++) {
+        rule->key[i] = k[m->words[i]] & m->mwords[i];
+    }
+    rule->hash = fp_table_hash(m, k);
+    cmap_insert(&m->rules, &rule->node, rule->hash);
+    m->n_rules++;
+    table->n_rules++;
 
-    *idp = id;
+    *rulep = rule;
     return 0;
 }
 
-/* Changes the match, priority and data of rule 'id' to 'key', 'mask',
- * 'priority' and 'data'.  The rule keeps its handle and its place among
- * rules of equal priority.  Returns 0 or ENOENT if there is no rule 'id'. */
-int
-fp_table_modify(struct fp_table *table, uint32_t id, const struct fp_key *key,
-                const struct fp_key *mask, uint32_t priority, void *data)
+/* Stages the removal of 'rule': readers of the next version on do not see
+ * it.  'rule' must not be removed already; it may be one staged by
+ * fp_table_insert() since the last commit (then it is never visible). */
+void
+fp_table_remove(struct fp_table *table, struct fp_table_rule *rule)
 {
-    struct fp_table_rule *rule = fp_table_find_rule(table, id);
+    uint64_t version;
 
-    if (!rule) {
-        return ENOENT;
+    atomic_read_relaxed(&table->version, &version);
+    atomic_store_relaxed(&rule->remove_version, version + 1);
+    if (table->n_removed >= table->allocated_removed) {
+        table->removed = x2nrealloc(table->removed,
+                                    &table->allocated_removed,
+                                    sizeof *table->removed);
     }
-    fp_table_unlink(table, rule);
-    rule->priority = priority;
-    rule->data = data;
-    fp_table_link(table, rule, key, mask);
-    return 0;
+    table->removed[table->n_removed++] = rule;
+    table->n_rules--;
 }
 
-/* Removes rule 'id' and, if 'datap' is nonnull, stores its data in
- * '*datap'.  The handle may be reused by a later insertion.  Returns 0 or
- * ENOENT if there is no rule 'id'. */
-int
-fp_table_remove(struct fp_table *table, uint32_t id, void **datap)
+/* Makes the staged changes visible to readers, all at once. */
+void
+fp_table_commit(struct fp_table *table)
 {
-    struct fp_table_rule *rule = fp_table_find_rule(table, id);
+    uint64_t version;
 
-    if (!rule) {
-        return ENOENT;
-    }
-    if (datap) {
-        *datap = rule->data;
-    }
-    fp_table_unlink(table, rule);
-    hmap_remove(&table->rules_by_id, &rule->id_node);
-    id_pool_free_id(table->ids, id);
-    free(rule);
-    return 0;
+    atomic_read_relaxed(&table->version, &version);
+    atomic_store_explicit(&table->version, version + 1,
+                          memory_order_release);
 }
 
-/* Returns the data of rule 'id', or NULL if there is no rule 'id'. */
-void *
-fp_table_get(const struct fp_table *table, uint32_t id)
+/* Takes the removed rules out of the hash tables (and masks that have no
+ * rule left out of the mask table) and frees them after an RCU grace
+ * period.  The caller guarantees that no reader uses a version older than
+ * the current one, and that every removal has been committed. */
+void
+fp_table_purge(struct fp_table *table)
 {
-    struct fp_table_rule *rule = fp_table_find_rule(table, id);
+    size_t i;
 
-    return rule ? rule->data : NULL;
+    for (i = 0; i < table->n_removed; i++) {
+        struct fp_table_rule *rule = table->removed[i];
+        struct fp_table_mask *m = rule->mask;
+
+        cmap_remove(&m->rules, &rule->node, rule->hash);
+        ovsrcu_postpone(free, rule);
+        if (!--m->n_rules) {
+            fp_table_publish_masks(table, NULL, m);
+            ovsrcu_postpone(fp_table_mask_free, m);
+        }
+    }
+    table->n_removed = 0;
+    if (table->allocated_removed > 1024) {
+        free(table->removed);
+        table->removed = NULL;
+        table->allocated_removed = 0;
+    }
 }
 
-/* Returns the data of the rule that matches 'key' with the highest priority
- * (among equal priorities, the one inserted first), or NULL if no rule
- * matches.  Does not allocate. */
-void *
-fp_table_lookup(const struct fp_table *table, const struct fp_key *key)
+/* Returns the version that a reader must use with fp_table_lookup(). */
+uint64_t
+fp_table_version(const struct fp_table *table)
 {
+    uint64_t version;
+
+    atomic_read_explicit(CONST_CAST(ATOMIC(uint64_t) *, &table->version),
+                         &version, memory_order_acquire);
+    return version;
+}
+
+/* Returns the rule visible in 'version' that matches 'key' with the highest
+ * priority (among equal priorities, the lowest 'seq'), or NULL if no rule
+ * matches.  Lock-free; does not allocate.  The rule stays valid until the
+ * reader quiesces. */
+const struct fp_table_rule *
+fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
+                uint64_t version)
+{
+    const struct fp_table_masks *masks = fp_table_get_masks(table);
+    const uint32_t *k = (const uint32_t *) key;
     const struct fp_table_rule *best = NULL;
-    const struct fp_table_mask *m;
+    size_t i;
 
-    HMAP_FOR_EACH (m, node, &table->masks) {
+    for (i = 0; i < masks->n; i++) {
+        const struct fp_table_mask *m = masks->masks[i];
         const struct fp_table_rule *rule;
-        struct fp_key masked;
+        uint32_t hash = fp_table_hash(m, k);
 
-        fp_table_mask_key(key, &m->mask, &masked);
-        HMAP_FOR_EACH_WITH_HASH (rule, node, fp_table_hash_key(&masked),
-                                 &m->rules) {
-            if (!memcmp(&rule->key, &masked, sizeof masked)
-                && (!best
-                    || rule->priority > best->priority
-                    || (rule->priority == best->priority
-                        && rule->seq < best->seq))) {
+        CMAP_FOR_EACH_WITH_HASH (rule, node, hash, &m->rules) {
+            uint64_t remove_version;
+            size_t j;
+
+            if (best && (rule->priority < best->priority
+                         || (rule->priority == best->priority
+                             && rule->seq > best->seq))) {
+                continue;
+            }
+            for (j = 0; j < m->n_words; j++) {
+                if ((k[m->words[j]] & m->mwords[j]) != rule->key[j]) {
+                    break;
+                }
+            }
+            if (j < m->n_words || rule->add_version > version) {
+                continue;
+            }
+            atomic_read_relaxed(
+                &CONST_CAST(struct fp_table_rule *, rule)->remove_version,
+                &remove_version);
+            if (version < remove_version) {
                 best = rule;
             }
         }
     }
-    return best ? best->data : NULL;
+    return best;
 }
 
-/* Returns the number of rules in 'table'. */
+/* Returns the data of 'rule'. */
+void *
+fp_table_rule_data(const struct fp_table_rule *rule)
+{
+    return ovsrcu_get(void *, &rule->data);
+}
+
+/* Replaces the data of 'rule' by 'data', atomically for readers: a reader
+ * gets either the old or the new data. */
+void
+fp_table_rule_set_data(struct fp_table_rule *rule, void *data)
+{
+    ovsrcu_set(&rule->data, data);
+}
+
+uint32_t
+fp_table_rule_user(const struct fp_table_rule *rule)
+{
+    return rule->user;
+}
+
+uint32_t
+fp_table_rule_priority(const struct fp_table_rule *rule)
+{
+    return rule->priority;
+}
+
+uint64_t
+fp_table_rule_seq(const struct fp_table_rule *rule)
+{
+    return rule->seq;
+}
+
+/* Returns true if a rule with 'mask' would fit in the mask table: the mask
+ * is in use, or the mask table has room. */
+bool
+fp_table_mask_available(const struct fp_table *table,
+                        const struct fp_key *mask)
+{
+    const struct fp_table_masks *masks = fp_table_get_masks(table);
+
+    return (masks->n < table->max_masks
+            || fp_table_find_mask(masks, mask) != NULL);
+}
+
+/* Returns true if 'rule' has the match 'key'/'mask' and 'priority'. */
+bool
+fp_table_rule_same_match(const struct fp_table_rule *rule,
+                         const struct fp_key *key, const struct fp_key *mask,
+                         uint32_t priority)
+{
+    const struct fp_table_mask *m = rule->mask;
+    const uint32_t *k = (const uint32_t *) key;
+    size_t i;
+
+    if (rule->priority != priority
+        || memcmp(&m->mask, mask, sizeof *mask)) {
+        return false;
+    }
+    for (i = 0; i < m->n_words; i++) {
+        if ((k[m->words[i]] & m->mwords[i]) != rule->key[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns the number of rules in 'table', not counting removed ones. */
 uint32_t
 fp_table_count(const struct fp_table *table)
 {
-    return hmap_count(&table->rules_by_id);
+    return table->n_rules;
 }
 
-/* Returns the number of rules that 'table' can hold. */
+/* Returns the number of distinct masks in the mask table. */
 uint32_t
-fp_table_capacity(const struct fp_table *table)
-{
-    return table->capacity;
-}
-
-/* Returns the number of distinct masks in use in 'table'. */
-size_t
 fp_table_n_masks(const struct fp_table *table)
 {
-    return hmap_count(&table->masks);
+    return fp_table_get_masks(table)->n;
+}
+
+/* Returns the bytes that 'rule' takes in memory, without its hash table
+ * slot. */
+size_t
+fp_table_rule_size(const struct fp_table_rule *rule)
+{
+    return sizeof *rule + rule->mask->n_words * sizeof rule->key[0];
+}
+
+/* Returns the bytes that the mask table and the hash tables take, without
+ * the rules themselves. */
+size_t
+fp_table_memory(const struct fp_table *table)
+{
+    const struct fp_table_masks *masks = fp_table_get_masks(table);
+    size_t total = sizeof *table + sizeof *masks
+                   + table->max_masks * sizeof masks->masks[0];
+    size_t i;
+
+    for (i = 0; i < masks->n; i++) {
+        const struct fp_table_mask *m = masks->masks[i];
+
+        size_t n_buckets = 1;
+
+        /* An estimate: a cmap bucket of 64 bytes holds 5 entries, and cmap
+         * doubles its buckets when they are 85% full. */
+        while (n_buckets * 5 * 85 / 100 < cmap_count(&m->rules)) {
+            n_buckets *= 2;
+        }
+        total += sizeof *m + n_buckets * 64;
+    }
+    return total;
 }

@@ -19,37 +19,68 @@
 
 /* The flow-processor model's rule table.
  *
- * Built like a hardware classifier: a list of the distinct masks in use
- * and, per mask, a hash table of rules keyed by the masked key.  A lookup
- * probes every mask once.  The capacity (number of rules) is fixed at
- * creation; a full table refuses new rules with ENOSPC.
+ * Built like a hardware classifier: a mask table (the distinct masks in
+ * use, at most 'max_masks') and, per mask, a hash table of rules keyed by
+ * the masked key, hashed over only the 32-bit words that the mask selects.
+ * A lookup probes every mask once and keeps the rule of highest priority;
+ * among equal priorities, the lowest 'seq' wins, so the result never
+ * depends on the order of the masks or of a hash chain, as in a TCAM.
  *
- * Each rule has a handle (a nonzero uint32_t) and an opaque 'data' pointer
- * that the table returns from lookups and never dereferences.
- *
- * Not thread-safe: the caller serializes every call on one table. */
+ * Concurrency: one writer at a time (the caller serializes writers), any
+ * number of lock-free readers, RCU-style.  Every change is staged into the
+ * next version of the table and becomes visible to readers when the writer
+ * calls fp_table_commit(): a reader looks up with the version that it read
+ * with fp_table_version() before its lookups, and sees a consistent table
+ * of that version.  A removed rule stays in the hash tables, invisible to
+ * newer versions, until the writer calls fp_table_purge() after every
+ * reader that might use an older version is done (the model waits for its
+ * packet engines to finish their current batch); its memory is freed after
+ * an RCU grace period. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct fp_key;
 struct fp_table;
+struct fp_table_rule;
 
-struct fp_table *fp_table_create(uint32_t capacity);
+/* Which limit fp_table_insert() hit. */
+enum fp_table_full {
+    FP_TABLE_FULL_RULES = 1,
+    FP_TABLE_FULL_MASKS,
+};
+
+struct fp_table *fp_table_create(uint32_t max_rules, uint32_t max_masks);
 void fp_table_destroy(struct fp_table *);
 
 int fp_table_insert(struct fp_table *, const struct fp_key *key,
                     const struct fp_key *mask, uint32_t priority,
-                    void *data, uint32_t *idp);
-int fp_table_modify(struct fp_table *, uint32_t id, const struct fp_key *key,
-                    const struct fp_key *mask, uint32_t priority,
-                    void *data);
-int fp_table_remove(struct fp_table *, uint32_t id, void **datap);
-void *fp_table_get(const struct fp_table *, uint32_t id);
-void *fp_table_lookup(const struct fp_table *, const struct fp_key *);
+                    uint64_t seq, void *data, uint32_t user,
+                    struct fp_table_rule **rulep, enum fp_table_full *fullp);
+void fp_table_remove(struct fp_table *, struct fp_table_rule *);
+void fp_table_commit(struct fp_table *);
+void fp_table_purge(struct fp_table *);
+
+uint64_t fp_table_version(const struct fp_table *);
+const struct fp_table_rule *fp_table_lookup(const struct fp_table *,
+                                            const struct fp_key *,
+                                            uint64_t version);
+
+void *fp_table_rule_data(const struct fp_table_rule *);
+void fp_table_rule_set_data(struct fp_table_rule *, void *data);
+uint32_t fp_table_rule_user(const struct fp_table_rule *);
+uint32_t fp_table_rule_priority(const struct fp_table_rule *);
+uint64_t fp_table_rule_seq(const struct fp_table_rule *);
+bool fp_table_mask_available(const struct fp_table *,
+                             const struct fp_key *mask);
+bool fp_table_rule_same_match(const struct fp_table_rule *,
+                              const struct fp_key *key,
+                              const struct fp_key *mask, uint32_t priority);
 
 uint32_t fp_table_count(const struct fp_table *);
-uint32_t fp_table_capacity(const struct fp_table *);
-size_t fp_table_n_masks(const struct fp_table *);
+uint32_t fp_table_n_masks(const struct fp_table *);
+size_t fp_table_rule_size(const struct fp_table_rule *);
+size_t fp_table_memory(const struct fp_table *);
 
 #endif /* fp-table.h */

@@ -28,14 +28,20 @@
 
 #include "coverage.h"
 #include "fp/fp-provider.h"
+#include "fp-action.h"
+#include "fp-afpacket.h"
 #include "fp-model.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "ovs-thread.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(fp);
+
+struct fp_link;
+static void fp_link_close(struct fp_link *);
 
 COVERAGE_DEFINE(fp_device_create);
 COVERAGE_DEFINE(fp_device_destroy);
@@ -43,14 +49,68 @@ COVERAGE_DEFINE(fp_device_destroy);
 /* Limits of a device's configuration. */
 #define FP_MAX_ENGINES 64
 #define FP_MAX_PORTS 4096
+#define FP_MAX_MASKS 4096
+#define FP_MAX_METERS (1024 * 1024)
+#define FP_MAX_EMC (1024 * 1024)
+#define FP_MIN_RING 16
+#define FP_MAX_RING 65536
+#define FP_MAX_BATCH 256
+
+/* Shared counters that n_counters 0 adds to n_rules. */
+#define FP_EXTRA_COUNTERS 4096
 
 /* The registry of devices, by name. */
 static struct ovs_mutex fp_mutex = OVS_MUTEX_INITIALIZER;
 static struct shash fp_devices OVS_GUARDED_BY(fp_mutex)
     = SHASH_INITIALIZER(&fp_devices);
 
+/* Reset listeners and pending faults, per device, under 'fp_mutex'. */
+struct fp_listener {
+    struct fp_device *dev;
+    fp_device_listener_func *func;
+    void *aux;
+};
+static struct fp_listener *fp_listeners OVS_GUARDED_BY(fp_mutex);
+static size_t fp_n_listeners OVS_GUARDED_BY(fp_mutex);
+static size_t fp_allocated_listeners OVS_GUARDED_BY(fp_mutex);
+
+struct fp_fault {
+    struct fp_device *dev;
+    enum fp_op op;
+    unsigned int n;
+    int error;
+};
+static struct fp_fault *fp_faults OVS_GUARDED_BY(fp_mutex);
+static size_t fp_n_faults OVS_GUARDED_BY(fp_mutex);
+static size_t fp_allocated_faults OVS_GUARDED_BY(fp_mutex);
+static atomic_bool fp_any_fault = false;
+
+static int fp_fault_check(const struct fp_device *, enum fp_op);
+
+/* Returns a name for 'res' that completes "... full", e.g. "rule
+ * table". */
+const char *
+fp_resource_name(enum fp_resource res)
+{
+    switch (res) {
+    case FP_RES_RULES:
+        return "rule table";
+    case FP_RES_MASKS:
+        return "mask table";
+    case FP_RES_COUNTERS:
+        return "counter table";
+    case FP_RES_METERS:
+        return "meter table";
+    case FP_RES_NONE:
+    default:
+        return "no table";
+    }
+}
+
 /* Stores the default configuration of a device in '*config': 2 physical
- * ports, 8 VFs, 65536 rules and 1 packet engine. */
+ * ports, 8 VFs, 65536 rules, 1 packet engine, 512 masks, 1024 meters,
+ * counters for every rule plus 4096, an exact-match cache of 8192 entries
+ * per engine, RX rings of 1024 packets, batches of 32. */
 void
 fp_device_config_default(struct fp_device_config *config)
 {
@@ -59,17 +119,70 @@ fp_device_config_default(struct fp_device_config *config)
     config->n_vfs = 8;
     config->n_rules = 65536;
     config->n_engines = 1;
+    config->n_masks = 512;
+    config->n_meters = 1024;
+    config->n_counters = 0;
+    config->emc_size = 8192;
+    config->rx_ring_size = 1024;
+    config->batch_size = 32;
 }
 
 static bool
-fp_device_config_is_valid(const struct fp_device_config *config)
+fp_is_pow2(uint32_t x)
 {
-    return (config->n_phy_ports > 0
-            && config->n_rules > 0
-            && config->n_engines > 0
-            && config->n_engines <= FP_MAX_ENGINES
-            && ((uint64_t) config->n_phy_ports + config->n_vfs
-                <= FP_MAX_PORTS));
+    return x && !(x & (x - 1));
+}
+
+/* Checks 'config'.  Returns 0 if a device can have it, otherwise EINVAL
+ * and, if 'errp' is nonnull, stores in '*errp' a message that names the
+ * first bad member and its limits (the caller frees it). */
+int
+fp_device_config_validate(const struct fp_device_config *c, char **errp)
+{
+    char *err = NULL;
+
+    if (!c->n_phy_ports) {
+        err = xstrdup("n_phy_ports must be at least 1");
+    } else if ((uint64_t) c->n_phy_ports + c->n_vfs > FP_MAX_PORTS) {
+        err = xasprintf("n_phy_ports + n_vfs (%"PRIu64") must be at most %d",
+                        (uint64_t) c->n_phy_ports + c->n_vfs, FP_MAX_PORTS);
+    } else if (!c->n_rules || c->n_rules >= UINT32_MAX - FP_EXTRA_COUNTERS) {
+        err = xasprintf("n_rules (%"PRIu32") must be at least 1 and below "
+                        "%"PRIu32, c->n_rules,
+                        UINT32_MAX - FP_EXTRA_COUNTERS);
+    } else if (!c->n_engines || c->n_engines > FP_MAX_ENGINES) {
+        err = xasprintf("n_engines (%"PRIu32") must be 1...%d",
+                        c->n_engines, FP_MAX_ENGINES);
+    } else if (!c->n_masks || c->n_masks > FP_MAX_MASKS) {
+        err = xasprintf("n_masks (%"PRIu32") must be 1...%d",
+                        c->n_masks, FP_MAX_MASKS);
+    } else if (c->n_meters > FP_MAX_METERS) {
+        err = xasprintf("n_meters (%"PRIu32") must be at most %d",
+                        c->n_meters, FP_MAX_METERS);
+    } else if (c->n_counters && c->n_counters < c->n_rules) {
+        err = xasprintf("n_counters (%"PRIu32") must be 0 (automatic) or at "
+                        "least n_rules (%"PRIu32")", c->n_counters,
+                        c->n_rules);
+    } else if (c->emc_size
+               && (!fp_is_pow2(c->emc_size) || c->emc_size > FP_MAX_EMC)) {
+        err = xasprintf("emc_size (%"PRIu32") must be 0 or a power of 2 up "
+                        "to %d", c->emc_size, FP_MAX_EMC);
+    } else if (!fp_is_pow2(c->rx_ring_size) || c->rx_ring_size < FP_MIN_RING
+               || c->rx_ring_size > FP_MAX_RING) {
+        err = xasprintf("rx_ring_size (%"PRIu32") must be a power of 2, "
+                        "%d...%d", c->rx_ring_size, FP_MIN_RING,
+                        FP_MAX_RING);
+    } else if (!c->batch_size || c->batch_size > FP_MAX_BATCH) {
+        err = xasprintf("batch_size (%"PRIu32") must be 1...%d",
+                        c->batch_size, FP_MAX_BATCH);
+    }
+
+    if (errp) {
+        *errp = err;
+    } else {
+        free(err);
+    }
+    return err ? EINVAL : 0;
 }
 
 /* Initializes the members of 'dev' that every driver shares.  See
@@ -81,6 +194,8 @@ fp_device_init(struct fp_device *dev, const struct fp_device_class *class,
     dev->name = xstrdup(name);
     dev->class = class;
     dev->config = *config;
+    dev->links = xcalloc(config->n_phy_ports + config->n_vfs,
+                         sizeof *dev->links);
 }
 
 /* Frees what fp_device_init() allocated in 'dev'.  See fp-provider.h. */
@@ -89,34 +204,48 @@ fp_device_uninit(struct fp_device *dev)
 {
     free(dev->name);
     dev->name = NULL;
+    free(dev->links);
+    dev->links = NULL;
 }
 
 /* Creates a device named 'name' with 'config' (the default configuration
  * if 'config' is NULL) and stores it in '*devp'.  The device uses the
  * model driver.
  *
- * Returns 0; EINVAL if 'name' is NULL or empty or 'config' is invalid (no
- * physical port, no rule, no engine, more than 64 engines or more than 4096
- * ports in all); EEXIST if a device named 'name' exists; or another
- * positive errno value if the driver fails.  On failure, stores NULL in
+ * Returns 0; EINVAL if 'name' is NULL or empty or 'config' is invalid (see
+ * fp_device_config_validate(); the reason is logged at DBG level); EEXIST
+ * if a device named 'name' exists; or another positive errno value if the
+ * driver fails.  On failure, stores NULL in
  * '*devp'. */
 int
 fp_device_create(const char *name, const struct fp_device_config *config,
                  struct fp_device **devp)
 {
     const struct fp_device_class *class = &fp_model_class;
-    struct fp_device_config default_config;
+    struct fp_device_config default_config, resolved;
     struct fp_device *dev = NULL;
+    char *err;
     int error;
 
     if (!config) {
         fp_device_config_default(&default_config);
         config = &default_config;
     }
-    if (!name || !name[0] || !fp_device_config_is_valid(config)) {
+    if (!name || !name[0]) {
         error = EINVAL;
         goto out;
     }
+    error = fp_device_config_validate(config, &err);
+    if (error) {
+        VLOG_DBG("%s: bad device configuration: %s", name, err);
+        free(err);
+        goto out;
+    }
+    resolved = *config;
+    if (!resolved.n_counters) {
+        resolved.n_counters = resolved.n_rules + FP_EXTRA_COUNTERS;
+    }
+    config = &resolved;
 
     ovs_mutex_lock(&fp_mutex);
     if (shash_find(&fp_devices, name)) {
@@ -152,13 +281,35 @@ out:
 void
 fp_device_destroy(struct fp_device *dev)
 {
+    size_t i;
+
     if (!dev) {
         return;
     }
 
     ovs_mutex_lock(&fp_mutex);
     shash_find_and_delete_assert(&fp_devices, dev->name);
+    for (i = 0; i < fp_n_listeners; ) {
+        if (fp_listeners[i].dev == dev) {
+            fp_listeners[i] = fp_listeners[--fp_n_listeners];
+        } else {
+            i++;
+        }
+    }
+    for (i = 0; i < fp_n_faults; ) {
+        if (fp_faults[i].dev == dev) {
+            fp_faults[i] = fp_faults[--fp_n_faults];
+        } else {
+            i++;
+        }
+    }
     ovs_mutex_unlock(&fp_mutex);
+
+    /* Links feed the device from threads of their own: close them first. */
+    for (i = 0; i < dev->config.n_phy_ports + dev->config.n_vfs; i++) {
+        fp_link_close(dev->links[i]);
+        dev->links[i] = NULL;
+    }
 
     COVERAGE_INC(fp_device_destroy);
     VLOG_INFO("%s: destroyed", dev->name);
@@ -357,10 +508,13 @@ int
 fp_port_send(struct fp_device *dev, uint32_t port,
              const void *data, size_t size)
 {
+    int error;
+
     if (!fp_port_is_valid(dev, port) || (!data && size)) {
         return EINVAL;
     }
-    return dev->class->port_send(dev, port, data, size);
+    error = fp_fault_check(dev, FP_OP_PORT_SEND);
+    return error ? error : dev->class->port_send(dev, port, data, size);
 }
 
 /* Takes the oldest packet queued for the host on 'port' of 'dev' into
@@ -372,10 +526,21 @@ int
 fp_port_recv(struct fp_device *dev, uint32_t port,
              void *buf, size_t size, size_t *lenp)
 {
-    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp) {
+    uint32_t mark;
+
+    return fp_port_recv_md(dev, port, buf, size, lenp, &mark);
+}
+
+/* As fp_port_recv(), and also stores in '*markp' the mark that an
+ * FP_ACTION_MARK gave the packet (0 if none). */
+int
+fp_port_recv_md(struct fp_device *dev, uint32_t port,
+                void *buf, size_t size, size_t *lenp, uint32_t *markp)
+{
+    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !markp) {
         return EINVAL;
     }
-    return dev->class->port_recv(dev, port, buf, size, lenp);
+    return dev->class->port_recv(dev, port, buf, size, lenp, markp);
 }
 
 /* Arranges for poll_block() to wake up when fp_port_recv() on 'port' of
@@ -415,17 +580,135 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
     return dev->class->port_set_tx_pcap(dev, port, file_name);
 }
 
-/* Makes Linux network interface 'ifname' the outside of 'port' of 'dev'
- * (see fp.h), or removes the link if 'ifname' is NULL.  Returns 0, EINVAL if
- * 'port' is out of range, or the driver's error (see 'port_set_link' in
- * fp-provider.h). */
+/* A Linux network interface as the outside of a port: see
+ * fp_port_set_link().  Built on the endpoint API, so it works with any
+ * driver. */
+struct fp_link {
+    struct fp_device *dev;
+    uint32_t port;
+    struct fp_afpacket *afp;
+};
+
+/* Called on the link's receive thread for every packet received on the
+ * interface: the packet comes into the NIC port from its outside. */
+static void
+fp_link_rx(void *link_, const void *data, size_t size)
+{
+    struct fp_link *link = link_;
+    struct fp_packet pkt = { .data = data, .size = size };
+
+    fp_port_receive_batch(link->dev, link->port, &pkt, 1, NULL);
+}
+
+/* The endpoint's 'send': what leaves the NIC port goes out on the
+ * interface. */
+static void
+fp_link_send(void *link_, uint32_t port OVS_UNUSED, const void *data,
+             size_t size)
+{
+    struct fp_link *link = link_;
+
+    fp_afpacket_send(link->afp, data, size);
+}
+
+static const struct fp_endpoint_ops fp_link_ops = {
+    .send = fp_link_send,
+};
+
+static void
+fp_link_close(struct fp_link *link)
+{
+    if (link) {
+        fp_afpacket_close(link->afp);
+        free(link);
+    }
+}
+
+/* Makes Linux network interface 'ifname' (typically one end of a veth pair)
+ * the outside of 'port' of 'dev': packets received on the interface come
+ * into the NIC on 'port', packets that leave 'port' go out on it.  A NULL
+ * 'ifname' removes the link and restores the in-memory endpoint.  Either
+ * way, the previous link of 'port' is closed.  Called from the control path
+ * only (not thread-safe against itself for one device).
+ *
+ * Returns 0, EINVAL if 'port' is out of range, ENODEV if there is no
+ * interface 'ifname', EPERM if the process may not open packet sockets (it
+ * needs CAP_NET_RAW), or another positive errno value; on error, 'port'
+ * keeps its previous link. */
 int
 fp_port_set_link(struct fp_device *dev, uint32_t port, const char *ifname)
 {
+    struct fp_link *link = NULL;
+    int error;
+
     if (!fp_port_is_valid(dev, port)) {
         return EINVAL;
     }
-    return dev->class->port_set_link(dev, port, ifname);
+
+    if (ifname) {
+        link = xzalloc(sizeof *link);
+        link->dev = dev;
+        link->port = port;
+        error = fp_afpacket_open(ifname, fp_link_rx, link, &link->afp);
+        if (error) {
+            free(link);
+            return error;
+        }
+        fp_port_set_endpoint(dev, port, &fp_link_ops, link);
+    } else {
+        fp_port_set_endpoint(dev, port, NULL, NULL);
+    }
+
+    fp_link_close(dev->links[port]);
+    dev->links[port] = link;
+    return 0;
+}
+
+/* Makes 'ops' (with 'aux') the endpoint of 'port' of 'dev', or restores the
+ * in-memory endpoint if 'ops' is NULL (see fp.h).  Once this returns, the
+ * previous endpoint is not called any more.  Returns 0, or EINVAL for a bad
+ * argument. */
+int
+fp_port_set_endpoint(struct fp_device *dev, uint32_t port,
+                     const struct fp_endpoint_ops *ops, void *aux)
+{
+    if (!fp_port_is_valid(dev, port) || (ops && !ops->send)) {
+        return EINVAL;
+    }
+    return dev->class->port_set_endpoint(dev, port, ops, aux);
+}
+
+/* Copies the 'n' packets 'pkts' into the RX ring of 'port' of 'dev', from
+ * its outside, and returns without waiting for them to be processed.
+ * Stores in '*n_queued' (if nonnull) how many fit in the ring; the others,
+ * and those larger than the device's largest frame, are dropped and
+ * counted in the port's 'drops'.  Returns 0, or EINVAL for a bad
+ * argument. */
+int
+fp_port_receive_batch(struct fp_device *dev, uint32_t port,
+                      const struct fp_packet *pkts, size_t n,
+                      size_t *n_queued)
+{
+    size_t dummy, i;
+
+    if (!fp_port_is_valid(dev, port) || (!pkts && n)) {
+        return EINVAL;
+    }
+    for (i = 0; i < n; i++) {
+        if (!pkts[i].data && pkts[i].size) {
+            return EINVAL;
+        }
+    }
+    return dev->class->port_receive_batch(dev, port, pkts, n,
+                                          n_queued ? n_queued : &dummy);
+}
+
+/* Waits until 'dev' has processed every packet that was in its RX rings
+ * when this was called.  Returns 0. */
+int
+fp_device_flush(struct fp_device *dev)
+{
+    return dev->class->flush(dev);
 }
 
 /* Stores the counters of 'port' of 'dev' in '*stats', all zero if 'port' is
@@ -440,78 +723,232 @@ fp_port_get_stats(const struct fp_device *dev, uint32_t port,
     }
 }
 
+/* Returns true if 'action' of a rule of 'dev' is valid. */
+static bool
+fp_action_is_valid(const struct fp_device *dev, const struct fp_action *a)
+{
+    size_t size, i;
+
+    switch (a->type) {
+    case FP_ACTION_OUTPUT:
+        return fp_port_is_valid(dev, a->port);
+    case FP_ACTION_PUSH_VLAN:
+        return (a->vlan.tpid == htons(0x8100)
+                || a->vlan.tpid == htons(0x88a8));
+    case FP_ACTION_SET_VLAN:
+    case FP_ACTION_SET_ETH_SRC:
+    case FP_ACTION_SET_ETH_DST:
+    case FP_ACTION_SET_IPV4_SRC:
+    case FP_ACTION_SET_IPV4_DST:
+    case FP_ACTION_SET_IPV4_TOS:
+    case FP_ACTION_SET_IPV4_TTL:
+    case FP_ACTION_SET_IPV6_SRC:
+    case FP_ACTION_SET_IPV6_DST:
+    case FP_ACTION_SET_IPV6_TCLASS:
+    case FP_ACTION_SET_IPV6_HLIM:
+    case FP_ACTION_SET_TP_SRC:
+    case FP_ACTION_SET_TP_DST:
+        size = fp_action_set_size(a->type);
+        for (i = size; i < sizeof a->set.value; i++) {
+            if (a->set.value[i] || a->set.mask[i]) {
+                return false;
+            }
+        }
+        return true;
+    case FP_ACTION_POP_VLAN:
+    case FP_ACTION_DROP:
+    case FP_ACTION_DEC_TTL:
+    case FP_ACTION_METER:
+    case FP_ACTION_MARK:
+    case FP_ACTION_COUNT:
+    case FP_ACTION_EXCEPTION:
+        return true;
+    case FP_N_ACTION_TYPES:
+    default:
+        return false;
+    }
+}
+
 /* Returns true if 'rule' is one that 'dev' can take: at most
- * FP_MAX_ACTIONS actions of known types, output ports in range, push_vlan
- * TPIDs 0x8100 or 0x88a8, zero padding in key and mask. */
+ * FP_MAX_ACTIONS valid actions (known types, output ports in range,
+ * push_vlan TPIDs 0x8100 or 0x88a8, set actions with zero bytes beyond
+ * their field), zero padding in key and mask. */
 static bool
 fp_rule_is_valid(const struct fp_device *dev, const struct fp_rule *rule)
 {
+    static const uint8_t zero[3];
     size_t i;
 
     if (!rule || rule->n_actions > FP_MAX_ACTIONS
-        || rule->key.pad0 || rule->mask.pad0) {
+        || memcmp(rule->key.pad1, zero, sizeof zero)
+        || memcmp(rule->mask.pad1, zero, sizeof zero)) {
         return false;
     }
     for (i = 0; i < rule->n_actions; i++) {
-        const struct fp_action *a = &rule->actions[i];
-
-        switch (a->type) {
-        case FP_ACTION_OUTPUT:
-            if (!fp_port_is_valid(dev, a->port)) {
-                return false;
-            }
-            break;
-        case FP_ACTION_PUSH_VLAN:
-            if (a->vlan.tpid != htons(0x8100)
-                && a->vlan.tpid != htons(0x88a8)) {
-                return false;
-            }
-            break;
-        case FP_ACTION_POP_VLAN:
-            break;
-        default:
+        if (!fp_action_is_valid(dev, &rule->actions[i])) {
             return false;
         }
     }
     return true;
 }
 
+/* Returns 0 if the next operation of kind 'op' on 'dev' may go ahead, or
+ * the errno value of an injected fault, which it consumes. */
+static int
+fp_fault_check(const struct fp_device *dev, enum fp_op op)
+{
+    bool any;
+    int error = 0;
+    size_t i;
+
+    atomic_read_relaxed(&fp_any_fault, &any);
+    if (!any) {
+        return 0;
+    }
+    ovs_mutex_lock(&fp_mutex);
+    for (i = 0; i < fp_n_faults; i++) {
+        struct fp_fault *f = &fp_faults[i];
+
+        if (f->dev == dev && f->op == op) {
+            error = f->error;
+            if (!--f->n) {
+                fp_faults[i] = fp_faults[--fp_n_faults];
+            }
+            break;
+        }
+    }
+    ovs_mutex_unlock(&fp_mutex);
+    return error;
+}
+
+/* Makes the next 'n' operations of kind 'op' on 'dev' fail with 'error' (a
+ * positive errno value); 'n' 0 cancels.  Replaces an earlier request for
+ * the same kind. */
+void
+fp_device_fail_next(struct fp_device *dev, enum fp_op op, unsigned int n,
+                    int error)
+{
+    size_t i;
+
+    ovs_mutex_lock(&fp_mutex);
+    for (i = 0; i < fp_n_faults; i++) {
+        if (fp_faults[i].dev == dev && fp_faults[i].op == op) {
+            fp_faults[i] = fp_faults[--fp_n_faults];
+            break;
+        }
+    }
+    if (n && error > 0 && op < FP_N_OPS) {
+        if (fp_n_faults >= fp_allocated_faults) {
+            fp_faults = x2nrealloc(fp_faults, &fp_allocated_faults,
+                                   sizeof *fp_faults);
+        }
+        fp_faults[fp_n_faults++] = (struct fp_fault) {
+            .dev = dev, .op = op, .n = n, .error = error,
+        };
+    }
+    atomic_store_relaxed(&fp_any_fault, fp_n_faults > 0);
+    ovs_mutex_unlock(&fp_mutex);
+}
+
+/* Applies the 'n' operations in 'ops' to the rule table of 'dev', in order,
+ * and stores the result of each in its 'error' (0; EINVAL for an invalid
+ * rule, see fp_rule_add(); ENOENT for an unknown id; ENOSPC with 'full'
+ * naming the full table; an injected fault; or another positive errno
+ * value), 'id' (ADD) and 'stats' (DELETE).  The operations that succeed
+ * become visible to packets together.  Returns 0 if every operation
+ * succeeded, otherwise the error of the first that failed. */
+int
+fp_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct fp_rule_op *op = &ops[i];
+        enum fp_op kind;
+
+        op->error = 0;
+        op->full = FP_RES_NONE;
+        memset(&op->stats, 0, sizeof op->stats);
+        switch (op->type) {
+        case FP_RULE_OP_ADD:
+            kind = FP_OP_RULE_ADD;
+            op->id = 0;
+            break;
+        case FP_RULE_OP_MODIFY:
+            kind = FP_OP_RULE_MODIFY;
+            break;
+        case FP_RULE_OP_DELETE:
+            kind = FP_OP_RULE_DELETE;
+            break;
+        default:
+            op->error = EINVAL;
+            continue;
+        }
+        if (op->type != FP_RULE_OP_DELETE
+            && !fp_rule_is_valid(dev, op->rule)) {
+            op->error = EINVAL;
+        } else {
+            op->error = fp_fault_check(dev, kind);
+        }
+    }
+    if (n) {
+        dev->class->rule_batch(dev, ops, n);
+    }
+    for (i = 0; i < n; i++) {
+        if (ops[i].error) {
+            return ops[i].error;
+        }
+    }
+    return 0;
+}
+
 /* Adds 'rule' to the rule table of 'dev' and stores its handle in '*idp'.
  * Returns 0; EINVAL if 'rule' is invalid (more than FP_MAX_ACTIONS
  * actions, an output port out of range, a push_vlan TPID other than 0x8100
- * or 0x88a8, nonzero padding); ENOSPC if the table is full; or another
- * positive errno value if the device fails. */
+ * or 0x88a8, nonzero padding); ENOENT if it uses a meter or shared counter
+ * that does not exist; ENOSPC if a table is full (fp_rule_batch() says
+ * which); or another positive errno value if the device fails. */
 int
 fp_rule_add(struct fp_device *dev, const struct fp_rule *rule, uint32_t *idp)
 {
-    if (!fp_rule_is_valid(dev, rule) || !idp) {
+    struct fp_rule_op op = { .type = FP_RULE_OP_ADD, .rule = rule };
+    int error;
+
+    if (!idp) {
         return EINVAL;
     }
-    return dev->class->rule_add(dev, rule, idp);
+    error = fp_rule_batch(dev, &op, 1);
+    *idp = error ? 0 : op.id;
+    return error;
 }
 
 /* Replaces the match, priority and actions of rule 'id' of 'dev' by those
- * of 'rule', keeping its counters.  Returns 0, EINVAL if 'rule' is invalid
- * (see fp_rule_add()), ENOENT if there is no rule 'id', or another positive
- * errno value. */
+ * of 'rule', keeping its counters; a packet meets either the old or the new
+ * rule.  Returns 0, EINVAL if 'rule' is invalid (see fp_rule_add()), ENOENT
+ * if there is no rule 'id', ENOSPC, or another positive errno value. */
 int
 fp_rule_modify(struct fp_device *dev, uint32_t id, const struct fp_rule *rule)
 {
-    if (!fp_rule_is_valid(dev, rule)) {
-        return EINVAL;
-    }
-    return dev->class->rule_modify(dev, id, rule);
+    struct fp_rule_op op = {
+        .type = FP_RULE_OP_MODIFY, .rule = rule, .id = id,
+    };
+
+    return fp_rule_batch(dev, &op, 1);
 }
 
 /* Deletes rule 'id' of 'dev' and, if 'stats' is nonnull, stores its final
- * counters there.  Returns 0 or ENOENT if there is no rule 'id'. */
+ * counters there.  Returns 0, ENOENT if there is no rule 'id', or another
+ * positive errno value. */
 int
 fp_rule_delete(struct fp_device *dev, uint32_t id, struct fp_rule_stats *stats)
 {
+    struct fp_rule_op op = { .type = FP_RULE_OP_DELETE, .id = id };
+    int error = fp_rule_batch(dev, &op, 1);
+
     if (stats) {
-        memset(stats, 0, sizeof *stats);
+        *stats = op.stats;
     }
-    return dev->class->rule_delete(dev, id, stats);
+    return error;
 }
 
 /* Stores the counters of rule 'id' of 'dev' in '*stats'.  Returns 0 or
@@ -520,6 +957,164 @@ int
 fp_rule_get_stats(struct fp_device *dev, uint32_t id,
                   struct fp_rule_stats *stats)
 {
+    int error;
+
     memset(stats, 0, sizeof *stats);
-    return dev->class->rule_get_stats(dev, id, stats);
+    error = fp_fault_check(dev, FP_OP_RULE_STATS);
+    return error ? error : dev->class->rule_get_stats(dev, id, stats);
+}
+
+/* Stores in '*entriesp' a new array, which the caller frees with free(), of
+ * the ids and counters of every rule of 'dev', sorted by id, and in
+ * '*n_entriesp' its length.  One call for the whole table.  Returns 0 or a
+ * positive errno value (then '*entriesp' is NULL and '*n_entriesp' 0). */
+int
+fp_rule_get_stats_all(struct fp_device *dev,
+                      struct fp_rule_stats_entry **entriesp,
+                      size_t *n_entriesp)
+{
+    int error;
+
+    *entriesp = NULL;
+    *n_entriesp = 0;
+    error = fp_fault_check(dev, FP_OP_RULE_STATS);
+    return (error ? error
+            : dev->class->rule_get_stats_all(dev, entriesp, n_entriesp));
+}
+
+/* Creates or changes meter 'meter_id' of 'dev'.  Returns 0, EINVAL for a
+ * bad 'config' (see fp.h), ENOSPC if the meter table is full, or an
+ * injected fault. */
+int
+fp_meter_set(struct fp_device *dev, uint32_t meter_id,
+             const struct fp_meter_config *config)
+{
+    int error;
+
+    if (!config) {
+        return EINVAL;
+    }
+    error = fp_fault_check(dev, FP_OP_METER);
+    return error ? error : dev->class->meter_set(dev, meter_id, config);
+}
+
+/* Deletes meter 'meter_id' of 'dev'.  Returns 0, ENOENT if there is no such
+ * meter, EBUSY if a rule uses it, or an injected fault. */
+int
+fp_meter_delete(struct fp_device *dev, uint32_t meter_id)
+{
+    int error = fp_fault_check(dev, FP_OP_METER);
+
+    return error ? error : dev->class->meter_delete(dev, meter_id);
+}
+
+/* Stores the counters of meter 'meter_id' of 'dev' in '*stats'.  Returns 0
+ * or ENOENT (then '*stats' is zeroed). */
+int
+fp_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
+                   struct fp_meter_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    return dev->class->meter_get_stats(dev, meter_id, stats);
+}
+
+/* Allocates a shared counter of 'dev' for FP_ACTION_COUNT and stores its id
+ * in '*idp'.  Returns 0, ENOSPC if the counter table is full, or an
+ * injected fault. */
+int
+fp_counter_alloc(struct fp_device *dev, uint32_t *idp)
+{
+    int error = fp_fault_check(dev, FP_OP_COUNTER);
+
+    return error ? error : dev->class->counter_alloc(dev, idp);
+}
+
+/* Frees shared counter 'id' of 'dev'.  Returns 0, ENOENT, or EBUSY if a
+ * rule counts in it. */
+int
+fp_counter_free(struct fp_device *dev, uint32_t id)
+{
+    return dev->class->counter_free(dev, id);
+}
+
+/* Stores shared counter 'id' of 'dev' in '*stats'.  Returns 0 or ENOENT
+ * (then '*stats' is zeroed). */
+int
+fp_counter_get(struct fp_device *dev, uint32_t id,
+               struct fp_rule_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    return dev->class->counter_get(dev, id, stats);
+}
+
+/* Resets 'dev' (see fp.h) and then calls its listeners.  Returns 0 or a
+ * positive errno value (an injected fault: then nothing is reset and no
+ * listener is called). */
+int
+fp_device_reset(struct fp_device *dev)
+{
+    struct fp_listener *listeners;
+    size_t i, n = 0;
+    int error;
+
+    error = fp_fault_check(dev, FP_OP_RESET);
+    if (!error) {
+        error = dev->class->reset(dev);
+    }
+    if (error) {
+        VLOG_DBG("%s: reset failed (%s)", dev->name, ovs_strerror(error));
+        return error;
+    }
+    VLOG_INFO("%s: reset", dev->name);
+
+    /* Call the listeners without the lock, from a copy. */
+    ovs_mutex_lock(&fp_mutex);
+    listeners = xmemdup(fp_listeners,
+                        MAX(fp_n_listeners, 1) * sizeof *listeners);
+    for (i = 0; i < fp_n_listeners; i++) {
+        if (fp_listeners[i].dev == dev) {
+            listeners[n++] = fp_listeners[i];
+        }
+    }
+    ovs_mutex_unlock(&fp_mutex);
+    for (i = 0; i < n; i++) {
+        listeners[i].func(dev, listeners[i].aux);
+    }
+    free(listeners);
+    return 0;
+}
+
+/* Registers 'func' to be called with 'aux' after every reset of 'dev'. */
+void
+fp_device_add_listener(struct fp_device *dev, fp_device_listener_func *func,
+                       void *aux)
+{
+    ovs_mutex_lock(&fp_mutex);
+    if (fp_n_listeners >= fp_allocated_listeners) {
+        fp_listeners = x2nrealloc(fp_listeners, &fp_allocated_listeners,
+                                  sizeof *fp_listeners);
+    }
+    fp_listeners[fp_n_listeners++] = (struct fp_listener) {
+        .dev = dev, .func = func, .aux = aux,
+    };
+    ovs_mutex_unlock(&fp_mutex);
+}
+
+/* Unregisters a listener added with the same 'dev', 'func' and 'aux'. */
+void
+fp_device_remove_listener(struct fp_device *dev,
+                          fp_device_listener_func *func, void *aux)
+{
+    size_t i;
+
+    ovs_mutex_lock(&fp_mutex);
+    for (i = 0; i < fp_n_listeners; i++) {
+        struct fp_listener *l = &fp_listeners[i];
+
+        if (l->dev == dev && l->func == func && l->aux == aux) {
+            fp_listeners[i] = fp_listeners[--fp_n_listeners];
+            break;
+        }
+    }
+    ovs_mutex_unlock(&fp_mutex);
 }

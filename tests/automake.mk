@@ -1,6 +1,8 @@
 # Unit tests (cmocka) of the NIC side.
 UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
+	tests/unit/test-fp-action \
+	tests/unit/test-fp-diff \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-table
@@ -11,6 +13,14 @@ UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_fp_afpacket_SOURCES = tests/unit/test-fp-afpacket.c
 tests_unit_test_fp_afpacket_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_afpacket_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_action_SOURCES = tests/unit/test-fp-action.c \
+	tests/unit/fp-test-packet.h
+tests_unit_test_fp_action_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_action_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
+	tests/unit/fp-test-packet.h
+tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)

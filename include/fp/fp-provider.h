@@ -21,8 +21,9 @@
  *
  * Every driver (the model, later rte_flow and TC flower) implements one
  * 'struct fp_device_class'.  The core (lib/fp.c) owns the device registry,
- * validates every argument of the public API (include/fp/fp.h) and then
- * calls the class, so a driver may assume:
+ * the reset listeners and fault injection, validates every argument of the
+ * public API (include/fp/fp.h) and then calls the class, so a driver may
+ * assume:
  *
  *   - 'dev' is a device that this class created and that has not been
  *     destroyed;
@@ -31,7 +32,8 @@
  *
  *   - a 'struct fp_rule' has at most FP_MAX_ACTIONS actions of known types,
  *     its output ports are in range, its push_vlan TPIDs are 0x8100 or
- *     0x88a8, and its key and mask have zero padding;
+ *     0x88a8, its set actions have zero bytes beyond the field's size, and
+ *     its key and mask have zero padding;
  *
  *   - a data pointer is nonnull whenever its size is nonzero.
  *
@@ -54,10 +56,15 @@ extern "C" {
  * *_cast() helper that asserts 'class' before converting, as OVS's
  * netdev_dummy_cast() does.  All members are set by fp_device_init() and
  * are read-only afterward. */
+struct fp_link;
+
 struct fp_device {
     char *name;                         /* Unique among all devices. */
     const struct fp_device_class *class;
     struct fp_device_config config;
+    struct fp_link **links;             /* For the core only: the Linux
+                                         * interface of each port, see
+                                         * fp_port_set_link(). */
 };
 
 /* Initializes 'dev' for a device of 'class' named 'name' with 'config'.
@@ -79,8 +86,8 @@ struct fp_device_class {
 /* ## -------------------- ## */
 
     /* Creates a device named 'name' (nonnull, nonempty, not in use) with
-     * 'config' (already validated by the core: at least one physical port,
-     * one rule and one engine, at most 64 engines and 4096 ports).
+     * 'config' (already validated by fp_device_config_validate(), with
+     * 'n_counters' resolved to a nonzero value).
      *
      * On success, stores the new device in '*devp' and returns 0; the
      * device is ready to forward packets: a driver with its own threads has
@@ -107,33 +114,24 @@ struct fp_device_class {
 /* ## Rules. ## */
 /* ## ------ ## */
 
-    /* Adds 'rule' (validated, owned by the caller, which may free it when
-     * this returns) to the device's rule table.  The rule's counters start
-     * at zero.
+    /* Applies the 'n' rule operations in 'ops' in order, as fp_rule_batch()
+     * describes.  Every rule of an ADD or MODIFY is validated (see above)
+     * and owned by the caller.  An operation whose 'error' is nonzero on
+     * entry (the core's fault injection) is skipped and keeps its error.
+     * For every other operation, sets 'error' (0, ENOENT for an unknown
+     * 'id', ENOSPC with 'full' naming the full table, or another positive
+     * errno value), 'id' for an ADD (a nonzero handle that stays valid
+     * until the rule is deleted), and 'stats' for a DELETE (the final
+     * counters).  A failed operation changes nothing.
      *
-     * On success, stores in '*idp' a nonzero handle that stays valid until
-     * 'rule_delete' and returns 0.  Returns ENOSPC if the table is full
-     * (nothing is changed then), or another positive errno value if the
-     * device failed. */
-    int (*rule_add)(struct fp_device *dev, const struct fp_rule *rule,
-                    uint32_t *idp);
-
-    /* Replaces the match, priority and actions of rule 'id' by those of
-     * 'rule' (validated, owned by the caller).  The counters and the place
-     * of the rule among rules of equal priority are kept.
-     *
-     * Returns 0, ENOENT if there is no rule 'id' (nothing is changed then),
-     * or another positive errno value. */
-    int (*rule_modify)(struct fp_device *dev, uint32_t id,
-                       const struct fp_rule *rule);
-
-    /* Removes rule 'id'.  If 'stats' is nonnull, stores the rule's final
-     * counters there.  Once this returns, no packet hits the rule any more.
-     *
-     * Returns 0 or ENOENT if there is no rule 'id' (then '*stats', if
-     * nonnull, is zeroed). */
-    int (*rule_delete)(struct fp_device *dev, uint32_t id,
-                       struct fp_rule_stats *stats);
+     * The changes that succeed become visible to packets at one instant;
+     * once this returns, no packet sees a deleted rule or the old version
+     * of a modified one any more.  A MODIFY keeps the rule's counters and
+     * its place among rules of equal priority, and a packet that it
+     * concerns meets either the old or the new rule, never neither.  Rules
+     * of an ADD start with zero counters. */
+    void (*rule_batch)(struct fp_device *dev, struct fp_rule_op *ops,
+                       size_t n);
 
     /* Stores the counters of rule 'id' in '*stats' (nonnull).
      *
@@ -141,6 +139,48 @@ struct fp_device_class {
      * zeroed). */
     int (*rule_get_stats)(struct fp_device *dev, uint32_t id,
                           struct fp_rule_stats *stats);
+
+    /* Stores in '*entriesp' a new array (the caller frees it with free())
+     * of the ids and counters of every rule, sorted by id, and its length
+     * in '*n_entriesp'.  Returns 0 or a positive errno value (then
+     * '*entriesp' is NULL and '*n_entriesp' zero). */
+    int (*rule_get_stats_all)(struct fp_device *dev,
+                              struct fp_rule_stats_entry **entriesp,
+                              size_t *n_entriesp);
+
+    /* Creates meter 'meter_id' (any value) with 'config' or, if it exists,
+     * changes its configuration (its counters are kept).  Returns 0,
+     * EINVAL for a 'config' that the device cannot run, or ENOSPC if the
+     * meter table is full. */
+    int (*meter_set)(struct fp_device *dev, uint32_t meter_id,
+                     const struct fp_meter_config *config);
+
+    /* Deletes meter 'meter_id'.  Returns 0, ENOENT if it does not exist,
+     * or EBUSY if a rule uses it. */
+    int (*meter_delete)(struct fp_device *dev, uint32_t meter_id);
+
+    /* Stores the counters of meter 'meter_id' in '*stats' (nonnull).
+     * Returns 0 or ENOENT. */
+    int (*meter_get_stats)(struct fp_device *dev, uint32_t meter_id,
+                           struct fp_meter_stats *stats);
+
+    /* Allocates a shared counter for FP_ACTION_COUNT, starting at zero, and
+     * stores its id in '*idp'.  Returns 0 or ENOSPC if the counter table
+     * is full. */
+    int (*counter_alloc)(struct fp_device *dev, uint32_t *idp);
+
+    /* Frees shared counter 'id'.  Returns 0, ENOENT if it is not
+     * allocated, or EBUSY if a rule counts in it. */
+    int (*counter_free)(struct fp_device *dev, uint32_t id);
+
+    /* Stores shared counter 'id' in '*stats' (nonnull).  Returns 0 or
+     * ENOENT. */
+    int (*counter_get)(struct fp_device *dev, uint32_t id,
+                       struct fp_rule_stats *stats);
+
+    /* Resets the device as fp_device_reset() describes, except that the
+     * core calls the listeners.  Returns 0 or a positive errno value. */
+    int (*reset)(struct fp_device *dev);
 
 /* ## ------ ## */
 /* ## Ports. ## */
@@ -169,12 +209,13 @@ struct fp_device_class {
      * copies it into 'buf', which has room for 'size' bytes ('buf' may be
      * NULL if 'size' is zero).  Never blocks.
      *
-     * Returns 0 and stores the packet's length in '*lenp'; EAGAIN if the
+     * Returns 0 and stores the packet's length in '*lenp' and its mark (set
+     * by FP_ACTION_MARK, else 0) in '*markp'; EAGAIN if the
      * queue is empty (or no representor is attached); EMSGSIZE if the
      * packet is longer than 'size', in which case the packet is dropped
      * and counted in the port's 'drops'. */
     int (*port_recv)(struct fp_device *dev, uint32_t port,
-                     void *buf, size_t size, size_t *lenp);
+                     void *buf, size_t size, size_t *lenp, uint32_t *markp);
 
     /* Arranges for poll_block() to wake up when 'port_recv' on 'port' may
      * have a packet: at once if the queue is not empty. */
@@ -202,22 +243,29 @@ struct fp_device_class {
     int (*port_set_tx_pcap)(struct fp_device *dev, uint32_t port,
                             const char *file_name);
 
-    /* Makes Linux network interface 'ifname' the outside of 'port', in
-     * addition to the in-memory endpoint: packets received on it come into
-     * the NIC on 'port' as with 'port_inject', and packets that leave
-     * 'port' to its outside are sent on it.  A NULL 'ifname' removes the
-     * link.  Either way, the previous link of 'port', if any, is closed.
-     *
-     * Returns 0, EOPNOTSUPP if the driver has no such links (real NICs),
-     * ENODEV if there is no interface 'ifname', EPERM if the process may
-     * not open it (it needs CAP_NET_RAW), or another positive errno value;
-     * on error, 'port' keeps its previous link. */
-    int (*port_set_link)(struct fp_device *dev, uint32_t port,
-                         const char *ifname);
-
     /* Stores the counters of 'port' in '*stats'. */
     void (*port_get_stats)(const struct fp_device *dev, uint32_t port,
                            struct fp_port_stats *stats);
+
+    /* Makes 'ops' and 'aux' the endpoint of 'port' (see fp.h); NULL 'ops'
+     * restores the in-memory endpoint.  Once this returns, the previous
+     * endpoint is not called any more.  Returns 0 or a positive errno
+     * value. */
+    int (*port_set_endpoint)(struct fp_device *dev, uint32_t port,
+                             const struct fp_endpoint_ops *ops, void *aux);
+
+    /* Copies the 'n' packets in 'pkts' into the RX ring of 'port' as
+     * fp_port_receive_batch() describes, without waiting for them to be
+     * processed, and stores the number queued in '*n_queued'.  Packets
+     * larger than the device's largest frame, and those that do not fit
+     * in the ring, are dropped and counted.  Returns 0. */
+    int (*port_receive_batch)(struct fp_device *dev, uint32_t port,
+                              const struct fp_packet *pkts, size_t n,
+                              size_t *n_queued);
+
+    /* Waits until every packet queued in an RX ring before the call has
+     * been processed.  Returns 0. */
+    int (*flush)(struct fp_device *dev);
 };
 
 #ifdef __cplusplus

@@ -66,30 +66,106 @@ struct fp_device;
 /* Ethertype of an 802.3 frame with no SNAP header, as in OVS. */
 #define FP_ETH_TYPE_NONE 0x05ff
 
+/* Values of 'fp_key.tun_type': the tunnel header that the parser found
+ * after an outer UDP header whose destination port is the protocol's IANA
+ * port. */
+#define FP_TUN_NONE   0
+#define FP_TUN_VXLAN  1         /* UDP port 4789, RFC 7348. */
+#define FP_TUN_GENEVE 2         /* UDP port 6081, RFC 8926. */
+#define FP_VXLAN_PORT  4789
+#define FP_GENEVE_PORT 6081
+
 /* The fields the NIC's parser extracts from a packet and a rule may match.
+ *
+ * Every field has the meaning, and every multi-byte field the byte order
+ * (network), of the OVS 'struct flow' field named in its comment, so that
+ * translating an OVS match is a copy field by field.  Fields that a packet
+ * does not have are zero, as in OVS.  In particular:
+ *
+ *   - ARP and RARP (eth_type 0x0806, 0x8035) with Ethernet/IPv4 addresses:
+ *     'nw_proto' is the opcode if it is at most 255 (else 0), 'nw_src' and
+ *     'nw_dst' are SPA and TPA, 'arp_sha' and 'arp_tha' SHA and THA.
+ *
+ *   - ICMP and ICMPv6: 'tp_src' is the type, 'tp_dst' the code.  ICMPv6
+ *     neighbor solicitation and advertisement with code 0: 'nd_target' is
+ *     the target, 'arp_sha' and 'arp_tha' the source and target link-layer
+ *     address options, and 'tcp_flags' the type of the first of those
+ *     options (as OVS's nd_options_type).
+ *
+ *   - A later fragment (FP_IP_FRAG_LATER) has no L4 fields; an IPv6 later
+ *     fragment has 'nw_proto' 44, as in OVS.
  *
  * A rule matches a packet if, for every byte, (packet ^ rule.key) & mask is
  * zero.  Padding is always zero in keys and masks. */
 struct fp_key {
     uint32_t in_port;           /* NIC port the packet came in on (host
-                                 * order). */
-    uint8_t eth_dst[6];
-    uint8_t eth_src[6];
-    uint16_t eth_type;          /* After all VLAN tags (and after LLC/SNAP
-                                 * for 802.3 frames), as OVS's dl_type. */
-    uint8_t ip_frag;            /* FP_IP_FRAG_* for IPv4 and IPv6. */
-    uint8_t pad0;
+                                 * order): OVS's in_port. */
+    uint8_t eth_dst[6];         /* dl_dst. */
+    uint8_t eth_src[6];         /* dl_src. */
+    uint16_t eth_type;          /* dl_type: after all VLAN tags (and after
+                                 * LLC/SNAP for 802.3 frames). */
+    uint8_t ip_frag;            /* nw_frag: FP_IP_FRAG_* for IPv4, IPv6. */
+    uint8_t nw_proto;           /* nw_proto: IP protocol, ARP opcode. */
     struct {
         uint16_t tpid;          /* 0x8100 or 0x88a8, zero if no tag. */
         uint16_t tci;           /* With FP_VLAN_PRESENT if a tag is
                                  * present. */
-    } vlans[2];                 /* Outermost first. */
+    } vlans[2];                 /* vlans[]: outermost first. */
+    uint8_t nw_tos;             /* nw_tos: DSCP and ECN (IPv4 TOS, IPv6
+                                 * traffic class). */
+    uint8_t nw_ttl;             /* nw_ttl: IPv4 TTL, IPv6 hop limit. */
+    uint16_t tcp_flags;         /* tcp_flags: low 12 bits of the TCP
+                                 * offset/flags word; ND options type. */
+    uint32_t nw_src;            /* nw_src: IPv4 source, ARP SPA. */
+    uint32_t nw_dst;            /* nw_dst: IPv4 destination, ARP TPA. */
+    uint32_t ipv6_label;        /* ipv6_label: 20-bit flow label. */
+    uint8_t ipv6_src[16];       /* ipv6_src. */
+    uint8_t ipv6_dst[16];       /* ipv6_dst. */
+    uint8_t nd_target[16];      /* nd_target. */
+    uint8_t arp_sha[6];         /* arp_sha: ARP SHA, ND source LLA. */
+    uint8_t arp_tha[6];         /* arp_tha: ARP THA, ND target LLA. */
+    uint16_t tp_src;            /* tp_src: L4 source port, ICMP type. */
+    uint16_t tp_dst;            /* tp_dst: L4 destination port (the outer
+                                 * UDP port of a tunnel), ICMP code. */
+    uint32_t tun_vni;           /* No OVS field: VNI of the outer VXLAN or
+                                 * Geneve header, in the low 24 bits. */
+    uint8_t tun_type;           /* No OVS field: FP_TUN_*. */
+    uint8_t pad1[3];
 };
 
 enum fp_action_type {
     FP_ACTION_OUTPUT,           /* Send a copy out of NIC port 'port'. */
     FP_ACTION_PUSH_VLAN,        /* Push an outermost tag 'vlan'. */
     FP_ACTION_POP_VLAN,         /* Pop the outermost tag, if any. */
+    FP_ACTION_DROP,             /* Drop: later actions are not executed. */
+    FP_ACTION_SET_VLAN,         /* Masked set of the outermost tag's TCI
+                                 * (2 bytes of 'set'), if it has one. */
+    FP_ACTION_SET_ETH_SRC,      /* Masked sets of header fields from 'set'; */
+    FP_ACTION_SET_ETH_DST,      /* each does nothing to a packet that has */
+    FP_ACTION_SET_IPV4_SRC,     /* no such header.  Sizes: Ethernet 6, */
+    FP_ACTION_SET_IPV4_DST,     /* IPv4 address 4, IPv6 address 16, others */
+    FP_ACTION_SET_IPV4_TOS,     /* 1, ports 2 (TCP, UDP or SCTP, not in */
+    FP_ACTION_SET_IPV4_TTL,     /* a later fragment).  IPv4 header, TCP, */
+    FP_ACTION_SET_IPV6_SRC,     /* UDP (unless its checksum is 0), SCTP */
+    FP_ACTION_SET_IPV6_DST,     /* and ICMPv6 checksums are updated. */
+    FP_ACTION_SET_IPV6_TCLASS,
+    FP_ACTION_SET_IPV6_HLIM,
+    FP_ACTION_SET_TP_SRC,
+    FP_ACTION_SET_TP_DST,
+    FP_ACTION_DEC_TTL,          /* Decrement the IPv4 TTL or IPv6 hop limit;
+                                 * a packet whose TTL is 0 or 1 goes to the
+                                 * exception path instead (later actions are
+                                 * not executed). */
+    FP_ACTION_METER,            /* Police with meter 'meter_id': a red
+                                 * packet is dropped. */
+    FP_ACTION_MARK,             /* Tag the packet with 'mark', which the
+                                 * host sees with fp_port_recv_md() if the
+                                 * packet later goes to the exception path
+                                 * (partial offload). */
+    FP_ACTION_COUNT,            /* Count in shared counter 'counter_id'. */
+    FP_ACTION_EXCEPTION,        /* Send the packet to the host, on the
+                                 * representor of its input port. */
+    FP_N_ACTION_TYPES
 };
 
 struct fp_action {
@@ -100,6 +176,13 @@ struct fp_action {
             uint16_t tpid;      /* 0x8100 or 0x88a8. */
             uint16_t tci;       /* PCP, DEI and VID as on the wire. */
         } vlan;                 /* FP_ACTION_PUSH_VLAN. */
+        struct {
+            uint8_t value[16];  /* New value, in the first bytes. */
+            uint8_t mask[16];   /* 1-bits are set from 'value'. */
+        } set;                  /* FP_ACTION_SET_*. */
+        uint32_t meter_id;      /* FP_ACTION_METER. */
+        uint32_t mark;          /* FP_ACTION_MARK. */
+        uint32_t counter_id;    /* FP_ACTION_COUNT. */
     };
 };
 
@@ -130,25 +213,64 @@ struct fp_port_stats {
     uint64_t exceptions;        /* Missed in the NIC, queued for the host. */
     uint64_t malformed;         /* Failed to parse, queued for the host. */
     uint64_t drops;             /* Dropped: exception queue full, no
-                                 * representor attached, or the link's
-                                 * transmit queue full. */
+                                 * representor attached, RX ring full, or
+                                 * the link's transmit queue full. */
 };
 
+/* The finite resources of a device; ENOSPC from a rule or meter operation
+ * names the one that is full. */
+enum fp_resource {
+    FP_RES_NONE,
+    FP_RES_RULES,               /* Rule table. */
+    FP_RES_MASKS,               /* Mask table (distinct masks in use). */
+    FP_RES_COUNTERS,            /* Counter table (one per rule, plus shared
+                                 * counters). */
+    FP_RES_METERS,              /* Meter table. */
+};
+
+const char *fp_resource_name(enum fp_resource);
+
+/* Device configuration.  fp_device_config_default() gives every member its
+ * default; fp_device_config_validate() says what is wrong with a
+ * configuration. */
 struct fp_device_config {
-    uint32_t n_phy_ports;
-    uint32_t n_vfs;
-    uint32_t n_rules;           /* Capacity of the rule table. */
-    uint32_t n_engines;         /* Packet-engine threads. */
+    uint32_t n_phy_ports;       /* Physical ports, 1...4096 (default 2). */
+    uint32_t n_vfs;             /* VFs; ports in all at most 4096 (8). */
+    uint32_t n_rules;           /* Rule table entries, at least 1
+                                 * (65536). */
+    uint32_t n_engines;         /* Packet-engine threads, 1...64 (1). */
+    uint32_t n_masks;           /* Mask table entries, 1...4096 (512). */
+    uint32_t n_meters;          /* Meter table entries, 0...1048576
+                                 * (1024). */
+    uint32_t n_counters;        /* Counter table entries: one per rule plus
+                                 * shared counters; 0 means n_rules + 4096
+                                 * (0).  At least n_rules otherwise. */
+    uint32_t emc_size;          /* Exact-match cache entries per engine,
+                                 * 0 (none) or a power of 2 up to 1048576
+                                 * (8192). */
+    uint32_t rx_ring_size;      /* Packets an RX ring of a port holds, a
+                                 * power of 2, 16...65536 (1024). */
+    uint32_t batch_size;        /* Most packets an engine takes from a
+                                 * ring at once, 1...256 (32). */
 };
 
 struct fp_device_stats {
     uint64_t hits;              /* Packets that matched a rule. */
     uint64_t misses;            /* Packets that matched none. */
     uint32_t n_rules;           /* Rules in use. */
+    uint32_t n_masks;           /* Distinct masks in use. */
+    uint32_t n_meters;          /* Meters in use. */
+    uint32_t n_counters;        /* Counters in use. */
+    uint64_t emc_hits;          /* Lookups answered by an exact-match
+                                 * cache. */
+    uint64_t resets;            /* fp_device_reset() calls that
+                                 * succeeded. */
 };
 
 /* Devices. */
 void fp_device_config_default(struct fp_device_config *);
+int fp_device_config_validate(const struct fp_device_config *,
+                              char **errp);
 int fp_device_create(const char *name, const struct fp_device_config *,
                      struct fp_device **);
 void fp_device_destroy(struct fp_device *);
@@ -158,6 +280,35 @@ const char *fp_device_name(const struct fp_device *);
 const char *fp_device_driver(const struct fp_device *);
 void fp_device_get_config(const struct fp_device *, struct fp_device_config *);
 void fp_device_get_stats(const struct fp_device *, struct fp_device_stats *);
+
+/* Device reset: every rule, meter and shared counter is gone, queued
+ * packets are dropped, and every listener registered on the device is
+ * called (on the resetting thread, after the reset, without any lock of the
+ * device held, so it may call this API).  Port, rule and meter counters
+ * start again from zero.  Returns 0 or a positive errno value. */
+typedef void fp_device_listener_func(struct fp_device *, void *aux);
+int fp_device_reset(struct fp_device *);
+void fp_device_add_listener(struct fp_device *, fp_device_listener_func *,
+                            void *aux);
+void fp_device_remove_listener(struct fp_device *,
+                               fp_device_listener_func *, void *aux);
+
+/* Fault injection, for tests: the next 'n' operations of kind 'op' on the
+ * device fail with 'error' (a positive errno value) and change nothing.
+ * 'n' 0 cancels.  An operation of a batch counts as one operation. */
+enum fp_op {
+    FP_OP_RULE_ADD,
+    FP_OP_RULE_MODIFY,
+    FP_OP_RULE_DELETE,
+    FP_OP_RULE_STATS,           /* fp_rule_get_stats(), ..._all(). */
+    FP_OP_METER,                /* fp_meter_set(), fp_meter_delete(). */
+    FP_OP_COUNTER,              /* fp_counter_alloc(). */
+    FP_OP_PORT_SEND,
+    FP_OP_RESET,
+    FP_N_OPS
+};
+void fp_device_fail_next(struct fp_device *, enum fp_op, unsigned int n,
+                         int error);
 
 /* Ports. */
 uint32_t fp_device_n_ports(const struct fp_device *);
@@ -171,6 +322,8 @@ int fp_port_send(struct fp_device *, uint32_t port,
                  const void *data, size_t size);
 int fp_port_recv(struct fp_device *, uint32_t port,
                  void *buf, size_t size, size_t *lenp);
+int fp_port_recv_md(struct fp_device *, uint32_t port,
+                    void *buf, size_t size, size_t *lenp, uint32_t *markp);
 void fp_port_recv_wait(struct fp_device *, uint32_t port);
 int fp_port_inject(struct fp_device *, uint32_t port,
                    const void *data, size_t size);
@@ -180,11 +333,133 @@ int fp_port_set_link(struct fp_device *, uint32_t port, const char *ifname);
 void fp_port_get_stats(const struct fp_device *, uint32_t port,
                        struct fp_port_stats *);
 
+/* The outside of a port: endpoints.
+ *
+ * What a NIC port sends to its outside (rule outputs and fp_port_send())
+ * goes to the port's endpoint.  The default endpoint is in memory: it
+ * counts the packet (tx_packets, tx_bytes) and writes it to the port's
+ * pcap file, if any.  fp_port_set_endpoint() replaces it, for example by a
+ * Linux interface; the port still counts TX, and still writes the pcap.
+ *
+ * Packets come in from the outside either with fp_port_inject(), which
+ * waits until an engine has processed the packet, or asynchronously with
+ * fp_port_receive_batch(), which copies packets into the port's RX ring
+ * (drops and counts those that do not fit) and returns at once; the packet
+ * engines poll the rings.  Both can be used on the same port; packets of
+ * one port are processed in the order they were queued. */
+struct fp_endpoint_ops {
+    /* Sends the 'size' bytes at 'data' out of NIC 'port' to the outside
+     * that 'aux' stands for.  'data' belongs to the caller and is valid
+     * only during the call.
+     *
+     * Called from packet-engine threads and from the threads that call
+     * fp_port_send(), possibly concurrently for the same port, so the
+     * endpoint does its own locking.  Must not block for long and must not
+     * call back into this API for the same device, except
+     * fp_port_receive_batch() of another port. */
+    void (*send)(void *aux, uint32_t port, const void *data, size_t size);
+};
+
+/* One packet of fp_port_receive_batch(). */
+struct fp_packet {
+    const void *data;
+    size_t size;
+};
+
+int fp_port_set_endpoint(struct fp_device *, uint32_t port,
+                         const struct fp_endpoint_ops *, void *aux);
+int fp_port_receive_batch(struct fp_device *, uint32_t port,
+                          const struct fp_packet *, size_t n,
+                          size_t *n_queued);
+int fp_device_flush(struct fp_device *);
+
 /* Rules. */
 int fp_rule_add(struct fp_device *, const struct fp_rule *, uint32_t *idp);
 int fp_rule_modify(struct fp_device *, uint32_t id, const struct fp_rule *);
 int fp_rule_delete(struct fp_device *, uint32_t id, struct fp_rule_stats *);
 int fp_rule_get_stats(struct fp_device *, uint32_t id,
                       struct fp_rule_stats *);
+
+/* Batched rule changes, as a device's command queue takes them: every
+ * operation has its own result.  The operations are applied in order; the
+ * ones that succeed become visible to packets together, at one instant,
+ * so a packet sees either none or all of them. */
+enum fp_rule_op_type {
+    FP_RULE_OP_ADD,             /* Adds 'rule'; stores its handle in 'id'. */
+    FP_RULE_OP_MODIFY,          /* Replaces rule 'id' by 'rule'. */
+    FP_RULE_OP_DELETE,          /* Deletes rule 'id'; final counters in
+                                 * 'stats'. */
+};
+
+struct fp_rule_op {
+    /* Set by the caller. */
+    enum fp_rule_op_type type;
+    const struct fp_rule *rule; /* For ADD and MODIFY. */
+    uint32_t id;                /* For MODIFY and DELETE; set by ADD. */
+
+    /* Set by fp_rule_batch(). */
+    int error;                  /* 0 or a positive errno value. */
+    enum fp_resource full;      /* With ENOSPC, the full table. */
+    struct fp_rule_stats stats; /* DELETE: final counters. */
+};
+
+int fp_rule_batch(struct fp_device *, struct fp_rule_op *, size_t n);
+
+/* Bulk counter read: all rules' counters in one call. */
+struct fp_rule_stats_entry {
+    uint32_t id;
+    struct fp_rule_stats stats;
+};
+
+int fp_rule_get_stats_all(struct fp_device *,
+                          struct fp_rule_stats_entry **entriesp,
+                          size_t *n_entriesp);
+
+/* Meters (RFC 2697 srTCM and RFC 2698 trTCM, colour-blind).
+ *
+ * A meter colours each packet green, yellow or red; FP_ACTION_METER drops
+ * red packets and lets green and yellow ones go on.  Rates are in units per
+ * second and bursts in units, where the unit is a byte (of the whole frame,
+ * L2 included) or, with 'pkts', a packet.
+ *
+ *   - FP_METER_SRTCM (RFC 2697): committed bucket of 'cbs' and excess
+ *     bucket of 'ebs', both filled at 'cir'; 'pir' is unused.
+ *
+ *   - FP_METER_TRTCM (RFC 2698): peak bucket of 'ebs' filled at 'pir',
+ *     committed bucket of 'cbs' filled at 'cir' (pir >= cir). */
+enum fp_meter_type {
+    FP_METER_SRTCM,
+    FP_METER_TRTCM,
+};
+
+struct fp_meter_config {
+    enum fp_meter_type type;
+    bool pkts;                  /* Units are packets, else bytes. */
+    uint64_t cir;               /* Committed information rate. */
+    uint64_t cbs;               /* Committed burst size. */
+    uint64_t pir;               /* Peak information rate (trTCM). */
+    uint64_t ebs;               /* Excess (srTCM) or peak (trTCM) burst
+                                 * size. */
+};
+
+struct fp_meter_stats {
+    uint64_t green_packets;
+    uint64_t yellow_packets;
+    uint64_t pass_packets;      /* Green and yellow. */
+    uint64_t pass_bytes;
+    uint64_t drop_packets;      /* Red. */
+    uint64_t drop_bytes;
+};
+
+int fp_meter_set(struct fp_device *, uint32_t meter_id,
+                 const struct fp_meter_config *);
+int fp_meter_delete(struct fp_device *, uint32_t meter_id);
+int fp_meter_get_stats(struct fp_device *, uint32_t meter_id,
+                       struct fp_meter_stats *);
+
+/* Shared counters, for FP_ACTION_COUNT. */
+int fp_counter_alloc(struct fp_device *, uint32_t *idp);
+int fp_counter_free(struct fp_device *, uint32_t id);
+int fp_counter_get(struct fp_device *, uint32_t id, struct fp_rule_stats *);
 
 #endif /* fp/fp.h */

@@ -173,6 +173,7 @@ test_fp_model_create_destroy(void **state OVS_UNUSED)
     assert_string_equal(fp_device_name(b), "b");
     assert_string_equal(fp_device_driver(b), "model");
     fp_device_get_config(b, &def);
+    config.n_counters = config.n_rules + 4096;  /* 0 is resolved. */
     assert_memory_equal(&def, &config, sizeof def);
     assert_int_equal(fp_device_n_ports(b), 10);
 
@@ -619,7 +620,7 @@ test_fp_model_bad_rules(void **state)
     assert_int_equal(fp_rule_modify(dev, id, &rule), EINVAL);
 
     rule = rule_in_port(PHY0, 0);
-    rule.mask.pad0 = 1;
+    rule.mask.pad1[0] = 1;
     assert_int_equal(fp_rule_add(dev, &rule, &id), EINVAL);
     assert_int_equal(fp_rule_add(dev, NULL, &id), EINVAL);
 }

@@ -58,212 +58,187 @@ make_mask(bool with_type)
     return mask;
 }
 
+/* Inserts and commits a rule; returns it. */
+static struct fp_table_rule *
+insert(struct fp_table *table, const struct fp_key *key,
+       const struct fp_key *mask, uint32_t priority, uint64_t seq,
+       void *data)
+{
+    struct fp_table_rule *rule;
+    enum fp_table_full full;
+
+    assert_int_equal(fp_table_insert(table, key, mask, priority, seq, data,
+                                     0, &rule, &full), 0);
+    fp_table_commit(table);
+    return rule;
+}
+
+static void *
+lookup(const struct fp_table *table, const struct fp_key *key)
+{
+    const struct fp_table_rule *rule;
+
+    rule = fp_table_lookup(table, key, fp_table_version(table));
+    return rule ? fp_table_rule_data(rule) : NULL;
+}
+
 static void
 test_fp_table_empty(void **state OVS_UNUSED)
 {
-    struct fp_table *table = fp_table_create(4);
+    struct fp_table *table = fp_table_create(4, 4);
     struct fp_key key = make_key(1, 0x0800);
 
-    assert_null(fp_table_lookup(table, &key));
+    assert_null(lookup(table, &key));
     assert_int_equal(fp_table_count(table), 0);
-    assert_int_equal(fp_table_capacity(table), 4);
     assert_int_equal(fp_table_n_masks(table), 0);
-    assert_null(fp_table_get(table, 1));
-    assert_int_equal(fp_table_remove(table, 1, NULL), ENOENT);
-    assert_int_equal(fp_table_modify(table, 1, &key, &key, 0, NULL), ENOENT);
     fp_table_destroy(table);
-    fp_table_destroy(NULL);
 }
 
 static void
 test_fp_table_insert_lookup(void **state OVS_UNUSED)
 {
-    struct fp_table *table = fp_table_create(16);
-    struct fp_key key = make_key(1, 0x0800);
+    struct fp_table *table = fp_table_create(8, 8);
+    struct fp_key k1 = make_key(1, 0x0800), k2 = make_key(2, 0x86dd);
     struct fp_key mask = make_mask(true);
-    struct fp_key pkt;
     int a, b;
-    uint32_t id_a, id_b;
 
-    assert_int_equal(fp_table_insert(table, &key, &mask, 10, &a, &id_a), 0);
-    key.in_port = 2;
-    assert_int_equal(fp_table_insert(table, &key, &mask, 10, &b, &id_b), 0);
-    assert_int_not_equal(id_a, 0);
-    assert_int_not_equal(id_b, 0);
-    assert_int_not_equal(id_a, id_b);
+    insert(table, &k1, &mask, 1, 0, &a);
+    insert(table, &k2, &mask, 1, 1, &b);
+    assert_ptr_equal(lookup(table, &k1), &a);
+    assert_ptr_equal(lookup(table, &k2), &b);
+    k1.eth_type = htons(0x0806);
+    assert_null(lookup(table, &k1));
     assert_int_equal(fp_table_count(table), 2);
     assert_int_equal(fp_table_n_masks(table), 1);
-    assert_ptr_equal(fp_table_get(table, id_a), &a);
-    assert_ptr_equal(fp_table_get(table, id_b), &b);
-
-    pkt = make_key(1, 0x0800);
-    memset(pkt.eth_src, 0x55, sizeof pkt.eth_src);  /* Not in the mask. */
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &a);
-    pkt.in_port = 2;
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &b);
-    pkt.in_port = 3;
-    assert_null(fp_table_lookup(table, &pkt));
-    pkt = make_key(1, 0x86dd);
-    assert_null(fp_table_lookup(table, &pkt));
-
     fp_table_destroy(table);
 }
 
-/* Bits of a rule's key outside its mask are ignored. */
 static void
-test_fp_table_key_masked(void **state OVS_UNUSED)
+test_fp_table_versions(void **state OVS_UNUSED)
 {
-    struct fp_table *table = fp_table_create(16);
+    struct fp_table *table = fp_table_create(8, 8);
     struct fp_key key = make_key(1, 0x0800);
-    struct fp_key mask = make_mask(false);
-    struct fp_key pkt = make_key(1, 0x86dd);
-    uint32_t id;
-    int a;
+    struct fp_key mask = make_mask(true);
+    struct fp_key mask2 = make_mask(false);
+    struct fp_table_rule *old, *new;
+    enum fp_table_full full;
+    uint64_t v0;
+    int a, b;
 
-    memset(key.eth_dst, 0xff, sizeof key.eth_dst);
-    assert_int_equal(fp_table_insert(table, &key, &mask, 0, &a, &id), 0);
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &a);
+    old = insert(table, &key, &mask, 5, 0, &a);
+    v0 = fp_table_version(table);
+
+    /* Staged changes are invisible until the commit; the old version
+     * keeps seeing the old rule, even with another mask. */
+    fp_table_remove(table, old);
+    assert_int_equal(fp_table_insert(table, &key, &mask2, 5, 0, &b, 0, &new,
+                                     &full), 0);
+    assert_ptr_equal(fp_table_rule_data(fp_table_lookup(table, &key, v0)),
+                     &a);
+    fp_table_commit(table);
+    assert_ptr_equal(fp_table_rule_data(fp_table_lookup(table, &key, v0)),
+                     &a);
+    assert_ptr_equal(lookup(table, &key), &b);
+    assert_int_equal(fp_table_n_masks(table), 2);
+    fp_table_purge(table);
+    assert_int_equal(fp_table_n_masks(table), 1);
+    assert_ptr_equal(lookup(table, &key), &b);
+
+    /* Inserted and removed in one version: never visible. */
+    assert_int_equal(fp_table_insert(table, &key, &mask, 9, 1, &a, 0, &old,
+                                     &full), 0);
+    fp_table_remove(table, old);
+    fp_table_commit(table);
+    assert_ptr_equal(lookup(table, &key), &b);
+    fp_table_purge(table);
+    assert_int_equal(fp_table_count(table), 1);
     fp_table_destroy(table);
 }
 
 static void
 test_fp_table_masks_priority(void **state OVS_UNUSED)
 {
-    struct fp_table *table = fp_table_create(16);
-    struct fp_key wide_mask = make_mask(false);
-    struct fp_key narrow_mask = make_mask(true);
+    struct fp_table *table = fp_table_create(8, 8);
     struct fp_key key = make_key(1, 0x0800);
-    struct fp_key pkt = make_key(1, 0x0800);
-    struct fp_key all;
-    uint32_t id_wide, id_narrow, id_all;
-    int wide, narrow, catch_all;
+    struct fp_key narrow = make_mask(true), wide = make_mask(false);
+    int lo, hi;
 
-    /* A low-priority exact rule and a high-priority wider one. */
-    assert_int_equal(fp_table_insert(table, &key, &narrow_mask, 5, &narrow,
-                                     &id_narrow), 0);
-    assert_int_equal(fp_table_insert(table, &key, &wide_mask, 7, &wide,
-                                     &id_wide), 0);
-    memset(&all, 0, sizeof all);
-    assert_int_equal(fp_table_insert(table, &all, &all, 1, &catch_all,
-                                     &id_all), 0);
-    assert_int_equal(fp_table_n_masks(table), 3);
+    insert(table, &key, &narrow, 1, 0, &lo);
+    insert(table, &key, &wide, 2, 1, &hi);
+    assert_ptr_equal(lookup(table, &key), &hi);
+    fp_table_destroy(table);
 
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &wide);
-    pkt.in_port = 9;
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &catch_all);
-
-    /* Lower the wide rule below the narrow one. */
-    assert_int_equal(fp_table_modify(table, id_wide, &key, &wide_mask, 3,
-                                     &wide), 0);
-    pkt.in_port = 1;
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &narrow);
-    pkt.eth_type = htons(0x86dd);
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &wide);
-
-    /* Removing a mask's last rule removes the mask. */
-    assert_int_equal(fp_table_remove(table, id_narrow, NULL), 0);
-    assert_int_equal(fp_table_n_masks(table), 2);
-    pkt.eth_type = htons(0x0800);
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &wide);
-
+    /* The other way around: the order of masks does not matter. */
+    table = fp_table_create(8, 8);
+    insert(table, &key, &wide, 1, 0, &lo);
+    insert(table, &key, &narrow, 2, 1, &hi);
+    assert_ptr_equal(lookup(table, &key), &hi);
     fp_table_destroy(table);
 }
 
-/* Equal priorities: the rule inserted first wins, whatever the masks, and a
- * modified rule keeps its place. */
 static void
 test_fp_table_ties(void **state OVS_UNUSED)
 {
-    struct fp_table *table = fp_table_create(16);
+    struct fp_table *table = fp_table_create(8, 8);
     struct fp_key key = make_key(1, 0x0800);
-    struct fp_key narrow_mask = make_mask(true);
-    struct fp_key wide_mask = make_mask(false);
-    struct fp_key pkt = make_key(1, 0x0800);
-    uint32_t id1, id2, id3;
-    int first, second, third;
+    struct fp_key narrow = make_mask(true), wide = make_mask(false);
+    int first, second;
 
-    assert_int_equal(fp_table_insert(table, &key, &wide_mask, 5, &first,
-                                     &id1), 0);
-    assert_int_equal(fp_table_insert(table, &key, &narrow_mask, 5, &second,
-                                     &id2), 0);
-    assert_int_equal(fp_table_insert(table, &key, &narrow_mask, 5, &third,
-                                     &id3), 0);
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &first);
-
-    assert_int_equal(fp_table_remove(table, id1, NULL), 0);
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &second);
-
-    /* Modify keeps the order: 'second' still wins over 'third'. */
-    assert_int_equal(fp_table_modify(table, id2, &key, &wide_mask, 5,
-                                     &second), 0);
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &second);
-
-    /* A rule added now comes after 'third'. */
-    assert_int_equal(fp_table_insert(table, &key, &wide_mask, 5, &first,
-                                     &id1), 0);
-    assert_int_equal(fp_table_remove(table, id2, NULL), 0);
-    assert_ptr_equal(fp_table_lookup(table, &pkt), &third);
-
+    /* Equal priority: the lower 'seq' wins, whatever the mask or the
+     * insertion order. */
+    insert(table, &key, &narrow, 3, 7, &second);
+    insert(table, &key, &wide, 3, 2, &first);
+    assert_ptr_equal(lookup(table, &key), &first);
+    insert(table, &key, &wide, 3, 5, &second);
+    assert_ptr_equal(lookup(table, &key), &first);
     fp_table_destroy(table);
 }
 
 static void
 test_fp_table_full(void **state OVS_UNUSED)
 {
-    struct fp_table *table = fp_table_create(3);
-    struct fp_key mask = make_mask(false);
-    uint32_t ids[3], id;
-    int data[4];
-    size_t i;
+    struct fp_table *table = fp_table_create(3, 2);
+    struct fp_key key = make_key(1, 0x0800);
+    struct fp_key m1 = make_mask(true), m2 = make_mask(false), m3;
+    struct fp_table_rule *rule;
+    enum fp_table_full full;
+    int x;
 
-    for (i = 0; i < 3; i++) {
-        struct fp_key key = make_key(i, 0);
+    m3 = m2;
+    m3.eth_src[0] = 0xff;
+    insert(table, &key, &m1, 1, 0, &x);
+    insert(table, &key, &m2, 1, 1, &x);
 
-        assert_int_equal(fp_table_insert(table, &key, &mask, 0, &data[i],
-                                         &ids[i]), 0);
-    }
-    struct fp_key key = make_key(3, 0);
-    assert_int_equal(fp_table_insert(table, &key, &mask, 0, &data[3], &id),
-                     ENOSPC);
+    /* A third mask does not fit, an existing one does. */
+    assert_false(fp_table_mask_available(table, &m3));
+    assert_true(fp_table_mask_available(table, &m1));
+    assert_int_equal(fp_table_insert(table, &key, &m3, 1, 2, &x, 0, &rule,
+                                     &full), ENOSPC);
+    assert_int_equal(full, FP_TABLE_FULL_MASKS);
+
+    insert(table, &key, &m1, 1, 3, &x);
+    assert_int_equal(fp_table_insert(table, &key, &m1, 1, 4, &x, 0, &rule,
+                                     &full), ENOSPC);
+    assert_int_equal(full, FP_TABLE_FULL_RULES);
     assert_int_equal(fp_table_count(table), 3);
-    assert_null(fp_table_lookup(table, &key));
-
-    /* Modify does not need room. */
-    assert_int_equal(fp_table_modify(table, ids[0], &key, &mask, 0,
-                                     &data[0]), 0);
-    assert_ptr_equal(fp_table_lookup(table, &key), &data[0]);
-
     fp_table_destroy(table);
 }
 
 static void
-test_fp_table_delete_reuse(void **state OVS_UNUSED)
+test_fp_table_set_data(void **state OVS_UNUSED)
 {
-    struct fp_table *table = fp_table_create(2);
-    struct fp_key mask = make_mask(false);
-    struct fp_key k1 = make_key(1, 0), k2 = make_key(2, 0);
-    uint32_t id1, id2, id3;
-    void *data;
-    int a, b, c;
+    struct fp_table *table = fp_table_create(2, 2);
+    struct fp_key key = make_key(1, 0x0800), mask = make_mask(true);
+    struct fp_table_rule *rule;
+    int a, b;
 
-    assert_int_equal(fp_table_insert(table, &k1, &mask, 0, &a, &id1), 0);
-    assert_int_equal(fp_table_insert(table, &k2, &mask, 0, &b, &id2), 0);
-    assert_int_equal(fp_table_insert(table, &k2, &mask, 0, &c, &id3),
-                     ENOSPC);
-
-    assert_int_equal(fp_table_remove(table, id1, &data), 0);
-    assert_ptr_equal(data, &a);
-    assert_int_equal(fp_table_remove(table, id1, &data), ENOENT);
-    assert_null(fp_table_get(table, id1));
-    assert_null(fp_table_lookup(table, &k1));
-    assert_int_equal(fp_table_count(table), 1);
-
-    /* The freed slot (and handle) is reused. */
-    assert_int_equal(fp_table_insert(table, &k1, &mask, 0, &c, &id3), 0);
-    assert_int_equal(id3, id1);
-    assert_ptr_equal(fp_table_lookup(table, &k1), &c);
-    assert_ptr_equal(fp_table_lookup(table, &k2), &b);
-
+    rule = insert(table, &key, &mask, 1, 0, &a);
+    fp_table_rule_set_data(rule, &b);
+    assert_ptr_equal(lookup(table, &key), &b);
+    assert_true(fp_table_rule_same_match(rule, &key, &mask, 1));
+    assert_false(fp_table_rule_same_match(rule, &key, &mask, 2));
+    key.eth_src[0] = 1;         /* Outside the mask: still the same. */
+    assert_true(fp_table_rule_same_match(rule, &key, &mask, 1));
     fp_table_destroy(table);
 }
 
@@ -273,11 +248,11 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_table_empty),
         cmocka_unit_test(test_fp_table_insert_lookup),
-        cmocka_unit_test(test_fp_table_key_masked),
+        cmocka_unit_test(test_fp_table_versions),
         cmocka_unit_test(test_fp_table_masks_priority),
         cmocka_unit_test(test_fp_table_ties),
         cmocka_unit_test(test_fp_table_full),
-        cmocka_unit_test(test_fp_table_delete_reuse),
+        cmocka_unit_test(test_fp_table_set_data),
     };
 
     return cmocka_run_group_tests_name("fp_table", tests, NULL, NULL);

@@ -1,0 +1,54 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef FP_METER_H
+#define FP_METER_H 1
+
+/* The flow-processor model's meters: colour-blind single rate three colour
+ * (RFC 2697) and two rate three colour (RFC 2698) markers, in bytes or
+ * packets.  Each meter has its own spin lock, as a hardware meter is an
+ * atomic unit: engines that police with the same meter serialize on it for
+ * a few instructions, other meters are independent. */
+
+#include <pthread.h>
+#include <stdint.h>
+#include "fp/fp.h"
+
+enum fp_meter_color {
+    FP_METER_GREEN,
+    FP_METER_YELLOW,
+    FP_METER_RED,
+};
+
+struct fp_meter {
+    pthread_spinlock_t lock;
+    struct fp_meter_config config;
+    uint64_t tc;                /* Committed bucket, in units * 1e6. */
+    uint64_t te;                /* Excess or peak bucket, units * 1e6. */
+    long long int last;         /* time_usec() of the last refill. */
+    struct fp_meter_stats stats;
+};
+
+void fp_meter_init(struct fp_meter *, const struct fp_meter_config *,
+                   long long int now);
+void fp_meter_destroy(struct fp_meter *);
+void fp_meter_reconfigure(struct fp_meter *, const struct fp_meter_config *);
+enum fp_meter_color fp_meter_police(struct fp_meter *, uint32_t size,
+                                    long long int now);
+void fp_meter_read(struct fp_meter *, struct fp_meter_stats *);
+int fp_meter_config_check(const struct fp_meter_config *);
+
+#endif /* fp-meter.h */

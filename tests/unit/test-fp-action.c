@@ -1,0 +1,470 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests of the model's actions (lib/fp-action.c, lib/fp-meter.c and
+ * their use in lib/fp-model.c), one per action: the packet that leaves the
+ * NIC is compared byte for byte with the expected packet, built from
+ * scratch with its checksums (fp-test-packet.h). */
+
+#include <config.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fp/fp.h"
+#include "util.h"
+#include "fp-test-packet.h"
+
+struct sent {
+    uint32_t port;
+    size_t size;
+    uint8_t data[160];
+};
+
+static struct sent sent[8];
+static size_t n_sent;
+
+static void
+record_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
+            size_t size)
+{
+    assert_true(n_sent < ARRAY_SIZE(sent));
+    sent[n_sent].port = port;
+    sent[n_sent].size = size;
+    memcpy(sent[n_sent].data, data, size);
+    n_sent++;
+}
+
+static const struct fp_endpoint_ops record_ops = { .send = record_send };
+
+static int
+setup(void **state)
+{
+    struct fp_device *dev;
+    uint32_t i;
+
+    assert_int_equal(fp_device_create("act", NULL, &dev), 0);
+    for (i = 0; i < fp_device_n_ports(dev); i++) {
+        assert_int_equal(fp_port_set_endpoint(dev, i, &record_ops, NULL), 0);
+    }
+    assert_int_equal(fp_port_attach(dev, 0), 0);
+    *state = dev;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fp_device_destroy(*state);
+    return 0;
+}
+
+/* An IPv4 (or IPv6 with 'v6') TCP (or UDP with 'udp') packet on port 0. */
+static struct fields
+base(bool v6, bool udp)
+{
+    struct fields f;
+    size_t i;
+
+    memset(&f, 0, sizeof f);
+    f.eth_dst[0] = 0x02;
+    f.eth_dst[5] = 1;
+    f.eth_src[0] = 0x02;
+    f.eth_src[5] = 2;
+    f.eth_type = v6 ? 0x86dd : 0x0800;
+    f.ip4_src = 0x0a000001;
+    f.ip4_dst = 0x0a000002;
+    for (i = 0; i < 16; i++) {
+        f.ip6_src[i] = 0x20 + i;
+        f.ip6_dst[i] = 0x30 + i;
+    }
+    f.proto = udp ? 17 : 6;
+    f.tos = 0x2e;
+    f.ttl = 64;
+    f.tp_src = 1234;
+    f.tp_dst = 80;
+    f.tcp_flags = udp ? 0 : 0x18;
+    return f;
+}
+
+/* Adds a rule for port 0 with 'actions' and then output to port 1, injects
+ * the packet of 'in', and checks that exactly the packet of 'out' (if
+ * nonnull) leaves port 1.  Deletes the rule. */
+static void
+check(struct fp_device *dev, const struct fp_action *actions, size_t n,
+      const struct fields *in, const struct fields *out)
+{
+    uint8_t pkt[128], exp[128];
+    struct fp_rule rule;
+    size_t size, exp_size;
+    uint32_t id;
+
+    memset(&rule, 0, sizeof rule);
+    rule.mask.in_port = UINT32_MAX;
+    memcpy(rule.actions, actions, n * sizeof *actions);
+    rule.actions[n].type = FP_ACTION_OUTPUT;
+    rule.actions[n].port = 1;
+    rule.n_actions = n + 1;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    size = build(in, pkt);
+    n_sent = 0;
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    if (out) {
+        exp_size = build(out, exp);
+        assert_int_equal(n_sent, 1);
+        assert_int_equal(sent[0].port, 1);
+        assert_int_equal(sent[0].size, exp_size);
+        assert_memory_equal(sent[0].data, exp, exp_size);
+    } else {
+        assert_int_equal(n_sent, 0);
+    }
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+}
+
+static struct fp_action
+set_action(enum fp_action_type type, const void *value, const void *mask,
+           size_t n)
+{
+    struct fp_action a;
+
+    memset(&a, 0, sizeof a);
+    a.type = type;
+    memcpy(a.set.value, value, n);
+    memcpy(a.set.mask, mask, n);
+    return a;
+}
+
+static const uint8_t ones[16] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+static void
+test_fp_action_set_eth(void **state)
+{
+    static const uint8_t mac[6] = { 0x0a, 1, 2, 3, 4, 5 };
+    struct fields in = base(false, false), out = in;
+    struct fp_action a[2];
+
+    a[0] = set_action(FP_ACTION_SET_ETH_DST, mac, ones, 6);
+    a[1] = set_action(FP_ACTION_SET_ETH_SRC, mac, ones, 6);
+    memcpy(out.eth_dst, mac, 6);
+    memcpy(out.eth_src, mac, 6);
+    check(*state, a, 2, &in, &out);
+}
+
+static void
+test_fp_action_set_ipv4(void **state)
+{
+    uint8_t addr[4] = { 192, 168, 7, 9 }, half[4] = { 0, 0, 0xff, 0xff };
+    int udp;
+
+    for (udp = 0; udp < 2; udp++) {
+        struct fields in = base(false, udp), out = in;
+        struct fp_action a[4];
+        uint8_t tos = 0xb8, tos_mask = 0xfc, ttl = 9;
+
+        a[0] = set_action(FP_ACTION_SET_IPV4_SRC, addr, ones, 4);
+        a[1] = set_action(FP_ACTION_SET_IPV4_DST, addr, half, 4);
+        a[2] = set_action(FP_ACTION_SET_IPV4_TOS, &tos, &tos_mask, 1);
+        a[3] = set_action(FP_ACTION_SET_IPV4_TTL, &ttl, ones, 1);
+        out.ip4_src = 0xc0a80709;
+        out.ip4_dst = 0x0a000709;
+        out.tos = 0xb8 | (in.tos & 3);
+        out.ttl = 9;
+        check(*state, a, 4, &in, &out);
+    }
+}
+
+static void
+test_fp_action_set_ipv6(void **state)
+{
+    uint8_t addr[16];
+    int udp;
+
+    memset(addr, 0x77, sizeof addr);
+    for (udp = 0; udp < 2; udp++) {
+        struct fields in = base(true, udp), out = in;
+        struct fp_action a[4];
+        uint8_t tc = 0x81, hlim = 3;
+
+        a[0] = set_action(FP_ACTION_SET_IPV6_SRC, addr, ones, 16);
+        a[1] = set_action(FP_ACTION_SET_IPV6_DST, addr, ones, 16);
+        a[2] = set_action(FP_ACTION_SET_IPV6_TCLASS, &tc, ones, 1);
+        a[3] = set_action(FP_ACTION_SET_IPV6_HLIM, &hlim, ones, 1);
+        memcpy(out.ip6_src, addr, 16);
+        memcpy(out.ip6_dst, addr, 16);
+        out.tos = 0x81;
+        out.ttl = 3;
+        check(*state, a, 4, &in, &out);
+    }
+}
+
+static void
+test_fp_action_set_ports(void **state)
+{
+    uint8_t src[2] = { 0x12, 0x34 }, dst[2] = { 0x00, 0x35 };
+    int v6, udp;
+
+    for (v6 = 0; v6 < 2; v6++) {
+        for (udp = 0; udp < 2; udp++) {
+            struct fields in = base(v6, udp), out = in;
+            struct fp_action a[2];
+
+            a[0] = set_action(FP_ACTION_SET_TP_SRC, src, ones, 2);
+            a[1] = set_action(FP_ACTION_SET_TP_DST, dst, ones, 2);
+            out.tp_src = 0x1234;
+            out.tp_dst = 53;
+            check(*state, a, 2, &in, &out);
+        }
+    }
+}
+
+static void
+test_fp_action_dec_ttl(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_action a = { .type = FP_ACTION_DEC_TTL };
+    struct fp_port_stats before, after;
+    int v6;
+
+    for (v6 = 0; v6 < 2; v6++) {
+        struct fields in = base(v6, false), out = in;
+
+        out.ttl--;
+        check(dev, &a, 1, &in, &out);
+
+        /* TTL 1: to the host instead. */
+        in.ttl = 1;
+        fp_port_get_stats(dev, 0, &before);
+        check(dev, &a, 1, &in, NULL);
+        fp_port_get_stats(dev, 0, &after);
+        assert_int_equal(after.exceptions, before.exceptions + 1);
+    }
+}
+
+static void
+test_fp_action_vlan(void **state)
+{
+    struct fields in = base(false, false), out = in;
+    struct fp_action a[2];
+    uint8_t tci[2] = { 0x00, 0x2a }, vid_mask[2] = { 0x0f, 0xff };
+
+    memset(a, 0, sizeof a);
+    a[0].type = FP_ACTION_PUSH_VLAN;
+    a[0].vlan.tpid = htons(0x8100);
+    a[0].vlan.tci = htons(0xa005);
+    out.has_vlan = true;
+    out.vlan_tci = 0xa005;
+    check(*state, a, 1, &in, &out);
+
+    /* Modify the VID only, then pop. */
+    in = out;
+    a[0] = set_action(FP_ACTION_SET_VLAN, tci, vid_mask, 2);
+    out.vlan_tci = 0xa02a;
+    check(*state, a, 1, &in, &out);
+    a[1].type = FP_ACTION_POP_VLAN;
+    out.has_vlan = false;
+    check(*state, a, 2, &in, &out);
+}
+
+static void
+test_fp_action_drop(void **state)
+{
+    struct fields in = base(false, false);
+    struct fp_action a = { .type = FP_ACTION_DROP };
+
+    check(*state, &a, 1, &in, NULL);
+}
+
+static void
+test_fp_action_mark_exception(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields in = base(false, true);
+    struct fp_action a[2];
+    uint8_t pkt[128], buf[256];
+    size_t size, len;
+    uint32_t mark;
+
+    memset(a, 0, sizeof a);
+    a[0].type = FP_ACTION_MARK;
+    a[0].mark = 0xbeef;
+    a[1].type = FP_ACTION_EXCEPTION;
+    check(dev, a, 2, &in, &in);
+
+    size = build(&in, pkt);
+    assert_int_equal(fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &mark),
+                     0);
+    assert_int_equal(len, size);
+    assert_memory_equal(buf, pkt, size);
+    assert_int_equal(mark, 0xbeef);
+}
+
+static void
+test_fp_action_count(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields in = base(false, true);
+    struct fp_rule_stats st;
+    struct fp_action a;
+    uint8_t pkt[128];
+    uint32_t id;
+
+    assert_int_equal(fp_counter_alloc(dev, &id), 0);
+    memset(&a, 0, sizeof a);
+    a.type = FP_ACTION_COUNT;
+    a.counter_id = id;
+    check(dev, &a, 1, &in, &in);
+    check(dev, &a, 1, &in, &in);
+    assert_int_equal(fp_counter_get(dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 2);
+    assert_int_equal(st.n_bytes, 2 * build(&in, pkt));
+    assert_int_equal(fp_counter_free(dev, id), 0);
+    assert_int_equal(fp_counter_get(dev, id, &st), ENOENT);
+
+    /* A rule cannot count in a counter that does not exist. */
+    struct fp_rule rule;
+    memset(&rule, 0, sizeof rule);
+    rule.actions[0] = a;
+    rule.n_actions = 1;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), ENOENT);
+}
+
+/* srTCM in packets: CBS 2 and EBS 1 at a negligible rate: of 5 packets at
+ * once, 2 are green, 1 yellow, 2 red.  trTCM: PBS 2, CBS 1: 1 green, 1
+ * yellow, 3 red. */
+static void
+test_fp_action_meter(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields in = base(false, true);
+    struct fp_meter_config mc = {
+        .type = FP_METER_SRTCM, .pkts = true,
+        .cir = 1, .cbs = 2, .ebs = 1,
+    };
+    struct fp_meter_stats ms;
+    struct fp_action a;
+    struct fp_rule rule;
+    uint8_t pkt[128];
+    size_t size = build(&in, pkt), i;
+    int pass;
+    uint32_t id;
+
+    for (pass = 0; pass < 2; pass++) {
+        assert_int_equal(fp_meter_set(dev, 77, &mc), 0);
+        memset(&rule, 0, sizeof rule);
+        rule.mask.in_port = UINT32_MAX;
+        memset(&a, 0, sizeof a);
+        a.type = FP_ACTION_METER;
+        a.meter_id = 77;
+        rule.actions[0] = a;
+        rule.actions[1].type = FP_ACTION_OUTPUT;
+        rule.actions[1].port = 1;
+        rule.n_actions = 2;
+        assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+        assert_int_equal(fp_meter_delete(dev, 77), EBUSY);
+
+        n_sent = 0;
+        for (i = 0; i < 5; i++) {
+            assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+        }
+        assert_int_equal(fp_meter_get_stats(dev, 77, &ms), 0);
+        if (!pass) {
+            assert_int_equal(n_sent, 3);
+            assert_int_equal(ms.green_packets, 2);
+            assert_int_equal(ms.yellow_packets, 1);
+            assert_int_equal(ms.drop_packets, 2);
+        } else {
+            assert_int_equal(n_sent, 2);
+            assert_int_equal(ms.green_packets, 1);
+            assert_int_equal(ms.yellow_packets, 1);
+            assert_int_equal(ms.drop_packets, 3);
+        }
+        assert_int_equal(ms.pass_bytes, n_sent * size);
+        assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+        assert_int_equal(fp_meter_delete(dev, 77), 0);
+
+        mc.type = FP_METER_TRTCM;
+        mc.cbs = 1;
+        mc.pir = 1;
+        mc.ebs = 2;
+    }
+    mc.cir = 0;
+    assert_int_equal(fp_meter_set(dev, 1, &mc), EINVAL);
+}
+
+static void
+test_fp_action_mirror(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields in = base(false, false);
+    struct fp_action a[2];
+    uint8_t pkt[128];
+    size_t size = build(&in, pkt);
+
+    memset(a, 0, sizeof a);
+    a[0].type = FP_ACTION_OUTPUT;
+    a[0].port = 2;
+    a[1].type = FP_ACTION_OUTPUT;
+    a[1].port = 3;
+
+    /* check() adds output to port 1: three copies in order. */
+    struct fp_rule rule;
+    uint32_t id;
+    memset(&rule, 0, sizeof rule);
+    rule.mask.in_port = UINT32_MAX;
+    memcpy(rule.actions, a, sizeof a);
+    rule.n_actions = 2;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    n_sent = 0;
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(n_sent, 2);
+    assert_int_equal(sent[0].port, 2);
+    assert_int_equal(sent[1].port, 3);
+    assert_memory_equal(sent[1].data, pkt, size);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(NAME) cmocka_unit_test_setup_teardown(NAME, setup, teardown)
+        T(test_fp_action_set_eth),
+        T(test_fp_action_set_ipv4),
+        T(test_fp_action_set_ipv6),
+        T(test_fp_action_set_ports),
+        T(test_fp_action_dec_ttl),
+        T(test_fp_action_vlan),
+        T(test_fp_action_drop),
+        T(test_fp_action_mark_exception),
+        T(test_fp_action_count),
+        T(test_fp_action_meter),
+        T(test_fp_action_mirror),
+#undef T
+    };
+
+    return cmocka_run_group_tests_name("fp_action", tests, NULL, NULL);
+}
