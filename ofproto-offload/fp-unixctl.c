@@ -29,11 +29,15 @@
 #include "netdev-provider.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "ovs-offload.h"
 #include "packets.h"
+#include "simap.h"
+#include "sset.h"
 #include "svec.h"
+#include "netdev-offload.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -243,6 +247,172 @@ fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
     }
 }
 
+/* Adds to 'names' the names and datapath port numbers of the ports of the
+ * datapaths that "fp" interfaces are in. */
+static bool
+fp_unixctl_add_port_name(struct netdev *netdev, odp_port_t port, void *names)
+{
+    simap_put(names, netdev_get_name(netdev), odp_to_u32(port));
+    return false;
+}
+
+static void
+fp_unixctl_port_names(struct simap *names)
+{
+    struct fp_device *devices[FP_UNIXCTL_MAX_DEVICES];
+    struct sset types = SSET_INITIALIZER(&types);
+    size_t i, n;
+
+    n = fp_device_list(devices, ARRAY_SIZE(devices));
+    for (i = 0; i < n; i++) {
+        uint32_t port;
+
+        for (port = 0; port < fp_device_n_ports(devices[i]); port++) {
+            struct netdev *netdev = netdev_fp_find_by_port(devices[i], port);
+            const char *type = netdev ? netdev_get_dpif_type(netdev) : NULL;
+
+            /* netdev_ports_traverse() compares the type by pointer. */
+            if (type && !sset_contains(&types, type)) {
+                sset_add(&types, type);
+                netdev_ports_traverse(type, fp_unixctl_add_port_name, names);
+            }
+            netdev_close(netdev);
+        }
+    }
+    sset_destroy(&types);
+}
+
+/* Answers fp/explain FLOW [ACTIONS]: a dry run of the offload of a flow in
+ * datapath syntax.  Returns NULL or an error message to free. */
+static char *
+fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
+                        struct ds *reply)
+{
+    struct simap names = SIMAP_INITIALIZER(&names);
+    struct ofpbuf key, mask, actions;
+    struct netdev *netdev = NULL;
+    struct simap_node *node;
+    char *error = NULL;
+    struct match match;
+
+    ofpbuf_init(&key, 0);
+    ofpbuf_init(&mask, 0);
+    ofpbuf_init(&actions, 0);
+    fp_unixctl_port_names(&names);
+
+    if (odp_flow_from_string(flow_s, &names, &key, &mask, &error)) {
+        char *msg = xasprintf("bad flow '%s': %s", flow_s,
+                              error ? error : "parse error");
+        free(error);
+        error = msg;
+        goto out;
+    }
+    if (parse_key_and_mask_to_match(key.data, key.size, mask.data,
+                                    mask.size, &match) == ODP_FIT_ERROR) {
+        error = xasprintf("bad flow '%s'", flow_s);
+        goto out;
+    }
+    if (actions_s && odp_actions_from_string(actions_s, &names, &actions)) {
+        error = xasprintf("bad actions '%s'", actions_s);
+        goto out;
+    }
+
+    /* The flow's in_port: an "fp" interface, by datapath port number. */
+    SIMAP_FOR_EACH (node, &names) {
+        if (node->data == odp_to_u32(match.flow.in_port.odp_port)) {
+            netdev = netdev_from_name(node->name);
+            if (netdev && !netdev_fp_is_fp(netdev)) {
+                netdev_close(netdev);
+                netdev = NULL;
+            }
+            break;
+        }
+    }
+    if (!netdev) {
+        error = xasprintf("in_port %"PRIu32" is not an fp interface",
+                          odp_to_u32(match.flow.in_port.odp_port));
+        goto out;
+    }
+    netdev_offload_fp_explain_flow(netdev, &match, actions.data,
+                                   actions.size, reply);
+    ds_put_char(reply, '\n');
+    netdev_close(netdev);
+
+out:
+    simap_destroy(&names);
+    ofpbuf_uninit(&key);
+    ofpbuf_uninit(&mask);
+    ofpbuf_uninit(&actions);
+    return error;
+}
+
+/* fp/explain [UFID | FLOW [ACTIONS]]: the verdict on each datapath flow,
+ * on flow UFID, or what would happen to a flow given in datapath syntax
+ * (with its actions, default: drop). */
+static void
+fp_unixctl_explain(struct unixctl_conn *conn, int argc, const char *argv[],
+                   void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+    ovs_u128 ufid;
+
+    if (argc == 1) {
+        netdev_offload_fp_explain_all(&s);
+    } else if (argc == 2 && odp_ufid_from_string(argv[1], &ufid) > 0) {
+        if (netdev_offload_fp_explain_ufid(&ufid, &s)) {
+            ds_put_char(&s, '\n');
+        } else {
+            error = xasprintf("%s: no such flow in the offload layer (it may "
+                              "still be queued for offload in dpif-netdev, "
+                              "see dpif-netdev/offload-stats-show, or "
+                              "hw-offload may be off)", argv[1]);
+        }
+    } else {
+        error = fp_unixctl_explain_flow(argv[1], argc > 2 ? argv[2] : NULL,
+                                        &s);
+    }
+
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
+}
+
+/* fp/offload-stats: flows by verdict, offload events, and the count of each
+ * reason for refusal, partial offload or failure; then, per device, the
+ * occupancy of its tables. */
+static void
+fp_unixctl_offload_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                         const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct fp_device *devices[FP_UNIXCTL_MAX_DEVICES];
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t i, n;
+
+    ovs_offload_init();
+    netdev_offload_fp_format_stats(&s);
+    n = fp_device_list(devices, ARRAY_SIZE(devices));
+    for (i = 0; i < n; i++) {
+        struct fp_device_config cfg;
+        struct fp_device_stats st;
+
+        fp_device_get_config(devices[i], &cfg);
+        fp_device_get_stats(devices[i], &st);
+        ds_put_format(&s, "%s: rules %"PRIu32"/%"PRIu32", masks %"PRIu32
+                      "/%"PRIu32", meters %"PRIu32"/%"PRIu32", counters %"
+                      PRIu32"/%"PRIu32"\n", fp_device_name(devices[i]),
+                      st.n_rules, cfg.n_rules, st.n_masks, cfg.n_masks,
+                      st.n_meters, cfg.n_meters, st.n_counters,
+                      cfg.n_counters);
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 void
 fp_unixctl_register(void)
 {
@@ -250,4 +420,8 @@ fp_unixctl_register(void)
                              fp_unixctl_show, NULL);
     unixctl_command_register("fp/inject", "PORT PACKET...", 2, INT_MAX,
                              fp_unixctl_inject, NULL);
+    unixctl_command_register("fp/explain", "[UFID | FLOW [ACTIONS]]", 0, 2,
+                             fp_unixctl_explain, NULL);
+    unixctl_command_register("fp/offload-stats", "", 0, 0,
+                             fp_unixctl_offload_stats, NULL);
 }

@@ -556,13 +556,19 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
     bytes = 0;
     while (dp_packet_batch_size(batch) < NETDEV_MAX_BURST) {
         struct dp_packet *packet;
+        uint32_t mark;
         size_t len;
 
-        if (fp_port_recv(dev, port, buf, sizeof buf, &len)) {
+        if (fp_port_recv_md(dev, port, buf, sizeof buf, &len, &mark)) {
             break;
         }
         packet = dp_packet_clone_data_with_headroom(buf, len,
                                                     DP_NETDEV_HEADROOM);
+        if (mark) {
+            /* A partially offloaded flow: dpif-netdev finds the flow by its
+             * mark and skips its own lookup. */
+            dp_packet_set_flow_mark(packet, mark);
+        }
         dp_packet_batch_add(batch, packet);
         bytes += len;
     }

@@ -19,6 +19,7 @@
 #include "netdev-offload-fp.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "coverage.h"
@@ -33,8 +34,13 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "svec.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_offload_fp);
@@ -42,19 +48,74 @@ VLOG_DEFINE_THIS_MODULE(netdev_offload_fp);
 COVERAGE_DEFINE(fp_offload_add);
 COVERAGE_DEFINE(fp_offload_modify);
 COVERAGE_DEFINE(fp_offload_del);
+COVERAGE_DEFINE(fp_offload_partial);
 COVERAGE_DEFINE(fp_offload_refused);
-COVERAGE_DEFINE(fp_offload_failed);
+COVERAGE_DEFINE(fp_offload_waiting);
+COVERAGE_DEFINE(fp_offload_evicted);
+COVERAGE_DEFINE(fp_offload_reoffload);
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
 
-/* A datapath flow that is in a NIC's rule table. */
+/* How often ovs-vswitchd's main thread looks for room for the flows that
+ * wait for it, in ms. */
+#define OFFLOAD_FP_RETRY_INTERVAL 1000
+
+/* The verdict on a datapath flow that dpif-netdev handed us. */
+enum offload_fp_state {
+    OFFLOAD_FP_OFFLOADED,       /* The NIC runs it, actions and all. */
+    OFFLOAD_FP_PARTIAL,         /* The NIC classifies and marks it;
+                                 * dpif-netdev runs the actions. */
+    OFFLOAD_FP_WAITING,         /* The NIC has no room: in software until
+                                 * it has. */
+    OFFLOAD_FP_EVICTED,         /* Taken out of the NIC by a device reset:
+                                 * in software until it is back. */
+    OFFLOAD_FP_REFUSED,         /* The NIC cannot run it: in software. */
+    OFFLOAD_FP_N_STATES
+};
+BUILD_ASSERT_DECL(OFFLOAD_FP_N_STATES
+                  == ARRAY_SIZE(((struct netdev_offload_fp_stats *) NULL)
+                                ->n_state));
+
+static const char *const state_names[OFFLOAD_FP_N_STATES] = {
+    [OFFLOAD_FP_OFFLOADED] = "offloaded",
+    [OFFLOAD_FP_PARTIAL] = "partial",
+    [OFFLOAD_FP_WAITING] = "waiting",
+    [OFFLOAD_FP_EVICTED] = "evicted",
+    [OFFLOAD_FP_REFUSED] = "refused",
+};
+
+/* A datapath flow that dpif-netdev handed us, whatever its verdict.
+ *
+ * Every flow_put() that finds a bound input port is answered with success,
+ * whatever the verdict, so that dpif-netdev tells us with flow_del() when
+ * the flow goes: a flow that waits for room must not get into the NIC
+ * after it is gone. */
 struct offload_fp_flow {
     struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
     ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
+    const char *dpif_type;      /* Its datapath type. */
     struct fp_device *dev;
-    uint32_t rule_id;
+    enum offload_fp_state state;
+    char *reason;               /* Why it is not (fully) in the NIC. */
+    struct fp_rule *rule;       /* The NIC rule, to put it back into the
+                                 * NIC (WAITING, EVICTED) or after a reset;
+                                 * NULL if REFUSED. */
+    uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
+    uint32_t mark;              /* dpif-netdev's flow mark. */
+
+    /* Counters never go backwards: 'base' has those of the NIC rules this
+     * flow had before, 'last' the last read of the current rule's. */
+    struct fp_rule_stats base;
+    struct fp_rule_stats last;
+
+    /* Software packet rate while WAITING or EVICTED, to choose which flows
+     * get room first. */
+    uint64_t sw_packets;        /* Last read of dpif-netdev's counter. */
+    long long int sw_time;      /* When it was read, 0 if never. */
+    double sw_rate;             /* Packets per second since the read
+                                 * before. */
 };
 
 static struct ovs_mutex offload_fp_mutex = OVS_MUTEX_INITIALIZER;
@@ -62,6 +123,17 @@ static struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex)
     = HMAP_INITIALIZER(&offload_fp_flows);
 static struct netdev_offload_fp_stats offload_fp_stats
     OVS_GUARDED_BY(offload_fp_mutex);
+
+/* Counts of refusals and failures, by reason without the details in
+ * parentheses (e.g. "action ct not supported by fp0"). */
+static struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex)
+    = SHASH_INITIALIZER(&offload_fp_reasons);
+
+/* Devices on which we listen for resets. */
+static struct shash offload_fp_devices OVS_GUARDED_BY(offload_fp_mutex)
+    = SHASH_INITIALIZER(&offload_fp_devices);
+
+static void offload_fp_device_reset_cb(struct fp_device *, void *aux);
 
 static struct offload_fp_flow *
 offload_fp_flow_find(const ovs_u128 *ufid)
@@ -78,18 +150,90 @@ offload_fp_flow_find(const ovs_u128 *ufid)
 }
 
 static void
-offload_fp_flow_remove(struct offload_fp_flow *flow,
-                       struct fp_rule_stats *stats)
+stats_add(struct fp_rule_stats *sum, const struct fp_rule_stats *b)
+{
+    sum->n_packets += b->n_packets;
+    sum->n_bytes += b->n_bytes;
+    sum->used = MAX(sum->used, b->used);
+}
+
+/* Counts a refusal or failure under its reason, without the details. */
+static void
+offload_fp_count_reason(const char *reason)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct fp_rule_stats final;
+    const char *paren = strstr(reason, " (");
+    char *key = paren ? xmemdup0(reason, paren - reason) : xstrdup(reason);
+    uint64_t *count = shash_find_data(&offload_fp_reasons, key);
 
-    fp_rule_delete(flow->dev, flow->rule_id, stats ? stats : &final);
-    hmap_remove(&offload_fp_flows, &flow->node);
-    free(flow);
-    offload_fp_stats.deleted++;
-    COVERAGE_INC(fp_offload_del);
+    if (!count) {
+        count = xzalloc(sizeof *count);
+        shash_add(&offload_fp_reasons, key, count);
+    }
+    (*count)++;
+    free(key);
 }
+
+/* Translation: megaflow match and ODP actions to an fp rule. */
+
+/* The fields of struct flow, to name those whose mask bits the NIC cannot
+ * translate.  Names as in ovs-fields(7). */
+struct offload_fp_field {
+    const char *name;
+    size_t offset;
+    size_t size;
+};
+
+#define FIELD(NAME, MEMBER) \
+    { NAME, offsetof(struct flow, MEMBER), \
+      sizeof ((struct flow *) NULL)->MEMBER }
+static const struct offload_fp_field offload_fp_fields[] = {
+    FIELD("tunnel", tunnel),
+    FIELD("metadata", metadata),
+    FIELD("reg", regs),
+    FIELD("skb_priority", skb_priority),
+    FIELD("pkt_mark", pkt_mark),
+    FIELD("dp_hash", dp_hash),
+    FIELD("in_port", in_port),
+    FIELD("recirc_id", recirc_id),
+    FIELD("ct_state", ct_state),
+    FIELD("ct_nw_proto", ct_nw_proto),
+    FIELD("ct_zone", ct_zone),
+    FIELD("ct_mark", ct_mark),
+    FIELD("packet_type", packet_type),
+    FIELD("ct_label", ct_label),
+    FIELD("conj_id", conj_id),
+    FIELD("actset_output", actset_output),
+    FIELD("dl_dst", dl_dst),
+    FIELD("dl_src", dl_src),
+    FIELD("dl_type", dl_type),
+    FIELD("vlan_tci", vlans),
+    FIELD("mpls", mpls_lse),
+    FIELD("nw_src", nw_src),
+    FIELD("nw_dst", nw_dst),
+    FIELD("ct_nw_src", ct_nw_src),
+    FIELD("ct_nw_dst", ct_nw_dst),
+    FIELD("ipv6_src", ipv6_src),
+    FIELD("ipv6_dst", ipv6_dst),
+    FIELD("ct_ipv6_src", ct_ipv6_src),
+    FIELD("ct_ipv6_dst", ct_ipv6_dst),
+    FIELD("ipv6_label", ipv6_label),
+    FIELD("nw_frag", nw_frag),
+    FIELD("nw_tos", nw_tos),
+    FIELD("nw_ttl", nw_ttl),
+    FIELD("nw_proto", nw_proto),
+    FIELD("nd_target", nd_target),
+    FIELD("arp_sha", arp_sha),
+    FIELD("arp_tha", arp_tha),
+    FIELD("tcp_flags", tcp_flags),
+    FIELD("nsh", nsh),
+    FIELD("tp_src", tp_src),
+    FIELD("tp_dst", tp_dst),
+    FIELD("ct_tp_src", ct_tp_src),
+    FIELD("ct_tp_dst", ct_tp_dst),
+    FIELD("igmp_group_ip4", igmp_group_ip4),
+};
+#undef FIELD
 
 /* Copies the bytes of 'value' under 'mask' into the rule key and the mask
  * into the rule mask, then clears 'mask': those bits are consumed. */
@@ -108,6 +252,11 @@ consume(void *key, void *rule_mask, const void *value, void *mask, size_t n)
     memset(mask, 0, n);
 }
 
+#define CONSUME(FP_FIELD, FLOW_FIELD)                                   \
+    BUILD_ASSERT_DECL(sizeof rule->key.FP_FIELD == sizeof flow->FLOW_FIELD); \
+    consume(&rule->key.FP_FIELD, &rule->mask.FP_FIELD, &flow->FLOW_FIELD, \
+            &mask->FLOW_FIELD, sizeof flow->FLOW_FIELD)
+
 /* Translates 'match', a megaflow of dpif-netdev whose in_port is NIC port
  * 'port' of 'dev', into the match of 'rule'.
  *
@@ -123,14 +272,13 @@ netdev_offload_fp_translate_match(const struct match *match,
     struct flow_wildcards rest = match->wc;  /* Not yet translated. */
     const struct flow *flow = &match->flow;
     struct flow *mask = &rest.masks;
-    struct fp_key *k = &rule->key;
-    struct fp_key *m = &rule->mask;
-    int i;
+    struct ds names = DS_EMPTY_INITIALIZER;
+    size_t i;
 
     /* The rule goes to the in_port's NIC port, so it only sees packets from
      * that port, as the megaflow does. */
-    k->in_port = port;
-    m->in_port = UINT32_MAX;
+    rule->key.in_port = port;
+    rule->mask.in_port = UINT32_MAX;
     memset(&mask->in_port, 0, sizeof mask->in_port);
 
     /* Packets that come in from a NIC port have not been recirculated. */
@@ -150,46 +298,185 @@ netdev_offload_fp_translate_match(const struct match *match,
     }
     mask->packet_type = 0;
 
-    consume(k->eth_dst, m->eth_dst, &flow->dl_dst, &mask->dl_dst, 6);
-    consume(k->eth_src, m->eth_src, &flow->dl_src, &mask->dl_src, 6);
-    consume(&k->eth_type, &m->eth_type, &flow->dl_type, &mask->dl_type, 2);
+    CONSUME(eth_dst, dl_dst);
+    CONSUME(eth_src, dl_src);
+    CONSUME(eth_type, dl_type);
+    BUILD_ASSERT_DECL(FLOW_MAX_VLAN_HEADERS == 2);
     for (i = 0; i < 2; i++) {
-        BUILD_ASSERT_DECL(FLOW_MAX_VLAN_HEADERS == 2);
-        consume(&k->vlans[i].tpid, &m->vlans[i].tpid,
-                &flow->vlans[i].tpid, &mask->vlans[i].tpid, 2);
-        consume(&k->vlans[i].tci, &m->vlans[i].tci,
-                &flow->vlans[i].tci, &mask->vlans[i].tci, 2);
+        CONSUME(vlans[i].tpid, vlans[i].tpid);
+        CONSUME(vlans[i].tci, vlans[i].tci);
     }
-
     BUILD_ASSERT_DECL(FLOW_NW_FRAG_ANY == FP_IP_FRAG_ANY);
     BUILD_ASSERT_DECL(FLOW_NW_FRAG_LATER == FP_IP_FRAG_LATER);
-    m->ip_frag = mask->nw_frag & FLOW_NW_FRAG_MASK;
-    k->ip_frag = flow->nw_frag & m->ip_frag;
-    mask->nw_frag &= ~FLOW_NW_FRAG_MASK;
+    CONSUME(ip_frag, nw_frag);
+    CONSUME(nw_proto, nw_proto);
+    CONSUME(nw_tos, nw_tos);
+    CONSUME(nw_ttl, nw_ttl);
+    CONSUME(tcp_flags, tcp_flags);
+    CONSUME(nw_src, nw_src);
+    CONSUME(nw_dst, nw_dst);
+    CONSUME(ipv6_label, ipv6_label);
+    CONSUME(ipv6_src, ipv6_src);
+    CONSUME(ipv6_dst, ipv6_dst);
+    CONSUME(nd_target, nd_target);
+    CONSUME(arp_sha, arp_sha);
+    CONSUME(arp_tha, arp_tha);
+    CONSUME(tp_src, tp_src);
+    CONSUME(tp_dst, tp_dst);
 
-    if (!flow_wildcards_is_catchall(&rest)) {
-        struct ds s = DS_EMPTY_INITIALIZER;
-        struct match unsupported;
+    /* Name what is left, if anything. */
+    for (i = 0; i < ARRAY_SIZE(offload_fp_fields); i++) {
+        const struct offload_fp_field *f = &offload_fp_fields[i];
 
-        match_init(&unsupported, flow, &rest);
-        match_format(&unsupported, NULL, &s, OFP_DEFAULT_PRIORITY);
+        if (!is_all_zeros((const uint8_t *) mask + f->offset, f->size)) {
+            ds_put_format(&names, "%s%s", names.length ? ", " : "", f->name);
+        }
+    }
+    if (names.length) {
         *reasonp = xasprintf("match on %s not supported by %s",
-                             ds_cstr(&s), fp_device_name(dev));
-        ds_destroy(&s);
+                             ds_cstr(&names), fp_device_name(dev));
+        ds_destroy(&names);
         return EOPNOTSUPP;
     }
     return 0;
 }
 
+#undef CONSUME
+
+/* Appends to 'rule' an action of 'type' that sets the bytes of 'value'
+ * under 'mask' ('n' bytes), unless 'mask' is all zeros. */
+static void
+add_set(struct fp_rule *rule, enum fp_action_type type,
+        const void *value, const void *mask, size_t n)
+{
+    struct fp_action *a;
+
+    if (is_all_zeros(mask, n)) {
+        return;
+    }
+    a = &rule->actions[rule->n_actions++];
+    a->type = type;
+    memcpy(a->set.value, value, n);
+    memcpy(a->set.mask, mask, n);
+}
+
+/* Returns the name of ODP action 'a', e.g. "ct" for "ct(commit)", in a new
+ * string. */
+static char *
+action_name(const struct nlattr *a)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n;
+
+    format_odp_actions(&s, a, a->nla_len, NULL);
+    n = strcspn(ds_cstr(&s), "(:");
+    ds_truncate(&s, n);
+    return ds_steal_cstr(&s);
+}
+
+/* Translates masked set action 'a' (OVS_ACTION_ATTR_SET_MASKED, or
+ * OVS_ACTION_ATTR_SET with every bit set) into 'rule'. */
+static int
+translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
+              const char *dev_name, char **reasonp)
+{
+    const struct nlattr *key = nl_attr_get(a);
+    size_t size = nl_attr_get_size(key);
+    const uint8_t *value = nl_attr_get(key);
+    uint8_t ones[64];
+    const uint8_t *mask;
+
+    if (size > sizeof ones / 2) {
+        goto refuse;
+    }
+    memset(ones, 0xff, sizeof ones);
+    mask = masked ? value + size : ones;
+
+    /* Each field of a set is one NIC action: check that they fit. */
+    if (rule->n_actions + 4 > FP_MAX_ACTIONS) {
+        *reasonp = xasprintf("more than %d actions not supported by %s",
+                             FP_MAX_ACTIONS, dev_name);
+        return EOPNOTSUPP;
+    }
+
+    switch (nl_attr_type(key)) {
+    case OVS_KEY_ATTR_ETHERNET: {
+        const struct ovs_key_ethernet *v = (const void *) value;
+        const struct ovs_key_ethernet *m = (const void *) mask;
+
+        add_set(rule, FP_ACTION_SET_ETH_SRC, &v->eth_src, &m->eth_src, 6);
+        add_set(rule, FP_ACTION_SET_ETH_DST, &v->eth_dst, &m->eth_dst, 6);
+        return 0;
+    }
+    case OVS_KEY_ATTR_IPV4: {
+        const struct ovs_key_ipv4 *v = (const void *) value;
+        const struct ovs_key_ipv4 *m = (const void *) mask;
+
+        if (m->ipv4_proto || m->ipv4_frag) {
+            goto refuse;
+        }
+        add_set(rule, FP_ACTION_SET_IPV4_SRC, &v->ipv4_src, &m->ipv4_src, 4);
+        add_set(rule, FP_ACTION_SET_IPV4_DST, &v->ipv4_dst, &m->ipv4_dst, 4);
+        add_set(rule, FP_ACTION_SET_IPV4_TOS, &v->ipv4_tos, &m->ipv4_tos, 1);
+        add_set(rule, FP_ACTION_SET_IPV4_TTL, &v->ipv4_ttl, &m->ipv4_ttl, 1);
+        return 0;
+    }
+    case OVS_KEY_ATTR_IPV6: {
+        const struct ovs_key_ipv6 *v = (const void *) value;
+        const struct ovs_key_ipv6 *m = (const void *) mask;
+
+        if (m->ipv6_label || m->ipv6_proto || m->ipv6_frag) {
+            goto refuse;
+        }
+        add_set(rule, FP_ACTION_SET_IPV6_SRC, &v->ipv6_src, &m->ipv6_src,
+                16);
+        add_set(rule, FP_ACTION_SET_IPV6_DST, &v->ipv6_dst, &m->ipv6_dst,
+                16);
+        add_set(rule, FP_ACTION_SET_IPV6_TCLASS, &v->ipv6_tclass,
+                &m->ipv6_tclass, 1);
+        add_set(rule, FP_ACTION_SET_IPV6_HLIM, &v->ipv6_hlimit,
+                &m->ipv6_hlimit, 1);
+        return 0;
+    }
+    case OVS_KEY_ATTR_TCP:
+    case OVS_KEY_ATTR_UDP:
+    case OVS_KEY_ATTR_SCTP: {
+        /* The three have the same layout: source port, destination
+         * port.  The megaflow matches nw_proto, so the NIC sets the ports
+         * of the right protocol. */
+        const struct ovs_key_tcp *v = (const void *) value;
+        const struct ovs_key_tcp *m = (const void *) mask;
+
+        add_set(rule, FP_ACTION_SET_TP_SRC, &v->tcp_src, &m->tcp_src, 2);
+        add_set(rule, FP_ACTION_SET_TP_DST, &v->tcp_dst, &m->tcp_dst, 2);
+        return 0;
+    }
+    default:
+        goto refuse;
+    }
+
+refuse:
+    {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        format_odp_actions(&s, a, a->nla_len, NULL);
+        *reasonp = xasprintf("action %s not supported by %s", ds_cstr(&s),
+                             dev_name);
+        ds_destroy(&s);
+        return EOPNOTSUPP;
+    }
+}
+
 /* Translates ODP 'actions' of a flow on 'netdev' (bound to 'dev') into the
- * actions of 'rule'.  On refusal, returns EOPNOTSUPP and stores in
- * '*reasonp' a message that the caller must free. */
+ * actions of 'rule'.  Clone actions whose nested actions are all outputs
+ * are flattened.  On refusal, returns EOPNOTSUPP and stores in '*reasonp'
+ * a message that the caller must free. */
 static int
 netdev_offload_fp_translate_actions(const struct netdev *netdev,
                                     const struct fp_device *dev,
                                     const struct nlattr *actions,
-                                    size_t actions_len, struct fp_rule *rule,
-                                    char **reasonp)
+                                    size_t actions_len, bool in_clone,
+                                    struct fp_rule *rule, char **reasonp)
 {
     const char *dev_name = fp_device_name(dev);
     const struct nlattr *a;
@@ -197,9 +484,11 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
 
     NL_ATTR_FOR_EACH_UNSAFE (a, left, actions, actions_len) {
         enum ovs_action_attr type = nl_attr_type(a);
-        struct fp_action *action = &rule->actions[rule->n_actions];
+        struct fp_action *action;
+        int error;
 
-        if (type == OVS_ACTION_ATTR_DROP && left == NLA_ALIGN(a->nla_len)) {
+        if (type == OVS_ACTION_ATTR_DROP && !in_clone
+            && left == NLA_ALIGN(a->nla_len)) {
             /* An explicit drop, always last: nothing to do. */
             break;
         }
@@ -208,6 +497,7 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
                                  FP_MAX_ACTIONS, dev_name);
             return EOPNOTSUPP;
         }
+        action = &rule->actions[rule->n_actions];
 
         if (type == OVS_ACTION_ATTR_OUTPUT) {
             odp_port_t odp_port = nl_attr_get_odp_port(a);
@@ -231,6 +521,29 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             netdev_close(out);
             action->type = FP_ACTION_OUTPUT;
             action->port = out_port;
+            rule->n_actions++;
+        } else if (type == OVS_ACTION_ATTR_CLONE && !in_clone) {
+            /* A clone of outputs only is the outputs themselves. */
+            const struct nlattr *b;
+            unsigned int left_b;
+
+            NL_ATTR_FOR_EACH_UNSAFE (b, left_b, nl_attr_get(a),
+                                     nl_attr_get_size(a)) {
+                if (nl_attr_type(b) != OVS_ACTION_ATTR_OUTPUT) {
+                    char *name = action_name(b);
+
+                    *reasonp = xasprintf("action %s in clone() not "
+                                         "supported by %s", name, dev_name);
+                    free(name);
+                    return EOPNOTSUPP;
+                }
+            }
+            error = netdev_offload_fp_translate_actions(
+                netdev, dev, nl_attr_get(a), nl_attr_get_size(a), true,
+                rule, reasonp);
+            if (error) {
+                return error;
+            }
         } else if (type == OVS_ACTION_ATTR_PUSH_VLAN) {
             const struct ovs_action_push_vlan *vlan = nl_attr_get(a);
 
@@ -238,150 +551,308 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             action->type = FP_ACTION_PUSH_VLAN;
             action->vlan.tpid = vlan->vlan_tpid;
             action->vlan.tci = vlan->vlan_tci & ~htons(VLAN_CFI);
+            rule->n_actions++;
         } else if (type == OVS_ACTION_ATTR_POP_VLAN) {
             action->type = FP_ACTION_POP_VLAN;
+            rule->n_actions++;
+        } else if (type == OVS_ACTION_ATTR_SET_MASKED
+                   || type == OVS_ACTION_ATTR_SET) {
+            error = translate_set(a, type == OVS_ACTION_ATTR_SET_MASKED,
+                                  rule, dev_name, reasonp);
+            if (error) {
+                return error;
+            }
         } else {
-            struct ds s = DS_EMPTY_INITIALIZER;
+            char *name = action_name(a);
 
-            format_odp_actions(&s, a, a->nla_len, NULL);
-            *reasonp = xasprintf("action %s not supported by %s",
-                                 ds_cstr(&s), dev_name);
-            ds_destroy(&s);
+            *reasonp = xasprintf("action %s not supported by %s", name,
+                                 dev_name);
+            free(name);
             return EOPNOTSUPP;
         }
-        rule->n_actions++;
     }
     return 0;
 }
 
-/* Counts and logs a flow that stays in software: refused by translation,
- * or, if 'failed', by the device.  'reason' is freed. */
-static void
-netdev_offload_fp_refused(const struct netdev *netdev, const ovs_u128 *ufid,
-                          char *reason, bool failed)
-{
-    ovs_mutex_lock(&offload_fp_mutex);
-    if (failed) {
-        offload_fp_stats.failed++;
-        COVERAGE_INC(fp_offload_failed);
-    } else {
-        offload_fp_stats.refused++;
-        COVERAGE_INC(fp_offload_refused);
-    }
-    ovs_mutex_unlock(&offload_fp_mutex);
+/* The verdict on a flow: its state, the NIC rule it gets (for OFFLOADED
+ * and PARTIAL) and the reason it is not fully offloaded (for the others,
+ * to be freed by the caller). */
+struct offload_fp_verdict {
+    enum offload_fp_state state;
+    struct fp_rule rule;
+    char *reason;
+};
 
-    if (!VLOG_DROP_DBG(&rl)) {
+/* Decides what 'dev' can do for the flow with 'match' and 'actions' whose
+ * in_port is NIC port 'port' of 'dev', 'netdev': run it (OFFLOADED), only
+ * classify it and tag its packets with 'mark' for dpif-netdev, which then
+ * runs its actions without a lookup (PARTIAL), or nothing (REFUSED).
+ *
+ * Partial offload is correct whenever the match translates: the NIC rule
+ * matches exactly the packets of the megaflow, and sends them to the host
+ * as a miss would, with the mark.  It is used when some action cannot run
+ * in the NIC: an output to a port that is not on the NIC (internal, tap,
+ * another NIC), to userspace, ct(), recirculation, ...  A match that does
+ * not translate means the NIC cannot classify the flow at all: REFUSED. */
+static void
+netdev_offload_fp_decide(const struct netdev *netdev, struct fp_device *dev,
+                         uint32_t port, const struct match *match,
+                         const struct nlattr *actions, size_t actions_len,
+                         uint32_t mark, struct offload_fp_verdict *v)
+{
+    memset(&v->rule, 0, sizeof v->rule);
+    v->reason = NULL;
+
+    if (netdev_offload_fp_translate_match(match, dev, port, &v->rule,
+                                          &v->reason)) {
+        v->state = OFFLOAD_FP_REFUSED;
+        return;
+    }
+    if (!netdev_offload_fp_translate_actions(netdev, dev, actions,
+                                             actions_len, false, &v->rule,
+                                             &v->reason)) {
+        v->state = OFFLOAD_FP_OFFLOADED;
+        return;
+    }
+
+    v->state = OFFLOAD_FP_PARTIAL;
+    v->rule.n_actions = 2;
+    memset(v->rule.actions, 0, 2 * sizeof v->rule.actions[0]);
+    v->rule.actions[0].type = FP_ACTION_MARK;
+    v->rule.actions[0].mark = mark;
+    v->rule.actions[1].type = FP_ACTION_EXCEPTION;
+}
+
+/* Applying verdicts to the NIC. */
+
+/* Reads the counters of the current NIC rule of 'flow' into 'flow->last'
+ * and returns its total: 'base' plus 'last'.  The NIC's counters of a
+ * partially offloaded flow are not reported: dpif-netdev counts those
+ * packets itself. */
+static struct fp_rule_stats
+offload_fp_flow_stats(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct fp_rule_stats total = flow->base;
+
+    if (flow->state == OFFLOAD_FP_OFFLOADED) {
+        struct fp_rule_stats now;
+
+        if (!fp_rule_get_stats(flow->dev, flow->rule_id, &now)) {
+            flow->last = now;
+        }
+        stats_add(&total, &flow->last);
+    }
+    return total;
+}
+
+/* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
+ * 'base'. */
+static void
+offload_fp_flow_uninstall(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (flow->state == OFFLOAD_FP_OFFLOADED
+        || flow->state == OFFLOAD_FP_PARTIAL) {
+        struct fp_rule_stats final;
+
+        if (!fp_rule_delete(flow->dev, flow->rule_id, &final)
+            && flow->state == OFFLOAD_FP_OFFLOADED) {
+            stats_add(&flow->base, &final);
+        } else if (flow->state == OFFLOAD_FP_OFFLOADED) {
+            stats_add(&flow->base, &flow->last);
+        }
+        memset(&flow->last, 0, sizeof flow->last);
+        COVERAGE_INC(fp_offload_del);
+        offload_fp_stats.deleted++;
+    }
+}
+
+static void
+offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    free(flow->reason);
+    flow->reason = reason;
+}
+
+/* Puts 'flow->rule' into the NIC as a new rule.  On success, 'flow' gets
+ * 'state' (OFFLOADED or PARTIAL).  If the NIC is full, 'flow' waits
+ * (WAITING); on another failure of the device, it is refused. */
+static void
+offload_fp_flow_install(struct offload_fp_flow *flow,
+                        enum offload_fp_state state)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct fp_rule_op op = {
+        .type = FP_RULE_OP_ADD,
+        .rule = flow->rule,
+    };
+
+    fp_rule_batch(flow->dev, &op, 1);
+    if (!op.error) {
+        flow->rule_id = op.id;
+        flow->state = state;
+        memset(&flow->last, 0, sizeof flow->last);
+        COVERAGE_INC(fp_offload_add);
+        offload_fp_stats.added++;
+        return;
+    }
+
+    if (op.error == ENOSPC) {
+        struct fp_device_config cfg;
+        struct fp_device_stats st;
+        uint32_t used, size;
+
+        fp_device_get_config(flow->dev, &cfg);
+        fp_device_get_stats(flow->dev, &st);
+        used = (op.full == FP_RES_MASKS ? st.n_masks
+                : op.full == FP_RES_COUNTERS ? st.n_counters
+                : st.n_rules);
+        size = (op.full == FP_RES_MASKS ? cfg.n_masks
+                : op.full == FP_RES_COUNTERS ? cfg.n_counters
+                : cfg.n_rules);
+        offload_fp_flow_set_reason(
+            flow, xasprintf("%s of %s full (%"PRIu32" of %"PRIu32")",
+                            fp_resource_name(op.full),
+                            fp_device_name(flow->dev), used, size));
+        if (flow->state != OFFLOAD_FP_EVICTED) {
+            flow->state = OFFLOAD_FP_WAITING;
+        }
+        COVERAGE_INC(fp_offload_waiting);
+    } else {
+        offload_fp_flow_set_reason(
+            flow, xasprintf("%s failed to add the rule (%s)",
+                            fp_device_name(flow->dev),
+                            ovs_strerror(op.error)));
+        flow->state = OFFLOAD_FP_REFUSED;
+        free(flow->rule);
+        flow->rule = NULL;
+    }
+    offload_fp_stats.failed++;
+    offload_fp_count_reason(flow->reason);
+}
+
+/* Logs the verdict on 'flow', if it is not fully offloaded. */
+static void
+offload_fp_flow_log(const struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (flow->reason && !VLOG_DROP_DBG(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
-        odp_format_ufid(ufid, &s);
-        VLOG_DBG("%s: %s not offloaded: %s", netdev_get_name(netdev),
-                 ds_cstr(&s), reason);
+        odp_format_ufid(&flow->ufid, &s);
+        VLOG_DBG("%s: %s %s: %s", netdev_get_name(flow->netdev),
+                 ds_cstr(&s),
+                 (flow->state == OFFLOAD_FP_PARTIAL ? "partially offloaded"
+                  : "not offloaded"), flow->reason);
         ds_destroy(&s);
     }
-    free(reason);
+}
+
+/* Listens for resets of 'dev', once. */
+static void
+offload_fp_watch_device(struct fp_device *dev)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (!shash_find(&offload_fp_devices, fp_device_name(dev))) {
+        shash_add(&offload_fp_devices, fp_device_name(dev), dev);
+        fp_device_add_listener(dev, offload_fp_device_reset_cb, NULL);
+    }
 }
 
 /* Offloads or modifies the flow 'ufid' whose in_port is 'netdev'.  Called
- * by dpif-netdev's offload threads.  Returns EOPNOTSUPP for a flow the NIC
- * cannot run (the reason is logged at debug level), the NIC's error if it
- * refuses the rule (ENOSPC: table full), 0 on success. */
+ * by dpif-netdev's offload threads, with 'info->flow_mark' the mark that
+ * dpif-netdev will look for on packets of a partially offloaded flow.
+ *
+ * Returns EOPNOTSUPP if 'netdev' is not bound to a NIC port.  Otherwise
+ * returns 0 whatever the verdict (see struct offload_fp_flow): the verdict
+ * shows with fp/explain, the NIC's part in flow_get(). */
 static int
 netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
                            struct nlattr *actions, size_t actions_len,
-                           const ovs_u128 *ufid,
-                           struct offload_info *info OVS_UNUSED,
+                           const ovs_u128 *ufid, struct offload_info *info,
                            struct dpif_flow_stats *stats)
 {
+    struct offload_fp_verdict v;
     struct offload_fp_flow *flow;
-    struct fp_rule_stats before;
     struct fp_device *dev;
-    char *reason = NULL;
-    struct fp_rule rule;
     uint32_t port;
-    int error;
 
     if (!netdev_fp_get_port(netdev, &dev, &port)) {
-        netdev_offload_fp_refused(netdev, ufid,
-                                  xstrdup("interface not bound to a NIC"),
-                                  false);
         return EOPNOTSUPP;
     }
+    netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
+                             info->flow_mark, &v);
 
-    memset(&rule, 0, sizeof rule);
-    error = netdev_offload_fp_translate_match(match, dev, port, &rule,
-                                              &reason);
-    if (!error) {
-        error = netdev_offload_fp_translate_actions(netdev, dev, actions,
-                                                    actions_len, &rule,
-                                                    &reason);
-    }
-    if (error) {
-        /* A flow modified into one the NIC cannot run must not keep running
-         * its old actions in the NIC. */
-        ovs_mutex_lock(&offload_fp_mutex);
-        flow = offload_fp_flow_find(ufid);
-        if (flow) {
-            offload_fp_flow_remove(flow, NULL);
-        }
-        ovs_mutex_unlock(&offload_fp_mutex);
-        netdev_offload_fp_refused(netdev, ufid, reason, false);
-        return error;
-    }
-
-    memset(&before, 0, sizeof before);
     ovs_mutex_lock(&offload_fp_mutex);
+    offload_fp_watch_device(dev);
     flow = offload_fp_flow_find(ufid);
-    if (flow && flow->dev == dev) {
-        fp_rule_get_stats(dev, flow->rule_id, &before);
-        error = fp_rule_modify(dev, flow->rule_id, &rule);
-        if (!error) {
-            offload_fp_stats.modified++;
-            COVERAGE_INC(fp_offload_modify);
-        }
-    } else {
-        uint32_t rule_id;
+    if (stats) {
+        struct fp_rule_stats before = (flow ? offload_fp_flow_stats(flow)
+                                       : (struct fp_rule_stats) { 0 });
 
-        if (flow) {
-            offload_fp_flow_remove(flow, NULL);
-        }
-        error = fp_rule_add(dev, &rule, &rule_id);
-        if (!error) {
-            flow = xzalloc(sizeof *flow);
-            flow->ufid = *ufid;
-            flow->netdev = netdev;
-            flow->dev = dev;
-            flow->rule_id = rule_id;
-            hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
-            offload_fp_stats.added++;
-            COVERAGE_INC(fp_offload_add);
-        }
-    }
-    ovs_mutex_unlock(&offload_fp_mutex);
-
-    if (error) {
-        struct fp_device_config cfg;
-
-        fp_device_get_config(dev, &cfg);
-        netdev_offload_fp_refused(
-            netdev, ufid,
-            (error == ENOSPC
-             ? xasprintf("rule table of %s full (%"PRIu32" rules)",
-                         fp_device_name(dev), cfg.n_rules)
-             : xasprintf("%s refused the rule (%s)", fp_device_name(dev),
-                         ovs_strerror(error))),
-            true);
-    } else if (stats) {
         memset(stats, 0, sizeof *stats);
         stats->n_packets = before.n_packets;
         stats->n_bytes = before.n_bytes;
         stats->used = before.used;
     }
-    return error;
+    if (!flow) {
+        flow = xzalloc(sizeof *flow);
+        flow->ufid = *ufid;
+        flow->state = OFFLOAD_FP_REFUSED;
+        hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+    }
+    flow->netdev = netdev;
+    flow->dpif_type = netdev_get_dpif_type(netdev);
+    flow->mark = info->flow_mark;
+
+    if (flow->dev == dev && flow->state == OFFLOAD_FP_OFFLOADED
+        && v.state == OFFLOAD_FP_OFFLOADED) {
+        /* A modification the NIC can run: in place, counters kept. */
+        if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
+            *flow->rule = v.rule;
+            offload_fp_stats.modified++;
+            COVERAGE_INC(fp_offload_modify);
+            goto out;
+        }
+    }
+
+    offload_fp_flow_uninstall(flow);
+    flow->dev = dev;
+    flow->sw_time = 0;
+    offload_fp_flow_set_reason(flow, v.reason);
+    v.reason = NULL;
+    free(flow->rule);
+    flow->rule = NULL;
+    if (v.state == OFFLOAD_FP_REFUSED) {
+        flow->state = OFFLOAD_FP_REFUSED;
+        offload_fp_stats.refused++;
+        offload_fp_count_reason(flow->reason);
+        COVERAGE_INC(fp_offload_refused);
+    } else {
+        flow->rule = xmemdup(&v.rule, sizeof v.rule);
+        if (v.state == OFFLOAD_FP_PARTIAL) {
+            offload_fp_stats.partial++;
+            offload_fp_count_reason(flow->reason);
+            COVERAGE_INC(fp_offload_partial);
+        }
+        flow->state = OFFLOAD_FP_REFUSED;
+        offload_fp_flow_install(flow, v.state);
+    }
+    offload_fp_flow_log(flow);
+
+out:
+    ovs_mutex_unlock(&offload_fp_mutex);
+    free(v.reason);
+    return 0;
 }
 
-/* Reports the NIC's counters of flow 'ufid': packets and bytes that the NIC
- * forwarded itself (dpif-netdev adds its own), and the time of the last
- * hit.  Returns ENOENT if the flow is not offloaded. */
+/* Reports what the NIC did for flow 'ufid': its packets, bytes and last hit
+ * (dpif-netdev adds its own counters) and whether it is offloaded.  A
+ * partially offloaded flow is reported as "offloaded" with dp layer "ovs"
+ * (dpctl shows "offloaded:partial") and without NIC counters.  Returns
+ * ENOENT for a flow we never saw. */
 static int
 netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
                            struct match *match OVS_UNUSED,
@@ -392,41 +863,51 @@ netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
                            struct ofpbuf *buf OVS_UNUSED)
 {
     struct offload_fp_flow *flow;
-    struct fp_rule_stats rs;
-    int error;
+    struct fp_rule_stats total;
+    enum offload_fp_state state;
 
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
-    error = flow ? fp_rule_get_stats(flow->dev, flow->rule_id, &rs) : ENOENT;
+    if (flow) {
+        total = offload_fp_flow_stats(flow);
+        state = flow->state;
+    }
     ovs_mutex_unlock(&offload_fp_mutex);
-    if (error) {
-        return error;
+    if (!flow) {
+        return ENOENT;
     }
 
     memset(stats, 0, sizeof *stats);
-    stats->n_packets = rs.n_packets;
-    stats->n_bytes = rs.n_bytes;
-    stats->used = rs.used;
-    attrs->offloaded = true;
-    attrs->dp_layer = "fp";
+    stats->n_packets = total.n_packets;
+    stats->n_bytes = total.n_bytes;
+    stats->used = total.used;
+    attrs->offloaded = (state == OFFLOAD_FP_OFFLOADED
+                        || state == OFFLOAD_FP_PARTIAL);
+    attrs->dp_layer = state == OFFLOAD_FP_OFFLOADED ? "fp" : "ovs";
     attrs->dp_extra_info = NULL;
     return 0;
 }
 
-/* Removes flow 'ufid' from the NIC and stores its final NIC counters in
- * 'stats', if nonnull.  Returns ENOENT if the flow is not offloaded. */
+/* Forgets flow 'ufid', removing its rule from the NIC, and stores its final
+ * NIC counters in 'stats', if nonnull.  Returns ENOENT for a flow we never
+ * saw. */
 static int
 netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
                            const ovs_u128 *ufid,
                            struct dpif_flow_stats *stats)
 {
     struct offload_fp_flow *flow;
-    struct fp_rule_stats rs;
+    struct fp_rule_stats total;
 
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     if (flow) {
-        offload_fp_flow_remove(flow, &rs);
+        offload_fp_flow_uninstall(flow);
+        total = flow->base;
+        hmap_remove(&offload_fp_flows, &flow->node);
+        free(flow->reason);
+        free(flow->rule);
+        free(flow);
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     if (!flow) {
@@ -435,14 +916,15 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
 
     if (stats) {
         memset(stats, 0, sizeof *stats);
-        stats->n_packets = rs.n_packets;
-        stats->n_bytes = rs.n_bytes;
-        stats->used = rs.used;
+        stats->n_packets = total.n_packets;
+        stats->n_bytes = total.n_bytes;
+        stats->used = total.used;
     }
     return 0;
 }
 
-/* Removes from the NIC every flow whose in_port is 'netdev'. */
+/* Forgets every flow whose in_port is 'netdev', removing their rules from
+ * the NIC. */
 static int
 netdev_offload_fp_flow_flush(struct netdev *netdev)
 {
@@ -451,15 +933,20 @@ netdev_offload_fp_flow_flush(struct netdev *netdev)
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH_SAFE (flow, node, &offload_fp_flows) {
         if (flow->netdev == netdev) {
-            offload_fp_flow_remove(flow, NULL);
+            offload_fp_flow_uninstall(flow);
+            hmap_remove(&offload_fp_flows, &flow->node);
+            free(flow->reason);
+            free(flow->rule);
+            free(flow);
         }
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     return 0;
 }
 
-/* Counts the offloaded flows whose in_port is 'netdev' into 'n_flows[0]'
- * (OVS passes one counter per offload thread and adds them up). */
+/* Counts the flows in the NIC (fully or partially) whose in_port is
+ * 'netdev' into 'n_flows[0]' (OVS passes one counter per offload thread
+ * and adds them up). */
 static int
 netdev_offload_fp_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
 {
@@ -467,19 +954,340 @@ netdev_offload_fp_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
 
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
-        n_flows[0] += flow->netdev == netdev;
+        n_flows[0] += (flow->netdev == netdev
+                       && (flow->state == OFFLOAD_FP_OFFLOADED
+                           || flow->state == OFFLOAD_FP_PARTIAL));
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     return 0;
+}
+
+/* Called after 'dev' was reset, on the resetting thread: its rules are
+ * gone, so the flows that were in it are evicted, with the last counters
+ * read kept in their base, until netdev_offload_fp_run() puts them back. */
+static void
+offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
+{
+    struct offload_fp_flow *flow;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->dev == dev && (flow->state == OFFLOAD_FP_OFFLOADED
+                                 || flow->state == OFFLOAD_FP_PARTIAL)) {
+            stats_add(&flow->base, &flow->last);
+            memset(&flow->last, 0, sizeof flow->last);
+            flow->state = OFFLOAD_FP_EVICTED;
+            flow->sw_time = 0;
+            offload_fp_flow_set_reason(
+                flow, xasprintf("evicted by a reset of %s",
+                                fp_device_name(dev)));
+            offload_fp_stats.evicted++;
+            COVERAGE_INC(fp_offload_evicted);
+        }
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    VLOG_INFO("%s: reset; its flows go back into it as room allows",
+              fp_device_name(dev));
+}
+
+/* Re-offload of the flows that wait for room. */
+
+struct offload_fp_candidate {
+    ovs_u128 ufid;
+    const char *dpif_type;
+    double rate;
+};
+
+static int
+compare_candidates(const void *a_, const void *b_)
+{
+    const struct offload_fp_candidate *a = a_;
+    const struct offload_fp_candidate *b = b_;
+
+    return a->rate < b->rate ? 1 : a->rate > b->rate ? -1 : 0;
+}
+
+/* Reads dpif-netdev's packet counter of flow 'ufid' in the datapath of type
+ * 'dpif_type' (software and NIC; a waiting flow has no NIC part beyond
+ * its base).  Returns false if the flow is not found. */
+static bool
+offload_fp_read_sw_packets(const char *dpif_type, const ovs_u128 *ufid,
+                           uint64_t *n_packets)
+{
+    uint64_t stub[DPIF_FLOW_BUFSIZE / 8];
+    struct ofpbuf buf;
+    struct dpif_flow f;
+    struct dpif *dpif;
+    char *name;
+    bool found;
+
+    name = xasprintf("ovs-%s", dpif_type);
+    if (dpif_open(name, dpif_type, &dpif)) {
+        free(name);
+        return false;
+    }
+    free(name);
+
+    ofpbuf_use_stub(&buf, stub, sizeof stub);
+    found = !dpif_flow_get(dpif, NULL, 0, ufid, PMD_ID_NULL, &buf, &f);
+    if (found) {
+        *n_packets = f.stats.n_packets;
+    }
+    ofpbuf_uninit(&buf);
+    dpif_close(dpif);
+    return found;
+}
+
+/* Called from ovs-vswitchd's main thread on every iteration: once a second,
+ * measures the software packet rate of the flows that wait for room in a
+ * NIC (WAITING, EVICTED) and tries to put them into the NIC, the highest
+ * rate first, until the NIC is full again. */
+void
+netdev_offload_fp_run(void)
+{
+    static long long int next_run;
+    struct offload_fp_candidate *cands = NULL;
+    size_t n_cands = 0, allocated = 0;
+    long long int now = time_msec();
+    struct offload_fp_flow *flow;
+    size_t i;
+
+    if (now < next_run) {
+        poll_timer_wait_until(next_run);
+        return;
+    }
+    next_run = now + OFFLOAD_FP_RETRY_INTERVAL;
+    poll_timer_wait_until(next_run);
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->state == OFFLOAD_FP_WAITING
+            || flow->state == OFFLOAD_FP_EVICTED) {
+            if (n_cands >= allocated) {
+                cands = x2nrealloc(cands, &allocated, sizeof *cands);
+            }
+            cands[n_cands].ufid = flow->ufid;
+            cands[n_cands].dpif_type = flow->dpif_type;
+            n_cands++;
+        }
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+
+    /* Read dpif-netdev's counters without our lock: reading them calls
+     * back into flow_get(). */
+    for (i = 0; i < n_cands; i++) {
+        uint64_t n_packets;
+
+        cands[i].rate = -1;
+        if (!offload_fp_read_sw_packets(cands[i].dpif_type, &cands[i].ufid,
+                                        &n_packets)) {
+            continue;
+        }
+        ovs_mutex_lock(&offload_fp_mutex);
+        flow = offload_fp_flow_find(&cands[i].ufid);
+        if (flow) {
+            if (flow->sw_time && now > flow->sw_time) {
+                flow->sw_rate = ((double) (n_packets - flow->sw_packets)
+                                 * 1000 / (now - flow->sw_time));
+            }
+            flow->sw_packets = n_packets;
+            flow->sw_time = now;
+            cands[i].rate = flow->sw_rate;
+        }
+        ovs_mutex_unlock(&offload_fp_mutex);
+    }
+
+    qsort(cands, n_cands, sizeof *cands, compare_candidates);
+    ovs_mutex_lock(&offload_fp_mutex);
+    for (i = 0; i < n_cands; i++) {
+        flow = offload_fp_flow_find(&cands[i].ufid);
+        if (flow && flow->rule && (flow->state == OFFLOAD_FP_WAITING
+                                   || flow->state == OFFLOAD_FP_EVICTED)) {
+            bool partial = flow->rule->n_actions
+                           && flow->rule->actions[0].type == FP_ACTION_MARK;
+
+            offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
+                                           : OFFLOAD_FP_OFFLOADED));
+            if (flow->state == OFFLOAD_FP_OFFLOADED
+                || flow->state == OFFLOAD_FP_PARTIAL) {
+                COVERAGE_INC(fp_offload_reoffload);
+                offload_fp_stats.reoffloaded++;
+                if (!partial) {
+                    offload_fp_flow_set_reason(flow, NULL);
+                }
+            }
+        }
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    free(cands);
+}
+
+/* fp/explain and fp/offload-stats. */
+
+static void
+offload_fp_format_flow(const struct offload_fp_flow *flow, struct ds *s)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    const char *dev = fp_device_name(flow->dev);
+
+    odp_format_ufid(&flow->ufid, s);
+    ds_put_format(s, ": %s", state_names[flow->state]);
+    switch (flow->state) {
+    case OFFLOAD_FP_OFFLOADED:
+        ds_put_format(s, ": %s runs it", dev);
+        break;
+    case OFFLOAD_FP_PARTIAL:
+        ds_put_format(s, ": %s classifies it and marks its packets "
+                      "(mark %"PRIu32"), dpif-netdev runs its actions, "
+                      "because %s", dev, flow->mark, flow->reason);
+        break;
+    case OFFLOAD_FP_WAITING:
+        ds_put_format(s, ": %s; in software until there is room",
+                      flow->reason);
+        break;
+    case OFFLOAD_FP_EVICTED:
+        ds_put_format(s, ": %s; in software until it is back in the NIC",
+                      flow->reason);
+        break;
+    case OFFLOAD_FP_REFUSED:
+        ds_put_format(s, ": %s", flow->reason);
+        break;
+    case OFFLOAD_FP_N_STATES:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Appends to 's' the verdict on the datapath flow 'ufid'.  Returns false if
+ * we never saw it. */
+bool
+netdev_offload_fp_explain_ufid(const ovs_u128 *ufid, struct ds *s)
+{
+    struct offload_fp_flow *flow;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    if (flow) {
+        offload_fp_format_flow(flow, s);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    return flow != NULL;
+}
+
+/* Appends to 's' what would happen to a flow with 'match' (whose in_port is
+ * an "fp" netdev, 'netdev') and ODP 'actions', without offloading it: a dry
+ * run of flow_put(). */
+void
+netdev_offload_fp_explain_flow(const struct netdev *netdev,
+                               const struct match *match,
+                               const struct nlattr *actions,
+                               size_t actions_len, struct ds *s)
+{
+    struct offload_fp_verdict v;
+    struct fp_device *dev;
+    uint32_t port;
+
+    if (!netdev_fp_get_port(netdev, &dev, &port)) {
+        ds_put_format(s, "refused: %s is not bound to a NIC port",
+                      netdev_get_name(netdev));
+        return;
+    }
+    netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
+                             0, &v);
+    switch (v.state) {
+    case OFFLOAD_FP_OFFLOADED:
+        ds_put_format(s, "offloaded: %s would run it (%"PRIuSIZE
+                      " NIC actions)", fp_device_name(dev),
+                      v.rule.n_actions);
+        break;
+    case OFFLOAD_FP_PARTIAL:
+        ds_put_format(s, "partial: %s would classify it and mark its "
+                      "packets, dpif-netdev would run its actions, because "
+                      "%s", fp_device_name(dev), v.reason);
+        break;
+    case OFFLOAD_FP_REFUSED:
+    case OFFLOAD_FP_WAITING:
+    case OFFLOAD_FP_EVICTED:
+    case OFFLOAD_FP_N_STATES:
+    default:
+        ds_put_format(s, "refused: %s", v.reason);
+        break;
+    }
+    free(v.reason);
+}
+
+/* Appends to 's' the verdict on every flow, sorted by ufid. */
+void
+netdev_offload_fp_explain_all(struct ds *s)
+{
+    struct offload_fp_flow *flow;
+    struct svec lines;
+    size_t i;
+
+    svec_init(&lines);
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        struct ds line = DS_EMPTY_INITIALIZER;
+
+        offload_fp_format_flow(flow, &line);
+        svec_add_nocopy(&lines, ds_steal_cstr(&line));
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+
+    svec_sort(&lines);
+    for (i = 0; i < lines.n; i++) {
+        ds_put_format(s, "%s\n", lines.names[i]);
+    }
+    svec_destroy(&lines);
 }
 
 /* Stores in '*stats' the counters of this flow API over all devices. */
 void
 netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *stats)
 {
+    struct offload_fp_flow *flow;
+
     ovs_mutex_lock(&offload_fp_mutex);
     *stats = offload_fp_stats;
-    stats->n_flows = hmap_count(&offload_fp_flows);
+    memset(stats->n_state, 0, sizeof stats->n_state);
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        stats->n_state[flow->state]++;
+    }
+    stats->n_flows = (stats->n_state[OFFLOAD_FP_OFFLOADED]
+                      + stats->n_state[OFFLOAD_FP_PARTIAL]);
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* Appends to 's' the flows by verdict and the count of each reason for
+ * refusal, partial offload or failure, sorted. */
+void
+netdev_offload_fp_format_stats(struct ds *s)
+{
+    struct netdev_offload_fp_stats st;
+    const struct shash_node **nodes;
+    size_t i;
+
+    netdev_offload_fp_get_stats(&st);
+    ds_put_cstr(s, "flows:");
+    for (i = 0; i < OFFLOAD_FP_N_STATES; i++) {
+        ds_put_format(s, " %"PRIu64" %s%s", st.n_state[i], state_names[i],
+                      i + 1 < OFFLOAD_FP_N_STATES ? "," : "\n");
+    }
+    ds_put_format(s, "events: %"PRIu64" added, %"PRIu64" modified, %"PRIu64
+                  " deleted, %"PRIu64" partial, %"PRIu64" refused, %"PRIu64
+                  " failed, %"PRIu64" evicted, %"PRIu64" re-offloaded\n",
+                  st.added, st.modified, st.deleted, st.partial, st.refused,
+                  st.failed, st.evicted, st.reoffloaded);
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    nodes = shash_sort(&offload_fp_reasons);
+    ds_put_cstr(s, "reasons:\n");
+    for (i = 0; i < shash_count(&offload_fp_reasons); i++) {
+        const uint64_t *count = nodes[i]->data;
+
+        ds_put_format(s, "  %s: %"PRIu64"\n", nodes[i]->name, *count);
+    }
+    free(nodes);
     ovs_mutex_unlock(&offload_fp_mutex);
 }
 

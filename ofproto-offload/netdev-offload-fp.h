@@ -20,19 +20,44 @@
 /* The "fp" netdev flow API: offloads the megaflows of dpif-netdev whose
  * in_port is an "fp" netdev into the rule table of that port's NIC. */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "openvswitch/types.h"
+
+struct ds;
+struct match;
+struct netdev;
+struct nlattr;
 
 extern const struct netdev_flow_api netdev_offload_fp;
 
 struct netdev_offload_fp_stats {
-    uint64_t n_flows;           /* Datapath flows now in a NIC. */
-    uint64_t added;             /* Flows put into a NIC. */
-    uint64_t modified;          /* Flows modified in place. */
-    uint64_t deleted;           /* Flows removed from a NIC. */
+    uint64_t n_flows;           /* Datapath flows now in a NIC (fully or
+                                 * partially). */
+    uint64_t n_state[5];        /* Flows by verdict: offloaded, partial,
+                                 * waiting, evicted, refused. */
+
+    /* Events. */
+    uint64_t added;             /* Rules put into a NIC. */
+    uint64_t modified;          /* Rules modified in place. */
+    uint64_t deleted;           /* Rules taken out of a NIC. */
+    uint64_t partial;           /* Flows partially offloaded. */
     uint64_t refused;           /* Flows the NIC cannot run. */
-    uint64_t failed;            /* Flows the NIC refused (e.g. table full). */
+    uint64_t failed;            /* Rules the NIC refused (e.g. full). */
+    uint64_t evicted;           /* Flows taken out by a device reset. */
+    uint64_t reoffloaded;       /* Waiting or evicted flows put back. */
 };
 
 void netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *);
+void netdev_offload_fp_format_stats(struct ds *);
+bool netdev_offload_fp_explain_ufid(const ovs_u128 *ufid, struct ds *);
+void netdev_offload_fp_explain_flow(const struct netdev *,
+                                    const struct match *,
+                                    const struct nlattr *actions,
+                                    size_t actions_len, struct ds *);
+void netdev_offload_fp_explain_all(struct ds *);
+void netdev_offload_fp_run(void);
 
 #endif /* netdev-offload-fp.h */

@@ -233,7 +233,8 @@ ovs_offload_configure(const struct smap *other_config)
  * table's other_config on every iteration of the main loop, before it
  * configures bridges and ports.  Our ovs-vswitchd is linked with
  * "-Wl,--wrap=netdev_set_flow_api_enabled", so that call comes here first:
- * the one place where we read the configuration, without patching OVS. */
+ * the one place where we read the configuration and run periodic work
+ * (putting waiting flows into the NICs), without patching OVS. */
 void __wrap_netdev_set_flow_api_enabled(const struct smap *);
 void __real_netdev_set_flow_api_enabled(const struct smap *);
 
@@ -242,6 +243,7 @@ __wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
 {
     ovs_offload_configure(ovs_other_config);
     __real_netdev_set_flow_api_enabled(ovs_other_config);
+    netdev_offload_fp_run();
 }
 
 /* Creates the NIC devices, once, from the configuration read first.
