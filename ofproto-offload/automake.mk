@@ -21,7 +21,10 @@ ofproto_offload_ovs_vswitchd_LDADD = \
 	$(OVS_BUILDDIR)/lib/libsflow.la \
 	$(OVS_LIBOPENVSWITCH) \
 	$(OVS_LINK_LIBS)
-# --wrap: see __wrap_netdev_set_flow_api_enabled() in ovs-offload.c.
+# --wrap: see the __wrap_*() functions in ovs-offload.c.
 ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
-	-Wl,--wrap=netdev_set_flow_api_enabled
+	-Wl,--wrap=netdev_set_flow_api_enabled \
+	-Wl,--wrap=dpif_meter_set \
+	-Wl,--wrap=dpif_meter_get \
+	-Wl,--wrap=dpif_meter_del
 dist_man_MANS += ofproto-offload/ovs-offload.8

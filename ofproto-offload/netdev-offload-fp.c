@@ -25,6 +25,7 @@
 #include "coverage.h"
 #include "dpif.h"
 #include "fp/fp.h"
+#include "hash.h"
 #include "netdev-fp.h"
 #include "netdev-offload-provider.h"
 #include "netdev-provider.h"
@@ -34,11 +35,13 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/match.h"
+#include "openvswitch/ofp-meter.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "sset.h"
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
@@ -172,6 +175,171 @@ offload_fp_count_reason(const char *reason)
     }
     (*count)++;
     free(key);
+}
+
+/* OpenFlow meters, mirrored into the NICs (see netdev_offload_fp_meter_set()),
+ * by datapath meter id. */
+struct offload_fp_meter {
+    struct hmap_node node;      /* In 'offload_fp_meters'. */
+    uint32_t id;                /* Datapath meter id, also the NIC's. */
+    struct sset devices;        /* Names of the devices that have it. */
+    char *reason;               /* Why the NICs do not have it, or NULL. */
+};
+
+static struct hmap offload_fp_meters OVS_GUARDED_BY(offload_fp_mutex)
+    = HMAP_INITIALIZER(&offload_fp_meters);
+
+static struct offload_fp_meter *
+offload_fp_meter_find(uint32_t id)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_meter *m;
+
+    HMAP_FOR_EACH_WITH_HASH (m, node, hash_int(id, 0), &offload_fp_meters) {
+        if (m->id == id) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* Translates OpenFlow meter 'config' into a NIC meter: a single drop band
+ * is a colour-blind srTCM whose committed rate is the band's rate and
+ * committed burst its burst (as dpif-netdev, one second at the rate if
+ * none), with no excess burst, so that what exceeds it is red and dropped.
+ * Returns NULL, or a reason why the NICs cannot run the meter. */
+static char *
+offload_fp_meter_translate(const struct ofputil_meter_config *config,
+                           struct fp_meter_config *nic)
+{
+    const struct ofputil_meter_band *band = config->bands;
+    uint64_t burst;
+
+    if (config->n_bands != 1 || band->type != OFPMBT13_DROP) {
+        return xstrdup("only meters with one drop band are supported");
+    }
+    burst = band->burst_size ? band->burst_size : band->rate;
+
+    memset(nic, 0, sizeof *nic);
+    nic->type = FP_METER_SRTCM;
+    nic->pkts = (config->flags & OFPMF13_PKTPS) != 0;
+    if (nic->pkts) {
+        nic->cir = band->rate;
+        nic->cbs = burst;
+    } else {
+        /* kbit/s and kbit into bytes. */
+        nic->cir = (uint64_t) band->rate * 1000 / 8;
+        nic->cbs = burst * 1000 / 8;
+    }
+    nic->ebs = 0;
+    return NULL;
+}
+
+/* Mirrors OpenFlow meter 'id' (datapath meter id), just set in dpif-netdev
+ * with 'config', into every NIC, so that flows with a meter() action can be
+ * offloaded.  Called from ovs-vswitchd's main thread. */
+void
+netdev_offload_fp_meter_set(uint32_t id,
+                            const struct ofputil_meter_config *config)
+{
+    struct fp_device *devices[64];
+    struct fp_meter_config nic;
+    struct offload_fp_meter *m;
+    size_t i, n;
+    char *reason;
+
+    reason = offload_fp_meter_translate(config, &nic);
+    n = fp_device_list(devices, ARRAY_SIZE(devices));
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    m = offload_fp_meter_find(id);
+    if (!m) {
+        m = xzalloc(sizeof *m);
+        m->id = id;
+        sset_init(&m->devices);
+        hmap_insert(&offload_fp_meters, &m->node, hash_int(id, 0));
+    }
+    free(m->reason);
+    m->reason = reason;
+    for (i = 0; i < n; i++) {
+        const char *name = fp_device_name(devices[i]);
+        int error = reason ? 0 : fp_meter_set(devices[i], id, &nic);
+
+        if (!reason && !error) {
+            sset_add(&m->devices, name);
+        } else {
+            if (sset_find_and_delete(&m->devices, name)) {
+                fp_meter_delete(devices[i], id);
+            }
+            if (!reason) {
+                m->reason = xasprintf("%s cannot take it (%s)", name,
+                                      ovs_strerror(error));
+                reason = m->reason;
+            }
+        }
+    }
+    if (m->reason) {
+        VLOG_DBG("meter %"PRIu32" stays in software: %s", id, m->reason);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* Adds the NICs' counters of meter 'id' to 'stats' (as dpif_meter_get()
+ * reports them: packets and bytes in, and band 0 for the dropped ones). */
+void
+netdev_offload_fp_meter_get(uint32_t id, struct ofputil_meter_stats *stats)
+{
+    struct offload_fp_meter *m;
+    const char *name;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    m = offload_fp_meter_find(id);
+    if (m) {
+        SSET_FOR_EACH (name, &m->devices) {
+            struct fp_device *dev = fp_device_find(name);
+            struct fp_meter_stats st;
+
+            if (dev && !fp_meter_get_stats(dev, id, &st)) {
+                stats->packet_in_count += st.pass_packets + st.drop_packets;
+                stats->byte_in_count += st.pass_bytes + st.drop_bytes;
+                if (stats->n_bands) {
+                    stats->bands[0].packet_count += st.drop_packets;
+                    stats->bands[0].byte_count += st.drop_bytes;
+                }
+            }
+        }
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* Forgets meter 'id', which was deleted from dpif-netdev, after adding its
+ * NIC counters to 'stats', if nonnull.  A NIC meter that rules still use
+ * (their flows are going) stays in the NIC until its last rule goes. */
+void
+netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *stats)
+{
+    struct offload_fp_meter *m;
+    const char *name;
+
+    if (stats) {
+        netdev_offload_fp_meter_get(id, stats);
+    }
+    ovs_mutex_lock(&offload_fp_mutex);
+    m = offload_fp_meter_find(id);
+    if (m) {
+        SSET_FOR_EACH (name, &m->devices) {
+            struct fp_device *dev = fp_device_find(name);
+
+            if (dev) {
+                fp_meter_delete(dev, id);
+            }
+        }
+        hmap_remove(&offload_fp_meters, &m->node);
+        sset_destroy(&m->devices);
+        free(m->reason);
+        free(m);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
 }
 
 /* Translation: megaflow match and ODP actions to an fp rule. */
@@ -554,6 +722,27 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             rule->n_actions++;
         } else if (type == OVS_ACTION_ATTR_POP_VLAN) {
             action->type = FP_ACTION_POP_VLAN;
+            rule->n_actions++;
+        } else if (type == OVS_ACTION_ATTR_METER) {
+            uint32_t id = nl_attr_get_u32(a);
+            const struct offload_fp_meter *m;
+            bool ok;
+
+            ovs_mutex_lock(&offload_fp_mutex);
+            m = offload_fp_meter_find(id);
+            ok = m && sset_contains(&m->devices, dev_name);
+            if (!ok) {
+                *reasonp = xasprintf("meter %"PRIu32" is not in %s%s%s%s",
+                                     id, dev_name, m && m->reason ? " (" : "",
+                                     m && m->reason ? m->reason : "",
+                                     m && m->reason ? ")" : "");
+            }
+            ovs_mutex_unlock(&offload_fp_mutex);
+            if (!ok) {
+                return EOPNOTSUPP;
+            }
+            action->type = FP_ACTION_METER;
+            action->meter_id = id;
             rule->n_actions++;
         } else if (type == OVS_ACTION_ATTR_SET_MASKED
                    || type == OVS_ACTION_ATTR_SET) {

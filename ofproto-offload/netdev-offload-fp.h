@@ -28,6 +28,8 @@
 
 struct ds;
 struct match;
+struct ofputil_meter_config;
+struct ofputil_meter_stats;
 struct netdev;
 struct nlattr;
 
@@ -59,5 +61,10 @@ void netdev_offload_fp_explain_flow(const struct netdev *,
                                     size_t actions_len, struct ds *);
 void netdev_offload_fp_explain_all(struct ds *);
 void netdev_offload_fp_run(void);
+
+void netdev_offload_fp_meter_set(uint32_t id,
+                                 const struct ofputil_meter_config *);
+void netdev_offload_fp_meter_get(uint32_t id, struct ofputil_meter_stats *);
+void netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *);
 
 #endif /* netdev-offload-fp.h */

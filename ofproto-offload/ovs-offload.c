@@ -29,7 +29,9 @@
 #include "netdev-offload-fp.h"
 #include "netdev-offload-provider.h"
 #include "netdev-provider.h"
+#include "dpif.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-meter.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "sset.h"
@@ -68,9 +70,9 @@ static const struct ovs_offload_knob knobs[] = {
 #define OVS_OFFLOAD_MAX_DEVICES 16
 
 /* Main thread only. */
-static struct smap config = SMAP_INITIALIZER(&config);
+static struct smap saved_config = SMAP_INITIALIZER(&saved_config);
                                     /* other_config, as first read. */
-static bool config_read;            /* 'config' is set? */
+static bool config_read;            /* 'saved_config' is set? */
 static bool devices_created;        /* ovs_offload_init() ran? */
 static struct svec config_errors;   /* Bad values, for fp/show. */
 static char *applied_config;        /* The fp-* keys the devices have. */
@@ -214,7 +216,7 @@ ovs_offload_configure(const struct smap *other_config)
     char *s = ovs_offload_config_string(other_config);
 
     if (!config_read) {
-        smap_clone(&config, other_config);
+        smap_clone(&saved_config, other_config);
         applied_config = s;
         config_read = true;
     } else if (strcmp(s, applied_config)
@@ -246,6 +248,59 @@ __wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
     netdev_offload_fp_run();
 }
 
+/* ofproto-dpif sets, reads and deletes OpenFlow meters in dpif-netdev with
+ * these three functions; dpif-netdev does not tell the flow API about
+ * meters.  Our ovs-vswitchd is linked with --wrap for each, so that the
+ * NICs get a copy of each meter, for the flows with a meter() action, and
+ * their counters go back into the meter's statistics. */
+int __wrap_dpif_meter_set(struct dpif *, ofproto_meter_id,
+                          struct ofputil_meter_config *);
+int __real_dpif_meter_set(struct dpif *, ofproto_meter_id,
+                          struct ofputil_meter_config *);
+int __wrap_dpif_meter_get(const struct dpif *, ofproto_meter_id,
+                          struct ofputil_meter_stats *, uint16_t n_bands);
+int __real_dpif_meter_get(const struct dpif *, ofproto_meter_id,
+                          struct ofputil_meter_stats *, uint16_t n_bands);
+int __wrap_dpif_meter_del(struct dpif *, ofproto_meter_id,
+                          struct ofputil_meter_stats *, uint16_t n_bands);
+int __real_dpif_meter_del(struct dpif *, ofproto_meter_id,
+                          struct ofputil_meter_stats *, uint16_t n_bands);
+
+int
+__wrap_dpif_meter_set(struct dpif *dpif, ofproto_meter_id id,
+                      struct ofputil_meter_config *config)
+{
+    int error = __real_dpif_meter_set(dpif, id, config);
+
+    if (!error) {
+        ovs_offload_init();
+        netdev_offload_fp_meter_set(id.uint32, config);
+    }
+    return error;
+}
+
+int
+__wrap_dpif_meter_get(const struct dpif *dpif, ofproto_meter_id id,
+                      struct ofputil_meter_stats *stats, uint16_t n_bands)
+{
+    int error = __real_dpif_meter_get(dpif, id, stats, n_bands);
+
+    if (!error) {
+        netdev_offload_fp_meter_get(id.uint32, stats);
+    }
+    return error;
+}
+
+int
+__wrap_dpif_meter_del(struct dpif *dpif, ofproto_meter_id id,
+                      struct ofputil_meter_stats *stats, uint16_t n_bands)
+{
+    int error = __real_dpif_meter_del(dpif, id, stats, n_bands);
+
+    netdev_offload_fp_meter_del(id.uint32, error ? NULL : stats);
+    return error;
+}
+
 /* Creates the NIC devices, once, from the configuration read first.
  * Called from the main thread before the first use of a device (an "fp"
  * netdev or an fp/ command), which is after ovs-vswitchd has read its
@@ -254,7 +309,7 @@ void
 ovs_offload_init(void)
 {
     if (config_read && !devices_created) {
-        ovs_offload_create_devices(&config);
+        ovs_offload_create_devices(&saved_config);
         devices_created = true;
     }
 }
