@@ -1,7 +1,7 @@
 # The OVS side: our ovs-vswitchd, which is OVS's vswitchd linked with the
 # fp netdev class, the fp flow API and the fp/ unixctl commands.
 sbin_PROGRAMS += ofproto-offload/ovs-vswitchd
-ofproto_offload_ovs_vswitchd_SOURCES = \
+OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/fp-unixctl.c \
 	ofproto-offload/fp-unixctl.h \
 	ofproto-offload/netdev-fp.c \
@@ -10,6 +10,7 @@ ofproto_offload_ovs_vswitchd_SOURCES = \
 	ofproto-offload/netdev-offload-fp.h \
 	ofproto-offload/ovs-offload.c \
 	ofproto-offload/ovs-offload.h
+ofproto_offload_ovs_vswitchd_SOURCES = $(OFPROTO_OFFLOAD_SOURCES)
 ofproto_offload_ovs_vswitchd_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR)
 ofproto_offload_ovs_vswitchd_LDADD = \
@@ -22,9 +23,11 @@ ofproto_offload_ovs_vswitchd_LDADD = \
 	$(OVS_LIBOPENVSWITCH) \
 	$(OVS_LINK_LIBS)
 # --wrap: see the __wrap_*() functions in ovs-offload.c.
-ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+OFPROTO_OFFLOAD_WRAPS = \
 	-Wl,--wrap=netdev_set_flow_api_enabled \
 	-Wl,--wrap=dpif_meter_set \
 	-Wl,--wrap=dpif_meter_get \
 	-Wl,--wrap=dpif_meter_del
+ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+	$(OFPROTO_OFFLOAD_WRAPS)
 dist_man_MANS += ofproto-offload/ovs-offload.8
