@@ -1077,6 +1077,23 @@ netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
     return 0;
 }
 
+/* Takes 'flow' out of the NIC and forgets it.  Returns its final counters:
+ * those of all its NIC rules. */
+static struct fp_rule_stats
+offload_fp_flow_destroy(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct fp_rule_stats total;
+
+    offload_fp_flow_uninstall(flow);
+    total = flow->base;
+    hmap_remove(&offload_fp_flows, &flow->node);
+    free(flow->reason);
+    free(flow->rule);
+    free(flow);
+    return total;
+}
+
 /* Forgets flow 'ufid', removing its rule from the NIC, and stores its final
  * NIC counters in 'stats', if nonnull.  Returns ENOENT for a flow we never
  * saw. */
@@ -1091,12 +1108,7 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     if (flow) {
-        offload_fp_flow_uninstall(flow);
-        total = flow->base;
-        hmap_remove(&offload_fp_flows, &flow->node);
-        free(flow->reason);
-        free(flow->rule);
-        free(flow);
+        total = offload_fp_flow_destroy(flow);
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     if (!flow) {
@@ -1122,11 +1134,7 @@ netdev_offload_fp_flow_flush(struct netdev *netdev)
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH_SAFE (flow, node, &offload_fp_flows) {
         if (flow->netdev == netdev) {
-            offload_fp_flow_uninstall(flow);
-            hmap_remove(&offload_fp_flows, &flow->node);
-            free(flow->reason);
-            free(flow->rule);
-            free(flow);
+            offload_fp_flow_destroy(flow);
         }
     }
     ovs_mutex_unlock(&offload_fp_mutex);
