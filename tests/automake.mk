@@ -38,7 +38,10 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/fp-macros.at \
 	tests/fp-ports.at \
-	tests/fp-offload.at
+	tests/fp-offload.at \
+	tests/fp-device.at \
+	tests/fp-translate.at \
+	tests/fp-verdicts.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 
