@@ -413,6 +413,80 @@ fp_unixctl_offload_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* fp/reset DEVICE: resets DEVICE, as after a firmware fault.  Its flows
+ * are evicted and go back into it as room allows. */
+static void
+fp_unixctl_reset(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                 const char *argv[], void *aux OVS_UNUSED)
+{
+    struct fp_device *dev;
+    int error;
+
+    ovs_offload_init();
+    dev = fp_device_find(argv[1]);
+    if (!dev) {
+        unixctl_command_reply_error(conn, "no such fp device");
+        return;
+    }
+    error = fp_device_reset(dev);
+    if (error) {
+        char *msg = xasprintf("%s: reset failed (%s)", argv[1],
+                              ovs_strerror(error));
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+    } else {
+        unixctl_command_reply(conn, NULL);
+    }
+}
+
+/* fp/fail-next DEVICE OPERATION N [ERRNO]: makes the next N operations of
+ * a kind on DEVICE fail with ERRNO (default EIO), to see that nothing is
+ * lost when a device fails.  N 0 cancels. */
+static void
+fp_unixctl_fail_next(struct unixctl_conn *conn, int argc,
+                     const char *argv[], void *aux OVS_UNUSED)
+{
+    static const char *const ops[FP_N_OPS] = {
+        [FP_OP_RULE_ADD] = "rule-add",
+        [FP_OP_RULE_MODIFY] = "rule-modify",
+        [FP_OP_RULE_DELETE] = "rule-delete",
+        [FP_OP_RULE_STATS] = "rule-stats",
+        [FP_OP_METER] = "meter",
+        [FP_OP_COUNTER] = "counter",
+        [FP_OP_PORT_SEND] = "port-send",
+        [FP_OP_RESET] = "reset",
+    };
+    struct fp_device *dev;
+    unsigned int n;
+    int op, error = EIO;
+
+    ovs_offload_init();
+    dev = fp_device_find(argv[1]);
+    if (!dev) {
+        unixctl_command_reply_error(conn, "no such fp device");
+        return;
+    }
+    for (op = 0; op < FP_N_OPS; op++) {
+        if (!strcmp(argv[2], ops[op])) {
+            break;
+        }
+    }
+    if (op == FP_N_OPS) {
+        unixctl_command_reply_error(conn, "unknown operation (rule-add, "
+                                    "rule-modify, rule-delete, rule-stats, "
+                                    "meter, counter, port-send, reset)");
+        return;
+    }
+    if (!str_to_uint(argv[3], 10, &n)
+        || (argc > 4 && (!str_to_int(argv[4], 10, &error) || error <= 0))) {
+        unixctl_command_reply_error(conn, "N and ERRNO are positive "
+                                    "numbers");
+        return;
+    }
+    fp_device_fail_next(dev, op, n, error);
+    unixctl_command_reply(conn, NULL);
+}
+
 void
 fp_unixctl_register(void)
 {
@@ -424,4 +498,8 @@ fp_unixctl_register(void)
                              fp_unixctl_explain, NULL);
     unixctl_command_register("fp/offload-stats", "", 0, 0,
                              fp_unixctl_offload_stats, NULL);
+    unixctl_command_register("fp/reset", "DEVICE", 1, 1,
+                             fp_unixctl_reset, NULL);
+    unixctl_command_register("fp/fail-next", "DEVICE OPERATION N [ERRNO]",
+                             3, 4, fp_unixctl_fail_next, NULL);
 }

@@ -26,6 +26,7 @@
 #include "dpif-netdev.h"
 #include "hash.h"
 #include "fp/fp.h"
+#include "netdev-offload-fp.h"
 #include "netdev-provider.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
@@ -568,6 +569,8 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
             /* A partially offloaded flow: dpif-netdev finds the flow by its
              * mark and skips its own lookup. */
             dp_packet_set_flow_mark(packet, mark);
+        } else {
+            netdev_offload_fp_count_exception(dev, port, packet);
         }
         dp_packet_batch_add(batch, packet);
         bytes += len;

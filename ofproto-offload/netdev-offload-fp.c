@@ -22,8 +22,11 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "classifier.h"
 #include "coverage.h"
+#include "dp-packet.h"
 #include "dpif.h"
+#include "flow.h"
 #include "fp/fp.h"
 #include "hash.h"
 #include "netdev-fp.h"
@@ -40,6 +43,8 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
 #include "packets.h"
 #include "sset.h"
 #include "svec.h"
@@ -114,12 +119,23 @@ struct offload_fp_flow {
     struct fp_rule_stats last;
 
     /* Software packet rate while WAITING or EVICTED, to choose which flows
-     * get room first. */
-    uint64_t sw_packets;        /* Last read of dpif-netdev's counter. */
-    long long int sw_time;      /* When it was read, 0 if never. */
-    double sw_rate;             /* Packets per second since the read
-                                 * before. */
+     * get room first: packets of the flow that came up the exception path
+     * are counted in 'sw_packets' (see netdev_offload_fp_count_exception()),
+     * which netdev_offload_fp_run() turns into a rate. */
+    struct cls_rule cr;         /* The flow's match, in 'waiting_cls' while
+                                 * WAITING or EVICTED. */
+    bool in_cls;                /* In 'waiting_cls'? */
+    atomic_uint64_t sw_packets;
+    uint64_t sw_packets_seen;   /* 'sw_packets' at the last rate update. */
+    long long int sw_time;      /* When, 0 if never. */
+    double sw_rate;             /* Packets per second since then. */
 };
+
+/* The matches of the flows that wait for room, to count their packets on
+ * the exception path.  Readers (the threads that receive exception packets)
+ * use RCU; writers hold 'offload_fp_mutex'. */
+static struct classifier waiting_cls;
+static atomic_count n_waiting = ATOMIC_COUNT_INIT(0);
 
 static struct ovs_mutex offload_fp_mutex = OVS_MUTEX_INITIALIZER;
 static struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex)
@@ -150,6 +166,63 @@ offload_fp_flow_find(const ovs_u128 *ufid)
         }
     }
     return NULL;
+}
+
+/* Puts 'flow' into 'waiting_cls', or takes it out, as its state says. */
+static void
+offload_fp_flow_update_cls(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    bool waits = (flow->state == OFFLOAD_FP_WAITING
+                  || flow->state == OFFLOAD_FP_EVICTED);
+
+    if (waits && !flow->in_cls) {
+        classifier_insert(&waiting_cls, &flow->cr, OVS_VERSION_MIN, NULL, 0);
+        atomic_count_inc(&n_waiting);
+        flow->in_cls = true;
+    } else if (!waits && flow->in_cls) {
+        classifier_remove_assert(&waiting_cls, &flow->cr);
+        atomic_count_dec(&n_waiting);
+        flow->in_cls = false;
+    }
+}
+
+/* Frees 'flow' once no reader of 'waiting_cls' can see it. */
+static void
+offload_fp_flow_free(struct offload_fp_flow *flow)
+{
+    cls_rule_destroy(&flow->cr);
+    free(flow->reason);
+    free(flow->rule);
+    free(flow);
+}
+
+/* Counts 'packet', which came up the exception path of NIC port 'port' of
+ * 'dev', for the waiting flow it belongs to, if any.  Called by the threads
+ * that receive from "fp" netdevs, for every packet: cheap when no flow
+ * waits.  (In 'waiting_cls', a flow's in_port is its NIC port.) */
+void
+netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
+                                  const struct dp_packet *packet)
+{
+    const struct cls_rule *cr;
+    struct flow flow;
+
+    if (!atomic_count_get(&n_waiting)) {
+        return;
+    }
+    flow_extract(CONST_CAST(struct dp_packet *, packet), &flow);
+    flow.in_port.odp_port = u32_to_odp(port);
+    cr = classifier_lookup(&waiting_cls, OVS_VERSION_MAX, &flow, NULL);
+    if (cr) {
+        struct offload_fp_flow *f = CONTAINER_OF(cr, struct offload_fp_flow,
+                                                 cr);
+        uint64_t orig;
+
+        if (f->dev == dev) {
+            atomic_add_relaxed(&f->sw_packets, 1, &orig);
+        }
+    }
 }
 
 static void
@@ -835,6 +908,44 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
     return total;
 }
 
+/* NIC rules whose deletion failed: they must not outlive their flows, so
+ * netdev_offload_fp_run() retries until they are gone. */
+struct offload_fp_zombie {
+    struct fp_device *dev;
+    uint32_t rule_id;
+};
+static struct offload_fp_zombie *offload_fp_zombies
+    OVS_GUARDED_BY(offload_fp_mutex);
+static size_t offload_fp_n_zombies OVS_GUARDED_BY(offload_fp_mutex);
+static size_t offload_fp_allocated_zombies OVS_GUARDED_BY(offload_fp_mutex);
+
+/* Deletes rule 'rule_id' from 'dev', storing its final counters in
+ * '*final' (zeroed on failure).  If the device fails, the rule is retried
+ * later (see struct offload_fp_zombie). */
+static void
+offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
+                       struct fp_rule_stats *final)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    int error = fp_rule_delete(dev, rule_id, final);
+
+    if (error && error != ENOENT) {
+        static struct vlog_rate_limit warn_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_WARN_RL(&warn_rl, "%s: deleting rule %"PRIu32" failed (%s); "
+                     "retrying", fp_device_name(dev), rule_id,
+                     ovs_strerror(error));
+        if (offload_fp_n_zombies >= offload_fp_allocated_zombies) {
+            offload_fp_zombies = x2nrealloc(offload_fp_zombies,
+                                            &offload_fp_allocated_zombies,
+                                            sizeof *offload_fp_zombies);
+        }
+        offload_fp_zombies[offload_fp_n_zombies].dev = dev;
+        offload_fp_zombies[offload_fp_n_zombies].rule_id = rule_id;
+        offload_fp_n_zombies++;
+    }
+}
+
 /* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
  * 'base'. */
 static void
@@ -845,11 +956,12 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
         || flow->state == OFFLOAD_FP_PARTIAL) {
         struct fp_rule_stats final;
 
-        if (!fp_rule_delete(flow->dev, flow->rule_id, &final)
-            && flow->state == OFFLOAD_FP_OFFLOADED) {
-            stats_add(&flow->base, &final);
-        } else if (flow->state == OFFLOAD_FP_OFFLOADED) {
-            stats_add(&flow->base, &flow->last);
+        offload_fp_delete_rule(flow->dev, flow->rule_id, &final);
+        if (flow->state == OFFLOAD_FP_OFFLOADED) {
+            /* The final counters, or the last read if the device failed. */
+            stats_add(&flow->base,
+                      final.n_packets >= flow->last.n_packets
+                      ? &final : &flow->last);
         }
         memset(&flow->last, 0, sizeof flow->last);
         COVERAGE_INC(fp_offload_del);
@@ -885,6 +997,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         memset(&flow->last, 0, sizeof flow->last);
         COVERAGE_INC(fp_offload_add);
         offload_fp_stats.added++;
+        offload_fp_flow_update_cls(flow);
         return;
     }
 
@@ -920,6 +1033,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     }
     offload_fp_stats.failed++;
     offload_fp_count_reason(flow->reason);
+    offload_fp_flow_update_cls(flow);
 }
 
 /* Logs the verdict on 'flow', if it is not fully offloaded. */
@@ -936,6 +1050,17 @@ offload_fp_flow_log(const struct offload_fp_flow *flow)
                  (flow->state == OFFLOAD_FP_PARTIAL ? "partially offloaded"
                   : "not offloaded"), flow->reason);
         ds_destroy(&s);
+    }
+}
+
+static void
+offload_fp_init(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+
+    if (ovsthread_once_start(&once)) {
+        classifier_init(&waiting_cls, NULL);
+        ovsthread_once_done(&once);
     }
 }
 
@@ -974,6 +1099,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
 
+    offload_fp_init();
     ovs_mutex_lock(&offload_fp_mutex);
     offload_fp_watch_device(dev);
     flow = offload_fp_flow_find(ufid);
@@ -987,9 +1113,14 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         stats->used = before.used;
     }
     if (!flow) {
+        struct match cls_match = *match;
+
+        cls_match.flow.in_port.odp_port = u32_to_odp(port);
         flow = xzalloc(sizeof *flow);
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
+        cls_rule_init(&flow->cr, &cls_match, 0);
+        atomic_init(&flow->sw_packets, 0);
         hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
     }
     flow->netdev = netdev;
@@ -1029,6 +1160,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_flow_install(flow, v.state);
     }
+    offload_fp_flow_update_cls(flow);
     offload_fp_flow_log(flow);
 
 out:
@@ -1088,9 +1220,9 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow)
     offload_fp_flow_uninstall(flow);
     total = flow->base;
     hmap_remove(&offload_fp_flows, &flow->node);
-    free(flow->reason);
-    free(flow->rule);
-    free(flow);
+    flow->state = OFFLOAD_FP_REFUSED;
+    offload_fp_flow_update_cls(flow);
+    ovsrcu_postpone(offload_fp_flow_free, flow);
     return total;
 }
 
@@ -1166,8 +1298,18 @@ static void
 offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
 {
     struct offload_fp_flow *flow;
+    size_t i;
 
     ovs_mutex_lock(&offload_fp_mutex);
+    /* The reset took the rules whose deletion failed, and their ids may be
+     * reused. */
+    for (i = 0; i < offload_fp_n_zombies; ) {
+        if (offload_fp_zombies[i].dev == dev) {
+            offload_fp_zombies[i] = offload_fp_zombies[--offload_fp_n_zombies];
+        } else {
+            i++;
+        }
+    }
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->dev == dev && (flow->state == OFFLOAD_FP_OFFLOADED
                                  || flow->state == OFFLOAD_FP_PARTIAL)) {
@@ -1179,6 +1321,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
                 flow, xasprintf("evicted by a reset of %s",
                                 fp_device_name(dev)));
             offload_fp_stats.evicted++;
+            offload_fp_flow_update_cls(flow);
             COVERAGE_INC(fp_offload_evicted);
         }
     }
@@ -1190,8 +1333,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
 /* Re-offload of the flows that wait for room. */
 
 struct offload_fp_candidate {
-    ovs_u128 ufid;
-    const char *dpif_type;
+    struct offload_fp_flow *flow;
     double rate;
 };
 
@@ -1204,41 +1346,10 @@ compare_candidates(const void *a_, const void *b_)
     return a->rate < b->rate ? 1 : a->rate > b->rate ? -1 : 0;
 }
 
-/* Reads dpif-netdev's packet counter of flow 'ufid' in the datapath of type
- * 'dpif_type' (software and NIC; a waiting flow has no NIC part beyond
- * its base).  Returns false if the flow is not found. */
-static bool
-offload_fp_read_sw_packets(const char *dpif_type, const ovs_u128 *ufid,
-                           uint64_t *n_packets)
-{
-    uint64_t stub[DPIF_FLOW_BUFSIZE / 8];
-    struct ofpbuf buf;
-    struct dpif_flow f;
-    struct dpif *dpif;
-    char *name;
-    bool found;
-
-    name = xasprintf("ovs-%s", dpif_type);
-    if (dpif_open(name, dpif_type, &dpif)) {
-        free(name);
-        return false;
-    }
-    free(name);
-
-    ofpbuf_use_stub(&buf, stub, sizeof stub);
-    found = !dpif_flow_get(dpif, NULL, 0, ufid, PMD_ID_NULL, &buf, &f);
-    if (found) {
-        *n_packets = f.stats.n_packets;
-    }
-    ofpbuf_uninit(&buf);
-    dpif_close(dpif);
-    return found;
-}
-
-/* Called from ovs-vswitchd's main thread on every iteration: once a second,
- * measures the software packet rate of the flows that wait for room in a
- * NIC (WAITING, EVICTED) and tries to put them into the NIC, the highest
- * rate first, until the NIC is full again. */
+/* Called from ovs-vswitchd's main thread on every iteration: retries the
+ * deletion of rules that failed, and once a second puts the flows that
+ * wait for room (WAITING, EVICTED) into their NICs, the highest software
+ * packet rate since the last second first, until the NICs are full again. */
 void
 netdev_offload_fp_run(void)
 {
@@ -1257,61 +1368,54 @@ netdev_offload_fp_run(void)
     poll_timer_wait_until(next_run);
 
     ovs_mutex_lock(&offload_fp_mutex);
+    for (i = 0; i < offload_fp_n_zombies; ) {
+        struct offload_fp_zombie *z = &offload_fp_zombies[i];
+        struct fp_rule_stats final;
+        int error = fp_rule_delete(z->dev, z->rule_id, &final);
+
+        if (!error || error == ENOENT) {
+            *z = offload_fp_zombies[--offload_fp_n_zombies];
+        } else {
+            i++;
+        }
+    }
+
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
-        if (flow->state == OFFLOAD_FP_WAITING
-            || flow->state == OFFLOAD_FP_EVICTED) {
+        if (flow->in_cls && flow->rule) {
+            uint64_t n;
+
+            atomic_read_relaxed(&flow->sw_packets, &n);
+            flow->sw_rate = (flow->sw_time && now > flow->sw_time
+                             ? (double) (n - flow->sw_packets_seen) * 1000
+                               / (now - flow->sw_time)
+                             : 0);
+            flow->sw_packets_seen = n;
+            flow->sw_time = now;
+
             if (n_cands >= allocated) {
                 cands = x2nrealloc(cands, &allocated, sizeof *cands);
             }
-            cands[n_cands].ufid = flow->ufid;
-            cands[n_cands].dpif_type = flow->dpif_type;
+            cands[n_cands].flow = flow;
+            cands[n_cands].rate = flow->sw_rate;
             n_cands++;
         }
     }
-    ovs_mutex_unlock(&offload_fp_mutex);
-
-    /* Read dpif-netdev's counters without our lock: reading them calls
-     * back into flow_get(). */
-    for (i = 0; i < n_cands; i++) {
-        uint64_t n_packets;
-
-        cands[i].rate = -1;
-        if (!offload_fp_read_sw_packets(cands[i].dpif_type, &cands[i].ufid,
-                                        &n_packets)) {
-            continue;
-        }
-        ovs_mutex_lock(&offload_fp_mutex);
-        flow = offload_fp_flow_find(&cands[i].ufid);
-        if (flow) {
-            if (flow->sw_time && now > flow->sw_time) {
-                flow->sw_rate = ((double) (n_packets - flow->sw_packets)
-                                 * 1000 / (now - flow->sw_time));
-            }
-            flow->sw_packets = n_packets;
-            flow->sw_time = now;
-            cands[i].rate = flow->sw_rate;
-        }
-        ovs_mutex_unlock(&offload_fp_mutex);
-    }
 
     qsort(cands, n_cands, sizeof *cands, compare_candidates);
-    ovs_mutex_lock(&offload_fp_mutex);
     for (i = 0; i < n_cands; i++) {
-        flow = offload_fp_flow_find(&cands[i].ufid);
-        if (flow && flow->rule && (flow->state == OFFLOAD_FP_WAITING
-                                   || flow->state == OFFLOAD_FP_EVICTED)) {
-            bool partial = flow->rule->n_actions
-                           && flow->rule->actions[0].type == FP_ACTION_MARK;
+        bool partial;
 
-            offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
-                                           : OFFLOAD_FP_OFFLOADED));
-            if (flow->state == OFFLOAD_FP_OFFLOADED
-                || flow->state == OFFLOAD_FP_PARTIAL) {
-                COVERAGE_INC(fp_offload_reoffload);
-                offload_fp_stats.reoffloaded++;
-                if (!partial) {
-                    offload_fp_flow_set_reason(flow, NULL);
-                }
+        flow = cands[i].flow;
+        partial = (flow->rule->n_actions
+                   && flow->rule->actions[0].type == FP_ACTION_MARK);
+        offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
+                                       : OFFLOAD_FP_OFFLOADED));
+        if (flow->state == OFFLOAD_FP_OFFLOADED
+            || flow->state == OFFLOAD_FP_PARTIAL) {
+            COVERAGE_INC(fp_offload_reoffload);
+            offload_fp_stats.reoffloaded++;
+            if (!partial) {
+                offload_fp_flow_set_reason(flow, NULL);
             }
         }
     }

@@ -26,7 +26,9 @@
 
 #include "openvswitch/types.h"
 
+struct dp_packet;
 struct ds;
+struct fp_device;
 struct match;
 struct ofputil_meter_config;
 struct ofputil_meter_stats;
@@ -61,6 +63,9 @@ void netdev_offload_fp_explain_flow(const struct netdev *,
                                     size_t actions_len, struct ds *);
 void netdev_offload_fp_explain_all(struct ds *);
 void netdev_offload_fp_run(void);
+void netdev_offload_fp_count_exception(const struct fp_device *,
+                                       uint32_t port,
+                                       const struct dp_packet *);
 
 void netdev_offload_fp_meter_set(uint32_t id,
                                  const struct ofputil_meter_config *);
