@@ -24,6 +24,9 @@
 #include <sched.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "coverage.h"
 #include "dp-packet.h"
@@ -691,23 +694,55 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
     }
 }
 
-/* Returns the hash of the nonzero words of 'key' for the exact-match
- * cache, and stores in '*mapp' which words are nonzero. */
+/* Returns the hash of 'key' for the exact-match cache, and stores in
+ * '*mapp' which of its words are nonzero.
+ *
+ * Hardware would hash the whole key in one cycle; here, four independent
+ * multiply-xor lanes keep the dependency chains short, and the final mix
+ * (MurmurHash3's fmix64) spreads every bit into the low bits that index
+ * the cache. */
 static inline uint32_t
 fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
 {
+    const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
     const uint32_t *k = (const uint32_t *) key;
-    uint32_t map = 0, hash = 0;
+    uint64_t a = 1, b = 2, c = 3, d = 4;
+    uint32_t map = 0;
+    uint64_t h;
     size_t i;
 
-    for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
-        if (k[i]) {
-            map |= UINT32_C(1) << i;
-            hash = hash_add(hash, k[i]);
-        }
+    i = 0;
+#ifdef __SSE2__
+    for (; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
+        __m128i v = _mm_loadu_si128((const void *) &k[i]);
+        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
+
+        map |= (uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf) << i;
+    }
+#endif
+    for (; i < FP_MODEL_KEY_WORDS; i++) {
+        map |= (uint32_t) (k[i] != 0) << i;
     }
     *mapp = map;
-    return hash_finish(hash, map);
+
+    for (i = 0; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
+        a = (a ^ k[i]) * prime;
+        b = (b ^ k[i + 1]) * prime;
+        c = (c ^ k[i + 2]) * prime;
+        d = (d ^ k[i + 3]) * prime;
+    }
+    for (; i < FP_MODEL_KEY_WORDS; i++) {
+        a = (a ^ k[i]) * prime;
+    }
+
+    h = a ^ ((b << 16) | (b >> 48)) ^ ((c << 32) | (c >> 32))
+        ^ ((d << 48) | (d >> 16));
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
 }
 
 /* Returns true if 'e' holds the key whose nonzero words 'map' are those of
