@@ -224,6 +224,7 @@ bench_model(size_t n_rules, int n_masks, double seconds)
         size_t q;
         fp_port_receive_batch(dev, 0, batch, ARRAY_SIZE(batch), &q);
         n_fed += q;
+        ovsrcu_quiesce();
     }
     fp_device_flush(dev);
     fp_model_get_engine_stats(dev, 0, &es1);
