@@ -24,6 +24,9 @@
 #include <sched.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "coverage.h"
 #include "dp-packet.h"
@@ -65,6 +68,21 @@ COVERAGE_DEFINE(fp_model_table_full);
 
 /* Longest sleep of an idle engine, in milliseconds. */
 #define FP_MODEL_SLEEP_MS 10
+
+/* Most packets that an engine carries through one pass of its pipeline
+ * (parse, cache lookup, table lookup, actions), stage by stage, so that
+ * the memory that a later stage needs is prefetched in an earlier one. */
+#define FP_MODEL_PASS FP_TABLE_BATCH
+
+/* The key as 32-bit words. */
+#define FP_MODEL_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
+BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
+BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
+
+/* Most nonzero key words of a packet that the exact-match cache holds.
+ * Packets with more (rare: IPv6 neighbor discovery with every option) are
+ * looked up in the rule table directly. */
+#define FP_MODEL_EMC_WORDS 27
 
 /* A 64-bit counter with one writer (an engine) and any readers. */
 typedef atomic_uint64_t fp_model_ctr;
@@ -177,10 +195,13 @@ struct fp_model_engine {
     pthread_cond_t sleep_cond;
     atomic_bool sleeping;
 
-    /* Exact-match cache: the last rule (or NULL) found for a key, valid
-     * only for table version 'version'. */
+    /* Exact-match cache, two-way set associative: the rule (or NULL) found
+     * for a key in the table version whose low 32 bits are in the entry.
+     * Cleared whenever the table version gets 2**32 - 1 versions past
+     * 'emc_base', so that the low bits of a version are never ambiguous. */
     struct fp_model_emc_entry *emc;
     uint32_t emc_mask;
+    uint64_t emc_base;
 
     /* Counters, written by this engine only. */
     fp_model_ctr hits;
@@ -192,12 +213,17 @@ struct fp_model_engine {
     struct fp_model_counter *counters;  /* One per counter table entry. */
 };
 
+/* An entry of the exact-match cache: two cache lines, the key's nonzero
+ * words in the order of the key, so that an IPv4 packet touches only the
+ * first line. */
 struct fp_model_emc_entry {
-    uint64_t version;
-    uint32_t hash;
-    const struct fp_table_rule *rule;
-    struct fp_key key;
+    const struct fp_table_rule *rule;   /* NULL: no rule matches. */
+    uint32_t version;           /* Low 32 bits of the table version. */
+    uint32_t hash;              /* fp_model_emc_hash() of the key. */
+    uint32_t map;               /* Nonzero words of the key; 0: unused. */
+    uint32_t words[FP_MODEL_EMC_WORDS];
 };
+BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
 
 struct fp_model {
     struct fp_device up;
@@ -327,7 +353,8 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         xpthread_cond_init(&engine->sleep_cond, NULL);
         atomic_init(&engine->sleeping, false);
         if (config->emc_size) {
-            engine->emc = xcalloc(config->emc_size, sizeof *engine->emc);
+            engine->emc = xzalloc_cacheline(config->emc_size
+                                            * sizeof *engine->emc);
             engine->emc_mask = config->emc_size - 1;
         }
         engine->ports = xcalloc(model->n_ports, sizeof *engine->ports);
@@ -383,7 +410,7 @@ fp_model_destroy(struct fp_device *dev)
         xpthread_join(engine->thread, NULL);
         pthread_mutex_destroy(&engine->sleep_mutex);
         xpthread_cond_destroy(&engine->sleep_cond);
-        free(engine->emc);
+        free_cacheline(engine->emc);
         free(engine->ports);
         free(engine->counters);
     }
@@ -575,14 +602,15 @@ fp_model_count(struct fp_model_engine *engine, uint32_t counter,
 }
 
 /* Executes 'actions' on the packet in 'slot' (which the engine owns and may
- * modify), parsed into 'key' and 'layers', that came in on 'in_port'. */
+ * modify), parsed into 'key' and 'layers', that came in on 'in_port'.
+ * '*now_usp' is the time for meters, or negative if it is not read yet. */
 static void
 fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
                  const struct fp_model_actions *actions,
                  struct fp_model_slot *slot, uint32_t in_port,
                  const struct fp_key *key,
                  const struct fp_parse_layers *layers,
-                 long long int now_ms, long long int now_us)
+                 long long int now_ms, long long int *now_usp)
 {
     struct fp_model_port_ctrs *ctrs = &engine->ports[in_port];
     struct fp_action_packet p;
@@ -637,8 +665,11 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             break;
 
         case FP_ACTION_METER:
+            if (*now_usp < 0) {
+                *now_usp = time_usec();
+            }
             if (fp_meter_police(&model->meters[a->meter_id].meter, p.size,
-                                now_us) == FP_METER_RED) {
+                                *now_usp) == FP_METER_RED) {
                 return;
             }
             break;
@@ -663,73 +694,131 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
     }
 }
 
-/* Looks up 'key' in the exact-match cache of 'engine', then in the rule
- * table, as of table 'version'. */
-static const struct fp_table_rule *
-fp_model_lookup(struct fp_model *model, struct fp_model_engine *engine,
-                const struct fp_key *key, uint64_t version)
+/* Returns the hash of 'key' for the exact-match cache, and stores in
+ * '*mapp' which of its words are nonzero.
+ *
+ * Hardware would hash the whole key in one cycle; here, four independent
+ * multiply-xor lanes keep the dependency chains short, and the final mix
+ * (MurmurHash3's fmix64) spreads every bit into the low bits that index
+ * the cache. */
+static inline uint32_t
+fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
 {
-    const struct fp_table_rule *rule;
-    struct fp_model_emc_entry *e;
-    uint32_t hash;
+    const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
+    const uint32_t *k = (const uint32_t *) key;
+    uint64_t a = 1, b = 2, c = 3, d = 4;
+    uint32_t map = 0;
+    uint64_t h;
+    size_t i;
 
-    if (!engine->emc) {
-        return fp_table_lookup(model->table, key, version);
+    i = 0;
+#ifdef __SSE2__
+    for (; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
+        __m128i v = _mm_loadu_si128((const void *) &k[i]);
+        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
+
+        map |= (uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf) << i;
+    }
+#endif
+    for (; i < FP_MODEL_KEY_WORDS; i++) {
+        map |= (uint32_t) (k[i] != 0) << i;
+    }
+    *mapp = map;
+
+    for (i = 0; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
+        a = (a ^ k[i]) * prime;
+        b = (b ^ k[i + 1]) * prime;
+        c = (c ^ k[i + 2]) * prime;
+        d = (d ^ k[i + 3]) * prime;
+    }
+    for (; i < FP_MODEL_KEY_WORDS; i++) {
+        a = (a ^ k[i]) * prime;
     }
 
-    hash = hash_words((const uint32_t *) key, sizeof *key / 4, 0);
-    e = &engine->emc[hash & engine->emc_mask];
-    if (e->version == version && e->hash == hash
-        && !memcmp(&e->key, key, sizeof *key)) {
-        fp_model_ctr_add(&engine->emc_hits, 1);
-        return e->rule;
-    }
-    rule = fp_table_lookup(model->table, key, version);
-    e->version = version;
-    e->hash = hash;
-    e->rule = rule;
-    e->key = *key;
-    return rule;
+    h = a ^ ((b << 16) | (b >> 48)) ^ ((c << 32) | (c >> 32))
+        ^ ((d << 48) | (d >> 16));
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
 }
 
-/* Processes the packet in 'slot', which came in on 'port_no'. */
-static void
-fp_model_process(struct fp_model *model, struct fp_model_engine *engine,
-                 struct fp_model_slot *slot, uint32_t port_no,
-                 uint64_t version, long long int now_ms,
-                 long long int now_us)
+/* Returns true if 'e' holds the key whose nonzero words 'map' are those of
+ * 'key', for 'version'. */
+static inline bool
+fp_model_emc_match(const struct fp_model_emc_entry *e,
+                   const struct fp_key *key, uint32_t hash, uint32_t map,
+                   uint32_t version)
 {
-    struct fp_model_port_ctrs *ctrs = &engine->ports[port_no];
-    const uint8_t *data = fp_model_slot_data(slot);
+    const uint32_t *k = (const uint32_t *) key;
+    size_t i;
+
+    if (e->map != map || e->hash != hash || e->version != version) {
+        return false;
+    }
+    for (i = 0; map; i++) {
+        if (k[raw_ctz(map)] != e->words[i]) {
+            return false;
+        }
+        map = zero_rightmost_1bit(map);
+    }
+    return true;
+}
+
+/* Per-packet state of one pass of an engine's pipeline. */
+struct fp_model_pkt {
+    struct fp_model_slot *slot;
     const struct fp_table_rule *rule;
+    struct fp_model_emc_entry *emc;     /* First way of the key's set, or
+                                         * NULL to bypass the cache. */
+    uint32_t hash;              /* fp_model_emc_hash(), if 'emc'. */
+    uint32_t map;
+    int error;                  /* fp_parse() result. */
     struct fp_parse_layers layers;
     struct fp_key key;
+};
 
-    fp_model_ctr_add(&ctrs->rx_packets, 1);
-    fp_model_ctr_add(&ctrs->rx_bytes, slot->size);
+/* Looks up 'pkt' in the exact-match cache, as of table version 'v32' (low
+ * 32 bits).  Returns true and sets 'pkt->rule' if the cache has the key. */
+static inline bool
+fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
+{
+    size_t way;
 
-    if (fp_parse(data, slot->size, port_no, &key, &layers)) {
-        fp_model_ctr_add(&engine->misses, 1);
-        COVERAGE_INC(fp_model_miss);
-        VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"PRIu32
-                    " bytes", model->up.name, port_no, slot->size);
-        fp_model_exception(model, ctrs, port_no, data, slot->size, true, 0);
-        return;
+    for (way = 0; way < 2; way++) {
+        if (fp_model_emc_match(&pkt->emc[way], &pkt->key, pkt->hash,
+                               pkt->map, v32)) {
+            pkt->rule = pkt->emc[way].rule;
+            return true;
+        }
     }
+    return false;
+}
 
-    rule = fp_model_lookup(model, engine, &key, version);
-    if (!rule) {
-        fp_model_ctr_add(&engine->misses, 1);
-        COVERAGE_INC(fp_model_miss);
-        fp_model_exception(model, ctrs, port_no, data, slot->size, false, 0);
-        return;
+/* Caches 'pkt->rule' for the key of 'pkt', as of table version 'v32' (low
+ * 32 bits): in a way of the key's set that holds an older version, else
+ * in the way that the hash picks. */
+static void
+fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
+{
+    const uint32_t *k = (const uint32_t *) &pkt->key;
+    struct fp_model_emc_entry *e = pkt->emc;
+    uint32_t map;
+    size_t i;
+
+    if (e[0].version == v32 && e[0].map) {
+        e += (e[1].version == v32 && e[1].map ? pkt->hash >> 31 : 1);
     }
-
-    fp_model_ctr_add(&engine->hits, 1);
-    COVERAGE_INC(fp_model_hit);
-    fp_model_count(engine, fp_table_rule_user(rule), slot->size, now_ms);
-    fp_model_execute(model, engine, fp_table_rule_data(rule), slot, port_no,
-                     &key, &layers, now_ms, now_us);
+    e->rule = pkt->rule;
+    e->version = v32;
+    e->hash = pkt->hash;
+    e->map = pkt->map;
+    for (i = 0, map = pkt->map; map; i++) {
+        e->words[i] = k[raw_ctz(map)];
+        map = zero_rightmost_1bit(map);
+    }
 }
 
 static long long int
@@ -741,12 +830,132 @@ fp_model_now_ns(void)
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Parses the 'n' packets of 'pkts' from RX ring slots, which came in on
+ * 'port_no', and prefetches the cache entries that their lookup needs. */
+static void
+fp_model_pass_parse(const struct fp_model_engine *engine,
+                    struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const uint8_t *data = fp_model_slot_data(pkts[i].slot);
+
+        OVS_PREFETCH(data);
+        OVS_PREFETCH(data + 63);
+    }
+    for (i = 0; i < n; i++) {
+        struct fp_model_pkt *pkt = &pkts[i];
+
+        pkt->error = fp_parse(fp_model_slot_data(pkt->slot), pkt->slot->size,
+                              port_no, &pkt->key, &pkt->layers);
+        pkt->emc = NULL;
+        if (!pkt->error && engine->emc) {
+            pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
+            if (count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
+                pkt->emc = &engine->emc[pkt->hash & engine->emc_mask
+                                        & ~UINT32_C(1)];
+                OVS_PREFETCH(pkt->emc);
+                OVS_PREFETCH(pkt->emc + 1);
+            }
+        }
+    }
+}
+
+/* Processes the 'n' packets of 'pkts', which came in on 'port_no': looks
+ * them up as of table 'version' and executes their rules' actions, or
+ * queues them for the host. */
+static void
+fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
+              struct fp_model_pkt *pkts, size_t n, uint32_t port_no,
+              uint64_t version, long long int now_ms,
+              long long int *now_usp)
+{
+    struct fp_model_port_ctrs *ctrs = &engine->ports[port_no];
+    const struct fp_table_rule *rules[FP_MODEL_PASS];
+    const struct fp_key *keys[FP_MODEL_PASS];
+    size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
+    uint8_t misses[FP_MODEL_PASS];
+    uint64_t n_bytes = 0;
+
+    fp_model_pass_parse(engine, pkts, n, port_no);
+
+    /* The exact-match cache first, then the rule table for the rest. */
+    for (i = 0; i < n; i++) {
+        struct fp_model_pkt *pkt = &pkts[i];
+
+        n_bytes += pkt->slot->size;
+        pkt->rule = NULL;
+        if (pkt->error) {
+            continue;
+        }
+        if (pkt->emc && fp_model_emc_find(pkt, version)) {
+            n_emc_hits++;
+        } else {
+            keys[n_miss] = &pkt->key;
+            misses[n_miss++] = i;
+        }
+    }
+    if (n_miss) {
+        fp_table_lookup_batch(model->table, keys, n_miss, version, rules);
+        for (i = 0; i < n_miss; i++) {
+            struct fp_model_pkt *pkt = &pkts[misses[i]];
+
+            pkt->rule = rules[i];
+            if (pkt->emc) {
+                fp_model_emc_insert(pkt, version);
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const struct fp_table_rule *rule = pkts[i].rule;
+
+        if (rule) {
+            OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
+            OVS_PREFETCH(fp_table_rule_data(rule));
+        }
+    }
+
+    fp_model_ctr_add(&ctrs->rx_packets, n);
+    fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
+    for (i = 0; i < n; i++) {
+        struct fp_model_pkt *pkt = &pkts[i];
+        struct fp_model_slot *slot = pkt->slot;
+        const uint8_t *data = fp_model_slot_data(slot);
+
+        if (pkt->rule) {
+            n_hits++;
+            fp_model_count(engine, fp_table_rule_user(pkt->rule),
+                           slot->size, now_ms);
+            fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
+                             slot, port_no, &pkt->key, &pkt->layers, now_ms,
+                             now_usp);
+        } else if (pkt->error) {
+            VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"
+                        PRIu32" bytes", model->up.name, port_no,
+                        slot->size);
+            fp_model_exception(model, ctrs, port_no, data, slot->size, true,
+                               0);
+        } else {
+            fp_model_exception(model, ctrs, port_no, data, slot->size,
+                               false, 0);
+        }
+    }
+
+    fp_model_ctr_add(&engine->hits, n_hits);
+    fp_model_ctr_add(&engine->misses, n - n_hits);
+    fp_model_ctr_add(&engine->emc_hits, n_emc_hits);
+    COVERAGE_ADD(fp_model_hit, n_hits);
+    COVERAGE_ADD(fp_model_miss, n - n_hits);
+}
+
 /* Processes up to a batch of packets from the RX ring of 'port_no'.
  * Returns the number of packets processed. */
 static size_t
 fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
                    uint32_t port_no)
 {
+    struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
     uint64_t head, tail, epoch, version;
     long long int now_ms, now_us, start;
@@ -766,15 +975,22 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     atomic_thread_fence(memory_order_seq_cst);
     start = fp_model_now_ns();
     version = fp_table_version(model->table);
+    if (engine->emc && version - engine->emc_base >= UINT32_MAX) {
+        memset(engine->emc, 0, (engine->emc_mask + 1) * sizeof *engine->emc);
+        engine->emc_base = version;
+    }
     now_ms = time_msec();
-    now_us = time_usec();
+    now_us = -1;
 
-    for (i = 0; i < n; i++) {
-        struct fp_model_slot *slot = &port->ring[(head + i)
-                                                 & model->ring_mask];
+    for (i = 0; i < n; ) {
+        size_t j, m = MIN(n - i, FP_MODEL_PASS);
 
-        fp_model_process(model, engine, slot, port_no, version, now_ms,
-                         now_us);
+        for (j = 0; j < m; j++) {
+            pkts[j].slot = &port->ring[(head + i + j) & model->ring_mask];
+        }
+        fp_model_pass(model, engine, pkts, m, port_no, version, now_ms,
+                      &now_us);
+        i += m;
     }
 
     fp_model_ctr_add(&engine->packets, n);

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bitmap.h"
 #include "cmap.h"
 #include "fp/fp.h"
 #include "hash.h"
@@ -321,6 +322,37 @@ fp_table_version(const struct fp_table *table)
     return version;
 }
 
+/* Returns true if 'rule', of mask 'm', beats 'best' (which may be NULL) for
+ * a packet with key words 'k' in 'version': it matches, is visible, and has
+ * a higher priority than 'best' or the same priority and a lower 'seq'. */
+static inline bool
+fp_table_rule_beats(const struct fp_table_mask *m,
+                    const struct fp_table_rule *rule,
+                    const struct fp_table_rule *best, const uint32_t *k,
+                    uint64_t version)
+{
+    uint64_t remove_version;
+    size_t j;
+
+    if (best && (rule->priority < best->priority
+                 || (rule->priority == best->priority
+                     && rule->seq > best->seq))) {
+        return false;
+    }
+    for (j = 0; j < m->n_words; j++) {
+        if ((k[m->words[j]] & m->mwords[j]) != rule->key[j]) {
+            return false;
+        }
+    }
+    if (rule->add_version > version) {
+        return false;
+    }
+    atomic_read_relaxed(
+        &CONST_CAST(struct fp_table_rule *, rule)->remove_version,
+        &remove_version);
+    return version < remove_version;
+}
+
 /* Returns the rule visible in 'version' that matches 'key' with the highest
  * priority (among equal priorities, the lowest 'seq'), or NULL if no rule
  * matches.  Lock-free; does not allocate.  The rule stays valid until the
@@ -340,31 +372,58 @@ fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
         uint32_t hash = fp_table_hash(m, k);
 
         CMAP_FOR_EACH_WITH_HASH (rule, node, hash, &m->rules) {
-            uint64_t remove_version;
-            size_t j;
-
-            if (best && (rule->priority < best->priority
-                         || (rule->priority == best->priority
-                             && rule->seq > best->seq))) {
-                continue;
-            }
-            for (j = 0; j < m->n_words; j++) {
-                if ((k[m->words[j]] & m->mwords[j]) != rule->key[j]) {
-                    break;
-                }
-            }
-            if (j < m->n_words || rule->add_version > version) {
-                continue;
-            }
-            atomic_read_relaxed(
-                &CONST_CAST(struct fp_table_rule *, rule)->remove_version,
-                &remove_version);
-            if (version < remove_version) {
+            if (fp_table_rule_beats(m, rule, best, k, version)) {
                 best = rule;
             }
         }
     }
     return best;
+}
+
+/* Looks up each of the 'n' keys in 'keys' (at most FP_TABLE_BATCH) as
+ * fp_table_lookup() does, and stores the result for keys[i] in rules[i].
+ * Mask by mask, it computes the hashes of every key first and then
+ * prefetches their hash buckets together, so that the memory latencies of
+ * the keys overlap, as OVS's dpcls does. */
+void
+fp_table_lookup_batch(const struct fp_table *table,
+                      const struct fp_key *const keys[], size_t n,
+                      uint64_t version, const struct fp_table_rule *rules[])
+{
+    const struct fp_table_masks *masks = fp_table_get_masks(table);
+    const struct cmap_node *nodes[FP_TABLE_BATCH];
+    uint32_t hashes[FP_TABLE_BATCH];
+    unsigned long all;
+    size_t i, j;
+
+    BUILD_ASSERT(FP_TABLE_BATCH <= sizeof all * CHAR_BIT);
+    ovs_assert(n <= FP_TABLE_BATCH);
+    if (!n) {
+        return;
+    }
+    all = ULONG_MAX >> (sizeof all * CHAR_BIT - n);
+    for (j = 0; j < n; j++) {
+        rules[j] = NULL;
+    }
+    for (i = 0; i < masks->n; i++) {
+        const struct fp_table_mask *m = masks->masks[i];
+        unsigned long found;
+
+        for (j = 0; j < n; j++) {
+            hashes[j] = fp_table_hash(m, (const uint32_t *) keys[j]);
+        }
+        found = cmap_find_batch(&m->rules, all, hashes, nodes);
+        ULLONG_FOR_EACH_1 (j, found) {
+            const uint32_t *k = (const uint32_t *) keys[j];
+            const struct fp_table_rule *rule;
+
+            CMAP_NODE_FOR_EACH (rule, node, nodes[j]) {
+                if (fp_table_rule_beats(m, rule, rules[j], k, version)) {
+                    rules[j] = rule;
+                }
+            }
+        }
+    }
 }
 
 /* Returns the data of 'rule'. */

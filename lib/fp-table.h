@@ -67,6 +67,13 @@ const struct fp_table_rule *fp_table_lookup(const struct fp_table *,
                                             const struct fp_key *,
                                             uint64_t version);
 
+/* Most keys of one fp_table_lookup_batch(). */
+#define FP_TABLE_BATCH 32
+void fp_table_lookup_batch(const struct fp_table *,
+                           const struct fp_key *const keys[], size_t n,
+                           uint64_t version,
+                           const struct fp_table_rule *rules[]);
+
 void *fp_table_rule_data(const struct fp_table_rule *);
 void fp_table_rule_set_data(struct fp_table_rule *, void *data);
 uint32_t fp_table_rule_user(const struct fp_table_rule *);

@@ -33,7 +33,10 @@
  *     lookups per second on one thread for the same packets' flows (a
  *     lookup only: no parse, no action), inserts and removals per second.
  *
- * Usage: ovs-offload-bench [SECONDS-PER-POINT]   (default 0.5) */
+ * Usage: ovs-offload-bench [SECONDS-PER-POINT [RULES MASKS]]
+ *
+ * SECONDS-PER-POINT defaults to 0.5.  With RULES and MASKS, measures only
+ * that point (for profiling). */
 
 #include <config.h>
 
@@ -221,6 +224,7 @@ bench_model(size_t n_rules, int n_masks, double seconds)
         size_t q;
         fp_port_receive_batch(dev, 0, batch, ARRAY_SIZE(batch), &q);
         n_fed += q;
+        ovsrcu_quiesce();
     }
     fp_device_flush(dev);
     fp_model_get_engine_stats(dev, 0, &es1);
@@ -361,6 +365,17 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
+    if (argc > 3) {
+        size_t n_rules = strtoul(argv[2], NULL, 10);
+        int n_masks = atoi(argv[3]);
+
+        if (!n_rules || n_masks <= 0 || n_masks > 64) {
+            ovs_fatal(0, "RULES must be positive and MASKS 1...64");
+        }
+        bench_model(n_rules, n_masks, seconds);
+        bench_classifier(n_rules, n_masks, seconds);
+        return 0;
+    }
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
         for (j = 0; j < ARRAY_SIZE(masks); j++) {
             bench_model(sizes[i], masks[j], seconds);

@@ -285,7 +285,31 @@ void fp_device_get_stats(const struct fp_device *, struct fp_device_stats *);
  * packets are dropped, and every listener registered on the device is
  * called (on the resetting thread, after the reset, without any lock of the
  * device held, so it may call this API).  Port, rule and meter counters
- * start again from zero.  Returns 0 or a positive errno value. */
+ * start again from zero.  Returns 0 or a positive errno value.
+ *
+ * Precisely, after a successful reset:
+ *
+ *   - Rule ids, meter ids and shared counter ids of before the reset are
+ *     unknown (ENOENT); their final counters are lost, so a caller that
+ *     keeps totals reads them before it resets.  New rules and counters
+ *     start from zero, even if they get an id that was in use before.
+ *
+ *   - Packets that were waiting in RX rings when the reset began are
+ *     processed first, against the old rules; packets in exception queues
+ *     are dropped without being counted.  Representors stay attached,
+ *     endpoints, capture files and links stay as they were.
+ *
+ *   - fp_port_get_stats() gives zero for every port, and
+ *     fp_device_get_stats() zero 'hits', 'misses', 'emc_hits' and zero
+ *     resources in use; 'resets' is one more.
+ *
+ * A listener is told only that the device was reset: it is called once
+ * per successful reset, with the device and its own 'aux', after all of
+ * the above holds.  It is not called for a reset that fails (then nothing
+ * changed), nor for the destruction of the device.  Listeners of one
+ * device run in no particular order.  One removed with
+ * fp_device_remove_listener() is not called by a reset that starts
+ * afterward. */
 typedef void fp_device_listener_func(struct fp_device *, void *aux);
 int fp_device_reset(struct fp_device *);
 void fp_device_add_listener(struct fp_device *, fp_device_listener_func *,

@@ -447,6 +447,98 @@ test_fp_action_mirror(void **state)
     assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
 }
 
+/* CRC32c (Castagnoli, reflected, as SCTP uses it, RFC 4960 appendix B) of
+ * the 'n' bytes at 'p', bit by bit. */
+static uint32_t
+test_crc32c(const uint8_t *p, size_t n)
+{
+    uint32_t crc = UINT32_MAX;
+    size_t i;
+    int b;
+
+    for (i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (b = 0; b < 8; b++) {
+            crc = crc & 1 ? (crc >> 1) ^ 0x82f63b78 : crc >> 1;
+        }
+    }
+    return ~crc;
+}
+
+/* Builds an IPv4/SCTP packet from port 'src' to port 'dst' with a 16-byte
+ * DATA chunk into 'p' (room for 80 bytes) and returns its size.  The SCTP
+ * checksum is correct, XORed with 'csum_error'. */
+static size_t
+build_sctp(uint8_t *p, uint16_t src, uint16_t dst, uint32_t csum_error)
+{
+    size_t l3 = 14, l4 = l3 + 20, size = l4 + 12 + 16;
+    uint32_t crc;
+
+    memset(p, 0, 80);
+    p[0] = 0x02;
+    p[5] = 1;
+    p[6] = 0x02;
+    p[11] = 2;
+    put16(p + 12, 0x0800);
+    p[l3] = 0x45;
+    put16(p + l3 + 2, size - l3);
+    p[l3 + 8] = 64;
+    p[l3 + 9] = 132;
+    put32(p + l3 + 12, 0x0a000001);
+    put32(p + l3 + 16, 0x0a000002);
+    put16(p + l3 + 10, fold(sum16(0, p + l3, 20)));
+    put16(p + l4, src);
+    put16(p + l4 + 2, dst);
+    put32(p + l4 + 4, 0xdeadbeef);          /* Verification tag. */
+    p[l4 + 12] = 0;                         /* DATA chunk of 16 bytes. */
+    p[l4 + 13] = 3;
+    put16(p + l4 + 14, 16);
+    memset(p + l4 + 16, 0x5a, 12);
+    crc = test_crc32c(p + l4, size - l4) ^ csum_error;
+    p[l4 + 8] = crc;                        /* Least significant first. */
+    p[l4 + 9] = crc >> 8;
+    p[l4 + 10] = crc >> 16;
+    p[l4 + 11] = crc >> 24;
+    return MAX(size, 60);
+}
+
+/* SCTP port rewrite: the CRC32c checksum is recomputed, and a wrong one
+ * stays wrong by the same difference. */
+static void
+test_fp_action_set_sctp(void **state)
+{
+    uint8_t src[2] = { 0x12, 0x34 }, dst[2] = { 0x00, 0x35 };
+    struct fp_device *dev = *state;
+    uint32_t errors[] = { 0, 0x00010000 };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(errors); i++) {
+        uint8_t pkt[80], exp[80];
+        struct fp_rule rule;
+        size_t size;
+        uint32_t id;
+
+        memset(&rule, 0, sizeof rule);
+        rule.mask.in_port = UINT32_MAX;
+        rule.actions[0] = set_action(FP_ACTION_SET_TP_SRC, src, ones, 2);
+        rule.actions[1] = set_action(FP_ACTION_SET_TP_DST, dst, ones, 2);
+        rule.actions[2].type = FP_ACTION_OUTPUT;
+        rule.actions[2].port = 1;
+        rule.n_actions = 3;
+        assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+        size = build_sctp(pkt, 5060, 5061, errors[i]);
+        assert_int_equal(build_sctp(exp, 0x1234, 53, errors[i]), size);
+        n_sent = 0;
+        assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+        assert_int_equal(n_sent, 1);
+        assert_int_equal(sent[0].port, 1);
+        assert_int_equal(sent[0].size, size);
+        assert_memory_equal(sent[0].data, exp, size);
+        assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    }
+}
+
 int
 main(void)
 {
@@ -456,6 +548,7 @@ main(void)
         T(test_fp_action_set_ipv4),
         T(test_fp_action_set_ipv6),
         T(test_fp_action_set_ports),
+        T(test_fp_action_set_sctp),
         T(test_fp_action_dec_ttl),
         T(test_fp_action_vlan),
         T(test_fp_action_drop),

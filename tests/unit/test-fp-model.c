@@ -28,12 +28,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "dp-packet.h"
 #include "fp/fp.h"
 #include "fp-model.h"
+#include "ovs-atomic.h"
+#include "ovs-thread.h"
 #include "openvswitch/poll-loop.h"
 #include "pcap-file.h"
 #include "timeval.h"
@@ -790,6 +793,416 @@ test_fp_model_engines(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Reset listeners. */
+struct listener_calls {
+    struct fp_device *dev;      /* Device of the last call. */
+    int n;                      /* Calls. */
+    uint32_t n_rules;           /* Rules the device had during the call. */
+    int add_error;              /* fp_rule_add() from within the call. */
+};
+
+static void
+reset_listener(struct fp_device *dev, void *calls_)
+{
+    struct listener_calls *calls = calls_;
+    struct fp_device_stats ds;
+    struct fp_rule rule = rule_in_port(VF1, 0);
+    uint32_t id;
+
+    calls->dev = dev;
+    calls->n++;
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    calls->n_rules = ds.n_rules;
+
+    /* The listener may call the API: add and delete a rule. */
+    calls->add_error = fp_rule_add(dev, &rule, &id);
+    if (!calls->add_error) {
+        assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    }
+}
+
+/* Reset: every rule, meter and shared counter is gone, queued exceptions
+ * are dropped, port, rule and device counters start from zero, and every
+ * listener of the device (only of that device) is called once, after the
+ * reset. */
+static void
+test_fp_model_reset(void **state)
+{
+    struct listener_calls calls = { .n = 0 }, other_calls = { .n = 0 };
+    struct fp_meter_config mc = { .type = FP_METER_SRTCM, .pkts = true,
+                                  .cir = 1000, .cbs = 1000, .ebs = 1000 };
+    struct fp_device *dev = *state, *other;
+    struct fp_rule_stats_entry *entries;
+    struct fp_meter_stats ms;
+    struct fp_rule_stats rs;
+    struct fp_port_stats ps;
+    struct fp_device_stats ds;
+    struct fp_rule rule;
+    uint32_t id, id2, counter;
+    size_t n_entries, len;
+    uint8_t buf[128];
+    uint32_t i;
+
+    assert_int_equal(fp_device_create("fp1", NULL, &other), 0);
+    fp_device_add_listener(dev, reset_listener, &calls);
+    fp_device_add_listener(other, reset_listener, &other_calls);
+
+    assert_int_equal(fp_port_attach(dev, VF0), 0);
+    assert_int_equal(fp_meter_set(dev, 7, &mc), 0);
+    assert_int_equal(fp_counter_alloc(dev, &counter), 0);
+    rule = rule_in_port(PHY0, 0);
+    add_output(&rule, PHY1);
+    rule.actions[rule.n_actions].type = FP_ACTION_COUNT;
+    rule.actions[rule.n_actions++].counter_id = counter;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    assert_int_equal(fp_port_inject(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rs), 0);
+    assert_int_equal(rs.n_packets, 3);
+
+    assert_int_equal(fp_device_reset(dev), 0);
+
+    /* The listener of 'dev' ran once, after the reset, and could use the
+     * API; the one of the other device did not run. */
+    assert_int_equal(calls.n, 1);
+    assert_ptr_equal(calls.dev, dev);
+    assert_int_equal(calls.n_rules, 0);
+    assert_int_equal(calls.add_error, 0);
+    assert_int_equal(other_calls.n, 0);
+
+    /* All state is gone. */
+    assert_int_equal(fp_rule_get_stats(dev, id, &rs), ENOENT);
+    assert_int_equal(rs.n_packets, 0);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), ENOENT);
+    assert_int_equal(fp_meter_get_stats(dev, 7, &ms), ENOENT);
+    assert_int_equal(fp_counter_get(dev, counter, &rs), ENOENT);
+    assert_int_equal(fp_rule_get_stats_all(dev, &entries, &n_entries), 0);
+    assert_int_equal(n_entries, 0);
+    free(entries);
+    assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len),
+                     EAGAIN);
+
+    /* Counters start from zero; the reset itself is counted. */
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.hits, 0);
+    assert_int_equal(ds.misses, 0);
+    assert_int_equal(ds.emc_hits, 0);
+    assert_int_equal(ds.n_rules, 0);
+    assert_int_equal(ds.n_masks, 0);
+    assert_int_equal(ds.n_meters, 0);
+    assert_int_equal(ds.n_counters, 0);
+    assert_int_equal(ds.resets, 1);
+    for (i = 0; i < fp_device_n_ports(dev); i++) {
+        static const struct fp_port_stats zero;
+
+        memset(&ps, 0, sizeof ps);
+        fp_port_get_stats(dev, i, &ps);
+        assert_memory_equal(&ps, &zero, sizeof ps);
+    }
+
+    /* A rule added afterward, even with a recycled id, starts from zero;
+     * the representor stays attached. */
+    rule = rule_in_port(PHY0, 0);
+    add_output(&rule, PHY1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id2), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id2, &rs), 0);
+    assert_int_equal(rs.n_packets, 0);
+    assert_int_equal(rs.n_bytes, 0);
+    assert_int_equal(rs.used, 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id2, &rs), 0);
+    assert_int_equal(rs.n_packets, 1);
+    assert_int_equal(rs.n_bytes, sizeof udp_pkt);
+    fp_port_get_stats(dev, PHY1, &ps);
+    assert_int_equal(ps.tx_packets, 1);
+    assert_int_equal(fp_port_inject(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, sizeof udp_pkt);
+
+    /* A failed reset changes nothing and calls no listener. */
+    fp_device_fail_next(dev, FP_OP_RESET, 1, EIO);
+    assert_int_equal(fp_device_reset(dev), EIO);
+    assert_int_equal(calls.n, 1);
+    assert_int_equal(fp_rule_get_stats(dev, id2, &rs), 0);
+    assert_int_equal(rs.n_packets, 1);
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.resets, 1);
+
+    /* A removed listener is not called any more. */
+    fp_device_remove_listener(dev, reset_listener, &calls);
+    assert_int_equal(fp_device_reset(dev), 0);
+    assert_int_equal(calls.n, 1);
+    assert_int_equal(fp_rule_get_stats(dev, id2, &rs), ENOENT);
+
+    fp_device_remove_listener(other, reset_listener, &other_calls);
+    fp_device_destroy(other);
+}
+
+/* Fault injection: the next N operations of a kind fail with the given
+ * error and change nothing, then operations succeed again; an operation of
+ * a batch counts as one; N = 0 cancels. */
+static void
+test_fp_model_faults(void **state)
+{
+    struct fp_meter_config mc = { .type = FP_METER_SRTCM, .pkts = true,
+                                  .cir = 1000, .cbs = 1000, .ebs = 1000 };
+    struct fp_device *dev = *state;
+    struct fp_rule_stats_entry *entries;
+    struct fp_rule_op ops[3];
+    struct fp_device_stats ds;
+    struct fp_rule_stats rs;
+    struct fp_rule rule, rule2;
+    size_t n_entries;
+    uint32_t id, counter;
+    int i;
+
+    rule = rule_in_port(PHY0, 0);
+    add_output(&rule, PHY1);
+    rule2 = rule_in_port(PHY0, 5);
+    add_output(&rule2, VF0);
+
+    /* Adds: two failures, then success. */
+    fp_device_fail_next(dev, FP_OP_RULE_ADD, 2, ENOMEM);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(fp_rule_add(dev, &rule, &id), ENOMEM);
+        memset(&ds, 0, sizeof ds);
+        fp_device_get_stats(dev, &ds);
+        assert_int_equal(ds.n_rules, 0);
+    }
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    /* In a batch, each operation counts once. */
+    fp_device_fail_next(dev, FP_OP_RULE_ADD, 2, EBUSY);
+    memset(ops, 0, sizeof ops);
+    for (i = 0; i < 3; i++) {
+        ops[i].type = FP_RULE_OP_ADD;
+        ops[i].rule = &rule2;
+    }
+    assert_int_equal(fp_rule_batch(dev, ops, 3), EBUSY);
+    assert_int_equal(ops[0].error, EBUSY);
+    assert_int_equal(ops[1].error, EBUSY);
+    assert_int_equal(ops[2].error, 0);
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_rules, 2);
+    assert_int_equal(fp_rule_delete(dev, ops[2].id, NULL), 0);
+
+    /* Modify: the rule keeps its old actions. */
+    fp_device_fail_next(dev, FP_OP_RULE_MODIFY, 1, EIO);
+    assert_int_equal(fp_rule_modify(dev, id, &rule2), EIO);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rs), 0);
+    assert_int_equal(rs.n_packets, 1);
+    assert_int_equal(fp_rule_modify(dev, id, &rule2), 0);
+
+    /* Stats, single and bulk. */
+    fp_device_fail_next(dev, FP_OP_RULE_STATS, 2, EAGAIN);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rs), EAGAIN);
+    assert_int_equal(fp_rule_get_stats_all(dev, &entries, &n_entries),
+                     EAGAIN);
+    assert_null(entries);
+    assert_int_equal(n_entries, 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rs), 0);
+    assert_int_equal(rs.n_packets, 1);
+
+    /* Delete: the rule stays. */
+    fp_device_fail_next(dev, FP_OP_RULE_DELETE, 1, EIO);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), EIO);
+    assert_int_equal(fp_rule_get_stats(dev, id, &rs), 0);
+
+    /* Meters, counters, port sends. */
+    fp_device_fail_next(dev, FP_OP_METER, 1, ENOMEM);
+    assert_int_equal(fp_meter_set(dev, 1, &mc), ENOMEM);
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_meters, 0);
+    assert_int_equal(fp_meter_set(dev, 1, &mc), 0);
+    fp_device_fail_next(dev, FP_OP_METER, 1, EIO);
+    assert_int_equal(fp_meter_delete(dev, 1), EIO);
+    assert_int_equal(fp_meter_delete(dev, 1), 0);
+
+    fp_device_fail_next(dev, FP_OP_COUNTER, 1, ENOSPC);
+    assert_int_equal(fp_counter_alloc(dev, &counter), ENOSPC);
+    assert_int_equal(fp_counter_alloc(dev, &counter), 0);
+    assert_int_equal(fp_counter_free(dev, counter), 0);
+
+    fp_device_fail_next(dev, FP_OP_PORT_SEND, 1, ENOBUFS);
+    assert_int_equal(fp_port_send(dev, PHY1, udp_pkt, sizeof udp_pkt),
+                     ENOBUFS);
+    assert_int_equal(fp_port_send(dev, PHY1, udp_pkt, sizeof udp_pkt), 0);
+
+    /* N = 0 cancels. */
+    fp_device_fail_next(dev, FP_OP_RULE_DELETE, 5, EIO);
+    fp_device_fail_next(dev, FP_OP_RULE_DELETE, 0, EIO);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+}
+
+/* The stress test of rule modification. */
+#define STRESS_IN_PORTS 4       /* Input ports 0...3, one per engine. */
+#define STRESS_OUT_A 8          /* The two output ports. */
+#define STRESS_OUT_B 9
+#define STRESS_PACKETS 200000   /* Per input port. */
+
+/* For each packet, by sequence number: 1 per copy sent out of port A,
+ * 1 << 16 per copy sent out of port B. */
+static atomic_uint32_t *stress_seen;
+static atomic_bool stress_bad_port;
+
+static void
+stress_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
+            size_t size)
+{
+    const uint8_t *p = data;
+    uint32_t seq, orig;
+
+    assert_true(size >= 46);
+    seq = ((uint32_t) p[42] << 24) | (p[43] << 16) | (p[44] << 8) | p[45];
+    if (seq >= STRESS_IN_PORTS * STRESS_PACKETS
+        || (port != STRESS_OUT_A && port != STRESS_OUT_B)) {
+        atomic_store(&stress_bad_port, true);
+        return;
+    }
+    atomic_add(&stress_seen[seq], port == STRESS_OUT_A ? 1 : 1 << 16,
+               &orig);
+}
+
+static const struct fp_endpoint_ops stress_ops = { .send = stress_send };
+
+struct stress_ctl {
+    struct fp_device *dev;
+    uint32_t id;
+    atomic_bool stop;
+    unsigned int n_modifies;
+};
+
+/* Modifies the rule back and forth: output to A or to B, each with two
+ * priorities, so that both the swap of the actions alone and the
+ * replacement of the whole rule run. */
+static void *
+stress_ctl_main(void *ctl_)
+{
+    struct stress_ctl *ctl = ctl_;
+    bool stop = false;
+
+    while (!stop) {
+        struct fp_rule rule;
+
+        memset(&rule, 0, sizeof rule);
+        rule.key.eth_type = htons(0x0800);
+        rule.mask.eth_type = UINT16_MAX;
+        rule.priority = (ctl->n_modifies / 2) % 2 ? 20 : 10;
+        add_output(&rule, ctl->n_modifies % 2 ? STRESS_OUT_A : STRESS_OUT_B);
+        assert_int_equal(fp_rule_modify(ctl->dev, ctl->id, &rule), 0);
+        ctl->n_modifies++;
+        atomic_read(&ctl->stop, &stop);
+    }
+    return NULL;
+}
+
+/* Several engines forward a stream while a control thread modifies the
+ * rule that they hit back and forth between two action lists: every packet
+ * comes out of exactly one of the two ports, exactly once. */
+static void
+test_fp_model_modify_stress(void **state OVS_UNUSED)
+{
+    size_t n_total = STRESS_IN_PORTS * STRESS_PACKETS;
+    struct fp_device_config config;
+    struct fp_packet batch[32];
+    uint8_t (*pkts)[64];
+    struct stress_ctl ctl;
+    struct fp_device *dev;
+    struct fp_rule rule;
+    pthread_t thread;
+    size_t n_a = 0, n_b = 0, i, j;
+    uint32_t port, seq;
+    bool bad;
+
+    fp_device_config_default(&config);
+    config.n_engines = STRESS_IN_PORTS;
+    config.rx_ring_size = 4096;
+    assert_int_equal(fp_device_create("stress", &config, &dev), 0);
+    assert_int_equal(fp_port_set_endpoint(dev, STRESS_OUT_A, &stress_ops,
+                                          NULL), 0);
+    assert_int_equal(fp_port_set_endpoint(dev, STRESS_OUT_B, &stress_ops,
+                                          NULL), 0);
+    stress_seen = xcalloc(n_total, sizeof *stress_seen);
+    atomic_init(&stress_bad_port, false);
+
+    memset(&rule, 0, sizeof rule);
+    rule.key.eth_type = htons(0x0800);
+    rule.mask.eth_type = UINT16_MAX;
+    rule.priority = 10;
+    add_output(&rule, STRESS_OUT_A);
+    ctl.dev = dev;
+    assert_int_equal(fp_rule_add(dev, &rule, &ctl.id), 0);
+    atomic_init(&ctl.stop, false);
+    ctl.n_modifies = 0;
+    thread = ovs_thread_create("stress_ctl", stress_ctl_main, &ctl);
+
+    /* Feed the input ports in turn; retry what a full ring refused. */
+    pkts = xmalloc(ARRAY_SIZE(batch) * sizeof *pkts);
+    for (seq = 0; seq < n_total; ) {
+        for (port = 0; port < STRESS_IN_PORTS; port++) {
+            size_t n = 0, done = 0;
+
+            for (j = 0; j < ARRAY_SIZE(batch) && seq < n_total; j++, seq++) {
+                memcpy(pkts[j], udp_pkt, sizeof udp_pkt);
+                pkts[j][42] = seq >> 24;
+                pkts[j][43] = seq >> 16;
+                pkts[j][44] = seq >> 8;
+                pkts[j][45] = seq;
+                batch[j].data = pkts[j];
+                batch[j].size = sizeof udp_pkt;
+                n++;
+            }
+            while (done < n) {
+                size_t q;
+
+                assert_int_equal(fp_port_receive_batch(dev, port,
+                                                       &batch[done],
+                                                       n - done, &q), 0);
+                done += q;
+                if (done < n) {
+                    sched_yield();
+                }
+            }
+        }
+    }
+    assert_int_equal(fp_device_flush(dev), 0);
+    atomic_store(&ctl.stop, true);
+    xpthread_join(thread, NULL);
+
+    atomic_read(&stress_bad_port, &bad);
+    assert_false(bad);
+    for (i = 0; i < n_total; i++) {
+        uint32_t v;
+
+        atomic_read_relaxed(&stress_seen[i], &v);
+        if (v == 1) {
+            n_a++;
+        } else if (v == 1 << 16) {
+            n_b++;
+        } else {
+            fail_msg("packet %"PRIuSIZE" came out %"PRIu32" times of A and "
+                     "%"PRIu32" times of B", i, v & 0xffff, v >> 16);
+        }
+    }
+    assert_int_equal(n_a + n_b, n_total);
+    assert_true(ctl.n_modifies >= 10);
+    printf("modify stress: %u modifies, %"PRIuSIZE" packets to A, "
+           "%"PRIuSIZE" to B\n", ctl.n_modifies, n_a, n_b);
+
+    fp_device_destroy(dev);
+    free(stress_seen);
+    free(pkts);
+}
+
 int
 main(void)
 {
@@ -820,6 +1233,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_sizes,
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_engines),
+        cmocka_unit_test_setup_teardown(test_fp_model_reset,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_faults,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test(test_fp_model_modify_stress),
     };
     int failures;
 

@@ -569,6 +569,199 @@ test_fp_parse_truncated(void **state OVS_UNUSED)
     check_truncations(&p, &exp, p.size);
 }
 
+/* Appends an IPv4 header from 10.0.0.1 to 10.0.0.2 of protocol 'proto'
+ * with 'l4_len' bytes of payload to follow. */
+static void
+put_ipv4_l4(struct pkt *p, uint8_t proto, size_t l4_len)
+{
+    static const uint8_t addrs[8] = { 10, 0, 0, 1, 10, 0, 0, 2 };
+
+    put8(p, 0x45);
+    put8(p, 0);
+    put16(p, 20 + l4_len);
+    put16(p, 0x1234);
+    put16(p, 0);
+    put8(p, 64);
+    put8(p, proto);
+    put16(p, 0);
+    put(p, addrs, sizeof addrs);
+}
+
+/* Returns the key of an IPv4 packet of put_ipv4_l4() of 'proto'. */
+static struct fp_key
+expected_ipv4_key(uint8_t proto)
+{
+    struct fp_key key = expected_key(0x0800);
+
+    key.nw_ttl = 64;
+    key.nw_proto = proto;
+    key.nw_src = htonl(0x0a000001);
+    key.nw_dst = htonl(0x0a000002);
+    return key;
+}
+
+/* Appends a UDP header to port 'dst' and 'payload' bytes to follow. */
+static void
+put_udp(struct pkt *p, uint16_t dst, size_t payload)
+{
+    put16(p, 1234);
+    put16(p, dst);
+    put16(p, 8 + payload);
+    put16(p, 0);
+}
+
+/* Parses every prefix of 'p' from a buffer of exactly its size: below
+ * 'min_ok' bytes each must give EINVAL, from there each must give the L2
+ * fields of 'exp', and the whole packet must give exactly 'exp'. */
+static void
+check_cuts(const struct pkt *p, const struct fp_key *exp, size_t min_ok)
+{
+    struct fp_key key;
+
+    check_truncations(p, exp, min_ok);
+    assert_int_equal(parse(p, p->size, &key), 0);
+    assert_memory_equal(&key, exp, sizeof key);
+}
+
+/* Truncation at every length of one packet of each protocol that the
+ * parser reads beyond IP: run under valgrind, this also shows that the
+ * parser never reads past the end of a frame. */
+static void
+test_fp_parse_truncated_l4(void **state OVS_UNUSED)
+{
+    static const uint8_t target[16] = { 0xfe, 0x80, [15] = 0x01 };
+    static const uint8_t inner[14] = { 0x02, [5] = 3, [6] = 2, [11] = 4,
+                                       [12] = 0x08, [13] = 0x00 };
+    struct fp_key exp;
+    struct pkt p;
+
+    /* ARP request, padded to 60 bytes: cuts in the padding parse. */
+    put_macs(&p);
+    put16(&p, 0x0806);
+    put16(&p, 1);
+    put16(&p, 0x0800);
+    put8(&p, 6);
+    put8(&p, 4);
+    put16(&p, 1);
+    put(&p, src_mac, sizeof src_mac);
+    put(&p, (uint8_t []) { 10, 0, 0, 1 }, 4);
+    put_zeros(&p, 6);
+    put(&p, (uint8_t []) { 10, 0, 0, 2 }, 4);
+    put_zeros(&p, 60 - p.size);
+    exp = expected_key(0x0806);
+    exp.nw_proto = 1;
+    exp.nw_src = htonl(0x0a000001);
+    exp.nw_dst = htonl(0x0a000002);
+    memcpy(exp.arp_sha, src_mac, sizeof src_mac);
+    check_cuts(&p, &exp, 42);
+
+    /* TCP, with 4 bytes of payload. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 6, 24);
+    put16(&p, 1234);
+    put16(&p, 80);
+    put_zeros(&p, 8);
+    put16(&p, 0x5018);
+    put_zeros(&p, 6);
+    put_zeros(&p, 4);
+    exp = expected_ipv4_key(6);
+    exp.tp_src = htons(1234);
+    exp.tp_dst = htons(80);
+    exp.tcp_flags = htons(0x018);
+    check_cuts(&p, &exp, p.size);
+
+    /* UDP, with 4 bytes of payload. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 17, 12);
+    put_udp(&p, 53, 4);
+    put_zeros(&p, 4);
+    exp = expected_ipv4_key(17);
+    exp.tp_src = htons(1234);
+    exp.tp_dst = htons(53);
+    check_cuts(&p, &exp, p.size);
+
+    /* SCTP: common header and a 4-byte chunk. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 132, 16);
+    put16(&p, 1234);
+    put16(&p, 5060);
+    put_zeros(&p, 8);
+    put_zeros(&p, 4);
+    exp = expected_ipv4_key(132);
+    exp.tp_src = htons(1234);
+    exp.tp_dst = htons(5060);
+    check_cuts(&p, &exp, p.size);
+
+    /* ICMP echo request. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 1, 8);
+    put8(&p, 8);
+    put8(&p, 0);
+    put_zeros(&p, 6);
+    exp = expected_ipv4_key(1);
+    exp.tp_src = htons(8);
+    check_cuts(&p, &exp, p.size);
+
+    /* ICMPv6 neighbor solicitation with a source link-layer address. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 32, 58);
+    put8(&p, 135);
+    put8(&p, 0);
+    put_zeros(&p, 6);
+    put(&p, target, sizeof target);
+    put8(&p, 1);
+    put8(&p, 1);
+    put(&p, src_mac, sizeof src_mac);
+    exp = expected_key(0x86dd);
+    exp.nw_ttl = 64;
+    exp.nw_proto = 58;
+    exp.tp_src = htons(135);
+    memcpy(exp.nd_target, target, sizeof target);
+    memcpy(exp.arp_sha, src_mac, sizeof src_mac);
+    exp.tcp_flags = htons(1);
+    check_cuts(&p, &exp, p.size);
+
+    /* VXLAN, VNI 0x123456, with an inner Ethernet header. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 17, 8 + 8 + sizeof inner);
+    put_udp(&p, FP_VXLAN_PORT, 8 + sizeof inner);
+    put8(&p, 0x08);
+    put_zeros(&p, 3);
+    put(&p, (uint8_t []) { 0x12, 0x34, 0x56, 0 }, 4);
+    put(&p, inner, sizeof inner);
+    exp = expected_ipv4_key(17);
+    exp.tp_src = htons(1234);
+    exp.tp_dst = htons(FP_VXLAN_PORT);
+    exp.tun_type = FP_TUN_VXLAN;
+    exp.tun_vni = htonl(0x123456);
+    check_cuts(&p, &exp, p.size);
+
+    /* Geneve, VNI 0x654321, with 4 bytes of options and an inner Ethernet
+     * header. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 17, 8 + 12 + sizeof inner);
+    put_udp(&p, FP_GENEVE_PORT, 12 + sizeof inner);
+    put8(&p, 1);
+    put8(&p, 0);
+    put16(&p, 0x6558);
+    put(&p, (uint8_t []) { 0x65, 0x43, 0x21, 0 }, 4);
+    put_zeros(&p, 4);
+    put(&p, inner, sizeof inner);
+    exp = expected_ipv4_key(17);
+    exp.tp_src = htons(1234);
+    exp.tp_dst = htons(FP_GENEVE_PORT);
+    exp.tun_type = FP_TUN_GENEVE;
+    exp.tun_vni = htonl(0x654321);
+    check_cuts(&p, &exp, p.size);
+}
+
 int
 main(void)
 {
@@ -580,6 +773,7 @@ main(void)
         cmocka_unit_test(test_fp_parse_ipv4),
         cmocka_unit_test(test_fp_parse_ipv6),
         cmocka_unit_test(test_fp_parse_truncated),
+        cmocka_unit_test(test_fp_parse_truncated_l4),
     };
 
     return cmocka_run_group_tests_name("fp_parse", tests, NULL, NULL);
