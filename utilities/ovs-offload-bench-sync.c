@@ -26,6 +26,8 @@
 
 #include <config.h>
 
+#include "ovs-offload-bench.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +45,10 @@
 #include "odp-netlink.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
+#include "ovs-rcu.h"
 #include "packets.h"
 #include "smap.h"
 #include "timeval.h"
-#include "openvswitch/vlog.h"
 #include "util.h"
 
 /* netdev_ports_get() compares datapath types by pointer. */
@@ -128,7 +130,7 @@ elapsed_ms(long long int start)
 }
 
 /* Runs the benchmark with 'n_flows' flows and prints its figures. */
-static void
+void
 bench_sync_run(uint32_t n_flows)
 {
     const struct netdev_flow_api *api = &netdev_offload_fp;
@@ -168,6 +170,9 @@ bench_sync_run(uint32_t n_flows)
                               &info, NULL);
         if (error) {
             ovs_fatal(error, "flow_put of flow %"PRIu32" failed", i);
+        }
+        if (!(i % 4096)) {
+            ovsrcu_quiesce();
         }
     }
     put_ms = elapsed_ms(start);
@@ -243,6 +248,9 @@ bench_sync_run(uint32_t n_flows)
         ovs_u128 ufid = make_ufid(i);
 
         api->flow_del(in, &ufid, NULL);
+        if (!(i % 4096)) {
+            ovsrcu_quiesce();
+        }
     }
     ofpbuf_uninit(&actions);
     netdev_ports_remove(u32_to_odp(1), netdev_get_dpif_type(in));
@@ -250,22 +258,4 @@ bench_sync_run(uint32_t n_flows)
     netdev_close(in);
     netdev_close(out);
     fp_device_destroy(dev);
-}
-
-int
-main(int argc, char *argv[])
-{
-    int i;
-
-    set_program_name(argv[0]);
-    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
-    if (argc > 1) {
-        for (i = 1; i < argc; i++) {
-            bench_sync_run(atoi(argv[i]));
-        }
-    } else {
-        bench_sync_run(20000);
-        bench_sync_run(200000);
-    }
-    return 0;
 }

@@ -14,7 +14,8 @@
  * limitations under the License.
  */
 
-/* ovs-offload-bench: figures of the flow-processor model.
+/* ovs-offload-bench: figures of the flow-processor model, then of the
+ * statistics sync of our flow API (see ovs-offload-bench-sync.c).
  *
  * For 1K, 10K and 100K rules spread over 1, 16 and 64 masks (IPv4/UDP
  * rules on nw_dst prefixes and tp_dst), prints:
@@ -39,6 +40,8 @@
  * that point (for profiling). */
 
 #include <config.h>
+
+#include "ovs-offload-bench.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -382,5 +385,7 @@ main(int argc, char *argv[])
             bench_classifier(sizes[i], masks[j], seconds);
         }
     }
+    bench_sync_run(20000);
+    bench_sync_run(200000);
     return 0;
 }
