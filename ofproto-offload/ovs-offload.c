@@ -64,6 +64,11 @@ static const struct ovs_offload_knob knobs[] = {
     { "fp-vfs", offsetof(struct fp_device_config, n_vfs), 0, 4032 },
     { "fp-rules", offsetof(struct fp_device_config, n_rules), 1, 1 << 24 },
     { "fp-engines", offsetof(struct fp_device_config, n_engines), 1, 64 },
+    { "fp-masks", offsetof(struct fp_device_config, n_masks), 1, 4096 },
+    { "fp-meters", offsetof(struct fp_device_config, n_meters), 0,
+      1 << 20 },
+    { "fp-counters", offsetof(struct fp_device_config, n_counters), 0,
+      1 << 25 },
 };
 
 /* Most devices in other_config:fp-devices. */
@@ -158,7 +163,7 @@ ovs_offload_is_device_name(const char *name)
 
 /* Creates the model NICs that 'other_config' describes: the devices named
  * in fp-devices (default: fp0), each sized by fp-phy-ports, fp-vfs,
- * fp-rules and fp-engines. */
+ * fp-rules, fp-masks, fp-meters, fp-counters and fp-engines. */
 static void
 ovs_offload_create_devices(const struct smap *other_config)
 {
@@ -182,6 +187,17 @@ ovs_offload_create_devices(const struct smap *other_config)
         sset_add(&devices, OVS_OFFLOAD_DEFAULT_DEVICE);
     }
 
+    {
+        char *err = NULL;
+
+        if (fp_device_config_validate(&cfg, &err)) {
+            ovs_offload_config_error("other_config:fp-*: %s; using the "
+                                     "defaults", err);
+            fp_device_config_default(&cfg);
+        }
+        free(err);
+    }
+
     SSET_FOR_EACH (name, &devices) {
         struct fp_device *dev;
         int error;
@@ -198,9 +214,10 @@ ovs_offload_create_devices(const struct smap *other_config)
                                      name, ovs_strerror(error));
         } else {
             VLOG_INFO("%s: model NIC with %"PRIu32" physical ports, "
-                      "%"PRIu32" VFs, %"PRIu32" rules, %"PRIu32" engines",
+                      "%"PRIu32" VFs, %"PRIu32" rules, %"PRIu32" masks, "
+                      "%"PRIu32" meters, %"PRIu32" engines",
                       name, cfg.n_phy_ports, cfg.n_vfs, cfg.n_rules,
-                      cfg.n_engines);
+                      cfg.n_masks, cfg.n_meters, cfg.n_engines);
         }
     }
     sset_destroy(&devices);
