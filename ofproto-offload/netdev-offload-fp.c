@@ -622,12 +622,16 @@ translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
               const char *dev_name, char **reasonp)
 {
     const struct nlattr *key = nl_attr_get(a);
-    size_t size = nl_attr_get_size(key);
     const uint8_t *value = nl_attr_get(key);
+    size_t size = nl_attr_get_size(key);
     uint8_t ones[64];
     const uint8_t *mask;
 
-    if (size > sizeof ones / 2) {
+    /* A masked set's attribute holds the value, then the mask. */
+    if (masked) {
+        size /= 2;
+    }
+    if (size > sizeof ones) {
         goto refuse;
     }
     memset(ones, 0xff, sizeof ones);
