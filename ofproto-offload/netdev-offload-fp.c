@@ -103,7 +103,6 @@ struct offload_fp_flow {
     struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
     ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
-    const char *dpif_type;      /* Its datapath type. */
     struct fp_device *dev;
     enum offload_fp_state state;
     char *reason;               /* Why it is not (fully) in the NIC. */
@@ -1128,7 +1127,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
     }
     flow->netdev = netdev;
-    flow->dpif_type = netdev_get_dpif_type(netdev);
     flow->mark = info->flow_mark;
 
     if (flow->dev == dev && flow->state == OFFLOAD_FP_OFFLOADED
