@@ -34,6 +34,15 @@
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_TABLE_KEY_WORDS <= UINT8_MAX);
 
+/* A rule's 'add' member holds its add version in the low
+ * FP_TABLE_VERSION_BITS bits and the slot of its mask (see 'slots' in
+ * struct fp_table) in the bits above, so that a rule takes 48 bytes plus its
+ * key words.  fp_table_commit() asserts that versions stay in range: at a
+ * million commits per second, that is more than a century. */
+#define FP_TABLE_VERSION_BITS 52
+#define FP_TABLE_VERSION_MASK ((UINT64_C(1) << FP_TABLE_VERSION_BITS) - 1)
+#define FP_TABLE_MAX_MASKS (1u << (64 - FP_TABLE_VERSION_BITS))
+
 /* An entry of the mask table: a distinct mask and the rules that use it.
  * Only the words that the mask selects are hashed and compared. */
 struct fp_table_mask {
@@ -42,6 +51,7 @@ struct fp_table_mask {
     uint8_t n_words;            /* Nonzero words of the mask. */
     uint8_t words[FP_TABLE_KEY_WORDS];      /* Their indexes. */
     uint32_t mwords[FP_TABLE_KEY_WORDS];    /* Their values. */
+    uint32_t slot;              /* Index in 'slots' of struct fp_table. */
     struct fp_key mask;
 };
 
@@ -53,17 +63,18 @@ struct fp_table_masks {
 };
 
 struct fp_table_rule {
-    struct cmap_node node;      /* In 'mask->rules', by 'hash'. */
-    struct fp_table_mask *mask;
+    struct cmap_node node;      /* In the mask's 'rules', by the hash of
+                                 * 'key'. */
     OVSRCU_TYPE(void *) data;
-    uint64_t add_version;       /* Visible from this version... */
+    uint64_t add;               /* Visible from this version (low bits)...
+                                 * and the mask's slot (high bits). */
     ATOMIC(uint64_t) remove_version;    /* ...up to this one, exclusive. */
     uint64_t seq;               /* Lower wins among equal priorities. */
     uint32_t priority;
-    uint32_t hash;
     uint32_t user;
-    uint32_t key[];             /* 'mask->n_words' masked words. */
+    uint32_t key[];             /* The mask's 'n_words' masked words. */
 };
+BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 48);
 
 struct fp_table {
     OVSRCU_TYPE(struct fp_table_masks *) masks;
@@ -71,6 +82,10 @@ struct fp_table {
     uint32_t max_rules;
     uint32_t max_masks;
     uint32_t n_rules;           /* Rules not removed. */
+
+    /* The masks in use, including those of removed rules not purged yet,
+     * by slot: a rule names its mask by slot.  'max_masks' slots. */
+    struct fp_table_mask **slots;
 
     /* Rules removed but still in the hash tables, for fp_table_purge(). */
     struct fp_table_rule **removed;
@@ -91,6 +106,29 @@ fp_table_hash(const struct fp_table_mask *m, const uint32_t *k)
     return hash_finish(hash, m->n_words);
 }
 
+/* Returns the mask of 'rule'.  Writer only. */
+static inline struct fp_table_mask *
+fp_table_rule_mask(const struct fp_table *table,
+                   const struct fp_table_rule *rule)
+{
+    return table->slots[rule->add >> FP_TABLE_VERSION_BITS];
+}
+
+/* Returns the hash of 'rule', as fp_table_hash() computes it for the keys
+ * that 'rule' matches. */
+static uint32_t
+fp_table_rule_hash(const struct fp_table_mask *m,
+                   const struct fp_table_rule *rule)
+{
+    uint32_t hash = 0;
+    size_t i;
+
+    for (i = 0; i < m->n_words; i++) {
+        hash = hash_add(hash, rule->key[i]);
+    }
+    return hash_finish(hash, m->n_words);
+}
+
 static struct fp_table_masks *
 fp_table_get_masks(const struct fp_table *table)
 {
@@ -106,11 +144,13 @@ fp_table_create(uint32_t max_rules, uint32_t max_masks)
     struct fp_table_masks *masks;
 
     ovs_assert(max_rules > 0 && max_masks > 0);
+    ovs_assert(max_masks <= FP_TABLE_MAX_MASKS);
     masks = xzalloc(sizeof *masks + max_masks * sizeof masks->masks[0]);
     ovsrcu_set_hidden(&table->masks, masks);
     atomic_init(&table->version, 0);
     table->max_rules = max_rules;
     table->max_masks = max_masks;
+    table->slots = xcalloc(max_masks, sizeof *table->slots);
     return table;
 }
 
@@ -144,6 +184,7 @@ fp_table_destroy(struct fp_table *table)
     }
     free(masks);
     free(table->removed);
+    free(table->slots);
     free(table);
 }
 
@@ -222,6 +263,10 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
         }
         m = xzalloc(sizeof *m);
         cmap_init(&m->rules);
+        for (m->slot = 0; table->slots[m->slot]; m->slot++) {
+            continue;
+        }
+        table->slots[m->slot] = m;
         m->mask = *mask;
         for (i = 0; i < FP_TABLE_KEY_WORDS; i++) {
             if (mw[i]) {
@@ -234,9 +279,8 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
 
     rule = xmalloc(sizeof *rule + m->n_words * sizeof rule->key[0]);
     atomic_read_relaxed(&table->version, &version);
-    rule->mask = m;
     ovsrcu_init(&rule->data, data);
-    rule->add_version = version + 1;
+    rule->add = (version + 1) | ((uint64_t) m->slot << FP_TABLE_VERSION_BITS);
     atomic_init(&rule->remove_version, UINT64_MAX);
     rule->seq = seq;
     rule->priority = priority;
@@ -244,8 +288,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     for (i = 0; i < m->n_words; i++) {
         rule->key[i] = k[m->words[i]] & m->mwords[i];
     }
-    rule->hash = fp_table_hash(m, k);
-    cmap_insert(&m->rules, &rule->node, rule->hash);
+    cmap_insert(&m->rules, &rule->node, fp_table_hash(m, k));
     m->n_rules++;
     table->n_rules++;
 
@@ -279,6 +322,7 @@ fp_table_commit(struct fp_table *table)
     uint64_t version;
 
     atomic_read_relaxed(&table->version, &version);
+    ovs_assert(version + 1 < FP_TABLE_VERSION_MASK);
     atomic_store_explicit(&table->version, version + 1,
                           memory_order_release);
 }
@@ -294,11 +338,12 @@ fp_table_purge(struct fp_table *table)
 
     for (i = 0; i < table->n_removed; i++) {
         struct fp_table_rule *rule = table->removed[i];
-        struct fp_table_mask *m = rule->mask;
+        struct fp_table_mask *m = fp_table_rule_mask(table, rule);
 
-        cmap_remove(&m->rules, &rule->node, rule->hash);
+        cmap_remove(&m->rules, &rule->node, fp_table_rule_hash(m, rule));
         ovsrcu_postpone(free, rule);
         if (!--m->n_rules) {
+            table->slots[m->slot] = NULL;
             fp_table_publish_masks(table, NULL, m);
             ovsrcu_postpone(fp_table_mask_free, m);
         }
@@ -344,7 +389,7 @@ fp_table_rule_beats(const struct fp_table_mask *m,
             return false;
         }
     }
-    if (rule->add_version > version) {
+    if ((rule->add & FP_TABLE_VERSION_MASK) > version) {
         return false;
     }
     atomic_read_relaxed(
@@ -473,11 +518,12 @@ fp_table_mask_available(const struct fp_table *table,
 
 /* Returns true if 'rule' has the match 'key'/'mask' and 'priority'. */
 bool
-fp_table_rule_same_match(const struct fp_table_rule *rule,
+fp_table_rule_same_match(const struct fp_table *table,
+                         const struct fp_table_rule *rule,
                          const struct fp_key *key, const struct fp_key *mask,
                          uint32_t priority)
 {
-    const struct fp_table_mask *m = rule->mask;
+    const struct fp_table_mask *m = fp_table_rule_mask(table, rule);
     const uint32_t *k = (const uint32_t *) key;
     size_t i;
 
@@ -510,9 +556,11 @@ fp_table_n_masks(const struct fp_table *table)
 /* Returns the bytes that 'rule' takes in memory, without its hash table
  * slot. */
 size_t
-fp_table_rule_size(const struct fp_table_rule *rule)
+fp_table_rule_size(const struct fp_table *table,
+                   const struct fp_table_rule *rule)
 {
-    return sizeof *rule + rule->mask->n_words * sizeof rule->key[0];
+    return (sizeof *rule
+            + fp_table_rule_mask(table, rule)->n_words * sizeof rule->key[0]);
 }
 
 /* Returns the bytes that the mask table and the hash tables take, without
@@ -522,7 +570,8 @@ fp_table_memory(const struct fp_table *table)
 {
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     size_t total = sizeof *table + sizeof *masks
-                   + table->max_masks * sizeof masks->masks[0];
+                   + table->max_masks * sizeof masks->masks[0]
+                   + table->max_masks * sizeof table->slots[0];
     size_t i;
 
     for (i = 0; i < masks->n; i++) {

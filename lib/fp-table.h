@@ -81,13 +81,15 @@ uint32_t fp_table_rule_priority(const struct fp_table_rule *);
 uint64_t fp_table_rule_seq(const struct fp_table_rule *);
 bool fp_table_mask_available(const struct fp_table *,
                              const struct fp_key *mask);
-bool fp_table_rule_same_match(const struct fp_table_rule *,
+bool fp_table_rule_same_match(const struct fp_table *,
+                              const struct fp_table_rule *,
                               const struct fp_key *key,
                               const struct fp_key *mask, uint32_t priority);
 
 uint32_t fp_table_count(const struct fp_table *);
 uint32_t fp_table_n_masks(const struct fp_table *);
-size_t fp_table_rule_size(const struct fp_table_rule *);
+size_t fp_table_rule_size(const struct fp_table *,
+                          const struct fp_table_rule *);
 size_t fp_table_memory(const struct fp_table *);
 
 #endif /* fp-table.h */

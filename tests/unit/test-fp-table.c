@@ -235,10 +235,10 @@ test_fp_table_set_data(void **state OVS_UNUSED)
     rule = insert(table, &key, &mask, 1, 0, &a);
     fp_table_rule_set_data(rule, &b);
     assert_ptr_equal(lookup(table, &key), &b);
-    assert_true(fp_table_rule_same_match(rule, &key, &mask, 1));
-    assert_false(fp_table_rule_same_match(rule, &key, &mask, 2));
+    assert_true(fp_table_rule_same_match(table, rule, &key, &mask, 1));
+    assert_false(fp_table_rule_same_match(table, rule, &key, &mask, 2));
     key.eth_src[0] = 1;         /* Outside the mask: still the same. */
-    assert_true(fp_table_rule_same_match(rule, &key, &mask, 1));
+    assert_true(fp_table_rule_same_match(table, rule, &key, &mask, 1));
     fp_table_destroy(table);
 }
 
