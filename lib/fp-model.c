@@ -877,12 +877,16 @@ fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
     }
 }
 
+/* Returns the CPU time of the calling thread, in nanoseconds.  An engine's
+ * busy time counts only the time that it ran, not the time that another
+ * thread had its CPU, so that its rate does not depend on the load of the
+ * machine. */
 static long long int
-fp_model_now_ns(void)
+fp_model_cpu_ns(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -1029,7 +1033,7 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     atomic_read_relaxed(&engine->epoch, &epoch);
     atomic_store_relaxed(&engine->epoch, epoch + 1);
     atomic_thread_fence(memory_order_seq_cst);
-    start = fp_model_now_ns();
+    start = fp_model_cpu_ns();
     version = fp_table_version(model->table);
     if (engine->emc && version - engine->emc_base >= UINT32_MAX) {
         memset(engine->emc, 0, (engine->emc_mask + 1) * sizeof *engine->emc);
@@ -1050,7 +1054,7 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     }
 
     fp_model_ctr_add(&engine->packets, n);
-    fp_model_ctr_add(&engine->busy_ns, fp_model_now_ns() - start);
+    fp_model_ctr_add(&engine->busy_ns, fp_model_cpu_ns() - start);
     atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
     atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
 

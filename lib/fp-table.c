@@ -33,6 +33,7 @@
 #define FP_TABLE_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_TABLE_KEY_WORDS <= UINT8_MAX);
+BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 48);
 
 /* A rule's 'add' member holds its add version in the low
  * FP_TABLE_VERSION_BITS bits and the slot of its mask (see 'slots' in
@@ -61,20 +62,6 @@ struct fp_table_masks {
     size_t n;
     struct fp_table_mask *masks[];
 };
-
-struct fp_table_rule {
-    struct cmap_node node;      /* In the mask's 'rules', by the hash of
-                                 * 'key'. */
-    OVSRCU_TYPE(void *) data;
-    uint64_t add;               /* Visible from this version (low bits)...
-                                 * and the mask's slot (high bits). */
-    ATOMIC(uint64_t) remove_version;    /* ...up to this one, exclusive. */
-    uint64_t seq;               /* Lower wins among equal priorities. */
-    uint32_t priority;
-    uint32_t user;
-    uint32_t key[];             /* The mask's 'n_words' masked words. */
-};
-BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 48);
 
 struct fp_table {
     OVSRCU_TYPE(struct fp_table_masks *) masks;
@@ -471,37 +458,12 @@ fp_table_lookup_batch(const struct fp_table *table,
     }
 }
 
-/* Returns the data of 'rule'. */
-void *
-fp_table_rule_data(const struct fp_table_rule *rule)
-{
-    return ovsrcu_get(void *, &rule->data);
-}
-
 /* Replaces the data of 'rule' by 'data', atomically for readers: a reader
  * gets either the old or the new data. */
 void
 fp_table_rule_set_data(struct fp_table_rule *rule, void *data)
 {
     ovsrcu_set(&rule->data, data);
-}
-
-uint32_t
-fp_table_rule_user(const struct fp_table_rule *rule)
-{
-    return rule->user;
-}
-
-uint32_t
-fp_table_rule_priority(const struct fp_table_rule *rule)
-{
-    return rule->priority;
-}
-
-uint64_t
-fp_table_rule_seq(const struct fp_table_rule *rule)
-{
-    return rule->seq;
 }
 
 /* Returns true if a rule with 'mask' would fit in the mask table: the mask
