@@ -950,6 +950,9 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             continue;
         }
         if (pkt->emc && fp_model_emc_find(pkt, version)) {
+            if (pkt->rule) {
+                OVS_PREFETCH(pkt->rule);
+            }
             n_emc_hits++;
         } else {
             keys[n_miss] = &pkt->key;
@@ -1010,10 +1013,15 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
 }
 
 /* Processes up to a batch of packets from the RX ring of 'port_no'.
- * Returns the number of packets processed. */
+ * Returns the number of packets processed.
+ *
+ * '*clockp' is the engine's CPU time (fp_model_cpu_ns()) at the end of its
+ * previous batch, if the engine has been busy since, else -1.  The batch
+ * counts as busy from then (or from its start) and stores its own end in
+ * '*clockp', so that back-to-back batches read the clock once each. */
 static size_t
 fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
-                   uint32_t port_no)
+                   uint32_t port_no, long long int *clockp)
 {
     struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
@@ -1033,7 +1041,7 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     atomic_read_relaxed(&engine->epoch, &epoch);
     atomic_store_relaxed(&engine->epoch, epoch + 1);
     atomic_thread_fence(memory_order_seq_cst);
-    start = fp_model_cpu_ns();
+    start = *clockp >= 0 ? *clockp : fp_model_cpu_ns();
     version = fp_table_version(model->table);
     if (engine->emc && version - engine->emc_base >= UINT32_MAX) {
         memset(engine->emc, 0, (engine->emc_mask + 1) * sizeof *engine->emc);
@@ -1054,7 +1062,8 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     }
 
     fp_model_ctr_add(&engine->packets, n);
-    fp_model_ctr_add(&engine->busy_ns, fp_model_cpu_ns() - start);
+    *clockp = fp_model_cpu_ns();
+    fp_model_ctr_add(&engine->busy_ns, *clockp - start);
     atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
     atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
 
@@ -1135,6 +1144,7 @@ fp_model_engine_main(void *engine_)
     struct fp_model *model = engine->model;
     unsigned int idle = 0;
     unsigned int n_batches = 0;
+    long long int clock = -1;
 
     for (;;) {
         size_t n = 0;
@@ -1146,16 +1156,19 @@ fp_model_engine_main(void *engine_)
             break;
         }
         for (p = engine->index; p < model->n_ports; p += model->n_engines) {
-            n += fp_model_poll_port(model, engine, p);
+            n += fp_model_poll_port(model, engine, p, &clock);
         }
         if (n) {
             idle = 0;
             if (!(++n_batches % 1024)) {
                 ovsrcu_try_quiesce();
             }
-        } else if (++idle >= FP_MODEL_SPIN) {
-            idle = 0;
-            fp_model_engine_sleep(model, engine);
+        } else {
+            clock = -1;
+            if (++idle >= FP_MODEL_SPIN) {
+                idle = 0;
+                fp_model_engine_sleep(model, engine);
+            }
         }
     }
     return NULL;
