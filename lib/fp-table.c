@@ -54,13 +54,33 @@ struct fp_table_mask {
     uint32_t mwords[FP_TABLE_KEY_WORDS];    /* Their values. */
     uint32_t slot;              /* Index in 'slots' of struct fp_table. */
     struct fp_key mask;
+
+    /* Bounds of the rules in 'rules', for the writer: no rule has a higher
+     * priority than 'max_priority', and none of that priority has a lower
+     * 'seq' than 'min_seq'.  When the rule that set them goes, they may be
+     * loose ('stale'); fp_table_purge() recomputes them once 'n_stale'
+     * rules have gone since then, as many as are left, so that a removal
+     * costs O(1) amortized.  Readers see them in the mask table. */
+    uint32_t max_priority;
+    uint64_t min_seq;
+    bool stale;
+    uint32_t n_stale;
+};
+
+/* An entry of the mask table: a mask and its bounds as of publication. */
+struct fp_table_mask_ref {
+    struct fp_table_mask *mask;
+    uint32_t max_priority;
+    uint64_t min_seq;
 };
 
 /* The mask table as readers see it: replaced as a whole, RCU-style, when a
- * mask comes or goes. */
+ * mask comes or goes or the bounds of a mask change, sorted by decreasing
+ * 'max_priority' (then increasing 'min_seq') so that a lookup can skip a
+ * mask, or stop, as soon as no rule of a mask can beat what it found. */
 struct fp_table_masks {
     size_t n;
-    struct fp_table_mask *masks[];
+    struct fp_table_mask_ref refs[];
 };
 
 struct fp_table {
@@ -73,6 +93,7 @@ struct fp_table {
     /* The masks in use, including those of removed rules not purged yet,
      * by slot: a rule names its mask by slot.  'max_masks' slots. */
     struct fp_table_mask **slots;
+    bool bounds_changed;        /* The mask table needs to be published. */
 
     /* Rules removed but still in the hash tables, for fp_table_purge(). */
     struct fp_table_rule **removed;
@@ -132,7 +153,7 @@ fp_table_create(uint32_t max_rules, uint32_t max_masks)
 
     ovs_assert(max_rules > 0 && max_masks > 0);
     ovs_assert(max_masks <= FP_TABLE_MAX_MASKS);
-    masks = xzalloc(sizeof *masks + max_masks * sizeof masks->masks[0]);
+    masks = xzalloc(sizeof *masks);
     ovsrcu_set_hidden(&table->masks, masks);
     atomic_init(&table->version, 0);
     table->max_rules = max_rules;
@@ -161,7 +182,7 @@ fp_table_destroy(struct fp_table *table)
     }
     masks = fp_table_get_masks(table);
     for (i = 0; i < masks->n; i++) {
-        struct fp_table_mask *m = masks->masks[i];
+        struct fp_table_mask *m = masks->refs[i].mask;
         struct fp_table_rule *rule;
 
         CMAP_FOR_EACH (rule, node, &m->rules) {
@@ -183,15 +204,31 @@ fp_table_find_mask(const struct fp_table_masks *masks,
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
-        if (!memcmp(&masks->masks[i]->mask, mask, sizeof *mask)) {
-            return masks->masks[i];
+        if (!memcmp(&masks->refs[i].mask->mask, mask, sizeof *mask)) {
+            return masks->refs[i].mask;
         }
     }
     return NULL;
 }
 
+static int
+fp_table_mask_ref_cmp(const void *a_, const void *b_)
+{
+    const struct fp_table_mask_ref *a = a_;
+    const struct fp_table_mask_ref *b = b_;
+
+    if (a->max_priority != b->max_priority) {
+        return a->max_priority > b->max_priority ? -1 : 1;
+    }
+    if (a->min_seq != b->min_seq) {
+        return a->min_seq < b->min_seq ? -1 : 1;
+    }
+    return a->mask->slot < b->mask->slot ? -1 : a->mask->slot > b->mask->slot;
+}
+
 /* Publishes a copy of the mask table with 'add' added (if nonnull) or
- * 'del' removed (if nonnull). */
+ * 'del' removed (if nonnull), with the current bounds of every mask, in
+ * the order of fp_table_mask_ref_cmp(). */
 static void
 fp_table_publish_masks(struct fp_table *table, struct fp_table_mask *add,
                        struct fp_table_mask *del)
@@ -200,18 +237,60 @@ fp_table_publish_masks(struct fp_table *table, struct fp_table_mask *add,
     struct fp_table_masks *new;
     size_t i;
 
-    new = xmalloc(sizeof *new + table->max_masks * sizeof new->masks[0]);
+    new = xmalloc(sizeof *new + (old->n + 1) * sizeof new->refs[0]);
     new->n = 0;
-    for (i = 0; i < old->n; i++) {
-        if (old->masks[i] != del) {
-            new->masks[new->n++] = old->masks[i];
+    for (i = 0; i <= old->n; i++) {
+        struct fp_table_mask *m = i < old->n ? old->refs[i].mask : add;
+
+        if (m && m != del) {
+            struct fp_table_mask_ref *ref = &new->refs[new->n++];
+
+            ref->mask = m;
+            ref->max_priority = m->max_priority;
+            ref->min_seq = m->min_seq;
         }
     }
-    if (add) {
-        new->masks[new->n++] = add;
-    }
+    qsort(new->refs, new->n, sizeof new->refs[0], fp_table_mask_ref_cmp);
     ovsrcu_set(&table->masks, new);
     ovsrcu_postpone(free, old);
+    table->bounds_changed = false;
+}
+
+/* Widens the bounds of 'm' to cover a rule with 'priority' and 'seq'. */
+static void
+fp_table_mask_cover(struct fp_table *table, struct fp_table_mask *m,
+                    uint32_t priority, uint64_t seq)
+{
+    if (priority > m->max_priority
+        || (priority == m->max_priority && seq < m->min_seq)) {
+        m->max_priority = priority;
+        m->min_seq = seq;
+        table->bounds_changed = true;
+    }
+}
+
+/* Recomputes the bounds of 'm' from its rules, which must not be empty. */
+static void
+fp_table_mask_tighten(struct fp_table *table, struct fp_table_mask *m)
+{
+    const struct fp_table_rule *rule;
+    uint32_t max_priority = 0;
+    uint64_t min_seq = UINT64_MAX;
+
+    CMAP_FOR_EACH (rule, node, &m->rules) {
+        if (rule->priority > max_priority
+            || (rule->priority == max_priority && rule->seq < min_seq)) {
+            max_priority = rule->priority;
+            min_seq = rule->seq;
+        }
+    }
+    if (max_priority != m->max_priority || min_seq != m->min_seq) {
+        m->max_priority = max_priority;
+        m->min_seq = min_seq;
+        table->bounds_changed = true;
+    }
+    m->stale = false;
+    m->n_stale = 0;
 }
 
 /* Stages a rule that matches the packets whose key equals 'key' in the bits
@@ -261,7 +340,11 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
                 m->mwords[m->n_words++] = mw[i];
             }
         }
+        m->max_priority = priority;
+        m->min_seq = seq;
         fp_table_publish_masks(table, m, NULL);
+    } else {
+        fp_table_mask_cover(table, m, priority, seq);
     }
 
     rule = xmalloc(sizeof *rule + m->n_words * sizeof rule->key[0]);
@@ -308,6 +391,9 @@ fp_table_commit(struct fp_table *table)
 {
     uint64_t version;
 
+    if (table->bounds_changed) {
+        fp_table_publish_masks(table, NULL, NULL);
+    }
     atomic_read_relaxed(&table->version, &version);
     ovs_assert(version + 1 < FP_TABLE_VERSION_MASK);
     atomic_store_explicit(&table->version, version + 1,
@@ -328,12 +414,32 @@ fp_table_purge(struct fp_table *table)
         struct fp_table_mask *m = fp_table_rule_mask(table, rule);
 
         cmap_remove(&m->rules, &rule->node, fp_table_rule_hash(m, rule));
-        ovsrcu_postpone(free, rule);
         if (!--m->n_rules) {
             table->slots[m->slot] = NULL;
             fp_table_publish_masks(table, NULL, m);
             ovsrcu_postpone(fp_table_mask_free, m);
+        } else if (m->stale) {
+            m->n_stale++;
+        } else if (rule->priority == m->max_priority
+                   && rule->seq == m->min_seq) {
+            m->stale = true;
+            m->n_stale = 1;
         }
+    }
+
+    /* Recompute stale bounds, once per mask, after every removal. */
+    for (i = 0; i < table->n_removed; i++) {
+        struct fp_table_rule *rule = table->removed[i];
+        struct fp_table_mask *m = table->slots[rule->add
+                                               >> FP_TABLE_VERSION_BITS];
+
+        if (m && m->stale && m->n_stale >= m->n_rules) {
+            fp_table_mask_tighten(table, m);
+        }
+        ovsrcu_postpone(free, rule);
+    }
+    if (table->bounds_changed) {
+        fp_table_publish_masks(table, NULL, NULL);
     }
     table->n_removed = 0;
     if (table->allocated_removed > 1024) {
@@ -399,10 +505,22 @@ fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
-        const struct fp_table_mask *m = masks->masks[i];
+        const struct fp_table_mask_ref *ref = &masks->refs[i];
+        const struct fp_table_mask *m = ref->mask;
         const struct fp_table_rule *rule;
-        uint32_t hash = fp_table_hash(m, k);
+        uint32_t hash;
 
+        if (best) {
+            if (ref->max_priority < best->priority) {
+                /* Neither this mask nor any after it has a rule that can
+                 * beat 'best'. */
+                break;
+            } else if (ref->max_priority == best->priority
+                       && ref->min_seq > best->seq) {
+                continue;
+            }
+        }
+        hash = fp_table_hash(m, k);
         CMAP_FOR_EACH_WITH_HASH (rule, node, hash, &m->rules) {
             if (fp_table_rule_beats(m, rule, best, k, version)) {
                 best = rule;
@@ -412,11 +530,25 @@ fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
     return best;
 }
 
+/* Returns true if a rule of the mask of 'ref' might beat 'best' (which may
+ * be NULL). */
+static inline bool
+fp_table_mask_may_beat(const struct fp_table_mask_ref *ref,
+                       const struct fp_table_rule *best)
+{
+    return (!best
+            || ref->max_priority > best->priority
+            || (ref->max_priority == best->priority
+                && ref->min_seq <= best->seq));
+}
+
 /* Looks up each of the 'n' keys in 'keys' (at most FP_TABLE_BATCH) as
  * fp_table_lookup() does, and stores the result for keys[i] in rules[i].
  * Mask by mask, it computes the hashes of every key first and then
  * prefetches their hash buckets together, so that the memory latencies of
- * the keys overlap, as OVS's dpcls does. */
+ * the keys overlap, as OVS's dpcls does.  A key skips the masks that
+ * cannot beat what it found, and the lookup stops when no key needs any of
+ * the remaining masks. */
 void
 fp_table_lookup_batch(const struct fp_table *table,
                       const struct fp_key *const keys[], size_t n,
@@ -425,26 +557,41 @@ fp_table_lookup_batch(const struct fp_table *table,
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     const struct cmap_node *nodes[FP_TABLE_BATCH];
     uint32_t hashes[FP_TABLE_BATCH];
-    unsigned long all;
+    unsigned long active;
     size_t i, j;
 
-    BUILD_ASSERT(FP_TABLE_BATCH <= sizeof all * CHAR_BIT);
+    BUILD_ASSERT(FP_TABLE_BATCH <= sizeof active * CHAR_BIT);
     ovs_assert(n <= FP_TABLE_BATCH);
-    if (!n) {
-        return;
-    }
-    all = ULONG_MAX >> (sizeof all * CHAR_BIT - n);
     for (j = 0; j < n; j++) {
         rules[j] = NULL;
     }
     for (i = 0; i < masks->n; i++) {
-        const struct fp_table_mask *m = masks->masks[i];
+        const struct fp_table_mask_ref *ref = &masks->refs[i];
+        const struct fp_table_mask *m = ref->mask;
+        bool stop = true;
         unsigned long found;
 
+        /* The keys that this mask might change.  If no key has found a
+         * rule of a priority up to this mask's, the masks after it (of
+         * lower or equal priorities) cannot change any: stop. */
+        active = 0;
         for (j = 0; j < n; j++) {
+            if (fp_table_mask_may_beat(ref, rules[j])) {
+                active |= 1UL << j;
+            }
+            if (!rules[j] || rules[j]->priority <= ref->max_priority) {
+                stop = false;
+            }
+        }
+        if (stop) {
+            break;
+        } else if (!active) {
+            continue;
+        }
+        ULLONG_FOR_EACH_1 (j, active) {
             hashes[j] = fp_table_hash(m, (const uint32_t *) keys[j]);
         }
-        found = cmap_find_batch(&m->rules, all, hashes, nodes);
+        found = cmap_find_batch(&m->rules, active, hashes, nodes);
         ULLONG_FOR_EACH_1 (j, found) {
             const uint32_t *k = (const uint32_t *) keys[j];
             const struct fp_table_rule *rule;
@@ -532,13 +679,12 @@ fp_table_memory(const struct fp_table *table)
 {
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     size_t total = sizeof *table + sizeof *masks
-                   + table->max_masks * sizeof masks->masks[0]
+                   + masks->n * sizeof masks->refs[0]
                    + table->max_masks * sizeof table->slots[0];
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
-        const struct fp_table_mask *m = masks->masks[i];
-
+        const struct fp_table_mask *m = masks->refs[i].mask;
         size_t n_buckets = 1;
 
         /* An estimate: a cmap bucket of 64 bytes holds 5 entries, and cmap

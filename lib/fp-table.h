@@ -22,9 +22,11 @@
  * Built like a hardware classifier: a mask table (the distinct masks in
  * use, at most 'max_masks') and, per mask, a hash table of rules keyed by
  * the masked key, hashed over only the 32-bit words that the mask selects.
- * A lookup probes every mask once and keeps the rule of highest priority;
- * among equal priorities, the lowest 'seq' wins, so the result never
- * depends on the order of the masks or of a hash chain, as in a TCAM.
+ * A lookup probes the masks once each and keeps the rule of highest
+ * priority; among equal priorities, the lowest 'seq' wins, so the result
+ * never depends on the order of the masks or of a hash chain, as in a TCAM.
+ * The masks are kept in order of the highest priority of their rules, so
+ * that a lookup skips a mask, or stops, when no rule of it can win.
  *
  * Concurrency: one writer at a time (the caller serializes writers), any
  * number of lock-free readers, RCU-style.  Every change is staged into the
