@@ -28,6 +28,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bitmap.h"
 #include "coverage.h"
 #include "dp-packet.h"
 #include "fp-action.h"
@@ -35,7 +36,6 @@
 #include "fp-parse.h"
 #include "fp-table.h"
 #include "hash.h"
-#include "id-pool.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -225,6 +225,17 @@ struct fp_model_emc_entry {
 };
 BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
 
+/* A set of free ids base...base+n-1, preallocated: a bitmap of the ids in
+ * use.  Allocation always takes the lowest free id, so that ids, and the
+ * order of their reuse, are deterministic. */
+struct fp_model_ids {
+    unsigned long *used;        /* Bit 'id - base' set: 'id' is in use. */
+    uint32_t base;
+    uint32_t n;
+    uint32_t lowest;            /* Every id below base + 'lowest' is in
+                                 * use. */
+};
+
 struct fp_model {
     struct fp_device up;
     uint32_t n_ports;
@@ -234,10 +245,10 @@ struct fp_model {
     struct ovs_mutex ctl_mutex;
     struct fp_table *table;
     struct fp_table_rule **rules;       /* By id, 1...n_rules. */
-    struct id_pool *rule_ids;
+    struct fp_model_ids rule_ids;       /* 1...n_rules. */
     uint64_t next_seq;
     struct hmap actions;                /* Of 'struct fp_model_actions'. */
-    struct id_pool *counter_ids;        /* Counter table, 0...n-1. */
+    struct fp_model_ids counter_ids;    /* Counter table, 0...n-1. */
     uint32_t n_counters_used;
     uint8_t *counter_shared;            /* 1 per shared counter, by id. */
     uint32_t *counter_refs;             /* Action lists that count there. */
@@ -268,6 +279,51 @@ struct fp_model {
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* Initializes 'ids' with every id of 'base'...'base' + 'n' - 1 free. */
+static void
+fp_model_ids_init(struct fp_model_ids *ids, uint32_t base, uint32_t n)
+{
+    ids->used = bitmap_allocate(n);
+    ids->base = base;
+    ids->n = n;
+    ids->lowest = 0;
+}
+
+static void
+fp_model_ids_destroy(struct fp_model_ids *ids)
+{
+    bitmap_free(ids->used);
+}
+
+/* Takes the lowest free id of 'ids' and stores it in '*idp'.  Returns false
+ * if every id is in use. */
+static bool
+fp_model_ids_alloc(struct fp_model_ids *ids, uint32_t *idp)
+{
+    size_t i = bitmap_scan(ids->used, false, ids->lowest, ids->n);
+
+    if (i >= ids->n) {
+        ids->lowest = ids->n;
+        return false;
+    }
+    bitmap_set1(ids->used, i);
+    ids->lowest = i + 1;
+    *idp = ids->base + i;
+    return true;
+}
+
+/* Frees 'id' of 'ids'.  Does nothing if 'id' is out of range or free. */
+static void
+fp_model_ids_free(struct fp_model_ids *ids, uint32_t id)
+{
+    if (id >= ids->base && id - ids->base < ids->n) {
+        uint32_t i = id - ids->base;
+
+        bitmap_set0(ids->used, i);
+        ids->lowest = MIN(ids->lowest, i);
+    }
+}
 
 static void *fp_model_engine_main(void *);
 
@@ -307,9 +363,9 @@ fp_model_create(const char *name, const struct fp_device_config *config,
     ovs_mutex_init(&model->ctl_mutex);
     model->table = fp_table_create(config->n_rules, config->n_masks);
     model->rules = xcalloc(config->n_rules + 1, sizeof *model->rules);
-    model->rule_ids = id_pool_create(1, config->n_rules);
+    fp_model_ids_init(&model->rule_ids, 1, config->n_rules);
     hmap_init(&model->actions);
-    model->counter_ids = id_pool_create(0, config->n_counters);
+    fp_model_ids_init(&model->counter_ids, 0, config->n_counters);
     model->counter_shared = xcalloc(config->n_counters, 1);
     model->counter_refs = xcalloc(config->n_counters,
                                   sizeof *model->counter_refs);
@@ -418,12 +474,12 @@ fp_model_destroy(struct fp_device *dev)
 
     fp_table_destroy(model->table);
     free(model->rules);
-    id_pool_destroy(model->rule_ids);
+    fp_model_ids_destroy(&model->rule_ids);
     HMAP_FOR_EACH_POP (actions, node, &model->actions) {
         free(actions);
     }
     hmap_destroy(&model->actions);
-    id_pool_destroy(model->counter_ids);
+    fp_model_ids_destroy(&model->counter_ids);
     free(model->counter_shared);
     free(model->counter_refs);
     for (i = 0; i < config->n_meters; i++) {
@@ -821,13 +877,36 @@ fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
     }
 }
 
+/* Returns the CPU time of the calling thread, in nanoseconds.  An engine's
+ * busy time counts only the time that it ran, not the time that another
+ * thread had its CPU, so that its rate does not depend on the load of the
+ * machine. */
 static long long int
-fp_model_now_ns(void)
+fp_model_cpu_ns(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Returns the CPU time that one fp_model_cpu_ns() takes, as seen by the
+ * next one: the least of a few back-to-back pairs.  Reading the thread's
+ * CPU clock is a system call (about 500 ns in a virtual machine), and each
+ * batch's busy time holds one reading, which this lets the engine
+ * subtract. */
+static long long int
+fp_model_cpu_ns_overhead(void)
+{
+    long long int best = LLONG_MAX;
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        long long int t0 = fp_model_cpu_ns();
+
+        best = MIN(best, fp_model_cpu_ns() - t0);
+    }
+    return best;
 }
 
 /* Parses the 'n' packets of 'pkts' from RX ring slots, which came in on
@@ -890,6 +969,9 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             continue;
         }
         if (pkt->emc && fp_model_emc_find(pkt, version)) {
+            if (pkt->rule) {
+                OVS_PREFETCH(pkt->rule);
+            }
             n_emc_hits++;
         } else {
             keys[n_miss] = &pkt->key;
@@ -950,10 +1032,17 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
 }
 
 /* Processes up to a batch of packets from the RX ring of 'port_no'.
- * Returns the number of packets processed. */
+ * Returns the number of packets processed.
+ *
+ * '*clockp' is the engine's CPU time (fp_model_cpu_ns()) at the end of its
+ * previous batch, if the engine has been busy since, else -1.  The batch
+ * counts as busy from then (or from its start) and stores its own end in
+ * '*clockp', so that back-to-back batches read the clock once each.  The
+ * cost of one reading, 'clock_overhead', is not counted. */
 static size_t
 fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
-                   uint32_t port_no)
+                   uint32_t port_no, long long int *clockp,
+                   long long int clock_overhead)
 {
     struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
@@ -973,7 +1062,7 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     atomic_read_relaxed(&engine->epoch, &epoch);
     atomic_store_relaxed(&engine->epoch, epoch + 1);
     atomic_thread_fence(memory_order_seq_cst);
-    start = fp_model_now_ns();
+    start = *clockp >= 0 ? *clockp : fp_model_cpu_ns();
     version = fp_table_version(model->table);
     if (engine->emc && version - engine->emc_base >= UINT32_MAX) {
         memset(engine->emc, 0, (engine->emc_mask + 1) * sizeof *engine->emc);
@@ -994,7 +1083,9 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     }
 
     fp_model_ctr_add(&engine->packets, n);
-    fp_model_ctr_add(&engine->busy_ns, fp_model_now_ns() - start);
+    *clockp = fp_model_cpu_ns();
+    fp_model_ctr_add(&engine->busy_ns,
+                     MAX(*clockp - start - clock_overhead, 0));
     atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
     atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
 
@@ -1075,6 +1166,8 @@ fp_model_engine_main(void *engine_)
     struct fp_model *model = engine->model;
     unsigned int idle = 0;
     unsigned int n_batches = 0;
+    long long int clock_overhead = fp_model_cpu_ns_overhead();
+    long long int clock = -1;
 
     for (;;) {
         size_t n = 0;
@@ -1086,16 +1179,20 @@ fp_model_engine_main(void *engine_)
             break;
         }
         for (p = engine->index; p < model->n_ports; p += model->n_engines) {
-            n += fp_model_poll_port(model, engine, p);
+            n += fp_model_poll_port(model, engine, p, &clock,
+                                    clock_overhead);
         }
         if (n) {
             idle = 0;
             if (!(++n_batches % 1024)) {
                 ovsrcu_try_quiesce();
             }
-        } else if (++idle >= FP_MODEL_SPIN) {
-            idle = 0;
-            fp_model_engine_sleep(model, engine);
+        } else {
+            clock = -1;
+            if (++idle >= FP_MODEL_SPIN) {
+                idle = 0;
+                fp_model_engine_sleep(model, engine);
+            }
         }
     }
     return NULL;
@@ -1442,7 +1539,7 @@ fp_model_counter_get_free(struct fp_model *model, uint32_t *idp)
 {
     size_t i;
 
-    if (!id_pool_alloc_id(model->counter_ids, idp)) {
+    if (!fp_model_ids_alloc(&model->counter_ids, idp)) {
         return false;
     }
     for (i = 0; i < model->n_engines; i++) {
@@ -1460,7 +1557,7 @@ static void
 fp_model_counter_put(struct fp_model *model, uint32_t id)
     OVS_REQUIRES(model->ctl_mutex)
 {
-    id_pool_free_id(model->counter_ids, id);
+    fp_model_ids_free(&model->counter_ids, id);
     model->n_counters_used--;
 }
 
@@ -1603,7 +1700,7 @@ fp_model_rule_add(struct fp_model *model, struct fp_rule_op *op)
         goto error;
     }
     model->next_seq++;
-    ovs_assert(id_pool_alloc_id(model->rule_ids, &id));
+    ovs_assert(fp_model_ids_alloc(&model->rule_ids, &id));
     model->rules[id] = trule;
     op->id = id;
     return;
@@ -1647,8 +1744,8 @@ fp_model_rule_modify(struct fp_model *model, struct fp_rule_op *op,
     }
 
     *oldp = fp_table_rule_data(trule);
-    if (fp_table_rule_same_match(trule, &rule->key, &rule->mask,
-                                 rule->priority)) {
+    if (fp_table_rule_same_match(model->table, trule, &rule->key,
+                                 &rule->mask, rule->priority)) {
         /* Only the actions change: one atomic pointer store. */
         fp_table_rule_set_data(trule, actions);
     } else {
@@ -1709,7 +1806,7 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
             release[n_release++] = fp_table_rule_data(trule);
             fp_table_remove(model->table, trule);
             model->rules[op->id] = NULL;
-            id_pool_free_id(model->rule_ids, op->id);
+            fp_model_ids_free(&model->rule_ids, op->id);
             break;
 
         default:
@@ -1972,7 +2069,7 @@ fp_model_reset(struct fp_device *dev)
         if (trule) {
             fp_table_remove(model->table, trule);
             model->rules[id] = NULL;
-            id_pool_free_id(model->rule_ids, id);
+            fp_model_ids_free(&model->rule_ids, id);
             fp_model_actions_put(model, fp_table_rule_data(trule));
             fp_model_counter_put(model, fp_table_rule_user(trule));
         }
@@ -2056,7 +2153,7 @@ fp_model_memory_per_rule(const struct fp_device *dev)
     n_rules = fp_table_count(model->table);
     for (id = 1; id <= dev->config.n_rules; id++) {
         if (model->rules[id]) {
-            total += fp_table_rule_size(model->rules[id]);
+            total += fp_table_rule_size(model->table, model->rules[id]);
         }
     }
     total += fp_table_memory(model->table);

@@ -49,7 +49,7 @@ extern const struct fp_device_class fp_model_class;
 /* Figures of one engine, for the benchmark. */
 struct fp_model_engine_stats {
     uint64_t packets;           /* Packets processed. */
-    uint64_t busy_ns;           /* Time spent processing batches. */
+    uint64_t busy_ns;           /* CPU time spent processing batches. */
 };
 void fp_model_get_engine_stats(const struct fp_device *, size_t engine,
                                struct fp_model_engine_stats *);

@@ -33,6 +33,16 @@
 #define FP_TABLE_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_TABLE_KEY_WORDS <= UINT8_MAX);
+BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 48);
+
+/* A rule's 'add' member holds its add version in the low
+ * FP_TABLE_VERSION_BITS bits and the slot of its mask (see 'slots' in
+ * struct fp_table) in the bits above, so that a rule takes 48 bytes plus its
+ * key words.  fp_table_commit() asserts that versions stay in range: at a
+ * million commits per second, that is more than a century. */
+#define FP_TABLE_VERSION_BITS 52
+#define FP_TABLE_VERSION_MASK ((UINT64_C(1) << FP_TABLE_VERSION_BITS) - 1)
+#define FP_TABLE_MAX_MASKS (1u << (64 - FP_TABLE_VERSION_BITS))
 
 /* An entry of the mask table: a distinct mask and the rules that use it.
  * Only the words that the mask selects are hashed and compared. */
@@ -42,27 +52,35 @@ struct fp_table_mask {
     uint8_t n_words;            /* Nonzero words of the mask. */
     uint8_t words[FP_TABLE_KEY_WORDS];      /* Their indexes. */
     uint32_t mwords[FP_TABLE_KEY_WORDS];    /* Their values. */
+    uint32_t slot;              /* Index in 'slots' of struct fp_table. */
     struct fp_key mask;
+
+    /* Bounds of the rules in 'rules', for the writer: no rule has a higher
+     * priority than 'max_priority', and none of that priority has a lower
+     * 'seq' than 'min_seq'.  When the rule that set them goes, they may be
+     * loose ('stale'); fp_table_purge() recomputes them once 'n_stale'
+     * rules have gone since then, as many as are left, so that a removal
+     * costs O(1) amortized.  Readers see them in the mask table. */
+    uint32_t max_priority;
+    uint64_t min_seq;
+    bool stale;
+    uint32_t n_stale;
+};
+
+/* An entry of the mask table: a mask and its bounds as of publication. */
+struct fp_table_mask_ref {
+    struct fp_table_mask *mask;
+    uint32_t max_priority;
+    uint64_t min_seq;
 };
 
 /* The mask table as readers see it: replaced as a whole, RCU-style, when a
- * mask comes or goes. */
+ * mask comes or goes or the bounds of a mask change, sorted by decreasing
+ * 'max_priority' (then increasing 'min_seq') so that a lookup can skip a
+ * mask, or stop, as soon as no rule of a mask can beat what it found. */
 struct fp_table_masks {
     size_t n;
-    struct fp_table_mask *masks[];
-};
-
-struct fp_table_rule {
-    struct cmap_node node;      /* In 'mask->rules', by 'hash'. */
-    struct fp_table_mask *mask;
-    OVSRCU_TYPE(void *) data;
-    uint64_t add_version;       /* Visible from this version... */
-    ATOMIC(uint64_t) remove_version;    /* ...up to this one, exclusive. */
-    uint64_t seq;               /* Lower wins among equal priorities. */
-    uint32_t priority;
-    uint32_t hash;
-    uint32_t user;
-    uint32_t key[];             /* 'mask->n_words' masked words. */
+    struct fp_table_mask_ref refs[];
 };
 
 struct fp_table {
@@ -71,6 +89,11 @@ struct fp_table {
     uint32_t max_rules;
     uint32_t max_masks;
     uint32_t n_rules;           /* Rules not removed. */
+
+    /* The masks in use, including those of removed rules not purged yet,
+     * by slot: a rule names its mask by slot.  'max_masks' slots. */
+    struct fp_table_mask **slots;
+    bool bounds_changed;        /* The mask table needs to be published. */
 
     /* Rules removed but still in the hash tables, for fp_table_purge(). */
     struct fp_table_rule **removed;
@@ -91,6 +114,29 @@ fp_table_hash(const struct fp_table_mask *m, const uint32_t *k)
     return hash_finish(hash, m->n_words);
 }
 
+/* Returns the mask of 'rule'.  Writer only. */
+static inline struct fp_table_mask *
+fp_table_rule_mask(const struct fp_table *table,
+                   const struct fp_table_rule *rule)
+{
+    return table->slots[rule->add >> FP_TABLE_VERSION_BITS];
+}
+
+/* Returns the hash of 'rule', as fp_table_hash() computes it for the keys
+ * that 'rule' matches. */
+static uint32_t
+fp_table_rule_hash(const struct fp_table_mask *m,
+                   const struct fp_table_rule *rule)
+{
+    uint32_t hash = 0;
+    size_t i;
+
+    for (i = 0; i < m->n_words; i++) {
+        hash = hash_add(hash, rule->key[i]);
+    }
+    return hash_finish(hash, m->n_words);
+}
+
 static struct fp_table_masks *
 fp_table_get_masks(const struct fp_table *table)
 {
@@ -106,11 +152,13 @@ fp_table_create(uint32_t max_rules, uint32_t max_masks)
     struct fp_table_masks *masks;
 
     ovs_assert(max_rules > 0 && max_masks > 0);
-    masks = xzalloc(sizeof *masks + max_masks * sizeof masks->masks[0]);
+    ovs_assert(max_masks <= FP_TABLE_MAX_MASKS);
+    masks = xzalloc(sizeof *masks);
     ovsrcu_set_hidden(&table->masks, masks);
     atomic_init(&table->version, 0);
     table->max_rules = max_rules;
     table->max_masks = max_masks;
+    table->slots = xcalloc(max_masks, sizeof *table->slots);
     return table;
 }
 
@@ -134,7 +182,7 @@ fp_table_destroy(struct fp_table *table)
     }
     masks = fp_table_get_masks(table);
     for (i = 0; i < masks->n; i++) {
-        struct fp_table_mask *m = masks->masks[i];
+        struct fp_table_mask *m = masks->refs[i].mask;
         struct fp_table_rule *rule;
 
         CMAP_FOR_EACH (rule, node, &m->rules) {
@@ -144,6 +192,7 @@ fp_table_destroy(struct fp_table *table)
     }
     free(masks);
     free(table->removed);
+    free(table->slots);
     free(table);
 }
 
@@ -155,15 +204,31 @@ fp_table_find_mask(const struct fp_table_masks *masks,
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
-        if (!memcmp(&masks->masks[i]->mask, mask, sizeof *mask)) {
-            return masks->masks[i];
+        if (!memcmp(&masks->refs[i].mask->mask, mask, sizeof *mask)) {
+            return masks->refs[i].mask;
         }
     }
     return NULL;
 }
 
+static int
+fp_table_mask_ref_cmp(const void *a_, const void *b_)
+{
+    const struct fp_table_mask_ref *a = a_;
+    const struct fp_table_mask_ref *b = b_;
+
+    if (a->max_priority != b->max_priority) {
+        return a->max_priority > b->max_priority ? -1 : 1;
+    }
+    if (a->min_seq != b->min_seq) {
+        return a->min_seq < b->min_seq ? -1 : 1;
+    }
+    return a->mask->slot < b->mask->slot ? -1 : a->mask->slot > b->mask->slot;
+}
+
 /* Publishes a copy of the mask table with 'add' added (if nonnull) or
- * 'del' removed (if nonnull). */
+ * 'del' removed (if nonnull), with the current bounds of every mask, in
+ * the order of fp_table_mask_ref_cmp(). */
 static void
 fp_table_publish_masks(struct fp_table *table, struct fp_table_mask *add,
                        struct fp_table_mask *del)
@@ -172,18 +237,60 @@ fp_table_publish_masks(struct fp_table *table, struct fp_table_mask *add,
     struct fp_table_masks *new;
     size_t i;
 
-    new = xmalloc(sizeof *new + table->max_masks * sizeof new->masks[0]);
+    new = xmalloc(sizeof *new + (old->n + 1) * sizeof new->refs[0]);
     new->n = 0;
-    for (i = 0; i < old->n; i++) {
-        if (old->masks[i] != del) {
-            new->masks[new->n++] = old->masks[i];
+    for (i = 0; i <= old->n; i++) {
+        struct fp_table_mask *m = i < old->n ? old->refs[i].mask : add;
+
+        if (m && m != del) {
+            struct fp_table_mask_ref *ref = &new->refs[new->n++];
+
+            ref->mask = m;
+            ref->max_priority = m->max_priority;
+            ref->min_seq = m->min_seq;
         }
     }
-    if (add) {
-        new->masks[new->n++] = add;
-    }
+    qsort(new->refs, new->n, sizeof new->refs[0], fp_table_mask_ref_cmp);
     ovsrcu_set(&table->masks, new);
     ovsrcu_postpone(free, old);
+    table->bounds_changed = false;
+}
+
+/* Widens the bounds of 'm' to cover a rule with 'priority' and 'seq'. */
+static void
+fp_table_mask_cover(struct fp_table *table, struct fp_table_mask *m,
+                    uint32_t priority, uint64_t seq)
+{
+    if (priority > m->max_priority
+        || (priority == m->max_priority && seq < m->min_seq)) {
+        m->max_priority = priority;
+        m->min_seq = seq;
+        table->bounds_changed = true;
+    }
+}
+
+/* Recomputes the bounds of 'm' from its rules, which must not be empty. */
+static void
+fp_table_mask_tighten(struct fp_table *table, struct fp_table_mask *m)
+{
+    const struct fp_table_rule *rule;
+    uint32_t max_priority = 0;
+    uint64_t min_seq = UINT64_MAX;
+
+    CMAP_FOR_EACH (rule, node, &m->rules) {
+        if (rule->priority > max_priority
+            || (rule->priority == max_priority && rule->seq < min_seq)) {
+            max_priority = rule->priority;
+            min_seq = rule->seq;
+        }
+    }
+    if (max_priority != m->max_priority || min_seq != m->min_seq) {
+        m->max_priority = max_priority;
+        m->min_seq = min_seq;
+        table->bounds_changed = true;
+    }
+    m->stale = false;
+    m->n_stale = 0;
 }
 
 /* Stages a rule that matches the packets whose key equals 'key' in the bits
@@ -222,6 +329,10 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
         }
         m = xzalloc(sizeof *m);
         cmap_init(&m->rules);
+        for (m->slot = 0; table->slots[m->slot]; m->slot++) {
+            continue;
+        }
+        table->slots[m->slot] = m;
         m->mask = *mask;
         for (i = 0; i < FP_TABLE_KEY_WORDS; i++) {
             if (mw[i]) {
@@ -229,14 +340,17 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
                 m->mwords[m->n_words++] = mw[i];
             }
         }
+        m->max_priority = priority;
+        m->min_seq = seq;
         fp_table_publish_masks(table, m, NULL);
+    } else {
+        fp_table_mask_cover(table, m, priority, seq);
     }
 
     rule = xmalloc(sizeof *rule + m->n_words * sizeof rule->key[0]);
     atomic_read_relaxed(&table->version, &version);
-    rule->mask = m;
     ovsrcu_init(&rule->data, data);
-    rule->add_version = version + 1;
+    rule->add = (version + 1) | ((uint64_t) m->slot << FP_TABLE_VERSION_BITS);
     atomic_init(&rule->remove_version, UINT64_MAX);
     rule->seq = seq;
     rule->priority = priority;
@@ -244,8 +358,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     for (i = 0; i < m->n_words; i++) {
         rule->key[i] = k[m->words[i]] & m->mwords[i];
     }
-    rule->hash = fp_table_hash(m, k);
-    cmap_insert(&m->rules, &rule->node, rule->hash);
+    cmap_insert(&m->rules, &rule->node, fp_table_hash(m, k));
     m->n_rules++;
     table->n_rules++;
 
@@ -278,7 +391,11 @@ fp_table_commit(struct fp_table *table)
 {
     uint64_t version;
 
+    if (table->bounds_changed) {
+        fp_table_publish_masks(table, NULL, NULL);
+    }
     atomic_read_relaxed(&table->version, &version);
+    ovs_assert(version + 1 < FP_TABLE_VERSION_MASK);
     atomic_store_explicit(&table->version, version + 1,
                           memory_order_release);
 }
@@ -294,14 +411,35 @@ fp_table_purge(struct fp_table *table)
 
     for (i = 0; i < table->n_removed; i++) {
         struct fp_table_rule *rule = table->removed[i];
-        struct fp_table_mask *m = rule->mask;
+        struct fp_table_mask *m = fp_table_rule_mask(table, rule);
 
-        cmap_remove(&m->rules, &rule->node, rule->hash);
-        ovsrcu_postpone(free, rule);
+        cmap_remove(&m->rules, &rule->node, fp_table_rule_hash(m, rule));
         if (!--m->n_rules) {
+            table->slots[m->slot] = NULL;
             fp_table_publish_masks(table, NULL, m);
             ovsrcu_postpone(fp_table_mask_free, m);
+        } else if (m->stale) {
+            m->n_stale++;
+        } else if (rule->priority == m->max_priority
+                   && rule->seq == m->min_seq) {
+            m->stale = true;
+            m->n_stale = 1;
         }
+    }
+
+    /* Recompute stale bounds, once per mask, after every removal. */
+    for (i = 0; i < table->n_removed; i++) {
+        struct fp_table_rule *rule = table->removed[i];
+        struct fp_table_mask *m = table->slots[rule->add
+                                               >> FP_TABLE_VERSION_BITS];
+
+        if (m && m->stale && m->n_stale >= m->n_rules) {
+            fp_table_mask_tighten(table, m);
+        }
+        ovsrcu_postpone(free, rule);
+    }
+    if (table->bounds_changed) {
+        fp_table_publish_masks(table, NULL, NULL);
     }
     table->n_removed = 0;
     if (table->allocated_removed > 1024) {
@@ -344,7 +482,7 @@ fp_table_rule_beats(const struct fp_table_mask *m,
             return false;
         }
     }
-    if (rule->add_version > version) {
+    if ((rule->add & FP_TABLE_VERSION_MASK) > version) {
         return false;
     }
     atomic_read_relaxed(
@@ -367,10 +505,22 @@ fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
-        const struct fp_table_mask *m = masks->masks[i];
+        const struct fp_table_mask_ref *ref = &masks->refs[i];
+        const struct fp_table_mask *m = ref->mask;
         const struct fp_table_rule *rule;
-        uint32_t hash = fp_table_hash(m, k);
+        uint32_t hash;
 
+        if (best) {
+            if (ref->max_priority < best->priority) {
+                /* Neither this mask nor any after it has a rule that can
+                 * beat 'best'. */
+                break;
+            } else if (ref->max_priority == best->priority
+                       && ref->min_seq > best->seq) {
+                continue;
+            }
+        }
+        hash = fp_table_hash(m, k);
         CMAP_FOR_EACH_WITH_HASH (rule, node, hash, &m->rules) {
             if (fp_table_rule_beats(m, rule, best, k, version)) {
                 best = rule;
@@ -380,11 +530,25 @@ fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
     return best;
 }
 
+/* Returns true if a rule of the mask of 'ref' might beat 'best' (which may
+ * be NULL). */
+static inline bool
+fp_table_mask_may_beat(const struct fp_table_mask_ref *ref,
+                       const struct fp_table_rule *best)
+{
+    return (!best
+            || ref->max_priority > best->priority
+            || (ref->max_priority == best->priority
+                && ref->min_seq <= best->seq));
+}
+
 /* Looks up each of the 'n' keys in 'keys' (at most FP_TABLE_BATCH) as
  * fp_table_lookup() does, and stores the result for keys[i] in rules[i].
  * Mask by mask, it computes the hashes of every key first and then
  * prefetches their hash buckets together, so that the memory latencies of
- * the keys overlap, as OVS's dpcls does. */
+ * the keys overlap, as OVS's dpcls does.  A key skips the masks that
+ * cannot beat what it found, and the lookup stops when no key needs any of
+ * the remaining masks. */
 void
 fp_table_lookup_batch(const struct fp_table *table,
                       const struct fp_key *const keys[], size_t n,
@@ -393,26 +557,41 @@ fp_table_lookup_batch(const struct fp_table *table,
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     const struct cmap_node *nodes[FP_TABLE_BATCH];
     uint32_t hashes[FP_TABLE_BATCH];
-    unsigned long all;
+    unsigned long active;
     size_t i, j;
 
-    BUILD_ASSERT(FP_TABLE_BATCH <= sizeof all * CHAR_BIT);
+    BUILD_ASSERT(FP_TABLE_BATCH <= sizeof active * CHAR_BIT);
     ovs_assert(n <= FP_TABLE_BATCH);
-    if (!n) {
-        return;
-    }
-    all = ULONG_MAX >> (sizeof all * CHAR_BIT - n);
     for (j = 0; j < n; j++) {
         rules[j] = NULL;
     }
     for (i = 0; i < masks->n; i++) {
-        const struct fp_table_mask *m = masks->masks[i];
+        const struct fp_table_mask_ref *ref = &masks->refs[i];
+        const struct fp_table_mask *m = ref->mask;
+        bool stop = true;
         unsigned long found;
 
+        /* The keys that this mask might change.  If no key has found a
+         * rule of a priority up to this mask's, the masks after it (of
+         * lower or equal priorities) cannot change any: stop. */
+        active = 0;
         for (j = 0; j < n; j++) {
+            if (fp_table_mask_may_beat(ref, rules[j])) {
+                active |= 1UL << j;
+            }
+            if (!rules[j] || rules[j]->priority <= ref->max_priority) {
+                stop = false;
+            }
+        }
+        if (stop) {
+            break;
+        } else if (!active) {
+            continue;
+        }
+        ULLONG_FOR_EACH_1 (j, active) {
             hashes[j] = fp_table_hash(m, (const uint32_t *) keys[j]);
         }
-        found = cmap_find_batch(&m->rules, all, hashes, nodes);
+        found = cmap_find_batch(&m->rules, active, hashes, nodes);
         ULLONG_FOR_EACH_1 (j, found) {
             const uint32_t *k = (const uint32_t *) keys[j];
             const struct fp_table_rule *rule;
@@ -426,37 +605,12 @@ fp_table_lookup_batch(const struct fp_table *table,
     }
 }
 
-/* Returns the data of 'rule'. */
-void *
-fp_table_rule_data(const struct fp_table_rule *rule)
-{
-    return ovsrcu_get(void *, &rule->data);
-}
-
 /* Replaces the data of 'rule' by 'data', atomically for readers: a reader
  * gets either the old or the new data. */
 void
 fp_table_rule_set_data(struct fp_table_rule *rule, void *data)
 {
     ovsrcu_set(&rule->data, data);
-}
-
-uint32_t
-fp_table_rule_user(const struct fp_table_rule *rule)
-{
-    return rule->user;
-}
-
-uint32_t
-fp_table_rule_priority(const struct fp_table_rule *rule)
-{
-    return rule->priority;
-}
-
-uint64_t
-fp_table_rule_seq(const struct fp_table_rule *rule)
-{
-    return rule->seq;
 }
 
 /* Returns true if a rule with 'mask' would fit in the mask table: the mask
@@ -473,11 +627,12 @@ fp_table_mask_available(const struct fp_table *table,
 
 /* Returns true if 'rule' has the match 'key'/'mask' and 'priority'. */
 bool
-fp_table_rule_same_match(const struct fp_table_rule *rule,
+fp_table_rule_same_match(const struct fp_table *table,
+                         const struct fp_table_rule *rule,
                          const struct fp_key *key, const struct fp_key *mask,
                          uint32_t priority)
 {
-    const struct fp_table_mask *m = rule->mask;
+    const struct fp_table_mask *m = fp_table_rule_mask(table, rule);
     const uint32_t *k = (const uint32_t *) key;
     size_t i;
 
@@ -510,9 +665,11 @@ fp_table_n_masks(const struct fp_table *table)
 /* Returns the bytes that 'rule' takes in memory, without its hash table
  * slot. */
 size_t
-fp_table_rule_size(const struct fp_table_rule *rule)
+fp_table_rule_size(const struct fp_table *table,
+                   const struct fp_table_rule *rule)
 {
-    return sizeof *rule + rule->mask->n_words * sizeof rule->key[0];
+    return (sizeof *rule
+            + fp_table_rule_mask(table, rule)->n_words * sizeof rule->key[0]);
 }
 
 /* Returns the bytes that the mask table and the hash tables take, without
@@ -522,12 +679,12 @@ fp_table_memory(const struct fp_table *table)
 {
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     size_t total = sizeof *table + sizeof *masks
-                   + table->max_masks * sizeof masks->masks[0];
+                   + masks->n * sizeof masks->refs[0]
+                   + table->max_masks * sizeof table->slots[0];
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
-        const struct fp_table_mask *m = masks->masks[i];
-
+        const struct fp_table_mask *m = masks->refs[i].mask;
         size_t n_buckets = 1;
 
         /* An estimate: a cmap bucket of 64 bytes holds 5 entries, and cmap

@@ -22,9 +22,11 @@
  * Built like a hardware classifier: a mask table (the distinct masks in
  * use, at most 'max_masks') and, per mask, a hash table of rules keyed by
  * the masked key, hashed over only the 32-bit words that the mask selects.
- * A lookup probes every mask once and keeps the rule of highest priority;
- * among equal priorities, the lowest 'seq' wins, so the result never
- * depends on the order of the masks or of a hash chain, as in a TCAM.
+ * A lookup probes the masks once each and keeps the rule of highest
+ * priority; among equal priorities, the lowest 'seq' wins, so the result
+ * never depends on the order of the masks or of a hash chain, as in a TCAM.
+ * The masks are kept in order of the highest priority of their rules, so
+ * that a lookup skips a mask, or stops, when no rule of it can win.
  *
  * Concurrency: one writer at a time (the caller serializes writers), any
  * number of lock-free readers, RCU-style.  Every change is staged into the
@@ -41,9 +43,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmap.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+
 struct fp_key;
 struct fp_table;
-struct fp_table_rule;
+
+/* A rule.  Its members are private to fp-table.c: it is defined here only
+ * so that the accessors that packet processing calls inline. */
+struct fp_table_rule {
+    struct cmap_node node;      /* In the mask's 'rules', by the hash of
+                                 * 'key'. */
+    OVSRCU_TYPE(void *) data;
+    uint64_t add;               /* Visible from this version (low bits)...
+                                 * and the mask's slot (high bits). */
+    ATOMIC(uint64_t) remove_version;    /* ...up to this one, exclusive. */
+    uint64_t seq;               /* Lower wins among equal priorities. */
+    uint32_t priority;
+    uint32_t user;
+    uint32_t key[];             /* The mask's 'n_words' masked words. */
+};
 
 /* Which limit fp_table_insert() hit. */
 enum fp_table_full {
@@ -74,20 +94,46 @@ void fp_table_lookup_batch(const struct fp_table *,
                            uint64_t version,
                            const struct fp_table_rule *rules[]);
 
-void *fp_table_rule_data(const struct fp_table_rule *);
 void fp_table_rule_set_data(struct fp_table_rule *, void *data);
-uint32_t fp_table_rule_user(const struct fp_table_rule *);
-uint32_t fp_table_rule_priority(const struct fp_table_rule *);
-uint64_t fp_table_rule_seq(const struct fp_table_rule *);
 bool fp_table_mask_available(const struct fp_table *,
                              const struct fp_key *mask);
-bool fp_table_rule_same_match(const struct fp_table_rule *,
+bool fp_table_rule_same_match(const struct fp_table *,
+                              const struct fp_table_rule *,
                               const struct fp_key *key,
                               const struct fp_key *mask, uint32_t priority);
 
 uint32_t fp_table_count(const struct fp_table *);
 uint32_t fp_table_n_masks(const struct fp_table *);
-size_t fp_table_rule_size(const struct fp_table_rule *);
+size_t fp_table_rule_size(const struct fp_table *,
+                          const struct fp_table_rule *);
 size_t fp_table_memory(const struct fp_table *);
+
+/* Returns the data of 'rule'. */
+static inline void *
+fp_table_rule_data(const struct fp_table_rule *rule)
+{
+    return ovsrcu_get(void *, &rule->data);
+}
+
+/* Returns the 'user' value of 'rule'. */
+static inline uint32_t
+fp_table_rule_user(const struct fp_table_rule *rule)
+{
+    return rule->user;
+}
+
+/* Returns the priority of 'rule'. */
+static inline uint32_t
+fp_table_rule_priority(const struct fp_table_rule *rule)
+{
+    return rule->priority;
+}
+
+/* Returns the tie-breaker of 'rule'. */
+static inline uint64_t
+fp_table_rule_seq(const struct fp_table_rule *rule)
+{
+    return rule->seq;
+}
 
 #endif /* fp-table.h */

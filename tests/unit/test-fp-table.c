@@ -235,10 +235,130 @@ test_fp_table_set_data(void **state OVS_UNUSED)
     rule = insert(table, &key, &mask, 1, 0, &a);
     fp_table_rule_set_data(rule, &b);
     assert_ptr_equal(lookup(table, &key), &b);
-    assert_true(fp_table_rule_same_match(rule, &key, &mask, 1));
-    assert_false(fp_table_rule_same_match(rule, &key, &mask, 2));
+    assert_true(fp_table_rule_same_match(table, rule, &key, &mask, 1));
+    assert_false(fp_table_rule_same_match(table, rule, &key, &mask, 2));
     key.eth_src[0] = 1;         /* Outside the mask: still the same. */
-    assert_true(fp_table_rule_same_match(rule, &key, &mask, 1));
+    assert_true(fp_table_rule_same_match(table, rule, &key, &mask, 1));
+    fp_table_destroy(table);
+}
+
+/* A rule of test_fp_table_churn(), for the reference lookup. */
+struct churn_rule {
+    struct fp_table_rule *rule;     /* NULL if not in the table. */
+    struct fp_key key;
+    struct fp_key mask;
+    uint32_t priority;
+    uint64_t seq;
+};
+
+static uint32_t
+churn_rand(uint32_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    return *state;
+}
+
+/* Returns the rule of 'rules' that matches 'key' with the highest priority,
+ * then the lowest seq, or NULL. */
+static struct churn_rule *
+churn_reference(struct churn_rule *rules, size_t n, const struct fp_key *key)
+{
+    struct churn_rule *best = NULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct churn_rule *r = &rules[i];
+
+        if (r->rule
+            && (key->in_port & r->mask.in_port) == r->key.in_port
+            && (key->eth_type & r->mask.eth_type) == r->key.eth_type
+            && (!best || r->priority > best->priority
+                || (r->priority == best->priority && r->seq < best->seq))) {
+            best = r;
+        }
+    }
+    return best;
+}
+
+/* Random inserts, removals, replacements and purges over four masks, with
+ * lookups, single and batched, checked against a linear reference after
+ * every commit: the mask table's bounds and order never change a result. */
+static void
+test_fp_table_churn(void **state OVS_UNUSED)
+{
+    enum { N = 48 };
+    struct fp_table *table = fp_table_create(N, 4);
+    struct churn_rule rules[N];
+    uint32_t rng = 12345;
+    uint64_t seq = 0;
+    int round;
+
+    memset(rules, 0, sizeof rules);
+    for (round = 0; round < 3000; round++) {
+        const struct fp_key *keys[FP_TABLE_BATCH];
+        const struct fp_table_rule *found[FP_TABLE_BATCH];
+        struct fp_key all_keys[8];
+        int op;
+        size_t i;
+
+        for (op = 0; op < 4; op++) {
+            struct churn_rule *r = &rules[churn_rand(&rng) % N];
+            enum fp_table_full full;
+            uint32_t variant;
+
+            if (r->rule && churn_rand(&rng) % 3) {
+                fp_table_remove(table, r->rule);
+                if (churn_rand(&rng) % 2) {
+                    /* Replace it in the same version, with the same seq, as
+                     * fp-model's modify does. */
+                    r->priority = churn_rand(&rng) % 4;
+                    assert_int_equal(fp_table_insert(table, &r->key, &r->mask,
+                                                     r->priority, r->seq, r,
+                                                     0, &r->rule, &full), 0);
+                } else {
+                    r->rule = NULL;
+                }
+                continue;
+            } else if (r->rule) {
+                continue;
+            }
+            variant = churn_rand(&rng) % 4;
+            r->mask = make_mask(variant & 1);
+            if (variant & 2) {
+                r->mask.in_port = 0;
+            }
+            r->key = make_key(churn_rand(&rng) % 4,
+                              churn_rand(&rng) % 2 ? 0x0800 : 0x86dd);
+            r->key.in_port &= r->mask.in_port;
+            r->key.eth_type &= r->mask.eth_type;
+            r->priority = churn_rand(&rng) % 4;
+            r->seq = seq++;
+            assert_int_equal(fp_table_insert(table, &r->key, &r->mask,
+                                             r->priority, r->seq, r, 0,
+                                             &r->rule, &full), 0);
+        }
+        fp_table_commit(table);
+        if (churn_rand(&rng) % 2) {
+            fp_table_purge(table);
+        }
+
+        for (i = 0; i < ARRAY_SIZE(all_keys); i++) {
+            all_keys[i] = make_key(i / 2, i % 2 ? 0x0800 : 0x86dd);
+            keys[i] = &all_keys[i];
+        }
+        fp_table_lookup_batch(table, keys, ARRAY_SIZE(all_keys),
+                              fp_table_version(table), found);
+        for (i = 0; i < ARRAY_SIZE(all_keys); i++) {
+            struct churn_rule *best = churn_reference(rules, N, keys[i]);
+
+            assert_ptr_equal(lookup(table, keys[i]), best);
+            assert_ptr_equal(found[i] ? fp_table_rule_data(found[i]) : NULL,
+                             best);
+        }
+    }
+    fp_table_purge(table);
     fp_table_destroy(table);
 }
 
@@ -253,6 +373,7 @@ main(void)
         cmocka_unit_test(test_fp_table_ties),
         cmocka_unit_test(test_fp_table_full),
         cmocka_unit_test(test_fp_table_set_data),
+        cmocka_unit_test(test_fp_table_churn),
     };
 
     return cmocka_run_group_tests_name("fp_table", tests, NULL, NULL);
