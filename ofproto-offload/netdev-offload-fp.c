@@ -125,8 +125,8 @@ struct offload_fp_flow {
                                  * WAITING or EVICTED. */
     bool in_cls;                /* In 'waiting_cls'? */
     atomic_uint64_t sw_packets;
-    uint64_t sw_packets_seen;   /* 'sw_packets' at the last rate update. */
-    long long int sw_time;      /* When, 0 if never. */
+    uint64_t sw_packets_seen;   /* 'sw_packets' when it started waiting. */
+    long long int sw_time;      /* When it started waiting. */
     double sw_rate;             /* Packets per second since then. */
 };
 
@@ -179,6 +179,8 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
         classifier_insert(&waiting_cls, &flow->cr, OVS_VERSION_MIN, NULL, 0);
         atomic_count_inc(&n_waiting);
         flow->in_cls = true;
+        atomic_read_relaxed(&flow->sw_packets, &flow->sw_packets_seen);
+        flow->sw_time = time_msec();
     } else if (!waits && flow->in_cls) {
         classifier_remove_assert(&waiting_cls, &flow->cr);
         atomic_count_dec(&n_waiting);
@@ -1142,7 +1144,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
 
     offload_fp_flow_uninstall(flow);
     flow->dev = dev;
-    flow->sw_time = 0;
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
     free(flow->rule);
@@ -1318,7 +1319,6 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
             stats_add(&flow->base, &flow->last);
             memset(&flow->last, 0, sizeof flow->last);
             flow->state = OFFLOAD_FP_EVICTED;
-            flow->sw_time = 0;
             offload_fp_flow_set_reason(
                 flow, xasprintf("evicted by a reset of %s",
                                 fp_device_name(dev)));
@@ -1351,7 +1351,8 @@ compare_candidates(const void *a_, const void *b_)
 /* Called from ovs-vswitchd's main thread on every iteration: retries the
  * deletion of rules that failed, and once a second puts the flows that
  * wait for room (WAITING, EVICTED) into their NICs, the highest software
- * packet rate since the last second first, until the NICs are full again. */
+ * packet rate since they started waiting first, until the NICs are full
+ * again. */
 void
 netdev_offload_fp_run(void)
 {
@@ -1387,12 +1388,8 @@ netdev_offload_fp_run(void)
             uint64_t n;
 
             atomic_read_relaxed(&flow->sw_packets, &n);
-            flow->sw_rate = (flow->sw_time && now > flow->sw_time
-                             ? (double) (n - flow->sw_packets_seen) * 1000
-                               / (now - flow->sw_time)
-                             : 0);
-            flow->sw_packets_seen = n;
-            flow->sw_time = now;
+            flow->sw_rate = ((double) (n - flow->sw_packets_seen) * 1000
+                             / MAX(now - flow->sw_time, 1));
 
             if (n_cands >= allocated) {
                 cands = x2nrealloc(cands, &allocated, sizeof *cands);
