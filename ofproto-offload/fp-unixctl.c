@@ -43,9 +43,6 @@
 
 VLOG_DEFINE_THIS_MODULE(fp_unixctl);
 
-/* Most devices fp/show lists. */
-#define FP_UNIXCTL_MAX_DEVICES 64
-
 static void
 fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                      uint32_t port)
@@ -98,7 +95,7 @@ static void
 fp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
                 void *aux OVS_UNUSED)
 {
-    struct fp_device *devices[FP_UNIXCTL_MAX_DEVICES];
+    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
     struct netdev_offload_fp_stats st;
     struct ds s = DS_EMPTY_INITIALIZER;
     const struct svec *errors;
@@ -259,7 +256,7 @@ fp_unixctl_add_port_name(struct netdev *netdev, odp_port_t port, void *names)
 static void
 fp_unixctl_port_names(struct simap *names)
 {
-    struct fp_device *devices[FP_UNIXCTL_MAX_DEVICES];
+    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
     struct sset types = SSET_INITIALIZER(&types);
     size_t i, n;
 
@@ -389,7 +386,7 @@ static void
 fp_unixctl_offload_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
                          const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
 {
-    struct fp_device *devices[FP_UNIXCTL_MAX_DEVICES];
+    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
     struct ds s = DS_EMPTY_INITIALIZER;
     size_t i, n;
 

@@ -43,6 +43,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovs-offload.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "packets.h"
@@ -316,7 +317,7 @@ void
 netdev_offload_fp_meter_set(uint32_t id,
                             const struct ofputil_meter_config *config)
 {
-    struct fp_device *devices[64];
+    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
     struct fp_meter_config nic;
     struct offload_fp_meter *m;
     size_t i, n;

@@ -71,9 +71,6 @@ static const struct ovs_offload_knob knobs[] = {
       1 << 25 },
 };
 
-/* Most devices in other_config:fp-devices. */
-#define OVS_OFFLOAD_MAX_DEVICES 16
-
 /* Main thread only. */
 static struct smap saved_config = SMAP_INITIALIZER(&saved_config);
                                     /* other_config, as first read. */

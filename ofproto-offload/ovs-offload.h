@@ -30,6 +30,9 @@ struct svec;
  * options:device. */
 #define OVS_OFFLOAD_DEFAULT_DEVICE "fp0"
 
+/* Most NIC devices (other_config:fp-devices). */
+#define OVS_OFFLOAD_MAX_DEVICES 16
+
 void ovs_offload_init(void);
 const struct svec *ovs_offload_get_config_errors(void);
 
