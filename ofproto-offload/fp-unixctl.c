@@ -47,14 +47,17 @@ static void
 fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                      uint32_t port)
 {
+    struct fp_port_link link;
     struct fp_port_stats st;
     struct netdev *netdev;
     char name[32];
 
     fp_port_to_string(dev, port, name, sizeof name);
     netdev = netdev_fp_find_by_port(dev, port);
-    ds_put_format(s, "  %s: %s\n", name,
-                  netdev ? netdev_get_name(netdev) : "(no interface)");
+    fp_port_get_link_state(dev, port, &link);
+    ds_put_format(s, "  %s: %s%s\n", name,
+                  netdev ? netdev_get_name(netdev) : "(no interface)",
+                  link.up ? "" : " (link down)");
     netdev_close(netdev);
 
     fp_port_get_stats(dev, port, &st);
@@ -233,6 +236,43 @@ fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
         if (err) {
             error = xasprintf("%s: inject failed (%s)", argv[1],
                               ovs_strerror(err));
+        }
+    }
+
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, NULL);
+    }
+}
+
+/* fp/set-link PORT up|down: sets the link of NIC port PORT up or down, as
+ * a cable plugged or pulled, or a VF's link state; the interface bound to
+ * it follows (link_state, carrier, link_resets). */
+static void
+fp_unixctl_set_link(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                    const char *argv[], void *aux OVS_UNUSED)
+{
+    struct fp_device *dev;
+    uint32_t port;
+    char *error;
+    bool up;
+
+    ovs_offload_init();
+    error = fp_unixctl_parse_port(argv[1], &dev, &port);
+    if (!error) {
+        if (!strcmp(argv[2], "up") || !strcmp(argv[2], "down")) {
+            int err;
+
+            up = !strcmp(argv[2], "up");
+            err = fp_port_set_link_state(dev, port, up);
+            if (err) {
+                error = xasprintf("%s: cannot set the link (%s)", argv[1],
+                                  ovs_strerror(err));
+            }
+        } else {
+            error = xasprintf("%s: link state must be up or down", argv[2]);
         }
     }
 
@@ -491,6 +531,8 @@ fp_unixctl_register(void)
                              fp_unixctl_show, NULL);
     unixctl_command_register("fp/inject", "PORT PACKET...", 2, INT_MAX,
                              fp_unixctl_inject, NULL);
+    unixctl_command_register("fp/set-link", "PORT up|down", 2, 2,
+                             fp_unixctl_set_link, NULL);
     unixctl_command_register("fp/explain", "[UFID | FLOW [ACTIONS]]", 0, 2,
                              fp_unixctl_explain, NULL);
     unixctl_command_register("fp/offload-stats", "", 0, 0,
