@@ -465,6 +465,7 @@ fp_unixctl_reset(struct unixctl_conn *conn, int argc OVS_UNUSED,
         unixctl_command_reply_error(conn, "no such fp device");
         return;
     }
+    netdev_fp_save_stats(dev);
     error = fp_device_reset(dev);
     if (error) {
         char *msg = xasprintf("%s: reset failed (%s)", argv[1],

@@ -85,6 +85,8 @@ struct netdev_rxq_fp {
     struct netdev_rxq up;
 };
 
+static void netdev_fp_read_stats(struct netdev_fp *);
+
 static struct ovs_mutex netdev_fp_list_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list netdev_fp_list OVS_GUARDED_BY(netdev_fp_list_mutex)
     = OVS_LIST_INITIALIZER(&netdev_fp_list);
@@ -129,6 +131,24 @@ netdev_fp_get_port(const struct netdev *netdev_, struct fp_device **devp,
     *portp = netdev->fp_port;
     ovs_mutex_unlock(&netdev->mutex);
     return bound;
+}
+
+/* Reads the counters of every NIC port of 'dev' that an "fp" netdev is
+ * bound to, so that a reset of 'dev' that follows loses none of them. */
+void
+netdev_fp_save_stats(const struct fp_device *dev)
+{
+    struct netdev_fp *netdev;
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    LIST_FOR_EACH (netdev, list_node, &netdev_fp_list) {
+        ovs_mutex_lock(&netdev->mutex);
+        if (netdev->fp_dev == dev) {
+            netdev_fp_read_stats(netdev);
+        }
+        ovs_mutex_unlock(&netdev->mutex);
+    }
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
 }
 
 /* Returns the "fp" netdev bound to NIC port 'port' of 'dev', with a
