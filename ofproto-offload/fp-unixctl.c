@@ -284,41 +284,6 @@ fp_unixctl_set_link(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
-/* Adds to 'names' the names and datapath port numbers of the ports of the
- * datapaths that "fp" interfaces are in. */
-static bool
-fp_unixctl_add_port_name(struct netdev *netdev, odp_port_t port, void *names)
-{
-    simap_put(names, netdev_get_name(netdev), odp_to_u32(port));
-    return false;
-}
-
-static void
-fp_unixctl_port_names(struct simap *names)
-{
-    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
-    struct sset types = SSET_INITIALIZER(&types);
-    size_t i, n;
-
-    n = fp_device_list(devices, ARRAY_SIZE(devices));
-    for (i = 0; i < n; i++) {
-        uint32_t port;
-
-        for (port = 0; port < fp_device_n_ports(devices[i]); port++) {
-            struct netdev *netdev = netdev_fp_find_by_port(devices[i], port);
-            const char *type = netdev ? netdev_get_dpif_type(netdev) : NULL;
-
-            /* netdev_ports_traverse() compares the type by pointer. */
-            if (type && !sset_contains(&types, type)) {
-                sset_add(&types, type);
-                netdev_ports_traverse(type, fp_unixctl_add_port_name, names);
-            }
-            netdev_close(netdev);
-        }
-    }
-    sset_destroy(&types);
-}
-
 /* Answers fp/explain FLOW [ACTIONS]: a dry run of the offload of a flow in
  * datapath syntax.  Returns NULL or an error message to free. */
 static char *
@@ -326,6 +291,7 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
                         struct ds *reply)
 {
     struct simap names = SIMAP_INITIALIZER(&names);
+    const char *in_port_name = NULL;
     struct ofpbuf key, mask, actions;
     struct netdev *netdev = NULL;
     struct simap_node *node;
@@ -335,8 +301,10 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
     ofpbuf_init(&key, 0);
     ofpbuf_init(&mask, 0);
     ofpbuf_init(&actions, 0);
-    fp_unixctl_port_names(&names);
+    netdev_offload_fp_port_names(&names);
 
+    /* The megaflow that dpctl/add-flow would make of 'flow_s': the match
+     * that the flow API would get from dpif-netdev, by the same path. */
     if (odp_flow_from_string(flow_s, &names, &key, &mask, &error)) {
         char *msg = xasprintf("bad flow '%s': %s", flow_s,
                               error ? error : "parse error");
@@ -344,9 +312,12 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         error = msg;
         goto out;
     }
-    if (parse_key_and_mask_to_match(key.data, key.size, mask.data,
-                                    mask.size, &match) == ODP_FIT_ERROR) {
-        error = xasprintf("bad flow '%s'", flow_s);
+    if (netdev_offload_fp_match_from_odp(key.data, key.size, mask.data,
+                                         mask.size, &match, &error)) {
+        char *msg = xasprintf("bad flow '%s': dpif-netdev would not take "
+                              "it: %s", flow_s, error);
+        free(error);
+        error = msg;
         goto out;
     }
     if (actions_s && odp_actions_from_string(actions_s, &names, &actions)) {
@@ -357,6 +328,7 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
     /* The flow's in_port: an "fp" interface, by datapath port number. */
     SIMAP_FOR_EACH (node, &names) {
         if (node->data == odp_to_u32(match.flow.in_port.odp_port)) {
+            in_port_name = node->name;
             netdev = netdev_from_name(node->name);
             if (netdev && !netdev_fp_is_fp(netdev)) {
                 netdev_close(netdev);
@@ -366,8 +338,12 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         }
     }
     if (!netdev) {
-        error = xasprintf("in_port %"PRIu32" is not an fp interface",
-                          odp_to_u32(match.flow.in_port.odp_port));
+        error = xasprintf("in_port %s%s%"PRIu32"%s is not an fp interface: "
+                          "no NIC can offload its flows",
+                          in_port_name ? in_port_name : "",
+                          in_port_name ? " (" : "",
+                          odp_to_u32(match.flow.in_port.odp_port),
+                          in_port_name ? ")" : "");
         goto out;
     }
     netdev_offload_fp_explain_flow(netdev, &match, actions.data,
@@ -397,13 +373,11 @@ fp_unixctl_explain(struct unixctl_conn *conn, int argc, const char *argv[],
     if (argc == 1) {
         netdev_offload_fp_explain_all(&s);
     } else if (argc == 2 && odp_ufid_from_string(argv[1], &ufid) > 0) {
-        if (netdev_offload_fp_explain_ufid(&ufid, &s)) {
-            ds_put_char(&s, '\n');
-        } else {
+        if (!netdev_offload_fp_explain_ufid(&ufid, &s)) {
             error = xasprintf("%s: no such flow in the offload layer (it may "
                               "still be queued for offload in dpif-netdev, "
-                              "see dpif-netdev/offload-stats-show, or "
-                              "hw-offload may be off)", argv[1]);
+                              "see dpctl/offload-stats-show, or hw-offload "
+                              "may be off)", argv[1]);
         }
     } else {
         error = fp_unixctl_explain_flow(argv[1], argc > 2 ? argv[2] : NULL,
