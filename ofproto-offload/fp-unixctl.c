@@ -338,12 +338,12 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         }
     }
     if (!netdev) {
-        error = xasprintf("in_port %s%s%"PRIu32"%s is not an fp interface: "
-                          "no NIC can offload its flows",
-                          in_port_name ? in_port_name : "",
-                          in_port_name ? " (" : "",
-                          odp_to_u32(match.flow.in_port.odp_port),
-                          in_port_name ? ")" : "");
+        error = (in_port_name
+                 ? xasprintf("in_port %s is not an fp interface: no NIC can "
+                             "offload its flows", in_port_name)
+                 : xasprintf("in_port %"PRIu32" is not a port of a datapath "
+                             "with fp interfaces",
+                             odp_to_u32(match.flow.in_port.odp_port)));
         goto out;
     }
     netdev_offload_fp_explain_flow(netdev, &match, actions.data,
