@@ -408,4 +408,5 @@ fp_model_port_get_link_state(const struct fp_device *dev, uint32_t port_no,
     link->up = !down;
     atomic_read(&port->link_resets, &link->resets);
     link->speed_mbps = FP_MODEL_LINK_SPEED;
+    link->max_frame = FP_MODEL_MAX_FRAME;
 }

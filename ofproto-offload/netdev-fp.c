@@ -689,16 +689,23 @@ netdev_fp_get_mtu(const struct netdev *netdev_, int *mtup)
     return 0;
 }
 
+/* Sets the MTU, which the NIC port must be able to carry: a frame of the
+ * MTU with an Ethernet header and two VLAN tags. */
 static int
 netdev_fp_set_mtu(struct netdev *netdev_, int mtu)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_port_link link;
+    int max_frame;
 
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_get_link(netdev, &link);
+    max_frame = link.max_frame ? link.max_frame : NETDEV_FP_MAX_FRAME;
     if (mtu < ETH_PAYLOAD_MIN
-        || mtu > NETDEV_FP_MAX_FRAME - ETH_HEADER_LEN - 2 * VLAN_HEADER_LEN) {
+        || mtu > max_frame - ETH_HEADER_LEN - 2 * VLAN_HEADER_LEN) {
+        ovs_mutex_unlock(&netdev->mutex);
         return EINVAL;
     }
-    ovs_mutex_lock(&netdev->mutex);
     if (netdev->mtu != mtu) {
         netdev->mtu = mtu;
         netdev_change_seq_changed(netdev_);

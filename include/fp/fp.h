@@ -225,6 +225,9 @@ struct fp_port_link {
     uint64_t resets;            /* Changes of 'up' since the device was
                                  * created (a device reset keeps links). */
     uint32_t speed_mbps;        /* Rate while up, 0 if unknown. */
+    uint32_t max_frame;         /* Largest frame the port takes, in bytes
+                                 * with the Ethernet header, 0 if
+                                 * unknown. */
 };
 
 /* The finite resources of a device; ENOSPC from a rule or meter operation
