@@ -71,6 +71,11 @@ struct netdev_fp {
     bool carrier OVS_GUARDED;
     uint64_t carrier_resets OVS_GUARDED;
 
+    /* The carrier of the endpoint's Linux interface as last read, if
+     * 'endpoint_carrier_valid': the NIC port's link follows its changes. */
+    bool endpoint_carrier OVS_GUARDED;
+    bool endpoint_carrier_valid OVS_GUARDED;
+
     /* Statistics are those of the NIC port, which start from zero again
      * after a reset of its device: 'base' holds what was counted before,
      * 'last' the last read, 'dev_resets' the device's resets then. */
@@ -244,12 +249,14 @@ netdev_fp_run(const struct netdev_class *netdev_class OVS_UNUSED)
         ovs_mutex_lock(&netdev->mutex);
         if (netdev->fp_dev && netdev->endpoint && poll_carrier
             && !fp_port_get_link_carrier(netdev->fp_dev, netdev->fp_port,
-                                         &carrier)) {
-            netdev_fp_get_link(netdev, &link);
-            if (link.up != carrier) {
-                fp_port_set_link_state(netdev->fp_dev, netdev->fp_port,
-                                       carrier);
-            }
+                                         &carrier)
+            && (!netdev->endpoint_carrier_valid
+                || carrier != netdev->endpoint_carrier)) {
+            /* A change of the carrier (or the first read) sets the link;
+             * fp/set-link may change it in between. */
+            fp_port_set_link_state(netdev->fp_dev, netdev->fp_port, carrier);
+            netdev->endpoint_carrier = carrier;
+            netdev->endpoint_carrier_valid = true;
         }
         netdev_fp_get_link(netdev, &link);
         if (link.up != netdev->carrier
@@ -371,7 +378,11 @@ netdev_fp_unbind(struct netdev_fp *netdev)
         memset(&netdev->last, 0, sizeof netdev->last);
 
         fp_port_set_tx_pcap(netdev->fp_dev, netdev->fp_port, NULL);
-        fp_port_set_link(netdev->fp_dev, netdev->fp_port, NULL);
+        if (netdev->endpoint) {
+            /* The in-memory endpoint is always connected. */
+            fp_port_set_link(netdev->fp_dev, netdev->fp_port, NULL);
+            fp_port_set_link_state(netdev->fp_dev, netdev->fp_port, true);
+        }
         fp_port_detach(netdev->fp_dev, netdev->fp_port);
         netdev->fp_dev = NULL;
     }
@@ -617,8 +628,13 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
                            : ovs_strerror(error)));
             goto out;
         }
+        if (!endpoint) {
+            /* The in-memory endpoint is always connected. */
+            fp_port_set_link_state(dev, port, true);
+        }
         free(netdev->endpoint);
         netdev->endpoint = nullable_xstrdup(endpoint);
+        netdev->endpoint_carrier_valid = false;
     }
 
 out:
