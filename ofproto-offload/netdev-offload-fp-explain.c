@@ -65,6 +65,7 @@ netdev_offload_fp_match_from_odp(const struct nlattr *key, size_t key_len,
                                odp_key_fitness_to_string(fitness)));
         goto error;
     }
+    /* DP_NETDEV_CS_SUPPORTED_MASK of dpif-netdev.c. */
     if (match->flow.ct_state & ~(uint32_t) (CS_NEW | CS_ESTABLISHED
                                             | CS_RELATED | CS_REPLY_DIR
                                             | CS_INVALID | CS_TRACKED
@@ -146,7 +147,7 @@ explain_canonical_match(const struct match *in, struct minimatch *out)
 struct explain_dp_flow {
     struct hmap_node node;      /* In a map, by hash of its match. */
     ovs_u128 ufid;              /* dpif-netdev's ufid of the flow. */
-    struct minimatch match;     /* As the flow API got it. */
+    struct minimatch match;     /* explain_canonical_match()'s. */
     char *text;                 /* Match and actions, with port names. */
 };
 
