@@ -145,9 +145,9 @@ enum fp_action_type {
     FP_ACTION_SET_IPV4_SRC,     /* no such header.  Sizes: Ethernet 6, */
     FP_ACTION_SET_IPV4_DST,     /* IPv4 address 4, IPv6 address 16, others */
     FP_ACTION_SET_IPV4_TOS,     /* 1, ports 2 (TCP, UDP or SCTP, not in */
-    FP_ACTION_SET_IPV4_TTL,     /* a later fragment).  IPv4 header, TCP, */
-    FP_ACTION_SET_IPV6_SRC,     /* UDP (unless its checksum is 0), SCTP */
-    FP_ACTION_SET_IPV6_DST,     /* and ICMPv6 checksums are updated. */
+    FP_ACTION_SET_IPV4_TTL,     /* a later fragment).  Checksums are */
+    FP_ACTION_SET_IPV6_SRC,     /* updated as OVS's software datapath */
+    FP_ACTION_SET_IPV6_DST,     /* does (see lib/fp-action.c). */
     FP_ACTION_SET_IPV6_TCLASS,
     FP_ACTION_SET_IPV6_HLIM,
     FP_ACTION_SET_TP_SRC,
