@@ -158,15 +158,22 @@ fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     }
 }
 
+/* Counts a packet of 'size' bytes with 'tcp_flags' (as in its key, network
+ * byte order) in counter 'counter' of 'engine', at 'now_ms'. */
 static void
 fp_model_count(struct fp_model_engine *engine, uint32_t counter,
-               size_t size, long long int now_ms)
+               size_t size, uint16_t tcp_flags, long long int now_ms)
 {
     struct fp_model_counter *c = &engine->counters[counter];
+    uint64_t used_flags;
 
     fp_model_ctr_add(&c->packets, 1);
     fp_model_ctr_add(&c->bytes, size);
-    atomic_store_relaxed(&c->used, now_ms);
+    atomic_read_relaxed(&c->used_flags, &used_flags);
+    used_flags = ((used_flags & ~FP_MODEL_USED_MASK)
+                  | ((uint64_t) ntohs(tcp_flags) << FP_MODEL_USED_BITS)
+                  | ((uint64_t) now_ms & FP_MODEL_USED_MASK));
+    atomic_store_relaxed(&c->used_flags, used_flags);
 }
 
 /* Executes 'actions' on the packet in 'slot' (which the engine owns and may
@@ -247,7 +254,8 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             break;
 
         case FP_ACTION_COUNT:
-            fp_model_count(engine, a->counter_id, p.size, now_ms);
+            fp_model_count(engine, a->counter_id, p.size, key->tcp_flags,
+                           now_ms);
             break;
 
         case FP_ACTION_EXCEPTION:
@@ -520,7 +528,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         if (pkt->rule) {
             n_hits++;
             fp_model_count(engine, fp_table_rule_user(pkt->rule),
-                           slot->size, now_ms);
+                           slot->size, pkt->key.tcp_flags, now_ms);
             fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
                              slot, port_no, &pkt->key, &pkt->layers, now_ms,
                              now_usp);

@@ -115,12 +115,17 @@ struct fp_model_port_ctrs {
     FP_MODEL_PORT_CTR(malformed)                \
     FP_MODEL_PORT_CTR(drops)
 
-/* A rule counter of one engine. */
+/* A rule counter of one engine.  'used_flags' holds, in its low
+ * FP_MODEL_USED_BITS bits, the time_msec() of the last packet counted (0 if
+ * none) and above them the OR of the packets' TCP flags (12 bits), in one
+ * word so that a counter stays 24 bytes. */
 struct fp_model_counter {
     fp_model_ctr packets;
     fp_model_ctr bytes;
-    atomic_llong used;
+    atomic_uint64_t used_flags;
 };
+#define FP_MODEL_USED_BITS 52
+#define FP_MODEL_USED_MASK ((UINT64_C(1) << FP_MODEL_USED_BITS) - 1)
 
 /* The endpoint of a port, replaced as a whole, RCU-style. */
 struct fp_model_endpoint {

@@ -203,6 +203,10 @@ struct fp_rule_stats {
     uint64_t n_bytes;           /* Including the L2 header. */
     long long int used;         /* time_msec() of the last hit, 0 if
                                  * never. */
+    uint16_t tcp_flags;         /* OR of the 'tcp_flags' key fields of the
+                                 * packets counted (host byte order): TCP
+                                 * flags, or the options type of ICMPv6 ND,
+                                 * as OVS's flow statistics have them. */
 };
 
 struct fp_port_stats {

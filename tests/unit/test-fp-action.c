@@ -361,6 +361,70 @@ test_fp_action_count(void **state)
 /* srTCM in packets: CBS 2 and EBS 1 at a negligible rate: of 5 packets at
  * once, 2 are green, 1 yellow, 2 red.  trTCM: PBS 2, CBS 1: 1 green, 1
  * yellow, 3 red. */
+/* Rule and shared counters carry the OR of the TCP flags of the packets
+ * they count, in the single read, the bulk read and the final counters of
+ * a deletion, and keep them across a modification. */
+static void
+test_fp_action_tcp_flags(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields in = base(false, false);
+    struct fp_rule_stats_entry *entries;
+    struct fp_rule_stats st;
+    struct fp_rule rule;
+    uint32_t id, ctr;
+    uint8_t pkt[128];
+    size_t size, n;
+
+    assert_int_equal(fp_counter_alloc(dev, &ctr), 0);
+    memset(&rule, 0, sizeof rule);
+    rule.mask.in_port = UINT32_MAX;
+    rule.actions[0].type = FP_ACTION_COUNT;
+    rule.actions[0].counter_id = ctr;
+    rule.n_actions = 1;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    in.tcp_flags = 0x002;                       /* SYN. */
+    size = build(&in, pkt);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &st), 0);
+    assert_int_equal(st.tcp_flags, 0x002);
+
+    /* A modification keeps them. */
+    assert_int_equal(fp_rule_modify(dev, id, &rule), 0);
+    in.tcp_flags = 0x011;                       /* FIN, ACK. */
+    size = build(&in, pkt);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 2);
+    assert_int_equal(st.tcp_flags, 0x013);
+    assert_true(st.used > 0);
+    assert_int_equal(fp_counter_get(dev, ctr, &st), 0);
+    assert_int_equal(st.tcp_flags, 0x013);
+
+    assert_int_equal(fp_rule_get_stats_all(dev, &entries, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(entries[0].stats.tcp_flags, 0x013);
+    free(entries);
+
+    /* A UDP packet has none. */
+    in = base(false, true);
+    size = build(&in, pkt);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_delete(dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 3);
+    assert_int_equal(st.tcp_flags, 0x013);
+
+    /* A new rule starts without. */
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 1);
+    assert_int_equal(st.tcp_flags, 0);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    assert_int_equal(fp_counter_free(dev, ctr), 0);
+}
+
 static void
 test_fp_action_meter(void **state)
 {
@@ -923,6 +987,7 @@ main(void)
         T(test_fp_action_drop),
         T(test_fp_action_mark_exception),
         T(test_fp_action_count),
+        T(test_fp_action_tcp_flags),
         T(test_fp_action_meter),
         T(test_fp_action_mirror),
 #undef T
