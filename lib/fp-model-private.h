@@ -90,7 +90,8 @@ struct fp_model_slot {
     uint8_t *buf;
     uint32_t size;
     uint32_t allocated;         /* Bytes after the headroom. */
-    uint32_t mark;
+    uint32_t mark;              /* Exception queues: the packet's */
+    uint32_t rss_hash;          /* struct fp_packet_md. */
 };
 
 /* Port counters of one engine (or of the host threads). */
@@ -314,7 +315,7 @@ int fp_model_port_send(struct fp_device *, uint32_t port_no,
                        const void *data, size_t size);
 int fp_model_port_recv(struct fp_device *, uint32_t port_no,
                        void *buf, size_t size, size_t *lenp,
-                       uint32_t *markp);
+                       struct fp_packet_md *);
 void fp_model_port_recv_wait(struct fp_device *, uint32_t port_no);
 int fp_model_port_inject(struct fp_device *, uint32_t port_no,
                          const void *data, size_t size);

@@ -34,6 +34,7 @@
 #include "dp-packet.h"
 #include "flow.h"
 #include "fp/fp.h"
+#include "fp-parse.h"
 #include "netlink.h"
 #include "odp-execute.h"
 #include "odp-netlink.h"
@@ -311,8 +312,8 @@ test_fp_action_mark_exception(void **state)
     struct fields in = base(false, true);
     struct fp_action a[2];
     uint8_t pkt[128], buf[256];
+    struct fp_packet_md md;
     size_t size, len;
-    uint32_t mark;
 
     memset(a, 0, sizeof a);
     a[0].type = FP_ACTION_MARK;
@@ -321,11 +322,20 @@ test_fp_action_mark_exception(void **state)
     check(dev, a, 2, &in, &in);
 
     size = build(&in, pkt);
-    assert_int_equal(fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &mark),
+    assert_int_equal(fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &md),
                      0);
     assert_int_equal(len, size);
     assert_memory_equal(buf, pkt, size);
-    assert_int_equal(mark, 0xbeef);
+    assert_int_equal(md.mark, 0xbeef);
+
+    /* With the RSS hash of the packet. */
+    {
+        struct fp_key key;
+
+        assert_int_equal(fp_parse(pkt, size, 0, &key, NULL), 0);
+        assert_int_equal(md.rss_hash, fp_parse_rss_hash(&key));
+        assert_int_not_equal(md.rss_hash, 0);
+    }
 }
 
 static void
@@ -744,18 +754,15 @@ like_ovs_build(const struct like_ovs_pkt *lp, uint8_t *p)
 static enum ovs_key_attr
 like_ovs_attr(enum fp_action_type type, const struct like_ovs_pkt *lp)
 {
-    switch (type) {
-    case FP_ACTION_SET_IPV4_SRC:
-    case FP_ACTION_SET_IPV4_DST:
-    case FP_ACTION_SET_IPV4_TOS:
-    case FP_ACTION_SET_IPV4_TTL:
+    if (type == FP_ACTION_SET_IPV4_SRC || type == FP_ACTION_SET_IPV4_DST
+        || type == FP_ACTION_SET_IPV4_TOS || type == FP_ACTION_SET_IPV4_TTL) {
         return OVS_KEY_ATTR_IPV4;
-    case FP_ACTION_SET_IPV6_SRC:
-    case FP_ACTION_SET_IPV6_DST:
-    case FP_ACTION_SET_IPV6_TCLASS:
-    case FP_ACTION_SET_IPV6_HLIM:
+    } else if (type == FP_ACTION_SET_IPV6_SRC
+               || type == FP_ACTION_SET_IPV6_DST
+               || type == FP_ACTION_SET_IPV6_TCLASS
+               || type == FP_ACTION_SET_IPV6_HLIM) {
         return OVS_KEY_ATTR_IPV6;
-    default:
+    } else {
         return (lp->proto == 6 ? OVS_KEY_ATTR_TCP
                 : lp->proto == 17 ? OVS_KEY_ATTR_UDP
                 : OVS_KEY_ATTR_SCTP);
@@ -792,39 +799,27 @@ like_ovs_execute(const struct fp_action *a, const struct like_ovs_pkt *lp,
             v[b] = a->set.mask[b] & (i ? 0xff : a->set.value[b]);
         }
 
-        switch (a->type) {
-        case FP_ACTION_SET_IPV4_SRC:
+        if (a->type == FP_ACTION_SET_IPV4_SRC) {
             memcpy(&key[i].ipv4.ipv4_src, v, 4);
-            break;
-        case FP_ACTION_SET_IPV4_DST:
+        } else if (a->type == FP_ACTION_SET_IPV4_DST) {
             memcpy(&key[i].ipv4.ipv4_dst, v, 4);
-            break;
-        case FP_ACTION_SET_IPV4_TOS:
+        } else if (a->type == FP_ACTION_SET_IPV4_TOS) {
             key[i].ipv4.ipv4_tos = v[0];
-            break;
-        case FP_ACTION_SET_IPV4_TTL:
+        } else if (a->type == FP_ACTION_SET_IPV4_TTL) {
             key[i].ipv4.ipv4_ttl = v[0];
-            break;
-        case FP_ACTION_SET_IPV6_SRC:
+        } else if (a->type == FP_ACTION_SET_IPV6_SRC) {
             memcpy(&key[i].ipv6.ipv6_src, v, 16);
-            break;
-        case FP_ACTION_SET_IPV6_DST:
+        } else if (a->type == FP_ACTION_SET_IPV6_DST) {
             memcpy(&key[i].ipv6.ipv6_dst, v, 16);
-            break;
-        case FP_ACTION_SET_IPV6_TCLASS:
+        } else if (a->type == FP_ACTION_SET_IPV6_TCLASS) {
             key[i].ipv6.ipv6_tclass = v[0];
-            break;
-        case FP_ACTION_SET_IPV6_HLIM:
+        } else if (a->type == FP_ACTION_SET_IPV6_HLIM) {
             key[i].ipv6.ipv6_hlimit = v[0];
-            break;
-        case FP_ACTION_SET_TP_SRC:
+        } else if (a->type == FP_ACTION_SET_TP_SRC) {
             memcpy(&key[i].tp.tcp_src, v, 2);
-            break;
-        case FP_ACTION_SET_TP_DST:
+        } else {
+            assert_int_equal(a->type, FP_ACTION_SET_TP_DST);
             memcpy(&key[i].tp.tcp_dst, v, 2);
-            break;
-        default:
-            OVS_NOT_REACHED();
         }
     }
     key_size = (attr == OVS_KEY_ATTR_IPV4 ? sizeof key[0].ipv4
