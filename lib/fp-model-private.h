@@ -90,7 +90,8 @@ struct fp_model_slot {
     uint8_t *buf;
     uint32_t size;
     uint32_t allocated;         /* Bytes after the headroom. */
-    uint32_t mark;
+    uint32_t mark;              /* Exception queues: the packet's */
+    uint32_t rss_hash;          /* struct fp_packet_md. */
 };
 
 /* Port counters of one engine (or of the host threads). */
@@ -115,12 +116,17 @@ struct fp_model_port_ctrs {
     FP_MODEL_PORT_CTR(malformed)                \
     FP_MODEL_PORT_CTR(drops)
 
-/* A rule counter of one engine. */
+/* A rule counter of one engine.  'used_flags' holds, in its low
+ * FP_MODEL_USED_BITS bits, the time_msec() of the last packet counted (0 if
+ * none) and above them the OR of the packets' TCP flags (12 bits), in one
+ * word so that a counter stays 24 bytes. */
 struct fp_model_counter {
     fp_model_ctr packets;
     fp_model_ctr bytes;
-    atomic_llong used;
+    atomic_uint64_t used_flags;
 };
+#define FP_MODEL_USED_BITS 52
+#define FP_MODEL_USED_MASK ((UINT64_C(1) << FP_MODEL_USED_BITS) - 1)
 
 /* The endpoint of a port, replaced as a whole, RCU-style. */
 struct fp_model_endpoint {
@@ -309,7 +315,7 @@ int fp_model_port_send(struct fp_device *, uint32_t port_no,
                        const void *data, size_t size);
 int fp_model_port_recv(struct fp_device *, uint32_t port_no,
                        void *buf, size_t size, size_t *lenp,
-                       uint32_t *markp);
+                       struct fp_packet_md *);
 void fp_model_port_recv_wait(struct fp_device *, uint32_t port_no);
 int fp_model_port_inject(struct fp_device *, uint32_t port_no,
                          const void *data, size_t size);

@@ -284,12 +284,14 @@ fp_model_counter_read(const struct fp_model *model, uint32_t id,
     memset(stats, 0, sizeof *stats);
     for (i = 0; i < model->n_engines; i++) {
         struct fp_model_counter *c = &model->engines[i].counters[id];
-        long long int used;
+        uint64_t used_flags;
 
         stats->n_packets += fp_model_ctr_get(&c->packets);
         stats->n_bytes += fp_model_ctr_get(&c->bytes);
-        atomic_read_relaxed(&c->used, &used);
-        stats->used = MAX(stats->used, used);
+        atomic_read_relaxed(&c->used_flags, &used_flags);
+        stats->used = MAX(stats->used,
+                          (long long int) (used_flags & FP_MODEL_USED_MASK));
+        stats->tcp_flags |= used_flags >> FP_MODEL_USED_BITS;
     }
 }
 
@@ -309,7 +311,7 @@ fp_model_counter_get_free(struct fp_model *model, uint32_t *idp)
 
         atomic_store_relaxed(&c->packets, 0);
         atomic_store_relaxed(&c->bytes, 0);
-        atomic_store_relaxed(&c->used, 0);
+        atomic_store_relaxed(&c->used_flags, 0);
     }
     model->n_counters_used++;
     return true;

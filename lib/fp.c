@@ -526,21 +526,23 @@ int
 fp_port_recv(struct fp_device *dev, uint32_t port,
              void *buf, size_t size, size_t *lenp)
 {
-    uint32_t mark;
+    struct fp_packet_md md;
 
-    return fp_port_recv_md(dev, port, buf, size, lenp, &mark);
+    return fp_port_recv_md(dev, port, buf, size, lenp, &md);
 }
 
-/* As fp_port_recv(), and also stores in '*markp' the mark that an
- * FP_ACTION_MARK gave the packet (0 if none). */
+/* As fp_port_recv(), and also stores the packet's metadata in '*md': the
+ * mark that an FP_ACTION_MARK gave it (0 if none) and its RSS hash (see
+ * struct fp_packet_md). */
 int
 fp_port_recv_md(struct fp_device *dev, uint32_t port,
-                void *buf, size_t size, size_t *lenp, uint32_t *markp)
+                void *buf, size_t size, size_t *lenp,
+                struct fp_packet_md *md)
 {
-    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !markp) {
+    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !md) {
         return EINVAL;
     }
-    return dev->class->port_recv(dev, port, buf, size, lenp, markp);
+    return dev->class->port_recv(dev, port, buf, size, lenp, md);
 }
 
 /* Arranges for poll_block() to wake up when fp_port_recv() on 'port' of

@@ -312,6 +312,21 @@ translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
         const struct ovs_key_tcp *v = (const void *) value;
         const struct ovs_key_tcp *m = (const void *) mask;
 
+        /* A later fragment has no L4 header: the NIC leaves it alone,
+         * whereas OVS's software datapath would rewrite its payload as if
+         * it were one.  So the NIC runs L4 rewrites only for flows that
+         * match no later fragment.  (OVS 3.1 makes none that would.) */
+        if (!(rule->mask.ip_frag & FP_IP_FRAG_LATER)
+            || rule->key.ip_frag & FP_IP_FRAG_LATER) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            format_odp_actions(&s, a, a->nla_len, NULL);
+            *reasonp = xasprintf("action %s of a flow that matches later "
+                                 "IP fragments not supported by %s",
+                                 ds_cstr(&s), dev_name);
+            ds_destroy(&s);
+            return EOPNOTSUPP;
+        }
         add_set(rule, FP_ACTION_SET_TP_SRC, &v->tcp_src, &m->tcp_src, 2);
         add_set(rule, FP_ACTION_SET_TP_DST, &v->tcp_dst, &m->tcp_dst, 2);
         return 0;

@@ -183,6 +183,7 @@ stats_add(struct fp_rule_stats *sum, const struct fp_rule_stats *b)
     sum->n_packets += b->n_packets;
     sum->n_bytes += b->n_bytes;
     sum->used = MAX(sum->used, b->used);
+    sum->tcp_flags |= b->tcp_flags;
 }
 
 /* Counts a refusal or failure under its reason, without the details. */
@@ -428,6 +429,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         stats->n_packets = before.n_packets;
         stats->n_bytes = before.n_bytes;
         stats->used = before.used;
+        stats->tcp_flags = before.tcp_flags;
     }
     if (!flow) {
         struct match cls_match = *match;
@@ -484,8 +486,9 @@ out:
     return 0;
 }
 
-/* Reports what the NIC did for flow 'ufid': its packets, bytes and last hit
- * (dpif-netdev adds its own counters) and whether it is offloaded.  A
+/* Reports what the NIC did for flow 'ufid': its packets, bytes, last hit and
+ * the OR of its packets' TCP flags (dpif-netdev adds its own counters) and
+ * whether it is offloaded.  A
  * partially offloaded flow is reported as "offloaded" with dp layer "ovs"
  * (dpctl shows "offloaded:partial") and without NIC counters.  Returns
  * ENOENT for a flow we never saw. */
@@ -517,6 +520,7 @@ netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
     stats->n_packets = total.n_packets;
     stats->n_bytes = total.n_bytes;
     stats->used = total.used;
+    stats->tcp_flags = total.tcp_flags;
     attrs->offloaded = (state == OFFLOAD_FP_OFFLOADED
                         || state == OFFLOAD_FP_PARTIAL);
     attrs->dp_layer = state == OFFLOAD_FP_OFFLOADED ? "fp" : "ovs";
@@ -567,6 +571,7 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
         stats->n_packets = total.n_packets;
         stats->n_bytes = total.n_bytes;
         stats->used = total.used;
+        stats->tcp_flags = total.tcp_flags;
     }
     return 0;
 }

@@ -209,13 +209,16 @@ struct fp_device_class {
      * copies it into 'buf', which has room for 'size' bytes ('buf' may be
      * NULL if 'size' is zero).  Never blocks.
      *
-     * Returns 0 and stores the packet's length in '*lenp' and its mark (set
-     * by FP_ACTION_MARK, else 0) in '*markp'; EAGAIN if the
-     * queue is empty (or no representor is attached); EMSGSIZE if the
-     * packet is longer than 'size', in which case the packet is dropped
-     * and counted in the port's 'drops'. */
+     * Returns 0 and stores the packet's length in '*lenp' and its metadata
+     * in '*md' (nonnull): its mark (set by FP_ACTION_MARK, else 0) and its
+     * RSS hash, which a driver computes as struct fp_packet_md says (from
+     * its own parse of the packet), or takes from a NIC that computes the
+     * same; EAGAIN if the queue is empty (or no representor is attached);
+     * EMSGSIZE if the packet is longer than 'size', in which case the
+     * packet is dropped and counted in the port's 'drops'. */
     int (*port_recv)(struct fp_device *dev, uint32_t port,
-                     void *buf, size_t size, size_t *lenp, uint32_t *markp);
+                     void *buf, size_t size, size_t *lenp,
+                     struct fp_packet_md *md);
 
     /* Arranges for poll_block() to wake up when 'port_recv' on 'port' may
      * have a packet: at once if the queue is not empty. */

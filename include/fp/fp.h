@@ -145,9 +145,9 @@ enum fp_action_type {
     FP_ACTION_SET_IPV4_SRC,     /* no such header.  Sizes: Ethernet 6, */
     FP_ACTION_SET_IPV4_DST,     /* IPv4 address 4, IPv6 address 16, others */
     FP_ACTION_SET_IPV4_TOS,     /* 1, ports 2 (TCP, UDP or SCTP, not in */
-    FP_ACTION_SET_IPV4_TTL,     /* a later fragment).  IPv4 header, TCP, */
-    FP_ACTION_SET_IPV6_SRC,     /* UDP (unless its checksum is 0), SCTP */
-    FP_ACTION_SET_IPV6_DST,     /* and ICMPv6 checksums are updated. */
+    FP_ACTION_SET_IPV4_TTL,     /* a later fragment).  Checksums are */
+    FP_ACTION_SET_IPV6_SRC,     /* updated as OVS's software datapath */
+    FP_ACTION_SET_IPV6_DST,     /* does (see lib/fp-action.c). */
     FP_ACTION_SET_IPV6_TCLASS,
     FP_ACTION_SET_IPV6_HLIM,
     FP_ACTION_SET_TP_SRC,
@@ -159,9 +159,9 @@ enum fp_action_type {
     FP_ACTION_METER,            /* Police with meter 'meter_id': a red
                                  * packet is dropped. */
     FP_ACTION_MARK,             /* Tag the packet with 'mark', which the
-                                 * host sees with fp_port_recv_md() if the
-                                 * packet later goes to the exception path
-                                 * (partial offload). */
+                                 * host sees in its struct fp_packet_md if
+                                 * the packet later goes to the exception
+                                 * path (partial offload). */
     FP_ACTION_COUNT,            /* Count in shared counter 'counter_id'. */
     FP_ACTION_EXCEPTION,        /* Send the packet to the host, on the
                                  * representor of its input port. */
@@ -203,6 +203,10 @@ struct fp_rule_stats {
     uint64_t n_bytes;           /* Including the L2 header. */
     long long int used;         /* time_msec() of the last hit, 0 if
                                  * never. */
+    uint16_t tcp_flags;         /* OR of the 'tcp_flags' key fields of the
+                                 * packets counted (host byte order): TCP
+                                 * flags, or the options type of ICMPv6 ND,
+                                 * as OVS's flow statistics have them. */
 };
 
 struct fp_port_stats {
@@ -346,8 +350,21 @@ int fp_port_send(struct fp_device *, uint32_t port,
                  const void *data, size_t size);
 int fp_port_recv(struct fp_device *, uint32_t port,
                  void *buf, size_t size, size_t *lenp);
+
+/* What the NIC tells the host about a packet that it hands to it (a miss, a
+ * packet of a partially offloaded flow, an exception). */
+struct fp_packet_md {
+    uint32_t mark;              /* From FP_ACTION_MARK, else 0. */
+    uint32_t rss_hash;          /* The packet's RSS hash, as OVS's software
+                                 * datapath computes it for a packet without
+                                 * one: miniflow_hash_5tuple(mf, 0) in OVS
+                                 * 3.1, over the packet as the host gets
+                                 * it. */
+};
+
 int fp_port_recv_md(struct fp_device *, uint32_t port,
-                    void *buf, size_t size, size_t *lenp, uint32_t *markp);
+                    void *buf, size_t size, size_t *lenp,
+                    struct fp_packet_md *);
 void fp_port_recv_wait(struct fp_device *, uint32_t port);
 int fp_port_inject(struct fp_device *, uint32_t port,
                    const void *data, size_t size);
