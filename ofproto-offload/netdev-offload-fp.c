@@ -306,6 +306,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         .type = FP_RULE_OP_ADD,
         .rule = flow->rule,
     };
+    char *reason;
 
     fp_rule_batch(flow->dev, &op, 1);
     if (!op.error) {
@@ -335,6 +336,15 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             flow, xasprintf("%s of %s full (%"PRIu32" of %"PRIu32")",
                             fp_resource_name(op.full),
                             fp_device_name(flow->dev), used, size));
+        if (flow->state != OFFLOAD_FP_EVICTED) {
+            flow->state = OFFLOAD_FP_WAITING;
+        }
+        COVERAGE_INC(fp_offload_waiting);
+    } else if (op.error == ENOENT
+               && (reason = offload_fp_meter_missing(flow->rule,
+                                                     flow->dev))) {
+        /* Its meter is in no NIC now (see netdev-offload-fp-meter.c). */
+        offload_fp_flow_set_reason(flow, reason);
         if (flow->state != OFFLOAD_FP_EVICTED) {
             flow->state = OFFLOAD_FP_WAITING;
         }
@@ -616,6 +626,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
     size_t i;
 
     ovs_mutex_lock(&offload_fp_mutex);
+    offload_fp_meter_device_reset(dev);
     /* The reset took the rules whose deletion failed, and their ids may be
      * reused. */
     for (i = 0; i < offload_fp_n_zombies; ) {
@@ -683,6 +694,7 @@ netdev_offload_fp_run(void)
     poll_timer_wait_until(next_run);
 
     ovs_mutex_lock(&offload_fp_mutex);
+    offload_fp_meter_run();
     for (i = 0; i < offload_fp_n_zombies; ) {
         struct offload_fp_zombie *z = &offload_fp_zombies[i];
         struct fp_rule_stats final;
