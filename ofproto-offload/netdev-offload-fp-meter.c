@@ -26,6 +26,7 @@
 #include "dp-packet.h"
 #include "dpif-netdev.h"
 #include "hash.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-meter.h"
 #include "openvswitch/vlog.h"
 #include "ovs-offload.h"
@@ -561,4 +562,54 @@ offload_fp_meter_run(void)
             offload_fp_meter_place(m);
         }
     }
+}
+
+static int
+compare_meter_ids(const void *a_, const void *b_)
+{
+    const struct offload_fp_meter *const *a = a_;
+    const struct offload_fp_meter *const *b = b_;
+
+    return (*a)->id < (*b)->id ? -1 : (*a)->id > (*b)->id;
+}
+
+/* Appends to 's' a line for each OpenFlow meter that 'dev' holds, by id:
+ * its bands and the counters of the NIC's meter (since it was last set),
+ * for fp/show. */
+void
+netdev_offload_fp_meter_show(const struct fp_device *dev, struct ds *s)
+{
+    struct offload_fp_meter **meters = NULL;
+    struct offload_fp_meter *m;
+    size_t i, j, n = 0;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (m, node, &offload_fp_meters) {
+        if (m->dev == dev) {
+            meters = xrealloc(meters, (n + 1) * sizeof *meters);
+            meters[n++] = m;
+        }
+    }
+    qsort(meters, n, sizeof *meters, compare_meter_ids);
+    for (i = 0; i < n; i++) {
+        struct fp_meter_stats st;
+
+        m = meters[i];
+        offload_fp_meter_read(m);
+        st = m->last;
+        ds_put_format(s, "    meter %"PRIu32": %s", m->id,
+                      m->nic.pkts ? "pktps" : "kbps");
+        for (j = 0; j < m->nic.n_bands; j++) {
+            ds_put_format(s, "%s drop rate=%"PRIu32" burst=%"PRIu32,
+                          j ? "," : "", m->nic.bands[j].rate,
+                          m->nic.bands[j].burst);
+        }
+        ds_put_format(s, "; in: %"PRIu64" packets, %"PRIu64" bytes; "
+                      "dropped: %"PRIu64" packets, %"PRIu64" bytes\n",
+                      st.pass_packets + st.drop_packets,
+                      st.pass_bytes + st.drop_bytes,
+                      st.drop_packets, st.drop_bytes);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    free(meters);
 }
