@@ -1085,8 +1085,7 @@ fp_device_reset(struct fp_device *dev)
 
     /* Call the listeners without the lock, from a copy. */
     ovs_mutex_lock(&fp_mutex);
-    listeners = xmemdup(fp_listeners,
-                        MAX(fp_n_listeners, 1) * sizeof *listeners);
+    listeners = xmalloc(MAX(fp_n_listeners, 1) * sizeof *listeners);
     for (i = 0; i < fp_n_listeners; i++) {
         if (fp_listeners[i].dev == dev) {
             listeners[n++] = fp_listeners[i];
