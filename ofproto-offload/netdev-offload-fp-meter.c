@@ -29,6 +29,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-meter.h"
 #include "openvswitch/vlog.h"
+#include "sset.h"
 #include "ovs-offload.h"
 #include "ovs-rcu.h"
 #include "util.h"
@@ -280,6 +281,20 @@ offload_fp_meter_leave(struct offload_fp_meter *m)
     offload_fp_meter_set_owner(m, NULL);
 }
 
+static void offload_fp_meter_reset_cb(struct fp_device *, void *aux);
+
+/* Listens for resets of 'dev', once. */
+static void
+offload_fp_meter_watch(struct fp_device *dev)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    static struct sset watched = SSET_INITIALIZER(&watched);
+
+    if (sset_add(&watched, fp_device_name(dev))) {
+        fp_device_add_listener(dev, offload_fp_meter_reset_cb, NULL);
+    }
+}
+
 /* Puts 'm', which no NIC holds, into the first NIC that takes it, or
  * stores why none did in 'm->reason'. */
 static void
@@ -300,6 +315,7 @@ offload_fp_meter_place(struct offload_fp_meter *m)
             /* A NIC meter that was being deleted is reused: its counters
              * are not this meter's. */
             offload_fp_meter_unzombie(dev, m->id);
+            offload_fp_meter_watch(dev);
             offload_fp_meter_set_owner(m, dev);
             fp_meter_get_stats(dev, m->id, &m->base);
             m->last = m->base;
@@ -329,7 +345,8 @@ offload_fp_meter_place(struct offload_fp_meter *m)
     if (!m->reason) {
         m->reason = xstrdup("there is no NIC");
     }
-    VLOG_DBG("meter %"PRIu32" stays in software: %s", m->id, m->reason);
+    VLOG_DBG("datapath meter %"PRIu32" stays in software: %s", m->id,
+             m->reason);
 }
 
 /* Puts OpenFlow meter 'id' (datapath meter id), just set in dpif-netdev
@@ -376,7 +393,8 @@ netdev_offload_fp_meter_set(uint32_t id,
         memset(&m->last, 0, sizeof m->last);
         free(m->reason);
         m->reason = reason;
-        VLOG_DBG("meter %"PRIu32" stays in software: %s", id, reason);
+        VLOG_DBG("datapath meter %"PRIu32" stays in software: %s", id,
+                 reason);
     } else if (m->dev) {
         int error = fp_meter_set(m->dev, id, &nic);
 
@@ -467,14 +485,15 @@ offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
     ovs_mutex_lock(&offload_fp_mutex);
     m = offload_fp_meter_find(id);
     if (!m) {
-        *reasonp = xasprintf("meter %"PRIu32" is not in %s", id, dev_name);
-    } else if (!m->runnable) {
-        *reasonp = xasprintf("meter %"PRIu32" is not in %s (%s)", id,
-                             dev_name, m->reason);
-    } else if (m->dev && m->dev != dev) {
-        *reasonp = xasprintf("meter %"PRIu32" is in %s, not in %s (a meter "
-                             "is in one NIC)", id, fp_device_name(m->dev),
+        *reasonp = xasprintf("datapath meter %"PRIu32" is not in %s", id,
                              dev_name);
+    } else if (!m->runnable) {
+        *reasonp = xasprintf("datapath meter %"PRIu32" is not in %s (%s)",
+                             id, dev_name, m->reason);
+    } else if (m->dev && m->dev != dev) {
+        *reasonp = xasprintf("datapath meter %"PRIu32" is in %s, not in %s "
+                             "(a meter is in one NIC)", id,
+                             fp_device_name(m->dev), dev_name);
     } else {
         ok = true;
     }
@@ -499,7 +518,8 @@ offload_fp_meter_missing(const struct fp_rule *rule,
                 = offload_fp_meter_find(a->meter_id);
 
             if (!m || m->dev != dev) {
-                return xasprintf("meter %"PRIu32" is not in %s%s%s%s",
+                return xasprintf("datapath meter %"PRIu32" is not in "
+                                 "%s%s%s%s",
                                  a->meter_id, fp_device_name(dev),
                                  m && m->reason ? " (" : "",
                                  m && m->reason ? m->reason : "",
@@ -510,15 +530,19 @@ offload_fp_meter_missing(const struct fp_rule *rule,
     return NULL;
 }
 
-/* Called after 'dev' was reset, before its flows go back: the meters it
- * held go back into it, their counters kept.  A meter that does not go
- * back is dpif-netdev's until offload_fp_meter_run() places it. */
-void
-offload_fp_meter_device_reset(struct fp_device *dev)
-    OVS_REQUIRES(offload_fp_mutex)
+/* Called after 'dev' was reset, on the resetting thread: the meters it
+ * held go back into it, their counters kept (what it counted since the
+ * last read is lost with the NIC's state), and their buckets full.  A
+ * meter that does not go back is dpif-netdev's until
+ * offload_fp_meter_run() places it.  The flows of 'dev' go back later (see
+ * netdev_offload_fp_run()); one that comes before its meter waits. */
+static void
+offload_fp_meter_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
 {
     struct offload_fp_meter *m;
     size_t i;
+
+    ovs_mutex_lock(&offload_fp_mutex);
 
     for (i = 0; i < n_zombies; ) {
         if (zombies[i].dev == dev) {
@@ -533,6 +557,7 @@ offload_fp_meter_device_reset(struct fp_device *dev)
             offload_fp_meter_place(m);
         }
     }
+    ovs_mutex_unlock(&offload_fp_mutex);
 }
 
 /* Called once a second from ovs-vswitchd's main thread, before waiting
@@ -597,7 +622,7 @@ netdev_offload_fp_meter_show(const struct fp_device *dev, struct ds *s)
         m = meters[i];
         offload_fp_meter_read(m);
         st = m->last;
-        ds_put_format(s, "    meter %"PRIu32": %s", m->id,
+        ds_put_format(s, "    datapath meter %"PRIu32": %s", m->id,
                       m->nic.pkts ? "pktps" : "kbps");
         for (j = 0; j < m->nic.n_bands; j++) {
             ds_put_format(s, "%s drop rate=%"PRIu32" burst=%"PRIu32,

@@ -134,8 +134,6 @@ bool offload_fp_meter_check(uint32_t id, const struct fp_device *,
 char *offload_fp_meter_missing(const struct fp_rule *,
                                const struct fp_device *)
     OVS_REQUIRES(offload_fp_mutex);
-void offload_fp_meter_device_reset(struct fp_device *)
-    OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_meter_run(void)
     OVS_REQUIRES(offload_fp_mutex);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,

@@ -626,7 +626,6 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
     size_t i;
 
     ovs_mutex_lock(&offload_fp_mutex);
-    offload_fp_meter_device_reset(dev);
     /* The reset took the rules whose deletion failed, and their ids may be
      * reused. */
     for (i = 0; i < offload_fp_n_zombies; ) {
