@@ -219,16 +219,19 @@ offload_fp_meter_unzombie(struct fp_device *dev, uint32_t id)
     }
 }
 
-/* Deletes meter 'id' from 'dev', now or, if rules still use it or the
- * device fails, later. */
+/* Deletes meter 'id' from 'dev', after taking out the rules that use it,
+ * now or, if the device fails, later. */
 static void
 offload_fp_meter_delete(struct fp_device *dev, uint32_t id)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    int error = fp_meter_delete(dev, id);
+    int error;
+
+    offload_fp_evict_meter_users(dev, id);
+    error = fp_meter_delete(dev, id);
 
     if (error && error != ENOENT) {
-        VLOG_DBG("%s: meter %"PRIu32" cannot be deleted yet (%s)",
+        VLOG_DBG("%s: datapath meter %"PRIu32" cannot be deleted yet (%s)",
                  fp_device_name(dev), id, ovs_strerror(error));
         if (n_zombies >= allocated_zombies) {
             zombies = x2nrealloc(zombies, &allocated_zombies,
@@ -381,8 +384,7 @@ netdev_offload_fp_meter_set(uint32_t id,
     m->runnable = !reason;
     m->nic = nic;
     if (reason) {
-        /* Rules of the NIC may still use the old meter: it goes when they
-         * do. */
+        /* The NIC's rules that use the old meter go with it. */
         if (m->dev) {
             struct fp_device *dev = m->dev;
 
@@ -443,8 +445,9 @@ netdev_offload_fp_meter_get(uint32_t id, struct ofputil_meter_stats *stats)
 }
 
 /* Forgets meter 'id', which was deleted from dpif-netdev, after adding its
- * NIC counters to 'stats', if nonnull.  A NIC meter that rules still use
- * (their flows are going) is deleted when they are gone. */
+ * NIC counters to 'stats', if nonnull.  The NIC's rules that use it (their
+ * flows are going) are taken out first, so that their packets go
+ * unmetered through dpif-netdev, as without offload. */
 void
 netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *stats)
 {

@@ -136,6 +136,8 @@ char *offload_fp_meter_missing(const struct fp_rule *,
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_meter_run(void)
     OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_evict_meter_users(struct fp_device *, uint32_t meter_id)
+    OVS_REQUIRES(offload_fp_mutex);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,

@@ -654,6 +654,40 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
               fp_device_name(dev));
 }
 
+/* Takes out of 'dev' the rules of the offloaded flows that use meter
+ * 'meter_id', which leaves 'dev' (see netdev-offload-fp-meter.c), so that
+ * no rule meters with a meter that OpenFlow no longer has there: the flows
+ * are evicted, their counters kept, and go back when they can. */
+void
+offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_flow *flow;
+    size_t i;
+
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->dev != dev || flow->state != OFFLOAD_FP_OFFLOADED
+            || !flow->rule) {
+            continue;
+        }
+        for (i = 0; i < flow->rule->n_actions; i++) {
+            const struct fp_action *a = &flow->rule->actions[i];
+
+            if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
+                offload_fp_flow_uninstall(flow);
+                flow->state = OFFLOAD_FP_EVICTED;
+                offload_fp_flow_set_reason(
+                    flow, xasprintf("datapath meter %"PRIu32" left %s",
+                                    meter_id, fp_device_name(dev)));
+                offload_fp_stats.evicted++;
+                offload_fp_flow_update_cls(flow);
+                COVERAGE_INC(fp_offload_evicted);
+                break;
+            }
+        }
+    }
+}
+
 /* Re-offload of the flows that wait for room. */
 
 struct offload_fp_candidate {
