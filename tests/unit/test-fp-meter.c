@@ -32,6 +32,7 @@
 
 #include "fp/fp.h"
 #include "fp-meter.h"
+#include "timeval.h"
 #include "util.h"
 
 /* A time, in microseconds, at the start of a millisecond. */
@@ -172,6 +173,85 @@ test_fp_meter_check(void **state OVS_UNUSED)
     assert_int_equal(fp_meter_config_check(&c), EINVAL);
 }
 
+static size_t n_sent;
+
+static void
+count_send(void *aux OVS_UNUSED, uint32_t port OVS_UNUSED,
+           const void *data OVS_UNUSED, size_t size OVS_UNUSED)
+{
+    n_sent++;
+}
+
+static const struct fp_endpoint_ops count_ops = { .send = count_send };
+
+/* The host's packets (fp_meter_police()) and the NIC's own share the
+ * meter's bucket and counters.  The band holds 3 packets and never refills
+ * (its rate would fill it in under a millisecond, which dpif-netdev rounds
+ * down to no time at all), so the test does not depend on the clock. */
+static void
+test_fp_meter_police_shared(void **state OVS_UNUSED)
+{
+    static const uint8_t frame[60] = {
+        0x50, 0x54, 0x00, 0x00, 0x00, 0x02, 0x50, 0x54, 0x00, 0x00, 0x00,
+        0x01, 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x00, 0x00,
+        0x40, 0x11, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00,
+        0x02, 0x04, 0xd2, 0x00, 0x35, 0x00, 0x1a,
+    };
+    struct fp_meter_config c = {
+        .type = FP_METER_BANDS, .pkts = true, .n_bands = 1,
+        .bands = { { .rate = 4000, .burst = 3 } },
+    };
+    uint32_t sizes[2] = { 60, 60 };
+    bool passed[2] = { false, false };
+    struct fp_meter_stats st;
+    struct fp_device *dev;
+    struct fp_rule rule;
+    uint32_t i, id;
+
+    assert_int_equal(fp_device_create("meter", NULL, &dev), 0);
+    for (i = 0; i < fp_device_n_ports(dev); i++) {
+        assert_int_equal(fp_port_set_endpoint(dev, i, &count_ops, NULL), 0);
+    }
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 2, time_usec(), passed),
+                     ENOENT);
+    assert_int_equal(fp_meter_set(dev, 5, &c), 0);
+
+    memset(&rule, 0, sizeof rule);
+    rule.mask.in_port = UINT32_MAX;
+    rule.actions[0].type = FP_ACTION_METER;
+    rule.actions[0].meter_id = 5;
+    rule.actions[1].type = FP_ACTION_OUTPUT;
+    rule.actions[1].port = 1;
+    rule.n_actions = 2;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    /* The host takes 2 of the 3 packets of the bucket... */
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 2, time_usec(), passed),
+                     0);
+    assert_true(passed[0] && passed[1]);
+
+    /* ...so that of 3 packets, the NIC lets one through. */
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, 0, frame, sizeof frame), 0);
+    }
+    assert_int_equal(n_sent, 1);
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 1, time_usec(), passed),
+                     0);
+    assert_false(passed[0]);
+
+    assert_int_equal(fp_meter_get_stats(dev, 5, &st), 0);
+    assert_int_equal(st.pass_packets, 3);
+    assert_int_equal(st.drop_packets, 3);
+    assert_int_equal(st.band_packets[0], 3);
+    assert_int_equal(st.band_bytes[0], 180);
+
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    assert_int_equal(fp_meter_delete(dev, 5), 0);
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 1, time_usec(), passed),
+                     ENOENT);
+    fp_device_destroy(dev);
+}
+
 int
 main(void)
 {
@@ -181,6 +261,7 @@ main(void)
         cmocka_unit_test(test_fp_meter_pktps),
         cmocka_unit_test(test_fp_meter_bands),
         cmocka_unit_test(test_fp_meter_check),
+        cmocka_unit_test(test_fp_meter_police_shared),
     };
 
     return cmocka_run_group_tests_name("fp_meter", tests, NULL, NULL);
