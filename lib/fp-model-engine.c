@@ -268,8 +268,8 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             if (*now_usp < 0) {
                 *now_usp = time_usec();
             }
-            if (fp_meter_police(&model->meters[a->meter_id].meter, p.size,
-                                *now_usp) == FP_METER_RED) {
+            if (fp_meter_take(&model->meters[a->meter_id].meter, p.size,
+                              *now_usp) == FP_METER_RED) {
                 return;
             }
             break;

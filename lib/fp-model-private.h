@@ -25,6 +25,7 @@
 #include <pthread.h>
 
 #include "fp-model.h"
+#include "cmap.h"
 #include "fp-meter.h"
 #include "fp-table.h"
 #include "fp/fp-provider.h"
@@ -170,6 +171,7 @@ struct fp_model_actions {
 
 /* An entry of the meter table. */
 struct fp_model_meter {
+    struct cmap_node id_node;   /* In 'meter_ids' while in use. */
     bool in_use;
     uint32_t id;                /* The caller's meter id. */
     uint32_t refs;              /* Action lists that use it. */
@@ -248,6 +250,8 @@ struct fp_model {
     uint8_t *counter_shared;            /* 1 per shared counter, by id. */
     uint32_t *counter_refs;             /* Action lists that count there. */
     struct fp_model_meter *meters;      /* Meter table. */
+    struct cmap meter_ids;              /* Meters in use, by id; readers
+                                         * (fp_meter_police()) use RCU. */
     uint32_t n_meters_used;
 
     /* Counters as of the last reset, subtracted from what engines count. */

@@ -1020,6 +1020,22 @@ fp_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
     return dev->class->meter_get_stats(dev, meter_id, stats);
 }
 
+/* Runs 'n' packets that the host forwards, of 'sizes' bytes each, through
+ * meter 'meter_id' of 'dev' at time 'now' (time_usec()), sharing the
+ * meter's buckets and counters with the NIC's own packets, and sets
+ * 'passed[i]' for those that go on.  Returns 0, ENOENT if 'dev' has no
+ * such meter, or EOPNOTSUPP if 'dev' cannot meter the host's packets (then
+ * 'passed' is untouched).  Safe on any thread; never blocks. */
+int
+fp_meter_police(struct fp_device *dev, uint32_t meter_id,
+                const uint32_t sizes[], size_t n, long long int now,
+                bool passed[])
+{
+    return (dev->class->meter_police
+            ? dev->class->meter_police(dev, meter_id, sizes, n, now, passed)
+            : EOPNOTSUPP);
+}
+
 /* Allocates a shared counter of 'dev' for FP_ACTION_COUNT and stores its id
  * in '*idp'.  Returns 0, ENOSPC if the counter table is full, or an
  * injected fault. */
@@ -1071,8 +1087,7 @@ fp_device_reset(struct fp_device *dev)
 
     /* Call the listeners without the lock, from a copy. */
     ovs_mutex_lock(&fp_mutex);
-    listeners = xmemdup(fp_listeners,
-                        MAX(fp_n_listeners, 1) * sizeof *listeners);
+    listeners = xmalloc(MAX(fp_n_listeners, 1) * sizeof *listeners);
     for (i = 0; i < fp_n_listeners; i++) {
         if (fp_listeners[i].dev == dev) {
             listeners[n++] = fp_listeners[i];

@@ -437,20 +437,8 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             rule->n_actions++;
         } else if (type == OVS_ACTION_ATTR_METER) {
             uint32_t id = nl_attr_get_u32(a);
-            const struct offload_fp_meter *m;
-            bool ok;
 
-            ovs_mutex_lock(&offload_fp_mutex);
-            m = offload_fp_meter_find(id);
-            ok = m && sset_contains(&m->devices, dev_name);
-            if (!ok) {
-                *reasonp = xasprintf("meter %"PRIu32" is not in %s%s%s%s",
-                                     id, dev_name, m && m->reason ? " (" : "",
-                                     m && m->reason ? m->reason : "",
-                                     m && m->reason ? ")" : "");
-            }
-            ovs_mutex_unlock(&offload_fp_mutex);
-            if (!ok) {
+            if (!offload_fp_meter_check(id, dev, reasonp)) {
                 return EOPNOTSUPP;
             }
             action->type = FP_ACTION_METER;

@@ -307,6 +307,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         .type = FP_RULE_OP_ADD,
         .rule = flow->rule,
     };
+    char *reason;
 
     fp_rule_batch(flow->dev, &op, 1);
     if (!op.error) {
@@ -336,6 +337,15 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             flow, xasprintf("%s of %s full (%"PRIu32" of %"PRIu32")",
                             fp_resource_name(op.full),
                             fp_device_name(flow->dev), used, size));
+        if (flow->state != OFFLOAD_FP_EVICTED) {
+            flow->state = OFFLOAD_FP_WAITING;
+        }
+        COVERAGE_INC(fp_offload_waiting);
+    } else if (op.error == ENOENT
+               && (reason = offload_fp_meter_missing(flow->rule,
+                                                     flow->dev))) {
+        /* Its meter is in no NIC now (see netdev-offload-fp-meter.c). */
+        offload_fp_flow_set_reason(flow, reason);
         if (flow->state != OFFLOAD_FP_EVICTED) {
             flow->state = OFFLOAD_FP_WAITING;
         }
@@ -649,6 +659,40 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
               fp_device_name(dev));
 }
 
+/* Takes out of 'dev' the rules of the offloaded flows that use meter
+ * 'meter_id', which leaves 'dev' (see netdev-offload-fp-meter.c), so that
+ * no rule meters with a meter that OpenFlow no longer has there: the flows
+ * are evicted, their counters kept, and go back when they can. */
+void
+offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_flow *flow;
+    size_t i;
+
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->dev != dev || flow->state != OFFLOAD_FP_OFFLOADED
+            || !flow->rule) {
+            continue;
+        }
+        for (i = 0; i < flow->rule->n_actions; i++) {
+            const struct fp_action *a = &flow->rule->actions[i];
+
+            if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
+                offload_fp_flow_uninstall(flow);
+                flow->state = OFFLOAD_FP_EVICTED;
+                offload_fp_flow_set_reason(
+                    flow, xasprintf("datapath meter %"PRIu32" left %s",
+                                    meter_id, fp_device_name(dev)));
+                offload_fp_stats.evicted++;
+                offload_fp_flow_update_cls(flow);
+                COVERAGE_INC(fp_offload_evicted);
+                break;
+            }
+        }
+    }
+}
+
 /* Re-offload of the flows that wait for room. */
 
 struct offload_fp_candidate {
@@ -688,6 +732,7 @@ netdev_offload_fp_run(void)
     poll_timer_wait_until(next_run);
 
     ovs_mutex_lock(&offload_fp_mutex);
+    offload_fp_meter_run();
     for (i = 0; i < offload_fp_n_zombies; ) {
         struct offload_fp_zombie *z = &offload_fp_zombies[i];
         struct fp_rule_stats final;
