@@ -121,11 +121,12 @@ fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
 
 /* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
  * ('malformed' false) or failed to parse ('malformed' true), for the host,
- * with 'mark'.  Counts in 'ctrs'. */
+ * with 'mark' and 'rss_hash' (see struct fp_packet_md).  Counts in
+ * 'ctrs'. */
 static void
 fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                    uint32_t port_no, const void *data, size_t size,
-                   bool malformed, uint32_t mark)
+                   bool malformed, uint32_t mark, uint32_t rss_hash)
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_slot *slot;
@@ -148,6 +149,7 @@ fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     memcpy(fp_model_slot_data(slot), data, size);
     slot->size = size;
     slot->mark = mark;
+    slot->rss_hash = rss_hash;
     port->n_queued++;
     if (malformed) {
         fp_model_ctr_add(&ctrs->malformed, 1);
@@ -164,15 +166,38 @@ fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     }
 }
 
+/* Counts a packet of 'size' bytes with 'tcp_flags' (as in its key, network
+ * byte order) in counter 'counter' of 'engine', at 'now_ms'. */
 static void
 fp_model_count(struct fp_model_engine *engine, uint32_t counter,
-               size_t size, long long int now_ms)
+               size_t size, uint16_t tcp_flags, long long int now_ms)
 {
     struct fp_model_counter *c = &engine->counters[counter];
+    uint64_t used_flags;
 
     fp_model_ctr_add(&c->packets, 1);
     fp_model_ctr_add(&c->bytes, size);
-    atomic_store_relaxed(&c->used, now_ms);
+    atomic_read_relaxed(&c->used_flags, &used_flags);
+    used_flags = ((used_flags & ~FP_MODEL_USED_MASK)
+                  | ((uint64_t) ntohs(tcp_flags) << FP_MODEL_USED_BITS)
+                  | ((uint64_t) now_ms & FP_MODEL_USED_MASK));
+    atomic_store_relaxed(&c->used_flags, used_flags);
+}
+
+/* Returns the RSS hash of the packet of 'p', which came in on 'in_port' and
+ * was parsed into 'key', or, if actions 'modified' it since, of the packet
+ * as it is now, as the host gets it. */
+static uint32_t
+fp_model_rss_hash(const struct fp_action_packet *p, uint32_t in_port,
+                  const struct fp_key *key, bool modified)
+{
+    if (modified) {
+        struct fp_key now_key;
+
+        fp_parse(p->data, p->size, in_port, &now_key, NULL);
+        return fp_parse_rss_hash(&now_key);
+    }
+    return fp_parse_rss_hash(key);
 }
 
 /* Executes 'actions' on the packet in 'slot' (which the engine owns and may
@@ -188,6 +213,7 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 {
     struct fp_model_port_ctrs *ctrs = &engine->ports[in_port];
     struct fp_action_packet p;
+    bool modified = false;
     uint32_t mark = 0;
     size_t i;
 
@@ -205,10 +231,12 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
         case FP_ACTION_PUSH_VLAN:
             /* At most FP_MAX_ACTIONS pushes fit in the headroom. */
             fp_action_push_vlan(&p, a->vlan.tpid, a->vlan.tci);
+            modified = true;
             break;
 
         case FP_ACTION_POP_VLAN:
             fp_action_pop_vlan(&p);
+            modified = true;
             break;
 
         case FP_ACTION_DROP:
@@ -228,22 +256,26 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
         case FP_ACTION_SET_TP_SRC:
         case FP_ACTION_SET_TP_DST:
             fp_action_set_field(&p, a);
+            modified = true;
             break;
 
         case FP_ACTION_DEC_TTL:
             if (!fp_action_dec_ttl(&p)) {
                 fp_model_exception(model, ctrs, in_port, p.data, p.size,
-                                   false, mark);
+                                   false, mark,
+                                   fp_model_rss_hash(&p, in_port, key,
+                                                     modified));
                 return;
             }
+            modified = true;
             break;
 
         case FP_ACTION_METER:
             if (*now_usp < 0) {
                 *now_usp = time_usec();
             }
-            if (fp_meter_police(&model->meters[a->meter_id].meter, p.size,
-                                *now_usp) == FP_METER_RED) {
+            if (fp_meter_take(&model->meters[a->meter_id].meter, p.size,
+                              *now_usp) == FP_METER_RED) {
                 return;
             }
             break;
@@ -253,12 +285,14 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             break;
 
         case FP_ACTION_COUNT:
-            fp_model_count(engine, a->counter_id, p.size, now_ms);
+            fp_model_count(engine, a->counter_id, p.size, key->tcp_flags,
+                           now_ms);
             break;
 
         case FP_ACTION_EXCEPTION:
             fp_model_exception(model, ctrs, in_port, p.data, p.size, false,
-                               mark);
+                               mark, fp_model_rss_hash(&p, in_port, key,
+                                                       modified));
             break;
 
         case FP_N_ACTION_TYPES:
@@ -526,7 +560,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         if (pkt->rule) {
             n_hits++;
             fp_model_count(engine, fp_table_rule_user(pkt->rule),
-                           slot->size, now_ms);
+                           slot->size, pkt->key.tcp_flags, now_ms);
             fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
                              slot, port_no, &pkt->key, &pkt->layers, now_ms,
                              now_usp);
@@ -535,10 +569,10 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
                         PRIu32" bytes", model->up.name, port_no,
                         slot->size);
             fp_model_exception(model, ctrs, port_no, data, slot->size, true,
-                               0);
+                               0, fp_parse_rss_hash(&pkt->key));
         } else {
             fp_model_exception(model, ctrs, port_no, data, slot->size,
-                               false, 0);
+                               false, 0, fp_parse_rss_hash(&pkt->key));
         }
     }
 

@@ -120,7 +120,8 @@ fp_model_port_send(struct fp_device *dev, uint32_t port_no,
 
 int
 fp_model_port_recv(struct fp_device *dev, uint32_t port_no,
-                   void *buf, size_t size, size_t *lenp, uint32_t *markp)
+                   void *buf, size_t size, size_t *lenp,
+                   struct fp_packet_md *md)
 {
     struct fp_model *model = fp_model_cast(dev);
     struct fp_model_port *port = &model->ports[port_no];
@@ -143,7 +144,8 @@ fp_model_port_recv(struct fp_device *dev, uint32_t port_no,
             error = 0;
         }
         *lenp = slot->size;
-        *markp = slot->mark;
+        md->mark = slot->mark;
+        md->rss_hash = slot->rss_hash;
         port->head = (port->head + 1) % FP_MODEL_QUEUE_LEN;
         port->n_queued--;
     }

@@ -25,6 +25,7 @@
 #include <pthread.h>
 
 #include "fp-model.h"
+#include "cmap.h"
 #include "fp-meter.h"
 #include "fp-table.h"
 #include "fp/fp-provider.h"
@@ -90,7 +91,8 @@ struct fp_model_slot {
     uint8_t *buf;
     uint32_t size;
     uint32_t allocated;         /* Bytes after the headroom. */
-    uint32_t mark;
+    uint32_t mark;              /* Exception queues: the packet's */
+    uint32_t rss_hash;          /* struct fp_packet_md. */
 };
 
 /* Port counters of one engine (or of the host threads). */
@@ -115,12 +117,17 @@ struct fp_model_port_ctrs {
     FP_MODEL_PORT_CTR(malformed)                \
     FP_MODEL_PORT_CTR(drops)
 
-/* A rule counter of one engine. */
+/* A rule counter of one engine.  'used_flags' holds, in its low
+ * FP_MODEL_USED_BITS bits, the time_msec() of the last packet counted (0 if
+ * none) and above them the OR of the packets' TCP flags (12 bits), in one
+ * word so that a counter stays 24 bytes. */
 struct fp_model_counter {
     fp_model_ctr packets;
     fp_model_ctr bytes;
-    atomic_llong used;
+    atomic_uint64_t used_flags;
 };
+#define FP_MODEL_USED_BITS 52
+#define FP_MODEL_USED_MASK ((UINT64_C(1) << FP_MODEL_USED_BITS) - 1)
 
 /* The endpoint of a port, replaced as a whole, RCU-style. */
 struct fp_model_endpoint {
@@ -168,6 +175,7 @@ struct fp_model_actions {
 
 /* An entry of the meter table. */
 struct fp_model_meter {
+    struct cmap_node id_node;   /* In 'meter_ids' while in use. */
     bool in_use;
     uint32_t id;                /* The caller's meter id. */
     uint32_t refs;              /* Action lists that use it. */
@@ -246,6 +254,8 @@ struct fp_model {
     uint8_t *counter_shared;            /* 1 per shared counter, by id. */
     uint32_t *counter_refs;             /* Action lists that count there. */
     struct fp_model_meter *meters;      /* Meter table. */
+    struct cmap meter_ids;              /* Meters in use, by id; readers
+                                         * (fp_meter_police()) use RCU. */
     uint32_t n_meters_used;
 
     /* Counters as of the last reset, subtracted from what engines count. */
@@ -313,7 +323,7 @@ int fp_model_port_send(struct fp_device *, uint32_t port_no,
                        const void *data, size_t size);
 int fp_model_port_recv(struct fp_device *, uint32_t port_no,
                        void *buf, size_t size, size_t *lenp,
-                       uint32_t *markp);
+                       struct fp_packet_md *);
 void fp_model_port_recv_wait(struct fp_device *, uint32_t port_no);
 int fp_model_port_inject(struct fp_device *, uint32_t port_no,
                          const void *data, size_t size);

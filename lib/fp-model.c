@@ -118,6 +118,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
                                   sizeof *model->counter_refs);
     model->meters = xcalloc(MAX(config->n_meters, 1),
                             sizeof *model->meters);
+    cmap_init(&model->meter_ids);
     model->port_base = xcalloc(model->n_ports, sizeof *model->port_base);
     atomic_init(&model->resets, 0);
 
@@ -216,6 +217,7 @@ fp_model_destroy(struct fp_device *dev)
             fp_meter_destroy(&model->meters[i].meter);
         }
     }
+    cmap_destroy(&model->meter_ids);
     free(model->meters);
     free(model->port_base);
 
@@ -286,12 +288,14 @@ fp_model_counter_read(const struct fp_model *model, uint32_t id,
     memset(stats, 0, sizeof *stats);
     for (i = 0; i < model->n_engines; i++) {
         struct fp_model_counter *c = &model->engines[i].counters[id];
-        long long int used;
+        uint64_t used_flags;
 
         stats->n_packets += fp_model_ctr_get(&c->packets);
         stats->n_bytes += fp_model_ctr_get(&c->bytes);
-        atomic_read_relaxed(&c->used, &used);
-        stats->used = MAX(stats->used, used);
+        atomic_read_relaxed(&c->used_flags, &used_flags);
+        stats->used = MAX(stats->used,
+                          (long long int) (used_flags & FP_MODEL_USED_MASK));
+        stats->tcp_flags |= used_flags >> FP_MODEL_USED_BITS;
     }
 }
 
@@ -311,7 +315,7 @@ fp_model_counter_get_free(struct fp_model *model, uint32_t *idp)
 
         atomic_store_relaxed(&c->packets, 0);
         atomic_store_relaxed(&c->bytes, 0);
-        atomic_store_relaxed(&c->used, 0);
+        atomic_store_relaxed(&c->used_flags, 0);
     }
     model->n_counters_used++;
     return true;
@@ -325,18 +329,36 @@ fp_model_counter_put(struct fp_model *model, uint32_t id)
     model->n_counters_used--;
 }
 
-/* Returns the meter table slot of meter 'id', or -1. */
+/* Returns the meter table slot of meter 'id', or -1.  Callers hold
+ * 'ctl_mutex' or are in an RCU read-side section. */
 static int
 fp_model_meter_find(const struct fp_model *model, uint32_t id)
 {
-    uint32_t i;
+    const struct fp_model_meter *m;
 
-    for (i = 0; i < model->up.config.n_meters; i++) {
-        if (model->meters[i].in_use && model->meters[i].id == id) {
-            return i;
+    CMAP_FOR_EACH_WITH_HASH (m, id_node, hash_int(id, 0),
+                             &model->meter_ids) {
+        if (m->id == id) {
+            return m - model->meters;
         }
     }
     return -1;
+}
+
+/* Takes meter table slot 'slot' out of use: out of 'meter_ids' at once,
+ * and its meter destroyed once no engine or host thread can be using it. */
+static void
+fp_model_meter_free(struct fp_model *model, uint32_t slot)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    struct fp_model_meter *m = &model->meters[slot];
+
+    cmap_remove(&model->meter_ids, &m->id_node, hash_int(m->id, 0));
+    fp_model_barrier(model);
+    ovsrcu_synchronize();
+    fp_meter_destroy(&m->meter);
+    m->in_use = false;
+    model->n_meters_used--;
 }
 
 /* Returns an interned copy of the actions of 'rule', with a new reference,
@@ -673,7 +695,8 @@ fp_model_meter_set(struct fp_device *dev, uint32_t meter_id,
     ovs_mutex_lock(&model->ctl_mutex);
     slot = fp_model_meter_find(model, meter_id);
     if (slot >= 0) {
-        fp_meter_reconfigure(&model->meters[slot].meter, config);
+        fp_meter_reconfigure(&model->meters[slot].meter, config,
+                             time_usec());
     } else {
         uint32_t i;
 
@@ -686,6 +709,8 @@ fp_model_meter_set(struct fp_device *dev, uint32_t meter_id,
                 m->id = meter_id;
                 m->refs = 0;
                 m->in_use = true;
+                cmap_insert(&model->meter_ids, &m->id_node,
+                            hash_int(meter_id, 0));
                 model->n_meters_used++;
                 error = 0;
                 break;
@@ -717,11 +742,7 @@ fp_model_meter_delete(struct fp_device *dev, uint32_t meter_id)
         error = EBUSY;
     } else {
         /* Engines may still run an action list that was just released. */
-        fp_model_barrier(model);
-        ovsrcu_synchronize();
-        fp_meter_destroy(&model->meters[slot].meter);
-        model->meters[slot].in_use = false;
-        model->n_meters_used--;
+        fp_model_meter_free(model, slot);
     }
     ovs_mutex_unlock(&model->ctl_mutex);
 
@@ -746,6 +767,28 @@ fp_model_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
     ovs_mutex_unlock(&model->ctl_mutex);
 
     return error;
+}
+
+/* Runs the host's packets through meter 'meter_id': see the contract in
+ * fp-provider.h.  Never takes 'ctl_mutex'; the meter's slot stays valid
+ * until the caller's RCU read-side section ends (fp_model_meter_free()). */
+static int
+fp_model_meter_police(struct fp_device *dev, uint32_t meter_id,
+                      const uint32_t sizes[], size_t n, long long int now,
+                      bool passed[])
+{
+    struct fp_model *model = fp_model_cast(dev);
+    int slot = fp_model_meter_find(model, meter_id);
+    size_t i;
+
+    if (slot < 0) {
+        return ENOENT;
+    }
+    for (i = 0; i < n; i++) {
+        passed[i] = (fp_meter_take(&model->meters[slot].meter, sizes[i], now)
+                     != FP_METER_RED);
+    }
+    return 0;
 }
 
 /* Shared counters. */
@@ -836,6 +879,13 @@ fp_model_reset(struct fp_device *dev)
             fp_model_ids_free(&model->rule_ids, id);
             fp_model_actions_put(model, fp_table_rule_data(trule));
             fp_model_counter_put(model, fp_table_rule_user(trule));
+        }
+    }
+    for (i = 0; i < config->n_meters; i++) {
+        struct fp_model_meter *m = &model->meters[i];
+
+        if (m->in_use) {
+            cmap_remove(&model->meter_ids, &m->id_node, hash_int(m->id, 0));
         }
     }
     fp_table_commit(model->table);
@@ -945,6 +995,7 @@ const struct fp_device_class fp_model_class = {
     .meter_set = fp_model_meter_set,
     .meter_delete = fp_model_meter_delete,
     .meter_get_stats = fp_model_meter_get_stats,
+    .meter_police = fp_model_meter_police,
     .counter_alloc = fp_model_counter_alloc,
     .counter_free = fp_model_counter_free,
     .counter_get = fp_model_counter_get,

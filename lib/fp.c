@@ -526,21 +526,23 @@ int
 fp_port_recv(struct fp_device *dev, uint32_t port,
              void *buf, size_t size, size_t *lenp)
 {
-    uint32_t mark;
+    struct fp_packet_md md;
 
-    return fp_port_recv_md(dev, port, buf, size, lenp, &mark);
+    return fp_port_recv_md(dev, port, buf, size, lenp, &md);
 }
 
-/* As fp_port_recv(), and also stores in '*markp' the mark that an
- * FP_ACTION_MARK gave the packet (0 if none). */
+/* As fp_port_recv(), and also stores the packet's metadata in '*md': the
+ * mark that an FP_ACTION_MARK gave it (0 if none) and its RSS hash (see
+ * struct fp_packet_md). */
 int
 fp_port_recv_md(struct fp_device *dev, uint32_t port,
-                void *buf, size_t size, size_t *lenp, uint32_t *markp)
+                void *buf, size_t size, size_t *lenp,
+                struct fp_packet_md *md)
 {
-    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !markp) {
+    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !md) {
         return EINVAL;
     }
-    return dev->class->port_recv(dev, port, buf, size, lenp, markp);
+    return dev->class->port_recv(dev, port, buf, size, lenp, md);
 }
 
 /* Arranges for poll_block() to wake up when fp_port_recv() on 'port' of
@@ -1066,6 +1068,22 @@ fp_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
 {
     memset(stats, 0, sizeof *stats);
     return dev->class->meter_get_stats(dev, meter_id, stats);
+}
+
+/* Runs 'n' packets that the host forwards, of 'sizes' bytes each, through
+ * meter 'meter_id' of 'dev' at time 'now' (time_usec()), sharing the
+ * meter's buckets and counters with the NIC's own packets, and sets
+ * 'passed[i]' for those that go on.  Returns 0, ENOENT if 'dev' has no
+ * such meter, or EOPNOTSUPP if 'dev' cannot meter the host's packets (then
+ * 'passed' is untouched).  Safe on any thread; never blocks. */
+int
+fp_meter_police(struct fp_device *dev, uint32_t meter_id,
+                const uint32_t sizes[], size_t n, long long int now,
+                bool passed[])
+{
+    return (dev->class->meter_police
+            ? dev->class->meter_police(dev, meter_id, sizes, n, now, passed)
+            : EOPNOTSUPP);
 }
 
 /* Allocates a shared counter of 'dev' for FP_ACTION_COUNT and stores its id

@@ -87,6 +87,11 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
                   st.n_rules, cfg.n_rules);
     ds_put_format(s, "  lookups: %"PRIu64" hits, %"PRIu64" misses\n",
                   st.hits, st.misses);
+    if (st.n_meters) {
+        ds_put_format(s, "  meters: %"PRIu32" in use of %"PRIu32"\n",
+                      st.n_meters, cfg.n_meters);
+        netdev_offload_fp_meter_show(dev, s);
+    }
     for (port = 0; port < fp_device_n_ports(dev); port++) {
         fp_unixctl_show_port(s, dev, port);
     }

@@ -923,19 +923,23 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
 
     dp_packet_batch_init(batch);
     while (dp_packet_batch_size(batch) < NETDEV_MAX_BURST) {
+        struct fp_packet_md md;
         struct dp_packet *packet;
-        uint32_t mark;
         size_t len;
 
-        if (fp_port_recv_md(dev, port, buf, sizeof buf, &len, &mark)) {
+        if (fp_port_recv_md(dev, port, buf, sizeof buf, &len, &md)) {
             break;
         }
         packet = dp_packet_clone_data_with_headroom(buf, len,
                                                     DP_NETDEV_HEADROOM);
-        if (mark) {
+        /* The NIC's RSS hash is the one dpif-netdev would compute, so that
+         * a flow's packets hash alike whether the NIC marked them (and
+         * dpif-netdev skips its own parse) or not. */
+        dp_packet_set_rss_hash(packet, md.rss_hash);
+        if (md.mark) {
             /* A partially offloaded flow: dpif-netdev finds the flow by its
              * mark and skips its own lookup. */
-            dp_packet_set_flow_mark(packet, mark);
+            dp_packet_set_flow_mark(packet, md.mark);
         } else {
             netdev_offload_fp_count_exception(dev, port, packet);
         }

@@ -90,13 +90,25 @@ struct offload_fp_flow {
     double sw_rate;             /* Packets per second since then. */
 };
 
-/* OpenFlow meters, mirrored into the NICs (see netdev_offload_fp_meter_set()),
- * by datapath meter id. */
+/* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).
+ * A meter is one set of buckets: it is in at most one NIC, its owner,
+ * whose meter also meters the packets that dpif-netdev meters. */
 struct offload_fp_meter {
     struct hmap_node node;      /* In 'offload_fp_meters'. */
     uint32_t id;                /* Datapath meter id, also the NIC's. */
-    struct sset devices;        /* Names of the devices that have it. */
-    char *reason;               /* Why the NICs do not have it, or NULL. */
+    bool runnable;              /* 'nic' is set: the NICs can run it. */
+    struct fp_meter_config nic; /* The NIC meter, if 'runnable'. */
+    struct fp_device *dev;      /* The NIC that holds it, or NULL. */
+    char *reason;               /* Why no NIC holds it, or NULL. */
+
+    /* The NICs' counters, which never go backwards (except when OpenFlow
+     * modifies the meter, which starts them from zero, as dpif-netdev
+     * does): 'acc' has what NICs counted before a reset or a move, 'base'
+     * the counters of 'dev' when the meter was last modified, 'last' the
+     * last read of them. */
+    struct fp_meter_stats acc;
+    struct fp_meter_stats base;
+    struct fp_meter_stats last;
 };
 
 /* The verdict on a flow: its state, the NIC rule it gets (for OFFLOADED
@@ -119,6 +131,15 @@ extern struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex);
 struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
+    OVS_REQUIRES(offload_fp_mutex);
+bool offload_fp_meter_check(uint32_t id, const struct fp_device *,
+                            char **reasonp);
+char *offload_fp_meter_missing(const struct fp_rule *,
+                               const struct fp_device *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_meter_run(void)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_evict_meter_users(struct fp_device *, uint32_t meter_id)
     OVS_REQUIRES(offload_fp_mutex);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,

@@ -343,6 +343,21 @@ translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
         const struct ovs_key_tcp *v = (const void *) value;
         const struct ovs_key_tcp *m = (const void *) mask;
 
+        /* A later fragment has no L4 header: the NIC leaves it alone,
+         * whereas OVS's software datapath would rewrite its payload as if
+         * it were one.  So the NIC runs L4 rewrites only for flows that
+         * match no later fragment.  (OVS 3.1 makes none that would.) */
+        if (!(rule->mask.ip_frag & FP_IP_FRAG_LATER)
+            || rule->key.ip_frag & FP_IP_FRAG_LATER) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            format_odp_actions(&s, a, a->nla_len, NULL);
+            *reasonp = xasprintf("action %s of a flow that matches later "
+                                 "IP fragments not supported by %s",
+                                 ds_cstr(&s), dev_name);
+            ds_destroy(&s);
+            return EOPNOTSUPP;
+        }
         add_set(rule, FP_ACTION_SET_TP_SRC, &v->tcp_src, &m->tcp_src, 2);
         add_set(rule, FP_ACTION_SET_TP_DST, &v->tcp_dst, &m->tcp_dst, 2);
         return 0;
@@ -454,20 +469,8 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             rule->n_actions++;
         } else if (type == OVS_ACTION_ATTR_METER) {
             uint32_t id = nl_attr_get_u32(a);
-            const struct offload_fp_meter *m;
-            bool ok;
 
-            ovs_mutex_lock(&offload_fp_mutex);
-            m = offload_fp_meter_find(id);
-            ok = m && sset_contains(&m->devices, dev_name);
-            if (!ok) {
-                *reasonp = xasprintf("meter not in %s (meter %"PRIu32
-                                     "%s%s)", dev_name, id,
-                                     m && m->reason ? ": " : "",
-                                     m && m->reason ? m->reason : "");
-            }
-            ovs_mutex_unlock(&offload_fp_mutex);
-            if (!ok) {
+            if (!offload_fp_meter_check(id, dev, reasonp)) {
                 return EOPNOTSUPP;
             }
             action->type = FP_ACTION_METER;

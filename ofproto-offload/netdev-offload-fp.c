@@ -184,6 +184,7 @@ stats_add(struct fp_rule_stats *sum, const struct fp_rule_stats *b)
     sum->n_packets += b->n_packets;
     sum->n_bytes += b->n_bytes;
     sum->used = MAX(sum->used, b->used);
+    sum->tcp_flags |= b->tcp_flags;
 }
 
 /* Counts a refusal or failure under its reason without the details, which
@@ -201,9 +202,19 @@ offload_fp_count_reason(const char *reason)
 
     for (p = reason; *p; ) {
         const char *paren = strstr(p, " (");
-        const char *close = paren ? strchr(paren, ')') : NULL;
+        const char *close = NULL;
 
-        if (!close) {
+        if (paren) {
+            int depth = 0;
+
+            for (close = paren + 1; *close; close++) {
+                depth += *close == '(' ? 1 : *close == ')' ? -1 : 0;
+                if (!depth) {
+                    break;
+                }
+            }
+        }
+        if (!close || !*close) {
             ds_put_cstr(&s, p);
             break;
         }
@@ -327,6 +338,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     };
     bool was_waiting = (flow->state == OFFLOAD_FP_WAITING
                         || flow->state == OFFLOAD_FP_EVICTED);
+    char *reason;
 
     fp_rule_batch(flow->dev, &op, 1);
     if (!op.error) {
@@ -367,6 +379,19 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                                 fp_device_name(flow->dev),
                                 ovs_strerror(op.error)));
         }
+        if (flow->state != OFFLOAD_FP_EVICTED) {
+            flow->state = OFFLOAD_FP_WAITING;
+        }
+        COVERAGE_INC(fp_offload_waiting);
+        if (!was_waiting) {
+            offload_fp_count_reason(flow->reason);
+        }
+    } else if (op.error == ENOENT
+               && (reason = offload_fp_meter_missing(flow->rule,
+                                                     flow->dev))) {
+        /* Its meter is in no NIC now (see netdev-offload-fp-meter.c): the
+         * flow waits for it, which is not a failure either. */
+        offload_fp_flow_set_reason(flow, reason);
         if (flow->state != OFFLOAD_FP_EVICTED) {
             flow->state = OFFLOAD_FP_WAITING;
         }
@@ -463,6 +488,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         stats->n_packets = before.n_packets;
         stats->n_bytes = before.n_bytes;
         stats->used = before.used;
+        stats->tcp_flags = before.tcp_flags;
     }
     if (!flow) {
         struct match cls_match = *match;
@@ -520,8 +546,9 @@ out:
     return 0;
 }
 
-/* Reports what the NIC did for flow 'ufid': its packets, bytes and last hit
- * (dpif-netdev adds its own counters) and whether it is offloaded.  A
+/* Reports what the NIC did for flow 'ufid': its packets, bytes, last hit and
+ * the OR of its packets' TCP flags (dpif-netdev adds its own counters) and
+ * whether it is offloaded.  A
  * partially offloaded flow is reported as "offloaded" with dp layer "ovs"
  * (dpctl shows "offloaded:partial") and without NIC counters.  Returns
  * ENOENT for a flow we never saw. */
@@ -553,6 +580,7 @@ netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
     stats->n_packets = total.n_packets;
     stats->n_bytes = total.n_bytes;
     stats->used = total.used;
+    stats->tcp_flags = total.tcp_flags;
     attrs->offloaded = (state == OFFLOAD_FP_OFFLOADED
                         || state == OFFLOAD_FP_PARTIAL);
     attrs->dp_layer = state == OFFLOAD_FP_OFFLOADED ? "fp" : "ovs";
@@ -603,6 +631,7 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
         stats->n_packets = total.n_packets;
         stats->n_bytes = total.n_bytes;
         stats->used = total.used;
+        stats->tcp_flags = total.tcp_flags;
     }
     return 0;
 }
@@ -680,6 +709,40 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
               fp_device_name(dev));
 }
 
+/* Takes out of 'dev' the rules of the offloaded flows that use meter
+ * 'meter_id', which leaves 'dev' (see netdev-offload-fp-meter.c), so that
+ * no rule meters with a meter that OpenFlow no longer has there: the flows
+ * are evicted, their counters kept, and go back when they can. */
+void
+offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_flow *flow;
+    size_t i;
+
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->dev != dev || flow->state != OFFLOAD_FP_OFFLOADED
+            || !flow->rule) {
+            continue;
+        }
+        for (i = 0; i < flow->rule->n_actions; i++) {
+            const struct fp_action *a = &flow->rule->actions[i];
+
+            if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
+                offload_fp_flow_uninstall(flow);
+                flow->state = OFFLOAD_FP_EVICTED;
+                offload_fp_flow_set_reason(
+                    flow, xasprintf("datapath meter left %s (meter %"PRIu32
+                                    ")", fp_device_name(dev), meter_id));
+                offload_fp_stats.evicted++;
+                offload_fp_flow_update_cls(flow);
+                COVERAGE_INC(fp_offload_evicted);
+                break;
+            }
+        }
+    }
+}
+
 /* Re-offload of the flows that wait for room. */
 
 struct offload_fp_candidate {
@@ -719,6 +782,7 @@ netdev_offload_fp_run(void)
     poll_timer_wait_until(next_run);
 
     ovs_mutex_lock(&offload_fp_mutex);
+    offload_fp_meter_run();
     for (i = 0; i < offload_fp_n_zombies; ) {
         struct offload_fp_zombie *z = &offload_fp_zombies[i];
         struct fp_rule_stats final;

@@ -27,6 +27,7 @@
 #include "fp-unixctl.h"
 #include "netdev-fp.h"
 #include "netdev-offload-fp.h"
+#include "netdev-offload.h"
 #include "netdev-offload-provider.h"
 #include "netdev-provider.h"
 #include "dpif.h"
@@ -318,7 +319,7 @@ __wrap_dpif_meter_set(struct dpif *dpif, ofproto_meter_id id,
 {
     int error = __real_dpif_meter_set(dpif, id, config);
 
-    if (!error) {
+    if (!error && netdev_is_flow_api_enabled()) {
         ovs_offload_init();
         netdev_offload_fp_meter_set(id.uint32, config);
     }

@@ -3,6 +3,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
+	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-table
@@ -21,6 +22,9 @@ tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_meter_SOURCES = tests/unit/test-fp-meter.c
+tests_unit_test_fp_meter_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -42,6 +46,8 @@ TESTSUITE_AT = \
 	tests/fp-device.at \
 	tests/fp-translate.at \
 	tests/fp-verdicts.at \
+	tests/fp-metadata.at \
+	tests/fp-meters.at \
 	tests/fp-operator.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
@@ -51,7 +57,8 @@ TESTSUITE = $(builddir)/tests/testsuite
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/fp-macros.at \
-	tests/system-fp-traffic.at
+	tests/system-fp-traffic.at \
+	tests/system-fp-sandbox.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \
