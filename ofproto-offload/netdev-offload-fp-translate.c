@@ -352,9 +352,11 @@ translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
             struct ds s = DS_EMPTY_INITIALIZER;
 
             format_odp_actions(&s, a, a->nla_len, NULL);
-            *reasonp = xasprintf("action %s of a flow that matches later "
-                                 "IP fragments not supported by %s",
-                                 ds_cstr(&s), dev_name);
+            *reasonp = xasprintf("action set of %s of a flow that matches "
+                                 "later IP fragments not supported by %s "
+                                 "(%s)",
+                                 ovs_key_attr_name(nl_attr_type(key)),
+                                 dev_name, ds_cstr(&s));
             ds_destroy(&s);
             return EOPNOTSUPP;
         }
