@@ -83,15 +83,21 @@ fp_model_barrier(struct fp_model *model)
 /* Packet processing. */
 
 /* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
- * counts them in 'ctrs'. */
+ * counts them in 'ctrs'; drops them if the port's link is down. */
 void
 fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
             uint32_t port_no, const void *data, size_t size)
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_endpoint *ep;
-    bool has_pcap;
+    bool has_pcap, link_down;
 
+    atomic_read_relaxed(&port->link_down, &link_down);
+    if (OVS_UNLIKELY(link_down)) {
+        fp_model_ctr_add(&ctrs->drops, 1);
+        fp_model_count_drops(1);
+        return;
+    }
     fp_model_ctr_add(&ctrs->tx_packets, 1);
     fp_model_ctr_add(&ctrs->tx_bytes, size);
 

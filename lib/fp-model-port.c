@@ -176,7 +176,8 @@ fp_model_port_recv_wait(struct fp_device *dev, uint32_t port_no)
     }
 }
 
-/* Queues the 'n' packets of 'pkts' in the RX ring of 'port_no'; stores the
+/* Queues the 'n' packets of 'pkts' in the RX ring of 'port_no' (drops them
+ * if its link is down); stores the
  * number queued in '*n_queued' and the ring position after the last one in
  * '*tailp'. */
 static void
@@ -188,14 +189,16 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
     struct fp_model_engine *engine;
     uint64_t head, tail;
     size_t i, queued = 0, dropped = 0;
+    bool link_down;
 
+    atomic_read_relaxed(&port->link_down, &link_down);
     ovs_mutex_lock(&port->rx_mutex);
     atomic_read_explicit(&port->rx_head, &head, memory_order_acquire);
     atomic_read_relaxed(&port->rx_tail, &tail);
     for (i = 0; i < n; i++) {
         struct fp_model_slot *slot;
 
-        if (pkts[i].size > FP_MODEL_MAX_FRAME
+        if (link_down || pkts[i].size > FP_MODEL_MAX_FRAME
             || tail - head > model->ring_mask) {
             dropped++;
             continue;
@@ -371,4 +374,41 @@ fp_model_port_get_stats(const struct fp_device *dev, uint32_t port_no,
     FP_MODEL_PORT_CTRS
 #undef FP_MODEL_PORT_CTR
     ovs_mutex_unlock(&model->ctl_mutex);
+}
+
+int
+fp_model_port_set_link_state(struct fp_device *dev, uint32_t port_no,
+                             bool up)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    bool down;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    atomic_read_relaxed(&port->link_down, &down);
+    if (down == up) {
+        uint64_t orig;
+
+        atomic_store(&port->link_down, !up);
+        atomic_add(&port->link_resets, 1, &orig);
+        VLOG_DBG("%s: port %"PRIu32": link %s", fp_device_name(dev), port_no,
+                 up ? "up" : "down");
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+    return 0;
+}
+
+void
+fp_model_port_get_link_state(const struct fp_device *dev, uint32_t port_no,
+                             struct fp_port_link *link)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    bool down;
+
+    atomic_read(&port->link_down, &down);
+    link->up = !down;
+    atomic_read(&port->link_resets, &link->resets);
+    link->speed_mbps = FP_MODEL_LINK_SPEED;
+    link->max_frame = FP_MODEL_MAX_FRAME;
 }

@@ -158,6 +158,10 @@ struct fp_model_port {
     struct ovs_mutex pcap_mutex;
     struct pcap_file *pcap;     /* Capture of TX to the outside, or NULL. */
     atomic_bool has_pcap;
+
+    /* The link (see struct fp_port_link); changed under 'ctl_mutex'. */
+    atomic_bool link_down;
+    atomic_uint64_t link_resets;
 };
 
 /* An interned, immutable action list, shared by every rule that has the
@@ -332,6 +336,10 @@ int fp_model_port_receive_batch(struct fp_device *, uint32_t port_no,
                                 size_t *n_queued);
 void fp_model_port_get_stats(const struct fp_device *, uint32_t port_no,
                              struct fp_port_stats *);
+int fp_model_port_set_link_state(struct fp_device *, uint32_t port_no,
+                                 bool up);
+void fp_model_port_get_link_state(const struct fp_device *, uint32_t port_no,
+                                  struct fp_port_link *);
 int fp_model_flush(struct fp_device *);
 void fp_model_port_free_queue(struct fp_model_port *port)
     OVS_REQUIRES(port->exc_mutex);

@@ -137,6 +137,8 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         ovsrcu_init(&port->endpoint, NULL);
         ovs_mutex_init(&port->pcap_mutex);
         atomic_init(&port->has_pcap, false);
+        atomic_init(&port->link_down, false);
+        atomic_init(&port->link_resets, 0);
     }
     ovs_mutex_init(&model->host_mutex);
     model->host_ports = xcalloc(model->n_ports, sizeof *model->host_ports);
@@ -1008,5 +1010,7 @@ const struct fp_device_class fp_model_class = {
     .port_get_stats = fp_model_port_get_stats,
     .port_set_endpoint = fp_model_port_set_endpoint,
     .port_receive_batch = fp_model_port_receive_batch,
+    .port_set_link_state = fp_model_port_set_link_state,
+    .port_get_link_state = fp_model_port_get_link_state,
     .flush = fp_model_flush,
 };

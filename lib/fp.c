@@ -725,6 +725,56 @@ fp_port_get_stats(const struct fp_device *dev, uint32_t port,
     }
 }
 
+/* Sets the link of 'port' of 'dev' up or down (see struct fp_port_link):
+ * for tests, as a cable plugged or pulled, or a VF's link state set to
+ * enable or disable.  A change counts as a link reset.  Returns 0, EINVAL
+ * if 'port' is out of range, or EOPNOTSUPP if the driver has no link
+ * control. */
+int
+fp_port_set_link_state(struct fp_device *dev, uint32_t port, bool up)
+{
+    if (!fp_port_is_valid(dev, port)) {
+        return EINVAL;
+    }
+    if (!dev->class->port_set_link_state) {
+        return EOPNOTSUPP;
+    }
+    return dev->class->port_set_link_state(dev, port, up);
+}
+
+/* Stores the link state of 'port' of 'dev' in '*link': up, never reset and
+ * of unknown speed if the driver does not say, down if 'port' is out of
+ * range. */
+void
+fp_port_get_link_state(const struct fp_device *dev, uint32_t port,
+                       struct fp_port_link *link)
+{
+    memset(link, 0, sizeof *link);
+    if (!fp_port_is_valid(dev, port)) {
+        return;
+    }
+    if (dev->class->port_get_link_state) {
+        dev->class->port_get_link_state(dev, port, link);
+    } else {
+        link->up = true;
+    }
+}
+
+/* If 'port' of 'dev' has a Linux interface as its outside (see
+ * fp_port_set_link()), stores the interface's carrier in '*carrier' and
+ * returns 0.  Returns ENOENT if it has none, or another positive errno
+ * value if the carrier cannot be read.  Called from the control path
+ * only, as fp_port_set_link(). */
+int
+fp_port_get_link_carrier(struct fp_device *dev, uint32_t port,
+                         bool *carrier)
+{
+    if (!fp_port_is_valid(dev, port) || !dev->links[port]) {
+        return ENOENT;
+    }
+    return fp_afpacket_get_carrier(dev->links[port]->afp, carrier);
+}
+
 /* Returns true if 'action' of a rule of 'dev' is valid. */
 static bool
 fp_action_is_valid(const struct fp_device *dev, const struct fp_action *a)

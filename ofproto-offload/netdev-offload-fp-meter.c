@@ -488,15 +488,15 @@ offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
     ovs_mutex_lock(&offload_fp_mutex);
     m = offload_fp_meter_find(id);
     if (!m) {
-        *reasonp = xasprintf("datapath meter %"PRIu32" is not in %s", id,
-                             dev_name);
+        *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32")",
+                             dev_name, id);
     } else if (!m->runnable) {
-        *reasonp = xasprintf("datapath meter %"PRIu32" is not in %s (%s)",
-                             id, dev_name, m->reason);
+        *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32
+                             ": %s)", dev_name, id, m->reason);
     } else if (m->dev && m->dev != dev) {
-        *reasonp = xasprintf("datapath meter %"PRIu32" is in %s, not in %s "
-                             "(a meter is in one NIC)", id,
-                             fp_device_name(m->dev), dev_name);
+        *reasonp = xasprintf("datapath meter in another NIC than %s "
+                             "(meter %"PRIu32" is in %s; a meter is in one "
+                             "NIC)", dev_name, id, fp_device_name(m->dev));
     } else {
         ok = true;
     }
@@ -521,12 +521,10 @@ offload_fp_meter_missing(const struct fp_rule *rule,
                 = offload_fp_meter_find(a->meter_id);
 
             if (!m || m->dev != dev) {
-                return xasprintf("datapath meter %"PRIu32" is not in "
-                                 "%s%s%s%s",
-                                 a->meter_id, fp_device_name(dev),
-                                 m && m->reason ? " (" : "",
-                                 m && m->reason ? m->reason : "",
-                                 m && m->reason ? ")" : "");
+                return xasprintf("datapath meter not in %s (meter %"PRIu32
+                                 "%s%s)", fp_device_name(dev), a->meter_id,
+                                 m && m->reason ? ": " : "",
+                                 m && m->reason ? m->reason : "");
             }
         }
     }

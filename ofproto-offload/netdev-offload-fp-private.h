@@ -59,6 +59,9 @@ enum offload_fp_state {
 struct offload_fp_flow {
     struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
     ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
+    struct minimatch match;     /* The megaflow's match, as flow_put()
+                                 * got it: fp/explain finds the datapath
+                                 * flows by it. */
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
     struct fp_device *dev;
     enum offload_fp_state state;

@@ -144,7 +144,7 @@ netdev_offload_fp_translate_match(const struct match *match,
 
     /* Packets that come in from a NIC port have not been recirculated. */
     if (flow->recirc_id & mask->recirc_id) {
-        *reasonp = xasprintf("match on recirc_id %#"PRIx32" (after "
+        *reasonp = xasprintf("match on recirc_id (%#"PRIx32", after "
                              "recirculation) not supported by %s",
                              flow->recirc_id, fp_device_name(dev));
         return EOPNOTSUPP;
@@ -152,7 +152,7 @@ netdev_offload_fp_translate_match(const struct match *match,
     mask->recirc_id = 0;
 
     if (mask->packet_type && flow->packet_type != htonl(PT_ETH)) {
-        *reasonp = xasprintf("match on packet_type %#"PRIx32" (not "
+        *reasonp = xasprintf("match on packet_type (%#"PRIx32", not "
                              "Ethernet) not supported by %s",
                              ntohl(flow->packet_type), fp_device_name(dev));
         return EOPNOTSUPP;
@@ -219,6 +219,37 @@ add_set(struct fp_rule *rule, enum fp_action_type type,
     a->type = type;
     memcpy(a->set.value, value, n);
     memcpy(a->set.mask, mask, n);
+}
+
+/* Returns the name of ODP key attribute 'type' as a set action names it,
+ * e.g. "ipv4". */
+static const char *
+ovs_key_attr_name(enum ovs_key_attr type)
+{
+    static const char *const names[] = {
+        [OVS_KEY_ATTR_ETHERNET] = "eth",
+        [OVS_KEY_ATTR_IPV4] = "ipv4",
+        [OVS_KEY_ATTR_IPV6] = "ipv6",
+        [OVS_KEY_ATTR_TCP] = "tcp",
+        [OVS_KEY_ATTR_UDP] = "udp",
+        [OVS_KEY_ATTR_SCTP] = "sctp",
+        [OVS_KEY_ATTR_ICMP] = "icmp",
+        [OVS_KEY_ATTR_ICMPV6] = "icmpv6",
+        [OVS_KEY_ATTR_ARP] = "arp",
+        [OVS_KEY_ATTR_ND] = "nd",
+        [OVS_KEY_ATTR_VLAN] = "vlan",
+        [OVS_KEY_ATTR_MPLS] = "mpls",
+        [OVS_KEY_ATTR_TUNNEL] = "tunnel",
+        [OVS_KEY_ATTR_SKB_MARK] = "skb_mark",
+        [OVS_KEY_ATTR_PRIORITY] = "skb_priority",
+        [OVS_KEY_ATTR_CT_STATE] = "ct_state",
+        [OVS_KEY_ATTR_CT_MARK] = "ct_mark",
+        [OVS_KEY_ATTR_CT_LABELS] = "ct_label",
+        [OVS_KEY_ATTR_NSH] = "nsh",
+    };
+
+    return (type < ARRAY_SIZE(names) && names[type] ? names[type]
+            : "another field");
 }
 
 /* Returns the name of ODP action 'a', e.g. "ct" for "ct(commit)", in a new
@@ -321,9 +352,11 @@ translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
             struct ds s = DS_EMPTY_INITIALIZER;
 
             format_odp_actions(&s, a, a->nla_len, NULL);
-            *reasonp = xasprintf("action %s of a flow that matches later "
-                                 "IP fragments not supported by %s",
-                                 ds_cstr(&s), dev_name);
+            *reasonp = xasprintf("action set of %s of a flow that matches "
+                                 "later IP fragments not supported by %s "
+                                 "(%s)",
+                                 ovs_key_attr_name(nl_attr_type(key)),
+                                 dev_name, ds_cstr(&s));
             ds_destroy(&s);
             return EOPNOTSUPP;
         }
@@ -340,8 +373,9 @@ refuse:
         struct ds s = DS_EMPTY_INITIALIZER;
 
         format_odp_actions(&s, a, a->nla_len, NULL);
-        *reasonp = xasprintf("action %s not supported by %s", ds_cstr(&s),
-                             dev_name);
+        *reasonp = xasprintf("action set of %s not supported by %s (%s)",
+                             ovs_key_attr_name(nl_attr_type(key)), dev_name,
+                             ds_cstr(&s));
         ds_destroy(&s);
         return EOPNOTSUPP;
     }

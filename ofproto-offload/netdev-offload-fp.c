@@ -144,6 +144,7 @@ static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
     cls_rule_destroy(&flow->cr);
+    minimatch_destroy(&flow->match);
     free(flow->reason);
     free(flow->rule);
     free(flow);
@@ -186,14 +187,42 @@ stats_add(struct fp_rule_stats *sum, const struct fp_rule_stats *b)
     sum->tcp_flags |= b->tcp_flags;
 }
 
-/* Counts a refusal or failure under its reason, without the details. */
+/* Counts a refusal or failure under its reason without the details, which
+ * are in parentheses: "match on recirc_id (0x1) not supported by fp0"
+ * counts as "match on recirc_id not supported by fp0".  So the reasons are
+ * kinds, a bounded list; the details are in fp/explain. */
 static void
 offload_fp_count_reason(const char *reason)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    const char *paren = strstr(reason, " (");
-    char *key = paren ? xmemdup0(reason, paren - reason) : xstrdup(reason);
-    uint64_t *count = shash_find_data(&offload_fp_reasons, key);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    uint64_t *count;
+    const char *p;
+    char *key;
+
+    for (p = reason; *p; ) {
+        const char *paren = strstr(p, " (");
+        const char *close = NULL;
+
+        if (paren) {
+            int depth = 0;
+
+            for (close = paren + 1; *close; close++) {
+                depth += *close == '(' ? 1 : *close == ')' ? -1 : 0;
+                if (!depth) {
+                    break;
+                }
+            }
+        }
+        if (!close || !*close) {
+            ds_put_cstr(&s, p);
+            break;
+        }
+        ds_put_buffer(&s, p, paren - p);
+        p = close + 1;
+    }
+    key = ds_steal_cstr(&s);
+    count = shash_find_data(&offload_fp_reasons, key);
 
     if (!count) {
         count = xzalloc(sizeof *count);
@@ -307,6 +336,8 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         .type = FP_RULE_OP_ADD,
         .rule = flow->rule,
     };
+    bool was_waiting = (flow->state == OFFLOAD_FP_WAITING
+                        || flow->state == OFFLOAD_FP_EVICTED);
     char *reason;
 
     fp_rule_batch(flow->dev, &op, 1);
@@ -321,35 +352,53 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     }
 
     if (op.error == ENOSPC) {
-        struct fp_device_config cfg;
-        struct fp_device_stats st;
-        uint32_t used, size;
+        /* No room: not a failure, the flow waits for room.  Its reason is
+         * counted once, when it starts waiting, not on every retry. */
+        if (op.full == FP_RES_RULES || op.full == FP_RES_MASKS
+            || op.full == FP_RES_COUNTERS) {
+            struct fp_device_config cfg;
+            struct fp_device_stats st;
+            uint32_t used, size;
 
-        fp_device_get_config(flow->dev, &cfg);
-        fp_device_get_stats(flow->dev, &st);
-        used = (op.full == FP_RES_MASKS ? st.n_masks
-                : op.full == FP_RES_COUNTERS ? st.n_counters
-                : st.n_rules);
-        size = (op.full == FP_RES_MASKS ? cfg.n_masks
-                : op.full == FP_RES_COUNTERS ? cfg.n_counters
-                : cfg.n_rules);
-        offload_fp_flow_set_reason(
-            flow, xasprintf("%s of %s full (%"PRIu32" of %"PRIu32")",
-                            fp_resource_name(op.full),
-                            fp_device_name(flow->dev), used, size));
+            fp_device_get_config(flow->dev, &cfg);
+            fp_device_get_stats(flow->dev, &st);
+            used = (op.full == FP_RES_MASKS ? st.n_masks
+                    : op.full == FP_RES_COUNTERS ? st.n_counters
+                    : st.n_rules);
+            size = (op.full == FP_RES_MASKS ? cfg.n_masks
+                    : op.full == FP_RES_COUNTERS ? cfg.n_counters
+                    : cfg.n_rules);
+            offload_fp_flow_set_reason(
+                flow, xasprintf("%s of %s full (%"PRIu32" of %"PRIu32")",
+                                fp_resource_name(op.full),
+                                fp_device_name(flow->dev), used, size));
+        } else {
+            /* The device is out of room without saying in which table. */
+            offload_fp_flow_set_reason(
+                flow, xasprintf("%s has no room for the rule (%s)",
+                                fp_device_name(flow->dev),
+                                ovs_strerror(op.error)));
+        }
         if (flow->state != OFFLOAD_FP_EVICTED) {
             flow->state = OFFLOAD_FP_WAITING;
         }
         COVERAGE_INC(fp_offload_waiting);
+        if (!was_waiting) {
+            offload_fp_count_reason(flow->reason);
+        }
     } else if (op.error == ENOENT
                && (reason = offload_fp_meter_missing(flow->rule,
                                                      flow->dev))) {
-        /* Its meter is in no NIC now (see netdev-offload-fp-meter.c). */
+        /* Its meter is in no NIC now (see netdev-offload-fp-meter.c): the
+         * flow waits for it, which is not a failure either. */
         offload_fp_flow_set_reason(flow, reason);
         if (flow->state != OFFLOAD_FP_EVICTED) {
             flow->state = OFFLOAD_FP_WAITING;
         }
         COVERAGE_INC(fp_offload_waiting);
+        if (!was_waiting) {
+            offload_fp_count_reason(flow->reason);
+        }
     } else {
         offload_fp_flow_set_reason(
             flow, xasprintf("%s failed to add the rule (%s)",
@@ -358,9 +407,9 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         flow->state = OFFLOAD_FP_REFUSED;
         free(flow->rule);
         flow->rule = NULL;
+        offload_fp_stats.failed++;
+        offload_fp_count_reason(flow->reason);
     }
-    offload_fp_stats.failed++;
-    offload_fp_count_reason(flow->reason);
     offload_fp_flow_update_cls(flow);
 }
 
@@ -449,6 +498,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
         cls_rule_init(&flow->cr, &cls_match, 0);
+        minimatch_init(&flow->match, match);
         atomic_init(&flow->sw_packets, 0);
         hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
     }
@@ -682,8 +732,8 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
                 offload_fp_flow_uninstall(flow);
                 flow->state = OFFLOAD_FP_EVICTED;
                 offload_fp_flow_set_reason(
-                    flow, xasprintf("datapath meter %"PRIu32" left %s",
-                                    meter_id, fp_device_name(dev)));
+                    flow, xasprintf("datapath meter left %s (meter %"PRIu32
+                                    ")", fp_device_name(dev), meter_id));
                 offload_fp_stats.evicted++;
                 offload_fp_flow_update_cls(flow);
                 COVERAGE_INC(fp_offload_evicted);

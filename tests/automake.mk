@@ -47,7 +47,8 @@ TESTSUITE_AT = \
 	tests/fp-translate.at \
 	tests/fp-verdicts.at \
 	tests/fp-metadata.at \
-	tests/fp-meters.at
+	tests/fp-meters.at \
+	tests/fp-operator.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 

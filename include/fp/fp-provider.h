@@ -271,6 +271,18 @@ struct fp_device_class {
     int (*port_set_endpoint)(struct fp_device *dev, uint32_t port,
                              const struct fp_endpoint_ops *ops, void *aux);
 
+    /* Sets the link of 'port' up or down, as fp_port_set_link_state()
+     * describes.  May be NULL if the driver has no link to control: then
+     * every link is up.  Returns 0 or a positive errno value. */
+    int (*port_set_link_state)(struct fp_device *dev, uint32_t port,
+                               bool up);
+
+    /* Stores the link state of 'port' in '*link' (zeroed by the caller).
+     * May be NULL: then every link is up, never changed, of unknown
+     * speed. */
+    void (*port_get_link_state)(const struct fp_device *dev, uint32_t port,
+                                struct fp_port_link *link);
+
     /* Copies the 'n' packets in 'pkts' into the RX ring of 'port' as
      * fp_port_receive_batch() describes, without waiting for them to be
      * processed, and stores the number queued in '*n_queued'.  Packets

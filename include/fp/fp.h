@@ -221,6 +221,19 @@ struct fp_port_stats {
                                  * the link's transmit queue full. */
 };
 
+/* The link of a port: the cable of a physical port, the link state of a
+ * VF.  While a link is down, the port neither takes packets from its
+ * outside nor sends any to it: they are dropped and counted in 'drops'. */
+struct fp_port_link {
+    bool up;
+    uint64_t resets;            /* Changes of 'up' since the device was
+                                 * created (a device reset keeps links). */
+    uint32_t speed_mbps;        /* Rate while up, 0 if unknown. */
+    uint32_t max_frame;         /* Largest frame the port takes, in bytes
+                                 * with the Ethernet header, 0 if
+                                 * unknown. */
+};
+
 /* The finite resources of a device; ENOSPC from a rule or meter operation
  * names the one that is full. */
 enum fp_resource {
@@ -373,6 +386,11 @@ int fp_port_set_tx_pcap(struct fp_device *, uint32_t port,
 int fp_port_set_link(struct fp_device *, uint32_t port, const char *ifname);
 void fp_port_get_stats(const struct fp_device *, uint32_t port,
                        struct fp_port_stats *);
+int fp_port_set_link_state(struct fp_device *, uint32_t port, bool up);
+void fp_port_get_link_state(const struct fp_device *, uint32_t port,
+                            struct fp_port_link *);
+int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
+                             bool *carrier);
 
 /* The outside of a port: endpoints.
  *
