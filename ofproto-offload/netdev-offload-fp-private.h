@@ -68,6 +68,10 @@ struct offload_fp_flow {
                                  * NULL if REFUSED. */
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     uint32_t mark;              /* dpif-netdev's flow mark. */
+    bool ufid_shared;           /* Put with two different matches: two
+                                 * megaflows share the ufid, so it stays in
+                                 * software until flow_del() (see
+                                 * netdev_offload_fp_flow_put()). */
 
     /* Counters never go backwards: 'base' has those of the NIC rules this
      * flow had before, 'last' the last read of the current rule's. */
