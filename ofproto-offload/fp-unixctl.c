@@ -288,6 +288,7 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
     struct simap names = SIMAP_INITIALIZER(&names);
     struct ofpbuf key, mask, actions;
     struct netdev *netdev = NULL;
+    const char *in_name = NULL;
     struct simap_node *node;
     char *error = NULL;
     struct match match;
@@ -317,6 +318,7 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
     /* The flow's in_port: an "fp" interface, by datapath port number. */
     SIMAP_FOR_EACH (node, &names) {
         if (node->data == odp_to_u32(match.flow.in_port.odp_port)) {
+            in_name = node->name;
             netdev = netdev_from_name(node->name);
             if (netdev && !netdev_fp_is_fp(netdev)) {
                 netdev_close(netdev);
@@ -326,8 +328,10 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         }
     }
     if (!netdev) {
-        error = xasprintf("in_port %"PRIu32" is not an fp interface",
-                          odp_to_u32(match.flow.in_port.odp_port));
+        error = (in_name
+                 ? xasprintf("in_port %s is not an fp interface", in_name)
+                 : xasprintf("in_port %"PRIu32" is not an fp interface",
+                             odp_to_u32(match.flow.in_port.odp_port)));
         goto out;
     }
     netdev_offload_fp_explain_flow(netdev, &match, actions.data,

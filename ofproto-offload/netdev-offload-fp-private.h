@@ -29,9 +29,11 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/shash.h"
 #include "ovs-atomic.h"
+#include "openvswitch/types.h"
 #include "ovs-thread.h"
 #include "sset.h"
 
+struct ds;
 struct match;
 struct netdev;
 struct nlattr;
@@ -121,6 +123,9 @@ struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
+void netdev_offload_fp_names_run(void);
+void netdev_offload_fp_format_port(const char *dpif_type, odp_port_t,
+                                   struct ds *);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,

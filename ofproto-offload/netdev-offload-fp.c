@@ -776,11 +776,11 @@ compare_candidates(const void *a_, const void *b_)
     return a->rate < b->rate ? 1 : a->rate > b->rate ? -1 : 0;
 }
 
-/* Called from ovs-vswitchd's main thread on every iteration: retries the
- * deletion of rules that failed, and once a second puts the flows that
- * wait for room (WAITING, EVICTED) into their NICs, the highest software
- * packet rate since they started waiting first, until the NICs are full
- * again. */
+/* Called from ovs-vswitchd's main thread on every iteration: refreshes the
+ * names of datapath ports for reasons, retries the deletion of rules that
+ * failed, and once a second puts the flows that wait for room (WAITING,
+ * EVICTED) into their NICs, the highest software packet rate since they
+ * started waiting first, until the NICs are full again. */
 void
 netdev_offload_fp_run(void)
 {
@@ -791,6 +791,7 @@ netdev_offload_fp_run(void)
     struct offload_fp_flow *flow;
     size_t i;
 
+    netdev_offload_fp_names_run();
     if (now < next_run) {
         poll_timer_wait_until(next_run);
         return;
