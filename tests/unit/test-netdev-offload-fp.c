@@ -17,10 +17,11 @@
 /* Unit tests of our flow API (ofproto-offload/netdev-offload-fp.c), driven
  * as dpif-netdev drives it, on "fp" netdevs bound to a model NIC.
  *
- * They cover what dpif-netdev cannot make happen once patches/ovs/0002 is
- * applied: two puts under one ufid with different matches, as OVS 3.1's
- * dpif-netdev makes when two megaflows have the same masked key and
- * different masks. */
+ * They cover what the autotests cannot make happen: two puts under one ufid
+ * with different matches, as OVS 3.1's dpif-netdev makes when two megaflows
+ * have the same masked key and different masks (patches/ovs/0002 stops
+ * that), and the names of datapath ports that netdev_ports_get() does not
+ * know (tap ports, which need privileges). */
 
 #include <config.h>
 
@@ -33,11 +34,13 @@
 
 #include "dp-packet.h"
 #include "dpif.h"
+#include "dummy.h"
 #include "flow.h"
 #include "fp/fp.h"
 #include "netdev.h"
 #include "netdev-offload.h"
 #include "netdev-offload-fp.h"
+#include "netdev-offload-fp-private.h"
 #include "netdev-offload-provider.h"
 #include "netlink.h"
 #include "odp-netlink.h"
@@ -276,6 +279,49 @@ test_shared_ufid(void **state OVS_UNUSED)
     assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
 }
 
+/* A datapath port that netdev_ports_get() does not know, as dpif_port_add()
+ * leaves tap ports out of its map, is named from the copy of the datapath's
+ * ports that netdev_offload_fp_names_run() keeps. */
+static void
+test_port_names(void **state OVS_UNUSED)
+{
+    const char *netdev_type = netdev_get_dpif_type(p1);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct dpif *dpif;
+    const char *type;
+
+    assert_int_equal(dpif_create_and_open("ut0", "dummy", &dpif), 0);
+    type = dpif_normalize_type(dpif_type(dpif));
+
+    /* Its local port, 0, named after it, is in netdev_ports_get()'s map;
+     * take it out, as if it were a tap port. */
+    netdev_offload_fp_format_port(type, ODPP_LOCAL, &s);
+    assert_string_equal(ds_cstr(&s), "ut0");
+    assert_int_equal(netdev_ports_remove(ODPP_LOCAL, type), 0);
+    ds_clear(&s);
+    netdev_offload_fp_format_port(type, ODPP_LOCAL, &s);
+    assert_string_equal(ds_cstr(&s), "0");
+
+    /* Once p1 is in a datapath of that type, the main thread's copy of its
+     * ports names it.  (Opening the datapath to read its ports puts the
+     * port back into the map, as it does not for tap ports.) */
+    netdev_set_dpif_type(p1, type);
+    netdev_offload_fp_names_run();
+    netdev_ports_remove(ODPP_LOCAL, type);
+    ds_clear(&s);
+    netdev_offload_fp_format_port(type, ODPP_LOCAL, &s);
+    assert_string_equal(ds_cstr(&s), "ut0");
+    ds_clear(&s);
+    netdev_offload_fp_format_port(type, u32_to_odp(7), &s);
+    assert_string_equal(ds_cstr(&s), "7");
+
+    netdev_set_dpif_type(p1, netdev_type);
+    dpif_delete(dpif);
+    dpif_close(dpif);
+    netdev_offload_fp_names_run();
+    ds_destroy(&s);
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -283,9 +329,12 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_modify_same_match,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_ufid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
     };
 
     set_program_name(argv[0]);
+    netdev_dummy_register(DUMMY_OVERRIDE_NONE);
+    dpif_dummy_register(DUMMY_OVERRIDE_NONE);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
     return cmocka_run_group_tests_name("netdev-offload-fp", tests, NULL,
                                        NULL);
