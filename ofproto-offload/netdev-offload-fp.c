@@ -641,7 +641,8 @@ netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
 }
 
 /* Takes 'flow' out of the NIC and forgets it.  Returns its final counters:
- * those of all its NIC rules. */
+ * those of all its NIC rules (none if its ufid was shared, see
+ * offload_fp_flow_stats()). */
 static struct fp_rule_stats
 offload_fp_flow_destroy(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
@@ -649,7 +650,8 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow)
     struct fp_rule_stats total;
 
     offload_fp_flow_uninstall(flow);
-    total = flow->base;
+    total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
+             : flow->base);
     hmap_remove(&offload_fp_flows, &flow->node);
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow);
