@@ -38,7 +38,6 @@
 /* IPv6 fragment header: offset bits and M flag of 'ip6f_offlg' (host byte
  * order). */
 #define FP_ACTION_IPV6_OFF_MASK  0xfff8
-#define FP_ACTION_IPV6_MORE_FRAG 0x0001
 
 /* Offsets of checksums in their headers. */
 #define FP_ACTION_IPV4_CSUM   10
@@ -198,9 +197,10 @@ fp_action_l4_csum(struct fp_action_packet *p, const uint8_t *old,
  *     either address (the pseudo-header holds the final destination, not
  *     the address of the IPv6 header).
  *
- *   - A fragment header: an update only in a first fragment (offset 0 and
- *     the M flag).  A later fragment has no L4 header; an atomic fragment
- *     (offset 0, no M flag, RFC 6946) gets none either, as in OVS.
+ *   - A fragment header: an update only with offset 0, in a first
+ *     fragment or an atomic fragment (no M flag, RFC 6946: a whole
+ *     packet).  A later fragment has no L4 header.  (OVS 3.1.0 also skips
+ *     atomic fragments; patches/ovs/0001 corrects that.)
  *
  * 'p' has an L4 header, so the parser has checked every extension header
  * before it. */
@@ -226,8 +226,7 @@ fp_action_ipv6_l4_csum(const struct fp_action_packet *p)
         case FP_ACTION_IPPROTO_FRAGMENT: {
             uint16_t offlg = (e[2] << 8) | e[3];
 
-            update = !(offlg & FP_ACTION_IPV6_OFF_MASK)
-                     && (offlg & FP_ACTION_IPV6_MORE_FRAG);
+            update = !(offlg & FP_ACTION_IPV6_OFF_MASK);
             ofs += 8;
             break;
         }

@@ -10,6 +10,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-offload-fp.h \
 	ofproto-offload/netdev-offload-fp-explain.c \
 	ofproto-offload/netdev-offload-fp-meter.c \
+	ofproto-offload/netdev-offload-fp-names.c \
 	ofproto-offload/netdev-offload-fp-private.h \
 	ofproto-offload/netdev-offload-fp-translate.c \
 	ofproto-offload/ovs-offload.c \

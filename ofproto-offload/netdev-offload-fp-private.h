@@ -29,9 +29,11 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/shash.h"
 #include "ovs-atomic.h"
+#include "openvswitch/types.h"
 #include "ovs-thread.h"
 #include "sset.h"
 
+struct ds;
 struct match;
 struct netdev;
 struct nlattr;
@@ -71,6 +73,10 @@ struct offload_fp_flow {
                                  * NULL if REFUSED. */
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     uint32_t mark;              /* dpif-netdev's flow mark. */
+    bool ufid_shared;           /* Put with two different matches: two
+                                 * megaflows share the ufid, so it stays in
+                                 * software until flow_del() (see
+                                 * netdev_offload_fp_flow_put()). */
 
     /* Counters never go backwards: 'base' has those of the NIC rules this
      * flow had before, 'last' the last read of the current rule's. */
@@ -141,6 +147,9 @@ void offload_fp_meter_run(void)
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_evict_meter_users(struct fp_device *, uint32_t meter_id)
     OVS_REQUIRES(offload_fp_mutex);
+void netdev_offload_fp_names_run(void);
+void netdev_offload_fp_format_port(const char *dpif_type, odp_port_t,
+                                   struct ds *);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,

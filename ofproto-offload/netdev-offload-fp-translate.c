@@ -381,6 +381,37 @@ refuse:
     }
 }
 
+/* Returns why the NIC named 'dev_name' cannot output to datapath port
+ * 'odp_port' (whose netdev is 'out', or NULL if it is not in
+ * netdev_ports_get()'s map) for a flow on 'netdev', in a new string.  The
+ * port is named as operators know it: by its interface name, with the NIC
+ * port (e.g. vf0 of fp1) if it is on another NIC. */
+static char *
+output_reason(const struct netdev *netdev, odp_port_t odp_port,
+              const struct netdev *out, const char *dev_name)
+{
+    struct ds name = DS_EMPTY_INITIALIZER;
+    struct fp_device *out_dev;
+    uint32_t out_port;
+    char *reason;
+
+    netdev_offload_fp_format_port(netdev_get_dpif_type(netdev), odp_port,
+                                  &name);
+    if (out && netdev_fp_get_port(out, &out_dev, &out_port)) {
+        char port_name[16];
+
+        fp_port_to_string(out_dev, out_port, port_name, sizeof port_name);
+        reason = xasprintf("output port %s is %s of %s, not on %s",
+                           ds_cstr(&name), port_name,
+                           fp_device_name(out_dev), dev_name);
+    } else {
+        reason = xasprintf("output port %s is not on %s", ds_cstr(&name),
+                           dev_name);
+    }
+    ds_destroy(&name);
+    return reason;
+}
+
 /* Translates ODP 'actions' of a flow on 'netdev' (bound to 'dev') into the
  * actions of 'rule'.  Clone actions whose nested actions are all outputs
  * are flattened.  On refusal, returns EOPNOTSUPP and stores in '*reasonp'
@@ -424,11 +455,7 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             ok = out && netdev_fp_get_port(out, &out_dev, &out_port)
                  && out_dev == dev;
             if (!ok) {
-                *reasonp = (out
-                            ? xasprintf("output port %s is not on %s",
-                                        netdev_get_name(out), dev_name)
-                            : xasprintf("output port %"PRIu32" is not on %s",
-                                        odp_to_u32(odp_port), dev_name));
+                *reasonp = output_reason(netdev, odp_port, out, dev_name);
                 netdev_close(out);
                 return EOPNOTSUPP;
             }

@@ -62,6 +62,7 @@ COVERAGE_DEFINE(fp_offload_refused);
 COVERAGE_DEFINE(fp_offload_waiting);
 COVERAGE_DEFINE(fp_offload_evicted);
 COVERAGE_DEFINE(fp_offload_reoffload);
+COVERAGE_DEFINE(fp_offload_ufid_shared);
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
@@ -244,6 +245,12 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
 {
     struct fp_rule_stats total = flow->base;
 
+    if (flow->ufid_shared) {
+        /* The NIC's counts belong to one of the megaflows that share the
+         * ufid, and flow_get() cannot tell which one asks. */
+        memset(&total, 0, sizeof total);
+        return total;
+    }
     if (flow->state == OFFLOAD_FP_OFFLOADED) {
         struct fp_rule_stats now;
 
@@ -452,9 +459,110 @@ offload_fp_watch_device(struct fp_device *dev)
     }
 }
 
+/* Stores in 'canon' the match 'match' as dpif-netdev gets it back from the
+ * datapath flow key and mask in ODP form.  dpif-netdev hands flow_put() the
+ * match of a new megaflow as the upcall made it, and that of a modified one
+ * as parsed from the ODP key and mask of its put, which may differ in bits
+ * that do not change which packets match (e.g. the mask of the VLAN TCI of
+ * untagged packets). */
+static void
+offload_fp_canonical_match(const struct match *match, struct match *canon)
+{
+    struct odp_flow_key_parms parms = {
+        .flow = &match->flow,
+        .mask = &match->wc.masks,
+        .support = {
+            .max_vlan_headers = SIZE_MAX,
+            .max_mpls_depth = SIZE_MAX,
+            .recirc = true,
+            .ct_state = true,
+            .ct_zone = true,
+            .ct_mark = true,
+            .ct_label = true,
+            .ct_state_nat = true,
+            .ct_orig_tuple = true,
+            .ct_orig_tuple6 = true,
+        },
+    };
+    uint64_t key_stub[1024 / 8], mask_stub[1024 / 8];
+    struct ofpbuf key, mask;
+
+    ofpbuf_use_stub(&key, key_stub, sizeof key_stub);
+    ofpbuf_use_stub(&mask, mask_stub, sizeof mask_stub);
+    odp_flow_key_from_flow(&parms, &key);
+    parms.key_buf = &key;
+    odp_flow_key_from_mask(&parms, &mask);
+    if (parse_key_and_mask_to_match(key.data, key.size, mask.data, mask.size,
+                                    canon) == ODP_FIT_ERROR) {
+        *canon = *match;
+    }
+    ofpbuf_uninit(&key);
+    ofpbuf_uninit(&mask);
+}
+
+/* Returns true if 'flow' is the megaflow whose in_port is 'netdev' and
+ * whose match is 'cls_match' (with the NIC port as in_port): same masks,
+ * same values under them, in their ODP form. */
+static bool
+offload_fp_flow_is(const struct offload_fp_flow *flow,
+                   const struct netdev *netdev, const struct match *cls_match)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct match old, a, b;
+
+    if (flow->netdev != netdev) {
+        return false;
+    }
+    minimatch_expand(&flow->cr.match, &old);
+    offload_fp_canonical_match(&old, &a);
+    offload_fp_canonical_match(cls_match, &b);
+    flow_zero_wildcards(&a.flow, &a.wc);
+    flow_zero_wildcards(&b.flow, &b.wc);
+    return match_equal(&a, &b);
+}
+
+/* Called when flow_put() for 'flow' brings a match other than the one
+ * 'flow' has: two megaflows share its ufid.  (OVS 3.1's dpif-netdev derives
+ * the ufid from the masked key alone, so two megaflows with the same masked
+ * key and different masks share it; patches/ovs/0002 corrects that.)
+ * flow_get() and flow_del() cannot tell them apart, so neither may keep a
+ * NIC rule or report NIC counters: the rule goes, the flow stays in
+ * software until flow_del(). */
+static void
+offload_fp_flow_set_shared(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    static struct vlog_rate_limit shared_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    offload_fp_flow_uninstall(flow);
+    free(flow->rule);
+    flow->rule = NULL;
+    flow->ufid_shared = true;
+    flow->state = OFFLOAD_FP_REFUSED;
+    offload_fp_flow_set_reason(
+        flow, xstrdup("ufid shared by megaflows with different matches"));
+    offload_fp_stats.refused++;
+    offload_fp_count_reason(flow->reason);
+    offload_fp_flow_update_cls(flow);
+    COVERAGE_INC(fp_offload_ufid_shared);
+
+    odp_format_ufid(&flow->ufid, &s);
+    VLOG_INFO_RL(&shared_rl, "%s: %s: put with another match than the "
+                 "megaflow offloaded under this ufid: two megaflows share "
+                 "it, both stay in software", netdev_get_name(flow->netdev),
+                 ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 /* Offloads or modifies the flow 'ufid' whose in_port is 'netdev'.  Called
  * by dpif-netdev's offload threads, with 'info->flow_mark' the mark that
  * dpif-netdev will look for on packets of a partially offloaded flow.
+ *
+ * A put under the ufid of a flow we have is a modification of that flow
+ * (new actions) if its match is the same; with another match, two
+ * megaflows share the ufid and neither is offloaded (see
+ * offload_fp_flow_set_shared()).
  *
  * Returns EOPNOTSUPP if 'netdev' is not bound to a NIC port.  Otherwise
  * returns 0 whatever the verdict (see struct offload_fp_flow): the verdict
@@ -468,6 +576,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     struct offload_fp_verdict v;
     struct offload_fp_flow *flow;
     struct fp_device *dev;
+    struct match cls_match;
     uint32_t port;
 
     if (!netdev_fp_get_port(netdev, &dev, &port)) {
@@ -475,6 +584,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     }
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
+    cls_match = *match;
+    cls_match.flow.in_port.odp_port = u32_to_odp(port);
 
     offload_fp_init();
     ovs_mutex_lock(&offload_fp_mutex);
@@ -490,10 +601,15 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         stats->used = before.used;
         stats->tcp_flags = before.tcp_flags;
     }
+    if (flow && (flow->ufid_shared
+                 || !offload_fp_flow_is(flow, netdev, &cls_match))) {
+        if (!flow->ufid_shared) {
+            offload_fp_flow_set_shared(flow);
+        }
+        flow->mark = info->flow_mark;
+        goto out;
+    }
     if (!flow) {
-        struct match cls_match = *match;
-
-        cls_match.flow.in_port.odp_port = u32_to_odp(port);
         flow = xzalloc(sizeof *flow);
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
@@ -589,7 +705,8 @@ netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
 }
 
 /* Takes 'flow' out of the NIC and forgets it.  Returns its final counters:
- * those of all its NIC rules. */
+ * those of all its NIC rules (none if its ufid was shared, see
+ * offload_fp_flow_stats()). */
 static struct fp_rule_stats
 offload_fp_flow_destroy(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
@@ -597,7 +714,8 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow)
     struct fp_rule_stats total;
 
     offload_fp_flow_uninstall(flow);
-    total = flow->base;
+    total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
+             : flow->base);
     hmap_remove(&offload_fp_flows, &flow->node);
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow);
@@ -759,11 +877,11 @@ compare_candidates(const void *a_, const void *b_)
     return a->rate < b->rate ? 1 : a->rate > b->rate ? -1 : 0;
 }
 
-/* Called from ovs-vswitchd's main thread on every iteration: retries the
- * deletion of rules that failed, and once a second puts the flows that
- * wait for room (WAITING, EVICTED) into their NICs, the highest software
- * packet rate since they started waiting first, until the NICs are full
- * again. */
+/* Called from ovs-vswitchd's main thread on every iteration: refreshes the
+ * names of datapath ports for reasons, retries the deletion of rules that
+ * failed, and once a second puts the flows that wait for room (WAITING,
+ * EVICTED) into their NICs, the highest software packet rate since they
+ * started waiting first, until the NICs are full again. */
 void
 netdev_offload_fp_run(void)
 {
@@ -774,6 +892,7 @@ netdev_offload_fp_run(void)
     struct offload_fp_flow *flow;
     size_t i;
 
+    netdev_offload_fp_names_run();
     if (now < next_run) {
         poll_timer_wait_until(next_run);
         return;
