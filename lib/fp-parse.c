@@ -36,20 +36,21 @@
  * never correctness.  Those cases, each marked "Exception:" below, are:
  *
  *   - a frame shorter than an Ethernet header;
- *   - a VLAN tag that is cut short (OVS takes its TPID as dl_type);
  *   - an IPv4 header shorter than 20 bytes or than its IHL, or a total
  *     length shorter than the header or longer than the frame;
  *   - an IPv6 header cut short, a payload length beyond the frame, or an
  *     extension header cut short (OVS keeps the addresses only);
- *   - an ARP or RARP header shorter than 28 bytes (OVS keeps no ARP
- *     field);
  *   - an L4 header cut short in a packet that is not a later fragment:
  *     TCP shorter than 20 bytes or than its data offset (or a data offset
  *     below 5), UDP shorter than 8, SCTP than 12, ICMP, IGMP and ICMPv6
  *     than 8 (OVS keeps the L3 fields and no L4 field).
  *
  * Like OVS, the parser does not check the IP version nibble: an IPv4
- * ethertype means an IPv4 header. */
+ * ethertype means an IPv4 header.  And as OVS does, it takes at most as
+ * many VLAN tags as it is told (OVS's other_config:vlan-limit), stops at a
+ * tag cut short, and takes the TPID of the first tag it does not take as
+ * the ethertype; it gives no ARP field for an ARP header shorter than 28
+ * bytes. */
 
 /* Ethertypes and protocol numbers, in host byte order. */
 #define FP_PARSE_ETH_TYPE_MIN  0x0600
@@ -421,17 +422,14 @@ fp_parse_ipv6(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
 }
 
 /* Parses the ARP or RARP header in the 'size' bytes at 'p'.  Only an
- * Ethernet/IPv4 header gives fields, as in OVS. */
+ * Ethernet/IPv4 header of 28 bytes or more gives fields, as in OVS. */
 static int
 fp_parse_arp(const uint8_t *p, size_t size, struct fp_key *key)
 {
     uint16_t op;
 
-    /* Exception: ARP header cut short. */
-    if (size < FP_PARSE_ARP_LEN) {
-        return EINVAL;
-    }
-    if (fp_parse_get16(p) != 1
+    if (size < FP_PARSE_ARP_LEN
+        || fp_parse_get16(p) != 1
         || fp_parse_get16(p + 2) != FP_PARSE_ETH_TYPE_IP
         || p[4] != 6 || p[5] != 4) {
         return 0;
@@ -445,15 +443,27 @@ fp_parse_arp(const uint8_t *p, size_t size, struct fp_key *key)
     return 0;
 }
 
+/* Parses the Ethernet frame of 'size' bytes at 'data' as
+ * fp_parse_limited() does with a limit of FP_PARSE_MAX_VLANS tags. */
+int
+fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
+         struct fp_parse_layers *layers)
+{
+    return fp_parse_limited(data, size, in_port, FP_PARSE_MAX_VLANS, key,
+                            layers);
+}
+
 /* Parses the Ethernet frame of 'size' bytes at 'data', received on NIC port
  * 'in_port', into '*key' and, if 'layers' is nonnull, '*layers'.  Never
  * reads outside the frame.
  *
  * '*key' is zeroed first (so its padding is zero), then gets 'in_port' and
  * every field that the frame has, with the meaning given in
- * include/fp/fp.h: the MAC addresses, up to two VLAN tags (TPID 0x8100 or
- * 0x88a8; a third tag stays in the payload and its TPID becomes
- * 'eth_type'), 'eth_type' (for an 802.3 frame, the type of its LLC/SNAP
+ * include/fp/fp.h: the MAC addresses, up to 'vlan_limit' VLAN tags (TPID
+ * 0x8100 or 0x88a8; a 'vlan_limit' above FP_PARSE_MAX_VLANS means that
+ * many; OVS's flow_vlan_limit is 1 or 2; a tag beyond the limit, or cut
+ * short, stays in the payload and its TPID becomes 'eth_type'), 'eth_type' (for an 802.3 frame, the type of its
+ * LLC/SNAP
  * header with OUI 00-00-00, else FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP,
  * UDP, SCTP, ICMP, IGMP (type and code), ICMPv6 with neighbor discovery,
  * and the outer VXLAN or Geneve header.  Multi-byte fields are in network
@@ -463,14 +473,15 @@ fp_parse_arp(const uint8_t *p, size_t size, struct fp_key *key)
  * at the top of this file).  After a failure, '*key' holds what was parsed
  * before it; such a packet must not match any rule. */
 int
-fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
-         struct fp_parse_layers *layers)
+fp_parse_limited(const void *data, size_t size, uint32_t in_port,
+                 unsigned int vlan_limit, struct fp_key *key,
+                 struct fp_parse_layers *layers)
 {
     struct fp_parse_layers dummy;
     const uint8_t *p = data;
+    unsigned int n;
     uint16_t type;
     size_t ofs;
-    int n;
 
     memset(key, 0, sizeof *key);
     key->in_port = in_port;
@@ -489,10 +500,13 @@ fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
     /* 'ofs' is the offset of the current ethertype field. */
     ofs = 12;
     type = fp_parse_get16(p + ofs);
-    for (n = 0; n < 2 && fp_parse_is_vlan_tpid(type); n++) {
-        /* Exception: the tag and the ethertype after it cut short. */
+    if (vlan_limit > FP_PARSE_MAX_VLANS) {
+        vlan_limit = FP_PARSE_MAX_VLANS;
+    }
+    for (n = 0; n < vlan_limit && fp_parse_is_vlan_tpid(type); n++) {
+        /* A tag cut short, with the ethertype after it, is not taken. */
         if (size - ofs < FP_PARSE_VLAN_HEADER_LEN + 2) {
-            return EINVAL;
+            break;
         }
         key->vlans[n].tpid = htons(type);
         key->vlans[n].tci = htons(fp_parse_get16(p + ofs + 2)

@@ -381,6 +381,33 @@ offload_fp_init(void)
     }
 }
 
+/* Makes the parser of 'dev' take as many VLAN tags as OVS's flow_extract()
+ * does (other_config:vlan-limit), so that the NIC's keys are those of
+ * dpif-netdev.  If the device cannot, netdev_offload_fp_decide() refuses
+ * the flows that the difference concerns. */
+static void
+offload_fp_sync_vlan_limit(struct fp_device *dev)
+{
+    unsigned int limit = flow_vlan_limit;
+    int error;
+
+    if (fp_device_get_vlan_limit(dev) == limit) {
+        return;
+    }
+    error = fp_device_set_vlan_limit(dev, limit);
+    if (error) {
+        static struct vlog_rate_limit vlan_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_INFO_RL(&vlan_rl, "%s: cannot parse %u VLAN tags as "
+                     "other_config:vlan-limit says (%s): flows that match "
+                     "beyond the first tag stay in software",
+                     fp_device_name(dev), limit, ovs_strerror(error));
+    } else {
+        VLOG_INFO("%s: parses %u VLAN tags, as other_config:vlan-limit says",
+                  fp_device_name(dev), limit);
+    }
+}
+
 /* Listens for resets of 'dev', once. */
 static void
 offload_fp_watch_device(struct fp_device *dev)
@@ -413,6 +440,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     if (!netdev_fp_get_port(netdev, &dev, &port)) {
         return EOPNOTSUPP;
     }
+    offload_fp_sync_vlan_limit(dev);
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
 
@@ -660,20 +688,28 @@ compare_candidates(const void *a_, const void *b_)
     return a->rate < b->rate ? 1 : a->rate > b->rate ? -1 : 0;
 }
 
-/* Called from ovs-vswitchd's main thread on every iteration: retries the
- * deletion of rules that failed, and once a second puts the flows that
+/* Called from ovs-vswitchd's main thread on every iteration: makes every
+ * NIC parse VLAN tags as OVS does (a change of other_config:vlan-limit
+ * takes effect in the NICs at once), retries the deletion of rules that
+ * failed, and once a second puts the flows that
  * wait for room (WAITING, EVICTED) into their NICs, the highest software
  * packet rate since they started waiting first, until the NICs are full
  * again. */
 void
 netdev_offload_fp_run(void)
 {
+    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
     static long long int next_run;
     struct offload_fp_candidate *cands = NULL;
     size_t n_cands = 0, allocated = 0;
     long long int now = time_msec();
     struct offload_fp_flow *flow;
-    size_t i;
+    size_t i, n_devices;
+
+    n_devices = fp_device_list(devices, ARRAY_SIZE(devices));
+    for (i = 0; i < n_devices; i++) {
+        offload_fp_sync_vlan_limit(devices[i]);
+    }
 
     if (now < next_run) {
         poll_timer_wait_until(next_run);
