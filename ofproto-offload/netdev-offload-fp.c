@@ -62,6 +62,7 @@ COVERAGE_DEFINE(fp_offload_refused);
 COVERAGE_DEFINE(fp_offload_waiting);
 COVERAGE_DEFINE(fp_offload_evicted);
 COVERAGE_DEFINE(fp_offload_reoffload);
+COVERAGE_DEFINE(fp_offload_missing);
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
@@ -81,11 +82,12 @@ const char *const offload_fp_state_names[OFFLOAD_FP_N_STATES] = {
  * wait for it, in ms. */
 #define OFFLOAD_FP_RETRY_INTERVAL 1000
 
-/* The matches of the flows that wait for room, to count their packets on
- * the exception path.  Readers (the threads that receive exception packets)
- * use RCU; writers hold 'offload_fp_mutex'. */
-static struct classifier waiting_cls;
-static atomic_count n_waiting = ATOMIC_COUNT_INIT(0);
+/* The matches of the flows that wait for room and of the offloaded flows
+ * whose misses are counted, to count their packets on the exception path
+ * (see struct offload_fp_flow).  Readers (the threads that receive
+ * exception packets) use RCU; writers hold 'offload_fp_mutex'. */
+static struct classifier exception_cls;
+static atomic_count n_watched = ATOMIC_COUNT_INIT(0);
 
 struct ovs_mutex offload_fp_mutex = OVS_MUTEX_INITIALIZER;
 struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex)
@@ -118,28 +120,36 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
-/* Puts 'flow' into 'waiting_cls', or takes it out, as its state says. */
+/* Puts 'flow' into 'exception_cls', or takes it out, as its state says, and
+ * starts counting its exception packets anew when its role there
+ * changes. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
     bool waits = (flow->state == OFFLOAD_FP_WAITING
                   || flow->state == OFFLOAD_FP_EVICTED);
+    bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED
+                             && flow->armed);
 
-    if (waits && !flow->in_cls) {
-        classifier_insert(&waiting_cls, &flow->cr, OVS_VERSION_MIN, NULL, 0);
-        atomic_count_inc(&n_waiting);
-        flow->in_cls = true;
+    if (watched && (!flow->in_cls || flow->cls_waits != waits)) {
+        if (!flow->in_cls) {
+            classifier_insert(&exception_cls, &flow->cr, OVS_VERSION_MIN,
+                              NULL, 0);
+            atomic_count_inc(&n_watched);
+            flow->in_cls = true;
+        }
+        flow->cls_waits = waits;
         atomic_read_relaxed(&flow->sw_packets, &flow->sw_packets_seen);
         flow->sw_time = time_msec();
-    } else if (!waits && flow->in_cls) {
-        classifier_remove_assert(&waiting_cls, &flow->cr);
-        atomic_count_dec(&n_waiting);
+    } else if (!watched && flow->in_cls) {
+        classifier_remove_assert(&exception_cls, &flow->cr);
+        atomic_count_dec(&n_watched);
         flow->in_cls = false;
     }
 }
 
-/* Frees 'flow' once no reader of 'waiting_cls' can see it. */
+/* Frees 'flow' once no reader of 'exception_cls' can see it. */
 static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
@@ -150,9 +160,11 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
 }
 
 /* Counts 'packet', which came up the exception path of NIC port 'port' of
- * 'dev', for the waiting flow it belongs to, if any.  Called by the threads
- * that receive from "fp" netdevs, for every packet: cheap when no flow
- * waits.  (In 'waiting_cls', a flow's in_port is its NIC port.) */
+ * 'dev' without a mark, for the flow it belongs to in 'exception_cls', if
+ * any: a waiting flow, or an offloaded one that the NIC should have hit.
+ * Called by the threads that receive from "fp" netdevs, for every such
+ * packet: cheap when no flow is watched.  (In 'exception_cls', a flow's
+ * in_port is its NIC port.) */
 void
 netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
                                   const struct dp_packet *packet)
@@ -160,12 +172,12 @@ netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
     const struct cls_rule *cr;
     struct flow flow;
 
-    if (!atomic_count_get(&n_waiting)) {
+    if (!atomic_count_get(&n_watched)) {
         return;
     }
     flow_extract(CONST_CAST(struct dp_packet *, packet), &flow);
     flow.in_port.odp_port = u32_to_odp(port);
-    cr = classifier_lookup(&waiting_cls, OVS_VERSION_MAX, &flow, NULL);
+    cr = classifier_lookup(&exception_cls, OVS_VERSION_MAX, &flow, NULL);
     if (cr) {
         struct offload_fp_flow *f = CONTAINER_OF(cr, struct offload_fp_flow,
                                                  cr);
@@ -311,6 +323,10 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     if (!op.error) {
         flow->rule_id = op.id;
         flow->state = state;
+        flow->offloaded_at = time_msec();
+        flow->armed = false;
+        flow->missing = false;
+        flow->n_missed = 0;
         memset(&flow->last, 0, sizeof flow->last);
         COVERAGE_INC(fp_offload_add);
         offload_fp_stats.added++;
@@ -376,7 +392,7 @@ offload_fp_init(void)
     static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
 
     if (ovsthread_once_start(&once)) {
-        classifier_init(&waiting_cls, NULL);
+        classifier_init(&exception_cls, NULL);
         ovsthread_once_done(&once);
     }
 }
@@ -672,6 +688,54 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
               fp_device_name(dev));
 }
 
+/* Offloaded flows that the NIC misses. */
+
+/* Looks at the packets of offloaded 'flow' that came up the exception path
+ * (see struct offload_fp_flow): from one retry interval after its rule went
+ * into the NIC, when packets in flight at that time have long reached the
+ * host, each is a packet that the NIC missed although it has the flow's
+ * rule, e.g. a packet that its parser cannot parse as OVS does.  The first
+ * such miss flags the flow: counted, logged and shown by fp/explain. */
+static void
+offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    uint64_t n;
+
+    if (!flow->armed) {
+        if (now - flow->offloaded_at >= OFFLOAD_FP_RETRY_INTERVAL) {
+            flow->armed = true;
+            offload_fp_flow_update_cls(flow);
+        }
+        return;
+    }
+
+    atomic_read_relaxed(&flow->sw_packets, &n);
+    n -= flow->sw_packets_seen;
+    if (n <= flow->n_missed) {
+        return;
+    }
+    offload_fp_stats.missed += n - flow->n_missed;
+    flow->n_missed = n;
+    if (!flow->missing) {
+        static struct vlog_rate_limit miss_rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+        flow->missing = true;
+        offload_fp_stats.missing++;
+        COVERAGE_INC(fp_offload_missing);
+        if (!VLOG_DROP_INFO(&miss_rl)) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            odp_format_ufid(&flow->ufid, &s);
+            VLOG_INFO("%s: %s offloaded, but %s misses its packets "
+                      "(%"PRIu64" went to dpif-netdev)",
+                      netdev_get_name(flow->netdev), ds_cstr(&s),
+                      fp_device_name(flow->dev), n);
+            ds_destroy(&s);
+        }
+    }
+}
+
 /* Re-offload of the flows that wait for room. */
 
 struct offload_fp_candidate {
@@ -691,10 +755,10 @@ compare_candidates(const void *a_, const void *b_)
 /* Called from ovs-vswitchd's main thread on every iteration: makes every
  * NIC parse VLAN tags as OVS does (a change of other_config:vlan-limit
  * takes effect in the NICs at once), retries the deletion of rules that
- * failed, and once a second puts the flows that
- * wait for room (WAITING, EVICTED) into their NICs, the highest software
- * packet rate since they started waiting first, until the NICs are full
- * again. */
+ * failed, and once a second checks the offloaded flows for packets that
+ * their NIC missed and puts the flows that wait for room (WAITING,
+ * EVICTED) into their NICs, the highest software packet rate since they
+ * started waiting first, until the NICs are full again. */
 void
 netdev_offload_fp_run(void)
 {
@@ -732,7 +796,9 @@ netdev_offload_fp_run(void)
     }
 
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
-        if (flow->in_cls && flow->rule) {
+        if (flow->state == OFFLOAD_FP_OFFLOADED) {
+            offload_fp_flow_check_misses(flow, now);
+        } else if (flow->in_cls && flow->rule) {
             uint64_t n;
 
             atomic_read_relaxed(&flow->sw_packets, &n);
