@@ -63,6 +63,7 @@ COVERAGE_DEFINE(fp_offload_waiting);
 COVERAGE_DEFINE(fp_offload_evicted);
 COVERAGE_DEFINE(fp_offload_reoffload);
 COVERAGE_DEFINE(fp_offload_missing);
+COVERAGE_DEFINE(fp_offload_del_retried);
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
@@ -789,6 +790,9 @@ netdev_offload_fp_run(void)
         int error = fp_rule_delete(z->dev, z->rule_id, &final);
 
         if (!error || error == ENOENT) {
+            VLOG_INFO("%s: deleted rule %"PRIu32" on retry",
+                      fp_device_name(z->dev), z->rule_id);
+            COVERAGE_INC(fp_offload_del_retried);
             *z = offload_fp_zombies[--offload_fp_n_zombies];
         } else {
             i++;
