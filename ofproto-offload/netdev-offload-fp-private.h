@@ -68,6 +68,8 @@ struct offload_fp_flow {
                                  * NULL if REFUSED. */
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     uint32_t mark;              /* dpif-netdev's flow mark. */
+    unsigned int thread;        /* dpif-netdev's offload thread that put
+                                 * it (netdev_offload_thread_id()). */
 
     /* Counters never go backwards: 'base' has those of the NIC rules this
      * flow had before, 'last' the last read of the current rule's. */

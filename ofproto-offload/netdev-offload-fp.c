@@ -487,6 +487,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     }
     flow->netdev = netdev;
     flow->mark = info->flow_mark;
+    flow->thread = netdev_offload_thread_id();
 
     if (flow->dev == dev && flow->state == OFFLOAD_FP_OFFLOADED
         && v.state == OFFLOAD_FP_OFFLOADED) {
@@ -634,18 +635,21 @@ netdev_offload_fp_flow_flush(struct netdev *netdev)
 }
 
 /* Counts the flows in the NIC (fully or partially) whose in_port is
- * 'netdev' into 'n_flows[0]' (OVS passes one counter per offload thread
- * and adds them up). */
+ * 'netdev' into 'n_flows[N]', where N is the offload thread that put each
+ * (OVS passes one counter per offload thread, shows each with
+ * dpctl/offload-stats-show and adds them up). */
 static int
 netdev_offload_fp_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
 {
+    unsigned int n_threads = netdev_offload_thread_nb();
     struct offload_fp_flow *flow;
 
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
-        n_flows[0] += (flow->netdev == netdev
-                       && (flow->state == OFFLOAD_FP_OFFLOADED
-                           || flow->state == OFFLOAD_FP_PARTIAL));
+        n_flows[flow->thread < n_threads ? flow->thread : 0]
+            += (flow->netdev == netdev
+                && (flow->state == OFFLOAD_FP_OFFLOADED
+                    || flow->state == OFFLOAD_FP_PARTIAL));
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     return 0;
