@@ -460,14 +460,13 @@ fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
  * '*key' is zeroed first (so its padding is zero), then gets 'in_port' and
  * every field that the frame has, with the meaning given in
  * include/fp/fp.h: the MAC addresses, up to 'vlan_limit' VLAN tags (TPID
- * 0x8100 or 0x88a8; a 'vlan_limit' above FP_PARSE_MAX_VLANS means that
- * many; OVS's flow_vlan_limit is 1 or 2; a tag beyond the limit, or cut
- * short, stays in the payload and its TPID becomes 'eth_type'), 'eth_type' (for an 802.3 frame, the type of its
- * LLC/SNAP
- * header with OUI 00-00-00, else FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP,
- * UDP, SCTP, ICMP, IGMP (type and code), ICMPv6 with neighbor discovery,
- * and the outer VXLAN or Geneve header.  Multi-byte fields are in network
- * byte order.
+ * 0x8100 or 0x88a8; as OVS's flow_vlan_limit, 1 or 2, and more means
+ * FP_PARSE_MAX_VLANS; a tag beyond the limit, or cut short, stays in the
+ * payload and its TPID becomes 'eth_type'), 'eth_type' (for an 802.3
+ * frame, the type of its LLC/SNAP header with OUI 00-00-00, else
+ * FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP, UDP, SCTP, ICMP, IGMP (type and
+ * code), ICMPv6 with neighbor discovery, and the outer VXLAN or Geneve
+ * header.  Multi-byte fields are in network byte order.
  *
  * Returns 0, or EINVAL if the frame is truncated or malformed (the list is
  * at the top of this file).  After a failure, '*key' holds what was parsed
