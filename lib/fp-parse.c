@@ -40,17 +40,23 @@
  *     length shorter than the header or longer than the frame;
  *   - an IPv6 header cut short, a payload length beyond the frame, or an
  *     extension header cut short (OVS keeps the addresses only);
- *   - an L4 header cut short in a packet that is not a later fragment:
- *     TCP shorter than 20 bytes or than its data offset (or a data offset
- *     below 5), UDP shorter than 8, SCTP than 12, ICMP, IGMP and ICMPv6
- *     than 8 (OVS keeps the L3 fields and no L4 field).
+ *   - a TCP header of 20 bytes or more shorter than its data offset, or
+ *     with a data offset below 5, and an ICMPv6 header of 4 to 7 bytes, in
+ *     a packet that is not a later fragment (OVS keeps the L3 fields and
+ *     no L4 field, but its rewrites of IP addresses update the checksum in
+ *     such a header, which the model's do only in a complete one).
  *
  * Like OVS, the parser does not check the IP version nibble: an IPv4
  * ethertype means an IPv4 header.  And as OVS does, it takes at most as
  * many VLAN tags as it is told (OVS's other_config:vlan-limit), stops at a
  * tag cut short, and takes the TPID of the first tag it does not take as
  * the ethertype; it gives no ARP field for an ARP header shorter than 28
- * bytes. */
+ * bytes; and for a TCP header shorter than 20 bytes, UDP than 8, SCTP than
+ * 12, ICMP and IGMP than 8, and ICMPv6 than 4, it gives the L3 fields and
+ * no L4 field (and no L4 layer, so that no action touches it). */
+
+/* fp_parse_l4()'s result for an L4 header that OVS takes no field of. */
+#define FP_PARSE_NO_L4 (-1)
 
 /* Ethertypes and protocol numbers, in host byte order. */
 #define FP_PARSE_ETH_TYPE_MIN  0x0600
@@ -72,6 +78,7 @@
 #define FP_PARSE_UDP_HEADER_LEN  8
 #define FP_PARSE_SCTP_HEADER_LEN 12
 #define FP_PARSE_ICMP_HEADER_LEN 8
+#define FP_PARSE_ICMPV6_CSUM_END 4      /* Type, code and checksum. */
 #define FP_PARSE_TUN_HEADER_LEN  8      /* VXLAN, and Geneve's fixed part. */
 
 /* IPv4 fragment bits (host byte order). */
@@ -218,7 +225,9 @@ fp_parse_tunnel(const uint8_t *p, size_t size, uint16_t port,
 
 /* Parses the L4 header of protocol 'key->nw_proto', the 'size' bytes at 'p'
  * (up to the end of the IP datagram), of a packet that is not a later
- * fragment.  Returns 0 or EINVAL if the header is cut short. */
+ * fragment.  Returns 0, FP_PARSE_NO_L4 for a header cut short of which OVS
+ * takes nothing (then 'key' has no L4 field), or EINVAL (see the top of
+ * this file). */
 static int
 fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
 {
@@ -226,10 +235,10 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
 
     switch (key->nw_proto) {
     case FP_PARSE_IPPROTO_TCP:
-        /* Exception: TCP header cut short or with a bad data offset. */
         if (size < FP_PARSE_TCP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
+        /* Exception: TCP header with a bad data offset. */
         len = (p[12] >> 4) * 4;
         if (len < FP_PARSE_TCP_HEADER_LEN || len > size) {
             return EINVAL;
@@ -240,9 +249,8 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
         return 0;
 
     case FP_PARSE_IPPROTO_UDP:
-        /* Exception: UDP header cut short. */
         if (size < FP_PARSE_UDP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
         key->tp_src = fp_parse_get_be16(p);
         key->tp_dst = fp_parse_get_be16(p + 2);
@@ -252,9 +260,8 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
         return 0;
 
     case FP_PARSE_IPPROTO_SCTP:
-        /* Exception: SCTP common header cut short. */
         if (size < FP_PARSE_SCTP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
         key->tp_src = fp_parse_get_be16(p);
         key->tp_dst = fp_parse_get_be16(p + 2);
@@ -262,18 +269,20 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
 
     case FP_PARSE_IPPROTO_ICMP:
     case FP_PARSE_IPPROTO_IGMP:
-        /* Exception: ICMP or IGMP header cut short. */
         if (size < FP_PARSE_ICMP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
         key->tp_src = htons(p[0]);
         key->tp_dst = htons(p[1]);
         return 0;
 
     case FP_PARSE_IPPROTO_ICMPV6:
-        /* Exception: ICMPv6 header (with its 4-byte data) cut short.  OVS
-         * parses ICMPv6 in any IP version, and so does the model. */
-        if (size < FP_PARSE_ICMP_HEADER_LEN) {
+        /* OVS parses ICMPv6 in any IP version, and so does the model.
+         * Exception: an ICMPv6 header without its 4-byte data, whose
+         * checksum OVS would update. */
+        if (size < FP_PARSE_ICMPV6_CSUM_END) {
+            return FP_PARSE_NO_L4;
+        } else if (size < FP_PARSE_ICMP_HEADER_LEN) {
             return EINVAL;
         }
         key->tp_src = htons(p[0]);
@@ -288,6 +297,22 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
     default:
         return 0;
     }
+}
+
+/* Parses the L4 header in the 'size' bytes at 'p', at offset 'ofs' of the
+ * frame, with fp_parse_l4(), and sets 'layers->l4' if OVS takes its
+ * fields.  Returns 0 or EINVAL. */
+static int
+fp_parse_l4_layer(const uint8_t *p, size_t size, size_t ofs,
+                  struct fp_key *key, struct fp_parse_layers *layers)
+{
+    int error = fp_parse_l4(p, size, key);
+
+    if (error == FP_PARSE_NO_L4) {
+        return 0;
+    }
+    layers->l4 = ofs;
+    return error;
 }
 
 /* Parses the IPv4 header of 'size' bytes at 'p' (the frame from 'ofs') into
@@ -330,8 +355,7 @@ fp_parse_ipv4(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
     }
 
     /* Never look into L2 padding. */
-    layers->l4 = ofs + ihl;
-    return fp_parse_l4(p + ihl, tot_len - ihl, key);
+    return fp_parse_l4_layer(p + ihl, tot_len - ihl, ofs + ihl, key, layers);
 }
 
 /* Parses the IPv6 header of 'size' bytes at 'p' (the frame from 'ofs') and
@@ -413,8 +437,8 @@ fp_parse_ipv6(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
 
         default:
             key->nw_proto = next;
-            layers->l4 = ofs + (p - start);
-            return fp_parse_l4(p, size, key);
+            return fp_parse_l4_layer(p, size, ofs + (p - start), key,
+                                     layers);
         }
         p += len;
         size -= len;

@@ -903,6 +903,61 @@ test_fp_parse_truncated_l4(void **state OVS_UNUSED)
     check_cuts(&p, &exp, p.size);
 }
 
+/* L4 headers cut short within the IP datagram: OVS takes the L3 fields and
+ * no L4 field, and so does the parser, with no L4 layer; except for a TCP
+ * header with a bad data offset and an ICMPv6 header of 4 to 7 bytes,
+ * which go to the exception path. */
+static void
+test_fp_parse_short_l4(void **state OVS_UNUSED)
+{
+    static const struct {
+        uint8_t proto;
+        size_t len;             /* Bytes of L4 header. */
+    } cases[] = {
+        { 6, 0 }, { 6, 19 }, { 17, 7 }, { 132, 11 }, { 1, 7 }, { 2, 4 },
+        { 58, 3 },
+    };
+    struct fp_parse_layers layers;
+    struct fp_key key, exp;
+    struct pkt p;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        put_macs(&p);
+        put16(&p, 0x0800);
+        put_ipv4_l4(&p, cases[i].proto, cases[i].len);
+        put_zeros(&p, cases[i].len);
+        memset(p.data + p.size - cases[i].len, 0x50, cases[i].len);
+        exp = expected_ipv4_key(cases[i].proto);
+        memset(&key, 0xaa, sizeof key);
+        assert_int_equal(fp_parse(p.data, p.size, 7, &key, &layers), 0);
+        assert_memory_equal(&key, &exp, sizeof key);
+        assert_int_equal(layers.l3, 14);
+        assert_int_equal(layers.l4, FP_PARSE_NONE);
+        assert_int_equal(layers.l3_end, p.size);
+    }
+
+    /* A TCP header with a data offset of 4, and one of 6 (24 bytes) in 20
+     * bytes. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 6, 20);
+    put_zeros(&p, 12);
+    put16(&p, 0x4010);
+    put_zeros(&p, 6);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+    p.data[p.size - 8] = 0x60;
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    /* An ICMPv6 header of 4 bytes: type, code and checksum. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 4, 58);
+    put8(&p, 128);
+    put_zeros(&p, 3);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+}
+
 int
 main(void)
 {
@@ -917,6 +972,7 @@ main(void)
         cmocka_unit_test(test_fp_parse_ipv6),
         cmocka_unit_test(test_fp_parse_truncated),
         cmocka_unit_test(test_fp_parse_truncated_l4),
+        cmocka_unit_test(test_fp_parse_short_l4),
     };
 
     return cmocka_run_group_tests_name("fp_parse", tests, NULL, NULL);
