@@ -462,12 +462,17 @@ fp_model_cpu_ns_overhead(void)
 }
 
 /* Parses the 'n' packets of 'pkts' from RX ring slots, which came in on
- * 'port_no', and prefetches the cache entries that their lookup needs. */
+ * 'port_no', with the VLAN limit of 'model', and prefetches the cache
+ * entries that their lookup needs. */
 static void
-fp_model_pass_parse(const struct fp_model_engine *engine,
+fp_model_pass_parse(struct fp_model *model,
+                    const struct fp_model_engine *engine,
                     struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
 {
+    unsigned int vlan_limit;
     size_t i;
+
+    atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
 
     for (i = 0; i < n; i++) {
         const uint8_t *data = fp_model_slot_data(pkts[i].slot);
@@ -478,8 +483,9 @@ fp_model_pass_parse(const struct fp_model_engine *engine,
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
 
-        pkt->error = fp_parse(fp_model_slot_data(pkt->slot), pkt->slot->size,
-                              port_no, &pkt->key, &pkt->layers);
+        pkt->error = fp_parse_limited(fp_model_slot_data(pkt->slot),
+                                      pkt->slot->size, port_no, vlan_limit,
+                                      &pkt->key, &pkt->layers);
         pkt->emc = NULL;
         if (!pkt->error && engine->emc) {
             pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
@@ -509,7 +515,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     uint8_t misses[FP_MODEL_PASS];
     uint64_t n_bytes = 0;
 
-    fp_model_pass_parse(engine, pkts, n, port_no);
+    fp_model_pass_parse(model, engine, pkts, n, port_no);
 
     /* The exact-match cache first, then the rule table for the rest. */
     for (i = 0; i < n; i++) {

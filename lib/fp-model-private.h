@@ -263,6 +263,9 @@ struct fp_model {
     uint64_t hits_base, misses_base, emc_hits_base;
     atomic_uint64_t resets;
 
+    /* Most VLAN tags the parser takes (fp_device_set_vlan_limit()). */
+    atomic_uint vlan_limit;
+
     struct fp_model_port *ports;
 
     /* Counters of packets that the host sends, under 'host_mutex'. */

@@ -121,6 +121,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
     cmap_init(&model->meter_ids);
     model->port_base = xcalloc(model->n_ports, sizeof *model->port_base);
     atomic_init(&model->resets, 0);
+    atomic_init(&model->vlan_limit, FP_PARSE_MAX_VLANS);
 
     model->batch_size = config->batch_size;
     model->ring_mask = config->rx_ring_size - 1;
@@ -274,6 +275,27 @@ fp_model_get_stats(const struct fp_device *dev, struct fp_device_stats *stats)
     stats->n_counters = model->n_counters_used;
     ovs_mutex_unlock(&model->ctl_mutex);
     atomic_read_relaxed(&model->resets, &stats->resets);
+}
+
+/* The model's parser follows the limit at once: every engine reads it
+ * for each batch of packets. */
+static int
+fp_model_set_vlan_limit(struct fp_device *dev, unsigned int vlan_limit)
+{
+    struct fp_model *model = fp_model_cast(dev);
+
+    atomic_store_relaxed(&model->vlan_limit, vlan_limit);
+    return 0;
+}
+
+static unsigned int
+fp_model_get_vlan_limit(const struct fp_device *dev)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    unsigned int vlan_limit;
+
+    atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
+    return vlan_limit;
 }
 
 /* Rules. */
@@ -989,6 +1011,8 @@ const struct fp_device_class fp_model_class = {
     .create = fp_model_create,
     .destroy = fp_model_destroy,
     .get_stats = fp_model_get_stats,
+    .set_vlan_limit = fp_model_set_vlan_limit,
+    .get_vlan_limit = fp_model_get_vlan_limit,
     .rule_batch = fp_model_rule_batch,
     .rule_get_stats = fp_model_rule_get_stats,
     .rule_get_stats_all = fp_model_rule_get_stats_all,

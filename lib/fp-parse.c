@@ -37,20 +37,27 @@
  * never correctness.  Those cases, each marked "Exception:" below, are:
  *
  *   - a frame shorter than an Ethernet header;
- *   - a VLAN tag that is cut short (OVS takes its TPID as dl_type);
  *   - an IPv4 header shorter than 20 bytes or than its IHL, or a total
  *     length shorter than the header or longer than the frame;
  *   - an IPv6 header cut short, a payload length beyond the frame, or an
  *     extension header cut short (OVS keeps the addresses only);
- *   - an ARP or RARP header shorter than 28 bytes (OVS keeps no ARP
- *     field);
- *   - an L4 header cut short in a packet that is not a later fragment:
- *     TCP shorter than 20 bytes or than its data offset (or a data offset
- *     below 5), UDP shorter than 8, SCTP than 12, ICMP, IGMP and ICMPv6
- *     than 8 (OVS keeps the L3 fields and no L4 field).
+ *   - a TCP header of 20 bytes or more shorter than its data offset, or
+ *     with a data offset below 5, and an ICMPv6 header of 4 to 7 bytes, in
+ *     a packet that is not a later fragment (OVS keeps the L3 fields and
+ *     no L4 field, but its rewrites of IP addresses update the checksum in
+ *     such a header, which the model's do only in a complete one).
  *
  * Like OVS, the parser does not check the IP version nibble: an IPv4
- * ethertype means an IPv4 header. */
+ * ethertype means an IPv4 header.  And as OVS does, it takes at most as
+ * many VLAN tags as it is told (OVS's other_config:vlan-limit), stops at a
+ * tag cut short, and takes the TPID of the first tag it does not take as
+ * the ethertype; it gives no ARP field for an ARP header shorter than 28
+ * bytes; and for a TCP header shorter than 20 bytes, UDP than 8, SCTP than
+ * 12, ICMP and IGMP than 8, and ICMPv6 than 4, it gives the L3 fields and
+ * no L4 field (and no L4 layer, so that no action touches it). */
+
+/* fp_parse_l4()'s result for an L4 header that OVS takes no field of. */
+#define FP_PARSE_NO_L4 (-1)
 
 /* Ethertypes and protocol numbers, in host byte order. */
 #define FP_PARSE_ETH_TYPE_MIN  0x0600
@@ -72,6 +79,7 @@
 #define FP_PARSE_UDP_HEADER_LEN  8
 #define FP_PARSE_SCTP_HEADER_LEN 12
 #define FP_PARSE_ICMP_HEADER_LEN 8
+#define FP_PARSE_ICMPV6_CSUM_END 4      /* Type, code and checksum. */
 #define FP_PARSE_TUN_HEADER_LEN  8      /* VXLAN, and Geneve's fixed part. */
 
 /* IPv4 fragment bits (host byte order). */
@@ -218,7 +226,9 @@ fp_parse_tunnel(const uint8_t *p, size_t size, uint16_t port,
 
 /* Parses the L4 header of protocol 'key->nw_proto', the 'size' bytes at 'p'
  * (up to the end of the IP datagram), of a packet that is not a later
- * fragment.  Returns 0 or EINVAL if the header is cut short. */
+ * fragment.  Returns 0, FP_PARSE_NO_L4 for a header cut short of which OVS
+ * takes nothing (then 'key' has no L4 field), or EINVAL (see the top of
+ * this file). */
 static int
 fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
 {
@@ -226,10 +236,10 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
 
     switch (key->nw_proto) {
     case FP_PARSE_IPPROTO_TCP:
-        /* Exception: TCP header cut short or with a bad data offset. */
         if (size < FP_PARSE_TCP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
+        /* Exception: TCP header with a bad data offset. */
         len = (p[12] >> 4) * 4;
         if (len < FP_PARSE_TCP_HEADER_LEN || len > size) {
             return EINVAL;
@@ -240,9 +250,8 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
         return 0;
 
     case FP_PARSE_IPPROTO_UDP:
-        /* Exception: UDP header cut short. */
         if (size < FP_PARSE_UDP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
         key->tp_src = fp_parse_get_be16(p);
         key->tp_dst = fp_parse_get_be16(p + 2);
@@ -252,9 +261,8 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
         return 0;
 
     case FP_PARSE_IPPROTO_SCTP:
-        /* Exception: SCTP common header cut short. */
         if (size < FP_PARSE_SCTP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
         key->tp_src = fp_parse_get_be16(p);
         key->tp_dst = fp_parse_get_be16(p + 2);
@@ -262,18 +270,20 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
 
     case FP_PARSE_IPPROTO_ICMP:
     case FP_PARSE_IPPROTO_IGMP:
-        /* Exception: ICMP or IGMP header cut short. */
         if (size < FP_PARSE_ICMP_HEADER_LEN) {
-            return EINVAL;
+            return FP_PARSE_NO_L4;
         }
         key->tp_src = htons(p[0]);
         key->tp_dst = htons(p[1]);
         return 0;
 
     case FP_PARSE_IPPROTO_ICMPV6:
-        /* Exception: ICMPv6 header (with its 4-byte data) cut short.  OVS
-         * parses ICMPv6 in any IP version, and so does the model. */
-        if (size < FP_PARSE_ICMP_HEADER_LEN) {
+        /* OVS parses ICMPv6 in any IP version, and so does the model.
+         * Exception: an ICMPv6 header without its 4-byte data, whose
+         * checksum OVS would update. */
+        if (size < FP_PARSE_ICMPV6_CSUM_END) {
+            return FP_PARSE_NO_L4;
+        } else if (size < FP_PARSE_ICMP_HEADER_LEN) {
             return EINVAL;
         }
         key->tp_src = htons(p[0]);
@@ -288,6 +298,22 @@ fp_parse_l4(const uint8_t *p, size_t size, struct fp_key *key)
     default:
         return 0;
     }
+}
+
+/* Parses the L4 header in the 'size' bytes at 'p', at offset 'ofs' of the
+ * frame, with fp_parse_l4(), and sets 'layers->l4' if OVS takes its
+ * fields.  Returns 0 or EINVAL. */
+static int
+fp_parse_l4_layer(const uint8_t *p, size_t size, size_t ofs,
+                  struct fp_key *key, struct fp_parse_layers *layers)
+{
+    int error = fp_parse_l4(p, size, key);
+
+    if (error == FP_PARSE_NO_L4) {
+        return 0;
+    }
+    layers->l4 = ofs;
+    return error;
 }
 
 /* Parses the IPv4 header of 'size' bytes at 'p' (the frame from 'ofs') into
@@ -330,8 +356,7 @@ fp_parse_ipv4(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
     }
 
     /* Never look into L2 padding. */
-    layers->l4 = ofs + ihl;
-    return fp_parse_l4(p + ihl, tot_len - ihl, key);
+    return fp_parse_l4_layer(p + ihl, tot_len - ihl, ofs + ihl, key, layers);
 }
 
 /* Parses the IPv6 header of 'size' bytes at 'p' (the frame from 'ofs') and
@@ -413,8 +438,8 @@ fp_parse_ipv6(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
 
         default:
             key->nw_proto = next;
-            layers->l4 = ofs + (p - start);
-            return fp_parse_l4(p, size, key);
+            return fp_parse_l4_layer(p, size, ofs + (p - start), key,
+                                     layers);
         }
         p += len;
         size -= len;
@@ -422,17 +447,14 @@ fp_parse_ipv6(const uint8_t *p, size_t size, size_t ofs, struct fp_key *key,
 }
 
 /* Parses the ARP or RARP header in the 'size' bytes at 'p'.  Only an
- * Ethernet/IPv4 header gives fields, as in OVS. */
+ * Ethernet/IPv4 header of 28 bytes or more gives fields, as in OVS. */
 static int
 fp_parse_arp(const uint8_t *p, size_t size, struct fp_key *key)
 {
     uint16_t op;
 
-    /* Exception: ARP header cut short. */
-    if (size < FP_PARSE_ARP_LEN) {
-        return EINVAL;
-    }
-    if (fp_parse_get16(p) != 1
+    if (size < FP_PARSE_ARP_LEN
+        || fp_parse_get16(p) != 1
         || fp_parse_get16(p + 2) != FP_PARSE_ETH_TYPE_IP
         || p[4] != 6 || p[5] != 4) {
         return 0;
@@ -446,32 +468,44 @@ fp_parse_arp(const uint8_t *p, size_t size, struct fp_key *key)
     return 0;
 }
 
+/* Parses the Ethernet frame of 'size' bytes at 'data' as
+ * fp_parse_limited() does with a limit of FP_PARSE_MAX_VLANS tags. */
+int
+fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
+         struct fp_parse_layers *layers)
+{
+    return fp_parse_limited(data, size, in_port, FP_PARSE_MAX_VLANS, key,
+                            layers);
+}
+
 /* Parses the Ethernet frame of 'size' bytes at 'data', received on NIC port
  * 'in_port', into '*key' and, if 'layers' is nonnull, '*layers'.  Never
  * reads outside the frame.
  *
  * '*key' is zeroed first (so its padding is zero), then gets 'in_port' and
  * every field that the frame has, with the meaning given in
- * include/fp/fp.h: the MAC addresses, up to two VLAN tags (TPID 0x8100 or
- * 0x88a8; a third tag stays in the payload and its TPID becomes
- * 'eth_type'), 'eth_type' (for an 802.3 frame, the type of its LLC/SNAP
- * header with OUI 00-00-00, else FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP,
- * UDP, SCTP, ICMP, IGMP (type and code), ICMPv6 with neighbor discovery,
- * and the outer VXLAN or Geneve header.  Multi-byte fields are in network
- * byte order.
+ * include/fp/fp.h: the MAC addresses, up to 'vlan_limit' VLAN tags (TPID
+ * 0x8100 or 0x88a8; as OVS's flow_vlan_limit, 1 or 2, and more means
+ * FP_PARSE_MAX_VLANS; a tag beyond the limit, or cut short, stays in the
+ * payload and its TPID becomes 'eth_type'), 'eth_type' (for an 802.3
+ * frame, the type of its LLC/SNAP header with OUI 00-00-00, else
+ * FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP, UDP, SCTP, ICMP, IGMP (type and
+ * code), ICMPv6 with neighbor discovery, and the outer VXLAN or Geneve
+ * header.  Multi-byte fields are in network byte order.
  *
  * Returns 0, or EINVAL if the frame is truncated or malformed (the list is
  * at the top of this file).  After a failure, '*key' holds what was parsed
  * before it; such a packet must not match any rule. */
 int
-fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
-         struct fp_parse_layers *layers)
+fp_parse_limited(const void *data, size_t size, uint32_t in_port,
+                 unsigned int vlan_limit, struct fp_key *key,
+                 struct fp_parse_layers *layers)
 {
     struct fp_parse_layers dummy;
     const uint8_t *p = data;
+    unsigned int n;
     uint16_t type;
     size_t ofs;
-    int n;
 
     memset(key, 0, sizeof *key);
     key->in_port = in_port;
@@ -490,10 +524,13 @@ fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
     /* 'ofs' is the offset of the current ethertype field. */
     ofs = 12;
     type = fp_parse_get16(p + ofs);
-    for (n = 0; n < 2 && fp_parse_is_vlan_tpid(type); n++) {
-        /* Exception: the tag and the ethertype after it cut short. */
+    if (vlan_limit > FP_PARSE_MAX_VLANS) {
+        vlan_limit = FP_PARSE_MAX_VLANS;
+    }
+    for (n = 0; n < vlan_limit && fp_parse_is_vlan_tpid(type); n++) {
+        /* A tag cut short, with the ethertype after it, is not taken. */
         if (size - ofs < FP_PARSE_VLAN_HEADER_LEN + 2) {
-            return EINVAL;
+            break;
         }
         key->vlans[n].tpid = htons(type);
         key->vlans[n].tci = htons(fp_parse_get16(p + ofs + 2)

@@ -42,8 +42,14 @@ struct fp_parse_layers {
                                  * follows). */
 };
 
+/* Most VLAN tags the parser takes, as OVS's FLOW_MAX_VLAN_HEADERS. */
+#define FP_PARSE_MAX_VLANS 2
+
 int fp_parse(const void *data, size_t size, uint32_t in_port,
              struct fp_key *key, struct fp_parse_layers *layers);
 uint32_t fp_parse_rss_hash(const struct fp_key *);
+int fp_parse_limited(const void *data, size_t size, uint32_t in_port,
+                     unsigned int vlan_limit, struct fp_key *key,
+                     struct fp_parse_layers *layers);
 
 #endif /* fp-parse.h */

@@ -380,6 +380,28 @@ fp_device_get_stats(const struct fp_device *dev,
     dev->class->get_stats(dev, stats);
 }
 
+/* Sets the most VLAN tags that the parser of 'dev' takes, as fp.h
+ * describes.  Returns 0, EINVAL if 'vlan_limit' is not 1 or 2, or
+ * EOPNOTSUPP. */
+int
+fp_device_set_vlan_limit(struct fp_device *dev, unsigned int vlan_limit)
+{
+    int error;
+
+    if (vlan_limit < 1 || vlan_limit > 2) {
+        return EINVAL;
+    }
+    error = fp_fault_check(dev, FP_OP_VLAN_LIMIT);
+    return error ? error : dev->class->set_vlan_limit(dev, vlan_limit);
+}
+
+/* Returns the most VLAN tags that the parser of 'dev' takes. */
+unsigned int
+fp_device_get_vlan_limit(const struct fp_device *dev)
+{
+    return dev->class->get_vlan_limit(dev);
+}
+
 /* Returns the number of NIC ports of 'dev': physical ports and VFs. */
 uint32_t
 fp_device_n_ports(const struct fp_device *dev)

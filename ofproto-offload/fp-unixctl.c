@@ -472,6 +472,7 @@ fp_unixctl_fail_next(struct unixctl_conn *conn, int argc,
         [FP_OP_COUNTER] = "counter",
         [FP_OP_PORT_SEND] = "port-send",
         [FP_OP_RESET] = "reset",
+        [FP_OP_VLAN_LIMIT] = "vlan-limit",
     };
     struct fp_device *dev;
     unsigned int n;
@@ -491,7 +492,8 @@ fp_unixctl_fail_next(struct unixctl_conn *conn, int argc,
     if (op == FP_N_OPS) {
         unixctl_command_reply_error(conn, "unknown operation (rule-add, "
                                     "rule-modify, rule-delete, rule-stats, "
-                                    "meter, counter, port-send, reset)");
+                                    "meter, counter, port-send, reset, "
+                                    "vlan-limit)");
         return;
     }
     if (!str_to_uint(argv[3], 10, &n)

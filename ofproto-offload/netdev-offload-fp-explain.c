@@ -323,6 +323,11 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     switch (flow->state) {
     case OFFLOAD_FP_OFFLOADED:
         ds_put_format(s, ": %s runs it", dev);
+        if (flow->missing) {
+            ds_put_format(s, ", but %s misses its packets (%"PRIu64" went "
+                          "to dpif-netdev after it was offloaded)", dev,
+                          flow->n_missed);
+        }
         break;
     case OFFLOAD_FP_PARTIAL:
         ds_put_format(s, ": %s classifies it and marks its packets "
@@ -562,6 +567,8 @@ netdev_offload_fp_format_stats(struct ds *s)
                   " failed, %"PRIu64" evicted, %"PRIu64" re-offloaded\n",
                   st.added, st.modified, st.deleted, st.partial, st.refused,
                   st.failed, st.evicted, st.reoffloaded);
+    ds_put_format(s, "missed: %"PRIu64" offloaded flows, %"PRIu64
+                  " packets\n", st.missing, st.missed);
 
     ovs_mutex_lock(&offload_fp_mutex);
     nodes = shash_sort(&offload_fp_reasons);

@@ -77,23 +77,39 @@ struct offload_fp_flow {
                                  * megaflows share the ufid, so it stays in
                                  * software until flow_del() (see
                                  * netdev_offload_fp_flow_put()). */
+    unsigned int thread;        /* dpif-netdev's offload thread that put
+                                 * it (netdev_offload_thread_id()). */
 
     /* Counters never go backwards: 'base' has those of the NIC rules this
      * flow had before, 'last' the last read of the current rule's. */
     struct fp_rule_stats base;
     struct fp_rule_stats last;
 
-    /* Software packet rate while WAITING or EVICTED, to choose which flows
-     * get room first: packets of the flow that came up the exception path
-     * are counted in 'sw_packets' (see netdev_offload_fp_count_exception()),
-     * which netdev_offload_fp_run() turns into a rate. */
-    struct cls_rule cr;         /* The flow's match, in 'waiting_cls' while
-                                 * WAITING or EVICTED. */
-    bool in_cls;                /* In 'waiting_cls'? */
+    /* Packets of the flow that came up the exception path, while it is in
+     * 'exception_cls', are counted in 'sw_packets' (see
+     * netdev_offload_fp_count_exception()):
+     *
+     *   - While WAITING or EVICTED, netdev_offload_fp_run() turns them into
+     *     a software packet rate, to choose which flows get room first.
+     *
+     *   - While OFFLOADED, from one retry interval after its rule went into
+     *     the NIC ('armed'), they are packets that the NIC missed although
+     *     it has the flow's rule: netdev_offload_fp_run() reports them
+     *     ('missing', 'n_missed'), so that a verdict of "offloaded" never
+     *     hides a rule that the NIC does not hit. */
+    struct cls_rule cr;         /* The flow's match, in 'exception_cls' while
+                                 * WAITING, EVICTED or armed. */
+    bool in_cls;                /* In 'exception_cls'? */
+    bool cls_waits;             /* In it as a waiting flow? */
     atomic_uint64_t sw_packets;
-    uint64_t sw_packets_seen;   /* 'sw_packets' when it started waiting. */
+    uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
+                                 * 'exception_cls' or changed role there. */
     long long int sw_time;      /* When it started waiting. */
     double sw_rate;             /* Packets per second since then. */
+    long long int offloaded_at; /* When its rule last went into the NIC. */
+    bool armed;                 /* Its misses are counted. */
+    bool missing;               /* The NIC missed packets of it. */
+    uint64_t n_missed;          /* How many, since it was armed. */
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).

@@ -159,6 +159,25 @@ netdev_offload_fp_translate_match(const struct match *match,
     }
     mask->packet_type = 0;
 
+    /* A NIC that parses more or fewer VLAN tags than OVS (vlan-limit) has
+     * the keys of OVS for the L2 addresses and the first tag only. */
+    if (fp_device_get_vlan_limit(dev) != flow_vlan_limit) {
+        struct flow beyond = *mask;
+
+        memset(&beyond.dl_dst, 0, sizeof beyond.dl_dst);
+        memset(&beyond.dl_src, 0, sizeof beyond.dl_src);
+        memset(&beyond.vlans[0], 0, sizeof beyond.vlans[0]);
+        if (!is_all_zeros(&beyond, sizeof beyond)) {
+            *reasonp = xasprintf("match beyond the first VLAN tag not "
+                                 "supported by %s (it parses %u VLAN tags, "
+                                 "other_config:vlan-limit %d)",
+                                 fp_device_name(dev),
+                                 fp_device_get_vlan_limit(dev),
+                                 flow_vlan_limit);
+            return EOPNOTSUPP;
+        }
+    }
+
     CONSUME(eth_dst, dl_dst);
     CONSUME(eth_src, dl_src);
     CONSUME(eth_type, dl_type);

@@ -63,6 +63,8 @@ COVERAGE_DEFINE(fp_offload_waiting);
 COVERAGE_DEFINE(fp_offload_evicted);
 COVERAGE_DEFINE(fp_offload_reoffload);
 COVERAGE_DEFINE(fp_offload_ufid_shared);
+COVERAGE_DEFINE(fp_offload_missing);
+COVERAGE_DEFINE(fp_offload_del_retried);
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
@@ -82,11 +84,12 @@ const char *const offload_fp_state_names[OFFLOAD_FP_N_STATES] = {
  * wait for it, in ms. */
 #define OFFLOAD_FP_RETRY_INTERVAL 1000
 
-/* The matches of the flows that wait for room, to count their packets on
- * the exception path.  Readers (the threads that receive exception packets)
- * use RCU; writers hold 'offload_fp_mutex'. */
-static struct classifier waiting_cls;
-static atomic_count n_waiting = ATOMIC_COUNT_INIT(0);
+/* The matches of the flows that wait for room and of the offloaded flows
+ * whose misses are counted, to count their packets on the exception path
+ * (see struct offload_fp_flow).  Readers (the threads that receive
+ * exception packets) use RCU; writers hold 'offload_fp_mutex'. */
+static struct classifier exception_cls;
+static atomic_count n_watched = ATOMIC_COUNT_INIT(0);
 
 struct ovs_mutex offload_fp_mutex = OVS_MUTEX_INITIALIZER;
 struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex)
@@ -119,28 +122,36 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
-/* Puts 'flow' into 'waiting_cls', or takes it out, as its state says. */
+/* Puts 'flow' into 'exception_cls', or takes it out, as its state says, and
+ * starts counting its exception packets anew when its role there
+ * changes. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
     bool waits = (flow->state == OFFLOAD_FP_WAITING
                   || flow->state == OFFLOAD_FP_EVICTED);
+    bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED
+                             && flow->armed);
 
-    if (waits && !flow->in_cls) {
-        classifier_insert(&waiting_cls, &flow->cr, OVS_VERSION_MIN, NULL, 0);
-        atomic_count_inc(&n_waiting);
-        flow->in_cls = true;
+    if (watched && (!flow->in_cls || flow->cls_waits != waits)) {
+        if (!flow->in_cls) {
+            classifier_insert(&exception_cls, &flow->cr, OVS_VERSION_MIN,
+                              NULL, 0);
+            atomic_count_inc(&n_watched);
+            flow->in_cls = true;
+        }
+        flow->cls_waits = waits;
         atomic_read_relaxed(&flow->sw_packets, &flow->sw_packets_seen);
         flow->sw_time = time_msec();
-    } else if (!waits && flow->in_cls) {
-        classifier_remove_assert(&waiting_cls, &flow->cr);
-        atomic_count_dec(&n_waiting);
+    } else if (!watched && flow->in_cls) {
+        classifier_remove_assert(&exception_cls, &flow->cr);
+        atomic_count_dec(&n_watched);
         flow->in_cls = false;
     }
 }
 
-/* Frees 'flow' once no reader of 'waiting_cls' can see it. */
+/* Frees 'flow' once no reader of 'exception_cls' can see it. */
 static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
@@ -152,9 +163,11 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
 }
 
 /* Counts 'packet', which came up the exception path of NIC port 'port' of
- * 'dev', for the waiting flow it belongs to, if any.  Called by the threads
- * that receive from "fp" netdevs, for every packet: cheap when no flow
- * waits.  (In 'waiting_cls', a flow's in_port is its NIC port.) */
+ * 'dev' without a mark, for the flow it belongs to in 'exception_cls', if
+ * any: a waiting flow, or an offloaded one that the NIC should have hit.
+ * Called by the threads that receive from "fp" netdevs, for every such
+ * packet: cheap when no flow is watched.  (In 'exception_cls', a flow's
+ * in_port is its NIC port.) */
 void
 netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
                                   const struct dp_packet *packet)
@@ -162,12 +175,12 @@ netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
     const struct cls_rule *cr;
     struct flow flow;
 
-    if (!atomic_count_get(&n_waiting)) {
+    if (!atomic_count_get(&n_watched)) {
         return;
     }
     flow_extract(CONST_CAST(struct dp_packet *, packet), &flow);
     flow.in_port.odp_port = u32_to_odp(port);
-    cr = classifier_lookup(&waiting_cls, OVS_VERSION_MAX, &flow, NULL);
+    cr = classifier_lookup(&exception_cls, OVS_VERSION_MAX, &flow, NULL);
     if (cr) {
         struct offload_fp_flow *f = CONTAINER_OF(cr, struct offload_fp_flow,
                                                  cr);
@@ -351,6 +364,10 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     if (!op.error) {
         flow->rule_id = op.id;
         flow->state = state;
+        flow->offloaded_at = time_msec();
+        flow->armed = false;
+        flow->missing = false;
+        flow->n_missed = 0;
         memset(&flow->last, 0, sizeof flow->last);
         COVERAGE_INC(fp_offload_add);
         offload_fp_stats.added++;
@@ -443,8 +460,35 @@ offload_fp_init(void)
     static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
 
     if (ovsthread_once_start(&once)) {
-        classifier_init(&waiting_cls, NULL);
+        classifier_init(&exception_cls, NULL);
         ovsthread_once_done(&once);
+    }
+}
+
+/* Makes the parser of 'dev' take as many VLAN tags as OVS's flow_extract()
+ * does (other_config:vlan-limit), so that the NIC's keys are those of
+ * dpif-netdev.  If the device cannot, netdev_offload_fp_decide() refuses
+ * the flows that the difference concerns. */
+static void
+offload_fp_sync_vlan_limit(struct fp_device *dev)
+{
+    unsigned int limit = flow_vlan_limit;
+    int error;
+
+    if (fp_device_get_vlan_limit(dev) == limit) {
+        return;
+    }
+    error = fp_device_set_vlan_limit(dev, limit);
+    if (error) {
+        static struct vlog_rate_limit vlan_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_INFO_RL(&vlan_rl, "%s: cannot parse %u VLAN tags as "
+                     "other_config:vlan-limit says (%s): flows that match "
+                     "beyond the first tag stay in software",
+                     fp_device_name(dev), limit, ovs_strerror(error));
+    } else {
+        VLOG_INFO("%s: parses %u VLAN tags, as other_config:vlan-limit says",
+                  fp_device_name(dev), limit);
     }
 }
 
@@ -582,6 +626,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     if (!netdev_fp_get_port(netdev, &dev, &port)) {
         return EOPNOTSUPP;
     }
+    offload_fp_sync_vlan_limit(dev);
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
     cls_match = *match;
@@ -620,6 +665,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     }
     flow->netdev = netdev;
     flow->mark = info->flow_mark;
+    flow->thread = netdev_offload_thread_id();
 
     if (flow->dev == dev && flow->state == OFFLOAD_FP_OFFLOADED
         && v.state == OFFLOAD_FP_OFFLOADED) {
@@ -772,18 +818,21 @@ netdev_offload_fp_flow_flush(struct netdev *netdev)
 }
 
 /* Counts the flows in the NIC (fully or partially) whose in_port is
- * 'netdev' into 'n_flows[0]' (OVS passes one counter per offload thread
- * and adds them up). */
+ * 'netdev' into 'n_flows[N]', where N is the offload thread that put each
+ * (OVS passes one counter per offload thread, shows each with
+ * dpctl/offload-stats-show and adds them up). */
 static int
 netdev_offload_fp_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
 {
+    unsigned int n_threads = netdev_offload_thread_nb();
     struct offload_fp_flow *flow;
 
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
-        n_flows[0] += (flow->netdev == netdev
-                       && (flow->state == OFFLOAD_FP_OFFLOADED
-                           || flow->state == OFFLOAD_FP_PARTIAL));
+        n_flows[flow->thread < n_threads ? flow->thread : 0]
+            += (flow->netdev == netdev
+                && (flow->state == OFFLOAD_FP_OFFLOADED
+                    || flow->state == OFFLOAD_FP_PARTIAL));
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     return 0;
@@ -861,6 +910,54 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
     }
 }
 
+/* Offloaded flows that the NIC misses. */
+
+/* Looks at the packets of offloaded 'flow' that came up the exception path
+ * (see struct offload_fp_flow): from one retry interval after its rule went
+ * into the NIC, when packets in flight at that time have long reached the
+ * host, each is a packet that the NIC missed although it has the flow's
+ * rule, e.g. a packet that its parser cannot parse as OVS does.  The first
+ * such miss flags the flow: counted, logged and shown by fp/explain. */
+static void
+offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    uint64_t n;
+
+    if (!flow->armed) {
+        if (now - flow->offloaded_at >= OFFLOAD_FP_RETRY_INTERVAL) {
+            flow->armed = true;
+            offload_fp_flow_update_cls(flow);
+        }
+        return;
+    }
+
+    atomic_read_relaxed(&flow->sw_packets, &n);
+    n -= flow->sw_packets_seen;
+    if (n <= flow->n_missed) {
+        return;
+    }
+    offload_fp_stats.missed += n - flow->n_missed;
+    flow->n_missed = n;
+    if (!flow->missing) {
+        static struct vlog_rate_limit miss_rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+        flow->missing = true;
+        offload_fp_stats.missing++;
+        COVERAGE_INC(fp_offload_missing);
+        if (!VLOG_DROP_INFO(&miss_rl)) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            odp_format_ufid(&flow->ufid, &s);
+            VLOG_INFO("%s: %s offloaded, but %s misses its packets "
+                      "(%"PRIu64" went to dpif-netdev)",
+                      netdev_get_name(flow->netdev), ds_cstr(&s),
+                      fp_device_name(flow->dev), n);
+            ds_destroy(&s);
+        }
+    }
+}
+
 /* Re-offload of the flows that wait for room. */
 
 struct offload_fp_candidate {
@@ -878,19 +975,28 @@ compare_candidates(const void *a_, const void *b_)
 }
 
 /* Called from ovs-vswitchd's main thread on every iteration: refreshes the
- * names of datapath ports for reasons, retries the deletion of rules that
- * failed, and once a second puts the flows that wait for room (WAITING,
+ * names of datapath ports for reasons, makes every NIC parse VLAN tags as
+ * OVS does (a change of other_config:vlan-limit takes effect in the NICs
+ * at once), retries the deletion of rules that failed, and once a second
+ * checks the offloaded flows for packets that their NIC missed and puts
+ * the flows that wait for room (WAITING,
  * EVICTED) into their NICs, the highest software packet rate since they
  * started waiting first, until the NICs are full again. */
 void
 netdev_offload_fp_run(void)
 {
+    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
     static long long int next_run;
     struct offload_fp_candidate *cands = NULL;
     size_t n_cands = 0, allocated = 0;
     long long int now = time_msec();
     struct offload_fp_flow *flow;
-    size_t i;
+    size_t i, n_devices;
+
+    n_devices = fp_device_list(devices, ARRAY_SIZE(devices));
+    for (i = 0; i < n_devices; i++) {
+        offload_fp_sync_vlan_limit(devices[i]);
+    }
 
     netdev_offload_fp_names_run();
     if (now < next_run) {
@@ -908,6 +1014,9 @@ netdev_offload_fp_run(void)
         int error = fp_rule_delete(z->dev, z->rule_id, &final);
 
         if (!error || error == ENOENT) {
+            VLOG_INFO("%s: deleted rule %"PRIu32" on retry",
+                      fp_device_name(z->dev), z->rule_id);
+            COVERAGE_INC(fp_offload_del_retried);
             *z = offload_fp_zombies[--offload_fp_n_zombies];
         } else {
             i++;
@@ -915,7 +1024,9 @@ netdev_offload_fp_run(void)
     }
 
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
-        if (flow->in_cls && flow->rule) {
+        if (flow->state == OFFLOAD_FP_OFFLOADED) {
+            offload_fp_flow_check_misses(flow, now);
+        } else if (flow->in_cls && flow->rule) {
             uint64_t n;
 
             atomic_read_relaxed(&flow->sw_packets, &n);

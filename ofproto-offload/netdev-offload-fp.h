@@ -53,6 +53,9 @@ struct netdev_offload_fp_stats {
     uint64_t failed;            /* Rules the NIC refused (e.g. full). */
     uint64_t evicted;           /* Flows taken out by a device reset. */
     uint64_t reoffloaded;       /* Waiting or evicted flows put back. */
+    uint64_t missing;           /* Offloaded flows whose packets the NIC
+                                 * missed. */
+    uint64_t missed;            /* Packets of those that it missed. */
 };
 
 void netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *);

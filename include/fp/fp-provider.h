@@ -110,6 +110,15 @@ struct fp_device_class {
     void (*get_stats)(const struct fp_device *dev,
                       struct fp_device_stats *stats);
 
+    /* Makes the parser take at most 'vlan_limit' VLAN tags (1 or 2, checked
+     * by the core), as fp_device_set_vlan_limit() describes, for the
+     * packets that it parses from when this returns.  Returns 0, or
+     * EOPNOTSUPP if the device cannot, and then changes nothing. */
+    int (*set_vlan_limit)(struct fp_device *dev, unsigned int vlan_limit);
+
+    /* Returns the parser's limit of VLAN tags: 2 after 'create'. */
+    unsigned int (*get_vlan_limit)(const struct fp_device *dev);
+
 /* ## ------ ## */
 /* ## Rules. ## */
 /* ## ------ ## */

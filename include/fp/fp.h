@@ -298,6 +298,17 @@ const char *fp_device_driver(const struct fp_device *);
 void fp_device_get_config(const struct fp_device *, struct fp_device_config *);
 void fp_device_get_stats(const struct fp_device *, struct fp_device_stats *);
 
+/* The parser of a device takes at most 'vlan_limit' VLAN tags (1 or 2,
+ * default 2) and, like OVS with other_config:vlan-limit, takes the TPID of
+ * a tag beyond the limit as 'eth_type' and parses nothing after it, so
+ * that its keys are those of OVS's flow_extract() with the same limit.
+ * fp_device_set_vlan_limit() returns 0, EINVAL for a limit out of range or
+ * EOPNOTSUPP if the device cannot parse that way (then it keeps its
+ * limit); it applies to packets that the device parses after it returns,
+ * existing rules stay. */
+int fp_device_set_vlan_limit(struct fp_device *, unsigned int vlan_limit);
+unsigned int fp_device_get_vlan_limit(const struct fp_device *);
+
 /* Device reset: every rule, meter and shared counter is gone, queued
  * packets are dropped, and every listener registered on the device is
  * called (on the resetting thread, after the reset, without any lock of the
@@ -346,6 +357,7 @@ enum fp_op {
     FP_OP_COUNTER,              /* fp_counter_alloc(). */
     FP_OP_PORT_SEND,
     FP_OP_RESET,
+    FP_OP_VLAN_LIMIT,           /* fp_device_set_vlan_limit(). */
     FP_N_OPS
 };
 void fp_device_fail_next(struct fp_device *, enum fp_op, unsigned int n,

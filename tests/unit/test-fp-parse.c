@@ -138,8 +138,23 @@ put_frag(struct pkt *p, uint8_t next, uint16_t offlg)
     put_zeros(p, 4);
 }
 
-/* Parses 'p' from a heap copy of exactly its size, so that valgrind sees
- * any read past the end. */
+/* Parses the first 'size' bytes of 'p' from a heap copy of exactly that
+ * size, so that valgrind sees any read past the end, taking at most
+ * 'vlan_limit' VLAN tags. */
+static int
+parse_limited(const struct pkt *p, size_t size, unsigned int vlan_limit,
+              struct fp_key *key)
+{
+    void *copy = malloc(size ? size : 1);
+    int error;
+
+    memcpy(copy, p->data, size);
+    error = fp_parse_limited(copy, size, 7, vlan_limit, key, NULL);
+    free(copy);
+    return error;
+}
+
+/* Parses 'p' as parse_limited() does, with fp_parse(). */
 static int
 parse(const struct pkt *p, size_t size, struct fp_key *key)
 {
@@ -269,13 +284,134 @@ test_fp_parse_vlan(void **state OVS_UNUSED)
     assert_int_equal(parse(&p, p.size, &key), 0);
     assert_key_equal(&key, &exp);
 
-    /* A tag cut short. */
+    /* A tag cut short is not taken, as in OVS: its TPID is the
+     * ethertype. */
     put_macs(&p);
     put16(&p, 0x8100);
     put16(&p, 0x0001);
-    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+    exp = expected_key(0x8100);
+    memset(&key, 0xaa, sizeof key);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
     put16(&p, 0x0800);
     assert_int_equal(parse(&p, p.size, &key), EINVAL);  /* No IPv4. */
+
+    /* The same for a second tag. */
+    put_macs(&p);
+    put16(&p, 0x88a8);
+    put16(&p, 0x0064);
+    put16(&p, 0x8100);
+    put16(&p, 0x0002);
+    exp = expected_key(0x8100);
+    exp.vlans[0].tpid = htons(0x88a8);
+    exp.vlans[0].tci = htons(0x0064 | FP_VLAN_PRESENT);
+    memset(&key, 0xaa, sizeof key);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_key_equal(&key, &exp);
+}
+
+/* OVS's other_config:vlan-limit: the parser takes at most that many tags,
+ * and the TPID of the next one is the ethertype, with no L3 fields. */
+static void
+test_fp_parse_vlan_limit(void **state OVS_UNUSED)
+{
+    struct fp_key key, exp;
+    struct pkt p;
+
+    /* QinQ with IPv4 inside: outer 802.1ad VID 4094, inner 802.1Q VID
+     * 100. */
+    put_macs(&p);
+    put16(&p, 0x88a8);
+    put16(&p, 0x0ffe);
+    put16(&p, 0x8100);
+    put16(&p, 0x0064);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x45, 20, 0x2000, 0);
+
+    /* Limit 1: one tag, ethertype 0x8100, nothing of IPv4. */
+    exp = expected_key(0x8100);
+    exp.vlans[0].tpid = htons(0x88a8);
+    exp.vlans[0].tci = htons(0x0ffe | FP_VLAN_PRESENT);
+    memset(&key, 0xaa, sizeof key);
+    assert_int_equal(parse_limited(&p, p.size, 1, &key), 0);
+    assert_memory_equal(&key, &exp, sizeof key);
+
+    /* Limits 2 and more: both tags, and the IPv4 header (a first
+     * fragment). */
+    exp = expected_key(0x0800);
+    exp.vlans[0].tpid = htons(0x88a8);
+    exp.vlans[0].tci = htons(0x0ffe | FP_VLAN_PRESENT);
+    exp.vlans[1].tpid = htons(0x8100);
+    exp.vlans[1].tci = htons(0x0064 | FP_VLAN_PRESENT);
+    exp.ip_frag = FP_IP_FRAG_ANY;
+    exp.nw_ttl = 64;
+    exp.nw_proto = 253;
+    assert_int_equal(parse_limited(&p, p.size, 2, &key), 0);
+    assert_memory_equal(&key, &exp, sizeof key);
+    assert_int_equal(parse_limited(&p, p.size, 3, &key), 0);
+    assert_memory_equal(&key, &exp, sizeof key);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_memory_equal(&key, &exp, sizeof key);
+
+    /* Limit 1 with one tag: the same as limit 2. */
+    put_macs(&p);
+    put16(&p, 0x8100);
+    put16(&p, 0x0064);
+    put16(&p, 0x0800);
+    put_ipv4(&p, 0x45, 20, 0x2000, 0);
+    exp = expected_key(0x0800);
+    exp.vlans[0].tpid = htons(0x8100);
+    exp.vlans[0].tci = htons(0x0064 | FP_VLAN_PRESENT);
+    exp.ip_frag = FP_IP_FRAG_ANY;
+    exp.nw_ttl = 64;
+    exp.nw_proto = 253;
+    assert_int_equal(parse_limited(&p, p.size, 1, &key), 0);
+    assert_memory_equal(&key, &exp, sizeof key);
+}
+
+/* ARP and RARP headers shorter than 28 bytes, or not Ethernet/IPv4, give
+ * the L2 fields only, as in OVS. */
+static void
+test_fp_parse_arp_short(void **state OVS_UNUSED)
+{
+    struct fp_key key, exp;
+    struct pkt p;
+    size_t len;
+
+    /* An ARP request for IPv4 over Ethernet, cut at every length. */
+    put_macs(&p);
+    put16(&p, 0x0806);
+    put16(&p, 1);
+    put16(&p, 0x0800);
+    put8(&p, 6);
+    put8(&p, 4);
+    put16(&p, 1);
+    put(&p, src_mac, sizeof src_mac);
+    put(&p, (uint8_t []) { 10, 0, 0, 1 }, 4);
+    put_zeros(&p, 6);
+    put(&p, (uint8_t []) { 10, 0, 0, 2 }, 4);
+    exp = expected_key(0x0806);
+    for (len = 14; len < p.size; len++) {
+        memset(&key, 0xaa, sizeof key);
+        assert_int_equal(parse(&p, len, &key), 0);
+        assert_memory_equal(&key, &exp, sizeof key);
+    }
+
+    /* A RARP header for 16-byte protocol addresses (24 + 2 * 16 bytes):
+     * no fields. */
+    put_macs(&p);
+    put16(&p, 0x8035);
+    put16(&p, 1);
+    put16(&p, 0x86dd);
+    put8(&p, 6);
+    put8(&p, 16);
+    put16(&p, 3);
+    put(&p, src_mac, sizeof src_mac);
+    put_zeros(&p, 16 + 6 + 16);
+    exp = expected_key(0x8035);
+    memset(&key, 0xaa, sizeof key);
+    assert_int_equal(parse(&p, p.size, &key), 0);
+    assert_memory_equal(&key, &exp, sizeof key);
 }
 
 static void
@@ -530,7 +666,12 @@ check_truncations(const struct pkt *p, const struct fp_key *exp,
 
         memset(&key, 0xaa, sizeof key);
         error = parse(p, len, &key);
-        if (len < min_ok) {
+        if (len >= 14 && len < 18 && exp->vlans[0].tpid) {
+            /* Cut in the first tag: its TPID is the ethertype. */
+            assert_int_equal(error, 0);
+            assert_int_equal(key.eth_type, exp->vlans[0].tpid);
+            assert_int_equal(key.vlans[0].tpid, 0);
+        } else if (len < min_ok) {
             assert_int_equal(error, EINVAL);
         } else {
             assert_int_equal(error, 0);
@@ -656,7 +797,7 @@ test_fp_parse_truncated_l4(void **state OVS_UNUSED)
     exp.nw_src = htonl(0x0a000001);
     exp.nw_dst = htonl(0x0a000002);
     memcpy(exp.arp_sha, src_mac, sizeof src_mac);
-    check_cuts(&p, &exp, 42);
+    check_cuts(&p, &exp, 14);   /* Shorter ARP: test_fp_parse_arp_short(). */
 
     /* TCP, with 4 bytes of payload. */
     put_macs(&p);
@@ -849,6 +990,59 @@ test_fp_parse_rss_hash(void **state OVS_UNUSED)
     }
     assert_true(n_checked > 1000);
     assert_true(n_distinct > ARRAY_SIZE(packets) / 2);
+/* L4 headers cut short within the IP datagram: OVS takes the L3 fields and
+ * no L4 field, and so does the parser, with no L4 layer; except for a TCP
+ * header with a bad data offset and an ICMPv6 header of 4 to 7 bytes,
+ * which go to the exception path. */
+static void
+test_fp_parse_short_l4(void **state OVS_UNUSED)
+{
+    static const struct {
+        uint8_t proto;
+        size_t len;             /* Bytes of L4 header. */
+    } cases[] = {
+        { 6, 0 }, { 6, 19 }, { 17, 7 }, { 132, 11 }, { 1, 7 }, { 2, 4 },
+        { 58, 3 },
+    };
+    struct fp_parse_layers layers;
+    struct fp_key key, exp;
+    struct pkt p;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        put_macs(&p);
+        put16(&p, 0x0800);
+        put_ipv4_l4(&p, cases[i].proto, cases[i].len);
+        put_zeros(&p, cases[i].len);
+        memset(p.data + p.size - cases[i].len, 0x50, cases[i].len);
+        exp = expected_ipv4_key(cases[i].proto);
+        memset(&key, 0xaa, sizeof key);
+        assert_int_equal(fp_parse(p.data, p.size, 7, &key, &layers), 0);
+        assert_memory_equal(&key, &exp, sizeof key);
+        assert_int_equal(layers.l3, 14);
+        assert_int_equal(layers.l4, FP_PARSE_NONE);
+        assert_int_equal(layers.l3_end, p.size);
+    }
+
+    /* A TCP header with a data offset of 4, and one of 6 (24 bytes) in 20
+     * bytes. */
+    put_macs(&p);
+    put16(&p, 0x0800);
+    put_ipv4_l4(&p, 6, 20);
+    put_zeros(&p, 12);
+    put16(&p, 0x4010);
+    put_zeros(&p, 6);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+    p.data[p.size - 8] = 0x60;
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
+
+    /* An ICMPv6 header of 4 bytes: type, code and checksum. */
+    put_macs(&p);
+    put16(&p, 0x86dd);
+    put_ipv6(&p, 4, 58);
+    put8(&p, 128);
+    put_zeros(&p, 3);
+    assert_int_equal(parse(&p, p.size, &key), EINVAL);
 }
 
 int
@@ -858,12 +1052,15 @@ main(void)
         cmocka_unit_test(test_fp_parse_short),
         cmocka_unit_test(test_fp_parse_eth),
         cmocka_unit_test(test_fp_parse_vlan),
+        cmocka_unit_test(test_fp_parse_vlan_limit),
+        cmocka_unit_test(test_fp_parse_arp_short),
         cmocka_unit_test(test_fp_parse_802_3),
         cmocka_unit_test(test_fp_parse_ipv4),
         cmocka_unit_test(test_fp_parse_ipv6),
         cmocka_unit_test(test_fp_parse_truncated),
         cmocka_unit_test(test_fp_parse_truncated_l4),
         cmocka_unit_test(test_fp_parse_rss_hash),
+        cmocka_unit_test(test_fp_parse_short_l4),
     };
 
     return cmocka_run_group_tests_name("fp_parse", tests, NULL, NULL);
