@@ -599,6 +599,17 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     ds_destroy(&s);
 }
 
+/* Returns the id of dpif-netdev's offload thread that calls, or 0 for
+ * any other thread (a direct caller of the flow API, such as
+ * ovs-offload-bench or a unit test): netdev_offload_thread_id() asserts
+ * that it runs in an offload thread. */
+static unsigned int
+offload_fp_thread_id(void)
+{
+    return (!strncmp(get_subprogram_name(), "hw_offload", 10)
+            ? netdev_offload_thread_id() : 0);
+}
+
 /* Offloads or modifies the flow 'ufid' whose in_port is 'netdev'.  Called
  * by dpif-netdev's offload threads, with 'info->flow_mark' the mark that
  * dpif-netdev will look for on packets of a partially offloaded flow.
@@ -665,7 +676,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     }
     flow->netdev = netdev;
     flow->mark = info->flow_mark;
-    flow->thread = netdev_offload_thread_id();
+    flow->thread = offload_fp_thread_id();
 
     if (flow->dev == dev && flow->state == OFFLOAD_FP_OFFLOADED
         && v.state == OFFLOAD_FP_OFFLOADED) {
