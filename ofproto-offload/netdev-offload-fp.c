@@ -503,66 +503,46 @@ offload_fp_watch_device(struct fp_device *dev)
     }
 }
 
-/* Stores in 'canon' the match 'match' as dpif-netdev gets it back from the
- * datapath flow key and mask in ODP form.  dpif-netdev hands flow_put() the
- * match of a new megaflow as the upcall made it, and that of a modified one
- * as parsed from the ODP key and mask of its put, which may differ in bits
- * that do not change which packets match (e.g. the mask of the VLAN TCI of
- * untagged packets). */
-static void
-offload_fp_canonical_match(const struct match *match, struct match *canon)
-{
-    struct odp_flow_key_parms parms = {
-        .flow = &match->flow,
-        .mask = &match->wc.masks,
-        .support = {
-            .max_vlan_headers = SIZE_MAX,
-            .max_mpls_depth = SIZE_MAX,
-            .recirc = true,
-            .ct_state = true,
-            .ct_zone = true,
-            .ct_mark = true,
-            .ct_label = true,
-            .ct_state_nat = true,
-            .ct_orig_tuple = true,
-            .ct_orig_tuple6 = true,
-        },
-    };
-    uint64_t key_stub[1024 / 8], mask_stub[1024 / 8];
-    struct ofpbuf key, mask;
-
-    ofpbuf_use_stub(&key, key_stub, sizeof key_stub);
-    ofpbuf_use_stub(&mask, mask_stub, sizeof mask_stub);
-    odp_flow_key_from_flow(&parms, &key);
-    parms.key_buf = &key;
-    odp_flow_key_from_mask(&parms, &mask);
-    if (parse_key_and_mask_to_match(key.data, key.size, mask.data, mask.size,
-                                    canon) == ODP_FIT_ERROR) {
-        *canon = *match;
-    }
-    ofpbuf_uninit(&key);
-    ofpbuf_uninit(&mask);
-}
-
-/* Returns true if 'flow' is the megaflow whose in_port is 'netdev' and
- * whose match is 'cls_match' (with the NIC port as in_port): same masks,
- * same values under them, in their ODP form. */
+/* Returns true if 'flow', whose in_port is 'netdev', may be the megaflow
+ * for which flow_put() brings the verdict 'v'.
+ *
+ * dpif-netdev hands flow_put() the match of a new megaflow as the upcall
+ * made it, and that of a modified one as parsed from its ODP key and mask,
+ * which may have more mask bits that do not change which packets match
+ * (the mask of the VLAN TCI of untagged packets, the TPID of each VLAN tag
+ * the megaflow matches).  So the NIC match of the put may refine that of
+ * the rule 'flow' has: the same values under every bit of the rule's mask,
+ * and more bits.  A put whose NIC match drops mask bits or changes a value
+ * under them is another megaflow (two megaflows with the same masked key
+ * and different masks share a ufid in OVS 3.1.0; patches/ovs/0002 corrects
+ * that).  Without a rule on either side there are no NIC counters to mix
+ * up. */
 static bool
 offload_fp_flow_is(const struct offload_fp_flow *flow,
-                   const struct netdev *netdev, const struct match *cls_match)
+                   const struct netdev *netdev,
+                   const struct offload_fp_verdict *v)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct match old, a, b;
+    const uint8_t *old_key, *old_mask, *new_key, *new_mask;
+    size_t i;
 
     if (flow->netdev != netdev) {
         return false;
     }
-    minimatch_expand(&flow->cr.match, &old);
-    offload_fp_canonical_match(&old, &a);
-    offload_fp_canonical_match(cls_match, &b);
-    flow_zero_wildcards(&a.flow, &a.wc);
-    flow_zero_wildcards(&b.flow, &b.wc);
-    return match_equal(&a, &b);
+    if (!flow->rule || v->state == OFFLOAD_FP_REFUSED) {
+        return true;
+    }
+    old_key = (const uint8_t *) &flow->rule->key;
+    old_mask = (const uint8_t *) &flow->rule->mask;
+    new_key = (const uint8_t *) &v->rule.key;
+    new_mask = (const uint8_t *) &v->rule.mask;
+    for (i = 0; i < sizeof v->rule.key; i++) {
+        if (old_mask[i] & ~new_mask[i]
+            || (old_key[i] ^ new_key[i]) & old_mask[i]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Called when flow_put() for 'flow' brings a match other than the one
@@ -658,7 +638,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         stats->tcp_flags = before.tcp_flags;
     }
     if (flow && (flow->ufid_shared
-                 || !offload_fp_flow_is(flow, netdev, &cls_match))) {
+                 || !offload_fp_flow_is(flow, netdev, &v))) {
         if (!flow->ufid_shared) {
             offload_fp_flow_set_shared(flow);
         }

@@ -236,6 +236,31 @@ test_modify_same_match(void **state OVS_UNUSED)
     assert_int_equal(n_rules(), 0);
 }
 
+/* A put under a ufid we have whose match refines the one we have (more
+ * mask bits, the same values under ours), as dpif-netdev's modification of
+ * a megaflow parsed from its ODP form may, is the same megaflow: the rule
+ * follows, the counters go on. */
+static void
+test_modify_refined_match(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 9, 10, 11, 12 } };
+    uint64_t n_packets;
+    bool offloaded;
+    int before = reason_count(SHARED);
+
+    put(&ufid, false, 1);
+    inject();
+    put(&ufid, true, 1);
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+    assert_int_equal(n_rules(), 1);
+    assert_int_equal(reason_count(SHARED), before);
+
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    assert_int_equal(n_rules(), 0);
+}
+
 /* A put under a ufid we have, with another match (same masked key, other
  * mask), is another megaflow: it is counted, the NIC rule goes, and
  * neither megaflow reports the NIC's counters or is shown offloaded until
@@ -330,6 +355,8 @@ main(int argc OVS_UNUSED, char *argv[])
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_modify_same_match,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modify_refined_match, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_shared_ufid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
     };
