@@ -51,7 +51,8 @@ TESTSUITE_AT = \
 	tests/fp-translate.at \
 	tests/fp-verdicts.at \
 	tests/fp-metadata.at \
-	tests/fp-meters.at
+	tests/fp-meters.at \
+	tests/fp-locking.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 
