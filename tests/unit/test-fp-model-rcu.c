@@ -30,6 +30,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
