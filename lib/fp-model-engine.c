@@ -213,6 +213,7 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 {
     struct fp_model_port_ctrs *ctrs = &engine->ports[in_port];
     struct fp_action_packet p;
+    struct fp_model_meter *m;
     bool modified = false;
     uint32_t mark = 0;
     size_t i;
@@ -274,8 +275,11 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             if (*now_usp < 0) {
                 *now_usp = time_usec();
             }
-            if (fp_meter_take(&model->meters[a->meter_id].meter, p.size,
-                              *now_usp) == FP_METER_RED) {
+            /* The meter's slot holds it as long as an action list uses
+             * it. */
+            m = ovsrcu_get(struct fp_model_meter *,
+                           &model->meters[a->meter_id].meter);
+            if (fp_meter_take(&m->meter, p.size, *now_usp) == FP_METER_RED) {
                 return;
             }
             break;

@@ -31,6 +31,7 @@
 #include "fp/fp-provider.h"
 #include "openvswitch/hmap.h"
 #include "ovs-atomic.h"
+#include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "pcap-file.h"
 #include "util.h"
@@ -173,13 +174,21 @@ struct fp_model_actions {
     struct fp_action actions[];
 };
 
-/* An entry of the meter table. */
+/* A meter.  It is allocated apart from its slot of the meter table: a
+ * deleted meter leaves its slot (which another meter may take at once) and
+ * 'meter_ids' at once, and is freed after an RCU grace period, because a
+ * host thread in fp_model_meter_police() may still be using it. */
 struct fp_model_meter {
-    struct cmap_node id_node;   /* In 'meter_ids' while in use. */
-    bool in_use;
+    struct cmap_node id_node;   /* In 'meter_ids'. */
     uint32_t id;                /* The caller's meter id. */
-    uint32_t refs;              /* Action lists that use it. */
+    uint32_t slot;              /* Index in 'fp_model.meters'. */
     struct fp_meter meter;
+};
+
+/* An entry of the meter table.  Action lists name a meter by its slot. */
+struct fp_model_meter_slot {
+    OVSRCU_TYPE(struct fp_model_meter *) meter;    /* NULL: free. */
+    uint32_t refs;              /* Action lists that use it. */
 };
 
 /* A packet engine. */
@@ -237,12 +246,36 @@ struct fp_model_ids {
                                  * use. */
 };
 
+/* Locks and waits.
+ *
+ * 'ctl_mutex' serializes control operations.  The port locks ('rx_mutex',
+ * 'exc_mutex', 'pcap_mutex') and 'host_mutex' guard packet I/O; nothing is
+ * waited for while one of them is held ('host_mutex' is taken under
+ * 'exc_mutex', never the other way).
+ *
+ * Under 'ctl_mutex', a thread may wait for the packet engines to finish
+ * their batch (fp_model_barrier()): an engine never takes 'ctl_mutex' nor
+ * a lock of the model's callers.
+ *
+ * No hook of the model waits for an RCU grace period (ovsrcu_synchronize(),
+ * ovsrcu_barrier()), with or without 'ctl_mutex': the callers are RCU
+ * threads (dpif-netdev's offload, PMD, handler and revalidator threads,
+ * ovs-vswitchd's main thread) that call the model while they hold locks of
+ * their own (the OVS side's 'offload_fp_mutex'), and a thread blocked on
+ * 'ctl_mutex' or on such a lock is not quiescent, so the grace period would
+ * never end: a deadlock.  What an RCU reader may still use is freed with
+ * ovsrcu_postpone() instead (rules in fp-table.c, action lists, meters), in
+ * callbacks that take no lock and do not use the device, so that a
+ * device may be destroyed with callbacks pending.  A slot of a table (rule,
+ * meter, counter) is free again at once and no longer "in use" in
+ * fp_device_get_stats(). */
 struct fp_model {
     struct fp_device up;
     uint32_t n_ports;
 
     /* Serializes control operations: rules, meters, counters, reset,
-     * endpoints.  Packet processing never takes it. */
+     * endpoints.  Packet processing never takes it.  See "Locks and waits"
+     * above. */
     struct ovs_mutex ctl_mutex;
     struct fp_table *table;
     struct fp_table_rule **rules;       /* By id, 1...n_rules. */
@@ -253,10 +286,10 @@ struct fp_model {
     uint32_t n_counters_used;
     uint8_t *counter_shared;            /* 1 per shared counter, by id. */
     uint32_t *counter_refs;             /* Action lists that count there. */
-    struct fp_model_meter *meters;      /* Meter table. */
+    struct fp_model_meter_slot *meters; /* Meter table. */
     struct cmap meter_ids;              /* Meters in use, by id; readers
                                          * (fp_meter_police()) use RCU. */
-    uint32_t n_meters_used;
+    uint32_t n_meters_used;             /* Slots that hold a meter. */
 
     /* Counters as of the last reset, subtracted from what engines count. */
     struct fp_model_port_ctrs *port_base;   /* Plain uint64_t values. */

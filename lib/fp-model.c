@@ -98,6 +98,24 @@ fp_model_ids_free(struct fp_model_ids *ids, uint32_t id)
     }
 }
 
+/* Destroys and frees 'm'.  An ovsrcu_postpone() callback: takes no lock
+ * and does not use the device. */
+static void
+fp_model_meter_destroy(struct fp_model_meter *m)
+{
+    fp_meter_destroy(&m->meter);
+    free(m);
+}
+
+/* Returns the meter in slot 'slot' of the meter table, or NULL.  For
+ * the holder of 'ctl_mutex' (or the destroyer of the device). */
+static struct fp_model_meter *
+fp_model_meter_in_slot(const struct fp_model *model, uint32_t slot)
+{
+    return ovsrcu_get_protected(struct fp_model_meter *,
+                                &model->meters[slot].meter);
+}
+
 static int
 fp_model_create(const char *name, const struct fp_device_config *config,
                 struct fp_device **devp)
@@ -213,9 +231,13 @@ fp_model_destroy(struct fp_device *dev)
     fp_model_ids_destroy(&model->counter_ids);
     free(model->counter_shared);
     free(model->counter_refs);
+    /* Meters deleted before free themselves after a grace period (see
+     * fp_model_meter_free()). */
     for (i = 0; i < config->n_meters; i++) {
-        if (model->meters[i].in_use) {
-            fp_meter_destroy(&model->meters[i].meter);
+        struct fp_model_meter *m = fp_model_meter_in_slot(model, i);
+
+        if (m) {
+            fp_model_meter_destroy(m);
         }
     }
     cmap_destroy(&model->meter_ids);
@@ -351,36 +373,36 @@ fp_model_counter_put(struct fp_model *model, uint32_t id)
     model->n_counters_used--;
 }
 
-/* Returns the meter table slot of meter 'id', or -1.  Callers hold
- * 'ctl_mutex' or are in an RCU read-side section. */
-static int
+/* Returns meter 'id', or NULL.  Callers hold 'ctl_mutex' or are in an RCU
+ * read-side section, which the meter outlives. */
+static struct fp_model_meter *
 fp_model_meter_find(const struct fp_model *model, uint32_t id)
 {
-    const struct fp_model_meter *m;
+    struct fp_model_meter *m;
 
     CMAP_FOR_EACH_WITH_HASH (m, id_node, hash_int(id, 0),
                              &model->meter_ids) {
         if (m->id == id) {
-            return m - model->meters;
+            return m;
         }
     }
-    return -1;
+    return NULL;
 }
 
-/* Takes meter table slot 'slot' out of use: out of 'meter_ids' at once,
- * and its meter destroyed once no engine or host thread can be using it. */
+/* Takes meter 'm' out of use, without waiting for RCU readers (see "Locks
+ * and waits" in fp-model-private.h): out of 'meter_ids' and of its slot,
+ * which is free again, at once, once no engine runs an action list that
+ * was just released; 'm' itself is freed once no host thread in
+ * fp_model_meter_police() can be using it. */
 static void
-fp_model_meter_free(struct fp_model *model, uint32_t slot)
+fp_model_meter_free(struct fp_model *model, struct fp_model_meter *m)
     OVS_REQUIRES(model->ctl_mutex)
 {
-    struct fp_model_meter *m = &model->meters[slot];
-
     cmap_remove(&model->meter_ids, &m->id_node, hash_int(m->id, 0));
     fp_model_barrier(model);
-    ovsrcu_synchronize();
-    fp_meter_destroy(&m->meter);
-    m->in_use = false;
+    ovsrcu_set(&model->meters[m->slot].meter, NULL);
     model->n_meters_used--;
+    ovsrcu_postpone(fp_model_meter_destroy, m);
 }
 
 /* Returns an interned copy of the actions of 'rule', with a new reference,
@@ -400,13 +422,14 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
     for (i = 0; i < rule->n_actions; i++) {
         resolved[i] = rule->actions[i];
         if (resolved[i].type == FP_ACTION_METER) {
-            int slot = fp_model_meter_find(model, resolved[i].meter_id);
+            const struct fp_model_meter *m
+                = fp_model_meter_find(model, resolved[i].meter_id);
 
-            if (slot < 0) {
+            if (!m) {
                 *errorp = ENOENT;
                 return NULL;
             }
-            resolved[i].meter_id = slot;
+            resolved[i].meter_id = m->slot;
         } else if (resolved[i].type == FP_ACTION_COUNT) {
             uint32_t id = resolved[i].counter_id;
 
@@ -708,29 +731,28 @@ fp_model_meter_set(struct fp_device *dev, uint32_t meter_id,
 {
     struct fp_model *model = fp_model_cast(dev);
     int error = fp_meter_config_check(config);
-    int slot;
+    struct fp_model_meter *m;
 
     if (error) {
         return error;
     }
 
     ovs_mutex_lock(&model->ctl_mutex);
-    slot = fp_model_meter_find(model, meter_id);
-    if (slot >= 0) {
-        fp_meter_reconfigure(&model->meters[slot].meter, config,
-                             time_usec());
+    m = fp_model_meter_find(model, meter_id);
+    if (m) {
+        fp_meter_reconfigure(&m->meter, config, time_usec());
     } else {
         uint32_t i;
 
         error = ENOSPC;
         for (i = 0; i < dev->config.n_meters; i++) {
-            struct fp_model_meter *m = &model->meters[i];
-
-            if (!m->in_use) {
+            if (!fp_model_meter_in_slot(model, i)) {
+                m = xmalloc(sizeof *m);
                 fp_meter_init(&m->meter, config, time_usec());
                 m->id = meter_id;
-                m->refs = 0;
-                m->in_use = true;
+                m->slot = i;
+                model->meters[i].refs = 0;
+                ovsrcu_set(&model->meters[i].meter, m);
                 cmap_insert(&model->meter_ids, &m->id_node,
                             hash_int(meter_id, 0));
                 model->n_meters_used++;
@@ -753,18 +775,17 @@ static int
 fp_model_meter_delete(struct fp_device *dev, uint32_t meter_id)
 {
     struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_meter *m;
     int error = 0;
-    int slot;
 
     ovs_mutex_lock(&model->ctl_mutex);
-    slot = fp_model_meter_find(model, meter_id);
-    if (slot < 0) {
+    m = fp_model_meter_find(model, meter_id);
+    if (!m) {
         error = ENOENT;
-    } else if (model->meters[slot].refs) {
+    } else if (model->meters[m->slot].refs) {
         error = EBUSY;
     } else {
-        /* Engines may still run an action list that was just released. */
-        fp_model_meter_free(model, slot);
+        fp_model_meter_free(model, m);
     }
     ovs_mutex_unlock(&model->ctl_mutex);
 
@@ -776,15 +797,15 @@ fp_model_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
                          struct fp_meter_stats *stats)
 {
     struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_meter *m;
     int error = 0;
-    int slot;
 
     ovs_mutex_lock(&model->ctl_mutex);
-    slot = fp_model_meter_find(model, meter_id);
-    if (slot < 0) {
+    m = fp_model_meter_find(model, meter_id);
+    if (!m) {
         error = ENOENT;
     } else {
-        fp_meter_read(&model->meters[slot].meter, stats);
+        fp_meter_read(&m->meter, stats);
     }
     ovs_mutex_unlock(&model->ctl_mutex);
 
@@ -792,23 +813,22 @@ fp_model_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
 }
 
 /* Runs the host's packets through meter 'meter_id': see the contract in
- * fp-provider.h.  Never takes 'ctl_mutex'; the meter's slot stays valid
- * until the caller's RCU read-side section ends (fp_model_meter_free()). */
+ * fp-provider.h.  Never takes 'ctl_mutex'; the meter stays valid until the
+ * caller's RCU read-side section ends (fp_model_meter_free()). */
 static int
 fp_model_meter_police(struct fp_device *dev, uint32_t meter_id,
                       const uint32_t sizes[], size_t n, long long int now,
                       bool passed[])
 {
     struct fp_model *model = fp_model_cast(dev);
-    int slot = fp_model_meter_find(model, meter_id);
+    struct fp_model_meter *m = fp_model_meter_find(model, meter_id);
     size_t i;
 
-    if (slot < 0) {
+    if (!m) {
         return ENOENT;
     }
     for (i = 0; i < n; i++) {
-        passed[i] = (fp_meter_take(&model->meters[slot].meter, sizes[i], now)
-                     != FP_METER_RED);
+        passed[i] = fp_meter_take(&m->meter, sizes[i], now) != FP_METER_RED;
     }
     return 0;
 }
@@ -850,8 +870,10 @@ fp_model_counter_free(struct fp_device *dev, uint32_t id)
     } else if (model->counter_refs[id]) {
         error = EBUSY;
     } else {
+        /* Only engines write counters (readers hold 'ctl_mutex'): once they
+         * are done with the action lists just released, the entry is free,
+         * with no RCU grace period to wait for. */
         fp_model_barrier(model);
-        ovsrcu_synchronize();
         model->counter_shared[id] = 0;
         fp_model_counter_put(model, id);
     }
@@ -904,17 +926,20 @@ fp_model_reset(struct fp_device *dev)
         }
     }
     for (i = 0; i < config->n_meters; i++) {
-        struct fp_model_meter *m = &model->meters[i];
+        struct fp_model_meter *m = fp_model_meter_in_slot(model, i);
 
-        if (m->in_use) {
+        if (m) {
             cmap_remove(&model->meter_ids, &m->id_node, hash_int(m->id, 0));
         }
     }
     fp_table_commit(model->table);
     fp_model_barrier(model);
     fp_table_purge(model->table);
-    ovsrcu_synchronize();
 
+    /* No engine uses the old rules, counters and meters any more.  Host
+     * threads may still police with an old meter: it is freed after a
+     * grace period, without waiting for it here (see "Locks and waits" in
+     * fp-model-private.h). */
     for (i = 0; i < config->n_counters; i++) {
         if (model->counter_shared[i]) {
             model->counter_shared[i] = 0;
@@ -923,9 +948,12 @@ fp_model_reset(struct fp_device *dev)
         model->counter_refs[i] = 0;
     }
     for (i = 0; i < config->n_meters; i++) {
-        if (model->meters[i].in_use) {
-            fp_meter_destroy(&model->meters[i].meter);
-            model->meters[i].in_use = false;
+        struct fp_model_meter *m = fp_model_meter_in_slot(model, i);
+
+        if (m) {
+            ovsrcu_set(&model->meters[i].meter, NULL);
+            model->meters[i].refs = 0;
+            ovsrcu_postpone(fp_model_meter_destroy, m);
         }
     }
     model->n_meters_used = 0;

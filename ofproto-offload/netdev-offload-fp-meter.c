@@ -447,7 +447,9 @@ netdev_offload_fp_meter_get(uint32_t id, struct ofputil_meter_stats *stats)
 /* Forgets meter 'id', which was deleted from dpif-netdev, after adding its
  * NIC counters to 'stats', if nonnull.  The NIC's rules that use it (their
  * flows are going) are taken out first, so that their packets go
- * unmetered through dpif-netdev, as without offload. */
+ * unmetered through dpif-netdev, as without offload.  Called from OVS's
+ * RCU thread: ofproto-dpif deletes a meter from the datapath in an
+ * ovsrcu_postpone() callback. */
 void
 netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *stats)
 {

@@ -144,6 +144,21 @@ struct offload_fp_verdict {
 
 extern const char *const offload_fp_state_names[OFFLOAD_FP_N_STATES];
 
+/* 'offload_fp_mutex' guards the flow records, the meters and the figures
+ * of the flow API.  It is taken by RCU threads: dpif-netdev's offload
+ * thread (flow_put, flow_del), its revalidator and handler threads
+ * (flow_get), ovs-vswitchd's main thread (meters, netdev_offload_fp_run(),
+ * fp/ commands, reset listeners) and OVS's RCU thread (ofproto-dpif
+ * deletes meters from the datapath in an ovsrcu_postpone() callback, so
+ * netdev_offload_fp_meter_del() runs there).  A thread blocked on it is
+ * not quiescent, so whoever holds it must never wait for an RCU grace
+ * period: no ovsrcu_synchronize(), ovsrcu_barrier() or fp_device_destroy()
+ * under it, and no fp_*() call whose driver waits for one (the drivers'
+ * rule: see fp-provider.h; the model's: fp-model-private.h); free what RCU
+ * readers use with ovsrcu_postpone().  Waiting for a NIC's packet engines
+ * (an fp_*() call that returns once they are done with a rule) is allowed:
+ * they never take this mutex.  fp_device_reset() is called without it,
+ * because the reset listeners take it. */
 extern struct ovs_mutex offload_fp_mutex;
 extern struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex);
 extern struct netdev_offload_fp_stats offload_fp_stats

@@ -5,6 +5,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-diff \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
+	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
@@ -29,6 +30,9 @@ tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_model_rcu_SOURCES = tests/unit/test-fp-model-rcu.c
+tests_unit_test_fp_model_rcu_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_parse_SOURCES = tests/unit/test-fp-parse.c
 tests_unit_test_fp_parse_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -60,7 +64,8 @@ TESTSUITE_AT = \
 	tests/fp-metadata.at \
 	tests/fp-meters.at \
 	tests/fp-operator.at \
-	tests/fp-ovs-patches.at
+	tests/fp-ovs-patches.at \
+	tests/fp-locking.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 

@@ -40,7 +40,13 @@
  * Every hook may be called from any thread, concurrently with any other
  * hook on the same device except 'destroy', so a driver does its own
  * locking.  No hook may be NULL.  Hooks that return int return 0 or a
- * positive errno value. */
+ * positive errno value.
+ *
+ * No hook except 'destroy' may wait for an OVS RCU grace period
+ * (ovsrcu_synchronize(), ovsrcu_barrier()): the callers are RCU threads
+ * that hold locks of their own, which other RCU threads wait for, so the
+ * grace period might never end.  A driver frees what RCU readers may
+ * still use with ovsrcu_postpone(). */
 
 #include <stddef.h>
 #include <stdint.h>
