@@ -41,7 +41,8 @@ TESTSUITE_AT = \
 	tests/fp-offload.at \
 	tests/fp-device.at \
 	tests/fp-translate.at \
-	tests/fp-verdicts.at
+	tests/fp-verdicts.at \
+	tests/fp-partial.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 
