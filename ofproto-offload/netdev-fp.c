@@ -24,6 +24,7 @@
 #include "coverage.h"
 #include "dp-packet.h"
 #include "dpif-netdev.h"
+#include "flow.h"
 #include "hash.h"
 #include "fp/fp.h"
 #include "netdev-offload-fp.h"
@@ -567,8 +568,19 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
                                                     DP_NETDEV_HEADROOM);
         if (mark) {
             /* A partially offloaded flow: dpif-netdev finds the flow by its
-             * mark and skips its own lookup. */
+             * mark and skips its own lookup, and with it the RSS hash that
+             * it computes for a packet that has none.  Give the packet the
+             * hash that dpif-netdev would have computed, so that actions
+             * that use it (hash(), hence dp_hash select groups) give what
+             * they give in software. */
+            struct {
+                struct miniflow mf;
+                uint64_t buf[FLOW_U64S];
+            } m;
+
             dp_packet_set_flow_mark(packet, mark);
+            miniflow_extract(packet, &m.mf);
+            dp_packet_set_rss_hash(packet, miniflow_hash_5tuple(&m.mf, 0));
         } else {
             netdev_offload_fp_count_exception(dev, port, packet);
         }
