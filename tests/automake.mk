@@ -42,7 +42,8 @@ TESTSUITE_AT = \
 	tests/fp-device.at \
 	tests/fp-translate.at \
 	tests/fp-verdicts.at \
-	tests/fp-partial.at
+	tests/fp-partial.at \
+	tests/fp-reasons.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 
