@@ -675,6 +675,79 @@ test_fp_model_enospc(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Returns the number of packets sent out of 'port' of 'dev' so far. */
+static uint64_t
+tx_packets(struct fp_device *dev, uint32_t port)
+{
+    struct fp_port_stats stats;
+
+    fp_port_get_stats(dev, port, &stats);
+    return stats.tx_packets;
+}
+
+/* Injects a packet on PHY0 and returns the port, of VF0 and VF1, that it
+ * went out of (UINT32_MAX for neither or both). */
+static uint32_t
+out_port(struct fp_device *dev)
+{
+    uint64_t vf0 = tx_packets(dev, VF0), vf1 = tx_packets(dev, VF1);
+    bool to_vf0, to_vf1;
+
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    to_vf0 = tx_packets(dev, VF0) > vf0;
+    to_vf1 = tx_packets(dev, VF1) > vf1;
+    return to_vf0 == to_vf1 ? UINT32_MAX : to_vf0 ? VF0 : VF1;
+}
+
+/* Among rules of equal priority that match a packet, the one added first
+ * wins, and a rule keeps its place across fp_rule_modify(), whether only
+ * its actions change or its match does too. */
+static void
+test_fp_model_modify_keeps_order(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule first = rule_in_port(PHY0, 5);
+    struct fp_rule second = rule_in_port(PHY0, 5);
+    uint32_t id1, id2;
+
+    add_output(&first, VF0);
+    second.key.eth_type = htons(0x0800);
+    second.mask.eth_type = UINT16_MAX;
+    add_output(&second, VF1);
+    assert_int_equal(fp_rule_add(dev, &first, &id1), 0);
+    assert_int_equal(fp_rule_add(dev, &second, &id2), 0);
+    assert_int_equal(out_port(dev), VF0);
+
+    /* The second one's actions, then its match, change: still second. */
+    second.actions[0].port = VF0;
+    assert_int_equal(fp_rule_modify(dev, id2, &second), 0);
+    second.actions[0].port = VF1;
+    second.mask.eth_type = 0;
+    second.key.eth_type = 0;
+    second.mask.eth_dst[5] = 0xff;
+    second.key.eth_dst[5] = udp_pkt[5];
+    assert_int_equal(fp_rule_modify(dev, id2, &second), 0);
+    assert_int_equal(out_port(dev), VF0);
+
+    /* The first one's match changes (a mask of its own): still first. */
+    first.key.eth_src[5] = udp_pkt[11];
+    first.mask.eth_src[5] = 0xff;
+    assert_int_equal(fp_rule_modify(dev, id1, &first), 0);
+    assert_int_equal(out_port(dev), VF0);
+
+    /* Its actions change: still first, with the new actions. */
+    first.actions[0].port = VF1;
+    second.actions[0].port = VF0;
+    assert_int_equal(fp_rule_modify(dev, id2, &second), 0);
+    assert_int_equal(fp_rule_modify(dev, id1, &first), 0);
+    assert_int_equal(out_port(dev), VF1);
+
+    /* Gone, the second one wins. */
+    assert_int_equal(fp_rule_delete(dev, id1, NULL), 0);
+    assert_int_equal(out_port(dev), VF0);
+    assert_int_equal(fp_rule_delete(dev, id2, NULL), 0);
+}
+
 static void
 test_fp_model_attach(void **state)
 {
@@ -1280,6 +1353,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_max_pushes,
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_enospc),
+        cmocka_unit_test_setup_teardown(test_fp_model_modify_keeps_order,
+                                        setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_attach,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_queue_full,
