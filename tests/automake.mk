@@ -43,7 +43,8 @@ TESTSUITE_AT = \
 	tests/fp-translate.at \
 	tests/fp-verdicts.at \
 	tests/fp-partial.at \
-	tests/fp-reasons.at
+	tests/fp-reasons.at \
+	tests/fp-documented.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 
