@@ -65,7 +65,10 @@ TESTSUITE_AT = \
 	tests/fp-meters.at \
 	tests/fp-operator.at \
 	tests/fp-ovs-patches.at \
-	tests/fp-locking.at
+	tests/fp-locking.at \
+	tests/fp-partial.at \
+	tests/fp-reasons.at \
+	tests/fp-documented.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 

@@ -41,8 +41,16 @@ for unit in $units; do
     p=$(sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     f=$(sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     if test -z "$p"; then
-        echo "$unit: no cmocka summary (exit status $status)"
-        failed=$((failed + 1))
+        # A crash: the tests that passed count, the others failed or did
+        # not run.
+        total=$(sed -n 's/.*Running \([0-9]*\) test.*/\1/p' "$log" | head -n 1)
+        ok=$(grep -c '^\[       OK \]' "$log")
+        started=$(grep -c '^\[ RUN      \]' "$log")
+        total=${total:-$((started > 0 ? started : 1))}
+        echo "$unit: no cmocka summary (exit status $status):" \
+             "$ok of $total tests passed, $((total - started)) did not run"
+        passed=$((passed + ok))
+        failed=$((failed + total - ok))
         continue
     fi
     passed=$((passed + p))
@@ -89,10 +97,19 @@ if test -n "$system_testsuite"; then
             *) args="$args $arg" ;;
         esac
     done
-    if test "$(id -u)" = 0; then
+    # A filter (-k) that matches no system test is not a failure; a
+    # --list that fails is.
+    n=$("$system_testsuite" --list $args > "$log" 2>&1 \
+        && grep -cE '^ *[0-9]+: ' "$log")
+    if test -z "$n"; then
+        cat "$log"
+        echo "== $system_testsuite: --list failed"
+        failed=$((failed + 1))
+    elif test "$n" -eq 0; then
+        echo "== $system_testsuite: no test matches"
+    elif test "$(id -u)" = 0; then
         run_autotest "$system_testsuite" $args
     else
-        n=$("$system_testsuite" --list $args | grep -cE '^ *[0-9]+: ')
         echo "== $system_testsuite: $n tests skipped (they need root)"
         skipped=$((skipped + n))
     fi

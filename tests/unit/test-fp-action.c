@@ -50,12 +50,18 @@ struct sent {
 
 static struct sent sent[8];
 static size_t n_sent;
+static bool sent_overflow;      /* More or bigger packets than 'sent' has
+                                 * room for: checked by check(). */
 
+/* The endpoint: runs on an engine thread, so no cmocka assertion here. */
 static void
 record_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
             size_t size)
 {
-    assert_true(n_sent < ARRAY_SIZE(sent));
+    if (n_sent >= ARRAY_SIZE(sent) || size > sizeof sent[0].data) {
+        sent_overflow = true;
+        return;
+    }
     sent[n_sent].port = port;
     sent[n_sent].size = size;
     memcpy(sent[n_sent].data, data, size);
@@ -137,6 +143,7 @@ check(struct fp_device *dev, const struct fp_action *actions, size_t n,
     size = build(in, pkt);
     n_sent = 0;
     assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_false(sent_overflow);
     if (out) {
         exp_size = build(out, exp);
         assert_int_equal(n_sent, 1);
@@ -495,36 +502,122 @@ test_fp_action_meter(void **state)
     assert_int_equal(fp_meter_set(dev, 1, &mc), EINVAL);
 }
 
+/* Outputs to three ports with a set between the first and the second: the
+ * first copy is the packet as it came in, the other two have the new
+ * source address, in the order of the actions. */
 static void
 test_fp_action_mirror(void **state)
 {
     struct fp_device *dev = *state;
-    struct fields in = base(false, false);
-    struct fp_action a[2];
-    uint8_t pkt[128];
-    size_t size = build(&in, pkt);
-
-    memset(a, 0, sizeof a);
-    a[0].type = FP_ACTION_OUTPUT;
-    a[0].port = 2;
-    a[1].type = FP_ACTION_OUTPUT;
-    a[1].port = 3;
-
-    /* check() adds output to port 1: three copies in order. */
+    struct fields in = base(false, false), out = in;
+    uint8_t src[6] = { 0x0a, 0, 0, 0, 0, 0x99 };
+    uint8_t pkt[128], exp[128];
     struct fp_rule rule;
+    size_t size, exp_size;
     uint32_t id;
+    size_t i;
+
     memset(&rule, 0, sizeof rule);
     rule.mask.in_port = UINT32_MAX;
-    memcpy(rule.actions, a, sizeof a);
-    rule.n_actions = 2;
+    rule.actions[0].type = FP_ACTION_OUTPUT;
+    rule.actions[0].port = 2;
+    rule.actions[1] = set_action(FP_ACTION_SET_ETH_SRC, src, ones, 6);
+    rule.actions[2].type = FP_ACTION_OUTPUT;
+    rule.actions[2].port = 3;
+    rule.actions[3].type = FP_ACTION_OUTPUT;
+    rule.actions[3].port = 1;
+    rule.n_actions = 4;
     assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    size = build(&in, pkt);
+    memcpy(out.eth_src, src, 6);
+    exp_size = build(&out, exp);
     n_sent = 0;
     assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
-    assert_int_equal(n_sent, 2);
+    assert_int_equal(n_sent, 3);
     assert_int_equal(sent[0].port, 2);
-    assert_int_equal(sent[1].port, 3);
-    assert_memory_equal(sent[1].data, pkt, size);
+    assert_int_equal(sent[0].size, size);
+    assert_memory_equal(sent[0].data, pkt, size);
+    for (i = 1; i < 3; i++) {
+        assert_int_equal(sent[i].port, i == 1 ? 3 : 1);
+        assert_int_equal(sent[i].size, exp_size);
+        assert_memory_equal(sent[i].data, exp, exp_size);
+    }
     assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+}
+
+/* The offset of the UDP checksum in an untagged IPv4 packet of build(). */
+#define UDP4_CSUM_OFS (14 + 20 + 6)
+
+/* A UDP checksum of 0 means "none" (IPv4): rewriting the ports or the
+ * addresses leaves it 0.  A checksum that the update makes 0 is sent as
+ * 0xffff, as RFC 768 wants and as OVS's software datapath does. */
+static void
+test_fp_action_udp_zero_csum(void **state)
+{
+    struct fp_device *dev = *state;
+    uint8_t pkt[128], exp[128], port[2], addr[4] = { 10, 9, 8, 7 };
+    struct fp_action a[2];
+    struct fields in, out;
+    uint32_t x;
+    size_t i;
+
+    /* No checksum: it stays 0. */
+    for (i = 0; i < 2; i++) {
+        struct fp_rule rule;
+        size_t size, exp_size;
+        uint32_t id;
+
+        in = base(false, true);
+        out = in;
+        port[0] = 0x12;
+        port[1] = 0x34;
+        a[0] = (i == 0
+                ? set_action(FP_ACTION_SET_TP_SRC, port, ones, 2)
+                : set_action(FP_ACTION_SET_IPV4_SRC, addr, ones, 4));
+        if (i == 0) {
+            out.tp_src = 0x1234;
+        } else {
+            out.ip4_src = 0x0a090807;
+        }
+        size = build(&in, pkt);
+        exp_size = build(&out, exp);
+        memset(pkt + UDP4_CSUM_OFS, 0, 2);
+        memset(exp + UDP4_CSUM_OFS, 0, 2);
+
+        memset(&rule, 0, sizeof rule);
+        rule.mask.in_port = UINT32_MAX;
+        rule.actions[0] = a[0];
+        rule.actions[1].type = FP_ACTION_OUTPUT;
+        rule.actions[1].port = 1;
+        rule.n_actions = 2;
+        assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+        n_sent = 0;
+        assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+        assert_int_equal(n_sent, 1);
+        assert_int_equal(sent[0].size, exp_size);
+        assert_memory_equal(sent[0].data, exp, exp_size);
+        assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    }
+
+    /* A source port that makes the checksum 0, for IPv4 and IPv6: build()
+     * stores 0xffff for it, and so must the NIC. */
+    for (i = 0; i < 2; i++) {
+        bool found = false;
+
+        in = base(i, true);
+        out = in;
+        for (x = 0; x < 65536 && !found; x++) {
+            out.tp_src = x;
+            build(&out, exp);
+            found = (exp[i ? 14 + 40 + 6 : UDP4_CSUM_OFS] == 0xff
+                     && exp[(i ? 14 + 40 + 6 : UDP4_CSUM_OFS) + 1] == 0xff);
+        }
+        assert_true(found);
+        put16(port, out.tp_src);
+        a[0] = set_action(FP_ACTION_SET_TP_SRC, port, ones, 2);
+        check(dev, a, 1, &in, &out);
+    }
 }
 
 /* CRC32c (Castagnoli, reflected, as SCTP uses it, RFC 4960 appendix B) of
@@ -985,6 +1078,7 @@ main(void)
         T(test_fp_action_tcp_flags),
         T(test_fp_action_meter),
         T(test_fp_action_mirror),
+        T(test_fp_action_udp_zero_csum),
 #undef T
     };
 

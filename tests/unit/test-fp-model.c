@@ -675,6 +675,79 @@ test_fp_model_enospc(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Returns the number of packets sent out of 'port' of 'dev' so far. */
+static uint64_t
+tx_packets(struct fp_device *dev, uint32_t port)
+{
+    struct fp_port_stats stats;
+
+    fp_port_get_stats(dev, port, &stats);
+    return stats.tx_packets;
+}
+
+/* Injects a packet on PHY0 and returns the port, of VF0 and VF1, that it
+ * went out of (UINT32_MAX for neither or both). */
+static uint32_t
+out_port(struct fp_device *dev)
+{
+    uint64_t vf0 = tx_packets(dev, VF0), vf1 = tx_packets(dev, VF1);
+    bool to_vf0, to_vf1;
+
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    to_vf0 = tx_packets(dev, VF0) > vf0;
+    to_vf1 = tx_packets(dev, VF1) > vf1;
+    return to_vf0 == to_vf1 ? UINT32_MAX : to_vf0 ? VF0 : VF1;
+}
+
+/* Among rules of equal priority that match a packet, the one added first
+ * wins, and a rule keeps its place across fp_rule_modify(), whether only
+ * its actions change or its match does too. */
+static void
+test_fp_model_modify_keeps_order(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule first = rule_in_port(PHY0, 5);
+    struct fp_rule second = rule_in_port(PHY0, 5);
+    uint32_t id1, id2;
+
+    add_output(&first, VF0);
+    second.key.eth_type = htons(0x0800);
+    second.mask.eth_type = UINT16_MAX;
+    add_output(&second, VF1);
+    assert_int_equal(fp_rule_add(dev, &first, &id1), 0);
+    assert_int_equal(fp_rule_add(dev, &second, &id2), 0);
+    assert_int_equal(out_port(dev), VF0);
+
+    /* The second one's actions, then its match, change: still second. */
+    second.actions[0].port = VF0;
+    assert_int_equal(fp_rule_modify(dev, id2, &second), 0);
+    second.actions[0].port = VF1;
+    second.mask.eth_type = 0;
+    second.key.eth_type = 0;
+    second.mask.eth_dst[5] = 0xff;
+    second.key.eth_dst[5] = udp_pkt[5];
+    assert_int_equal(fp_rule_modify(dev, id2, &second), 0);
+    assert_int_equal(out_port(dev), VF0);
+
+    /* The first one's match changes (a mask of its own): still first. */
+    first.key.eth_src[5] = udp_pkt[11];
+    first.mask.eth_src[5] = 0xff;
+    assert_int_equal(fp_rule_modify(dev, id1, &first), 0);
+    assert_int_equal(out_port(dev), VF0);
+
+    /* Its actions change: still first, with the new actions. */
+    first.actions[0].port = VF1;
+    second.actions[0].port = VF0;
+    assert_int_equal(fp_rule_modify(dev, id2, &second), 0);
+    assert_int_equal(fp_rule_modify(dev, id1, &first), 0);
+    assert_int_equal(out_port(dev), VF1);
+
+    /* Gone, the second one wins. */
+    assert_int_equal(fp_rule_delete(dev, id1, NULL), 0);
+    assert_int_equal(out_port(dev), VF0);
+    assert_int_equal(fp_rule_delete(dev, id2, NULL), 0);
+}
+
 static void
 test_fp_model_attach(void **state)
 {
@@ -1107,11 +1180,14 @@ test_fp_model_faults(void **state)
 #define STRESS_OUT_A 8          /* The two output ports. */
 #define STRESS_OUT_B 9
 #define STRESS_PACKETS 200000   /* Per input port. */
+#define STRESS_ROUNDS 10        /* Modifications at least, while packets
+                                 * flow. */
 
 /* For each packet, by sequence number: 1 per copy sent out of port A,
  * 1 << 16 per copy sent out of port B. */
 static atomic_uint32_t *stress_seen;
-static atomic_bool stress_bad_port;
+static atomic_bool stress_bad_port;     /* A packet out of another port, or
+                                         * one too short. */
 
 static void
 stress_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
@@ -1120,7 +1196,12 @@ stress_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
     const uint8_t *p = data;
     uint32_t seq, orig;
 
-    assert_true(size >= 46);
+    /* An engine thread: no cmocka assertion here (they jump out of the
+     * main thread's test); the main thread checks 'stress_bad_port'. */
+    if (size < 46) {
+        atomic_store(&stress_bad_port, true);
+        return;
+    }
     seq = ((uint32_t) p[42] << 24) | (p[43] << 16) | (p[44] << 8) | p[45];
     if (seq >= STRESS_IN_PORTS * STRESS_PACKETS
         || (port != STRESS_OUT_A && port != STRESS_OUT_B)) {
@@ -1137,7 +1218,8 @@ struct stress_ctl {
     struct fp_device *dev;
     uint32_t id;
     atomic_bool stop;
-    unsigned int n_modifies;
+    atomic_uint n_modifies;
+    atomic_int error;           /* First error of fp_rule_modify(), or 0. */
 };
 
 /* Modifies the rule back and forth: output to A or to B, each with two
@@ -1147,18 +1229,26 @@ static void *
 stress_ctl_main(void *ctl_)
 {
     struct stress_ctl *ctl = ctl_;
+    unsigned int n = 0;
     bool stop = false;
 
+    /* Not the main thread: errors go to 'ctl->error' for the main thread
+     * to check, rather than to a cmocka assertion. */
     while (!stop) {
         struct fp_rule rule;
+        int error;
 
         memset(&rule, 0, sizeof rule);
         rule.key.eth_type = htons(0x0800);
         rule.mask.eth_type = UINT16_MAX;
-        rule.priority = (ctl->n_modifies / 2) % 2 ? 20 : 10;
-        add_output(&rule, ctl->n_modifies % 2 ? STRESS_OUT_A : STRESS_OUT_B);
-        assert_int_equal(fp_rule_modify(ctl->dev, ctl->id, &rule), 0);
-        ctl->n_modifies++;
+        rule.priority = (n / 2) % 2 ? 20 : 10;
+        add_output(&rule, n % 2 ? STRESS_OUT_A : STRESS_OUT_B);
+        error = fp_rule_modify(ctl->dev, ctl->id, &rule);
+        if (error) {
+            atomic_store(&ctl->error, error);
+            break;
+        }
+        atomic_store(&ctl->n_modifies, ++n);
         atomic_read(&ctl->stop, &stop);
     }
     return NULL;
@@ -1179,8 +1269,10 @@ test_fp_model_modify_stress(void **state OVS_UNUSED)
     struct fp_rule rule;
     pthread_t thread;
     size_t n_a = 0, n_b = 0, i, j;
-    uint32_t port, seq;
+    unsigned int n_modifies, round;
+    uint32_t port, seq, v;
     bool bad;
+    int error;
 
     fp_device_config_default(&config);
     config.n_engines = STRESS_IN_PORTS;
@@ -1201,12 +1293,28 @@ test_fp_model_modify_stress(void **state OVS_UNUSED)
     ctl.dev = dev;
     assert_int_equal(fp_rule_add(dev, &rule, &ctl.id), 0);
     atomic_init(&ctl.stop, false);
-    ctl.n_modifies = 0;
+    atomic_init(&ctl.n_modifies, 0);
+    atomic_init(&ctl.error, 0);
     thread = ovs_thread_create("stress_ctl", stress_ctl_main, &ctl);
 
-    /* Feed the input ports in turn; retry what a full ring refused. */
+    /* Feed the input ports in turn; retry what a full ring refused.  The
+     * first STRESS_ROUNDS rounds wait for a modification each, so that at
+     * least that many happen while packets flow, however the threads are
+     * scheduled. */
     pkts = xmalloc(ARRAY_SIZE(batch) * sizeof *pkts);
-    for (seq = 0; seq < n_total; ) {
+    BUILD_ASSERT(STRESS_IN_PORTS * STRESS_PACKETS
+                 > 32 * STRESS_IN_PORTS * STRESS_ROUNDS);
+    for (seq = 0, round = 0; seq < n_total; round++) {
+        if (round < STRESS_ROUNDS) {
+            for (;;) {
+                atomic_read(&ctl.n_modifies, &n_modifies);
+                atomic_read(&ctl.error, &error);
+                if (n_modifies > round || error) {
+                    break;
+                }
+                sched_yield();
+            }
+        }
         for (port = 0; port < STRESS_IN_PORTS; port++) {
             size_t n = 0, done = 0;
 
@@ -1237,11 +1345,11 @@ test_fp_model_modify_stress(void **state OVS_UNUSED)
     atomic_store(&ctl.stop, true);
     xpthread_join(thread, NULL);
 
+    atomic_read(&ctl.error, &error);
+    assert_int_equal(error, 0);
     atomic_read(&stress_bad_port, &bad);
     assert_false(bad);
     for (i = 0; i < n_total; i++) {
-        uint32_t v;
-
         atomic_read_relaxed(&stress_seen[i], &v);
         if (v == 1) {
             n_a++;
@@ -1253,9 +1361,28 @@ test_fp_model_modify_stress(void **state OVS_UNUSED)
         }
     }
     assert_int_equal(n_a + n_b, n_total);
-    assert_true(ctl.n_modifies >= 10);
+    atomic_read(&ctl.n_modifies, &n_modifies);
+    assert_true(n_modifies >= STRESS_ROUNDS);
+
+    /* Modifications take effect: a packet goes where the last one says,
+     * to B, then to A. */
+    memcpy(pkts[0], udp_pkt, sizeof udp_pkt);
+    memset(pkts[0] + 42, 0, 4);
+    for (i = 0; i < 2; i++) {
+        memset(&rule, 0, sizeof rule);
+        rule.key.eth_type = htons(0x0800);
+        rule.mask.eth_type = UINT16_MAX;
+        rule.priority = i ? 20 : 10;
+        add_output(&rule, i ? STRESS_OUT_A : STRESS_OUT_B);
+        assert_int_equal(fp_rule_modify(dev, ctl.id, &rule), 0);
+        atomic_store(&stress_seen[0], 0);
+        assert_int_equal(fp_port_inject(dev, 0, pkts[0], sizeof udp_pkt), 0);
+        assert_int_equal(fp_device_flush(dev), 0);
+        atomic_read(&stress_seen[0], &v);
+        assert_int_equal(v, i ? 1 : 1 << 16);
+    }
     printf("modify stress: %u modifies, %"PRIuSIZE" packets to A, "
-           "%"PRIuSIZE" to B\n", ctl.n_modifies, n_a, n_b);
+           "%"PRIuSIZE" to B\n", n_modifies, n_a, n_b);
 
     fp_device_destroy(dev);
     free(stress_seen);
@@ -1285,6 +1412,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_max_pushes,
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_enospc),
+        cmocka_unit_test_setup_teardown(test_fp_model_modify_keeps_order,
+                                        setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_attach,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_link,

@@ -194,6 +194,49 @@ test_fp_table_ties(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* Bits of a rule's key outside its mask are ignored: the rule matches
+ * packets whatever they have there, as does a rule inserted with those
+ * bits clear, and a lookup key's bits outside the mask do not matter. */
+static void
+test_fp_table_key_outside_mask(void **state OVS_UNUSED)
+{
+    struct fp_table *table = fp_table_create(8, 8);
+    struct fp_key mask = make_mask(false), key = make_key(1, 0x86dd);
+    struct fp_key pkt = make_key(1, 0x0800);
+    const struct fp_table_rule *rule;
+    int a;
+
+    /* Words that the mask leaves out, and words that it covers in part: a
+     * /24 of nw_src, the high nibble of a byte of eth_dst. */
+    mask.nw_src = htonl(0xffffff00);
+    mask.eth_dst[5] = 0xf0;
+    memset(key.eth_src, 0xab, sizeof key.eth_src);
+    key.nw_src = htonl(0x0a000077);
+    key.eth_dst[5] = 0x3c;
+    insert(table, &key, &mask, 3, 1, &a);
+    pkt.nw_src = htonl(0x0a000005);
+    pkt.eth_dst[5] = 0x30;
+    assert_ptr_equal(lookup(table, &pkt), &a);
+    memset(pkt.eth_src, 0xcd, sizeof pkt.eth_src);
+    pkt.eth_dst[5] = 0x3f;
+    pkt.tp_dst = htons(80);
+    assert_ptr_equal(lookup(table, &pkt), &a);
+
+    /* It is the same match as the rule with those bits clear. */
+    key = make_key(1, 0);
+    key.nw_src = htonl(0x0a000000);
+    key.eth_dst[5] = 0x30;
+    rule = fp_table_lookup(table, &pkt, fp_table_version(table));
+    assert_non_null(rule);
+    assert_true(fp_table_rule_same_match(table, rule, &key, &mask, 3));
+    pkt.eth_dst[5] = 0x4f;
+    assert_null(lookup(table, &pkt));
+    pkt.eth_dst[5] = 0x3f;
+    pkt.nw_src = htonl(0x0a000105);
+    assert_null(lookup(table, &pkt));
+    fp_table_destroy(table);
+}
+
 static void
 test_fp_table_full(void **state OVS_UNUSED)
 {
@@ -371,6 +414,7 @@ main(void)
         cmocka_unit_test(test_fp_table_versions),
         cmocka_unit_test(test_fp_table_masks_priority),
         cmocka_unit_test(test_fp_table_ties),
+        cmocka_unit_test(test_fp_table_key_outside_mask),
         cmocka_unit_test(test_fp_table_full),
         cmocka_unit_test(test_fp_table_set_data),
         cmocka_unit_test(test_fp_table_churn),
