@@ -1185,10 +1185,11 @@ fp_device_reset(struct fp_device *dev)
     }
     VLOG_INFO("%s: reset", dev->name);
 
-    /* Call the listeners without the lock, from a copy. */
+    /* Call the listeners without the lock, from a copy.  (There may be
+     * none yet, e.g. with hw-offload=false: then 'fp_listeners' is
+     * NULL.) */
     ovs_mutex_lock(&fp_mutex);
-    listeners = xmemdup(fp_listeners,
-                        MAX(fp_n_listeners, 1) * sizeof *listeners);
+    listeners = xmalloc(MAX(fp_n_listeners, 1) * sizeof *listeners);
     for (i = 0; i < fp_n_listeners; i++) {
         if (fp_listeners[i].dev == dev) {
             listeners[n++] = fp_listeners[i];
