@@ -41,8 +41,10 @@ TESTSUITE_AT = \
 	tests/fp-offload.at \
 	tests/fp-device.at \
 	tests/fp-translate.at \
-	tests/fp-verdicts.at
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
+	tests/fp-verdicts.at \
+	tests/fp-diff.at
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
+	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
 
 # The system tests: real traffic between network namespaces through the
