@@ -28,6 +28,7 @@
 
 #include "coverage.h"
 #include "fp/fp-provider.h"
+#include "hash.h"
 #include "fp-action.h"
 #include "fp-afpacket.h"
 #include "fp-model.h"
@@ -83,9 +84,24 @@ struct fp_fault {
 static struct fp_fault *fp_faults OVS_GUARDED_BY(fp_mutex);
 static size_t fp_n_faults OVS_GUARDED_BY(fp_mutex);
 static size_t fp_allocated_faults OVS_GUARDED_BY(fp_mutex);
+
+/* Faults at random (fp_device_fail_random()), one per device at most. */
+struct fp_random_fault {
+    struct fp_device *dev;
+    unsigned int per_million;   /* Chance that an operation fails. */
+    uint32_t seed;
+    int error;
+    struct fp_fault_stats stats;
+};
+static struct fp_random_fault *fp_random_faults OVS_GUARDED_BY(fp_mutex);
+static size_t fp_n_random_faults OVS_GUARDED_BY(fp_mutex);
+static size_t fp_allocated_random_faults OVS_GUARDED_BY(fp_mutex);
+
 static atomic_bool fp_any_fault = false;
 
 static int fp_fault_check(const struct fp_device *, enum fp_op);
+static bool fp_op_may_fail_at_random(enum fp_op);
+static void fp_fault_update_any(void);
 
 /* Returns a name for 'res' that completes "... full", e.g. "rule
  * table". */
@@ -301,6 +317,12 @@ fp_device_destroy(struct fp_device *dev)
             fp_faults[i] = fp_faults[--fp_n_faults];
         } else {
             i++;
+        }
+    }
+    for (i = 0; i < fp_n_random_faults; i++) {
+        if (fp_random_faults[i].dev == dev) {
+            fp_random_faults[i] = fp_random_faults[--fp_n_random_faults];
+            break;
         }
     }
     ovs_mutex_unlock(&fp_mutex);
@@ -891,8 +913,104 @@ fp_fault_check(const struct fp_device *dev, enum fp_op op)
             break;
         }
     }
+    if (!error && fp_op_may_fail_at_random(op)) {
+        for (i = 0; i < fp_n_random_faults; i++) {
+            struct fp_random_fault *f = &fp_random_faults[i];
+
+            if (f->dev == dev) {
+                /* The Nth operation fails or not by the seed and N alone. */
+                uint32_t h = hash_uint64_basis(f->stats.n_ops, f->seed);
+
+                f->stats.n_ops++;
+                if (h % 1000000 < f->per_million) {
+                    f->stats.n_failed[op]++;
+                    error = f->error;
+                }
+                break;
+            }
+        }
+    }
     ovs_mutex_unlock(&fp_mutex);
     return error;
+}
+
+/* Whether fp_device_fail_random() makes operations of kind 'op' fail. */
+static bool
+fp_op_may_fail_at_random(enum fp_op op)
+{
+    return op != FP_OP_PORT_SEND && op != FP_OP_RESET;
+}
+
+static void
+fp_fault_update_any(void)
+    OVS_REQUIRES(fp_mutex)
+{
+    atomic_store_relaxed(&fp_any_fault,
+                         fp_n_faults > 0 || fp_n_random_faults > 0);
+}
+
+/* Makes each operation on 'dev' of the kinds that change or read its
+ * tables (rule add, modify, delete and counter reads, meter set and
+ * delete, counter allocation: every kind but FP_OP_PORT_SEND and
+ * FP_OP_RESET) fail with 'error' (a positive errno value) with a chance of
+ * 'per_million' in a million, from now on; 'per_million' 0 cancels.  The
+ * Nth such operation after this call fails or not as a function of 'seed'
+ * and N alone, so that a run is repeated by repeating its operations.
+ * Replaces an earlier request for 'dev' and zeroes the statistics that
+ * fp_device_get_fault_stats() reports.  fp_device_fail_next() faults come
+ * first: an operation that fails by them does not count here. */
+void
+fp_device_fail_random(struct fp_device *dev, unsigned int per_million,
+                      uint32_t seed, int error)
+{
+    size_t i;
+
+    ovs_mutex_lock(&fp_mutex);
+    for (i = 0; i < fp_n_random_faults; i++) {
+        if (fp_random_faults[i].dev == dev) {
+            fp_random_faults[i] = fp_random_faults[--fp_n_random_faults];
+            break;
+        }
+    }
+    if (per_million && error > 0) {
+        if (fp_n_random_faults >= fp_allocated_random_faults) {
+            fp_random_faults = x2nrealloc(fp_random_faults,
+                                          &fp_allocated_random_faults,
+                                          sizeof *fp_random_faults);
+        }
+        fp_random_faults[fp_n_random_faults++] = (struct fp_random_fault) {
+            .dev = dev,
+            .per_million = MIN(per_million, 1000000),
+            .seed = seed,
+            .error = error,
+        };
+    }
+    fp_fault_update_any();
+    ovs_mutex_unlock(&fp_mutex);
+}
+
+/* Stores in '*stats' how many operations of 'dev' fp_device_fail_random()
+ * has considered since it was last called for 'dev' and how many of each
+ * kind it made fail.  Returns false, with '*stats' zeroed, if no faults at
+ * random are set for 'dev'. */
+bool
+fp_device_get_fault_stats(const struct fp_device *dev,
+                          struct fp_fault_stats *stats)
+{
+    bool found = false;
+    size_t i;
+
+    memset(stats, 0, sizeof *stats);
+    ovs_mutex_lock(&fp_mutex);
+    for (i = 0; i < fp_n_random_faults; i++) {
+        if (fp_random_faults[i].dev == dev) {
+            *stats = fp_random_faults[i].stats;
+            found = true;
+            break;
+        }
+    }
+    ovs_mutex_unlock(&fp_mutex);
+    return found;
 }
 
 /* Makes the next 'n' operations of kind 'op' on 'dev' fail with 'error' (a
@@ -920,7 +1038,7 @@ fp_device_fail_next(struct fp_device *dev, enum fp_op op, unsigned int n,
             .dev = dev, .op = op, .n = n, .error = error,
         };
     }
-    atomic_store_relaxed(&fp_any_fault, fp_n_faults > 0);
+    fp_fault_update_any();
     ovs_mutex_unlock(&fp_mutex);
 }
 
@@ -1157,7 +1275,9 @@ fp_device_reset(struct fp_device *dev)
     }
     VLOG_INFO("%s: reset", dev->name);
 
-    /* Call the listeners without the lock, from a copy. */
+    /* Call the listeners without the lock, from a copy.  (There may be
+     * none yet, e.g. with hw-offload=false: then 'fp_listeners' is
+     * NULL.) */
     ovs_mutex_lock(&fp_mutex);
     listeners = xmalloc(MAX(fp_n_listeners, 1) * sizeof *listeners);
     for (i = 0; i < fp_n_listeners; i++) {

@@ -19,6 +19,8 @@
 #include "fp-unixctl.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dp-packet.h"
@@ -456,6 +458,20 @@ fp_unixctl_reset(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
+/* The names of the kinds of device operations, as fp/fail-next takes
+ * them. */
+static const char *const fp_unixctl_ops[FP_N_OPS] = {
+    [FP_OP_RULE_ADD] = "rule-add",
+    [FP_OP_RULE_MODIFY] = "rule-modify",
+    [FP_OP_RULE_DELETE] = "rule-delete",
+    [FP_OP_RULE_STATS] = "rule-stats",
+    [FP_OP_METER] = "meter",
+    [FP_OP_COUNTER] = "counter",
+    [FP_OP_PORT_SEND] = "port-send",
+    [FP_OP_RESET] = "reset",
+    [FP_OP_VLAN_LIMIT] = "vlan-limit",
+};
+
 /* fp/fail-next DEVICE OPERATION N [ERRNO]: makes the next N operations of
  * a kind on DEVICE fail with ERRNO (default EIO), to see that nothing is
  * lost when a device fails.  N 0 cancels. */
@@ -463,17 +479,7 @@ static void
 fp_unixctl_fail_next(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
 {
-    static const char *const ops[FP_N_OPS] = {
-        [FP_OP_RULE_ADD] = "rule-add",
-        [FP_OP_RULE_MODIFY] = "rule-modify",
-        [FP_OP_RULE_DELETE] = "rule-delete",
-        [FP_OP_RULE_STATS] = "rule-stats",
-        [FP_OP_METER] = "meter",
-        [FP_OP_COUNTER] = "counter",
-        [FP_OP_PORT_SEND] = "port-send",
-        [FP_OP_RESET] = "reset",
-        [FP_OP_VLAN_LIMIT] = "vlan-limit",
-    };
+    const char *const *ops = fp_unixctl_ops;
     struct fp_device *dev;
     unsigned int n;
     int op, error = EIO;
@@ -506,6 +512,70 @@ fp_unixctl_fail_next(struct unixctl_conn *conn, int argc,
     unixctl_command_reply(conn, NULL);
 }
 
+/* fp/fail-random DEVICE [PERCENT [SEED [ERRNO]]]: with PERCENT, makes
+ * that share of DEVICE's table operations (rules, counter reads, meters,
+ * counters) fail at random with ERRNO (default EIO), reproducibly by SEED
+ * (default 0); PERCENT 0 cancels.  Without, prints how many operations
+ * were considered and made to fail since it was set. */
+static void
+fp_unixctl_fail_random(struct unixctl_conn *conn, int argc,
+                       const char *argv[], void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct fp_fault_stats st;
+    struct fp_device *dev;
+    unsigned int seed = 0;
+    int op, error = EIO;
+    const char *sep;
+    uint64_t n_failed;
+    double percent;
+    char *tail;
+
+    ovs_offload_init();
+    dev = fp_device_find(argv[1]);
+    if (!dev) {
+        unixctl_command_reply_error(conn, "no such fp device");
+        return;
+    }
+    if (argc > 2) {
+        percent = strtod(argv[2], &tail);
+        if (*tail || !(percent >= 0 && percent <= 100)
+            || (argc > 3 && !str_to_uint(argv[3], 10, &seed))
+            || (argc > 4 && (!str_to_int(argv[4], 10, &error)
+                             || error <= 0))) {
+            unixctl_command_reply_error(conn, "PERCENT is a number from 0 "
+                                        "to 100, SEED and ERRNO positive "
+                                        "numbers");
+            return;
+        }
+        fp_device_fail_random(dev, percent * 10000 + 0.5, seed, error);
+        unixctl_command_reply(conn, NULL);
+        return;
+    }
+
+    if (!fp_device_get_fault_stats(dev, &st)) {
+        unixctl_command_reply(conn, "no faults at random\n");
+        return;
+    }
+    n_failed = 0;
+    for (op = 0; op < FP_N_OPS; op++) {
+        n_failed += st.n_failed[op];
+    }
+    ds_put_format(&s, "%"PRIu64" operations, %"PRIu64" failed", st.n_ops,
+                  n_failed);
+    sep = ":";
+    for (op = 0; op < FP_N_OPS; op++) {
+        if (st.n_failed[op]) {
+            ds_put_format(&s, "%s %s %"PRIu64, sep, fp_unixctl_ops[op],
+                          st.n_failed[op]);
+            sep = ",";
+        }
+    }
+    ds_put_char(&s, '\n');
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 void
 fp_unixctl_register(void)
 {
@@ -523,4 +593,7 @@ fp_unixctl_register(void)
                              fp_unixctl_reset, NULL);
     unixctl_command_register("fp/fail-next", "DEVICE OPERATION N [ERRNO]",
                              3, 4, fp_unixctl_fail_next, NULL);
+    unixctl_command_register("fp/fail-random",
+                             "DEVICE [PERCENT [SEED [ERRNO]]]", 1, 4,
+                             fp_unixctl_fail_random, NULL);
 }

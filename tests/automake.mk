@@ -70,6 +70,9 @@ TESTSUITE_AT = \
 	tests/fp-reasons.at \
 	tests/fp-documented.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
+	tests/fp-diff.at
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
+	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
 
 # The system tests: real traffic between network namespaces through the

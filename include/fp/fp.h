@@ -363,6 +363,18 @@ enum fp_op {
 void fp_device_fail_next(struct fp_device *, enum fp_op, unsigned int n,
                          int error);
 
+/* Faults at random, for tests: each operation of every kind but
+ * FP_OP_PORT_SEND and FP_OP_RESET fails with a given chance, reproducibly
+ * by a seed (see fp_device_fail_random() in lib/fp.c). */
+struct fp_fault_stats {
+    uint64_t n_ops;                 /* Operations considered. */
+    uint64_t n_failed[FP_N_OPS];    /* Operations made to fail, by kind. */
+};
+void fp_device_fail_random(struct fp_device *, unsigned int per_million,
+                           uint32_t seed, int error);
+bool fp_device_get_fault_stats(const struct fp_device *,
+                               struct fp_fault_stats *);
+
 /* Ports. */
 uint32_t fp_device_n_ports(const struct fp_device *);
 int fp_port_from_string(const struct fp_device *, const char *,
