@@ -179,9 +179,10 @@ fp_unixctl_parse_port(const char *name, struct fp_device **devp,
                         "name (or use DEVICE:PORT, e.g. fp0:vf1)", name));
 }
 
-/* Parses 's', a packet in hex or an ODP flow (as in
- * netdev-dummy/receive), into a new packet in '*packetp'.  Returns NULL or
- * an error message that the caller must free. */
+/* Parses 's', a packet as hexadecimal bytes of an Ethernet frame or as a
+ * flow in ODP syntax (from which flow_compose() makes a packet), into a new
+ * packet in '*packetp'.  Returns NULL or an error message that the caller
+ * must free. */
 static char *
 fp_unixctl_parse_packet(const char *s, struct dp_packet **packetp)
 {
@@ -189,9 +190,16 @@ fp_unixctl_parse_packet(const char *s, struct dp_packet **packetp)
     struct ofpbuf odp_key;
     char *error = NULL;
     struct flow flow;
+    size_t n_hex;
 
     if (!eth_from_hex(s, packetp)) {
         return NULL;
+    }
+    n_hex = strspn(s, "0123456789abcdefABCDEF");
+    if (n_hex && !s[n_hex] && n_hex % 2 == 0) {
+        return xasprintf("bad packet '%s': %"PRIuSIZE" bytes, too short for "
+                         "an Ethernet frame (at least %d)", s, n_hex / 2,
+                         ETH_HEADER_LEN);
     }
 
     ofpbuf_init(&odp_key, 0);
