@@ -334,11 +334,12 @@ fp_model_cast(const struct fp_device *dev)
     return CONTAINER_OF(dev, struct fp_model, up);
 }
 
-/* Makes sure that 'slot' has room for 'size' bytes after its headroom. */
+/* Makes sure that 'slot' has a buffer, with room for 'size' bytes after its
+ * headroom. */
 static void
 fp_model_slot_reserve(struct fp_model_slot *slot, size_t size)
 {
-    if (slot->allocated < size) {
+    if (!slot->buf || slot->allocated < size) {
         slot->allocated = MAX(size, FP_MODEL_SLOT_MIN);
         free(slot->buf);
         slot->buf = xmalloc(FP_MODEL_HEADROOM + slot->allocated);
@@ -1330,7 +1331,10 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
         }
         slot = &port->ring[tail & model->ring_mask];
         fp_model_slot_reserve(slot, pkts[i].size);
-        memcpy(fp_model_slot_data(slot), pkts[i].data, pkts[i].size);
+        if (pkts[i].size) {
+            /* An empty frame may have a null 'data'. */
+            memcpy(fp_model_slot_data(slot), pkts[i].data, pkts[i].size);
+        }
         slot->size = pkts[i].size;
         tail++;
         queued++;
