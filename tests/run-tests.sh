@@ -127,6 +127,17 @@ run_autotest() {
     passed=$((passed + p))
     failed=$((failed + f))
     skipped=$((skipped + s))
+
+    # A failed test keeps its directory: say which ones hold a sanitizer
+    # report, which may be why they failed.
+    local report
+    for report in tests/testsuite.dir/*/asan.* tests/testsuite.dir/*/ubsan.*
+    do
+        if test -f "$report"; then
+            echo "sanitizer report in $report:"
+            head -n 30 "$report"
+        fi
+    done
 }
 
 run_autotest "$testsuite" "$@"
