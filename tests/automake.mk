@@ -107,3 +107,15 @@ check_LTLIBRARIES = tests/libfp-ovs.la
 tests_libfp_ovs_la_SOURCES = $(OFPROTO_OFFLOAD_SOURCES)
 tests_libfp_ovs_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(OVS_SRCDIR) \
 	-I$(OVS_BUILDDIR)
+
+# 100,000 flows through the flow API and 100,000 rules through the model,
+# under LeakSanitizer in the sanitized build.
+UNIT_TESTS += tests/unit/test-fp-churn
+tests_unit_test_fp_churn_SOURCES = tests/unit/test-fp-churn.c \
+	tests/fuzz/fuzz-ovs.c tests/fuzz/fuzz-ovs.h
+tests_unit_test_fp_churn_CPPFLAGS = $(AM_CPPFLAGS) -I$(OVS_SRCDIR) \
+	-I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload
+tests_unit_test_fp_churn_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_churn_LDADD = tests/libfp-ovs.la $(UNIT_TEST_LDADD)
+tests_unit_test_fp_churn_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+	$(OFPROTO_OFFLOAD_WRAPS)
