@@ -74,7 +74,9 @@ actions_are_formattable(const struct nlattr *actions, size_t size,
         return false;
     }
     NL_ATTR_FOR_EACH (a, left, actions, size) {
-        switch ((enum ovs_action_attr) nl_attr_type(a)) {
+        enum ovs_action_attr type = nl_attr_type(a);
+
+        switch (type) {
         case OVS_ACTION_ATTR_SET:
         case OVS_ACTION_ATTR_SET_MASKED: {
             const struct nlattr *key = nl_attr_get(a);
