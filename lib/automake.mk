@@ -12,6 +12,9 @@ lib_libfp_la_SOURCES = \
 	lib/fp-meter.c \
 	lib/fp-meter.h \
 	lib/fp-model.c \
+	lib/fp-model-engine.c \
+	lib/fp-model-port.c \
+	lib/fp-model-private.h \
 	lib/fp-model.h \
 	lib/fp-parse.c \
 	lib/fp-parse.h \

@@ -27,8 +27,17 @@
 
 #define FP_ACTION_IPPROTO_TCP    6
 #define FP_ACTION_IPPROTO_UDP    17
+#define FP_ACTION_IPPROTO_ROUTING  43
+#define FP_ACTION_IPPROTO_FRAGMENT 44
+#define FP_ACTION_IPPROTO_AH       51
 #define FP_ACTION_IPPROTO_ICMPV6 58
 #define FP_ACTION_IPPROTO_SCTP   132
+
+#define FP_ACTION_IPV6_HEADER_LEN 40
+
+/* IPv6 fragment header: offset bits and M flag of 'ip6f_offlg' (host byte
+ * order). */
+#define FP_ACTION_IPV6_OFF_MASK  0xfff8
 
 /* Offsets of checksums in their headers. */
 #define FP_ACTION_IPV4_CSUM   10
@@ -52,7 +61,6 @@ fp_action_packet_init(struct fp_action_packet *p, uint8_t *data, size_t size,
                   && key->eth_type == htons(0x0800));
     p->is_ipv6 = (layers->l3 != FP_PARSE_NONE
                   && key->eth_type == htons(0x86dd));
-    p->is_frag = (key->ip_frag & FP_IP_FRAG_ANY) != 0;
 }
 
 static void
@@ -148,11 +156,14 @@ fp_action_csum_apply(struct fp_action_packet *p, size_t ofs,
 
 /* Updates the L4 checksum of 'p' for a change of the 'n' bytes at 'old' to
  * those at 'new' in the pseudo-header (IP addresses) or in the L4 header
- * itself.  'icmpv6' says whether an ICMPv6 checksum is concerned (it
- * covers the IPv6 pseudo-header, ICMP's does not). */
+ * itself.  Which checksum that is depends on the L3 family as well as on
+ * the IP protocol: TCP and UDP checksums cover a pseudo-header in IPv4 and
+ * IPv6, an ICMPv6 checksum only in IPv6 (IP protocol 58 in IPv4 is not
+ * ICMPv6 as far as checksums go: OVS's software datapath leaves it alone),
+ * and the ICMP and SCTP checksums never do. */
 static void
 fp_action_l4_csum(struct fp_action_packet *p, const uint8_t *old,
-                  const uint8_t *new, size_t n, bool icmpv6)
+                  const uint8_t *new, size_t n)
 {
     size_t l4 = p->layers.l4;
 
@@ -167,7 +178,7 @@ fp_action_l4_csum(struct fp_action_packet *p, const uint8_t *old,
         fp_action_csum_apply(p, l4 + FP_ACTION_UDP_CSUM, old, new, n, true);
         break;
     case FP_ACTION_IPPROTO_ICMPV6:
-        if (icmpv6) {
+        if (p->is_ipv6) {
             fp_action_csum_apply(p, l4 + FP_ACTION_ICMPV6_CSUM, old, new, n,
                                  false);
         }
@@ -175,6 +186,61 @@ fp_action_l4_csum(struct fp_action_packet *p, const uint8_t *old,
     default:
         break;
     }
+}
+
+/* Returns true if an address rewrite of IPv6 packet 'p' updates its L4
+ * checksum, as OVS 3.1's software datapath decides (packet_set_ipv6() and
+ * packet_rh_present() in lib/packets.c), walking the extension headers
+ * before the L4 header:
+ *
+ *   - A routing header with segments left: no L4 checksum update, for
+ *     either address (the pseudo-header holds the final destination, not
+ *     the address of the IPv6 header).
+ *
+ *   - A fragment header: an update only with offset 0, in a first
+ *     fragment or an atomic fragment (no M flag, RFC 6946: a whole
+ *     packet).  A later fragment has no L4 header.  (OVS 3.1.0 also skips
+ *     atomic fragments; patches/ovs/0001 corrects that.)
+ *
+ * 'p' has an L4 header, so the parser has checked every extension header
+ * before it. */
+static bool
+fp_action_ipv6_l4_csum(const struct fp_action_packet *p)
+{
+    const uint8_t *h = p->data + p->layers.l3;
+    size_t ofs = FP_ACTION_IPV6_HEADER_LEN;
+    size_t end = p->layers.l4 - p->layers.l3;
+    uint8_t next = h[6];
+    bool update = true;
+
+    while (ofs < end) {
+        const uint8_t *e = h + ofs;
+
+        switch (next) {
+        case FP_ACTION_IPPROTO_ROUTING:
+            if (e[3]) {
+                return false;
+            }
+            ofs += (e[1] + 1) * 8;
+            break;
+        case FP_ACTION_IPPROTO_FRAGMENT: {
+            uint16_t offlg = (e[2] << 8) | e[3];
+
+            update = !(offlg & FP_ACTION_IPV6_OFF_MASK);
+            ofs += 8;
+            break;
+        }
+        case FP_ACTION_IPPROTO_AH:
+            ofs += (e[1] + 2) * 4;
+            break;
+        default:
+            /* Hop-by-hop and destination options. */
+            ofs += (e[1] + 1) * 8;
+            break;
+        }
+        next = e[0];
+    }
+    return update;
 }
 
 /* Returns the number of bytes of 'set' that an FP_ACTION_SET_* of 'type'
@@ -240,7 +306,7 @@ fp_action_set_bytes(struct fp_action_packet *p, const struct fp_action *a,
                              false);
     }
     if (l4_csum) {
-        fp_action_l4_csum(p, old, new, n, true);
+        fp_action_l4_csum(p, old, new, n);
     }
 }
 
@@ -281,27 +347,26 @@ fp_action_set_port(struct fp_action_packet *p, const struct fp_action *a,
         memcpy(old, l4p + ofs, 2);
         fp_action_masked(a, old, new, 2);
         memcpy(l4p + ofs, new, 2);
-        fp_action_l4_csum(p, old, new, 2, false);
+        fp_action_l4_csum(p, old, new, 2);
     } else if (p->nw_proto == FP_ACTION_IPPROTO_SCTP) {
         size_t len = p->layers.l3_end - l4;
-        uint32_t old_csum, old_correct = 0, new_csum;
+        uint32_t old_csum, old_correct, new_csum;
         uint8_t new[2];
 
         /* CRC32c covers the whole packet: compute it before and after, and
-         * keep a wrong checksum wrong by the same difference.  In a
-         * fragment the CRC cannot be computed, so it is left as is. */
+         * keep a wrong checksum wrong by the same difference.  In a first
+         * fragment, OVS's software datapath (packet_set_sctp_port()) does
+         * the same over the fragment's part of the packet, and so does the
+         * NIC, so that both send the same bytes (a later fragment has no
+         * L4 header here). */
         memcpy(&old_csum, l4p + FP_ACTION_SCTP_CSUM, 4);
-        if (!p->is_frag) {
-            memset(l4p + FP_ACTION_SCTP_CSUM, 0, 4);
-            old_correct = crc32c(l4p, len);
-        }
+        memset(l4p + FP_ACTION_SCTP_CSUM, 0, 4);
+        old_correct = crc32c(l4p, len);
         fp_action_masked(a, l4p + ofs, new, 2);
         memcpy(l4p + ofs, new, 2);
-        if (!p->is_frag) {
-            new_csum = crc32c(l4p, len);
-            new_csum ^= old_csum ^ old_correct;
-            memcpy(l4p + FP_ACTION_SCTP_CSUM, &new_csum, 4);
-        }
+        new_csum = crc32c(l4p, len);
+        new_csum ^= old_csum ^ old_correct;
+        memcpy(l4p + FP_ACTION_SCTP_CSUM, &new_csum, 4);
     }
 }
 
@@ -347,7 +412,9 @@ fp_action_set_field(struct fp_action_packet *p, const struct fp_action *a)
         if (p->is_ipv6) {
             fp_action_set_bytes(p, a, l3,
                                 a->type == FP_ACTION_SET_IPV6_SRC ? 8 : 24,
-                                16, false, true);
+                                16, false,
+                                (p->layers.l4 != FP_PARSE_NONE
+                                 && fp_action_ipv6_l4_csum(p)));
         }
         break;
     case FP_ACTION_SET_IPV6_TCLASS:

@@ -41,7 +41,6 @@ struct fp_action_packet {
     uint8_t nw_proto;                   /* From the parsed key. */
     bool is_ipv4;
     bool is_ipv6;
-    bool is_frag;                       /* IP fragment, first or later. */
 };
 
 void fp_action_packet_init(struct fp_action_packet *, uint8_t *data,

@@ -25,6 +25,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -192,6 +193,23 @@ const char *
 fp_afpacket_name(const struct fp_afpacket *afp)
 {
     return afp->name;
+}
+
+/* Stores in '*carrier' whether the interface is up with a carrier
+ * (IFF_UP and IFF_RUNNING).  Returns 0 or a positive errno value. */
+int
+fp_afpacket_get_carrier(const struct fp_afpacket *afp, bool *carrier)
+{
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof ifr);
+    ovs_strlcpy(ifr.ifr_name, afp->name, sizeof ifr.ifr_name);
+    if (ioctl(afp->fd, SIOCGIFFLAGS, &ifr) < 0) {
+        return errno;
+    }
+    *carrier = (ifr.ifr_flags & (IFF_UP | IFF_RUNNING))
+               == (IFF_UP | IFF_RUNNING);
+    return 0;
 }
 
 /* Sends the 'size' bytes at 'data' out of the interface.  Never blocks:

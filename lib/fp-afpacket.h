@@ -27,6 +27,7 @@
  * Typically the interface is one end of a veth pair whose other end is in
  * a network namespace that plays a VM or an external host. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct fp_afpacket;
@@ -41,5 +42,6 @@ int fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *, void *aux,
 void fp_afpacket_close(struct fp_afpacket *);
 int fp_afpacket_send(struct fp_afpacket *, const void *data, size_t size);
 const char *fp_afpacket_name(const struct fp_afpacket *);
+int fp_afpacket_get_carrier(const struct fp_afpacket *, bool *carrier);
 
 #endif /* fp-afpacket.h */

@@ -19,8 +19,10 @@
 
 /* The flow-processor model's meters: colour-blind single rate three colour
  * (RFC 2697) and two rate three colour (RFC 2698) markers, in bytes or
- * packets.  Each meter has its own spin lock, as a hardware meter is an
- * atomic unit: engines that police with the same meter serialize on it for
+ * packets, and OpenFlow drop bands as dpif-netdev runs them (see
+ * FP_METER_BANDS in fp/fp.h).  Each meter has its own spin lock, as a
+ * hardware meter is an atomic unit: engines (and the host, through
+ * fp_meter_police()) that police with the same meter serialize on it for
  * a few instructions, other meters are independent. */
 
 #include <pthread.h>
@@ -40,14 +42,19 @@ struct fp_meter {
     uint64_t te;                /* Excess or peak bucket, units * 1e6. */
     long long int last;         /* time_usec() of the last refill. */
     struct fp_meter_stats stats;
+
+    /* FP_METER_BANDS. */
+    uint64_t buckets[FP_METER_MAX_BANDS];   /* Bits or 1/1000 packets. */
+    uint32_t max_delta_ms;      /* Longest refill step, in ms. */
 };
 
 void fp_meter_init(struct fp_meter *, const struct fp_meter_config *,
                    long long int now);
 void fp_meter_destroy(struct fp_meter *);
-void fp_meter_reconfigure(struct fp_meter *, const struct fp_meter_config *);
-enum fp_meter_color fp_meter_police(struct fp_meter *, uint32_t size,
-                                    long long int now);
+void fp_meter_reconfigure(struct fp_meter *, const struct fp_meter_config *,
+                          long long int now);
+enum fp_meter_color fp_meter_take(struct fp_meter *, uint32_t size,
+                                   long long int now);
 void fp_meter_read(struct fp_meter *, struct fp_meter_stats *);
 int fp_meter_config_check(const struct fp_meter_config *);
 

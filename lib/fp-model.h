@@ -44,6 +44,10 @@
  * host (EMSGSIZE beyond). */
 #define FP_MODEL_MAX_FRAME 9216
 
+/* Rate of every port's link, in Mbit/s, as the model reports it (it does
+ * not limit the rate). */
+#define FP_MODEL_LINK_SPEED 100000
+
 extern const struct fp_device_class fp_model_class;
 
 /* Figures of one engine, for the benchmark. */

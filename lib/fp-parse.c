@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "fp/fp.h"
+#include "hash.h"
 
 /* The model's parser.  It never reads outside the 'size' bytes it is
  * given, and for every packet it accepts it produces the key that OVS's
@@ -529,4 +530,63 @@ fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
     default:
         return 0;
     }
+}
+
+/* The RSS hash. */
+
+/* Returns the RSS hash of a packet that fp_parse() parsed into 'key'
+ * (whether it succeeded or not): the hash that OVS's software
+ * datapath computes for a packet that comes without one, OVS 3.1's
+ * miniflow_hash_5tuple(mf, 0) over the miniflow that miniflow_extract()
+ * makes of it, computed here from the model's own key with OVS's hash
+ * functions (lib/hash.h):
+ *
+ *   - IPv6: the source and destination addresses, as four 64-bit words in
+ *     memory order (zero if the header is cut short: OVS hashes the
+ *     miniflow's missing words as zeros);
+ *   - IPv4 and ARP: the source and destination addresses (ARP: SPA, TPA);
+ *   - then, for those three, 'nw_proto', and for TCP, UDP, SCTP, ICMP and
+ *     ICMPv6 the word of both ports (ICMP type and code), zero in a later
+ *     fragment or a header cut short, as in OVS;
+ *   - any other packet hashes nothing.
+ *
+ * The key has every field with OVS's meaning (include/fp/fp.h), and a
+ * failed parse leaves zero what OVS's miniflow does not have, so the
+ * hashes are equal; tests/unit/test-fp-parse.c checks it against OVS. */
+uint32_t
+fp_parse_rss_hash(const struct fp_key *key)
+{
+    uint32_t hash = 0;
+
+    if (key->eth_type == htons(FP_PARSE_ETH_TYPE_IPV6)) {
+        uint64_t words[4];
+        size_t i;
+
+        memcpy(words, key->ipv6_src, 16);
+        memcpy(&words[2], key->ipv6_dst, 16);
+        for (i = 0; i < ARRAY_SIZE(words); i++) {
+            hash = hash_add64(hash, words[i]);
+        }
+    } else if (key->eth_type == htons(FP_PARSE_ETH_TYPE_IP)
+               || key->eth_type == htons(FP_PARSE_ETH_TYPE_ARP)) {
+        hash = hash_add(hash, key->nw_src);
+        hash = hash_add(hash, key->nw_dst);
+    } else {
+        goto out;
+    }
+
+    hash = hash_add(hash, key->nw_proto);
+    if (key->nw_proto == FP_PARSE_IPPROTO_TCP
+        || key->nw_proto == FP_PARSE_IPPROTO_UDP
+        || key->nw_proto == FP_PARSE_IPPROTO_SCTP
+        || key->nw_proto == FP_PARSE_IPPROTO_ICMP
+        || key->nw_proto == FP_PARSE_IPPROTO_ICMPV6) {
+        uint16_t ports[2] = { key->tp_src, key->tp_dst };
+        uint32_t word;
+
+        memcpy(&word, ports, sizeof word);
+        hash = hash_add(hash, word);
+    }
+out:
+    return hash_finish(hash, 42);
 }

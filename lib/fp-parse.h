@@ -44,5 +44,6 @@ struct fp_parse_layers {
 
 int fp_parse(const void *data, size_t size, uint32_t in_port,
              struct fp_key *key, struct fp_parse_layers *layers);
+uint32_t fp_parse_rss_hash(const struct fp_key *);
 
 #endif /* fp-parse.h */

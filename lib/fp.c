@@ -526,21 +526,23 @@ int
 fp_port_recv(struct fp_device *dev, uint32_t port,
              void *buf, size_t size, size_t *lenp)
 {
-    uint32_t mark;
+    struct fp_packet_md md;
 
-    return fp_port_recv_md(dev, port, buf, size, lenp, &mark);
+    return fp_port_recv_md(dev, port, buf, size, lenp, &md);
 }
 
-/* As fp_port_recv(), and also stores in '*markp' the mark that an
- * FP_ACTION_MARK gave the packet (0 if none). */
+/* As fp_port_recv(), and also stores the packet's metadata in '*md': the
+ * mark that an FP_ACTION_MARK gave it (0 if none) and its RSS hash (see
+ * struct fp_packet_md). */
 int
 fp_port_recv_md(struct fp_device *dev, uint32_t port,
-                void *buf, size_t size, size_t *lenp, uint32_t *markp)
+                void *buf, size_t size, size_t *lenp,
+                struct fp_packet_md *md)
 {
-    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !markp) {
+    if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !md) {
         return EINVAL;
     }
-    return dev->class->port_recv(dev, port, buf, size, lenp, markp);
+    return dev->class->port_recv(dev, port, buf, size, lenp, md);
 }
 
 /* Arranges for poll_block() to wake up when fp_port_recv() on 'port' of
@@ -721,6 +723,56 @@ fp_port_get_stats(const struct fp_device *dev, uint32_t port,
     if (fp_port_is_valid(dev, port)) {
         dev->class->port_get_stats(dev, port, stats);
     }
+}
+
+/* Sets the link of 'port' of 'dev' up or down (see struct fp_port_link):
+ * for tests, as a cable plugged or pulled, or a VF's link state set to
+ * enable or disable.  A change counts as a link reset.  Returns 0, EINVAL
+ * if 'port' is out of range, or EOPNOTSUPP if the driver has no link
+ * control. */
+int
+fp_port_set_link_state(struct fp_device *dev, uint32_t port, bool up)
+{
+    if (!fp_port_is_valid(dev, port)) {
+        return EINVAL;
+    }
+    if (!dev->class->port_set_link_state) {
+        return EOPNOTSUPP;
+    }
+    return dev->class->port_set_link_state(dev, port, up);
+}
+
+/* Stores the link state of 'port' of 'dev' in '*link': up, never reset and
+ * of unknown speed if the driver does not say, down if 'port' is out of
+ * range. */
+void
+fp_port_get_link_state(const struct fp_device *dev, uint32_t port,
+                       struct fp_port_link *link)
+{
+    memset(link, 0, sizeof *link);
+    if (!fp_port_is_valid(dev, port)) {
+        return;
+    }
+    if (dev->class->port_get_link_state) {
+        dev->class->port_get_link_state(dev, port, link);
+    } else {
+        link->up = true;
+    }
+}
+
+/* If 'port' of 'dev' has a Linux interface as its outside (see
+ * fp_port_set_link()), stores the interface's carrier in '*carrier' and
+ * returns 0.  Returns ENOENT if it has none, or another positive errno
+ * value if the carrier cannot be read.  Called from the control path
+ * only, as fp_port_set_link(). */
+int
+fp_port_get_link_carrier(struct fp_device *dev, uint32_t port,
+                         bool *carrier)
+{
+    if (!fp_port_is_valid(dev, port) || !dev->links[port]) {
+        return ENOENT;
+    }
+    return fp_afpacket_get_carrier(dev->links[port]->afp, carrier);
 }
 
 /* Returns true if 'action' of a rule of 'dev' is valid. */
@@ -1018,6 +1070,22 @@ fp_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
     return dev->class->meter_get_stats(dev, meter_id, stats);
 }
 
+/* Runs 'n' packets that the host forwards, of 'sizes' bytes each, through
+ * meter 'meter_id' of 'dev' at time 'now' (time_usec()), sharing the
+ * meter's buckets and counters with the NIC's own packets, and sets
+ * 'passed[i]' for those that go on.  Returns 0, ENOENT if 'dev' has no
+ * such meter, or EOPNOTSUPP if 'dev' cannot meter the host's packets (then
+ * 'passed' is untouched).  Safe on any thread; never blocks. */
+int
+fp_meter_police(struct fp_device *dev, uint32_t meter_id,
+                const uint32_t sizes[], size_t n, long long int now,
+                bool passed[])
+{
+    return (dev->class->meter_police
+            ? dev->class->meter_police(dev, meter_id, sizes, n, now, passed)
+            : EOPNOTSUPP);
+}
+
 /* Allocates a shared counter of 'dev' for FP_ACTION_COUNT and stores its id
  * in '*idp'.  Returns 0, ENOSPC if the counter table is full, or an
  * injected fault. */
@@ -1069,8 +1137,7 @@ fp_device_reset(struct fp_device *dev)
 
     /* Call the listeners without the lock, from a copy. */
     ovs_mutex_lock(&fp_mutex);
-    listeners = xmemdup(fp_listeners,
-                        MAX(fp_n_listeners, 1) * sizeof *listeners);
+    listeners = xmalloc(MAX(fp_n_listeners, 1) * sizeof *listeners);
     for (i = 0; i < fp_n_listeners; i++) {
         if (fp_listeners[i].dev == dev) {
             listeners[n++] = fp_listeners[i];

@@ -8,6 +8,11 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-fp.h \
 	ofproto-offload/netdev-offload-fp.c \
 	ofproto-offload/netdev-offload-fp.h \
+	ofproto-offload/netdev-offload-fp-explain.c \
+	ofproto-offload/netdev-offload-fp-meter.c \
+	ofproto-offload/netdev-offload-fp-names.c \
+	ofproto-offload/netdev-offload-fp-private.h \
+	ofproto-offload/netdev-offload-fp-translate.c \
 	ofproto-offload/ovs-offload.c \
 	ofproto-offload/ovs-offload.h
 ofproto_offload_ovs_vswitchd_SOURCES = $(OFPROTO_OFFLOAD_SOURCES)

@@ -47,14 +47,17 @@ static void
 fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                      uint32_t port)
 {
+    struct fp_port_link link;
     struct fp_port_stats st;
     struct netdev *netdev;
     char name[32];
 
     fp_port_to_string(dev, port, name, sizeof name);
     netdev = netdev_fp_find_by_port(dev, port);
-    ds_put_format(s, "  %s: %s\n", name,
-                  netdev ? netdev_get_name(netdev) : "(no interface)");
+    fp_port_get_link_state(dev, port, &link);
+    ds_put_format(s, "  %s: %s%s\n", name,
+                  netdev ? netdev_get_name(netdev) : "(no interface)",
+                  link.up ? "" : " (link down)");
     netdev_close(netdev);
 
     fp_port_get_stats(dev, port, &st);
@@ -84,6 +87,11 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
                   st.n_rules, cfg.n_rules);
     ds_put_format(s, "  lookups: %"PRIu64" hits, %"PRIu64" misses\n",
                   st.hits, st.misses);
+    if (st.n_meters) {
+        ds_put_format(s, "  meters: %"PRIu32" in use of %"PRIu32"\n",
+                      st.n_meters, cfg.n_meters);
+        netdev_offload_fp_meter_show(dev, s);
+    }
     for (port = 0; port < fp_device_n_ports(dev); port++) {
         fp_unixctl_show_port(s, dev, port);
     }
@@ -256,39 +264,41 @@ fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
     }
 }
 
-/* Adds to 'names' the names and datapath port numbers of the ports of the
- * datapaths that "fp" interfaces are in. */
-static bool
-fp_unixctl_add_port_name(struct netdev *netdev, odp_port_t port, void *names)
-{
-    simap_put(names, netdev_get_name(netdev), odp_to_u32(port));
-    return false;
-}
-
+/* fp/set-link PORT up|down: sets the link of NIC port PORT up or down, as
+ * a cable plugged or pulled, or a VF's link state; the interface bound to
+ * it follows (link_state, carrier, link_resets). */
 static void
-fp_unixctl_port_names(struct simap *names)
+fp_unixctl_set_link(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                    const char *argv[], void *aux OVS_UNUSED)
 {
-    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
-    struct sset types = SSET_INITIALIZER(&types);
-    size_t i, n;
+    struct fp_device *dev;
+    uint32_t port;
+    char *error;
+    bool up;
 
-    n = fp_device_list(devices, ARRAY_SIZE(devices));
-    for (i = 0; i < n; i++) {
-        uint32_t port;
+    ovs_offload_init();
+    error = fp_unixctl_parse_port(argv[1], &dev, &port);
+    if (!error) {
+        if (!strcmp(argv[2], "up") || !strcmp(argv[2], "down")) {
+            int err;
 
-        for (port = 0; port < fp_device_n_ports(devices[i]); port++) {
-            struct netdev *netdev = netdev_fp_find_by_port(devices[i], port);
-            const char *type = netdev ? netdev_get_dpif_type(netdev) : NULL;
-
-            /* netdev_ports_traverse() compares the type by pointer. */
-            if (type && !sset_contains(&types, type)) {
-                sset_add(&types, type);
-                netdev_ports_traverse(type, fp_unixctl_add_port_name, names);
+            up = !strcmp(argv[2], "up");
+            err = fp_port_set_link_state(dev, port, up);
+            if (err) {
+                error = xasprintf("%s: cannot set the link (%s)", argv[1],
+                                  ovs_strerror(err));
             }
-            netdev_close(netdev);
+        } else {
+            error = xasprintf("%s: link state must be up or down", argv[2]);
         }
     }
-    sset_destroy(&types);
+
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, NULL);
+    }
 }
 
 /* Answers fp/explain FLOW [ACTIONS]: a dry run of the offload of a flow in
@@ -298,9 +308,9 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
                         struct ds *reply)
 {
     struct simap names = SIMAP_INITIALIZER(&names);
+    const char *in_port_name = NULL;
     struct ofpbuf key, mask, actions;
     struct netdev *netdev = NULL;
-    enum odp_key_fitness fitness;
     struct simap_node *node;
     char *error = NULL;
     struct match match;
@@ -308,8 +318,10 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
     ofpbuf_init(&key, 0);
     ofpbuf_init(&mask, 0);
     ofpbuf_init(&actions, 0);
-    fp_unixctl_port_names(&names);
+    netdev_offload_fp_port_names(&names);
 
+    /* The megaflow that dpctl/add-flow would make of 'flow_s': the match
+     * that the flow API would get from dpif-netdev, by the same path. */
     if (odp_flow_from_string(flow_s, &names, &key, &mask, &error)) {
         char *msg = xasprintf("bad flow '%s': %s", flow_s,
                               error ? error : "parse error");
@@ -317,20 +329,10 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         error = msg;
         goto out;
     }
-    /* As dpif-netdev, accept only a key and a mask that fit exactly: for
-     * a key that lacks a field its eth_type or IP protocol implies,
-     * odp_flow_key_to_flow() returns ODP_FIT_TOO_LITTLE and the mask would
-     * stay unset. */
-    fitness = odp_flow_key_to_flow(key.data, key.size, &match.flow, &error);
-    if (fitness == ODP_FIT_PERFECT) {
-        fitness = odp_flow_key_to_mask(mask.data, mask.size, &match.wc,
-                                       &match.flow, &error);
-    }
-    if (fitness != ODP_FIT_PERFECT) {
-        char *msg = xasprintf("bad flow '%s': %s", flow_s,
-                              (error ? error
-                               : "a datapath flow has every field that its "
-                                 "eth_type and IP protocol imply"));
+    if (netdev_offload_fp_match_from_odp(key.data, key.size, mask.data,
+                                         mask.size, &match, &error)) {
+        char *msg = xasprintf("bad flow '%s': dpif-netdev would not take "
+                              "it: %s", flow_s, error);
         free(error);
         error = msg;
         goto out;
@@ -343,6 +345,7 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
     /* The flow's in_port: an "fp" interface, by datapath port number. */
     SIMAP_FOR_EACH (node, &names) {
         if (node->data == odp_to_u32(match.flow.in_port.odp_port)) {
+            in_port_name = node->name;
             netdev = netdev_from_name(node->name);
             if (netdev && !netdev_fp_is_fp(netdev)) {
                 netdev_close(netdev);
@@ -352,8 +355,12 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         }
     }
     if (!netdev) {
-        error = xasprintf("in_port %"PRIu32" is not an fp interface",
-                          odp_to_u32(match.flow.in_port.odp_port));
+        error = (in_port_name
+                 ? xasprintf("in_port %s is not an fp interface: no NIC can "
+                             "offload its flows", in_port_name)
+                 : xasprintf("in_port %"PRIu32" is not a port of a datapath "
+                             "with fp interfaces",
+                             odp_to_u32(match.flow.in_port.odp_port)));
         goto out;
     }
     netdev_offload_fp_explain_flow(netdev, &match, actions.data,
@@ -386,13 +393,11 @@ fp_unixctl_explain_args(int argc, const char *argv[], struct ds *reply)
     if (argc == 1) {
         netdev_offload_fp_explain_all(reply);
     } else if (argc == 2 && odp_ufid_from_string(argv[1], &ufid) > 0) {
-        if (netdev_offload_fp_explain_ufid(&ufid, reply)) {
-            ds_put_char(reply, '\n');
-        } else {
+        if (!netdev_offload_fp_explain_ufid(&ufid, reply)) {
             return xasprintf("%s: no such flow in the offload layer (it may "
                              "still be queued for offload in dpif-netdev, "
-                             "see dpif-netdev/offload-stats-show, or "
-                             "hw-offload may be off)", argv[1]);
+                             "see dpctl/offload-stats-show, or hw-offload "
+                             "may be off)", argv[1]);
         }
     } else {
         return fp_unixctl_explain_flow(argv[1], argc > 2 ? argv[2] : NULL,
@@ -463,6 +468,7 @@ fp_unixctl_reset(struct unixctl_conn *conn, int argc OVS_UNUSED,
         unixctl_command_reply_error(conn, "no such fp device");
         return;
     }
+    netdev_fp_save_stats(dev);
     error = fp_device_reset(dev);
     if (error) {
         char *msg = xasprintf("%s: reset failed (%s)", argv[1],
@@ -529,6 +535,8 @@ fp_unixctl_register(void)
                              fp_unixctl_show, NULL);
     unixctl_command_register("fp/inject", "PORT PACKET...", 2, INT_MAX,
                              fp_unixctl_inject, NULL);
+    unixctl_command_register("fp/set-link", "PORT up|down", 2, 2,
+                             fp_unixctl_set_link, NULL);
     unixctl_command_register("fp/explain", "[UFID | FLOW [ACTIONS]]", 0, 2,
                              fp_unixctl_explain, NULL);
     unixctl_command_register("fp/offload-stats", "", 0, 0,

@@ -23,6 +23,7 @@
 
 #include "coverage.h"
 #include "dp-packet.h"
+#include "dirs.h"
 #include "dpif-netdev.h"
 #include "hash.h"
 #include "fp/fp.h"
@@ -33,10 +34,14 @@
 #include "openvswitch/vlog.h"
 #include "ovs-offload.h"
 #include "packets.h"
+#include "openvswitch/poll-loop.h"
 #include "smap.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_fp);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
 COVERAGE_DEFINE(fp_netdev_rx);
 COVERAGE_DEFINE(fp_netdev_tx);
@@ -56,16 +61,36 @@ struct netdev_fp {
     uint32_t fp_port OVS_GUARDED;          /* NIC port, if 'fp_dev'. */
     char *tx_pcap OVS_GUARDED;             /* options:tx_pcap, or NULL. */
     char *endpoint OVS_GUARDED;            /* options:endpoint, or NULL. */
+    char *tx_pcap_error OVS_GUARDED;       /* Why 'tx_pcap' is not
+                                            * written, or NULL. */
     struct eth_addr hwaddr OVS_GUARDED;
     int mtu OVS_GUARDED;
     enum netdev_flags flags OVS_GUARDED;
-    struct netdev_stats stats OVS_GUARDED; /* Host side: rx = exception
-                                            * path, tx = sent by OVS. */
+
+    /* The link as last reported to OVS: a change bumps the change_seq. */
+    bool carrier OVS_GUARDED;
+    uint64_t carrier_resets OVS_GUARDED;
+
+    /* The carrier of the endpoint's Linux interface as last read, if
+     * 'endpoint_carrier_valid': the NIC port's link follows its changes. */
+    bool endpoint_carrier OVS_GUARDED;
+    bool endpoint_carrier_valid OVS_GUARDED;
+
+    /* Statistics are those of the NIC port, which start from zero again
+     * after a reset of its device: 'base' holds what was counted before,
+     * 'last' the last read, 'dev_resets' the device's resets then. */
+    struct fp_port_stats base OVS_GUARDED;
+    struct fp_port_stats last OVS_GUARDED;
+    uint64_t dev_resets OVS_GUARDED;
+    uint64_t tx_dropped OVS_GUARDED;       /* Sent by OVS while unbound or
+                                            * administratively down. */
 };
 
 struct netdev_rxq_fp {
     struct netdev_rxq up;
 };
+
+static void netdev_fp_read_stats(struct netdev_fp *);
 
 static struct ovs_mutex netdev_fp_list_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list netdev_fp_list OVS_GUARDED_BY(netdev_fp_list_mutex)
@@ -113,6 +138,24 @@ netdev_fp_get_port(const struct netdev *netdev_, struct fp_device **devp,
     return bound;
 }
 
+/* Reads the counters of every NIC port of 'dev' that an "fp" netdev is
+ * bound to, so that a reset of 'dev' that follows loses none of them. */
+void
+netdev_fp_save_stats(const struct fp_device *dev)
+{
+    struct netdev_fp *netdev;
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    LIST_FOR_EACH (netdev, list_node, &netdev_fp_list) {
+        ovs_mutex_lock(&netdev->mutex);
+        if (netdev->fp_dev == dev) {
+            netdev_fp_read_stats(netdev);
+        }
+        ovs_mutex_unlock(&netdev->mutex);
+    }
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+}
+
 /* Returns the "fp" netdev bound to NIC port 'port' of 'dev', with a
  * reference that the caller must release with netdev_close(), or NULL if no
  * netdev is bound to it. */
@@ -137,6 +180,122 @@ netdev_fp_find_by_port(const struct fp_device *dev, uint32_t port)
     return found;
 }
 
+/* Returns the name (to free) of an "fp" netdev other than 'self' whose
+ * options:endpoint is 'endpoint', or NULL if there is none. */
+static char *
+netdev_fp_find_endpoint(const struct netdev_fp *self, const char *endpoint)
+    OVS_EXCLUDED(self->mutex)
+{
+    struct netdev_fp *netdev;
+    char *found = NULL;
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    LIST_FOR_EACH (netdev, list_node, &netdev_fp_list) {
+        if (netdev != self) {
+            ovs_mutex_lock(&netdev->mutex);
+            if (netdev->endpoint && !strcmp(netdev->endpoint, endpoint)) {
+                found = xstrdup(netdev_get_name(&netdev->up));
+            }
+            ovs_mutex_unlock(&netdev->mutex);
+        }
+        if (found) {
+            break;
+        }
+    }
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+    return found;
+}
+
+/* Stores the link of the NIC port of 'netdev' in '*link': down if the
+ * netdev is not bound to one. */
+static void
+netdev_fp_get_link(const struct netdev_fp *netdev, struct fp_port_link *link)
+    OVS_REQUIRES(netdev->mutex)
+{
+    if (netdev->fp_dev) {
+        fp_port_get_link_state(netdev->fp_dev, netdev->fp_port, link);
+    } else {
+        memset(link, 0, sizeof *link);
+    }
+}
+
+/* How often netdev_fp_run() reads the carrier of the Linux interfaces that
+ * are endpoints of NIC ports, in ms. */
+#define NETDEV_FP_CARRIER_INTERVAL 1000
+
+/* When netdev_fp_run() reads the carriers next. */
+static long long int netdev_fp_next_carrier_poll;
+
+/* Called on ovs-vswitchd's main thread on each iteration: makes the link
+ * of each NIC port with a Linux interface as its endpoint follow the
+ * interface's carrier (once a second), and tells OVS about every change of
+ * a link (through the netdev's change_seq), whatever changed it. */
+static void
+netdev_fp_run(const struct netdev_class *netdev_class OVS_UNUSED)
+{
+    long long int now = time_msec();
+    bool poll_carrier = now >= netdev_fp_next_carrier_poll;
+    struct netdev_fp *netdev;
+
+    if (poll_carrier) {
+        netdev_fp_next_carrier_poll = now + NETDEV_FP_CARRIER_INTERVAL;
+    }
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    LIST_FOR_EACH (netdev, list_node, &netdev_fp_list) {
+        struct fp_port_link link;
+        bool carrier;
+
+        ovs_mutex_lock(&netdev->mutex);
+        if (netdev->fp_dev && netdev->endpoint && poll_carrier
+            && !fp_port_get_link_carrier(netdev->fp_dev, netdev->fp_port,
+                                         &carrier)
+            && (!netdev->endpoint_carrier_valid
+                || carrier != netdev->endpoint_carrier)) {
+            /* A change of the carrier (or the first read) sets the link;
+             * fp/set-link may change it in between. */
+            fp_port_set_link_state(netdev->fp_dev, netdev->fp_port, carrier);
+            netdev->endpoint_carrier = carrier;
+            netdev->endpoint_carrier_valid = true;
+        }
+        netdev_fp_get_link(netdev, &link);
+        if (link.up != netdev->carrier
+            || link.resets != netdev->carrier_resets) {
+            VLOG_INFO_RL(&rl, "%s: link state changed to %s",
+                         netdev_get_name(&netdev->up),
+                         link.up ? "up" : "down");
+            netdev->carrier = link.up;
+            netdev->carrier_resets = link.resets;
+            netdev_change_seq_changed(&netdev->up);
+        }
+        ovs_mutex_unlock(&netdev->mutex);
+    }
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+}
+
+/* Wakes the main thread for the next read of the endpoints' carriers, if
+ * any NIC port has a Linux interface as its endpoint. */
+static void
+netdev_fp_wait(const struct netdev_class *netdev_class OVS_UNUSED)
+{
+    struct netdev_fp *netdev;
+    bool any = false;
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    LIST_FOR_EACH (netdev, list_node, &netdev_fp_list) {
+        ovs_mutex_lock(&netdev->mutex);
+        any = netdev->fp_dev && netdev->endpoint;
+        ovs_mutex_unlock(&netdev->mutex);
+        if (any) {
+            break;
+        }
+    }
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+    if (any) {
+        poll_timer_wait_until(netdev_fp_next_carrier_poll);
+    }
+}
+
 static struct netdev *
 netdev_fp_alloc(void)
 {
@@ -153,7 +312,7 @@ netdev_fp_construct(struct netdev *netdev_)
     ovs_mutex_init(&netdev->mutex);
     netdev->fp_dev = NULL;
     netdev->mtu = ETH_PAYLOAD_MAX;
-    netdev->flags = 0;
+    netdev->flags = NETDEV_UP;
 
     ovs_mutex_lock(&netdev_fp_list_mutex);
     ovs_list_push_back(&netdev_fp_list, &netdev->list_node);
@@ -161,18 +320,76 @@ netdev_fp_construct(struct netdev *netdev_)
     return 0;
 }
 
+/* Adds the counters of 'b' to 'sum'. */
+static void
+netdev_fp_stats_add(struct fp_port_stats *sum, const struct fp_port_stats *b)
+{
+    sum->rx_packets += b->rx_packets;
+    sum->rx_bytes += b->rx_bytes;
+    sum->tx_packets += b->tx_packets;
+    sum->tx_bytes += b->tx_bytes;
+    sum->exceptions += b->exceptions;
+    sum->malformed += b->malformed;
+    sum->drops += b->drops;
+}
+
+/* Subtracts the counters of 'b' from 'sum'. */
+static void
+netdev_fp_stats_sub(struct fp_port_stats *sum, const struct fp_port_stats *b)
+{
+    sum->rx_packets -= b->rx_packets;
+    sum->rx_bytes -= b->rx_bytes;
+    sum->tx_packets -= b->tx_packets;
+    sum->tx_bytes -= b->tx_bytes;
+    sum->exceptions -= b->exceptions;
+    sum->malformed -= b->malformed;
+    sum->drops -= b->drops;
+}
+
+/* Reads the counters of the NIC port into 'netdev->last', first moving the
+ * previous read into 'base' if the device was reset since (its counters
+ * started from zero again). */
+static void
+netdev_fp_read_stats(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex)
+{
+    struct fp_device_stats dst;
+
+    if (!netdev->fp_dev) {
+        return;
+    }
+    fp_device_get_stats(netdev->fp_dev, &dst);
+    if (dst.resets != netdev->dev_resets) {
+        netdev_fp_stats_add(&netdev->base, &netdev->last);
+        memset(&netdev->last, 0, sizeof netdev->last);
+        netdev->dev_resets = dst.resets;
+    }
+    fp_port_get_stats(netdev->fp_dev, netdev->fp_port, &netdev->last);
+}
+
 static void
 netdev_fp_unbind(struct netdev_fp *netdev)
     OVS_REQUIRES(netdev->mutex)
 {
     if (netdev->fp_dev) {
+        /* The counters of this port so far stay with the netdev. */
+        netdev_fp_read_stats(netdev);
+        netdev_fp_stats_add(&netdev->base, &netdev->last);
+        memset(&netdev->last, 0, sizeof netdev->last);
+
         fp_port_set_tx_pcap(netdev->fp_dev, netdev->fp_port, NULL);
-        fp_port_set_link(netdev->fp_dev, netdev->fp_port, NULL);
+        if (netdev->endpoint) {
+            /* The in-memory endpoint is always connected. */
+            fp_port_set_link(netdev->fp_dev, netdev->fp_port, NULL);
+            fp_port_set_link_state(netdev->fp_dev, netdev->fp_port, true);
+        }
         fp_port_detach(netdev->fp_dev, netdev->fp_port);
         netdev->fp_dev = NULL;
     }
     free(netdev->tx_pcap);
     netdev->tx_pcap = NULL;
+    free(netdev->tx_pcap_error);
+    netdev->tx_pcap_error = NULL;
     free(netdev->endpoint);
     netdev->endpoint = NULL;
 }
@@ -335,9 +552,23 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     if (error) {
         return error;
     }
+    if (endpoint) {
+        /* Two NIC ports on one Linux interface would both receive every
+         * packet that arrives on it. */
+        char *other = netdev_fp_find_endpoint(netdev, endpoint);
+
+        if (other) {
+            VLOG_WARN_BUF(errp, "%s: options:endpoint=%s: already the "
+                          "endpoint of interface %s", name, endpoint, other);
+            free(other);
+            return EBUSY;
+        }
+    }
 
     ovs_mutex_lock(&netdev->mutex);
     if (netdev->fp_dev != dev || netdev->fp_port != port) {
+        struct fp_device_stats dst;
+        struct fp_port_link link;
         char port_name[32];
 
         error = fp_port_attach(dev, port);
@@ -351,18 +582,37 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         netdev->fp_dev = dev;
         netdev->fp_port = port;
         netdev_fp_default_hwaddr(dev, port, &netdev->hwaddr);
+        fp_device_get_stats(dev, &dst);
+        netdev->dev_resets = dst.resets;
+        fp_port_get_stats(dev, port, &netdev->last);
+        netdev_fp_stats_sub(&netdev->base, &netdev->last);
+        fp_port_get_link_state(dev, port, &link);
+        netdev->carrier = link.up;
+        netdev->carrier_resets = link.resets;
         netdev_change_seq_changed(netdev_);
     }
 
     if (!nullable_string_is_equal(tx_pcap, netdev->tx_pcap)) {
-        error = fp_port_set_tx_pcap(dev, port, tx_pcap);
-        if (error) {
-            VLOG_WARN_BUF(errp, "%s: options:tx_pcap=%s: cannot open (%s)",
-                          name, tx_pcap, ovs_strerror(error));
-            goto out;
+        /* A relative name is relative to the run directory, where the
+         * pidfile and the control socket are.  A capture that fails leaves
+         * forwarding alone: the interface works, without the capture, and
+         * its status says why. */
+        char *file = tx_pcap ? abs_file_name(ovs_rundir(), tx_pcap) : NULL;
+        int pcap_error = fp_port_set_tx_pcap(dev, port, file);
+
+        free(netdev->tx_pcap_error);
+        netdev->tx_pcap_error = NULL;
+        if (pcap_error) {
+            netdev->tx_pcap_error = xasprintf("cannot open %s (%s)", file,
+                                              ovs_strerror(pcap_error));
+            VLOG_WARN("%s: options:tx_pcap=%s: cannot open %s (%s); the "
+                      "interface forwards without a capture", name, tx_pcap,
+                      file, ovs_strerror(pcap_error));
         }
+        free(file);
         free(netdev->tx_pcap);
         netdev->tx_pcap = nullable_xstrdup(tx_pcap);
+        netdev_change_seq_changed(netdev_);
     }
 
     if (!nullable_string_is_equal(endpoint, netdev->endpoint)) {
@@ -378,8 +628,13 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
                            : ovs_strerror(error)));
             goto out;
         }
+        if (!endpoint) {
+            /* The in-memory endpoint is always connected. */
+            fp_port_set_link_state(dev, port, true);
+        }
         free(netdev->endpoint);
         netdev->endpoint = nullable_xstrdup(endpoint);
+        netdev->endpoint_carrier_valid = false;
     }
 
 out:
@@ -399,15 +654,13 @@ netdev_fp_send(struct netdev *netdev_, int qid OVS_UNUSED,
     DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
         size_t size = dp_packet_size(packet);
 
-        if (netdev->fp_dev
+        if (netdev->fp_dev && netdev->flags & NETDEV_UP
             && !fp_port_send(netdev->fp_dev, netdev->fp_port,
                              dp_packet_data(packet), size)) {
             COVERAGE_INC(fp_netdev_tx);
-            netdev->stats.tx_packets++;
-            netdev->stats.tx_bytes += size;
         } else {
             COVERAGE_INC(fp_netdev_tx_unbound);
-            netdev->stats.tx_dropped++;
+            netdev->tx_dropped++;
         }
     }
     ovs_mutex_unlock(&netdev->mutex);
@@ -452,16 +705,23 @@ netdev_fp_get_mtu(const struct netdev *netdev_, int *mtup)
     return 0;
 }
 
+/* Sets the MTU, which the NIC port must be able to carry: a frame of the
+ * MTU with an Ethernet header and two VLAN tags. */
 static int
 netdev_fp_set_mtu(struct netdev *netdev_, int mtu)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_port_link link;
+    int max_frame;
 
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_get_link(netdev, &link);
+    max_frame = link.max_frame ? link.max_frame : NETDEV_FP_MAX_FRAME;
     if (mtu < ETH_PAYLOAD_MIN
-        || mtu > NETDEV_FP_MAX_FRAME - ETH_HEADER_LEN - 2 * VLAN_HEADER_LEN) {
+        || mtu > max_frame - ETH_HEADER_LEN - 2 * VLAN_HEADER_LEN) {
+        ovs_mutex_unlock(&netdev->mutex);
         return EINVAL;
     }
-    ovs_mutex_lock(&netdev->mutex);
     if (netdev->mtu != mtu) {
         netdev->mtu = mtu;
         netdev_change_seq_changed(netdev_);
@@ -470,24 +730,133 @@ netdev_fp_set_mtu(struct netdev *netdev_, int mtu)
     return 0;
 }
 
+/* The carrier is the link of the NIC port: the wire of a physical port,
+ * the link state of a VF (see fp/set-link), or the carrier of the Linux
+ * interface that is its endpoint. */
 static int
 netdev_fp_get_carrier(const struct netdev *netdev_, bool *carrier)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_port_link link;
 
     ovs_mutex_lock(&netdev->mutex);
-    *carrier = netdev->fp_dev != NULL;
+    netdev_fp_get_link(netdev, &link);
+    *carrier = link.up;
     ovs_mutex_unlock(&netdev->mutex);
     return 0;
 }
 
+/* Returns the number of times the NIC port's link changed, up or down. */
+static long long int
+netdev_fp_get_carrier_resets(const struct netdev *netdev_)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_port_link link;
+
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_get_link(netdev, &link);
+    ovs_mutex_unlock(&netdev->mutex);
+    return link.resets;
+}
+
+/* Converts a link rate in Mbit/s into OVS's features: full duplex, fiber,
+ * the rate's bit or NETDEV_F_OTHER. */
+static enum netdev_features
+netdev_fp_speed_to_features(uint32_t mbps)
+{
+    enum netdev_features f = NETDEV_F_FIBER;
+
+    switch (mbps) {
+    case 0:
+        return 0;
+    case 1000:
+        return f | NETDEV_F_1GB_FD;
+    case 10000:
+        return f | NETDEV_F_10GB_FD;
+    case 40000:
+        return f | NETDEV_F_40GB_FD;
+    case 100000:
+        return f | NETDEV_F_100GB_FD;
+    case 1000000:
+        return f | NETDEV_F_1TB_FD;
+    default:
+        return f | NETDEV_F_OTHER;
+    }
+}
+
+/* The NIC port's link rate: 'current' while its link is up, 'supported'
+ * and 'advertised' whenever the netdev is bound. */
+static int
+netdev_fp_get_features(const struct netdev *netdev_,
+                       enum netdev_features *current,
+                       enum netdev_features *advertised,
+                       enum netdev_features *supported,
+                       enum netdev_features *peer)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    enum netdev_features features;
+    struct fp_port_link link;
+
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_get_link(netdev, &link);
+    ovs_mutex_unlock(&netdev->mutex);
+
+    features = netdev_fp_speed_to_features(link.speed_mbps);
+    *current = link.up ? features : 0;
+    *advertised = *supported = features;
+    *peer = 0;
+    return 0;
+}
+
+/* The counters of the NIC port, which count what the NIC forwards itself
+ * as well as what goes through OVS, so that they are the same with and
+ * without offload: rx, packets in from the outside (the wire or the VM);
+ * tx, packets out to it; rx_dropped, the port's drops.  They never go
+ * backwards, across device resets and rebinding to another port. */
 static int
 netdev_fp_get_stats(const struct netdev *netdev_, struct netdev_stats *stats)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_port_stats total;
 
     ovs_mutex_lock(&netdev->mutex);
-    *stats = netdev->stats;
+    netdev_fp_read_stats(netdev);
+    total = netdev->base;
+    netdev_fp_stats_add(&total, &netdev->last);
+    stats->tx_dropped = netdev->tx_dropped;
+    ovs_mutex_unlock(&netdev->mutex);
+
+    stats->rx_packets = total.rx_packets;
+    stats->rx_bytes = total.rx_bytes;
+    stats->tx_packets = total.tx_packets;
+    stats->tx_bytes = total.tx_bytes;
+    stats->rx_dropped = total.drops;
+    return 0;
+}
+
+/* Reports the NIC port and, if options:tx_pcap cannot be written, why. */
+static int
+netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (netdev->fp_dev) {
+        char port[32];
+
+        fp_port_to_string(netdev->fp_dev, netdev->fp_port, port, sizeof port);
+        smap_add(smap, "fp_device", fp_device_name(netdev->fp_dev));
+        smap_add(smap, "fp_port", port);
+    }
+    if (netdev->tx_pcap) {
+        char *file = abs_file_name(ovs_rundir(), netdev->tx_pcap);
+
+        smap_add(smap, "tx_pcap_file", file);
+        free(file);
+    }
+    if (netdev->tx_pcap_error) {
+        smap_add(smap, "tx_pcap_error", netdev->tx_pcap_error);
+    }
     ovs_mutex_unlock(&netdev->mutex);
     return 0;
 }
@@ -546,7 +915,6 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
     struct netdev_fp *netdev = netdev_fp_cast(rxq->netdev);
     uint64_t buf[NETDEV_FP_MAX_FRAME / 8 + 1];
     struct fp_device *dev;
-    uint64_t bytes;
     uint32_t port;
 
     if (!netdev_fp_get_port(&netdev->up, &dev, &port)) {
@@ -554,36 +922,34 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
     }
 
     dp_packet_batch_init(batch);
-    bytes = 0;
     while (dp_packet_batch_size(batch) < NETDEV_MAX_BURST) {
+        struct fp_packet_md md;
         struct dp_packet *packet;
-        uint32_t mark;
         size_t len;
 
-        if (fp_port_recv_md(dev, port, buf, sizeof buf, &len, &mark)) {
+        if (fp_port_recv_md(dev, port, buf, sizeof buf, &len, &md)) {
             break;
         }
         packet = dp_packet_clone_data_with_headroom(buf, len,
                                                     DP_NETDEV_HEADROOM);
-        if (mark) {
+        /* The NIC's RSS hash is the one dpif-netdev would compute, so that
+         * a flow's packets hash alike whether the NIC marked them (and
+         * dpif-netdev skips its own parse) or not. */
+        dp_packet_set_rss_hash(packet, md.rss_hash);
+        if (md.mark) {
             /* A partially offloaded flow: dpif-netdev finds the flow by its
              * mark and skips its own lookup. */
-            dp_packet_set_flow_mark(packet, mark);
+            dp_packet_set_flow_mark(packet, md.mark);
         } else {
             netdev_offload_fp_count_exception(dev, port, packet);
         }
         dp_packet_batch_add(batch, packet);
-        bytes += len;
     }
     if (dp_packet_batch_is_empty(batch)) {
         return EAGAIN;
     }
 
     COVERAGE_ADD(fp_netdev_rx, dp_packet_batch_size(batch));
-    ovs_mutex_lock(&netdev->mutex);
-    netdev->stats.rx_packets += dp_packet_batch_size(batch);
-    netdev->stats.rx_bytes += bytes;
-    ovs_mutex_unlock(&netdev->mutex);
 
     if (qfill) {
         *qfill = -ENOTSUP;
@@ -621,6 +987,8 @@ netdev_fp_rxq_drain(struct netdev_rxq *rxq)
 const struct netdev_class netdev_fp_class = {
     .type = "fp",
     .is_pmd = false,
+    .run = netdev_fp_run,
+    .wait = netdev_fp_wait,
     .alloc = netdev_fp_alloc,
     .construct = netdev_fp_construct,
     .destruct = netdev_fp_destruct,
@@ -633,7 +1001,10 @@ const struct netdev_class netdev_fp_class = {
     .get_mtu = netdev_fp_get_mtu,
     .set_mtu = netdev_fp_set_mtu,
     .get_carrier = netdev_fp_get_carrier,
+    .get_carrier_resets = netdev_fp_get_carrier_resets,
+    .get_features = netdev_fp_get_features,
     .get_stats = netdev_fp_get_stats,
+    .get_status = netdev_fp_get_status,
     .update_flags = netdev_fp_update_flags,
     .rxq_alloc = netdev_fp_rxq_alloc,
     .rxq_construct = netdev_fp_rxq_construct,

@@ -38,5 +38,6 @@ bool netdev_fp_get_port(const struct netdev *, struct fp_device **,
                         uint32_t *port);
 struct netdev *netdev_fp_find_by_port(const struct fp_device *,
                                       uint32_t port);
+void netdev_fp_save_stats(const struct fp_device *);
 
 #endif /* netdev-fp.h */

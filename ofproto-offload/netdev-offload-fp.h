@@ -34,6 +34,7 @@ struct ofputil_meter_config;
 struct ofputil_meter_stats;
 struct netdev;
 struct nlattr;
+struct simap;
 
 extern const struct netdev_flow_api netdev_offload_fp;
 
@@ -62,6 +63,12 @@ void netdev_offload_fp_explain_flow(const struct netdev *,
                                     const struct nlattr *actions,
                                     size_t actions_len, struct ds *);
 void netdev_offload_fp_explain_all(struct ds *);
+void netdev_offload_fp_port_names(struct simap *);
+int netdev_offload_fp_match_from_odp(const struct nlattr *key,
+                                     size_t key_len,
+                                     const struct nlattr *mask,
+                                     size_t mask_len, struct match *,
+                                     char **errorp);
 void netdev_offload_fp_run(void);
 void netdev_offload_fp_count_exception(const struct fp_device *,
                                        uint32_t port,
@@ -71,5 +78,6 @@ void netdev_offload_fp_meter_set(uint32_t id,
                                  const struct ofputil_meter_config *);
 void netdev_offload_fp_meter_get(uint32_t id, struct ofputil_meter_stats *);
 void netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *);
+void netdev_offload_fp_meter_show(const struct fp_device *, struct ds *);
 
 #endif /* netdev-offload-fp.h */

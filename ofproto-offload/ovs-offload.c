@@ -27,6 +27,7 @@
 #include "fp-unixctl.h"
 #include "netdev-fp.h"
 #include "netdev-offload-fp.h"
+#include "netdev-offload.h"
 #include "netdev-offload-provider.h"
 #include "netdev-provider.h"
 #include "dpif.h"
@@ -242,6 +243,35 @@ ovs_offload_create_devices(const struct smap *other_config)
     sset_destroy(&devices);
 }
 
+/* Returns, in a new string, the configuration that the NICs have: every
+ * fp-* key with the value in effect, defaults included. */
+static char *
+ovs_offload_effective_string(void)
+{
+    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct fp_device_config cfg;
+    size_t i, n;
+
+    ovs_offload_init();
+    n = fp_device_list(devices, ARRAY_SIZE(devices));
+    ds_put_cstr(&s, "fp-devices=");
+    for (i = 0; i < n; i++) {
+        ds_put_format(&s, "%s%s", i ? "," : "", fp_device_name(devices[i]));
+    }
+    if (n) {
+        fp_device_get_config(devices[0], &cfg);
+        for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+            const uint32_t *field = ALIGNED_CAST(const uint32_t *,
+                                                 (char *) &cfg
+                                                 + knobs[i].offset);
+
+            ds_put_format(&s, " %s=%"PRIu32, knobs[i].key, *field);
+        }
+    }
+    return ds_steal_cstr(&s);
+}
+
 /* Reads the fp-* keys of the Open_vSwitch table's other_config.  The first
  * values read are the ones the devices get (see ovs_offload_init()); later
  * changes take effect when ovs-vswitchd restarts, as for
@@ -257,9 +287,12 @@ ovs_offload_configure(const struct smap *other_config)
         config_read = true;
     } else if (strcmp(s, applied_config)
                && !nullable_string_is_equal(s, warned_config)) {
+        char *effective = ovs_offload_effective_string();
+
         VLOG_WARN("other_config: the fp-* keys changed to \"%s\"; the "
-                  "NICs keep \"%s\" until ovs-vswitchd restarts",
-                  s, applied_config);
+                  "NICs keep their configuration (%s) until ovs-vswitchd "
+                  "restarts", s, effective);
+        free(effective);
         free(warned_config);
         warned_config = s;
     } else {
@@ -308,7 +341,7 @@ __wrap_dpif_meter_set(struct dpif *dpif, ofproto_meter_id id,
 {
     int error = __real_dpif_meter_set(dpif, id, config);
 
-    if (!error) {
+    if (!error && netdev_is_flow_api_enabled()) {
         ovs_offload_init();
         netdev_offload_fp_meter_set(id.uint32, config);
     }

@@ -3,9 +3,11 @@ UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
+	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-parse \
-	tests/unit/test-fp-table
+	tests/unit/test-fp-table \
+	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
 UNIT_TEST_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS) \
 	$(CMOCKA_LIBS)
@@ -21,6 +23,9 @@ tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_meter_SOURCES = tests/unit/test-fp-meter.c
+tests_unit_test_fp_meter_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -30,6 +35,16 @@ tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
+# Our flow API, linked with the OVS side as ovs-vswitchd has it.
+tests_unit_test_netdev_offload_fp_SOURCES = \
+	tests/unit/test-netdev-offload-fp.c \
+	$(OFPROTO_OFFLOAD_SOURCES)
+tests_unit_test_netdev_offload_fp_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload
+tests_unit_test_netdev_offload_fp_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_netdev_offload_fp_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_netdev_offload_fp_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+	$(OFPROTO_OFFLOAD_WRAPS)
 
 # The autotest suite against our real ovs-vswitchd.  OVS's own macro files
 # (tests/ovs-macros.at, tests/ofproto-macros.at, ...) are included straight
@@ -41,7 +56,11 @@ TESTSUITE_AT = \
 	tests/fp-offload.at \
 	tests/fp-device.at \
 	tests/fp-translate.at \
-	tests/fp-verdicts.at
+	tests/fp-verdicts.at \
+	tests/fp-metadata.at \
+	tests/fp-meters.at \
+	tests/fp-operator.at \
+	tests/fp-ovs-patches.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
 TESTSUITE = $(builddir)/tests/testsuite
 
@@ -50,7 +69,8 @@ TESTSUITE = $(builddir)/tests/testsuite
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/fp-macros.at \
-	tests/system-fp-traffic.at
+	tests/system-fp-traffic.at \
+	tests/system-fp-sandbox.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \

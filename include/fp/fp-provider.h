@@ -164,6 +164,20 @@ struct fp_device_class {
     int (*meter_get_stats)(struct fp_device *dev, uint32_t meter_id,
                            struct fp_meter_stats *stats);
 
+    /* Runs the 'n' packets of 'sizes' bytes each (whole frames), which the
+     * host is forwarding, through meter 'meter_id' at time 'now'
+     * (time_usec()), as if they had reached an FP_ACTION_METER of that
+     * meter in the NIC: the meter's buckets and counters are the NIC's, so
+     * the packets of a flow that the host meters and those that the NIC
+     * meters share them.  Sets 'passed[i]' for the packets that go on.
+     * Returns 0 or ENOENT (then 'passed' is untouched).  Called on any
+     * thread, in an RCU read-side section, concurrently with packet
+     * engines and control operations; must not block.  May be NULL: the
+     * device cannot meter the host's packets. */
+    int (*meter_police)(struct fp_device *dev, uint32_t meter_id,
+                        const uint32_t sizes[], size_t n, long long int now,
+                        bool passed[]);
+
     /* Allocates a shared counter for FP_ACTION_COUNT, starting at zero, and
      * stores its id in '*idp'.  Returns 0 or ENOSPC if the counter table
      * is full. */
@@ -209,13 +223,16 @@ struct fp_device_class {
      * copies it into 'buf', which has room for 'size' bytes ('buf' may be
      * NULL if 'size' is zero).  Never blocks.
      *
-     * Returns 0 and stores the packet's length in '*lenp' and its mark (set
-     * by FP_ACTION_MARK, else 0) in '*markp'; EAGAIN if the
-     * queue is empty (or no representor is attached); EMSGSIZE if the
-     * packet is longer than 'size', in which case the packet is dropped
-     * and counted in the port's 'drops'. */
+     * Returns 0 and stores the packet's length in '*lenp' and its metadata
+     * in '*md' (nonnull): its mark (set by FP_ACTION_MARK, else 0) and its
+     * RSS hash, which a driver computes as struct fp_packet_md says (from
+     * its own parse of the packet), or takes from a NIC that computes the
+     * same; EAGAIN if the queue is empty (or no representor is attached);
+     * EMSGSIZE if the packet is longer than 'size', in which case the
+     * packet is dropped and counted in the port's 'drops'. */
     int (*port_recv)(struct fp_device *dev, uint32_t port,
-                     void *buf, size_t size, size_t *lenp, uint32_t *markp);
+                     void *buf, size_t size, size_t *lenp,
+                     struct fp_packet_md *md);
 
     /* Arranges for poll_block() to wake up when 'port_recv' on 'port' may
      * have a packet: at once if the queue is not empty. */
@@ -253,6 +270,18 @@ struct fp_device_class {
      * value. */
     int (*port_set_endpoint)(struct fp_device *dev, uint32_t port,
                              const struct fp_endpoint_ops *ops, void *aux);
+
+    /* Sets the link of 'port' up or down, as fp_port_set_link_state()
+     * describes.  May be NULL if the driver has no link to control: then
+     * every link is up.  Returns 0 or a positive errno value. */
+    int (*port_set_link_state)(struct fp_device *dev, uint32_t port,
+                               bool up);
+
+    /* Stores the link state of 'port' in '*link' (zeroed by the caller).
+     * May be NULL: then every link is up, never changed, of unknown
+     * speed. */
+    void (*port_get_link_state)(const struct fp_device *dev, uint32_t port,
+                                struct fp_port_link *link);
 
     /* Copies the 'n' packets in 'pkts' into the RX ring of 'port' as
      * fp_port_receive_batch() describes, without waiting for them to be

@@ -145,9 +145,9 @@ enum fp_action_type {
     FP_ACTION_SET_IPV4_SRC,     /* no such header.  Sizes: Ethernet 6, */
     FP_ACTION_SET_IPV4_DST,     /* IPv4 address 4, IPv6 address 16, others */
     FP_ACTION_SET_IPV4_TOS,     /* 1, ports 2 (TCP, UDP or SCTP, not in */
-    FP_ACTION_SET_IPV4_TTL,     /* a later fragment).  IPv4 header, TCP, */
-    FP_ACTION_SET_IPV6_SRC,     /* UDP (unless its checksum is 0), SCTP */
-    FP_ACTION_SET_IPV6_DST,     /* and ICMPv6 checksums are updated. */
+    FP_ACTION_SET_IPV4_TTL,     /* a later fragment).  Checksums are */
+    FP_ACTION_SET_IPV6_SRC,     /* updated as OVS's software datapath */
+    FP_ACTION_SET_IPV6_DST,     /* does (see lib/fp-action.c). */
     FP_ACTION_SET_IPV6_TCLASS,
     FP_ACTION_SET_IPV6_HLIM,
     FP_ACTION_SET_TP_SRC,
@@ -159,9 +159,9 @@ enum fp_action_type {
     FP_ACTION_METER,            /* Police with meter 'meter_id': a red
                                  * packet is dropped. */
     FP_ACTION_MARK,             /* Tag the packet with 'mark', which the
-                                 * host sees with fp_port_recv_md() if the
-                                 * packet later goes to the exception path
-                                 * (partial offload). */
+                                 * host sees in its struct fp_packet_md if
+                                 * the packet later goes to the exception
+                                 * path (partial offload). */
     FP_ACTION_COUNT,            /* Count in shared counter 'counter_id'. */
     FP_ACTION_EXCEPTION,        /* Send the packet to the host, on the
                                  * representor of its input port. */
@@ -203,6 +203,10 @@ struct fp_rule_stats {
     uint64_t n_bytes;           /* Including the L2 header. */
     long long int used;         /* time_msec() of the last hit, 0 if
                                  * never. */
+    uint16_t tcp_flags;         /* OR of the 'tcp_flags' key fields of the
+                                 * packets counted (host byte order): TCP
+                                 * flags, or the options type of ICMPv6 ND,
+                                 * as OVS's flow statistics have them. */
 };
 
 struct fp_port_stats {
@@ -215,6 +219,19 @@ struct fp_port_stats {
     uint64_t drops;             /* Dropped: exception queue full, no
                                  * representor attached, RX ring full, or
                                  * the link's transmit queue full. */
+};
+
+/* The link of a port: the cable of a physical port, the link state of a
+ * VF.  While a link is down, the port neither takes packets from its
+ * outside nor sends any to it: they are dropped and counted in 'drops'. */
+struct fp_port_link {
+    bool up;
+    uint64_t resets;            /* Changes of 'up' since the device was
+                                 * created (a device reset keeps links). */
+    uint32_t speed_mbps;        /* Rate while up, 0 if unknown. */
+    uint32_t max_frame;         /* Largest frame the port takes, in bytes
+                                 * with the Ethernet header, 0 if
+                                 * unknown. */
 };
 
 /* The finite resources of a device; ENOSPC from a rule or meter operation
@@ -346,8 +363,21 @@ int fp_port_send(struct fp_device *, uint32_t port,
                  const void *data, size_t size);
 int fp_port_recv(struct fp_device *, uint32_t port,
                  void *buf, size_t size, size_t *lenp);
+
+/* What the NIC tells the host about a packet that it hands to it (a miss, a
+ * packet of a partially offloaded flow, an exception). */
+struct fp_packet_md {
+    uint32_t mark;              /* From FP_ACTION_MARK, else 0. */
+    uint32_t rss_hash;          /* The packet's RSS hash, as OVS's software
+                                 * datapath computes it for a packet without
+                                 * one: miniflow_hash_5tuple(mf, 0) in OVS
+                                 * 3.1, over the packet as the host gets
+                                 * it. */
+};
+
 int fp_port_recv_md(struct fp_device *, uint32_t port,
-                    void *buf, size_t size, size_t *lenp, uint32_t *markp);
+                    void *buf, size_t size, size_t *lenp,
+                    struct fp_packet_md *);
 void fp_port_recv_wait(struct fp_device *, uint32_t port);
 int fp_port_inject(struct fp_device *, uint32_t port,
                    const void *data, size_t size);
@@ -356,6 +386,11 @@ int fp_port_set_tx_pcap(struct fp_device *, uint32_t port,
 int fp_port_set_link(struct fp_device *, uint32_t port, const char *ifname);
 void fp_port_get_stats(const struct fp_device *, uint32_t port,
                        struct fp_port_stats *);
+int fp_port_set_link_state(struct fp_device *, uint32_t port, bool up);
+void fp_port_get_link_state(const struct fp_device *, uint32_t port,
+                            struct fp_port_link *);
+int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
+                             bool *carrier);
 
 /* The outside of a port: endpoints.
  *
@@ -439,31 +474,63 @@ int fp_rule_get_stats_all(struct fp_device *,
                           struct fp_rule_stats_entry **entriesp,
                           size_t *n_entriesp);
 
-/* Meters (RFC 2697 srTCM and RFC 2698 trTCM, colour-blind).
+/* Meters.
  *
- * A meter colours each packet green, yellow or red; FP_ACTION_METER drops
- * red packets and lets green and yellow ones go on.  Rates are in units per
- * second and bursts in units, where the unit is a byte (of the whole frame,
- * L2 included) or, with 'pkts', a packet.
+ * A meter decides, for each packet, whether it goes on or is dropped;
+ * FP_ACTION_METER drops what the meter rejects.  Three kinds:
  *
- *   - FP_METER_SRTCM (RFC 2697): committed bucket of 'cbs' and excess
- *     bucket of 'ebs', both filled at 'cir'; 'pir' is unused.
+ *   - FP_METER_SRTCM (RFC 2697, colour-blind): committed bucket of 'cbs'
+ *     and excess bucket of 'ebs', both filled at 'cir'; 'pir' is unused.
+ *     Red packets are dropped.
  *
- *   - FP_METER_TRTCM (RFC 2698): peak bucket of 'ebs' filled at 'pir',
- *     committed bucket of 'cbs' filled at 'cir' (pir >= cir). */
+ *   - FP_METER_TRTCM (RFC 2698, colour-blind): peak bucket of 'ebs' filled
+ *     at 'pir', committed bucket of 'cbs' filled at 'cir' (pir >= cir).
+ *     Red packets are dropped.
+ *
+ *   For these two, rates are in units per second and bursts in units,
+ *   where the unit is a byte (of the whole frame, L2 included) or, with
+ *   'pkts', a packet, and time is counted in microseconds.
+ *
+ *   - FP_METER_BANDS: OpenFlow drop bands, exactly as Open vSwitch's
+ *     userspace datapath (dpif-netdev) runs them, so that a meter that
+ *     polices some packets of a flow in the host and others in the NIC
+ *     is one meter.  'n_bands' bands, each a bucket that holds 'burst'
+ *     units and fills at 'rate' units per second, where the unit is a
+ *     kilobit (of the whole frame) or, with 'pkts', a packet.  Buckets are
+ *     kept in bits or thousandths of a packet and fill in steps of whole
+ *     milliseconds of the device clock (time_usec() / 1000, the clock that
+ *     OVS's time/stop and time/warp control), by at most the time the
+ *     slowest band takes to fill from empty (rounded down, as dpif-netdev
+ *     does); every bucket starts full.  A packet takes its size (in bits,
+ *     or one packet) from every band that has that much; if some band
+ *     does not, the packet is dropped and counted in the band of the
+ *     highest rate among those that did not have enough (the first of
+ *     them on a tie).  'cir', 'cbs', 'pir' and 'ebs' are unused. */
 enum fp_meter_type {
     FP_METER_SRTCM,
     FP_METER_TRTCM,
+    FP_METER_BANDS,
+};
+
+/* The most bands of an FP_METER_BANDS meter. */
+#define FP_METER_MAX_BANDS 4
+
+struct fp_meter_band {
+    uint32_t rate;              /* kbit/s, or packets/s with 'pkts'. */
+    uint32_t burst;             /* kbit, or packets with 'pkts'. */
 };
 
 struct fp_meter_config {
     enum fp_meter_type type;
-    bool pkts;                  /* Units are packets, else bytes. */
+    bool pkts;                  /* Units are packets, else bytes (srTCM,
+                                 * trTCM) or kilobits (bands). */
     uint64_t cir;               /* Committed information rate. */
     uint64_t cbs;               /* Committed burst size. */
     uint64_t pir;               /* Peak information rate (trTCM). */
     uint64_t ebs;               /* Excess (srTCM) or peak (trTCM) burst
                                  * size. */
+    size_t n_bands;             /* FP_METER_BANDS: 1...FP_METER_MAX_BANDS. */
+    struct fp_meter_band bands[FP_METER_MAX_BANDS];
 };
 
 struct fp_meter_stats {
@@ -473,6 +540,8 @@ struct fp_meter_stats {
     uint64_t pass_bytes;
     uint64_t drop_packets;      /* Red. */
     uint64_t drop_bytes;
+    uint64_t band_packets[FP_METER_MAX_BANDS];  /* FP_METER_BANDS: dropped */
+    uint64_t band_bytes[FP_METER_MAX_BANDS];    /* by each band. */
 };
 
 int fp_meter_set(struct fp_device *, uint32_t meter_id,
@@ -480,6 +549,9 @@ int fp_meter_set(struct fp_device *, uint32_t meter_id,
 int fp_meter_delete(struct fp_device *, uint32_t meter_id);
 int fp_meter_get_stats(struct fp_device *, uint32_t meter_id,
                        struct fp_meter_stats *);
+int fp_meter_police(struct fp_device *, uint32_t meter_id,
+                    const uint32_t sizes[], size_t n, long long int now,
+                    bool passed[]);
 
 /* Shared counters, for FP_ACTION_COUNT. */
 int fp_counter_alloc(struct fp_device *, uint32_t *idp);

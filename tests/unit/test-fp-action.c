@@ -31,14 +31,21 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dp-packet.h"
+#include "flow.h"
 #include "fp/fp.h"
+#include "fp-parse.h"
+#include "netlink.h"
+#include "odp-execute.h"
+#include "odp-netlink.h"
+#include "openvswitch/ofpbuf.h"
 #include "util.h"
 #include "fp-test-packet.h"
 
 struct sent {
     uint32_t port;
     size_t size;
-    uint8_t data[160];
+    uint8_t data[256];
 };
 
 static struct sent sent[8];
@@ -305,8 +312,8 @@ test_fp_action_mark_exception(void **state)
     struct fields in = base(false, true);
     struct fp_action a[2];
     uint8_t pkt[128], buf[256];
+    struct fp_packet_md md;
     size_t size, len;
-    uint32_t mark;
 
     memset(a, 0, sizeof a);
     a[0].type = FP_ACTION_MARK;
@@ -315,11 +322,20 @@ test_fp_action_mark_exception(void **state)
     check(dev, a, 2, &in, &in);
 
     size = build(&in, pkt);
-    assert_int_equal(fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &mark),
+    assert_int_equal(fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &md),
                      0);
     assert_int_equal(len, size);
     assert_memory_equal(buf, pkt, size);
-    assert_int_equal(mark, 0xbeef);
+    assert_int_equal(md.mark, 0xbeef);
+
+    /* With the RSS hash of the packet. */
+    {
+        struct fp_key key;
+
+        assert_int_equal(fp_parse(pkt, size, 0, &key, NULL), 0);
+        assert_int_equal(md.rss_hash, fp_parse_rss_hash(&key));
+        assert_int_not_equal(md.rss_hash, 0);
+    }
 }
 
 static void
@@ -355,6 +371,70 @@ test_fp_action_count(void **state)
 /* srTCM in packets: CBS 2 and EBS 1 at a negligible rate: of 5 packets at
  * once, 2 are green, 1 yellow, 2 red.  trTCM: PBS 2, CBS 1: 1 green, 1
  * yellow, 3 red. */
+/* Rule and shared counters carry the OR of the TCP flags of the packets
+ * they count, in the single read, the bulk read and the final counters of
+ * a deletion, and keep them across a modification. */
+static void
+test_fp_action_tcp_flags(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields in = base(false, false);
+    struct fp_rule_stats_entry *entries;
+    struct fp_rule_stats st;
+    struct fp_rule rule;
+    uint32_t id, ctr;
+    uint8_t pkt[128];
+    size_t size, n;
+
+    assert_int_equal(fp_counter_alloc(dev, &ctr), 0);
+    memset(&rule, 0, sizeof rule);
+    rule.mask.in_port = UINT32_MAX;
+    rule.actions[0].type = FP_ACTION_COUNT;
+    rule.actions[0].counter_id = ctr;
+    rule.n_actions = 1;
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    in.tcp_flags = 0x002;                       /* SYN. */
+    size = build(&in, pkt);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &st), 0);
+    assert_int_equal(st.tcp_flags, 0x002);
+
+    /* A modification keeps them. */
+    assert_int_equal(fp_rule_modify(dev, id, &rule), 0);
+    in.tcp_flags = 0x011;                       /* FIN, ACK. */
+    size = build(&in, pkt);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 2);
+    assert_int_equal(st.tcp_flags, 0x013);
+    assert_true(st.used > 0);
+    assert_int_equal(fp_counter_get(dev, ctr, &st), 0);
+    assert_int_equal(st.tcp_flags, 0x013);
+
+    assert_int_equal(fp_rule_get_stats_all(dev, &entries, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(entries[0].stats.tcp_flags, 0x013);
+    free(entries);
+
+    /* A UDP packet has none. */
+    in = base(false, true);
+    size = build(&in, pkt);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_delete(dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 3);
+    assert_int_equal(st.tcp_flags, 0x013);
+
+    /* A new rule starts without. */
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+    assert_int_equal(fp_rule_get_stats(dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 1);
+    assert_int_equal(st.tcp_flags, 0);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    assert_int_equal(fp_counter_free(dev, ctr), 0);
+}
+
 static void
 test_fp_action_meter(void **state)
 {
@@ -539,6 +619,353 @@ test_fp_action_set_sctp(void **state)
     }
 }
 
+/* Rewrites as OVS's software datapath does them.
+ *
+ * Each test packet below meets each set action that a megaflow can have
+ * for it, once in the model and once in OVS's own odp_execute_actions()
+ * (the code that dpif-netdev runs), and both must send the same bytes.
+ * The packets cover what decides which checksum a rewrite updates: the L3
+ * family, the IP protocol (also IP protocol 58 in IPv4, which is not
+ * ICMPv6), a UDP checksum of 0, fragments (none, first, later; IPv6 atomic
+ * fragments), IPv6 extension headers (hop-by-hop, a routing header with
+ * and without segments left), and L2 padding.  Their checksums are
+ * arbitrary: both sides update them incrementally.
+ *
+ * Not here: L4 port rewrites of later fragments, which the NIC refuses
+ * (the flow is then partially offloaded, see netdev-offload-fp-translate.c),
+ * and IPv4 address rewrites of later fragments, which OVS 3.1 gets wrong
+ * without our patch to it (patches/ovs/). */
+
+enum like_ovs_frag {
+    LO_FRAG_NONE,
+    LO_FRAG_FIRST,
+    LO_FRAG_LATER,
+    LO_FRAG_ATOMIC,             /* IPv6 only. */
+};
+
+struct like_ovs_pkt {
+    bool v6;
+    uint8_t proto;              /* IP protocol of the L4 header. */
+    enum like_ovs_frag frag;
+    int rh;                     /* IPv6: -1 no routing header, else its
+                                 * segments left. */
+    bool hbh;                   /* IPv6: a hop-by-hop header first. */
+    bool udp_csum0;             /* UDP with checksum 0. */
+};
+
+/* Builds the packet that 'lp' describes into 'p' (room for 256 bytes) and
+ * returns its size. */
+static size_t
+like_ovs_build(const struct like_ovs_pkt *lp, uint8_t *p)
+{
+    size_t l3 = 14, ofs, l4, end, i;
+    uint8_t *next;
+
+    memset(p, 0, 256);
+    p[0] = 0x02;
+    p[5] = 1;
+    p[6] = 0x02;
+    p[11] = 2;
+    put16(p + 12, lp->v6 ? 0x86dd : 0x0800);
+    if (!lp->v6) {
+        p[l3] = 0x45;
+        p[l3 + 1] = 0x10;
+        put16(p + l3 + 4, 0x4242);
+        put16(p + l3 + 6, (lp->frag == LO_FRAG_FIRST ? 0x2000
+                           : lp->frag == LO_FRAG_LATER ? 0x0002 : 0x4000));
+        p[l3 + 8] = 64;
+        p[l3 + 9] = lp->proto;
+        put16(p + l3 + 10, 0xabcd);
+        put32(p + l3 + 12, 0x0a000001);
+        put32(p + l3 + 16, 0x0a000002);
+        l4 = l3 + 20;
+        next = NULL;
+    } else {
+        put32(p + l3, 0x61234567);
+        p[l3 + 7] = 64;
+        for (i = 0; i < 16; i++) {
+            p[l3 + 8 + i] = 0x20 + i;
+            p[l3 + 24 + i] = 0x30 + i;
+        }
+        next = &p[l3 + 6];
+        ofs = l3 + 40;
+        if (lp->hbh) {
+            *next = 0;
+            next = &p[ofs];
+            p[ofs + 2] = 1;             /* PadN of 4 bytes. */
+            p[ofs + 3] = 4;
+            ofs += 8;
+        }
+        if (lp->rh >= 0) {
+            *next = 43;
+            next = &p[ofs];
+            p[ofs + 1] = 2;             /* 24 bytes: one address. */
+            p[ofs + 3] = lp->rh;
+            memset(&p[ofs + 8], 0x44, 16);
+            ofs += 24;
+        }
+        if (lp->frag != LO_FRAG_NONE) {
+            *next = 44;
+            next = &p[ofs];
+            put16(p + ofs + 2, (lp->frag == LO_FRAG_FIRST ? 0x0001
+                                : lp->frag == LO_FRAG_LATER ? 0x0011 : 0));
+            put32(p + ofs + 4, 0x42424242);
+            ofs += 8;
+        }
+        *next = lp->proto;
+        l4 = ofs;
+    }
+
+    /* 24 bytes of L4 header and payload, whatever the protocol (in a later
+     * fragment, they only look like a header). */
+    put16(p + l4, 1234);
+    put16(p + l4 + 2, 80);
+    for (i = 4; i < 24; i++) {
+        p[l4 + i] = 0x60 + i;
+    }
+    switch (lp->proto) {
+    case 6:
+        p[l4 + 12] = 0x50;
+        put16(p + l4 + 16, 0x1111);
+        break;
+    case 17:
+        put16(p + l4 + 4, 24);
+        put16(p + l4 + 6, lp->udp_csum0 ? 0 : 0x2222);
+        break;
+    case 1:
+    case 58:
+        p[l4] = lp->proto == 1 ? 8 : 128;
+        p[l4 + 1] = 0;
+        put16(p + l4 + 2, 0x4444);
+        break;
+    default:
+        break;
+    }
+    end = l4 + 24;
+    if (!lp->v6) {
+        put16(p + l3 + 2, end - l3);
+    } else {
+        put16(p + l3 + 4, end - l3 - 40);
+    }
+    return MAX(end, 60);
+}
+
+/* Returns the ODP key attribute of OVS's set action for 'type' on 'lp'. */
+static enum ovs_key_attr
+like_ovs_attr(enum fp_action_type type, const struct like_ovs_pkt *lp)
+{
+    if (type == FP_ACTION_SET_IPV4_SRC || type == FP_ACTION_SET_IPV4_DST
+        || type == FP_ACTION_SET_IPV4_TOS || type == FP_ACTION_SET_IPV4_TTL) {
+        return OVS_KEY_ATTR_IPV4;
+    } else if (type == FP_ACTION_SET_IPV6_SRC
+               || type == FP_ACTION_SET_IPV6_DST
+               || type == FP_ACTION_SET_IPV6_TCLASS
+               || type == FP_ACTION_SET_IPV6_HLIM) {
+        return OVS_KEY_ATTR_IPV6;
+    } else {
+        return (lp->proto == 6 ? OVS_KEY_ATTR_TCP
+                : lp->proto == 17 ? OVS_KEY_ATTR_UDP
+                : OVS_KEY_ATTR_SCTP);
+    }
+}
+
+/* Runs set action 'a' on the 'size' bytes of 'pkt' in OVS's software
+ * datapath code and stores the result in 'out', its size in '*out_size'. */
+static void
+like_ovs_execute(const struct fp_action *a, const struct like_ovs_pkt *lp,
+                 const uint8_t *pkt, size_t size, uint8_t *out,
+                 size_t *out_size)
+{
+    union {
+        struct ovs_key_ipv4 ipv4;
+        struct ovs_key_ipv6 ipv6;
+        struct ovs_key_tcp tp;
+    } key[2];
+    enum ovs_key_attr attr = like_ovs_attr(a->type, lp);
+    struct dp_packet_batch batch;
+    struct dp_packet *packet;
+    struct ofpbuf actions;
+    struct flow flow;
+    size_t key_size, nested;
+    int i;
+
+    /* An ODP masked set's value has no bit outside its mask. */
+    memset(key, 0, sizeof key);
+    for (i = 0; i < 2; i++) {
+        uint8_t v[16];
+        size_t b;
+
+        for (b = 0; b < 16; b++) {
+            v[b] = a->set.mask[b] & (i ? 0xff : a->set.value[b]);
+        }
+
+        if (a->type == FP_ACTION_SET_IPV4_SRC) {
+            memcpy(&key[i].ipv4.ipv4_src, v, 4);
+        } else if (a->type == FP_ACTION_SET_IPV4_DST) {
+            memcpy(&key[i].ipv4.ipv4_dst, v, 4);
+        } else if (a->type == FP_ACTION_SET_IPV4_TOS) {
+            key[i].ipv4.ipv4_tos = v[0];
+        } else if (a->type == FP_ACTION_SET_IPV4_TTL) {
+            key[i].ipv4.ipv4_ttl = v[0];
+        } else if (a->type == FP_ACTION_SET_IPV6_SRC) {
+            memcpy(&key[i].ipv6.ipv6_src, v, 16);
+        } else if (a->type == FP_ACTION_SET_IPV6_DST) {
+            memcpy(&key[i].ipv6.ipv6_dst, v, 16);
+        } else if (a->type == FP_ACTION_SET_IPV6_TCLASS) {
+            key[i].ipv6.ipv6_tclass = v[0];
+        } else if (a->type == FP_ACTION_SET_IPV6_HLIM) {
+            key[i].ipv6.ipv6_hlimit = v[0];
+        } else if (a->type == FP_ACTION_SET_TP_SRC) {
+            memcpy(&key[i].tp.tcp_src, v, 2);
+        } else {
+            assert_int_equal(a->type, FP_ACTION_SET_TP_DST);
+            memcpy(&key[i].tp.tcp_dst, v, 2);
+        }
+    }
+    key_size = (attr == OVS_KEY_ATTR_IPV4 ? sizeof key[0].ipv4
+                : attr == OVS_KEY_ATTR_IPV6 ? sizeof key[0].ipv6
+                : sizeof key[0].tp);
+
+    ofpbuf_init(&actions, 128);
+    nested = nl_msg_start_nested(&actions, OVS_ACTION_ATTR_SET_MASKED);
+    {
+        uint8_t kv[2 * sizeof key[0]];
+
+        memcpy(kv, &key[0], key_size);
+        memcpy(kv + key_size, &key[1], key_size);
+        nl_msg_put_unspec(&actions, attr, kv, 2 * key_size);
+    }
+    nl_msg_end_nested(&actions, nested);
+
+    packet = dp_packet_clone_data(pkt, size);
+    flow_extract(packet, &flow);
+    dp_packet_batch_init_packet(&batch, packet);
+    odp_execute_actions(NULL, &batch, false, actions.data, actions.size,
+                        NULL);
+    *out_size = dp_packet_size(packet);
+    assert_true(*out_size <= 256);
+    memcpy(out, dp_packet_data(packet), *out_size);
+    dp_packet_delete(packet);
+    ofpbuf_uninit(&actions);
+}
+
+static void
+test_fp_action_like_ovs(void **state)
+{
+    static const uint8_t addr4[4] = { 192, 0, 2, 9 };
+    static const uint8_t mask4[4] = { 0, 0, 0xff, 0xff };
+    static const uint8_t addr6[16] = {
+        0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99
+    };
+    static const uint8_t mask6[16] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+    };
+    static const uint8_t tos = 0xb8, tos_mask = 0xfc, ttl = 9;
+    static const uint8_t port[2] = { 0x00, 0x07 };
+    static const uint8_t port_mask[2] = { 0x0f, 0xff };
+    static const uint8_t protos[] = { 6, 17, 132, 1, 58, 47 };
+    struct fp_action acts[12];
+    struct fp_device *dev = *state;
+    size_t n_acts = 0, n_checked = 0;
+    size_t i, j, k;
+
+    odp_execute_init();
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV4_SRC, addr4, ones, 4);
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV4_DST, addr4, mask4, 4);
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV4_TOS, &tos, &tos_mask, 1);
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV4_TTL, &ttl, ones, 1);
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV6_SRC, addr6, ones, 16);
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV6_DST, addr6, mask6, 16);
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV6_TCLASS, &tos, ones, 1);
+    acts[n_acts++] = set_action(FP_ACTION_SET_IPV6_HLIM, &ttl, ones, 1);
+    acts[n_acts++] = set_action(FP_ACTION_SET_TP_SRC, port, ones, 2);
+    acts[n_acts++] = set_action(FP_ACTION_SET_TP_DST, port, port_mask, 2);
+
+    for (i = 0; i < 2 * ARRAY_SIZE(protos) * 4 * 4 * 2; i++) {
+        struct like_ovs_pkt lp;
+        size_t x = i;
+
+        memset(&lp, 0, sizeof lp);
+        lp.v6 = x % 2;
+        x /= 2;
+        lp.proto = protos[x % ARRAY_SIZE(protos)];
+        x /= ARRAY_SIZE(protos);
+        lp.frag = x % 4;
+        x /= 4;
+        lp.rh = (int) (x % 4) - 2;      /* -2 and -1: none; 0, 1. */
+        lp.hbh = lp.rh == -2;
+        lp.rh = MAX(lp.rh, -1);
+        x /= 4;
+        lp.udp_csum0 = x % 2;
+        if (!lp.v6 && (lp.frag == LO_FRAG_ATOMIC || lp.rh >= 0 || lp.hbh)) {
+            continue;
+        }
+        if (lp.udp_csum0 && lp.proto != 17) {
+            continue;
+        }
+
+        for (j = 0; j < n_acts; j++) {
+            const struct fp_action *a = &acts[j];
+            enum ovs_key_attr attr = like_ovs_attr(a->type, &lp);
+            uint8_t pkt[256], exp[256];
+            size_t size, exp_size;
+            struct fp_rule rule;
+            uint32_t id;
+
+            if ((attr == OVS_KEY_ATTR_IPV4 && lp.v6)
+                || (attr == OVS_KEY_ATTR_IPV6 && !lp.v6)) {
+                continue;
+            }
+            if (attr != OVS_KEY_ATTR_IPV4 && attr != OVS_KEY_ATTR_IPV6
+                && (lp.frag == LO_FRAG_LATER
+                    || (lp.proto != 6 && lp.proto != 17
+                        && lp.proto != 132))) {
+                continue;
+            }
+            if (!lp.v6 && lp.frag == LO_FRAG_LATER
+                && (a->type == FP_ACTION_SET_IPV4_SRC
+                    || a->type == FP_ACTION_SET_IPV4_DST)) {
+                continue;
+            }
+
+            size = like_ovs_build(&lp, pkt);
+            like_ovs_execute(a, &lp, pkt, size, exp, &exp_size);
+
+            memset(&rule, 0, sizeof rule);
+            rule.mask.in_port = UINT32_MAX;
+            rule.actions[0] = *a;
+            rule.actions[1].type = FP_ACTION_OUTPUT;
+            rule.actions[1].port = 1;
+            rule.n_actions = 2;
+            assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+            n_sent = 0;
+            assert_int_equal(fp_port_inject(dev, 0, pkt, size), 0);
+            assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+
+            if (n_sent != 1 || sent[0].size != exp_size
+                || memcmp(sent[0].data, exp, exp_size)) {
+                print_message("packet: v6 %d proto %d frag %d rh %d hbh %d "
+                              "udp_csum0 %d, action %d\n", lp.v6, lp.proto,
+                              lp.frag, lp.rh, lp.hbh, lp.udp_csum0,
+                              a->type);
+                for (k = 0; k < exp_size; k++) {
+                    print_message("%02x%s", exp[k],
+                                  k + 1 < exp_size ? "" : " (OVS)\n");
+                }
+                for (k = 0; n_sent && k < sent[0].size; k++) {
+                    print_message("%02x%s", sent[0].data[k],
+                                  k + 1 < sent[0].size ? "" : " (NIC)\n");
+                }
+            }
+            assert_int_equal(n_sent, 1);
+            assert_int_equal(sent[0].size, exp_size);
+            assert_memory_equal(sent[0].data, exp, exp_size);
+            n_checked++;
+        }
+    }
+    assert_true(n_checked > 300);
+}
+
 int
 main(void)
 {
@@ -549,11 +976,13 @@ main(void)
         T(test_fp_action_set_ipv6),
         T(test_fp_action_set_ports),
         T(test_fp_action_set_sctp),
+        T(test_fp_action_like_ovs),
         T(test_fp_action_dec_ttl),
         T(test_fp_action_vlan),
         T(test_fp_action_drop),
         T(test_fp_action_mark_exception),
         T(test_fp_action_count),
+        T(test_fp_action_tcp_flags),
         T(test_fp_action_meter),
         T(test_fp_action_mirror),
 #undef T

@@ -696,6 +696,65 @@ test_fp_model_attach(void **state)
 }
 
 static void
+test_fp_model_link(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_port_stats stats;
+    struct fp_port_link link;
+    struct fp_rule rule;
+    uint8_t buf[2048];
+    uint32_t id;
+    size_t len;
+
+    fp_port_get_link_state(dev, VF0, &link);
+    assert_true(link.up);
+    assert_int_equal(link.resets, 0);
+    assert_int_equal(link.speed_mbps, FP_MODEL_LINK_SPEED);
+    assert_int_equal(link.max_frame, FP_MODEL_MAX_FRAME);
+    assert_int_equal(fp_port_set_link_state(dev, 1000, false), EINVAL);
+
+    /* Down: a change, counted once. */
+    assert_int_equal(fp_port_set_link_state(dev, VF0, false), 0);
+    assert_int_equal(fp_port_set_link_state(dev, VF0, false), 0);
+    fp_port_get_link_state(dev, VF0, &link);
+    assert_false(link.up);
+    assert_int_equal(link.resets, 1);
+
+    /* Nothing comes in from the outside, nothing goes out to it. */
+    assert_int_equal(fp_port_attach(dev, VF0), 0);
+    assert_int_equal(fp_port_inject(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len), EAGAIN);
+    rule = rule_in_port(PHY0, 1);
+    add_output(&rule, VF0);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_send(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+    fp_port_get_stats(dev, VF0, &stats);
+    assert_int_equal(stats.rx_packets, 0);
+    assert_int_equal(stats.tx_packets, 0);
+    assert_int_equal(stats.drops, 3);
+
+    /* A reset keeps the link as it is. */
+    assert_int_equal(fp_device_reset(dev), 0);
+    fp_port_get_link_state(dev, VF0, &link);
+    assert_false(link.up);
+    assert_int_equal(link.resets, 1);
+
+    /* Up again. */
+    assert_int_equal(fp_port_set_link_state(dev, VF0, true), 0);
+    fp_port_get_link_state(dev, VF0, &link);
+    assert_true(link.up);
+    assert_int_equal(link.resets, 2);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_inject(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+    fp_port_get_stats(dev, VF0, &stats);
+    assert_int_equal(stats.rx_packets, 1);
+    assert_int_equal(stats.tx_packets, 1);
+    assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len), 0);
+}
+
+static void
 test_fp_model_queue_full(void **state)
 {
     struct fp_device *dev = *state;
@@ -1227,6 +1286,8 @@ main(void)
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_enospc),
         cmocka_unit_test_setup_teardown(test_fp_model_attach,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_link,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_queue_full,
                                         setup_dev, teardown_dev),

@@ -1,0 +1,758 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "fp-model-private.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
+#include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "bitmap.h"
+#include "coverage.h"
+#include "dp-packet.h"
+#include "fp-action.h"
+#include "fp-meter.h"
+#include "fp-parse.h"
+#include "fp-table.h"
+#include "hash.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "pcap-file.h"
+#include "seq.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(fp_model_engine);
+
+COVERAGE_DEFINE(fp_model_hit);
+COVERAGE_DEFINE(fp_model_miss);
+COVERAGE_DEFINE(fp_model_exception);
+COVERAGE_DEFINE(fp_model_malformed);
+COVERAGE_DEFINE(fp_model_drop);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* Waits until every engine that was processing a batch when this was
+ * called has finished it.  After fp_table_commit(), this guarantees that no
+ * engine uses an older table version any more. */
+void
+fp_model_barrier(struct fp_model *model)
+{
+    size_t i;
+
+    atomic_thread_fence(memory_order_seq_cst);
+    for (i = 0; i < model->n_engines; i++) {
+        struct fp_model_engine *engine = &model->engines[i];
+        uint64_t epoch, now;
+
+        atomic_read(&engine->epoch, &epoch);
+        if (epoch & 1) {
+            do {
+                sched_yield();
+                atomic_read(&engine->epoch, &now);
+            } while (now == epoch);
+        }
+    }
+}
+
+/* Packet processing. */
+
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
+ * counts them in 'ctrs'; drops them if the port's link is down. */
+void
+fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+            uint32_t port_no, const void *data, size_t size)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_endpoint *ep;
+    bool has_pcap, link_down;
+
+    atomic_read_relaxed(&port->link_down, &link_down);
+    if (OVS_UNLIKELY(link_down)) {
+        fp_model_ctr_add(&ctrs->drops, 1);
+        fp_model_count_drops(1);
+        return;
+    }
+    fp_model_ctr_add(&ctrs->tx_packets, 1);
+    fp_model_ctr_add(&ctrs->tx_bytes, size);
+
+    ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
+    if (ep) {
+        ep->ops->send(ep->aux, port_no, data, size);
+    }
+
+    atomic_read_relaxed(&port->has_pcap, &has_pcap);
+    if (has_pcap) {
+        ovs_mutex_lock(&port->pcap_mutex);
+        if (port->pcap) {
+            struct dp_packet packet;
+
+            dp_packet_use_const(&packet, data, size);
+            ovs_pcap_write(port->pcap, &packet);
+        }
+        ovs_mutex_unlock(&port->pcap_mutex);
+    }
+}
+
+/* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
+ * ('malformed' false) or failed to parse ('malformed' true), for the host,
+ * with 'mark' and 'rss_hash' (see struct fp_packet_md).  Counts in
+ * 'ctrs'. */
+static void
+fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                   uint32_t port_no, const void *data, size_t size,
+                   bool malformed, uint32_t mark, uint32_t rss_hash)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_slot *slot;
+
+    ovs_mutex_lock(&port->exc_mutex);
+    if (!port->attached || port->n_queued >= FP_MODEL_QUEUE_LEN) {
+        bool attached = port->attached;
+
+        ovs_mutex_unlock(&port->exc_mutex);
+        fp_model_ctr_add(&ctrs->drops, 1);
+        COVERAGE_INC(fp_model_drop);
+        VLOG_DBG_RL(&rl, "%s: port %"PRIu32": exception dropped (%s)",
+                    model->up.name, port_no,
+                    attached ? "queue full" : "no representor");
+        return;
+    }
+
+    slot = &port->queue[(port->head + port->n_queued) % FP_MODEL_QUEUE_LEN];
+    fp_model_slot_reserve(slot, size);
+    memcpy(fp_model_slot_data(slot), data, size);
+    slot->size = size;
+    slot->mark = mark;
+    slot->rss_hash = rss_hash;
+    port->n_queued++;
+    if (malformed) {
+        fp_model_ctr_add(&ctrs->malformed, 1);
+    } else {
+        fp_model_ctr_add(&ctrs->exceptions, 1);
+    }
+    seq_change(port->seq);
+    ovs_mutex_unlock(&port->exc_mutex);
+
+    if (malformed) {
+        COVERAGE_INC(fp_model_malformed);
+    } else {
+        COVERAGE_INC(fp_model_exception);
+    }
+}
+
+/* Counts a packet of 'size' bytes with 'tcp_flags' (as in its key, network
+ * byte order) in counter 'counter' of 'engine', at 'now_ms'. */
+static void
+fp_model_count(struct fp_model_engine *engine, uint32_t counter,
+               size_t size, uint16_t tcp_flags, long long int now_ms)
+{
+    struct fp_model_counter *c = &engine->counters[counter];
+    uint64_t used_flags;
+
+    fp_model_ctr_add(&c->packets, 1);
+    fp_model_ctr_add(&c->bytes, size);
+    atomic_read_relaxed(&c->used_flags, &used_flags);
+    used_flags = ((used_flags & ~FP_MODEL_USED_MASK)
+                  | ((uint64_t) ntohs(tcp_flags) << FP_MODEL_USED_BITS)
+                  | ((uint64_t) now_ms & FP_MODEL_USED_MASK));
+    atomic_store_relaxed(&c->used_flags, used_flags);
+}
+
+/* Returns the RSS hash of the packet of 'p', which came in on 'in_port' and
+ * was parsed into 'key', or, if actions 'modified' it since, of the packet
+ * as it is now, as the host gets it. */
+static uint32_t
+fp_model_rss_hash(const struct fp_action_packet *p, uint32_t in_port,
+                  const struct fp_key *key, bool modified)
+{
+    if (modified) {
+        struct fp_key now_key;
+
+        fp_parse(p->data, p->size, in_port, &now_key, NULL);
+        return fp_parse_rss_hash(&now_key);
+    }
+    return fp_parse_rss_hash(key);
+}
+
+/* Executes 'actions' on the packet in 'slot' (which the engine owns and may
+ * modify), parsed into 'key' and 'layers', that came in on 'in_port'.
+ * '*now_usp' is the time for meters, or negative if it is not read yet. */
+static void
+fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
+                 const struct fp_model_actions *actions,
+                 struct fp_model_slot *slot, uint32_t in_port,
+                 const struct fp_key *key,
+                 const struct fp_parse_layers *layers,
+                 long long int now_ms, long long int *now_usp)
+{
+    struct fp_model_port_ctrs *ctrs = &engine->ports[in_port];
+    struct fp_action_packet p;
+    bool modified = false;
+    uint32_t mark = 0;
+    size_t i;
+
+    fp_action_packet_init(&p, fp_model_slot_data(slot), slot->size, key,
+                          layers);
+    for (i = 0; i < actions->n; i++) {
+        const struct fp_action *a = &actions->actions[i];
+
+        switch (a->type) {
+        case FP_ACTION_OUTPUT:
+            fp_model_tx(model, &engine->ports[a->port], a->port, p.data,
+                        p.size);
+            break;
+
+        case FP_ACTION_PUSH_VLAN:
+            /* At most FP_MAX_ACTIONS pushes fit in the headroom. */
+            fp_action_push_vlan(&p, a->vlan.tpid, a->vlan.tci);
+            modified = true;
+            break;
+
+        case FP_ACTION_POP_VLAN:
+            fp_action_pop_vlan(&p);
+            modified = true;
+            break;
+
+        case FP_ACTION_DROP:
+            return;
+
+        case FP_ACTION_SET_VLAN:
+        case FP_ACTION_SET_ETH_SRC:
+        case FP_ACTION_SET_ETH_DST:
+        case FP_ACTION_SET_IPV4_SRC:
+        case FP_ACTION_SET_IPV4_DST:
+        case FP_ACTION_SET_IPV4_TOS:
+        case FP_ACTION_SET_IPV4_TTL:
+        case FP_ACTION_SET_IPV6_SRC:
+        case FP_ACTION_SET_IPV6_DST:
+        case FP_ACTION_SET_IPV6_TCLASS:
+        case FP_ACTION_SET_IPV6_HLIM:
+        case FP_ACTION_SET_TP_SRC:
+        case FP_ACTION_SET_TP_DST:
+            fp_action_set_field(&p, a);
+            modified = true;
+            break;
+
+        case FP_ACTION_DEC_TTL:
+            if (!fp_action_dec_ttl(&p)) {
+                fp_model_exception(model, ctrs, in_port, p.data, p.size,
+                                   false, mark,
+                                   fp_model_rss_hash(&p, in_port, key,
+                                                     modified));
+                return;
+            }
+            modified = true;
+            break;
+
+        case FP_ACTION_METER:
+            if (*now_usp < 0) {
+                *now_usp = time_usec();
+            }
+            if (fp_meter_take(&model->meters[a->meter_id].meter, p.size,
+                              *now_usp) == FP_METER_RED) {
+                return;
+            }
+            break;
+
+        case FP_ACTION_MARK:
+            mark = a->mark;
+            break;
+
+        case FP_ACTION_COUNT:
+            fp_model_count(engine, a->counter_id, p.size, key->tcp_flags,
+                           now_ms);
+            break;
+
+        case FP_ACTION_EXCEPTION:
+            fp_model_exception(model, ctrs, in_port, p.data, p.size, false,
+                               mark, fp_model_rss_hash(&p, in_port, key,
+                                                       modified));
+            break;
+
+        case FP_N_ACTION_TYPES:
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+}
+
+/* Returns the hash of 'key' for the exact-match cache, and stores in
+ * '*mapp' which of its words are nonzero.
+ *
+ * Hardware would hash the whole key in one cycle; here, four independent
+ * multiply-xor lanes keep the dependency chains short, and the final mix
+ * (MurmurHash3's fmix64) spreads every bit into the low bits that index
+ * the cache. */
+static inline uint32_t
+fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
+{
+    const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
+    const uint32_t *k = (const uint32_t *) key;
+    uint64_t a = 1, b = 2, c = 3, d = 4;
+    uint32_t map = 0;
+    uint64_t h;
+    size_t i;
+
+    i = 0;
+#ifdef __SSE2__
+    for (; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
+        __m128i v = _mm_loadu_si128((const void *) &k[i]);
+        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
+
+        map |= (uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf) << i;
+    }
+#endif
+    for (; i < FP_MODEL_KEY_WORDS; i++) {
+        map |= (uint32_t) (k[i] != 0) << i;
+    }
+    *mapp = map;
+
+    for (i = 0; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
+        a = (a ^ k[i]) * prime;
+        b = (b ^ k[i + 1]) * prime;
+        c = (c ^ k[i + 2]) * prime;
+        d = (d ^ k[i + 3]) * prime;
+    }
+    for (; i < FP_MODEL_KEY_WORDS; i++) {
+        a = (a ^ k[i]) * prime;
+    }
+
+    h = a ^ ((b << 16) | (b >> 48)) ^ ((c << 32) | (c >> 32))
+        ^ ((d << 48) | (d >> 16));
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+/* Returns true if 'e' holds the key whose nonzero words 'map' are those of
+ * 'key', for 'version'. */
+static inline bool
+fp_model_emc_match(const struct fp_model_emc_entry *e,
+                   const struct fp_key *key, uint32_t hash, uint32_t map,
+                   uint32_t version)
+{
+    const uint32_t *k = (const uint32_t *) key;
+    size_t i;
+
+    if (e->map != map || e->hash != hash || e->version != version) {
+        return false;
+    }
+    for (i = 0; map; i++) {
+        if (k[raw_ctz(map)] != e->words[i]) {
+            return false;
+        }
+        map = zero_rightmost_1bit(map);
+    }
+    return true;
+}
+
+/* Per-packet state of one pass of an engine's pipeline. */
+struct fp_model_pkt {
+    struct fp_model_slot *slot;
+    const struct fp_table_rule *rule;
+    struct fp_model_emc_entry *emc;     /* First way of the key's set, or
+                                         * NULL to bypass the cache. */
+    uint32_t hash;              /* fp_model_emc_hash(), if 'emc'. */
+    uint32_t map;
+    int error;                  /* fp_parse() result. */
+    struct fp_parse_layers layers;
+    struct fp_key key;
+};
+
+/* Looks up 'pkt' in the exact-match cache, as of table version 'v32' (low
+ * 32 bits).  Returns true and sets 'pkt->rule' if the cache has the key. */
+static inline bool
+fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
+{
+    size_t way;
+
+    for (way = 0; way < 2; way++) {
+        if (fp_model_emc_match(&pkt->emc[way], &pkt->key, pkt->hash,
+                               pkt->map, v32)) {
+            pkt->rule = pkt->emc[way].rule;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Caches 'pkt->rule' for the key of 'pkt', as of table version 'v32' (low
+ * 32 bits): in a way of the key's set that holds an older version, else
+ * in the way that the hash picks. */
+static void
+fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
+{
+    const uint32_t *k = (const uint32_t *) &pkt->key;
+    struct fp_model_emc_entry *e = pkt->emc;
+    uint32_t map;
+    size_t i;
+
+    if (e[0].version == v32 && e[0].map) {
+        e += (e[1].version == v32 && e[1].map ? pkt->hash >> 31 : 1);
+    }
+    e->rule = pkt->rule;
+    e->version = v32;
+    e->hash = pkt->hash;
+    e->map = pkt->map;
+    for (i = 0, map = pkt->map; map; i++) {
+        e->words[i] = k[raw_ctz(map)];
+        map = zero_rightmost_1bit(map);
+    }
+}
+
+/* Returns the CPU time of the calling thread, in nanoseconds.  An engine's
+ * busy time counts only the time that it ran, not the time that another
+ * thread had its CPU, so that its rate does not depend on the load of the
+ * machine. */
+static long long int
+fp_model_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Returns the CPU time that one fp_model_cpu_ns() takes, as seen by the
+ * next one: the least of a few back-to-back pairs.  Reading the thread's
+ * CPU clock is a system call (about 500 ns in a virtual machine), and each
+ * batch's busy time holds one reading, which this lets the engine
+ * subtract. */
+static long long int
+fp_model_cpu_ns_overhead(void)
+{
+    long long int best = LLONG_MAX;
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        long long int t0 = fp_model_cpu_ns();
+
+        best = MIN(best, fp_model_cpu_ns() - t0);
+    }
+    return best;
+}
+
+/* Parses the 'n' packets of 'pkts' from RX ring slots, which came in on
+ * 'port_no', and prefetches the cache entries that their lookup needs. */
+static void
+fp_model_pass_parse(const struct fp_model_engine *engine,
+                    struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const uint8_t *data = fp_model_slot_data(pkts[i].slot);
+
+        OVS_PREFETCH(data);
+        OVS_PREFETCH(data + 63);
+    }
+    for (i = 0; i < n; i++) {
+        struct fp_model_pkt *pkt = &pkts[i];
+
+        pkt->error = fp_parse(fp_model_slot_data(pkt->slot), pkt->slot->size,
+                              port_no, &pkt->key, &pkt->layers);
+        pkt->emc = NULL;
+        if (!pkt->error && engine->emc) {
+            pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
+            if (count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
+                pkt->emc = &engine->emc[pkt->hash & engine->emc_mask
+                                        & ~UINT32_C(1)];
+                OVS_PREFETCH(pkt->emc);
+                OVS_PREFETCH(pkt->emc + 1);
+            }
+        }
+    }
+}
+
+/* Processes the 'n' packets of 'pkts', which came in on 'port_no': looks
+ * them up as of table 'version' and executes their rules' actions, or
+ * queues them for the host. */
+static void
+fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
+              struct fp_model_pkt *pkts, size_t n, uint32_t port_no,
+              uint64_t version, long long int now_ms,
+              long long int *now_usp)
+{
+    struct fp_model_port_ctrs *ctrs = &engine->ports[port_no];
+    const struct fp_table_rule *rules[FP_MODEL_PASS];
+    const struct fp_key *keys[FP_MODEL_PASS];
+    size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
+    uint8_t misses[FP_MODEL_PASS];
+    uint64_t n_bytes = 0;
+
+    fp_model_pass_parse(engine, pkts, n, port_no);
+
+    /* The exact-match cache first, then the rule table for the rest. */
+    for (i = 0; i < n; i++) {
+        struct fp_model_pkt *pkt = &pkts[i];
+
+        n_bytes += pkt->slot->size;
+        pkt->rule = NULL;
+        if (pkt->error) {
+            continue;
+        }
+        if (pkt->emc && fp_model_emc_find(pkt, version)) {
+            if (pkt->rule) {
+                OVS_PREFETCH(pkt->rule);
+            }
+            n_emc_hits++;
+        } else {
+            keys[n_miss] = &pkt->key;
+            misses[n_miss++] = i;
+        }
+    }
+    if (n_miss) {
+        fp_table_lookup_batch(model->table, keys, n_miss, version, rules);
+        for (i = 0; i < n_miss; i++) {
+            struct fp_model_pkt *pkt = &pkts[misses[i]];
+
+            pkt->rule = rules[i];
+            if (pkt->emc) {
+                fp_model_emc_insert(pkt, version);
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const struct fp_table_rule *rule = pkts[i].rule;
+
+        if (rule) {
+            OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
+            OVS_PREFETCH(fp_table_rule_data(rule));
+        }
+    }
+
+    fp_model_ctr_add(&ctrs->rx_packets, n);
+    fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
+    for (i = 0; i < n; i++) {
+        struct fp_model_pkt *pkt = &pkts[i];
+        struct fp_model_slot *slot = pkt->slot;
+        const uint8_t *data = fp_model_slot_data(slot);
+
+        if (pkt->rule) {
+            n_hits++;
+            fp_model_count(engine, fp_table_rule_user(pkt->rule),
+                           slot->size, pkt->key.tcp_flags, now_ms);
+            fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
+                             slot, port_no, &pkt->key, &pkt->layers, now_ms,
+                             now_usp);
+        } else if (pkt->error) {
+            VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"
+                        PRIu32" bytes", model->up.name, port_no,
+                        slot->size);
+            fp_model_exception(model, ctrs, port_no, data, slot->size, true,
+                               0, fp_parse_rss_hash(&pkt->key));
+        } else {
+            fp_model_exception(model, ctrs, port_no, data, slot->size,
+                               false, 0, fp_parse_rss_hash(&pkt->key));
+        }
+    }
+
+    fp_model_ctr_add(&engine->hits, n_hits);
+    fp_model_ctr_add(&engine->misses, n - n_hits);
+    fp_model_ctr_add(&engine->emc_hits, n_emc_hits);
+    COVERAGE_ADD(fp_model_hit, n_hits);
+    COVERAGE_ADD(fp_model_miss, n - n_hits);
+}
+
+/* Processes up to a batch of packets from the RX ring of 'port_no'.
+ * Returns the number of packets processed.
+ *
+ * '*clockp' is the engine's CPU time (fp_model_cpu_ns()) at the end of its
+ * previous batch, if the engine has been busy since, else -1.  The batch
+ * counts as busy from then (or from its start) and stores its own end in
+ * '*clockp', so that back-to-back batches read the clock once each.  The
+ * cost of one reading, 'clock_overhead', is not counted. */
+static size_t
+fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
+                   uint32_t port_no, long long int *clockp,
+                   long long int clock_overhead)
+{
+    struct fp_model_pkt pkts[FP_MODEL_PASS];
+    struct fp_model_port *port = &model->ports[port_no];
+    uint64_t head, tail, epoch, version;
+    long long int now_ms, now_us, start;
+    size_t i, n;
+    uint32_t n_waiters;
+
+    atomic_read_relaxed(&port->rx_head, &head);
+    atomic_read_explicit(&port->rx_tail, &tail, memory_order_acquire);
+    n = MIN(tail - head, model->batch_size);
+    if (!n) {
+        return 0;
+    }
+
+    /* Enter the batch: an odd epoch tells fp_model_barrier() to wait. */
+    atomic_read_relaxed(&engine->epoch, &epoch);
+    atomic_store_relaxed(&engine->epoch, epoch + 1);
+    atomic_thread_fence(memory_order_seq_cst);
+    start = *clockp >= 0 ? *clockp : fp_model_cpu_ns();
+    version = fp_table_version(model->table);
+    if (engine->emc && version - engine->emc_base >= UINT32_MAX) {
+        memset(engine->emc, 0, (engine->emc_mask + 1) * sizeof *engine->emc);
+        engine->emc_base = version;
+    }
+    now_ms = time_msec();
+    now_us = -1;
+
+    for (i = 0; i < n; ) {
+        size_t j, m = MIN(n - i, FP_MODEL_PASS);
+
+        for (j = 0; j < m; j++) {
+            pkts[j].slot = &port->ring[(head + i + j) & model->ring_mask];
+        }
+        fp_model_pass(model, engine, pkts, m, port_no, version, now_ms,
+                      &now_us);
+        i += m;
+    }
+
+    fp_model_ctr_add(&engine->packets, n);
+    *clockp = fp_model_cpu_ns();
+    fp_model_ctr_add(&engine->busy_ns,
+                     MAX(*clockp - start - clock_overhead, 0));
+    atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
+    atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
+
+    atomic_read(&model->n_waiters, &n_waiters);
+    if (n_waiters) {
+        pthread_mutex_lock(&model->done_mutex);
+        xpthread_cond_broadcast(&model->done_cond);
+        pthread_mutex_unlock(&model->done_mutex);
+    }
+    return n;
+}
+
+/* Returns true if a ring of 'engine' has packets. */
+static bool
+fp_model_engine_has_work(const struct fp_model *model,
+                         const struct fp_model_engine *engine)
+{
+    uint32_t p;
+
+    for (p = engine->index; p < model->n_ports; p += model->n_engines) {
+        struct fp_model_port *port = &model->ports[p];
+        uint64_t head, tail;
+
+        atomic_read(&port->rx_head, &head);
+        atomic_read(&port->rx_tail, &tail);
+        if (head != tail) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+fp_model_wake_engine(struct fp_model_engine *engine)
+{
+    bool sleeping;
+
+    atomic_read(&engine->sleeping, &sleeping);
+    if (sleeping) {
+        pthread_mutex_lock(&engine->sleep_mutex);
+        xpthread_cond_signal(&engine->sleep_cond);
+        pthread_mutex_unlock(&engine->sleep_mutex);
+    }
+}
+
+/* Sleeps until a ring of 'engine' may have packets, for at most
+ * FP_MODEL_SLEEP_MS. */
+static void
+fp_model_engine_sleep(struct fp_model *model, struct fp_model_engine *engine)
+{
+    struct timespec deadline;
+    bool exiting;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += FP_MODEL_SLEEP_MS * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
+
+    ovsrcu_quiesce_start();
+    pthread_mutex_lock(&engine->sleep_mutex);
+    atomic_store(&engine->sleeping, true);
+    atomic_read(&model->exiting, &exiting);
+    if (!exiting && !fp_model_engine_has_work(model, engine)) {
+        pthread_cond_timedwait(&engine->sleep_cond, &engine->sleep_mutex,
+                               &deadline);
+    }
+    atomic_store(&engine->sleeping, false);
+    pthread_mutex_unlock(&engine->sleep_mutex);
+    ovsrcu_quiesce_end();
+}
+
+void *
+fp_model_engine_main(void *engine_)
+{
+    struct fp_model_engine *engine = engine_;
+    struct fp_model *model = engine->model;
+    unsigned int idle = 0;
+    unsigned int n_batches = 0;
+    long long int clock_overhead = fp_model_cpu_ns_overhead();
+    long long int clock = -1;
+
+    for (;;) {
+        size_t n = 0;
+        bool exiting;
+        uint32_t p;
+
+        atomic_read_relaxed(&model->exiting, &exiting);
+        if (exiting) {
+            break;
+        }
+        for (p = engine->index; p < model->n_ports; p += model->n_engines) {
+            n += fp_model_poll_port(model, engine, p, &clock,
+                                    clock_overhead);
+        }
+        if (n) {
+            idle = 0;
+            if (!(++n_batches % 1024)) {
+                ovsrcu_try_quiesce();
+            }
+        } else {
+            clock = -1;
+            if (++idle >= FP_MODEL_SPIN) {
+                idle = 0;
+                fp_model_engine_sleep(model, engine);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Counts 'n' packets dropped by the model (COVERAGE fp_model_drop). */
+void
+fp_model_count_drops(unsigned int n)
+{
+    COVERAGE_ADD(fp_model_drop, n);
+}

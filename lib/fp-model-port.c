@@ -1,0 +1,417 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "fp-model-private.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
+#include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "bitmap.h"
+#include "coverage.h"
+#include "dp-packet.h"
+#include "fp-action.h"
+#include "fp-meter.h"
+#include "fp-parse.h"
+#include "fp-table.h"
+#include "hash.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "pcap-file.h"
+#include "seq.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(fp_model_port);
+
+/* Frees the exception queue of 'port' and marks it detached. */
+void
+fp_model_port_free_queue(struct fp_model_port *port)
+    OVS_REQUIRES(port->exc_mutex)
+{
+    size_t i;
+
+    if (port->queue) {
+        for (i = 0; i < FP_MODEL_QUEUE_LEN; i++) {
+            free(port->queue[i].buf);
+        }
+        free(port->queue);
+        port->queue = NULL;
+    }
+    port->attached = false;
+    port->head = port->n_queued = 0;
+}
+
+
+/* Ports. */
+
+int
+fp_model_port_attach(struct fp_device *dev, uint32_t port_no)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    int error = 0;
+
+    ovs_mutex_lock(&port->exc_mutex);
+    if (port->attached) {
+        error = EBUSY;
+    } else {
+        port->queue = xcalloc(FP_MODEL_QUEUE_LEN, sizeof *port->queue);
+        port->head = port->n_queued = 0;
+        port->attached = true;
+    }
+    ovs_mutex_unlock(&port->exc_mutex);
+
+    return error;
+}
+
+void
+fp_model_port_detach(struct fp_device *dev, uint32_t port_no)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+
+    ovs_mutex_lock(&port->exc_mutex);
+    fp_model_port_free_queue(port);
+    ovs_mutex_unlock(&port->exc_mutex);
+}
+
+int
+fp_model_port_send(struct fp_device *dev, uint32_t port_no,
+                   const void *data, size_t size)
+{
+    struct fp_model *model = fp_model_cast(dev);
+
+    if (size > FP_MODEL_MAX_FRAME) {
+        return EMSGSIZE;
+    }
+
+    ovs_mutex_lock(&model->host_mutex);
+    fp_model_tx(model, &model->host_ports[port_no], port_no, data, size);
+    ovs_mutex_unlock(&model->host_mutex);
+
+    return 0;
+}
+
+int
+fp_model_port_recv(struct fp_device *dev, uint32_t port_no,
+                   void *buf, size_t size, size_t *lenp,
+                   struct fp_packet_md *md)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    int error;
+
+    ovs_mutex_lock(&port->exc_mutex);
+    if (!port->n_queued) {
+        error = EAGAIN;
+    } else {
+        struct fp_model_slot *slot = &port->queue[port->head];
+
+        if (slot->size > size) {
+            ovs_mutex_lock(&model->host_mutex);
+            fp_model_ctr_add(&model->host_ports[port_no].drops, 1);
+            ovs_mutex_unlock(&model->host_mutex);
+            fp_model_count_drops(1);
+            error = EMSGSIZE;
+        } else {
+            memcpy(buf, fp_model_slot_data(slot), slot->size);
+            error = 0;
+        }
+        *lenp = slot->size;
+        md->mark = slot->mark;
+        md->rss_hash = slot->rss_hash;
+        port->head = (port->head + 1) % FP_MODEL_QUEUE_LEN;
+        port->n_queued--;
+    }
+    ovs_mutex_unlock(&port->exc_mutex);
+
+    return error;
+}
+
+void
+fp_model_port_recv_wait(struct fp_device *dev, uint32_t port_no)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    uint64_t seqno;
+    bool empty;
+
+    /* Read the seq first: a packet queued after the check below changes
+     * it, so the wakeup is not lost. */
+    seqno = seq_read(port->seq);
+    ovs_mutex_lock(&port->exc_mutex);
+    empty = !port->n_queued;
+    ovs_mutex_unlock(&port->exc_mutex);
+
+    if (empty) {
+        seq_wait(port->seq, seqno);
+    } else {
+        poll_immediate_wake();
+    }
+}
+
+/* Queues the 'n' packets of 'pkts' in the RX ring of 'port_no' (drops them
+ * if its link is down); stores the
+ * number queued in '*n_queued' and the ring position after the last one in
+ * '*tailp'. */
+static void
+fp_model_enqueue(struct fp_model *model, uint32_t port_no,
+                 const struct fp_packet *pkts, size_t n, size_t *n_queued,
+                 uint64_t *tailp)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_engine *engine;
+    uint64_t head, tail;
+    size_t i, queued = 0, dropped = 0;
+    bool link_down;
+
+    atomic_read_relaxed(&port->link_down, &link_down);
+    ovs_mutex_lock(&port->rx_mutex);
+    atomic_read_explicit(&port->rx_head, &head, memory_order_acquire);
+    atomic_read_relaxed(&port->rx_tail, &tail);
+    for (i = 0; i < n; i++) {
+        struct fp_model_slot *slot;
+
+        if (link_down || pkts[i].size > FP_MODEL_MAX_FRAME
+            || tail - head > model->ring_mask) {
+            dropped++;
+            continue;
+        }
+        slot = &port->ring[tail & model->ring_mask];
+        fp_model_slot_reserve(slot, pkts[i].size);
+        if (pkts[i].size) {
+            /* An empty frame may have a null 'data'. */
+            memcpy(fp_model_slot_data(slot), pkts[i].data, pkts[i].size);
+        }
+        slot->size = pkts[i].size;
+        tail++;
+        queued++;
+    }
+    atomic_store_explicit(&port->rx_tail, tail, memory_order_seq_cst);
+    ovs_mutex_unlock(&port->rx_mutex);
+
+    if (dropped) {
+        ovs_mutex_lock(&model->host_mutex);
+        fp_model_ctr_add(&model->host_ports[port_no].drops, dropped);
+        ovs_mutex_unlock(&model->host_mutex);
+        fp_model_count_drops(dropped);
+    }
+    engine = &model->engines[port_no % model->n_engines];
+    fp_model_wake_engine(engine);
+
+    *n_queued = queued;
+    *tailp = tail;
+}
+
+int
+fp_model_port_receive_batch(struct fp_device *dev, uint32_t port_no,
+                            const struct fp_packet *pkts, size_t n,
+                            size_t *n_queued)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    uint64_t tail;
+
+    fp_model_enqueue(model, port_no, pkts, n, n_queued, &tail);
+    return 0;
+}
+
+/* Waits until the RX ring of 'port_no' has processed every packet before
+ * position 'tail'. */
+static void
+fp_model_wait_processed(struct fp_model *model, uint32_t port_no,
+                        uint64_t tail)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    uint64_t head;
+
+    pthread_mutex_lock(&model->done_mutex);
+    for (;;) {
+        atomic_read(&port->rx_head, &head);
+        if (head >= tail) {
+            break;
+        }
+        pthread_cond_wait(&model->done_cond, &model->done_mutex);
+    }
+    pthread_mutex_unlock(&model->done_mutex);
+}
+
+int
+fp_model_port_inject(struct fp_device *dev, uint32_t port_no,
+                     const void *data, size_t size)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_packet pkt = { .data = data, .size = size };
+    size_t n_queued;
+    uint64_t tail;
+
+    if (size > FP_MODEL_MAX_FRAME) {
+        return EMSGSIZE;
+    }
+
+    atomic_add(&model->n_waiters, 1, &(uint32_t) { 0 });
+    fp_model_enqueue(model, port_no, &pkt, 1, &n_queued, &tail);
+    fp_model_wait_processed(model, port_no, tail);
+    atomic_sub(&model->n_waiters, 1, &(uint32_t) { 0 });
+
+    return 0;
+}
+
+int
+fp_model_flush(struct fp_device *dev)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    uint32_t i;
+
+    atomic_add(&model->n_waiters, 1, &(uint32_t) { 0 });
+    for (i = 0; i < model->n_ports; i++) {
+        uint64_t tail;
+
+        atomic_read(&model->ports[i].rx_tail, &tail);
+        fp_model_wait_processed(model, i, tail);
+    }
+    atomic_sub(&model->n_waiters, 1, &(uint32_t) { 0 });
+    return 0;
+}
+
+int
+fp_model_port_set_tx_pcap(struct fp_device *dev, uint32_t port_no,
+                          const char *file_name)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    int error = 0;
+
+    ovs_mutex_lock(&port->pcap_mutex);
+    if (port->pcap) {
+        ovs_pcap_close(port->pcap);
+        port->pcap = NULL;
+    }
+    if (file_name) {
+        port->pcap = ovs_pcap_open(file_name, "wb");
+        if (!port->pcap) {
+            error = errno ? errno : EIO;
+        }
+    }
+    atomic_store(&port->has_pcap, port->pcap != NULL);
+    ovs_mutex_unlock(&port->pcap_mutex);
+
+    return error;
+}
+
+int
+fp_model_port_set_endpoint(struct fp_device *dev, uint32_t port_no,
+                           const struct fp_endpoint_ops *ops, void *aux)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_endpoint *old, *new = NULL;
+
+    if (ops) {
+        new = xmalloc(sizeof *new);
+        new->ops = ops;
+        new->aux = aux;
+    }
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    old = ovsrcu_get_protected(struct fp_model_endpoint *, &port->endpoint);
+    ovsrcu_set(&port->endpoint, new);
+    ovs_mutex_unlock(&model->ctl_mutex);
+
+    /* The engines are done with the old endpoint after their batch.  Host
+     * threads in fp_port_send() hold 'host_mutex'. */
+    fp_model_barrier(model);
+    ovs_mutex_lock(&model->host_mutex);
+    ovs_mutex_unlock(&model->host_mutex);
+    free(old);
+    return 0;
+}
+
+void
+fp_model_port_get_stats(const struct fp_device *dev, uint32_t port_no,
+                        struct fp_port_stats *stats)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    const struct fp_model_port_ctrs *base;
+    size_t i;
+
+    for (i = 0; i <= model->n_engines; i++) {
+        const struct fp_model_port_ctrs *c
+            = (i < model->n_engines
+               ? &model->engines[i].ports[port_no]
+               : &model->host_ports[port_no]);
+
+#define FP_MODEL_PORT_CTR(NAME) stats->NAME += fp_model_ctr_get(&c->NAME);
+        FP_MODEL_PORT_CTRS
+#undef FP_MODEL_PORT_CTR
+    }
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    base = &model->port_base[port_no];
+#define FP_MODEL_PORT_CTR(NAME) stats->NAME -= fp_model_ctr_get(&base->NAME);
+    FP_MODEL_PORT_CTRS
+#undef FP_MODEL_PORT_CTR
+    ovs_mutex_unlock(&model->ctl_mutex);
+}
+
+int
+fp_model_port_set_link_state(struct fp_device *dev, uint32_t port_no,
+                             bool up)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    bool down;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    atomic_read_relaxed(&port->link_down, &down);
+    if (down == up) {
+        uint64_t orig;
+
+        atomic_store(&port->link_down, !up);
+        atomic_add(&port->link_resets, 1, &orig);
+        VLOG_DBG("%s: port %"PRIu32": link %s", fp_device_name(dev), port_no,
+                 up ? "up" : "down");
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+    return 0;
+}
+
+void
+fp_model_port_get_link_state(const struct fp_device *dev, uint32_t port_no,
+                             struct fp_port_link *link)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    bool down;
+
+    atomic_read(&port->link_down, &down);
+    link->up = !down;
+    atomic_read(&port->link_resets, &link->resets);
+    link->speed_mbps = FP_MODEL_LINK_SPEED;
+    link->max_frame = FP_MODEL_MAX_FRAME;
+}

@@ -1,0 +1,348 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef FP_MODEL_PRIVATE_H
+#define FP_MODEL_PRIVATE_H 1
+
+/* What the files of the flow-processor model share: fp-model.c (the
+ * device and its control interface: rules, meters, counters, reset),
+ * fp-model-engine.c (the packet engines: parse, cache, lookup, actions) and
+ * fp-model-port.c (ports: rings, exception queues, endpoints, capture). */
+
+#include <pthread.h>
+
+#include "fp-model.h"
+#include "cmap.h"
+#include "fp-meter.h"
+#include "fp-table.h"
+#include "fp/fp-provider.h"
+#include "openvswitch/hmap.h"
+#include "ovs-atomic.h"
+#include "ovs-thread.h"
+#include "pcap-file.h"
+#include "util.h"
+
+/* Room in front of a packet for the tags that a rule's actions may push. */
+#define FP_MODEL_HEADROOM (FP_MAX_ACTIONS * 4)
+
+/* The smallest buffer of a ring or queue slot, to avoid growing it for
+ * every slightly bigger packet. */
+#define FP_MODEL_SLOT_MIN 2048
+
+/* Empty polls of its rings after which an engine sleeps. */
+#define FP_MODEL_SPIN 2000
+
+/* Longest sleep of an idle engine, in milliseconds. */
+#define FP_MODEL_SLEEP_MS 10
+
+/* Most packets that an engine carries through one pass of its pipeline
+ * (parse, cache lookup, table lookup, actions), stage by stage, so that
+ * the memory that a later stage needs is prefetched in an earlier one. */
+#define FP_MODEL_PASS FP_TABLE_BATCH
+
+/* The key as 32-bit words. */
+#define FP_MODEL_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
+BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
+BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
+
+/* Most nonzero key words of a packet that the exact-match cache holds.
+ * Packets with more (rare: IPv6 neighbor discovery with every option) are
+ * looked up in the rule table directly. */
+#define FP_MODEL_EMC_WORDS 27
+
+/* A 64-bit counter with one writer (an engine) and any readers. */
+typedef atomic_uint64_t fp_model_ctr;
+
+static inline void
+fp_model_ctr_add(fp_model_ctr *ctr, uint64_t n)
+{
+    uint64_t v;
+
+    atomic_read_relaxed(ctr, &v);
+    atomic_store_relaxed(ctr, v + n);
+}
+
+static inline uint64_t
+fp_model_ctr_get(const fp_model_ctr *ctr)
+{
+    uint64_t v;
+
+    atomic_read_relaxed(CONST_CAST(fp_model_ctr *, ctr), &v);
+    return v;
+}
+
+/* A packet slot of an RX ring or an exception queue.  A slot's buffer has
+ * FP_MODEL_HEADROOM bytes in front of the packet, is kept when the packet
+ * is taken, and only grows, so a ring in steady state does not allocate. */
+struct fp_model_slot {
+    uint8_t *buf;
+    uint32_t size;
+    uint32_t allocated;         /* Bytes after the headroom. */
+    uint32_t mark;              /* Exception queues: the packet's */
+    uint32_t rss_hash;          /* struct fp_packet_md. */
+};
+
+/* Port counters of one engine (or of the host threads). */
+struct fp_model_port_ctrs {
+    fp_model_ctr rx_packets;
+    fp_model_ctr rx_bytes;
+    fp_model_ctr tx_packets;
+    fp_model_ctr tx_bytes;
+    fp_model_ctr exceptions;
+    fp_model_ctr malformed;
+    fp_model_ctr drops;
+};
+
+/* Expands FP_MODEL_PORT_CTR(NAME) for every member of struct
+ * fp_model_port_ctrs. */
+#define FP_MODEL_PORT_CTRS                      \
+    FP_MODEL_PORT_CTR(rx_packets)               \
+    FP_MODEL_PORT_CTR(rx_bytes)                 \
+    FP_MODEL_PORT_CTR(tx_packets)               \
+    FP_MODEL_PORT_CTR(tx_bytes)                 \
+    FP_MODEL_PORT_CTR(exceptions)               \
+    FP_MODEL_PORT_CTR(malformed)                \
+    FP_MODEL_PORT_CTR(drops)
+
+/* A rule counter of one engine.  'used_flags' holds, in its low
+ * FP_MODEL_USED_BITS bits, the time_msec() of the last packet counted (0 if
+ * none) and above them the OR of the packets' TCP flags (12 bits), in one
+ * word so that a counter stays 24 bytes. */
+struct fp_model_counter {
+    fp_model_ctr packets;
+    fp_model_ctr bytes;
+    atomic_uint64_t used_flags;
+};
+#define FP_MODEL_USED_BITS 52
+#define FP_MODEL_USED_MASK ((UINT64_C(1) << FP_MODEL_USED_BITS) - 1)
+
+/* The endpoint of a port, replaced as a whole, RCU-style. */
+struct fp_model_endpoint {
+    const struct fp_endpoint_ops *ops;
+    void *aux;
+};
+
+struct fp_model_port {
+    /* RX ring: any producer under 'rx_mutex', one consumer (the port's
+     * engine) without lock.  Slots 'rx_head' (processed) up to 'rx_tail'
+     * (queued) hold packets. */
+    struct ovs_mutex rx_mutex;
+    struct fp_model_slot *ring;
+    atomic_uint64_t rx_head;
+    atomic_uint64_t rx_tail;
+
+    /* Exception queue, under 'exc_mutex'. */
+    struct ovs_mutex exc_mutex;
+    bool attached;              /* Has a representor. */
+    struct fp_model_slot *queue;    /* FP_MODEL_QUEUE_LEN slots, NULL if
+                                     * not attached. */
+    size_t head;                /* Index of the oldest queued packet. */
+    size_t n_queued;
+    struct seq *seq;            /* Changes when a packet is queued. */
+
+    /* The outside. */
+    OVSRCU_TYPE(struct fp_model_endpoint *) endpoint;
+    struct ovs_mutex pcap_mutex;
+    struct pcap_file *pcap;     /* Capture of TX to the outside, or NULL. */
+    atomic_bool has_pcap;
+
+    /* The link (see struct fp_port_link); changed under 'ctl_mutex'. */
+    atomic_bool link_down;
+    atomic_uint64_t link_resets;
+};
+
+/* An interned, immutable action list, shared by every rule that has the
+ * same actions.  Meter ids are resolved to meter table slots. */
+struct fp_model_actions {
+    struct hmap_node node;      /* In 'fp_model.actions', by hash. */
+    uint32_t refcnt;            /* Under 'ctl_mutex'. */
+    uint32_t n;
+    struct fp_action actions[];
+};
+
+/* An entry of the meter table. */
+struct fp_model_meter {
+    struct cmap_node id_node;   /* In 'meter_ids' while in use. */
+    bool in_use;
+    uint32_t id;                /* The caller's meter id. */
+    uint32_t refs;              /* Action lists that use it. */
+    struct fp_meter meter;
+};
+
+/* A packet engine. */
+struct fp_model_engine {
+    struct fp_model *model;
+    size_t index;
+    pthread_t thread;
+
+    /* Odd while the engine processes a batch. */
+    atomic_uint64_t epoch;
+
+    /* Sleeping when idle. */
+    pthread_mutex_t sleep_mutex;
+    pthread_cond_t sleep_cond;
+    atomic_bool sleeping;
+
+    /* Exact-match cache, two-way set associative: the rule (or NULL) found
+     * for a key in the table version whose low 32 bits are in the entry.
+     * Cleared whenever the table version gets 2**32 - 1 versions past
+     * 'emc_base', so that the low bits of a version are never ambiguous. */
+    struct fp_model_emc_entry *emc;
+    uint32_t emc_mask;
+    uint64_t emc_base;
+
+    /* Counters, written by this engine only. */
+    fp_model_ctr hits;
+    fp_model_ctr misses;
+    fp_model_ctr emc_hits;
+    fp_model_ctr packets;
+    fp_model_ctr busy_ns;
+    struct fp_model_port_ctrs *ports;   /* One per NIC port. */
+    struct fp_model_counter *counters;  /* One per counter table entry. */
+};
+
+/* An entry of the exact-match cache: two cache lines, the key's nonzero
+ * words in the order of the key, so that an IPv4 packet touches only the
+ * first line. */
+struct fp_model_emc_entry {
+    const struct fp_table_rule *rule;   /* NULL: no rule matches. */
+    uint32_t version;           /* Low 32 bits of the table version. */
+    uint32_t hash;              /* fp_model_emc_hash() of the key. */
+    uint32_t map;               /* Nonzero words of the key; 0: unused. */
+    uint32_t words[FP_MODEL_EMC_WORDS];
+};
+BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
+
+/* A set of free ids base...base+n-1, preallocated: a bitmap of the ids in
+ * use.  Allocation always takes the lowest free id, so that ids, and the
+ * order of their reuse, are deterministic. */
+struct fp_model_ids {
+    unsigned long *used;        /* Bit 'id - base' set: 'id' is in use. */
+    uint32_t base;
+    uint32_t n;
+    uint32_t lowest;            /* Every id below base + 'lowest' is in
+                                 * use. */
+};
+
+struct fp_model {
+    struct fp_device up;
+    uint32_t n_ports;
+
+    /* Serializes control operations: rules, meters, counters, reset,
+     * endpoints.  Packet processing never takes it. */
+    struct ovs_mutex ctl_mutex;
+    struct fp_table *table;
+    struct fp_table_rule **rules;       /* By id, 1...n_rules. */
+    struct fp_model_ids rule_ids;       /* 1...n_rules. */
+    uint64_t next_seq;
+    struct hmap actions;                /* Of 'struct fp_model_actions'. */
+    struct fp_model_ids counter_ids;    /* Counter table, 0...n-1. */
+    uint32_t n_counters_used;
+    uint8_t *counter_shared;            /* 1 per shared counter, by id. */
+    uint32_t *counter_refs;             /* Action lists that count there. */
+    struct fp_model_meter *meters;      /* Meter table. */
+    struct cmap meter_ids;              /* Meters in use, by id; readers
+                                         * (fp_meter_police()) use RCU. */
+    uint32_t n_meters_used;
+
+    /* Counters as of the last reset, subtracted from what engines count. */
+    struct fp_model_port_ctrs *port_base;   /* Plain uint64_t values. */
+    uint64_t hits_base, misses_base, emc_hits_base;
+    atomic_uint64_t resets;
+
+    struct fp_model_port *ports;
+
+    /* Counters of packets that the host sends, under 'host_mutex'. */
+    struct ovs_mutex host_mutex;
+    struct fp_model_port_ctrs *host_ports;
+
+    /* fp_port_inject() waiters. */
+    pthread_mutex_t done_mutex;
+    pthread_cond_t done_cond;
+    atomic_uint32_t n_waiters;
+
+    atomic_bool exiting;
+    struct fp_model_engine *engines;
+    size_t n_engines;
+    uint32_t batch_size;
+    uint32_t ring_mask;
+};
+
+
+static inline struct fp_model *
+fp_model_cast(const struct fp_device *dev)
+{
+    ovs_assert(dev->class == &fp_model_class);
+    return CONTAINER_OF(dev, struct fp_model, up);
+}
+
+/* Makes sure that 'slot' has a buffer, with room for 'size' bytes after its
+ * headroom. */
+static inline void
+fp_model_slot_reserve(struct fp_model_slot *slot, size_t size)
+{
+    if (!slot->buf || slot->allocated < size) {
+        slot->allocated = MAX(size, FP_MODEL_SLOT_MIN);
+        free(slot->buf);
+        slot->buf = xmalloc(FP_MODEL_HEADROOM + slot->allocated);
+    }
+}
+
+static inline uint8_t *
+fp_model_slot_data(const struct fp_model_slot *slot)
+{
+    return slot->buf + FP_MODEL_HEADROOM;
+}
+
+
+/* fp-model-engine.c. */
+void fp_model_barrier(struct fp_model *);
+void fp_model_tx(struct fp_model *, struct fp_model_port_ctrs *,
+                 uint32_t port_no, const void *data, size_t size);
+void fp_model_wake_engine(struct fp_model_engine *);
+void *fp_model_engine_main(void *engine);
+void fp_model_count_drops(unsigned int n);
+
+/* fp-model-port.c: the port hooks of fp_model_class and what the rest of
+ * the model needs of ports. */
+int fp_model_port_attach(struct fp_device *, uint32_t port_no);
+void fp_model_port_detach(struct fp_device *, uint32_t port_no);
+int fp_model_port_send(struct fp_device *, uint32_t port_no,
+                       const void *data, size_t size);
+int fp_model_port_recv(struct fp_device *, uint32_t port_no,
+                       void *buf, size_t size, size_t *lenp,
+                       struct fp_packet_md *);
+void fp_model_port_recv_wait(struct fp_device *, uint32_t port_no);
+int fp_model_port_inject(struct fp_device *, uint32_t port_no,
+                         const void *data, size_t size);
+int fp_model_port_set_tx_pcap(struct fp_device *, uint32_t port_no,
+                              const char *file_name);
+int fp_model_port_set_endpoint(struct fp_device *, uint32_t port_no,
+                               const struct fp_endpoint_ops *, void *aux);
+int fp_model_port_receive_batch(struct fp_device *, uint32_t port_no,
+                                const struct fp_packet *, size_t n,
+                                size_t *n_queued);
+void fp_model_port_get_stats(const struct fp_device *, uint32_t port_no,
+                             struct fp_port_stats *);
+int fp_model_port_set_link_state(struct fp_device *, uint32_t port_no,
+                                 bool up);
+void fp_model_port_get_link_state(const struct fp_device *, uint32_t port_no,
+                                  struct fp_port_link *);
+int fp_model_flush(struct fp_device *);
+void fp_model_port_free_queue(struct fp_model_port *port)
+    OVS_REQUIRES(port->exc_mutex);
+
+#endif /* fp-model-private.h */

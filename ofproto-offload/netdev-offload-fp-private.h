@@ -1,0 +1,159 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef NETDEV_OFFLOAD_FP_PRIVATE_H
+#define NETDEV_OFFLOAD_FP_PRIVATE_H 1
+
+/* What the files of the fp flow API share: netdev-offload-fp.c (flow
+ * records, verdicts applied to the NICs, statistics, admission),
+ * netdev-offload-fp-translate.c (match and actions to an fp rule),
+ * netdev-offload-fp-meter.c (OpenFlow meters in the NICs) and
+ * netdev-offload-fp-explain.c (fp/explain, fp/offload-stats). */
+
+#include "classifier.h"
+#include "fp/fp.h"
+#include "netdev-offload-fp.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/shash.h"
+#include "ovs-atomic.h"
+#include "openvswitch/types.h"
+#include "ovs-thread.h"
+#include "sset.h"
+
+struct ds;
+struct match;
+struct netdev;
+struct nlattr;
+
+/* The verdict on a datapath flow that dpif-netdev handed us. */
+enum offload_fp_state {
+    OFFLOAD_FP_OFFLOADED,       /* The NIC runs it, actions and all. */
+    OFFLOAD_FP_PARTIAL,         /* The NIC classifies and marks it;
+                                 * dpif-netdev runs the actions. */
+    OFFLOAD_FP_WAITING,         /* The NIC has no room: in software until
+                                 * it has. */
+    OFFLOAD_FP_EVICTED,         /* Taken out of the NIC by a device reset:
+                                 * in software until it is back. */
+    OFFLOAD_FP_REFUSED,         /* The NIC cannot run it: in software. */
+    OFFLOAD_FP_N_STATES
+};
+
+
+/* A datapath flow that dpif-netdev handed us, whatever its verdict.
+ *
+ * Every flow_put() that finds a bound input port is answered with success,
+ * whatever the verdict, so that dpif-netdev tells us with flow_del() when
+ * the flow goes: a flow that waits for room must not get into the NIC
+ * after it is gone. */
+struct offload_fp_flow {
+    struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
+    ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
+    struct minimatch match;     /* The megaflow's match, as flow_put()
+                                 * got it: fp/explain finds the datapath
+                                 * flows by it. */
+    const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
+    struct fp_device *dev;
+    enum offload_fp_state state;
+    char *reason;               /* Why it is not (fully) in the NIC. */
+    struct fp_rule *rule;       /* The NIC rule, to put it back into the
+                                 * NIC (WAITING, EVICTED) or after a reset;
+                                 * NULL if REFUSED. */
+    uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
+    uint32_t mark;              /* dpif-netdev's flow mark. */
+    bool ufid_shared;           /* Put with two different matches: two
+                                 * megaflows share the ufid, so it stays in
+                                 * software until flow_del() (see
+                                 * netdev_offload_fp_flow_put()). */
+
+    /* Counters never go backwards: 'base' has those of the NIC rules this
+     * flow had before, 'last' the last read of the current rule's. */
+    struct fp_rule_stats base;
+    struct fp_rule_stats last;
+
+    /* Software packet rate while WAITING or EVICTED, to choose which flows
+     * get room first: packets of the flow that came up the exception path
+     * are counted in 'sw_packets' (see netdev_offload_fp_count_exception()),
+     * which netdev_offload_fp_run() turns into a rate. */
+    struct cls_rule cr;         /* The flow's match, in 'waiting_cls' while
+                                 * WAITING or EVICTED. */
+    bool in_cls;                /* In 'waiting_cls'? */
+    atomic_uint64_t sw_packets;
+    uint64_t sw_packets_seen;   /* 'sw_packets' when it started waiting. */
+    long long int sw_time;      /* When it started waiting. */
+    double sw_rate;             /* Packets per second since then. */
+};
+
+/* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).
+ * A meter is one set of buckets: it is in at most one NIC, its owner,
+ * whose meter also meters the packets that dpif-netdev meters. */
+struct offload_fp_meter {
+    struct hmap_node node;      /* In 'offload_fp_meters'. */
+    uint32_t id;                /* Datapath meter id, also the NIC's. */
+    bool runnable;              /* 'nic' is set: the NICs can run it. */
+    struct fp_meter_config nic; /* The NIC meter, if 'runnable'. */
+    struct fp_device *dev;      /* The NIC that holds it, or NULL. */
+    char *reason;               /* Why no NIC holds it, or NULL. */
+
+    /* The NICs' counters, which never go backwards (except when OpenFlow
+     * modifies the meter, which starts them from zero, as dpif-netdev
+     * does): 'acc' has what NICs counted before a reset or a move, 'base'
+     * the counters of 'dev' when the meter was last modified, 'last' the
+     * last read of them. */
+    struct fp_meter_stats acc;
+    struct fp_meter_stats base;
+    struct fp_meter_stats last;
+};
+
+/* The verdict on a flow: its state, the NIC rule it gets (for OFFLOADED
+ * and PARTIAL) and the reason it is not fully offloaded (for the others,
+ * to be freed by the caller). */
+struct offload_fp_verdict {
+    enum offload_fp_state state;
+    struct fp_rule rule;
+    char *reason;
+};
+
+extern const char *const offload_fp_state_names[OFFLOAD_FP_N_STATES];
+
+extern struct ovs_mutex offload_fp_mutex;
+extern struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex);
+extern struct netdev_offload_fp_stats offload_fp_stats
+    OVS_GUARDED_BY(offload_fp_mutex);
+extern struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex);
+
+struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
+    OVS_REQUIRES(offload_fp_mutex);
+struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
+    OVS_REQUIRES(offload_fp_mutex);
+bool offload_fp_meter_check(uint32_t id, const struct fp_device *,
+                            char **reasonp);
+char *offload_fp_meter_missing(const struct fp_rule *,
+                               const struct fp_device *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_meter_run(void)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_evict_meter_users(struct fp_device *, uint32_t meter_id)
+    OVS_REQUIRES(offload_fp_mutex);
+void netdev_offload_fp_names_run(void);
+void netdev_offload_fp_format_port(const char *dpif_type, odp_port_t,
+                                   struct ds *);
+void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
+                              uint32_t port, const struct match *,
+                              const struct nlattr *actions,
+                              size_t actions_len, uint32_t mark,
+                              struct offload_fp_verdict *);
+
+#endif /* netdev-offload-fp-private.h */

@@ -1,0 +1,565 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "netdev-offload-fp-private.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "dpif.h"
+#include "flow.h"
+#include "netdev-fp.h"
+#include "netdev-provider.h"
+#include "netlink.h"
+#include "odp-netlink.h"
+#include "odp-util.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
+#include "packets.h"
+#include "util.h"
+
+/* Translation: megaflow match and ODP actions to an fp rule. */
+
+/* The fields of struct flow, to name those whose mask bits the NIC cannot
+ * translate.  Names as in ovs-fields(7). */
+struct offload_fp_field {
+    const char *name;
+    size_t offset;
+    size_t size;
+};
+
+#define FIELD(NAME, MEMBER) \
+    { NAME, offsetof(struct flow, MEMBER), \
+      sizeof ((struct flow *) NULL)->MEMBER }
+static const struct offload_fp_field offload_fp_fields[] = {
+    FIELD("tunnel", tunnel),
+    FIELD("metadata", metadata),
+    FIELD("reg", regs),
+    FIELD("skb_priority", skb_priority),
+    FIELD("pkt_mark", pkt_mark),
+    FIELD("dp_hash", dp_hash),
+    FIELD("in_port", in_port),
+    FIELD("recirc_id", recirc_id),
+    FIELD("ct_state", ct_state),
+    FIELD("ct_nw_proto", ct_nw_proto),
+    FIELD("ct_zone", ct_zone),
+    FIELD("ct_mark", ct_mark),
+    FIELD("packet_type", packet_type),
+    FIELD("ct_label", ct_label),
+    FIELD("conj_id", conj_id),
+    FIELD("actset_output", actset_output),
+    FIELD("dl_dst", dl_dst),
+    FIELD("dl_src", dl_src),
+    FIELD("dl_type", dl_type),
+    FIELD("vlan_tci", vlans),
+    FIELD("mpls", mpls_lse),
+    FIELD("nw_src", nw_src),
+    FIELD("nw_dst", nw_dst),
+    FIELD("ct_nw_src", ct_nw_src),
+    FIELD("ct_nw_dst", ct_nw_dst),
+    FIELD("ipv6_src", ipv6_src),
+    FIELD("ipv6_dst", ipv6_dst),
+    FIELD("ct_ipv6_src", ct_ipv6_src),
+    FIELD("ct_ipv6_dst", ct_ipv6_dst),
+    FIELD("ipv6_label", ipv6_label),
+    FIELD("nw_frag", nw_frag),
+    FIELD("nw_tos", nw_tos),
+    FIELD("nw_ttl", nw_ttl),
+    FIELD("nw_proto", nw_proto),
+    FIELD("nd_target", nd_target),
+    FIELD("arp_sha", arp_sha),
+    FIELD("arp_tha", arp_tha),
+    FIELD("tcp_flags", tcp_flags),
+    FIELD("nsh", nsh),
+    FIELD("tp_src", tp_src),
+    FIELD("tp_dst", tp_dst),
+    FIELD("ct_tp_src", ct_tp_src),
+    FIELD("ct_tp_dst", ct_tp_dst),
+    FIELD("igmp_group_ip4", igmp_group_ip4),
+};
+#undef FIELD
+
+/* Copies the bytes of 'value' under 'mask' into the rule key and the mask
+ * into the rule mask, then clears 'mask': those bits are consumed. */
+static void
+consume(void *key, void *rule_mask, const void *value, void *mask, size_t n)
+{
+    const uint8_t *v = value;
+    uint8_t *m = mask;
+    uint8_t *k = key;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        k[i] = v[i] & m[i];
+    }
+    memcpy(rule_mask, mask, n);
+    memset(mask, 0, n);
+}
+
+#define CONSUME(FP_FIELD, FLOW_FIELD)                                   \
+    BUILD_ASSERT_DECL(sizeof rule->key.FP_FIELD == sizeof flow->FLOW_FIELD); \
+    consume(&rule->key.FP_FIELD, &rule->mask.FP_FIELD, &flow->FLOW_FIELD, \
+            &mask->FLOW_FIELD, sizeof flow->FLOW_FIELD)
+
+/* Translates 'match', a megaflow of dpif-netdev whose in_port is NIC port
+ * 'port' of 'dev', into the match of 'rule'.
+ *
+ * Every bit of the megaflow's mask is either translated or the flow is
+ * refused: the NIC rule never matches a packet that the megaflow does not.
+ * On refusal, returns EOPNOTSUPP and stores in '*reasonp' a message that
+ * the caller must free. */
+static int
+netdev_offload_fp_translate_match(const struct match *match,
+                                  const struct fp_device *dev, uint32_t port,
+                                  struct fp_rule *rule, char **reasonp)
+{
+    struct flow_wildcards rest = match->wc;  /* Not yet translated. */
+    const struct flow *flow = &match->flow;
+    struct flow *mask = &rest.masks;
+    struct ds names = DS_EMPTY_INITIALIZER;
+    size_t i;
+
+    /* The rule goes to the in_port's NIC port, so it only sees packets from
+     * that port, as the megaflow does. */
+    rule->key.in_port = port;
+    rule->mask.in_port = UINT32_MAX;
+    memset(&mask->in_port, 0, sizeof mask->in_port);
+
+    /* Packets that come in from a NIC port have not been recirculated. */
+    if (flow->recirc_id & mask->recirc_id) {
+        *reasonp = xasprintf("match on recirc_id (%#"PRIx32", after "
+                             "recirculation) not supported by %s",
+                             flow->recirc_id, fp_device_name(dev));
+        return EOPNOTSUPP;
+    }
+    mask->recirc_id = 0;
+
+    if (mask->packet_type && flow->packet_type != htonl(PT_ETH)) {
+        *reasonp = xasprintf("match on packet_type (%#"PRIx32", not "
+                             "Ethernet) not supported by %s",
+                             ntohl(flow->packet_type), fp_device_name(dev));
+        return EOPNOTSUPP;
+    }
+    mask->packet_type = 0;
+
+    CONSUME(eth_dst, dl_dst);
+    CONSUME(eth_src, dl_src);
+    CONSUME(eth_type, dl_type);
+    BUILD_ASSERT_DECL(FLOW_MAX_VLAN_HEADERS == 2);
+    for (i = 0; i < 2; i++) {
+        CONSUME(vlans[i].tpid, vlans[i].tpid);
+        CONSUME(vlans[i].tci, vlans[i].tci);
+    }
+    BUILD_ASSERT_DECL(FLOW_NW_FRAG_ANY == FP_IP_FRAG_ANY);
+    BUILD_ASSERT_DECL(FLOW_NW_FRAG_LATER == FP_IP_FRAG_LATER);
+    CONSUME(ip_frag, nw_frag);
+    CONSUME(nw_proto, nw_proto);
+    CONSUME(nw_tos, nw_tos);
+    CONSUME(nw_ttl, nw_ttl);
+    CONSUME(tcp_flags, tcp_flags);
+    CONSUME(nw_src, nw_src);
+    CONSUME(nw_dst, nw_dst);
+    CONSUME(ipv6_label, ipv6_label);
+    CONSUME(ipv6_src, ipv6_src);
+    CONSUME(ipv6_dst, ipv6_dst);
+    CONSUME(nd_target, nd_target);
+    CONSUME(arp_sha, arp_sha);
+    CONSUME(arp_tha, arp_tha);
+    CONSUME(tp_src, tp_src);
+    CONSUME(tp_dst, tp_dst);
+
+    /* Name what is left, if anything. */
+    for (i = 0; i < ARRAY_SIZE(offload_fp_fields); i++) {
+        const struct offload_fp_field *f = &offload_fp_fields[i];
+
+        if (!is_all_zeros((const uint8_t *) mask + f->offset, f->size)) {
+            ds_put_format(&names, "%s%s", names.length ? ", " : "", f->name);
+        }
+    }
+    if (names.length) {
+        *reasonp = xasprintf("match on %s not supported by %s",
+                             ds_cstr(&names), fp_device_name(dev));
+        ds_destroy(&names);
+        return EOPNOTSUPP;
+    }
+    return 0;
+}
+
+#undef CONSUME
+
+/* Appends to 'rule' an action of 'type' that sets the bytes of 'value'
+ * under 'mask' ('n' bytes), unless 'mask' is all zeros. */
+static void
+add_set(struct fp_rule *rule, enum fp_action_type type,
+        const void *value, const void *mask, size_t n)
+{
+    struct fp_action *a;
+
+    if (is_all_zeros(mask, n)) {
+        return;
+    }
+    a = &rule->actions[rule->n_actions++];
+    a->type = type;
+    memcpy(a->set.value, value, n);
+    memcpy(a->set.mask, mask, n);
+}
+
+/* Returns the name of ODP key attribute 'type' as a set action names it,
+ * e.g. "ipv4". */
+static const char *
+ovs_key_attr_name(enum ovs_key_attr type)
+{
+    static const char *const names[] = {
+        [OVS_KEY_ATTR_ETHERNET] = "eth",
+        [OVS_KEY_ATTR_IPV4] = "ipv4",
+        [OVS_KEY_ATTR_IPV6] = "ipv6",
+        [OVS_KEY_ATTR_TCP] = "tcp",
+        [OVS_KEY_ATTR_UDP] = "udp",
+        [OVS_KEY_ATTR_SCTP] = "sctp",
+        [OVS_KEY_ATTR_ICMP] = "icmp",
+        [OVS_KEY_ATTR_ICMPV6] = "icmpv6",
+        [OVS_KEY_ATTR_ARP] = "arp",
+        [OVS_KEY_ATTR_ND] = "nd",
+        [OVS_KEY_ATTR_VLAN] = "vlan",
+        [OVS_KEY_ATTR_MPLS] = "mpls",
+        [OVS_KEY_ATTR_TUNNEL] = "tunnel",
+        [OVS_KEY_ATTR_SKB_MARK] = "skb_mark",
+        [OVS_KEY_ATTR_PRIORITY] = "skb_priority",
+        [OVS_KEY_ATTR_CT_STATE] = "ct_state",
+        [OVS_KEY_ATTR_CT_MARK] = "ct_mark",
+        [OVS_KEY_ATTR_CT_LABELS] = "ct_label",
+        [OVS_KEY_ATTR_NSH] = "nsh",
+    };
+
+    return (type < ARRAY_SIZE(names) && names[type] ? names[type]
+            : "another field");
+}
+
+/* Returns the name of ODP action 'a', e.g. "ct" for "ct(commit)", in a new
+ * string. */
+static char *
+action_name(const struct nlattr *a)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n;
+
+    format_odp_actions(&s, a, a->nla_len, NULL);
+    n = strcspn(ds_cstr(&s), "(:");
+    ds_truncate(&s, n);
+    return ds_steal_cstr(&s);
+}
+
+/* Translates masked set action 'a' (OVS_ACTION_ATTR_SET_MASKED, or
+ * OVS_ACTION_ATTR_SET with every bit set) into 'rule'. */
+static int
+translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
+              const char *dev_name, char **reasonp)
+{
+    const struct nlattr *key = nl_attr_get(a);
+    const uint8_t *value = nl_attr_get(key);
+    size_t size = nl_attr_get_size(key);
+    uint8_t ones[64];
+    const uint8_t *mask;
+
+    /* A masked set's attribute holds the value, then the mask. */
+    if (masked) {
+        size /= 2;
+    }
+    if (size > sizeof ones) {
+        goto refuse;
+    }
+    memset(ones, 0xff, sizeof ones);
+    mask = masked ? value + size : ones;
+
+    /* Each field of a set is one NIC action: check that they fit. */
+    if (rule->n_actions + 4 > FP_MAX_ACTIONS) {
+        *reasonp = xasprintf("more than %d actions not supported by %s",
+                             FP_MAX_ACTIONS, dev_name);
+        return EOPNOTSUPP;
+    }
+
+    switch (nl_attr_type(key)) {
+    case OVS_KEY_ATTR_ETHERNET: {
+        const struct ovs_key_ethernet *v = (const void *) value;
+        const struct ovs_key_ethernet *m = (const void *) mask;
+
+        add_set(rule, FP_ACTION_SET_ETH_SRC, &v->eth_src, &m->eth_src, 6);
+        add_set(rule, FP_ACTION_SET_ETH_DST, &v->eth_dst, &m->eth_dst, 6);
+        return 0;
+    }
+    case OVS_KEY_ATTR_IPV4: {
+        const struct ovs_key_ipv4 *v = (const void *) value;
+        const struct ovs_key_ipv4 *m = (const void *) mask;
+
+        if (m->ipv4_proto || m->ipv4_frag) {
+            goto refuse;
+        }
+        add_set(rule, FP_ACTION_SET_IPV4_SRC, &v->ipv4_src, &m->ipv4_src, 4);
+        add_set(rule, FP_ACTION_SET_IPV4_DST, &v->ipv4_dst, &m->ipv4_dst, 4);
+        add_set(rule, FP_ACTION_SET_IPV4_TOS, &v->ipv4_tos, &m->ipv4_tos, 1);
+        add_set(rule, FP_ACTION_SET_IPV4_TTL, &v->ipv4_ttl, &m->ipv4_ttl, 1);
+        return 0;
+    }
+    case OVS_KEY_ATTR_IPV6: {
+        const struct ovs_key_ipv6 *v = (const void *) value;
+        const struct ovs_key_ipv6 *m = (const void *) mask;
+
+        if (m->ipv6_label || m->ipv6_proto || m->ipv6_frag) {
+            goto refuse;
+        }
+        add_set(rule, FP_ACTION_SET_IPV6_SRC, &v->ipv6_src, &m->ipv6_src,
+                16);
+        add_set(rule, FP_ACTION_SET_IPV6_DST, &v->ipv6_dst, &m->ipv6_dst,
+                16);
+        add_set(rule, FP_ACTION_SET_IPV6_TCLASS, &v->ipv6_tclass,
+                &m->ipv6_tclass, 1);
+        add_set(rule, FP_ACTION_SET_IPV6_HLIM, &v->ipv6_hlimit,
+                &m->ipv6_hlimit, 1);
+        return 0;
+    }
+    case OVS_KEY_ATTR_TCP:
+    case OVS_KEY_ATTR_UDP:
+    case OVS_KEY_ATTR_SCTP: {
+        /* The three have the same layout: source port, destination
+         * port.  The megaflow matches nw_proto, so the NIC sets the ports
+         * of the right protocol. */
+        const struct ovs_key_tcp *v = (const void *) value;
+        const struct ovs_key_tcp *m = (const void *) mask;
+
+        /* A later fragment has no L4 header: the NIC leaves it alone,
+         * whereas OVS's software datapath would rewrite its payload as if
+         * it were one.  So the NIC runs L4 rewrites only for flows that
+         * match no later fragment.  (OVS 3.1 makes none that would.) */
+        if (!(rule->mask.ip_frag & FP_IP_FRAG_LATER)
+            || rule->key.ip_frag & FP_IP_FRAG_LATER) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            format_odp_actions(&s, a, a->nla_len, NULL);
+            *reasonp = xasprintf("action set of %s of a flow that matches "
+                                 "later IP fragments not supported by %s "
+                                 "(%s)",
+                                 ovs_key_attr_name(nl_attr_type(key)),
+                                 dev_name, ds_cstr(&s));
+            ds_destroy(&s);
+            return EOPNOTSUPP;
+        }
+        add_set(rule, FP_ACTION_SET_TP_SRC, &v->tcp_src, &m->tcp_src, 2);
+        add_set(rule, FP_ACTION_SET_TP_DST, &v->tcp_dst, &m->tcp_dst, 2);
+        return 0;
+    }
+    default:
+        goto refuse;
+    }
+
+refuse:
+    {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        format_odp_actions(&s, a, a->nla_len, NULL);
+        *reasonp = xasprintf("action set of %s not supported by %s (%s)",
+                             ovs_key_attr_name(nl_attr_type(key)), dev_name,
+                             ds_cstr(&s));
+        ds_destroy(&s);
+        return EOPNOTSUPP;
+    }
+}
+
+/* Returns why the NIC named 'dev_name' cannot output to datapath port
+ * 'odp_port' (whose netdev is 'out', or NULL if it is not in
+ * netdev_ports_get()'s map) for a flow on 'netdev', in a new string.  The
+ * port is named as operators know it: by its interface name, with the NIC
+ * port (e.g. vf0 of fp1) if it is on another NIC. */
+static char *
+output_reason(const struct netdev *netdev, odp_port_t odp_port,
+              const struct netdev *out, const char *dev_name)
+{
+    struct ds name = DS_EMPTY_INITIALIZER;
+    struct fp_device *out_dev;
+    uint32_t out_port;
+    char *reason;
+
+    netdev_offload_fp_format_port(netdev_get_dpif_type(netdev), odp_port,
+                                  &name);
+    if (out && netdev_fp_get_port(out, &out_dev, &out_port)) {
+        char port_name[16];
+
+        fp_port_to_string(out_dev, out_port, port_name, sizeof port_name);
+        reason = xasprintf("output port %s is %s of %s, not on %s",
+                           ds_cstr(&name), port_name,
+                           fp_device_name(out_dev), dev_name);
+    } else {
+        reason = xasprintf("output port %s is not on %s", ds_cstr(&name),
+                           dev_name);
+    }
+    ds_destroy(&name);
+    return reason;
+}
+
+/* Translates ODP 'actions' of a flow on 'netdev' (bound to 'dev') into the
+ * actions of 'rule'.  Clone actions whose nested actions are all outputs
+ * are flattened.  On refusal, returns EOPNOTSUPP and stores in '*reasonp'
+ * a message that the caller must free. */
+static int
+netdev_offload_fp_translate_actions(const struct netdev *netdev,
+                                    const struct fp_device *dev,
+                                    const struct nlattr *actions,
+                                    size_t actions_len, bool in_clone,
+                                    struct fp_rule *rule, char **reasonp)
+{
+    const char *dev_name = fp_device_name(dev);
+    const struct nlattr *a;
+    unsigned int left;
+
+    NL_ATTR_FOR_EACH_UNSAFE (a, left, actions, actions_len) {
+        enum ovs_action_attr type = nl_attr_type(a);
+        struct fp_action *action;
+        int error;
+
+        if (type == OVS_ACTION_ATTR_DROP && !in_clone
+            && left == NLA_ALIGN(a->nla_len)) {
+            /* An explicit drop, always last: nothing to do. */
+            break;
+        }
+        if (rule->n_actions >= FP_MAX_ACTIONS) {
+            *reasonp = xasprintf("more than %d actions not supported by %s",
+                                 FP_MAX_ACTIONS, dev_name);
+            return EOPNOTSUPP;
+        }
+        action = &rule->actions[rule->n_actions];
+
+        if (type == OVS_ACTION_ATTR_OUTPUT) {
+            odp_port_t odp_port = nl_attr_get_odp_port(a);
+            struct netdev *out;
+            struct fp_device *out_dev;
+            uint32_t out_port;
+            bool ok;
+
+            out = netdev_ports_get(odp_port, netdev_get_dpif_type(netdev));
+            ok = out && netdev_fp_get_port(out, &out_dev, &out_port)
+                 && out_dev == dev;
+            if (!ok) {
+                *reasonp = output_reason(netdev, odp_port, out, dev_name);
+                netdev_close(out);
+                return EOPNOTSUPP;
+            }
+            netdev_close(out);
+            action->type = FP_ACTION_OUTPUT;
+            action->port = out_port;
+            rule->n_actions++;
+        } else if (type == OVS_ACTION_ATTR_CLONE && !in_clone) {
+            /* A clone of outputs only is the outputs themselves. */
+            const struct nlattr *b;
+            unsigned int left_b;
+
+            NL_ATTR_FOR_EACH_UNSAFE (b, left_b, nl_attr_get(a),
+                                     nl_attr_get_size(a)) {
+                if (nl_attr_type(b) != OVS_ACTION_ATTR_OUTPUT) {
+                    char *name = action_name(b);
+
+                    *reasonp = xasprintf("action %s in clone() not "
+                                         "supported by %s", name, dev_name);
+                    free(name);
+                    return EOPNOTSUPP;
+                }
+            }
+            error = netdev_offload_fp_translate_actions(
+                netdev, dev, nl_attr_get(a), nl_attr_get_size(a), true,
+                rule, reasonp);
+            if (error) {
+                return error;
+            }
+        } else if (type == OVS_ACTION_ATTR_PUSH_VLAN) {
+            const struct ovs_action_push_vlan *vlan = nl_attr_get(a);
+
+            /* In ODP the CFI bit says "tag present"; it is not pushed. */
+            action->type = FP_ACTION_PUSH_VLAN;
+            action->vlan.tpid = vlan->vlan_tpid;
+            action->vlan.tci = vlan->vlan_tci & ~htons(VLAN_CFI);
+            rule->n_actions++;
+        } else if (type == OVS_ACTION_ATTR_POP_VLAN) {
+            action->type = FP_ACTION_POP_VLAN;
+            rule->n_actions++;
+        } else if (type == OVS_ACTION_ATTR_METER) {
+            uint32_t id = nl_attr_get_u32(a);
+
+            if (!offload_fp_meter_check(id, dev, reasonp)) {
+                return EOPNOTSUPP;
+            }
+            action->type = FP_ACTION_METER;
+            action->meter_id = id;
+            rule->n_actions++;
+        } else if (type == OVS_ACTION_ATTR_SET_MASKED
+                   || type == OVS_ACTION_ATTR_SET) {
+            error = translate_set(a, type == OVS_ACTION_ATTR_SET_MASKED,
+                                  rule, dev_name, reasonp);
+            if (error) {
+                return error;
+            }
+        } else {
+            char *name = action_name(a);
+
+            *reasonp = xasprintf("action %s not supported by %s", name,
+                                 dev_name);
+            free(name);
+            return EOPNOTSUPP;
+        }
+    }
+    return 0;
+}
+
+/* Decides what 'dev' can do for the flow with 'match' and 'actions' whose
+ * in_port is NIC port 'port' of 'dev', 'netdev': run it (OFFLOADED), only
+ * classify it and tag its packets with 'mark' for dpif-netdev, which then
+ * runs its actions without a lookup (PARTIAL), or nothing (REFUSED).
+ *
+ * Partial offload is correct whenever the match translates: the NIC rule
+ * matches exactly the packets of the megaflow, and sends them to the host
+ * as a miss would, with the mark.  It is used when some action cannot run
+ * in the NIC: an output to a port that is not on the NIC (internal, tap,
+ * another NIC), to userspace, ct(), recirculation, ...  A match that does
+ * not translate means the NIC cannot classify the flow at all: REFUSED. */
+void
+netdev_offload_fp_decide(const struct netdev *netdev, struct fp_device *dev,
+                         uint32_t port, const struct match *match,
+                         const struct nlattr *actions, size_t actions_len,
+                         uint32_t mark, struct offload_fp_verdict *v)
+{
+    memset(&v->rule, 0, sizeof v->rule);
+    v->reason = NULL;
+
+    if (netdev_offload_fp_translate_match(match, dev, port, &v->rule,
+                                          &v->reason)) {
+        v->state = OFFLOAD_FP_REFUSED;
+        return;
+    }
+    if (!netdev_offload_fp_translate_actions(netdev, dev, actions,
+                                             actions_len, false, &v->rule,
+                                             &v->reason)) {
+        v->state = OFFLOAD_FP_OFFLOADED;
+        return;
+    }
+
+    v->state = OFFLOAD_FP_PARTIAL;
+    v->rule.n_actions = 2;
+    memset(v->rule.actions, 0, 2 * sizeof v->rule.actions[0]);
+    v->rule.actions[0].type = FP_ACTION_MARK;
+    v->rule.actions[0].mark = mark;
+    v->rule.actions[1].type = FP_ACTION_EXCEPTION;
+}

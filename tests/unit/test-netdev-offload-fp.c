@@ -1,0 +1,343 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests of our flow API (ofproto-offload/netdev-offload-fp.c), driven
+ * as dpif-netdev drives it, on "fp" netdevs bound to a model NIC.
+ *
+ * They cover what the autotests cannot make happen: two puts under one ufid
+ * with different matches, as OVS 3.1's dpif-netdev makes when two megaflows
+ * have the same masked key and different masks (patches/ovs/0002 stops
+ * that), and the names of datapath ports that netdev_ports_get() does not
+ * know (tap ports, which need privileges). */
+
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dp-packet.h"
+#include "dpif.h"
+#include "dummy.h"
+#include "flow.h"
+#include "fp/fp.h"
+#include "netdev.h"
+#include "netdev-offload.h"
+#include "netdev-offload-fp.h"
+#include "netdev-offload-fp-private.h"
+#include "netdev-offload-provider.h"
+#include "netlink.h"
+#include "odp-netlink.h"
+#include "odp-util.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
+#include "packets.h"
+#include "smap.h"
+#include "util.h"
+
+/* netdev_ports_get() compares datapath types by pointer. */
+static const char test_dpif_type[] = "netdev";
+
+static struct fp_device *dev;
+static struct netdev *p1, *p2;
+
+static struct netdev *
+open_port(const char *name, const char *port, uint32_t port_no)
+{
+    struct smap args = SMAP_INITIALIZER(&args);
+    struct dpif_port dpif_port;
+    struct netdev *netdev;
+    char *errp = NULL;
+
+    assert_int_equal(netdev_open(name, "fp", &netdev), 0);
+    smap_add(&args, "port", port);
+    assert_int_equal(netdev_set_config(netdev, &args, &errp), 0);
+    smap_destroy(&args);
+
+    netdev_set_dpif_type(netdev, test_dpif_type);
+    dpif_port.name = CONST_CAST(char *, name);
+    dpif_port.type = CONST_CAST(char *, "fp");
+    dpif_port.port_no = u32_to_odp(port_no);
+    netdev_ports_insert(netdev, &dpif_port);
+    return netdev;
+}
+
+static int
+setup(void **state OVS_UNUSED)
+{
+    struct fp_device_config cfg;
+
+    fp_device_config_default(&cfg);
+    assert_int_equal(fp_device_create("fp0", &cfg, &dev), 0);
+    p1 = open_port("p1", "phy0", 1);
+    p2 = open_port("p2", "vf0", 2);
+    return 0;
+}
+
+static int
+teardown(void **state OVS_UNUSED)
+{
+    netdev_ports_remove(u32_to_odp(1), netdev_get_dpif_type(p1));
+    netdev_ports_remove(u32_to_odp(2), netdev_get_dpif_type(p2));
+    netdev_close(p1);
+    netdev_close(p2);
+    fp_device_destroy(dev);
+    ovsrcu_quiesce();
+    return 0;
+}
+
+/* A megaflow of TCP packets in on p1 from 10.0.0.1, with nw_tos matched
+ * exactly (0) if 'tos_exact', wildcarded otherwise: the two have the same
+ * masked key. */
+static void
+make_match(bool tos_exact, struct match *match)
+{
+    match_init_catchall(match);
+    match_set_in_port(match, u32_to_odp(1));
+    match_set_recirc_id(match, 0);
+    match_set_dl_type(match, htons(ETH_TYPE_IP));
+    match_set_nw_proto(match, IPPROTO_TCP);
+    match_set_nw_src(match, htonl(0x0a000001));
+    match_set_nw_frag_masked(match, 0, FLOW_NW_FRAG_MASK);
+    if (tos_exact) {
+        match_set_nw_tos_masked(match, 0, 0xff);
+    }
+}
+
+/* Puts the megaflow of make_match(tos_exact) under 'ufid' with actions
+ * "output to p2" 'n_outputs' times. */
+static void
+put(const ovs_u128 *ufid, bool tos_exact, int n_outputs)
+{
+    struct offload_info info = { .flow_mark = 1 };
+    struct ofpbuf actions;
+    struct match match;
+    int i;
+
+    make_match(tos_exact, &match);
+    ofpbuf_init(&actions, 64);
+    for (i = 0; i < n_outputs; i++) {
+        nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    }
+    assert_int_equal(netdev_offload_fp.flow_put(p1, &match, actions.data,
+                                                actions.size, ufid, &info,
+                                                NULL), 0);
+    ofpbuf_uninit(&actions);
+}
+
+/* Brings a TCP packet from 10.0.0.1 (TOS 0) into the NIC on phy0. */
+static void
+inject(void)
+{
+    struct dp_packet *p = dp_packet_new(0);
+    struct flow flow;
+
+    memset(&flow, 0, sizeof flow);
+    flow.dl_type = htons(ETH_TYPE_IP);
+    flow.dl_src = (struct eth_addr) { { { 0x50, 0x54, 0, 0, 0, 1 } } };
+    flow.dl_dst = (struct eth_addr) { { { 0x50, 0x54, 0, 0, 0, 2 } } };
+    flow.nw_src = htonl(0x0a000001);
+    flow.nw_dst = htonl(0x0a000002);
+    flow.nw_proto = IPPROTO_TCP;
+    flow.nw_ttl = 64;
+    flow.tp_src = htons(1234);
+    flow.tp_dst = htons(80);
+    flow_compose(p, &flow, NULL, 18);
+    assert_int_equal(fp_port_inject(dev, 0, dp_packet_data(p),
+                                    dp_packet_size(p)), 0);
+    dp_packet_delete(p);
+}
+
+static void
+get(const ovs_u128 *ufid, bool *offloaded, uint64_t *n_packets)
+{
+    struct dpif_flow_attrs attrs;
+    struct dpif_flow_stats stats;
+
+    assert_int_equal(netdev_offload_fp.flow_get(p1, NULL, NULL, ufid, &stats,
+                                                &attrs, NULL), 0);
+    *offloaded = attrs.offloaded;
+    *n_packets = stats.n_packets;
+}
+
+static uint32_t
+n_rules(void)
+{
+    struct fp_device_stats st;
+
+    fp_device_get_stats(dev, &st);
+    return st.n_rules;
+}
+
+/* The count of 'reason' in fp/offload-stats. */
+static int
+reason_count(const char *reason)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *line = xasprintf("  %s: ", reason);
+    const char *p;
+    int n = 0;
+
+    netdev_offload_fp_format_stats(&s);
+    p = strstr(ds_cstr(&s), line);
+    if (p) {
+        n = atoi(p + strlen(line));
+    }
+    free(line);
+    ds_destroy(&s);
+    return n;
+}
+
+#define SHARED "ufid shared by megaflows with different matches"
+
+/* A put under a ufid we have, with the same match and other actions, is a
+ * modification: the rule stays, with its counters. */
+static void
+test_modify_same_match(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 1, 2, 3, 4 } };
+    uint64_t n_packets;
+    bool offloaded;
+    int before = reason_count(SHARED);
+
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+
+    put(&ufid, true, 2);
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+    assert_int_equal(n_rules(), 1);
+    assert_int_equal(reason_count(SHARED), before);
+
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    assert_int_equal(n_rules(), 0);
+}
+
+/* A put under a ufid we have, with another match (same masked key, other
+ * mask), is another megaflow: it is counted, the NIC rule goes, and
+ * neither megaflow reports the NIC's counters or is shown offloaded until
+ * the ufid is deleted. */
+static void
+test_shared_ufid(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 5, 6, 7, 8 } };
+    struct dpif_flow_stats stats;
+    uint64_t n_packets;
+    bool offloaded;
+    int before = reason_count(SHARED);
+
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+
+    /* The second megaflow. */
+    put(&ufid, false, 1);
+    assert_int_equal(reason_count(SHARED), before + 1);
+    assert_int_equal(n_rules(), 0);
+    get(&ufid, &offloaded, &n_packets);
+    assert_false(offloaded);
+    assert_int_equal(n_packets, 0);
+
+    /* A modification of the first megaflow does not bring it back. */
+    put(&ufid, true, 2);
+    assert_int_equal(n_rules(), 0);
+    get(&ufid, &offloaded, &n_packets);
+    assert_false(offloaded);
+    assert_int_equal(n_packets, 0);
+    assert_int_equal(reason_count(SHARED), before + 1);
+
+    /* Once deleted, without NIC counters, the ufid is free again. */
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, &stats), 0);
+    assert_int_equal(stats.n_packets, 0);
+    put(&ufid, false, 1);
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_rules(), 1);
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+}
+
+/* A datapath port that netdev_ports_get() does not know, as dpif_port_add()
+ * leaves tap ports out of its map, is named from the copy of the datapath's
+ * ports that netdev_offload_fp_names_run() keeps. */
+static void
+test_port_names(void **state OVS_UNUSED)
+{
+    const char *netdev_type = netdev_get_dpif_type(p1);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct dpif *dpif;
+    const char *type;
+
+    assert_int_equal(dpif_create_and_open("ut0", "dummy", &dpif), 0);
+    type = dpif_normalize_type(dpif_type(dpif));
+
+    /* Its local port, 0, named after it, is in netdev_ports_get()'s map;
+     * take it out, as if it were a tap port. */
+    netdev_offload_fp_format_port(type, ODPP_LOCAL, &s);
+    assert_string_equal(ds_cstr(&s), "ut0");
+    assert_int_equal(netdev_ports_remove(ODPP_LOCAL, type), 0);
+    ds_clear(&s);
+    netdev_offload_fp_format_port(type, ODPP_LOCAL, &s);
+    assert_string_equal(ds_cstr(&s), "0");
+
+    /* Once p1 is in a datapath of that type, the main thread's copy of its
+     * ports names it.  (Opening the datapath to read its ports puts the
+     * port back into the map, as it does not for tap ports.) */
+    netdev_set_dpif_type(p1, type);
+    netdev_offload_fp_names_run();
+    netdev_ports_remove(ODPP_LOCAL, type);
+    ds_clear(&s);
+    netdev_offload_fp_format_port(type, ODPP_LOCAL, &s);
+    assert_string_equal(ds_cstr(&s), "ut0");
+    ds_clear(&s);
+    netdev_offload_fp_format_port(type, u32_to_odp(7), &s);
+    assert_string_equal(ds_cstr(&s), "7");
+
+    netdev_set_dpif_type(p1, netdev_type);
+    dpif_delete(dpif);
+    dpif_close(dpif);
+    netdev_offload_fp_names_run();
+    ds_destroy(&s);
+}
+
+int
+main(int argc OVS_UNUSED, char *argv[])
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_modify_same_match,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_ufid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
+    };
+
+    set_program_name(argv[0]);
+    netdev_dummy_register(DUMMY_OVERRIDE_NONE);
+    dpif_dummy_register(DUMMY_OVERRIDE_NONE);
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
+    return cmocka_run_group_tests_name("netdev-offload-fp", tests, NULL,
+                                       NULL);
+}
