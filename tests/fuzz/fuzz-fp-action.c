@@ -188,7 +188,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fp_rule_stats stats;
     struct fp_rule rule;
     uint8_t buf[2048];
-    uint32_t mark;
+    struct fp_packet_md md;
     uint32_t id;
     size_t i, len;
     int error;
@@ -217,7 +217,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * to the host wait in phy0's queue, which is empty before. */
     max_sent = r.size + 4 * FP_MAX_ACTIONS;
     fp_port_inject(dev, 0, r.size ? r.data : NULL, r.size);
-    while (!fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &mark)) {
+    while (!fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &md)) {
         if (len > max_sent) {
             fprintf(stderr, "%"PRIuSIZE"-byte frame to the host\n", len);
             abort();
