@@ -94,3 +94,18 @@ dnl The unit tests need cmocka.
 AC_DEFUN([FP_CHECK_CMOCKA],
   [PKG_CHECK_MODULES([CMOCKA], [cmocka], [],
      [AC_MSG_ERROR([cmocka not found: install libcmocka-dev (utilities/ovs-offload-setup does)])])])
+
+dnl FP_CHECK_FUZZ
+dnl
+dnl --enable-fuzz links the fuzz targets of tests/fuzz/ with libFuzzer
+dnl (clang's -fsanitize=fuzzer), for a build such as the one that
+dnl "utilities/ovs-offload-setup --fuzz" makes in _build-fuzz, with
+dnl CC=clang and CFLAGS with -fsanitize=fuzzer-no-link,address,undefined.
+dnl Without it, each target is linked with tests/fuzz/fuzz-replay.c, which
+dnl runs the kept corpus through the target, in every build.
+AC_DEFUN([FP_CHECK_FUZZ],
+  [AC_ARG_ENABLE([fuzz],
+     [AS_HELP_STRING([--enable-fuzz],
+                     [link the fuzz targets with libFuzzer (needs clang)])],
+     [], [enable_fuzz=no])
+   AM_CONDITIONAL([FP_FUZZ], [test "$enable_fuzz" = yes])])

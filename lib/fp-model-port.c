@@ -205,7 +205,10 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
         }
         slot = &port->ring[tail & model->ring_mask];
         fp_model_slot_reserve(slot, pkts[i].size);
-        memcpy(fp_model_slot_data(slot), pkts[i].data, pkts[i].size);
+        if (pkts[i].size) {
+            /* An empty frame may have a null 'data'. */
+            memcpy(fp_model_slot_data(slot), pkts[i].data, pkts[i].size);
+        }
         slot->size = pkts[i].size;
         tail++;
         queued++;

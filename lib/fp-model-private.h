@@ -325,11 +325,12 @@ fp_model_cast(const struct fp_device *dev)
     return CONTAINER_OF(dev, struct fp_model, up);
 }
 
-/* Makes sure that 'slot' has room for 'size' bytes after its headroom. */
+/* Makes sure that 'slot' has a buffer, with room for 'size' bytes after its
+ * headroom. */
 static inline void
 fp_model_slot_reserve(struct fp_model_slot *slot, size_t size)
 {
-    if (slot->allocated < size) {
+    if (!slot->buf || slot->allocated < size) {
         slot->allocated = MAX(size, FP_MODEL_SLOT_MIN);
         free(slot->buf);
         slot->buf = xmalloc(FP_MODEL_HEADROOM + slot->allocated);

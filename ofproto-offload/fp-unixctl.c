@@ -225,10 +225,14 @@ out:
 
 /* fp/inject PORT PACKET...: brings each PACKET into NIC port PORT from
  * the outside (the wire or the VM), as if it had been received there.
- * Returns once the NIC has processed every packet. */
-static void
-fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
-                  void *aux OVS_UNUSED)
+ * Returns once the NIC has processed every packet.
+ *
+ * Runs the command with arguments 'argv' ('argc' of them, argv[0] being
+ * the command's name, at least 2 in all).  Returns NULL or an error message
+ * that the caller must free.  Apart from fp_unixctl_inject(), the fuzz
+ * target tests/fuzz/fuzz-unixctl.c calls it. */
+char *
+fp_unixctl_inject_args(int argc, const char *argv[])
 {
     struct fp_device *dev;
     uint32_t port;
@@ -253,6 +257,14 @@ fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
                               ovs_strerror(err));
         }
     }
+    return error;
+}
+
+static void
+fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
+                  void *aux OVS_UNUSED)
+{
+    char *error = fp_unixctl_inject_args(argc, argv);
 
     if (error) {
         unixctl_command_reply_error(conn, error);
@@ -376,28 +388,40 @@ out:
 
 /* fp/explain [UFID | FLOW [ACTIONS]]: the verdict on each datapath flow,
  * on flow UFID, or what would happen to a flow given in datapath syntax
- * (with its actions, default: drop). */
+ * (with its actions, default: drop).
+ *
+ * Runs the command with arguments 'argv' ('argc' of them, argv[0] being
+ * the command's name, 1 to 3 in all) and appends its answer to 'reply'.
+ * Returns NULL or an error message that the caller must free.  Apart from
+ * fp_unixctl_explain(), the fuzz target tests/fuzz/fuzz-unixctl.c calls
+ * it. */
+char *
+fp_unixctl_explain_args(int argc, const char *argv[], struct ds *reply)
+{
+    ovs_u128 ufid;
+
+    if (argc == 1) {
+        netdev_offload_fp_explain_all(reply);
+    } else if (argc == 2 && odp_ufid_from_string(argv[1], &ufid) > 0) {
+        if (!netdev_offload_fp_explain_ufid(&ufid, reply)) {
+            return xasprintf("%s: no such flow in the offload layer (it may "
+                             "still be queued for offload in dpif-netdev, "
+                             "see dpctl/offload-stats-show, or hw-offload "
+                             "may be off)", argv[1]);
+        }
+    } else {
+        return fp_unixctl_explain_flow(argv[1], argc > 2 ? argv[2] : NULL,
+                                       reply);
+    }
+    return NULL;
+}
+
 static void
 fp_unixctl_explain(struct unixctl_conn *conn, int argc, const char *argv[],
                    void *aux OVS_UNUSED)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
-    char *error = NULL;
-    ovs_u128 ufid;
-
-    if (argc == 1) {
-        netdev_offload_fp_explain_all(&s);
-    } else if (argc == 2 && odp_ufid_from_string(argv[1], &ufid) > 0) {
-        if (!netdev_offload_fp_explain_ufid(&ufid, &s)) {
-            error = xasprintf("%s: no such flow in the offload layer (it may "
-                              "still be queued for offload in dpif-netdev, "
-                              "see dpctl/offload-stats-show, or hw-offload "
-                              "may be off)", argv[1]);
-        }
-    } else {
-        error = fp_unixctl_explain_flow(argv[1], argc > 2 ? argv[2] : NULL,
-                                        &s);
-    }
+    char *error = fp_unixctl_explain_args(argc, argv, &s);
 
     if (error) {
         unixctl_command_reply_error(conn, error);

@@ -1033,7 +1033,10 @@ netdev_offload_fp_run(void)
         }
     }
 
-    qsort(cands, n_cands, sizeof *cands, compare_candidates);
+    if (n_cands) {
+        /* qsort() may not be given a null pointer, even for 0 items. */
+        qsort(cands, n_cands, sizeof *cands, compare_candidates);
+    }
     for (i = 0; i < n_cands; i++) {
         bool partial;
 

@@ -100,51 +100,18 @@ ovs_offload_config_string(const struct smap *other_config)
 }
 
 static void
-ovs_offload_config_error(const char *format, ...)
-    OVS_PRINTF_FORMAT(1, 2);
+ovs_offload_config_error(struct svec *errors, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
 
-/* Logs a bad configuration value, which an operator must fix, and keeps it
- * for fp/show. */
+/* Appends a message about a bad configuration value to 'errors'. */
 static void
-ovs_offload_config_error(const char *format, ...)
+ovs_offload_config_error(struct svec *errors, const char *format, ...)
 {
     va_list args;
-    char *msg;
 
     va_start(args, format);
-    msg = xvasprintf(format, args);
+    svec_add_nocopy(errors, xvasprintf(format, args));
     va_end(args);
-
-    VLOG_WARN("%s", msg);
-    svec_add_nocopy(&config_errors, msg);
-}
-
-/* Reads the device configuration from 'other_config' into 'cfg': the
- * defaults, with each valid fp-* value in place of its default. */
-static void
-ovs_offload_parse_config(const struct smap *other_config,
-                         struct fp_device_config *cfg)
-{
-    size_t i;
-
-    fp_device_config_default(cfg);
-    for (i = 0; i < ARRAY_SIZE(knobs); i++) {
-        const struct ovs_offload_knob *k = &knobs[i];
-        uint32_t *field = ALIGNED_CAST(uint32_t *,
-                                       (char *) cfg + k->offset);
-        const char *value = smap_get(other_config, k->key);
-        unsigned int n;
-
-        if (value && (!str_to_uint(value, 10, &n) || n < k->min
-                      || n > k->max)) {
-            ovs_offload_config_error("other_config:%s=%s is not a number "
-                                     "from %"PRIu32" to %"PRIu32"; using "
-                                     "%"PRIu32, k->key, value, k->min,
-                                     k->max, *field);
-        } else if (value) {
-            *field = n;
-        }
-    }
 }
 
 /* Returns true if 'name' is a good device name: 1 to 15 letters, digits,
@@ -159,57 +126,112 @@ ovs_offload_is_device_name(const char *name)
                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == len);
 }
 
-/* Creates the model NICs that 'other_config' describes: the devices named
- * in fp-devices (default: fp0), each sized by fp-phy-ports, fp-vfs,
- * fp-rules, fp-masks, fp-meters, fp-counters and fp-engines. */
-static void
-ovs_offload_create_devices(const struct smap *other_config)
+/* Reads the NIC configuration from the fp-* keys of 'other_config': into
+ * 'devices' (an initialized sset, cleared first) the names of the devices
+ * that fp-devices gives (default: fp0), and into 'cfg' their sizes from
+ * fp-phy-ports, fp-vfs, fp-rules, fp-masks, fp-meters, fp-counters and
+ * fp-engines.  A bad value is replaced by its default (a bad name is
+ * skipped) and a message for the operator is appended to 'errors'.
+ *
+ * Creates nothing and logs nothing, so that tests/fuzz/fuzz-options.c can
+ * run it on any input. */
+void
+ovs_offload_parse_config(const struct smap *other_config,
+                         struct sset *devices, struct fp_device_config *cfg,
+                         struct svec *errors)
 {
     const char *names = smap_get_def(other_config, "fp-devices",
                                      OVS_OFFLOAD_DEFAULT_DEVICE);
-    struct fp_device_config cfg;
-    struct sset devices;
+    struct sset all;
     const char *name;
+    size_t i;
 
-    ovs_offload_parse_config(other_config, &cfg);
+    fp_device_config_default(cfg);
+    for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+        const struct ovs_offload_knob *k = &knobs[i];
+        uint32_t *field = ALIGNED_CAST(uint32_t *,
+                                       (char *) cfg + k->offset);
+        const char *value = smap_get(other_config, k->key);
+        unsigned int n;
 
-    sset_init(&devices);
-    sset_from_delimited_string(&devices, names, " ,");
-    if (sset_is_empty(&devices)
-        || sset_count(&devices) > OVS_OFFLOAD_MAX_DEVICES) {
-        ovs_offload_config_error("other_config:fp-devices=%s names no "
-                                 "device or more than %d; using %s",
+        if (value && (!str_to_uint(value, 10, &n) || n < k->min
+                      || n > k->max)) {
+            ovs_offload_config_error(errors, "other_config:%s=%s is not a "
+                                     "number from %"PRIu32" to %"PRIu32"; "
+                                     "using %"PRIu32, k->key, value, k->min,
+                                     k->max, *field);
+        } else if (value) {
+            *field = n;
+        }
+    }
+
+    sset_init(&all);
+    sset_from_delimited_string(&all, names, " ,");
+    if (sset_is_empty(&all) || sset_count(&all) > OVS_OFFLOAD_MAX_DEVICES) {
+        ovs_offload_config_error(errors, "other_config:fp-devices=%s names "
+                                 "no device or more than %d; using %s",
                                  names, OVS_OFFLOAD_MAX_DEVICES,
                                  OVS_OFFLOAD_DEFAULT_DEVICE);
-        sset_clear(&devices);
-        sset_add(&devices, OVS_OFFLOAD_DEFAULT_DEVICE);
+        sset_clear(&all);
+        sset_add(&all, OVS_OFFLOAD_DEFAULT_DEVICE);
     }
 
     {
         char *err = NULL;
 
-        if (fp_device_config_validate(&cfg, &err)) {
-            ovs_offload_config_error("other_config:fp-*: %s; using the "
-                                     "defaults", err);
-            fp_device_config_default(&cfg);
+        if (fp_device_config_validate(cfg, &err)) {
+            ovs_offload_config_error(errors, "other_config:fp-*: %s; using "
+                                     "the defaults", err);
+            fp_device_config_default(cfg);
         }
         free(err);
     }
+
+    sset_clear(devices);
+    SSET_FOR_EACH (name, &all) {
+        if (!ovs_offload_is_device_name(name)) {
+            ovs_offload_config_error(errors, "other_config:fp-devices: '%s' "
+                                     "is not a device name (1 to 15 "
+                                     "letters, digits, '-' or '_'); "
+                                     "skipped", name);
+        } else {
+            sset_add(devices, name);
+        }
+    }
+    sset_destroy(&all);
+}
+
+/* Creates the model NICs that 'other_config' describes (see
+ * ovs_offload_parse_config()).  Logs each bad value, which an operator must
+ * fix, and keeps it for fp/show. */
+static void
+ovs_offload_create_devices(const struct smap *other_config)
+{
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    struct fp_device_config cfg;
+    struct sset devices;
+    const char *name;
+    size_t i;
+
+    sset_init(&devices);
+    ovs_offload_parse_config(other_config, &devices, &cfg, &errors);
+    for (i = 0; i < errors.n; i++) {
+        VLOG_WARN("%s", errors.names[i]);
+        svec_add(&config_errors, errors.names[i]);
+    }
+    svec_destroy(&errors);
 
     SSET_FOR_EACH (name, &devices) {
         struct fp_device *dev;
         int error;
 
-        if (!ovs_offload_is_device_name(name)) {
-            ovs_offload_config_error("other_config:fp-devices: '%s' is not "
-                                     "a device name (1 to 15 letters, "
-                                     "digits, '-' or '_'); skipped", name);
-            continue;
-        }
         error = fp_device_create(name, &cfg, &dev);
         if (error) {
-            ovs_offload_config_error("%s: cannot create the model NIC (%s)",
-                                     name, ovs_strerror(error));
+            char *msg = xasprintf("%s: cannot create the model NIC (%s)",
+                                  name, ovs_strerror(error));
+
+            VLOG_WARN("%s", msg);
+            svec_add_nocopy(&config_errors, msg);
         } else {
             VLOG_INFO("%s: model NIC with %"PRIu32" physical ports, "
                       "%"PRIu32" VFs, %"PRIu32" rules, %"PRIu32" masks, "

@@ -23,6 +23,9 @@
  * Open_vSwitch table, and ovs_offload_init() creates the NIC devices they
  * describe at their first use. */
 
+struct fp_device_config;
+struct smap;
+struct sset;
 struct svec;
 
 /* The model NIC that ovs-vswitchd has unless other_config:fp-devices says
@@ -35,5 +38,9 @@ struct svec;
 
 void ovs_offload_init(void);
 const struct svec *ovs_offload_get_config_errors(void);
+void ovs_offload_parse_config(const struct smap *other_config,
+                              struct sset *devices,
+                              struct fp_device_config *,
+                              struct svec *errors);
 
 #endif /* ovs-offload.h */

@@ -108,12 +108,17 @@ tests/package.m4: $(top_srcdir)/configure.ac
 	} > $@
 
 # "make check" runs every suite and ends with one summary line over all of
-# them: "N passed, N failed[, N skipped]".
+# them: "N passed, N failed[, N skipped]".  "make check CHECK_SYSTEM=no"
+# leaves out the system tests (the sanitized build does).
+CHECK_SYSTEM = yes
 check-local: $(TESTSUITE) $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
 	$(SHELL) '$(srcdir)/tests/run-tests.sh' \
 	  --testsuite '$(TESTSUITE)' \
-	  --system-testsuite '$(SYSTEM_TESTSUITE)' \
+	  $(if $(filter yes,$(CHECK_SYSTEM)), \
+	    --system-testsuite '$(SYSTEM_TESTSUITE)') \
 	  --autotest-path '$(AUTOTEST_PATH)' \
+	  --fuzz-corpus '$(srcdir)/tests/fuzz/corpus' \
+	  $(addprefix --fuzz ,$(FUZZ_TARGETS)) \
 	  $(UNIT_TESTS) -- $(TESTSUITEFLAGS)
 
 # Only the system tests, as root.
@@ -125,3 +130,23 @@ clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
 	test ! -f '$(SYSTEM_TESTSUITE)' \
 	  || $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean
+
+# The OVS side as a library, for the programs that drive it without
+# ovs-vswitchd: the flow add/delete churn test and the fuzz targets of
+# tests/fuzz/.  They link it with $(OFPROTO_OFFLOAD_WRAPS).
+check_LTLIBRARIES = tests/libfp-ovs.la
+tests_libfp_ovs_la_SOURCES = $(OFPROTO_OFFLOAD_SOURCES)
+tests_libfp_ovs_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(OVS_SRCDIR) \
+	-I$(OVS_BUILDDIR)
+
+# 100,000 flows through the flow API and 100,000 rules through the model,
+# under LeakSanitizer in the sanitized build.
+UNIT_TESTS += tests/unit/test-fp-churn
+tests_unit_test_fp_churn_SOURCES = tests/unit/test-fp-churn.c \
+	tests/fuzz/fuzz-ovs.c tests/fuzz/fuzz-ovs.h
+tests_unit_test_fp_churn_CPPFLAGS = $(AM_CPPFLAGS) -I$(OVS_SRCDIR) \
+	-I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload
+tests_unit_test_fp_churn_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_churn_LDADD = tests/libfp-ovs.la $(UNIT_TEST_LDADD)
+tests_unit_test_fp_churn_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+	$(OFPROTO_OFFLOAD_WRAPS)

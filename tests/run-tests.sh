@@ -4,22 +4,37 @@
 #
 #     N passed, N failed[, N skipped]
 #
-# Usage: run-tests.sh --testsuite FILE --system-testsuite FILE
-#            --autotest-path PATH UNIT... -- [TESTSUITEFLAGS...]
+# Usage: run-tests.sh --testsuite FILE [--system-testsuite FILE]
+#            --autotest-path PATH [--fuzz-corpus DIR] [--fuzz TARGET]...
+#            UNIT... -- [TESTSUITEFLAGS...]
 #
 # The system testsuite needs root and runs its tests one at a time; without
-# root its tests are counted as skipped.  Exits non-zero if any test failed
-# or a suite did not run to its end.
+# root its tests are counted as skipped.  Each fuzz target TARGET
+# (tests/fuzz/fuzz-NAME) replays its corpus, DIR/NAME, as one test.  A
+# sanitizer report (AddressSanitizer, LeakSanitizer,
+# UndefinedBehaviorSanitizer) in the output of a unit test or a fuzz target
+# fails it; the autotests find theirs in each test's directory (asan.*,
+# ubsan.*, see OVS's tests/ovs-macros.at).  Exits non-zero if any test
+# failed or a suite did not run to its end.
+#
+# If FP_TESTS_TALLY names a file, the counts are also appended to it as one
+# line "PASSED FAILED SKIPPED", and the last line says "subtotal" instead of
+# being the summary: utilities/ovs-offload-check adds up several runs (the
+# normal build, the sanitized build, the fuzz runs) into one summary.
 
 testsuite=
 system_testsuite=
 autotest_path=
+fuzz_corpus=
+fuzz_targets=
 units=
 while test $# -gt 0; do
     case $1 in
         --testsuite) testsuite=$2; shift 2 ;;
         --system-testsuite) system_testsuite=$2; shift 2 ;;
         --autotest-path) autotest_path=$2; shift 2 ;;
+        --fuzz-corpus) fuzz_corpus=$2; shift 2 ;;
+        --fuzz) fuzz_targets="$fuzz_targets $2"; shift 2 ;;
         --) shift; break ;;
         *) units="$units $1"; shift ;;
     esac
@@ -30,6 +45,19 @@ failed=0
 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+# sanitizer_report PROGRAM
+#
+# Returns true, and says so, if the output of PROGRAM in $log has a
+# sanitizer report.
+sanitizer_report() {
+    if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' \
+            "$log"; then
+        echo "$1: FAILED: sanitizer report above"
+        return 0
+    fi
+    return 1
+}
 
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
 # A program that ends without its summary (a crash) counts as one failure.
@@ -49,14 +77,38 @@ for unit in $units; do
         total=${total:-$((started > 0 ? started : 1))}
         echo "$unit: no cmocka summary (exit status $status):" \
              "$ok of $total tests passed, $((total - started)) did not run"
+        sanitizer_report $unit || :
         passed=$((passed + ok))
         failed=$((failed + total - ok))
         continue
     fi
     passed=$((passed + p))
     failed=$((failed + ${f:-0}))
-    if test $status -ne 0 && test "${f:-0}" -eq 0; then
+    if sanitizer_report $unit; then
         failed=$((failed + 1))
+    elif test $status -ne 0 && test "${f:-0}" -eq 0; then
+        failed=$((failed + 1))
+    fi
+done
+
+# Each fuzz target replays its corpus: one test.
+for target in $fuzz_targets; do
+    corpus=$fuzz_corpus/${target##*/fuzz-}
+    echo "== $target $corpus"
+    ./$target "$corpus" > "$log" 2>&1
+    status=$?
+    if test $status -eq 0; then
+        tail -n 1 "$log"
+    else
+        cat "$log"
+    fi
+    if sanitizer_report $target; then
+        failed=$((failed + 1))
+    elif test $status -ne 0; then
+        echo "$target: FAILED on the last input replayed (exit status $status)"
+        failed=$((failed + 1))
+    else
+        passed=$((passed + 1))
     fi
 done
 
@@ -83,6 +135,17 @@ run_autotest() {
     passed=$((passed + p))
     failed=$((failed + f))
     skipped=$((skipped + s))
+
+    # A failed test keeps its directory: say which ones hold a sanitizer
+    # report, which may be why they failed.
+    local report
+    for report in tests/testsuite.dir/*/asan.* tests/testsuite.dir/*/ubsan.*
+    do
+        if test -f "$report"; then
+            echo "sanitizer report in $report:"
+            head -n 30 "$report"
+        fi
+    done
 }
 
 run_autotest "$testsuite" "$@"
@@ -119,5 +182,10 @@ summary="$passed passed, $failed failed"
 if test $skipped -gt 0; then
     summary="$summary, $skipped skipped"
 fi
-echo "$summary"
+if test -n "$FP_TESTS_TALLY"; then
+    echo "$passed $failed $skipped" >> "$FP_TESTS_TALLY"
+    echo "== subtotal: $summary"
+else
+    echo "$summary"
+fi
 test $failed -eq 0
