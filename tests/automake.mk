@@ -68,8 +68,7 @@ TESTSUITE_AT = \
 	tests/fp-locking.at \
 	tests/fp-partial.at \
 	tests/fp-reasons.at \
-	tests/fp-documented.at
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh
+	tests/fp-documented.at \
 	tests/fp-diff.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
