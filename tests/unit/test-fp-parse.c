@@ -990,6 +990,8 @@ test_fp_parse_rss_hash(void **state OVS_UNUSED)
     }
     assert_true(n_checked > 1000);
     assert_true(n_distinct > ARRAY_SIZE(packets) / 2);
+}
+
 /* L4 headers cut short within the IP datagram: OVS takes the L3 fields and
  * no L4 field, and so does the parser, with no L4 layer; except for a TCP
  * header with a bad data offset and an ICMPv6 header of 4 to 7 bytes,
