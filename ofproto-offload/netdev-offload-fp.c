@@ -286,31 +286,58 @@ static struct offload_fp_zombie *offload_fp_zombies
 static size_t offload_fp_n_zombies OVS_GUARDED_BY(offload_fp_mutex);
 static size_t offload_fp_allocated_zombies OVS_GUARDED_BY(offload_fp_mutex);
 
-/* Deletes rule 'rule_id' from 'dev', storing its final counters in
- * '*final' (zeroed on failure).  If the device fails, the rule is retried
- * later (see struct offload_fp_zombie). */
+/* How many times offload_fp_delete_rule() tries a deletion at once before
+ * it falls back on a rule that does no harm. */
+#define OFFLOAD_FP_DELETE_TRIES 3
+
+/* Deletes rule 'rule_id', whose match is that of 'rule', from 'dev',
+ * storing its final counters in '*final' (zeroed on failure).
+ *
+ * A rule that outlived its flow would go on running the flow's old
+ * actions, or tagging packets with a mark that dpif-netdev may since have
+ * given to another flow, so that dpif-netdev runs that flow's actions on
+ * them: packets sent wrong.  So a failed deletion is tried again at once
+ * (most failures of a device are transient); if it keeps failing, the rule
+ * is modified into one that hands its packets to the host as a miss does,
+ * and its deletion is retried later (see struct offload_fp_zombie). */
 static void
 offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
-                       struct fp_rule_stats *final)
+                       const struct fp_rule *rule, struct fp_rule_stats *final)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    int error = fp_rule_delete(dev, rule_id, final);
+    static struct vlog_rate_limit warn_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+    struct fp_rule miss;
+    int error = 0;
+    int i;
 
-    if (error && error != ENOENT) {
-        static struct vlog_rate_limit warn_rl = VLOG_RATE_LIMIT_INIT(1, 5);
-
-        VLOG_WARN_RL(&warn_rl, "%s: deleting rule %"PRIu32" failed (%s); "
-                     "retrying", fp_device_name(dev), rule_id,
-                     ovs_strerror(error));
-        if (offload_fp_n_zombies >= offload_fp_allocated_zombies) {
-            offload_fp_zombies = x2nrealloc(offload_fp_zombies,
-                                            &offload_fp_allocated_zombies,
-                                            sizeof *offload_fp_zombies);
+    for (i = 0; i < OFFLOAD_FP_DELETE_TRIES; i++) {
+        error = fp_rule_delete(dev, rule_id, final);
+        if (!error || error == ENOENT) {
+            if (i) {
+                COVERAGE_INC(fp_offload_del_retried);
+            }
+            return;
         }
-        offload_fp_zombies[offload_fp_n_zombies].dev = dev;
-        offload_fp_zombies[offload_fp_n_zombies].rule_id = rule_id;
-        offload_fp_n_zombies++;
     }
+
+    miss = *rule;
+    miss.n_actions = 1;
+    memset(&miss.actions[0], 0, sizeof miss.actions[0]);
+    miss.actions[0].type = FP_ACTION_EXCEPTION;
+    VLOG_WARN_RL(&warn_rl, "%s: deleting rule %"PRIu32" failed (%s); %s, "
+                 "and retrying", fp_device_name(dev), rule_id,
+                 ovs_strerror(error),
+                 (fp_rule_modify(dev, rule_id, &miss)
+                  ? "it may still run its old actions"
+                  : "its packets go to software meanwhile"));
+    if (offload_fp_n_zombies >= offload_fp_allocated_zombies) {
+        offload_fp_zombies = x2nrealloc(offload_fp_zombies,
+                                        &offload_fp_allocated_zombies,
+                                        sizeof *offload_fp_zombies);
+    }
+    offload_fp_zombies[offload_fp_n_zombies].dev = dev;
+    offload_fp_zombies[offload_fp_n_zombies].rule_id = rule_id;
+    offload_fp_n_zombies++;
 }
 
 /* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
@@ -323,7 +350,7 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
         || flow->state == OFFLOAD_FP_PARTIAL) {
         struct fp_rule_stats final;
 
-        offload_fp_delete_rule(flow->dev, flow->rule_id, &final);
+        offload_fp_delete_rule(flow->dev, flow->rule_id, flow->rule, &final);
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
             /* The final counters, or the last read if the device failed. */
             stats_add(&flow->base,
