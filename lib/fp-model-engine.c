@@ -83,7 +83,8 @@ fp_model_barrier(struct fp_model *model)
 /* Packet processing. */
 
 /* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
- * counts them in 'ctrs'; drops them if the port's link is down. */
+ * counts them in 'ctrs'; drops them if the port's link is down or if the
+ * port's endpoint does not take them (its transmit queue is full). */
 void
 fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
             uint32_t port_no, const void *data, size_t size)
@@ -98,13 +99,22 @@ fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
         fp_model_count_drops(1);
         return;
     }
-    fp_model_ctr_add(&ctrs->tx_packets, 1);
-    fp_model_ctr_add(&ctrs->tx_bytes, size);
 
     ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
     if (ep) {
-        ep->ops->send(ep->aux, port_no, data, size);
+        int error = ep->ops->send(ep->aux, port_no, data, size);
+
+        if (OVS_UNLIKELY(error)) {
+            fp_model_ctr_add(&ctrs->drops, 1);
+            fp_model_count_drops(1);
+            VLOG_DBG_RL(&rl, "%s: port %"PRIu32": frame lost, the endpoint "
+                        "did not take it (%s)", model->up.name, port_no,
+                        ovs_strerror(error));
+            return;
+        }
     }
+    fp_model_ctr_add(&ctrs->tx_packets, 1);
+    fp_model_ctr_add(&ctrs->tx_bytes, size);
 
     atomic_read_relaxed(&port->has_pcap, &has_pcap);
     if (has_pcap) {

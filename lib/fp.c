@@ -647,14 +647,15 @@ fp_link_rx(void *link_, const void *data, size_t size)
 }
 
 /* The endpoint's 'send': what leaves the NIC port goes out on the
- * interface. */
-static void
+ * interface.  A frame that the interface does not take (its transmit queue
+ * full) is lost, and the port counts it in 'drops'. */
+static int
 fp_link_send(void *link_, uint32_t port OVS_UNUSED, const void *data,
              size_t size)
 {
     struct fp_link *link = link_;
 
-    fp_afpacket_send(link->afp, data, size);
+    return fp_afpacket_send(link->afp, data, size);
 }
 
 static const struct fp_endpoint_ops fp_link_ops = {

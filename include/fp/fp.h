@@ -422,7 +422,8 @@ int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
  * goes to the port's endpoint.  The default endpoint is in memory: it
  * counts the packet (tx_packets, tx_bytes) and writes it to the port's
  * pcap file, if any.  fp_port_set_endpoint() replaces it, for example by a
- * Linux interface; the port still counts TX, and still writes the pcap.
+ * Linux interface; the port still counts TX, and still writes the pcap,
+ * for the frames that the endpoint takes (see 'send' below).
  *
  * Packets come in from the outside either with fp_port_inject(), which
  * waits until an engine has processed the packet, or asynchronously with
@@ -439,8 +440,14 @@ struct fp_endpoint_ops {
      * fp_port_send(), possibly concurrently for the same port, so the
      * endpoint does its own locking.  Must not block for long and must not
      * call back into this API for the same device, except
-     * fp_port_receive_batch() of another port. */
-    void (*send)(void *aux, uint32_t port, const void *data, size_t size);
+     * fp_port_receive_batch() of another port.
+     *
+     * Returns 0 if the outside took the frame, or a positive errno value
+     * if it did not and the frame is lost (for example ENOBUFS or EAGAIN
+     * when a Linux interface's transmit queue is full): the port then
+     * counts it in 'drops' rather than in 'tx_packets' and 'tx_bytes', and
+     * does not write it to its pcap file. */
+    int (*send)(void *aux, uint32_t port, const void *data, size_t size);
 };
 
 /* One packet of fp_port_receive_batch(). */

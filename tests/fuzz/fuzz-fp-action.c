@@ -74,13 +74,14 @@ get_bytes(struct reader *r, void *p_, size_t n)
 static struct fp_device *dev;
 static size_t max_sent;          /* Largest frame allowed out. */
 
-static void
+static int
 check_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
            size_t size)
 {
     if (port >= fp_device_n_ports(dev) || size > max_sent || !data) {
         abort();
     }
+    return 0;
 }
 
 static const struct fp_endpoint_ops check_ops = { .send = check_send };

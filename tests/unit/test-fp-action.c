@@ -54,18 +54,19 @@ static bool sent_overflow;      /* More or bigger packets than 'sent' has
                                  * room for: checked by check(). */
 
 /* The endpoint: runs on an engine thread, so no cmocka assertion here. */
-static void
+static int
 record_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
             size_t size)
 {
     if (n_sent >= ARRAY_SIZE(sent) || size > sizeof sent[0].data) {
         sent_overflow = true;
-        return;
+        return 0;
     }
     sent[n_sent].port = port;
     sent[n_sent].size = size;
     memcpy(sent[n_sent].data, data, size);
     n_sent++;
+    return 0;
 }
 
 static const struct fp_endpoint_ops record_ops = { .send = record_send };

@@ -599,18 +599,19 @@ static struct sent sent[64];
 static size_t n_sent;
 static bool sent_overflow;
 
-static void
+static int
 record_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
             size_t size)
 {
     if (n_sent >= ARRAY_SIZE(sent) || size > sizeof sent[0].data) {
         sent_overflow = true;
-        return;
+        return 0;
     }
     sent[n_sent].port = port;
     sent[n_sent].size = size;
     memcpy(sent[n_sent].data, data, size);
     n_sent++;
+    return 0;
 }
 
 static const struct fp_endpoint_ops record_ops = {

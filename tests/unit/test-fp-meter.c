@@ -175,11 +175,12 @@ test_fp_meter_check(void **state OVS_UNUSED)
 
 static size_t n_sent;
 
-static void
+static int
 count_send(void *aux OVS_UNUSED, uint32_t port OVS_UNUSED,
            const void *data OVS_UNUSED, size_t size OVS_UNUSED)
 {
     n_sent++;
+    return 0;
 }
 
 static const struct fp_endpoint_ops count_ops = { .send = count_send };

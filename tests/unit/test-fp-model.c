@@ -827,6 +827,89 @@ test_fp_model_link(void **state)
     assert_int_equal(fp_port_recv(dev, VF0, buf, sizeof buf, &len), 0);
 }
 
+/* An endpoint whose outside takes a frame only while 'refuse_open' is
+ * nonzero, then one less each time: the others are lost, as when a Linux
+ * interface's transmit queue is full. */
+static atomic_uint refuse_open;
+static atomic_uint refuse_taken;
+
+static int
+refuse_send(void *aux OVS_UNUSED, uint32_t port OVS_UNUSED,
+            const void *data OVS_UNUSED, size_t size OVS_UNUSED)
+{
+    unsigned int open, orig;
+
+    atomic_read(&refuse_open, &open);
+    if (!open) {
+        return ENOBUFS;
+    }
+    atomic_sub(&refuse_open, 1, &orig);
+    atomic_add(&refuse_taken, 1, &orig);
+    return 0;
+}
+
+static const struct fp_endpoint_ops refuse_ops = { .send = refuse_send };
+
+/* A frame that the endpoint does not take is lost: it counts in the port's
+ * 'drops', not in its TX counters, and is not captured; forwarding goes
+ * on. */
+static void
+test_fp_model_endpoint_full(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_port_stats stats;
+    struct pcap_file *pcap;
+    char *name = pcap_name("full.pcap");
+    struct fp_rule rule;
+    unsigned int taken;
+    uint32_t id;
+    int i;
+
+    atomic_store(&refuse_open, 2);
+    atomic_store(&refuse_taken, 0);
+    assert_int_equal(fp_port_set_endpoint(dev, VF0, &refuse_ops, NULL), 0);
+    assert_int_equal(fp_port_set_tx_pcap(dev, VF0, name), 0);
+    rule = rule_in_port(PHY0, 1);
+    add_output(&rule, VF0);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    /* Five through a rule, two from the host: the endpoint takes two. */
+    for (i = 0; i < 5; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    assert_int_equal(fp_port_send(dev, VF0, udp_pkt, sizeof udp_pkt), 0);
+    assert_int_equal(fp_port_send(dev, VF0, udp_pkt, 20), 0);
+    atomic_read(&refuse_taken, &taken);
+    assert_int_equal(taken, 2);
+    fp_port_get_stats(dev, VF0, &stats);
+    assert_int_equal(stats.tx_packets, 2);
+    assert_int_equal(stats.tx_bytes, 2 * sizeof udp_pkt);
+    assert_int_equal(stats.drops, 5);
+    fp_port_get_stats(dev, PHY0, &stats);
+    assert_int_equal(stats.rx_packets, 5);
+    assert_int_equal(stats.drops, 0);
+
+    /* Room again: the next frame goes out. */
+    atomic_store(&refuse_open, 1);
+    assert_int_equal(fp_port_send(dev, VF0, udp_pkt, 20), 0);
+    fp_port_get_stats(dev, VF0, &stats);
+    assert_int_equal(stats.tx_packets, 3);
+    assert_int_equal(stats.tx_bytes, 2 * sizeof udp_pkt + 20);
+    assert_int_equal(stats.drops, 5);
+
+    assert_int_equal(fp_port_set_tx_pcap(dev, VF0, NULL), 0);
+    assert_int_equal(fp_port_set_endpoint(dev, VF0, NULL, NULL), 0);
+    pcap = ovs_pcap_open(name, "rb");
+    assert_non_null(pcap);
+    expect_pcap_packet(pcap, udp_pkt, sizeof udp_pkt);
+    expect_pcap_packet(pcap, udp_pkt, sizeof udp_pkt);
+    expect_pcap_packet(pcap, udp_pkt, 20);
+    expect_pcap_eof(pcap);
+    ovs_pcap_close(pcap);
+    free(name);
+}
+
 static void
 test_fp_model_queue_full(void **state)
 {
@@ -1189,7 +1272,7 @@ static atomic_uint32_t *stress_seen;
 static atomic_bool stress_bad_port;     /* A packet out of another port, or
                                          * one too short. */
 
-static void
+static int
 stress_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
             size_t size)
 {
@@ -1200,16 +1283,17 @@ stress_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
      * main thread's test); the main thread checks 'stress_bad_port'. */
     if (size < 46) {
         atomic_store(&stress_bad_port, true);
-        return;
+        return 0;
     }
     seq = ((uint32_t) p[42] << 24) | (p[43] << 16) | (p[44] << 8) | p[45];
     if (seq >= STRESS_IN_PORTS * STRESS_PACKETS
         || (port != STRESS_OUT_A && port != STRESS_OUT_B)) {
         atomic_store(&stress_bad_port, true);
-        return;
+        return 0;
     }
     atomic_add(&stress_seen[seq], port == STRESS_OUT_A ? 1 : 1 << 16,
                &orig);
+    return 0;
 }
 
 static const struct fp_endpoint_ops stress_ops = { .send = stress_send };
@@ -1417,6 +1501,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_attach,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_link,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_endpoint_full,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_queue_full,
                                         setup_dev, teardown_dev),
