@@ -95,7 +95,7 @@ fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
 
     atomic_read_relaxed(&port->link_down, &link_down);
     if (OVS_UNLIKELY(link_down)) {
-        fp_model_ctr_add(&ctrs->drops, 1);
+        fp_model_ctr_add(&ctrs->tx_drops, 1);
         fp_model_count_drops(1);
         return;
     }
@@ -105,7 +105,7 @@ fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
         int error = ep->ops->send(ep->aux, port_no, data, size);
 
         if (OVS_UNLIKELY(error)) {
-            fp_model_ctr_add(&ctrs->drops, 1);
+            fp_model_ctr_add(&ctrs->tx_drops, 1);
             fp_model_count_drops(1);
             VLOG_DBG_RL(&rl, "%s: port %"PRIu32": frame lost, the endpoint "
                         "did not take it (%s)", model->up.name, port_no,

@@ -105,6 +105,7 @@ struct fp_model_port_ctrs {
     fp_model_ctr exceptions;
     fp_model_ctr malformed;
     fp_model_ctr drops;
+    fp_model_ctr tx_drops;
 };
 
 /* Expands FP_MODEL_PORT_CTR(NAME) for every member of struct
@@ -116,7 +117,8 @@ struct fp_model_port_ctrs {
     FP_MODEL_PORT_CTR(tx_bytes)                 \
     FP_MODEL_PORT_CTR(exceptions)               \
     FP_MODEL_PORT_CTR(malformed)                \
-    FP_MODEL_PORT_CTR(drops)
+    FP_MODEL_PORT_CTR(drops)                    \
+    FP_MODEL_PORT_CTR(tx_drops)
 
 /* A rule counter of one engine.  'used_flags' holds, in its low
  * FP_MODEL_USED_BITS bits, the time_msec() of the last packet counted (0 if

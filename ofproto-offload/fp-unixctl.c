@@ -67,8 +67,8 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                   "tx: %"PRIu64" packets, %"PRIu64" bytes\n",
                   st.rx_packets, st.rx_bytes, st.tx_packets, st.tx_bytes);
     ds_put_format(s, "    exceptions: %"PRIu64", malformed: %"PRIu64
-                  ", drops: %"PRIu64"\n",
-                  st.exceptions, st.malformed, st.drops);
+                  ", drops: %"PRIu64", tx drops: %"PRIu64"\n",
+                  st.exceptions, st.malformed, st.drops, st.tx_drops);
 }
 
 static void

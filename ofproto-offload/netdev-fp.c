@@ -331,6 +331,7 @@ netdev_fp_stats_add(struct fp_port_stats *sum, const struct fp_port_stats *b)
     sum->exceptions += b->exceptions;
     sum->malformed += b->malformed;
     sum->drops += b->drops;
+    sum->tx_drops += b->tx_drops;
 }
 
 /* Subtracts the counters of 'b' from 'sum'. */
@@ -344,6 +345,7 @@ netdev_fp_stats_sub(struct fp_port_stats *sum, const struct fp_port_stats *b)
     sum->exceptions -= b->exceptions;
     sum->malformed -= b->malformed;
     sum->drops -= b->drops;
+    sum->tx_drops -= b->tx_drops;
 }
 
 /* Reads the counters of the NIC port into 'netdev->last', first moving the
@@ -811,7 +813,10 @@ netdev_fp_get_features(const struct netdev *netdev_,
 /* The counters of the NIC port, which count what the NIC forwards itself
  * as well as what goes through OVS, so that they are the same with and
  * without offload: rx, packets in from the outside (the wire or the VM);
- * tx, packets out to it; rx_dropped, the port's drops.  They never go
+ * tx, packets out to it; rx_dropped, the port's drops on the way in;
+ * tx_dropped, the port's drops on the way out (link down, endpoint's
+ * transmit queue full) and the packets OVS could not hand to the NIC.
+ * They never go
  * backwards, across device resets and rebinding to another port. */
 static int
 netdev_fp_get_stats(const struct netdev *netdev_, struct netdev_stats *stats)
@@ -823,7 +828,7 @@ netdev_fp_get_stats(const struct netdev *netdev_, struct netdev_stats *stats)
     netdev_fp_read_stats(netdev);
     total = netdev->base;
     netdev_fp_stats_add(&total, &netdev->last);
-    stats->tx_dropped = netdev->tx_dropped;
+    stats->tx_dropped = netdev->tx_dropped + total.tx_drops;
     ovs_mutex_unlock(&netdev->mutex);
 
     stats->rx_packets = total.rx_packets;

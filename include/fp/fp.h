@@ -216,14 +216,17 @@ struct fp_port_stats {
     uint64_t tx_bytes;
     uint64_t exceptions;        /* Missed in the NIC, queued for the host. */
     uint64_t malformed;         /* Failed to parse, queued for the host. */
-    uint64_t drops;             /* Dropped: exception queue full, no
-                                 * representor attached, RX ring full, or
-                                 * the link's transmit queue full. */
+    uint64_t drops;             /* Dropped on the way in: exception queue
+                                 * full, no representor attached, RX ring
+                                 * full, link down. */
+    uint64_t tx_drops;          /* Not sent out: link down, or the
+                                 * endpoint's transmit queue full. */
 };
 
 /* The link of a port: the cable of a physical port, the link state of a
  * VF.  While a link is down, the port neither takes packets from its
- * outside nor sends any to it: they are dropped and counted in 'drops'. */
+ * outside nor sends any to it: they are dropped and counted in 'drops' and
+ * 'tx_drops'. */
 struct fp_port_link {
     bool up;
     uint64_t resets;            /* Changes of 'up' since the device was

@@ -805,7 +805,8 @@ test_fp_model_link(void **state)
     fp_port_get_stats(dev, VF0, &stats);
     assert_int_equal(stats.rx_packets, 0);
     assert_int_equal(stats.tx_packets, 0);
-    assert_int_equal(stats.drops, 3);
+    assert_int_equal(stats.drops, 1);
+    assert_int_equal(stats.tx_drops, 2);
 
     /* A reset keeps the link as it is. */
     assert_int_equal(fp_device_reset(dev), 0);
@@ -885,7 +886,8 @@ test_fp_model_endpoint_full(void **state)
     fp_port_get_stats(dev, VF0, &stats);
     assert_int_equal(stats.tx_packets, 2);
     assert_int_equal(stats.tx_bytes, 2 * sizeof udp_pkt);
-    assert_int_equal(stats.drops, 5);
+    assert_int_equal(stats.tx_drops, 5);
+    assert_int_equal(stats.drops, 0);
     fp_port_get_stats(dev, PHY0, &stats);
     assert_int_equal(stats.rx_packets, 5);
     assert_int_equal(stats.drops, 0);
@@ -896,7 +898,7 @@ test_fp_model_endpoint_full(void **state)
     fp_port_get_stats(dev, VF0, &stats);
     assert_int_equal(stats.tx_packets, 3);
     assert_int_equal(stats.tx_bytes, 2 * sizeof udp_pkt + 20);
-    assert_int_equal(stats.drops, 5);
+    assert_int_equal(stats.tx_drops, 5);
 
     assert_int_equal(fp_port_set_tx_pcap(dev, VF0, NULL), 0);
     assert_int_equal(fp_port_set_endpoint(dev, VF0, NULL, NULL), 0);
