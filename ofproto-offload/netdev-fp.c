@@ -860,7 +860,11 @@ netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
         free(file);
     }
     if (netdev->tx_pcap_error) {
+        /* patches/ovs/0004 shows "error" in the Interface's error column. */
         smap_add(smap, "tx_pcap_error", netdev->tx_pcap_error);
+        smap_add_format(smap, "error", "options:tx_pcap=%s: %s; the "
+                        "interface forwards without a capture",
+                        netdev->tx_pcap, netdev->tx_pcap_error);
     }
     ovs_mutex_unlock(&netdev->mutex);
     return 0;
