@@ -226,8 +226,9 @@ fp_model_trace_step(struct fp_trace_step *step, const struct fp_action *a,
  *
  * With 'trace', records each action executed in it; a dry 'trace' has no
  * side effect (then 'engine' is NULL): nothing is sent, counted or
- * metered, only the packet in 'slot' is rewritten. */
-static void
+ * metered, only the packet in 'slot' is rewritten.  Always inlined, as
+ * fp_model_finish() is. */
+static inline ALWAYS_INLINE void
 fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
                  const struct fp_model_actions *actions,
                  struct fp_model_slot *slot, uint32_t in_port,
@@ -538,13 +539,15 @@ fp_model_cpu_ns_overhead(void)
 
 /* Parses the 'n' packets of 'pkts' from RX ring slots, which came in on
  * 'port_no', with the VLAN limit of 'model', and prefetches the cache
- * entries that their lookup needs ('engine' NULL: no cache). */
-static void
+ * entries that their lookup needs ('engine' NULL: no cache).  Returns true
+ * if a packet has a trace (then records the VLAN limit in it). */
+static bool
 fp_model_pass_parse(struct fp_model *model,
                     const struct fp_model_engine *engine,
                     struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
 {
     unsigned int vlan_limit;
+    bool traced = false;
     size_t i;
 
     atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
@@ -562,9 +565,7 @@ fp_model_pass_parse(struct fp_model *model,
                                       pkt->slot->size, port_no, vlan_limit,
                                       &pkt->key, &pkt->layers);
         pkt->emc = NULL;
-        if (OVS_UNLIKELY(pkt->slot->trace)) {
-            pkt->slot->trace->vlan_limit = vlan_limit;
-        }
+        traced |= pkt->slot->trace != NULL;
         if (!pkt->error && engine && engine->emc) {
             pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
             if (count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
@@ -575,20 +576,29 @@ fp_model_pass_parse(struct fp_model *model,
             }
         }
     }
+    if (OVS_UNLIKELY(traced)) {
+        for (i = 0; i < n; i++) {
+            if (pkts[i].slot->trace) {
+                pkts[i].slot->trace->vlan_limit = vlan_limit;
+            }
+        }
+    }
+    return traced;
 }
 
 /* Finishes 'pkt', which came in on 'port_no' and was parsed and looked
  * up: executes its rule's actions, or queues it for the host.  Records
- * what it does in the packet's trace, if any; with a dry trace (then
- * 'engine' is NULL), has no side effect. */
-static inline void
+ * what it does in 'trace', the packet's trace, if nonnull; with a dry
+ * trace (then 'engine' is NULL), has no side effect.  Always inlined, so
+ * that the callers' calls with a null 'trace' have no tracing code. */
+static inline ALWAYS_INLINE void
 fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
                 struct fp_model_pkt *pkt, uint32_t port_no,
-                long long int now_ms, long long int *now_usp)
+                long long int now_ms, long long int *now_usp,
+                struct fp_trace *trace)
 {
     struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[port_no] : NULL;
     struct fp_model_slot *slot = pkt->slot;
-    struct fp_trace *trace = slot->trace;
     const uint8_t *data = fp_model_slot_data(slot);
     enum fp_trace_host host;
 
@@ -638,8 +648,9 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
     uint8_t misses[FP_MODEL_PASS];
     uint64_t n_bytes = 0;
+    bool traced;
 
-    fp_model_pass_parse(model, engine, pkts, n, port_no);
+    traced = fp_model_pass_parse(model, engine, pkts, n, port_no);
 
     /* The exact-match cache first, then the rule table for the rest. */
     for (i = 0; i < n; i++) {
@@ -655,15 +666,9 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
                 OVS_PREFETCH(pkt->rule);
             }
             n_emc_hits++;
-            if (OVS_UNLIKELY(pkt->slot->trace)) {
-                pkt->slot->trace->cache = FP_TRACE_CACHE_HIT;
-            }
         } else {
             keys[n_miss] = &pkt->key;
             misses[n_miss++] = i;
-            if (OVS_UNLIKELY(pkt->slot->trace) && pkt->emc) {
-                pkt->slot->trace->cache = FP_TRACE_CACHE_MISS;
-            }
         }
     }
     if (n_miss) {
@@ -690,7 +695,18 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
     for (i = 0; i < n; i++) {
         n_hits += pkts[i].rule != NULL;
-        fp_model_finish(model, engine, &pkts[i], port_no, now_ms, now_usp);
+    }
+    if (OVS_LIKELY(!traced)) {
+        /* The fast path: fp_model_finish() inlined without a trace. */
+        for (i = 0; i < n; i++) {
+            fp_model_finish(model, engine, &pkts[i], port_no, now_ms,
+                            now_usp, NULL);
+        }
+    } else {
+        for (i = 0; i < n; i++) {
+            fp_model_finish(model, engine, &pkts[i], port_no, now_ms,
+                            now_usp, pkts[i].slot->trace);
+        }
     }
 
     fp_model_ctr_add(&engine->hits, n_hits);
@@ -898,7 +914,8 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
         fp_table_lookup_batch(model->table, keys, 1,
                               fp_table_version(model->table), &pkt.rule);
     }
-    fp_model_finish(model, NULL, &pkt, port_no, time_msec(), &now_us);
+    fp_model_finish(model, NULL, &pkt, port_no, time_msec(), &now_us,
+                    trace);
     slot->trace = NULL;
 }
 

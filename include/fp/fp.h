@@ -606,14 +606,6 @@ enum fp_trace_ingress {
                                  * (live traces only). */
 };
 
-/* What the exact-match cache said, before the rule table. */
-enum fp_trace_cache {
-    FP_TRACE_CACHE_NONE,        /* Not consulted (dry traces, packets with
-                                 * too many key words, no cache). */
-    FP_TRACE_CACHE_HIT,
-    FP_TRACE_CACHE_MISS,
-};
-
 /* What happened to a packet handed to the host (exception path). */
 enum fp_trace_host {
     FP_TRACE_HOST_NONE,         /* Not handed to the host. */
@@ -665,7 +657,6 @@ struct fp_trace {
     struct fp_key key;
 
     /* Lookup, if parsed. */
-    enum fp_trace_cache cache;
     bool hit;
     uint32_t rule_id;           /* If 'hit': the rule's id, or 0 if the rule
                                  * was deleted since. */
