@@ -478,9 +478,9 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
             for (i = 0; i < tm->config.n_bands; i++) {
                 const struct fp_meter_band *b = &tm->config.bands[i];
 
-                ds_put_format(s, "%s band %"PRIuSIZE" (rate %"PRIu32
+                ds_put_format(s, "; band %"PRIuSIZE" (rate %"PRIu32
                               " %s, burst %"PRIu32" %s): %"PRIu64" of %"
-                              PRIu64" %s", i ? ";" : ";", i, b->rate,
+                              PRIu64" %s", i, b->rate,
                               tm->config.pkts ? "pktps" : "kbps", b->burst,
                               tm->config.pkts ? "packets" : "kbit",
                               tm->levels[i], (uint64_t) b->burst * 1000,
@@ -547,7 +547,6 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
                        uint32_t port, const struct fp_trace *trace,
                        struct hmap *dp_flows)
 {
-    const char *sep = "";
     bool stopped = false;
     size_t i, n_out = 0;
 
@@ -602,8 +601,9 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
             ds_put_cstr(s, fp_unixctl_host_fate(step->host));
         }
         if (step->stop && a->type != FP_ACTION_DEC_TTL) {
+            const char *sep = n_out ? ", then " : "";
+
             stopped = true;
-            sep = n_out ? ", then " : "";
             if (a->type == FP_ACTION_METER) {
                 ds_put_format(s, "%sdrop (meter %"PRIu32" red)", sep,
                               a->meter_id);
