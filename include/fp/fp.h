@@ -640,7 +640,7 @@ struct fp_trace_step {
     enum fp_trace_host host;    /* FP_ACTION_EXCEPTION, a stopping
                                  * FP_ACTION_DEC_TTL. */
     struct fp_trace_meter meter;    /* FP_ACTION_METER. */
-    uint8_t *packet;            /* The packet as the action leaves it,  */
+    uint8_t *packet;            /* The packet as the action leaves it, */
     size_t size;                /* owned by the trace. */
 };
 
@@ -659,7 +659,7 @@ struct fp_trace {
     /* Lookup, if parsed. */
     bool hit;
     uint32_t rule_id;           /* If 'hit': the rule's id, or 0 if the rule
-                                 * was deleted since. */
+                                 * was deleted or modified since. */
     uint32_t priority;          /* If 'hit'. */
     const void *driver_rule;    /* If 'hit': for the driver. */
 
