@@ -125,66 +125,34 @@ fp_meter_fill(uint64_t bucket, uint64_t rate, uint64_t us, uint64_t limit,
     return sum;
 }
 
-/* FP_METER_BANDS: refills the buckets of 'meter' for the whole
- * milliseconds from its last packet to 'now', takes a packet of 'size'
- * bytes from them and returns the band that drops it, or -1 if it goes
- * on. */
-static int
-fp_meter_take_bands(struct fp_meter *meter, uint32_t size, long long int now)
+/* Refills the buckets of 'meter' for the time from its last packet to
+ * 'now' (time_usec()).  FP_METER_BANDS refill in whole milliseconds. */
+static void
+fp_meter_refill(struct fp_meter *meter, long long int now)
 {
     const struct fp_meter_config *c = &meter->config;
-    long long int delta = now / 1000 - meter->last / 1000;
-    uint64_t need = c->pkts ? 1000 : (uint64_t) size * 8;
-    uint32_t worst_rate = 0;
-    int worst = -1;
+    uint64_t over, us;
     size_t i;
 
-    /* Time goes forward only: engines and the host may read it in
-     * another order than they reach the meter. */
-    delta = MIN(MAX(delta, 0), meter->max_delta_ms);
-    meter->last = MAX(now, meter->last);
-
-    for (i = 0; i < c->n_bands; i++) {
-        const struct fp_meter_band *b = &c->bands[i];
-        uint64_t full = b->burst * 1000ULL;
-
-        meter->buckets[i] = MIN(meter->buckets[i] + delta * b->rate, full);
-        if (meter->buckets[i] >= need) {
-            meter->buckets[i] -= need;
-        } else if (b->rate > worst_rate) {
-            worst_rate = b->rate;
-            worst = i;
-        }
-    }
-    return worst;
-}
-
-/* Colours a packet of 'size' bytes that arrives at time 'now'
- * (time_usec()), takes its tokens and counts it.  Colour-blind.  An
- * FP_METER_BANDS meter gives green or red. */
-enum fp_meter_color
-fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
-{
-    const struct fp_meter_config *c = &meter->config;
-    enum fp_meter_color color;
-    uint64_t need, over, us;
-
-    pthread_spin_lock(&meter->lock);
     if (c->type == FP_METER_BANDS) {
-        int band = fp_meter_take_bands(meter, size, now);
+        long long int delta = now / 1000 - meter->last / 1000;
 
-        if (band >= 0) {
-            meter->stats.band_packets[band]++;
-            meter->stats.band_bytes[band] += size;
+        /* Time goes forward only: engines and the host may read it in
+         * another order than they reach the meter. */
+        delta = MIN(MAX(delta, 0), meter->max_delta_ms);
+        meter->last = MAX(now, meter->last);
+        for (i = 0; i < c->n_bands; i++) {
+            const struct fp_meter_band *b = &c->bands[i];
+            uint64_t full = b->burst * 1000ULL;
+
+            meter->buckets[i] = MIN(meter->buckets[i] + delta * b->rate,
+                                    full);
         }
-        color = band >= 0 ? FP_METER_RED : FP_METER_GREEN;
-        goto count;
+        return;
     }
 
     us = now > meter->last ? now - meter->last : 0;
     meter->last = MAX(now, meter->last);
-    need = (c->pkts ? 1 : size) * FP_METER_SCALE;
-
     if (c->type == FP_METER_SRTCM) {
         /* RFC 2697: tokens at CIR go to Tc up to CBS, the rest to Te up to
          * EBS. */
@@ -196,34 +164,83 @@ fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
             meter->te = fp_meter_fill(meter->te, over, 1,
                                       c->ebs * FP_METER_SCALE, &lost);
         }
-        if (meter->tc >= need) {
-            meter->tc -= need;
-            color = FP_METER_GREEN;
-        } else if (meter->te >= need) {
-            meter->te -= need;
-            color = FP_METER_YELLOW;
-        } else {
-            color = FP_METER_RED;
-        }
     } else {
         /* RFC 2698: Tp at PIR up to PBS, Tc at CIR up to CBS. */
         meter->te = fp_meter_fill(meter->te, c->pir, us,
                                   c->ebs * FP_METER_SCALE, &over);
         meter->tc = fp_meter_fill(meter->tc, c->cir, us,
                                   c->cbs * FP_METER_SCALE, &over);
-        if (meter->te < need) {
-            color = FP_METER_RED;
-        } else if (meter->tc < need) {
-            meter->te -= need;
-            color = FP_METER_YELLOW;
-        } else {
-            meter->te -= need;
-            meter->tc -= need;
-            color = FP_METER_GREEN;
+    }
+}
+
+/* Takes a packet of 'size' bytes from the buckets of 'meter', refilled by
+ * fp_meter_refill(), and returns its colour.  For FP_METER_BANDS, stores in
+ * '*bandp' the band that drops it, or -1 if it goes on: every band with
+ * enough takes the packet; of those without, the band of the highest rate
+ * (the first on a tie). */
+static enum fp_meter_color
+fp_meter_decide(struct fp_meter *meter, uint32_t size, int *bandp)
+{
+    const struct fp_meter_config *c = &meter->config;
+    uint64_t need;
+
+    *bandp = -1;
+    if (c->type == FP_METER_BANDS) {
+        uint32_t worst_rate = 0;
+        size_t i;
+
+        need = c->pkts ? 1000 : (uint64_t) size * 8;
+        for (i = 0; i < c->n_bands; i++) {
+            const struct fp_meter_band *b = &c->bands[i];
+
+            if (meter->buckets[i] >= need) {
+                meter->buckets[i] -= need;
+            } else if (b->rate > worst_rate) {
+                worst_rate = b->rate;
+                *bandp = i;
+            }
         }
+        return *bandp >= 0 ? FP_METER_RED : FP_METER_GREEN;
     }
 
-count:
+    need = (c->pkts ? 1 : size) * FP_METER_SCALE;
+    if (c->type == FP_METER_SRTCM) {
+        if (meter->tc >= need) {
+            meter->tc -= need;
+            return FP_METER_GREEN;
+        } else if (meter->te >= need) {
+            meter->te -= need;
+            return FP_METER_YELLOW;
+        }
+        return FP_METER_RED;
+    }
+    if (meter->te < need) {
+        return FP_METER_RED;
+    } else if (meter->tc < need) {
+        meter->te -= need;
+        return FP_METER_YELLOW;
+    }
+    meter->te -= need;
+    meter->tc -= need;
+    return FP_METER_GREEN;
+}
+
+/* Colours a packet of 'size' bytes that arrives at time 'now'
+ * (time_usec()), takes its tokens and counts it.  Colour-blind.  An
+ * FP_METER_BANDS meter gives green or red. */
+enum fp_meter_color
+fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
+{
+    enum fp_meter_color color;
+    int band;
+
+    pthread_spin_lock(&meter->lock);
+    fp_meter_refill(meter, now);
+    color = fp_meter_decide(meter, size, &band);
+    if (band >= 0) {
+        meter->stats.band_packets[band]++;
+        meter->stats.band_bytes[band] += size;
+    }
     if (color == FP_METER_RED) {
         meter->stats.drop_packets++;
         meter->stats.drop_bytes += size;
@@ -239,6 +256,45 @@ count:
     pthread_spin_unlock(&meter->lock);
 
     return color;
+}
+
+/* Returns the colour that fp_meter_take() would give a packet of 'size'
+ * bytes at time 'now', without taking its tokens or counting it: 'meter'
+ * is left as it is.  Stores the buckets as the packet would find them
+ * (refilled up to 'now') in 'levels': for FP_METER_BANDS, each band's
+ * bucket in bits (or thousandths of a packet); otherwise the committed
+ * bucket in [0] and the excess or peak bucket in [1], in units.  Stores
+ * the meter's configuration in '*config'. */
+enum fp_meter_color
+fp_meter_peek(struct fp_meter *meter, uint32_t size, long long int now,
+              struct fp_meter_config *config,
+              uint64_t levels[FP_METER_MAX_BANDS])
+{
+    struct fp_meter copy;
+    int band;
+    size_t i;
+
+    pthread_spin_lock(&meter->lock);
+    copy.config = meter->config;
+    copy.tc = meter->tc;
+    copy.te = meter->te;
+    copy.last = meter->last;
+    memcpy(copy.buckets, meter->buckets, sizeof copy.buckets);
+    copy.max_delta_ms = meter->max_delta_ms;
+    pthread_spin_unlock(&meter->lock);
+
+    *config = copy.config;
+    fp_meter_refill(&copy, now);
+    memset(levels, 0, FP_METER_MAX_BANDS * sizeof *levels);
+    if (copy.config.type == FP_METER_BANDS) {
+        for (i = 0; i < copy.config.n_bands; i++) {
+            levels[i] = copy.buckets[i];
+        }
+    } else {
+        levels[0] = copy.tc / FP_METER_SCALE;
+        levels[1] = copy.te / FP_METER_SCALE;
+    }
+    return fp_meter_decide(&copy, size, &band);
 }
 
 /* Stores the counters of 'meter' in '*stats'. */

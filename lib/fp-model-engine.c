@@ -132,11 +132,13 @@ fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
 /* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
  * ('malformed' false) or failed to parse ('malformed' true), for the host,
  * with 'mark' and 'rss_hash' (see struct fp_packet_md).  Counts in
- * 'ctrs'. */
-static void
+ * 'ctrs'.  Returns what became of the packet.  With a dry 'trace', only
+ * says what would become of it ('ctrs' may then be NULL). */
+static enum fp_trace_host
 fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                    uint32_t port_no, const void *data, size_t size,
-                   bool malformed, uint32_t mark, uint32_t rss_hash)
+                   bool malformed, uint32_t mark, uint32_t rss_hash,
+                   const struct fp_trace *trace)
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_slot *slot;
@@ -146,12 +148,19 @@ fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
         bool attached = port->attached;
 
         ovs_mutex_unlock(&port->exc_mutex);
-        fp_model_ctr_add(&ctrs->drops, 1);
-        COVERAGE_INC(fp_model_drop);
-        VLOG_DBG_RL(&rl, "%s: port %"PRIu32": exception dropped (%s)",
-                    model->up.name, port_no,
-                    attached ? "queue full" : "no representor");
-        return;
+        if (OVS_LIKELY(!trace || !trace->dry)) {
+            fp_model_ctr_add(&ctrs->drops, 1);
+            COVERAGE_INC(fp_model_drop);
+            VLOG_DBG_RL(&rl, "%s: port %"PRIu32": exception dropped (%s)",
+                        model->up.name, port_no,
+                        attached ? "queue full" : "no representor");
+        }
+        return (attached
+                ? FP_TRACE_HOST_QUEUE_FULL : FP_TRACE_HOST_NO_REPRESENTOR);
+    }
+    if (OVS_UNLIKELY(trace && trace->dry)) {
+        ovs_mutex_unlock(&port->exc_mutex);
+        return FP_TRACE_HOST_QUEUED;
     }
 
     slot = &port->queue[(port->head + port->n_queued) % FP_MODEL_QUEUE_LEN];
@@ -174,6 +183,7 @@ fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     } else {
         COVERAGE_INC(fp_model_exception);
     }
+    return FP_TRACE_HOST_QUEUED;
 }
 
 /* Counts a packet of 'size' bytes with 'tcp_flags' (as in its key, network
@@ -210,33 +220,62 @@ fp_model_rss_hash(const struct fp_action_packet *p, uint32_t in_port,
     return fp_parse_rss_hash(key);
 }
 
+/* Records in 'step' of a trace the packet 'p' as action 'a' leaves it. */
+static void
+fp_model_trace_step(struct fp_trace_step *step, const struct fp_action *a,
+                    const struct fp_action_packet *p)
+{
+    step->action = *a;
+    step->size = p->size;
+    step->packet = xmemdup(p->data, p->size);
+}
+
 /* Executes 'actions' on the packet in 'slot' (which the engine owns and may
  * modify), parsed into 'key' and 'layers', that came in on 'in_port'.
- * '*now_usp' is the time for meters, or negative if it is not read yet. */
-static void
+ * '*now_usp' is the time for meters, or negative if it is not read yet.
+ *
+ * With 'trace', records each action executed in it; a dry 'trace' has no
+ * side effect (then 'engine' is NULL): nothing is sent, counted or
+ * metered, only the packet in 'slot' is rewritten.  Always inlined, as
+ * fp_model_finish() is. */
+static inline ALWAYS_INLINE void
 fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
                  const struct fp_model_actions *actions,
                  struct fp_model_slot *slot, uint32_t in_port,
                  const struct fp_key *key,
                  const struct fp_parse_layers *layers,
-                 long long int now_ms, long long int *now_usp)
+                 long long int now_ms, long long int *now_usp,
+                 struct fp_trace *trace)
 {
-    struct fp_model_port_ctrs *ctrs = &engine->ports[in_port];
+    struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[in_port] : NULL;
+    bool live = OVS_LIKELY(!trace) || !trace->dry;
+    struct fp_trace_step *step = NULL;
     struct fp_action_packet p;
     struct fp_model_meter *m;
+    enum fp_trace_host host;
     bool modified = false;
+    bool stop = false;
     uint32_t mark = 0;
     size_t i;
 
     fp_action_packet_init(&p, fp_model_slot_data(slot), slot->size, key,
                           layers);
-    for (i = 0; i < actions->n; i++) {
+    for (i = 0; !stop && i < actions->n; i++) {
         const struct fp_action *a = &actions->actions[i];
 
+        if (OVS_UNLIKELY(trace)) {
+            step = &trace->steps[trace->n_steps++];
+        }
         switch (a->type) {
         case FP_ACTION_OUTPUT:
-            fp_model_tx(model, &engine->ports[a->port], a->port, p.data,
-                        p.size);
+            if (live) {
+                fp_model_tx(model, &engine->ports[a->port], a->port, p.data,
+                            p.size);
+            }
+            if (OVS_UNLIKELY(step)) {
+                atomic_read_relaxed(&model->ports[a->port].link_down,
+                                    &step->link_down);
+            }
             break;
 
         case FP_ACTION_PUSH_VLAN:
@@ -251,7 +290,8 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             break;
 
         case FP_ACTION_DROP:
-            return;
+            stop = true;
+            break;
 
         case FP_ACTION_SET_VLAN:
         case FP_ACTION_SET_ETH_SRC:
@@ -272,16 +312,23 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 
         case FP_ACTION_DEC_TTL:
             if (!fp_action_dec_ttl(&p)) {
-                fp_model_exception(model, ctrs, in_port, p.data, p.size,
-                                   false, mark,
-                                   fp_model_rss_hash(&p, in_port, key,
-                                                     modified));
-                return;
+                host = fp_model_exception(model, ctrs, in_port, p.data,
+                                          p.size, false, mark,
+                                          fp_model_rss_hash(&p, in_port, key,
+                                                            modified),
+                                          trace);
+                if (OVS_UNLIKELY(step)) {
+                    step->host = host;
+                }
+                stop = true;
+                break;
             }
             modified = true;
             break;
 
-        case FP_ACTION_METER:
+        case FP_ACTION_METER: {
+            enum fp_meter_color color = FP_METER_GREEN;
+
             if (*now_usp < 0) {
                 *now_usp = time_usec();
             }
@@ -289,29 +336,54 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
              * it. */
             m = ovsrcu_get(struct fp_model_meter *,
                            &model->meters[a->meter_id].meter);
-            if (fp_meter_take(&m->meter, p.size, *now_usp) == FP_METER_RED) {
-                return;
+            if (OVS_UNLIKELY(step)) {
+                step->meter.meter_id = m->id;
+                color = fp_meter_peek(&m->meter, p.size, *now_usp,
+                                      &step->meter.config,
+                                      step->meter.levels);
             }
+            if (live) {
+                color = fp_meter_take(&m->meter, p.size, *now_usp);
+            }
+            if (OVS_UNLIKELY(step)) {
+                step->meter.color = color;
+            }
+            stop = color == FP_METER_RED;
             break;
+        }
 
         case FP_ACTION_MARK:
             mark = a->mark;
             break;
 
         case FP_ACTION_COUNT:
-            fp_model_count(engine, a->counter_id, p.size, key->tcp_flags,
-                           now_ms);
+            if (live) {
+                fp_model_count(engine, a->counter_id, p.size, key->tcp_flags,
+                               now_ms);
+            }
             break;
 
         case FP_ACTION_EXCEPTION:
-            fp_model_exception(model, ctrs, in_port, p.data, p.size, false,
-                               mark, fp_model_rss_hash(&p, in_port, key,
-                                                       modified));
+            host = fp_model_exception(model, ctrs, in_port, p.data, p.size,
+                                      false, mark,
+                                      fp_model_rss_hash(&p, in_port, key,
+                                                        modified),
+                                      trace);
+            if (OVS_UNLIKELY(step)) {
+                step->host = host;
+            }
             break;
 
         case FP_N_ACTION_TYPES:
         default:
             OVS_NOT_REACHED();
+        }
+        if (OVS_UNLIKELY(step)) {
+            fp_model_trace_step(step, a, &p);
+            step->stop = stop;
+            if (a->type == FP_ACTION_METER) {
+                step->action.meter_id = step->meter.meter_id;
+            }
         }
     }
 }
@@ -477,13 +549,15 @@ fp_model_cpu_ns_overhead(void)
 
 /* Parses the 'n' packets of 'pkts' from RX ring slots, which came in on
  * 'port_no', with the VLAN limit of 'model', and prefetches the cache
- * entries that their lookup needs. */
-static void
+ * entries that their lookup needs ('engine' NULL: no cache).  Returns true
+ * if a packet has a trace (then records the VLAN limit in it). */
+static bool
 fp_model_pass_parse(struct fp_model *model,
                     const struct fp_model_engine *engine,
                     struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
 {
     unsigned int vlan_limit;
+    bool traced = false;
     size_t i;
 
     atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
@@ -501,7 +575,8 @@ fp_model_pass_parse(struct fp_model *model,
                                       pkt->slot->size, port_no, vlan_limit,
                                       &pkt->key, &pkt->layers);
         pkt->emc = NULL;
-        if (!pkt->error && engine->emc) {
+        traced |= pkt->slot->trace != NULL;
+        if (!pkt->error && engine && engine->emc) {
             pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
             if (count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
                 pkt->emc = &engine->emc[pkt->hash & engine->emc_mask
@@ -510,6 +585,61 @@ fp_model_pass_parse(struct fp_model *model,
                 OVS_PREFETCH(pkt->emc + 1);
             }
         }
+    }
+    if (OVS_UNLIKELY(traced)) {
+        for (i = 0; i < n; i++) {
+            if (pkts[i].slot->trace) {
+                pkts[i].slot->trace->vlan_limit = vlan_limit;
+            }
+        }
+    }
+    return traced;
+}
+
+/* Finishes 'pkt', which came in on 'port_no' and was parsed and looked
+ * up: executes its rule's actions, or queues it for the host.  Records
+ * what it does in 'trace', the packet's trace, if nonnull; with a dry
+ * trace (then 'engine' is NULL), has no side effect.  Always inlined, so
+ * that the callers' calls with a null 'trace' have no tracing code. */
+static inline ALWAYS_INLINE void
+fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
+                struct fp_model_pkt *pkt, uint32_t port_no,
+                long long int now_ms, long long int *now_usp,
+                struct fp_trace *trace)
+{
+    struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[port_no] : NULL;
+    struct fp_model_slot *slot = pkt->slot;
+    const uint8_t *data = fp_model_slot_data(slot);
+    enum fp_trace_host host;
+
+    if (OVS_UNLIKELY(trace)) {
+        trace->parse_error = pkt->error;
+        trace->key = pkt->key;
+        if (pkt->rule) {
+            trace->hit = true;
+            trace->priority = fp_table_rule_priority(pkt->rule);
+            trace->driver_rule = pkt->rule;
+        }
+    }
+    if (pkt->rule) {
+        if (OVS_LIKELY(!trace) || !trace->dry) {
+            fp_model_count(engine, fp_table_rule_user(pkt->rule),
+                           slot->size, pkt->key.tcp_flags, now_ms);
+        }
+        fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
+                         slot, port_no, &pkt->key, &pkt->layers, now_ms,
+                         now_usp, trace);
+        return;
+    }
+    if (pkt->error && (OVS_LIKELY(!trace) || !trace->dry)) {
+        VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"
+                    PRIu32" bytes", model->up.name, port_no, slot->size);
+    }
+    host = fp_model_exception(model, ctrs, port_no, data, slot->size,
+                              pkt->error != 0, 0,
+                              fp_parse_rss_hash(&pkt->key), trace);
+    if (OVS_UNLIKELY(trace)) {
+        trace->miss = host;
     }
 }
 
@@ -528,8 +658,9 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
     uint8_t misses[FP_MODEL_PASS];
     uint64_t n_bytes = 0;
+    bool traced;
 
-    fp_model_pass_parse(model, engine, pkts, n, port_no);
+    traced = fp_model_pass_parse(model, engine, pkts, n, port_no);
 
     /* The exact-match cache first, then the rule table for the rest. */
     for (i = 0; i < n; i++) {
@@ -573,26 +704,18 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     fp_model_ctr_add(&ctrs->rx_packets, n);
     fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
     for (i = 0; i < n; i++) {
-        struct fp_model_pkt *pkt = &pkts[i];
-        struct fp_model_slot *slot = pkt->slot;
-        const uint8_t *data = fp_model_slot_data(slot);
-
-        if (pkt->rule) {
-            n_hits++;
-            fp_model_count(engine, fp_table_rule_user(pkt->rule),
-                           slot->size, pkt->key.tcp_flags, now_ms);
-            fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
-                             slot, port_no, &pkt->key, &pkt->layers, now_ms,
-                             now_usp);
-        } else if (pkt->error) {
-            VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"
-                        PRIu32" bytes", model->up.name, port_no,
-                        slot->size);
-            fp_model_exception(model, ctrs, port_no, data, slot->size, true,
-                               0, fp_parse_rss_hash(&pkt->key));
-        } else {
-            fp_model_exception(model, ctrs, port_no, data, slot->size,
-                               false, 0, fp_parse_rss_hash(&pkt->key));
+        n_hits += pkts[i].rule != NULL;
+    }
+    if (OVS_LIKELY(!traced)) {
+        /* The fast path: fp_model_finish() inlined without a trace. */
+        for (i = 0; i < n; i++) {
+            fp_model_finish(model, engine, &pkts[i], port_no, now_ms,
+                            now_usp, NULL);
+        }
+    } else {
+        for (i = 0; i < n; i++) {
+            fp_model_finish(model, engine, &pkts[i], port_no, now_ms,
+                            now_usp, pkts[i].slot->trace);
         }
     }
 
@@ -775,4 +898,54 @@ void
 fp_model_count_drops(unsigned int n)
 {
     COVERAGE_ADD(fp_model_drop, n);
+}
+
+/* Runs the packet in 'slot' (a private slot, not of a ring, whose packet
+ * the trace may rewrite), as if it came in on 'port_no', through the
+ * engines' pipeline without any side effect, and records in 'trace' (dry)
+ * what it meets: the same parse, lookup and actions as a packet engine's,
+ * without the exact-match cache (which holds what the rule table says).
+ * Runs on the calling thread, which must be an RCU reader (not quiescent
+ * during the call). */
+void
+fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
+                   struct fp_model_slot *slot, struct fp_trace *trace)
+{
+    struct fp_model_pkt pkt = { .slot = slot };
+    long long int now_us = -1;
+
+    ovs_assert(trace->dry);
+    slot->trace = trace;
+    fp_model_pass_parse(model, NULL, &pkt, 1, port_no);
+    pkt.rule = NULL;
+    if (!pkt.error) {
+        const struct fp_key *keys[1] = { &pkt.key };
+
+        fp_table_lookup_batch(model->table, keys, 1,
+                              fp_table_version(model->table), &pkt.rule);
+    }
+    fp_model_finish(model, NULL, &pkt, port_no, time_msec(), &now_us,
+                    trace);
+    slot->trace = NULL;
+}
+
+/* Sets 'trace->rule_id' to the id of the rule that 'trace' hit, or 0 if it
+ * was deleted or modified since. */
+void
+fp_model_trace_resolve(struct fp_model *model, struct fp_trace *trace)
+{
+    uint32_t id;
+
+    trace->rule_id = 0;
+    if (!trace->hit) {
+        return;
+    }
+    ovs_mutex_lock(&model->ctl_mutex);
+    for (id = 1; id <= model->up.config.n_rules; id++) {
+        if (model->rules[id] == trace->driver_rule) {
+            trace->rule_id = id;
+            break;
+        }
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
 }

@@ -179,11 +179,12 @@ fp_model_port_recv_wait(struct fp_device *dev, uint32_t port_no)
 /* Queues the 'n' packets of 'pkts' in the RX ring of 'port_no' (drops them
  * if its link is down); stores the
  * number queued in '*n_queued' and the ring position after the last one in
- * '*tailp'. */
+ * '*tailp'.  If 'trace' is nonnull, 'n' is 1 and the engine records in it
+ * what it does with the packet; a packet dropped here is recorded here. */
 static void
 fp_model_enqueue(struct fp_model *model, uint32_t port_no,
                  const struct fp_packet *pkts, size_t n, size_t *n_queued,
-                 uint64_t *tailp)
+                 uint64_t *tailp, struct fp_trace *trace)
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_engine *engine;
@@ -200,10 +201,16 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
 
         if (link_down || pkts[i].size > FP_MODEL_MAX_FRAME
             || tail - head > model->ring_mask) {
+            if (OVS_UNLIKELY(trace)) {
+                trace->ingress = (link_down ? FP_TRACE_LINK_DOWN
+                                  : pkts[i].size > FP_MODEL_MAX_FRAME
+                                  ? FP_TRACE_TOO_BIG : FP_TRACE_RING_FULL);
+            }
             dropped++;
             continue;
         }
         slot = &port->ring[tail & model->ring_mask];
+        slot->trace = trace;
         fp_model_slot_reserve(slot, pkts[i].size);
         if (pkts[i].size) {
             /* An empty frame may have a null 'data'. */
@@ -237,7 +244,7 @@ fp_model_port_receive_batch(struct fp_device *dev, uint32_t port_no,
     struct fp_model *model = fp_model_cast(dev);
     uint64_t tail;
 
-    fp_model_enqueue(model, port_no, pkts, n, n_queued, &tail);
+    fp_model_enqueue(model, port_no, pkts, n, n_queued, &tail, NULL);
     return 0;
 }
 
@@ -275,10 +282,56 @@ fp_model_port_inject(struct fp_device *dev, uint32_t port_no,
     }
 
     atomic_add(&model->n_waiters, 1, &(uint32_t) { 0 });
-    fp_model_enqueue(model, port_no, &pkt, 1, &n_queued, &tail);
+    fp_model_enqueue(model, port_no, &pkt, 1, &n_queued, &tail, NULL);
     fp_model_wait_processed(model, port_no, tail);
     atomic_sub(&model->n_waiters, 1, &(uint32_t) { 0 });
 
+    return 0;
+}
+
+int
+fp_model_port_trace(struct fp_device *dev, uint32_t port_no,
+                    const void *data, size_t size, struct fp_trace *trace)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_packet pkt = { .data = data, .size = size };
+    struct fp_model_slot slot;
+    size_t n_queued;
+    uint64_t tail;
+    bool link_down;
+
+    if (!trace->dry) {
+        if (size > FP_MODEL_MAX_FRAME) {
+            return EMSGSIZE;
+        }
+        atomic_add(&model->n_waiters, 1, &(uint32_t) { 0 });
+        fp_model_enqueue(model, port_no, &pkt, 1, &n_queued, &tail, trace);
+        fp_model_wait_processed(model, port_no, tail);
+        atomic_sub(&model->n_waiters, 1, &(uint32_t) { 0 });
+        fp_model_trace_resolve(model, trace);
+        return 0;
+    }
+
+    /* The ingress decisions of fp_model_enqueue(), then the engines'
+     * pipeline on a private copy of the packet. */
+    atomic_read_relaxed(&port->link_down, &link_down);
+    if (link_down) {
+        trace->ingress = FP_TRACE_LINK_DOWN;
+        return 0;
+    } else if (size > FP_MODEL_MAX_FRAME) {
+        trace->ingress = FP_TRACE_TOO_BIG;
+        return 0;
+    }
+    memset(&slot, 0, sizeof slot);
+    fp_model_slot_reserve(&slot, size);
+    if (size) {
+        memcpy(fp_model_slot_data(&slot), data, size);
+    }
+    slot.size = size;
+    fp_model_trace_dry(model, port_no, &slot, trace);
+    free(slot.buf);
+    fp_model_trace_resolve(model, trace);
     return 0;
 }
 

@@ -94,6 +94,9 @@ struct fp_model_slot {
     uint32_t allocated;         /* Bytes after the headroom. */
     uint32_t mark;              /* Exception queues: the packet's */
     uint32_t rss_hash;          /* struct fp_packet_md. */
+    struct fp_trace *trace;     /* RX rings: where the engine records what
+                                 * it does with the packet (a live
+                                 * fp_port_trace()), or NULL. */
 };
 
 /* Port counters of one engine (or of the host threads). */
@@ -353,6 +356,9 @@ void fp_model_tx(struct fp_model *, struct fp_model_port_ctrs *,
 void fp_model_wake_engine(struct fp_model_engine *);
 void *fp_model_engine_main(void *engine);
 void fp_model_count_drops(unsigned int n);
+void fp_model_trace_dry(struct fp_model *, uint32_t port_no,
+                        struct fp_model_slot *, struct fp_trace *);
+void fp_model_trace_resolve(struct fp_model *, struct fp_trace *);
 
 /* fp-model-port.c: the port hooks of fp_model_class and what the rest of
  * the model needs of ports. */
@@ -366,6 +372,8 @@ int fp_model_port_recv(struct fp_device *, uint32_t port_no,
 void fp_model_port_recv_wait(struct fp_device *, uint32_t port_no);
 int fp_model_port_inject(struct fp_device *, uint32_t port_no,
                          const void *data, size_t size);
+int fp_model_port_trace(struct fp_device *, uint32_t port_no,
+                        const void *data, size_t size, struct fp_trace *);
 int fp_model_port_set_tx_pcap(struct fp_device *, uint32_t port_no,
                               const char *file_name);
 int fp_model_port_set_endpoint(struct fp_device *, uint32_t port_no,

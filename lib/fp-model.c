@@ -1058,6 +1058,7 @@ const struct fp_device_class fp_model_class = {
     .port_recv = fp_model_port_recv,
     .port_recv_wait = fp_model_port_recv_wait,
     .port_inject = fp_model_port_inject,
+    .port_trace = fp_model_port_trace,
     .port_set_tx_pcap = fp_model_port_set_tx_pcap,
     .port_get_stats = fp_model_port_get_stats,
     .port_set_endpoint = fp_model_port_set_endpoint,

@@ -612,6 +612,42 @@ fp_port_inject(struct fp_device *dev, uint32_t port,
     return dev->class->port_inject(dev, port, data, size);
 }
 
+/* Runs the 'size' bytes at 'data' through the pipeline of 'port' of 'dev'
+ * and records in '*trace' what the NIC does with them, stage by stage (see
+ * struct fp_trace): with 'dry', without any effect, else as
+ * fp_port_inject() does.  The caller frees '*trace' with fp_trace_uninit()
+ * whatever this returns.  Returns 0, EINVAL if 'port' is out of range,
+ * EOPNOTSUPP if the driver cannot trace, or EMSGSIZE for a packet larger
+ * than the device's largest frame (a dry trace records that as
+ * FP_TRACE_TOO_BIG instead). */
+int
+fp_port_trace(struct fp_device *dev, uint32_t port, const void *data,
+              size_t size, bool dry, struct fp_trace *trace)
+{
+    memset(trace, 0, sizeof *trace);
+    trace->dry = dry;
+    if (!fp_port_is_valid(dev, port) || (!data && size)) {
+        return EINVAL;
+    }
+    if (!dev->class->port_trace) {
+        return EOPNOTSUPP;
+    }
+    return dev->class->port_trace(dev, port, data, size, trace);
+}
+
+/* Frees the packet copies of 'trace'. */
+void
+fp_trace_uninit(struct fp_trace *trace)
+{
+    size_t i;
+
+    for (i = 0; i < trace->n_steps; i++) {
+        free(trace->steps[i].packet);
+        trace->steps[i].packet = NULL;
+    }
+    trace->n_steps = 0;
+}
+
 /* Starts writing the packets that 'port' of 'dev' sends to its outside to
  * a new pcap file 'file_name', or stops if 'file_name' is NULL.  Returns 0,
  * EINVAL if 'port' is out of range, or the errno value of a failure to

@@ -223,17 +223,509 @@ out:
     return NULL;
 }
 
+/* Appends to 's' the name of NIC 'port' of 'dev' and, in parentheses, the
+ * interface bound to it, if any: "vf1 (p2)". */
+static void
+fp_unixctl_put_port(struct ds *s, const struct fp_device *dev, uint32_t port)
+{
+    struct netdev *netdev;
+    char name[32];
+
+    fp_port_to_string(dev, port, name, sizeof name);
+    ds_put_cstr(s, name);
+    netdev = netdev_fp_find_by_port(dev, port);
+    if (netdev) {
+        ds_put_format(s, " (%s)", netdev_get_name(netdev));
+        netdev_close(netdev);
+    }
+}
+
+static void
+fp_unixctl_put_hex(struct ds *s, const uint8_t *data, size_t size)
+{
+    size_t i;
+
+    for (i = 0; i < size; i++) {
+        ds_put_format(s, "%02"PRIx8, data[i]);
+    }
+}
+
+/* Appends to 's' the IPv6 address in the 16 bytes at 'p'. */
+static void
+fp_unixctl_put_ipv6(struct ds *s, const uint8_t *p)
+{
+    struct in6_addr addr;
+
+    memcpy(&addr, p, sizeof addr);
+    ipv6_format_addr(&addr, s);
+}
+
+static bool
+fp_unixctl_is_zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Appends to 's' the fields of 'key', a key that the parser of 'dev'
+ * extracted, with OVS's field names: in_port and the Ethernet fields always,
+ * the others if nonzero (a packet that lacks a field has it zero). */
+static void
+fp_unixctl_put_key(struct ds *s, const struct fp_device *dev,
+                   const struct fp_key *key)
+{
+    char name[32];
+    size_t i;
+
+    fp_port_to_string(dev, key->in_port, name, sizeof name);
+    ds_put_format(s, "in_port=%s,dl_src="ETH_ADDR_FMT",dl_dst="ETH_ADDR_FMT,
+                  name, ETH_ADDR_BYTES_ARGS(key->eth_src),
+                  ETH_ADDR_BYTES_ARGS(key->eth_dst));
+    for (i = 0; i < ARRAY_SIZE(key->vlans); i++) {
+        if (key->vlans[i].tci || key->vlans[i].tpid) {
+            ds_put_format(s, ",vlan%"PRIuSIZE"(tpid=0x%04"PRIx16
+                          ",tci=0x%04"PRIx16")", i,
+                          ntohs(key->vlans[i].tpid),
+                          ntohs(key->vlans[i].tci));
+        }
+    }
+    ds_put_format(s, ",dl_type=0x%04"PRIx16, ntohs(key->eth_type));
+    if (key->nw_src || key->nw_dst) {
+        ds_put_format(s, ",nw_src="IP_FMT",nw_dst="IP_FMT,
+                      IP_ARGS(key->nw_src), IP_ARGS(key->nw_dst));
+    }
+    if (!fp_unixctl_is_zero(key->ipv6_src, 16)
+        || !fp_unixctl_is_zero(key->ipv6_dst, 16)) {
+        ds_put_cstr(s, ",ipv6_src=");
+        fp_unixctl_put_ipv6(s, key->ipv6_src);
+        ds_put_cstr(s, ",ipv6_dst=");
+        fp_unixctl_put_ipv6(s, key->ipv6_dst);
+    }
+    if (key->ipv6_label) {
+        ds_put_format(s, ",ipv6_label=0x%05"PRIx32, ntohl(key->ipv6_label));
+    }
+    if (key->nw_proto) {
+        ds_put_format(s, ",nw_proto=%"PRIu8, key->nw_proto);
+    }
+    if (key->nw_tos) {
+        ds_put_format(s, ",nw_tos=%"PRIu8, key->nw_tos);
+    }
+    if (key->nw_ttl) {
+        ds_put_format(s, ",nw_ttl=%"PRIu8, key->nw_ttl);
+    }
+    if (key->ip_frag) {
+        ds_put_format(s, ",nw_frag=%s",
+                      key->ip_frag & FP_IP_FRAG_LATER ? "later" : "first");
+    }
+    if (key->tcp_flags) {
+        ds_put_format(s, ",tcp_flags=0x%03"PRIx16, ntohs(key->tcp_flags));
+    }
+    if (!fp_unixctl_is_zero(key->nd_target, 16)) {
+        ds_put_cstr(s, ",nd_target=");
+        fp_unixctl_put_ipv6(s, key->nd_target);
+    }
+    if (!fp_unixctl_is_zero(key->arp_sha, 6)) {
+        ds_put_format(s, ",arp_sha="ETH_ADDR_FMT,
+                      ETH_ADDR_BYTES_ARGS(key->arp_sha));
+    }
+    if (!fp_unixctl_is_zero(key->arp_tha, 6)) {
+        ds_put_format(s, ",arp_tha="ETH_ADDR_FMT,
+                      ETH_ADDR_BYTES_ARGS(key->arp_tha));
+    }
+    if (key->tp_src || key->tp_dst) {
+        ds_put_format(s, ",tp_src=%"PRIu16",tp_dst=%"PRIu16,
+                      ntohs(key->tp_src), ntohs(key->tp_dst));
+    }
+    if (key->tun_type) {
+        ds_put_format(s, ",tun=%s,tun_vni=%"PRIu32,
+                      key->tun_type == FP_TUN_VXLAN ? "vxlan" : "geneve",
+                      key->tun_vni);
+    }
+}
+
+/* Appends to 's' the FP_ACTION_SET_* action 'a': the field's name, its new
+ * value and, if not every bit is set, the mask. */
+static void
+fp_unixctl_put_set(struct ds *s, const struct fp_action *a)
+{
+    static const char *const names[FP_N_ACTION_TYPES] = {
+        [FP_ACTION_SET_VLAN] = "vlan_tci",
+        [FP_ACTION_SET_ETH_SRC] = "eth_src",
+        [FP_ACTION_SET_ETH_DST] = "eth_dst",
+        [FP_ACTION_SET_IPV4_SRC] = "ipv4_src",
+        [FP_ACTION_SET_IPV4_DST] = "ipv4_dst",
+        [FP_ACTION_SET_IPV4_TOS] = "ipv4_tos",
+        [FP_ACTION_SET_IPV4_TTL] = "ipv4_ttl",
+        [FP_ACTION_SET_IPV6_SRC] = "ipv6_src",
+        [FP_ACTION_SET_IPV6_DST] = "ipv6_dst",
+        [FP_ACTION_SET_IPV6_TCLASS] = "ipv6_tclass",
+        [FP_ACTION_SET_IPV6_HLIM] = "ipv6_hlimit",
+        [FP_ACTION_SET_TP_SRC] = "tp_src",
+        [FP_ACTION_SET_TP_DST] = "tp_dst",
+    };
+    size_t i, n = 0;
+    bool exact = true;
+
+    if (a->type == FP_ACTION_SET_VLAN || a->type == FP_ACTION_SET_TP_SRC
+        || a->type == FP_ACTION_SET_TP_DST) {
+        n = 2;
+    } else if (a->type == FP_ACTION_SET_ETH_SRC
+               || a->type == FP_ACTION_SET_ETH_DST) {
+        n = 6;
+    } else if (a->type == FP_ACTION_SET_IPV4_SRC
+               || a->type == FP_ACTION_SET_IPV4_DST) {
+        n = 4;
+    } else if (a->type == FP_ACTION_SET_IPV6_SRC
+               || a->type == FP_ACTION_SET_IPV6_DST) {
+        n = 16;
+    } else {
+        n = 1;
+    }
+    for (i = 0; i < n; i++) {
+        exact = exact && a->set.mask[i] == 0xff;
+    }
+
+    ds_put_format(s, "set %s=", names[a->type]);
+    if (n == 6) {
+        ds_put_format(s, ETH_ADDR_FMT, ETH_ADDR_BYTES_ARGS(a->set.value));
+    } else if (n == 4) {
+        ovs_be32 ip;
+
+        memcpy(&ip, a->set.value, sizeof ip);
+        ds_put_format(s, IP_FMT, IP_ARGS(ip));
+    } else if (n == 16) {
+        fp_unixctl_put_ipv6(s, a->set.value);
+    } else {
+        ds_put_cstr(s, "0x");
+        fp_unixctl_put_hex(s, a->set.value, n);
+    }
+    if (!exact) {
+        ds_put_cstr(s, "/0x");
+        fp_unixctl_put_hex(s, a->set.mask, n);
+    }
+}
+
+static const char *
+fp_unixctl_host_fate(enum fp_trace_host host)
+{
+    switch (host) {
+    case FP_TRACE_HOST_QUEUED:
+        return "";
+    case FP_TRACE_HOST_NO_REPRESENTOR:
+        return ": dropped, no representor is attached";
+    case FP_TRACE_HOST_QUEUE_FULL:
+        return ": dropped, its queue is full";
+    case FP_TRACE_HOST_NONE:
+    default:
+        return ": not sent";
+    }
+}
+
+/* Appends to 's' action 'a' of a rule of 'dev', as a trace's step 'step'
+ * recorded it (NULL: only the action), for a packet that came in on
+ * 'in_port'. */
+static void
+fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
+                      uint32_t in_port, const struct fp_action *a,
+                      const struct fp_trace_step *step, bool dry)
+{
+    const struct fp_trace_meter *tm;
+    size_t i;
+
+    switch (a->type) {
+    case FP_ACTION_OUTPUT:
+        ds_put_cstr(s, "output ");
+        fp_unixctl_put_port(s, dev, a->port);
+        if (step && step->link_down) {
+            ds_put_cstr(s, ": link down, dropped");
+        }
+        break;
+    case FP_ACTION_PUSH_VLAN:
+        ds_put_format(s, "push_vlan tpid=0x%04"PRIx16",tci=0x%04"PRIx16,
+                      ntohs(a->vlan.tpid), ntohs(a->vlan.tci));
+        break;
+    case FP_ACTION_POP_VLAN:
+        ds_put_cstr(s, "pop_vlan");
+        break;
+    case FP_ACTION_DROP:
+        ds_put_cstr(s, "drop");
+        break;
+    case FP_ACTION_DEC_TTL:
+        ds_put_cstr(s, "dec_ttl");
+        if (step && step->stop) {
+            ds_put_cstr(s, ": TTL 0 or 1, to software via ");
+            fp_unixctl_put_port(s, dev, in_port);
+            ds_put_cstr(s, fp_unixctl_host_fate(step->host));
+        }
+        break;
+    case FP_ACTION_METER:
+        ds_put_format(s, "meter %"PRIu32, a->meter_id);
+        if (!step) {
+            break;
+        }
+        tm = &step->meter;
+        ds_put_format(s, ": %s%s", (tm->color == 0 ? "green"
+                                    : tm->color == 1 ? "yellow" : "red"),
+                      tm->color == 2 ? " (drop)" : "");
+        if (tm->config.type == FP_METER_BANDS) {
+            for (i = 0; i < tm->config.n_bands; i++) {
+                const struct fp_meter_band *b = &tm->config.bands[i];
+
+                ds_put_format(s, "; band %"PRIuSIZE" (rate %"PRIu32
+                              " %s, burst %"PRIu32" %s): %"PRIu64" of %"
+                              PRIu64" %s", i, b->rate,
+                              tm->config.pkts ? "pktps" : "kbps", b->burst,
+                              tm->config.pkts ? "packets" : "kbit",
+                              tm->levels[i], (uint64_t) b->burst * 1000,
+                              tm->config.pkts ? "millipackets" : "bits");
+            }
+        } else {
+            const char *unit = tm->config.pkts ? "packets" : "bytes";
+
+            ds_put_format(s, "; committed %"PRIu64" of %"PRIu64" %s, %s %"
+                          PRIu64" of %"PRIu64" %s", tm->levels[0],
+                          tm->config.cbs, unit,
+                          tm->config.type == FP_METER_SRTCM
+                          ? "excess" : "peak",
+                          tm->levels[1], tm->config.ebs, unit);
+        }
+        if (dry) {
+            ds_put_cstr(s, " (not taken)");
+        }
+        break;
+    case FP_ACTION_MARK:
+        ds_put_format(s, "mark %"PRIu32, a->mark);
+        break;
+    case FP_ACTION_COUNT:
+        ds_put_format(s, "count in shared counter %"PRIu32"%s",
+                      a->counter_id, dry ? " (not counted)" : "");
+        break;
+    case FP_ACTION_EXCEPTION:
+        ds_put_cstr(s, "exception: to software via ");
+        fp_unixctl_put_port(s, dev, in_port);
+        if (step) {
+            ds_put_cstr(s, fp_unixctl_host_fate(step->host));
+        }
+        break;
+    case FP_ACTION_SET_VLAN:
+    case FP_ACTION_SET_ETH_SRC:
+    case FP_ACTION_SET_ETH_DST:
+    case FP_ACTION_SET_IPV4_SRC:
+    case FP_ACTION_SET_IPV4_DST:
+    case FP_ACTION_SET_IPV4_TOS:
+    case FP_ACTION_SET_IPV4_TTL:
+    case FP_ACTION_SET_IPV6_SRC:
+    case FP_ACTION_SET_IPV6_DST:
+    case FP_ACTION_SET_IPV6_TCLASS:
+    case FP_ACTION_SET_IPV6_HLIM:
+    case FP_ACTION_SET_TP_SRC:
+    case FP_ACTION_SET_TP_DST:
+        fp_unixctl_put_set(s, a);
+        break;
+    case FP_N_ACTION_TYPES:
+    default:
+        ds_put_format(s, "action %d", a->type);
+        break;
+    }
+}
+
+/* Appends to 's' the outcome of 'trace', of a packet that came in on NIC
+ * port 'port' of 'dev', on one line without a newline: the rule it hit
+ * (with the ufid and verdict of the datapath flow it belongs to, looked up
+ * with 'dp_flows' as netdev_offload_fp_explain_rule() says) or the miss,
+ * then where the packet went.  fp/trace ends with it, fp/inject prints it
+ * for every packet. */
+static void
+fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
+                       uint32_t port, const struct fp_trace *trace,
+                       struct hmap *dp_flows)
+{
+    bool stopped = false;
+    size_t i, n_out = 0;
+
+    switch (trace->ingress) {
+    case FP_TRACE_LINK_DOWN:
+        ds_put_cstr(s, "dropped at ingress: link down");
+        return;
+    case FP_TRACE_TOO_BIG:
+        ds_put_cstr(s, "dropped at ingress: frame too large");
+        return;
+    case FP_TRACE_RING_FULL:
+        ds_put_cstr(s, "dropped at ingress: RX ring full");
+        return;
+    case FP_TRACE_ADMITTED:
+    default:
+        break;
+    }
+
+    if (!trace->hit) {
+        ds_put_format(s, "%s: to software via ",
+                      trace->parse_error ? "malformed" : "miss");
+        fp_unixctl_put_port(s, dev, port);
+        ds_put_cstr(s, fp_unixctl_host_fate(trace->miss));
+        return;
+    }
+
+    if (trace->rule_id) {
+        ds_put_format(s, "hit rule %"PRIu32" (", trace->rule_id);
+        if (!netdev_offload_fp_explain_rule(dev, trace->rule_id, false,
+                                            dp_flows, s)) {
+            ds_put_cstr(s, "no datapath flow");
+        }
+        ds_put_cstr(s, "): ");
+    } else {
+        ds_put_cstr(s, "hit a rule deleted since: ");
+    }
+
+    for (i = 0; i < trace->n_steps; i++) {
+        const struct fp_trace_step *step = &trace->steps[i];
+        const struct fp_action *a = &step->action;
+
+        if (a->type == FP_ACTION_OUTPUT) {
+            ds_put_format(s, "%s", n_out++ ? ", " : "output ");
+            fp_unixctl_put_port(s, dev, a->port);
+            if (step->link_down) {
+                ds_put_cstr(s, " (link down, dropped)");
+            }
+        } else if (a->type == FP_ACTION_EXCEPTION
+                   || (a->type == FP_ACTION_DEC_TTL && step->stop)) {
+            ds_put_format(s, "%sto software via ", n_out++ ? ", " : "");
+            fp_unixctl_put_port(s, dev, port);
+            ds_put_cstr(s, fp_unixctl_host_fate(step->host));
+        }
+        if (step->stop && a->type != FP_ACTION_DEC_TTL) {
+            const char *sep = n_out ? ", then " : "";
+
+            stopped = true;
+            if (a->type == FP_ACTION_METER) {
+                ds_put_format(s, "%sdrop (meter %"PRIu32" red)", sep,
+                              a->meter_id);
+            } else {
+                ds_put_format(s, "%sdrop", sep);
+            }
+        }
+    }
+    if (!n_out && !stopped) {
+        ds_put_cstr(s, "drop (no output)");
+    }
+}
+
+/* Appends to 's' what fp/trace shows of 'trace', a dry trace of 'packet'
+ * into NIC port 'port' of 'dev'. */
+static void
+fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
+                     uint32_t port, const struct dp_packet *packet,
+                     const struct fp_trace *trace)
+{
+    struct hmap dp_flows = HMAP_INITIALIZER(&dp_flows);
+    const uint8_t *prev = dp_packet_data(packet);
+    size_t prev_size = dp_packet_size(packet);
+    struct fp_device_config cfg;
+    size_t i;
+
+    fp_device_get_config(dev, &cfg);
+    ds_put_format(s, "Packet: %"PRIu32" bytes into %s port ",
+                  dp_packet_size(packet), fp_device_name(dev));
+    fp_unixctl_put_port(s, dev, port);
+    ds_put_cstr(s, "\n  ");
+    fp_unixctl_put_hex(s, prev, prev_size);
+
+    ds_put_format(s, "\n\n%s policy: ",
+                  port < cfg.n_phy_ports ? "Port" : "VF");
+    switch (trace->ingress) {
+    case FP_TRACE_LINK_DOWN:
+        ds_put_cstr(s, "link down: dropped\n");
+        goto outcome;
+    case FP_TRACE_TOO_BIG:
+        ds_put_cstr(s, "frame too large: dropped\n");
+        goto outcome;
+    case FP_TRACE_RING_FULL:
+        ds_put_cstr(s, "RX ring full: dropped\n");
+        goto outcome;
+    case FP_TRACE_ADMITTED:
+    default:
+        ds_put_cstr(s, "link up: admitted\n");
+        break;
+    }
+
+    ds_put_format(s, "\nParse (vlan-limit %u): ", trace->vlan_limit);
+    if (trace->parse_error) {
+        ds_put_format(s, "malformed (%s)\n",
+                      ovs_strerror(trace->parse_error));
+    } else {
+        fp_unixctl_put_key(s, dev, &trace->key);
+        ds_put_char(s, '\n');
+    }
+
+    if (!trace->hit) {
+        ds_put_format(s, "\n%s: to software via the representor of ",
+                      trace->parse_error ? "Malformed" : "Miss");
+        fp_unixctl_put_port(s, dev, port);
+        ds_put_format(s, "%s\n", fp_unixctl_host_fate(trace->miss));
+        goto outcome;
+    }
+
+    if (trace->rule_id) {
+        ds_put_format(s, "\nRule: hit rule %"PRIu32", priority %"PRIu32
+                      "\n", trace->rule_id, trace->priority);
+        if (!netdev_offload_fp_explain_rule(dev, trace->rule_id, true,
+                                            &dp_flows, s)) {
+            ds_put_cstr(s, "  (no flow of the flow API has this rule)\n");
+        }
+    } else {
+        ds_put_format(s, "\nRule: hit a rule of priority %"PRIu32" that was "
+                      "deleted since\n", trace->priority);
+    }
+
+    if (!trace->n_steps) {
+        ds_put_cstr(s, "\nActions: none\n");
+    }
+    for (i = 0; i < trace->n_steps; i++) {
+        const struct fp_trace_step *step = &trace->steps[i];
+
+        ds_put_format(s, "\nAction %"PRIuSIZE": ", i + 1);
+        fp_unixctl_put_action(s, dev, port, &step->action, step,
+                              trace->dry);
+        ds_put_char(s, '\n');
+        if (step->size != prev_size
+            || memcmp(step->packet, prev, prev_size)) {
+            ds_put_format(s, "  packet now %"PRIuSIZE" bytes: ",
+                          step->size);
+            fp_unixctl_put_hex(s, step->packet, step->size);
+            ds_put_char(s, '\n');
+        }
+        prev = step->packet;
+        prev_size = step->size;
+    }
+
+outcome:
+    ds_put_cstr(s, "\nOutcome: ");
+    fp_unixctl_put_outcome(s, dev, port, trace, &dp_flows);
+    ds_put_char(s, '\n');
+    netdev_offload_fp_explain_done(&dp_flows);
+}
+
 /* fp/inject PORT PACKET...: brings each PACKET into NIC port PORT from
- * the outside (the wire or the VM), as if it had been received there.
+ * the outside (the wire or the VM), as if it had been received there, and
+ * appends to 'reply' the outcome of each, one line each: the rule it hit
+ * (and the datapath flow of that rule) or the miss, and where it went.
  * Returns once the NIC has processed every packet.
  *
  * Runs the command with arguments 'argv' ('argc' of them, argv[0] being
  * the command's name, at least 2 in all).  Returns NULL or an error message
  * that the caller must free.  Apart from fp_unixctl_inject(), the fuzz
- * target tests/fuzz/fuzz-unixctl.c calls it. */
+ * target tests/fuzz/fuzz-unixctl.c calls it ('reply' may be NULL). */
 char *
-fp_unixctl_inject_args(int argc, const char *argv[])
+fp_unixctl_inject_args(int argc, const char *argv[], struct ds *reply)
 {
+    struct hmap dp_flows = HMAP_INITIALIZER(&dp_flows);
     struct fp_device *dev;
     uint32_t port;
     char *error;
@@ -243,20 +735,35 @@ fp_unixctl_inject_args(int argc, const char *argv[])
     error = fp_unixctl_parse_port(argv[1], &dev, &port);
     for (i = 2; !error && i < argc; i++) {
         struct dp_packet *packet = NULL;
+        struct fp_trace trace;
         int err;
 
         error = fp_unixctl_parse_packet(argv[i], &packet);
         if (error) {
             break;
         }
-        err = fp_port_inject(dev, port, dp_packet_data(packet),
-                             dp_packet_size(packet));
+        err = fp_port_trace(dev, port, dp_packet_data(packet),
+                            dp_packet_size(packet), false, &trace);
+        if (err == EOPNOTSUPP) {
+            err = fp_port_inject(dev, port, dp_packet_data(packet),
+                                 dp_packet_size(packet));
+            if (!err && reply) {
+                ds_put_format(reply, "%s: sent (%s cannot trace)\n",
+                              argv[1], fp_device_name(dev));
+            }
+        } else if (!err && reply) {
+            ds_put_format(reply, "%s: ", argv[1]);
+            fp_unixctl_put_outcome(reply, dev, port, &trace, &dp_flows);
+            ds_put_char(reply, '\n');
+        }
+        fp_trace_uninit(&trace);
         dp_packet_delete(packet);
         if (err) {
             error = xasprintf("%s: inject failed (%s)", argv[1],
                               ovs_strerror(err));
         }
     }
+    netdev_offload_fp_explain_done(&dp_flows);
     return error;
 }
 
@@ -264,14 +771,73 @@ static void
 fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
                   void *aux OVS_UNUSED)
 {
-    char *error = fp_unixctl_inject_args(argc, argv);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error = fp_unixctl_inject_args(argc, argv, &s);
 
     if (error) {
         unixctl_command_reply_error(conn, error);
         free(error);
     } else {
-        unixctl_command_reply(conn, NULL);
+        unixctl_command_reply(conn, ds_cstr(&s));
     }
+    ds_destroy(&s);
+}
+
+/* fp/trace PORT PACKET: what NIC port PORT would do with PACKET coming in
+ * from its outside, stage by stage, without doing it: a dry trace through
+ * the NIC's own pipeline (see fp_port_trace()).
+ *
+ * Runs the command with arguments 'argv' (3 of them, argv[0] being the
+ * command's name) and appends its answer to 'reply'.  Returns NULL or an
+ * error message that the caller must free. */
+char *
+fp_unixctl_trace_args(int argc OVS_UNUSED, const char *argv[],
+                      struct ds *reply)
+{
+    struct dp_packet *packet = NULL;
+    struct fp_trace trace;
+    struct fp_device *dev;
+    uint32_t port;
+    char *error;
+    int err;
+
+    ovs_offload_init();
+    error = fp_unixctl_parse_port(argv[1], &dev, &port);
+    if (!error) {
+        error = fp_unixctl_parse_packet(argv[2], &packet);
+    }
+    if (error) {
+        return error;
+    }
+    err = fp_port_trace(dev, port, dp_packet_data(packet),
+                        dp_packet_size(packet), true, &trace);
+    if (err) {
+        error = xasprintf("%s: trace failed (%s)", argv[1],
+                          err == EOPNOTSUPP
+                          ? "the driver of this NIC cannot trace"
+                          : ovs_strerror(err));
+    } else {
+        fp_unixctl_put_trace(reply, dev, port, packet, &trace);
+    }
+    fp_trace_uninit(&trace);
+    dp_packet_delete(packet);
+    return error;
+}
+
+static void
+fp_unixctl_trace(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error = fp_unixctl_trace_args(argc, argv, &s);
+
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
 }
 
 /* fp/set-link PORT up|down: sets the link of NIC port PORT up or down, as
@@ -615,6 +1181,8 @@ fp_unixctl_register(void)
                              fp_unixctl_show, NULL);
     unixctl_command_register("fp/inject", "PORT PACKET...", 2, INT_MAX,
                              fp_unixctl_inject, NULL);
+    unixctl_command_register("fp/trace", "PORT PACKET", 2, 2,
+                             fp_unixctl_trace, NULL);
     unixctl_command_register("fp/set-link", "PORT up|down", 2, 2,
                              fp_unixctl_set_link, NULL);
     unixctl_command_register("fp/explain", "[UFID | FLOW [ACTIONS]]", 0, 2,

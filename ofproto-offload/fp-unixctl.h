@@ -22,7 +22,8 @@
 struct ds;
 
 void fp_unixctl_register(void);
-char *fp_unixctl_inject_args(int argc, const char *argv[]);
+char *fp_unixctl_inject_args(int argc, const char *argv[], struct ds *);
+char *fp_unixctl_trace_args(int argc, const char *argv[], struct ds *);
 char *fp_unixctl_explain_args(int argc, const char *argv[], struct ds *);
 
 #endif /* fp-unixctl.h */

@@ -529,6 +529,101 @@ netdev_offload_fp_explain_all(struct ds *s)
     svec_destroy(&entries);
 }
 
+/* Appends to 's' the flow of the flow API whose NIC rule is 'rule_id' of
+ * 'dev', for fp/trace and fp/inject.  With 'full', as fp/explain shows it
+ * (for each datapath flow of it, the ufid that dpctl/dump-flows -m prints
+ * and the verdict, then the flow's match and actions), each line indented
+ * by two spaces; otherwise only "ufid:..., VERDICT" of the first datapath
+ * flow.  '*dp_flows' caches the datapath flows for the next call: it starts
+ * empty and the caller frees it with netdev_offload_fp_explain_done().
+ * Returns false, appending nothing, if no flow of the flow API has that
+ * rule. */
+bool
+netdev_offload_fp_explain_rule(const struct fp_device *dev, uint32_t rule_id,
+                               bool full, struct hmap *dp_flows,
+                               struct ds *s)
+{
+    struct offload_fp_flow *flow, *found = NULL;
+
+    if (!rule_id) {
+        return false;
+    }
+    if (hmap_is_empty(dp_flows)) {
+        explain_dump_dp_flows(dp_flows);
+    }
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->dev == dev && flow->rule_id == rule_id
+            && (flow->state == OFFLOAD_FP_OFFLOADED
+                || flow->state == OFFLOAD_FP_PARTIAL)) {
+            found = flow;
+            break;
+        }
+    }
+    if (found) {
+        const struct explain_dp_flow *df, *first = NULL;
+        struct svec entries;
+        struct minimatch mm;
+        size_t i;
+
+        svec_init(&entries);
+        explain_flow_match(found, &mm);
+        HMAP_FOR_EACH_WITH_HASH (df, node, minimatch_hash(&mm, 0),
+                                 dp_flows) {
+            if (minimatch_equal(&mm, &df->match)) {
+                struct ds entry = DS_EMPTY_INITIALIZER;
+
+                if (!first
+                    || df->ufid.u64.hi < first->ufid.u64.hi
+                    || (df->ufid.u64.hi == first->ufid.u64.hi
+                        && df->ufid.u64.lo < first->ufid.u64.lo)) {
+                    first = df;
+                }
+                offload_fp_format_flow(found, df, &entry);
+                svec_add_nocopy(&entries, ds_steal_cstr(&entry));
+            }
+        }
+        minimatch_destroy(&mm);
+        if (!entries.n) {
+            struct ds entry = DS_EMPTY_INITIALIZER;
+
+            offload_fp_format_flow(found, NULL, &entry);
+            svec_add_nocopy(&entries, ds_steal_cstr(&entry));
+        }
+
+        if (full) {
+            svec_sort(&entries);
+            for (i = 0; i < entries.n; i++) {
+                const char *line = entries.names[i];
+
+                while (*line) {
+                    size_t len = strcspn(line, "\n");
+
+                    ds_put_cstr(s, "  ");
+                    ds_put_buffer(s, line, len);
+                    ds_put_char(s, '\n');
+                    line += len + (line[len] == '\n');
+                }
+            }
+        } else {
+            odp_format_ufid(first ? &first->ufid : &found->ufid, s);
+            ds_put_format(s, ", %s", offload_fp_state_names[found->state]);
+        }
+        svec_destroy(&entries);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    return found != NULL;
+}
+
+/* Frees the datapath flows that netdev_offload_fp_explain_rule() cached in
+ * 'dp_flows'. */
+void
+netdev_offload_fp_explain_done(struct hmap *dp_flows)
+{
+    explain_free_dp_flows(dp_flows);
+}
+
 /* Stores in '*stats' the counters of this flow API over all devices. */
 void
 netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *stats)

@@ -29,6 +29,7 @@
 struct dp_packet;
 struct ds;
 struct fp_device;
+struct hmap;
 struct match;
 struct ofputil_meter_config;
 struct ofputil_meter_stats;
@@ -66,6 +67,10 @@ void netdev_offload_fp_explain_flow(const struct netdev *,
                                     const struct nlattr *actions,
                                     size_t actions_len, struct ds *);
 void netdev_offload_fp_explain_all(struct ds *);
+bool netdev_offload_fp_explain_rule(const struct fp_device *,
+                                    uint32_t rule_id, bool full,
+                                    struct hmap *dp_flows, struct ds *);
+void netdev_offload_fp_explain_done(struct hmap *dp_flows);
 void netdev_offload_fp_port_names(struct simap *);
 int netdev_offload_fp_match_from_odp(const struct nlattr *key,
                                      size_t key_len,

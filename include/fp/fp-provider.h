@@ -265,6 +265,20 @@ struct fp_device_class {
     int (*port_inject)(struct fp_device *dev, uint32_t port,
                        const void *data, size_t size);
 
+    /* Runs the 'size' bytes at 'data' (owned by the caller) through the
+     * pipeline of 'port' as 'port_inject' does, with the same code, and
+     * records each stage in 'trace' (zeroed by the caller, with 'dry' set),
+     * as fp_port_trace() describes.  A dry trace has no side effect and
+     * sends nothing; it runs on the calling thread.  A live trace is a
+     * 'port_inject' and returns once the packet is processed.  The packet
+     * copies of 'trace' are allocated with malloc().
+     *
+     * Returns 0 (whatever the fate of the packet), or EMSGSIZE as
+     * 'port_inject' does.  May be NULL: the device cannot trace. */
+    int (*port_trace)(struct fp_device *dev, uint32_t port,
+                      const void *data, size_t size,
+                      struct fp_trace *trace);
+
     /* Writes every packet that later leaves 'port' to its outside to a new
      * pcap file named 'file_name', replacing the file if it exists.  A
      * NULL 'file_name' stops the capture.  Either way, closes the previous

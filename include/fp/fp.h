@@ -592,4 +592,97 @@ int fp_counter_alloc(struct fp_device *, uint32_t *idp);
 int fp_counter_free(struct fp_device *, uint32_t id);
 int fp_counter_get(struct fp_device *, uint32_t id, struct fp_rule_stats *);
 
+/* Tracing: what the NIC does with one packet, stage by stage.
+ *
+ * fp_port_trace() runs a packet through the pipeline of a port as
+ * fp_port_inject() does, with the same code, and records in a struct
+ * fp_trace each stage it meets: the port's ingress, the parse (the key),
+ * the lookup (the rule it hits, or the miss) and each action of the rule
+ * with the packet as the action leaves it.
+ *
+ * A dry trace ('dry' true) has no effect at all: nothing is sent out of a
+ * port or to the host, no counter of a port, rule, meter or shared counter
+ * changes, no cache entry is made and no meter token is taken; a meter
+ * action records what the meter would do now.  A live trace ('dry' false)
+ * is an fp_port_inject() that also records what happened to its packet. */
+
+/* What the ingress of a port did with the packet. */
+enum fp_trace_ingress {
+    FP_TRACE_ADMITTED,          /* Taken in. */
+    FP_TRACE_LINK_DOWN,         /* Dropped: the port's link is down. */
+    FP_TRACE_TOO_BIG,           /* Dropped: larger than the largest frame
+                                 * of the device. */
+    FP_TRACE_RING_FULL,         /* Dropped: the port's RX ring is full
+                                 * (live traces only). */
+};
+
+/* What happened to a packet handed to the host (exception path). */
+enum fp_trace_host {
+    FP_TRACE_HOST_NONE,         /* Not handed to the host. */
+    FP_TRACE_HOST_QUEUED,       /* Queued on the port's representor. */
+    FP_TRACE_HOST_NO_REPRESENTOR,   /* Dropped: none attached. */
+    FP_TRACE_HOST_QUEUE_FULL,   /* Dropped: its queue is full. */
+};
+
+/* A meter action of a trace: the meter's buckets as the packet finds them
+ * (refilled up to the time of the packet, before the packet takes its
+ * tokens) and its colour. */
+struct fp_trace_meter {
+    uint32_t meter_id;          /* The caller's meter id. */
+    int color;                  /* 0 green, 1 yellow, 2 red (dropped). */
+    struct fp_meter_config config;
+    uint64_t levels[FP_METER_MAX_BANDS];    /* FP_METER_BANDS: each band's
+                                             * bucket, in bits (or 1/1000
+                                             * packets); srTCM, trTCM:
+                                             * [0] committed, [1] excess
+                                             * or peak bucket, in units. */
+};
+
+/* One executed action of a trace. */
+struct fp_trace_step {
+    struct fp_action action;    /* As the rule has it; FP_ACTION_METER
+                                 * with the caller's meter id. */
+    bool stop;                  /* The packet went no further: a drop, a
+                                 * red meter, a dec_ttl of a TTL 0 or 1
+                                 * (which sends it to the host instead). */
+    bool link_down;             /* FP_ACTION_OUTPUT: the port's link is
+                                 * down, the copy is dropped. */
+    enum fp_trace_host host;    /* FP_ACTION_EXCEPTION, a stopping
+                                 * FP_ACTION_DEC_TTL. */
+    struct fp_trace_meter meter;    /* FP_ACTION_METER. */
+    uint8_t *packet;            /* The packet as the action leaves it, */
+    size_t size;                /* owned by the trace. */
+};
+
+struct fp_trace {
+    bool dry;                   /* Set by fp_port_trace(). */
+
+    /* Ingress. */
+    enum fp_trace_ingress ingress;
+
+    /* Parse, if admitted. */
+    unsigned int vlan_limit;    /* Of the parser. */
+    int parse_error;            /* 0, or the packet failed to parse and
+                                 * goes to the host as malformed. */
+    struct fp_key key;
+
+    /* Lookup, if parsed. */
+    bool hit;
+    uint32_t rule_id;           /* If 'hit': the rule's id, or 0 if the rule
+                                 * was deleted or modified since. */
+    uint32_t priority;          /* If 'hit'. */
+    const void *driver_rule;    /* If 'hit': for the driver. */
+
+    /* A miss or a malformed packet: what became of it. */
+    enum fp_trace_host miss;
+
+    /* Actions of the rule, if 'hit', as far as they were executed. */
+    size_t n_steps;
+    struct fp_trace_step steps[FP_MAX_ACTIONS];
+};
+
+int fp_port_trace(struct fp_device *, uint32_t port, const void *data,
+                  size_t size, bool dry, struct fp_trace *);
+void fp_trace_uninit(struct fp_trace *);
+
 #endif /* fp/fp.h */

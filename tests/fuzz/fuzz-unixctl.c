@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     if (is_inject) {
-        error = n >= 1 ? fp_unixctl_inject_args(n + 1, argv) : NULL;
+        error = n >= 1 ? fp_unixctl_inject_args(n + 1, argv, NULL) : NULL;
     } else {
         struct ds reply = DS_EMPTY_INITIALIZER;
 

@@ -253,6 +253,65 @@ test_fp_meter_police_shared(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* fp_meter_peek() gives the colour that fp_meter_take() then gives, with
+ * the buckets as the packet finds them, and changes nothing: a second peek
+ * gives the same, and the counters do not move.  For every kind of meter,
+ * over packets of several sizes and times. */
+static void
+test_fp_meter_peek(void **state OVS_UNUSED)
+{
+    static const struct fp_meter_config configs[] = {
+        { .type = FP_METER_BANDS, .n_bands = 2,
+          .bands = { { .rate = 1, .burst = 2 }, { .rate = 5, .burst = 1 } } },
+        { .type = FP_METER_SRTCM, .cir = 1000, .cbs = 300, .ebs = 200 },
+        { .type = FP_METER_TRTCM, .cir = 1000, .cbs = 200, .pir = 2000,
+          .ebs = 300 },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(configs); i++) {
+        const struct fp_meter_config *c = &configs[i];
+        uint64_t levels[FP_METER_MAX_BANDS], again[FP_METER_MAX_BANDS];
+        struct fp_meter_config config;
+        struct fp_meter_stats st0, st1;
+        struct fp_meter m;
+        int greens = 0, reds = 0, k;
+
+        fp_meter_init(&m, c, T0);
+        fp_meter_peek(&m, 60, T0, &config, levels);
+        assert_memory_equal(&config, c, sizeof config);
+        if (c->type == FP_METER_BANDS) {
+            assert_int_equal(levels[0], 2000);
+            assert_int_equal(levels[1], 1000);
+        } else {
+            assert_int_equal(levels[0], c->cbs);
+            assert_int_equal(levels[1], c->ebs);
+        }
+        for (k = 0; k < 40; k++) {
+            long long int now = T0 + k * 7919LL;
+            uint32_t size = 40 + (k * 37) % 120;
+            enum fp_meter_color color, color2, taken;
+
+            fp_meter_read(&m, &st0);
+            color = fp_meter_peek(&m, size, now, &config, levels);
+            color2 = fp_meter_peek(&m, size, now, &config, again);
+            fp_meter_read(&m, &st1);
+            assert_int_equal(color, color2);
+            assert_memory_equal(levels, again, sizeof levels);
+            assert_memory_equal(&st0, &st1, sizeof st0);
+
+            taken = fp_meter_take(&m, size, now);
+            assert_int_equal(color, taken);
+            greens += taken == FP_METER_GREEN;
+            reds += taken == FP_METER_RED;
+        }
+        /* The sequence exercises both outcomes. */
+        assert_true(greens > 0);
+        assert_true(reds > 0);
+        fp_meter_destroy(&m);
+    }
+}
+
 int
 main(void)
 {
@@ -263,6 +322,7 @@ main(void)
         cmocka_unit_test(test_fp_meter_bands),
         cmocka_unit_test(test_fp_meter_check),
         cmocka_unit_test(test_fp_meter_police_shared),
+        cmocka_unit_test(test_fp_meter_peek),
     };
 
     return cmocka_run_group_tests_name("fp_meter", tests, NULL, NULL);

@@ -446,6 +446,135 @@ test_fp_model_hit_pcap(void **state)
     free(name);
 }
 
+/* Stores every counter of 'dev' that a packet may change in 'ctrs', as an
+ * array of 'n' numbers, for comparisons. */
+static void
+read_counters(struct fp_device *dev, uint32_t rule_id, uint64_t ctrs[],
+              size_t *n)
+{
+    struct fp_device_stats ds;
+    struct fp_rule_stats rs;
+    uint32_t port;
+
+    *n = 0;
+    fp_device_get_stats(dev, &ds);
+    ctrs[(*n)++] = ds.hits;
+    ctrs[(*n)++] = ds.misses;
+    ctrs[(*n)++] = ds.emc_hits;
+    assert_int_equal(fp_rule_get_stats(dev, rule_id, &rs), 0);
+    ctrs[(*n)++] = rs.n_packets;
+    ctrs[(*n)++] = rs.n_bytes;
+    for (port = 0; port < fp_device_n_ports(dev); port++) {
+        struct fp_port_stats ps;
+
+        fp_port_get_stats(dev, port, &ps);
+        ctrs[(*n)++] = ps.rx_packets;
+        ctrs[(*n)++] = ps.tx_packets;
+        ctrs[(*n)++] = ps.exceptions;
+        ctrs[(*n)++] = ps.malformed;
+        ctrs[(*n)++] = ps.drops;
+    }
+}
+
+/* fp_port_trace(): a dry trace records the hit, each action with the
+ * packet as it leaves it, and changes no counter and sends nothing; a live
+ * trace records the same and really forwards; a miss is recorded as
+ * going to the host, and queued only by a live trace. */
+static void
+test_fp_model_trace(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule rule = rule_in_port(PHY0, 10);
+    uint64_t before[64], after[64];
+    size_t n_before, n_after, i;
+    struct fp_trace dry, live;
+    uint8_t buf[2048];
+    uint32_t id;
+    size_t len;
+
+    add_push(&rule, 0x8100, 0x0064);
+    add_output(&rule, VF0);
+    add_pop(&rule);
+    add_output(&rule, VF1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    assert_int_equal(fp_port_attach(dev, PHY1), 0);
+
+    read_counters(dev, id, before, &n_before);
+    assert_int_equal(fp_port_trace(dev, PHY0, udp_pkt, sizeof udp_pkt, true,
+                                   &dry), 0);
+    read_counters(dev, id, after, &n_after);
+    assert_int_equal(n_before, n_after);
+    assert_memory_equal(before, after, n_before * sizeof before[0]);
+
+    assert_true(dry.dry);
+    assert_int_equal(dry.ingress, FP_TRACE_ADMITTED);
+    assert_int_equal(dry.parse_error, 0);
+    assert_int_equal(dry.key.in_port, PHY0);
+    assert_int_equal(dry.key.nw_proto, 17);
+    assert_true(dry.hit);
+    assert_int_equal(dry.rule_id, id);
+    assert_int_equal(dry.priority, 10);
+    assert_int_equal(dry.n_steps, 4);
+    assert_int_equal(dry.steps[0].action.type, FP_ACTION_PUSH_VLAN);
+    assert_int_equal(dry.steps[0].size, sizeof udp_pkt + 4);
+    assert_memory_equal(dry.steps[0].packet, udp_pkt, 12);
+    assert_memory_equal(dry.steps[0].packet + 12, "\x81\x00\x00\x64", 4);
+    assert_memory_equal(dry.steps[0].packet + 16, udp_pkt + 12,
+                        sizeof udp_pkt - 12);
+    assert_int_equal(dry.steps[1].action.type, FP_ACTION_OUTPUT);
+    assert_int_equal(dry.steps[1].action.port, VF0);
+    assert_int_equal(dry.steps[2].size, sizeof udp_pkt);
+    assert_memory_equal(dry.steps[2].packet, udp_pkt, sizeof udp_pkt);
+    assert_int_equal(dry.steps[3].action.port, VF1);
+    for (i = 0; i < dry.n_steps; i++) {
+        assert_false(dry.steps[i].stop);
+    }
+
+    /* The same, for real. */
+    assert_int_equal(fp_port_trace(dev, PHY0, udp_pkt, sizeof udp_pkt, false,
+                                   &live), 0);
+    assert_false(live.dry);
+    assert_true(live.hit);
+    assert_int_equal(live.rule_id, id);
+    assert_int_equal(live.n_steps, dry.n_steps);
+    for (i = 0; i < dry.n_steps; i++) {
+        assert_int_equal(live.steps[i].size, dry.steps[i].size);
+        assert_memory_equal(live.steps[i].packet, dry.steps[i].packet,
+                            dry.steps[i].size);
+    }
+    read_counters(dev, id, after, &n_after);
+    assert_int_equal(after[0], before[0] + 1);          /* Hits. */
+    assert_int_equal(after[3], before[3] + 1);          /* Rule packets. */
+    fp_trace_uninit(&dry);
+    fp_trace_uninit(&live);
+
+    /* A miss: the host would get it; only the live trace queues it. */
+    assert_int_equal(fp_port_trace(dev, PHY1, udp_pkt, sizeof udp_pkt, true,
+                                   &dry), 0);
+    assert_false(dry.hit);
+    assert_int_equal(dry.miss, FP_TRACE_HOST_QUEUED);
+    assert_int_equal(fp_port_recv(dev, PHY1, buf, sizeof buf, &len), EAGAIN);
+    assert_int_equal(fp_port_trace(dev, PHY1, udp_pkt, sizeof udp_pkt, false,
+                                   &live), 0);
+    assert_false(live.hit);
+    assert_int_equal(live.miss, FP_TRACE_HOST_QUEUED);
+    assert_int_equal(fp_port_recv(dev, PHY1, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, sizeof udp_pkt);
+    fp_trace_uninit(&dry);
+    fp_trace_uninit(&live);
+
+    /* A port whose link is down takes nothing in. */
+    assert_int_equal(fp_port_set_link_state(dev, PHY0, false), 0);
+    assert_int_equal(fp_port_trace(dev, PHY0, udp_pkt, sizeof udp_pkt, true,
+                                   &dry), 0);
+    assert_int_equal(dry.ingress, FP_TRACE_LINK_DOWN);
+    assert_false(dry.hit);
+    fp_trace_uninit(&dry);
+    assert_int_equal(fp_port_trace(dev, 99, udp_pkt, sizeof udp_pkt, true,
+                                   &dry), EINVAL);
+}
+
 static void
 test_fp_model_vlan_actions(void **state)
 {
@@ -1490,6 +1619,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_hit_pcap,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_vlan_actions,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_trace,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_drop_and_counters,
                                         setup_dev, teardown_dev),
