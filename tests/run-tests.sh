@@ -148,7 +148,42 @@ run_autotest() {
     done
 }
 
-run_autotest "$testsuite" "$@"
+# count_tests TESTSUITE ARG...
+#
+# Prints how many tests of TESTSUITE its ARGs (without -j) select.  A
+# filter (-k) that matches no test is not a failure; a --list that fails
+# is: then prints nothing and counts one failure.
+count_tests() {
+    local suite=$1 arg n
+    shift
+    local args=
+    for arg in "$@"; do
+        case $arg in
+            -j*) ;;
+            *) args="$args $arg" ;;
+        esac
+    done
+    if n=$("$suite" --list $args > "$log" 2>&1 \
+           && grep -cE '^ *[0-9]+: ' "$log"); then
+        echo "$n"
+    elif test "$n" = 0; then
+        echo 0
+    else
+        cat "$log" >&2
+        echo "== $suite: --list failed" >&2
+        return 1
+    fi
+}
+
+if n=$(count_tests "$testsuite" "$@"); then
+    if test "$n" -eq 0; then
+        echo "== $testsuite: no test matches"
+    else
+        run_autotest "$testsuite" "$@"
+    fi
+else
+    failed=$((failed + 1))
+fi
 
 if test -n "$system_testsuite"; then
     # One at a time: the tests share br0's tap device and the host's
@@ -160,13 +195,7 @@ if test -n "$system_testsuite"; then
             *) args="$args $arg" ;;
         esac
     done
-    # A filter (-k) that matches no system test is not a failure; a
-    # --list that fails is.
-    n=$("$system_testsuite" --list $args > "$log" 2>&1 \
-        && grep -cE '^ *[0-9]+: ' "$log")
-    if test -z "$n"; then
-        cat "$log"
-        echo "== $system_testsuite: --list failed"
+    if ! n=$(count_tests "$system_testsuite" $args); then
         failed=$((failed + 1))
     elif test "$n" -eq 0; then
         echo "== $system_testsuite: no test matches"
