@@ -68,6 +68,9 @@ struct offload_fp_flow {
     struct fp_device *dev;
     enum offload_fp_state state;
     char *reason;               /* Why it is not (fully) in the NIC. */
+    char *partial_reason;       /* Why it is partial, if its verdict is:
+                                 * 'reason' again once it is back in the
+                                 * NIC after waiting or an eviction. */
     struct fp_rule *rule;       /* The NIC rule, to put it back into the
                                  * NIC (WAITING, EVICTED) or after a reset;
                                  * NULL if REFUSED. */

@@ -54,17 +54,63 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_offload_fp);
 
-COVERAGE_DEFINE(fp_offload_add);
-COVERAGE_DEFINE(fp_offload_modify);
-COVERAGE_DEFINE(fp_offload_del);
-COVERAGE_DEFINE(fp_offload_partial);
-COVERAGE_DEFINE(fp_offload_refused);
-COVERAGE_DEFINE(fp_offload_waiting);
-COVERAGE_DEFINE(fp_offload_evicted);
-COVERAGE_DEFINE(fp_offload_reoffload);
-COVERAGE_DEFINE(fp_offload_ufid_shared);
-COVERAGE_DEFINE(fp_offload_missing);
-COVERAGE_DEFINE(fp_offload_del_retried);
+/* Coverage counters.  dpif-netdev's offload threads, which call the flow
+ * API, never run coverage_clear(), so what they counted with COVERAGE_INC()
+ * would never reach coverage/show.  So every thread counts these with
+ * OFFLOAD_FP_COVERAGE_INC() in 'offload_fp_coverage', and the main thread
+ * moves the counts into the coverage counters (offload_fp_coverage_run()),
+ * at most a second of OVS's clock later. */
+#define OFFLOAD_FP_COVERAGE                     \
+    OFFLOAD_FP_COUNTER(fp_offload_add)          \
+    OFFLOAD_FP_COUNTER(fp_offload_modify)       \
+    OFFLOAD_FP_COUNTER(fp_offload_del)          \
+    OFFLOAD_FP_COUNTER(fp_offload_partial)      \
+    OFFLOAD_FP_COUNTER(fp_offload_refused)      \
+    OFFLOAD_FP_COUNTER(fp_offload_waiting)      \
+    OFFLOAD_FP_COUNTER(fp_offload_evicted)      \
+    OFFLOAD_FP_COUNTER(fp_offload_reoffload)    \
+    OFFLOAD_FP_COUNTER(fp_offload_ufid_shared)  \
+    OFFLOAD_FP_COUNTER(fp_offload_missing)      \
+    OFFLOAD_FP_COUNTER(fp_offload_del_retried)
+
+#define OFFLOAD_FP_COUNTER(NAME) COVERAGE_DEFINE(NAME);
+OFFLOAD_FP_COVERAGE
+#undef OFFLOAD_FP_COUNTER
+
+enum offload_fp_counter {
+#define OFFLOAD_FP_COUNTER(NAME) OFFLOAD_FP_##NAME,
+    OFFLOAD_FP_COVERAGE
+#undef OFFLOAD_FP_COUNTER
+    OFFLOAD_FP_N_COUNTERS
+};
+
+static atomic_uint64_t offload_fp_coverage[OFFLOAD_FP_N_COUNTERS];
+
+#define OFFLOAD_FP_COVERAGE_INC(NAME)                               \
+    do {                                                            \
+        uint64_t orig_;                                             \
+                                                                    \
+        atomic_add_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], \
+                           1, &orig_);                              \
+    } while (0)
+
+/* Main thread only: moves the counts of 'offload_fp_coverage' into the
+ * coverage counters. */
+static void
+offload_fp_coverage_run(void)
+{
+    uint64_t n, orig;
+
+#define OFFLOAD_FP_COUNTER(NAME)                                        \
+    atomic_read_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], &n);   \
+    if (n) {                                                            \
+        atomic_sub_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], n,  \
+                           &orig);                                      \
+        COVERAGE_ADD(NAME, n);                                          \
+    }
+    OFFLOAD_FP_COVERAGE
+#undef OFFLOAD_FP_COUNTER
+}
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
@@ -158,6 +204,7 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
     cls_rule_destroy(&flow->cr);
     minimatch_destroy(&flow->match);
     free(flow->reason);
+    free(flow->partial_reason);
     free(flow->rule);
     free(flow);
 }
@@ -314,7 +361,7 @@ offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
         error = fp_rule_delete(dev, rule_id, final);
         if (!error || error == ENOENT) {
             if (i) {
-                COVERAGE_INC(fp_offload_del_retried);
+                OFFLOAD_FP_COVERAGE_INC(fp_offload_del_retried);
             }
             return;
         }
@@ -358,7 +405,7 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
                       ? &final : &flow->last);
         }
         memset(&flow->last, 0, sizeof flow->last);
-        COVERAGE_INC(fp_offload_del);
+        OFFLOAD_FP_COVERAGE_INC(fp_offload_del);
         offload_fp_stats.deleted++;
     }
 }
@@ -396,7 +443,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         flow->missing = false;
         flow->n_missed = 0;
         memset(&flow->last, 0, sizeof flow->last);
-        COVERAGE_INC(fp_offload_add);
+        OFFLOAD_FP_COVERAGE_INC(fp_offload_add);
         offload_fp_stats.added++;
         offload_fp_flow_update_cls(flow);
         return;
@@ -433,7 +480,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         if (flow->state != OFFLOAD_FP_EVICTED) {
             flow->state = OFFLOAD_FP_WAITING;
         }
-        COVERAGE_INC(fp_offload_waiting);
+        OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
             offload_fp_count_reason(flow->reason);
         }
@@ -446,7 +493,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         if (flow->state != OFFLOAD_FP_EVICTED) {
             flow->state = OFFLOAD_FP_WAITING;
         }
-        COVERAGE_INC(fp_offload_waiting);
+        OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
             offload_fp_count_reason(flow->reason);
         }
@@ -465,6 +512,23 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
 }
 
 /* Logs the verdict on 'flow', if it is not fully offloaded. */
+/* Appends to 's' how the log names 'flow': the ufid under which
+ * dpif-netdev offloaded it, which fp/explain takes and maps to the ufid
+ * that dpctl/dump-flows -m prints (that of the datapath flow, another one),
+ * then its match. */
+static void
+offload_fp_flow_format_log(const struct offload_fp_flow *flow, struct ds *s)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct match match;
+
+    odp_format_ufid(&flow->ufid, s);
+    minimatch_expand(&flow->match, &match);
+    ds_put_cstr(s, " (");
+    match_format(&match, NULL, s, OFP_DEFAULT_PRIORITY);
+    ds_put_char(s, ')');
+}
+
 static void
 offload_fp_flow_log(const struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
@@ -472,7 +536,7 @@ offload_fp_flow_log(const struct offload_fp_flow *flow)
     if (flow->reason && !VLOG_DROP_DBG(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
-        odp_format_ufid(&flow->ufid, &s);
+        offload_fp_flow_format_log(flow, &s);
         VLOG_DBG("%s: %s %s: %s", netdev_get_name(flow->netdev),
                  ds_cstr(&s),
                  (flow->state == OFFLOAD_FP_PARTIAL ? "partially offloaded"
@@ -596,7 +660,7 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     offload_fp_stats.refused++;
     offload_fp_count_reason(flow->reason);
     offload_fp_flow_update_cls(flow);
-    COVERAGE_INC(fp_offload_ufid_shared);
+    OFFLOAD_FP_COVERAGE_INC(fp_offload_ufid_shared);
 
     odp_format_ufid(&flow->ufid, &s);
     VLOG_INFO_RL(&shared_rl, "%s: %s: put with another match than the "
@@ -691,13 +755,16 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
             *flow->rule = v.rule;
             offload_fp_stats.modified++;
-            COVERAGE_INC(fp_offload_modify);
+            OFFLOAD_FP_COVERAGE_INC(fp_offload_modify);
             goto out;
         }
     }
 
     offload_fp_flow_uninstall(flow);
     flow->dev = dev;
+    free(flow->partial_reason);
+    flow->partial_reason = (v.state == OFFLOAD_FP_PARTIAL
+                            ? xstrdup(v.reason) : NULL);
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
     free(flow->rule);
@@ -706,13 +773,13 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_stats.refused++;
         offload_fp_count_reason(flow->reason);
-        COVERAGE_INC(fp_offload_refused);
+        OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
         flow->rule = xmemdup(&v.rule, sizeof v.rule);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
             offload_fp_count_reason(flow->reason);
-            COVERAGE_INC(fp_offload_partial);
+            OFFLOAD_FP_COVERAGE_INC(fp_offload_partial);
         }
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_flow_install(flow, v.state);
@@ -886,7 +953,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
                                 fp_device_name(dev)));
             offload_fp_stats.evicted++;
             offload_fp_flow_update_cls(flow);
-            COVERAGE_INC(fp_offload_evicted);
+            OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);
         }
     }
     ovs_mutex_unlock(&offload_fp_mutex);
@@ -921,7 +988,7 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
                                     ")", fp_device_name(dev), meter_id));
                 offload_fp_stats.evicted++;
                 offload_fp_flow_update_cls(flow);
-                COVERAGE_INC(fp_offload_evicted);
+                OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);
                 break;
             }
         }
@@ -962,11 +1029,11 @@ offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
 
         flow->missing = true;
         offload_fp_stats.missing++;
-        COVERAGE_INC(fp_offload_missing);
+        OFFLOAD_FP_COVERAGE_INC(fp_offload_missing);
         if (!VLOG_DROP_INFO(&miss_rl)) {
             struct ds s = DS_EMPTY_INITIALIZER;
 
-            odp_format_ufid(&flow->ufid, &s);
+            offload_fp_flow_format_log(flow, &s);
             VLOG_INFO("%s: %s offloaded, but %s misses its packets "
                       "(%"PRIu64" went to dpif-netdev)",
                       netdev_get_name(flow->netdev), ds_cstr(&s),
@@ -1034,7 +1101,7 @@ netdev_offload_fp_run(void)
         if (!error || error == ENOENT) {
             VLOG_INFO("%s: deleted rule %"PRIu32" on retry",
                       fp_device_name(z->dev), z->rule_id);
-            COVERAGE_INC(fp_offload_del_retried);
+            OFFLOAD_FP_COVERAGE_INC(fp_offload_del_retried);
             *z = offload_fp_zombies[--offload_fp_n_zombies];
         } else {
             i++;
@@ -1074,15 +1141,16 @@ netdev_offload_fp_run(void)
                                        : OFFLOAD_FP_OFFLOADED));
         if (flow->state == OFFLOAD_FP_OFFLOADED
             || flow->state == OFFLOAD_FP_PARTIAL) {
-            COVERAGE_INC(fp_offload_reoffload);
+            OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
             offload_fp_stats.reoffloaded++;
-            if (!partial) {
-                offload_fp_flow_set_reason(flow, NULL);
-            }
+            offload_fp_flow_set_reason(
+                flow, nullable_xstrdup(partial ? flow->partial_reason
+                                       : NULL));
         }
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     free(cands);
+    offload_fp_coverage_run();
 }
 
 /* Claims 'netdev' for this flow API if it is an "fp" netdev.  Called when
