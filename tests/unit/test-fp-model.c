@@ -804,6 +804,44 @@ test_fp_model_enospc(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Rules and shared counters take counters from one table: with it full, a
+ * rule is refused for want of a counter, and the batch says which table is
+ * full. */
+static void
+test_fp_model_counters_full(void **state OVS_UNUSED)
+{
+    struct fp_device_config config;
+    struct fp_device *dev;
+    struct fp_rule rule, rule1;
+    struct fp_rule_op op;
+    uint32_t counters[2], id;
+
+    fp_device_config_default(&config);
+    config.n_rules = 2;
+    config.n_counters = 3;
+    assert_int_equal(fp_device_create("small", &config, &dev), 0);
+
+    assert_int_equal(fp_counter_alloc(dev, &counters[0]), 0);
+    assert_int_equal(fp_counter_alloc(dev, &counters[1]), 0);
+    rule = rule_in_port(0, 0);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    memset(&op, 0, sizeof op);
+    op.type = FP_RULE_OP_ADD;
+    rule1 = rule_in_port(1, 0);
+    op.rule = &rule1;
+    fp_rule_batch(dev, &op, 1);
+    assert_int_equal(op.error, ENOSPC);
+    assert_int_equal(op.full, FP_RES_COUNTERS);
+
+    /* A counter freed makes room. */
+    assert_int_equal(fp_counter_free(dev, counters[1]), 0);
+    fp_rule_batch(dev, &op, 1);
+    assert_int_equal(op.error, 0);
+
+    fp_device_destroy(dev);
+}
+
 /* Returns the number of packets sent out of 'port' of 'dev' so far. */
 static uint64_t
 tx_packets(struct fp_device *dev, uint32_t port)
@@ -1642,6 +1680,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_sizes,
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_engines),
+        cmocka_unit_test(test_fp_model_counters_full),
         cmocka_unit_test_setup_teardown(test_fp_model_reset,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_faults,
