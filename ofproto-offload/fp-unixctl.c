@@ -712,6 +712,31 @@ outcome:
     netdev_offload_fp_explain_done(&dp_flows);
 }
 
+/* A command whose answer a function makes, as fp_unixctl_inject_args()
+ * does: the function is also what the fuzz target calls. */
+struct fp_unixctl_command {
+    char *(*run)(int argc, const char *argv[], struct ds *reply);
+};
+
+/* Replies to the command with the answer of 'command_', a struct
+ * fp_unixctl_command, or with its error. */
+static void
+fp_unixctl_reply(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *command_)
+{
+    const struct fp_unixctl_command *command = command_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error = command->run(argc, argv, &s);
+
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
+}
+
 /* fp/inject PORT PACKET...: brings each PACKET into NIC port PORT from
  * the outside (the wire or the VM), as if it had been received there, and
  * appends to 'reply' the outcome of each, one line each: the rule it hit
@@ -720,7 +745,7 @@ outcome:
  *
  * Runs the command with arguments 'argv' ('argc' of them, argv[0] being
  * the command's name, at least 2 in all).  Returns NULL or an error message
- * that the caller must free.  Apart from fp_unixctl_inject(), the fuzz
+ * that the caller must free.  Apart from fp_unixctl_reply(), the fuzz
  * target tests/fuzz/fuzz-unixctl.c calls it ('reply' may be NULL). */
 char *
 fp_unixctl_inject_args(int argc, const char *argv[], struct ds *reply)
@@ -767,22 +792,6 @@ fp_unixctl_inject_args(int argc, const char *argv[], struct ds *reply)
     return error;
 }
 
-static void
-fp_unixctl_inject(struct unixctl_conn *conn, int argc, const char *argv[],
-                  void *aux OVS_UNUSED)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    char *error = fp_unixctl_inject_args(argc, argv, &s);
-
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, ds_cstr(&s));
-    }
-    ds_destroy(&s);
-}
-
 /* fp/trace PORT PACKET: what NIC port PORT would do with PACKET coming in
  * from its outside, stage by stage, without doing it: a dry trace through
  * the NIC's own pipeline (see fp_port_trace()).
@@ -822,22 +831,6 @@ fp_unixctl_trace_args(int argc OVS_UNUSED, const char *argv[],
     fp_trace_uninit(&trace);
     dp_packet_delete(packet);
     return error;
-}
-
-static void
-fp_unixctl_trace(struct unixctl_conn *conn, int argc, const char *argv[],
-                 void *aux OVS_UNUSED)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    char *error = fp_unixctl_trace_args(argc, argv, &s);
-
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, ds_cstr(&s));
-    }
-    ds_destroy(&s);
 }
 
 /* fp/set-link PORT up|down: sets the link of NIC port PORT up or down, as
@@ -980,22 +973,6 @@ fp_unixctl_explain_args(int argc, const char *argv[], struct ds *reply)
                                        reply);
     }
     return NULL;
-}
-
-static void
-fp_unixctl_explain(struct unixctl_conn *conn, int argc, const char *argv[],
-                   void *aux OVS_UNUSED)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    char *error = fp_unixctl_explain_args(argc, argv, &s);
-
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, ds_cstr(&s));
-    }
-    ds_destroy(&s);
 }
 
 /* fp/offload-stats: flows by verdict, offload events, and the count of each
@@ -1177,16 +1154,20 @@ fp_unixctl_fail_random(struct unixctl_conn *conn, int argc,
 void
 fp_unixctl_register(void)
 {
+    static struct fp_unixctl_command inject = { fp_unixctl_inject_args };
+    static struct fp_unixctl_command trace = { fp_unixctl_trace_args };
+    static struct fp_unixctl_command explain = { fp_unixctl_explain_args };
+
     unixctl_command_register("fp/show", "[DEVICE]", 0, 1,
                              fp_unixctl_show, NULL);
     unixctl_command_register("fp/inject", "PORT PACKET...", 2, INT_MAX,
-                             fp_unixctl_inject, NULL);
+                             fp_unixctl_reply, &inject);
     unixctl_command_register("fp/trace", "PORT PACKET", 2, 2,
-                             fp_unixctl_trace, NULL);
+                             fp_unixctl_reply, &trace);
     unixctl_command_register("fp/set-link", "PORT up|down", 2, 2,
                              fp_unixctl_set_link, NULL);
     unixctl_command_register("fp/explain", "[UFID | FLOW [ACTIONS]]", 0, 2,
-                             fp_unixctl_explain, NULL);
+                             fp_unixctl_reply, &explain);
     unixctl_command_register("fp/offload-stats", "", 0, 0,
                              fp_unixctl_offload_stats, NULL);
     unixctl_command_register("fp/reset", "DEVICE", 1, 1,
