@@ -540,6 +540,7 @@ offload_fp_flow_log(const struct offload_fp_flow *flow)
         VLOG_DBG("%s: %s %s: %s", netdev_get_name(flow->netdev),
                  ds_cstr(&s),
                  (flow->state == OFFLOAD_FP_PARTIAL ? "partially offloaded"
+                  : flow->state == OFFLOAD_FP_WAITING ? "waiting"
                   : "not offloaded"), flow->reason);
         ds_destroy(&s);
     }
