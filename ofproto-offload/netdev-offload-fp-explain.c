@@ -151,30 +151,6 @@ struct explain_dp_flow {
     char *text;                 /* Match and actions, with port names. */
 };
 
-/* Adds to 'types' the datapath types of the datapaths that "fp" interfaces
- * are in. */
-static void
-explain_dp_types(struct sset *types)
-{
-    struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
-    size_t i, n;
-
-    n = fp_device_list(devices, ARRAY_SIZE(devices));
-    for (i = 0; i < n; i++) {
-        uint32_t port;
-
-        for (port = 0; port < fp_device_n_ports(devices[i]); port++) {
-            struct netdev *netdev = netdev_fp_find_by_port(devices[i], port);
-            const char *type = netdev ? netdev_get_dpif_type(netdev) : NULL;
-
-            if (type) {
-                sset_add(types, type);
-            }
-            netdev_close(netdev);
-        }
-    }
-}
-
 /* Adds to 'flows' every flow of 'dpif' whose key converts to a match. */
 static void
 explain_dump_dpif(struct dpif *dpif, struct hmap *flows)
@@ -241,7 +217,7 @@ explain_dump_dp_flows(struct hmap *flows)
     struct sset types = SSET_INITIALIZER(&types);
     const char *type;
 
-    explain_dp_types(&types);
+    netdev_offload_fp_dp_types(&types);
     SSET_FOR_EACH (type, &types) {
         struct sset names = SSET_INITIALIZER(&names);
         const char *name;
@@ -270,7 +246,7 @@ netdev_offload_fp_port_names(struct simap *names)
     struct sset types = SSET_INITIALIZER(&types);
     const char *type;
 
-    explain_dp_types(&types);
+    netdev_offload_fp_dp_types(&types);
     SSET_FOR_EACH (type, &types) {
         struct sset dp_names = SSET_INITIALIZER(&dp_names);
         const char *name;

@@ -106,17 +106,12 @@ out:
     sset_destroy(&dp_names);
 }
 
-/* Refreshes the copy of the port names of the datapaths that "fp"
- * interfaces are in.  Called by ovs-vswitchd's main thread on every
- * iteration of its main loop: the ports are read from the datapaths in
- * memory, no system call. */
+/* Adds to 'types' the types of the datapaths that "fp" interfaces are in
+ * (as netdev_get_dpif_type() returns them). */
 void
-netdev_offload_fp_names_run(void)
+netdev_offload_fp_dp_types(struct sset *types)
 {
     struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
-    struct sset types = SSET_INITIALIZER(&types);
-    struct hmap names = HMAP_INITIALIZER(&names);
-    const char *type;
     size_t i, n;
 
     n = fp_device_list(devices, ARRAY_SIZE(devices));
@@ -125,15 +120,28 @@ netdev_offload_fp_names_run(void)
 
         for (port = 0; port < fp_device_n_ports(devices[i]); port++) {
             struct netdev *netdev = netdev_fp_find_by_port(devices[i], port);
-            const char *dpif_type = netdev ? netdev_get_dpif_type(netdev)
-                                           : NULL;
+            const char *type = netdev ? netdev_get_dpif_type(netdev) : NULL;
 
-            if (dpif_type) {
-                sset_add(&types, dpif_type);
+            if (type) {
+                sset_add(types, type);
             }
             netdev_close(netdev);
         }
     }
+}
+
+/* Refreshes the copy of the port names of the datapaths that "fp"
+ * interfaces are in.  Called by ovs-vswitchd's main thread on every
+ * iteration of its main loop: the ports are read from the datapaths in
+ * memory, no system call. */
+void
+netdev_offload_fp_names_run(void)
+{
+    struct sset types = SSET_INITIALIZER(&types);
+    struct hmap names = HMAP_INITIALIZER(&names);
+    const char *type;
+
+    netdev_offload_fp_dp_types(&types);
     SSET_FOR_EACH (type, &types) {
         port_names_add_datapaths(&names, type);
     }

@@ -182,6 +182,7 @@ void offload_fp_meter_run(void)
 void offload_fp_evict_meter_users(struct fp_device *, uint32_t meter_id)
     OVS_REQUIRES(offload_fp_mutex);
 void netdev_offload_fp_names_run(void);
+void netdev_offload_fp_dp_types(struct sset *types);
 void netdev_offload_fp_format_port(const char *dpif_type, odp_port_t,
                                    struct ds *);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
