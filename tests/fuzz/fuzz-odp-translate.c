@@ -130,6 +130,37 @@ actions_are_formattable(const struct nlattr *actions, size_t size,
     return !left;
 }
 
+/* Returns true if every attribute of the 'size' bytes of flow key or mask
+ * at 'key', nested ones included, has the length that 'tbl' (of 'max' + 1
+ * entries) gives its type.  A datapath key from ofproto always has; OVS
+ * 3.1's odp_tun_key_from_attr__() looks tunnel attribute lengths up in the
+ * wrong table (OVS_TUNNEL_ATTR_MAX), so it asserts on a short one instead of
+ * refusing it, and that is not what this target tests. */
+static bool
+key_is_well_formed(const struct nlattr *key, size_t size,
+                   const struct attr_len_tbl *tbl, int max)
+{
+    const struct nlattr *a;
+    size_t left;
+
+    NL_ATTR_FOR_EACH (a, left, key, size) {
+        uint16_t type = nl_attr_type(a);
+        int len = type > max ? ATTR_LEN_VARIABLE : tbl[type].len;
+
+        if (len == ATTR_LEN_NESTED) {
+            if (!key_is_well_formed(nl_attr_get(a), nl_attr_get_size(a),
+                                    tbl[type].next ? tbl[type].next : tbl,
+                                    tbl[type].next ? tbl[type].next_max
+                                    : max)) {
+                return false;
+            }
+        } else if (len >= 0 && nl_attr_get_size(a) != len) {
+            return false;
+        }
+    }
+    return !left;
+}
+
 /* Takes a 2-byte length and that many bytes from '*datap' ('*sizep'
  * bytes), into '*partp' and '*part_sizep'.  Returns false if the input is
  * too short. */
@@ -179,7 +210,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Copies, so that ASan sees reads past each part. */
     key_copy = xmemdup(key, key_len);
     mask_copy = xmemdup(mask, mask_len);
-    fitness = odp_flow_key_to_flow(key_copy, key_len, &match.flow, NULL);
+    fitness = ODP_FIT_ERROR;
+    if (key_is_well_formed(key_copy, key_len, ovs_flow_key_attr_lens,
+                           OVS_KEY_ATTR_MAX)
+        && key_is_well_formed(mask_copy, mask_len, ovs_flow_key_attr_lens,
+                              OVS_KEY_ATTR_MAX)) {
+        fitness = odp_flow_key_to_flow(key_copy, key_len, &match.flow, NULL);
+    }
     if (fitness == ODP_FIT_PERFECT) {
         fitness = odp_flow_key_to_mask(mask_copy, mask_len, &match.wc,
                                        &match.flow, NULL);
