@@ -11,6 +11,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-action.h \
 	lib/fp-meter.c \
 	lib/fp-meter.h \
+	lib/fp-sched.c \
+	lib/fp-sched.h \
 	lib/fp-model.c \
 	lib/fp-model-engine.c \
 	lib/fp-model-port.c \

@@ -419,6 +419,70 @@ void fp_port_get_link_state(const struct fp_device *, uint32_t port,
 int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
                              bool *carrier);
 
+/* Egress QoS: transmit queues and their scheduler.
+ *
+ * A port with QoS sends what the NIC sends out of it (rule outputs and
+ * fp_port_send()) through FP_QOS_N_QUEUES queues and a scheduler, shaped
+ * to the port's rate, in the manner of Linux's HTB qdisc and of IEEE
+ * 802.1Qaz Enhanced Transmission Selection: each class first gets its
+ * guaranteed rate, in priority order; what is left goes to classes below
+ * their ceiling, in priority order and by weight among classes of one
+ * priority; nothing exceeds the port's rate.  A packet goes to the queue
+ * its rule or its sender chose (FP_ACTION_SET_QUEUE, fp_port_send_md())
+ * if the port has that queue, else to the class of the VF it came from if
+ * that VF has a share of the port (fp_port_set_vf_rate()), else to queue
+ * 0.  A queue that is full drops at the tail; its drops count in the
+ * queue's and the port's 'tx_drops'.
+ *
+ * Rates are in bytes per second, bursts in bytes (0: the default, 10 ms
+ * at the rate, at least two full-sized frames).  A device reset keeps the
+ * configuration and the queue counters, and drops the queued packets
+ * (counted in 'tx_drops'). */
+#define FP_QOS_N_QUEUES 8
+
+struct fp_qos_class {
+    uint64_t min_rate;          /* Guaranteed rate, at most the ceiling;
+                                 * 0: none. */
+    uint64_t max_rate;          /* Ceiling; 0: the port's rate. */
+    uint32_t burst;             /* Of both buckets; 0: default. */
+    uint32_t priority;          /* 0 is served first. */
+    uint32_t weight;            /* Share of the rest among classes of one
+                                 * priority; 0: the guaranteed rate in
+                                 * kB/s, at least 1 (as HTB shares in
+                                 * proportion to rates). */
+};
+
+struct fp_qos_config {
+    uint64_t rate;              /* The port's rate; 0: its link speed. */
+    uint32_t burst;
+    uint32_t queues;            /* Bit N set: queue N is configured. */
+    struct fp_qos_class queue[FP_QOS_N_QUEUES];
+};
+
+struct fp_queue_stats {
+    uint64_t tx_packets;
+    uint64_t tx_bytes;
+    uint64_t tx_drops;          /* Tail drops, and drops at a reset. */
+};
+
+/* What a sender tells the NIC about a packet it sends (fp_port_send_md()):
+ * the queue it chose (as OVS's skb_priority, with dpif-netdev's queue ids)
+ * and the NIC port it came from, FP_PORT_NONE if none. */
+#define FP_PORT_NONE UINT32_MAX
+struct fp_tx_md {
+    uint32_t queue;
+    uint32_t in_port;
+};
+
+int fp_port_set_qos(struct fp_device *, uint32_t port,
+                    const struct fp_qos_config *);
+int fp_port_set_vf_rate(struct fp_device *, uint32_t vf_port,
+                        const struct fp_qos_class *);
+int fp_port_get_queue_stats(const struct fp_device *, uint32_t port,
+                            uint32_t queue, struct fp_queue_stats *);
+int fp_port_send_md(struct fp_device *, uint32_t port,
+                    const void *data, size_t size, const struct fp_tx_md *);
+
 /* The outside of a port: endpoints.
  *
  * What a NIC port sends to its outside (rule outputs and fp_port_send())

@@ -1,0 +1,401 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "fp-sched.h"
+
+#include <string.h>
+
+#include "ovs-atomic.h"
+#include "ovs-thread.h"
+#include "util.h"
+
+/* A queued packet. */
+struct fp_sched_packet {
+    uint8_t *data;
+    size_t size;
+};
+
+struct fp_sched_bucket {
+    uint64_t rate;              /* Bytes/s; 0: unlimited. */
+    int64_t tokens;             /* Bytes * 1e6, at most 'capacity'. */
+    int64_t capacity;           /* Bytes * 1e6. */
+};
+
+struct fp_sched_class {
+    bool enabled;
+    uint32_t priority;
+    uint64_t weight;
+    struct fp_sched_bucket min;     /* Guaranteed rate; rate 0: none. */
+    struct fp_sched_bucket max;     /* Ceiling; rate 0: the port's. */
+    uint64_t vtime;                 /* Service over weight, scaled. */
+
+    struct fp_sched_packet *fifo;   /* FP_SCHED_QUEUE_LEN entries. */
+    size_t head;
+    size_t n;
+
+    struct fp_queue_stats stats;
+};
+
+struct fp_sched {
+    struct ovs_mutex mutex;
+    struct fp_sched_bucket port;
+    long long int last;         /* time_usec() of the last refill. */
+    size_t n_classes;           /* FP_QOS_N_QUEUES + ports. */
+    atomic_size_t n_queued;     /* Packets in all classes. */
+    uint64_t vtime;             /* Of the last class served. */
+    struct fp_sched_class classes[];
+};
+
+/* The default burst of a bucket filling at 'rate' bytes/s: 10 ms worth, at
+ * least two full-sized frames. */
+static int64_t
+fp_sched_capacity(uint64_t rate, uint32_t burst)
+{
+    uint64_t bytes = burst ? burst : MAX(rate / 100, 2 * 1518);
+
+    return MIN(bytes, INT64_MAX / 1000000) * 1000000;
+}
+
+static void
+fp_sched_bucket_init(struct fp_sched_bucket *b, uint64_t rate,
+                     uint32_t burst)
+{
+    b->rate = rate;
+    b->capacity = fp_sched_capacity(rate, burst);
+    b->tokens = b->capacity;
+}
+
+static void
+fp_sched_bucket_refill(struct fp_sched_bucket *b, long long int delta_us)
+{
+    if (b->rate) {
+        /* At most one full bucket, so the product cannot overflow. */
+        int64_t add = (delta_us >= b->capacity / (int64_t) b->rate + 1
+                       ? b->capacity
+                       : (int64_t) b->rate * delta_us);
+
+        b->tokens = MIN(b->tokens + add, b->capacity);
+    }
+}
+
+/* Returns true if 'b' lets a packet go: it has no rate limit, or it is not
+ * below zero. */
+static bool
+fp_sched_bucket_open(const struct fp_sched_bucket *b)
+{
+    return !b->rate || b->tokens >= 0;
+}
+
+static void
+fp_sched_bucket_take(struct fp_sched_bucket *b, size_t size)
+{
+    if (b->rate) {
+        b->tokens -= (int64_t) size * 1000000;
+    }
+}
+
+/* Creates a scheduler for a device with 'n_ports' ports: FP_QOS_N_QUEUES
+ * queue classes and one class per port (for VFs), all disabled, with no
+ * port rate.  Queue 0 is always enabled: it takes what no other class
+ * takes. */
+struct fp_sched *
+fp_sched_create(size_t n_ports)
+{
+    size_t n_classes = FP_QOS_N_QUEUES + n_ports;
+    struct fp_sched *s;
+    size_t i;
+
+    s = xzalloc(sizeof *s + n_classes * sizeof s->classes[0]);
+    ovs_mutex_init(&s->mutex);
+    s->n_classes = n_classes;
+    atomic_init(&s->n_queued, 0);
+    for (i = 0; i < n_classes; i++) {
+        s->classes[i].weight = 1;
+    }
+    s->classes[0].enabled = true;
+    s->classes[0].fifo = xcalloc(FP_SCHED_QUEUE_LEN,
+                                 sizeof *s->classes[0].fifo);
+    return s;
+}
+
+/* Frees 's' and the packets it holds. */
+void
+fp_sched_destroy(struct fp_sched *s)
+{
+    if (s) {
+        size_t i;
+
+        fp_sched_flush(s);
+        for (i = 0; i < s->n_classes; i++) {
+            free(s->classes[i].fifo);
+        }
+        ovs_mutex_destroy(&s->mutex);
+        free(s);
+    }
+}
+
+static void
+fp_sched_refill(struct fp_sched *s, long long int now)
+    OVS_REQUIRES(s->mutex)
+{
+    long long int delta = now - s->last;
+    size_t i;
+
+    if (delta <= 0) {
+        return;
+    }
+    s->last = now;
+    fp_sched_bucket_refill(&s->port, delta);
+    for (i = 0; i < s->n_classes; i++) {
+        struct fp_sched_class *c = &s->classes[i];
+
+        if (c->enabled) {
+            fp_sched_bucket_refill(&c->min, delta);
+            fp_sched_bucket_refill(&c->max, delta);
+        }
+    }
+}
+
+/* Drops the packets of 'c', counting each in its 'tx_drops'.  Returns the
+ * number dropped. */
+static size_t
+fp_sched_class_flush(struct fp_sched *s, struct fp_sched_class *c)
+    OVS_REQUIRES(s->mutex)
+{
+    size_t n = c->n;
+
+    while (c->n) {
+        free(c->fifo[c->head].data);
+        c->head = (c->head + 1) % FP_SCHED_QUEUE_LEN;
+        c->n--;
+    }
+    c->stats.tx_drops += n;
+    atomic_sub_relaxed(&s->n_queued, n, &(size_t) { 0 });
+    return n;
+}
+
+/* Sets the port's rate to 'rate' bytes/s (0: unlimited) with a bucket of
+ * 'burst' bytes (0: default), at time 'now' (time_usec()). */
+void
+fp_sched_set_port(struct fp_sched *s, uint64_t rate, uint32_t burst,
+                  long long int now)
+{
+    ovs_mutex_lock(&s->mutex);
+    fp_sched_refill(s, now);
+    s->last = now;
+    fp_sched_bucket_init(&s->port, rate, burst);
+    ovs_mutex_unlock(&s->mutex);
+}
+
+/* Configures class 'class' as 'qc' says, or disables it if 'qc' is NULL
+ * (its packets are dropped and counted; queue 0 cannot be disabled, NULL
+ * gives it the defaults).  Its counters are kept.  'now' is time_usec(). */
+void
+fp_sched_set_class(struct fp_sched *s, size_t class,
+                   const struct fp_qos_class *qc, long long int now)
+{
+    static const struct fp_qos_class defaults;
+    struct fp_sched_class *c;
+
+    ovs_assert(class < s->n_classes);
+    ovs_mutex_lock(&s->mutex);
+    fp_sched_refill(s, now);
+    c = &s->classes[class];
+    if (!qc && class) {
+        fp_sched_class_flush(s, c);
+        c->enabled = false;
+    } else {
+        qc = qc ? qc : &defaults;
+        if (!c->fifo) {
+            c->fifo = xcalloc(FP_SCHED_QUEUE_LEN, sizeof *c->fifo);
+        }
+        c->enabled = true;
+        c->priority = qc->priority;
+        c->weight = (qc->weight ? qc->weight
+                     : MAX(qc->min_rate / 1000, 1));
+        fp_sched_bucket_init(&c->min, (qc->max_rate
+                                       ? MIN(qc->min_rate, qc->max_rate)
+                                       : qc->min_rate), qc->burst);
+        fp_sched_bucket_init(&c->max, qc->max_rate, qc->burst);
+    }
+    ovs_mutex_unlock(&s->mutex);
+}
+
+/* Returns true if 's' holds no packet.  Without locking: a hint for the
+ * threads that poll it. */
+bool
+fp_sched_is_empty(const struct fp_sched *s)
+{
+    size_t n;
+
+    atomic_read_relaxed(&CONST_CAST(struct fp_sched *, s)->n_queued, &n);
+    return !n;
+}
+
+/* Returns the class of a packet sent with queue 'queue' that came from NIC
+ * port 'in_port' (FP_PORT_NONE if none): the queue if it is enabled, else
+ * the class of 'in_port' if it is enabled, else queue 0. */
+size_t
+fp_sched_classify(const struct fp_sched *s, uint32_t queue, uint32_t in_port)
+{
+    if (queue < FP_QOS_N_QUEUES && s->classes[queue].enabled) {
+        return queue;
+    }
+    if (in_port != FP_PORT_NONE
+        && in_port < s->n_classes - FP_QOS_N_QUEUES
+        && s->classes[FP_QOS_N_QUEUES + in_port].enabled) {
+        return FP_QOS_N_QUEUES + in_port;
+    }
+    return 0;
+}
+
+/* Queues a copy of the 'size' bytes at 'data' in class 'class'.  Returns
+ * false, and counts a drop, if the class is full or disabled. */
+bool
+fp_sched_enqueue(struct fp_sched *s, size_t class, const void *data,
+                 size_t size)
+{
+    struct fp_sched_class *c = &s->classes[class];
+    bool queued = false;
+
+    ovs_mutex_lock(&s->mutex);
+    if (c->enabled && c->n < FP_SCHED_QUEUE_LEN) {
+        struct fp_sched_packet *p;
+
+        if (!c->n) {
+            /* A class that starts to send again gets no credit for the
+             * time it was idle. */
+            c->vtime = MAX(c->vtime, s->vtime);
+        }
+        p = &c->fifo[(c->head + c->n++) % FP_SCHED_QUEUE_LEN];
+        p->data = xmemdup(data, size);
+        p->size = size;
+        atomic_add_relaxed(&s->n_queued, 1, &(size_t) { 0 });
+        queued = true;
+    } else {
+        c->stats.tx_drops++;
+    }
+    ovs_mutex_unlock(&s->mutex);
+
+    return queued;
+}
+
+/* Returns the class to serve next, or NULL if no class may send now: a
+ * class below its guaranteed rate if there is one, else one below its
+ * ceiling; the lowest priority number first, then the least service for
+ * its weight.  Sets '*guaranteed' to say which. */
+static struct fp_sched_class *
+fp_sched_pick(struct fp_sched *s, bool *guaranteed)
+    OVS_REQUIRES(s->mutex)
+{
+    int round;
+
+    for (round = 0; round < 2; round++) {
+        struct fp_sched_class *best = NULL;
+        size_t i;
+
+        for (i = 0; i < s->n_classes; i++) {
+            struct fp_sched_class *c = &s->classes[i];
+
+            if (!c->n || !fp_sched_bucket_open(&c->max)
+                || (!round && (!c->min.rate || c->min.tokens < 0))) {
+                continue;
+            }
+            if (!best || c->priority < best->priority
+                || (c->priority == best->priority && c->vtime < best->vtime)) {
+                best = c;
+            }
+        }
+        if (best) {
+            *guaranteed = !round;
+            return best;
+        }
+    }
+    return NULL;
+}
+
+/* Sends, at time 'now' (time_usec()), every packet that the rates let go,
+ * each through 'send' with 'aux'.  Returns the number sent. */
+size_t
+fp_sched_run(struct fp_sched *s, long long int now,
+             fp_sched_send_func *send, void *aux)
+{
+    size_t n = 0;
+
+    ovs_mutex_lock(&s->mutex);
+    fp_sched_refill(s, now);
+    while (fp_sched_bucket_open(&s->port)) {
+        struct fp_sched_packet *p;
+        struct fp_sched_class *c;
+        bool guaranteed;
+
+        c = fp_sched_pick(s, &guaranteed);
+        if (!c) {
+            break;
+        }
+        p = &c->fifo[c->head];
+        c->head = (c->head + 1) % FP_SCHED_QUEUE_LEN;
+        c->n--;
+        atomic_sub_relaxed(&s->n_queued, 1, &(size_t) { 0 });
+
+        fp_sched_bucket_take(&s->port, p->size);
+        fp_sched_bucket_take(&c->max, p->size);
+        if (guaranteed) {
+            fp_sched_bucket_take(&c->min, p->size);
+        }
+        c->vtime += (uint64_t) p->size * 65536 / c->weight;
+        s->vtime = c->vtime;
+        c->stats.tx_packets++;
+        c->stats.tx_bytes += p->size;
+
+        send(aux, c - s->classes, p->data, p->size);
+        free(p->data);
+        n++;
+    }
+    ovs_mutex_unlock(&s->mutex);
+
+    return n;
+}
+
+/* Drops every queued packet, counting each in its class's 'tx_drops'.
+ * Returns the number dropped. */
+size_t
+fp_sched_flush(struct fp_sched *s)
+{
+    size_t i, n = 0;
+
+    ovs_mutex_lock(&s->mutex);
+    for (i = 0; i < s->n_classes; i++) {
+        n += fp_sched_class_flush(s, &s->classes[i]);
+    }
+    ovs_mutex_unlock(&s->mutex);
+
+    return n;
+}
+
+/* Stores the counters of class 'class' in '*stats'. */
+void
+fp_sched_get_stats(const struct fp_sched *s_, size_t class,
+                   struct fp_queue_stats *stats)
+{
+    struct fp_sched *s = CONST_CAST(struct fp_sched *, s_);
+
+    ovs_mutex_lock(&s->mutex);
+    *stats = s->classes[class].stats;
+    ovs_mutex_unlock(&s->mutex);
+}
