@@ -16,6 +16,7 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model.c \
 	lib/fp-model-engine.c \
 	lib/fp-model-port.c \
+	lib/fp-model-qos.c \
 	lib/fp-model-private.h \
 	lib/fp-model.h \
 	lib/fp-parse.c \

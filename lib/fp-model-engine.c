@@ -82,12 +82,31 @@ fp_model_barrier(struct fp_model *model)
 
 /* Packet processing. */
 
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
+ * 'md' (the queue and the NIC port the packet came from): through the
+ * port's scheduler if it has QoS, at once otherwise (fp_model_tx_now()).
+ * Counts in 'ctrs'. */
+void
+fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+            uint32_t port_no, const void *data, size_t size,
+            const struct fp_tx_md *md)
+{
+    struct fp_sched *sched = ovsrcu_get(struct fp_sched *,
+                                        &model->ports[port_no].sched);
+
+    if (OVS_UNLIKELY(sched)) {
+        fp_model_qos_tx(model, ctrs, port_no, sched, data, size, md);
+    } else {
+        fp_model_tx_now(model, ctrs, port_no, data, size);
+    }
+}
+
 /* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
  * counts them in 'ctrs'; drops them if the port's link is down or if the
  * port's endpoint does not take them (its transmit queue is full). */
 void
-fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-            uint32_t port_no, const void *data, size_t size)
+fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                uint32_t port_no, const void *data, size_t size)
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_endpoint *ep;
@@ -256,6 +275,7 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
     bool modified = false;
     bool stop = false;
     uint32_t mark = 0;
+    struct fp_tx_md md = { .queue = 0, .in_port = in_port };
     size_t i;
 
     fp_action_packet_init(&p, fp_model_slot_data(slot), slot->size, key,
@@ -270,7 +290,7 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
         case FP_ACTION_OUTPUT:
             if (live) {
                 fp_model_tx(model, &engine->ports[a->port], a->port, p.data,
-                            p.size);
+                            p.size, &md);
             }
             if (OVS_UNLIKELY(step)) {
                 atomic_read_relaxed(&model->ports[a->port].link_down,
@@ -354,6 +374,10 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 
         case FP_ACTION_MARK:
             mark = a->mark;
+            break;
+
+        case FP_ACTION_SET_QUEUE:
+            md.queue = a->queue;
             break;
 
         case FP_ACTION_COUNT:
@@ -876,6 +900,7 @@ fp_model_engine_main(void *engine_)
         for (p = engine->index; p < model->n_ports; p += model->n_engines) {
             n += fp_model_poll_port(model, engine, p, &clock,
                                     clock_overhead);
+            fp_model_qos_run(model, &engine->ports[p], p);
         }
         if (n) {
             idle = 0;

@@ -103,7 +103,7 @@ fp_model_port_detach(struct fp_device *dev, uint32_t port_no)
 
 int
 fp_model_port_send(struct fp_device *dev, uint32_t port_no,
-                   const void *data, size_t size)
+                   const void *data, size_t size, const struct fp_tx_md *md)
 {
     struct fp_model *model = fp_model_cast(dev);
 
@@ -112,7 +112,7 @@ fp_model_port_send(struct fp_device *dev, uint32_t port_no,
     }
 
     ovs_mutex_lock(&model->host_mutex);
-    fp_model_tx(model, &model->host_ports[port_no], port_no, data, size);
+    fp_model_tx(model, &model->host_ports[port_no], port_no, data, size, md);
     ovs_mutex_unlock(&model->host_mutex);
 
     return 0;

@@ -168,6 +168,14 @@ struct fp_model_port {
     /* The link (see struct fp_port_link); changed under 'ctl_mutex'. */
     atomic_bool link_down;
     atomic_uint64_t link_resets;
+
+    /* Egress QoS (fp-model-qos.c): the scheduler that sends out of the
+     * port, or NULL if the port sends at once.  Its configuration is under
+     * 'ctl_mutex': the port's QoS (NULL: none) and, for a VF, its share of
+     * every physical port (NULL: none). */
+    OVSRCU_TYPE(struct fp_sched *) sched;
+    struct fp_qos_config *qos;
+    struct fp_qos_class *vf_rate;
 };
 
 /* An interned, immutable action list, shared by every rule that has the
@@ -352,7 +360,10 @@ fp_model_slot_data(const struct fp_model_slot *slot)
 /* fp-model-engine.c. */
 void fp_model_barrier(struct fp_model *);
 void fp_model_tx(struct fp_model *, struct fp_model_port_ctrs *,
-                 uint32_t port_no, const void *data, size_t size);
+                 uint32_t port_no, const void *data, size_t size,
+                 const struct fp_tx_md *);
+void fp_model_tx_now(struct fp_model *, struct fp_model_port_ctrs *,
+                     uint32_t port_no, const void *data, size_t size);
 void fp_model_wake_engine(struct fp_model_engine *);
 void *fp_model_engine_main(void *engine);
 void fp_model_count_drops(unsigned int n);
@@ -365,7 +376,8 @@ void fp_model_trace_resolve(struct fp_model *, struct fp_trace *);
 int fp_model_port_attach(struct fp_device *, uint32_t port_no);
 void fp_model_port_detach(struct fp_device *, uint32_t port_no);
 int fp_model_port_send(struct fp_device *, uint32_t port_no,
-                       const void *data, size_t size);
+                       const void *data, size_t size,
+                       const struct fp_tx_md *);
 int fp_model_port_recv(struct fp_device *, uint32_t port_no,
                        void *buf, size_t size, size_t *lenp,
                        struct fp_packet_md *);
@@ -388,6 +400,21 @@ int fp_model_port_set_link_state(struct fp_device *, uint32_t port_no,
 void fp_model_port_get_link_state(const struct fp_device *, uint32_t port_no,
                                   struct fp_port_link *);
 int fp_model_flush(struct fp_device *);
+
+/* fp-model-qos.c: egress QoS. */
+int fp_model_port_set_qos(struct fp_device *, uint32_t port_no,
+                          const struct fp_qos_config *);
+int fp_model_port_set_vf_rate(struct fp_device *, uint32_t port_no,
+                              const struct fp_qos_class *);
+int fp_model_port_get_queue_stats(const struct fp_device *, uint32_t port_no,
+                                  uint32_t queue, struct fp_queue_stats *);
+void fp_model_qos_tx(struct fp_model *, struct fp_model_port_ctrs *,
+                     uint32_t port_no, struct fp_sched *,
+                     const void *data, size_t size, const struct fp_tx_md *);
+void fp_model_qos_run(struct fp_model *, struct fp_model_port_ctrs *,
+                      uint32_t port_no);
+void fp_model_qos_flush(struct fp_model *);
+void fp_model_qos_destroy(struct fp_model *, uint32_t port_no);
 void fp_model_port_free_queue(struct fp_model_port *port)
     OVS_REQUIRES(port->exc_mutex);
 

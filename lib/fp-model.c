@@ -158,6 +158,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         atomic_init(&port->has_pcap, false);
         atomic_init(&port->link_down, false);
         atomic_init(&port->link_resets, 0);
+        ovsrcu_init(&port->sched, NULL);
     }
     ovs_mutex_init(&model->host_mutex);
     model->host_ports = xcalloc(model->n_ports, sizeof *model->host_ports);
@@ -263,6 +264,7 @@ fp_model_destroy(struct fp_device *dev)
             ovs_pcap_close(port->pcap);
         }
         ovs_mutex_destroy(&port->pcap_mutex);
+        fp_model_qos_destroy(model, i);
     }
     free(model->ports);
     ovs_mutex_destroy(&model->host_mutex);
@@ -959,6 +961,7 @@ fp_model_reset(struct fp_device *dev)
     model->n_meters_used = 0;
     ovs_mutex_unlock(&model->ctl_mutex);
 
+    fp_model_qos_flush(model);
     for (i = 0; i < model->n_ports; i++) {
         struct fp_model_port *port = &model->ports[i];
         struct fp_port_stats ps;
@@ -1065,5 +1068,8 @@ const struct fp_device_class fp_model_class = {
     .port_receive_batch = fp_model_port_receive_batch,
     .port_set_link_state = fp_model_port_set_link_state,
     .port_get_link_state = fp_model_port_get_link_state,
+    .port_set_qos = fp_model_port_set_qos,
+    .port_set_vf_rate = fp_model_port_set_vf_rate,
+    .port_get_queue_stats = fp_model_port_get_queue_stats,
     .flush = fp_model_flush,
 };

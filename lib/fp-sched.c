@@ -18,6 +18,7 @@
 
 #include "fp-sched.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "ovs-atomic.h"
@@ -248,12 +249,13 @@ fp_sched_is_empty(const struct fp_sched *s)
 }
 
 /* Returns the class of a packet sent with queue 'queue' that came from NIC
- * port 'in_port' (FP_PORT_NONE if none): the queue if it is enabled, else
- * the class of 'in_port' if it is enabled, else queue 0. */
+ * port 'in_port' (FP_PORT_NONE if none): the queue if it is enabled and
+ * not 0, else the class of 'in_port' if it is enabled, else queue 0 (the
+ * default, which is also what a packet without a queue has). */
 size_t
 fp_sched_classify(const struct fp_sched *s, uint32_t queue, uint32_t in_port)
 {
-    if (queue < FP_QOS_N_QUEUES && s->classes[queue].enabled) {
+    if (queue && queue < FP_QOS_N_QUEUES && s->classes[queue].enabled) {
         return queue;
     }
     if (in_port != FP_PORT_NONE
@@ -329,8 +331,23 @@ fp_sched_pick(struct fp_sched *s, bool *guaranteed)
     return NULL;
 }
 
-/* Sends, at time 'now' (time_usec()), every packet that the rates let go,
- * each through 'send' with 'aux'.  Returns the number sent. */
+/* Returns the microseconds until 'b' lets a packet go. */
+static long long int
+fp_sched_bucket_wait(const struct fp_sched_bucket *b)
+{
+    return (fp_sched_bucket_open(b) ? 0
+            : (-b->tokens + (int64_t) b->rate - 1) / (int64_t) b->rate);
+}
+
+/* Sends every packet that the rates let go up to time 'now' (time_usec()),
+ * each through 'send' with 'aux', and returns the number sent.
+ *
+ * The scheduler works as if it ran continuously: from the time of its last
+ * run, it moves from one instant at which a packet may go to the next, so
+ * a caller that runs it seldom (a stopped clock moved in big steps) gets
+ * the same packets out as one that runs it all the time.  Packets are
+ * queued at the time of the call, so a caller runs it before it queues and
+ * after. */
 size_t
 fp_sched_run(struct fp_sched *s, long long int now,
              fp_sched_send_func *send, void *aux)
@@ -338,16 +355,35 @@ fp_sched_run(struct fp_sched *s, long long int now,
     size_t n = 0;
 
     ovs_mutex_lock(&s->mutex);
-    fp_sched_refill(s, now);
-    while (fp_sched_bucket_open(&s->port)) {
+    for (;;) {
+        long long int wait = fp_sched_bucket_wait(&s->port);
         struct fp_sched_packet *p;
         struct fp_sched_class *c;
         bool guaranteed;
 
-        c = fp_sched_pick(s, &guaranteed);
-        if (!c) {
-            break;
+        if (!wait) {
+            c = fp_sched_pick(s, &guaranteed);
+            if (!c) {
+                /* Only classes at their ceiling have packets, if any. */
+                size_t i;
+
+                wait = LLONG_MAX;
+                for (i = 0; i < s->n_classes; i++) {
+                    if (s->classes[i].n) {
+                        wait = MIN(wait,
+                                   fp_sched_bucket_wait(&s->classes[i].max));
+                    }
+                }
+            }
         }
+        if (wait) {
+            if (wait == LLONG_MAX || now - s->last < wait) {
+                break;
+            }
+            fp_sched_refill(s, s->last + wait);
+            continue;
+        }
+
         p = &c->fifo[c->head];
         c->head = (c->head + 1) % FP_SCHED_QUEUE_LEN;
         c->n--;
@@ -367,6 +403,7 @@ fp_sched_run(struct fp_sched *s, long long int now,
         free(p->data);
         n++;
     }
+    fp_sched_refill(s, now);
     ovs_mutex_unlock(&s->mutex);
 
     return n;

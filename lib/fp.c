@@ -545,20 +545,88 @@ fp_port_detach(struct fp_device *dev, uint32_t port)
     }
 }
 
-/* Sends the 'size' bytes at 'data' from the host out of 'port' of 'dev'.
- * Returns 0, EINVAL for a bad argument, or EMSGSIZE if the packet is too
- * big for the device. */
+/* Sends the 'size' bytes at 'data' from the host out of 'port' of 'dev',
+ * to queue 0.  Returns 0, EINVAL for a bad argument, or EMSGSIZE if the
+ * packet is too big for the device. */
 int
 fp_port_send(struct fp_device *dev, uint32_t port,
              const void *data, size_t size)
 {
+    return fp_port_send_md(dev, port, data, size, NULL);
+}
+
+/* As fp_port_send(), to the queue of 'port' that 'md' chooses (see "Egress
+ * QoS" in fp.h); a NULL 'md' is queue 0 from no port. */
+int
+fp_port_send_md(struct fp_device *dev, uint32_t port, const void *data,
+                size_t size, const struct fp_tx_md *md)
+{
+    static const struct fp_tx_md default_md = { .in_port = FP_PORT_NONE };
     int error;
 
     if (!fp_port_is_valid(dev, port) || (!data && size)) {
         return EINVAL;
     }
     error = fp_fault_check(dev, FP_OP_PORT_SEND);
-    return error ? error : dev->class->port_send(dev, port, data, size);
+    return (error ? error
+            : dev->class->port_send(dev, port, data, size,
+                                    md ? md : &default_md));
+}
+
+/* Gives 'port' of 'dev' the egress QoS 'qos' (see "Egress QoS" in fp.h), or
+ * none if 'qos' is NULL.  Returns 0, EINVAL for a port out of range, or
+ * EOPNOTSUPP if the driver has no egress QoS.  Packets queued in a queue that the change removes are dropped and
+ * counted. */
+int
+fp_port_set_qos(struct fp_device *dev, uint32_t port,
+                const struct fp_qos_config *qos)
+{
+    if (!fp_port_is_valid(dev, port)) {
+        return EINVAL;
+    }
+    if (!dev->class->port_set_qos) {
+        return EOPNOTSUPP;
+    }
+    return dev->class->port_set_qos(dev, port, qos);
+}
+
+/* Gives VF port 'vf_port' of 'dev' the class 'rate' on every physical port
+ * of 'dev': its traffic out of a physical port gets at least
+ * 'rate->min_rate' and at most 'rate->max_rate' (bytes/s) of the port's
+ * rate, by 'rate->weight' beside the other classes (see "Egress QoS").  A
+ * NULL 'rate' removes the class.  Returns 0, EINVAL if 'vf_port' is not a
+ * VF, or EOPNOTSUPP if the driver has no egress QoS. */
+int
+fp_port_set_vf_rate(struct fp_device *dev, uint32_t vf_port,
+                    const struct fp_qos_class *rate)
+{
+    if (!fp_port_is_valid(dev, vf_port)
+        || vf_port < dev->config.n_phy_ports) {
+        return EINVAL;
+    }
+    if (!dev->class->port_set_vf_rate) {
+        return EOPNOTSUPP;
+    }
+    return dev->class->port_set_vf_rate(dev, vf_port, rate);
+}
+
+/* Stores the counters of transmit queue 'queue' of 'port' of 'dev' in
+ * '*stats'.  They count since the queue was first configured and survive
+ * device resets.  Returns 0, EINVAL for a port or queue out of range,
+ * ENOENT if 'port' has no such queue, or EOPNOTSUPP if the driver has no
+ * egress QoS. */
+int
+fp_port_get_queue_stats(const struct fp_device *dev, uint32_t port,
+                        uint32_t queue, struct fp_queue_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    if (!fp_port_is_valid(dev, port) || queue >= FP_QOS_N_QUEUES) {
+        return EINVAL;
+    }
+    if (!dev->class->port_get_queue_stats) {
+        return EOPNOTSUPP;
+    }
+    return dev->class->port_get_queue_stats(dev, port, queue, stats);
 }
 
 /* Takes the oldest packet queued for the host on 'port' of 'dev' into
@@ -895,6 +963,7 @@ fp_action_is_valid(const struct fp_device *dev, const struct fp_action *a)
     case FP_ACTION_MARK:
     case FP_ACTION_COUNT:
     case FP_ACTION_EXCEPTION:
+    case FP_ACTION_SET_QUEUE:
         return true;
     case FP_N_ACTION_TYPES:
     default:

@@ -6,6 +6,8 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/fp-unixctl.h \
 	ofproto-offload/netdev-fp.c \
 	ofproto-offload/netdev-fp.h \
+	ofproto-offload/netdev-fp-qos.c \
+	ofproto-offload/netdev-fp-qos.h \
 	ofproto-offload/netdev-offload-fp.c \
 	ofproto-offload/netdev-offload-fp.h \
 	ofproto-offload/netdev-offload-fp-explain.c \

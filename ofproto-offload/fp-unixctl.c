@@ -503,6 +503,9 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
     case FP_ACTION_MARK:
         ds_put_format(s, "mark %"PRIu32, a->mark);
         break;
+    case FP_ACTION_SET_QUEUE:
+        ds_put_format(s, "set_queue %"PRIu32, a->queue);
+        break;
     case FP_ACTION_COUNT:
         ds_put_format(s, "count in shared counter %"PRIu32"%s",
                       a->counter_id, dry ? " (not counted)" : "");

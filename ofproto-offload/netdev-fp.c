@@ -27,8 +27,11 @@
 #include "dpif-netdev.h"
 #include "hash.h"
 #include "fp/fp.h"
+#include "netdev-fp-qos.h"
+#include "netdev-offload.h"
 #include "netdev-offload-fp.h"
 #include "netdev-provider.h"
+#include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/vlog.h"
@@ -36,6 +39,7 @@
 #include "packets.h"
 #include "openvswitch/poll-loop.h"
 #include "smap.h"
+#include "sset.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -84,6 +88,15 @@ struct netdev_fp {
     uint64_t dev_resets OVS_GUARDED;
     uint64_t tx_dropped OVS_GUARDED;       /* Sent by OVS while unbound or
                                             * administratively down. */
+
+    /* Egress QoS (the QoS and Queue tables), and for a VF its share of the
+     * physical ports (options vf-min-tx-rate, vf-max-tx-rate), applied to
+     * the NIC port whenever it changes and when the netdev binds. */
+    struct netdev_fp_qos qos OVS_GUARDED;
+    struct fp_qos_class vf_rate OVS_GUARDED;
+    bool has_vf_rate OVS_GUARDED;
+    char *qos_error OVS_GUARDED;           /* Why the NIC refused it, or
+                                            * NULL. */
 };
 
 struct netdev_rxq_fp {
@@ -91,6 +104,7 @@ struct netdev_rxq_fp {
 };
 
 static void netdev_fp_read_stats(struct netdev_fp *);
+static void netdev_fp_apply_qos(struct netdev_fp *);
 
 static struct ovs_mutex netdev_fp_list_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list netdev_fp_list OVS_GUARDED_BY(netdev_fp_list_mutex)
@@ -313,6 +327,7 @@ netdev_fp_construct(struct netdev *netdev_)
     netdev->fp_dev = NULL;
     netdev->mtu = ETH_PAYLOAD_MAX;
     netdev->flags = NETDEV_UP;
+    netdev_fp_qos_init(&netdev->qos);
 
     ovs_mutex_lock(&netdev_fp_list_mutex);
     ovs_list_push_back(&netdev_fp_list, &netdev->list_node);
@@ -380,6 +395,10 @@ netdev_fp_unbind(struct netdev_fp *netdev)
         memset(&netdev->last, 0, sizeof netdev->last);
 
         fp_port_set_tx_pcap(netdev->fp_dev, netdev->fp_port, NULL);
+        fp_port_set_qos(netdev->fp_dev, netdev->fp_port, NULL);
+        if (netdev->has_vf_rate) {
+            fp_port_set_vf_rate(netdev->fp_dev, netdev->fp_port, NULL);
+        }
         if (netdev->endpoint) {
             /* The in-memory endpoint is always connected. */
             fp_port_set_link(netdev->fp_dev, netdev->fp_port, NULL);
@@ -407,6 +426,8 @@ netdev_fp_destruct(struct netdev *netdev_)
 
     ovs_mutex_lock(&netdev->mutex);
     netdev_fp_unbind(netdev);
+    netdev_fp_qos_destroy(&netdev->qos);
+    free(netdev->qos_error);
     ovs_mutex_unlock(&netdev->mutex);
     ovs_mutex_destroy(&netdev->mutex);
 }
@@ -447,7 +468,8 @@ netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
                         char **errp)
 {
     static const char *const known[] = {
-        "device", "port", "tx_pcap", "endpoint"
+        "device", "port", "tx_pcap", "endpoint", "vf-min-tx-rate",
+        "vf-max-tx-rate"
     };
     struct smap_node *node;
 
@@ -461,8 +483,8 @@ netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
         }
         if (i == ARRAY_SIZE(known)) {
             VLOG_WARN_BUF(errp, "%s: unknown option '%s' (an fp interface "
-                          "takes options device, port, tx_pcap and "
-                          "endpoint)",
+                          "takes options device, port, tx_pcap, endpoint, "
+                          "vf-min-tx-rate and vf-max-tx-rate)",
                           netdev_get_name(netdev), node->key);
             return EINVAL;
         }
@@ -542,7 +564,10 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     const char *name = netdev_get_name(netdev_);
     const char *tx_pcap = smap_get(args, "tx_pcap");
     const char *endpoint = smap_get(args, "endpoint");
+    struct fp_device_config config;
+    struct fp_qos_class vf_rate;
     struct fp_device *dev;
+    bool has_vf_rate;
     uint32_t port;
     int error;
 
@@ -553,6 +578,21 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     error = netdev_fp_parse_port(netdev_, args, &dev, &port, errp);
     if (error) {
         return error;
+    }
+    error = netdev_fp_parse_vf_rate(name, args, &vf_rate, &has_vf_rate,
+                                    errp);
+    if (error) {
+        return error;
+    }
+    fp_device_get_config(dev, &config);
+    if (has_vf_rate && port < config.n_phy_ports) {
+        char port_name[32];
+
+        fp_port_to_string(dev, port, port_name, sizeof port_name);
+        VLOG_WARN_BUF(errp, "%s: options:vf-min-tx-rate and vf-max-tx-rate "
+                      "are for VFs, and %s is a physical port", name,
+                      port_name);
+        return EINVAL;
     }
     if (endpoint) {
         /* Two NIC ports on one Linux interface would both receive every
@@ -592,6 +632,20 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         netdev->carrier = link.up;
         netdev->carrier_resets = link.resets;
         netdev_change_seq_changed(netdev_);
+        netdev->has_vf_rate = false;
+        netdev_fp_apply_qos(netdev);
+    }
+    if (has_vf_rate != netdev->has_vf_rate
+        || memcmp(&vf_rate, &netdev->vf_rate, sizeof vf_rate)) {
+        error = fp_port_set_vf_rate(dev, port, has_vf_rate ? &vf_rate : NULL);
+        if (error) {
+            VLOG_WARN_BUF(errp, "%s: %s cannot give VFs shares of its "
+                          "physical ports (%s)", name, fp_device_name(dev),
+                          ovs_strerror(error));
+            goto out;
+        }
+        netdev->vf_rate = vf_rate;
+        netdev->has_vf_rate = has_vf_rate;
     }
 
     if (!nullable_string_is_equal(tx_pcap, netdev->tx_pcap)) {
@@ -644,21 +698,274 @@ out:
     return error;
 }
 
+/* Gives the NIC port of 'netdev' the QoS of 'netdev', if it is bound, and
+ * records why the NIC refuses it, if it does, for the Interface's error
+ * column. */
+static void
+netdev_fp_apply_qos(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex)
+{
+    int error;
+
+    if (!netdev->fp_dev) {
+        return;
+    }
+    error = fp_port_set_qos(netdev->fp_dev, netdev->fp_port,
+                            netdev->qos.enabled ? &netdev->qos.config : NULL);
+    free(netdev->qos_error);
+    netdev->qos_error = NULL;
+    if (error && netdev->qos.enabled) {
+        netdev->qos_error = xasprintf("%s cannot run QoS on its ports (%s)",
+                                      fp_device_name(netdev->fp_dev),
+                                      ovs_strerror(error));
+        VLOG_WARN_RL(&rl, "%s: %s", netdev_get_name(&netdev->up),
+                     netdev->qos_error);
+    }
+}
+
+/* Adds every key and value of 'src' to 'dst'. */
+static void
+netdev_fp_smap_add_all(struct smap *dst, const struct smap *src)
+{
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, src) {
+        smap_add(dst, node->key, node->value);
+    }
+}
+
+static int
+netdev_fp_get_qos_types(const struct netdev *netdev OVS_UNUSED,
+                        struct sset *types)
+{
+    sset_add(types, NETDEV_FP_QOS_TYPE);
+    return 0;
+}
+
+static int
+netdev_fp_get_qos_capabilities(const struct netdev *netdev OVS_UNUSED,
+                               const char *type,
+                               struct netdev_qos_capabilities *caps)
+{
+    if (strcmp(type, NETDEV_FP_QOS_TYPE)) {
+        return EOPNOTSUPP;
+    }
+    caps->n_queues = FP_QOS_N_QUEUES;
+    return 0;
+}
+
+static int
+netdev_fp_get_qos(const struct netdev *netdev_, const char **typep,
+                  struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    *typep = netdev->qos.enabled ? NETDEV_FP_QOS_TYPE : "";
+    netdev_fp_smap_add_all(details, &netdev->qos.details);
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+static int
+netdev_fp_set_qos(struct netdev *netdev_, const char *type,
+                  const struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    int error;
+
+    ovs_mutex_lock(&netdev->mutex);
+    error = netdev_fp_qos_set(&netdev->qos, netdev_get_name(netdev_), type,
+                              details);
+    if (!error) {
+        netdev_fp_apply_qos(netdev);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+static int
+netdev_fp_get_queue(const struct netdev *netdev_, unsigned int queue_id,
+                    struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    int error = ENOENT;
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (queue_id < FP_QOS_N_QUEUES
+        && netdev->qos.config.queues & (1u << queue_id)) {
+        netdev_fp_smap_add_all(details, &netdev->qos.queues[queue_id]);
+        error = 0;
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+static int
+netdev_fp_set_queue(struct netdev *netdev_, unsigned int queue_id,
+                    const struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    int error;
+
+    ovs_mutex_lock(&netdev->mutex);
+    error = netdev_fp_qos_set_queue(&netdev->qos, netdev_get_name(netdev_),
+                                    queue_id, details);
+    if (!error) {
+        netdev_fp_apply_qos(netdev);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+static int
+netdev_fp_delete_queue(struct netdev *netdev_, unsigned int queue_id)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    int error;
+
+    ovs_mutex_lock(&netdev->mutex);
+    error = netdev_fp_qos_delete_queue(&netdev->qos, queue_id);
+    if (!error) {
+        netdev_fp_apply_qos(netdev);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+static int
+netdev_fp_get_queue_stats(const struct netdev *netdev_, unsigned int queue_id,
+                          struct netdev_queue_stats *stats)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_queue_stats qs;
+    int error = ENOENT;
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (netdev->fp_dev && queue_id < FP_QOS_N_QUEUES) {
+        error = fp_port_get_queue_stats(netdev->fp_dev, netdev->fp_port,
+                                        queue_id, &qs);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    if (!error) {
+        stats->tx_bytes = qs.tx_bytes;
+        stats->tx_packets = qs.tx_packets;
+        stats->tx_errors = qs.tx_drops;
+        stats->created = LLONG_MIN;
+    }
+    return error;
+}
+
+/* The queue dump's state: the next queue id to look at. */
+static int
+netdev_fp_queue_dump_start(const struct netdev *netdev OVS_UNUSED,
+                           void **statep)
+{
+    *statep = xzalloc(sizeof(unsigned int));
+    return 0;
+}
+
+static int
+netdev_fp_queue_dump_next(const struct netdev *netdev_, void *state_,
+                          unsigned int *queue_id, struct smap *details)
+{
+    unsigned int *next = state_;
+
+    for (; *next < FP_QOS_N_QUEUES; (*next)++) {
+        if (!netdev_fp_get_queue(netdev_, *next, details)) {
+            *queue_id = (*next)++;
+            return 0;
+        }
+    }
+    return EOF;
+}
+
+static int
+netdev_fp_queue_dump_done(const struct netdev *netdev OVS_UNUSED,
+                          void *state)
+{
+    free(state);
+    return 0;
+}
+
+static int
+netdev_fp_dump_queue_stats(const struct netdev *netdev_,
+                           void (*cb)(unsigned int queue_id,
+                                      struct netdev_queue_stats *,
+                                      void *aux),
+                           void *aux)
+{
+    unsigned int queue_id;
+
+    for (queue_id = 0; queue_id < FP_QOS_N_QUEUES; queue_id++) {
+        struct netdev_queue_stats stats;
+
+        if (!netdev_fp_get_queue_stats(netdev_, queue_id, &stats)) {
+            cb(queue_id, &stats, aux);
+        }
+    }
+    return 0;
+}
+
+/* Finds the fp interface that is port 'odp_port' of the datapath of
+ * 'netdev', and stores its NIC device and port in '*devp' and '*portp'
+ * (NULL and FP_PORT_NONE if it is none).  Takes that interface's mutex, so
+ * the caller must hold none. */
+static void
+netdev_fp_find_in_port(const struct netdev *netdev, odp_port_t odp_port,
+                       struct fp_device **devp, uint32_t *portp)
+{
+    const char *dpif_type = netdev_get_dpif_type(netdev);
+    struct netdev *in = (dpif_type ? netdev_ports_get(odp_port, dpif_type)
+                         : NULL);
+
+    *devp = NULL;
+    *portp = FP_PORT_NONE;
+    if (in && netdev_fp_is_fp(in)) {
+        struct netdev_fp *fp = netdev_fp_cast(in);
+
+        ovs_mutex_lock(&fp->mutex);
+        *devp = fp->fp_dev;
+        *portp = fp->fp_port;
+        ovs_mutex_unlock(&fp->mutex);
+    }
+    netdev_close(in);
+}
+
+/* Sends each packet of 'batch' out of the NIC port, to the queue of its
+ * skb_priority (set_queue), with the NIC port it came in on if that is an
+ * fp interface of the same NIC (for the VF classes of the egress
+ * scheduler; only the input port of the batch's first packet is looked
+ * up, the others go as from no port if theirs differs). */
 static int
 netdev_fp_send(struct netdev *netdev_, int qid OVS_UNUSED,
                struct dp_packet_batch *batch,
                bool concurrent_txq OVS_UNUSED)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    odp_port_t in_odp = ODPP_NONE;
+    struct fp_device *in_dev = NULL;
+    uint32_t in_port = FP_PORT_NONE;
     struct dp_packet *packet;
+
+    if (!dp_packet_batch_is_empty(batch)) {
+        in_odp = batch->packets[0]->md.in_port.odp_port;
+        netdev_fp_find_in_port(netdev_, in_odp, &in_dev, &in_port);
+    }
 
     ovs_mutex_lock(&netdev->mutex);
     DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
         size_t size = dp_packet_size(packet);
+        struct fp_tx_md md = {
+            .queue = packet->md.skb_priority,
+            .in_port = (in_dev == netdev->fp_dev
+                        && packet->md.in_port.odp_port == in_odp
+                        ? in_port : FP_PORT_NONE),
+        };
 
         if (netdev->fp_dev && netdev->flags & NETDEV_UP
-            && !fp_port_send(netdev->fp_dev, netdev->fp_port,
-                             dp_packet_data(packet), size)) {
+            && !fp_port_send_md(netdev->fp_dev, netdev->fp_port,
+                                dp_packet_data(packet), size, &md)) {
             COVERAGE_INC(fp_netdev_tx);
         } else {
             COVERAGE_INC(fp_netdev_tx_unbound);
@@ -859,7 +1166,9 @@ netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
         smap_add(smap, "tx_pcap_file", file);
         free(file);
     }
-    if (netdev->tx_pcap_error) {
+    if (netdev->qos_error) {
+        smap_add(smap, "error", netdev->qos_error);
+    } else if (netdev->tx_pcap_error) {
         /* patches/ovs/0004 shows "error" in the Interface's error column. */
         smap_add(smap, "tx_pcap_error", netdev->tx_pcap_error);
         smap_add_format(smap, "error", "options:tx_pcap=%s: %s; the "
@@ -1014,6 +1323,18 @@ const struct netdev_class netdev_fp_class = {
     .get_features = netdev_fp_get_features,
     .get_stats = netdev_fp_get_stats,
     .get_status = netdev_fp_get_status,
+    .get_qos_types = netdev_fp_get_qos_types,
+    .get_qos_capabilities = netdev_fp_get_qos_capabilities,
+    .get_qos = netdev_fp_get_qos,
+    .set_qos = netdev_fp_set_qos,
+    .get_queue = netdev_fp_get_queue,
+    .set_queue = netdev_fp_set_queue,
+    .delete_queue = netdev_fp_delete_queue,
+    .get_queue_stats = netdev_fp_get_queue_stats,
+    .queue_dump_start = netdev_fp_queue_dump_start,
+    .queue_dump_next = netdev_fp_queue_dump_next,
+    .queue_dump_done = netdev_fp_queue_dump_done,
+    .dump_queue_stats = netdev_fp_dump_queue_stats,
     .update_flags = netdev_fp_update_flags,
     .rxq_alloc = netdev_fp_rxq_alloc,
     .rxq_construct = netdev_fp_rxq_construct,

@@ -151,6 +151,18 @@ netdev_offload_fp_translate_match(const struct match *match,
     }
     mask->recirc_id = 0;
 
+    /* dpif-netdev receives every packet with skb_priority 0 (set_queue
+     * sets it later), so a match on 0 holds for every packet from a NIC
+     * port and one on another value for none. */
+    if (flow->skb_priority & mask->skb_priority) {
+        *reasonp = xasprintf("match on skb_priority (%#"PRIx32", after "
+                             "set_queue and recirculation) not supported "
+                             "by %s", flow->skb_priority,
+                             fp_device_name(dev));
+        return EOPNOTSUPP;
+    }
+    mask->skb_priority = 0;
+
     if (mask->packet_type && flow->packet_type != htonl(PT_ETH)) {
         *reasonp = xasprintf("match on packet_type (%#"PRIx32", not "
                              "Ethernet) not supported by %s",
@@ -315,6 +327,21 @@ translate_set(const struct nlattr *a, bool masked, struct fp_rule *rule,
     }
 
     switch (nl_attr_type(key)) {
+    case OVS_KEY_ATTR_PRIORITY: {
+        /* set_queue: dpif-netdev's skb_priority is the queue id, which
+         * picks a transmit queue of later outputs (see "Egress QoS" in
+         * fp.h), as netdev_fp_send() does for packets from software. */
+        struct fp_action *fa = &rule->actions[rule->n_actions];
+
+        if (size != sizeof(uint32_t) || get_unaligned_u32((void *) mask)
+                                        != UINT32_MAX) {
+            goto refuse;
+        }
+        fa->type = FP_ACTION_SET_QUEUE;
+        fa->queue = get_unaligned_u32((void *) value);
+        rule->n_actions++;
+        return 0;
+    }
     case OVS_KEY_ATTR_ETHERNET: {
         const struct ovs_key_ethernet *v = (const void *) value;
         const struct ovs_key_ethernet *m = (const void *) mask;

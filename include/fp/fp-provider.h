@@ -226,13 +226,15 @@ struct fp_device_class {
     void (*port_detach)(struct fp_device *dev, uint32_t port);
 
     /* Sends the 'size' bytes at 'data' (owned by the caller) from the host
-     * out of 'port' to its outside, as is: no rule is applied.  Counted as
-     * TX of 'port' and written to its capture file, if any.
+     * out of 'port' to its outside, as is: no rule is applied, through
+     * the queue that 'md' (nonnull) chooses if the port has QoS.  Counted
+     * as TX of 'port' and written to its capture file, if any.
      *
      * Returns 0, or EMSGSIZE if 'size' is larger than the device's largest
      * frame. */
     int (*port_send)(struct fp_device *dev, uint32_t port,
-                     const void *data, size_t size);
+                     const void *data, size_t size,
+                     const struct fp_tx_md *md);
 
     /* Takes the oldest packet from the exception queue of 'port' and
      * copies it into 'buf', which has room for 'size' bytes ('buf' may be
@@ -299,6 +301,17 @@ struct fp_device_class {
      * value. */
     int (*port_set_endpoint)(struct fp_device *dev, uint32_t port,
                              const struct fp_endpoint_ops *ops, void *aux);
+
+    /* Egress QoS, as fp_port_set_qos(), fp_port_set_vf_rate() and
+     * fp_port_get_queue_stats() describe ('port' valid, 'queue' below
+     * FP_QOS_N_QUEUES, a VF for port_set_vf_rate).  May be NULL if the
+     * driver has no egress QoS.  Return 0 or a positive errno value. */
+    int (*port_set_qos)(struct fp_device *dev, uint32_t port,
+                        const struct fp_qos_config *qos);
+    int (*port_set_vf_rate)(struct fp_device *dev, uint32_t port,
+                            const struct fp_qos_class *rate);
+    int (*port_get_queue_stats)(const struct fp_device *dev, uint32_t port,
+                                uint32_t queue, struct fp_queue_stats *stats);
 
     /* Sets the link of 'port' up or down, as fp_port_set_link_state()
      * describes.  May be NULL if the driver has no link to control: then

@@ -165,6 +165,10 @@ enum fp_action_type {
     FP_ACTION_COUNT,            /* Count in shared counter 'counter_id'. */
     FP_ACTION_EXCEPTION,        /* Send the packet to the host, on the
                                  * representor of its input port. */
+    FP_ACTION_SET_QUEUE,        /* Later outputs go to transmit queue
+                                 * 'queue' of their port (see "Egress
+                                 * QoS"); metadata, the packet is not
+                                 * changed. */
     FP_N_ACTION_TYPES
 };
 
@@ -183,6 +187,7 @@ struct fp_action {
         uint32_t meter_id;      /* FP_ACTION_METER. */
         uint32_t mark;          /* FP_ACTION_MARK. */
         uint32_t counter_id;    /* FP_ACTION_COUNT. */
+        uint32_t queue;         /* FP_ACTION_SET_QUEUE. */
     };
 };
 
@@ -429,9 +434,9 @@ int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
  * their ceiling, in priority order and by weight among classes of one
  * priority; nothing exceeds the port's rate.  A packet goes to the queue
  * its rule or its sender chose (FP_ACTION_SET_QUEUE, fp_port_send_md())
- * if the port has that queue, else to the class of the VF it came from if
- * that VF has a share of the port (fp_port_set_vf_rate()), else to queue
- * 0.  A queue that is full drops at the tail; its drops count in the
+ * if the port has that queue and it is not 0, else to the class of the VF
+ * it came from if that VF has a share of the port (fp_port_set_vf_rate()),
+ * else to queue 0, the default.  A queue that is full drops at the tail; its drops count in the
  * queue's and the port's 'tx_drops'.
  *
  * Rates are in bytes per second, bursts in bytes (0: the default, 10 ms

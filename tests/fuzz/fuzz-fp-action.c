@@ -38,6 +38,7 @@
 #include "fp/fp.h"
 #include "fp-action.h"
 #include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -153,6 +154,9 @@ get_action(struct reader *r, struct fp_action *a)
     case FP_ACTION_COUNT:
         a->counter_id = get_u8(r);
         break;
+    case FP_ACTION_SET_QUEUE:
+        a->queue = get_u8(r);
+        break;
     case FP_ACTION_SET_VLAN:
     case FP_ACTION_SET_ETH_SRC:
     case FP_ACTION_SET_ETH_DST:
@@ -230,5 +234,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 ovs_strerror(error), stats.n_packets);
         abort();
     }
+
+    /* The model frees deleted rules after a grace period. */
+    ovsrcu_quiesce();
     return 0;
 }

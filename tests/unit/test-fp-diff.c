@@ -939,6 +939,8 @@ run_round(uint32_t seed)
             case FP_ACTION_MARK:
                 mark = a->mark;
                 break;
+            case FP_ACTION_SET_QUEUE:
+                break;
             case FP_ACTION_COUNT:
                 ref_counter_packets++;
                 ref_counter_bytes += wire;

@@ -65,6 +65,7 @@ run(struct fp_sched *s, int ms, const uint64_t offer[], struct sent *sent)
     for (t = 0; t < ms; t++) {
         size_t c;
 
+        fp_sched_run(s, now, count_sent, sent);
         for (c = 0; c < FP_QOS_N_QUEUES + N_PORTS; c++) {
             uint64_t b;
 
@@ -155,9 +156,14 @@ test_fp_sched_shares(void **state OVS_UNUSED)
     assert_near(sent.bytes[VF(2)], 1000000, 1);
     fp_sched_flush(s);
 
-    /* With a ceiling of 500 kB/s, it gets that. */
+    /* With a ceiling of 500 kB/s, it gets that, whether its guarantee is
+     * above (and so cut to it) or below. */
     b.max_rate = 500000;
     b.burst = 3000;
+    fp_sched_set_class(s, VF(2), &b, now);
+    run(s, 1000, offer, &sent);
+    assert_near(sent.bytes[VF(2)], 500000, 1);
+    b.min_rate = 375000;
     fp_sched_set_class(s, VF(2), &b, now);
     run(s, 1000, offer, &sent);
     assert_near(sent.bytes[VF(2)], 500000, 1);

@@ -1,0 +1,219 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "netdev-fp-qos.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_fp_qos);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* Initializes 'qos' to no QoS. */
+void
+netdev_fp_qos_init(struct netdev_fp_qos *qos)
+{
+    size_t i;
+
+    memset(qos, 0, sizeof *qos);
+    smap_init(&qos->details);
+    for (i = 0; i < FP_QOS_N_QUEUES; i++) {
+        smap_init(&qos->queues[i]);
+    }
+}
+
+/* Frees what 'qos' holds. */
+void
+netdev_fp_qos_destroy(struct netdev_fp_qos *qos)
+{
+    size_t i;
+
+    smap_destroy(&qos->details);
+    for (i = 0; i < FP_QOS_N_QUEUES; i++) {
+        smap_destroy(&qos->queues[i]);
+    }
+}
+
+/* Parses the value of 'key' in 'details', in bits (a rate in bit/s or a
+ * size in bits), into '*bytesp' in bytes (rounded down); absent is 0.
+ * Returns 0, or EINVAL after logging why for interface 'name'. */
+static int
+netdev_fp_qos_get_bits(const char *name, const char *what,
+                       const struct smap *details, const char *key,
+                       uint64_t *bytesp)
+{
+    const char *s = smap_get(details, key);
+    unsigned long long int bits;
+
+    *bytesp = 0;
+    if (!s) {
+        return 0;
+    }
+    if (!str_to_ullong(s, 10, &bits) || bits / 8 > UINT32_MAX * 8ULL) {
+        VLOG_WARN_RL(&rl, "%s: %s %s=%s: not a number of bits (bit/s for a "
+                     "rate) from 0 to 34359738360", name, what, key, s);
+        return EINVAL;
+    }
+    *bytesp = bits / 8;
+    return 0;
+}
+
+/* Parses a class (a queue, or a VF's share) from 'details' with linux-htb's
+ * keys: min-rate, max-rate (bit/s), burst (bits), priority (0 to
+ * 4294967295, 0 first).  Returns 0 or EINVAL (logged). */
+static int
+netdev_fp_qos_parse_class(const char *name, const char *what,
+                          const struct smap *details,
+                          struct fp_qos_class *class)
+{
+    const char *priority = smap_get(details, "priority");
+    uint64_t burst;
+    int error;
+
+    memset(class, 0, sizeof *class);
+    error = (netdev_fp_qos_get_bits(name, what, details, "min-rate",
+                                    &class->min_rate)
+             || netdev_fp_qos_get_bits(name, what, details, "max-rate",
+                                       &class->max_rate)
+             || netdev_fp_qos_get_bits(name, what, details, "burst", &burst)
+             ? EINVAL : 0);
+    if (error) {
+        return error;
+    }
+    class->burst = MIN(burst, UINT32_MAX);
+    if (priority && !str_to_uint(priority, 10, &class->priority)) {
+        VLOG_WARN_RL(&rl, "%s: %s priority=%s: not a number from 0 to "
+                     "4294967295", name, what, priority);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* Sets the QoS of 'qos', of interface 'name', to 'type' with 'details' (the
+ * QoS row's other_config), or to none if 'type' is NULL or empty.  Queues
+ * are kept.  Returns 0, EOPNOTSUPP for a type other than
+ * NETDEV_FP_QOS_TYPE, or EINVAL for a bad value (both logged; then 'qos'
+ * is unchanged). */
+int
+netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
+                  const char *type, const struct smap *details)
+{
+    uint64_t rate, burst;
+
+    if (!type || !type[0]) {
+        qos->enabled = false;
+        smap_clear(&qos->details);
+        return 0;
+    }
+    if (strcmp(type, NETDEV_FP_QOS_TYPE)) {
+        VLOG_WARN_RL(&rl, "%s: QoS type %s: fp interfaces take only type "
+                     NETDEV_FP_QOS_TYPE, name, type);
+        return EOPNOTSUPP;
+    }
+    if (netdev_fp_qos_get_bits(name, "QoS", details, "max-rate", &rate)
+        || netdev_fp_qos_get_bits(name, "QoS", details, "burst", &burst)) {
+        return EINVAL;
+    }
+    qos->enabled = true;
+    smap_destroy(&qos->details);
+    smap_clone(&qos->details, details);
+    qos->config.rate = rate;
+    qos->config.burst = MIN(burst, UINT32_MAX);
+    return 0;
+}
+
+/* Configures queue 'queue_id' of 'qos', of interface 'name', from 'details'
+ * (the Queue row's other_config).  Returns 0, or EINVAL for a queue id of
+ * FP_QOS_N_QUEUES or more or a bad value (logged; then nothing changes). */
+int
+netdev_fp_qos_set_queue(struct netdev_fp_qos *qos, const char *name,
+                        unsigned int queue_id, const struct smap *details)
+{
+    struct fp_qos_class class;
+    char what[32];
+
+    if (queue_id >= FP_QOS_N_QUEUES) {
+        VLOG_WARN_RL(&rl, "%s: queue %u: fp interfaces have queues 0 to %d",
+                     name, queue_id, FP_QOS_N_QUEUES - 1);
+        return EINVAL;
+    }
+    snprintf(what, sizeof what, "queue %u", queue_id);
+    if (netdev_fp_qos_parse_class(name, what, details, &class)) {
+        return EINVAL;
+    }
+    qos->config.queue[queue_id] = class;
+    qos->config.queues |= 1u << queue_id;
+    smap_destroy(&qos->queues[queue_id]);
+    smap_clone(&qos->queues[queue_id], details);
+    return 0;
+}
+
+/* Removes queue 'queue_id' from 'qos'.  Returns 0 or ENOENT. */
+int
+netdev_fp_qos_delete_queue(struct netdev_fp_qos *qos, unsigned int queue_id)
+{
+    if (queue_id >= FP_QOS_N_QUEUES
+        || !(qos->config.queues & (1u << queue_id))) {
+        return ENOENT;
+    }
+    qos->config.queues &= ~(1u << queue_id);
+    memset(&qos->config.queue[queue_id], 0, sizeof qos->config.queue[0]);
+    smap_clear(&qos->queues[queue_id]);
+    return 0;
+}
+
+/* Parses the options vf-min-tx-rate and vf-max-tx-rate (Mbit/s, as "ip link
+ * set PF vf N min_tx_rate max_tx_rate" takes them) of interface 'name' from
+ * 'args' into '*class', and sets '*has_rate' to whether either is set and
+ * nonzero.  Returns 0, or EINVAL with a message in '*errp'. */
+int
+netdev_fp_parse_vf_rate(const char *name, const struct smap *args,
+                        struct fp_qos_class *class, bool *has_rate,
+                        char **errp)
+{
+    static const char *const keys[] = { "vf-min-tx-rate", "vf-max-tx-rate" };
+    uint64_t mbps[2] = { 0, 0 };
+    size_t i;
+
+    memset(class, 0, sizeof *class);
+    for (i = 0; i < ARRAY_SIZE(keys); i++) {
+        const char *s = smap_get(args, keys[i]);
+        unsigned long long int v;
+
+        if (s && (!str_to_ullong(s, 10, &v) || v > 1000000)) {
+            VLOG_WARN_BUF(errp, "%s: options:%s=%s: not a rate in Mbit/s "
+                          "from 0 to 1000000", name, keys[i], s);
+            return EINVAL;
+        }
+        mbps[i] = s ? v : 0;
+    }
+    if (mbps[1] && mbps[0] > mbps[1]) {
+        VLOG_WARN_BUF(errp, "%s: options:vf-min-tx-rate=%"PRIu64" is above "
+                      "options:vf-max-tx-rate=%"PRIu64, name, mbps[0],
+                      mbps[1]);
+        return EINVAL;
+    }
+    class->min_rate = mbps[0] * 1000000 / 8;
+    class->max_rate = mbps[1] * 1000000 / 8;
+    *has_rate = mbps[0] || mbps[1];
+    return 0;
+}

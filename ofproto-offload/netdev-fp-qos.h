@@ -1,0 +1,50 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef NETDEV_FP_QOS_H
+#define NETDEV_FP_QOS_H 1
+
+/* Egress QoS of fp interfaces, from OVS's QoS and Queue tables: the
+ * settings as OVSDB gives them, and the NIC's configuration they make
+ * (struct fp_qos_config). */
+
+#include "fp/fp.h"
+#include "openvswitch/types.h"
+#include "smap.h"
+
+/* The QoS type fp interfaces take, with linux-htb's options and
+ * meaning. */
+#define NETDEV_FP_QOS_TYPE "linux-htb"
+
+struct netdev_fp_qos {
+    bool enabled;               /* Type NETDEV_FP_QOS_TYPE set. */
+    struct smap details;        /* The QoS's other_config. */
+    struct smap queues[FP_QOS_N_QUEUES];   /* Each queue's other_config. */
+    struct fp_qos_config config;
+};
+
+void netdev_fp_qos_init(struct netdev_fp_qos *);
+void netdev_fp_qos_destroy(struct netdev_fp_qos *);
+int netdev_fp_qos_set(struct netdev_fp_qos *, const char *name,
+                      const char *type, const struct smap *details);
+int netdev_fp_qos_set_queue(struct netdev_fp_qos *, const char *name,
+                            unsigned int queue_id, const struct smap *);
+int netdev_fp_qos_delete_queue(struct netdev_fp_qos *, unsigned int queue_id);
+int netdev_fp_parse_vf_rate(const char *name, const struct smap *args,
+                            struct fp_qos_class *, bool *has_rate,
+                            char **errp);
+
+#endif /* netdev-fp-qos.h */
