@@ -7,6 +7,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
+	tests/unit/test-fp-police \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
@@ -36,6 +37,9 @@ tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_parse_SOURCES = tests/unit/test-fp-parse.c
 tests_unit_test_fp_parse_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_police_SOURCES = tests/unit/test-fp-police.c
+tests_unit_test_fp_police_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
