@@ -67,6 +67,7 @@ TESTSUITE_AT = \
 	tests/fp-verdicts.at \
 	tests/fp-metadata.at \
 	tests/fp-meters.at \
+	tests/fp-qos-police.at \
 	tests/fp-operator.at \
 	tests/fp-ovs-patches.at \
 	tests/fp-locking.at \
