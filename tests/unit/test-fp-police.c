@@ -295,6 +295,38 @@ test_fp_police_port(void **state)
     assert_int_equal(inject(dev, 10, 1014), 10);
 }
 
+/* Packets that come in through fp_port_receive_batch() (as those of a
+ * Linux interface endpoint do) are policed too, on the way into the RX
+ * ring. */
+static void
+test_fp_police_batch(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_port_policer p = { .kbits_rate = 1, .kbits_burst = 24 };
+    struct fp_packet pkts[5];
+    struct fp_port_stats st;
+    uint8_t frame[1014];
+    size_t i, n_queued;
+
+    setup_rule(dev);
+    assert_int_equal(fp_port_set_policer(dev, PHY0, &p), 0);
+    make_frame(frame, sizeof frame);
+    for (i = 0; i < ARRAY_SIZE(pkts); i++) {
+        pkts[i].data = frame;
+        pkts[i].size = sizeof frame;
+    }
+    assert_int_equal(fp_port_receive_batch(dev, PHY0, pkts, 5, &n_queued),
+                     0);
+    assert_int_equal(n_queued, 3);
+    assert_int_equal(fp_device_flush(dev), 0);
+    fp_port_get_stats(dev, PHY0, &st);
+    assert_int_equal(st.rx_packets, 3);
+    assert_int_equal(st.policer_drops, 2);
+    assert_int_equal(st.drops, 2);
+    fp_port_get_stats(dev, PHY1, &st);
+    assert_int_equal(st.tx_packets, 3);
+}
+
 /* What fp_port_set_policer() refuses, and leaves alone. */
 static void
 test_fp_police_bad(void **state)
@@ -342,6 +374,8 @@ main(void)
         cmocka_unit_test(test_fp_police_take_all),
         cmocka_unit_test(test_fp_police_rate),
         cmocka_unit_test_setup_teardown(test_fp_police_port, setup_dev,
+                                        teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_police_batch, setup_dev,
                                         teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_police_bad, setup_dev,
                                         teardown_dev),
