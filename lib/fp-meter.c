@@ -125,6 +125,19 @@ fp_meter_fill(uint64_t bucket, uint64_t rate, uint64_t us, uint64_t limit,
     return sum;
 }
 
+/* Copies the configuration and the buckets of 'src' to 'dst' (not its
+ * lock nor its counters). */
+static void
+fp_meter_copy_state(struct fp_meter *dst, const struct fp_meter *src)
+{
+    dst->config = src->config;
+    dst->tc = src->tc;
+    dst->te = src->te;
+    dst->last = src->last;
+    memcpy(dst->buckets, src->buckets, sizeof dst->buckets);
+    dst->max_delta_ms = src->max_delta_ms;
+}
+
 /* Refills the buckets of 'meter' for the time from its last packet to
  * 'now' (time_usec()).  FP_METER_BANDS refill in whole milliseconds. */
 static void
@@ -304,4 +317,58 @@ fp_meter_read(struct fp_meter *meter, struct fp_meter_stats *stats)
     pthread_spin_lock(&meter->lock);
     *stats = meter->stats;
     pthread_spin_unlock(&meter->lock);
+}
+
+/* Colours a packet of 'size' bytes that arrives at time 'now'
+ * (time_usec()) in the 'n' meters of 'meters' (at most
+ * FP_METER_MAX_CHAIN, distinct) together, as one policer with several
+ * buckets: the packet passes (its colour is the worst colour that a meter
+ * gives it, green or yellow) only if no meter finds it red, and then takes
+ * its tokens from every meter and is counted as passed in each.  If some
+ * meter finds it red, it takes no tokens at all, is red and is counted as
+ * dropped in the meters that found it red.  With one meter, this is
+ * fp_meter_take(). */
+enum fp_meter_color
+fp_meter_take_all(struct fp_meter *meters[], size_t n, uint32_t size,
+                  long long int now)
+{
+    struct fp_meter copies[FP_METER_MAX_CHAIN];
+    enum fp_meter_color colors[FP_METER_MAX_CHAIN];
+    enum fp_meter_color color = FP_METER_GREEN;
+    size_t i;
+
+    ovs_assert(n <= FP_METER_MAX_CHAIN);
+    for (i = 0; i < n; i++) {
+        pthread_spin_lock(&meters[i]->lock);
+    }
+    for (i = 0; i < n; i++) {
+        struct fp_meter *m = meters[i];
+        int band;
+
+        fp_meter_refill(m, now);
+        fp_meter_copy_state(&copies[i], m);
+        colors[i] = fp_meter_decide(&copies[i], size, &band);
+        color = MAX(color, colors[i]);
+    }
+    for (i = 0; i < n; i++) {
+        struct fp_meter *m = meters[i];
+
+        if (color != FP_METER_RED) {
+            fp_meter_copy_state(m, &copies[i]);
+            m->stats.pass_packets++;
+            m->stats.pass_bytes += size;
+            if (colors[i] == FP_METER_GREEN) {
+                m->stats.green_packets++;
+            } else {
+                m->stats.yellow_packets++;
+            }
+        } else if (colors[i] == FP_METER_RED) {
+            m->stats.drop_packets++;
+            m->stats.drop_bytes += size;
+        }
+    }
+    for (i = n; i-- > 0;) {
+        pthread_spin_unlock(&meters[i]->lock);
+    }
+    return color;
 }

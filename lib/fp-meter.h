@@ -60,6 +60,11 @@ enum fp_meter_color fp_meter_peek(struct fp_meter *, uint32_t size,
                                   struct fp_meter_config *,
                                   uint64_t levels[FP_METER_MAX_BANDS]);
 void fp_meter_read(struct fp_meter *, struct fp_meter_stats *);
+
+/* Most meters that fp_meter_take_all() takes at once. */
+#define FP_METER_MAX_CHAIN 2
+enum fp_meter_color fp_meter_take_all(struct fp_meter *meters[], size_t n,
+                                      uint32_t size, long long int now);
 int fp_meter_config_check(const struct fp_meter_config *);
 
 #endif /* fp-meter.h */

@@ -42,12 +42,15 @@
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
+#include "packets.h"
 #include "pcap-file.h"
 #include "seq.h"
 #include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(fp_model_port);
+
+COVERAGE_DEFINE(fp_model_policer_drop);
 
 /* Frees the exception queue of 'port' and marks it detached. */
 void
@@ -176,11 +179,71 @@ fp_model_port_recv_wait(struct fp_device *dev, uint32_t port_no)
     }
 }
 
+/* Returns true if 'port' has an ingress policer. */
+static bool
+fp_model_has_policer(const struct fp_model_port *port)
+    OVS_REQUIRES(port->rx_mutex)
+{
+    return port->policer.kbits_rate || port->policer.kpkts_rate;
+}
+
+/* Polices a frame of 'size' bytes that comes into 'port' from its outside
+ * at 'now' (time_usec()) with the port's ingress policer, which it has,
+ * and returns true if the frame passes.  The byte bucket counts the frame
+ * without its Ethernet header.  A 'dry' run takes no tokens and counts
+ * nothing.  If 'trace' is nonnull, records in it the policer and its
+ * buckets as the frame finds them. */
+static bool
+fp_model_police(struct fp_model_port *port, size_t size, long long int now,
+                bool dry, struct fp_trace *trace)
+    OVS_REQUIRES(port->rx_mutex)
+{
+    uint32_t l3_size = size > ETH_HEADER_LEN ? size - ETH_HEADER_LEN : 0;
+    struct fp_meter *meters[FP_METER_MAX_CHAIN];
+    bool pkt_bucket[FP_METER_MAX_CHAIN];
+    bool passed = true;
+    size_t i, n = 0;
+
+    if (port->policer.kbits_rate) {
+        pkt_bucket[n] = false;
+        meters[n++] = &port->policer_meters[0];
+    }
+    if (port->policer.kpkts_rate) {
+        pkt_bucket[n] = true;
+        meters[n++] = &port->policer_meters[1];
+    }
+
+    if (OVS_UNLIKELY(trace || dry)) {
+        if (trace) {
+            trace->policer = port->policer;
+        }
+        for (i = 0; i < n; i++) {
+            uint64_t levels[FP_METER_MAX_BANDS];
+            struct fp_meter_config config;
+
+            if (fp_meter_peek(meters[i], l3_size, now, &config, levels)
+                == FP_METER_RED) {
+                passed = false;
+            }
+            if (trace && pkt_bucket[i]) {
+                trace->policer_pkts = levels[0];
+            } else if (trace) {
+                trace->policer_bytes = levels[0];
+            }
+        }
+        if (dry) {
+            return passed;
+        }
+    }
+    return fp_meter_take_all(meters, n, l3_size, now) != FP_METER_RED;
+}
+
 /* Queues the 'n' packets of 'pkts' in the RX ring of 'port_no' (drops them
- * if its link is down); stores the
- * number queued in '*n_queued' and the ring position after the last one in
- * '*tailp'.  If 'trace' is nonnull, 'n' is 1 and the engine records in it
- * what it does with the packet; a packet dropped here is recorded here. */
+ * if its link is down, or if its ingress policer finds them red); stores
+ * the number queued in '*n_queued' and the ring position after the last
+ * one in '*tailp'.  If 'trace' is nonnull, 'n' is 1 and the engine records
+ * in it what it does with the packet; a packet dropped here is recorded
+ * here. */
 static void
 fp_model_enqueue(struct fp_model *model, uint32_t port_no,
                  const struct fp_packet *pkts, size_t n, size_t *n_queued,
@@ -189,22 +252,40 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_engine *engine;
     uint64_t head, tail;
-    size_t i, queued = 0, dropped = 0;
-    bool link_down;
+    size_t i, queued = 0, dropped = 0, policed = 0;
+    long long int now = 0;
+    bool link_down, police;
 
     atomic_read_relaxed(&port->link_down, &link_down);
     ovs_mutex_lock(&port->rx_mutex);
+    police = fp_model_has_policer(port);
+    if (police) {
+        now = time_usec();
+    }
     atomic_read_explicit(&port->rx_head, &head, memory_order_acquire);
     atomic_read_relaxed(&port->rx_tail, &tail);
     for (i = 0; i < n; i++) {
         struct fp_model_slot *slot;
 
-        if (link_down || pkts[i].size > FP_MODEL_MAX_FRAME
-            || tail - head > model->ring_mask) {
+        if (link_down || pkts[i].size > FP_MODEL_MAX_FRAME) {
             if (OVS_UNLIKELY(trace)) {
                 trace->ingress = (link_down ? FP_TRACE_LINK_DOWN
-                                  : pkts[i].size > FP_MODEL_MAX_FRAME
-                                  ? FP_TRACE_TOO_BIG : FP_TRACE_RING_FULL);
+                                  : FP_TRACE_TOO_BIG);
+            }
+            dropped++;
+            continue;
+        }
+        if (police && !fp_model_police(port, pkts[i].size, now, false,
+                                       trace)) {
+            if (OVS_UNLIKELY(trace)) {
+                trace->ingress = FP_TRACE_POLICED;
+            }
+            policed++;
+            continue;
+        }
+        if (tail - head > model->ring_mask) {
+            if (OVS_UNLIKELY(trace)) {
+                trace->ingress = FP_TRACE_RING_FULL;
             }
             dropped++;
             continue;
@@ -223,11 +304,17 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
     atomic_store_explicit(&port->rx_tail, tail, memory_order_seq_cst);
     ovs_mutex_unlock(&port->rx_mutex);
 
-    if (dropped) {
+    if (dropped || policed) {
+        struct fp_model_port_ctrs *ctrs = &model->host_ports[port_no];
+
         ovs_mutex_lock(&model->host_mutex);
-        fp_model_ctr_add(&model->host_ports[port_no].drops, dropped);
+        fp_model_ctr_add(&ctrs->drops, dropped + policed);
+        fp_model_ctr_add(&ctrs->policer_drops, policed);
         ovs_mutex_unlock(&model->host_mutex);
-        fp_model_count_drops(dropped);
+        fp_model_count_drops(dropped + policed);
+        if (policed) {
+            COVERAGE_ADD(fp_model_policer_drop, policed);
+        }
     }
     engine = &model->engines[port_no % model->n_engines];
     fp_model_wake_engine(engine);
@@ -321,6 +408,15 @@ fp_model_port_trace(struct fp_device *dev, uint32_t port_no,
         return 0;
     } else if (size > FP_MODEL_MAX_FRAME) {
         trace->ingress = FP_TRACE_TOO_BIG;
+        return 0;
+    }
+    ovs_mutex_lock(&port->rx_mutex);
+    if (fp_model_has_policer(port)
+        && !fp_model_police(port, size, time_usec(), true, trace)) {
+        trace->ingress = FP_TRACE_POLICED;
+    }
+    ovs_mutex_unlock(&port->rx_mutex);
+    if (trace->ingress == FP_TRACE_POLICED) {
         return 0;
     }
     memset(&slot, 0, sizeof slot);
@@ -467,4 +563,64 @@ fp_model_port_get_link_state(const struct fp_device *dev, uint32_t port_no,
     atomic_read(&port->link_resets, &link->resets);
     link->speed_mbps = FP_MODEL_LINK_SPEED;
     link->max_frame = FP_MODEL_MAX_FRAME;
+}
+
+/* Sets the ingress policer of 'port_no' (see struct fp_port_policer, and
+ * fp_model_enqueue() for where it polices): each bucket in use is an srTCM
+ * meter of fp-meter.c with an empty excess bucket, in bytes or packets.
+ * Setting the policer that the port has already changes nothing; another
+ * one starts with full buckets. */
+int
+fp_model_port_set_policer(struct fp_device *dev, uint32_t port_no,
+                          const struct fp_port_policer *policer)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_meter_config bytes = {
+        .type = FP_METER_SRTCM,
+        .cir = policer->kbits_rate * 1000ULL / 8,
+        .cbs = policer->kbits_burst * 1000ULL / 8,
+    };
+    struct fp_meter_config pkts = {
+        .type = FP_METER_SRTCM,
+        .pkts = true,
+        .cir = policer->kpkts_rate * 1000ULL,
+        .cbs = policer->kpkts_burst * 1000ULL,
+    };
+    long long int now = time_usec();
+
+    if ((policer->kbits_rate && fp_meter_config_check(&bytes))
+        || (policer->kpkts_rate && fp_meter_config_check(&pkts))) {
+        return EINVAL;
+    }
+
+    ovs_mutex_lock(&port->rx_mutex);
+    if (memcmp(&port->policer, policer, sizeof *policer)) {
+        port->policer = *policer;
+        if (policer->kbits_rate) {
+            fp_meter_reconfigure(&port->policer_meters[0], &bytes, now);
+        }
+        if (policer->kpkts_rate) {
+            fp_meter_reconfigure(&port->policer_meters[1], &pkts, now);
+        }
+        VLOG_DBG("%s: port %"PRIu32": ingress policer %"PRIu32" kbps burst "
+                 "%"PRIu32" kb, %"PRIu32" kpps burst %"PRIu32" kpkts",
+                 fp_device_name(dev), port_no, policer->kbits_rate,
+                 policer->kbits_burst, policer->kpkts_rate,
+                 policer->kpkts_burst);
+    }
+    ovs_mutex_unlock(&port->rx_mutex);
+    return 0;
+}
+
+void
+fp_model_port_get_policer(const struct fp_device *dev, uint32_t port_no,
+                          struct fp_port_policer *policer)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_port *port = &model->ports[port_no];
+
+    ovs_mutex_lock(&port->rx_mutex);
+    *policer = port->policer;
+    ovs_mutex_unlock(&port->rx_mutex);
 }

@@ -109,6 +109,7 @@ struct fp_model_port_ctrs {
     fp_model_ctr malformed;
     fp_model_ctr drops;
     fp_model_ctr tx_drops;
+    fp_model_ctr policer_drops;
 };
 
 /* Expands FP_MODEL_PORT_CTR(NAME) for every member of struct
@@ -121,7 +122,8 @@ struct fp_model_port_ctrs {
     FP_MODEL_PORT_CTR(exceptions)               \
     FP_MODEL_PORT_CTR(malformed)                \
     FP_MODEL_PORT_CTR(drops)                    \
-    FP_MODEL_PORT_CTR(tx_drops)
+    FP_MODEL_PORT_CTR(tx_drops)                 \
+    FP_MODEL_PORT_CTR(policer_drops)
 
 /* A rule counter of one engine.  'used_flags' holds, in its low
  * FP_MODEL_USED_BITS bits, the time_msec() of the last packet counted (0 if
@@ -149,6 +151,13 @@ struct fp_model_port {
     struct fp_model_slot *ring;
     atomic_uint64_t rx_head;
     atomic_uint64_t rx_tail;
+
+    /* Ingress policer (see struct fp_port_policer), under 'rx_mutex': what
+     * comes into the RX ring is policed on the way in.  'policer_meters'
+     * are the byte bucket and the packet bucket, each in use if its rate
+     * in 'policer' is nonzero. */
+    struct fp_port_policer policer;
+    struct fp_meter policer_meters[2];
 
     /* Exception queue, under 'exc_mutex'. */
     struct ovs_mutex exc_mutex;
@@ -397,6 +406,10 @@ void fp_model_port_get_stats(const struct fp_device *, uint32_t port_no,
                              struct fp_port_stats *);
 int fp_model_port_set_link_state(struct fp_device *, uint32_t port_no,
                                  bool up);
+int fp_model_port_set_policer(struct fp_device *, uint32_t port_no,
+                              const struct fp_port_policer *);
+void fp_model_port_get_policer(const struct fp_device *, uint32_t port_no,
+                               struct fp_port_policer *);
 void fp_model_port_get_link_state(const struct fp_device *, uint32_t port_no,
                                   struct fp_port_link *);
 int fp_model_flush(struct fp_device *);

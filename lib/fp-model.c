@@ -148,6 +148,10 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         struct fp_model_port *port = &model->ports[i];
 
         ovs_mutex_init(&port->rx_mutex);
+        pthread_spin_init(&port->policer_meters[0].lock,
+                          PTHREAD_PROCESS_PRIVATE);
+        pthread_spin_init(&port->policer_meters[1].lock,
+                          PTHREAD_PROCESS_PRIVATE);
         port->ring = xcalloc(config->rx_ring_size, sizeof *port->ring);
         atomic_init(&port->rx_head, 0);
         atomic_init(&port->rx_tail, 0);
@@ -252,6 +256,8 @@ fp_model_destroy(struct fp_device *dev)
             free(port->ring[j].buf);
         }
         free(port->ring);
+        fp_meter_destroy(&port->policer_meters[0]);
+        fp_meter_destroy(&port->policer_meters[1]);
         ovs_mutex_destroy(&port->rx_mutex);
         ovs_mutex_lock(&port->exc_mutex);
         fp_model_port_free_queue(port);
@@ -1071,5 +1077,7 @@ const struct fp_device_class fp_model_class = {
     .port_set_qos = fp_model_port_set_qos,
     .port_set_vf_rate = fp_model_port_set_vf_rate,
     .port_get_queue_stats = fp_model_port_get_queue_stats,
+    .port_set_policer = fp_model_port_set_policer,
+    .port_get_policer = fp_model_port_get_policer,
     .flush = fp_model_flush,
 };

@@ -891,6 +891,51 @@ fp_port_set_link_state(struct fp_device *dev, uint32_t port, bool up)
     return dev->class->port_set_link_state(dev, port, up);
 }
 
+/* Sets the ingress policer of 'port' of 'dev' to 'policer', as fp.h
+ * describes: all zero removes it.  A burst whose rate is zero is taken as
+ * zero.  Returns 0, EINVAL if 'port' is out of range or a nonzero rate has
+ * a zero burst (or the device cannot run the policer), or EOPNOTSUPP if
+ * the driver cannot police.  On failure the port keeps its policer. */
+int
+fp_port_set_policer(struct fp_device *dev, uint32_t port,
+                    const struct fp_port_policer *policer)
+{
+    struct fp_port_policer p = *policer;
+    int error;
+
+    if (!fp_port_is_valid(dev, port)) {
+        return EINVAL;
+    }
+    if (!p.kbits_rate) {
+        p.kbits_burst = 0;
+    } else if (!p.kbits_burst) {
+        return EINVAL;
+    }
+    if (!p.kpkts_rate) {
+        p.kpkts_burst = 0;
+    } else if (!p.kpkts_burst) {
+        return EINVAL;
+    }
+    if (!dev->class->port_set_policer) {
+        return EOPNOTSUPP;
+    }
+    error = fp_fault_check(dev, FP_OP_PORT_POLICER);
+    return error ? error : dev->class->port_set_policer(dev, port, &p);
+}
+
+/* Stores the ingress policer of 'port' of 'dev' in '*policer': all zero if
+ * it has none, if the driver cannot police or if 'port' is out of
+ * range. */
+void
+fp_port_get_policer(const struct fp_device *dev, uint32_t port,
+                    struct fp_port_policer *policer)
+{
+    memset(policer, 0, sizeof *policer);
+    if (fp_port_is_valid(dev, port) && dev->class->port_get_policer) {
+        dev->class->port_get_policer(dev, port, policer);
+    }
+}
+
 /* Stores the link state of 'port' of 'dev' in '*link': up, never reset and
  * of unknown speed if the driver does not say, down if 'port' is out of
  * range. */
@@ -1044,7 +1089,8 @@ fp_fault_check(const struct fp_device *dev, enum fp_op op)
 static bool
 fp_op_may_fail_at_random(enum fp_op op)
 {
-    return op != FP_OP_PORT_SEND && op != FP_OP_RESET;
+    return (op != FP_OP_PORT_SEND && op != FP_OP_RESET
+            && op != FP_OP_PORT_POLICER);
 }
 
 static void
@@ -1057,8 +1103,8 @@ fp_fault_update_any(void)
 
 /* Makes each operation on 'dev' of the kinds that change or read its
  * tables (rule add, modify, delete and counter reads, meter set and
- * delete, counter allocation: every kind but FP_OP_PORT_SEND and
- * FP_OP_RESET) fail with 'error' (a positive errno value) with a chance of
+ * delete, counter allocation: every kind but FP_OP_PORT_SEND, FP_OP_RESET
+ * and FP_OP_PORT_POLICER) fail with 'error' (a positive errno value) with a chance of
  * 'per_million' in a million, from now on; 'per_million' 0 cancels.  The
  * Nth such operation after this call fails or not as a function of 'seed'
  * and N alone, so that a run is repeated by repeating its operations.

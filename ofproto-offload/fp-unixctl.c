@@ -49,6 +49,7 @@ static void
 fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                      uint32_t port)
 {
+    struct fp_port_policer policer;
     struct fp_port_link link;
     struct fp_port_stats st;
     struct netdev *netdev;
@@ -69,6 +70,24 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
     ds_put_format(s, "    exceptions: %"PRIu64", malformed: %"PRIu64
                   ", drops: %"PRIu64", tx drops: %"PRIu64"\n",
                   st.exceptions, st.malformed, st.drops, st.tx_drops);
+
+    fp_port_get_policer(dev, port, &policer);
+    if (policer.kbits_rate || policer.kpkts_rate || st.policer_drops) {
+        ds_put_cstr(s, "    policer:");
+        if (policer.kbits_rate) {
+            ds_put_format(s, " %"PRIu32" kbps burst %"PRIu32" kb%s",
+                          policer.kbits_rate, policer.kbits_burst,
+                          policer.kpkts_rate ? "," : "");
+        }
+        if (policer.kpkts_rate) {
+            ds_put_format(s, " %"PRIu32" kpps burst %"PRIu32" kpkts",
+                          policer.kpkts_rate, policer.kpkts_burst);
+        }
+        if (!policer.kbits_rate && !policer.kpkts_rate) {
+            ds_put_cstr(s, " none");
+        }
+        ds_put_format(s, "; drops: %"PRIu64"\n", st.policer_drops);
+    }
 }
 
 static void
@@ -563,6 +582,9 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_RING_FULL:
         ds_put_cstr(s, "dropped at ingress: RX ring full");
         return;
+    case FP_TRACE_POLICED:
+        ds_put_cstr(s, "dropped at ingress: policer");
+        return;
     case FP_TRACE_ADMITTED:
     default:
         break;
@@ -620,6 +642,26 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     }
 }
 
+/* Appends to 's' the ingress policer of 'trace' and its buckets as the
+ * packet found them. */
+static void
+fp_unixctl_put_policer_trace(struct ds *s, const struct fp_trace *trace)
+{
+    const struct fp_port_policer *p = &trace->policer;
+
+    ds_put_cstr(s, "policer");
+    if (p->kbits_rate) {
+        ds_put_format(s, " %"PRIu32" kbps (%"PRIu64" of %"PRIu64" bytes)",
+                      p->kbits_rate, trace->policer_bytes,
+                      (uint64_t) p->kbits_burst * 1000 / 8);
+    }
+    if (p->kpkts_rate) {
+        ds_put_format(s, "%s %"PRIu32" kpps (%"PRIu64" of %"PRIu64
+                      " packets)", p->kbits_rate ? "," : "", p->kpkts_rate,
+                      trace->policer_pkts, (uint64_t) p->kpkts_burst * 1000);
+    }
+}
+
 /* Appends to 's' what fp/trace shows of 'trace', a dry trace of 'packet'
  * into NIC port 'port' of 'dev'. */
 static void
@@ -652,9 +694,19 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_RING_FULL:
         ds_put_cstr(s, "RX ring full: dropped\n");
         goto outcome;
+    case FP_TRACE_POLICED:
+        ds_put_cstr(s, "link up, ");
+        fp_unixctl_put_policer_trace(s, trace);
+        ds_put_cstr(s, ": dropped\n");
+        goto outcome;
     case FP_TRACE_ADMITTED:
     default:
-        ds_put_cstr(s, "link up: admitted\n");
+        ds_put_cstr(s, "link up");
+        if (trace->policer.kbits_rate || trace->policer.kpkts_rate) {
+            ds_put_cstr(s, ", ");
+            fp_unixctl_put_policer_trace(s, trace);
+        }
+        ds_put_cstr(s, ": admitted\n");
         break;
     }
 
@@ -1048,6 +1100,7 @@ static const char *const fp_unixctl_ops[FP_N_OPS] = {
     [FP_OP_PORT_SEND] = "port-send",
     [FP_OP_RESET] = "reset",
     [FP_OP_VLAN_LIMIT] = "vlan-limit",
+    [FP_OP_PORT_POLICER] = "port-policer",
 };
 
 /* fp/fail-next DEVICE OPERATION N [ERRNO]: makes the next N operations of
@@ -1077,7 +1130,7 @@ fp_unixctl_fail_next(struct unixctl_conn *conn, int argc,
         unixctl_command_reply_error(conn, "unknown operation (rule-add, "
                                     "rule-modify, rule-delete, rule-stats, "
                                     "meter, counter, port-send, reset, "
-                                    "vlan-limit)");
+                                    "vlan-limit, port-policer)");
         return;
     }
     if (!str_to_uint(argv[3], 10, &n)

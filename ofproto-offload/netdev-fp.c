@@ -97,6 +97,11 @@ struct netdev_fp {
     bool has_vf_rate OVS_GUARDED;
     char *qos_error OVS_GUARDED;           /* Why the NIC refused it, or
                                             * NULL. */
+    /* Ingress policing as OVS last set it (set_policing), with OVS's
+     * default bursts applied, and why the NIC port does not run it, or
+     * NULL. */
+    struct fp_port_policer policer OVS_GUARDED;
+    char *policer_error OVS_GUARDED;
 };
 
 struct netdev_rxq_fp {
@@ -347,6 +352,7 @@ netdev_fp_stats_add(struct fp_port_stats *sum, const struct fp_port_stats *b)
     sum->malformed += b->malformed;
     sum->drops += b->drops;
     sum->tx_drops += b->tx_drops;
+    sum->policer_drops += b->policer_drops;
 }
 
 /* Subtracts the counters of 'b' from 'sum'. */
@@ -361,6 +367,7 @@ netdev_fp_stats_sub(struct fp_port_stats *sum, const struct fp_port_stats *b)
     sum->malformed -= b->malformed;
     sum->drops -= b->drops;
     sum->tx_drops -= b->tx_drops;
+    sum->policer_drops -= b->policer_drops;
 }
 
 /* Reads the counters of the NIC port into 'netdev->last', first moving the
@@ -384,11 +391,53 @@ netdev_fp_read_stats(struct netdev_fp *netdev)
     fp_port_get_stats(netdev->fp_dev, netdev->fp_port, &netdev->last);
 }
 
+/* Gives the NIC port of 'netdev', if it is bound to one, the ingress
+ * policer that OVS set (none if 'clear'), and records in
+ * 'netdev->policer_error' why the port does not run it, if it does not. */
+static void
+netdev_fp_apply_policer(struct netdev_fp *netdev, bool clear)
+    OVS_REQUIRES(netdev->mutex)
+{
+    static const struct fp_port_policer none;
+    const struct fp_port_policer *p = clear ? &none : &netdev->policer;
+    const char *name = netdev_get_name(&netdev->up);
+    char port[32];
+    int error;
+
+    free(netdev->policer_error);
+    netdev->policer_error = NULL;
+    if (!netdev->fp_dev) {
+        return;
+    }
+
+    error = fp_port_set_policer(netdev->fp_dev, netdev->fp_port, p);
+    if (error && (p->kbits_rate || p->kpkts_rate)) {
+        fp_port_to_string(netdev->fp_dev, netdev->fp_port, port,
+                          sizeof port);
+        netdev->policer_error = xasprintf(
+            "%s of %s cannot police ingress_policing_rate=%"PRIu32
+            " ingress_policing_burst=%"PRIu32" ingress_policing_kpkts_rate="
+            "%"PRIu32" ingress_policing_kpkts_burst=%"PRIu32" (%s)",
+            port, fp_device_name(netdev->fp_dev), p->kbits_rate,
+            p->kbits_burst, p->kpkts_rate, p->kpkts_burst,
+            error == EOPNOTSUPP ? "its driver has no ingress policer"
+            : ovs_strerror(error));
+        VLOG_WARN("%s: %s; the interface forwards without policing", name,
+                  netdev->policer_error);
+    } else if (error) {
+        VLOG_DBG("%s: removing the ingress policer failed (%s)", name,
+                 ovs_strerror(error));
+    }
+}
+
 static void
 netdev_fp_unbind(struct netdev_fp *netdev)
     OVS_REQUIRES(netdev->mutex)
 {
     if (netdev->fp_dev) {
+        /* The next interface on this NIC port starts without a policer. */
+        netdev_fp_apply_policer(netdev, true);
+
         /* The counters of this port so far stay with the netdev. */
         netdev_fp_read_stats(netdev);
         netdev_fp_stats_add(&netdev->base, &netdev->last);
@@ -631,6 +680,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         fp_port_get_link_state(dev, port, &link);
         netdev->carrier = link.up;
         netdev->carrier_resets = link.resets;
+        netdev_fp_apply_policer(netdev, false);
         netdev_change_seq_changed(netdev_);
         netdev->has_vf_rate = false;
         netdev_fp_apply_qos(netdev);
@@ -1146,6 +1196,65 @@ netdev_fp_get_stats(const struct netdev *netdev_, struct netdev_stats *stats)
     return 0;
 }
 
+/* Sets the ingress policing of the interface, as the Interface columns
+ * ingress_policing_rate, ingress_policing_burst (in kbit/s and kbit) and
+ * ingress_policing_kpkts_rate, ingress_policing_kpkts_burst (in 1000
+ * packets/s and 1000 packets) say, and as OVS's netdev-linux takes them: a
+ * burst of 0 is 8000 kbit or 16 kpkts, a burst without a rate is ignored,
+ * a rate of 0 turns that limit off; both limits apply together.  The NIC
+ * port polices what comes in from its outside, before the lookup (see
+ * fp_port_set_policer()), and keeps doing so when the interface moves to
+ * another NIC port (which the policer follows) or the device resets.
+ *
+ * Always returns 0: a NIC port that cannot run the policer leaves the
+ * interface forwarding without it, and the Interface's error column says
+ * why (see netdev_fp_get_status()). */
+static int
+netdev_fp_set_policing(struct netdev *netdev_, unsigned int kbits_rate,
+                       unsigned int kbits_burst, unsigned int kpkts_rate,
+                       unsigned int kpkts_burst)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_port_policer p = {
+        .kbits_rate = kbits_rate,
+        .kbits_burst = !kbits_rate ? 0 : !kbits_burst ? 8000 : kbits_burst,
+        .kpkts_rate = kpkts_rate,
+        .kpkts_burst = !kpkts_rate ? 0 : !kpkts_burst ? 16 : kpkts_burst,
+    };
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (memcmp(&p, &netdev->policer, sizeof p)) {
+        netdev->policer = p;
+        netdev_fp_apply_policer(netdev, false);
+        netdev_change_seq_changed(netdev_);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+/* The NIC port's drops by its ingress policer, as netdev-dpdk names its
+ * own: "ovs_rx_qos_drops" (also counted in rx_dropped). */
+static int
+netdev_fp_get_custom_stats(const struct netdev *netdev_,
+                           struct netdev_custom_stats *custom_stats)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_port_stats total;
+
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_read_stats(netdev);
+    total = netdev->base;
+    netdev_fp_stats_add(&total, &netdev->last);
+    ovs_mutex_unlock(&netdev->mutex);
+
+    custom_stats->size = 1;
+    custom_stats->counters = xcalloc(1, sizeof *custom_stats->counters);
+    ovs_strlcpy(custom_stats->counters[0].name, "ovs_rx_qos_drops",
+                NETDEV_CUSTOM_STATS_NAME_SIZE);
+    custom_stats->counters[0].value = total.policer_drops;
+    return 0;
+}
+
 /* Reports the NIC port and, if options:tx_pcap cannot be written, why. */
 static int
 netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
@@ -1174,6 +1283,11 @@ netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
         smap_add_format(smap, "error", "options:tx_pcap=%s: %s; the "
                         "interface forwards without a capture",
                         netdev->tx_pcap, netdev->tx_pcap_error);
+    } else if (netdev->policer_error) {
+        /* patches/ovs/0006 sets the error column after the policing. */
+        smap_add(smap, "policing_error", netdev->policer_error);
+        smap_add_format(smap, "error", "%s; the interface forwards without "
+                        "policing", netdev->policer_error);
     }
     ovs_mutex_unlock(&netdev->mutex);
     return 0;
@@ -1322,6 +1436,8 @@ const struct netdev_class netdev_fp_class = {
     .get_carrier_resets = netdev_fp_get_carrier_resets,
     .get_features = netdev_fp_get_features,
     .get_stats = netdev_fp_get_stats,
+    .get_custom_stats = netdev_fp_get_custom_stats,
+    .set_policing = netdev_fp_set_policing,
     .get_status = netdev_fp_get_status,
     .get_qos_types = netdev_fp_get_qos_types,
     .get_qos_capabilities = netdev_fp_get_qos_capabilities,

@@ -8,6 +8,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-sched \
+	tests/unit/test-fp-police \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
@@ -40,6 +41,9 @@ tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
 tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_police_SOURCES = tests/unit/test-fp-police.c
+tests_unit_test_fp_police_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -68,6 +72,7 @@ TESTSUITE_AT = \
 	tests/fp-metadata.at \
 	tests/fp-meters.at \
 	tests/fp-qos.at \
+	tests/fp-qos-police.at \
 	tests/fp-operator.at \
 	tests/fp-ovs-patches.at \
 	tests/fp-locking.at \

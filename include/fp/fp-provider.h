@@ -325,6 +325,23 @@ struct fp_device_class {
     void (*port_get_link_state)(const struct fp_device *dev, uint32_t port,
                                 struct fp_port_link *link);
 
+    /* Sets the ingress policer of 'port' to 'policer' (nonnull), as
+     * fp_port_set_policer() describes: all zero removes it.  The core has
+     * checked that every nonzero rate has a nonzero burst and zeroed the
+     * burst of a zero rate.  Applies to the packets that come in from the
+     * outside after it returns; the buckets start full.  Returns 0, or
+     * EINVAL for a policer the device cannot run (then the port keeps its
+     * previous one).  May be NULL: the device cannot police (the core
+     * returns EOPNOTSUPP). */
+    int (*port_set_policer)(struct fp_device *dev, uint32_t port,
+                            const struct fp_port_policer *policer);
+
+    /* Stores the ingress policer of 'port' in '*policer' (zeroed by the
+     * caller): all zero if it has none.  May be NULL if 'port_set_policer'
+     * is. */
+    void (*port_get_policer)(const struct fp_device *dev, uint32_t port,
+                             struct fp_port_policer *policer);
+
     /* Copies the 'n' packets in 'pkts' into the RX ring of 'port' as
      * fp_port_receive_batch() describes, without waiting for them to be
      * processed, and stores the number queued in '*n_queued'.  Packets

@@ -223,9 +223,11 @@ struct fp_port_stats {
     uint64_t malformed;         /* Failed to parse, queued for the host. */
     uint64_t drops;             /* Dropped on the way in: exception queue
                                  * full, no representor attached, RX ring
-                                 * full, link down. */
+                                 * full, link down, policer. */
     uint64_t tx_drops;          /* Not sent out: link down, or the
                                  * endpoint's transmit queue full. */
+    uint64_t policer_drops;     /* Dropped by the port's ingress policer
+                                 * (also counted in 'drops'). */
 };
 
 /* The link of a port: the cable of a physical port, the link state of a
@@ -333,7 +335,8 @@ unsigned int fp_device_get_vlan_limit(const struct fp_device *);
  *   - Packets that were waiting in RX rings when the reset began are
  *     processed first, against the old rules; packets in exception queues
  *     are dropped without being counted.  Representors stay attached,
- *     endpoints, capture files and links stay as they were.
+ *     endpoints, capture files, links and ingress policers (with their
+ *     buckets) stay as they were.
  *
  *   - fp_port_get_stats() gives zero for every port, and
  *     fp_device_get_stats() zero 'hits', 'misses', 'emc_hits' and zero
@@ -366,13 +369,14 @@ enum fp_op {
     FP_OP_PORT_SEND,
     FP_OP_RESET,
     FP_OP_VLAN_LIMIT,           /* fp_device_set_vlan_limit(). */
+    FP_OP_PORT_POLICER,         /* fp_port_set_policer(). */
     FP_N_OPS
 };
 void fp_device_fail_next(struct fp_device *, enum fp_op, unsigned int n,
                          int error);
 
 /* Faults at random, for tests: each operation of every kind but
- * FP_OP_PORT_SEND and FP_OP_RESET fails with a given chance, reproducibly
+ * FP_OP_PORT_SEND, FP_OP_RESET and FP_OP_PORT_POLICER fails with a given chance, reproducibly
  * by a seed (see fp_device_fail_random() in lib/fp.c). */
 struct fp_fault_stats {
     uint64_t n_ops;                 /* Operations considered. */
@@ -487,6 +491,52 @@ int fp_port_get_queue_stats(const struct fp_device *, uint32_t port,
                             uint32_t queue, struct fp_queue_stats *);
 int fp_port_send_md(struct fp_device *, uint32_t port,
                     const void *data, size_t size, const struct fp_tx_md *);
+/* Ingress policing of a port.
+ *
+ * A port's policer polices every packet that comes into the NIC from the
+ * port's outside (fp_port_inject(), fp_port_receive_batch(), a Linux
+ * interface of fp_port_set_link()) before the packet is parsed and looked
+ * up, so that the packets that the NIC forwards itself and those that it
+ * hands to the host are policed alike.  It has up to two token buckets,
+ * each a colour-blind single rate three colour marker (RFC 2697, as
+ * FP_METER_SRTCM) with an empty excess bucket, so that a packet is either
+ * green or red:
+ *
+ *   - a byte bucket, if 'kbits_rate' is nonzero: it fills at 'kbits_rate'
+ *     kilobits (1000 bits) per second up to 'kbits_burst' kilobits, and a
+ *     packet takes its size without its 14-byte Ethernet header, as Open
+ *     vSwitch's netdev-dpdk ingress policer (and Linux's tc police at
+ *     ingress) count it;
+ *
+ *   - a packet bucket, if 'kpkts_rate' is nonzero: it fills at
+ *     'kpkts_rate' thousand packets per second up to 'kpkts_burst'
+ *     thousand packets, and a packet takes one.
+ *
+ * A packet passes if every bucket in use has enough for it, and then takes
+ * from each; otherwise it is dropped, takes nothing and is counted in the
+ * port's 'policer_drops' and 'drops' (not in 'rx_packets').  Buckets start
+ * full when a policer is set (also when it changes) and fill with the time
+ * of OVS's monotonic clock (time_usec(), which ovs-appctl time/stop and
+ * time/warp control), in microseconds.  A device reset keeps policers.
+ *
+ * All zero: no policer (the default).  A nonzero burst with a zero rate is
+ * ignored (stored as zero).  Units are those of Open vSwitch's Interface
+ * columns ingress_policing_rate, ingress_policing_burst,
+ * ingress_policing_kpkts_rate and ingress_policing_kpkts_burst, but
+ * without their defaults: the caller gives every burst that a nonzero rate
+ * needs. */
+struct fp_port_policer {
+    uint32_t kbits_rate;        /* kbit/s, 0: no byte bucket. */
+    uint32_t kbits_burst;       /* kbit, nonzero if 'kbits_rate' is. */
+    uint32_t kpkts_rate;        /* 1000 packets/s, 0: no packet bucket. */
+    uint32_t kpkts_burst;       /* 1000 packets, nonzero if 'kpkts_rate'
+                                 * is. */
+};
+
+int fp_port_set_policer(struct fp_device *, uint32_t port,
+                        const struct fp_port_policer *);
+void fp_port_get_policer(const struct fp_device *, uint32_t port,
+                         struct fp_port_policer *);
 
 /* The outside of a port: endpoints.
  *
@@ -683,6 +733,8 @@ enum fp_trace_ingress {
                                  * of the device. */
     FP_TRACE_RING_FULL,         /* Dropped: the port's RX ring is full
                                  * (live traces only). */
+    FP_TRACE_POLICED,           /* Dropped: red in the port's ingress
+                                 * policer. */
 };
 
 /* What happened to a packet handed to the host (exception path). */
@@ -728,6 +780,11 @@ struct fp_trace {
 
     /* Ingress. */
     enum fp_trace_ingress ingress;
+    struct fp_port_policer policer; /* The port's policer (all zero: none)
+                                     * and, if it has one, its buckets as */
+    uint64_t policer_bytes;     /* the packet finds them: bytes in the */
+    uint64_t policer_pkts;      /* byte bucket, packets in the packet
+                                 * bucket. */
 
     /* Parse, if admitted. */
     unsigned int vlan_limit;    /* Of the parser. */
