@@ -77,16 +77,35 @@ netdev_fp_qos_get_bits(const char *name, const char *what,
     return 0;
 }
 
+/* Parses the value of 'key' in 'details' into '*valuep', 0 if absent.
+ * Returns 0, or EINVAL after logging why for interface 'name'. */
+static int
+netdev_fp_qos_get_uint(const char *name, const char *what,
+                       const struct smap *details, const char *key,
+                       uint32_t *valuep)
+{
+    const char *s = smap_get(details, key);
+
+    *valuep = 0;
+    if (s && !str_to_uint(s, 10, valuep)) {
+        VLOG_WARN_RL(&rl, "%s: %s %s=%s: not a number from 0 to "
+                     "4294967295", name, what, key, s);
+        return EINVAL;
+    }
+    return 0;
+}
+
 /* Parses a class (a queue, or a VF's share) from 'details' with linux-htb's
  * keys: min-rate, max-rate (bit/s), burst (bits), priority (0 to
- * 4294967295, 0 first).  Returns 0 or EINVAL (logged). */
+ * 4294967295, 0 first), and with 'weight' also weight (1 to 4294967295;
+ * absent or 0, in proportion to min-rate).  Returns 0 or EINVAL
+ * (logged). */
 static int
 netdev_fp_qos_parse_class(const char *name, const char *what,
-                          const struct smap *details,
+                          const struct smap *details, bool weight,
                           struct fp_qos_class *class)
 {
-    const char *priority = smap_get(details, "priority");
-    uint64_t burst;
+    uint64_t burst = 0;
     int error;
 
     memset(class, 0, sizeof *class);
@@ -95,24 +114,20 @@ netdev_fp_qos_parse_class(const char *name, const char *what,
              || netdev_fp_qos_get_bits(name, what, details, "max-rate",
                                        &class->max_rate)
              || netdev_fp_qos_get_bits(name, what, details, "burst", &burst)
+             || netdev_fp_qos_get_uint(name, what, details, "priority",
+                                       &class->priority)
+             || (weight && netdev_fp_qos_get_uint(name, what, details,
+                                                  "weight", &class->weight))
              ? EINVAL : 0);
-    if (error) {
-        return error;
-    }
     class->burst = MIN(burst, UINT32_MAX);
-    if (priority && !str_to_uint(priority, 10, &class->priority)) {
-        VLOG_WARN_RL(&rl, "%s: %s priority=%s: not a number from 0 to "
-                     "4294967295", name, what, priority);
-        return EINVAL;
-    }
-    return 0;
+    return error;
 }
 
 /* Sets the QoS of 'qos', of interface 'name', to 'type' with 'details' (the
  * QoS row's other_config), or to none if 'type' is NULL or empty.  Queues
- * are kept.  Returns 0, EOPNOTSUPP for a type other than
- * NETDEV_FP_QOS_TYPE, or EINVAL for a bad value (both logged; then 'qos'
- * is unchanged). */
+ * are kept; OVS sets each again after the QoS.  Returns 0, EOPNOTSUPP for a type other than
+ * NETDEV_FP_QOS_HTB and _ETS, or EINVAL for a bad value (both logged; then
+ * 'qos' is unchanged). */
 int
 netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
                   const char *type, const struct smap *details)
@@ -120,20 +135,21 @@ netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
     uint64_t rate, burst;
 
     if (!type || !type[0]) {
-        qos->enabled = false;
+        qos->type = NULL;
         smap_clear(&qos->details);
         return 0;
     }
-    if (strcmp(type, NETDEV_FP_QOS_TYPE)) {
-        VLOG_WARN_RL(&rl, "%s: QoS type %s: fp interfaces take only type "
-                     NETDEV_FP_QOS_TYPE, name, type);
+    if (strcmp(type, NETDEV_FP_QOS_HTB) && strcmp(type, NETDEV_FP_QOS_ETS)) {
+        VLOG_WARN_RL(&rl, "%s: QoS type %s: fp interfaces take types "
+                     NETDEV_FP_QOS_HTB" and "NETDEV_FP_QOS_ETS, name, type);
         return EOPNOTSUPP;
     }
     if (netdev_fp_qos_get_bits(name, "QoS", details, "max-rate", &rate)
         || netdev_fp_qos_get_bits(name, "QoS", details, "burst", &burst)) {
         return EINVAL;
     }
-    qos->enabled = true;
+    qos->type = (!strcmp(type, NETDEV_FP_QOS_HTB) ? NETDEV_FP_QOS_HTB
+                 : NETDEV_FP_QOS_ETS);
     smap_destroy(&qos->details);
     smap_clone(&qos->details, details);
     qos->config.rate = rate;
@@ -157,7 +173,10 @@ netdev_fp_qos_set_queue(struct netdev_fp_qos *qos, const char *name,
         return EINVAL;
     }
     snprintf(what, sizeof what, "queue %u", queue_id);
-    if (netdev_fp_qos_parse_class(name, what, details, &class)) {
+    if (netdev_fp_qos_parse_class(name, what, details,
+                                  (qos->type
+                                   && !strcmp(qos->type, NETDEV_FP_QOS_ETS)),
+                                  &class)) {
         return EINVAL;
     }
     qos->config.queue[queue_id] = class;

@@ -25,12 +25,15 @@
 #include "openvswitch/types.h"
 #include "smap.h"
 
-/* The QoS type fp interfaces take, with linux-htb's options and
- * meaning. */
-#define NETDEV_FP_QOS_TYPE "linux-htb"
+/* The QoS types fp interfaces take: linux-htb, with its options and
+ * meaning, and ets, the same with a weight per queue (IEEE 802.1Qaz
+ * Enhanced Transmission Selection: strict priorities, and bandwidth shares
+ * by weight among the queues of one priority). */
+#define NETDEV_FP_QOS_HTB "linux-htb"
+#define NETDEV_FP_QOS_ETS "ets"
 
 struct netdev_fp_qos {
-    bool enabled;               /* Type NETDEV_FP_QOS_TYPE set. */
+    const char *type;           /* NETDEV_FP_QOS_HTB or _ETS, or NULL. */
     struct smap details;        /* The QoS's other_config. */
     struct smap queues[FP_QOS_N_QUEUES];   /* Each queue's other_config. */
     struct fp_qos_config config;

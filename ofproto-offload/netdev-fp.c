@@ -761,10 +761,10 @@ netdev_fp_apply_qos(struct netdev_fp *netdev)
         return;
     }
     error = fp_port_set_qos(netdev->fp_dev, netdev->fp_port,
-                            netdev->qos.enabled ? &netdev->qos.config : NULL);
+                            netdev->qos.type ? &netdev->qos.config : NULL);
     free(netdev->qos_error);
     netdev->qos_error = NULL;
-    if (error && netdev->qos.enabled) {
+    if (error && netdev->qos.type) {
         netdev->qos_error = xasprintf("%s cannot run QoS on its ports (%s)",
                                       fp_device_name(netdev->fp_dev),
                                       ovs_strerror(error));
@@ -788,7 +788,8 @@ static int
 netdev_fp_get_qos_types(const struct netdev *netdev OVS_UNUSED,
                         struct sset *types)
 {
-    sset_add(types, NETDEV_FP_QOS_TYPE);
+    sset_add(types, NETDEV_FP_QOS_HTB);
+    sset_add(types, NETDEV_FP_QOS_ETS);
     return 0;
 }
 
@@ -797,7 +798,7 @@ netdev_fp_get_qos_capabilities(const struct netdev *netdev OVS_UNUSED,
                                const char *type,
                                struct netdev_qos_capabilities *caps)
 {
-    if (strcmp(type, NETDEV_FP_QOS_TYPE)) {
+    if (strcmp(type, NETDEV_FP_QOS_HTB) && strcmp(type, NETDEV_FP_QOS_ETS)) {
         return EOPNOTSUPP;
     }
     caps->n_queues = FP_QOS_N_QUEUES;
@@ -811,7 +812,7 @@ netdev_fp_get_qos(const struct netdev *netdev_, const char **typep,
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
 
     ovs_mutex_lock(&netdev->mutex);
-    *typep = netdev->qos.enabled ? NETDEV_FP_QOS_TYPE : "";
+    *typep = netdev->qos.type ? netdev->qos.type : "";
     netdev_fp_smap_add_all(details, &netdev->qos.details);
     ovs_mutex_unlock(&netdev->mutex);
     return 0;

@@ -153,15 +153,10 @@ netdev_offload_fp_translate_match(const struct match *match,
 
     /* dpif-netdev receives every packet with skb_priority 0 (set_queue
      * sets it later), so a match on 0 holds for every packet from a NIC
-     * port and one on another value for none. */
-    if (flow->skb_priority & mask->skb_priority) {
-        *reasonp = xasprintf("match on skb_priority (%#"PRIx32", after "
-                             "set_queue and recirculation) not supported "
-                             "by %s", flow->skb_priority,
-                             fp_device_name(dev));
-        return EOPNOTSUPP;
+     * port; one on another value is refused below. */
+    if (!(flow->skb_priority & mask->skb_priority)) {
+        mask->skb_priority = 0;
     }
-    mask->skb_priority = 0;
 
     if (mask->packet_type && flow->packet_type != htonl(PT_ETH)) {
         *reasonp = xasprintf("match on packet_type (%#"PRIx32", not "
