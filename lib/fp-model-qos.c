@@ -32,8 +32,11 @@
 
 #include "fp-model-private.h"
 #include "fp-sched.h"
+#include "openvswitch/vlog.h"
 #include "timeval.h"
 #include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(fp_model_qos);
 
 struct fp_model_qos_sender {
     struct fp_model *model;
@@ -102,7 +105,10 @@ fp_model_qos_free(void *sched)
 
 /* Makes the scheduler of 'port_no' what its QoS and the shares of the VFs
  * say: none if it has neither, else one shaped to the QoS rate or to the
- * link speed. */
+ * link speed.  OVS sets a port's QoS again at each reconfiguration (and
+ * deletes and adds queue 0 when the QoS row does not have it): classes
+ * whose settings stay the same keep their buckets (see
+ * fp_sched_set_class()). */
 static void
 fp_model_qos_update(struct fp_model *model, uint32_t port_no)
     OVS_REQUIRES(model->ctl_mutex)
@@ -121,6 +127,8 @@ fp_model_qos_update(struct fp_model *model, uint32_t port_no)
         has_vf_rates |= model->ports[i].vf_rate != NULL;
     }
 
+    VLOG_DBG("%s: port %"PRIu32": egress QoS %s", model->up.name, port_no,
+             qos ? "set" : has_vf_rates ? "for the VFs' shares" : "none");
     sched = ovsrcu_get_protected(struct fp_sched *, &port->sched);
     if (!qos && !has_vf_rates) {
         if (sched) {

@@ -39,6 +39,7 @@ struct fp_sched_bucket {
 
 struct fp_sched_class {
     bool enabled;
+    struct fp_qos_class config;     /* As last set, if 'enabled'. */
     uint32_t priority;
     uint64_t weight;
     struct fp_sched_bucket min;     /* Guaranteed rate; rate 0: none. */
@@ -55,6 +56,7 @@ struct fp_sched_class {
 struct fp_sched {
     struct ovs_mutex mutex;
     struct fp_sched_bucket port;
+    uint32_t port_burst;        /* As last set. */
     long long int last;         /* time_usec() of the last refill. */
     size_t n_classes;           /* FP_QOS_N_QUEUES + ports. */
     atomic_size_t n_queued;     /* Packets in all classes. */
@@ -191,21 +193,36 @@ fp_sched_class_flush(struct fp_sched *s, struct fp_sched_class *c)
 }
 
 /* Sets the port's rate to 'rate' bytes/s (0: unlimited) with a bucket of
- * 'burst' bytes (0: default), at time 'now' (time_usec()). */
+ * 'burst' bytes (0: default), at time 'now' (time_usec()).  The bucket
+ * starts full, unless neither changed. */
 void
 fp_sched_set_port(struct fp_sched *s, uint64_t rate, uint32_t burst,
                   long long int now)
 {
     ovs_mutex_lock(&s->mutex);
     fp_sched_refill(s, now);
-    s->last = now;
-    fp_sched_bucket_init(&s->port, rate, burst);
+    if (rate != s->port.rate || burst != s->port_burst || !s->last) {
+        s->last = now;
+        s->port_burst = burst;
+        fp_sched_bucket_init(&s->port, rate, burst);
+    }
     ovs_mutex_unlock(&s->mutex);
+}
+
+static bool
+fp_sched_class_equal(const struct fp_qos_class *a,
+                     const struct fp_qos_class *b)
+{
+    return (a->min_rate == b->min_rate && a->max_rate == b->max_rate
+            && a->burst == b->burst && a->priority == b->priority
+            && a->weight == b->weight);
 }
 
 /* Configures class 'class' as 'qc' says, or disables it if 'qc' is NULL
  * (its packets are dropped and counted; queue 0 cannot be disabled, NULL
- * gives it the defaults).  Its counters are kept.  'now' is time_usec(). */
+ * gives it the defaults).  Its buckets start full, unless it was enabled
+ * with the same configuration; its counters are kept.  'now' is
+ * time_usec(). */
 void
 fp_sched_set_class(struct fp_sched *s, size_t class,
                    const struct fp_qos_class *qc, long long int now)
@@ -220,8 +237,10 @@ fp_sched_set_class(struct fp_sched *s, size_t class,
     if (!qc && class) {
         fp_sched_class_flush(s, c);
         c->enabled = false;
-    } else {
+    } else if (!c->enabled
+               || !fp_sched_class_equal(qc ? qc : &defaults, &c->config)) {
         qc = qc ? qc : &defaults;
+        c->config = *qc;
         if (!c->fifo) {
             c->fifo = xcalloc(FP_SCHED_QUEUE_LEN, sizeof *c->fifo);
         }

@@ -54,6 +54,7 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
     struct fp_port_stats st;
     struct netdev *netdev;
     char name[32];
+    uint32_t q;
 
     fp_port_to_string(dev, port, name, sizeof name);
     netdev = netdev_fp_find_by_port(dev, port);
@@ -87,6 +88,16 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
             ds_put_cstr(s, " none");
         }
         ds_put_format(s, "; drops: %"PRIu64"\n", st.policer_drops);
+    }
+
+    for (q = 0; q < FP_QOS_N_QUEUES; q++) {
+        struct fp_queue_stats qs;
+
+        if (!fp_port_get_queue_stats(dev, port, q, &qs)) {
+            ds_put_format(s, "    queue %"PRIu32": tx %"PRIu64" packets, "
+                          "%"PRIu64" bytes, %"PRIu64" drops\n", q,
+                          qs.tx_packets, qs.tx_bytes, qs.tx_drops);
+        }
     }
 }
 
