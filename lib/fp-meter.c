@@ -96,9 +96,12 @@ fp_meter_reconfigure(struct fp_meter *meter,
         for (i = 0; i < config->n_bands; i++) {
             const struct fp_meter_band *b = &config->bands[i];
             uint64_t full = b->burst * 1000ULL;
+            /* Cut to 32 bits band by band, as dpif-netdev does. */
+            uint32_t band_max_delta_ms = full / b->rate;
 
             meter->buckets[i] = full;
-            meter->max_delta_ms = MAX(meter->max_delta_ms, full / b->rate);
+            meter->max_delta_ms = MAX(meter->max_delta_ms,
+                                      band_max_delta_ms);
         }
     } else {
         meter->tc = config->cbs * FP_METER_SCALE;

@@ -534,8 +534,9 @@ int fp_rule_get_stats_all(struct fp_device *,
  *     kept in bits or thousandths of a packet and fill in steps of whole
  *     milliseconds of the device clock (time_usec() / 1000, the clock that
  *     OVS's time/stop and time/warp control), by at most the time the
- *     slowest band takes to fill from empty (rounded down, as dpif-netdev
- *     does); every bucket starts full.  A packet takes its size (in bits,
+ *     slowest band takes to fill from empty (in whole milliseconds, each
+ *     band's time rounded down and cut to 32 bits, as dpif-netdev does);
+ *     every bucket starts full.  A packet takes its size (in bits,
  *     or one packet) from every band that has that much; if some band
  *     does not, the packet is dropped and counted in the band of the
  *     highest rate among those that did not have enough (the first of
@@ -546,8 +547,10 @@ enum fp_meter_type {
     FP_METER_BANDS,
 };
 
-/* The most bands of an FP_METER_BANDS meter. */
-#define FP_METER_MAX_BANDS 4
+/* The most bands of an FP_METER_BANDS meter: as many as OVS 3.1's
+ * userspace datapath takes (MAX_BANDS in lib/dpif-netdev.c), so that every
+ * meter that dpif-netdev runs can run in a NIC. */
+#define FP_METER_MAX_BANDS 8
 
 struct fp_meter_band {
     uint32_t rate;              /* kbit/s, or packets/s with 'pkts'. */
