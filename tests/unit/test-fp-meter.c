@@ -465,16 +465,17 @@ test_fp_meter_rate(void **state OVS_UNUSED)
  * the longest refill step is the largest of those: a band of rate 999 and
  * a burst of 4290672349 packets takes 2^32 + 20 ms, which dpif-netdev cuts
  * to 20 ms, so that the band of rate 1 and burst 1 sets the step, 1000
- * ms, and refills its packet after 10 s. */
+ * ms, and refills its packet after 10 s (not after 20 ms of refill, as
+ * with the largest cut to 32 bits). */
 static void
 test_fp_meter_max_delta_32(void **state OVS_UNUSED)
 {
-    static const uint32_t rates[] = { 999, 1 };
-    static const uint32_t bursts[] = { 4290672349U, 1 };
+    static const uint32_t rates[] = { 1, 999 };
+    static const uint32_t bursts[] = { 1, 4290672349U };
     struct fp_meter_config c = {
         .type = FP_METER_BANDS, .pkts = true, .n_bands = 2,
-        .bands = { { .rate = 999, .burst = 4290672349U },
-                   { .rate = 1, .burst = 1 } },
+        .bands = { { .rate = 1, .burst = 1 },
+                   { .rate = 999, .burst = 4290672349U } },
     };
     struct fp_meter m;
 
