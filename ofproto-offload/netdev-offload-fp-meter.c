@@ -298,6 +298,17 @@ offload_fp_meter_watch(struct fp_device *dev)
     }
 }
 
+/* Returns the size of the meter table of 'dev': 0 if it runs no meters
+ * (a driver without meters, or fp-meters=0). */
+static uint32_t
+offload_fp_meter_table_size(const struct fp_device *dev)
+{
+    struct fp_device_config cfg;
+
+    fp_device_get_config(dev, &cfg);
+    return cfg.n_meters;
+}
+
 /* Puts 'm', which no NIC holds, into the first NIC that takes it, or
  * stores why none did in 'm->reason'. */
 static void
@@ -312,8 +323,16 @@ offload_fp_meter_place(struct offload_fp_meter *m)
     m->reason = NULL;
     for (i = 0; i < n && i < ARRAY_SIZE(devices); i++) {
         struct fp_device *dev = devices[i];
-        int error = fp_meter_set(dev, m->id, &m->nic);
+        int error;
 
+        if (!offload_fp_meter_table_size(dev)) {
+            if (!m->reason) {
+                m->reason = xasprintf("%s has no meter table",
+                                      fp_device_name(dev));
+            }
+            continue;
+        }
+        error = fp_meter_set(dev, m->id, &m->nic);
         if (!error) {
             /* A NIC meter that was being deleted is reused: its counters
              * are not this meter's. */
@@ -476,9 +495,9 @@ netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *stats)
 
 /* Returns true if a rule of 'dev' may use meter 'id'.  Otherwise stores in
  * '*reasonp' why not, for a partial offload: the NICs cannot run the meter,
- * or another NIC holds it.  Also true if the meter could be in 'dev' but
- * is in no NIC now: the flow's rule then waits for it (see
- * offload_fp_meter_missing()). */
+ * another NIC holds it, or 'dev' has no meter table.  Also true if the
+ * meter could be in 'dev' but is in no NIC now: the flow's rule then waits
+ * for it (see offload_fp_meter_missing()). */
 bool
 offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
                        char **reasonp)
@@ -499,6 +518,9 @@ offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
         *reasonp = xasprintf("datapath meter in another NIC than %s "
                              "(meter %"PRIu32" is in %s; a meter is in one "
                              "NIC)", dev_name, id, fp_device_name(m->dev));
+    } else if (!m->dev && !offload_fp_meter_table_size(dev)) {
+        *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32": %s "
+                             "has no meter table)", dev_name, id, dev_name);
     } else {
         ok = true;
     }
@@ -637,6 +659,37 @@ netdev_offload_fp_meter_show(const struct fp_device *dev, struct ds *s)
                       st.pass_packets + st.drop_packets,
                       st.pass_bytes + st.drop_bytes,
                       st.drop_packets, st.drop_bytes);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    free(meters);
+}
+
+/* Appends to 's', for fp/offload-stats, a line for each OpenFlow meter
+ * that no NIC holds, by datapath meter id, with the reason: dpif-netdev
+ * meters its packets, and the flows that use it are partially offloaded
+ * or wait in software.  Appends nothing if every meter is in a NIC. */
+void
+netdev_offload_fp_meter_format_stats(struct ds *s)
+{
+    struct offload_fp_meter **meters = NULL;
+    struct offload_fp_meter *m;
+    size_t i, n = 0;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (m, node, &offload_fp_meters) {
+        if (!m->dev) {
+            meters = xrealloc(meters, (n + 1) * sizeof *meters);
+            meters[n++] = m;
+        }
+    }
+    qsort(meters, n, sizeof *meters, compare_meter_ids);
+    if (n) {
+        ds_put_cstr(s, "meters in software:\n");
+    }
+    for (i = 0; i < n; i++) {
+        m = meters[i];
+        ds_put_format(s, "  datapath meter %"PRIu32": %s\n", m->id,
+                      m->reason ? m->reason : "in no NIC yet");
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     free(meters);
