@@ -63,6 +63,7 @@ TESTSUITE_AT = \
 	tests/fp-verdicts.at \
 	tests/fp-metadata.at \
 	tests/fp-meters.at \
+	tests/fp-qos-meter.at \
 	tests/fp-operator.at \
 	tests/fp-ovs-patches.at \
 	tests/fp-locking.at \
