@@ -496,6 +496,8 @@ test_fp_meter_check(void **state OVS_UNUSED)
     size_t i;
 
     assert_int_equal(fp_meter_config_check(&c), EINVAL);
+    /* As many bands as dpif-netdev takes. */
+    assert_int_equal(FP_METER_MAX_BANDS, REF_MAX_BANDS);
     c.n_bands = FP_METER_MAX_BANDS + 1;
     assert_int_equal(fp_meter_config_check(&c), EINVAL);
     c.n_bands = FP_METER_MAX_BANDS;
