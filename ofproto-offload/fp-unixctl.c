@@ -473,7 +473,9 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
         tm = &step->meter;
         ds_put_format(s, ": %s%s", (tm->color == 0 ? "green"
                                     : tm->color == 1 ? "yellow" : "red"),
-                      tm->color == 2 ? " (drop)" : "");
+                      (tm->color == 2 ? " (drop)"
+                       : tm->color == 1 && tm->config.type == FP_METER_BANDS
+                       ? " (dscp_remark)" : ""));
         if (tm->config.type == FP_METER_BANDS) {
             for (i = 0; i < tm->config.n_bands; i++) {
                 const struct fp_meter_band *b = &tm->config.bands[i];

@@ -29,6 +29,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-meter.h"
 #include "openvswitch/vlog.h"
+#include "packets.h"
 #include "sset.h"
 #include "ovs-offload.h"
 #include "ovs-rcu.h"
@@ -98,6 +99,57 @@ offload_fp_meter_find(uint32_t id)
     return NULL;
 }
 
+/* Adds 'prec_level' drop precedence levels to the DSCP of 'packet', which a
+ * dscp_remark band let through (see fp_meter_remark_dscp()), with the same
+ * OVS functions as a set_field of ip_dscp, so that the packet is byte for
+ * byte what the NIC's meter makes of it.  dpif-netdev's own meters do the
+ * same (patches/ovs/0005).  Only Ethernet IPv4 and IPv6 packets change. */
+static void
+offload_fp_meter_remark(struct dp_packet *packet, uint8_t prec_level)
+{
+    const struct eth_header *eth = dp_packet_eth(packet);
+    const uint8_t *data = dp_packet_data(packet);
+    size_t size = dp_packet_size(packet);
+    size_t ofs = ETH_HEADER_LEN - 2;
+    ovs_be16 dl_type;
+
+    if (!eth || !dp_packet_l3(packet) || size < ETH_HEADER_LEN) {
+        return;
+    }
+    memcpy(&dl_type, data + ofs, sizeof dl_type);
+    while (eth_type_vlan(dl_type) && ofs + VLAN_HEADER_LEN + 2 <= size) {
+        ofs += VLAN_HEADER_LEN;
+        memcpy(&dl_type, data + ofs, sizeof dl_type);
+    }
+    if (dl_type == htons(ETH_TYPE_IP)
+        && dp_packet_l3_size(packet) >= IP_HEADER_LEN) {
+        struct ip_header *nh = dp_packet_l3(packet);
+        uint8_t dscp = (nh->ip_tos & IP_DSCP_MASK) >> 2;
+        uint8_t new = fp_meter_remark_dscp(dscp, prec_level);
+
+        if (new != dscp) {
+            packet_set_ipv4(packet, get_16aligned_be32(&nh->ip_src),
+                            get_16aligned_be32(&nh->ip_dst),
+                            (nh->ip_tos & ~IP_DSCP_MASK) | (new << 2),
+                            nh->ip_ttl);
+        }
+    } else if (dl_type == htons(ETH_TYPE_IPV6)
+               && dp_packet_l3_size(packet) >= IPV6_HEADER_LEN) {
+        struct ovs_16aligned_ip6_hdr *nh = dp_packet_l3(packet);
+        ovs_be32 flow = get_16aligned_be32(&nh->ip6_flow);
+        uint8_t tc = ntohl(flow) >> 20;
+        uint8_t dscp = tc >> 2;
+        uint8_t new = fp_meter_remark_dscp(dscp, prec_level);
+
+        if (new != dscp) {
+            uint32_t f = ntohl(flow);
+
+            f = (f & ~(0xfcu << 20)) | ((uint32_t) new << 22);
+            put_16aligned_be32(&nh->ip6_flow, htonl(f));
+        }
+    }
+}
+
 /* Meters the batch 'packets' for meter 'meter_id' with the NIC meter that
  * holds it, if any, and drops in place the packets it rejects.  Returns
  * false, to let dpif-netdev meter the batch, if no NIC holds the meter.
@@ -109,6 +161,7 @@ offload_fp_meter_hook(uint32_t meter_id, struct dp_packet_batch *packets,
     const struct offload_fp_meter_owner *owner = NULL;
     const struct offload_fp_meter_owner *o;
     size_t n = dp_packet_batch_size(packets);
+    uint8_t remarks[NETDEV_MAX_BURST];
     uint32_t sizes[NETDEV_MAX_BURST];
     bool passed[NETDEV_MAX_BURST];
     struct dp_packet *packet;
@@ -128,7 +181,8 @@ offload_fp_meter_hook(uint32_t meter_id, struct dp_packet_batch *packets,
     DP_PACKET_BATCH_FOR_EACH (i, packet, packets) {
         sizes[i] = dp_packet_size(packet);
     }
-    if (fp_meter_police(owner->dev, meter_id, sizes, n, now, passed)) {
+    if (fp_meter_police(owner->dev, meter_id, sizes, n, now, passed,
+                        remarks)) {
         /* Gone from the NIC an instant ago (a reset). */
         return false;
     }
@@ -136,6 +190,9 @@ offload_fp_meter_hook(uint32_t meter_id, struct dp_packet_batch *packets,
     COVERAGE_INC(fp_meter_host_batch);
     DP_PACKET_BATCH_REFILL_FOR_EACH (j, n, packet, packets) {
         if (passed[j]) {
+            if (remarks[j]) {
+                offload_fp_meter_remark(packet, remarks[j]);
+            }
             dp_packet_batch_refill(packets, packet, j);
         } else {
             COVERAGE_INC(fp_meter_host_drop);
@@ -170,7 +227,8 @@ offload_fp_meter_set_owner(struct offload_fp_meter *m, struct fp_device *dev)
 }
 
 /* Translates OpenFlow meter 'config' (as dpif-netdev took it, with a burst
- * in every band) into a NIC meter with the same drop bands.  Returns NULL,
+ * in every band) into a NIC meter with the same drop and dscp_remark
+ * bands.  Returns NULL,
  * or a reason why the NICs cannot run the meter. */
 static char *
 offload_fp_meter_translate(const struct ofputil_meter_config *config,
@@ -191,9 +249,14 @@ offload_fp_meter_translate(const struct ofputil_meter_config *config,
     for (i = 0; i < config->n_bands; i++) {
         const struct ofputil_meter_band *band = &config->bands[i];
 
-        if (band->type != OFPMBT13_DROP) {
-            return xasprintf("band %"PRIuSIZE" is not a drop band", i + 1);
-        } else if (!band->rate) {
+        if (band->type == OFPMBT13_DSCP_REMARK) {
+            nic->bands[i].remark = true;
+            nic->bands[i].prec_level = band->prec_level;
+        } else if (band->type != OFPMBT13_DROP) {
+            return xasprintf("band %"PRIuSIZE" is neither a drop nor a "
+                             "dscp_remark band", i + 1);
+        }
+        if (!band->rate) {
             return xasprintf("band %"PRIuSIZE" has rate 0", i + 1);
         }
         /* dpif-netdev's default burst: one second at the rate. */
@@ -650,9 +713,14 @@ netdev_offload_fp_meter_show(const struct fp_device *dev, struct ds *s)
         ds_put_format(s, "    datapath meter %"PRIu32": %s", m->id,
                       m->nic.pkts ? "pktps" : "kbps");
         for (j = 0; j < m->nic.n_bands; j++) {
-            ds_put_format(s, "%s drop rate=%"PRIu32" burst=%"PRIu32,
-                          j ? "," : "", m->nic.bands[j].rate,
-                          m->nic.bands[j].burst);
+            const struct fp_meter_band *b = &m->nic.bands[j];
+
+            ds_put_format(s, "%s %s rate=%"PRIu32" burst=%"PRIu32,
+                          j ? "," : "", b->remark ? "dscp_remark" : "drop",
+                          b->rate, b->burst);
+            if (b->remark) {
+                ds_put_format(s, " prec_level=%"PRIu8, b->prec_level);
+            }
         }
         ds_put_format(s, "; in: %"PRIu64" packets, %"PRIu64" bytes; "
                       "dropped: %"PRIu64" packets, %"PRIu64" bytes\n",

@@ -157,6 +157,7 @@ test_fp_meter_bands(void **state OVS_UNUSED)
 #define REF_MAX_BURST 32        /* NETDEV_MAX_BURST. */
 
 struct ref_band {
+    uint8_t prec_level;         /* Nonzero: a dscp_remark band. */
     uint32_t rate;
     uint32_t burst_size;
     uint64_t bucket;
@@ -177,7 +178,7 @@ struct ref_meter {
 static void
 ref_meter_set(struct ref_meter *meter, bool pktps, size_t n_bands,
               const uint32_t rates[], const uint32_t bursts[],
-              long long int now)
+              const uint8_t precs[], long long int now)
 {
     size_t i;
 
@@ -188,6 +189,7 @@ ref_meter_set(struct ref_meter *meter, bool pktps, size_t n_bands,
     for (i = 0; i < n_bands; ++i) {
         uint32_t band_max_delta_t;
 
+        meter->bands[i].prec_level = precs ? precs[i] : 0;
         meter->bands[i].rate = rates[i];
         meter->bands[i].burst_size = bursts[i] ? bursts[i] : rates[i];
         meter->bands[i].bucket = meter->bands[i].burst_size * 1000ULL;
@@ -200,7 +202,7 @@ ref_meter_set(struct ref_meter *meter, bool pktps, size_t n_bands,
 
 static void
 ref_meter_run(struct ref_meter *meter, const uint32_t sizes[], int cnt,
-              long long int now, bool passed[])
+              long long int now, bool passed[], uint8_t remarks[])
 {
     int exceeded_band[REF_MAX_BURST];
     uint32_t exceeded_rate[REF_MAX_BURST];
@@ -263,11 +265,16 @@ ref_meter_run(struct ref_meter *meter, const uint32_t sizes[], int cnt,
 
     for (i = 0; i < cnt; i++) {
         passed[i] = exceeded_band[i] < 0;
+        remarks[i] = 0;
         if (!passed[i]) {
             struct ref_band *band = &meter->bands[exceeded_band[i]];
 
             band->packet_count++;
             band->byte_count += sizes[i];
+            if (band->prec_level) {
+                passed[i] = true;
+                remarks[i] = band->prec_level;
+            }
         }
     }
 }
@@ -295,8 +302,8 @@ ref_random(uint32_t *state)
  * seconds.  Returns how many packets passed. */
 static uint64_t
 ref_compare(bool pktps, size_t n_bands, const uint32_t rates[],
-            const uint32_t bursts[], uint32_t seed, int n_batches,
-            uint32_t size)
+            const uint32_t bursts[], const uint8_t precs[], uint32_t seed,
+            int n_batches, uint32_t size)
 {
     struct fp_meter_config c = {
         .type = FP_METER_BANDS, .pkts = pktps, .n_bands = n_bands,
@@ -312,12 +319,15 @@ ref_compare(bool pktps, size_t n_bands, const uint32_t rates[],
     for (i = 0; i < n_bands; i++) {
         c.bands[i].rate = rates[i];
         c.bands[i].burst = bursts[i] ? bursts[i] : rates[i];
+        c.bands[i].remark = precs && precs[i];
+        c.bands[i].prec_level = precs ? precs[i] : 0;
     }
     assert_int_equal(fp_meter_config_check(&c), 0);
     fp_meter_init(&m, &c, now);
-    ref_meter_set(&ref, pktps, n_bands, rates, bursts, now);
+    ref_meter_set(&ref, pktps, n_bands, rates, bursts, precs, now);
 
     for (b = 0; b < n_batches; b++) {
+        uint8_t remarks[REF_MAX_BURST];
         uint32_t sizes[REF_MAX_BURST];
         bool passed[REF_MAX_BURST];
         int cnt = 1 + ref_random(&seed) % REF_MAX_BURST;
@@ -338,11 +348,14 @@ ref_compare(bool pktps, size_t n_bands, const uint32_t rates[],
         for (j = 0; j < cnt; j++) {
             sizes[j] = size ? size : 60 + ref_random(&seed) % 1455;
         }
-        ref_meter_run(&ref, sizes, cnt, now, passed);
+        ref_meter_run(&ref, sizes, cnt, now, passed, remarks);
         for (j = 0; j < cnt; j++) {
-            bool ok = fp_meter_take(&m, sizes[j], now) != FP_METER_RED;
+            uint8_t remark;
+            bool ok = (fp_meter_take_remark(&m, sizes[j], now, &remark)
+                       != FP_METER_RED);
 
             assert_int_equal(ok, passed[j]);
+            assert_int_equal(remark, remarks[j]);
             n_passed += ok;
         }
     }
@@ -374,7 +387,7 @@ test_fp_meter_ref_kbps(void **state OVS_UNUSED)
 
     for (n = 1; n <= FP_METER_MAX_BANDS; n++) {
         for (seed = 1; seed <= 20; seed++) {
-            ref_compare(false, n, rates, bursts, seed * 7919, 300, 0);
+            ref_compare(false, n, rates, bursts, NULL, seed * 7919, 300, 0);
         }
     }
 }
@@ -390,7 +403,7 @@ test_fp_meter_ref_pktps(void **state OVS_UNUSED)
 
     for (n = 1; n <= FP_METER_MAX_BANDS; n++) {
         for (seed = 1; seed <= 20; seed++) {
-            ref_compare(true, n, rates, bursts, seed * 104729, 300, 0);
+            ref_compare(true, n, rates, bursts, NULL, seed * 104729, 300, 0);
         }
     }
 }
@@ -404,6 +417,7 @@ test_fp_meter_ref_random(void **state OVS_UNUSED)
 
     for (k = 0; k < 400; k++) {
         uint32_t rates[FP_METER_MAX_BANDS], bursts[FP_METER_MAX_BANDS];
+        uint8_t precs[FP_METER_MAX_BANDS];
         size_t n = 1 + ref_random(&seed) % FP_METER_MAX_BANDS;
         bool pktps = ref_random(&seed) % 2;
         size_t i;
@@ -413,8 +427,12 @@ test_fp_meter_ref_random(void **state OVS_UNUSED)
                                                 ? 100 : 100000);
             bursts[i] = ref_random(&seed) % 3
                         ? ref_random(&seed) % (rates[i] * 2 + 1) : 0;
+            /* Half the meters have dscp_remark bands among their drop
+             * bands. */
+            precs[i] = k % 2 ? ref_random(&seed) % 4 : 0;
         }
-        ref_compare(pktps, n, rates, bursts, ref_random(&seed), 100, 0);
+        ref_compare(pktps, n, rates, bursts, precs, ref_random(&seed), 100,
+                    0);
     }
 }
 
@@ -457,8 +475,8 @@ test_fp_meter_rate(void **state OVS_UNUSED)
     fp_meter_destroy(&m);
 
     /* And the same as dpif-netdev over a random sequence. */
-    ref_compare(false, 1, kbps_rate, kbps_burst, 99, 500, 1000);
-    ref_compare(true, 1, pps_rate, pps_burst, 99, 500, 60);
+    ref_compare(false, 1, kbps_rate, kbps_burst, NULL, 99, 500, 1000);
+    ref_compare(true, 1, pps_rate, pps_burst, NULL, 99, 500, 60);
 }
 
 /* dpif-netdev keeps the time that each band takes to fill in 32 bits, and
@@ -484,7 +502,86 @@ test_fp_meter_max_delta_32(void **state OVS_UNUSED)
     assert_int_equal(meter_send(&m, 2, 60, T0 + 10 * 1000 * 1000), 1);
     fp_meter_destroy(&m);
 
-    ref_compare(true, 2, rates, bursts, 5, 300, 60);
+    ref_compare(true, 2, rates, bursts, NULL, 5, 300, 60);
+}
+
+/* The drop precedence arithmetic of dscp_remark bands: AFxy (8x + 2y) gets
+ * y + prec_level, at most 3; other codepoints stay. */
+static void
+test_fp_meter_remark_dscp(void **state OVS_UNUSED)
+{
+    static const struct {
+        uint8_t dscp, prec, result;
+    } cases[] = {
+        { 10, 1, 12 },          /* AF11 -> AF12. */
+        { 10, 2, 14 },          /* AF11 -> AF13. */
+        { 10, 3, 14 },          /* AF11 -> AF13, at most. */
+        { 10, 255, 14 },
+        { 12, 1, 14 },          /* AF12 -> AF13. */
+        { 14, 1, 14 },          /* AF13 stays. */
+        { 18, 2, 22 },          /* AF21 -> AF23. */
+        { 26, 1, 28 },          /* AF31 -> AF32. */
+        { 34, 1, 36 },          /* AF41 -> AF42. */
+        { 10, 0, 10 },          /* No level. */
+        { 0, 1, 0 },            /* Best effort. */
+        { 8, 1, 8 },            /* CS1. */
+        { 40, 1, 40 },          /* CS5. */
+        { 42, 1, 42 },          /* Class 5 has no AF. */
+        { 46, 1, 46 },          /* EF. */
+        { 11, 1, 11 },          /* Not a codepoint of RFC 2597. */
+        { 63, 1, 63 },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        assert_int_equal(fp_meter_remark_dscp(cases[i].dscp, cases[i].prec),
+                         cases[i].result);
+    }
+}
+
+/* A packet whose band is a dscp_remark band goes on (yellow), with the
+ * band's prec_level, and counts in the band; a drop band of a higher rate
+ * that it also exceeds drops it. */
+static void
+test_fp_meter_remark_bands(void **state OVS_UNUSED)
+{
+    static const uint32_t rates[] = { 2, 4 }, bursts[] = { 2, 4 };
+    static const uint8_t precs[] = { 2, 0 };
+    struct fp_meter_config c = {
+        .type = FP_METER_BANDS, .pkts = true, .n_bands = 2,
+        .bands = { { .rate = 2, .burst = 2, .remark = true,
+                     .prec_level = 2 },
+                   { .rate = 4, .burst = 4 } },
+    };
+    enum fp_meter_color colors[6];
+    uint8_t remarks[6];
+    struct fp_meter_stats st;
+    struct fp_meter m;
+    int i;
+
+    fp_meter_init(&m, &c, T0);
+    for (i = 0; i < 6; i++) {
+        colors[i] = fp_meter_take_remark(&m, 60, T0, &remarks[i]);
+    }
+    assert_int_equal(colors[0], FP_METER_GREEN);
+    assert_int_equal(colors[1], FP_METER_GREEN);
+    assert_int_equal(colors[2], FP_METER_YELLOW);
+    assert_int_equal(colors[3], FP_METER_YELLOW);
+    assert_int_equal(colors[4], FP_METER_RED);
+    assert_int_equal(colors[5], FP_METER_RED);
+    assert_int_equal(remarks[0], 0);
+    assert_int_equal(remarks[2], 2);
+    assert_int_equal(remarks[3], 2);
+    assert_int_equal(remarks[4], 0);
+    fp_meter_read(&m, &st);
+    assert_int_equal(st.pass_packets, 4);
+    assert_int_equal(st.drop_packets, 2);
+    assert_int_equal(st.band_packets[0], 2);
+    assert_int_equal(st.band_packets[1], 2);
+    fp_meter_destroy(&m);
+
+    ref_compare(true, 2, rates, bursts, precs, 17, 300, 60);
+    ref_compare(false, 2, rates, bursts, precs, 17, 300, 0);
 }
 
 static void
@@ -543,6 +640,7 @@ test_fp_meter_police_shared(void **state OVS_UNUSED)
     };
     uint32_t sizes[2] = { 60, 60 };
     bool passed[2] = { false, false };
+    uint8_t remarks[2];
     struct fp_meter_stats st;
     struct fp_device *dev;
     struct fp_rule rule;
@@ -552,7 +650,8 @@ test_fp_meter_police_shared(void **state OVS_UNUSED)
     for (i = 0; i < fp_device_n_ports(dev); i++) {
         assert_int_equal(fp_port_set_endpoint(dev, i, &count_ops, NULL), 0);
     }
-    assert_int_equal(fp_meter_police(dev, 5, sizes, 2, time_usec(), passed),
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 2, time_usec(), passed,
+                                     remarks),
                      ENOENT);
     assert_int_equal(fp_meter_set(dev, 5, &c), 0);
 
@@ -566,7 +665,8 @@ test_fp_meter_police_shared(void **state OVS_UNUSED)
     assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
 
     /* The host takes 2 of the 3 packets of the bucket... */
-    assert_int_equal(fp_meter_police(dev, 5, sizes, 2, time_usec(), passed),
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 2, time_usec(), passed,
+                                     remarks),
                      0);
     assert_true(passed[0] && passed[1]);
 
@@ -575,7 +675,8 @@ test_fp_meter_police_shared(void **state OVS_UNUSED)
         assert_int_equal(fp_port_inject(dev, 0, frame, sizeof frame), 0);
     }
     assert_int_equal(n_sent, 1);
-    assert_int_equal(fp_meter_police(dev, 5, sizes, 1, time_usec(), passed),
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 1, time_usec(), passed,
+                                     remarks),
                      0);
     assert_false(passed[0]);
 
@@ -587,7 +688,8 @@ test_fp_meter_police_shared(void **state OVS_UNUSED)
 
     assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
     assert_int_equal(fp_meter_delete(dev, 5), 0);
-    assert_int_equal(fp_meter_police(dev, 5, sizes, 1, time_usec(), passed),
+    assert_int_equal(fp_meter_police(dev, 5, sizes, 1, time_usec(), passed,
+                                     remarks),
                      ENOENT);
     fp_device_destroy(dev);
 }
@@ -615,9 +717,10 @@ test_fp_meter_peek(void **state OVS_UNUSED)
         struct fp_meter_stats st0, st1;
         struct fp_meter m;
         int greens = 0, reds = 0, k;
+        uint8_t remark;
 
         fp_meter_init(&m, c, T0);
-        fp_meter_peek(&m, 60, T0, &config, levels);
+        fp_meter_peek(&m, 60, T0, &config, levels, &remark);
         assert_memory_equal(&config, c, sizeof config);
         if (c->type == FP_METER_BANDS) {
             assert_int_equal(levels[0], 2000);
@@ -632,8 +735,8 @@ test_fp_meter_peek(void **state OVS_UNUSED)
             enum fp_meter_color color, color2, taken;
 
             fp_meter_read(&m, &st0);
-            color = fp_meter_peek(&m, size, now, &config, levels);
-            color2 = fp_meter_peek(&m, size, now, &config, again);
+            color = fp_meter_peek(&m, size, now, &config, levels, &remark);
+            color2 = fp_meter_peek(&m, size, now, &config, again, &remark);
             fp_meter_read(&m, &st1);
             assert_int_equal(color, color2);
             assert_memory_equal(levels, again, sizeof levels);
@@ -667,6 +770,8 @@ main(void)
         cmocka_unit_test(test_fp_meter_ref_random),
         cmocka_unit_test(test_fp_meter_rate),
         cmocka_unit_test(test_fp_meter_max_delta_32),
+        cmocka_unit_test(test_fp_meter_remark_dscp),
+        cmocka_unit_test(test_fp_meter_remark_bands),
     };
 
     return cmocka_run_group_tests_name("fp_meter", tests, NULL, NULL);
