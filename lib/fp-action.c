@@ -483,3 +483,38 @@ fp_action_dec_ttl(struct fp_action_packet *p)
     }
     return true;
 }
+
+/* Adds 'prec_level' drop precedence levels to the DSCP of 'p', an IPv4
+ * packet (its header checksum updated, as FP_ACTION_SET_IPV4_TOS does) or
+ * an IPv6 packet, as a dscp_remark meter band does (see
+ * fp_meter_remark_dscp()).  Other packets are left alone.  Returns true if
+ * the packet changed. */
+bool
+fp_action_dscp_remark(struct fp_action_packet *p, uint8_t prec_level)
+{
+    struct fp_action set;
+    uint8_t dscp, new;
+    const uint8_t *h;
+
+    if (p->is_ipv4) {
+        h = p->data + p->layers.l3;
+        dscp = h[1] >> 2;
+        set.type = FP_ACTION_SET_IPV4_TOS;
+    } else if (p->is_ipv6) {
+        h = p->data + p->layers.l3;
+        dscp = ((h[0] & 0x0f) << 2) | (h[1] >> 6);
+        set.type = FP_ACTION_SET_IPV6_TCLASS;
+    } else {
+        return false;
+    }
+    new = fp_meter_remark_dscp(dscp, prec_level);
+    if (new == dscp) {
+        return false;
+    }
+    memset(set.set.value, 0, sizeof set.set.value);
+    memset(set.set.mask, 0, sizeof set.set.mask);
+    set.set.value[0] = new << 2;
+    set.set.mask[0] = 0xfc;
+    fp_action_set_field(p, &set);
+    return true;
+}

@@ -51,6 +51,7 @@ void fp_action_push_vlan(struct fp_action_packet *, uint16_t tpid,
 void fp_action_pop_vlan(struct fp_action_packet *);
 void fp_action_set_field(struct fp_action_packet *, const struct fp_action *);
 bool fp_action_dec_ttl(struct fp_action_packet *);
+bool fp_action_dscp_remark(struct fp_action_packet *, uint8_t prec_level);
 
 size_t fp_action_set_size(int type);
 

@@ -96,9 +96,12 @@ fp_meter_reconfigure(struct fp_meter *meter,
         for (i = 0; i < config->n_bands; i++) {
             const struct fp_meter_band *b = &config->bands[i];
             uint64_t full = b->burst * 1000ULL;
+            /* Cut to 32 bits band by band, as dpif-netdev does. */
+            uint32_t band_max_delta_ms = full / b->rate;
 
             meter->buckets[i] = full;
-            meter->max_delta_ms = MAX(meter->max_delta_ms, full / b->rate);
+            meter->max_delta_ms = MAX(meter->max_delta_ms,
+                                      band_max_delta_ms);
         }
     } else {
         meter->tc = config->cbs * FP_METER_SCALE;
@@ -188,9 +191,10 @@ fp_meter_refill(struct fp_meter *meter, long long int now)
 
 /* Takes a packet of 'size' bytes from the buckets of 'meter', refilled by
  * fp_meter_refill(), and returns its colour.  For FP_METER_BANDS, stores in
- * '*bandp' the band that drops it, or -1 if it goes on: every band with
- * enough takes the packet; of those without, the band of the highest rate
- * (the first on a tie). */
+ * '*bandp' the band that applies to it, or -1 if none does: every band
+ * with enough takes the packet; of those without, the band of the highest
+ * rate (the first on a tie).  That band drops it (red) or, for a
+ * dscp_remark band, lets it go on to be remarked (yellow). */
 static enum fp_meter_color
 fp_meter_decide(struct fp_meter *meter, uint32_t size, int *bandp)
 {
@@ -213,7 +217,9 @@ fp_meter_decide(struct fp_meter *meter, uint32_t size, int *bandp)
                 *bandp = i;
             }
         }
-        return *bandp >= 0 ? FP_METER_RED : FP_METER_GREEN;
+        return (*bandp < 0 ? FP_METER_GREEN
+                : c->bands[*bandp].remark ? FP_METER_YELLOW
+                : FP_METER_RED);
     }
 
     need = (c->pkts ? 1 : size) * FP_METER_SCALE;
@@ -238,11 +244,35 @@ fp_meter_decide(struct fp_meter *meter, uint32_t size, int *bandp)
     return FP_METER_GREEN;
 }
 
+/* Returns 'dscp' (6 bits) with 'prec_level' drop precedence levels added,
+ * for an OpenFlow dscp_remark band ("prec_level: number of drop precedence
+ * level to add").  Only the Assured Forwarding codepoints (RFC 2597: AFxy
+ * is 8x + 2y, class x 1 to 4, drop precedence y 1 to 3) have drop
+ * precedences: y becomes y + prec_level, at most 3 (AF11 with 1 level is
+ * AF12, with 2 or more AF13; AF13 stays AF13).  Every other codepoint
+ * (best effort, class selectors, EF, ...) is returned unchanged.
+ * dpif-netdev does the same (patches/ovs/0005). */
+uint8_t
+fp_meter_remark_dscp(uint8_t dscp, uint8_t prec_level)
+{
+    unsigned int x = dscp >> 3;
+    unsigned int y = (dscp >> 1) & 3;
+
+    if (dscp > 63 || x < 1 || x > 4 || y < 1 || dscp & 1) {
+        return dscp;
+    }
+    y = MIN(y + prec_level, 3);
+    return (x << 3) | (y << 1);
+}
+
 /* Colours a packet of 'size' bytes that arrives at time 'now'
  * (time_usec()), takes its tokens and counts it.  Colour-blind.  An
- * FP_METER_BANDS meter gives green or red. */
+ * FP_METER_BANDS meter gives green, red (a drop band applies) or yellow (a
+ * dscp_remark band applies: the packet goes on, remarked); then stores in
+ * '*remarkp' the drop precedence levels that the band adds, else 0. */
 enum fp_meter_color
-fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
+fp_meter_take_remark(struct fp_meter *meter, uint32_t size,
+                     long long int now, uint8_t *remarkp)
 {
     enum fp_meter_color color;
     int band;
@@ -250,6 +280,8 @@ fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
     pthread_spin_lock(&meter->lock);
     fp_meter_refill(meter, now);
     color = fp_meter_decide(meter, size, &band);
+    *remarkp = (color == FP_METER_YELLOW && band >= 0
+                ? meter->config.bands[band].prec_level : 0);
     if (band >= 0) {
         meter->stats.band_packets[band]++;
         meter->stats.band_bytes[band] += size;
@@ -271,9 +303,19 @@ fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
     return color;
 }
 
+/* fp_meter_take_remark(), for a caller that does not remark. */
+enum fp_meter_color
+fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
+{
+    uint8_t remark;
+
+    return fp_meter_take_remark(meter, size, now, &remark);
+}
+
 /* Returns the colour that fp_meter_take() would give a packet of 'size'
  * bytes at time 'now', without taking its tokens or counting it: 'meter'
- * is left as it is.  Stores the buckets as the packet would find them
+ * is left as it is.  Stores in '*remarkp' what fp_meter_take_remark()
+ * would.  Stores the buckets as the packet would find them
  * (refilled up to 'now') in 'levels': for FP_METER_BANDS, each band's
  * bucket in bits (or thousandths of a packet); otherwise the committed
  * bucket in [0] and the excess or peak bucket in [1], in units.  Stores
@@ -281,8 +323,9 @@ fp_meter_take(struct fp_meter *meter, uint32_t size, long long int now)
 enum fp_meter_color
 fp_meter_peek(struct fp_meter *meter, uint32_t size, long long int now,
               struct fp_meter_config *config,
-              uint64_t levels[FP_METER_MAX_BANDS])
+              uint64_t levels[FP_METER_MAX_BANDS], uint8_t *remarkp)
 {
+    enum fp_meter_color color;
     struct fp_meter copy;
     int band;
     size_t i;
@@ -307,7 +350,10 @@ fp_meter_peek(struct fp_meter *meter, uint32_t size, long long int now,
         levels[0] = copy.tc / FP_METER_SCALE;
         levels[1] = copy.te / FP_METER_SCALE;
     }
-    return fp_meter_decide(&copy, size, &band);
+    color = fp_meter_decide(&copy, size, &band);
+    *remarkp = (color == FP_METER_YELLOW && band >= 0
+                ? copy.config.bands[band].prec_level : 0);
+    return color;
 }
 
 /* Stores the counters of 'meter' in '*stats'. */

@@ -53,12 +53,16 @@ void fp_meter_init(struct fp_meter *, const struct fp_meter_config *,
 void fp_meter_destroy(struct fp_meter *);
 void fp_meter_reconfigure(struct fp_meter *, const struct fp_meter_config *,
                           long long int now);
+enum fp_meter_color fp_meter_take_remark(struct fp_meter *, uint32_t size,
+                                         long long int now,
+                                         uint8_t *remarkp);
 enum fp_meter_color fp_meter_take(struct fp_meter *, uint32_t size,
                                    long long int now);
 enum fp_meter_color fp_meter_peek(struct fp_meter *, uint32_t size,
                                   long long int now,
                                   struct fp_meter_config *,
-                                  uint64_t levels[FP_METER_MAX_BANDS]);
+                                  uint64_t levels[FP_METER_MAX_BANDS],
+                                  uint8_t *remarkp);
 void fp_meter_read(struct fp_meter *, struct fp_meter_stats *);
 
 /* Most meters that fp_meter_take_all() takes at once. */

@@ -348,6 +348,7 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 
         case FP_ACTION_METER: {
             enum fp_meter_color color = FP_METER_GREEN;
+            uint8_t remark = 0;
 
             if (*now_usp < 0) {
                 *now_usp = time_usec();
@@ -360,15 +361,19 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
                 step->meter.meter_id = m->id;
                 color = fp_meter_peek(&m->meter, p.size, *now_usp,
                                       &step->meter.config,
-                                      step->meter.levels);
+                                      step->meter.levels, &remark);
             }
             if (live) {
-                color = fp_meter_take(&m->meter, p.size, *now_usp);
+                color = fp_meter_take_remark(&m->meter, p.size, *now_usp,
+                                             &remark);
             }
             if (OVS_UNLIKELY(step)) {
                 step->meter.color = color;
             }
             stop = color == FP_METER_RED;
+            if (remark && fp_action_dscp_remark(&p, remark)) {
+                modified = true;
+            }
             break;
         }
 

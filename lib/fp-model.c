@@ -826,7 +826,7 @@ fp_model_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
 static int
 fp_model_meter_police(struct fp_device *dev, uint32_t meter_id,
                       const uint32_t sizes[], size_t n, long long int now,
-                      bool passed[])
+                      bool passed[], uint8_t remarks[])
 {
     struct fp_model *model = fp_model_cast(dev);
     struct fp_model_meter *m = fp_model_meter_find(model, meter_id);
@@ -836,7 +836,8 @@ fp_model_meter_police(struct fp_device *dev, uint32_t meter_id,
         return ENOENT;
     }
     for (i = 0; i < n; i++) {
-        passed[i] = fp_meter_take(&m->meter, sizes[i], now) != FP_METER_RED;
+        passed[i] = fp_meter_take_remark(&m->meter, sizes[i], now,
+                                         &remarks[i]) != FP_METER_RED;
     }
     return 0;
 }

@@ -1365,16 +1365,20 @@ fp_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
 /* Runs 'n' packets that the host forwards, of 'sizes' bytes each, through
  * meter 'meter_id' of 'dev' at time 'now' (time_usec()), sharing the
  * meter's buckets and counters with the NIC's own packets, and sets
- * 'passed[i]' for those that go on.  Returns 0, ENOENT if 'dev' has no
+ * 'passed[i]' for those that go on and 'remarks[i]' to the drop
+ * precedence levels that the caller adds to the DSCP of each (see
+ * fp_meter_remark_dscp()), 0 for none.  Returns 0, ENOENT if 'dev' has no
  * such meter, or EOPNOTSUPP if 'dev' cannot meter the host's packets (then
- * 'passed' is untouched).  Safe on any thread; never blocks. */
+ * 'passed' and 'remarks' are untouched).  Safe on any thread; never
+ * blocks. */
 int
 fp_meter_police(struct fp_device *dev, uint32_t meter_id,
                 const uint32_t sizes[], size_t n, long long int now,
-                bool passed[])
+                bool passed[], uint8_t remarks[])
 {
     return (dev->class->meter_police
-            ? dev->class->meter_police(dev, meter_id, sizes, n, now, passed)
+            ? dev->class->meter_police(dev, meter_id, sizes, n, now, passed,
+                                       remarks)
             : EOPNOTSUPP);
 }
 

@@ -503,7 +503,9 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
         tm = &step->meter;
         ds_put_format(s, ": %s%s", (tm->color == 0 ? "green"
                                     : tm->color == 1 ? "yellow" : "red"),
-                      tm->color == 2 ? " (drop)" : "");
+                      (tm->color == 2 ? " (drop)"
+                       : tm->color == 1 && tm->config.type == FP_METER_BANDS
+                       ? " (dscp_remark)" : ""));
         if (tm->config.type == FP_METER_BANDS) {
             for (i = 0; i < tm->config.n_bands; i++) {
                 const struct fp_meter_band *b = &tm->config.bands[i];
@@ -1042,8 +1044,8 @@ fp_unixctl_explain_args(int argc, const char *argv[], struct ds *reply)
 }
 
 /* fp/offload-stats: flows by verdict, offload events, and the count of each
- * reason for refusal, partial offload or failure; then, per device, the
- * occupancy of its tables. */
+ * reason for refusal, partial offload or failure; the meters that no NIC
+ * holds, and why; then, per device, the occupancy of its tables. */
 static void
 fp_unixctl_offload_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
                          const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
@@ -1054,6 +1056,7 @@ fp_unixctl_offload_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
 
     ovs_offload_init();
     netdev_offload_fp_format_stats(&s);
+    netdev_offload_fp_meter_format_stats(&s);
     n = fp_device_list(devices, ARRAY_SIZE(devices));
     for (i = 0; i < n; i++) {
         struct fp_device_config cfg;

@@ -29,6 +29,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-meter.h"
 #include "openvswitch/vlog.h"
+#include "packets.h"
 #include "sset.h"
 #include "ovs-offload.h"
 #include "ovs-rcu.h"
@@ -98,6 +99,57 @@ offload_fp_meter_find(uint32_t id)
     return NULL;
 }
 
+/* Adds 'prec_level' drop precedence levels to the DSCP of 'packet', which a
+ * dscp_remark band let through (see fp_meter_remark_dscp()), with the same
+ * OVS functions as a set_field of ip_dscp, so that the packet is byte for
+ * byte what the NIC's meter makes of it.  dpif-netdev's own meters do the
+ * same (patches/ovs/0005).  Only Ethernet IPv4 and IPv6 packets change. */
+static void
+offload_fp_meter_remark(struct dp_packet *packet, uint8_t prec_level)
+{
+    const struct eth_header *eth = dp_packet_eth(packet);
+    const uint8_t *data = dp_packet_data(packet);
+    size_t size = dp_packet_size(packet);
+    size_t ofs = ETH_HEADER_LEN - 2;
+    ovs_be16 dl_type;
+
+    if (!eth || !dp_packet_l3(packet) || size < ETH_HEADER_LEN) {
+        return;
+    }
+    memcpy(&dl_type, data + ofs, sizeof dl_type);
+    while (eth_type_vlan(dl_type) && ofs + VLAN_HEADER_LEN + 2 <= size) {
+        ofs += VLAN_HEADER_LEN;
+        memcpy(&dl_type, data + ofs, sizeof dl_type);
+    }
+    if (dl_type == htons(ETH_TYPE_IP)
+        && dp_packet_l3_size(packet) >= IP_HEADER_LEN) {
+        struct ip_header *nh = dp_packet_l3(packet);
+        uint8_t dscp = (nh->ip_tos & IP_DSCP_MASK) >> 2;
+        uint8_t new = fp_meter_remark_dscp(dscp, prec_level);
+
+        if (new != dscp) {
+            packet_set_ipv4(packet, get_16aligned_be32(&nh->ip_src),
+                            get_16aligned_be32(&nh->ip_dst),
+                            (nh->ip_tos & ~IP_DSCP_MASK) | (new << 2),
+                            nh->ip_ttl);
+        }
+    } else if (dl_type == htons(ETH_TYPE_IPV6)
+               && dp_packet_l3_size(packet) >= IPV6_HEADER_LEN) {
+        struct ovs_16aligned_ip6_hdr *nh = dp_packet_l3(packet);
+        ovs_be32 flow = get_16aligned_be32(&nh->ip6_flow);
+        uint8_t tc = ntohl(flow) >> 20;
+        uint8_t dscp = tc >> 2;
+        uint8_t new = fp_meter_remark_dscp(dscp, prec_level);
+
+        if (new != dscp) {
+            uint32_t f = ntohl(flow);
+
+            f = (f & ~(0xfcu << 20)) | ((uint32_t) new << 22);
+            put_16aligned_be32(&nh->ip6_flow, htonl(f));
+        }
+    }
+}
+
 /* Meters the batch 'packets' for meter 'meter_id' with the NIC meter that
  * holds it, if any, and drops in place the packets it rejects.  Returns
  * false, to let dpif-netdev meter the batch, if no NIC holds the meter.
@@ -109,6 +161,7 @@ offload_fp_meter_hook(uint32_t meter_id, struct dp_packet_batch *packets,
     const struct offload_fp_meter_owner *owner = NULL;
     const struct offload_fp_meter_owner *o;
     size_t n = dp_packet_batch_size(packets);
+    uint8_t remarks[NETDEV_MAX_BURST];
     uint32_t sizes[NETDEV_MAX_BURST];
     bool passed[NETDEV_MAX_BURST];
     struct dp_packet *packet;
@@ -128,7 +181,8 @@ offload_fp_meter_hook(uint32_t meter_id, struct dp_packet_batch *packets,
     DP_PACKET_BATCH_FOR_EACH (i, packet, packets) {
         sizes[i] = dp_packet_size(packet);
     }
-    if (fp_meter_police(owner->dev, meter_id, sizes, n, now, passed)) {
+    if (fp_meter_police(owner->dev, meter_id, sizes, n, now, passed,
+                        remarks)) {
         /* Gone from the NIC an instant ago (a reset). */
         return false;
     }
@@ -136,6 +190,9 @@ offload_fp_meter_hook(uint32_t meter_id, struct dp_packet_batch *packets,
     COVERAGE_INC(fp_meter_host_batch);
     DP_PACKET_BATCH_REFILL_FOR_EACH (j, n, packet, packets) {
         if (passed[j]) {
+            if (remarks[j]) {
+                offload_fp_meter_remark(packet, remarks[j]);
+            }
             dp_packet_batch_refill(packets, packet, j);
         } else {
             COVERAGE_INC(fp_meter_host_drop);
@@ -170,7 +227,8 @@ offload_fp_meter_set_owner(struct offload_fp_meter *m, struct fp_device *dev)
 }
 
 /* Translates OpenFlow meter 'config' (as dpif-netdev took it, with a burst
- * in every band) into a NIC meter with the same drop bands.  Returns NULL,
+ * in every band) into a NIC meter with the same drop and dscp_remark
+ * bands.  Returns NULL,
  * or a reason why the NICs cannot run the meter. */
 static char *
 offload_fp_meter_translate(const struct ofputil_meter_config *config,
@@ -191,9 +249,14 @@ offload_fp_meter_translate(const struct ofputil_meter_config *config,
     for (i = 0; i < config->n_bands; i++) {
         const struct ofputil_meter_band *band = &config->bands[i];
 
-        if (band->type != OFPMBT13_DROP) {
-            return xasprintf("band %"PRIuSIZE" is not a drop band", i + 1);
-        } else if (!band->rate) {
+        if (band->type == OFPMBT13_DSCP_REMARK) {
+            nic->bands[i].remark = true;
+            nic->bands[i].prec_level = band->prec_level;
+        } else if (band->type != OFPMBT13_DROP) {
+            return xasprintf("band %"PRIuSIZE" is neither a drop nor a "
+                             "dscp_remark band", i + 1);
+        }
+        if (!band->rate) {
             return xasprintf("band %"PRIuSIZE" has rate 0", i + 1);
         }
         /* dpif-netdev's default burst: one second at the rate. */
@@ -298,6 +361,17 @@ offload_fp_meter_watch(struct fp_device *dev)
     }
 }
 
+/* Returns the size of the meter table of 'dev': 0 if it runs no meters
+ * (a driver without meters, or fp-meters=0). */
+static uint32_t
+offload_fp_meter_table_size(const struct fp_device *dev)
+{
+    struct fp_device_config cfg;
+
+    fp_device_get_config(dev, &cfg);
+    return cfg.n_meters;
+}
+
 /* Puts 'm', which no NIC holds, into the first NIC that takes it, or
  * stores why none did in 'm->reason'. */
 static void
@@ -312,8 +386,16 @@ offload_fp_meter_place(struct offload_fp_meter *m)
     m->reason = NULL;
     for (i = 0; i < n && i < ARRAY_SIZE(devices); i++) {
         struct fp_device *dev = devices[i];
-        int error = fp_meter_set(dev, m->id, &m->nic);
+        int error;
 
+        if (!offload_fp_meter_table_size(dev)) {
+            if (!m->reason) {
+                m->reason = xasprintf("%s has no meter table",
+                                      fp_device_name(dev));
+            }
+            continue;
+        }
+        error = fp_meter_set(dev, m->id, &m->nic);
         if (!error) {
             /* A NIC meter that was being deleted is reused: its counters
              * are not this meter's. */
@@ -476,9 +558,9 @@ netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *stats)
 
 /* Returns true if a rule of 'dev' may use meter 'id'.  Otherwise stores in
  * '*reasonp' why not, for a partial offload: the NICs cannot run the meter,
- * or another NIC holds it.  Also true if the meter could be in 'dev' but
- * is in no NIC now: the flow's rule then waits for it (see
- * offload_fp_meter_missing()). */
+ * another NIC holds it, or 'dev' has no meter table.  Also true if the
+ * meter could be in 'dev' but is in no NIC now: the flow's rule then waits
+ * for it (see offload_fp_meter_missing()). */
 bool
 offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
                        char **reasonp)
@@ -499,6 +581,9 @@ offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
         *reasonp = xasprintf("datapath meter in another NIC than %s "
                              "(meter %"PRIu32" is in %s; a meter is in one "
                              "NIC)", dev_name, id, fp_device_name(m->dev));
+    } else if (!m->dev && !offload_fp_meter_table_size(dev)) {
+        *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32": %s "
+                             "has no meter table)", dev_name, id, dev_name);
     } else {
         ok = true;
     }
@@ -628,15 +713,51 @@ netdev_offload_fp_meter_show(const struct fp_device *dev, struct ds *s)
         ds_put_format(s, "    datapath meter %"PRIu32": %s", m->id,
                       m->nic.pkts ? "pktps" : "kbps");
         for (j = 0; j < m->nic.n_bands; j++) {
-            ds_put_format(s, "%s drop rate=%"PRIu32" burst=%"PRIu32,
-                          j ? "," : "", m->nic.bands[j].rate,
-                          m->nic.bands[j].burst);
+            const struct fp_meter_band *b = &m->nic.bands[j];
+
+            ds_put_format(s, "%s %s rate=%"PRIu32" burst=%"PRIu32,
+                          j ? "," : "", b->remark ? "dscp_remark" : "drop",
+                          b->rate, b->burst);
+            if (b->remark) {
+                ds_put_format(s, " prec_level=%"PRIu8, b->prec_level);
+            }
         }
         ds_put_format(s, "; in: %"PRIu64" packets, %"PRIu64" bytes; "
                       "dropped: %"PRIu64" packets, %"PRIu64" bytes\n",
                       st.pass_packets + st.drop_packets,
                       st.pass_bytes + st.drop_bytes,
                       st.drop_packets, st.drop_bytes);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    free(meters);
+}
+
+/* Appends to 's', for fp/offload-stats, a line for each OpenFlow meter
+ * that no NIC holds, by datapath meter id, with the reason: dpif-netdev
+ * meters its packets, and the flows that use it are partially offloaded
+ * or wait in software.  Appends nothing if every meter is in a NIC. */
+void
+netdev_offload_fp_meter_format_stats(struct ds *s)
+{
+    struct offload_fp_meter **meters = NULL;
+    struct offload_fp_meter *m;
+    size_t i, n = 0;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (m, node, &offload_fp_meters) {
+        if (!m->dev) {
+            meters = xrealloc(meters, (n + 1) * sizeof *meters);
+            meters[n++] = m;
+        }
+    }
+    qsort(meters, n, sizeof *meters, compare_meter_ids);
+    if (n) {
+        ds_put_cstr(s, "meters in software:\n");
+    }
+    for (i = 0; i < n; i++) {
+        m = meters[i];
+        ds_put_format(s, "  datapath meter %"PRIu32": %s\n", m->id,
+                      m->reason ? m->reason : "in no NIC yet");
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     free(meters);

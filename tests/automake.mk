@@ -73,6 +73,7 @@ TESTSUITE_AT = \
 	tests/fp-meters.at \
 	tests/fp-qos.at \
 	tests/fp-qos-police.at \
+	tests/fp-qos-meter.at \
 	tests/fp-operator.at \
 	tests/fp-ovs-patches.at \
 	tests/fp-locking.at \

@@ -184,14 +184,17 @@ struct fp_device_class {
      * (time_usec()), as if they had reached an FP_ACTION_METER of that
      * meter in the NIC: the meter's buckets and counters are the NIC's, so
      * the packets of a flow that the host meters and those that the NIC
-     * meters share them.  Sets 'passed[i]' for the packets that go on.
-     * Returns 0 or ENOENT (then 'passed' is untouched).  Called on any
+     * meters share them.  Sets 'passed[i]' for the packets that go on,
+     * and 'remarks[i]' to the drop precedence levels that a dscp_remark
+     * band adds to the DSCP of packet i (the caller remarks it with
+     * fp_meter_remark_dscp()), or to 0.  Returns 0 or ENOENT (then
+     * 'passed' and 'remarks' are untouched).  Called on any
      * thread, in an RCU read-side section, concurrently with packet
      * engines and control operations; must not block.  May be NULL: the
      * device cannot meter the host's packets. */
     int (*meter_police)(struct fp_device *dev, uint32_t meter_id,
                         const uint32_t sizes[], size_t n, long long int now,
-                        bool passed[]);
+                        bool passed[], uint8_t remarks[]);
 
     /* Allocates a shared counter for FP_ACTION_COUNT, starting at zero, and
      * stores its id in '*idp'.  Returns 0 or ENOSPC if the counter table

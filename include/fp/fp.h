@@ -630,7 +630,8 @@ int fp_rule_get_stats_all(struct fp_device *,
 /* Meters.
  *
  * A meter decides, for each packet, whether it goes on or is dropped;
- * FP_ACTION_METER drops what the meter rejects.  Three kinds:
+ * FP_ACTION_METER drops what the meter rejects (and remarks what a
+ * dscp_remark band of FP_METER_BANDS takes).  Three kinds:
  *
  *   - FP_METER_SRTCM (RFC 2697, colour-blind): committed bucket of 'cbs'
  *     and excess bucket of 'ebs', both filled at 'cir'; 'pir' is unused.
@@ -653,25 +654,38 @@ int fp_rule_get_stats_all(struct fp_device *,
  *     kept in bits or thousandths of a packet and fill in steps of whole
  *     milliseconds of the device clock (time_usec() / 1000, the clock that
  *     OVS's time/stop and time/warp control), by at most the time the
- *     slowest band takes to fill from empty (rounded down, as dpif-netdev
- *     does); every bucket starts full.  A packet takes its size (in bits,
+ *     slowest band takes to fill from empty (in whole milliseconds, each
+ *     band's time rounded down and cut to 32 bits, as dpif-netdev does);
+ *     every bucket starts full.  A packet takes its size (in bits,
  *     or one packet) from every band that has that much; if some band
  *     does not, the packet is dropped and counted in the band of the
  *     highest rate among those that did not have enough (the first of
- *     them on a tie).  'cir', 'cbs', 'pir' and 'ebs' are unused. */
+ *     them on a tie).  If that band is a dscp_remark band ('remark'), the
+ *     packet is not dropped but goes on with its DSCP remarked by
+ *     fp_meter_remark_dscp() (IPv4, with the header checksum updated, or
+ *     IPv6; other packets go on unchanged), and counts in the band all the
+ *     same.  'cir', 'cbs', 'pir' and 'ebs' are unused. */
 enum fp_meter_type {
     FP_METER_SRTCM,
     FP_METER_TRTCM,
     FP_METER_BANDS,
 };
 
-/* The most bands of an FP_METER_BANDS meter. */
-#define FP_METER_MAX_BANDS 4
+/* The most bands of an FP_METER_BANDS meter: as many as OVS 3.1's
+ * userspace datapath takes (MAX_BANDS in lib/dpif-netdev.c), so that every
+ * meter that dpif-netdev runs can run in a NIC. */
+#define FP_METER_MAX_BANDS 8
 
 struct fp_meter_band {
     uint32_t rate;              /* kbit/s, or packets/s with 'pkts'. */
     uint32_t burst;             /* kbit, or packets with 'pkts'. */
+    bool remark;                /* An OpenFlow dscp_remark band, else a drop
+                                 * band. */
+    uint8_t prec_level;         /* 'remark': drop precedence levels to
+                                 * add. */
 };
+
+uint8_t fp_meter_remark_dscp(uint8_t dscp, uint8_t prec_level);
 
 struct fp_meter_config {
     enum fp_meter_type type;
@@ -704,7 +718,7 @@ int fp_meter_get_stats(struct fp_device *, uint32_t meter_id,
                        struct fp_meter_stats *);
 int fp_meter_police(struct fp_device *, uint32_t meter_id,
                     const uint32_t sizes[], size_t n, long long int now,
-                    bool passed[]);
+                    bool passed[], uint8_t remarks[]);
 
 /* Shared counters, for FP_ACTION_COUNT. */
 int fp_counter_alloc(struct fp_device *, uint32_t *idp);

@@ -236,6 +236,39 @@ test_fp_action_set_ipv6(void **state)
     }
 }
 
+/* A dscp_remark meter band adds its prec_level to the drop precedence of
+ * AF codepoints, in IPv4 (checksum updated) and IPv6, and keeps the ECN
+ * bits; EF stays.  The band holds one packet: the first goes on as it is,
+ * the next ones are remarked. */
+static void
+test_fp_action_dscp_remark(void **state)
+{
+    struct fp_meter_config c = {
+        .type = FP_METER_BANDS, .pkts = true, .n_bands = 1,
+        .bands = { { .rate = 1, .burst = 1, .remark = true,
+                     .prec_level = 2 } },
+    };
+    struct fp_action a;
+    int v6;
+
+    memset(&a, 0, sizeof a);
+    a.type = FP_ACTION_METER;
+    a.meter_id = 7;
+    for (v6 = 0; v6 < 2; v6++) {
+        struct fields in = base(v6, true), out = in;
+
+        assert_int_equal(fp_meter_set(*state, 7, &c), 0);
+        in.tos = 0x29;          /* AF11, ECN 1. */
+        out.tos = 0x29;
+        check(*state, &a, 1, &in, &out);
+        out.tos = 0x39;         /* AF13, ECN 1. */
+        check(*state, &a, 1, &in, &out);
+        in.tos = out.tos = 0xb9;    /* EF, ECN 1. */
+        check(*state, &a, 1, &in, &out);
+    }
+    assert_int_equal(fp_meter_delete(*state, 7), 0);
+}
+
 static void
 test_fp_action_set_ports(void **state)
 {
@@ -1069,6 +1102,7 @@ main(void)
         T(test_fp_action_set_ipv4),
         T(test_fp_action_set_ipv6),
         T(test_fp_action_set_ports),
+        T(test_fp_action_dscp_remark),
         T(test_fp_action_set_sctp),
         T(test_fp_action_like_ovs),
         T(test_fp_action_dec_ttl),

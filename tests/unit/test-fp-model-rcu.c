@@ -121,6 +121,7 @@ worker_main(void *w_)
         struct fp_device_stats ds;
         struct fp_rule rule;
         uint32_t size = 60;
+        uint8_t remark;
         bool passed, stop;
         uint32_t id;
         int error;
@@ -159,7 +160,7 @@ worker_main(void *w_)
             ovs_mutex_unlock(w->outer);
         }
         if (!fp_meter_police(w->dev, CHURN_METER, &size, 1, time_usec(),
-                             &passed)) {
+                             &passed, &remark)) {
             w->n_policed++;
         }
         fp_device_get_stats(w->dev, &ds);
@@ -305,6 +306,7 @@ test_fp_model_rcu_slot_reuse(void **state OVS_UNUSED)
     struct fp_device *dev;
     uint32_t counters[3], extra;
     uint32_t size = 60;
+    uint8_t remark;
     bool passed;
     int i;
 
@@ -324,10 +326,10 @@ test_fp_model_rcu_slot_reuse(void **state OVS_UNUSED)
         assert_int_equal(fp_meter_delete(dev, old), 0);
         assert_int_equal(fp_meter_get_stats(dev, old, &ms), ENOENT);
         assert_int_equal(fp_meter_police(dev, old, &size, 1, time_usec(),
-                                         &passed), ENOENT);
+                                         &passed, &remark), ENOENT);
         assert_int_equal(fp_meter_set(dev, new, &meter_config), 0);
         assert_int_equal(fp_meter_police(dev, new, &size, 1, time_usec(),
-                                         &passed), 0);
+                                         &passed, &remark), 0);
         assert_true(passed);
         assert_int_equal(fp_meter_get_stats(dev, new, &ms), 0);
         assert_int_equal(ms.pass_packets, 1);
