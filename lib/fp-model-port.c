@@ -220,9 +220,10 @@ fp_model_police(struct fp_model_port *port, size_t size, long long int now,
         for (i = 0; i < n; i++) {
             uint64_t levels[FP_METER_MAX_BANDS];
             struct fp_meter_config config;
+            uint8_t remark;
 
-            if (fp_meter_peek(meters[i], l3_size, now, &config, levels)
-                == FP_METER_RED) {
+            if (fp_meter_peek(meters[i], l3_size, now, &config, levels,
+                              &remark) == FP_METER_RED) {
                 passed = false;
             }
             if (trace && pkt_bucket[i]) {
