@@ -103,6 +103,19 @@ fp_model_qos_free(void *sched)
     fp_sched_destroy(sched);
 }
 
+/* Counts 'n' packets that the scheduler of 'port_no' dropped from its
+ * queues (a queue or the QoS removed, a reset) in the port's 'tx_drops'. */
+static void
+fp_model_qos_count_drops(struct fp_model *model, uint32_t port_no, size_t n)
+{
+    if (n) {
+        ovs_mutex_lock(&model->host_mutex);
+        fp_model_ctr_add(&model->host_ports[port_no].tx_drops, n);
+        ovs_mutex_unlock(&model->host_mutex);
+        fp_model_count_drops(n);
+    }
+}
+
 /* Makes the scheduler of 'port_no' what its QoS and the shares of the VFs
  * say: none if it has neither, else one shaped to the QoS rate or to the
  * link speed.  OVS sets a port's QoS again at each reconfiguration (and
@@ -118,6 +131,7 @@ fp_model_qos_update(struct fp_model *model, uint32_t port_no)
     bool is_phy = port_no < model->up.config.n_phy_ports;
     struct fp_sched *sched;
     bool has_vf_rates = false;
+    size_t n_dropped = 0;
     long long int now;
     uint64_t rate;
     uint32_t i;
@@ -132,7 +146,11 @@ fp_model_qos_update(struct fp_model *model, uint32_t port_no)
     sched = ovsrcu_get_protected(struct fp_sched *, &port->sched);
     if (!qos && !has_vf_rates) {
         if (sched) {
+            /* Its packets are dropped and counted now.  A sender that
+             * still has it runs it after it queues, so what it queues in
+             * the grace period goes out or is lost with it. */
             ovsrcu_set(&port->sched, NULL);
+            fp_model_qos_count_drops(model, port_no, fp_sched_flush(sched));
             ovsrcu_postpone__(fp_model_qos_free, sched);
         }
         return;
@@ -146,14 +164,16 @@ fp_model_qos_update(struct fp_model *model, uint32_t port_no)
             : (uint64_t) FP_MODEL_LINK_SPEED * 1000000 / 8);
     fp_sched_set_port(sched, rate, qos ? qos->burst : 0, now);
     for (i = 0; i < FP_QOS_N_QUEUES; i++) {
-        fp_sched_set_class(sched, i,
-                           qos && qos->queues & (1u << i) ? &qos->queue[i]
-                           : NULL, now);
+        n_dropped += fp_sched_set_class(sched, i,
+                                        (qos && qos->queues & (1u << i)
+                                         ? &qos->queue[i] : NULL), now);
     }
     for (i = 0; i < model->n_ports; i++) {
-        fp_sched_set_class(sched, FP_QOS_N_QUEUES + i,
-                           is_phy ? model->ports[i].vf_rate : NULL, now);
+        n_dropped += fp_sched_set_class(sched, FP_QOS_N_QUEUES + i,
+                                        (is_phy ? model->ports[i].vf_rate
+                                         : NULL), now);
     }
+    fp_model_qos_count_drops(model, port_no, n_dropped);
     ovsrcu_set(&port->sched, sched);
 }
 
@@ -202,7 +222,10 @@ fp_model_port_get_queue_stats(const struct fp_device *dev, uint32_t port_no,
     ovs_mutex_lock(&model->ctl_mutex);
     sched = ovsrcu_get_protected(struct fp_sched *, &port->sched);
     if (sched && (queue == 0
-                  || (port->qos && port->qos->queues & (1u << queue)))) {
+                  || (queue < FP_QOS_N_QUEUES
+                      ? port->qos && port->qos->queues & (1u << queue)
+                      : (port_no < model->up.config.n_phy_ports
+                         && model->ports[queue - FP_QOS_N_QUEUES].vf_rate)))) {
         fp_sched_get_stats(sched, queue, stats);
     } else {
         error = ENOENT;
@@ -224,7 +247,7 @@ fp_model_qos_flush(struct fp_model *model)
         sched = ovsrcu_get_protected(struct fp_sched *,
                                      &model->ports[i].sched);
         if (sched) {
-            fp_sched_flush(sched);
+            fp_model_qos_count_drops(model, i, fp_sched_flush(sched));
         }
     }
     ovs_mutex_unlock(&model->ctl_mutex);

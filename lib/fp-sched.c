@@ -222,20 +222,21 @@ fp_sched_class_equal(const struct fp_qos_class *a,
  * (its packets are dropped and counted; queue 0 cannot be disabled, NULL
  * gives it the defaults).  Its buckets start full, unless it was enabled
  * with the same configuration; its counters are kept.  'now' is
- * time_usec(). */
-void
+ * time_usec().  Returns the number of packets dropped. */
+size_t
 fp_sched_set_class(struct fp_sched *s, size_t class,
                    const struct fp_qos_class *qc, long long int now)
 {
     static const struct fp_qos_class defaults;
     struct fp_sched_class *c;
+    size_t n = 0;
 
     ovs_assert(class < s->n_classes);
     ovs_mutex_lock(&s->mutex);
     fp_sched_refill(s, now);
     c = &s->classes[class];
     if (!qc && class) {
-        fp_sched_class_flush(s, c);
+        n = fp_sched_class_flush(s, c);
         c->enabled = false;
     } else if (!c->enabled
                || !fp_sched_class_equal(qc ? qc : &defaults, &c->config)) {
@@ -254,6 +255,8 @@ fp_sched_set_class(struct fp_sched *s, size_t class,
         fp_sched_bucket_init(&c->max, qc->max_rate, qc->burst);
     }
     ovs_mutex_unlock(&s->mutex);
+
+    return n;
 }
 
 /* Returns true if 's' holds no packet.  Without locking: a hint for the

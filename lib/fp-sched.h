@@ -62,8 +62,8 @@ struct fp_sched *fp_sched_create(size_t n_ports);
 void fp_sched_destroy(struct fp_sched *);
 void fp_sched_set_port(struct fp_sched *, uint64_t rate, uint32_t burst,
                        long long int now);
-void fp_sched_set_class(struct fp_sched *, size_t class,
-                        const struct fp_qos_class *, long long int now);
+size_t fp_sched_set_class(struct fp_sched *, size_t class,
+                          const struct fp_qos_class *, long long int now);
 bool fp_sched_is_empty(const struct fp_sched *);
 size_t fp_sched_classify(const struct fp_sched *, uint32_t queue,
                          uint32_t in_port);

@@ -575,8 +575,9 @@ fp_port_send_md(struct fp_device *dev, uint32_t port, const void *data,
 
 /* Gives 'port' of 'dev' the egress QoS 'qos' (see "Egress QoS" in fp.h), or
  * none if 'qos' is NULL.  Returns 0, EINVAL for a port out of range, or
- * EOPNOTSUPP if the driver has no egress QoS.  Packets queued in a queue that the change removes are dropped and
- * counted. */
+ * EOPNOTSUPP if the driver has no egress QoS.  Packets queued in a queue
+ * that the change removes are dropped and counted, in the queue's and the
+ * port's 'tx_drops'. */
 int
 fp_port_set_qos(struct fp_device *dev, uint32_t port,
                 const struct fp_qos_config *qos)
@@ -611,16 +612,18 @@ fp_port_set_vf_rate(struct fp_device *dev, uint32_t vf_port,
 }
 
 /* Stores the counters of transmit queue 'queue' of 'port' of 'dev' in
- * '*stats'.  They count since the queue was first configured and survive
- * device resets.  Returns 0, EINVAL for a port or queue out of range,
- * ENOENT if 'port' has no such queue, or EOPNOTSUPP if the driver has no
- * egress QoS. */
+ * '*stats'; 'queue' FP_QOS_N_QUEUES + P is the class of VF port P on
+ * physical port 'port'.  They count since the queue or class was first
+ * configured and survive device resets.  Returns 0, EINVAL for a port or
+ * queue out of range, ENOENT if 'port' has no such queue or class, or
+ * EOPNOTSUPP if the driver has no egress QoS. */
 int
 fp_port_get_queue_stats(const struct fp_device *dev, uint32_t port,
                         uint32_t queue, struct fp_queue_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
-    if (!fp_port_is_valid(dev, port) || queue >= FP_QOS_N_QUEUES) {
+    if (!fp_port_is_valid(dev, port)
+        || queue >= FP_QOS_N_QUEUES + fp_device_n_ports(dev)) {
         return EINVAL;
     }
     if (!dev->class->port_get_queue_stats) {
@@ -1104,13 +1107,14 @@ fp_fault_update_any(void)
 /* Makes each operation on 'dev' of the kinds that change or read its
  * tables (rule add, modify, delete and counter reads, meter set and
  * delete, counter allocation: every kind but FP_OP_PORT_SEND, FP_OP_RESET
- * and FP_OP_PORT_POLICER) fail with 'error' (a positive errno value) with a chance of
- * 'per_million' in a million, from now on; 'per_million' 0 cancels.  The
- * Nth such operation after this call fails or not as a function of 'seed'
- * and N alone, so that a run is repeated by repeating its operations.
- * Replaces an earlier request for 'dev' and zeroes the statistics that
- * fp_device_get_fault_stats() reports.  fp_device_fail_next() faults come
- * first: an operation that fails by them does not count here. */
+ * and FP_OP_PORT_POLICER) fail with 'error' (a positive errno value) with a
+ * chance of 'per_million' in a million, from now on; 'per_million' 0
+ * cancels.  The Nth such operation after this call fails or not as a
+ * function of 'seed' and N alone, so that a run is repeated by repeating
+ * its operations.  Replaces an earlier request for 'dev' and zeroes the
+ * statistics that fp_device_get_fault_stats() reports.
+ * fp_device_fail_next() faults come first: an operation that fails by them
+ * does not count here. */
 void
 fp_device_fail_random(struct fp_device *dev, unsigned int per_million,
                       uint32_t seed, int error)

@@ -21,12 +21,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "openvswitch/vlog.h"
 #include "util.h"
-
-VLOG_DEFINE_THIS_MODULE(netdev_fp_qos);
-
-static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
 /* Initializes 'qos' to no QoS. */
 void
@@ -55,11 +50,12 @@ netdev_fp_qos_destroy(struct netdev_fp_qos *qos)
 
 /* Parses the value of 'key' in 'details', in bits (a rate in bit/s or a
  * size in bits), into '*bytesp' in bytes (rounded down); absent is 0.
- * Returns 0, or EINVAL after logging why for interface 'name'. */
+ * Returns 0, or EINVAL with a message for interface 'name' in '*errp'
+ * (to free). */
 static int
 netdev_fp_qos_get_bits(const char *name, const char *what,
                        const struct smap *details, const char *key,
-                       uint64_t *bytesp)
+                       uint64_t *bytesp, char **errp)
 {
     const char *s = smap_get(details, key);
     unsigned long long int bits;
@@ -68,9 +64,10 @@ netdev_fp_qos_get_bits(const char *name, const char *what,
     if (!s) {
         return 0;
     }
-    if (!str_to_ullong(s, 10, &bits) || bits / 8 > UINT32_MAX * 8ULL) {
-        VLOG_WARN_RL(&rl, "%s: %s %s=%s: not a number of bits (bit/s for a "
-                     "rate) from 0 to 34359738360", name, what, key, s);
+    /* strtoull() takes "-5" as 2**64 - 5. */
+    if (strchr(s, '-') || !str_to_ullong(s, 10, &bits)) {
+        *errp = xasprintf("%s: %s %s=%s: not a number of bits (bit/s for a "
+                          "rate)", name, what, key, s);
         return EINVAL;
     }
     *bytesp = bits / 8;
@@ -78,18 +75,19 @@ netdev_fp_qos_get_bits(const char *name, const char *what,
 }
 
 /* Parses the value of 'key' in 'details' into '*valuep', 0 if absent.
- * Returns 0, or EINVAL after logging why for interface 'name'. */
+ * Returns 0, or EINVAL with a message for interface 'name' in '*errp'
+ * (to free). */
 static int
 netdev_fp_qos_get_uint(const char *name, const char *what,
                        const struct smap *details, const char *key,
-                       uint32_t *valuep)
+                       uint32_t *valuep, char **errp)
 {
     const char *s = smap_get(details, key);
 
     *valuep = 0;
     if (s && !str_to_uint(s, 10, valuep)) {
-        VLOG_WARN_RL(&rl, "%s: %s %s=%s: not a number from 0 to "
-                     "4294967295", name, what, key, s);
+        *errp = xasprintf("%s: %s %s=%s: not a number from 0 to "
+                          "4294967295", name, what, key, s);
         return EINVAL;
     }
     return 0;
@@ -103,21 +101,23 @@ netdev_fp_qos_get_uint(const char *name, const char *what,
 static int
 netdev_fp_qos_parse_class(const char *name, const char *what,
                           const struct smap *details, bool weight,
-                          struct fp_qos_class *class)
+                          struct fp_qos_class *class, char **errp)
 {
     uint64_t burst = 0;
     int error;
 
     memset(class, 0, sizeof *class);
     error = (netdev_fp_qos_get_bits(name, what, details, "min-rate",
-                                    &class->min_rate)
+                                    &class->min_rate, errp)
              || netdev_fp_qos_get_bits(name, what, details, "max-rate",
-                                       &class->max_rate)
-             || netdev_fp_qos_get_bits(name, what, details, "burst", &burst)
+                                       &class->max_rate, errp)
+             || netdev_fp_qos_get_bits(name, what, details, "burst", &burst,
+                                       errp)
              || netdev_fp_qos_get_uint(name, what, details, "priority",
-                                       &class->priority)
+                                       &class->priority, errp)
              || (weight && netdev_fp_qos_get_uint(name, what, details,
-                                                  "weight", &class->weight))
+                                                  "weight", &class->weight,
+                                                  errp))
              ? EINVAL : 0);
     class->burst = MIN(burst, UINT32_MAX);
     return error;
@@ -125,12 +125,12 @@ netdev_fp_qos_parse_class(const char *name, const char *what,
 
 /* Sets the QoS of 'qos', of interface 'name', to 'type' with 'details' (the
  * QoS row's other_config), or to none if 'type' is NULL or empty.  Queues
- * are kept; OVS sets each again after the QoS.  Returns 0, EOPNOTSUPP for a type other than
- * NETDEV_FP_QOS_HTB and _ETS, or EINVAL for a bad value (both logged; then
- * 'qos' is unchanged). */
+ * are kept; OVS sets each again after the QoS.  Returns 0, EOPNOTSUPP for a
+ * type other than NETDEV_FP_QOS_HTB and _ETS, or EINVAL for a bad value
+ * (both with a message in '*errp', to free; then 'qos' is unchanged). */
 int
 netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
-                  const char *type, const struct smap *details)
+                  const char *type, const struct smap *details, char **errp)
 {
     uint64_t rate, burst;
 
@@ -140,12 +140,14 @@ netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
         return 0;
     }
     if (strcmp(type, NETDEV_FP_QOS_HTB) && strcmp(type, NETDEV_FP_QOS_ETS)) {
-        VLOG_WARN_RL(&rl, "%s: QoS type %s: fp interfaces take types "
-                     NETDEV_FP_QOS_HTB" and "NETDEV_FP_QOS_ETS, name, type);
+        *errp = xasprintf("%s: QoS type %s: fp interfaces take types "
+                          NETDEV_FP_QOS_HTB" and "NETDEV_FP_QOS_ETS, name,
+                          type);
         return EOPNOTSUPP;
     }
-    if (netdev_fp_qos_get_bits(name, "QoS", details, "max-rate", &rate)
-        || netdev_fp_qos_get_bits(name, "QoS", details, "burst", &burst)) {
+    if (netdev_fp_qos_get_bits(name, "QoS", details, "max-rate", &rate, errp)
+        || netdev_fp_qos_get_bits(name, "QoS", details, "burst", &burst,
+                                  errp)) {
         return EINVAL;
     }
     qos->type = (!strcmp(type, NETDEV_FP_QOS_HTB) ? NETDEV_FP_QOS_HTB
@@ -159,24 +161,26 @@ netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
 
 /* Configures queue 'queue_id' of 'qos', of interface 'name', from 'details'
  * (the Queue row's other_config).  Returns 0, or EINVAL for a queue id of
- * FP_QOS_N_QUEUES or more or a bad value (logged; then nothing changes). */
+ * FP_QOS_N_QUEUES or more or a bad value (with a message in '*errp', to
+ * free; then nothing changes). */
 int
 netdev_fp_qos_set_queue(struct netdev_fp_qos *qos, const char *name,
-                        unsigned int queue_id, const struct smap *details)
+                        unsigned int queue_id, const struct smap *details,
+                        char **errp)
 {
     struct fp_qos_class class;
     char what[32];
 
     if (queue_id >= FP_QOS_N_QUEUES) {
-        VLOG_WARN_RL(&rl, "%s: queue %u: fp interfaces have queues 0 to %d",
-                     name, queue_id, FP_QOS_N_QUEUES - 1);
+        *errp = xasprintf("%s: queue %u: fp interfaces have queues 0 to %d",
+                          name, queue_id, FP_QOS_N_QUEUES - 1);
         return EINVAL;
     }
     snprintf(what, sizeof what, "queue %u", queue_id);
     if (netdev_fp_qos_parse_class(name, what, details,
                                   (qos->type
                                    && !strcmp(qos->type, NETDEV_FP_QOS_ETS)),
-                                  &class)) {
+                                  &class, errp)) {
         return EINVAL;
     }
     qos->config.queue[queue_id] = class;
@@ -203,7 +207,7 @@ netdev_fp_qos_delete_queue(struct netdev_fp_qos *qos, unsigned int queue_id)
 /* Parses the options vf-min-tx-rate and vf-max-tx-rate (Mbit/s, as "ip link
  * set PF vf N min_tx_rate max_tx_rate" takes them) of interface 'name' from
  * 'args' into '*class', and sets '*has_rate' to whether either is set and
- * nonzero.  Returns 0, or EINVAL with a message in '*errp'. */
+ * nonzero.  Returns 0, or EINVAL with a message in '*errp' (to free). */
 int
 netdev_fp_parse_vf_rate(const char *name, const struct smap *args,
                         struct fp_qos_class *class, bool *has_rate,
@@ -218,17 +222,18 @@ netdev_fp_parse_vf_rate(const char *name, const struct smap *args,
         const char *s = smap_get(args, keys[i]);
         unsigned long long int v;
 
-        if (s && (!str_to_ullong(s, 10, &v) || v > 1000000)) {
-            VLOG_WARN_BUF(errp, "%s: options:%s=%s: not a rate in Mbit/s "
-                          "from 0 to 1000000", name, keys[i], s);
+        if (s && (strchr(s, '-') || !str_to_ullong(s, 10, &v)
+                  || v > 1000000)) {
+            *errp = xasprintf("%s: options:%s=%s: not a rate in Mbit/s "
+                              "from 0 to 1000000", name, keys[i], s);
             return EINVAL;
         }
         mbps[i] = s ? v : 0;
     }
     if (mbps[1] && mbps[0] > mbps[1]) {
-        VLOG_WARN_BUF(errp, "%s: options:vf-min-tx-rate=%"PRIu64" is above "
-                      "options:vf-max-tx-rate=%"PRIu64, name, mbps[0],
-                      mbps[1]);
+        *errp = xasprintf("%s: options:vf-min-tx-rate=%"PRIu64" is above "
+                          "options:vf-max-tx-rate=%"PRIu64, name, mbps[0],
+                          mbps[1]);
         return EINVAL;
     }
     class->min_rate = mbps[0] * 1000000 / 8;

@@ -42,9 +42,11 @@ struct netdev_fp_qos {
 void netdev_fp_qos_init(struct netdev_fp_qos *);
 void netdev_fp_qos_destroy(struct netdev_fp_qos *);
 int netdev_fp_qos_set(struct netdev_fp_qos *, const char *name,
-                      const char *type, const struct smap *details);
+                      const char *type, const struct smap *details,
+                      char **errp);
 int netdev_fp_qos_set_queue(struct netdev_fp_qos *, const char *name,
-                            unsigned int queue_id, const struct smap *);
+                            unsigned int queue_id, const struct smap *,
+                            char **errp);
 int netdev_fp_qos_delete_queue(struct netdev_fp_qos *, unsigned int queue_id);
 int netdev_fp_parse_vf_rate(const char *name, const struct smap *args,
                             struct fp_qos_class *, bool *has_rate,

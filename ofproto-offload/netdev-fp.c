@@ -95,6 +95,8 @@ struct netdev_fp {
     struct netdev_fp_qos qos OVS_GUARDED;
     struct fp_qos_class vf_rate OVS_GUARDED;
     bool has_vf_rate OVS_GUARDED;
+    char *vf_rate_error OVS_GUARDED;       /* Why the VF has no share, or
+                                            * NULL. */
     char *qos_error OVS_GUARDED;           /* Why the NIC refused it, or
                                             * NULL. */
     /* Ingress policing as OVS last set it (set_policing), with OVS's
@@ -110,6 +112,7 @@ struct netdev_rxq_fp {
 
 static void netdev_fp_read_stats(struct netdev_fp *);
 static void netdev_fp_apply_qos(struct netdev_fp *);
+static void netdev_fp_qos_error(struct netdev_fp *, char *msg);
 
 static struct ovs_mutex netdev_fp_list_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list netdev_fp_list OVS_GUARDED_BY(netdev_fp_list_mutex)
@@ -477,6 +480,7 @@ netdev_fp_destruct(struct netdev *netdev_)
     netdev_fp_unbind(netdev);
     netdev_fp_qos_destroy(&netdev->qos);
     free(netdev->qos_error);
+    free(netdev->vf_rate_error);
     ovs_mutex_unlock(&netdev->mutex);
     ovs_mutex_destroy(&netdev->mutex);
 }
@@ -614,6 +618,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     const char *tx_pcap = smap_get(args, "tx_pcap");
     const char *endpoint = smap_get(args, "endpoint");
     struct fp_device_config config;
+    char *vf_rate_error = NULL;
     struct fp_qos_class vf_rate;
     struct fp_device *dev;
     bool has_vf_rate;
@@ -628,20 +633,26 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     if (error) {
         return error;
     }
-    error = netdev_fp_parse_vf_rate(name, args, &vf_rate, &has_vf_rate,
-                                    errp);
-    if (error) {
-        return error;
-    }
+    /* A bad share leaves forwarding alone, as a bad tx_pcap does: the VF
+     * has no share, and the Interface's error column says why. */
     fp_device_get_config(dev, &config);
-    if (has_vf_rate && port < config.n_phy_ports) {
+    if (netdev_fp_parse_vf_rate(name, args, &vf_rate, &has_vf_rate,
+                                &vf_rate_error)) {
+        has_vf_rate = false;
+    } else if (has_vf_rate && port < config.n_phy_ports) {
         char port_name[32];
 
         fp_port_to_string(dev, port, port_name, sizeof port_name);
-        VLOG_WARN_BUF(errp, "%s: options:vf-min-tx-rate and vf-max-tx-rate "
-                      "are for VFs, and %s is a physical port", name,
-                      port_name);
-        return EINVAL;
+        vf_rate_error = xasprintf("%s: options:vf-min-tx-rate and "
+                                  "vf-max-tx-rate are for VFs, and %s is a "
+                                  "physical port", name, port_name);
+        has_vf_rate = false;
+    }
+    if (vf_rate_error) {
+        VLOG_WARN("%s", vf_rate_error);
+    }
+    if (!has_vf_rate) {
+        memset(&vf_rate, 0, sizeof vf_rate);
     }
     if (endpoint) {
         /* Two NIC ports on one Linux interface would both receive every
@@ -685,8 +696,9 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         netdev->has_vf_rate = false;
         netdev_fp_apply_qos(netdev);
     }
-    if (has_vf_rate != netdev->has_vf_rate
-        || memcmp(&vf_rate, &netdev->vf_rate, sizeof vf_rate)) {
+    if (port >= config.n_phy_ports
+        && (has_vf_rate != netdev->has_vf_rate
+            || memcmp(&vf_rate, &netdev->vf_rate, sizeof vf_rate))) {
         error = fp_port_set_vf_rate(dev, port, has_vf_rate ? &vf_rate : NULL);
         if (error) {
             VLOG_WARN_BUF(errp, "%s: %s cannot give VFs shares of its "
@@ -697,6 +709,9 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         netdev->vf_rate = vf_rate;
         netdev->has_vf_rate = has_vf_rate;
     }
+    free(netdev->vf_rate_error);
+    netdev->vf_rate_error = vf_rate_error;
+    vf_rate_error = NULL;
 
     if (!nullable_string_is_equal(tx_pcap, netdev->tx_pcap)) {
         /* A relative name is relative to the run directory, where the
@@ -762,14 +777,26 @@ netdev_fp_apply_qos(struct netdev_fp *netdev)
     }
     error = fp_port_set_qos(netdev->fp_dev, netdev->fp_port,
                             netdev->qos.type ? &netdev->qos.config : NULL);
-    free(netdev->qos_error);
-    netdev->qos_error = NULL;
     if (error && netdev->qos.type) {
-        netdev->qos_error = xasprintf("%s cannot run QoS on its ports (%s)",
-                                      fp_device_name(netdev->fp_dev),
-                                      ovs_strerror(error));
-        VLOG_WARN_RL(&rl, "%s: %s", netdev_get_name(&netdev->up),
-                     netdev->qos_error);
+        netdev_fp_qos_error(netdev, xasprintf("%s cannot run QoS on its "
+                                              "ports (%s)",
+                                              fp_device_name(netdev->fp_dev),
+                                              ovs_strerror(error)));
+    }
+}
+
+/* Records 'msg' (which it takes) as why the interface's QoS is not what
+ * OVSDB says, for the Interface's error column, and logs it.  The first
+ * error of a reconfiguration stays (netdev_fp_set_qos() starts one). */
+static void
+netdev_fp_qos_error(struct netdev_fp *netdev, char *msg)
+    OVS_REQUIRES(netdev->mutex)
+{
+    VLOG_WARN_RL(&rl, "%s", msg);
+    if (!netdev->qos_error) {
+        netdev->qos_error = msg;
+    } else {
+        free(msg);
     }
 }
 
@@ -818,18 +845,25 @@ netdev_fp_get_qos(const struct netdev *netdev_, const char **typep,
     return 0;
 }
 
+/* OVS calls this at every reconfiguration, before it sets each queue: it
+ * starts the record of errors for the Interface's error column. */
 static int
 netdev_fp_set_qos(struct netdev *netdev_, const char *type,
                   const struct smap *details)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    char *msg;
     int error;
 
     ovs_mutex_lock(&netdev->mutex);
+    free(netdev->qos_error);
+    netdev->qos_error = NULL;
     error = netdev_fp_qos_set(&netdev->qos, netdev_get_name(netdev_), type,
-                              details);
+                              details, &msg);
     if (!error) {
         netdev_fp_apply_qos(netdev);
+    } else {
+        netdev_fp_qos_error(netdev, msg);
     }
     ovs_mutex_unlock(&netdev->mutex);
     return error;
@@ -857,13 +891,16 @@ netdev_fp_set_queue(struct netdev *netdev_, unsigned int queue_id,
                     const struct smap *details)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    char *msg;
     int error;
 
     ovs_mutex_lock(&netdev->mutex);
     error = netdev_fp_qos_set_queue(&netdev->qos, netdev_get_name(netdev_),
-                                    queue_id, details);
+                                    queue_id, details, &msg);
     if (!error) {
         netdev_fp_apply_qos(netdev);
+    } else {
+        netdev_fp_qos_error(netdev, msg);
     }
     ovs_mutex_unlock(&netdev->mutex);
     return error;
@@ -1276,8 +1313,15 @@ netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
         smap_add(smap, "tx_pcap_file", file);
         free(file);
     }
-    if (netdev->qos_error) {
-        smap_add(smap, "error", netdev->qos_error);
+    if (netdev->vf_rate_error) {
+        smap_add(smap, "vf_rate_error", netdev->vf_rate_error);
+        smap_add_format(smap, "error", "%s; the VF has no share of the "
+                        "physical ports", netdev->vf_rate_error);
+    } else if (netdev->qos_error) {
+        /* patches/ovs/0006 sets the error column after the QoS. */
+        smap_add(smap, "qos_error", netdev->qos_error);
+        smap_add_format(smap, "error", "%s; the QoS stays as it was",
+                        netdev->qos_error);
     } else if (netdev->tx_pcap_error) {
         /* patches/ovs/0004 shows "error" in the Interface's error column. */
         smap_add(smap, "tx_pcap_error", netdev->tx_pcap_error);

@@ -376,8 +376,9 @@ void fp_device_fail_next(struct fp_device *, enum fp_op, unsigned int n,
                          int error);
 
 /* Faults at random, for tests: each operation of every kind but
- * FP_OP_PORT_SEND, FP_OP_RESET and FP_OP_PORT_POLICER fails with a given chance, reproducibly
- * by a seed (see fp_device_fail_random() in lib/fp.c). */
+ * FP_OP_PORT_SEND, FP_OP_RESET and FP_OP_PORT_POLICER fails with a given
+ * chance, reproducibly by a seed (see fp_device_fail_random() in
+ * lib/fp.c). */
 struct fp_fault_stats {
     uint64_t n_ops;                 /* Operations considered. */
     uint64_t n_failed[FP_N_OPS];    /* Operations made to fail, by kind. */
@@ -440,8 +441,8 @@ int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
  * its rule or its sender chose (FP_ACTION_SET_QUEUE, fp_port_send_md())
  * if the port has that queue and it is not 0, else to the class of the VF
  * it came from if that VF has a share of the port (fp_port_set_vf_rate()),
- * else to queue 0, the default.  A queue that is full drops at the tail; its drops count in the
- * queue's and the port's 'tx_drops'.
+ * else to queue 0, the default.  A queue that is full drops at the tail;
+ * its drops count in the queue's and the port's 'tx_drops'.
  *
  * Rates are in bytes per second, bursts in bytes (0: the default, 10 ms
  * at the rate, at least two full-sized frames).  A device reset keeps the
