@@ -109,6 +109,7 @@ struct fp_model_port_ctrs {
     fp_model_ctr malformed;
     fp_model_ctr drops;
     fp_model_ctr tx_drops;
+    fp_model_ctr tx_qos_drops;
     fp_model_ctr policer_drops;
 };
 
@@ -123,6 +124,7 @@ struct fp_model_port_ctrs {
     FP_MODEL_PORT_CTR(malformed)                \
     FP_MODEL_PORT_CTR(drops)                    \
     FP_MODEL_PORT_CTR(tx_drops)                 \
+    FP_MODEL_PORT_CTR(tx_qos_drops)             \
     FP_MODEL_PORT_CTR(policer_drops)
 
 /* A rule counter of one engine.  'used_flags' holds, in its low

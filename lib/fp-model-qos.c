@@ -33,6 +33,7 @@
 #include "fp-model-private.h"
 #include "fp-sched.h"
 #include "openvswitch/vlog.h"
+#include "packets.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -75,8 +76,13 @@ fp_model_qos_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     size_t class = fp_sched_classify(sched, md->queue, md->in_port);
 
     fp_model_qos_send_ready(model, ctrs, port_no, sched);
-    if (!fp_sched_enqueue(sched, class, data, size)) {
+    /* The egress policer counts the packet without its Ethernet header,
+     * as OVS's egress-policer does. */
+    if (!fp_sched_police(sched, size > ETH_HEADER_LEN
+                                ? size - ETH_HEADER_LEN : 0, time_usec())
+        || !fp_sched_enqueue(sched, class, data, size)) {
         fp_model_ctr_add(&ctrs->tx_drops, 1);
+        fp_model_ctr_add(&ctrs->tx_qos_drops, 1);
         fp_model_count_drops(1);
         return;
     }
@@ -111,6 +117,7 @@ fp_model_qos_count_drops(struct fp_model *model, uint32_t port_no, size_t n)
     if (n) {
         ovs_mutex_lock(&model->host_mutex);
         fp_model_ctr_add(&model->host_ports[port_no].tx_drops, n);
+        fp_model_ctr_add(&model->host_ports[port_no].tx_qos_drops, n);
         ovs_mutex_unlock(&model->host_mutex);
         fp_model_count_drops(n);
     }
@@ -163,6 +170,8 @@ fp_model_qos_update(struct fp_model *model, uint32_t port_no)
     rate = (qos && qos->rate ? qos->rate
             : (uint64_t) FP_MODEL_LINK_SPEED * 1000000 / 8);
     fp_sched_set_port(sched, rate, qos ? qos->burst : 0, now);
+    fp_sched_set_policer(sched, qos ? qos->police_rate : 0,
+                         qos ? qos->police_burst : 0, now);
     for (i = 0; i < FP_QOS_N_QUEUES; i++) {
         n_dropped += fp_sched_set_class(sched, i,
                                         (qos && qos->queues & (1u << i)

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "fp-meter.h"
 #include "ovs-atomic.h"
 #include "ovs-thread.h"
 #include "util.h"
@@ -61,6 +62,12 @@ struct fp_sched {
     size_t n_classes;           /* FP_QOS_N_QUEUES + ports. */
     atomic_size_t n_queued;     /* Packets in all classes. */
     uint64_t vtime;             /* Of the last class served. */
+
+    /* Egress policer (fp_sched_set_policer()), if 'police_rate'. */
+    uint64_t police_rate;
+    uint64_t police_burst;
+    struct fp_meter policer;
+
     struct fp_sched_class classes[];
 };
 
@@ -146,6 +153,9 @@ fp_sched_destroy(struct fp_sched *s)
         fp_sched_flush(s);
         for (i = 0; i < s->n_classes; i++) {
             free(s->classes[i].fifo);
+        }
+        if (s->police_rate) {
+            fp_meter_destroy(&s->policer);
         }
         ovs_mutex_destroy(&s->mutex);
         free(s);
@@ -257,6 +267,50 @@ fp_sched_set_class(struct fp_sched *s, size_t class,
     ovs_mutex_unlock(&s->mutex);
 
     return n;
+}
+
+/* Sets the egress policer of 's': a single rate three colour marker
+ * (RFC 2697, colour-blind) with no excess bucket, filled at 'rate' bytes/s
+ * up to 'burst' bytes (both nonzero), or none if 'rate' is 0.  Its bucket
+ * starts full, unless neither changed.  'now' is time_usec(). */
+void
+fp_sched_set_policer(struct fp_sched *s, uint64_t rate, uint64_t burst,
+                     long long int now)
+{
+    ovs_mutex_lock(&s->mutex);
+    if (rate != s->police_rate || burst != s->police_burst) {
+        struct fp_meter_config config = {
+            .type = FP_METER_SRTCM,
+            .cir = rate,
+            .cbs = burst,
+        };
+
+        if (s->police_rate) {
+            fp_meter_destroy(&s->policer);
+        }
+        s->police_rate = rate;
+        s->police_burst = burst;
+        if (rate) {
+            fp_meter_init(&s->policer, &config, now);
+        }
+    }
+    ovs_mutex_unlock(&s->mutex);
+}
+
+/* Returns false if the egress policer of 's' drops a packet of 'size'
+ * bytes (what it counts, without headers the caller leaves out) at time
+ * 'now' (time_usec()), true if it lets it go or 's' has none. */
+bool
+fp_sched_police(struct fp_sched *s, size_t size, long long int now)
+{
+    bool pass = true;
+
+    ovs_mutex_lock(&s->mutex);
+    if (s->police_rate) {
+        pass = fp_meter_take(&s->policer, size, now) != FP_METER_RED;
+    }
+    ovs_mutex_unlock(&s->mutex);
+    return pass;
 }
 
 /* Returns true if 's' holds no packet.  Without locking: a hint for the

@@ -64,6 +64,9 @@ void fp_sched_set_port(struct fp_sched *, uint64_t rate, uint32_t burst,
                        long long int now);
 size_t fp_sched_set_class(struct fp_sched *, size_t class,
                           const struct fp_qos_class *, long long int now);
+void fp_sched_set_policer(struct fp_sched *, uint64_t rate, uint64_t burst,
+                          long long int now);
+bool fp_sched_police(struct fp_sched *, size_t size, long long int now);
 bool fp_sched_is_empty(const struct fp_sched *);
 size_t fp_sched_classify(const struct fp_sched *, uint32_t queue,
                          uint32_t in_port);

@@ -23,6 +23,25 @@
 
 #include "util.h"
 
+const char *const netdev_fp_qos_types[3] = {
+    NETDEV_FP_QOS_HTB, NETDEV_FP_QOS_ETS, NETDEV_FP_QOS_POLICER,
+};
+
+/* Returns the element of netdev_fp_qos_types[] equal to 'type', or NULL if
+ * fp interfaces do not take QoS 'type'. */
+const char *
+netdev_fp_qos_type(const char *type)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(netdev_fp_qos_types); i++) {
+        if (!strcmp(type, netdev_fp_qos_types[i])) {
+            return netdev_fp_qos_types[i];
+        }
+    }
+    return NULL;
+}
+
 /* Initializes 'qos' to no QoS. */
 void
 netdev_fp_qos_init(struct netdev_fp_qos *qos)
@@ -71,6 +90,30 @@ netdev_fp_qos_get_bits(const char *name, const char *what,
         return EINVAL;
     }
     *bytesp = bits / 8;
+    return 0;
+}
+
+/* Parses the value of 'key' in 'details', in bytes (a rate in bytes/s or a
+ * size in bytes), into '*bytesp'; absent is 0.  Returns 0, or EINVAL with
+ * a message for interface 'name' in '*errp' (to free). */
+static int
+netdev_fp_qos_get_uint64(const char *name, const char *what,
+                         const struct smap *details, const char *key,
+                         uint64_t *bytesp, char **errp)
+{
+    const char *s = smap_get(details, key);
+    unsigned long long int bytes;
+
+    *bytesp = 0;
+    if (!s) {
+        return 0;
+    }
+    if (strchr(s, '-') || !str_to_ullong(s, 10, &bytes)) {
+        *errp = xasprintf("%s: %s %s=%s: not a number of bytes (bytes/s for "
+                          "a rate)", name, what, key, s);
+        return EINVAL;
+    }
+    *bytesp = bytes;
     return 0;
 }
 
@@ -125,13 +168,16 @@ netdev_fp_qos_parse_class(const char *name, const char *what,
 
 /* Sets the QoS of 'qos', of interface 'name', to 'type' with 'details' (the
  * QoS row's other_config), or to none if 'type' is NULL or empty.  Queues
- * are kept; OVS sets each again after the QoS.  Returns 0, EOPNOTSUPP for a
- * type other than NETDEV_FP_QOS_HTB and _ETS, or EINVAL for a bad value
- * (both with a message in '*errp', to free; then 'qos' is unchanged). */
+ * are kept; OVS sets each again after the QoS.  Type egress-policer takes
+ * cir (bytes/s) and cbs (bytes), both above 0, as OVS's netdev-dpdk does.
+ * Returns 0, EOPNOTSUPP for a type not in netdev_fp_qos_types[], or EINVAL
+ * for a bad value (both with a message in '*errp', to free; then 'qos' is
+ * unchanged). */
 int
 netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
                   const char *type, const struct smap *details, char **errp)
 {
+    uint64_t police_rate = 0, police_burst = 0;
     uint64_t rate, burst;
 
     if (!type || !type[0]) {
@@ -139,23 +185,38 @@ netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
         smap_clear(&qos->details);
         return 0;
     }
-    if (strcmp(type, NETDEV_FP_QOS_HTB) && strcmp(type, NETDEV_FP_QOS_ETS)) {
+    if (!netdev_fp_qos_type(type)) {
         *errp = xasprintf("%s: QoS type %s: fp interfaces take types "
-                          NETDEV_FP_QOS_HTB" and "NETDEV_FP_QOS_ETS, name,
-                          type);
+                          NETDEV_FP_QOS_HTB", "NETDEV_FP_QOS_ETS" and "
+                          NETDEV_FP_QOS_POLICER, name, type);
         return EOPNOTSUPP;
     }
-    if (netdev_fp_qos_get_bits(name, "QoS", details, "max-rate", &rate, errp)
-        || netdev_fp_qos_get_bits(name, "QoS", details, "burst", &burst,
-                                  errp)) {
+    if (!strcmp(type, NETDEV_FP_QOS_POLICER)) {
+        rate = burst = 0;
+        if (netdev_fp_qos_get_uint64(name, "QoS", details, "cir",
+                                     &police_rate, errp)
+            || netdev_fp_qos_get_uint64(name, "QoS", details, "cbs",
+                                        &police_burst, errp)) {
+            return EINVAL;
+        }
+        if (!police_rate || !police_burst) {
+            *errp = xasprintf("%s: QoS type "NETDEV_FP_QOS_POLICER" needs cir "
+                              "and cbs above 0", name);
+            return EINVAL;
+        }
+    } else if (netdev_fp_qos_get_bits(name, "QoS", details, "max-rate",
+                                      &rate, errp)
+               || netdev_fp_qos_get_bits(name, "QoS", details, "burst",
+                                         &burst, errp)) {
         return EINVAL;
     }
-    qos->type = (!strcmp(type, NETDEV_FP_QOS_HTB) ? NETDEV_FP_QOS_HTB
-                 : NETDEV_FP_QOS_ETS);
+    qos->type = netdev_fp_qos_type(type);
     smap_destroy(&qos->details);
     smap_clone(&qos->details, details);
     qos->config.rate = rate;
     qos->config.burst = MIN(burst, UINT32_MAX);
+    qos->config.police_rate = police_rate;
+    qos->config.police_burst = police_burst;
     return 0;
 }
 

@@ -25,20 +25,23 @@
 #include "openvswitch/types.h"
 #include "smap.h"
 
-/* The QoS types fp interfaces take: linux-htb, with its options and
- * meaning, and ets, the same with a weight per queue (IEEE 802.1Qaz
- * Enhanced Transmission Selection: strict priorities, and bandwidth shares
- * by weight among the queues of one priority). */
+/* The QoS types fp interfaces take: linux-htb and egress-policer, with
+ * their options and meaning, and ets, linux-htb's with a weight per queue
+ * (IEEE 802.1Qaz Enhanced Transmission Selection: strict priorities, and
+ * bandwidth shares by weight among the queues of one priority). */
 #define NETDEV_FP_QOS_HTB "linux-htb"
 #define NETDEV_FP_QOS_ETS "ets"
+#define NETDEV_FP_QOS_POLICER "egress-policer"
+extern const char *const netdev_fp_qos_types[3];
 
 struct netdev_fp_qos {
-    const char *type;           /* NETDEV_FP_QOS_HTB or _ETS, or NULL. */
+    const char *type;           /* In netdev_fp_qos_types[], or NULL. */
     struct smap details;        /* The QoS's other_config. */
     struct smap queues[FP_QOS_N_QUEUES];   /* Each queue's other_config. */
     struct fp_qos_config config;
 };
 
+const char *netdev_fp_qos_type(const char *type);
 void netdev_fp_qos_init(struct netdev_fp_qos *);
 void netdev_fp_qos_destroy(struct netdev_fp_qos *);
 int netdev_fp_qos_set(struct netdev_fp_qos *, const char *name,

@@ -355,6 +355,7 @@ netdev_fp_stats_add(struct fp_port_stats *sum, const struct fp_port_stats *b)
     sum->malformed += b->malformed;
     sum->drops += b->drops;
     sum->tx_drops += b->tx_drops;
+    sum->tx_qos_drops += b->tx_qos_drops;
     sum->policer_drops += b->policer_drops;
 }
 
@@ -370,6 +371,7 @@ netdev_fp_stats_sub(struct fp_port_stats *sum, const struct fp_port_stats *b)
     sum->malformed -= b->malformed;
     sum->drops -= b->drops;
     sum->tx_drops -= b->tx_drops;
+    sum->tx_qos_drops -= b->tx_qos_drops;
     sum->policer_drops -= b->policer_drops;
 }
 
@@ -815,8 +817,11 @@ static int
 netdev_fp_get_qos_types(const struct netdev *netdev OVS_UNUSED,
                         struct sset *types)
 {
-    sset_add(types, NETDEV_FP_QOS_HTB);
-    sset_add(types, NETDEV_FP_QOS_ETS);
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(netdev_fp_qos_types); i++) {
+        sset_add(types, netdev_fp_qos_types[i]);
+    }
     return 0;
 }
 
@@ -825,7 +830,7 @@ netdev_fp_get_qos_capabilities(const struct netdev *netdev OVS_UNUSED,
                                const char *type,
                                struct netdev_qos_capabilities *caps)
 {
-    if (strcmp(type, NETDEV_FP_QOS_HTB) && strcmp(type, NETDEV_FP_QOS_ETS)) {
+    if (!netdev_fp_qos_type(type)) {
         return EOPNOTSUPP;
     }
     caps->n_queues = FP_QOS_N_QUEUES;
@@ -1270,8 +1275,10 @@ netdev_fp_set_policing(struct netdev *netdev_, unsigned int kbits_rate,
     return 0;
 }
 
-/* The NIC port's drops by its ingress policer, as netdev-dpdk names its
- * own: "ovs_rx_qos_drops" (also counted in rx_dropped). */
+/* The NIC port's drops by its ingress policer and by its egress QoS (the
+ * egress policer, the queues), as netdev-dpdk names its own:
+ * "ovs_rx_qos_drops" and "ovs_tx_qos_drops" (also counted in rx_dropped and
+ * tx_dropped). */
 static int
 netdev_fp_get_custom_stats(const struct netdev *netdev_,
                            struct netdev_custom_stats *custom_stats)
@@ -1285,11 +1292,14 @@ netdev_fp_get_custom_stats(const struct netdev *netdev_,
     netdev_fp_stats_add(&total, &netdev->last);
     ovs_mutex_unlock(&netdev->mutex);
 
-    custom_stats->size = 1;
-    custom_stats->counters = xcalloc(1, sizeof *custom_stats->counters);
+    custom_stats->size = 2;
+    custom_stats->counters = xcalloc(2, sizeof *custom_stats->counters);
     ovs_strlcpy(custom_stats->counters[0].name, "ovs_rx_qos_drops",
                 NETDEV_CUSTOM_STATS_NAME_SIZE);
     custom_stats->counters[0].value = total.policer_drops;
+    ovs_strlcpy(custom_stats->counters[1].name, "ovs_tx_qos_drops",
+                NETDEV_CUSTOM_STATS_NAME_SIZE);
+    custom_stats->counters[1].value = total.tx_qos_drops;
     return 0;
 }
 

@@ -226,6 +226,9 @@ struct fp_port_stats {
                                  * full, link down, policer. */
     uint64_t tx_drops;          /* Not sent out: link down, or the
                                  * endpoint's transmit queue full. */
+    uint64_t tx_qos_drops;      /* Of 'tx_drops', those of egress QoS: the
+                                 * egress policer, full or removed queues,
+                                 * queued at a reset. */
     uint64_t policer_drops;     /* Dropped by the port's ingress policer
                                  * (also counted in 'drops'). */
 };
@@ -442,7 +445,8 @@ int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
  * if the port has that queue and it is not 0, else to the class of the VF
  * it came from if that VF has a share of the port (fp_port_set_vf_rate()),
  * else to queue 0, the default.  A queue that is full drops at the tail;
- * its drops count in the queue's and the port's 'tx_drops'.
+ * its drops count in the queue's and the port's 'tx_drops' and
+ * 'tx_qos_drops'.
  *
  * Rates are in bytes per second, bursts in bytes (0: the default, 10 ms
  * at the rate, at least two full-sized frames).  A device reset keeps the
@@ -465,6 +469,16 @@ struct fp_qos_class {
 struct fp_qos_config {
     uint64_t rate;              /* The port's rate; 0: its link speed. */
     uint32_t burst;
+
+    /* Egress policer, before the queues, as OVS's QoS type
+     * egress-policer: a single rate three colour marker (RFC 2697) with no
+     * excess bucket, filled at 'police_rate' bytes/s up to 'police_burst'
+     * bytes, from which a packet takes its size without its 14-byte
+     * Ethernet header; a packet that does not find enough is dropped.
+     * 'police_rate' 0: none. */
+    uint64_t police_rate;
+    uint64_t police_burst;
+
     uint32_t queues;            /* Bit N set: queue N is configured. */
     struct fp_qos_class queue[FP_QOS_N_QUEUES];
 };
