@@ -67,53 +67,30 @@ netdev_fp_qos_destroy(struct netdev_fp_qos *qos)
     }
 }
 
-/* Parses the value of 'key' in 'details', in bits (a rate in bit/s or a
- * size in bits), into '*bytesp' in bytes (rounded down); absent is 0.
- * Returns 0, or EINVAL with a message for interface 'name' in '*errp'
- * (to free). */
+/* Parses the value of 'key' in 'details', in bits if 'bits' (a rate in
+ * bit/s or a size in bits), else in bytes, into '*bytesp' in bytes (rounded
+ * down); absent is 0.  Returns 0, or EINVAL with a message for interface
+ * 'name' in '*errp' (to free). */
 static int
-netdev_fp_qos_get_bits(const char *name, const char *what,
-                       const struct smap *details, const char *key,
-                       uint64_t *bytesp, char **errp)
+netdev_fp_qos_get_bytes(const char *name, const char *what,
+                        const struct smap *details, const char *key,
+                        bool bits, uint64_t *bytesp, char **errp)
 {
     const char *s = smap_get(details, key);
-    unsigned long long int bits;
+    unsigned long long int value;
 
     *bytesp = 0;
     if (!s) {
         return 0;
     }
     /* strtoull() takes "-5" as 2**64 - 5. */
-    if (strchr(s, '-') || !str_to_ullong(s, 10, &bits)) {
-        *errp = xasprintf("%s: %s %s=%s: not a number of bits (bit/s for a "
-                          "rate)", name, what, key, s);
+    if (strchr(s, '-') || !str_to_ullong(s, 10, &value)) {
+        *errp = xasprintf("%s: %s %s=%s: not a number of %s", name, what,
+                          key, s, (bits ? "bits (bit/s for a rate)"
+                                   : "bytes (bytes/s for a rate)"));
         return EINVAL;
     }
-    *bytesp = bits / 8;
-    return 0;
-}
-
-/* Parses the value of 'key' in 'details', in bytes (a rate in bytes/s or a
- * size in bytes), into '*bytesp'; absent is 0.  Returns 0, or EINVAL with
- * a message for interface 'name' in '*errp' (to free). */
-static int
-netdev_fp_qos_get_uint64(const char *name, const char *what,
-                         const struct smap *details, const char *key,
-                         uint64_t *bytesp, char **errp)
-{
-    const char *s = smap_get(details, key);
-    unsigned long long int bytes;
-
-    *bytesp = 0;
-    if (!s) {
-        return 0;
-    }
-    if (strchr(s, '-') || !str_to_ullong(s, 10, &bytes)) {
-        *errp = xasprintf("%s: %s %s=%s: not a number of bytes (bytes/s for "
-                          "a rate)", name, what, key, s);
-        return EINVAL;
-    }
-    *bytesp = bytes;
+    *bytesp = bits ? value / 8 : value;
     return 0;
 }
 
@@ -150,12 +127,12 @@ netdev_fp_qos_parse_class(const char *name, const char *what,
     int error;
 
     memset(class, 0, sizeof *class);
-    error = (netdev_fp_qos_get_bits(name, what, details, "min-rate",
-                                    &class->min_rate, errp)
-             || netdev_fp_qos_get_bits(name, what, details, "max-rate",
-                                       &class->max_rate, errp)
-             || netdev_fp_qos_get_bits(name, what, details, "burst", &burst,
-                                       errp)
+    error = (netdev_fp_qos_get_bytes(name, what, details, "min-rate", true,
+                                     &class->min_rate, errp)
+             || netdev_fp_qos_get_bytes(name, what, details, "max-rate", true,
+                                        &class->max_rate, errp)
+             || netdev_fp_qos_get_bytes(name, what, details, "burst", true,
+                                        &burst, errp)
              || netdev_fp_qos_get_uint(name, what, details, "priority",
                                        &class->priority, errp)
              || (weight && netdev_fp_qos_get_uint(name, what, details,
@@ -193,10 +170,10 @@ netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
     }
     if (!strcmp(type, NETDEV_FP_QOS_POLICER)) {
         rate = burst = 0;
-        if (netdev_fp_qos_get_uint64(name, "QoS", details, "cir",
-                                     &police_rate, errp)
-            || netdev_fp_qos_get_uint64(name, "QoS", details, "cbs",
-                                        &police_burst, errp)) {
+        if (netdev_fp_qos_get_bytes(name, "QoS", details, "cir", false,
+                                    &police_rate, errp)
+            || netdev_fp_qos_get_bytes(name, "QoS", details, "cbs", false,
+                                       &police_burst, errp)) {
             return EINVAL;
         }
         if (!police_rate || !police_burst) {
@@ -204,10 +181,10 @@ netdev_fp_qos_set(struct netdev_fp_qos *qos, const char *name,
                               "and cbs above 0", name);
             return EINVAL;
         }
-    } else if (netdev_fp_qos_get_bits(name, "QoS", details, "max-rate",
-                                      &rate, errp)
-               || netdev_fp_qos_get_bits(name, "QoS", details, "burst",
-                                         &burst, errp)) {
+    } else if (netdev_fp_qos_get_bytes(name, "QoS", details, "max-rate",
+                                       true, &rate, errp)
+               || netdev_fp_qos_get_bytes(name, "QoS", details, "burst", true,
+                                          &burst, errp)) {
         return EINVAL;
     }
     qos->type = netdev_fp_qos_type(type);

@@ -787,6 +787,20 @@ netdev_fp_apply_qos(struct netdev_fp *netdev)
     }
 }
 
+/* After a change of the QoS settings of 'netdev' that returned 'error'
+ * (with message 'msg', which it takes, if nonzero): applies them, or
+ * records why they were refused. */
+static void
+netdev_fp_qos_changed(struct netdev_fp *netdev, int error, char *msg)
+    OVS_REQUIRES(netdev->mutex)
+{
+    if (!error) {
+        netdev_fp_apply_qos(netdev);
+    } else {
+        netdev_fp_qos_error(netdev, msg);
+    }
+}
+
 /* Records 'msg' (which it takes) as why the interface's QoS is not what
  * OVSDB says, for the Interface's error column, and logs it.  The first
  * error of a reconfiguration stays (netdev_fp_set_qos() starts one). */
@@ -865,11 +879,7 @@ netdev_fp_set_qos(struct netdev *netdev_, const char *type,
     netdev->qos_error = NULL;
     error = netdev_fp_qos_set(&netdev->qos, netdev_get_name(netdev_), type,
                               details, &msg);
-    if (!error) {
-        netdev_fp_apply_qos(netdev);
-    } else {
-        netdev_fp_qos_error(netdev, msg);
-    }
+    netdev_fp_qos_changed(netdev, error, msg);
     ovs_mutex_unlock(&netdev->mutex);
     return error;
 }
@@ -902,11 +912,7 @@ netdev_fp_set_queue(struct netdev *netdev_, unsigned int queue_id,
     ovs_mutex_lock(&netdev->mutex);
     error = netdev_fp_qos_set_queue(&netdev->qos, netdev_get_name(netdev_),
                                     queue_id, details, &msg);
-    if (!error) {
-        netdev_fp_apply_qos(netdev);
-    } else {
-        netdev_fp_qos_error(netdev, msg);
-    }
+    netdev_fp_qos_changed(netdev, error, msg);
     ovs_mutex_unlock(&netdev->mutex);
     return error;
 }
