@@ -71,14 +71,16 @@ struct fp_sched {
     struct fp_sched_class classes[];
 };
 
-/* The default burst of a bucket filling at 'rate' bytes/s: 10 ms worth, at
- * least two full-sized frames. */
+/* The capacity of a bucket filling at 'rate' bytes/s with a burst of
+ * 'burst' bytes, in bytes * 1e6; the default burst is 10 ms worth, at least
+ * two full-sized frames.  At most a quarter of INT64_MAX, so that a bucket
+ * below zero by a packet can be refilled without overflow. */
 static int64_t
 fp_sched_capacity(uint64_t rate, uint32_t burst)
 {
     uint64_t bytes = burst ? burst : MAX(rate / 100, 2 * 1518);
 
-    return MIN(bytes, INT64_MAX / 1000000) * 1000000;
+    return MIN(bytes, INT64_MAX / 4 / 1000000) * 1000000;
 }
 
 static void
@@ -94,12 +96,13 @@ static void
 fp_sched_bucket_refill(struct fp_sched_bucket *b, long long int delta_us)
 {
     if (b->rate) {
-        /* At most one full bucket, so the product cannot overflow. */
-        int64_t add = (delta_us >= b->capacity / (int64_t) b->rate + 1
-                       ? b->capacity
-                       : (int64_t) b->rate * delta_us);
+        /* Up to a full bucket: the product is then at most 'room' plus
+         * 'rate', so it cannot overflow. */
+        int64_t rate = MIN(b->rate, INT64_MAX / 4);
+        int64_t room = b->capacity - b->tokens;
 
-        b->tokens = MIN(b->tokens + add, b->capacity);
+        b->tokens = (delta_us >= room / rate + 1 ? b->capacity
+                     : b->tokens + rate * delta_us);
     }
 }
 

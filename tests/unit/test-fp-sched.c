@@ -167,6 +167,12 @@ test_fp_sched_shares(void **state OVS_UNUSED)
     fp_sched_set_class(s, VF(2), &b, now);
     run(s, 1000, offer, &sent);
     assert_near(sent.bytes[VF(2)], 500000, 1);
+
+    /* A bucket smaller than a frame still gives its rate. */
+    b.burst = 1;
+    fp_sched_set_class(s, VF(2), &b, now);
+    run(s, 1000, offer, &sent);
+    assert_near(sent.bytes[VF(2)], 500000, 1);
     fp_sched_flush(s);
     fp_sched_destroy(s);
 }
