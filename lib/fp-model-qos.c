@@ -67,7 +67,8 @@ fp_model_qos_send_ready(struct fp_model *model,
 
 /* Queues the 'size' bytes at 'data' in 'sched', the scheduler of
  * 'port_no', in the class that 'md' chooses, and sends what the rates let
- * go now.  A full queue drops the packet, counted in 'ctrs'. */
+ * go now.  The egress policer or a full queue drops the packet, counted in
+ * 'ctrs'. */
 void
 fp_model_qos_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                 uint32_t port_no, struct fp_sched *sched,
@@ -110,7 +111,9 @@ fp_model_qos_free(void *sched)
 }
 
 /* Counts 'n' packets that the scheduler of 'port_no' dropped from its
- * queues (a queue or the QoS removed, a reset) in the port's 'tx_drops'. */
+ * queues (a queue or the QoS removed, a reset) in the port's 'tx_drops' and
+ * 'tx_qos_drops'.  Takes 'host_mutex': the caller holds no scheduler's
+ * mutex. */
 static void
 fp_model_qos_count_drops(struct fp_model *model, uint32_t port_no, size_t n)
 {
