@@ -968,7 +968,6 @@ fp_model_reset(struct fp_device *dev)
     model->n_meters_used = 0;
     ovs_mutex_unlock(&model->ctl_mutex);
 
-    fp_model_qos_flush(model);
     for (i = 0; i < model->n_ports; i++) {
         struct fp_model_port *port = &model->ports[i];
         struct fp_port_stats ps;
@@ -994,6 +993,10 @@ fp_model_reset(struct fp_device *dev)
     model->misses_base += dstats.misses;
     model->emc_hits_base += dstats.emc_hits;
     ovs_mutex_unlock(&model->ctl_mutex);
+
+    /* After the counters start again, so that a caller who read them just
+     * before the reset (as fp/reset does) sees these drops. */
+    fp_model_qos_flush(model);
     atomic_add(&model->resets, 1, &(uint64_t) { 0 });
 
     return 0;

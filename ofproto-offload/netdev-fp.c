@@ -97,6 +97,9 @@ struct netdev_fp {
     bool has_vf_rate OVS_GUARDED;
     char *vf_rate_error OVS_GUARDED;       /* Why the VF has no share, or
                                             * NULL. */
+    bool qos_refused OVS_GUARDED;          /* The last set_qos was refused:
+                                            * the queue changes that OVS
+                                            * makes after it are too. */
     char *qos_error OVS_GUARDED;           /* Why the NIC refused it, or
                                             * NULL. */
     /* Ingress policing as OVS last set it (set_policing), with OVS's
@@ -864,8 +867,10 @@ netdev_fp_get_qos(const struct netdev *netdev_, const char **typep,
     return 0;
 }
 
-/* OVS calls this at every reconfiguration, before it sets each queue: it
- * starts the record of errors for the Interface's error column. */
+/* OVS calls this at every reconfiguration, before it deletes and sets the
+ * queues, which it does even if this fails: it starts the record of errors
+ * for the Interface's error column, and if it refuses the QoS, the queue
+ * changes that follow are refused too, so that the QoS stays as it was. */
 static int
 netdev_fp_set_qos(struct netdev *netdev_, const char *type,
                   const struct smap *details)
@@ -879,6 +884,7 @@ netdev_fp_set_qos(struct netdev *netdev_, const char *type,
     netdev->qos_error = NULL;
     error = netdev_fp_qos_set(&netdev->qos, netdev_get_name(netdev_), type,
                               details, &msg);
+    netdev->qos_refused = error != 0;
     netdev_fp_qos_changed(netdev, error, msg);
     ovs_mutex_unlock(&netdev->mutex);
     return error;
@@ -910,6 +916,10 @@ netdev_fp_set_queue(struct netdev *netdev_, unsigned int queue_id,
     int error;
 
     ovs_mutex_lock(&netdev->mutex);
+    if (netdev->qos_refused) {
+        ovs_mutex_unlock(&netdev->mutex);
+        return EINVAL;
+    }
     error = netdev_fp_qos_set_queue(&netdev->qos, netdev_get_name(netdev_),
                                     queue_id, details, &msg);
     netdev_fp_qos_changed(netdev, error, msg);
@@ -924,7 +934,8 @@ netdev_fp_delete_queue(struct netdev *netdev_, unsigned int queue_id)
     int error;
 
     ovs_mutex_lock(&netdev->mutex);
-    error = netdev_fp_qos_delete_queue(&netdev->qos, queue_id);
+    error = (netdev->qos_refused ? EINVAL
+             : netdev_fp_qos_delete_queue(&netdev->qos, queue_id));
     if (!error) {
         netdev_fp_apply_qos(netdev);
     }

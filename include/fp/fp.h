@@ -341,7 +341,9 @@ unsigned int fp_device_get_vlan_limit(const struct fp_device *);
  *     endpoints, capture files, links and ingress policers (with their
  *     buckets) stay as they were.
  *
- *   - fp_port_get_stats() gives zero for every port, and
+ *   - fp_port_get_stats() gives zero for every port (but for the packets
+ *     that were queued for egress QoS, which are dropped and counted in
+ *     'tx_drops' and 'tx_qos_drops' after the reset), and
  *     fp_device_get_stats() zero 'hits', 'misses', 'emc_hits' and zero
  *     resources in use; 'resets' is one more.
  *
@@ -451,7 +453,7 @@ int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
  * Rates are in bytes per second, bursts in bytes (0: the default, 10 ms
  * at the rate, at least two full-sized frames).  A device reset keeps the
  * configuration and the queue counters, and drops the queued packets
- * (counted in 'tx_drops'). */
+ * (counted in the queue's 'tx_drops' and, after the reset, the port's). */
 #define FP_QOS_N_QUEUES 8
 
 struct fp_qos_class {
