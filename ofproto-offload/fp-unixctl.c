@@ -90,21 +90,25 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
         ds_put_format(s, "; drops: %"PRIu64"\n", st.policer_drops);
     }
 
+    /* A port without queue 0 has no egress QoS: one call for it, not one
+     * per queue and VF, which a NIC of thousands of ports feels. */
     for (q = 0; q < FP_QOS_N_QUEUES + fp_device_n_ports(dev); q++) {
         struct fp_queue_stats qs;
 
-        if (!fp_port_get_queue_stats(dev, port, q, &qs)) {
-            if (q < FP_QOS_N_QUEUES) {
-                ds_put_format(s, "    queue %"PRIu32":", q);
-            } else {
-                fp_port_to_string(dev, q - FP_QOS_N_QUEUES, name,
-                                  sizeof name);
-                ds_put_format(s, "    %s share:", name);
+        if (fp_port_get_queue_stats(dev, port, q, &qs)) {
+            if (!q) {
+                break;
             }
-            ds_put_format(s, " tx %"PRIu64" packets, %"PRIu64" bytes, "
-                          "%"PRIu64" drops\n",
-                          qs.tx_packets, qs.tx_bytes, qs.tx_drops);
+            continue;
         }
+        if (q < FP_QOS_N_QUEUES) {
+            ds_put_format(s, "    queue %"PRIu32":", q);
+        } else {
+            fp_port_to_string(dev, q - FP_QOS_N_QUEUES, name, sizeof name);
+            ds_put_format(s, "    %s share:", name);
+        }
+        ds_put_format(s, " tx %"PRIu64" packets, %"PRIu64" bytes, %"PRIu64
+                      " drops\n", qs.tx_packets, qs.tx_bytes, qs.tx_drops);
     }
 }
 

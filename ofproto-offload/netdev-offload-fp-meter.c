@@ -750,8 +750,8 @@ netdev_offload_fp_meter_format_stats(struct ds *s)
             meters[n++] = m;
         }
     }
-    qsort(meters, n, sizeof *meters, compare_meter_ids);
     if (n) {
+        qsort(meters, n, sizeof *meters, compare_meter_ids);
         ds_put_cstr(s, "meters in software:\n");
     }
     for (i = 0; i < n; i++) {
