@@ -668,6 +668,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
             VLOG_WARN_BUF(errp, "%s: options:endpoint=%s: already the "
                           "endpoint of interface %s", name, endpoint, other);
             free(other);
+            free(vf_rate_error);
             return EBUSY;
         }
     }
@@ -765,6 +766,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
 
 out:
     ovs_mutex_unlock(&netdev->mutex);
+    free(vf_rate_error);
     return error;
 }
 
