@@ -21,7 +21,16 @@
 #include <errno.h>
 #include <string.h>
 
+#include "netdev-fp-private.h"
+#include "openvswitch/vlog.h"
+#include "sset.h"
 #include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_fp_qos);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+static void netdev_fp_qos_error(struct netdev_fp *, char *msg);
 
 const char *const netdev_fp_qos_types[3] = {
     NETDEV_FP_QOS_HTB, NETDEV_FP_QOS_ETS, NETDEV_FP_QOS_POLICER,
@@ -277,5 +286,255 @@ netdev_fp_parse_vf_rate(const char *name, const struct smap *args,
     class->min_rate = mbps[0] * 1000000 / 8;
     class->max_rate = mbps[1] * 1000000 / 8;
     *has_rate = mbps[0] || mbps[1];
+    return 0;
+}
+/* The netdev provider's QoS hooks. */
+
+/* Gives the NIC port of 'netdev' the QoS of 'netdev', if it is bound, and
+ * records why the NIC refuses it, if it does, for the Interface's error
+ * column. */
+void
+netdev_fp_apply_qos(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex)
+{
+    int error;
+
+    if (!netdev->fp_dev) {
+        return;
+    }
+    error = fp_port_set_qos(netdev->fp_dev, netdev->fp_port,
+                            netdev->qos.type ? &netdev->qos.config : NULL);
+    if (error && netdev->qos.type) {
+        netdev_fp_qos_error(netdev, xasprintf("%s cannot run QoS on its "
+                                              "ports (%s)",
+                                              fp_device_name(netdev->fp_dev),
+                                              ovs_strerror(error)));
+    }
+}
+
+/* After a change of the QoS settings of 'netdev' that returned 'error'
+ * (with message 'msg', which it takes, if nonzero): applies them, or
+ * records why they were refused. */
+static void
+netdev_fp_qos_changed(struct netdev_fp *netdev, int error, char *msg)
+    OVS_REQUIRES(netdev->mutex)
+{
+    if (!error) {
+        netdev_fp_apply_qos(netdev);
+    } else {
+        netdev_fp_qos_error(netdev, msg);
+    }
+}
+
+/* Records 'msg' (which it takes) as why the interface's QoS is not what
+ * OVSDB says, for the Interface's error column, and logs it.  The first
+ * error of a reconfiguration stays (netdev_fp_set_qos() starts one). */
+static void
+netdev_fp_qos_error(struct netdev_fp *netdev, char *msg)
+    OVS_REQUIRES(netdev->mutex)
+{
+    VLOG_WARN_RL(&rl, "%s", msg);
+    if (!netdev->qos_error) {
+        netdev->qos_error = msg;
+    } else {
+        free(msg);
+    }
+}
+
+/* Adds every key and value of 'src' to 'dst'. */
+static void
+netdev_fp_smap_add_all(struct smap *dst, const struct smap *src)
+{
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, src) {
+        smap_add(dst, node->key, node->value);
+    }
+}
+
+int
+netdev_fp_get_qos_types(const struct netdev *netdev OVS_UNUSED,
+                        struct sset *types)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(netdev_fp_qos_types); i++) {
+        sset_add(types, netdev_fp_qos_types[i]);
+    }
+    return 0;
+}
+
+int
+netdev_fp_get_qos_capabilities(const struct netdev *netdev OVS_UNUSED,
+                               const char *type,
+                               struct netdev_qos_capabilities *caps)
+{
+    if (!netdev_fp_qos_type(type)) {
+        return EOPNOTSUPP;
+    }
+    caps->n_queues = FP_QOS_N_QUEUES;
+    return 0;
+}
+
+int
+netdev_fp_get_qos(const struct netdev *netdev_, const char **typep,
+                  struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+
+    ovs_mutex_lock(&netdev->mutex);
+    *typep = netdev->qos.type ? netdev->qos.type : "";
+    netdev_fp_smap_add_all(details, &netdev->qos.details);
+    ovs_mutex_unlock(&netdev->mutex);
+    return 0;
+}
+
+/* OVS calls this at every reconfiguration, before it deletes and sets the
+ * queues, which it does even if this fails: it starts the record of errors
+ * for the Interface's error column, and if it refuses the QoS, the queue
+ * changes that follow are refused too, so that the QoS stays as it was. */
+int
+netdev_fp_set_qos(struct netdev *netdev_, const char *type,
+                  const struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    char *msg;
+    int error;
+
+    ovs_mutex_lock(&netdev->mutex);
+    free(netdev->qos_error);
+    netdev->qos_error = NULL;
+    error = netdev_fp_qos_set(&netdev->qos, netdev_get_name(netdev_), type,
+                              details, &msg);
+    netdev->qos_refused = error != 0;
+    netdev_fp_qos_changed(netdev, error, msg);
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+int
+netdev_fp_get_queue(const struct netdev *netdev_, unsigned int queue_id,
+                    struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    int error = ENOENT;
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (queue_id < FP_QOS_N_QUEUES
+        && netdev->qos.config.queues & (1u << queue_id)) {
+        netdev_fp_smap_add_all(details, &netdev->qos.queues[queue_id]);
+        error = 0;
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+int
+netdev_fp_set_queue(struct netdev *netdev_, unsigned int queue_id,
+                    const struct smap *details)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    char *msg;
+    int error;
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (netdev->qos_refused) {
+        ovs_mutex_unlock(&netdev->mutex);
+        return EINVAL;
+    }
+    error = netdev_fp_qos_set_queue(&netdev->qos, netdev_get_name(netdev_),
+                                    queue_id, details, &msg);
+    netdev_fp_qos_changed(netdev, error, msg);
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+int
+netdev_fp_delete_queue(struct netdev *netdev_, unsigned int queue_id)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    int error;
+
+    ovs_mutex_lock(&netdev->mutex);
+    error = (netdev->qos_refused ? EINVAL
+             : netdev_fp_qos_delete_queue(&netdev->qos, queue_id));
+    if (!error) {
+        netdev_fp_apply_qos(netdev);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    return error;
+}
+
+int
+netdev_fp_get_queue_stats(const struct netdev *netdev_, unsigned int queue_id,
+                          struct netdev_queue_stats *stats)
+{
+    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_queue_stats qs;
+    int error = ENOENT;
+
+    ovs_mutex_lock(&netdev->mutex);
+    if (netdev->fp_dev && queue_id < FP_QOS_N_QUEUES) {
+        error = fp_port_get_queue_stats(netdev->fp_dev, netdev->fp_port,
+                                        queue_id, &qs);
+    }
+    ovs_mutex_unlock(&netdev->mutex);
+    if (!error) {
+        stats->tx_bytes = qs.tx_bytes;
+        stats->tx_packets = qs.tx_packets;
+        stats->tx_errors = qs.tx_drops;
+        stats->created = LLONG_MIN;
+    }
+    return error;
+}
+
+/* The queue dump's state: the next queue id to look at. */
+int
+netdev_fp_queue_dump_start(const struct netdev *netdev OVS_UNUSED,
+                           void **statep)
+{
+    *statep = xzalloc(sizeof(unsigned int));
+    return 0;
+}
+
+int
+netdev_fp_queue_dump_next(const struct netdev *netdev_, void *state_,
+                          unsigned int *queue_id, struct smap *details)
+{
+    unsigned int *next = state_;
+
+    for (; *next < FP_QOS_N_QUEUES; (*next)++) {
+        if (!netdev_fp_get_queue(netdev_, *next, details)) {
+            *queue_id = (*next)++;
+            return 0;
+        }
+    }
+    return EOF;
+}
+
+int
+netdev_fp_queue_dump_done(const struct netdev *netdev OVS_UNUSED,
+                          void *state)
+{
+    free(state);
+    return 0;
+}
+
+int
+netdev_fp_dump_queue_stats(const struct netdev *netdev_,
+                           void (*cb)(unsigned int queue_id,
+                                      struct netdev_queue_stats *,
+                                      void *aux),
+                           void *aux)
+{
+    unsigned int queue_id;
+
+    for (queue_id = 0; queue_id < FP_QOS_N_QUEUES; queue_id++) {
+        struct netdev_queue_stats stats;
+
+        if (!netdev_fp_get_queue_stats(netdev_, queue_id, &stats)) {
+            cb(queue_id, &stats, aux);
+        }
+    }
     return 0;
 }

@@ -27,6 +27,7 @@
 #include "dpif-netdev.h"
 #include "hash.h"
 #include "fp/fp.h"
+#include "netdev-fp-private.h"
 #include "netdev-fp-qos.h"
 #include "netdev-offload.h"
 #include "netdev-offload-fp.h"
@@ -54,68 +55,12 @@ COVERAGE_DEFINE(fp_netdev_tx_unbound);
 /* Largest frame the host exchanges with the NIC. */
 #define NETDEV_FP_MAX_FRAME 65535
 
-struct netdev_fp {
-    struct netdev up;
-
-    /* In 'netdev_fp_list', guarded by 'netdev_fp_list_mutex'. */
-    struct ovs_list list_node;
-
-    struct ovs_mutex mutex;
-    struct fp_device *fp_dev OVS_GUARDED;  /* NULL until configured. */
-    uint32_t fp_port OVS_GUARDED;          /* NIC port, if 'fp_dev'. */
-    char *tx_pcap OVS_GUARDED;             /* options:tx_pcap, or NULL. */
-    char *endpoint OVS_GUARDED;            /* options:endpoint, or NULL. */
-    char *tx_pcap_error OVS_GUARDED;       /* Why 'tx_pcap' is not
-                                            * written, or NULL. */
-    struct eth_addr hwaddr OVS_GUARDED;
-    int mtu OVS_GUARDED;
-    enum netdev_flags flags OVS_GUARDED;
-
-    /* The link as last reported to OVS: a change bumps the change_seq. */
-    bool carrier OVS_GUARDED;
-    uint64_t carrier_resets OVS_GUARDED;
-
-    /* The carrier of the endpoint's Linux interface as last read, if
-     * 'endpoint_carrier_valid': the NIC port's link follows its changes. */
-    bool endpoint_carrier OVS_GUARDED;
-    bool endpoint_carrier_valid OVS_GUARDED;
-
-    /* Statistics are those of the NIC port, which start from zero again
-     * after a reset of its device: 'base' holds what was counted before,
-     * 'last' the last read, 'dev_resets' the device's resets then. */
-    struct fp_port_stats base OVS_GUARDED;
-    struct fp_port_stats last OVS_GUARDED;
-    uint64_t dev_resets OVS_GUARDED;
-    uint64_t tx_dropped OVS_GUARDED;       /* Sent by OVS while unbound or
-                                            * administratively down. */
-
-    /* Egress QoS (the QoS and Queue tables), and for a VF its share of the
-     * physical ports (options vf-min-tx-rate, vf-max-tx-rate), applied to
-     * the NIC port whenever it changes and when the netdev binds. */
-    struct netdev_fp_qos qos OVS_GUARDED;
-    struct fp_qos_class vf_rate OVS_GUARDED;
-    bool has_vf_rate OVS_GUARDED;
-    char *vf_rate_error OVS_GUARDED;       /* Why the VF has no share, or
-                                            * NULL. */
-    bool qos_refused OVS_GUARDED;          /* The last set_qos was refused:
-                                            * the queue changes that OVS
-                                            * makes after it are too. */
-    char *qos_error OVS_GUARDED;           /* Why the NIC refused it, or
-                                            * NULL. */
-    /* Ingress policing as OVS last set it (set_policing), with OVS's
-     * default bursts applied, and why the NIC port does not run it, or
-     * NULL. */
-    struct fp_port_policer policer OVS_GUARDED;
-    char *policer_error OVS_GUARDED;
-};
 
 struct netdev_rxq_fp {
     struct netdev_rxq up;
 };
 
 static void netdev_fp_read_stats(struct netdev_fp *);
-static void netdev_fp_apply_qos(struct netdev_fp *);
-static void netdev_fp_qos_error(struct netdev_fp *, char *msg);
 
 static struct ovs_mutex netdev_fp_list_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list netdev_fp_list OVS_GUARDED_BY(netdev_fp_list_mutex)
@@ -125,13 +70,6 @@ bool
 netdev_fp_is_fp(const struct netdev *netdev)
 {
     return netdev_get_class(netdev) == &netdev_fp_class;
-}
-
-static struct netdev_fp *
-netdev_fp_cast(const struct netdev *netdev)
-{
-    ovs_assert(netdev_fp_is_fp(netdev));
-    return CONTAINER_OF(netdev, struct netdev_fp, up);
 }
 
 static struct netdev_rxq_fp *
@@ -768,255 +706,6 @@ out:
     ovs_mutex_unlock(&netdev->mutex);
     free(vf_rate_error);
     return error;
-}
-
-/* Gives the NIC port of 'netdev' the QoS of 'netdev', if it is bound, and
- * records why the NIC refuses it, if it does, for the Interface's error
- * column. */
-static void
-netdev_fp_apply_qos(struct netdev_fp *netdev)
-    OVS_REQUIRES(netdev->mutex)
-{
-    int error;
-
-    if (!netdev->fp_dev) {
-        return;
-    }
-    error = fp_port_set_qos(netdev->fp_dev, netdev->fp_port,
-                            netdev->qos.type ? &netdev->qos.config : NULL);
-    if (error && netdev->qos.type) {
-        netdev_fp_qos_error(netdev, xasprintf("%s cannot run QoS on its "
-                                              "ports (%s)",
-                                              fp_device_name(netdev->fp_dev),
-                                              ovs_strerror(error)));
-    }
-}
-
-/* After a change of the QoS settings of 'netdev' that returned 'error'
- * (with message 'msg', which it takes, if nonzero): applies them, or
- * records why they were refused. */
-static void
-netdev_fp_qos_changed(struct netdev_fp *netdev, int error, char *msg)
-    OVS_REQUIRES(netdev->mutex)
-{
-    if (!error) {
-        netdev_fp_apply_qos(netdev);
-    } else {
-        netdev_fp_qos_error(netdev, msg);
-    }
-}
-
-/* Records 'msg' (which it takes) as why the interface's QoS is not what
- * OVSDB says, for the Interface's error column, and logs it.  The first
- * error of a reconfiguration stays (netdev_fp_set_qos() starts one). */
-static void
-netdev_fp_qos_error(struct netdev_fp *netdev, char *msg)
-    OVS_REQUIRES(netdev->mutex)
-{
-    VLOG_WARN_RL(&rl, "%s", msg);
-    if (!netdev->qos_error) {
-        netdev->qos_error = msg;
-    } else {
-        free(msg);
-    }
-}
-
-/* Adds every key and value of 'src' to 'dst'. */
-static void
-netdev_fp_smap_add_all(struct smap *dst, const struct smap *src)
-{
-    struct smap_node *node;
-
-    SMAP_FOR_EACH (node, src) {
-        smap_add(dst, node->key, node->value);
-    }
-}
-
-static int
-netdev_fp_get_qos_types(const struct netdev *netdev OVS_UNUSED,
-                        struct sset *types)
-{
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(netdev_fp_qos_types); i++) {
-        sset_add(types, netdev_fp_qos_types[i]);
-    }
-    return 0;
-}
-
-static int
-netdev_fp_get_qos_capabilities(const struct netdev *netdev OVS_UNUSED,
-                               const char *type,
-                               struct netdev_qos_capabilities *caps)
-{
-    if (!netdev_fp_qos_type(type)) {
-        return EOPNOTSUPP;
-    }
-    caps->n_queues = FP_QOS_N_QUEUES;
-    return 0;
-}
-
-static int
-netdev_fp_get_qos(const struct netdev *netdev_, const char **typep,
-                  struct smap *details)
-{
-    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
-
-    ovs_mutex_lock(&netdev->mutex);
-    *typep = netdev->qos.type ? netdev->qos.type : "";
-    netdev_fp_smap_add_all(details, &netdev->qos.details);
-    ovs_mutex_unlock(&netdev->mutex);
-    return 0;
-}
-
-/* OVS calls this at every reconfiguration, before it deletes and sets the
- * queues, which it does even if this fails: it starts the record of errors
- * for the Interface's error column, and if it refuses the QoS, the queue
- * changes that follow are refused too, so that the QoS stays as it was. */
-static int
-netdev_fp_set_qos(struct netdev *netdev_, const char *type,
-                  const struct smap *details)
-{
-    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
-    char *msg;
-    int error;
-
-    ovs_mutex_lock(&netdev->mutex);
-    free(netdev->qos_error);
-    netdev->qos_error = NULL;
-    error = netdev_fp_qos_set(&netdev->qos, netdev_get_name(netdev_), type,
-                              details, &msg);
-    netdev->qos_refused = error != 0;
-    netdev_fp_qos_changed(netdev, error, msg);
-    ovs_mutex_unlock(&netdev->mutex);
-    return error;
-}
-
-static int
-netdev_fp_get_queue(const struct netdev *netdev_, unsigned int queue_id,
-                    struct smap *details)
-{
-    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
-    int error = ENOENT;
-
-    ovs_mutex_lock(&netdev->mutex);
-    if (queue_id < FP_QOS_N_QUEUES
-        && netdev->qos.config.queues & (1u << queue_id)) {
-        netdev_fp_smap_add_all(details, &netdev->qos.queues[queue_id]);
-        error = 0;
-    }
-    ovs_mutex_unlock(&netdev->mutex);
-    return error;
-}
-
-static int
-netdev_fp_set_queue(struct netdev *netdev_, unsigned int queue_id,
-                    const struct smap *details)
-{
-    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
-    char *msg;
-    int error;
-
-    ovs_mutex_lock(&netdev->mutex);
-    if (netdev->qos_refused) {
-        ovs_mutex_unlock(&netdev->mutex);
-        return EINVAL;
-    }
-    error = netdev_fp_qos_set_queue(&netdev->qos, netdev_get_name(netdev_),
-                                    queue_id, details, &msg);
-    netdev_fp_qos_changed(netdev, error, msg);
-    ovs_mutex_unlock(&netdev->mutex);
-    return error;
-}
-
-static int
-netdev_fp_delete_queue(struct netdev *netdev_, unsigned int queue_id)
-{
-    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
-    int error;
-
-    ovs_mutex_lock(&netdev->mutex);
-    error = (netdev->qos_refused ? EINVAL
-             : netdev_fp_qos_delete_queue(&netdev->qos, queue_id));
-    if (!error) {
-        netdev_fp_apply_qos(netdev);
-    }
-    ovs_mutex_unlock(&netdev->mutex);
-    return error;
-}
-
-static int
-netdev_fp_get_queue_stats(const struct netdev *netdev_, unsigned int queue_id,
-                          struct netdev_queue_stats *stats)
-{
-    struct netdev_fp *netdev = netdev_fp_cast(netdev_);
-    struct fp_queue_stats qs;
-    int error = ENOENT;
-
-    ovs_mutex_lock(&netdev->mutex);
-    if (netdev->fp_dev && queue_id < FP_QOS_N_QUEUES) {
-        error = fp_port_get_queue_stats(netdev->fp_dev, netdev->fp_port,
-                                        queue_id, &qs);
-    }
-    ovs_mutex_unlock(&netdev->mutex);
-    if (!error) {
-        stats->tx_bytes = qs.tx_bytes;
-        stats->tx_packets = qs.tx_packets;
-        stats->tx_errors = qs.tx_drops;
-        stats->created = LLONG_MIN;
-    }
-    return error;
-}
-
-/* The queue dump's state: the next queue id to look at. */
-static int
-netdev_fp_queue_dump_start(const struct netdev *netdev OVS_UNUSED,
-                           void **statep)
-{
-    *statep = xzalloc(sizeof(unsigned int));
-    return 0;
-}
-
-static int
-netdev_fp_queue_dump_next(const struct netdev *netdev_, void *state_,
-                          unsigned int *queue_id, struct smap *details)
-{
-    unsigned int *next = state_;
-
-    for (; *next < FP_QOS_N_QUEUES; (*next)++) {
-        if (!netdev_fp_get_queue(netdev_, *next, details)) {
-            *queue_id = (*next)++;
-            return 0;
-        }
-    }
-    return EOF;
-}
-
-static int
-netdev_fp_queue_dump_done(const struct netdev *netdev OVS_UNUSED,
-                          void *state)
-{
-    free(state);
-    return 0;
-}
-
-static int
-netdev_fp_dump_queue_stats(const struct netdev *netdev_,
-                           void (*cb)(unsigned int queue_id,
-                                      struct netdev_queue_stats *,
-                                      void *aux),
-                           void *aux)
-{
-    unsigned int queue_id;
-
-    for (queue_id = 0; queue_id < FP_QOS_N_QUEUES; queue_id++) {
-        struct netdev_queue_stats stats;
-
-        if (!netdev_fp_get_queue_stats(netdev_, queue_id, &stats)) {
-            cb(queue_id, &stats, aux);
-        }
-    }
-    return 0;
 }
 
 /* Finds the fp interface that is port 'odp_port' of the datapath of
