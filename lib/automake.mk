@@ -7,6 +7,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp.c \
 	lib/fp-afpacket.c \
 	lib/fp-afpacket.h \
+	lib/fp-hotplug.c \
+	lib/fp-link.h \
 	lib/fp-action.c \
 	lib/fp-action.h \
 	lib/fp-meter.c \
@@ -15,6 +17,7 @@ lib_libfp_la_SOURCES = \
 	lib/fp-sched.h \
 	lib/fp-model.c \
 	lib/fp-model-engine.c \
+	lib/fp-model-hotplug.c \
 	lib/fp-model-port.c \
 	lib/fp-model-qos.c \
 	lib/fp-model-private.h \

@@ -113,9 +113,12 @@ fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     bool has_pcap, link_down;
 
     atomic_read_relaxed(&port->link_down, &link_down);
-    if (OVS_UNLIKELY(link_down)) {
+    if (OVS_UNLIKELY(link_down || fp_model_port_is_unplugged(port))) {
         fp_model_ctr_add(&ctrs->tx_drops, 1);
         fp_model_count_drops(1);
+        if (fp_model_port_is_unplugged(port)) {
+            fp_model_hotplug_count_drops(port, 1);
+        }
         return;
     }
 
@@ -295,6 +298,8 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             if (OVS_UNLIKELY(step)) {
                 atomic_read_relaxed(&model->ports[a->port].link_down,
                                     &step->link_down);
+                step->link_down |= fp_model_port_is_unplugged(
+                    &model->ports[a->port]);
             }
             break;
 

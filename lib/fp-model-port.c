@@ -255,9 +255,11 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
     uint64_t head, tail;
     size_t i, queued = 0, dropped = 0, policed = 0;
     long long int now = 0;
-    bool link_down, police;
+    bool link_down, police, unplugged;
 
     atomic_read_relaxed(&port->link_down, &link_down);
+    unplugged = fp_model_port_is_unplugged(port);
+    link_down |= unplugged;
     ovs_mutex_lock(&port->rx_mutex);
     police = fp_model_has_policer(port);
     if (police) {
@@ -270,7 +272,8 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
 
         if (link_down || pkts[i].size > FP_MODEL_MAX_FRAME) {
             if (OVS_UNLIKELY(trace)) {
-                trace->ingress = (link_down ? FP_TRACE_LINK_DOWN
+                trace->ingress = (unplugged ? FP_TRACE_VF_UNPLUGGED
+                                  : link_down ? FP_TRACE_LINK_DOWN
                                   : FP_TRACE_TOO_BIG);
             }
             dropped++;
@@ -315,6 +318,9 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
         fp_model_count_drops(dropped + policed);
         if (policed) {
             COVERAGE_ADD(fp_model_policer_drop, policed);
+        }
+        if (unplugged) {
+            fp_model_hotplug_count_drops(port, dropped);
         }
     }
     engine = &model->engines[port_no % model->n_engines];
@@ -404,7 +410,10 @@ fp_model_port_trace(struct fp_device *dev, uint32_t port_no,
     /* The ingress decisions of fp_model_enqueue(), then the engines'
      * pipeline on a private copy of the packet. */
     atomic_read_relaxed(&port->link_down, &link_down);
-    if (link_down) {
+    if (fp_model_port_is_unplugged(port)) {
+        trace->ingress = FP_TRACE_VF_UNPLUGGED;
+        return 0;
+    } else if (link_down) {
         trace->ingress = FP_TRACE_LINK_DOWN;
         return 0;
     } else if (size > FP_MODEL_MAX_FRAME) {
@@ -560,7 +569,7 @@ fp_model_port_get_link_state(const struct fp_device *dev, uint32_t port_no,
     bool down;
 
     atomic_read(&port->link_down, &down);
-    link->up = !down;
+    link->up = !down && !fp_model_port_is_unplugged(port);
     atomic_read(&port->link_resets, &link->resets);
     link->speed_mbps = FP_MODEL_LINK_SPEED;
     link->max_frame = FP_MODEL_MAX_FRAME;

@@ -187,6 +187,13 @@ struct fp_model_port {
     OVSRCU_TYPE(struct fp_sched *) sched;
     struct fp_qos_config *qos;
     struct fp_qos_class *vf_rate;
+
+    /* VF hot-plug (fp-model-hotplug.c), changed under 'ctl_mutex': while
+     * 'unplugged', the outside of the VF is gone, as if its link were
+     * down. */
+    atomic_bool unplugged;
+    atomic_uint64_t unplugs;
+    atomic_uint64_t unplugged_drops;
 };
 
 /* An interned, immutable action list, shared by every rule that has the
@@ -432,5 +439,24 @@ void fp_model_qos_flush(struct fp_model *);
 void fp_model_qos_destroy(struct fp_model *, uint32_t port_no);
 void fp_model_port_free_queue(struct fp_model_port *port)
     OVS_REQUIRES(port->exc_mutex);
+
+/* fp-model-hotplug.c: VF hot-unplug and plug. */
+int fp_model_port_set_plugged(struct fp_device *, uint32_t port_no,
+                              bool plugged);
+void fp_model_port_get_hotplug(const struct fp_device *, uint32_t port_no,
+                               struct fp_vf_hotplug *);
+void fp_model_hotplug_count_drops(struct fp_model_port *, uint64_t n);
+
+/* Returns true if 'port' is a VF that is unplugged: nothing crosses its
+ * outside.  Cheap enough for every packet. */
+static inline bool
+fp_model_port_is_unplugged(const struct fp_model_port *port)
+{
+    bool unplugged;
+
+    atomic_read_relaxed(CONST_CAST(atomic_bool *, &port->unplugged),
+                        &unplugged);
+    return unplugged;
+}
 
 #endif /* fp-model-private.h */

@@ -163,6 +163,9 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         atomic_init(&port->link_down, false);
         atomic_init(&port->link_resets, 0);
         ovsrcu_init(&port->sched, NULL);
+        atomic_init(&port->unplugged, false);
+        atomic_init(&port->unplugs, 0);
+        atomic_init(&port->unplugged_drops, 0);
     }
     ovs_mutex_init(&model->host_mutex);
     model->host_ports = xcalloc(model->n_ports, sizeof *model->host_ports);
@@ -1084,4 +1087,6 @@ const struct fp_device_class fp_model_class = {
     .port_set_policer = fp_model_port_set_policer,
     .port_get_policer = fp_model_port_get_policer,
     .flush = fp_model_flush,
+    .port_set_plugged = fp_model_port_set_plugged,
+    .port_get_hotplug = fp_model_port_get_hotplug,
 };

@@ -600,6 +600,9 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_LINK_DOWN:
         ds_put_cstr(s, "dropped at ingress: link down");
         return;
+    case FP_TRACE_VF_UNPLUGGED:
+        ds_put_cstr(s, "dropped at ingress: VF unplugged");
+        return;
     case FP_TRACE_TOO_BIG:
         ds_put_cstr(s, "dropped at ingress: frame too large");
         return;
@@ -711,6 +714,9 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
     switch (trace->ingress) {
     case FP_TRACE_LINK_DOWN:
         ds_put_cstr(s, "link down: dropped\n");
+        goto outcome;
+    case FP_TRACE_VF_UNPLUGGED:
+        ds_put_cstr(s, "VF unplugged: dropped\n");
         goto outcome;
     case FP_TRACE_TOO_BIG:
         ds_put_cstr(s, "frame too large: dropped\n");

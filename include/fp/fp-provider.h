@@ -357,6 +357,20 @@ struct fp_device_class {
     /* Waits until every packet queued in an RX ring before the call has
      * been processed.  Returns 0. */
     int (*flush)(struct fp_device *dev);
+
+    /* Unplugs VF 'port' ('plugged' false) or plugs it back in ('plugged'
+     * true), as fp_port_vf_unplug() and fp_port_vf_plug() describe, except
+     * for the Linux interface of the port, which the core sets down or up.
+     * 'port' is a VF.  Returns 0, or EALREADY if the VF is already in that
+     * state (then changes nothing).  May be NULL: the device cannot
+     * unplug VFs (the core returns EOPNOTSUPP). */
+    int (*port_set_plugged)(struct fp_device *dev, uint32_t port,
+                            bool plugged);
+
+    /* Stores the hot-plug state and counters of VF 'port' in '*hotplug'
+     * (zeroed by the caller).  May be NULL if 'port_set_plugged' is. */
+    void (*port_get_hotplug)(const struct fp_device *dev, uint32_t port,
+                             struct fp_vf_hotplug *hotplug);
 };
 
 #ifdef __cplusplus

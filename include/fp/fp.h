@@ -766,6 +766,8 @@ enum fp_trace_ingress {
                                  * (live traces only). */
     FP_TRACE_POLICED,           /* Dropped: red in the port's ingress
                                  * policer. */
+    FP_TRACE_VF_UNPLUGGED,      /* Dropped: the port is a VF that is
+                                 * unplugged (fp_port_vf_unplug()). */
 };
 
 /* What happened to a packet handed to the host (exception path). */
@@ -841,5 +843,54 @@ struct fp_trace {
 int fp_port_trace(struct fp_device *, uint32_t port, const void *data,
                   size_t size, bool dry, struct fp_trace *);
 void fp_trace_uninit(struct fp_trace *);
+
+/* VF hot-unplug and plug.
+ *
+ * fp_port_vf_unplug() takes a VF away from its guest as a PCI hot-unplug
+ * does (the guest's driver sees its function disappear, for example before
+ * the guest migrates); fp_port_vf_plug() gives it back.  Meanwhile:
+ *
+ *   - Nothing comes in from the VF's outside, and what the NIC would send
+ *     to it (rule outputs, fp_port_send(), packets already queued for it in
+ *     its egress QoS queues when it was unplugged) is dropped and counted:
+ *     in the port's 'drops' and 'tx_drops' as for a link that is down, and
+ *     in 'drops' of struct fp_vf_hotplug.  Packets that were in the VF's RX
+ *     ring when it was unplugged had already entered the NIC: they are
+ *     processed before fp_port_vf_unplug() returns, as fp_device_flush()
+ *     does.
+ *
+ *   - The VF's representor stays, as switchdev NICs keep a VF's
+ *     representor when the VF is gone: the host may still read what is
+ *     queued on it and send to the VF (dropped, as above).  Its link is
+ *     down (fp_port_get_link_state()), and comes back up when the VF is
+ *     plugged back in, unless its link state is down for another reason.
+ *
+ *   - If the VF's outside is a Linux interface (fp_port_set_link()), the
+ *     interface is set administratively down, so that the guest sees its
+ *     interface lose carrier (the other end of a veth pair does), and up
+ *     again when the VF is plugged back in.
+ *
+ *   - Rules, counters and the VF's settings stay: a NIC forgets nothing of
+ *     a VF that is unplugged.  The caller takes out the rules that should
+ *     not stay (the OVS side takes out those that match on the VF or send
+ *     to it, see ovs-offload(8)).
+ *
+ * Both return 0, EINVAL if 'port' is not a VF of the device, EALREADY if
+ * the VF is already unplugged (or plugged), EOPNOTSUPP if the driver
+ * cannot, or another positive errno value (then nothing changed).  Both
+ * are for the control path only, as fp_port_set_link(). */
+struct fp_vf_hotplug {
+    bool unplugged;             /* Now. */
+    uint64_t unplugs;           /* Unplugs since the device was created. */
+    uint64_t drops;             /* Packets dropped because the VF was
+                                 * unplugged, to it and from it, since the
+                                 * device was created (a reset keeps
+                                 * it). */
+};
+
+int fp_port_vf_unplug(struct fp_device *, uint32_t port);
+int fp_port_vf_plug(struct fp_device *, uint32_t port);
+void fp_port_get_vf_hotplug(const struct fp_device *, uint32_t port,
+                            struct fp_vf_hotplug *);
 
 #endif /* fp/fp.h */
