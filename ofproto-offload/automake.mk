@@ -12,6 +12,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-offload-fp.c \
 	ofproto-offload/netdev-offload-fp.h \
 	ofproto-offload/netdev-offload-fp-explain.c \
+	ofproto-offload/netdev-offload-fp-hotplug.c \
 	ofproto-offload/netdev-offload-fp-meter.c \
 	ofproto-offload/netdev-offload-fp-names.c \
 	ofproto-offload/netdev-offload-fp-private.h \

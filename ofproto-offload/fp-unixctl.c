@@ -50,6 +50,7 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                      uint32_t port)
 {
     struct fp_port_policer policer;
+    struct fp_vf_hotplug hotplug;
     struct fp_port_link link;
     struct fp_port_stats st;
     struct netdev *netdev;
@@ -71,6 +72,14 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
     ds_put_format(s, "    exceptions: %"PRIu64", malformed: %"PRIu64
                   ", drops: %"PRIu64", tx drops: %"PRIu64"\n",
                   st.exceptions, st.malformed, st.drops, st.tx_drops);
+
+    fp_port_get_vf_hotplug(dev, port, &hotplug);
+    if (hotplug.unplugged || hotplug.unplugs) {
+        ds_put_format(s, "    hot-plug: %s; unplugs: %"PRIu64", drops while "
+                      "unplugged: %"PRIu64"\n",
+                      hotplug.unplugged ? "unplugged" : "plugged in",
+                      hotplug.unplugs, hotplug.drops);
+    }
 
     fp_port_get_policer(dev, port, &policer);
     if (policer.kbits_rate || policer.kpkts_rate || st.policer_drops) {
@@ -1264,4 +1273,5 @@ fp_unixctl_register(void)
     unixctl_command_register("fp/fail-random",
                              "DEVICE [PERCENT [SEED [ERRNO]]]", 1, 4,
                              fp_unixctl_fail_random, NULL);
+    netdev_offload_fp_hotplug_register();
 }

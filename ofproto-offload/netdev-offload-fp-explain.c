@@ -311,12 +311,14 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
                       "because %s", dev, flow->mark, flow->reason);
         break;
     case OFFLOAD_FP_WAITING:
-        ds_put_format(s, ": %s; in software until there is room",
-                      flow->reason);
+        ds_put_format(s, ": %s; in software until %s", flow->reason,
+                      (flow->vf_unplugged ? "the VF is plugged back in"
+                       : "there is room"));
         break;
     case OFFLOAD_FP_EVICTED:
-        ds_put_format(s, ": %s; in software until it is back in the NIC",
-                      flow->reason);
+        ds_put_format(s, ": %s; in software until %s", flow->reason,
+                      (flow->vf_unplugged ? "the VF is plugged back in"
+                       : "it is back in the NIC"));
         break;
     case OFFLOAD_FP_REFUSED:
         ds_put_format(s, ": %s", flow->reason);
