@@ -182,6 +182,20 @@ netdev_fp_get_link(const struct netdev_fp *netdev, struct fp_port_link *link)
     }
 }
 
+/* Returns true if the NIC port of 'netdev' is a VF that is unplugged (see
+ * fp_port_vf_unplug()): then its Linux interface is down because of the
+ * unplug, which is not a change of the VF's link, and netdev_fp_run() does
+ * not make the link follow it. */
+static bool
+netdev_fp_vf_unplugged(const struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex)
+{
+    struct fp_vf_hotplug hotplug;
+
+    fp_port_get_vf_hotplug(netdev->fp_dev, netdev->fp_port, &hotplug);
+    return hotplug.unplugged;
+}
+
 /* How often netdev_fp_run() reads the carrier of the Linux interfaces that
  * are endpoints of NIC ports, in ms. */
 #define NETDEV_FP_CARRIER_INTERVAL 1000
@@ -211,6 +225,7 @@ netdev_fp_run(const struct netdev_class *netdev_class OVS_UNUSED)
 
         ovs_mutex_lock(&netdev->mutex);
         if (netdev->fp_dev && netdev->endpoint && poll_carrier
+            && !netdev_fp_vf_unplugged(netdev)
             && !fp_port_get_link_carrier(netdev->fp_dev, netdev->fp_port,
                                          &carrier)
             && (!netdev->endpoint_carrier_valid
