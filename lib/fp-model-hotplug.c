@@ -109,6 +109,11 @@ fp_model_port_set_plugged(struct fp_device *dev, uint32_t port_no,
     ovs_mutex_unlock(&model->ctl_mutex);
 
     if (!plugged) {
+        /* A sender that found the VF plugged in holds 'rx_mutex' until its
+         * packets are in the ring; later ones find it unplugged.  Then the
+         * engines process what is in the rings. */
+        ovs_mutex_lock(&port->rx_mutex);
+        ovs_mutex_unlock(&port->rx_mutex);
         fp_model_flush(dev);
         fp_model_hotplug_drop_queued(model, port_no);
     }

@@ -258,9 +258,11 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
     bool link_down, police, unplugged;
 
     atomic_read_relaxed(&port->link_down, &link_down);
+    ovs_mutex_lock(&port->rx_mutex);
+    /* Under 'rx_mutex', so that fp_model_port_set_plugged() knows when no
+     * packet of the VF can come into its ring any more. */
     unplugged = fp_model_port_is_unplugged(port);
     link_down |= unplugged;
-    ovs_mutex_lock(&port->rx_mutex);
     police = fp_model_has_policer(port);
     if (police) {
         now = time_usec();

@@ -3,6 +3,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
+	tests/unit/test-fp-hotplug \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
@@ -15,6 +16,9 @@ check_PROGRAMS += $(UNIT_TESTS)
 UNIT_TEST_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS) \
 	$(CMOCKA_LIBS)
 UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_fp_hotplug_SOURCES = tests/unit/test-fp-hotplug.c
+tests_unit_test_fp_hotplug_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_hotplug_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_afpacket_SOURCES = tests/unit/test-fp-afpacket.c
 tests_unit_test_fp_afpacket_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_afpacket_CFLAGS = $(UNIT_TEST_CFLAGS)
