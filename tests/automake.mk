@@ -81,7 +81,8 @@ TESTSUITE_AT = \
 	tests/fp-reasons.at \
 	tests/fp-documented.at \
 	tests/fp-diff.at \
-	tests/fp-trace.at
+	tests/fp-trace.at \
+	tests/fp-evb.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
