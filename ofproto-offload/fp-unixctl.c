@@ -619,6 +619,7 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     }
 
     if (trace->etag_rx != FP_TRACE_ETAG_NONE) {
+        ds_put_cstr(s, "port extension: ");
         netdev_fp_evb_put_etag_rx(s, dev, trace);
         return;
     }

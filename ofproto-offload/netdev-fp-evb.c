@@ -32,9 +32,10 @@
 VLOG_DEFINE_THIS_MODULE(netdev_fp_evb);
 
 /* The EVB mode of the NICs, from other_config:fp-evb-mode, main thread
- * only.  'evb_value' is the value last read (NULL: none), 'evb_error' what
- * is wrong with it (NULL: nothing); 'evb_default' and 'evb_modes' (device
+ * only.  'evb_read' is the value last read (NULL: none), 'evb_value' the
+ * value last applied, 'evb_error' what is wrong with it (NULL: nothing); 'evb_default' and 'evb_modes' (device
  * name to mode, as a uintptr_t) the modes of the last good value. */
+static char *evb_read;
 static char *evb_value;
 static char *evb_error;
 static enum fp_evb_mode evb_default = FP_EVB_VEB;
@@ -87,16 +88,34 @@ netdev_fp_evb_parse_mode(const char *value, enum fp_evb_mode *defaultp,
     return error;
 }
 
-/* Reads other_config:fp-evb-mode from 'ovs_other_config' and gives every
- * NIC the mode it says, at once and whenever the NIC's mode differs (a new
- * value, a NIC created later).  A bad value changes no NIC's mode: it is
- * logged once and shown by fp/show until it is fixed.  Main thread, on
+/* Reads other_config:fp-evb-mode from 'ovs_other_config' and, once the
+ * NICs exist, applies it (see netdev_fp_evb_apply()).  Main thread, on
  * every iteration of the main loop. */
 void
 netdev_fp_evb_run(const struct smap *ovs_other_config)
 {
     const char *value = smap_get(ovs_other_config, "fp-evb-mode");
+
+    if (!nullable_string_is_equal(value, evb_read)) {
+        free(evb_read);
+        evb_read = nullable_xstrdup(value);
+    }
+    if (ovs_offload_get_config_errors()) {
+        netdev_fp_evb_apply();
+    }
+}
+
+/* Gives every NIC the mode that other_config:fp-evb-mode, as last read,
+ * says, at once and whenever a NIC's mode differs (a new value, a NIC
+ * created later).  A bad value changes no NIC's mode: it is logged once
+ * and shown by fp/show until it is fixed.  Main thread, once the NICs
+ * exist: on every iteration of the main loop, and when ovs_offload_init()
+ * has created them. */
+void
+netdev_fp_evb_apply(void)
+{
     struct fp_device *devices[OVS_OFFLOAD_MAX_DEVICES];
+    const char *value = evb_read;
     size_t i, n;
 
     if (!value && !evb_value && !shash_count(&evb_modes)
@@ -104,7 +123,6 @@ netdev_fp_evb_run(const struct smap *ovs_other_config)
         /* Never configured: every NIC is a VEB, as it was created. */
         return;
     }
-    ovs_offload_init();
     if (!nullable_string_is_equal(value, evb_value)) {
         enum fp_evb_mode dflt;
         struct shash modes;
@@ -127,8 +145,8 @@ netdev_fp_evb_run(const struct smap *ovs_other_config)
             free(error);
             shash_destroy(&modes);
         } else {
-            shash_destroy(&evb_modes);
-            evb_modes = modes;
+            shash_swap(&evb_modes, &modes);
+            shash_destroy(&modes);
             evb_default = dflt;
         }
         free(evb_value);
@@ -555,10 +573,10 @@ netdev_fp_evb_put_etag_rx(struct ds *s, const struct fp_device *dev,
     size_t i;
 
     if (trace->etag_rx == FP_TRACE_ETAG_UNTAGGED) {
-        ds_put_cstr(s, "port extension: no E-TAG, dropped");
+        ds_put_cstr(s, "no E-TAG, dropped");
         return;
     }
-    ds_put_format(s, "port extension: e-tag pcp %"PRIu8" dei %d ingress "
+    ds_put_format(s, "e-tag pcp %"PRIu8" dei %d ingress "
                   "e-cid %"PRIu16, t->pcp, t->dei, t->ingress_ecid_base);
     if (t->ingress_ecid_ext) {
         ds_put_format(s, " ext %"PRIu8, t->ingress_ecid_ext);

@@ -34,6 +34,7 @@ struct netdev_fp;
 struct smap;
 
 void netdev_fp_evb_run(const struct smap *ovs_other_config);
+void netdev_fp_evb_apply(void);
 void netdev_fp_evb_show_errors(struct ds *);
 void netdev_fp_evb_show_device(struct ds *, const struct fp_device *);
 void netdev_fp_evb_show_port(struct ds *, const struct fp_device *,

@@ -384,6 +384,7 @@ ovs_offload_init(void)
     if (config_read && !devices_created) {
         ovs_offload_create_devices(&saved_config);
         devices_created = true;
+        netdev_fp_evb_apply();
     }
 }
 
