@@ -3,6 +3,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
+	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
@@ -26,6 +27,9 @@ tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_evb_SOURCES = tests/unit/test-fp-evb.c
+tests_unit_test_fp_evb_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_evb_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_meter_SOURCES = tests/unit/test-fp-meter.c
 tests_unit_test_fp_meter_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
