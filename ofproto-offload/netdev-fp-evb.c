@@ -33,8 +33,9 @@ VLOG_DEFINE_THIS_MODULE(netdev_fp_evb);
 
 /* The EVB mode of the NICs, from other_config:fp-evb-mode, main thread
  * only.  'evb_read' is the value last read (NULL: none), 'evb_value' the
- * value last applied, 'evb_error' what is wrong with it (NULL: nothing); 'evb_default' and 'evb_modes' (device
- * name to mode, as a uintptr_t) the modes of the last good value. */
+ * value last applied, 'evb_error' what is wrong with it (NULL: nothing);
+ * 'evb_default' and 'evb_modes' (device name to mode, as a uintptr_t) the
+ * modes of the last good value. */
 static char *evb_read;
 static char *evb_value;
 static char *evb_error;
