@@ -5,6 +5,7 @@ lib_libfp_la_SOURCES = \
 	include/fp/fp.h \
 	include/fp/fp-provider.h \
 	lib/fp.c \
+	lib/fp-evb.c \
 	lib/fp-afpacket.c \
 	lib/fp-afpacket.h \
 	lib/fp-hotplug.c \
@@ -18,6 +19,7 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model.c \
 	lib/fp-model-engine.c \
 	lib/fp-model-hotplug.c \
+	lib/fp-model-evb.c \
 	lib/fp-model-port.c \
 	lib/fp-model-qos.c \
 	lib/fp-model-private.h \

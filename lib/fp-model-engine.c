@@ -83,13 +83,30 @@ fp_model_barrier(struct fp_model *model)
 /* Packet processing. */
 
 /* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
- * 'md' (the queue and the NIC port the packet came from): through the
- * port's scheduler if it has QoS, at once otherwise (fp_model_tx_now()).
- * Counts in 'ctrs'. */
+ * 'md' (the queue and the NIC port the packet came from): through edge
+ * virtual bridging if the device has it on (fp_model_evb_tx()), which may
+ * send it elsewhere, change or drop it, then through
+ * fp_model_tx_port().  'ctrs' is the element 'port_no' of an array of
+ * counters by port (an engine's or the host's), and counts the packet. */
 void
 fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
             uint32_t port_no, const void *data, size_t size,
             const struct fp_tx_md *md)
+{
+    if (OVS_UNLIKELY(fp_model_evb_active(model))) {
+        fp_model_evb_tx(model, ctrs, port_no, data, size, md);
+    } else {
+        fp_model_tx_port(model, ctrs, port_no, data, size, md);
+    }
+}
+
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
+ * 'md': through the port's scheduler if it has QoS, at once otherwise
+ * (fp_model_tx_now()).  Counts in 'ctrs'. */
+void
+fp_model_tx_port(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                 uint32_t port_no, const void *data, size_t size,
+                 const struct fp_tx_md *md)
 {
     struct fp_sched *sched = ovsrcu_get(struct fp_sched *,
                                         &model->ports[port_no].sched);
@@ -300,6 +317,8 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
                                     &step->link_down);
                 step->link_down |= fp_model_port_is_unplugged(
                     &model->ports[a->port]);
+                fp_model_evb_trace_output(model, trace, trace->n_steps - 1,
+                                          in_port, a->port);
             }
             break;
 
@@ -694,6 +713,15 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     uint64_t n_bytes = 0;
     bool traced;
 
+    if (OVS_UNLIKELY(fp_model_evb_active(model))
+        && fp_model_evb_is_extended(model, port_no)) {
+        /* Port extension takes the packets instead of the lookup. */
+        for (i = 0; i < n; i++) {
+            fp_model_evb_rx(model, engine, pkts[i].slot, port_no,
+                            pkts[i].slot->trace);
+        }
+        return;
+    }
     traced = fp_model_pass_parse(model, engine, pkts, n, port_no);
 
     /* The exact-match cache first, then the rule table for the rest. */
@@ -950,6 +978,11 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
     long long int now_us = -1;
 
     ovs_assert(trace->dry);
+    if (fp_model_evb_active(model)
+        && fp_model_evb_is_extended(model, port_no)) {
+        fp_model_evb_rx(model, NULL, slot, port_no, trace);
+        return;
+    }
     slot->trace = trace;
     fp_model_pass_parse(model, NULL, &pkt, 1, port_no);
     pkt.rule = NULL;

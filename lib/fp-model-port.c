@@ -397,6 +397,8 @@ fp_model_port_trace(struct fp_device *dev, uint32_t port_no,
     uint64_t tail;
     bool link_down;
 
+    trace->evb_mode = fp_model_evb_get_mode(dev);
+    trace->etag_pruned = FP_PORT_NONE;
     if (!trace->dry) {
         if (size > FP_MODEL_MAX_FRAME) {
             return EMSGSIZE;

@@ -346,6 +346,11 @@ struct fp_model {
     size_t n_engines;
     uint32_t batch_size;
     uint32_t ring_mask;
+
+    /* Edge virtual bridging (fp-model-evb.c): true if the device is a VEPA
+     * or has an extended uplink, so that its packets meet the EVB code. */
+    atomic_bool evb_active;
+    struct fp_model_evb *evb;
 };
 
 
@@ -457,6 +462,46 @@ fp_model_port_is_unplugged(const struct fp_model_port *port)
     atomic_read_relaxed(CONST_CAST(atomic_bool *, &port->unplugged),
                         &unplugged);
     return unplugged;
+}
+
+/* fp-model-evb.c: edge virtual bridging (VEPA, port extension). */
+struct fp_model_evb;
+void fp_model_tx_port(struct fp_model *, struct fp_model_port_ctrs *,
+                      uint32_t port_no, const void *data, size_t size,
+                      const struct fp_tx_md *);
+void fp_model_evb_init(struct fp_model *);
+void fp_model_evb_destroy(struct fp_model *);
+void fp_model_evb_tx(struct fp_model *, struct fp_model_port_ctrs *,
+                     uint32_t port_no, const void *data, size_t size,
+                     const struct fp_tx_md *);
+bool fp_model_evb_is_extended(const struct fp_model *, uint32_t port_no);
+void fp_model_evb_rx(struct fp_model *, struct fp_model_engine *,
+                     struct fp_model_slot *, uint32_t port_no,
+                     struct fp_trace *);
+void fp_model_evb_trace_output(const struct fp_model *, struct fp_trace *,
+                               size_t step, uint32_t in_port,
+                               uint32_t port_no);
+int fp_model_evb_set_mode(struct fp_device *, enum fp_evb_mode);
+enum fp_evb_mode fp_model_evb_get_mode(const struct fp_device *);
+int fp_model_port_set_extension(struct fp_device *, uint32_t port_no,
+                                bool on);
+bool fp_model_port_get_extension(const struct fp_device *, uint32_t port_no);
+int fp_model_port_set_ecid(struct fp_device *, uint32_t port_no,
+                           const struct fp_port_ecid *);
+void fp_model_port_get_ecid(const struct fp_device *, uint32_t port_no,
+                            struct fp_port_ecid *);
+void fp_model_port_get_evb_stats(const struct fp_device *, uint32_t port_no,
+                                 struct fp_evb_stats *);
+
+/* Returns true if the packets of 'model' meet the EVB code. */
+static inline bool
+fp_model_evb_active(const struct fp_model *model)
+{
+    bool active;
+
+    atomic_read_relaxed(&CONST_CAST(struct fp_model *, model)->evb_active,
+                        &active);
+    return active;
 }
 
 #endif /* fp-model-private.h */

@@ -173,6 +173,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
     xpthread_cond_init(&model->done_cond, NULL);
     atomic_init(&model->n_waiters, 0);
     atomic_init(&model->exiting, false);
+    fp_model_evb_init(model);
 
     model->n_engines = config->n_engines;
     model->engines = xcalloc(model->n_engines, sizeof *model->engines);
@@ -276,6 +277,7 @@ fp_model_destroy(struct fp_device *dev)
         fp_model_qos_destroy(model, i);
     }
     free(model->ports);
+    fp_model_evb_destroy(model);
     ovs_mutex_destroy(&model->host_mutex);
     free(model->host_ports);
     pthread_mutex_destroy(&model->done_mutex);
@@ -1089,4 +1091,11 @@ const struct fp_device_class fp_model_class = {
     .flush = fp_model_flush,
     .port_set_plugged = fp_model_port_set_plugged,
     .port_get_hotplug = fp_model_port_get_hotplug,
+    .evb_set_mode = fp_model_evb_set_mode,
+    .evb_get_mode = fp_model_evb_get_mode,
+    .port_set_extension = fp_model_port_set_extension,
+    .port_get_extension = fp_model_port_get_extension,
+    .port_set_ecid = fp_model_port_set_ecid,
+    .port_get_ecid = fp_model_port_get_ecid,
+    .port_get_evb_stats = fp_model_port_get_evb_stats,
 };

@@ -6,6 +6,8 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/fp-unixctl.h \
 	ofproto-offload/netdev-fp.c \
 	ofproto-offload/netdev-fp.h \
+	ofproto-offload/netdev-fp-evb.c \
+	ofproto-offload/netdev-fp-evb.h \
 	ofproto-offload/netdev-fp-qos.c \
 	ofproto-offload/netdev-fp-qos.h \
 	ofproto-offload/netdev-fp-private.h \

@@ -27,6 +27,7 @@
 #include "flow.h"
 #include "fp/fp.h"
 #include "netdev-fp.h"
+#include "netdev-fp-evb.h"
 #include "netdev-offload-fp.h"
 #include "netdev-provider.h"
 #include "odp-util.h"
@@ -72,6 +73,7 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
     ds_put_format(s, "    exceptions: %"PRIu64", malformed: %"PRIu64
                   ", drops: %"PRIu64", tx drops: %"PRIu64"\n",
                   st.exceptions, st.malformed, st.drops, st.tx_drops);
+    netdev_fp_evb_show_port(s, dev, port);
 
     fp_port_get_vf_hotplug(dev, port, &hotplug);
     if (hotplug.unplugged || hotplug.unplugs) {
@@ -139,6 +141,7 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
                   st.n_rules, cfg.n_rules);
     ds_put_format(s, "  lookups: %"PRIu64" hits, %"PRIu64" misses\n",
                   st.hits, st.misses);
+    netdev_fp_evb_show_device(s, dev);
     if (st.n_meters) {
         ds_put_format(s, "  meters: %"PRIu32" in use of %"PRIu32"\n",
                       st.n_meters, cfg.n_meters);
@@ -171,6 +174,7 @@ fp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
     for (i = 0; i < errors->n; i++) {
         ds_put_format(&s, "configuration error: %s\n", errors->names[i]);
     }
+    netdev_fp_evb_show_errors(&s);
 
     if (argc > 1) {
         devices[0] = fp_device_find(argv[1]);
@@ -626,6 +630,11 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
         break;
     }
 
+    if (trace->etag_rx != FP_TRACE_ETAG_NONE) {
+        ds_put_cstr(s, "port extension: ");
+        netdev_fp_evb_put_etag_rx(s, dev, trace);
+        return;
+    }
     if (!trace->hit) {
         ds_put_format(s, "%s: to software via ",
                       trace->parse_error ? "malformed" : "miss");
@@ -655,6 +664,7 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
             if (step->link_down) {
                 ds_put_cstr(s, " (link down, dropped)");
             }
+            netdev_fp_evb_put_output(s, dev, trace, i);
         } else if (a->type == FP_ACTION_EXCEPTION
                    || (a->type == FP_ACTION_DEC_TTL && step->stop)) {
             ds_put_format(s, "%sto software via ", n_out++ ? ", " : "");
@@ -749,6 +759,12 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
         break;
     }
 
+    if (trace->etag_rx != FP_TRACE_ETAG_NONE) {
+        ds_put_cstr(s, "\nPort extension: ");
+        netdev_fp_evb_put_etag_rx(s, dev, trace);
+        ds_put_char(s, '\n');
+        goto outcome;
+    }
     ds_put_format(s, "\nParse (vlan-limit %u): ", trace->vlan_limit);
     if (trace->parse_error) {
         ds_put_format(s, "malformed (%s)\n",
@@ -787,6 +803,9 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
         ds_put_format(s, "\nAction %"PRIuSIZE": ", i + 1);
         fp_unixctl_put_action(s, dev, port, &step->action, step,
                               trace->dry);
+        if (step->action.type == FP_ACTION_OUTPUT) {
+            netdev_fp_evb_put_output(s, dev, trace, i);
+        }
         ds_put_char(s, '\n');
         if (step->size != prev_size
             || memcmp(step->packet, prev, prev_size)) {

@@ -406,6 +406,7 @@ netdev_fp_unbind(struct netdev_fp *netdev)
 
         fp_port_set_tx_pcap(netdev->fp_dev, netdev->fp_port, NULL);
         fp_port_set_qos(netdev->fp_dev, netdev->fp_port, NULL);
+        netdev_fp_evb_unbind(netdev);
         if (netdev->has_vf_rate) {
             fp_port_set_vf_rate(netdev->fp_dev, netdev->fp_port, NULL);
         }
@@ -492,7 +493,7 @@ netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
                 break;
             }
         }
-        if (i == ARRAY_SIZE(known)) {
+        if (i == ARRAY_SIZE(known) && !netdev_fp_evb_is_option(node->key)) {
             VLOG_WARN_BUF(errp, "%s: unknown option '%s' (an fp interface "
                           "takes options device, port, tx_pcap, endpoint, "
                           "vf-min-tx-rate and vf-max-tx-rate)",
@@ -671,6 +672,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     free(netdev->vf_rate_error);
     netdev->vf_rate_error = vf_rate_error;
     vf_rate_error = NULL;
+    netdev_fp_evb_set_config(netdev, args);
 
     if (!nullable_string_is_equal(tx_pcap, netdev->tx_pcap)) {
         /* A relative name is relative to the run directory, where the
@@ -1023,6 +1025,10 @@ netdev_fp_get_custom_stats(const struct netdev *netdev_,
     ovs_strlcpy(custom_stats->counters[1].name, "ovs_tx_qos_drops",
                 NETDEV_CUSTOM_STATS_NAME_SIZE);
     custom_stats->counters[1].value = total.tx_qos_drops;
+
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_evb_get_custom_stats(netdev, custom_stats);
+    ovs_mutex_unlock(&netdev->mutex);
     return 0;
 }
 
@@ -1046,7 +1052,9 @@ netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
         smap_add(smap, "tx_pcap_file", file);
         free(file);
     }
-    if (netdev->vf_rate_error) {
+    if (netdev->evb_error) {
+        netdev_fp_evb_get_status(netdev, smap);
+    } else if (netdev->vf_rate_error) {
         smap_add(smap, "vf_rate_error", netdev->vf_rate_error);
         smap_add_format(smap, "error", "%s; the VF has no share of the "
                         "physical ports", netdev->vf_rate_error);

@@ -25,6 +25,7 @@
 #include "flow.h"
 #include "hash.h"
 #include "netdev-fp.h"
+#include "netdev-fp-evb.h"
 #include "netdev-provider.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -299,6 +300,7 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     switch (flow->state) {
     case OFFLOAD_FP_OFFLOADED:
         ds_put_format(s, ": %s runs it", dev);
+        netdev_fp_evb_explain_rule(s, flow->dev, flow->rule);
         if (flow->missing) {
             ds_put_format(s, ", but %s misses its packets (%"PRIu64" went "
                           "to dpif-netdev after it was offloaded)", dev,
@@ -441,6 +443,7 @@ netdev_offload_fp_explain_flow(const struct netdev *netdev,
         ds_put_format(s, "offloaded: %s would run it (%"PRIuSIZE
                       " NIC actions)", fp_device_name(dev),
                       v.rule.n_actions);
+        netdev_fp_evb_explain_rule(s, dev, &v.rule);
         break;
     case OFFLOAD_FP_PARTIAL:
         ds_put_format(s, "partial: %s would classify it and mark its "

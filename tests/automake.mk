@@ -4,6 +4,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
 	tests/unit/test-fp-hotplug \
+	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
@@ -30,6 +31,9 @@ tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_evb_SOURCES = tests/unit/test-fp-evb.c
+tests_unit_test_fp_evb_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_evb_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_meter_SOURCES = tests/unit/test-fp-meter.c
 tests_unit_test_fp_meter_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -86,7 +90,8 @@ TESTSUITE_AT = \
 	tests/fp-documented.at \
 	tests/fp-diff.at \
 	tests/fp-trace.at \
-	tests/fp-hotplug.at
+	tests/fp-hotplug.at \
+	tests/fp-evb.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
@@ -100,7 +105,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-fp-sandbox.at \
 	tests/system-fp-endpoint.at \
 	tests/system-fp-qos.at \
-	tests/system-fp-migrate.at
+	tests/system-fp-migrate.at \
+	tests/system-fp-evb.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \

@@ -371,6 +371,47 @@ struct fp_device_class {
      * (zeroed by the caller).  May be NULL if 'port_set_plugged' is. */
     void (*port_get_hotplug)(const struct fp_device *dev, uint32_t port,
                              struct fp_vf_hotplug *hotplug);
+/* ## ----------------------------- ## */
+/* ## Edge virtual bridging (EVB).  ## */
+/* ## ----------------------------- ## */
+
+    /* Sets the EVB mode of 'dev' to 'mode' (valid), as "Edge virtual
+     * bridging" in fp.h describes: frames that the device sends after this
+     * returns follow it.  Called from any thread.  Returns 0 or a positive
+     * errno value.  May be NULL: the device is a VEB, always (the core
+     * returns EOPNOTSUPP for VEPA). */
+    int (*evb_set_mode)(struct fp_device *dev, enum fp_evb_mode mode);
+
+    /* Returns the EVB mode of 'dev'.  May be NULL if 'evb_set_mode' is. */
+    enum fp_evb_mode (*evb_get_mode)(const struct fp_device *dev);
+
+    /* Makes physical port 'port' (the core checked it is one) an extended
+     * uplink if 'on', an ordinary one otherwise.  Returns 0 or a positive
+     * errno value.  May be NULL: no port extension (EOPNOTSUPP). */
+    int (*port_set_extension)(struct fp_device *dev, uint32_t port, bool on);
+
+    /* Returns true if 'port' is an extended uplink.  May be NULL if
+     * 'port_set_extension' is. */
+    bool (*port_get_extension)(const struct fp_device *dev, uint32_t port);
+
+    /* Gives VF port 'port' the E-CIDs of 'ecid' (nonnull, owned by the
+     * caller), which the core checked: a unicast E-CID of 1...FP_ECID_MAX
+     * (the core replaced 0 by the default), distinct groups each of
+     * FP_ECID_GROUP_MIN...FP_ECID_GROUP_MAX.  Returns 0, or EEXIST if
+     * another VF of 'dev' has that unicast E-CID (then nothing changes).
+     * May be NULL if 'port_set_extension' is. */
+    int (*port_set_ecid)(struct fp_device *dev, uint32_t port,
+                         const struct fp_port_ecid *ecid);
+
+    /* Stores the E-CIDs of VF port 'port' in '*ecid' (zeroed by the
+     * caller).  May be NULL if 'port_set_extension' is. */
+    void (*port_get_ecid)(const struct fp_device *dev, uint32_t port,
+                          struct fp_port_ecid *ecid);
+
+    /* Stores the EVB counters of 'port' in '*stats' (zeroed by the
+     * caller).  May be NULL: all zero. */
+    void (*port_get_evb_stats)(const struct fp_device *dev, uint32_t port,
+                               struct fp_evb_stats *stats);
 };
 
 #ifdef __cplusplus

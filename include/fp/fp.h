@@ -742,6 +742,121 @@ int fp_counter_alloc(struct fp_device *, uint32_t *idp);
 int fp_counter_free(struct fp_device *, uint32_t id);
 int fp_counter_get(struct fp_device *, uint32_t id, struct fp_rule_stats *);
 
+/* Edge virtual bridging: VEB, VEPA and port extension.
+ *
+ * How the NIC's embedded switch hands switching to the bridge next to it
+ * (IEEE 802.1Qbg and 802.1BR).  Both act at the egress of the NIC, after a
+ * rule or the host (fp_port_send()) has chosen an output port, and at the
+ * ingress of an extended uplink.  The VFs' uplink is physical port 0.
+ *
+ *   - VEB (Virtual Ethernet Bridge, the default): the NIC sends a frame
+ *     where its rule or the host says, VF to VF included.
+ *
+ *   - VEPA (Virtual Ethernet Port Aggregator, 802.1Qbg): a frame that came
+ *     from a VF (the packet's input port for a rule's output, the
+ *     'in_port' of struct fp_tx_md for fp_port_send_md()) and is to go out
+ *     of a VF (another one or the same) leaves on the uplink instead, and
+ *     is counted in the source VF's 'vepa_redirects': the NIC never
+ *     forwards VF to VF itself.  The adjacent bridge's reflective relay
+ *     sends it back; it comes in on the uplink as any frame from the wire.
+ *     Every such output is one copy on the uplink: a rule that outputs to
+ *     two VFs and to the uplink sends three copies there, as the host's
+ *     path does for the same actions.
+ *
+ *   - Port extension (802.1BR), per physical port: the NIC is a port
+ *     extender on that port, each VF an extended port named by its
+ *     E-CID.  A frame that a VF sent and that goes out of an extended port
+ *     carries an E-TAG after its source MAC, with the VF's unicast E-CID,
+ *     ingress E-CID 0, and E-PCP and E-DEI from the frame's outermost VLAN
+ *     tag (0 if it has none); a frame that did not come from a VF (from a
+ *     physical port or from the host alone) has no E-CID to carry and is
+ *     dropped there ('etag_tx_drops').  A frame received on an extended
+ *     port is not parsed nor looked up: with a unicast E-CID (GRP 0) it
+ *     goes, without its E-TAG, to the VF of that E-CID; with a multicast
+ *     E-CID (GRP nonzero) to each VF of that group except the one whose
+ *     E-CID is the tag's ingress E-CID (source pruning).  A frame without
+ *     an E-TAG, or for an E-CID no VF has, is dropped and counted (also in
+ *     the port's 'drops').  Rules never see E-TAGs.
+ *
+ * E-CIDs: the NIC uses E-CID bases with zero extensions.  A VF's unicast
+ * E-CID is 1...FP_ECID_MAX, by default its VF index + 1 (vf0: 1), unique
+ * on the device.  A multicast group is named by its GRP and E-CID base as
+ * one number, GRP * 4096 + base, FP_ECID_GROUP_MIN...FP_ECID_GROUP_MAX; a
+ * VF is in at most FP_ECID_MAX_GROUPS groups.
+ *
+ * A device reset keeps the mode, the extended ports, the E-CIDs and these
+ * counters, which never go back. */
+enum fp_evb_mode {
+    FP_EVB_VEB,
+    FP_EVB_VEPA,
+};
+
+/* The E-TAG of IEEE 802.1BR: TPID 0x893f, then three 16-bit words:
+ * E-PCP (3 bits), E-DEI (1), ingress E-CID base (12); reserved (2), GRP
+ * (2), E-CID base (12); ingress E-CID ext (8), E-CID ext (8).  The layout
+ * is the standard's (802.1BR-2012, the E-TAG format of its clause 7), as
+ * DPDK's struct rte_flow_item_e_tag has it. */
+#define FP_ETAG_TPID 0x893f
+#define FP_ETAG_LEN 8
+
+struct fp_etag {
+    uint8_t pcp;                /* E-PCP, 0...7. */
+    bool dei;                   /* E-DEI. */
+    uint16_t ingress_ecid_base; /* 0...4095. */
+    uint8_t grp;                /* 0 (unicast) ... 3. */
+    uint16_t ecid_base;         /* 0...4095. */
+    uint8_t ingress_ecid_ext;
+    uint8_t ecid_ext;
+};
+
+#define FP_ECID_MAX 4095
+#define FP_ECID_GROUP_MIN 4096
+#define FP_ECID_GROUP_MAX 16383
+#define FP_ECID_MAX_GROUPS 8
+
+void fp_etag_parse(const uint8_t tag[FP_ETAG_LEN], struct fp_etag *);
+void fp_etag_format(const struct fp_etag *, uint8_t tag[FP_ETAG_LEN]);
+
+const char *fp_evb_mode_to_string(enum fp_evb_mode);
+bool fp_evb_mode_from_string(const char *, enum fp_evb_mode *);
+int fp_device_set_evb_mode(struct fp_device *, enum fp_evb_mode);
+enum fp_evb_mode fp_device_get_evb_mode(const struct fp_device *);
+int fp_port_set_extension(struct fp_device *, uint32_t port, bool on);
+bool fp_port_get_extension(const struct fp_device *, uint32_t port);
+
+struct fp_port_ecid {
+    uint32_t ecid;              /* Unicast; 0 for the default. */
+    size_t n_groups;
+    uint32_t groups[FP_ECID_MAX_GROUPS];
+};
+
+int fp_port_set_ecid(struct fp_device *, uint32_t vf_port,
+                     const struct fp_port_ecid *);
+void fp_port_get_ecid(const struct fp_device *, uint32_t vf_port,
+                      struct fp_port_ecid *);
+
+struct fp_evb_stats {
+    uint64_t vepa_redirects;    /* VF: its frames for a VF that VEPA sent
+                                 * to the uplink instead. */
+    uint64_t etag_tx;           /* Extended port: frames sent with an
+                                 * E-TAG. */
+    uint64_t etag_tx_drops;     /* Extended port: frames not from a VF,
+                                 * dropped. */
+    uint64_t etag_rx;           /* Extended port: tagged frames received
+                                 * and delivered to at least one VF. */
+    uint64_t etag_rx_untagged_drops;    /* Extended port: frames received
+                                         * without an E-TAG, dropped. */
+    uint64_t etag_rx_unknown_drops;     /* Extended port: frames received
+                                         * for an E-CID of no VF, or whose
+                                         * group had only the source VF,
+                                         * dropped. */
+    uint64_t etag_rx_pruned;    /* Extended port: copies not sent to the
+                                 * source VF of a multicast frame. */
+};
+
+void fp_port_get_evb_stats(const struct fp_device *, uint32_t port,
+                           struct fp_evb_stats *);
+
 /* Tracing: what the NIC does with one packet, stage by stage.
  *
  * fp_port_trace() runs a packet through the pipeline of a port as
@@ -808,6 +923,30 @@ struct fp_trace_step {
     size_t size;                /* owned by the trace. */
 };
 
+/* What port extension did with a frame received on an extended uplink. */
+enum fp_trace_etag {
+    FP_TRACE_ETAG_NONE,         /* Not an extended uplink. */
+    FP_TRACE_ETAG_DELIVERED,    /* Untagged and sent to the VFs of its
+                                 * E-CID. */
+    FP_TRACE_ETAG_UNTAGGED,     /* Dropped: no E-TAG. */
+    FP_TRACE_ETAG_UNKNOWN,      /* Dropped: no VF has its E-CID (or every
+                                 * VF of its group was pruned). */
+};
+
+/* Most VFs that a trace lists for a frame delivered by its E-CID. */
+#define FP_TRACE_MAX_ETAG_PORTS 16
+
+/* What the egress of the NIC did with the copy of an output action. */
+struct fp_trace_evb_out {
+    uint32_t port;              /* The port it left on: the action's port,
+                                 * or the uplink if VEPA redirected it. */
+    bool redirected;            /* VEPA sent it to the uplink instead. */
+    bool etag_drop;             /* Dropped: not from a VF, for an extended
+                                 * uplink. */
+    uint32_t ecid;              /* The E-CID of the E-TAG pushed, 0 if
+                                 * none. */
+};
+
 struct fp_trace {
     bool dry;                   /* Set by fp_port_trace(). */
 
@@ -838,6 +977,21 @@ struct fp_trace {
     /* Actions of the rule, if 'hit', as far as they were executed. */
     size_t n_steps;
     struct fp_trace_step steps[FP_MAX_ACTIONS];
+
+    /* Edge virtual bridging (see "Edge virtual bridging" below). */
+    enum fp_evb_mode evb_mode;  /* The device's mode at the trace. */
+    enum fp_trace_etag etag_rx; /* What port extension did with the packet,
+                                 * if the port is an extended uplink (then
+                                 * nothing is parsed nor looked up). */
+    struct fp_etag etag;        /* FP_TRACE_ETAG_DELIVERED, _UNKNOWN: the
+                                 * tag received. */
+    size_t n_etag_ports;        /* FP_TRACE_ETAG_DELIVERED: the VFs the
+                                 * frame went to, the first */
+    uint32_t etag_ports[FP_TRACE_MAX_ETAG_PORTS];   /* ones of them. */
+    uint32_t etag_pruned;       /* The VF left out by source pruning, or
+                                 * FP_PORT_NONE. */
+    struct fp_trace_evb_out evb_out[FP_MAX_ACTIONS];    /* For each step of
+                                                         * an output. */
 };
 
 int fp_port_trace(struct fp_device *, uint32_t port, const void *data,
