@@ -8,6 +8,8 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-fp.h \
 	ofproto-offload/netdev-fp-qos.c \
 	ofproto-offload/netdev-fp-qos.h \
+	ofproto-offload/netdev-fp-vf.c \
+	ofproto-offload/netdev-fp-vf.h \
 	ofproto-offload/netdev-fp-private.h \
 	ofproto-offload/netdev-offload-fp.c \
 	ofproto-offload/netdev-offload-fp.h \
