@@ -72,6 +72,7 @@ TESTSUITE_AT = \
 	tests/fp-metadata.at \
 	tests/fp-meters.at \
 	tests/fp-qos.at \
+	tests/fp-vf.at \
 	tests/fp-qos-police.at \
 	tests/fp-qos-meter.at \
 	tests/fp-operator.at \
