@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "util.h"
@@ -254,4 +255,66 @@ netdev_fp_vf_stats_sub(struct fp_vf_stats *sum, const struct fp_vf_stats *b)
     sum->spoof_drops -= b->spoof_drops;
     sum->vlan_drops -= b->vlan_drops;
     sum->filter_drops -= b->filter_drops;
+}
+
+/* Appends to 's' how the VF policy of VF port 'port' of 'dev', if it has
+ * one, composes with a flow that 'rule' (NULL if the flow is not
+ * offloaded) translates and whose in_port is NIC port 'in_port': for
+ * fp/explain, one line for the in_port's policy (before the flow) and one
+ * for each VF the rule outputs to (after the flow), each starting with a
+ * newline. */
+void
+netdev_fp_vf_explain(const struct fp_device *dev, uint32_t in_port,
+                     const struct fp_rule *rule, struct ds *s)
+{
+    static const char *const link_states[] = {
+        [FP_VF_LINK_AUTO] = "auto (the link of phy0)",
+        [FP_VF_LINK_ENABLE] = "enable",
+        [FP_VF_LINK_DISABLE] = "disable (every frame dropped)",
+    };
+    struct fp_vf_config c;
+    char name[32];
+    size_t i;
+
+    if (!fp_vf_get_config(dev, in_port, &c)) {
+        fp_port_to_string(dev, in_port, name, sizeof name);
+        ds_put_format(s, "\nVF policy of %s before the flow: link state %s",
+                      name, link_states[c.link_state]);
+        if (c.has_mac && c.spoofchk && !c.trust) {
+            ds_put_format(s, ", spoof check: source "ETH_ADDR_FMT" only",
+                          ETH_ADDR_BYTES_ARGS(c.mac));
+        } else {
+            ds_put_cstr(s, ", no source check");
+        }
+        if (c.vlan) {
+            ds_put_format(s, ", tagged frames refused, port VLAN pushed "
+                          "(tpid=0x%04"PRIx16",tci=0x%04"PRIx16"): the flow "
+                          "sees the frames tagged", ntohs(c.vlan_tpid),
+                          (uint16_t) ((c.vlan_pcp << 13) | c.vlan));
+        }
+    }
+    for (i = 0; rule && i < rule->n_actions; i++) {
+        const struct fp_action *a = &rule->actions[i];
+
+        if (a->type != FP_ACTION_OUTPUT
+            || fp_vf_get_config(dev, a->port, &c)) {
+            continue;
+        }
+        fp_port_to_string(dev, a->port, name, sizeof name);
+        ds_put_format(s, "\nVF policy of %s after the flow: link state %s",
+                      name, link_states[c.link_state]);
+        if (c.vlan) {
+            ds_put_format(s, ", port VLAN %"PRIu16" (%s) popped, other "
+                          "frames dropped", c.vlan,
+                          c.vlan_tpid == htons(ETH_TYPE_VLAN_8021AD)
+                          ? "802.1ad" : "802.1Q");
+        }
+        if (c.has_mac && !c.promisc) {
+            ds_put_format(s, ", unicast to "ETH_ADDR_FMT" only",
+                          ETH_ADDR_BYTES_ARGS(c.mac));
+        }
+        ds_put_cstr(s, (c.promisc || c.allmulti ? ", every multicast group"
+                        : ", multicast of the all-hosts, all-nodes and "
+                          "solicited-node groups only"));
+    }
 }

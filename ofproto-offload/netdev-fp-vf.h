@@ -39,4 +39,8 @@ void netdev_fp_vf_stats_add(struct fp_vf_stats *sum,
 void netdev_fp_vf_stats_sub(struct fp_vf_stats *sum,
                             const struct fp_vf_stats *);
 
+struct ds;
+void netdev_fp_vf_explain(const struct fp_device *, uint32_t in_port,
+                          const struct fp_rule *, struct ds *);
+
 #endif /* netdev-fp-vf.h */
