@@ -295,6 +295,10 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
             } else if (verdict == FP_VF_VLAN_PUSHED) {
                 size += VLAN_HEADER_LEN;
             }
+        } else if (port_no >= model->up.config.n_phy_ports) {
+            /* The VF counters of a VF without a policy. */
+            fp_model_ctr_add(&port->vf_in.tx_packets, 1);
+            fp_model_ctr_add(&port->vf_in.tx_bytes, size);
         }
         if (police && !fp_model_police(port, size, now, false, trace)) {
             if (OVS_UNLIKELY(trace)) {

@@ -254,12 +254,15 @@ test_fp_vf_from_guest(void **state)
     assert_int_equal(fp_port_inject(dev, VF0, frame, size), 0);
     assert_int_equal(n_sent[PHY0], 3);
 
-    /* Without a policy: as it comes. */
+    /* Without a policy: as it comes, still counted. */
     assert_int_equal(fp_vf_set_config(dev, VF0, NULL), 0);
     size = make_frame(frame, peer, other, 0x8100, 7);
     assert_int_equal(fp_port_inject(dev, VF0, frame, size), 0);
     assert_int_equal(n_sent[PHY0], 4);
     assert_int_equal(last_size[PHY0], size);
+    fp_vf_get_stats(dev, VF0, &st);
+    assert_int_equal(st.tx_packets, 4);
+    assert_int_equal(st.tx_bytes, 4 * 64);
 }
 
 /* Toward the guest: the port VLAN stripped, other VLANs dropped, the
