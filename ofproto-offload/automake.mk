@@ -4,6 +4,7 @@ sbin_PROGRAMS += ofproto-offload/ovs-vswitchd
 OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/fp-unixctl.c \
 	ofproto-offload/fp-unixctl.h \
+	ofproto-offload/fp-unixctl-vf.c \
 	ofproto-offload/netdev-fp.c \
 	ofproto-offload/netdev-fp.h \
 	ofproto-offload/netdev-fp-qos.c \
