@@ -22,9 +22,11 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model-evb.c \
 	lib/fp-model-port.c \
 	lib/fp-model-qos.c \
+	lib/fp-model-vf.c \
 	lib/fp-model-private.h \
 	lib/fp-model.h \
 	lib/fp-parse.c \
 	lib/fp-parse.h \
 	lib/fp-table.c \
-	lib/fp-table.h
+	lib/fp-table.h \
+	lib/fp-vf.c

@@ -99,6 +99,38 @@ struct fp_model_slot {
                                  * fp_port_trace()), or NULL. */
 };
 
+/* VF counters (see struct fp_vf_stats): those toward the guest of one
+ * engine (or of the host threads), in struct fp_model_port_ctrs, and those
+ * from the guest, in struct fp_model_port under 'rx_mutex'. */
+struct fp_model_vf_ctrs {
+    fp_model_ctr rx_packets;
+    fp_model_ctr rx_bytes;
+    fp_model_ctr rx_multicast;
+    fp_model_ctr rx_broadcast;
+    fp_model_ctr tx_packets;
+    fp_model_ctr tx_bytes;
+    fp_model_ctr rx_dropped;
+    fp_model_ctr tx_dropped;
+    fp_model_ctr spoof_drops;
+    fp_model_ctr vlan_drops;
+    fp_model_ctr filter_drops;
+};
+
+/* Expands FP_MODEL_VF_CTR(NAME) for every member of struct
+ * fp_model_vf_ctrs, each also a member of struct fp_vf_stats. */
+#define FP_MODEL_VF_CTRS                        \
+    FP_MODEL_VF_CTR(rx_packets)                 \
+    FP_MODEL_VF_CTR(rx_bytes)                   \
+    FP_MODEL_VF_CTR(rx_multicast)               \
+    FP_MODEL_VF_CTR(rx_broadcast)               \
+    FP_MODEL_VF_CTR(tx_packets)                 \
+    FP_MODEL_VF_CTR(tx_bytes)                   \
+    FP_MODEL_VF_CTR(rx_dropped)                 \
+    FP_MODEL_VF_CTR(tx_dropped)                 \
+    FP_MODEL_VF_CTR(spoof_drops)                \
+    FP_MODEL_VF_CTR(vlan_drops)                 \
+    FP_MODEL_VF_CTR(filter_drops)
+
 /* Port counters of one engine (or of the host threads). */
 struct fp_model_port_ctrs {
     fp_model_ctr rx_packets;
@@ -111,6 +143,7 @@ struct fp_model_port_ctrs {
     fp_model_ctr tx_drops;
     fp_model_ctr tx_qos_drops;
     fp_model_ctr policer_drops;
+    struct fp_model_vf_ctrs vf;         /* Of a VF: toward its guest. */
 };
 
 /* Expands FP_MODEL_PORT_CTR(NAME) for every member of struct
@@ -194,6 +227,16 @@ struct fp_model_port {
     atomic_bool unplugged;
     atomic_uint64_t unplugs;
     atomic_uint64_t unplugged_drops;
+    /* SR-IOV VF administration of a VF port (fp-model-vf.c): its policy
+     * (NULL: none), replaced as a whole under 'ctl_mutex' and 'rx_mutex'
+     * and freed after an RCU grace period; its VF counters from the guest,
+     * under 'rx_mutex'; what they were at its last VF reset (with the
+     * resets), under 'ctl_mutex'; and the RX ring position before which
+     * the engine drops packets, set by a VF reset. */
+    OVSRCU_TYPE(struct fp_vf_config *) vf;
+    struct fp_model_vf_ctrs vf_in;
+    struct fp_vf_stats vf_base;
+    atomic_uint64_t rx_flush;
 };
 
 /* An interned, immutable action list, shared by every rule that has the
@@ -444,6 +487,38 @@ void fp_model_qos_flush(struct fp_model *);
 void fp_model_qos_destroy(struct fp_model *, uint32_t port_no);
 void fp_model_port_free_queue(struct fp_model_port *port)
     OVS_REQUIRES(port->exc_mutex);
+size_t fp_model_qos_flush_vf(struct fp_model *, uint32_t vf_port);
+
+/* fp-model-engine.c: the end of fp_model_tx_now(). */
+bool fp_model_tx_deliver(struct fp_model *, struct fp_model_port_ctrs *,
+                         uint32_t port_no, const void *data, size_t size);
+
+/* fp-model-vf.c: SR-IOV VF administration, the VF policy at a VF's
+ * boundary with its guest. */
+int fp_model_vf_set_config(struct fp_device *, uint32_t port_no,
+                           const struct fp_vf_config *);
+int fp_model_vf_get_config(const struct fp_device *, uint32_t port_no,
+                           struct fp_vf_config *);
+void fp_model_vf_get_stats(const struct fp_device *, uint32_t port_no,
+                           struct fp_vf_stats *);
+int fp_model_vf_reset(struct fp_device *, uint32_t port_no);
+bool fp_model_vf_link_down(const struct fp_model *,
+                           const struct fp_vf_config *);
+enum fp_vf_verdict fp_model_vf_ingress(struct fp_model_port *port,
+                                       const struct fp_vf_config *,
+                                       const void *data, size_t size,
+                                       bool dry, struct fp_trace *)
+    OVS_REQUIRES(port->rx_mutex);
+void fp_model_vf_fill_slot(struct fp_model_slot *, const void *data,
+                           size_t size, const struct fp_vf_config *);
+enum fp_vf_verdict fp_model_vf_egress_verdict(const struct fp_model *,
+                                              uint32_t port_no,
+                                              const void *data, size_t size);
+void fp_model_vf_tx(struct fp_model *, struct fp_model_port_ctrs *,
+                    uint32_t port_no, const struct fp_vf_config *,
+                    const void *data, size_t size);
+void fp_model_vf_uplink_changed(struct fp_model *model)
+    OVS_REQUIRES(model->ctl_mutex);
 
 /* fp-model-hotplug.c: VF hot-unplug and plug. */
 int fp_model_port_set_plugged(struct fp_device *, uint32_t port_no,

@@ -166,6 +166,8 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         atomic_init(&port->unplugged, false);
         atomic_init(&port->unplugs, 0);
         atomic_init(&port->unplugged_drops, 0);
+        ovsrcu_init(&port->vf, NULL);
+        atomic_init(&port->rx_flush, 0);
     }
     ovs_mutex_init(&model->host_mutex);
     model->host_ports = xcalloc(model->n_ports, sizeof *model->host_ports);
@@ -275,6 +277,7 @@ fp_model_destroy(struct fp_device *dev)
         }
         ovs_mutex_destroy(&port->pcap_mutex);
         fp_model_qos_destroy(model, i);
+        free(ovsrcu_get_protected(struct fp_vf_config *, &port->vf));
     }
     free(model->ports);
     fp_model_evb_destroy(model);
@@ -1098,4 +1101,8 @@ const struct fp_device_class fp_model_class = {
     .port_set_ecid = fp_model_port_set_ecid,
     .port_get_ecid = fp_model_port_get_ecid,
     .port_get_evb_stats = fp_model_port_get_evb_stats,
+    .vf_set_config = fp_model_vf_set_config,
+    .vf_get_config = fp_model_vf_get_config,
+    .vf_get_stats = fp_model_vf_get_stats,
+    .vf_reset = fp_model_vf_reset,
 };

@@ -46,6 +46,15 @@
 
 VLOG_DEFINE_THIS_MODULE(fp_unixctl);
 
+/* Returns true if the VF policy dropped a frame with 'verdict'. */
+static bool
+fp_unixctl_vf_dropped(int verdict)
+{
+    return (verdict == FP_VF_SPOOFED || verdict == FP_VF_TAGGED
+            || verdict == FP_VF_OTHER_VLAN || verdict == FP_VF_FILTERED
+            || verdict == FP_VF_LINK_DOWN);
+}
+
 static void
 fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                      uint32_t port)
@@ -121,6 +130,7 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
         ds_put_format(s, " tx %"PRIu64" packets, %"PRIu64" bytes, %"PRIu64
                       " drops\n", qs.tx_packets, qs.tx_bytes, qs.tx_drops);
     }
+    fp_unixctl_show_vf(s, dev, port);
 }
 
 static void
@@ -497,8 +507,13 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
     case FP_ACTION_OUTPUT:
         ds_put_cstr(s, "output ");
         fp_unixctl_put_port(s, dev, a->port);
-        if (step && step->link_down) {
+        if (step && step->vf == FP_VF_LINK_DOWN) {
+            ds_put_cstr(s, ": VF link state down, dropped");
+        } else if (step && step->link_down) {
             ds_put_cstr(s, ": link down, dropped");
+        } else if (step && step->vf != FP_VF_NONE) {
+            ds_put_format(s, ": VF policy %s%s", fp_vf_verdict_name(step->vf),
+                          fp_unixctl_vf_dropped(step->vf) ? ", dropped" : "");
         }
         break;
     case FP_ACTION_PUSH_VLAN:
@@ -625,6 +640,10 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_POLICED:
         ds_put_cstr(s, "dropped at ingress: policer");
         return;
+    case FP_TRACE_VF_POLICY:
+        ds_put_format(s, "dropped at ingress: VF policy (%s)",
+                      fp_vf_verdict_name(trace->vf));
+        return;
     case FP_TRACE_ADMITTED:
     default:
         break;
@@ -661,8 +680,15 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
         if (a->type == FP_ACTION_OUTPUT) {
             ds_put_format(s, "%s", n_out++ ? ", " : "output ");
             fp_unixctl_put_port(s, dev, a->port);
-            if (step->link_down) {
+            if (step->vf == FP_VF_LINK_DOWN) {
+                ds_put_cstr(s, " (VF link state down, dropped)");
+            } else if (step->link_down) {
                 ds_put_cstr(s, " (link down, dropped)");
+            } else if (fp_unixctl_vf_dropped(step->vf)) {
+                ds_put_format(s, " (VF policy: %s, dropped)",
+                              fp_vf_verdict_name(step->vf));
+            } else if (step->vf == FP_VF_VLAN_POPPED) {
+                ds_put_cstr(s, " (port VLAN popped)");
             }
             netdev_fp_evb_put_output(s, dev, trace, i);
         } else if (a->type == FP_ACTION_EXCEPTION
@@ -732,7 +758,13 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
                   port < cfg.n_phy_ports ? "Port" : "VF");
     switch (trace->ingress) {
     case FP_TRACE_LINK_DOWN:
-        ds_put_cstr(s, "link down: dropped\n");
+        ds_put_cstr(s, trace->vf == FP_VF_LINK_DOWN
+                       ? "VF link state down: dropped\n"
+                       : "link down: dropped\n");
+        goto outcome;
+    case FP_TRACE_VF_POLICY:
+        ds_put_format(s, "link up, %s: dropped\n",
+                      fp_vf_verdict_name(trace->vf));
         goto outcome;
     case FP_TRACE_VF_UNPLUGGED:
         ds_put_cstr(s, "VF unplugged: dropped\n");
@@ -751,6 +783,13 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_ADMITTED:
     default:
         ds_put_cstr(s, "link up");
+        if (trace->vf == FP_VF_VLAN_PUSHED) {
+            ds_put_format(s, ", port VLAN pushed (tpid=0x%04"PRIx16",tci=0x%04"
+                          PRIx16")", ntohs(trace->vf_tpid),
+                          ntohs(trace->vf_tci));
+        } else if (trace->vf != FP_VF_NONE) {
+            ds_put_format(s, ", VF policy %s", fp_vf_verdict_name(trace->vf));
+        }
         if (trace->policer.kbits_rate || trace->policer.kpkts_rate) {
             ds_put_cstr(s, ", ");
             fp_unixctl_put_policer_trace(s, trace);
@@ -1287,6 +1326,7 @@ fp_unixctl_register(void)
                              fp_unixctl_offload_stats, NULL);
     unixctl_command_register("fp/reset", "DEVICE", 1, 1,
                              fp_unixctl_reset, NULL);
+    fp_unixctl_vf_register();
     unixctl_command_register("fp/fail-next", "DEVICE OPERATION N [ERRNO]",
                              3, 4, fp_unixctl_fail_next, NULL);
     unixctl_command_register("fp/fail-random",

@@ -87,6 +87,18 @@ struct netdev_fp {
      * port-extension, vf-ecid and vf-ecid-groups were not applied, or
      * NULL. */
     char *evb_error OVS_GUARDED;
+    /* SR-IOV VF administration of a VF representor (options vf-mac, ...,
+     * see netdev-fp-vf.h): the VF policy the NIC port has from these
+     * options ('has_vf_config' false: none), applied whenever the options
+     * change and when the netdev binds; why the last options were refused
+     * (the policy stays as it was), or NULL.  VF counters as the port
+     * counters are kept: 'vf_base' holds what was counted before the VF's
+     * last reset and by other ports, 'vf_last' the last read. */
+    struct fp_vf_config vf_config OVS_GUARDED;
+    bool has_vf_config OVS_GUARDED;
+    char *vf_config_error OVS_GUARDED;
+    struct fp_vf_stats vf_base OVS_GUARDED;
+    struct fp_vf_stats vf_last OVS_GUARDED;
 };
 
 static inline struct netdev_fp *

@@ -26,6 +26,7 @@
 #include "hash.h"
 #include "netdev-fp.h"
 #include "netdev-fp-evb.h"
+#include "netdev-fp-vf.h"
 #include "netdev-provider.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -458,6 +459,9 @@ netdev_offload_fp_explain_flow(const struct netdev *netdev,
         ds_put_format(s, "refused: %s", v.reason);
         break;
     }
+    /* The VF policies around it, which apply whatever the verdict. */
+    netdev_fp_vf_explain(dev, port, (v.state == OFFLOAD_FP_OFFLOADED
+                                     ? &v.rule : NULL), s);
     free(v.reason);
 }
 

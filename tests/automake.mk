@@ -11,6 +11,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
+	tests/unit/test-fp-vf \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
@@ -52,6 +53,9 @@ tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_police_SOURCES = tests/unit/test-fp-police.c
 tests_unit_test_fp_police_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_vf_SOURCES = tests/unit/test-fp-vf.c
+tests_unit_test_fp_vf_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_vf_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -80,6 +84,7 @@ TESTSUITE_AT = \
 	tests/fp-metadata.at \
 	tests/fp-meters.at \
 	tests/fp-qos.at \
+	tests/fp-vf.at \
 	tests/fp-qos-police.at \
 	tests/fp-qos-meter.at \
 	tests/fp-operator.at \

@@ -412,6 +412,25 @@ struct fp_device_class {
      * caller).  May be NULL: all zero. */
     void (*port_get_evb_stats)(const struct fp_device *dev, uint32_t port,
                                struct fp_evb_stats *stats);
+    /* SR-IOV VF administration, as fp_vf_set_config(), fp_vf_get_config(),
+     * fp_vf_get_stats() and fp_vf_reset() describe.  The core has checked
+     * that 'port' is a VF and that a nonnull 'config' is valid (see struct
+     * fp_vf_config); 'config' and 'stats' are owned by the caller (the
+     * core zeroes 'stats' and sets 'config' to the default first).  The
+     * policy applies to frames that cross the VF's boundary after
+     * 'vf_set_config' returns: packet engines and host threads that send
+     * see it without a lock of the caller's.  'vf_reset' may drop frames
+     * but never changes a rule.  'vf_set_config', 'vf_get_config' and
+     * 'vf_reset' return 0 or a positive errno value ('vf_get_config'
+     * ENOENT for a VF without a policy).  May all be NULL: the driver has
+     * no VF administration (the core returns EOPNOTSUPP). */
+    int (*vf_set_config)(struct fp_device *dev, uint32_t port,
+                         const struct fp_vf_config *config);
+    int (*vf_get_config)(const struct fp_device *dev, uint32_t port,
+                         struct fp_vf_config *config);
+    void (*vf_get_stats)(const struct fp_device *dev, uint32_t port,
+                         struct fp_vf_stats *stats);
+    int (*vf_reset)(struct fp_device *dev, uint32_t port);
 };
 
 #ifdef __cplusplus

@@ -883,6 +883,8 @@ enum fp_trace_ingress {
                                  * policer. */
     FP_TRACE_VF_UNPLUGGED,      /* Dropped: the port is a VF that is
                                  * unplugged (fp_port_vf_unplug()). */
+    FP_TRACE_VF_POLICY,         /* Dropped by the VF policy: see the trace's
+                                 * 'vf' (a spoof check, a tagged frame). */
 };
 
 /* What happened to a packet handed to the host (exception path). */
@@ -921,6 +923,10 @@ struct fp_trace_step {
     struct fp_trace_meter meter;    /* FP_ACTION_METER. */
     uint8_t *packet;            /* The packet as the action leaves it, */
     size_t size;                /* owned by the trace. */
+    int vf;                     /* FP_ACTION_OUTPUT to a VF: what its VF
+                                 * policy does with the copy toward the
+                                 * guest (enum fp_vf_verdict), as the
+                                 * policy is when the action runs. */
 };
 
 /* What port extension did with a frame received on an extended uplink. */
@@ -992,6 +998,12 @@ struct fp_trace {
                                  * FP_PORT_NONE. */
     struct fp_trace_evb_out evb_out[FP_MAX_ACTIONS];    /* For each step of
                                                          * an output. */
+    /* Ingress of a VF: what its VF policy did with the packet from the
+     * guest (enum fp_vf_verdict), and the tag it inserted, if any (TPID
+     * and TCI in network byte order, as on the wire). */
+    int vf;
+    uint16_t vf_tpid;
+    uint16_t vf_tci;
 };
 
 int fp_port_trace(struct fp_device *, uint32_t port, const void *data,
@@ -1046,5 +1058,161 @@ int fp_port_vf_unplug(struct fp_device *, uint32_t port);
 int fp_port_vf_plug(struct fp_device *, uint32_t port);
 void fp_port_get_vf_hotplug(const struct fp_device *, uint32_t port,
                             struct fp_vf_hotplug *);
+/* SR-IOV VF administration.
+ *
+ * A VF port may have a VF policy: what the NIC's embedded switch enforces
+ * at the VF's boundary with its guest (the outside of the VF port), before
+ * and independently of the rule table, with the meaning of Linux's "ip
+ * link set PF vf N ..." (ip-link(8)) on SR-IOV NICs.  Where it acts:
+ *
+ *   - From the guest (fp_port_inject(), fp_port_receive_batch(), a Linux
+ *     endpoint, traces): the VF's link (see 'link_state'), then the VF
+ *     policy (spoof check, refusal of tagged frames, insertion of the port
+ *     VLAN), then the port's ingress policer, then the lookup or the
+ *     exception path.  So the rules and the host see a VF's frames as the
+ *     switch sees them, with the port VLAN tag.
+ *
+ *   - Toward the guest (rule outputs and fp_port_send(), after egress
+ *     QoS): the VF's link, then the VF policy (port VLAN checked and
+ *     stripped, receive filter), then the guest.
+ *
+ * A VF without a policy (the default, and after fp_vf_set_config() with a
+ * NULL config) passes every frame unchanged and its link is its port's
+ * link (fp_port_set_link_state()).  A device reset keeps VF policies and VF
+ * counters; fp_vf_reset() resets one VF. */
+
+/* The VF's link as its guest sees it.  The VF's link is up only while its
+ * port's link (fp_port_set_link_state()) is up and this says up. */
+enum fp_vf_link_state {
+    FP_VF_LINK_AUTO,            /* Follows the link of the PF, physical port
+                                 * 0 (the VFs' uplink). */
+    FP_VF_LINK_ENABLE,          /* Up. */
+    FP_VF_LINK_DISABLE,         /* Down. */
+};
+
+/* A VF policy.  fp_vf_config_default() gives each member its default, the
+ * default of Linux SR-IOV drivers. */
+struct fp_vf_config {
+    bool has_mac;               /* The VF has an administrative MAC. */
+    uint8_t mac[6];             /* If 'has_mac': a unicast address, not
+                                 * zero. */
+    uint16_t vlan;              /* Port VLAN ID (host byte order): 1...4094,
+                                 * 0 for none (default). */
+    uint8_t vlan_pcp;           /* PCP of the port VLAN tag, 0...7 (0); 0
+                                 * without a port VLAN. */
+    uint16_t vlan_tpid;         /* TPID of the port VLAN tag, network byte
+                                 * order: htons(0x8100) (802.1Q, default) or
+                                 * htons(0x88a8) (802.1ad); 802.1Q without a
+                                 * port VLAN. */
+    bool spoofchk;              /* Spoof check (default on): drop frames
+                                 * from the guest whose source MAC is not
+                                 * 'mac' (if 'has_mac' and not 'trust'). */
+    bool trust;                 /* Trusted (default off): may send from
+                                 * another MAC than 'mac', and may have
+                                 * 'promisc' and 'allmulti'. */
+    enum fp_vf_link_state link_state;   /* Default auto. */
+    bool promisc;               /* Receive every unicast and multicast
+                                 * frame the switch sends the VF (needs
+                                 * 'trust'; default off). */
+    bool allmulti;              /* Receive every multicast frame (needs
+                                 * 'trust'; default off). */
+};
+
+/* The receive filter of a VF with a policy, toward the guest:
+ *
+ *   - broadcast: always received;
+ *
+ *   - unicast: with 'has_mac' and without 'promisc', only to 'mac' (others
+ *     are dropped and counted in 'filter_drops'); without 'has_mac', the
+ *     model cannot know the guest's address and receives every unicast;
+ *
+ *   - multicast: with 'allmulti' or 'promisc', every group; otherwise only
+ *     the groups every IP host is in, since the NIC cannot learn the
+ *     guest's multicast list: IPv4 all-hosts (01:00:5e:00:00:01), IPv6
+ *     all-nodes (33:33:00:00:00:01) and IPv6 solicited-node
+ *     (33:33:ff:xx:xx:xx, for neighbor discovery); others are dropped and
+ *     counted in 'filter_drops'.
+ *
+ * The port VLAN: frames from the guest that have a tag (TPID 0x8100 or
+ * 0x88a8, priority tags included) are dropped and counted in 'vlan_drops';
+ * the others get the tag 'vlan_tpid', 'vlan_pcp', 'vlan' after their
+ * source MAC.  Toward the guest, a frame whose outermost tag has that TPID
+ * and VID loses it; any other frame (untagged, of another VLAN) is
+ * dropped and counted in 'vlan_drops'.
+ *
+ * VF counters, from the guest's point of view as Linux's IFLA_VF_STATS:
+ * rx is toward the guest, tx from the guest.  Counted for every VF, with
+ * or without a policy, since the VF was created or last reset
+ * (fp_vf_reset()); 'resets' counts those resets. */
+struct fp_vf_stats {
+    uint64_t rx_packets;        /* Delivered to the guest; */
+    uint64_t rx_bytes;          /* as the guest gets them (no port VLAN). */
+    uint64_t rx_multicast;      /* Of 'rx_packets': multicast, */
+    uint64_t rx_broadcast;      /* broadcast. */
+    uint64_t tx_packets;        /* Taken from the guest by the VF policy; */
+    uint64_t tx_bytes;          /* as the guest sent them. */
+    uint64_t rx_dropped;        /* Dropped toward the guest by the VF
+                                 * policy: 'filter_drops' and port VLAN. */
+    uint64_t tx_dropped;        /* Dropped from the guest by the VF policy:
+                                 * 'spoof_drops' and tagged frames. */
+    uint64_t spoof_drops;       /* Spoof check. */
+    uint64_t vlan_drops;        /* Port VLAN, both ways. */
+    uint64_t filter_drops;      /* Receive filter. */
+    uint64_t resets;            /* fp_vf_reset() of this VF. */
+};
+
+/* What a VF policy did with a frame (struct fp_trace). */
+enum fp_vf_verdict {
+    FP_VF_NONE,                 /* Not a VF, or a VF without a policy. */
+    FP_VF_PASSED,               /* Passed unchanged. */
+    FP_VF_VLAN_PUSHED,          /* From the guest: passed, the port VLAN
+                                 * inserted. */
+    FP_VF_VLAN_POPPED,          /* Toward the guest: passed, the port VLAN
+                                 * stripped. */
+    FP_VF_SPOOFED,              /* Dropped: spoof check. */
+    FP_VF_TAGGED,               /* Dropped: tagged frame from the guest of a
+                                 * VF with a port VLAN. */
+    FP_VF_OTHER_VLAN,           /* Dropped: toward the guest, not of the
+                                 * port VLAN. */
+    FP_VF_FILTERED,             /* Dropped: receive filter. */
+    FP_VF_LINK_DOWN,            /* Dropped: the VF's link state is down. */
+};
+
+const char *fp_vf_verdict_name(enum fp_vf_verdict);
+void fp_vf_config_default(struct fp_vf_config *);
+
+/* fp_vf_set_config() gives VF port 'port' the policy 'config', or none if
+ * 'config' is NULL; it applies to frames that cross the VF's boundary
+ * after it returns, and keeps the VF's counters.  Returns 0, EINVAL if
+ * 'port' is not a VF or 'config' is not valid (see struct fp_vf_config:
+ * a multicast or zero MAC, a VLAN ID above 4094, a PCP above 7 or a TPID
+ * other than 802.1Q/802.1ad, a PCP or 802.1ad without a port VLAN,
+ * 'promisc' or 'allmulti' without 'trust', an unknown link state), or
+ * EOPNOTSUPP if the driver has no VF administration; on error the VF keeps
+ * its policy.
+ *
+ * fp_vf_get_config() stores the policy of VF port 'port' in '*config' and
+ * returns 0, or ENOENT if it has none (then '*config' is the default),
+ * EINVAL if 'port' is not a VF, or EOPNOTSUPP.
+ *
+ * fp_vf_get_stats() stores the VF counters of VF port 'port' in '*stats'
+ * (all zero if 'port' is not a VF or the driver has no VF
+ * administration).
+ *
+ * fp_vf_reset() resets VF port 'port' as a PCIe function level reset does:
+ * the frames queued in its RX ring (from the guest), in its exception
+ * queue (for its representor) and in its egress queues (its port's
+ * transmit queues, and its classes on the physical ports) are dropped,
+ * counted in the port's 'drops' and 'tx_drops'; its VF counters start
+ * again from zero ('resets' one more).  Its policy, its link, its port
+ * counters and every rule stay.  Returns 0, EINVAL if 'port' is not a VF,
+ * or EOPNOTSUPP. */
+int fp_vf_set_config(struct fp_device *, uint32_t port,
+                     const struct fp_vf_config *);
+int fp_vf_get_config(const struct fp_device *, uint32_t port,
+                     struct fp_vf_config *);
+void fp_vf_get_stats(const struct fp_device *, uint32_t port,
+                     struct fp_vf_stats *);
+int fp_vf_reset(struct fp_device *, uint32_t port);
 
 #endif /* fp/fp.h */
