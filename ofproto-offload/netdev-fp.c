@@ -542,8 +542,8 @@ netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
             && !netdev_fp_vf_is_option(node->key)) {
             VLOG_WARN_BUF(errp, "%s: unknown option '%s' (an fp interface "
                           "takes options device, port, tx_pcap, endpoint, "
-                          "vf-min-tx-rate, vf-max-tx-rate and the VF "
-                          "options of ovs-offload(8))",
+                          "port-extension and the vf-* options of "
+                          "ovs-offload(8))",
                           netdev_get_name(netdev), node->key);
             return EINVAL;
         }
