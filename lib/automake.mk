@@ -21,5 +21,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model.h \
 	lib/fp-parse.c \
 	lib/fp-parse.h \
+	lib/fp-rtnl.c \
+	lib/fp-rtnl.h \
 	lib/fp-table.c \
 	lib/fp-table.h
+lib_libfp_la_LIBADD = $(LIBNL_LIBS)
