@@ -18,11 +18,16 @@
 
 #include "fp-rtnl.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
@@ -33,6 +38,7 @@
 
 #include "coverage.h"
 #include "openvswitch/vlog.h"
+#include "ovs-thread.h"
 #include "packets.h"
 #include "util.h"
 
@@ -131,6 +137,7 @@ struct fp_rtnl_reply {
     bool done;                  /* Acknowledged, or refused. */
     struct fp_rtnl_guest *link; /* Where a RTM_NEWLINK answer goes. */
     bool got_link;              /* Whether one came. */
+    int nsid;                   /* A RTM_NEWNSID answer's id, or -1. */
 };
 
 static int
@@ -154,7 +161,7 @@ fp_rtnl_ack_cb(struct nl_msg *msg OVS_UNUSED, void *reply_)
 }
 
 /* Takes the name, index, flags and MAC address of the interface of a
- * RTM_NEWLINK answer. */
+ * RTM_NEWLINK answer, and the id of a RTM_NEWNSID answer. */
 static int
 fp_rtnl_valid_cb(struct nl_msg *msg, void *reply_)
 {
@@ -163,6 +170,15 @@ fp_rtnl_valid_cb(struct nl_msg *msg, void *reply_)
     struct nlattr *tb[IFLA_MAX + 1];
     struct ifinfomsg *ifi;
 
+    if (nlh->nlmsg_type == RTM_NEWNSID) {
+        struct nlattr *ntb[NETNSA_MAX + 1];
+
+        if (!nlmsg_parse(nlh, sizeof(struct rtgenmsg), ntb, NETNSA_MAX,
+                         NULL) && ntb[NETNSA_NSID]) {
+            reply->nsid = nla_get_s32(ntb[NETNSA_NSID]);
+        }
+        return NL_OK;
+    }
     if (nlh->nlmsg_type != RTM_NEWLINK || !reply->link
         || nlmsg_parse(nlh, sizeof *ifi, tb, IFLA_MAX, NULL) < 0) {
         return NL_SKIP;
@@ -183,13 +199,14 @@ fp_rtnl_valid_cb(struct nl_msg *msg, void *reply_)
 
 /* Sends 'msg' (a request that libnl completes with NLM_F_REQUEST and
  * NLM_F_ACK) on 'sk' and waits for the kernel's answer.  A RTM_NEWLINK
- * answer goes into '*link', if 'link' is nonnull.  Returns 0, the kernel's
+ * answer goes into '*link', if 'link' is nonnull; the id of a RTM_NEWNSID
+ * answer into '*nsidp' (-1 if none came), if 'nsidp' is nonnull.  Returns 0, the kernel's
  * errno value, or a positive errno value for a failure of the socket. */
 static int
-fp_rtnl_transact(struct nl_sock *sk, struct nl_msg *msg,
-                 struct fp_rtnl_guest *link)
+fp_rtnl_transact__(struct nl_sock *sk, struct nl_msg *msg,
+                   struct fp_rtnl_guest *link, int *nsidp)
 {
-    struct fp_rtnl_reply reply = { .link = link };
+    struct fp_rtnl_reply reply = { .link = link, .nsid = -1 };
     struct nl_cb *cb;
     int error;
 
@@ -221,7 +238,17 @@ fp_rtnl_transact(struct nl_sock *sk, struct nl_msg *msg,
     if (!error && link && !reply.got_link) {
         error = EPROTO;
     }
+    if (nsidp) {
+        *nsidp = reply.nsid;
+    }
     return error;
+}
+
+static int
+fp_rtnl_transact(struct nl_sock *sk, struct nl_msg *msg,
+                 struct fp_rtnl_guest *link)
+{
+    return fp_rtnl_transact__(sk, msg, link, NULL);
 }
 
 /* Looks up the interface named 'ifname' in our network namespace, with
@@ -332,12 +359,131 @@ fp_rtnl_get_guest(const char *endpoint, struct fp_rtnl_guest *guest,
     return error;
 }
 
-/* Sends a RTM_SETLINK request built by libnl from 'orig' and 'changes',
- * addressed to the network namespace whose id is 'nsid' (ours if
- * negative).  Returns 0 or a positive errno value. */
+/* Stores in '*nsidp' the id that our network namespace gives the network
+ * namespace of 'fd' (RTM_GETNSID), -1 if none.  Returns 0 or a positive
+ * errno value. */
+static int
+fp_rtnl_get_nsid(struct nl_sock *sk, int fd, int *nsidp)
+{
+    struct rtgenmsg rtg = { .rtgen_family = AF_UNSPEC };
+    struct nl_msg *msg;
+    int error;
+
+    *nsidp = -1;
+    msg = nlmsg_alloc_simple(RTM_GETNSID, 0);
+    if (!msg) {
+        return ENOMEM;
+    }
+    if (nlmsg_append(msg, &rtg, sizeof rtg, NLMSG_ALIGNTO) < 0
+        || nla_put_u32(msg, NETNSA_FD, fd) < 0) {
+        error = EMSGSIZE;
+    } else {
+        error = fp_rtnl_transact__(sk, msg, NULL, nsidp);
+    }
+    nlmsg_free(msg);
+    return error;
+}
+
+/* Returns a file descriptor (to close) of the network namespace whose id
+ * in ours is 'nsid', or -1 with ENOENT in '*errorp' if none is found.  The
+ * kernel gives no way from an id to a namespace, so this looks at the
+ * named namespaces of "ip netns" (/run/netns), then at those of every
+ * process (/proc/PID/ns/net, e.g. a VM's or a container's). */
+static int
+fp_rtnl_find_netns(struct nl_sock *sk, int nsid, int *errorp)
+{
+    static const char *const dirs[] = { "/run/netns", "/proc" };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+        bool proc = !strcmp(dirs[i], "/proc");
+        DIR *dir = opendir(dirs[i]);
+        struct dirent *de;
+
+        if (!dir) {
+            continue;
+        }
+        while ((de = readdir(dir)) != NULL) {
+            int this_nsid, fd;
+            char *path;
+
+            if (de->d_name[0] == '.'
+                || (proc && (de->d_name[0] < '0' || de->d_name[0] > '9'))) {
+                continue;
+            }
+            path = xasprintf("%s/%s%s", dirs[i], de->d_name,
+                             proc ? "/ns/net" : "");
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            free(path);
+            if (fd < 0) {
+                continue;
+            }
+            if (!fp_rtnl_get_nsid(sk, fd, &this_nsid) && this_nsid == nsid) {
+                closedir(dir);
+                *errorp = 0;
+                return fd;
+            }
+            close(fd);
+        }
+        closedir(dir);
+    }
+    *errorp = ENOENT;
+    return -1;
+}
+
+/* What fp_rtnl_open_in_netns() asks of its thread. */
+struct fp_rtnl_netns_open {
+    int fd;                     /* The network namespace. */
+    struct nl_sock *sk;         /* The socket opened there. */
+    int error;
+};
+
+static void *
+fp_rtnl_netns_open_main(void *arg_)
+{
+    struct fp_rtnl_netns_open *arg = arg_;
+
+    if (setns(arg->fd, CLONE_NEWNET)) {
+        arg->error = errno;
+    } else {
+        arg->error = fp_rtnl_open(&arg->sk);
+    }
+    return NULL;
+}
+
+/* Opens in '*skp' a socket to rtnetlink in the network namespace whose id
+ * in ours is 'nsid'.  A netlink socket belongs to the namespace it was
+ * made in, and the kernel changes an interface of another namespace
+ * neither through RTM_SETLINK with IFLA_TARGET_NETNSID (EOPNOTSUPP) nor
+ * through RTM_NEWLINK (which would look the index up in ours): so a
+ * short-lived thread of its own enters the namespace, opens the socket
+ * there and ends; no other thread changes namespace.  Needs CAP_SYS_ADMIN.
+ * Returns 0 or a positive errno value. */
+static int
+fp_rtnl_open_in_netns(struct nl_sock *sk, int nsid, struct nl_sock **skp)
+{
+    struct fp_rtnl_netns_open arg = { .sk = NULL };
+    pthread_t thread;
+    int error;
+
+    *skp = NULL;
+    arg.fd = fp_rtnl_find_netns(sk, nsid, &error);
+    if (arg.fd < 0) {
+        return error;
+    }
+    thread = ovs_thread_create("fp_rtnl_netns", fp_rtnl_netns_open_main,
+                               &arg);
+    xpthread_join(thread, NULL);
+    close(arg.fd);
+    *skp = arg.sk;
+    return arg.error;
+}
+
+/* Sends on 'sk' a RTM_SETLINK request built by libnl from 'orig' and
+ * 'changes'.  Returns 0 or a positive errno value. */
 static int
 fp_rtnl_change(struct nl_sock *sk, struct rtnl_link *orig,
-               struct rtnl_link *changes, int nsid)
+               struct rtnl_link *changes)
 {
     struct nl_msg *msg;
     int error;
@@ -347,14 +493,10 @@ fp_rtnl_change(struct nl_sock *sk, struct rtnl_link *orig,
     if (error) {
         return error;
     }
-    /* libnl asks RTM_NEWLINK; RTM_SETLINK is the request that looks the
-     * interface up in IFLA_TARGET_NETNSID's namespace. */
+    /* libnl asks RTM_NEWLINK, which may also create; RTM_SETLINK only
+     * changes. */
     nlmsg_hdr(msg)->nlmsg_type = RTM_SETLINK;
-    if (nsid >= 0 && nla_put_s32(msg, IFLA_TARGET_NETNSID, nsid) < 0) {
-        error = EMSGSIZE;
-    } else {
-        error = fp_rtnl_transact(sk, msg, NULL);
-    }
+    error = fp_rtnl_transact(sk, msg, NULL);
     nlmsg_free(msg);
     return error;
 }
@@ -369,9 +511,9 @@ fp_rtnl_set_guest_mac(const char *endpoint, const struct eth_addr mac,
                       const char *who, char **errp)
 {
     struct rtnl_link *orig = NULL, *changes = NULL;
+    struct nl_sock *sk, *guest_sk = NULL;
     struct fp_rtnl_guest guest;
     struct nl_addr *addr = NULL;
-    struct nl_sock *sk;
     int error;
 
     error = fp_rtnl_open(&sk);
@@ -383,6 +525,16 @@ fp_rtnl_set_guest_mac(const char *endpoint, const struct eth_addr mac,
         goto out;
     }
 
+    if (guest.nsid >= 0) {
+        error = fp_rtnl_open_in_netns(sk, guest.nsid, &guest_sk);
+        if (error) {
+            fp_rtnl_fail(error, who, errp, "cannot reach the network "
+                         "namespace of the guest's interface %s (id %d)",
+                         guest.name, guest.nsid);
+            goto out;
+        }
+    }
+
     orig = rtnl_link_alloc();
     changes = rtnl_link_alloc();
     addr = nl_addr_build(AF_LLC, mac.ea, ETH_ADDR_LEN);
@@ -391,7 +543,7 @@ fp_rtnl_set_guest_mac(const char *endpoint, const struct eth_addr mac,
     } else {
         rtnl_link_set_ifindex(orig, guest.ifindex);
         rtnl_link_set_addr(changes, addr);
-        error = fp_rtnl_change(sk, orig, changes, guest.nsid);
+        error = fp_rtnl_change(guest_sk ? guest_sk : sk, orig, changes);
     }
     if (error) {
         fp_rtnl_fail(error, who, errp, "cannot set the MAC address of the "
@@ -411,6 +563,9 @@ out:
     }
     if (changes) {
         rtnl_link_put(changes);
+    }
+    if (guest_sk) {
+        nl_socket_free(guest_sk);
     }
     nl_socket_free(sk);
     return error;
@@ -455,7 +610,7 @@ fp_rtnl_set_guest_carrier(const char *endpoint, bool up, const char *who,
         } else {
             rtnl_link_unset_flags(changes, IFF_UP);
         }
-        error = fp_rtnl_change(sk, host, changes, -1);
+        error = fp_rtnl_change(sk, host, changes);
     }
     if (error) {
         fp_rtnl_fail(error, who, errp, "cannot %s the carrier of the guest's "

@@ -28,8 +28,12 @@
  *     fp_rtnl_set_guest_carrier() takes its carrier away and gives it back
  *     (through the administrative state of the host end: a veth has a
  *     carrier only while its peer is up).  The guest's interface is found
- *     from the host end (IFLA_LINK and IFLA_LINK_NETNSID) and changed with
- *     IFLA_TARGET_NETNSID, without entering its network namespace.
+ *     from the host end (IFLA_LINK and IFLA_LINK_NETNSID) and read with
+ *     IFLA_TARGET_NETNSID, without entering its network namespace; its MAC
+ *     address is changed through a netlink socket that a short-lived
+ *     thread opens in that namespace, since the kernel changes no
+ *     interface of another namespace (RTM_SETLINK with
+ *     IFLA_TARGET_NETNSID is EOPNOTSUPP).
  *
  *   - A VF of a kernel NIC with SR-IOV (a real PF): fp_rtnl_set_vf()
  *     configures VF N of the PF with IFLA_VFINFO_LIST, as "ip link set PF

@@ -9,6 +9,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
+	tests/unit/test-fp-rtnl \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
@@ -44,6 +45,13 @@ tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_police_SOURCES = tests/unit/test-fp-police.c
 tests_unit_test_fp_police_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_rtnl_SOURCES = tests/unit/test-fp-rtnl.c
+tests_unit_test_fp_rtnl_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_rtnl_CFLAGS = $(UNIT_TEST_CFLAGS)
+# Drives lib/fp-rtnl.c for tests/system-fp-guest.at.
+check_PROGRAMS += tests/fp-rtnl-tool
+tests_fp_rtnl_tool_SOURCES = tests/fp-rtnl-tool.c
+tests_fp_rtnl_tool_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -94,7 +102,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-fp-traffic.at \
 	tests/system-fp-sandbox.at \
 	tests/system-fp-endpoint.at \
-	tests/system-fp-qos.at
+	tests/system-fp-qos.at \
+	tests/system-fp-guest.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \
