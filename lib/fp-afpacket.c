@@ -42,6 +42,7 @@ VLOG_DEFINE_THIS_MODULE(fp_afpacket);
 COVERAGE_DEFINE(fp_afpacket_rx);
 COVERAGE_DEFINE(fp_afpacket_tx);
 COVERAGE_DEFINE(fp_afpacket_tx_error);
+COVERAGE_DEFINE(fp_afpacket_rx_error);
 
 /* The receive ring: FP_AFPACKET_N_BLOCKS blocks of FP_AFPACKET_BLOCK_SIZE
  * bytes, each retired to user space when full or after
@@ -280,11 +281,27 @@ fp_afpacket_rx_main(void *afp_)
                 { .fd = afp->stop_fds[0], .events = POLLIN },
             };
 
+            /* This thread's coverage counts reach coverage/show only
+             * through this call, at most once a second. */
+            coverage_try_clear();
             ovsrcu_quiesce_start();
             poll(fds, 2, -1);
             ovsrcu_quiesce_end();
             if (fds[1].revents) {
                 break;
+            }
+            if (fds[0].revents & POLLERR) {
+                /* The interface went down (ENETDOWN, e.g. when a VF's link
+                 * state takes its guest's carrier away): reading the error
+                 * clears it, or poll() would return at once, again and
+                 * again, until the interface is up. */
+                socklen_t len = sizeof(int);
+                int error = 0;
+
+                COVERAGE_INC(fp_afpacket_rx_error);
+                ignore(getsockopt(afp->fd, SOL_SOCKET, SO_ERROR, &error,
+                                  &len));
+                VLOG_DBG_RL(&rl, "%s: %s", afp->name, ovs_strerror(error));
             }
             continue;
         }

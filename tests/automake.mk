@@ -144,7 +144,7 @@ check-local: $(TESTSUITE) $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
 	  $(UNIT_TESTS) -- $(TESTSUITEFLAGS)
 
 # Only the system tests, as root.
-check-system: $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
+check-system: $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS) tests/fp-rtnl-tool
 	$(SHELL) '$(SYSTEM_TESTSUITE)' -C tests \
 	  AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
