@@ -49,7 +49,7 @@ tests_unit_test_fp_rtnl_SOURCES = tests/unit/test-fp-rtnl.c
 tests_unit_test_fp_rtnl_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rtnl_CFLAGS = $(UNIT_TEST_CFLAGS)
 # Drives lib/fp-rtnl.c for tests/system-fp-guest.at.
-check_PROGRAMS += tests/fp-rtnl-tool
+noinst_PROGRAMS += tests/fp-rtnl-tool
 tests_fp_rtnl_tool_SOURCES = tests/fp-rtnl-tool.c
 tests_fp_rtnl_tool_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
@@ -144,7 +144,7 @@ check-local: $(TESTSUITE) $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
 	  $(UNIT_TESTS) -- $(TESTSUITEFLAGS)
 
 # Only the system tests, as root.
-check-system: $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS) tests/fp-rtnl-tool
+check-system: $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
 	$(SHELL) '$(SYSTEM_TESTSUITE)' -C tests \
 	  AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
