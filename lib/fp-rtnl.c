@@ -645,14 +645,15 @@ fp_rtnl_check_vf_config(uint32_t vf, const struct fp_rtnl_vf_config *cfg,
         return fp_rtnl_fail(EINVAL, who, errp, "VLAN %"PRIu16": a VLAN ID is "
                             "0 (none) to 4094", cfg->vlan);
     }
-    if (cfg->pcp > 7) {
+    if (cfg->vlan_pcp > 7) {
         return fp_rtnl_fail(EINVAL, who, errp, "VLAN priority %"PRIu8": a "
-                            "priority is 0 to 7", cfg->pcp);
+                            "priority is 0 to 7", cfg->vlan_pcp);
     }
-    if (cfg->tpid != ETH_P_8021Q && cfg->tpid != ETH_P_8021AD) {
+    if (cfg->vlan_tpid != htons(ETH_P_8021Q)
+        && cfg->vlan_tpid != htons(ETH_P_8021AD)) {
         return fp_rtnl_fail(EINVAL, who, errp, "VLAN protocol 0x%04"PRIx16
                             ": it is 0x8100 (802.1Q) or 0x88a8 (802.1ad)",
-                            cfg->tpid);
+                            ntohs(cfg->vlan_tpid));
     }
     if (cfg->link_state != FP_RTNL_VF_LINK_AUTO
         && cfg->link_state != FP_RTNL_VF_LINK_ENABLE
@@ -712,8 +713,7 @@ fp_rtnl_build_vf_request(int pf_ifindex, uint32_t vf,
     rtnl_link_vf_set_index(vfo, vf);
 
     if (cfg->has_mac) {
-        struct nl_addr *addr = nl_addr_build(AF_LLC, cfg->mac.ea,
-                                             ETH_ADDR_LEN);
+        struct nl_addr *addr = nl_addr_build(AF_LLC, cfg->mac, ETH_ADDR_LEN);
         if (!addr) {
             error = ENOMEM;
             goto out;
@@ -727,13 +727,14 @@ fp_rtnl_build_vf_request(int pf_ifindex, uint32_t vf,
         goto out;
     }
     vlans->vlans[0].vf_vlan = cfg->vlan;
-    vlans->vlans[0].vf_vlan_qos = cfg->pcp;
+    vlans->vlans[0].vf_vlan_qos = cfg->vlan_pcp;
     /* libnl sends an 802.1Q VLAN (given in host byte order) as IFLA_VF_VLAN,
      * which has no protocol, and any other as IFLA_VF_VLAN_LIST, copying
      * 'vf_vlan_proto' as it is into the __be16 of struct ifla_vf_vlan_info:
      * so 802.1ad goes in network byte order.  No port VLAN is cleared as
      * 802.1Q, which every driver takes. */
-    vlans->vlans[0].vf_vlan_proto = (cfg->tpid == ETH_P_8021AD && cfg->vlan
+    vlans->vlans[0].vf_vlan_proto = (cfg->vlan_tpid == htons(ETH_P_8021AD)
+                                     && cfg->vlan
                                      ? htons(ETH_P_8021AD) : ETH_P_8021Q);
     rtnl_link_vf_set_vlans(vfo, vlans);
 

@@ -67,13 +67,15 @@ enum fp_rtnl_vf_link_state {
 
 /* The administrative settings of a VF.  This stands for struct
  * fp_vf_config of include/fp/fp.h (VF administration), with the same
- * members, until the two meet. */
+ * members and meanings, until the two meet. */
 struct fp_rtnl_vf_config {
     bool has_mac;               /* False: leave the VF's MAC alone. */
-    struct eth_addr mac;        /* The VF's MAC address, if 'has_mac'. */
-    uint16_t vlan;              /* Port VLAN: 0 (none) to 4094. */
-    uint8_t pcp;                /* Its priority, 0 to 7. */
-    uint16_t tpid;              /* Its TPID: 0x8100 or 0x88a8. */
+    uint8_t mac[6];             /* The VF's MAC address, if 'has_mac'. */
+    uint16_t vlan;              /* Port VLAN ID (host byte order): 0 (none)
+                                 * to 4094. */
+    uint8_t vlan_pcp;           /* Its priority, 0 to 7. */
+    uint16_t vlan_tpid;         /* Its TPID, network byte order:
+                                 * htons(0x8100) or htons(0x88a8). */
     bool spoofchk;              /* Drop frames from another source. */
     bool trust;                 /* May use another MAC, be promiscuous. */
     enum fp_rtnl_vf_link_state link_state;

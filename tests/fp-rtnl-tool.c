@@ -72,7 +72,8 @@ parse_bool(const char *s)
 static int
 do_vf(int argc, char *argv[], char **errp)
 {
-    struct fp_rtnl_vf_config cfg = { .tpid = 0x8100, .spoofchk = true };
+    struct fp_rtnl_vf_config cfg = { .vlan_tpid = htons(0x8100),
+                                     .spoofchk = true };
     struct fp_rtnl_vf_rates rates = { 0, 0 };
     bool has_rates = false;
     uint32_t vf = atoi(argv[1]);
@@ -87,16 +88,20 @@ do_vf(int argc, char *argv[], char **errp)
         }
         *value++ = '\0';
         if (!strcmp(key, "mac")) {
-            if (!eth_addr_from_string(value, &cfg.mac)) {
+            struct eth_addr mac;
+
+            if (!eth_addr_from_string(value, &mac)) {
                 usage();
             }
+            memcpy(cfg.mac, mac.ea, sizeof cfg.mac);
             cfg.has_mac = true;
         } else if (!strcmp(key, "vlan")) {
             cfg.vlan = atoi(value);
         } else if (!strcmp(key, "qos")) {
-            cfg.pcp = atoi(value);
+            cfg.vlan_pcp = atoi(value);
         } else if (!strcmp(key, "proto")) {
-            cfg.tpid = !strcasecmp(value, "802.1ad") ? 0x88a8 : 0x8100;
+            cfg.vlan_tpid = htons(!strcasecmp(value, "802.1ad")
+                                  ? 0x88a8 : 0x8100);
         } else if (!strcmp(key, "spoofchk")) {
             cfg.spoofchk = parse_bool(value);
         } else if (!strcmp(key, "trust")) {

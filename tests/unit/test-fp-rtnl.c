@@ -47,7 +47,7 @@
 #define VF 3
 #define PF_IFINDEX 7
 
-static const struct eth_addr vf_mac = ETH_ADDR_C(02, 00, 00, 0a, 0b, 0c);
+static const uint8_t vf_mac[6] = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c };
 
 /* A configuration with every setting away from its default. */
 static struct fp_rtnl_vf_config
@@ -55,10 +55,10 @@ full_config(void)
 {
     struct fp_rtnl_vf_config cfg = {
         .has_mac = true,
-        .mac = vf_mac,
+        .mac = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c },
         .vlan = 100,
-        .pcp = 5,
-        .tpid = 0x8100,
+        .vlan_pcp = 5,
+        .vlan_tpid = CONSTANT_HTONS(0x8100),
         .spoofchk = true,
         .trust = false,
         .link_state = FP_RTNL_VF_LINK_DISABLE,
@@ -144,7 +144,7 @@ test_vf_full_8021q(void **state OVS_UNUSED)
     msg = build_and_parse(&cfg, &rates, vf);
 
     mac = vf_attr(vf[IFLA_VF_MAC], sizeof *mac);
-    assert_memory_equal(mac->mac, vf_mac.ea, ETH_ADDR_LEN);
+    assert_memory_equal(mac->mac, vf_mac, ETH_ADDR_LEN);
     for (i = ETH_ADDR_LEN; i < sizeof mac->mac; i++) {
         assert_int_equal(mac->mac[i], 0);
     }
@@ -192,8 +192,8 @@ test_vf_8021ad(void **state OVS_UNUSED)
     int rem, n = 0;
 
     cfg.vlan = 200;
-    cfg.pcp = 3;
-    cfg.tpid = 0x88a8;
+    cfg.vlan_pcp = 3;
+    cfg.vlan_tpid = htons(0x88a8);
     msg = build_and_parse(&cfg, NULL, vf);
 
     assert_null(vf[IFLA_VF_VLAN]);
@@ -218,7 +218,7 @@ static void
 test_vf_defaults(void **state OVS_UNUSED)
 {
     struct fp_rtnl_vf_config cfg = {
-        .tpid = 0x88a8,
+        .vlan_tpid = CONSTANT_HTONS(0x88a8),
         .trust = true,
         .link_state = FP_RTNL_VF_LINK_AUTO,
     };
@@ -282,11 +282,11 @@ test_vf_refused(void **state OVS_UNUSED)
     check_refused(&cfg, NULL, EINVAL, "t vf3: VLAN 4095: a VLAN ID is 0 "
                   "(none) to 4094 (Invalid argument)");
     cfg = full_config();
-    cfg.pcp = 8;
+    cfg.vlan_pcp = 8;
     check_refused(&cfg, NULL, EINVAL, "t vf3: VLAN priority 8: a priority "
                   "is 0 to 7 (Invalid argument)");
     cfg = full_config();
-    cfg.tpid = 0x9100;
+    cfg.vlan_tpid = htons(0x9100);
     check_refused(&cfg, NULL, EINVAL, "t vf3: VLAN protocol 0x9100: it is "
                   "0x8100 (802.1Q) or 0x88a8 (802.1ad) (Invalid argument)");
     cfg = full_config();
@@ -313,7 +313,8 @@ test_guest_errors(void **state OVS_UNUSED)
     struct fp_rtnl_guest guest;
     char *err = NULL;
 
-    assert_int_equal(fp_rtnl_set_guest_mac("fp-nonexistent0", vf_mac,
+    assert_int_equal(fp_rtnl_set_guest_mac("fp-nonexistent0",
+                                           (struct eth_addr) { .ea = { 2 } },
                                            "fp0 vf2", &err), ENODEV);
     assert_string_equal(err, "fp0 vf2: cannot find endpoint "
                         "fp-nonexistent0 (No such device)");
