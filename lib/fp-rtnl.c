@@ -634,6 +634,34 @@ out:
     return error;
 }
 
+/* Shows the guest behind 'endpoint' (the host end of a veth pair) what
+ * the guest of a VF sees: the VF's MAC address 'mac' (6 bytes; NULL leaves
+ * the guest's MAC as it is) and its link, up or down ('link_up'), as
+ * fp_rtnl_set_guest_mac() and fp_rtnl_set_guest_carrier() do.  For the
+ * model's VF policy, each time a VF's MAC or link changes.  Returns 0 or
+ * the first positive errno value, with its message in '*errp' that names
+ * 'who'; goes on to the carrier after a failure of the MAC, so that a
+ * VF's link down always reaches its guest if it can. */
+int
+fp_rtnl_show_guest(const char *endpoint, const uint8_t *mac, bool link_up,
+                   const char *who, char **errp)
+{
+    int error = 0;
+
+    if (mac) {
+        struct eth_addr ea;
+
+        memcpy(ea.ea, mac, ETH_ADDR_LEN);
+        error = fp_rtnl_set_guest_mac(endpoint, ea, who, errp);
+    }
+    if (!error) {
+        error = fp_rtnl_set_guest_carrier(endpoint, link_up, who, errp);
+    } else {
+        fp_rtnl_set_guest_carrier(endpoint, link_up, who, NULL);
+    }
+    return error;
+}
+
 /* Checks 'cfg' and 'rates' for fp_rtnl_build_vf_request().  Returns 0 or
  * EINVAL or EOPNOTSUPP, with a message in '*errp'. */
 static int

@@ -107,6 +107,9 @@ int fp_rtnl_set_guest_mac(const char *endpoint, const struct eth_addr,
 int fp_rtnl_set_guest_carrier(const char *endpoint, bool up,
                               const char *who, char **errp);
 
+int fp_rtnl_show_guest(const char *endpoint, const uint8_t *mac,
+                       bool link_up, const char *who, char **errp);
+
 int fp_rtnl_set_vf(const char *pf, uint32_t vf,
                    const struct fp_rtnl_vf_config *,
                    const struct fp_rtnl_vf_rates *,

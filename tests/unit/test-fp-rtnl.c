@@ -330,6 +330,14 @@ test_guest_errors(void **state OVS_UNUSED)
 
     assert_int_equal(fp_rtnl_get_guest("lo", &guest, "fp0 vf2", NULL),
                      EOPNOTSUPP);
+
+    /* The VF policy's call: the first error, the MAC's. */
+    err = NULL;
+    assert_int_equal(fp_rtnl_show_guest("fp-nonexistent0", vf_mac, false,
+                                        "fp0 vf2", &err), ENODEV);
+    assert_string_equal(err, "fp0 vf2: cannot find endpoint "
+                        "fp-nonexistent0 (No such device)");
+    free(err);
 }
 
 /* A PF that does not exist. */
