@@ -7,9 +7,9 @@ UNIT_TESTS = \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
+	tests/unit/test-fp-rtnl \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
-	tests/unit/test-fp-rtnl \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
@@ -39,12 +39,6 @@ tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_parse_SOURCES = tests/unit/test-fp-parse.c
 tests_unit_test_fp_parse_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
-tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_fp_police_SOURCES = tests/unit/test-fp-police.c
-tests_unit_test_fp_police_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_rtnl_SOURCES = tests/unit/test-fp-rtnl.c
 tests_unit_test_fp_rtnl_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rtnl_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -52,6 +46,12 @@ tests_unit_test_fp_rtnl_CFLAGS = $(UNIT_TEST_CFLAGS)
 noinst_PROGRAMS += tests/fp-rtnl-tool
 tests_fp_rtnl_tool_SOURCES = tests/fp-rtnl-tool.c
 tests_fp_rtnl_tool_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS)
+tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
+tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_police_SOURCES = tests/unit/test-fp-police.c
+tests_unit_test_fp_police_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
