@@ -102,8 +102,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-fp-traffic.at \
 	tests/system-fp-sandbox.at \
 	tests/system-fp-endpoint.at \
-	tests/system-fp-qos.at \
-	tests/system-fp-guest.at
+	tests/system-fp-guest.at \
+	tests/system-fp-qos.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \
