@@ -100,9 +100,9 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/fp-macros.at \
 	tests/system-fp-traffic.at \
+	tests/system-fp-guest.at \
 	tests/system-fp-sandbox.at \
 	tests/system-fp-endpoint.at \
-	tests/system-fp-guest.at \
 	tests/system-fp-qos.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
