@@ -200,8 +200,9 @@ fp_rtnl_valid_cb(struct nl_msg *msg, void *reply_)
 /* Sends 'msg' (a request that libnl completes with NLM_F_REQUEST and
  * NLM_F_ACK) on 'sk' and waits for the kernel's answer.  A RTM_NEWLINK
  * answer goes into '*link', if 'link' is nonnull; the id of a RTM_NEWNSID
- * answer into '*nsidp' (-1 if none came), if 'nsidp' is nonnull.  Returns 0, the kernel's
- * errno value, or a positive errno value for a failure of the socket. */
+ * answer into '*nsidp' (-1 if none came), if 'nsidp' is nonnull.  Returns
+ * 0, the kernel's errno value, or a positive errno value for a failure of
+ * the socket. */
 static int
 fp_rtnl_transact__(struct nl_sock *sk, struct nl_msg *msg,
                    struct fp_rtnl_guest *link, int *nsidp)
