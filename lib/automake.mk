@@ -7,8 +7,11 @@ lib_libfp_la_SOURCES = \
 	include/fp/fp.h \
 	include/fp/fp-provider.h \
 	lib/fp.c \
+	lib/fp-evb.c \
 	lib/fp-afpacket.c \
 	lib/fp-afpacket.h \
+	lib/fp-hotplug.c \
+	lib/fp-link.h \
 	lib/fp-action.c \
 	lib/fp-action.h \
 	lib/fp-meter.c \
@@ -17,8 +20,11 @@ lib_libfp_la_SOURCES = \
 	lib/fp-sched.h \
 	lib/fp-model.c \
 	lib/fp-model-engine.c \
+	lib/fp-model-hotplug.c \
+	lib/fp-model-evb.c \
 	lib/fp-model-port.c \
 	lib/fp-model-qos.c \
+	lib/fp-model-vf.c \
 	lib/fp-model-private.h \
 	lib/fp-model.h \
 	lib/fp-parse.c \
@@ -26,4 +32,5 @@ lib_libfp_la_SOURCES = \
 	lib/fp-rtnl.c \
 	lib/fp-rtnl.h \
 	lib/fp-table.c \
-	lib/fp-table.h
+	lib/fp-table.h \
+	lib/fp-vf.c

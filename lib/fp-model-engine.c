@@ -42,6 +42,7 @@
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
+#include "packets.h"
 #include "pcap-file.h"
 #include "seq.h"
 #include "timeval.h"
@@ -83,13 +84,30 @@ fp_model_barrier(struct fp_model *model)
 /* Packet processing. */
 
 /* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
- * 'md' (the queue and the NIC port the packet came from): through the
- * port's scheduler if it has QoS, at once otherwise (fp_model_tx_now()).
- * Counts in 'ctrs'. */
+ * 'md' (the queue and the NIC port the packet came from): through edge
+ * virtual bridging if the device has it on (fp_model_evb_tx()), which may
+ * send it elsewhere, change or drop it, then through
+ * fp_model_tx_port().  'ctrs' is the element 'port_no' of an array of
+ * counters by port (an engine's or the host's), and counts the packet. */
 void
 fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
             uint32_t port_no, const void *data, size_t size,
             const struct fp_tx_md *md)
+{
+    if (OVS_UNLIKELY(fp_model_evb_active(model))) {
+        fp_model_evb_tx(model, ctrs, port_no, data, size, md);
+    } else {
+        fp_model_tx_port(model, ctrs, port_no, data, size, md);
+    }
+}
+
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
+ * 'md': through the port's scheduler if it has QoS, at once otherwise
+ * (fp_model_tx_now()).  Counts in 'ctrs'. */
+void
+fp_model_tx_port(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                 uint32_t port_no, const void *data, size_t size,
+                 const struct fp_tx_md *md)
 {
     struct fp_sched *sched = ovsrcu_get(struct fp_sched *,
                                         &model->ports[port_no].sched);
@@ -103,21 +121,55 @@ fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
 
 /* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
  * counts them in 'ctrs'; drops them if the port's link is down or if the
- * port's endpoint does not take them (its transmit queue is full). */
+ * port's endpoint does not take them (its transmit queue is full).  A VF
+ * with a VF policy sends through it (fp_model_vf_tx()). */
 void
 fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                 uint32_t port_no, const void *data, size_t size)
 {
     struct fp_model_port *port = &model->ports[port_no];
-    struct fp_model_endpoint *ep;
-    bool has_pcap, link_down;
+    const struct fp_vf_config *vf;
+    bool link_down;
 
     atomic_read_relaxed(&port->link_down, &link_down);
-    if (OVS_UNLIKELY(link_down)) {
+    if (OVS_UNLIKELY(link_down || fp_model_port_is_unplugged(port))) {
         fp_model_ctr_add(&ctrs->tx_drops, 1);
         fp_model_count_drops(1);
+        if (fp_model_port_is_unplugged(port)) {
+            fp_model_hotplug_count_drops(port, 1);
+        }
         return;
     }
+
+    vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
+    if (OVS_UNLIKELY(vf)) {
+        fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
+    } else if (fp_model_tx_deliver(model, ctrs, port_no, data, size)
+               && port_no >= model->up.config.n_phy_ports) {
+        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
+        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
+        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
+            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
+                                                    data))) {
+                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
+            } else {
+                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
+            }
+        }
+    }
+}
+
+/* Hands the 'size' bytes at 'data' to the outside of 'port_no', whose link
+ * is up, and counts them in 'ctrs'.  Returns true if the port's endpoint
+ * took them, false if it did not (its transmit queue is full) and they are
+ * dropped. */
+bool
+fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                    uint32_t port_no, const void *data, size_t size)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_model_endpoint *ep;
+    bool has_pcap;
 
     ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
     if (ep) {
@@ -129,7 +181,7 @@ fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
             VLOG_DBG_RL(&rl, "%s: port %"PRIu32": frame lost, the endpoint "
                         "did not take it (%s)", model->up.name, port_no,
                         ovs_strerror(error));
-            return;
+            return false;
         }
     }
     fp_model_ctr_add(&ctrs->tx_packets, 1);
@@ -146,6 +198,7 @@ fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
         }
         ovs_mutex_unlock(&port->pcap_mutex);
     }
+    return true;
 }
 
 /* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
@@ -295,6 +348,13 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
             if (OVS_UNLIKELY(step)) {
                 atomic_read_relaxed(&model->ports[a->port].link_down,
                                     &step->link_down);
+                step->link_down |= fp_model_port_is_unplugged(
+                    &model->ports[a->port]);
+                fp_model_evb_trace_output(model, trace, trace->n_steps - 1,
+                                          in_port, a->port);
+                step->vf = fp_model_vf_egress_verdict(model, a->port, p.data,
+                                                      p.size);
+                step->link_down |= step->vf == FP_VF_LINK_DOWN;
             }
             break;
 
@@ -689,6 +749,15 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     uint64_t n_bytes = 0;
     bool traced;
 
+    if (OVS_UNLIKELY(fp_model_evb_active(model))
+        && fp_model_evb_is_extended(model, port_no)) {
+        /* Port extension takes the packets instead of the lookup. */
+        for (i = 0; i < n; i++) {
+            fp_model_evb_rx(model, engine, pkts[i].slot, port_no,
+                            pkts[i].slot->trace);
+        }
+        return;
+    }
     traced = fp_model_pass_parse(model, engine, pkts, n, port_no);
 
     /* The exact-match cache first, then the rule table for the rest. */
@@ -770,7 +839,7 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
 {
     struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
-    uint64_t head, tail, epoch, version;
+    uint64_t head, tail, flush, epoch, version;
     long long int now_ms, now_us, start;
     size_t i, n;
     uint32_t n_waiters;
@@ -780,6 +849,14 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     n = MIN(tail - head, model->batch_size);
     if (!n) {
         return 0;
+    }
+    atomic_read_relaxed(&port->rx_flush, &flush);
+    if (OVS_UNLIKELY(flush > head)) {
+        /* A VF reset: what was queued before it is dropped. */
+        n = MIN(n, flush - head);
+        fp_model_ctr_add(&engine->ports[port_no].drops, n);
+        fp_model_count_drops(n);
+        goto done;
     }
 
     /* Enter the batch: an odd epoch tells fp_model_barrier() to wait. */
@@ -811,6 +888,8 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     fp_model_ctr_add(&engine->busy_ns,
                      MAX(*clockp - start - clock_overhead, 0));
     atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
+
+done:
     atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
 
     atomic_read(&model->n_waiters, &n_waiters);
@@ -945,6 +1024,11 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
     long long int now_us = -1;
 
     ovs_assert(trace->dry);
+    if (fp_model_evb_active(model)
+        && fp_model_evb_is_extended(model, port_no)) {
+        fp_model_evb_rx(model, NULL, slot, port_no, trace);
+        return;
+    }
     slot->trace = trace;
     fp_model_pass_parse(model, NULL, &pkt, 1, port_no);
     pkt.rule = NULL;

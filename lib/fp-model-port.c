@@ -240,11 +240,11 @@ fp_model_police(struct fp_model_port *port, size_t size, long long int now,
 }
 
 /* Queues the 'n' packets of 'pkts' in the RX ring of 'port_no' (drops them
- * if its link is down, or if its ingress policer finds them red); stores
- * the number queued in '*n_queued' and the ring position after the last
- * one in '*tailp'.  If 'trace' is nonnull, 'n' is 1 and the engine records
- * in it what it does with the packet; a packet dropped here is recorded
- * here. */
+ * if its link is down, if its VF policy refuses them, or if its ingress
+ * policer finds them red); stores the number queued in '*n_queued' and the
+ * ring position after the last one in '*tailp'.  If 'trace' is nonnull,
+ * 'n' is 1 and the engine records in it what it does with the packet; a
+ * packet dropped here is recorded here. */
 static void
 fp_model_enqueue(struct fp_model *model, uint32_t port_no,
                  const struct fp_packet *pkts, size_t n, size_t *n_queued,
@@ -252,13 +252,20 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_engine *engine;
+    const struct fp_vf_config *vf;
     uint64_t head, tail;
     size_t i, queued = 0, dropped = 0, policed = 0;
     long long int now = 0;
-    bool link_down, police;
+    bool link_down, vf_down, police, unplugged;
 
     atomic_read_relaxed(&port->link_down, &link_down);
     ovs_mutex_lock(&port->rx_mutex);
+    /* Under 'rx_mutex', so that fp_model_port_set_plugged() knows when no
+     * packet of the VF can come into its ring any more. */
+    unplugged = fp_model_port_is_unplugged(port);
+    link_down |= unplugged;
+    vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
+    vf_down = vf && fp_model_vf_link_down(model, vf);
     police = fp_model_has_policer(port);
     if (police) {
         now = time_usec();
@@ -266,18 +273,39 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
     atomic_read_explicit(&port->rx_head, &head, memory_order_acquire);
     atomic_read_relaxed(&port->rx_tail, &tail);
     for (i = 0; i < n; i++) {
+        size_t size = pkts[i].size;
         struct fp_model_slot *slot;
 
-        if (link_down || pkts[i].size > FP_MODEL_MAX_FRAME) {
+        if (link_down || vf_down || size > FP_MODEL_MAX_FRAME) {
             if (OVS_UNLIKELY(trace)) {
-                trace->ingress = (link_down ? FP_TRACE_LINK_DOWN
+                trace->ingress = (unplugged ? FP_TRACE_VF_UNPLUGGED
+                                  : link_down || vf_down ? FP_TRACE_LINK_DOWN
                                   : FP_TRACE_TOO_BIG);
+                trace->vf = (!link_down && vf_down ? FP_VF_LINK_DOWN
+                             : FP_VF_NONE);
             }
             dropped++;
             continue;
         }
-        if (police && !fp_model_police(port, pkts[i].size, now, false,
-                                       trace)) {
+        if (OVS_UNLIKELY(vf)) {
+            enum fp_vf_verdict verdict;
+
+            verdict = fp_model_vf_ingress(port, vf, pkts[i].data, size,
+                                          false, trace);
+            if (verdict == FP_VF_SPOOFED || verdict == FP_VF_TAGGED) {
+                if (OVS_UNLIKELY(trace)) {
+                    trace->ingress = FP_TRACE_VF_POLICY;
+                }
+                continue;
+            } else if (verdict == FP_VF_VLAN_PUSHED) {
+                size += VLAN_HEADER_LEN;
+            }
+        } else if (port_no >= model->up.config.n_phy_ports) {
+            /* The VF counters of a VF without a policy. */
+            fp_model_ctr_add(&port->vf_in.tx_packets, 1);
+            fp_model_ctr_add(&port->vf_in.tx_bytes, size);
+        }
+        if (police && !fp_model_police(port, size, now, false, trace)) {
             if (OVS_UNLIKELY(trace)) {
                 trace->ingress = FP_TRACE_POLICED;
             }
@@ -293,12 +321,7 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
         }
         slot = &port->ring[tail & model->ring_mask];
         slot->trace = trace;
-        fp_model_slot_reserve(slot, pkts[i].size);
-        if (pkts[i].size) {
-            /* An empty frame may have a null 'data'. */
-            memcpy(fp_model_slot_data(slot), pkts[i].data, pkts[i].size);
-        }
-        slot->size = pkts[i].size;
+        fp_model_vf_fill_slot(slot, pkts[i].data, pkts[i].size, vf);
         tail++;
         queued++;
     }
@@ -315,6 +338,9 @@ fp_model_enqueue(struct fp_model *model, uint32_t port_no,
         fp_model_count_drops(dropped + policed);
         if (policed) {
             COVERAGE_ADD(fp_model_policer_drop, policed);
+        }
+        if (unplugged) {
+            fp_model_hotplug_count_drops(port, dropped);
         }
     }
     engine = &model->engines[port_no % model->n_engines];
@@ -384,11 +410,15 @@ fp_model_port_trace(struct fp_device *dev, uint32_t port_no,
     struct fp_model *model = fp_model_cast(dev);
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_packet pkt = { .data = data, .size = size };
+    enum fp_vf_verdict verdict = FP_VF_NONE;
+    const struct fp_vf_config *vf;
     struct fp_model_slot slot;
     size_t n_queued;
     uint64_t tail;
     bool link_down;
 
+    trace->evb_mode = fp_model_evb_get_mode(dev);
+    trace->etag_pruned = FP_PORT_NONE;
     if (!trace->dry) {
         if (size > FP_MODEL_MAX_FRAME) {
             return EMSGSIZE;
@@ -404,28 +434,38 @@ fp_model_port_trace(struct fp_device *dev, uint32_t port_no,
     /* The ingress decisions of fp_model_enqueue(), then the engines'
      * pipeline on a private copy of the packet. */
     atomic_read_relaxed(&port->link_down, &link_down);
-    if (link_down) {
+    if (fp_model_port_is_unplugged(port)) {
+        trace->ingress = FP_TRACE_VF_UNPLUGGED;
+        return 0;
+    } else if (link_down) {
         trace->ingress = FP_TRACE_LINK_DOWN;
         return 0;
     } else if (size > FP_MODEL_MAX_FRAME) {
         trace->ingress = FP_TRACE_TOO_BIG;
         return 0;
     }
+    memset(&slot, 0, sizeof slot);
     ovs_mutex_lock(&port->rx_mutex);
-    if (fp_model_has_policer(port)
-        && !fp_model_police(port, size, time_usec(), true, trace)) {
+    vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
+    if (vf && fp_model_vf_link_down(model, vf)) {
+        trace->ingress = FP_TRACE_LINK_DOWN;
+        trace->vf = FP_VF_LINK_DOWN;
+    } else if (vf && (verdict = fp_model_vf_ingress(port, vf, data, size,
+                                                    true, trace))
+               != FP_VF_PASSED && verdict != FP_VF_VLAN_PUSHED) {
+        trace->ingress = FP_TRACE_VF_POLICY;
+    } else if (fp_model_has_policer(port)
+               && !fp_model_police(port, size + (verdict == FP_VF_VLAN_PUSHED
+                                                 ? VLAN_HEADER_LEN : 0),
+                                   time_usec(), true, trace)) {
         trace->ingress = FP_TRACE_POLICED;
+    } else {
+        fp_model_vf_fill_slot(&slot, data, size, vf);
     }
     ovs_mutex_unlock(&port->rx_mutex);
-    if (trace->ingress == FP_TRACE_POLICED) {
+    if (trace->ingress != FP_TRACE_ADMITTED) {
         return 0;
     }
-    memset(&slot, 0, sizeof slot);
-    fp_model_slot_reserve(&slot, size);
-    if (size) {
-        memcpy(fp_model_slot_data(&slot), data, size);
-    }
-    slot.size = size;
     fp_model_trace_dry(model, port_no, &slot, trace);
     free(slot.buf);
     fp_model_trace_resolve(model, trace);
@@ -546,6 +586,9 @@ fp_model_port_set_link_state(struct fp_device *dev, uint32_t port_no,
         atomic_add(&port->link_resets, 1, &orig);
         VLOG_DBG("%s: port %"PRIu32": link %s", fp_device_name(dev), port_no,
                  up ? "up" : "down");
+        if (!port_no) {
+            fp_model_vf_uplink_changed(model);
+        }
     }
     ovs_mutex_unlock(&model->ctl_mutex);
     return 0;
@@ -560,7 +603,7 @@ fp_model_port_get_link_state(const struct fp_device *dev, uint32_t port_no,
     bool down;
 
     atomic_read(&port->link_down, &down);
-    link->up = !down;
+    link->up = !down && !fp_model_port_is_unplugged(port);
     atomic_read(&port->link_resets, &link->resets);
     link->speed_mbps = FP_MODEL_LINK_SPEED;
     link->max_frame = FP_MODEL_MAX_FRAME;

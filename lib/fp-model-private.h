@@ -99,6 +99,38 @@ struct fp_model_slot {
                                  * fp_port_trace()), or NULL. */
 };
 
+/* VF counters (see struct fp_vf_stats): those toward the guest of one
+ * engine (or of the host threads), in struct fp_model_port_ctrs, and those
+ * from the guest, in struct fp_model_port under 'rx_mutex'. */
+struct fp_model_vf_ctrs {
+    fp_model_ctr rx_packets;
+    fp_model_ctr rx_bytes;
+    fp_model_ctr rx_multicast;
+    fp_model_ctr rx_broadcast;
+    fp_model_ctr tx_packets;
+    fp_model_ctr tx_bytes;
+    fp_model_ctr rx_dropped;
+    fp_model_ctr tx_dropped;
+    fp_model_ctr spoof_drops;
+    fp_model_ctr vlan_drops;
+    fp_model_ctr filter_drops;
+};
+
+/* Expands FP_MODEL_VF_CTR(NAME) for every member of struct
+ * fp_model_vf_ctrs, each also a member of struct fp_vf_stats. */
+#define FP_MODEL_VF_CTRS                        \
+    FP_MODEL_VF_CTR(rx_packets)                 \
+    FP_MODEL_VF_CTR(rx_bytes)                   \
+    FP_MODEL_VF_CTR(rx_multicast)               \
+    FP_MODEL_VF_CTR(rx_broadcast)               \
+    FP_MODEL_VF_CTR(tx_packets)                 \
+    FP_MODEL_VF_CTR(tx_bytes)                   \
+    FP_MODEL_VF_CTR(rx_dropped)                 \
+    FP_MODEL_VF_CTR(tx_dropped)                 \
+    FP_MODEL_VF_CTR(spoof_drops)                \
+    FP_MODEL_VF_CTR(vlan_drops)                 \
+    FP_MODEL_VF_CTR(filter_drops)
+
 /* Port counters of one engine (or of the host threads). */
 struct fp_model_port_ctrs {
     fp_model_ctr rx_packets;
@@ -111,6 +143,7 @@ struct fp_model_port_ctrs {
     fp_model_ctr tx_drops;
     fp_model_ctr tx_qos_drops;
     fp_model_ctr policer_drops;
+    struct fp_model_vf_ctrs vf;         /* Of a VF: toward its guest. */
 };
 
 /* Expands FP_MODEL_PORT_CTR(NAME) for every member of struct
@@ -187,6 +220,23 @@ struct fp_model_port {
     OVSRCU_TYPE(struct fp_sched *) sched;
     struct fp_qos_config *qos;
     struct fp_qos_class *vf_rate;
+
+    /* VF hot-plug (fp-model-hotplug.c), changed under 'ctl_mutex': while
+     * 'unplugged', the outside of the VF is gone, as if its link were
+     * down. */
+    atomic_bool unplugged;
+    atomic_uint64_t unplugs;
+    atomic_uint64_t unplugged_drops;
+    /* SR-IOV VF administration of a VF port (fp-model-vf.c): its policy
+     * (NULL: none), replaced as a whole under 'ctl_mutex' and 'rx_mutex'
+     * and freed after an RCU grace period; its VF counters from the guest,
+     * under 'rx_mutex'; what they were at its last VF reset (with the
+     * resets), under 'ctl_mutex'; and the RX ring position before which
+     * the engine drops packets, set by a VF reset. */
+    OVSRCU_TYPE(struct fp_vf_config *) vf;
+    struct fp_model_vf_ctrs vf_in;
+    struct fp_vf_stats vf_base;
+    atomic_uint64_t rx_flush;
 };
 
 /* An interned, immutable action list, shared by every rule that has the
@@ -339,6 +389,11 @@ struct fp_model {
     size_t n_engines;
     uint32_t batch_size;
     uint32_t ring_mask;
+
+    /* Edge virtual bridging (fp-model-evb.c): true if the device is a VEPA
+     * or has an extended uplink, so that its packets meet the EVB code. */
+    atomic_bool evb_active;
+    struct fp_model_evb *evb;
 };
 
 
@@ -432,5 +487,96 @@ void fp_model_qos_flush(struct fp_model *);
 void fp_model_qos_destroy(struct fp_model *, uint32_t port_no);
 void fp_model_port_free_queue(struct fp_model_port *port)
     OVS_REQUIRES(port->exc_mutex);
+size_t fp_model_qos_flush_vf(struct fp_model *, uint32_t vf_port);
+
+/* fp-model-engine.c: the end of fp_model_tx_now(). */
+bool fp_model_tx_deliver(struct fp_model *, struct fp_model_port_ctrs *,
+                         uint32_t port_no, const void *data, size_t size);
+
+/* fp-model-vf.c: SR-IOV VF administration, the VF policy at a VF's
+ * boundary with its guest. */
+int fp_model_vf_set_config(struct fp_device *, uint32_t port_no,
+                           const struct fp_vf_config *);
+int fp_model_vf_get_config(const struct fp_device *, uint32_t port_no,
+                           struct fp_vf_config *);
+void fp_model_vf_get_stats(const struct fp_device *, uint32_t port_no,
+                           struct fp_vf_stats *);
+int fp_model_vf_reset(struct fp_device *, uint32_t port_no);
+bool fp_model_vf_link_down(const struct fp_model *,
+                           const struct fp_vf_config *);
+enum fp_vf_verdict fp_model_vf_ingress(struct fp_model_port *port,
+                                       const struct fp_vf_config *,
+                                       const void *data, size_t size,
+                                       bool dry, struct fp_trace *)
+    OVS_REQUIRES(port->rx_mutex);
+void fp_model_vf_fill_slot(struct fp_model_slot *, const void *data,
+                           size_t size, const struct fp_vf_config *);
+enum fp_vf_verdict fp_model_vf_egress_verdict(const struct fp_model *,
+                                              uint32_t port_no,
+                                              const void *data, size_t size);
+void fp_model_vf_tx(struct fp_model *, struct fp_model_port_ctrs *,
+                    uint32_t port_no, const struct fp_vf_config *,
+                    const void *data, size_t size);
+void fp_model_vf_uplink_changed(struct fp_model *model)
+    OVS_REQUIRES(model->ctl_mutex);
+
+/* fp-model-hotplug.c: VF hot-unplug and plug. */
+int fp_model_port_set_plugged(struct fp_device *, uint32_t port_no,
+                              bool plugged);
+void fp_model_port_get_hotplug(const struct fp_device *, uint32_t port_no,
+                               struct fp_vf_hotplug *);
+void fp_model_hotplug_count_drops(struct fp_model_port *, uint64_t n);
+
+/* Returns true if 'port' is a VF that is unplugged: nothing crosses its
+ * outside.  Cheap enough for every packet. */
+static inline bool
+fp_model_port_is_unplugged(const struct fp_model_port *port)
+{
+    bool unplugged;
+
+    atomic_read_relaxed(CONST_CAST(atomic_bool *, &port->unplugged),
+                        &unplugged);
+    return unplugged;
+}
+
+/* fp-model-evb.c: edge virtual bridging (VEPA, port extension). */
+struct fp_model_evb;
+void fp_model_tx_port(struct fp_model *, struct fp_model_port_ctrs *,
+                      uint32_t port_no, const void *data, size_t size,
+                      const struct fp_tx_md *);
+void fp_model_evb_init(struct fp_model *);
+void fp_model_evb_destroy(struct fp_model *);
+void fp_model_evb_tx(struct fp_model *, struct fp_model_port_ctrs *,
+                     uint32_t port_no, const void *data, size_t size,
+                     const struct fp_tx_md *);
+bool fp_model_evb_is_extended(const struct fp_model *, uint32_t port_no);
+void fp_model_evb_rx(struct fp_model *, struct fp_model_engine *,
+                     struct fp_model_slot *, uint32_t port_no,
+                     struct fp_trace *);
+void fp_model_evb_trace_output(const struct fp_model *, struct fp_trace *,
+                               size_t step, uint32_t in_port,
+                               uint32_t port_no);
+int fp_model_evb_set_mode(struct fp_device *, enum fp_evb_mode);
+enum fp_evb_mode fp_model_evb_get_mode(const struct fp_device *);
+int fp_model_port_set_extension(struct fp_device *, uint32_t port_no,
+                                bool on);
+bool fp_model_port_get_extension(const struct fp_device *, uint32_t port_no);
+int fp_model_port_set_ecid(struct fp_device *, uint32_t port_no,
+                           const struct fp_port_ecid *);
+void fp_model_port_get_ecid(const struct fp_device *, uint32_t port_no,
+                            struct fp_port_ecid *);
+void fp_model_port_get_evb_stats(const struct fp_device *, uint32_t port_no,
+                                 struct fp_evb_stats *);
+
+/* Returns true if the packets of 'model' meet the EVB code. */
+static inline bool
+fp_model_evb_active(const struct fp_model *model)
+{
+    bool active;
+
+    atomic_read_relaxed(&CONST_CAST(struct fp_model *, model)->evb_active,
+                        &active);
+    return active;
+}
 
 #endif /* fp-model-private.h */

@@ -265,6 +265,33 @@ fp_model_qos_flush(struct fp_model *model)
     ovs_mutex_unlock(&model->ctl_mutex);
 }
 
+/* Drops the packets queued for egress of VF port 'vf_port' (a VF reset):
+ * in its own scheduler (toward its guest) and in its class of every
+ * physical port's scheduler (from it toward the wire), counted in the
+ * ports' 'tx_drops' and 'tx_qos_drops'.  Returns how many. */
+size_t
+fp_model_qos_flush_vf(struct fp_model *model, uint32_t vf_port)
+{
+    size_t n, total = 0;
+    uint32_t i;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    for (i = 0; i < model->n_ports; i++) {
+        struct fp_sched *sched;
+
+        sched = ovsrcu_get_protected(struct fp_sched *,
+                                     &model->ports[i].sched);
+        if (sched && (i == vf_port || i < model->up.config.n_phy_ports)) {
+            n = (i == vf_port ? fp_sched_flush(sched)
+                 : fp_sched_flush_class(sched, FP_QOS_N_QUEUES + vf_port));
+            fp_model_qos_count_drops(model, i, n);
+            total += n;
+        }
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+    return total;
+}
+
 /* Frees the QoS of 'port_no' of 'model', which no thread uses any more. */
 void
 fp_model_qos_destroy(struct fp_model *model, uint32_t port_no)

@@ -163,6 +163,11 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         atomic_init(&port->link_down, false);
         atomic_init(&port->link_resets, 0);
         ovsrcu_init(&port->sched, NULL);
+        atomic_init(&port->unplugged, false);
+        atomic_init(&port->unplugs, 0);
+        atomic_init(&port->unplugged_drops, 0);
+        ovsrcu_init(&port->vf, NULL);
+        atomic_init(&port->rx_flush, 0);
     }
     ovs_mutex_init(&model->host_mutex);
     model->host_ports = xcalloc(model->n_ports, sizeof *model->host_ports);
@@ -170,6 +175,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
     xpthread_cond_init(&model->done_cond, NULL);
     atomic_init(&model->n_waiters, 0);
     atomic_init(&model->exiting, false);
+    fp_model_evb_init(model);
 
     model->n_engines = config->n_engines;
     model->engines = xcalloc(model->n_engines, sizeof *model->engines);
@@ -271,8 +277,10 @@ fp_model_destroy(struct fp_device *dev)
         }
         ovs_mutex_destroy(&port->pcap_mutex);
         fp_model_qos_destroy(model, i);
+        free(ovsrcu_get_protected(struct fp_vf_config *, &port->vf));
     }
     free(model->ports);
+    fp_model_evb_destroy(model);
     ovs_mutex_destroy(&model->host_mutex);
     free(model->host_ports);
     pthread_mutex_destroy(&model->done_mutex);
@@ -1084,4 +1092,17 @@ const struct fp_device_class fp_model_class = {
     .port_set_policer = fp_model_port_set_policer,
     .port_get_policer = fp_model_port_get_policer,
     .flush = fp_model_flush,
+    .port_set_plugged = fp_model_port_set_plugged,
+    .port_get_hotplug = fp_model_port_get_hotplug,
+    .evb_set_mode = fp_model_evb_set_mode,
+    .evb_get_mode = fp_model_evb_get_mode,
+    .port_set_extension = fp_model_port_set_extension,
+    .port_get_extension = fp_model_port_get_extension,
+    .port_set_ecid = fp_model_port_set_ecid,
+    .port_get_ecid = fp_model_port_get_ecid,
+    .port_get_evb_stats = fp_model_port_get_evb_stats,
+    .vf_set_config = fp_model_vf_set_config,
+    .vf_get_config = fp_model_vf_get_config,
+    .vf_get_stats = fp_model_vf_get_stats,
+    .vf_reset = fp_model_vf_reset,
 };

@@ -504,6 +504,21 @@ fp_sched_flush(struct fp_sched *s)
     return n;
 }
 
+/* Drops the packets queued in class 'class' of 's' (each counted in the
+ * class's 'tx_drops') and returns how many. */
+size_t
+fp_sched_flush_class(struct fp_sched *s, size_t class)
+{
+    size_t n = 0;
+
+    ovs_mutex_lock(&s->mutex);
+    if (class < s->n_classes) {
+        n = fp_sched_class_flush(s, &s->classes[class]);
+    }
+    ovs_mutex_unlock(&s->mutex);
+    return n;
+}
+
 /* Stores the counters of class 'class' in '*stats'. */
 void
 fp_sched_get_stats(const struct fp_sched *s_, size_t class,

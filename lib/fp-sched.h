@@ -75,6 +75,7 @@ bool fp_sched_enqueue(struct fp_sched *, size_t class, const void *data,
 size_t fp_sched_run(struct fp_sched *, long long int now,
                     fp_sched_send_func *, void *aux);
 size_t fp_sched_flush(struct fp_sched *);
+size_t fp_sched_flush_class(struct fp_sched *, size_t class);
 void fp_sched_get_stats(const struct fp_sched *, size_t class,
                         struct fp_queue_stats *);
 

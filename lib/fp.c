@@ -31,6 +31,7 @@
 #include "hash.h"
 #include "fp-action.h"
 #include "fp-afpacket.h"
+#include "fp-link.h"
 #include "fp-model.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
@@ -733,14 +734,6 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
     return dev->class->port_set_tx_pcap(dev, port, file_name);
 }
 
-/* A Linux network interface as the outside of a port: see
- * fp_port_set_link().  Built on the endpoint API, so it works with any
- * driver. */
-struct fp_link {
-    struct fp_device *dev;
-    uint32_t port;
-    struct fp_afpacket *afp;
-};
 
 /* Called on the link's receive thread for every packet received on the
  * interface: the packet comes into the NIC port from its outside. */

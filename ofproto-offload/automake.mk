@@ -4,14 +4,20 @@ sbin_PROGRAMS += ofproto-offload/ovs-vswitchd
 OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/fp-unixctl.c \
 	ofproto-offload/fp-unixctl.h \
+	ofproto-offload/fp-unixctl-vf.c \
 	ofproto-offload/netdev-fp.c \
 	ofproto-offload/netdev-fp.h \
+	ofproto-offload/netdev-fp-evb.c \
+	ofproto-offload/netdev-fp-evb.h \
 	ofproto-offload/netdev-fp-qos.c \
 	ofproto-offload/netdev-fp-qos.h \
+	ofproto-offload/netdev-fp-vf.c \
+	ofproto-offload/netdev-fp-vf.h \
 	ofproto-offload/netdev-fp-private.h \
 	ofproto-offload/netdev-offload-fp.c \
 	ofproto-offload/netdev-offload-fp.h \
 	ofproto-offload/netdev-offload-fp-explain.c \
+	ofproto-offload/netdev-offload-fp-hotplug.c \
 	ofproto-offload/netdev-offload-fp-meter.c \
 	ofproto-offload/netdev-offload-fp-names.c \
 	ofproto-offload/netdev-offload-fp-private.h \

@@ -27,6 +27,7 @@
 #include "flow.h"
 #include "fp/fp.h"
 #include "netdev-fp.h"
+#include "netdev-fp-evb.h"
 #include "netdev-offload-fp.h"
 #include "netdev-provider.h"
 #include "odp-util.h"
@@ -45,11 +46,21 @@
 
 VLOG_DEFINE_THIS_MODULE(fp_unixctl);
 
+/* Returns true if the VF policy dropped a frame with 'verdict'. */
+static bool
+fp_unixctl_vf_dropped(int verdict)
+{
+    return (verdict == FP_VF_SPOOFED || verdict == FP_VF_TAGGED
+            || verdict == FP_VF_OTHER_VLAN || verdict == FP_VF_FILTERED
+            || verdict == FP_VF_LINK_DOWN);
+}
+
 static void
 fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
                      uint32_t port)
 {
     struct fp_port_policer policer;
+    struct fp_vf_hotplug hotplug;
     struct fp_port_link link;
     struct fp_port_stats st;
     struct netdev *netdev;
@@ -71,6 +82,15 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
     ds_put_format(s, "    exceptions: %"PRIu64", malformed: %"PRIu64
                   ", drops: %"PRIu64", tx drops: %"PRIu64"\n",
                   st.exceptions, st.malformed, st.drops, st.tx_drops);
+    netdev_fp_evb_show_port(s, dev, port);
+
+    fp_port_get_vf_hotplug(dev, port, &hotplug);
+    if (hotplug.unplugged || hotplug.unplugs) {
+        ds_put_format(s, "    hot-plug: %s; unplugs: %"PRIu64", drops while "
+                      "unplugged: %"PRIu64"\n",
+                      hotplug.unplugged ? "unplugged" : "plugged in",
+                      hotplug.unplugs, hotplug.drops);
+    }
 
     fp_port_get_policer(dev, port, &policer);
     if (policer.kbits_rate || policer.kpkts_rate || st.policer_drops) {
@@ -110,6 +130,7 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
         ds_put_format(s, " tx %"PRIu64" packets, %"PRIu64" bytes, %"PRIu64
                       " drops\n", qs.tx_packets, qs.tx_bytes, qs.tx_drops);
     }
+    fp_unixctl_show_vf(s, dev, port);
 }
 
 static void
@@ -130,6 +151,7 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
                   st.n_rules, cfg.n_rules);
     ds_put_format(s, "  lookups: %"PRIu64" hits, %"PRIu64" misses\n",
                   st.hits, st.misses);
+    netdev_fp_evb_show_device(s, dev);
     if (st.n_meters) {
         ds_put_format(s, "  meters: %"PRIu32" in use of %"PRIu32"\n",
                       st.n_meters, cfg.n_meters);
@@ -162,6 +184,7 @@ fp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
     for (i = 0; i < errors->n; i++) {
         ds_put_format(&s, "configuration error: %s\n", errors->names[i]);
     }
+    netdev_fp_evb_show_errors(&s);
 
     if (argc > 1) {
         devices[0] = fp_device_find(argv[1]);
@@ -484,8 +507,13 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
     case FP_ACTION_OUTPUT:
         ds_put_cstr(s, "output ");
         fp_unixctl_put_port(s, dev, a->port);
-        if (step && step->link_down) {
+        if (step && step->vf == FP_VF_LINK_DOWN) {
+            ds_put_cstr(s, ": VF link state down, dropped");
+        } else if (step && step->link_down) {
             ds_put_cstr(s, ": link down, dropped");
+        } else if (step && step->vf != FP_VF_NONE) {
+            ds_put_format(s, ": VF policy %s%s", fp_vf_verdict_name(step->vf),
+                          fp_unixctl_vf_dropped(step->vf) ? ", dropped" : "");
         }
         break;
     case FP_ACTION_PUSH_VLAN:
@@ -600,6 +628,9 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_LINK_DOWN:
         ds_put_cstr(s, "dropped at ingress: link down");
         return;
+    case FP_TRACE_VF_UNPLUGGED:
+        ds_put_cstr(s, "dropped at ingress: VF unplugged");
+        return;
     case FP_TRACE_TOO_BIG:
         ds_put_cstr(s, "dropped at ingress: frame too large");
         return;
@@ -609,11 +640,20 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_POLICED:
         ds_put_cstr(s, "dropped at ingress: policer");
         return;
+    case FP_TRACE_VF_POLICY:
+        ds_put_format(s, "dropped at ingress: VF policy (%s)",
+                      fp_vf_verdict_name(trace->vf));
+        return;
     case FP_TRACE_ADMITTED:
     default:
         break;
     }
 
+    if (trace->etag_rx != FP_TRACE_ETAG_NONE) {
+        ds_put_cstr(s, "port extension: ");
+        netdev_fp_evb_put_etag_rx(s, dev, trace);
+        return;
+    }
     if (!trace->hit) {
         ds_put_format(s, "%s: to software via ",
                       trace->parse_error ? "malformed" : "miss");
@@ -640,9 +680,17 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
         if (a->type == FP_ACTION_OUTPUT) {
             ds_put_format(s, "%s", n_out++ ? ", " : "output ");
             fp_unixctl_put_port(s, dev, a->port);
-            if (step->link_down) {
+            if (step->vf == FP_VF_LINK_DOWN) {
+                ds_put_cstr(s, " (VF link state down, dropped)");
+            } else if (step->link_down) {
                 ds_put_cstr(s, " (link down, dropped)");
+            } else if (fp_unixctl_vf_dropped(step->vf)) {
+                ds_put_format(s, " (VF policy: %s, dropped)",
+                              fp_vf_verdict_name(step->vf));
+            } else if (step->vf == FP_VF_VLAN_POPPED) {
+                ds_put_cstr(s, " (port VLAN popped)");
             }
+            netdev_fp_evb_put_output(s, dev, trace, i);
         } else if (a->type == FP_ACTION_EXCEPTION
                    || (a->type == FP_ACTION_DEC_TTL && step->stop)) {
             ds_put_format(s, "%sto software via ", n_out++ ? ", " : "");
@@ -710,7 +758,16 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
                   port < cfg.n_phy_ports ? "Port" : "VF");
     switch (trace->ingress) {
     case FP_TRACE_LINK_DOWN:
-        ds_put_cstr(s, "link down: dropped\n");
+        ds_put_cstr(s, trace->vf == FP_VF_LINK_DOWN
+                       ? "VF link state down: dropped\n"
+                       : "link down: dropped\n");
+        goto outcome;
+    case FP_TRACE_VF_POLICY:
+        ds_put_format(s, "link up, %s: dropped\n",
+                      fp_vf_verdict_name(trace->vf));
+        goto outcome;
+    case FP_TRACE_VF_UNPLUGGED:
+        ds_put_cstr(s, "VF unplugged: dropped\n");
         goto outcome;
     case FP_TRACE_TOO_BIG:
         ds_put_cstr(s, "frame too large: dropped\n");
@@ -726,6 +783,13 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
     case FP_TRACE_ADMITTED:
     default:
         ds_put_cstr(s, "link up");
+        if (trace->vf == FP_VF_VLAN_PUSHED) {
+            ds_put_format(s, ", port VLAN pushed (tpid=0x%04"PRIx16",tci=0x%04"
+                          PRIx16")", ntohs(trace->vf_tpid),
+                          ntohs(trace->vf_tci));
+        } else if (trace->vf != FP_VF_NONE) {
+            ds_put_format(s, ", VF policy %s", fp_vf_verdict_name(trace->vf));
+        }
         if (trace->policer.kbits_rate || trace->policer.kpkts_rate) {
             ds_put_cstr(s, ", ");
             fp_unixctl_put_policer_trace(s, trace);
@@ -734,6 +798,12 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
         break;
     }
 
+    if (trace->etag_rx != FP_TRACE_ETAG_NONE) {
+        ds_put_cstr(s, "\nPort extension: ");
+        netdev_fp_evb_put_etag_rx(s, dev, trace);
+        ds_put_char(s, '\n');
+        goto outcome;
+    }
     ds_put_format(s, "\nParse (vlan-limit %u): ", trace->vlan_limit);
     if (trace->parse_error) {
         ds_put_format(s, "malformed (%s)\n",
@@ -772,6 +842,9 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
         ds_put_format(s, "\nAction %"PRIuSIZE": ", i + 1);
         fp_unixctl_put_action(s, dev, port, &step->action, step,
                               trace->dry);
+        if (step->action.type == FP_ACTION_OUTPUT) {
+            netdev_fp_evb_put_output(s, dev, trace, i);
+        }
         ds_put_char(s, '\n');
         if (step->size != prev_size
             || memcmp(step->packet, prev, prev_size)) {
@@ -1253,9 +1326,11 @@ fp_unixctl_register(void)
                              fp_unixctl_offload_stats, NULL);
     unixctl_command_register("fp/reset", "DEVICE", 1, 1,
                              fp_unixctl_reset, NULL);
+    fp_unixctl_vf_register();
     unixctl_command_register("fp/fail-next", "DEVICE OPERATION N [ERRNO]",
                              3, 4, fp_unixctl_fail_next, NULL);
     unixctl_command_register("fp/fail-random",
                              "DEVICE [PERCENT [SEED [ERRNO]]]", 1, 4,
                              fp_unixctl_fail_random, NULL);
+    netdev_offload_fp_hotplug_register();
 }

@@ -19,11 +19,19 @@
 
 /* The "ovs-appctl fp/..." commands. */
 
+#include <stdint.h>
+
 struct ds;
 
 void fp_unixctl_register(void);
 char *fp_unixctl_inject_args(int argc, const char *argv[], struct ds *);
 char *fp_unixctl_trace_args(int argc, const char *argv[], struct ds *);
 char *fp_unixctl_explain_args(int argc, const char *argv[], struct ds *);
+
+/* fp-unixctl-vf.c: SR-IOV VF administration. */
+struct fp_device;
+void fp_unixctl_show_vf(struct ds *, const struct fp_device *,
+                        uint32_t port);
+void fp_unixctl_vf_register(void);
 
 #endif /* fp-unixctl.h */

@@ -82,6 +82,23 @@ struct netdev_fp {
      * NULL. */
     struct fp_port_policer policer OVS_GUARDED;
     char *policer_error OVS_GUARDED;
+
+    /* Edge virtual bridging (netdev-fp-evb.c): why the options
+     * port-extension, vf-ecid and vf-ecid-groups were not applied, or
+     * NULL. */
+    char *evb_error OVS_GUARDED;
+    /* SR-IOV VF administration of a VF representor (options vf-mac, ...,
+     * see netdev-fp-vf.h): the VF policy the NIC port has from these
+     * options ('has_vf_config' false: none), applied whenever the options
+     * change and when the netdev binds; why the last options were refused
+     * (the policy stays as it was), or NULL.  VF counters as the port
+     * counters are kept: 'vf_base' holds what was counted before the VF's
+     * last reset and by other ports, 'vf_last' the last read. */
+    struct fp_vf_config vf_config OVS_GUARDED;
+    bool has_vf_config OVS_GUARDED;
+    char *vf_config_error OVS_GUARDED;
+    struct fp_vf_stats vf_base OVS_GUARDED;
+    struct fp_vf_stats vf_last OVS_GUARDED;
 };
 
 static inline struct netdev_fp *
@@ -120,5 +137,19 @@ int netdev_fp_dump_queue_stats(const struct netdev *,
                                           struct netdev_queue_stats *,
                                           void *aux),
                                void *aux);
+
+/* Edge virtual bridging (netdev-fp-evb.c). */
+bool netdev_fp_evb_is_option(const char *key);
+void netdev_fp_evb_set_config(struct netdev_fp *netdev,
+                              const struct smap *args)
+    OVS_REQUIRES(netdev->mutex);
+void netdev_fp_evb_unbind(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex);
+void netdev_fp_evb_get_status(const struct netdev_fp *netdev,
+                              struct smap *status)
+    OVS_REQUIRES(netdev->mutex);
+void netdev_fp_evb_get_custom_stats(const struct netdev_fp *netdev,
+                                    struct netdev_custom_stats *)
+    OVS_REQUIRES(netdev->mutex);
 
 #endif /* netdev-fp-private.h */

@@ -28,6 +28,7 @@
 #include "hash.h"
 #include "fp/fp.h"
 #include "netdev-fp-private.h"
+#include "netdev-fp-vf.h"
 #include "netdev-fp-qos.h"
 #include "netdev-offload.h"
 #include "netdev-offload-fp.h"
@@ -61,6 +62,7 @@ struct netdev_rxq_fp {
 };
 
 static void netdev_fp_read_stats(struct netdev_fp *);
+static void netdev_fp_read_vf_stats(struct netdev_fp *);
 
 static struct ovs_mutex netdev_fp_list_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list netdev_fp_list OVS_GUARDED_BY(netdev_fp_list_mutex)
@@ -113,6 +115,25 @@ netdev_fp_save_stats(const struct fp_device *dev)
         ovs_mutex_lock(&netdev->mutex);
         if (netdev->fp_dev == dev) {
             netdev_fp_read_stats(netdev);
+        }
+        ovs_mutex_unlock(&netdev->mutex);
+    }
+    ovs_mutex_unlock(&netdev_fp_list_mutex);
+}
+
+/* Reads the VF counters of VF port 'port' of 'dev' for the "fp" netdev
+ * bound to it, if any, so that a VF reset that follows loses none of
+ * them. */
+void
+netdev_fp_save_vf_stats(const struct fp_device *dev, uint32_t port)
+{
+    struct netdev_fp *netdev;
+
+    ovs_mutex_lock(&netdev_fp_list_mutex);
+    LIST_FOR_EACH (netdev, list_node, &netdev_fp_list) {
+        ovs_mutex_lock(&netdev->mutex);
+        if (netdev->fp_dev == dev && netdev->fp_port == port) {
+            netdev_fp_read_vf_stats(netdev);
         }
         ovs_mutex_unlock(&netdev->mutex);
     }
@@ -182,6 +203,20 @@ netdev_fp_get_link(const struct netdev_fp *netdev, struct fp_port_link *link)
     }
 }
 
+/* Returns true if the NIC port of 'netdev' is a VF that is unplugged (see
+ * fp_port_vf_unplug()): then its Linux interface is down because of the
+ * unplug, which is not a change of the VF's link, and netdev_fp_run() does
+ * not make the link follow it. */
+static bool
+netdev_fp_vf_unplugged(const struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex)
+{
+    struct fp_vf_hotplug hotplug;
+
+    fp_port_get_vf_hotplug(netdev->fp_dev, netdev->fp_port, &hotplug);
+    return hotplug.unplugged;
+}
+
 /* How often netdev_fp_run() reads the carrier of the Linux interfaces that
  * are endpoints of NIC ports, in ms. */
 #define NETDEV_FP_CARRIER_INTERVAL 1000
@@ -211,6 +246,7 @@ netdev_fp_run(const struct netdev_class *netdev_class OVS_UNUSED)
 
         ovs_mutex_lock(&netdev->mutex);
         if (netdev->fp_dev && netdev->endpoint && poll_carrier
+            && !netdev_fp_vf_unplugged(netdev)
             && !fp_port_get_link_carrier(netdev->fp_dev, netdev->fp_port,
                                          &carrier)
             && (!netdev->endpoint_carrier_valid
@@ -316,6 +352,22 @@ netdev_fp_stats_sub(struct fp_port_stats *sum, const struct fp_port_stats *b)
     sum->policer_drops -= b->policer_drops;
 }
 
+/* Reads the VF counters of the NIC port, if it is a VF, into
+ * 'netdev->vf_last', first moving the previous read into 'vf_base' if the
+ * VF was reset since (its counters started from zero again). */
+static void
+netdev_fp_read_vf_stats(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex)
+{
+    struct fp_vf_stats st;
+
+    fp_vf_get_stats(netdev->fp_dev, netdev->fp_port, &st);
+    if (st.resets != netdev->vf_last.resets) {
+        netdev_fp_vf_stats_add(&netdev->vf_base, &netdev->vf_last);
+    }
+    netdev->vf_last = st;
+}
+
 /* Reads the counters of the NIC port into 'netdev->last', first moving the
  * previous read into 'base' if the device was reset since (its counters
  * started from zero again). */
@@ -335,6 +387,7 @@ netdev_fp_read_stats(struct netdev_fp *netdev)
         netdev->dev_resets = dst.resets;
     }
     fp_port_get_stats(netdev->fp_dev, netdev->fp_port, &netdev->last);
+    netdev_fp_read_vf_stats(netdev);
 }
 
 /* Gives the NIC port of 'netdev', if it is bound to one, the ingress
@@ -388,9 +441,16 @@ netdev_fp_unbind(struct netdev_fp *netdev)
         netdev_fp_read_stats(netdev);
         netdev_fp_stats_add(&netdev->base, &netdev->last);
         memset(&netdev->last, 0, sizeof netdev->last);
+        netdev_fp_vf_stats_add(&netdev->vf_base, &netdev->vf_last);
+        memset(&netdev->vf_last, 0, sizeof netdev->vf_last);
+        if (netdev->has_vf_config) {
+            /* The next interface on this VF starts without a policy. */
+            fp_vf_set_config(netdev->fp_dev, netdev->fp_port, NULL);
+        }
 
         fp_port_set_tx_pcap(netdev->fp_dev, netdev->fp_port, NULL);
         fp_port_set_qos(netdev->fp_dev, netdev->fp_port, NULL);
+        netdev_fp_evb_unbind(netdev);
         if (netdev->has_vf_rate) {
             fp_port_set_vf_rate(netdev->fp_dev, netdev->fp_port, NULL);
         }
@@ -424,6 +484,7 @@ netdev_fp_destruct(struct netdev *netdev_)
     netdev_fp_qos_destroy(&netdev->qos);
     free(netdev->qos_error);
     free(netdev->vf_rate_error);
+    free(netdev->vf_config_error);
     ovs_mutex_unlock(&netdev->mutex);
     ovs_mutex_destroy(&netdev->mutex);
 }
@@ -477,10 +538,12 @@ netdev_fp_check_options(const struct netdev *netdev, const struct smap *args,
                 break;
             }
         }
-        if (i == ARRAY_SIZE(known)) {
+        if (i == ARRAY_SIZE(known) && !netdev_fp_evb_is_option(node->key)
+            && !netdev_fp_vf_is_option(node->key)) {
             VLOG_WARN_BUF(errp, "%s: unknown option '%s' (an fp interface "
                           "takes options device, port, tx_pcap, endpoint, "
-                          "vf-min-tx-rate and vf-max-tx-rate)",
+                          "vf-min-tx-rate, vf-max-tx-rate and the VF "
+                          "options of ovs-offload(8))",
                           netdev_get_name(netdev), node->key);
             return EINVAL;
         }
@@ -562,9 +625,12 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     const char *endpoint = smap_get(args, "endpoint");
     struct fp_device_config config;
     char *vf_rate_error = NULL;
+    char *vf_config_error = NULL;
+    struct fp_vf_config vf_config;
     struct fp_qos_class vf_rate;
     struct fp_device *dev;
-    bool has_vf_rate;
+    const char *vf_key;
+    bool has_vf_rate, has_vf_config;
     uint32_t port;
     int error;
 
@@ -594,6 +660,20 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     if (vf_rate_error) {
         VLOG_WARN("%s", vf_rate_error);
     }
+    /* VF administration: bad options leave the VF's policy as it was. */
+    if (!netdev_fp_vf_parse(name, args, &vf_config, &has_vf_config, &vf_key,
+                            &vf_config_error)
+        && has_vf_config && port < config.n_phy_ports) {
+        char port_name[32];
+
+        fp_port_to_string(dev, port, port_name, sizeof port_name);
+        vf_config_error = xasprintf("%s: options:%s is for VFs, and %s is a "
+                                    "physical port", name, vf_key,
+                                    port_name);
+    }
+    if (vf_config_error) {
+        VLOG_WARN("%s", vf_config_error);
+    }
     if (!has_vf_rate) {
         memset(&vf_rate, 0, sizeof vf_rate);
     }
@@ -607,6 +687,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
                           "endpoint of interface %s", name, endpoint, other);
             free(other);
             free(vf_rate_error);
+            free(vf_config_error);
             return EBUSY;
         }
     }
@@ -639,6 +720,12 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         netdev_change_seq_changed(netdev_);
         netdev->has_vf_rate = false;
         netdev_fp_apply_qos(netdev);
+        fp_vf_get_stats(dev, port, &netdev->vf_last);
+        netdev_fp_vf_stats_sub(&netdev->vf_base, &netdev->vf_last);
+        if (netdev->has_vf_config
+            && fp_vf_set_config(dev, port, &netdev->vf_config)) {
+            netdev->has_vf_config = false;
+        }
     }
     if (port >= config.n_phy_ports
         && (has_vf_rate != netdev->has_vf_rate
@@ -656,6 +743,28 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
     free(netdev->vf_rate_error);
     netdev->vf_rate_error = vf_rate_error;
     vf_rate_error = NULL;
+    netdev_fp_evb_set_config(netdev, args);
+
+    if (!vf_config_error && port >= config.n_phy_ports
+        && (has_vf_config != netdev->has_vf_config
+            || memcmp(&vf_config, &netdev->vf_config, sizeof vf_config))) {
+        int vf_error = fp_vf_set_config(dev, port,
+                                        has_vf_config ? &vf_config : NULL);
+
+        if (vf_error) {
+            vf_config_error = xasprintf("%s: %s cannot administer its VFs "
+                                        "(%s)", name, fp_device_name(dev),
+                                        ovs_strerror(vf_error));
+            VLOG_WARN("%s", vf_config_error);
+        } else {
+            netdev->vf_config = vf_config;
+            netdev->has_vf_config = has_vf_config;
+            netdev_change_seq_changed(netdev_);
+        }
+    }
+    free(netdev->vf_config_error);
+    netdev->vf_config_error = vf_config_error;
+    vf_config_error = NULL;
 
     if (!nullable_string_is_equal(tx_pcap, netdev->tx_pcap)) {
         /* A relative name is relative to the run directory, where the
@@ -705,6 +814,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
 out:
     ovs_mutex_unlock(&netdev->mutex);
     free(vf_rate_error);
+    free(vf_config_error);
     return error;
 }
 
@@ -992,22 +1102,65 @@ netdev_fp_get_custom_stats(const struct netdev *netdev_,
                            struct netdev_custom_stats *custom_stats)
 {
     struct netdev_fp *netdev = netdev_fp_cast(netdev_);
+    struct fp_device_config config;
     struct fp_port_stats total;
+    struct fp_vf_stats vf;
+    bool is_vf = false;
 
     ovs_mutex_lock(&netdev->mutex);
     netdev_fp_read_stats(netdev);
     total = netdev->base;
     netdev_fp_stats_add(&total, &netdev->last);
+    vf = netdev->vf_base;
+    netdev_fp_vf_stats_add(&vf, &netdev->vf_last);
+    if (netdev->fp_dev) {
+        fp_device_get_config(netdev->fp_dev, &config);
+        is_vf = netdev->fp_port >= config.n_phy_ports;
+    }
     ovs_mutex_unlock(&netdev->mutex);
 
     custom_stats->size = 2;
-    custom_stats->counters = xcalloc(2, sizeof *custom_stats->counters);
+    custom_stats->counters = xcalloc(2 + 11, sizeof *custom_stats->counters);
     ovs_strlcpy(custom_stats->counters[0].name, "ovs_rx_qos_drops",
                 NETDEV_CUSTOM_STATS_NAME_SIZE);
     custom_stats->counters[0].value = total.policer_drops;
     ovs_strlcpy(custom_stats->counters[1].name, "ovs_tx_qos_drops",
                 NETDEV_CUSTOM_STATS_NAME_SIZE);
     custom_stats->counters[1].value = total.tx_qos_drops;
+    if (is_vf) {
+        /* The VF's counters (see struct fp_vf_stats), from its guest's
+         * point of view. */
+        const struct {
+            const char *name;
+            uint64_t value;
+        } vf_ctrs[] = {
+            { "vf_rx_packets", vf.rx_packets },
+            { "vf_rx_bytes", vf.rx_bytes },
+            { "vf_tx_packets", vf.tx_packets },
+            { "vf_tx_bytes", vf.tx_bytes },
+            { "vf_rx_dropped", vf.rx_dropped },
+            { "vf_tx_dropped", vf.tx_dropped },
+            { "vf_spoof_drops", vf.spoof_drops },
+            { "vf_vlan_drops", vf.vlan_drops },
+            { "vf_rx_multicast", vf.rx_multicast },
+            { "vf_rx_broadcast", vf.rx_broadcast },
+            { "vf_filter_drops", vf.filter_drops },
+        };
+        size_t i;
+
+        for (i = 0; i < ARRAY_SIZE(vf_ctrs); i++) {
+            struct netdev_custom_counter *c
+                = &custom_stats->counters[custom_stats->size++];
+
+            ovs_strlcpy(c->name, vf_ctrs[i].name,
+                        NETDEV_CUSTOM_STATS_NAME_SIZE);
+            c->value = vf_ctrs[i].value;
+        }
+    }
+
+    ovs_mutex_lock(&netdev->mutex);
+    netdev_fp_evb_get_custom_stats(netdev, custom_stats);
+    ovs_mutex_unlock(&netdev->mutex);
     return 0;
 }
 
@@ -1031,7 +1184,16 @@ netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
         smap_add(smap, "tx_pcap_file", file);
         free(file);
     }
-    if (netdev->vf_rate_error) {
+    if (netdev->fp_dev && netdev->has_vf_config) {
+        netdev_fp_vf_status(&netdev->vf_config, smap);
+    }
+    if (netdev->evb_error) {
+        netdev_fp_evb_get_status(netdev, smap);
+    } else if (netdev->vf_config_error) {
+        smap_add(smap, "vf_admin_error", netdev->vf_config_error);
+        smap_add_format(smap, "error", "%s; the VF keeps its previous "
+                        "settings", netdev->vf_config_error);
+    } else if (netdev->vf_rate_error) {
         smap_add(smap, "vf_rate_error", netdev->vf_rate_error);
         smap_add_format(smap, "error", "%s; the VF has no share of the "
                         "physical ports", netdev->vf_rate_error);

@@ -39,5 +39,6 @@ bool netdev_fp_get_port(const struct netdev *, struct fp_device **,
 struct netdev *netdev_fp_find_by_port(const struct fp_device *,
                                       uint32_t port);
 void netdev_fp_save_stats(const struct fp_device *);
+void netdev_fp_save_vf_stats(const struct fp_device *, uint32_t port);
 
 #endif /* netdev-fp.h */

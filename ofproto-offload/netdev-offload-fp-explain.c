@@ -25,6 +25,8 @@
 #include "flow.h"
 #include "hash.h"
 #include "netdev-fp.h"
+#include "netdev-fp-evb.h"
+#include "netdev-fp-vf.h"
 #include "netdev-provider.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -299,6 +301,7 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     switch (flow->state) {
     case OFFLOAD_FP_OFFLOADED:
         ds_put_format(s, ": %s runs it", dev);
+        netdev_fp_evb_explain_rule(s, flow->dev, flow->rule);
         if (flow->missing) {
             ds_put_format(s, ", but %s misses its packets (%"PRIu64" went "
                           "to dpif-netdev after it was offloaded)", dev,
@@ -311,12 +314,14 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
                       "because %s", dev, flow->mark, flow->reason);
         break;
     case OFFLOAD_FP_WAITING:
-        ds_put_format(s, ": %s; in software until there is room",
-                      flow->reason);
+        ds_put_format(s, ": %s; in software until %s", flow->reason,
+                      (flow->vf_unplugged ? "the VF is plugged back in"
+                       : "there is room"));
         break;
     case OFFLOAD_FP_EVICTED:
-        ds_put_format(s, ": %s; in software until it is back in the NIC",
-                      flow->reason);
+        ds_put_format(s, ": %s; in software until %s", flow->reason,
+                      (flow->vf_unplugged ? "the VF is plugged back in"
+                       : "it is back in the NIC"));
         break;
     case OFFLOAD_FP_REFUSED:
         ds_put_format(s, ": %s", flow->reason);
@@ -439,6 +444,7 @@ netdev_offload_fp_explain_flow(const struct netdev *netdev,
         ds_put_format(s, "offloaded: %s would run it (%"PRIuSIZE
                       " NIC actions)", fp_device_name(dev),
                       v.rule.n_actions);
+        netdev_fp_evb_explain_rule(s, dev, &v.rule);
         break;
     case OFFLOAD_FP_PARTIAL:
         ds_put_format(s, "partial: %s would classify it and mark its "
@@ -453,6 +459,9 @@ netdev_offload_fp_explain_flow(const struct netdev *netdev,
         ds_put_format(s, "refused: %s", v.reason);
         break;
     }
+    /* The VF policies around it, which apply whatever the verdict. */
+    netdev_fp_vf_explain(dev, port, (v.state == OFFLOAD_FP_OFFLOADED
+                                     ? &v.rule : NULL), s);
     free(v.reason);
 }
 

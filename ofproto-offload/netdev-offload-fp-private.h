@@ -113,6 +113,9 @@ struct offload_fp_flow {
     bool armed;                 /* Its misses are counted. */
     bool missing;               /* The NIC missed packets of it. */
     uint64_t n_missed;          /* How many, since it was armed. */
+
+    bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
+                                 * a VF that is unplugged. */
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).
@@ -185,6 +188,11 @@ void netdev_offload_fp_names_run(void);
 void netdev_offload_fp_dp_types(struct sset *types);
 void netdev_offload_fp_format_port(const char *dpif_type, odp_port_t,
                                    struct ds *);
+bool offload_fp_rule_uses_port(const struct fp_rule *, uint32_t port);
+bool offload_fp_vf_unplugged(const struct fp_rule *, const struct fp_device *,
+                             char **reasonp);
+size_t offload_fp_vf_changed(struct fp_device *, uint32_t port,
+                             bool unplugged);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,

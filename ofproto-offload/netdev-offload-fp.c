@@ -434,6 +434,22 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                         || flow->state == OFFLOAD_FP_EVICTED);
     char *reason;
 
+    flow->vf_unplugged = offload_fp_vf_unplugged(flow->rule, flow->dev,
+                                                 &reason);
+    if (flow->vf_unplugged) {
+        /* A VF of the rule is unplugged: the flow waits until it is back
+         * (see netdev-offload-fp-hotplug.c), not a failure either. */
+        offload_fp_flow_set_reason(flow, reason);
+        if (flow->state != OFFLOAD_FP_EVICTED) {
+            flow->state = OFFLOAD_FP_WAITING;
+        }
+        if (!was_waiting) {
+            offload_fp_count_reason(flow->reason);
+        }
+        offload_fp_flow_update_cls(flow);
+        return;
+    }
+
     fp_rule_batch(flow->dev, &op, 1);
     if (!op.error) {
         flow->rule_id = op.id;
@@ -751,7 +767,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     flow->thread = offload_fp_thread_id();
 
     if (flow->dev == dev && flow->state == OFFLOAD_FP_OFFLOADED
-        && v.state == OFFLOAD_FP_OFFLOADED) {
+        && v.state == OFFLOAD_FP_OFFLOADED
+        && !offload_fp_vf_unplugged(&v.rule, dev, NULL)) {
         /* A modification the NIC can run: in place, counters kept. */
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
             *flow->rule = v.rule;
@@ -996,6 +1013,68 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
     }
 }
 
+/* Puts 'flow', which waits (WAITING or EVICTED) with its rule, back into its
+ * NIC, fully or partially as its rule says.  Returns true if it is back. */
+static bool
+offload_fp_flow_reoffload(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    bool partial = (flow->rule->n_actions
+                    && flow->rule->actions[0].type == FP_ACTION_MARK);
+
+    offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
+                                   : OFFLOAD_FP_OFFLOADED));
+    if (flow->state == OFFLOAD_FP_OFFLOADED
+        || flow->state == OFFLOAD_FP_PARTIAL) {
+        OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
+        offload_fp_stats.reoffloaded++;
+        offload_fp_flow_set_reason(
+            flow, nullable_xstrdup(partial ? flow->partial_reason : NULL));
+        return true;
+    }
+    return false;
+}
+
+/* VF 'port' of 'dev' was unplugged ('unplugged') or plugged back in (see
+ * netdev-offload-fp-hotplug.c).  On an unplug, the flows whose NIC rule
+ * matches on the VF or sends to it leave the NIC as at an eviction, their
+ * counters kept, and stay in software; on a plug, the flows that wait for
+ * the VF go back into the NIC at once.  Returns how many flows left or came
+ * back. */
+size_t
+offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
+{
+    struct offload_fp_flow *flow;
+    char *reason;
+    size_t n = 0;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->dev != dev || !flow->rule
+            || !offload_fp_rule_uses_port(flow->rule, port)) {
+            continue;
+        }
+        if (unplugged && (flow->state == OFFLOAD_FP_OFFLOADED
+                          || flow->state == OFFLOAD_FP_PARTIAL)) {
+            offload_fp_flow_uninstall(flow);
+            flow->state = OFFLOAD_FP_EVICTED;
+            flow->vf_unplugged = offload_fp_vf_unplugged(flow->rule, dev,
+                                                         &reason);
+            offload_fp_flow_set_reason(flow, reason);
+            offload_fp_count_reason(flow->reason);
+            offload_fp_stats.evicted++;
+            offload_fp_flow_update_cls(flow);
+            OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);
+            n++;
+        } else if (!unplugged && (flow->state == OFFLOAD_FP_WAITING
+                                  || flow->state == OFFLOAD_FP_EVICTED)) {
+            n += offload_fp_flow_reoffload(flow);
+        }
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    return n;
+}
+
 /* Offloaded flows that the NIC misses. */
 
 /* Looks at the packets of offloaded 'flow' that came up the exception path
@@ -1133,21 +1212,7 @@ netdev_offload_fp_run(void)
         qsort(cands, n_cands, sizeof *cands, compare_candidates);
     }
     for (i = 0; i < n_cands; i++) {
-        bool partial;
-
-        flow = cands[i].flow;
-        partial = (flow->rule->n_actions
-                   && flow->rule->actions[0].type == FP_ACTION_MARK);
-        offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
-                                       : OFFLOAD_FP_OFFLOADED));
-        if (flow->state == OFFLOAD_FP_OFFLOADED
-            || flow->state == OFFLOAD_FP_PARTIAL) {
-            OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
-            offload_fp_stats.reoffloaded++;
-            offload_fp_flow_set_reason(
-                flow, nullable_xstrdup(partial ? flow->partial_reason
-                                       : NULL));
-        }
+        offload_fp_flow_reoffload(cands[i].flow);
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     free(cands);

@@ -88,5 +88,6 @@ void netdev_offload_fp_meter_get(uint32_t id, struct ofputil_meter_stats *);
 void netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *);
 void netdev_offload_fp_meter_show(const struct fp_device *, struct ds *);
 void netdev_offload_fp_meter_format_stats(struct ds *);
+void netdev_offload_fp_hotplug_register(void);
 
 #endif /* netdev-offload-fp.h */

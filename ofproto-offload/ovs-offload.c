@@ -26,6 +26,7 @@
 #include "fp/fp.h"
 #include "fp-unixctl.h"
 #include "netdev-fp.h"
+#include "netdev-fp-evb.h"
 #include "netdev-offload-fp.h"
 #include "netdev-offload.h"
 #include "netdev-offload-provider.h"
@@ -90,7 +91,9 @@ ovs_offload_config_string(const struct smap *other_config)
     size_t i;
 
     for (i = 0; i < smap_count(other_config); i++) {
-        if (!strncmp(nodes[i]->key, "fp-", 3)) {
+        if (!strncmp(nodes[i]->key, "fp-", 3)
+            && strcmp(nodes[i]->key, "fp-evb-mode")) {
+            /* fp-evb-mode applies at run time (netdev-fp-evb.c). */
             ds_put_format(&s, "%s=%s ", nodes[i]->key, nodes[i]->value);
         }
     }
@@ -313,6 +316,7 @@ void
 __wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
 {
     ovs_offload_configure(ovs_other_config);
+    netdev_fp_evb_run(ovs_other_config);
     __real_netdev_set_flow_api_enabled(ovs_other_config);
     netdev_offload_fp_run();
 }
@@ -380,6 +384,7 @@ ovs_offload_init(void)
     if (config_read && !devices_created) {
         ovs_offload_create_devices(&saved_config);
         devices_created = true;
+        netdev_fp_evb_apply();
     }
 }
 

@@ -3,6 +3,8 @@ UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
+	tests/unit/test-fp-hotplug \
+	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
@@ -10,12 +12,16 @@ UNIT_TESTS = \
 	tests/unit/test-fp-rtnl \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
+	tests/unit/test-fp-vf \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
 UNIT_TEST_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS) \
 	$(CMOCKA_LIBS)
 UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_fp_hotplug_SOURCES = tests/unit/test-fp-hotplug.c
+tests_unit_test_fp_hotplug_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_hotplug_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_afpacket_SOURCES = tests/unit/test-fp-afpacket.c
 tests_unit_test_fp_afpacket_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_afpacket_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -27,6 +33,9 @@ tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_evb_SOURCES = tests/unit/test-fp-evb.c
+tests_unit_test_fp_evb_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_evb_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_meter_SOURCES = tests/unit/test-fp-meter.c
 tests_unit_test_fp_meter_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -52,6 +61,9 @@ tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_police_SOURCES = tests/unit/test-fp-police.c
 tests_unit_test_fp_police_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_vf_SOURCES = tests/unit/test-fp-vf.c
+tests_unit_test_fp_vf_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_vf_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -80,6 +92,7 @@ TESTSUITE_AT = \
 	tests/fp-metadata.at \
 	tests/fp-meters.at \
 	tests/fp-qos.at \
+	tests/fp-vf.at \
 	tests/fp-qos-police.at \
 	tests/fp-qos-meter.at \
 	tests/fp-operator.at \
@@ -89,7 +102,9 @@ TESTSUITE_AT = \
 	tests/fp-reasons.at \
 	tests/fp-documented.at \
 	tests/fp-diff.at \
-	tests/fp-trace.at
+	tests/fp-trace.at \
+	tests/fp-hotplug.at \
+	tests/fp-evb.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
@@ -103,7 +118,9 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-fp-guest.at \
 	tests/system-fp-sandbox.at \
 	tests/system-fp-endpoint.at \
-	tests/system-fp-qos.at
+	tests/system-fp-qos.at \
+	tests/system-fp-migrate.at \
+	tests/system-fp-evb.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \

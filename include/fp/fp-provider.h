@@ -357,6 +357,80 @@ struct fp_device_class {
     /* Waits until every packet queued in an RX ring before the call has
      * been processed.  Returns 0. */
     int (*flush)(struct fp_device *dev);
+
+    /* Unplugs VF 'port' ('plugged' false) or plugs it back in ('plugged'
+     * true), as fp_port_vf_unplug() and fp_port_vf_plug() describe, except
+     * for the Linux interface of the port, which the core sets down or up.
+     * 'port' is a VF.  Returns 0, or EALREADY if the VF is already in that
+     * state (then changes nothing).  May be NULL: the device cannot
+     * unplug VFs (the core returns EOPNOTSUPP). */
+    int (*port_set_plugged)(struct fp_device *dev, uint32_t port,
+                            bool plugged);
+
+    /* Stores the hot-plug state and counters of VF 'port' in '*hotplug'
+     * (zeroed by the caller).  May be NULL if 'port_set_plugged' is. */
+    void (*port_get_hotplug)(const struct fp_device *dev, uint32_t port,
+                             struct fp_vf_hotplug *hotplug);
+/* ## ----------------------------- ## */
+/* ## Edge virtual bridging (EVB).  ## */
+/* ## ----------------------------- ## */
+
+    /* Sets the EVB mode of 'dev' to 'mode' (valid), as "Edge virtual
+     * bridging" in fp.h describes: frames that the device sends after this
+     * returns follow it.  Called from any thread.  Returns 0 or a positive
+     * errno value.  May be NULL: the device is a VEB, always (the core
+     * returns EOPNOTSUPP for VEPA). */
+    int (*evb_set_mode)(struct fp_device *dev, enum fp_evb_mode mode);
+
+    /* Returns the EVB mode of 'dev'.  May be NULL if 'evb_set_mode' is. */
+    enum fp_evb_mode (*evb_get_mode)(const struct fp_device *dev);
+
+    /* Makes physical port 'port' (the core checked it is one) an extended
+     * uplink if 'on', an ordinary one otherwise.  Returns 0 or a positive
+     * errno value.  May be NULL: no port extension (EOPNOTSUPP). */
+    int (*port_set_extension)(struct fp_device *dev, uint32_t port, bool on);
+
+    /* Returns true if 'port' is an extended uplink.  May be NULL if
+     * 'port_set_extension' is. */
+    bool (*port_get_extension)(const struct fp_device *dev, uint32_t port);
+
+    /* Gives VF port 'port' the E-CIDs of 'ecid' (nonnull, owned by the
+     * caller), which the core checked: a unicast E-CID of 1...FP_ECID_MAX
+     * (the core replaced 0 by the default), distinct groups each of
+     * FP_ECID_GROUP_MIN...FP_ECID_GROUP_MAX.  Returns 0, or EEXIST if
+     * another VF of 'dev' has that unicast E-CID (then nothing changes).
+     * May be NULL if 'port_set_extension' is. */
+    int (*port_set_ecid)(struct fp_device *dev, uint32_t port,
+                         const struct fp_port_ecid *ecid);
+
+    /* Stores the E-CIDs of VF port 'port' in '*ecid' (zeroed by the
+     * caller).  May be NULL if 'port_set_extension' is. */
+    void (*port_get_ecid)(const struct fp_device *dev, uint32_t port,
+                          struct fp_port_ecid *ecid);
+
+    /* Stores the EVB counters of 'port' in '*stats' (zeroed by the
+     * caller).  May be NULL: all zero. */
+    void (*port_get_evb_stats)(const struct fp_device *dev, uint32_t port,
+                               struct fp_evb_stats *stats);
+    /* SR-IOV VF administration, as fp_vf_set_config(), fp_vf_get_config(),
+     * fp_vf_get_stats() and fp_vf_reset() describe.  The core has checked
+     * that 'port' is a VF and that a nonnull 'config' is valid (see struct
+     * fp_vf_config); 'config' and 'stats' are owned by the caller (the
+     * core zeroes 'stats' and sets 'config' to the default first).  The
+     * policy applies to frames that cross the VF's boundary after
+     * 'vf_set_config' returns: packet engines and host threads that send
+     * see it without a lock of the caller's.  'vf_reset' may drop frames
+     * but never changes a rule.  'vf_set_config', 'vf_get_config' and
+     * 'vf_reset' return 0 or a positive errno value ('vf_get_config'
+     * ENOENT for a VF without a policy).  May all be NULL: the driver has
+     * no VF administration (the core returns EOPNOTSUPP). */
+    int (*vf_set_config)(struct fp_device *dev, uint32_t port,
+                         const struct fp_vf_config *config);
+    int (*vf_get_config)(const struct fp_device *dev, uint32_t port,
+                         struct fp_vf_config *config);
+    void (*vf_get_stats)(const struct fp_device *dev, uint32_t port,
+                         struct fp_vf_stats *stats);
+    int (*vf_reset)(struct fp_device *dev, uint32_t port);
 };
 
 #ifdef __cplusplus

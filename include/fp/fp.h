@@ -743,6 +743,121 @@ int fp_counter_alloc(struct fp_device *, uint32_t *idp);
 int fp_counter_free(struct fp_device *, uint32_t id);
 int fp_counter_get(struct fp_device *, uint32_t id, struct fp_rule_stats *);
 
+/* Edge virtual bridging: VEB, VEPA and port extension.
+ *
+ * How the NIC's embedded switch hands switching to the bridge next to it
+ * (IEEE 802.1Qbg and 802.1BR).  Both act at the egress of the NIC, after a
+ * rule or the host (fp_port_send()) has chosen an output port, and at the
+ * ingress of an extended uplink.  The VFs' uplink is physical port 0.
+ *
+ *   - VEB (Virtual Ethernet Bridge, the default): the NIC sends a frame
+ *     where its rule or the host says, VF to VF included.
+ *
+ *   - VEPA (Virtual Ethernet Port Aggregator, 802.1Qbg): a frame that came
+ *     from a VF (the packet's input port for a rule's output, the
+ *     'in_port' of struct fp_tx_md for fp_port_send_md()) and is to go out
+ *     of a VF (another one or the same) leaves on the uplink instead, and
+ *     is counted in the source VF's 'vepa_redirects': the NIC never
+ *     forwards VF to VF itself.  The adjacent bridge's reflective relay
+ *     sends it back; it comes in on the uplink as any frame from the wire.
+ *     Every such output is one copy on the uplink: a rule that outputs to
+ *     two VFs and to the uplink sends three copies there, as the host's
+ *     path does for the same actions.
+ *
+ *   - Port extension (802.1BR), per physical port: the NIC is a port
+ *     extender on that port, each VF an extended port named by its
+ *     E-CID.  A frame that a VF sent and that goes out of an extended port
+ *     carries an E-TAG after its source MAC, with the VF's unicast E-CID,
+ *     ingress E-CID 0, and E-PCP and E-DEI from the frame's outermost VLAN
+ *     tag (0 if it has none); a frame that did not come from a VF (from a
+ *     physical port or from the host alone) has no E-CID to carry and is
+ *     dropped there ('etag_tx_drops').  A frame received on an extended
+ *     port is not parsed nor looked up: with a unicast E-CID (GRP 0) it
+ *     goes, without its E-TAG, to the VF of that E-CID; with a multicast
+ *     E-CID (GRP nonzero) to each VF of that group except the one whose
+ *     E-CID is the tag's ingress E-CID (source pruning).  A frame without
+ *     an E-TAG, or for an E-CID no VF has, is dropped and counted (also in
+ *     the port's 'drops').  Rules never see E-TAGs.
+ *
+ * E-CIDs: the NIC uses E-CID bases with zero extensions.  A VF's unicast
+ * E-CID is 1...FP_ECID_MAX, by default its VF index + 1 (vf0: 1), unique
+ * on the device.  A multicast group is named by its GRP and E-CID base as
+ * one number, GRP * 4096 + base, FP_ECID_GROUP_MIN...FP_ECID_GROUP_MAX; a
+ * VF is in at most FP_ECID_MAX_GROUPS groups.
+ *
+ * A device reset keeps the mode, the extended ports, the E-CIDs and these
+ * counters, which never go back. */
+enum fp_evb_mode {
+    FP_EVB_VEB,
+    FP_EVB_VEPA,
+};
+
+/* The E-TAG of IEEE 802.1BR: TPID 0x893f, then three 16-bit words:
+ * E-PCP (3 bits), E-DEI (1), ingress E-CID base (12); reserved (2), GRP
+ * (2), E-CID base (12); ingress E-CID ext (8), E-CID ext (8).  The layout
+ * is the standard's (802.1BR-2012, the E-TAG format of its clause 7), as
+ * DPDK's struct rte_flow_item_e_tag has it. */
+#define FP_ETAG_TPID 0x893f
+#define FP_ETAG_LEN 8
+
+struct fp_etag {
+    uint8_t pcp;                /* E-PCP, 0...7. */
+    bool dei;                   /* E-DEI. */
+    uint16_t ingress_ecid_base; /* 0...4095. */
+    uint8_t grp;                /* 0 (unicast) ... 3. */
+    uint16_t ecid_base;         /* 0...4095. */
+    uint8_t ingress_ecid_ext;
+    uint8_t ecid_ext;
+};
+
+#define FP_ECID_MAX 4095
+#define FP_ECID_GROUP_MIN 4096
+#define FP_ECID_GROUP_MAX 16383
+#define FP_ECID_MAX_GROUPS 8
+
+void fp_etag_parse(const uint8_t tag[FP_ETAG_LEN], struct fp_etag *);
+void fp_etag_format(const struct fp_etag *, uint8_t tag[FP_ETAG_LEN]);
+
+const char *fp_evb_mode_to_string(enum fp_evb_mode);
+bool fp_evb_mode_from_string(const char *, enum fp_evb_mode *);
+int fp_device_set_evb_mode(struct fp_device *, enum fp_evb_mode);
+enum fp_evb_mode fp_device_get_evb_mode(const struct fp_device *);
+int fp_port_set_extension(struct fp_device *, uint32_t port, bool on);
+bool fp_port_get_extension(const struct fp_device *, uint32_t port);
+
+struct fp_port_ecid {
+    uint32_t ecid;              /* Unicast; 0 for the default. */
+    size_t n_groups;
+    uint32_t groups[FP_ECID_MAX_GROUPS];
+};
+
+int fp_port_set_ecid(struct fp_device *, uint32_t vf_port,
+                     const struct fp_port_ecid *);
+void fp_port_get_ecid(const struct fp_device *, uint32_t vf_port,
+                      struct fp_port_ecid *);
+
+struct fp_evb_stats {
+    uint64_t vepa_redirects;    /* VF: its frames for a VF that VEPA sent
+                                 * to the uplink instead. */
+    uint64_t etag_tx;           /* Extended port: frames sent with an
+                                 * E-TAG. */
+    uint64_t etag_tx_drops;     /* Extended port: frames not from a VF,
+                                 * dropped. */
+    uint64_t etag_rx;           /* Extended port: tagged frames received
+                                 * and delivered to at least one VF. */
+    uint64_t etag_rx_untagged_drops;    /* Extended port: frames received
+                                         * without an E-TAG, dropped. */
+    uint64_t etag_rx_unknown_drops;     /* Extended port: frames received
+                                         * for an E-CID of no VF, or whose
+                                         * group had only the source VF,
+                                         * dropped. */
+    uint64_t etag_rx_pruned;    /* Extended port: copies not sent to the
+                                 * source VF of a multicast frame. */
+};
+
+void fp_port_get_evb_stats(const struct fp_device *, uint32_t port,
+                           struct fp_evb_stats *);
+
 /* Tracing: what the NIC does with one packet, stage by stage.
  *
  * fp_port_trace() runs a packet through the pipeline of a port as
@@ -767,6 +882,10 @@ enum fp_trace_ingress {
                                  * (live traces only). */
     FP_TRACE_POLICED,           /* Dropped: red in the port's ingress
                                  * policer. */
+    FP_TRACE_VF_UNPLUGGED,      /* Dropped: the port is a VF that is
+                                 * unplugged (fp_port_vf_unplug()). */
+    FP_TRACE_VF_POLICY,         /* Dropped by the VF policy: see the trace's
+                                 * 'vf' (a spoof check, a tagged frame). */
 };
 
 /* What happened to a packet handed to the host (exception path). */
@@ -805,6 +924,34 @@ struct fp_trace_step {
     struct fp_trace_meter meter;    /* FP_ACTION_METER. */
     uint8_t *packet;            /* The packet as the action leaves it, */
     size_t size;                /* owned by the trace. */
+    int vf;                     /* FP_ACTION_OUTPUT to a VF: what its VF
+                                 * policy does with the copy toward the
+                                 * guest (enum fp_vf_verdict), as the
+                                 * policy is when the action runs. */
+};
+
+/* What port extension did with a frame received on an extended uplink. */
+enum fp_trace_etag {
+    FP_TRACE_ETAG_NONE,         /* Not an extended uplink. */
+    FP_TRACE_ETAG_DELIVERED,    /* Untagged and sent to the VFs of its
+                                 * E-CID. */
+    FP_TRACE_ETAG_UNTAGGED,     /* Dropped: no E-TAG. */
+    FP_TRACE_ETAG_UNKNOWN,      /* Dropped: no VF has its E-CID (or every
+                                 * VF of its group was pruned). */
+};
+
+/* Most VFs that a trace lists for a frame delivered by its E-CID. */
+#define FP_TRACE_MAX_ETAG_PORTS 16
+
+/* What the egress of the NIC did with the copy of an output action. */
+struct fp_trace_evb_out {
+    uint32_t port;              /* The port it left on: the action's port,
+                                 * or the uplink if VEPA redirected it. */
+    bool redirected;            /* VEPA sent it to the uplink instead. */
+    bool etag_drop;             /* Dropped: not from a VF, for an extended
+                                 * uplink. */
+    uint32_t ecid;              /* The E-CID of the E-TAG pushed, 0 if
+                                 * none. */
 };
 
 struct fp_trace {
@@ -837,10 +984,236 @@ struct fp_trace {
     /* Actions of the rule, if 'hit', as far as they were executed. */
     size_t n_steps;
     struct fp_trace_step steps[FP_MAX_ACTIONS];
+
+    /* Edge virtual bridging (see "Edge virtual bridging" below). */
+    enum fp_evb_mode evb_mode;  /* The device's mode at the trace. */
+    enum fp_trace_etag etag_rx; /* What port extension did with the packet,
+                                 * if the port is an extended uplink (then
+                                 * nothing is parsed nor looked up). */
+    struct fp_etag etag;        /* FP_TRACE_ETAG_DELIVERED, _UNKNOWN: the
+                                 * tag received. */
+    size_t n_etag_ports;        /* FP_TRACE_ETAG_DELIVERED: the VFs the
+                                 * frame went to, the first */
+    uint32_t etag_ports[FP_TRACE_MAX_ETAG_PORTS];   /* ones of them. */
+    uint32_t etag_pruned;       /* The VF left out by source pruning, or
+                                 * FP_PORT_NONE. */
+    struct fp_trace_evb_out evb_out[FP_MAX_ACTIONS];    /* For each step of
+                                                         * an output. */
+    /* Ingress of a VF: what its VF policy did with the packet from the
+     * guest (enum fp_vf_verdict), and the tag it inserted, if any (TPID
+     * and TCI in network byte order, as on the wire). */
+    int vf;
+    uint16_t vf_tpid;
+    uint16_t vf_tci;
 };
 
 int fp_port_trace(struct fp_device *, uint32_t port, const void *data,
                   size_t size, bool dry, struct fp_trace *);
 void fp_trace_uninit(struct fp_trace *);
+
+/* VF hot-unplug and plug.
+ *
+ * fp_port_vf_unplug() takes a VF away from its guest as a PCI hot-unplug
+ * does (the guest's driver sees its function disappear, for example before
+ * the guest migrates); fp_port_vf_plug() gives it back.  Meanwhile:
+ *
+ *   - Nothing comes in from the VF's outside, and what the NIC would send
+ *     to it (rule outputs, fp_port_send(), packets already queued for it in
+ *     its egress QoS queues when it was unplugged) is dropped and counted:
+ *     in the port's 'drops' and 'tx_drops' as for a link that is down, and
+ *     in 'drops' of struct fp_vf_hotplug.  Packets that were in the VF's RX
+ *     ring when it was unplugged had already entered the NIC: they are
+ *     processed before fp_port_vf_unplug() returns, as fp_device_flush()
+ *     does.
+ *
+ *   - The VF's representor stays, as switchdev NICs keep a VF's
+ *     representor when the VF is gone: the host may still read what is
+ *     queued on it and send to the VF (dropped, as above).  Its link is
+ *     down (fp_port_get_link_state()), and comes back up when the VF is
+ *     plugged back in, unless its link state is down for another reason.
+ *
+ *   - If the VF's outside is a Linux interface (fp_port_set_link()), the
+ *     interface is set administratively down, so that the guest sees its
+ *     interface lose carrier (the other end of a veth pair does), and up
+ *     again when the VF is plugged back in.
+ *
+ *   - Rules, counters and the VF's settings stay: a NIC forgets nothing of
+ *     a VF that is unplugged.  The caller takes out the rules that should
+ *     not stay (the OVS side takes out those that match on the VF or send
+ *     to it, see ovs-offload(8)).
+ *
+ * Both return 0, EINVAL if 'port' is not a VF of the device, EALREADY if
+ * the VF is already unplugged (or plugged), EOPNOTSUPP if the driver
+ * cannot, or another positive errno value (then nothing changed).  Both
+ * are for the control path only, as fp_port_set_link(). */
+struct fp_vf_hotplug {
+    bool unplugged;             /* Now. */
+    uint64_t unplugs;           /* Unplugs since the device was created. */
+    uint64_t drops;             /* Packets dropped because the VF was
+                                 * unplugged, to it and from it, since the
+                                 * device was created (a reset keeps
+                                 * it). */
+};
+
+int fp_port_vf_unplug(struct fp_device *, uint32_t port);
+int fp_port_vf_plug(struct fp_device *, uint32_t port);
+void fp_port_get_vf_hotplug(const struct fp_device *, uint32_t port,
+                            struct fp_vf_hotplug *);
+/* SR-IOV VF administration.
+ *
+ * A VF port may have a VF policy: what the NIC's embedded switch enforces
+ * at the VF's boundary with its guest (the outside of the VF port), before
+ * and independently of the rule table, with the meaning of Linux's "ip
+ * link set PF vf N ..." (ip-link(8)) on SR-IOV NICs.  Where it acts:
+ *
+ *   - From the guest (fp_port_inject(), fp_port_receive_batch(), a Linux
+ *     endpoint, traces): the VF's link (see 'link_state'), then the VF
+ *     policy (spoof check, refusal of tagged frames, insertion of the port
+ *     VLAN), then the port's ingress policer, then the lookup or the
+ *     exception path.  So the rules and the host see a VF's frames as the
+ *     switch sees them, with the port VLAN tag.
+ *
+ *   - Toward the guest (rule outputs and fp_port_send(), after egress
+ *     QoS): the VF's link, then the VF policy (port VLAN checked and
+ *     stripped, receive filter), then the guest.
+ *
+ * A VF without a policy (the default, and after fp_vf_set_config() with a
+ * NULL config) passes every frame unchanged and its link is its port's
+ * link (fp_port_set_link_state()).  A device reset keeps VF policies and VF
+ * counters; fp_vf_reset() resets one VF. */
+
+/* The VF's link as its guest sees it.  The VF's link is up only while its
+ * port's link (fp_port_set_link_state()) is up and this says up. */
+enum fp_vf_link_state {
+    FP_VF_LINK_AUTO,            /* Follows the link of the PF, physical port
+                                 * 0 (the VFs' uplink). */
+    FP_VF_LINK_ENABLE,          /* Up. */
+    FP_VF_LINK_DISABLE,         /* Down. */
+};
+
+/* A VF policy.  fp_vf_config_default() gives each member its default, the
+ * default of Linux SR-IOV drivers. */
+struct fp_vf_config {
+    bool has_mac;               /* The VF has an administrative MAC. */
+    uint8_t mac[6];             /* If 'has_mac': a unicast address, not
+                                 * zero. */
+    uint16_t vlan;              /* Port VLAN ID (host byte order): 1...4094,
+                                 * 0 for none (default). */
+    uint8_t vlan_pcp;           /* PCP of the port VLAN tag, 0...7 (0); 0
+                                 * without a port VLAN. */
+    uint16_t vlan_tpid;         /* TPID of the port VLAN tag, network byte
+                                 * order: htons(0x8100) (802.1Q, default) or
+                                 * htons(0x88a8) (802.1ad); 802.1Q without a
+                                 * port VLAN. */
+    bool spoofchk;              /* Spoof check (default on): drop frames
+                                 * from the guest whose source MAC is not
+                                 * 'mac' (if 'has_mac' and not 'trust'). */
+    bool trust;                 /* Trusted (default off): may send from
+                                 * another MAC than 'mac', and may have
+                                 * 'promisc' and 'allmulti'. */
+    enum fp_vf_link_state link_state;   /* Default auto. */
+    bool promisc;               /* Receive every unicast and multicast
+                                 * frame the switch sends the VF (needs
+                                 * 'trust'; default off). */
+    bool allmulti;              /* Receive every multicast frame (needs
+                                 * 'trust'; default off). */
+};
+
+/* The receive filter of a VF with a policy, toward the guest:
+ *
+ *   - broadcast: always received;
+ *
+ *   - unicast: with 'has_mac' and without 'promisc', only to 'mac' (others
+ *     are dropped and counted in 'filter_drops'); without 'has_mac', the
+ *     model cannot know the guest's address and receives every unicast;
+ *
+ *   - multicast: with 'allmulti' or 'promisc', every group; otherwise only
+ *     the groups every IP host is in, since the NIC cannot learn the
+ *     guest's multicast list: IPv4 all-hosts (01:00:5e:00:00:01), IPv6
+ *     all-nodes (33:33:00:00:00:01) and IPv6 solicited-node
+ *     (33:33:ff:xx:xx:xx, for neighbor discovery); others are dropped and
+ *     counted in 'filter_drops'.
+ *
+ * The port VLAN: frames from the guest that have a tag (TPID 0x8100 or
+ * 0x88a8, priority tags included) are dropped and counted in 'vlan_drops';
+ * the others get the tag 'vlan_tpid', 'vlan_pcp', 'vlan' after their
+ * source MAC.  Toward the guest, a frame whose outermost tag has that TPID
+ * and VID loses it; any other frame (untagged, of another VLAN) is
+ * dropped and counted in 'vlan_drops'.
+ *
+ * VF counters, from the guest's point of view as Linux's IFLA_VF_STATS:
+ * rx is toward the guest, tx from the guest.  Counted for every VF, with
+ * or without a policy, since the VF was created or last reset
+ * (fp_vf_reset()); 'resets' counts those resets. */
+struct fp_vf_stats {
+    uint64_t rx_packets;        /* Delivered to the guest; */
+    uint64_t rx_bytes;          /* as the guest gets them (no port VLAN). */
+    uint64_t rx_multicast;      /* Of 'rx_packets': multicast, */
+    uint64_t rx_broadcast;      /* broadcast. */
+    uint64_t tx_packets;        /* Taken from the guest by the VF policy; */
+    uint64_t tx_bytes;          /* as the guest sent them. */
+    uint64_t rx_dropped;        /* Dropped toward the guest by the VF
+                                 * policy: 'filter_drops' and port VLAN. */
+    uint64_t tx_dropped;        /* Dropped from the guest by the VF policy:
+                                 * 'spoof_drops' and tagged frames. */
+    uint64_t spoof_drops;       /* Spoof check. */
+    uint64_t vlan_drops;        /* Port VLAN, both ways. */
+    uint64_t filter_drops;      /* Receive filter. */
+    uint64_t resets;            /* fp_vf_reset() of this VF. */
+};
+
+/* What a VF policy did with a frame (struct fp_trace). */
+enum fp_vf_verdict {
+    FP_VF_NONE,                 /* Not a VF, or a VF without a policy. */
+    FP_VF_PASSED,               /* Passed unchanged. */
+    FP_VF_VLAN_PUSHED,          /* From the guest: passed, the port VLAN
+                                 * inserted. */
+    FP_VF_VLAN_POPPED,          /* Toward the guest: passed, the port VLAN
+                                 * stripped. */
+    FP_VF_SPOOFED,              /* Dropped: spoof check. */
+    FP_VF_TAGGED,               /* Dropped: tagged frame from the guest of a
+                                 * VF with a port VLAN. */
+    FP_VF_OTHER_VLAN,           /* Dropped: toward the guest, not of the
+                                 * port VLAN. */
+    FP_VF_FILTERED,             /* Dropped: receive filter. */
+    FP_VF_LINK_DOWN,            /* Dropped: the VF's link state is down. */
+};
+
+const char *fp_vf_verdict_name(enum fp_vf_verdict);
+void fp_vf_config_default(struct fp_vf_config *);
+
+/* fp_vf_set_config() gives VF port 'port' the policy 'config', or none if
+ * 'config' is NULL; it applies to frames that cross the VF's boundary
+ * after it returns, and keeps the VF's counters.  Returns 0, EINVAL if
+ * 'port' is not a VF or 'config' is not valid (see struct fp_vf_config:
+ * a multicast or zero MAC, a VLAN ID above 4094, a PCP above 7 or a TPID
+ * other than 802.1Q/802.1ad, a PCP or 802.1ad without a port VLAN,
+ * 'promisc' or 'allmulti' without 'trust', an unknown link state), or
+ * EOPNOTSUPP if the driver has no VF administration; on error the VF keeps
+ * its policy.
+ *
+ * fp_vf_get_config() stores the policy of VF port 'port' in '*config' and
+ * returns 0, or ENOENT if it has none (then '*config' is the default),
+ * EINVAL if 'port' is not a VF, or EOPNOTSUPP.
+ *
+ * fp_vf_get_stats() stores the VF counters of VF port 'port' in '*stats'
+ * (all zero if 'port' is not a VF or the driver has no VF
+ * administration).
+ *
+ * fp_vf_reset() resets VF port 'port' as a PCIe function level reset does:
+ * the frames queued in its RX ring (from the guest), in its exception
+ * queue (for its representor) and in its egress queues (its port's
+ * transmit queues, and its classes on the physical ports) are dropped,
+ * counted in the port's 'drops' and 'tx_drops'; its VF counters start
+ * again from zero ('resets' one more).  Its policy, its link, its port
+ * counters and every rule stay.  Returns 0, EINVAL if 'port' is not a VF,
+ * or EOPNOTSUPP. */
+int fp_vf_set_config(struct fp_device *, uint32_t port,
+                     const struct fp_vf_config *);
+int fp_vf_get_config(const struct fp_device *, uint32_t port,
+                     struct fp_vf_config *);
+void fp_vf_get_stats(const struct fp_device *, uint32_t port,
+                     struct fp_vf_stats *);
+int fp_vf_reset(struct fp_device *, uint32_t port);
 
 #endif /* fp/fp.h */

@@ -1,0 +1,117 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The core's part of VF hot-unplug and plug (see fp.h): it checks the
+ * arguments, calls the driver and sets the port's Linux interface, if it
+ * has one, down or up.  Apart from lib/fp.c, which is full. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "fp/fp-provider.h"
+#include "fp-afpacket.h"
+#include "fp-link.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(fp_hotplug);
+
+COVERAGE_DEFINE(fp_vf_unplug);
+COVERAGE_DEFINE(fp_vf_plug);
+
+static bool
+fp_hotplug_is_vf(const struct fp_device *dev, uint32_t port)
+{
+    return (port >= dev->config.n_phy_ports
+            && port < dev->config.n_phy_ports + dev->config.n_vfs);
+}
+
+/* Unplugs VF 'port' of 'dev' ('plugged' false) or plugs it back in, as fp.h
+ * describes. */
+static int
+fp_hotplug_set(struct fp_device *dev, uint32_t port, bool plugged)
+{
+    uint32_t vf = port - dev->config.n_phy_ports;
+    struct fp_link *link;
+    int error;
+
+    if (!fp_hotplug_is_vf(dev, port)) {
+        return EINVAL;
+    }
+    if (!dev->class->port_set_plugged) {
+        return EOPNOTSUPP;
+    }
+    error = dev->class->port_set_plugged(dev, port, plugged);
+    if (error) {
+        return error;
+    }
+
+    /* The guest of a VF whose outside is a Linux interface (one end of a
+     * veth pair) sees the VF go as a carrier loss of its interface, the
+     * other end: this end goes down. */
+    link = dev->links[port];
+    if (link) {
+        int err = fp_afpacket_set_up(link->afp, plugged);
+
+        if (err) {
+            VLOG_WARN("%s: vf%"PRIu32": cannot set interface %s %s (%s)",
+                      dev->name, vf, fp_afpacket_name(link->afp),
+                      plugged ? "up" : "down", ovs_strerror(err));
+        }
+    }
+    VLOG_INFO("%s: vf%"PRIu32" %s", dev->name, vf,
+              plugged ? "plugged back in" : "unplugged");
+    if (plugged) {
+        COVERAGE_INC(fp_vf_plug);
+    } else {
+        COVERAGE_INC(fp_vf_unplug);
+    }
+    return 0;
+}
+
+/* Unplugs VF 'port' (a NIC port number) of 'dev', as fp.h describes.
+ * Returns 0, EINVAL if 'port' is not a VF, EALREADY if it is unplugged
+ * already, or EOPNOTSUPP if the driver cannot unplug VFs. */
+int
+fp_port_vf_unplug(struct fp_device *dev, uint32_t port)
+{
+    return fp_hotplug_set(dev, port, false);
+}
+
+/* Plugs VF 'port' of 'dev' back in, as fp.h describes.  Returns 0, EINVAL
+ * if 'port' is not a VF, EALREADY if it is not unplugged, or EOPNOTSUPP if
+ * the driver cannot unplug VFs. */
+int
+fp_port_vf_plug(struct fp_device *dev, uint32_t port)
+{
+    return fp_hotplug_set(dev, port, true);
+}
+
+/* Stores the hot-plug state and counters of 'port' of 'dev' in '*hotplug':
+ * all zero (plugged in) for a port that is not a VF or a driver that cannot
+ * unplug VFs. */
+void
+fp_port_get_vf_hotplug(const struct fp_device *dev, uint32_t port,
+                       struct fp_vf_hotplug *hotplug)
+{
+    memset(hotplug, 0, sizeof *hotplug);
+    if (fp_hotplug_is_vf(dev, port) && dev->class->port_get_hotplug) {
+        dev->class->port_get_hotplug(dev, port, hotplug);
+    }
+}
