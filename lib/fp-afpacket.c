@@ -213,30 +213,6 @@ fp_afpacket_get_carrier(const struct fp_afpacket *afp, bool *carrier)
     return 0;
 }
 
-/* Sets the interface administratively up or down (IFF_UP), as "ip link set
- * dev IFNAME up|down" does; the other end of a veth pair loses its carrier
- * while this end is down.  The socket stays bound: it receives again once
- * the interface is up.  Needs CAP_NET_ADMIN.  Returns 0 or a positive errno
- * value. */
-int
-fp_afpacket_set_up(struct fp_afpacket *afp, bool up)
-{
-    struct ifreq ifr;
-
-    memset(&ifr, 0, sizeof ifr);
-    ovs_strlcpy(ifr.ifr_name, afp->name, sizeof ifr.ifr_name);
-    if (ioctl(afp->fd, SIOCGIFFLAGS, &ifr) < 0) {
-        return errno;
-    }
-    if (!(ifr.ifr_flags & IFF_UP) != !up) {
-        ifr.ifr_flags = up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP;
-        if (ioctl(afp->fd, SIOCSIFFLAGS, &ifr) < 0) {
-            return errno;
-        }
-    }
-    return 0;
-}
-
 /* Sends the 'size' bytes at 'data' out of the interface.  Never blocks:
  * returns EAGAIN or ENOBUFS when the interface's queue is full, and the
  * packet is lost, as on a wire. */
