@@ -666,7 +666,7 @@ fp_rtnl_show_guest(const char *endpoint, const uint8_t *mac, bool link_up,
 /* Checks 'cfg' and 'rates' for fp_rtnl_build_vf_request().  Returns 0 or
  * EINVAL or EOPNOTSUPP, with a message in '*errp'. */
 static int
-fp_rtnl_check_vf_config(uint32_t vf, const struct fp_rtnl_vf_config *cfg,
+fp_rtnl_check_vf_config(uint32_t vf, const struct fp_vf_config *cfg,
                         const struct fp_rtnl_vf_rates *rates,
                         const char *who, char **errp)
 {
@@ -684,9 +684,9 @@ fp_rtnl_check_vf_config(uint32_t vf, const struct fp_rtnl_vf_config *cfg,
                             ": it is 0x8100 (802.1Q) or 0x88a8 (802.1ad)",
                             ntohs(cfg->vlan_tpid));
     }
-    if (cfg->link_state != FP_RTNL_VF_LINK_AUTO
-        && cfg->link_state != FP_RTNL_VF_LINK_ENABLE
-        && cfg->link_state != FP_RTNL_VF_LINK_DISABLE) {
+    if (cfg->link_state != FP_VF_LINK_AUTO
+        && cfg->link_state != FP_VF_LINK_ENABLE
+        && cfg->link_state != FP_VF_LINK_DISABLE) {
         return fp_rtnl_fail(EINVAL, who, errp, "link state %d: it is auto, "
                             "enable or disable", (int) cfg->link_state);
     }
@@ -717,7 +717,7 @@ fp_rtnl_check_vf_config(uint32_t vf, const struct fp_rtnl_vf_config *cfg,
  * cannot set), with a message in '*errp' that names 'who'. */
 int
 fp_rtnl_build_vf_request(int pf_ifindex, uint32_t vf,
-                         const struct fp_rtnl_vf_config *cfg,
+                         const struct fp_vf_config *cfg,
                          const struct fp_rtnl_vf_rates *rates,
                          struct nl_msg **msgp, const char *who, char **errp)
 {
@@ -770,9 +770,9 @@ fp_rtnl_build_vf_request(int pf_ifindex, uint32_t vf,
     rtnl_link_vf_set_spoofchk(vfo, cfg->spoofchk);
     rtnl_link_vf_set_trust(vfo, cfg->trust);
     rtnl_link_vf_set_linkstate(vfo,
-                               cfg->link_state == FP_RTNL_VF_LINK_ENABLE
+                               cfg->link_state == FP_VF_LINK_ENABLE
                                ? IFLA_VF_LINK_STATE_ENABLE
-                               : cfg->link_state == FP_RTNL_VF_LINK_DISABLE
+                               : cfg->link_state == FP_VF_LINK_DISABLE
                                ? IFLA_VF_LINK_STATE_DISABLE
                                : IFLA_VF_LINK_STATE_AUTO);
     if (rates) {
@@ -818,7 +818,7 @@ out:
  * it lacks), with a message in '*errp' that names 'who'. */
 int
 fp_rtnl_set_vf(const char *pf, uint32_t vf,
-               const struct fp_rtnl_vf_config *cfg,
+               const struct fp_vf_config *cfg,
                const struct fp_rtnl_vf_rates *rates,
                const char *who, char **errp)
 {

@@ -39,7 +39,8 @@
  *     configures VF N of the PF with IFLA_VFINFO_LIST, as "ip link set PF
  *     vf N ..." does.  No device here has VFs, so this is exercised only
  *     on real hardware; fp_rtnl_build_vf_request() builds the request
- *     alone, for the unit test that parses it back.
+ *     alone, for the unit test that parses it back.  The settings are
+ *     those of VF administration (struct fp_vf_config).
  *
  * Every function returns 0 or a positive errno value and, on error, stores
  * in '*errp' (if 'errp' is nonnull) a message for the user, which the
@@ -53,35 +54,10 @@
 #include <stdint.h>
 #include <net/if.h>
 
+#include "fp/fp.h"
 #include "openvswitch/types.h"
 
 struct nl_msg;
-
-/* A VF's link state, as IFLA_VF_LINK_STATE (and "ip link set PF vf N
- * state"): 'auto' follows the PF's link. */
-enum fp_rtnl_vf_link_state {
-    FP_RTNL_VF_LINK_AUTO,
-    FP_RTNL_VF_LINK_ENABLE,
-    FP_RTNL_VF_LINK_DISABLE,
-};
-
-/* The administrative settings of a VF.  This stands for struct
- * fp_vf_config of include/fp/fp.h (VF administration), with the same
- * members and meanings, until the two meet. */
-struct fp_rtnl_vf_config {
-    bool has_mac;               /* False: leave the VF's MAC alone. */
-    uint8_t mac[6];             /* The VF's MAC address, if 'has_mac'. */
-    uint16_t vlan;              /* Port VLAN ID (host byte order): 0 (none)
-                                 * to 4094. */
-    uint8_t vlan_pcp;           /* Its priority, 0 to 7. */
-    uint16_t vlan_tpid;         /* Its TPID, network byte order:
-                                 * htons(0x8100) or htons(0x88a8). */
-    bool spoofchk;              /* Drop frames from another source. */
-    bool trust;                 /* May use another MAC, be promiscuous. */
-    enum fp_rtnl_vf_link_state link_state;
-    bool promisc;               /* Promiscuous reception. */
-    bool allmulti;              /* All-multicast reception. */
-};
 
 /* A VF's transmit rates, in Mbit/s, 0 for none (IFLA_VF_RATE). */
 struct fp_rtnl_vf_rates {
@@ -111,11 +87,11 @@ int fp_rtnl_show_guest(const char *endpoint, const uint8_t *mac,
                        bool link_up, const char *who, char **errp);
 
 int fp_rtnl_set_vf(const char *pf, uint32_t vf,
-                   const struct fp_rtnl_vf_config *,
+                   const struct fp_vf_config *,
                    const struct fp_rtnl_vf_rates *,
                    const char *who, char **errp);
 int fp_rtnl_build_vf_request(int pf_ifindex, uint32_t vf,
-                             const struct fp_rtnl_vf_config *,
+                             const struct fp_vf_config *,
                              const struct fp_rtnl_vf_rates *,
                              struct nl_msg **msgp,
                              const char *who, char **errp);

@@ -72,13 +72,13 @@ parse_bool(const char *s)
 static int
 do_vf(int argc, char *argv[], char **errp)
 {
-    struct fp_rtnl_vf_config cfg = { .vlan_tpid = htons(0x8100),
-                                     .spoofchk = true };
+    struct fp_vf_config cfg;
     struct fp_rtnl_vf_rates rates = { 0, 0 };
     bool has_rates = false;
     uint32_t vf = atoi(argv[1]);
     int i;
 
+    fp_vf_config_default(&cfg);
     for (i = 2; i < argc; i++) {
         char *value = strchr(argv[i], '=');
         const char *key = argv[i];
@@ -108,10 +108,10 @@ do_vf(int argc, char *argv[], char **errp)
             cfg.trust = parse_bool(value);
         } else if (!strcmp(key, "state")) {
             cfg.link_state = (!strcmp(value, "enable")
-                              ? FP_RTNL_VF_LINK_ENABLE
+                              ? FP_VF_LINK_ENABLE
                               : !strcmp(value, "disable")
-                              ? FP_RTNL_VF_LINK_DISABLE
-                              : FP_RTNL_VF_LINK_AUTO);
+                              ? FP_VF_LINK_DISABLE
+                              : FP_VF_LINK_AUTO);
         } else if (!strcmp(key, "min_tx_rate")) {
             rates.min_tx_rate = atoi(value);
             has_rates = true;

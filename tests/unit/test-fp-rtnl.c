@@ -50,10 +50,10 @@
 static const uint8_t vf_mac[6] = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c };
 
 /* A configuration with every setting away from its default. */
-static struct fp_rtnl_vf_config
+static struct fp_vf_config
 full_config(void)
 {
-    struct fp_rtnl_vf_config cfg = {
+    struct fp_vf_config cfg = {
         .has_mac = true,
         .mac = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c },
         .vlan = 100,
@@ -61,7 +61,7 @@ full_config(void)
         .vlan_tpid = CONSTANT_HTONS(0x8100),
         .spoofchk = true,
         .trust = false,
-        .link_state = FP_RTNL_VF_LINK_DISABLE,
+        .link_state = FP_VF_LINK_DISABLE,
     };
     return cfg;
 }
@@ -71,7 +71,7 @@ full_config(void)
  * parses that into 'vf' (IFLA_VF_MAX + 1 entries).  Returns the message,
  * which the caller frees. */
 static struct nl_msg *
-build_and_parse(const struct fp_rtnl_vf_config *cfg,
+build_and_parse(const struct fp_vf_config *cfg,
                 const struct fp_rtnl_vf_rates *rates, struct nlattr **vf)
 {
     struct nlattr *tb[IFLA_MAX + 1];
@@ -128,7 +128,7 @@ vf_attr(const struct nlattr *attr, size_t size)
 static void
 test_vf_full_8021q(void **state OVS_UNUSED)
 {
-    struct fp_rtnl_vf_config cfg = full_config();
+    struct fp_vf_config cfg = full_config();
     struct fp_rtnl_vf_rates rates = { .min_tx_rate = 100,
                                       .max_tx_rate = 1000 };
     struct nlattr *vf[IFLA_VF_MAX + 1];
@@ -183,7 +183,7 @@ test_vf_full_8021q(void **state OVS_UNUSED)
 static void
 test_vf_8021ad(void **state OVS_UNUSED)
 {
-    struct fp_rtnl_vf_config cfg = full_config();
+    struct fp_vf_config cfg = full_config();
     struct nlattr *vf[IFLA_VF_MAX + 1];
     const struct ifla_vf_vlan_info *info;
     const struct nlattr *attr;
@@ -217,10 +217,10 @@ test_vf_8021ad(void **state OVS_UNUSED)
 static void
 test_vf_defaults(void **state OVS_UNUSED)
 {
-    struct fp_rtnl_vf_config cfg = {
+    struct fp_vf_config cfg = {
         .vlan_tpid = CONSTANT_HTONS(0x88a8),
         .trust = true,
-        .link_state = FP_RTNL_VF_LINK_AUTO,
+        .link_state = FP_VF_LINK_AUTO,
     };
     struct nlattr *vf[IFLA_VF_MAX + 1];
     const struct ifla_vf_vlan *vlan;
@@ -245,7 +245,7 @@ test_vf_defaults(void **state OVS_UNUSED)
     assert_int_equal(link_state->link_state, IFLA_VF_LINK_STATE_AUTO);
     nlmsg_free(msg);
 
-    cfg.link_state = FP_RTNL_VF_LINK_ENABLE;
+    cfg.link_state = FP_VF_LINK_ENABLE;
     msg = build_and_parse(&cfg, NULL, vf);
     link_state = vf_attr(vf[IFLA_VF_LINK_STATE], sizeof *link_state);
     assert_int_equal(link_state->link_state, IFLA_VF_LINK_STATE_ENABLE);
@@ -255,7 +255,7 @@ test_vf_defaults(void **state OVS_UNUSED)
 /* Checks that building the request for 'cfg' and 'rates' fails with
  * 'error' and the message 'expected', and builds nothing. */
 static void
-check_refused(const struct fp_rtnl_vf_config *cfg,
+check_refused(const struct fp_vf_config *cfg,
               const struct fp_rtnl_vf_rates *rates, int error,
               const char *expected)
 {
@@ -275,7 +275,7 @@ test_vf_refused(void **state OVS_UNUSED)
 {
     struct fp_rtnl_vf_rates rates = { .min_tx_rate = 500,
                                       .max_tx_rate = 100 };
-    struct fp_rtnl_vf_config cfg;
+    struct fp_vf_config cfg;
 
     cfg = full_config();
     cfg.vlan = 4095;
@@ -344,7 +344,7 @@ test_guest_errors(void **state OVS_UNUSED)
 static void
 test_vf_no_pf(void **state OVS_UNUSED)
 {
-    struct fp_rtnl_vf_config cfg = full_config();
+    struct fp_vf_config cfg = full_config();
     char *err = NULL;
 
     assert_int_equal(fp_rtnl_set_vf("fp-nonexistent0", VF, &cfg, NULL,
