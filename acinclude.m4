@@ -95,6 +95,13 @@ AC_DEFUN([FP_CHECK_CMOCKA],
   [PKG_CHECK_MODULES([CMOCKA], [cmocka], [],
      [AC_MSG_ERROR([cmocka not found: install libcmocka-dev (utilities/ovs-offload-setup does)])])])
 
+dnl FP_CHECK_LIBNL
+dnl
+dnl lib/fp-rtnl.c talks rtnetlink through libnl's core and route API.
+AC_DEFUN([FP_CHECK_LIBNL],
+  [PKG_CHECK_MODULES([LIBNL], [libnl-3.0 libnl-route-3.0], [],
+     [AC_MSG_ERROR([libnl not found: install libnl-3-dev and libnl-route-3-dev (utilities/ovs-offload-setup does)])])])
+
 dnl FP_CHECK_FUZZ
 dnl
 dnl --enable-fuzz links the fuzz targets of tests/fuzz/ with libFuzzer

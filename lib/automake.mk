@@ -1,6 +1,8 @@
 # The NIC side: the fp core and the flow-processor model.  It uses OVS's
 # utility library only, never ofproto/ or vswitchd/.
 noinst_LTLIBRARIES += lib/libfp.la
+# lib/fp-rtnl.c talks rtnetlink with libnl.
+lib_libfp_la_LIBADD = $(LIBNL_LIBS)
 lib_libfp_la_SOURCES = \
 	include/fp/fp.h \
 	include/fp/fp-provider.h \
@@ -27,6 +29,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model.h \
 	lib/fp-parse.c \
 	lib/fp-parse.h \
+	lib/fp-rtnl.c \
+	lib/fp-rtnl.h \
 	lib/fp-table.c \
 	lib/fp-table.h \
 	lib/fp-vf.c

@@ -42,6 +42,7 @@ VLOG_DEFINE_THIS_MODULE(fp_afpacket);
 COVERAGE_DEFINE(fp_afpacket_rx);
 COVERAGE_DEFINE(fp_afpacket_tx);
 COVERAGE_DEFINE(fp_afpacket_tx_error);
+COVERAGE_DEFINE(fp_afpacket_rx_error);
 
 /* The receive ring: FP_AFPACKET_N_BLOCKS blocks of FP_AFPACKET_BLOCK_SIZE
  * bytes, each retired to user space when full or after
@@ -212,30 +213,6 @@ fp_afpacket_get_carrier(const struct fp_afpacket *afp, bool *carrier)
     return 0;
 }
 
-/* Sets the interface administratively up or down (IFF_UP), as "ip link set
- * dev IFNAME up|down" does; the other end of a veth pair loses its carrier
- * while this end is down.  The socket stays bound: it receives again once
- * the interface is up.  Needs CAP_NET_ADMIN.  Returns 0 or a positive errno
- * value. */
-int
-fp_afpacket_set_up(struct fp_afpacket *afp, bool up)
-{
-    struct ifreq ifr;
-
-    memset(&ifr, 0, sizeof ifr);
-    ovs_strlcpy(ifr.ifr_name, afp->name, sizeof ifr.ifr_name);
-    if (ioctl(afp->fd, SIOCGIFFLAGS, &ifr) < 0) {
-        return errno;
-    }
-    if (!(ifr.ifr_flags & IFF_UP) != !up) {
-        ifr.ifr_flags = up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP;
-        if (ioctl(afp->fd, SIOCSIFFLAGS, &ifr) < 0) {
-            return errno;
-        }
-    }
-    return 0;
-}
-
 /* Sends the 'size' bytes at 'data' out of the interface.  Never blocks:
  * returns EAGAIN or ENOBUFS when the interface's queue is full, and the
  * packet is lost, as on a wire. */
@@ -304,6 +281,9 @@ fp_afpacket_rx_main(void *afp_)
                 { .fd = afp->stop_fds[0], .events = POLLIN },
             };
 
+            /* This thread's coverage counts reach coverage/show only
+             * through this call, at most once a second. */
+            coverage_try_clear();
             ovsrcu_quiesce_start();
             poll(fds, 2, -1);
             ovsrcu_quiesce_end();
@@ -311,14 +291,18 @@ fp_afpacket_rx_main(void *afp_)
                 break;
             }
             if (fds[0].revents & POLLERR) {
-                /* The interface went down (ENETDOWN): reading the error
-                 * clears it, or poll() would report it again at once.  The
-                 * socket receives again when the interface is up. */
-                int err = 0;
-                socklen_t len = sizeof err;
+                /* The interface went down (ENETDOWN, e.g. when a VF's link
+                 * state takes its guest's carrier away): reading the error
+                 * clears it, or poll() would return at once, again and
+                 * again, until the interface is up.  The socket receives
+                 * again when the interface is up. */
+                socklen_t len = sizeof(int);
+                int error = 0;
 
-                getsockopt(afp->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-                VLOG_DBG_RL(&rl, "%s: %s", afp->name, ovs_strerror(err));
+                COVERAGE_INC(fp_afpacket_rx_error);
+                ignore(getsockopt(afp->fd, SOL_SOCKET, SO_ERROR, &error,
+                                  &len));
+                VLOG_DBG_RL(&rl, "%s: %s", afp->name, ovs_strerror(error));
             }
             continue;
         }

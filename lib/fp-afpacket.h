@@ -43,6 +43,5 @@ void fp_afpacket_close(struct fp_afpacket *);
 int fp_afpacket_send(struct fp_afpacket *, const void *data, size_t size);
 const char *fp_afpacket_name(const struct fp_afpacket *);
 int fp_afpacket_get_carrier(const struct fp_afpacket *, bool *carrier);
-int fp_afpacket_set_up(struct fp_afpacket *, bool up);
 
 #endif /* fp-afpacket.h */

@@ -25,8 +25,6 @@
 
 #include "coverage.h"
 #include "fp/fp-provider.h"
-#include "fp-afpacket.h"
-#include "fp-link.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
@@ -48,7 +46,6 @@ static int
 fp_hotplug_set(struct fp_device *dev, uint32_t port, bool plugged)
 {
     uint32_t vf = port - dev->config.n_phy_ports;
-    struct fp_link *link;
     int error;
 
     if (!fp_hotplug_is_vf(dev, port)) {
@@ -64,17 +61,10 @@ fp_hotplug_set(struct fp_device *dev, uint32_t port, bool plugged)
 
     /* The guest of a VF whose outside is a Linux interface (one end of a
      * veth pair) sees the VF go as a carrier loss of its interface, the
-     * other end: this end goes down. */
-    link = dev->links[port];
-    if (link) {
-        int err = fp_afpacket_set_up(link->afp, plugged);
-
-        if (err) {
-            VLOG_WARN("%s: vf%"PRIu32": cannot set interface %s %s (%s)",
-                      dev->name, vf, fp_afpacket_name(link->afp),
-                      plugged ? "up" : "down", ovs_strerror(err));
-        }
-    }
+     * other end: the driver's port_set_plugged takes this end down, and
+     * up again only if the VF's link is up (the model: through the guest's
+     * view of the VF, fp_model_vf_plugged_changed()), so that a plug does
+     * not undo a VF link state of disable. */
     VLOG_INFO("%s: vf%"PRIu32" %s", dev->name, vf,
               plugged ? "plugged back in" : "unplugged");
     if (plugged) {

@@ -106,6 +106,8 @@ fp_model_port_set_plugged(struct fp_device *dev, uint32_t port_no,
     if (!link_down) {
         atomic_add(&port->link_resets, 1, &orig);
     }
+    /* The guest sees its VF go, and come back. */
+    fp_model_vf_plugged_changed(model, port_no);
     ovs_mutex_unlock(&model->ctl_mutex);
 
     if (!plugged) {

@@ -519,6 +519,8 @@ void fp_model_vf_tx(struct fp_model *, struct fp_model_port_ctrs *,
                     const void *data, size_t size);
 void fp_model_vf_uplink_changed(struct fp_model *model)
     OVS_REQUIRES(model->ctl_mutex);
+void fp_model_vf_plugged_changed(struct fp_model *model, uint32_t port_no)
+    OVS_REQUIRES(model->ctl_mutex);
 
 /* fp-model-hotplug.c: VF hot-unplug and plug. */
 int fp_model_port_set_plugged(struct fp_device *, uint32_t port_no,

@@ -34,6 +34,7 @@
 
 #include "coverage.h"
 #include "fp-model-private.h"
+#include "fp-rtnl.h"
 #include "fp-sched.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
@@ -331,11 +332,44 @@ fp_model_vf_guest_changed(struct fp_model *model, uint32_t port_no,
                           const struct fp_vf_config *vf)
     OVS_REQUIRES(model->ctl_mutex)
 {
+    bool link_up = (!(vf && fp_model_vf_link_down(model, vf))
+                    && !fp_model_port_is_unplugged(&model->ports[port_no]));
+    const char *endpoint;
+
     VLOG_DBG("%s: port %"PRIu32": the guest sees MAC "ETH_ADDR_FMT", link "
              "%s", model->up.name, port_no,
              ETH_ADDR_BYTES_ARGS(vf && vf->has_mac ? vf->mac
                                  : eth_addr_zero.ea),
-             vf && fp_model_vf_link_down(model, vf) ? "down" : "up");
+             link_up ? "up" : "down");
+
+    /* A Linux guest (the host end of a veth as the VF's outside): its
+     * interface carries the VF's MAC and has a carrier only while the VF's
+     * link is up and the VF is plugged in.  The NIC port's own link
+     * follows that carrier, apart from the VF's link state. */
+    endpoint = fp_port_get_link_name(&model->up, port_no);
+    if (endpoint) {
+        char *who = xasprintf("%s vf%"PRIu32, model->up.name,
+                              port_no - model->up.config.n_phy_ports);
+        char *err = NULL;
+
+        if (fp_rtnl_show_guest(endpoint, vf && vf->has_mac ? vf->mac : NULL,
+                               link_up, who, &err)) {
+            VLOG_WARN_RL(&rl, "%s", err);
+        }
+        free(err);
+        free(who);
+    }
+}
+
+/* VF 'port_no' was unplugged or plugged back in: its guest loses its
+ * carrier, or gets it back if the VF's link is up. */
+void
+fp_model_vf_plugged_changed(struct fp_model *model, uint32_t port_no)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    fp_model_vf_guest_changed(model, port_no,
+                              ovsrcu_get_protected(struct fp_vf_config *,
+                                                   &model->ports[port_no].vf));
 }
 
 /* Physical port 0, the VFs' uplink, changed its link: the VFs whose link
@@ -372,11 +406,10 @@ fp_model_vf_set_config(struct fp_device *dev, uint32_t port_no,
     old = ovsrcu_get_protected(struct fp_vf_config *, &port->vf);
     ovsrcu_set(&port->vf, new);
     ovs_mutex_unlock(&port->rx_mutex);
-    if (!old || !new || old->has_mac != new->has_mac
-        || memcmp(old->mac, new->mac, ETH_ADDR_LEN)
-        || old->link_state != new->link_state) {
-        fp_model_vf_guest_changed(model, port_no, new);
-    }
+    /* Every time, not only when the MAC or the link state changed: the
+     * VF's outside may be new (netdev-fp sets the policy again after a
+     * change of endpoint), and showing the guest what it has is cheap. */
+    fp_model_vf_guest_changed(model, port_no, new);
     ovs_mutex_unlock(&model->ctl_mutex);
 
     /* Packet engines and host threads may still use the old one. */

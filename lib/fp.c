@@ -965,6 +965,15 @@ fp_port_get_link_carrier(struct fp_device *dev, uint32_t port,
     return fp_afpacket_get_carrier(dev->links[port]->afp, carrier);
 }
 
+/* Returns the name of the Linux interface that is the outside of 'port' of
+ * 'dev' (see fp_port_set_link()), or NULL if none.  Control path only. */
+const char *
+fp_port_get_link_name(const struct fp_device *dev, uint32_t port)
+{
+    return (fp_port_is_valid(dev, port) && dev->links[port]
+            ? fp_afpacket_name(dev->links[port]->afp) : NULL);
+}
+
 /* Returns true if 'action' of a rule of 'dev' is valid. */
 static bool
 fp_action_is_valid(const struct fp_device *dev, const struct fp_action *a)

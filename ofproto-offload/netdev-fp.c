@@ -809,6 +809,10 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         free(netdev->endpoint);
         netdev->endpoint = nullable_xstrdup(endpoint);
         netdev->endpoint_carrier_valid = false;
+        if (netdev->has_vf_config) {
+            /* The guest behind the new endpoint sees the VF's settings. */
+            fp_vf_set_config(dev, port, &netdev->vf_config);
+        }
     }
 
 out:

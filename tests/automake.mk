@@ -9,6 +9,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
+	tests/unit/test-fp-rtnl \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
 	tests/unit/test-fp-vf \
@@ -47,6 +48,13 @@ tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_parse_SOURCES = tests/unit/test-fp-parse.c
 tests_unit_test_fp_parse_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_rtnl_SOURCES = tests/unit/test-fp-rtnl.c
+tests_unit_test_fp_rtnl_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_rtnl_CFLAGS = $(UNIT_TEST_CFLAGS)
+# Drives lib/fp-rtnl.c for tests/system-fp-guest.at.
+noinst_PROGRAMS += tests/fp-rtnl-tool
+tests_fp_rtnl_tool_SOURCES = tests/fp-rtnl-tool.c
+tests_fp_rtnl_tool_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS)
 tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
 tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -107,6 +115,7 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/fp-macros.at \
 	tests/system-fp-traffic.at \
+	tests/system-fp-guest.at \
 	tests/system-fp-sandbox.at \
 	tests/system-fp-endpoint.at \
 	tests/system-fp-qos.at \

@@ -433,6 +433,7 @@ void fp_port_get_link_state(const struct fp_device *, uint32_t port,
                             struct fp_port_link *);
 int fp_port_get_link_carrier(struct fp_device *, uint32_t port,
                              bool *carrier);
+const char *fp_port_get_link_name(const struct fp_device *, uint32_t port);
 
 /* Egress QoS: transmit queues and their scheduler.
  *
