@@ -49,34 +49,6 @@ fp_model_hotplug_count_drops(struct fp_model_port *port, uint64_t n)
     }
 }
 
-/* Drops the packets queued in the egress QoS scheduler of 'port_no', if it
- * has one: they were on their way to the VF's guest, which is gone.  They
- * count as the scheduler's drops do at a reset ('tx_drops',
- * 'tx_qos_drops'), and as dropped because the VF is unplugged. */
-static void
-fp_model_hotplug_drop_queued(struct fp_model *model, uint32_t port_no)
-{
-    struct fp_model_port *port = &model->ports[port_no];
-    struct fp_sched *sched;
-    size_t n = 0;
-
-    ovs_mutex_lock(&model->ctl_mutex);
-    sched = ovsrcu_get_protected(struct fp_sched *, &port->sched);
-    if (sched) {
-        n = fp_sched_flush(sched);
-    }
-    ovs_mutex_unlock(&model->ctl_mutex);
-
-    if (n) {
-        ovs_mutex_lock(&model->host_mutex);
-        fp_model_ctr_add(&model->host_ports[port_no].tx_drops, n);
-        fp_model_ctr_add(&model->host_ports[port_no].tx_qos_drops, n);
-        ovs_mutex_unlock(&model->host_mutex);
-        fp_model_count_drops(n);
-        fp_model_hotplug_count_drops(port, n);
-    }
-}
-
 /* The 'port_set_plugged' hook.  An unplug first stops the VF's traffic
  * (from here on, fp_model_enqueue() and fp_model_tx_now() drop it), then
  * lets the engines process what was already in the RX rings, so that no
@@ -117,7 +89,10 @@ fp_model_port_set_plugged(struct fp_device *dev, uint32_t port_no,
         ovs_mutex_lock(&port->rx_mutex);
         ovs_mutex_unlock(&port->rx_mutex);
         fp_model_flush(dev);
-        fp_model_hotplug_drop_queued(model, port_no);
+        /* What its egress QoS queued was on its way to the guest, which is
+         * gone. */
+        fp_model_hotplug_count_drops(port,
+                                     fp_model_qos_flush_port(model, port_no));
     }
     VLOG_DBG("%s: port %"PRIu32": %s", dev->name, port_no,
              plugged ? "plugged in" : "unplugged");

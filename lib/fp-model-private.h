@@ -487,6 +487,7 @@ void fp_model_qos_flush(struct fp_model *);
 void fp_model_qos_destroy(struct fp_model *, uint32_t port_no);
 void fp_model_port_free_queue(struct fp_model_port *port)
     OVS_REQUIRES(port->exc_mutex);
+size_t fp_model_qos_flush_port(struct fp_model *, uint32_t port_no);
 size_t fp_model_qos_flush_vf(struct fp_model *, uint32_t vf_port);
 
 /* fp-model-engine.c: the end of fp_model_tx_now(). */

@@ -265,6 +265,26 @@ fp_model_qos_flush(struct fp_model *model)
     ovs_mutex_unlock(&model->ctl_mutex);
 }
 
+/* Drops the packets queued in the egress scheduler of 'port_no', if it has
+ * one, counted in the port's 'tx_drops' and 'tx_qos_drops'.  Returns how
+ * many. */
+size_t
+fp_model_qos_flush_port(struct fp_model *model, uint32_t port_no)
+{
+    struct fp_sched *sched;
+    size_t n = 0;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    sched = ovsrcu_get_protected(struct fp_sched *,
+                                 &model->ports[port_no].sched);
+    if (sched) {
+        n = fp_sched_flush(sched);
+        fp_model_qos_count_drops(model, port_no, n);
+    }
+    ovs_mutex_unlock(&model->ctl_mutex);
+    return n;
+}
+
 /* Drops the packets queued for egress of VF port 'vf_port' (a VF reset):
  * in its own scheduler (toward its guest) and in its class of every
  * physical port's scheduler (from it toward the wire), counted in the
