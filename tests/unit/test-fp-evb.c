@@ -81,7 +81,9 @@ make_frame(uint8_t *buf, const uint8_t *tag, size_t tag_len)
 
     memset(buf, 0, 60 + tag_len);
     memcpy(buf, macs, 12);
-    memcpy(buf + 12, tag, tag_len);
+    if (tag_len) {
+        memcpy(buf + 12, tag, tag_len);
+    }
     buf[12 + tag_len] = 0x88;
     buf[13 + tag_len] = 0xb5;
     buf[14 + tag_len] = 0x42;
