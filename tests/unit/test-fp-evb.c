@@ -276,11 +276,13 @@ test_fp_evb_etag_push(void **state)
     make_frame(expected, etag77, sizeof etag77);
     assert_memory_equal(cap_frame[PHY0], expected, n + FP_ETAG_LEN);
     assert_int_equal(fp_port_inject(dev, VF1, tagged, n_tagged), 0);
-    memcpy(expected + 12, etag77p, 8);
-    memcpy(expected + 20, vlan, 4);
-    expected[24] = 0x88;
-    expected[25] = 0xb5;
-    expected[26] = 0x42;
+    {
+        uint8_t tags[8 + sizeof vlan];
+
+        memcpy(tags, etag77p, 8);
+        memcpy(tags + 8, vlan, sizeof vlan);
+        make_frame(expected, tags, sizeof tags);
+    }
     assert_int_equal(cap_size[PHY0], n_tagged + FP_ETAG_LEN);
     assert_memory_equal(cap_frame[PHY0], expected, n_tagged + FP_ETAG_LEN);
 
