@@ -330,6 +330,12 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     default:
         OVS_NOT_REACHED();
     }
+    if (flow->rule) {
+        /* The VF policies around it, which apply whatever the verdict. */
+        netdev_fp_vf_explain(flow->dev, flow->rule->key.in_port,
+                             (flow->state == OFFLOAD_FP_OFFLOADED
+                              ? flow->rule : NULL), s);
+    }
     ds_put_cstr(s, "\n  ");
     if (df) {
         ds_put_cstr(s, df->text);
