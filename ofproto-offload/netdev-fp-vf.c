@@ -186,8 +186,10 @@ netdev_fp_vf_parse(const char *name, const struct smap *args,
     }
     if ((config->promisc || config->allmulti) && !config->trust) {
         *errp = xasprintf("%s: options:%s=true needs options:vf-trust=true "
-                          "(only a trusted VF receives promiscuously)", name,
-                          config->promisc ? "vf-promisc" : "vf-allmulti");
+                          "(only a trusted VF receives %s)", name,
+                          config->promisc ? "vf-promisc" : "vf-allmulti",
+                          (config->promisc ? "promiscuously"
+                           : "every multicast group"));
         return EINVAL;
     }
     return 0;

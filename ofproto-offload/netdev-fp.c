@@ -1191,30 +1191,42 @@ netdev_fp_get_status(const struct netdev *netdev_, struct smap *smap)
     if (netdev->fp_dev && netdev->has_vf_config) {
         netdev_fp_vf_status(&netdev->vf_config, smap);
     }
+    /* Each refused setting has its own key; the Interface's error column
+     * ("error") says the first. */
+    if (netdev->vf_config_error) {
+        smap_add(smap, "vf_admin_error", netdev->vf_config_error);
+    }
+    if (netdev->vf_rate_error) {
+        smap_add(smap, "vf_rate_error", netdev->vf_rate_error);
+    }
+    if (netdev->qos_error) {
+        smap_add(smap, "qos_error", netdev->qos_error);
+    }
+    if (netdev->tx_pcap_error) {
+        smap_add(smap, "tx_pcap_error", netdev->tx_pcap_error);
+    }
+    if (netdev->policer_error) {
+        smap_add(smap, "policing_error", netdev->policer_error);
+    }
     if (netdev->evb_error) {
         netdev_fp_evb_get_status(netdev, smap);
     } else if (netdev->vf_config_error) {
-        smap_add(smap, "vf_admin_error", netdev->vf_config_error);
         smap_add_format(smap, "error", "%s; the VF keeps its previous "
                         "settings", netdev->vf_config_error);
     } else if (netdev->vf_rate_error) {
-        smap_add(smap, "vf_rate_error", netdev->vf_rate_error);
         smap_add_format(smap, "error", "%s; the VF has no share of the "
                         "physical ports", netdev->vf_rate_error);
     } else if (netdev->qos_error) {
         /* patches/ovs/0006 sets the error column after the QoS. */
-        smap_add(smap, "qos_error", netdev->qos_error);
         smap_add_format(smap, "error", "%s; the QoS stays as it was",
                         netdev->qos_error);
     } else if (netdev->tx_pcap_error) {
         /* patches/ovs/0004 shows "error" in the Interface's error column. */
-        smap_add(smap, "tx_pcap_error", netdev->tx_pcap_error);
         smap_add_format(smap, "error", "options:tx_pcap=%s: %s; the "
                         "interface forwards without a capture",
                         netdev->tx_pcap, netdev->tx_pcap_error);
     } else if (netdev->policer_error) {
         /* patches/ovs/0006 sets the error column after the policing. */
-        smap_add(smap, "policing_error", netdev->policer_error);
         smap_add_format(smap, "error", "%s; the interface forwards without "
                         "policing", netdev->policer_error);
     }
