@@ -131,6 +131,13 @@ struct fp_key {
                                  * Geneve header, in the low 24 bits. */
     uint8_t tun_type;           /* No OVS field: FP_TUN_*. */
     uint8_t pad1[3];
+
+    /* Metadata of a lookup pass, not parsed from the packet (see
+     * "Recirculation" below).  The parser sets both to 0. */
+    uint32_t recirc_id;         /* recirc_id: 0 in the first pass, the
+                                 * FP_ACTION_RECIRC's id in a later one. */
+    uint32_t dp_hash;           /* dp_hash: from the last FP_ACTION_HASH the
+                                 * packet met, 0 if none. */
 };
 
 enum fp_action_type {
@@ -169,6 +176,14 @@ enum fp_action_type {
                                  * 'queue' of their port (see "Egress
                                  * QoS"); metadata, the packet is not
                                  * changed. */
+    FP_ACTION_HASH,             /* Set the packet's dp_hash as OVS's
+                                 * datapath action hash() does, with
+                                 * algorithm 'hash.alg' and 'hash.basis'
+                                 * (see "Recirculation"). */
+    FP_ACTION_RECIRC,           /* Look the packet up again, as the actions
+                                 * left it, with recirc_id 'recirc_id'
+                                 * (nonzero) and its dp_hash: a new lookup
+                                 * pass.  Only as a rule's last action. */
     FP_N_ACTION_TYPES
 };
 
@@ -188,7 +203,47 @@ struct fp_action {
         uint32_t mark;          /* FP_ACTION_MARK. */
         uint32_t counter_id;    /* FP_ACTION_COUNT. */
         uint32_t queue;         /* FP_ACTION_SET_QUEUE. */
+        struct {
+            uint32_t alg;       /* enum fp_hash_alg. */
+            uint32_t basis;     /* OVS's hash_basis. */
+        } hash;                 /* FP_ACTION_HASH. */
+        uint32_t recirc_id;     /* FP_ACTION_RECIRC. */
     };
+};
+
+/* Recirculation.
+ *
+ * A rule whose last action is FP_ACTION_RECIRC sends the packet, as its
+ * actions left it, into a new lookup pass: the packet is parsed again, its
+ * key gets the action's recirc_id and the packet's dp_hash, and the rule
+ * table is searched again (the same table: rules of later passes match on
+ * 'recirc_id').  Each pass counts in the counters of the rule it hits.
+ *
+ * A packet recirculates at most FP_MAX_RECIRC times.  A packet that misses
+ * in a later pass, or whose FP_ACTION_RECIRC would exceed FP_MAX_RECIRC,
+ * goes to the host with its state (struct fp_packet_md: recirc_id, dp_hash
+ * and the RSS hash) and the rewrites already done, so that the host resumes
+ * where the NIC stopped: such a packet is never dropped for its depth.
+ * (OVS 3.1's dpif-netdev itself allows 6 recirculations.)
+ *
+ * FP_ACTION_HASH computes dp_hash as OVS 3.1's odp_execute_actions() does
+ * for a packet that has an RSS hash, which every packet dpif-netdev handles
+ * has:
+ *
+ *   - FP_HASH_L4 (OVS_HASH_ALG_L4): hash_int(rss_hash, basis), where
+ *     rss_hash is the packet's RSS hash as it entered the NIC (the one
+ *     struct fp_packet_md hands to the host), whatever it was rewritten to
+ *     since: dpif-netdev keeps a packet's RSS hash across rewrites and
+ *     recirculations.
+ *
+ *   - FP_HASH_SYM_L4 (OVS_HASH_ALG_SYM_L4): flow_hash_symmetric_l3l4(flow,
+ *     basis, false) over the packet as it is now (lib/flow.c), computed by
+ *     the NIC from its own parse. */
+#define FP_MAX_RECIRC 4
+
+enum fp_hash_alg {
+    FP_HASH_L4,                 /* OVS_HASH_ALG_L4. */
+    FP_HASH_SYM_L4,             /* OVS_HASH_ALG_SYM_L4. */
 };
 
 /* A rule: a masked match, a priority and an ordered list of actions.  A
@@ -295,6 +350,12 @@ struct fp_device_stats {
                                  * cache. */
     uint64_t resets;            /* fp_device_reset() calls that
                                  * succeeded. */
+    uint64_t recirculations;    /* Lookup passes after the first. */
+    uint64_t recirc_misses;     /* Packets that missed in a later pass and
+                                 * went to the host with their state. */
+    uint64_t recirc_exceeded;   /* Packets that went to the host because an
+                                 * FP_ACTION_RECIRC would have exceeded
+                                 * FP_MAX_RECIRC. */
 };
 
 /* Devices. */
@@ -414,7 +475,14 @@ struct fp_packet_md {
                                  * datapath computes it for a packet without
                                  * one: miniflow_hash_5tuple(mf, 0) in OVS
                                  * 3.1, over the packet as the host gets
-                                 * it. */
+                                 * it; if 'recirc_id' is nonzero, over the
+                                 * packet as it entered the NIC (see
+                                 * "Recirculation"). */
+    uint32_t recirc_id;         /* Nonzero: the NIC stopped after a
+                                 * recirculation (a miss in a later pass, or
+                                 * FP_MAX_RECIRC exceeded); the host resumes
+                                 * with this recirc_id. */
+    uint32_t dp_hash;           /* If 'recirc_id': the packet's dp_hash. */
 };
 
 int fp_port_recv_md(struct fp_device *, uint32_t port,
@@ -1005,6 +1073,18 @@ struct fp_trace {
     int vf;
     uint16_t vf_tpid;
     uint16_t vf_tci;
+
+    /* Recirculation: a trace records one lookup pass.  If the rule's last
+     * step is an FP_ACTION_RECIRC, 'next' is the trace of the next pass
+     * (its ingress fields are unused; its key has the recirc_id and
+     * dp_hash), owned by this trace and freed by fp_trace_uninit(), or
+     * NULL if the packet went to the host instead because the recirculation
+     * would have exceeded FP_MAX_RECIRC ('recirc_exceeded' true, and
+     * 'recirc_host' says what became of it). */
+    uint32_t pass;              /* 0 for the first pass. */
+    struct fp_trace *next;
+    bool recirc_exceeded;
+    enum fp_trace_host recirc_host;
 };
 
 int fp_port_trace(struct fp_device *, uint32_t port, const void *data,
