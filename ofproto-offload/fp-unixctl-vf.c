@@ -29,6 +29,7 @@
 
 #include "fp/fp.h"
 #include "netdev-fp.h"
+#include "netdev-offload-fp.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovs-offload.h"
 #include "packets.h"
@@ -93,42 +94,36 @@ static void
 fp_unixctl_vf_reset(struct unixctl_conn *conn, int argc OVS_UNUSED,
                     const char *argv[], void *aux OVS_UNUSED)
 {
-    struct fp_device_config cfg;
-    struct fp_device *dev;
-    char *error = NULL;
-    uint32_t vf;
+    struct fp_device *dev = NULL;
+    uint32_t port = 0;
+    char name[32];
+    char *msg;
     int err;
 
     ovs_offload_init();
-    dev = fp_device_find(argv[1]);
-    if (!dev) {
-        unixctl_command_reply_error(conn, "no such fp device");
-        return;
+    msg = netdev_offload_fp_parse_vf(argv[1], argv[2], &dev, &port);
+    if (msg) {
+        goto error;
     }
-    fp_device_get_config(dev, &cfg);
-    if (!strncmp(argv[2], "phy", 3)) {
-        error = xasprintf("%s: not a VF (vfN or N): a physical port has no "
-                          "function level reset here", argv[2]);
-    } else if (!str_to_uint(argv[2] + (strncmp(argv[2], "vf", 2) ? 0 : 2),
-                            10, &vf)) {
-        error = xasprintf("%s: not a VF (vfN or N)", argv[2]);
-    } else if (vf >= cfg.n_vfs) {
-        error = xasprintf("%s: no such VF on %s, which has %"PRIu32" VFs "
-                          "(vf0..)", argv[2], argv[1], cfg.n_vfs);
-    } else {
-        netdev_fp_save_vf_stats(dev, cfg.n_phy_ports + vf);
-        err = fp_vf_reset(dev, cfg.n_phy_ports + vf);
-        if (err) {
-            error = xasprintf("%s: VF reset failed (%s)", argv[2],
-                              ovs_strerror(err));
-        }
+    fp_port_to_string(dev, port, name, sizeof name);
+
+    netdev_fp_save_vf_stats(dev, port);
+    err = fp_vf_reset(dev, port);
+    if (err) {
+        msg = xasprintf("%s of %s: cannot reset it (%s)", name, argv[1],
+                        (err == EOPNOTSUPP ? "the driver of this NIC cannot"
+                         : ovs_strerror(err)));
+        goto error;
     }
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, NULL);
-    }
+    msg = xasprintf("%s of %s reset; its settings and rules stay\n", name,
+                    argv[1]);
+    unixctl_command_reply(conn, msg);
+    free(msg);
+    return;
+
+error:
+    unixctl_command_reply_error(conn, msg);
+    free(msg);
 }
 
 void

@@ -253,6 +253,30 @@ netdev_fp_evb_is_option(const char *key)
             || !strcmp(key, "vf-ecid-groups"));
 }
 
+
+/* Returns true if the comma-separated list 'list' has an item that is empty
+ * or only spaces.  A 'list' that is empty or only spaces has no items. */
+static bool
+netdev_fp_evb_has_empty_item(const char *list)
+{
+    const char *p = list;
+
+    if (!list[strspn(list, " ")]) {
+        return false;
+    }
+    for (;;) {
+        size_t len = strcspn(p, ",");
+
+        if (strspn(p, " ") >= len) {
+            return true;
+        }
+        if (!p[len]) {
+            return false;
+        }
+        p += len + 1;
+    }
+}
+
 /* Parses the EVB options of 'args' for NIC port 'port' of 'dev', which
  * interface 'name' is bound to, into '*on' and '*ecid'.  Returns NULL or an
  * error message to free. */
@@ -305,6 +329,11 @@ netdev_fp_evb_parse(const char *name, const struct fp_device *dev,
         char *error = NULL;
         char *item;
 
+        /* strtok_r() skips empty items, as in "4101,,4102" or
+         * "4101,": refuse those. */
+        if (netdev_fp_evb_has_empty_item(groups)) {
+            goto bad_groups;
+        }
         for (item = strtok_r(copy, ", ", &save_ptr); item;
              item = strtok_r(NULL, ", ", &save_ptr)) {
             unsigned int v;

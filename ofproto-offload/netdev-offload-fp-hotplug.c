@@ -106,11 +106,12 @@ offload_fp_vf_unplugged(const struct fp_rule *rule,
     return true;
 }
 
-/* Finds the VF that 'dev_name' and 'vf_name' ("vfN" or "N") designate.
- * Returns NULL and stores the device and its NIC port number, or returns an
- * error message to free. */
-static char *
-offload_fp_hotplug_parse(const char *dev_name, const char *vf_name,
+/* Finds the VF that 'dev_name' and 'vf_name' ("vfN" or "N") designate, for
+ * the fp/ commands that take a VF.  Returns NULL and stores the device and
+ * its NIC port number, or returns an error message that says what is wrong,
+ * for the caller to free. */
+char *
+netdev_offload_fp_parse_vf(const char *dev_name, const char *vf_name,
                          struct fp_device **devp, uint32_t *portp)
 {
     struct fp_device_config cfg;
@@ -165,7 +166,7 @@ offload_fp_hotplug_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     int err;
 
     ovs_offload_init();
-    msg = offload_fp_hotplug_parse(argv[1], argv[2], &dev, &port);
+    msg = netdev_offload_fp_parse_vf(argv[1], argv[2], &dev, &port);
     if (msg) {
         goto error;
     }
