@@ -76,7 +76,20 @@ AC_DEFUN([FP_CHECK_OVS],
    OVS_SSL_LIBS=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [SSL_LIBS])
    OVS_CAPNG_LDADD=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [CAPNG_LDADD])
    OVS_VSWITCHD_LDFLAGS=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [DPDK_vswitchd_LDFLAGS])
+   fp_ovs_build_cflags=FP_OVS_MAKE_VAR([$OVS_BUILDDIR], [CFLAGS])
    AC_MSG_RESULT([done])
+
+   dnl dpif-netdev calls the flow API's hw_miss_packet_recover() only when
+   dnl it is compiled with ALLOW_EXPERIMENTAL_API; without it a packet that
+   dnl the NIC hands over after a recirculation would be looked up again
+   dnl from the first table.  Our objects get the same define.
+   AC_MSG_CHECKING([whether Open vSwitch was built with ALLOW_EXPERIMENTAL_API])
+   case " $fp_ovs_build_cflags " in
+     *" -DALLOW_EXPERIMENTAL_API "*) AC_MSG_RESULT([yes]) ;;
+     *) AC_MSG_RESULT([no])
+        AC_MSG_ERROR([the Open vSwitch build in '$OVS_BUILDDIR' was configured without CFLAGS=-DALLOW_EXPERIMENTAL_API, so its dpif-netdev cannot resume a packet where the NIC stopped: configure it with --with-dpdk=shared CFLAGS="-g -O2 -DALLOW_EXPERIMENTAL_API", or $fp_ovs_howto]) ;;
+   esac
+   OVS_CFLAGS="$OVS_CFLAGS -DALLOW_EXPERIMENTAL_API"
 
    AC_SUBST([OVS_SRCDIR])
    AC_SUBST([OVS_BUILDDIR])
