@@ -559,6 +559,46 @@ parse_ipv4(struct fp_rte_flow_ctx *ctx)
     return parse_ipv4_frag(ctx, item);
 }
 
+/* The fp key's IPv6 'nw_proto' is the protocol after the extension
+ * headers that the parser skips (hop-by-hop, routing, destination
+ * options, authentication), and 44 only in a later fragment; rte_flow's is
+ * the Next Header of the fixed header or of the fragment header.  They
+ * agree, but for the packets with extension headers that rte_flow misses,
+ * on an exact protocol that is none of those headers. */
+static int
+check_ipv6_proto(struct fp_rte_flow_ctx *ctx)
+{
+    const struct fp_key *key = &ctx->rule->key, *mask = &ctx->rule->mask;
+
+    if (!mask->nw_proto) {
+        return 0;
+    }
+    if (mask->nw_proto != 0xff) {
+        return fp_rte_flow_refuse(ctx, "rte_flow cannot match an IPv6 "
+                                  "nw_proto with mask %#"PRIx8" (the "
+                                  "values of extension headers)",
+                                  mask->nw_proto);
+    }
+    switch (key->nw_proto) {
+    case 0:
+    case 43:
+    case 51:
+    case 60:
+        return fp_rte_flow_refuse(ctx, "the rule matches no packet: IPv6 "
+                                  "nw_proto %"PRIu8", an extension header "
+                                  "that the parser skips", key->nw_proto);
+    case PROTO_IPV6_FRAG:
+        if (frag_later(ctx->rule) != FP_RTE_FLOW_LATER_ONLY) {
+            return fp_rte_flow_refuse(ctx, "rte_flow cannot match IPv6 "
+                                      "nw_proto 44 (of later fragments "
+                                      "only) without ip_frag later");
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 static int
 parse_ipv6(struct fp_rte_flow_ctx *ctx)
 {
@@ -567,6 +607,7 @@ parse_ipv6(struct fp_rte_flow_ctx *ctx)
     struct rte_flow_item_ipv6 *spec, *m;
     struct rte_flow_item *item;
     uint32_t vtc_key, vtc_mask;
+    int error;
 
     item = fp_rte_flow_add_item(ctx, RTE_FLOW_ITEM_TYPE_IPV6, sizeof *spec);
     spec = CONST_CAST(void *, item->spec);
@@ -599,6 +640,10 @@ parse_ipv6(struct fp_rte_flow_ctx *ctx)
     if (mask->nw_proto == 0xff) {
         ctx->has_proto = true;
         ctx->nw_proto = key->nw_proto;
+    }
+    error = check_ipv6_proto(ctx);
+    if (error) {
+        return error;
     }
 
     if (!mf) {

@@ -953,6 +953,39 @@ test_fp_rte_flow_ipv6_frag(void **state OVS_UNUSED)
     assert_refused(&rule, &cfg, "cannot match any IPv6 fragment");
 }
 
+/* The fp key's IPv6 protocol is after the extension headers, rte_flow's
+ * is the fixed header's: an rte_flow rule of protocol 0 (hop-by-hop)
+ * would match TCP behind a hop-by-hop header, whose fp protocol is 6. */
+static void
+test_fp_rte_flow_ipv6_proto(void **state OVS_UNUSED)
+{
+    static const uint8_t ext[] = { 0, 43, 51, 60 };
+    struct fp_rte_flow_config cfg = config();
+    struct fp_rule rule;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(ext); i++) {
+        rule = rule_base();
+        match_ipv6(&rule, ext[i]);
+        assert_refused(&rule, &cfg, "an extension header that the parser "
+                       "skips");
+    }
+
+    /* 44 is the protocol of later fragments only. */
+    rule = rule_base();
+    match_ipv6(&rule, 44);
+    rule.mask.ip_frag = 0;
+    assert_refused(&rule, &cfg, "IPv6 nw_proto 44 (of later fragments "
+                   "only) without ip_frag later");
+
+    /* A partial mask takes in extension headers. */
+    rule = rule_base();
+    match_ipv6(&rule, 6);
+    rule.mask.nw_proto = 0xf0;
+    rule.key.nw_proto = 0;
+    assert_refused(&rule, &cfg, "IPv6 nw_proto with mask 0xf0");
+}
+
 /* ## ---- ## */
 /* ## ARP. ## */
 /* ## ---- ## */
@@ -1515,6 +1548,7 @@ main(void)
         cmocka_unit_test(test_fp_rte_flow_ipv4_l4),
         cmocka_unit_test(test_fp_rte_flow_ipv6),
         cmocka_unit_test(test_fp_rte_flow_ipv6_frag),
+        cmocka_unit_test(test_fp_rte_flow_ipv6_proto),
         cmocka_unit_test(test_fp_rte_flow_arp),
         cmocka_unit_test(test_fp_rte_flow_match_refused),
         cmocka_unit_test(test_fp_rte_flow_output),
