@@ -311,6 +311,31 @@ add_set_vlan(struct fp_rte_flow_ctx *ctx, const struct fp_rte_flow_actx *ax,
     return 0;
 }
 
+/* A shared counter: INDIRECT with the caller's handle, or COUNT. */
+static int
+add_count(struct fp_rte_flow_ctx *ctx, uint32_t counter_id)
+{
+    const struct fp_rte_flow_config *cfg = ctx->cfg;
+
+    if (cfg->counter_handle) {
+        struct rte_flow_action_handle *handle;
+
+        handle = cfg->counter_handle(counter_id, cfg->counter_aux);
+        if (!handle) {
+            return fp_rte_flow_refuse(ctx, "shared counter %"PRIu32" has "
+                                      "no rte_flow indirect action",
+                                      counter_id);
+        }
+        fp_rte_flow_add_action(ctx, RTE_FLOW_ACTION_TYPE_INDIRECT, handle);
+    } else {
+        struct rte_flow_action_count *conf = xzalloc(sizeof *conf);
+
+        conf->id = counter_id;
+        fp_rte_flow_add_action(ctx, RTE_FLOW_ACTION_TYPE_COUNT, conf);
+    }
+    return 0;
+}
+
 /* Translates the actions of the rule of 'ctx', whose pattern is built,
  * into its actions, END included.  Returns 0 or EOPNOTSUPP. */
 int
@@ -491,13 +516,9 @@ fp_rte_flow_action_parse(struct fp_rte_flow_ctx *ctx)
             break;
         }
 
-        case FP_ACTION_COUNT: {
-            struct rte_flow_action_count *conf = xzalloc(sizeof *conf);
-
-            conf->id = a->counter_id;
-            fp_rte_flow_add_action(ctx, RTE_FLOW_ACTION_TYPE_COUNT, conf);
+        case FP_ACTION_COUNT:
+            error = add_count(ctx, a->counter_id);
             break;
-        }
 
         case FP_ACTION_SET_QUEUE:
             error = fp_rte_flow_refuse(ctx, "rte_flow has no action for the "

@@ -1179,7 +1179,9 @@ fp_rte_flow_destroy(struct fp_rte_flow *flow)
         free(CONST_CAST(void *, item->last));
     }
     for (i = 0; i < flow->n_actions; i++) {
-        free(CONST_CAST(void *, flow->actions[i].conf));
+        if (flow->actions[i].type != RTE_FLOW_ACTION_TYPE_INDIRECT) {
+            free(CONST_CAST(void *, flow->actions[i].conf));
+        }
     }
     memset(flow, 0, sizeof *flow);
 }

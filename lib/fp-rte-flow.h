@@ -104,12 +104,26 @@ struct fp_rte_flow_config {
     /* Add an (anonymous) COUNT action, the rule's own counters for
      * rte_flow_query() (default true). */
     bool count;
+
+    /* Shared counters (FP_ACTION_COUNT).  DPDK 22.11 shares a counter
+     * between rules only as an indirect action: if 'counter_handle' is
+     * nonnull, it returns the handle (rte_flow_action_handle_create() of
+     * a COUNT) of the caller's shared counter 'counter_id', or NULL if
+     * there is none (the rule is refused), and the action is an INDIRECT
+     * action with that handle, which stays the caller's.  If it is NULL
+     * (default), the action is a COUNT whose 'id' is 'counter_id', which
+     * counts the rule's packets but is not shared with other rules. */
+    struct rte_flow_action_handle *(*counter_handle)(uint32_t counter_id,
+                                                     void *aux);
+    void *counter_aux;
 };
 
 /* A built rule, ready for rte_flow_create(port_id, &attr, items, actions,
  * &error).  Its specs, masks, 'last' ranges and action configurations are
  * allocated by fp_rte_flow_build() and owned by this structure, which
- * fp_rte_flow_destroy() frees; the items and actions arrays are members. */
+ * fp_rte_flow_destroy() frees, but for the handles of INDIRECT actions,
+ * which are the caller's (see 'counter_handle'); the items and actions
+ * arrays are members. */
 struct fp_rte_flow {
     /* The ethdev to create the rule on: the input port's.  (A transfer
      * rule is created through that port's transfer proxy,

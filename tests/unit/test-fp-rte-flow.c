@@ -1479,6 +1479,40 @@ test_fp_rte_flow_meter_mark_count(void **state OVS_UNUSED)
     assert_refused(&rule, &cfg, "after an output");
 }
 
+/* Stands for the handles of indirect COUNT actions: shared counter N has
+ * handle &handles[N], for N below 4. */
+static char handles[4];
+
+static struct rte_flow_action_handle *
+counter_handle(uint32_t counter_id, void *aux)
+{
+    assert_ptr_equal(aux, handles);
+    return (counter_id < ARRAY_SIZE(handles)
+            ? (struct rte_flow_action_handle *) &handles[counter_id]
+            : NULL);
+}
+
+static void
+test_fp_rte_flow_shared_counter(void **state OVS_UNUSED)
+{
+    struct fp_rte_flow_config cfg = config();
+    struct fp_rule rule = rule_base();
+    struct fp_rte_flow flow;
+
+    cfg.counter_handle = counter_handle;
+    cfg.counter_aux = handles;
+    add_action(&rule, FP_ACTION_COUNT)->counter_id = 2;
+    add_action(&rule, FP_ACTION_OUTPUT)->port = 0;
+    build(&rule, &cfg, &flow);
+    assert_int_equal(flow.actions[0].type, RTE_FLOW_ACTION_TYPE_INDIRECT);
+    assert_ptr_equal(flow.actions[0].conf, &handles[2]);
+    fp_rte_flow_destroy(&flow);     /* Does not free the handle. */
+
+    rule.actions[0].counter_id = 4;
+    assert_refused(&rule, &cfg, "shared counter 4 has no rte_flow indirect "
+                   "action");
+}
+
 static void
 test_fp_rte_flow_actions_refused(void **state OVS_UNUSED)
 {
@@ -1558,6 +1592,7 @@ main(void)
         cmocka_unit_test(test_fp_rte_flow_set_refused),
         cmocka_unit_test(test_fp_rte_flow_dec_ttl),
         cmocka_unit_test(test_fp_rte_flow_meter_mark_count),
+        cmocka_unit_test(test_fp_rte_flow_shared_counter),
         cmocka_unit_test(test_fp_rte_flow_actions_refused),
         cmocka_unit_test(test_fp_rte_flow_full),
     };
