@@ -245,6 +245,12 @@ add_exception(struct fp_rte_flow_ctx *ctx)
     }
 }
 
+/* OF_PUSH_VLAN is OpenFlow's push_vlan, which copies VID and PCP from an
+ * outer tag, if any; OF_SET_VLAN_VID and _PCP then set both.  The DEI bit
+ * of the new tag is the one thing left: fp pushes the DEI of 'tci', so a
+ * DEI of 1 is refused, and rte_flow does not say whether a PMD copies the
+ * DEI of an outer tag (OpenFlow has none), which a NIC would have to
+ * clear to push what fp pushes. */
 static int
 add_push_vlan(struct fp_rte_flow_ctx *ctx, struct fp_rte_flow_actx *ax,
               const struct fp_action *a)

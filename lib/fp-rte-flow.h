@@ -43,6 +43,38 @@
  *   - 802.3 frames with an LLC/SNAP header, whose ethertype the fp key
  *     takes from the SNAP header, and rte_flow's ETH item from the frame.
  *
+ * A VLAN item stands for a tag as the fp parser takes one, of TPID 0x8100
+ * or 0x88a8; a NIC whose parser also takes another TPID (0x9100) for a
+ * tag differs from the fp parser on such frames.
+ *
+ * Recirculation (recirc_id, dp_hash, FP_ACTION_HASH, FP_ACTION_RECIRC) is
+ * refused: DPDK 22.11 has no portable item for OVS's recirc_id or dp_hash
+ * in transfer rules (META and TAG are PMD-specific registers that no
+ * action of the fp rule sets), nor an action that computes OVS's dp_hash;
+ * and a JUMP to another group would send a packet that misses there
+ * wherever the PMD's miss goes (a drop on mlx5), where the NIC hands it to
+ * the host with its recirc_id.  A rule of the first lookup pass (recirc_id
+ * 0, or not matched) is what every rte_flow rule sees.
+ *
+ * Actions: an fp rule's actions run in order; DPDK does not say in what
+ * order a PMD applies the rewrites and the fates (outputs, the exception
+ * path) of one rule.  So a rule that rewrites, meters or marks a packet
+ * after an output or an exception is refused, and its rewrites come
+ * before its fates.  fp's rewrites do nothing to a packet that has no such
+ * header, where rte_flow's need the item of their header: a rewrite is
+ * refused unless every packet of the rule has its header (an exact
+ * eth_type, nw_proto TCP or UDP and no later fragment for SET_TP_*, a VLAN
+ * tag for OF_POP_VLAN and OF_SET_VLAN_*).  Partial masks of sets are
+ * refused, but the DSCP of an IPv4 TOS or IPv6 traffic class
+ * (SET_IPV4_DSCP, SET_IPV6_DSCP).  FP_ACTION_DEC_TTL hands a packet of TTL
+ * 0 or 1 to the host instead, which DEC_TTL does not say it does: it is
+ * refused unless the rule matches a TTL of 2 or more.  A rule without an
+ * output, exception or drop drops what it matches (DROP).  Meter ids
+ * (METER's 'mtr_id') and marks are the fp rule's; the caller creates its
+ * DPDK meters with the fp meter ids.  Checksums: the PMD updates the
+ * checksums that a rewrite changes, as fp's rewrites do (rte_flow assumes
+ * it; no test here can check it on hardware).
+ *
  * Byte orders: the fp key and mask are in network byte order (but
  * 'in_port', 'recirc_id', 'dp_hash'), as are rte_flow's specs, masks and
  * action configurations, so multi-byte fields are copied as they are.
