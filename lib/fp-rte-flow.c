@@ -474,53 +474,92 @@ frag_later(const struct fp_rule *rule)
     return FP_RTE_FLOW_LATER_MAYBE;
 }
 
-/* IPv4: the fragment bits of 'ip_frag' in 'fragment_offset'. */
+/* What the 'ip_frag' of a rule says of the packets it matches. */
+enum fp_rte_flow_frag {
+    FRAG_ANY,                   /* Nothing. */
+    FRAG_NO,                    /* Not fragments. */
+    FRAG_FIRST,                 /* First fragments. */
+    FRAG_LATER,                 /* Later fragments. */
+    FRAG_NOT_LATER,             /* Not later fragments: not fragments, or
+                                 * first fragments. */
+    FRAG_YES,                   /* Fragments, first or later. */
+};
+
+/* Sets '*fragp' to what 'ip_frag' of the rule of 'ctx' says, and consumes
+ * it.  Returns 0, or EOPNOTSUPP for a rule that matches no packet. */
+static int
+frag_class(struct fp_rte_flow_ctx *ctx, enum fp_rte_flow_frag *fragp)
+{
+    uint8_t k = ctx->rule->key.ip_frag, m = ctx->rule->mask.ip_frag;
+    uint8_t bits = FP_IP_FRAG_ANY | FP_IP_FRAG_LATER;
+
+    if ((k & m & ~bits)
+        || ((m & FP_IP_FRAG_ANY) && !(k & FP_IP_FRAG_ANY)
+            && (k & m & FP_IP_FRAG_LATER))) {
+        return fp_rte_flow_refuse(ctx, "the rule matches no packet: "
+                                  "ip_frag %#"PRIx8"/%#"PRIx8, k, m);
+    }
+    if (m & FP_IP_FRAG_LATER && k & FP_IP_FRAG_LATER) {
+        *fragp = FRAG_LATER;
+    } else if (m & FP_IP_FRAG_ANY && !(k & FP_IP_FRAG_ANY)) {
+        *fragp = FRAG_NO;
+    } else if (m & FP_IP_FRAG_ANY) {
+        *fragp = m & FP_IP_FRAG_LATER ? FRAG_FIRST : FRAG_YES;
+    } else {
+        *fragp = m & FP_IP_FRAG_LATER ? FRAG_NOT_LATER : FRAG_ANY;
+    }
+    CONSUME(ctx, ip_frag);
+    return 0;
+}
+
+/* IPv4: the fragment bits of 'ip_frag' in 'fragment_offset': MF and the
+ * offset, in network byte order. */
 static int
 parse_ipv4_frag(struct fp_rte_flow_ctx *ctx, struct rte_flow_item *item)
 {
     struct rte_flow_item_ipv4 *spec = CONST_CAST(void *, item->spec);
     struct rte_flow_item_ipv4 *mask = CONST_CAST(void *, item->mask);
-    uint8_t k = ctx->rule->key.ip_frag, m = ctx->rule->mask.ip_frag;
-    uint16_t frag_bits = RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK;
+    uint16_t mf_off = RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK;
+    struct rte_flow_item_ipv4 *last;
+    enum fp_rte_flow_frag frag;
+    int error;
 
-    if (!(m & FP_IP_FRAG_ANY)) {
-        if (m & FP_IP_FRAG_LATER && k & FP_IP_FRAG_LATER) {
-            /* A later fragment is a fragment. */
-        } else if (m) {
-            return fp_rte_flow_refuse(ctx, "rte_flow cannot match ip_frag "
-                                      "%#x/%#x",
-                                      k, m);
-        }
+    error = frag_class(ctx, &frag);
+    if (error) {
+        return error;
     }
-    if (!m) {
-        return 0;
-    }
-    if (m & FP_IP_FRAG_ANY && !(k & FP_IP_FRAG_ANY)) {
-        if (k & m & FP_IP_FRAG_LATER) {
-            return fp_rte_flow_refuse(ctx, "the rule matches no packet: a "
-                                      "later fragment that is not a fragment");
-        }
-        /* Not a fragment: MF and offset zero. */
+    switch (frag) {
+    case FRAG_ANY:
+        break;
+    case FRAG_NO:
+        /* MF and offset zero. */
         spec->hdr.fragment_offset = htons(0);
-        mask->hdr.fragment_offset = htons(frag_bits);
-    } else if (!(m & FP_IP_FRAG_LATER)) {
-        return fp_rte_flow_refuse(ctx, "rte_flow cannot match any IPv4 "
-                                  "fragment, first or later (MF or offset "
-                                  "nonzero)");
-    } else if (!(k & FP_IP_FRAG_LATER)) {
-        /* First fragment: MF set, offset zero. */
+        mask->hdr.fragment_offset = htons(mf_off);
+        break;
+    case FRAG_FIRST:
+        /* MF set, offset zero. */
         spec->hdr.fragment_offset = htons(RTE_IPV4_HDR_MF_FLAG);
-        mask->hdr.fragment_offset = htons(frag_bits);
-    } else {
-        /* Later fragment: offset 1 or more, as a range. */
-        struct rte_flow_item_ipv4 *last = xzalloc(sizeof *last);
-
+        mask->hdr.fragment_offset = htons(mf_off);
+        break;
+    case FRAG_NOT_LATER:
+        /* Offset zero. */
+        spec->hdr.fragment_offset = htons(0);
+        mask->hdr.fragment_offset = htons(RTE_IPV4_HDR_OFFSET_MASK);
+        break;
+    case FRAG_LATER:
+        /* Offset 1 or more, as a range. */
+        last = xzalloc(sizeof *last);
         spec->hdr.fragment_offset = htons(1);
         last->hdr.fragment_offset = htons(RTE_IPV4_HDR_OFFSET_MASK);
         mask->hdr.fragment_offset = htons(RTE_IPV4_HDR_OFFSET_MASK);
         item->last = last;
+        break;
+    case FRAG_YES:
+    default:
+        return fp_rte_flow_refuse(ctx, "rte_flow cannot match any IPv4 "
+                                  "fragment, first or later (MF or offset "
+                                  "nonzero)");
     }
-    CONSUME(ctx, ip_frag);
     return 0;
 }
 
@@ -603,10 +642,10 @@ static int
 parse_ipv6(struct fp_rte_flow_ctx *ctx)
 {
     const struct fp_key *key = &ctx->rule->key, *mask = &ctx->rule->mask;
-    uint8_t kf = key->ip_frag, mf = mask->ip_frag;
     struct rte_flow_item_ipv6 *spec, *m;
     struct rte_flow_item *item;
     uint32_t vtc_key, vtc_mask;
+    enum fp_rte_flow_frag frag;
     int error;
 
     item = fp_rte_flow_add_item(ctx, RTE_FLOW_ITEM_TYPE_IPV6, sizeof *spec);
@@ -646,32 +685,22 @@ parse_ipv6(struct fp_rte_flow_ctx *ctx)
         return error;
     }
 
-    if (!mf) {
-        /* No fragment header constraint; the protocol is the fixed
-         * header's Next Header (see "IPv6 with extension headers" in
-         * fp-rte-flow.h). */
-        spec->hdr.proto = key->nw_proto & mask->nw_proto;
-        m->hdr.proto = mask->nw_proto;
-        CONSUME(ctx, nw_proto);
-        return 0;
+    error = frag_class(ctx, &frag);
+    if (error) {
+        return error;
     }
-
-    if (mf & FP_IP_FRAG_ANY && !(kf & FP_IP_FRAG_ANY)) {
-        if (kf & mf & FP_IP_FRAG_LATER) {
-            return fp_rte_flow_refuse(ctx, "the rule matches no packet: a "
-                                      "later fragment that is not a fragment");
-        }
-        /* Not a fragment: no fragment header. */
-        spec->has_frag_ext = 0;
-        m->has_frag_ext = 1;
+    if (frag == FRAG_ANY || frag == FRAG_NO) {
+        /* The protocol is the fixed header's Next Header (see "IPv6 with
+         * extension headers" in fp-rte-flow.h); not a fragment: no
+         * fragment header. */
         spec->hdr.proto = key->nw_proto & mask->nw_proto;
         m->hdr.proto = mask->nw_proto;
         CONSUME(ctx, nw_proto);
-    } else if (!(mf & FP_IP_FRAG_LATER)) {
-        return fp_rte_flow_refuse(ctx, "rte_flow cannot match any IPv6 "
-                                  "fragment, first or later (M flag or offset "
-                                  "nonzero)");
-    } else {
+        if (frag == FRAG_NO) {
+            spec->has_frag_ext = 0;
+            m->has_frag_ext = 1;
+        }
+    } else if (frag == FRAG_FIRST || frag == FRAG_LATER) {
         struct rte_flow_item_ipv6_frag_ext *fspec, *fmask;
         struct rte_flow_item *fitem;
 
@@ -681,23 +710,23 @@ parse_ipv6(struct fp_rte_flow_ctx *ctx)
                                      sizeof *fspec);
         fspec = CONST_CAST(void *, fitem->spec);
         fmask = CONST_CAST(void *, fitem->mask);
-        if (!(kf & FP_IP_FRAG_LATER)) {
-            /* First fragment: M set, offset zero; the protocol is the
-             * fragment header's Next Header. */
+        if (frag == FRAG_FIRST) {
+            /* M set, offset zero; the protocol is the fragment header's
+             * Next Header. */
             fspec->hdr.frag_data = htons(RTE_IPV6_EHDR_MF_MASK);
             fmask->hdr.frag_data = htons(RTE_IPV6_EHDR_MF_MASK
                                          | RTE_IPV6_EHDR_FO_MASK);
             fspec->hdr.next_header = key->nw_proto & mask->nw_proto;
             fmask->hdr.next_header = mask->nw_proto;
         } else {
-            /* Later fragment: offset 1 or more, as a range.  Its
-             * 'nw_proto' is 44, the fragment header's own. */
+            /* Offset 1 or more, as a range.  Its 'nw_proto' is 44, the
+             * fragment header's own. */
             struct rte_flow_item_ipv6_frag_ext *flast;
 
             if ((key->nw_proto ^ PROTO_IPV6_FRAG) & mask->nw_proto) {
-                return fp_rte_flow_refuse(ctx, "the rule matches no packet: "
-                                          "an IPv6 later fragment with "
-                                          "nw_proto other than 44");
+                return fp_rte_flow_refuse(ctx, "the rule matches no "
+                                          "packet: an IPv6 later fragment "
+                                          "with nw_proto other than 44");
             }
             flast = xzalloc(sizeof *flast);
             fspec->hdr.frag_data = htons(1 << RTE_IPV6_EHDR_FO_SHIFT);
@@ -706,8 +735,16 @@ parse_ipv6(struct fp_rte_flow_ctx *ctx)
             fitem->last = flast;
         }
         CONSUME(ctx, nw_proto);
+    } else if (frag == FRAG_NOT_LATER) {
+        return fp_rte_flow_refuse(ctx, "rte_flow cannot match IPv6 packets "
+                                  "that are not later fragments (either "
+                                  "without a fragment header or first "
+                                  "fragments)");
+    } else {
+        return fp_rte_flow_refuse(ctx, "rte_flow cannot match any IPv6 "
+                                  "fragment, first or later (M flag or "
+                                  "offset nonzero)");
     }
-    CONSUME(ctx, ip_frag);
     return 0;
 }
 

@@ -722,6 +722,21 @@ test_fp_rte_flow_ipv4_frag(void **state OVS_UNUSED)
     rule.key.ip_frag = FP_IP_FRAG_ANY;
     rule.mask.ip_frag = FP_IP_FRAG_ANY;
     assert_refused(&rule, &cfg, "cannot match any IPv4 fragment");
+
+    /* Not a later fragment: offset zero, MF either. */
+    rule.key.ip_frag = 0;
+    rule.mask.ip_frag = FP_IP_FRAG_LATER;
+    build(&rule, &cfg, &flow);
+    spec = flow.items[2].spec;
+    mask = flow.items[2].mask;
+    assert_int_equal(spec->hdr.fragment_offset, htons(0));
+    assert_int_equal(mask->hdr.fragment_offset, htons(0x1fff));
+    fp_rte_flow_destroy(&flow);
+
+    /* A later fragment that is not a fragment. */
+    rule.key.ip_frag = FP_IP_FRAG_LATER;
+    rule.mask.ip_frag = FP_IP_FRAG_ANY | FP_IP_FRAG_LATER;
+    assert_refused(&rule, &cfg, "matches no packet: ip_frag 0x2/0x3");
 }
 
 static void
@@ -951,6 +966,13 @@ test_fp_rte_flow_ipv6_frag(void **state OVS_UNUSED)
     rule.mask.ip_frag = FP_IP_FRAG_ANY;
     rule.key.ip_frag = FP_IP_FRAG_ANY;
     assert_refused(&rule, &cfg, "cannot match any IPv6 fragment");
+
+    /* Not a later fragment: no fragment header, or a first fragment. */
+    rule.key.nw_proto = 17;
+    rule.mask.ip_frag = FP_IP_FRAG_LATER;
+    rule.key.ip_frag = 0;
+    assert_refused(&rule, &cfg, "cannot match IPv6 packets that are not "
+                   "later fragments");
 }
 
 /* The fp key's IPv6 protocol is after the extension headers, rte_flow's
