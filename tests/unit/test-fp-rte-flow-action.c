@@ -503,5 +503,6 @@ main(void)
         cmocka_unit_test(test_fp_rte_flow_action_full),
     };
 
-    return cmocka_run_group_tests_name("fp_rte_flow_action", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("fp_rte_flow_action", tests, NULL,
+                                       NULL);
 }

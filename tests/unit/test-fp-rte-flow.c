@@ -942,5 +942,6 @@ main(void)
         cmocka_unit_test(test_fp_rte_flow_match_refused),
     };
 
-    return cmocka_run_group_tests_name("fp_rte_flow", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("fp_rte_flow", tests, NULL,
+                                       NULL);
 }
