@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-rtnl \
 	tests/unit/test-fp-rte-flow \
 	tests/unit/test-fp-rte-flow-action \
+	tests/unit/test-fp-rte-flow-diff \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
 	tests/unit/test-fp-vf \
@@ -65,6 +66,9 @@ tests_unit_test_fp_rte_flow_action_SOURCES = \
 	tests/unit/test-fp-rte-flow-action.c tests/unit/fp-rte-flow-test.h
 tests_unit_test_fp_rte_flow_action_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rte_flow_action_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_rte_flow_diff_SOURCES = tests/unit/test-fp-rte-flow-diff.c
+tests_unit_test_fp_rte_flow_diff_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_rte_flow_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
 tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
