@@ -54,8 +54,6 @@ conf_dup(const void *p, size_t n)
     return xmemdup(p, n);
 }
 
-/* Actions. */
-
 /* What the actions so far did, for the actions that follow. */
 struct fp_rte_flow_actx {
     bool fate;                  /* An output or exception happened. */
@@ -63,24 +61,39 @@ struct fp_rte_flow_actx {
     bool ttl_ge2;               /* Its TTL or hop limit is at least 2. */
 };
 
+/* The name of a rewrite, for reasons. */
 static const char *
 set_name(enum fp_action_type type)
 {
     switch (type) {
-    case FP_ACTION_SET_VLAN: return "set_vlan";
-    case FP_ACTION_SET_ETH_SRC: return "set_eth_src";
-    case FP_ACTION_SET_ETH_DST: return "set_eth_dst";
-    case FP_ACTION_SET_IPV4_SRC: return "set_ipv4_src";
-    case FP_ACTION_SET_IPV4_DST: return "set_ipv4_dst";
-    case FP_ACTION_SET_IPV4_TOS: return "set_ipv4_tos";
-    case FP_ACTION_SET_IPV4_TTL: return "set_ipv4_ttl";
-    case FP_ACTION_SET_IPV6_SRC: return "set_ipv6_src";
-    case FP_ACTION_SET_IPV6_DST: return "set_ipv6_dst";
-    case FP_ACTION_SET_IPV6_TCLASS: return "set_ipv6_tclass";
-    case FP_ACTION_SET_IPV6_HLIM: return "set_ipv6_hlim";
-    case FP_ACTION_SET_TP_SRC: return "set_tp_src";
-    case FP_ACTION_SET_TP_DST: return "set_tp_dst";
-    case FP_ACTION_DEC_TTL: return "dec_ttl";
+    case FP_ACTION_SET_VLAN:
+        return "set_vlan";
+    case FP_ACTION_SET_ETH_SRC:
+        return "set_eth_src";
+    case FP_ACTION_SET_ETH_DST:
+        return "set_eth_dst";
+    case FP_ACTION_SET_IPV4_SRC:
+        return "set_ipv4_src";
+    case FP_ACTION_SET_IPV4_DST:
+        return "set_ipv4_dst";
+    case FP_ACTION_SET_IPV4_TOS:
+        return "set_ipv4_tos";
+    case FP_ACTION_SET_IPV4_TTL:
+        return "set_ipv4_ttl";
+    case FP_ACTION_SET_IPV6_SRC:
+        return "set_ipv6_src";
+    case FP_ACTION_SET_IPV6_DST:
+        return "set_ipv6_dst";
+    case FP_ACTION_SET_IPV6_TCLASS:
+        return "set_ipv6_tclass";
+    case FP_ACTION_SET_IPV6_HLIM:
+        return "set_ipv6_hlim";
+    case FP_ACTION_SET_TP_SRC:
+        return "set_tp_src";
+    case FP_ACTION_SET_TP_DST:
+        return "set_tp_dst";
+    case FP_ACTION_DEC_TTL:
+        return "dec_ttl";
     case FP_ACTION_OUTPUT:
     case FP_ACTION_PUSH_VLAN:
     case FP_ACTION_POP_VLAN:
