@@ -31,7 +31,8 @@
  * (EOPNOTSUPP, with a reason a person can read), as OVS's
  * lib/netdev-offload-dpdk.c consumes the mask of a megaflow.  Where
  * rte_flow can say only less, the rte_flow rule matches fewer packets than
- * the fp rule; those miss in the NIC and take the exception path, which
+ * the fp rule; those miss this rule and, among rules that do not overlap
+ * (as dpif-netdev's megaflows do not), take the exception path, which
  * costs performance, not correctness.  These cases are:
  *
  *   - IPv6 with extension headers: rte_flow's IPV6 item matches the Next
