@@ -49,13 +49,14 @@
  * tag differs from the fp parser on such frames.
  *
  * Recirculation (recirc_id, dp_hash, FP_ACTION_HASH, FP_ACTION_RECIRC) is
- * refused: DPDK 22.11 has no portable item for OVS's recirc_id or dp_hash
- * in transfer rules (META and TAG are PMD-specific registers that no
- * action of the fp rule sets), nor an action that computes OVS's dp_hash;
- * and a JUMP to another group would send a packet that misses there
- * wherever the PMD's miss goes (a drop on mlx5), where the NIC hands it to
- * the host with its recirc_id.  A rule of the first lookup pass (recirc_id
- * 0, or not matched) is what every rte_flow rule sees.
+ * refused: DPDK 22.11 has no action that computes OVS's dp_hash; a
+ * recirc_id could be carried from group to group (SET_TAG or SET_META,
+ * then JUMP, and a TAG or META item in the rules of the next group), but
+ * a packet that misses in the next group goes wherever the PMD sends the
+ * misses of that group (rte_flow does not say), where the NIC hands it to
+ * the host with its recirc_id and dp_hash so that OVS resumes there.  A
+ * rule of the first lookup pass (recirc_id 0, or not matched) is what
+ * every rte_flow rule sees.
  *
  * Actions: an fp rule's actions run in order; DPDK does not say in what
  * order a PMD applies the rewrites and the fates (outputs, the exception
