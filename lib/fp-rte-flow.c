@@ -275,13 +275,15 @@ parse_recirc(struct fp_rte_flow_ctx *ctx)
     const struct fp_rule *rule = ctx->rule;
 
     if (KEY_NONZERO(ctx, recirc_id)) {
-        return fp_rte_flow_refuse(ctx, "rte_flow has no portable item for "
-                                  "recirc_id (the rule is for lookup pass "
-                                  "recirc_id=%#"PRIx32")",
+        return fp_rte_flow_refuse(ctx, "rte_flow rules see only a "
+                                  "packet's first lookup pass, and the rule "
+                                  "is for lookup pass recirc_id=%#"PRIx32,
                                   rule->key.recirc_id);
     }
     if (KEY_NONZERO(ctx, dp_hash)) {
-        return fp_rte_flow_refuse(ctx, "rte_flow has no portable item for "
+        return fp_rte_flow_refuse(ctx, "rte_flow rules see only a "
+                                  "packet's first lookup pass, whose dp_hash "
+                                  "is 0, and the rule matches a nonzero "
                                   "dp_hash");
     }
     CONSUME(ctx, recirc_id);

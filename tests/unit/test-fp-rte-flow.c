@@ -884,15 +884,17 @@ test_fp_rte_flow_match_refused(void **state OVS_UNUSED)
     rule = rule_base();
     rule.key.recirc_id = 5;
     rule.mask.recirc_id = UINT32_MAX;
-    assert_refused(&rule, &cfg, "no portable item for recirc_id (the rule "
-                   "is for lookup pass recirc_id=0x5)");
+    assert_refused(&rule, &cfg, "rte_flow rules see only a packet's first "
+                   "lookup pass, and the rule is for lookup pass "
+                   "recirc_id=0x5");
     /* The first pass is every rte_flow packet's. */
     rule.key.recirc_id = 0;
     build(&rule, &cfg, &flow);
     fp_rte_flow_destroy(&flow);
     rule.key.dp_hash = 1;
     rule.mask.dp_hash = 1;
-    assert_refused(&rule, &cfg, "no portable item for dp_hash");
+    assert_refused(&rule, &cfg, "whose dp_hash is 0, and the rule matches "
+                   "a nonzero dp_hash");
 
     /* Tunnels. */
     rule = rule_base();
