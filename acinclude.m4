@@ -129,3 +129,22 @@ AC_DEFUN([FP_CHECK_FUZZ],
                      [link the fuzz targets with libFuzzer (needs clang)])],
      [], [enable_fuzz=no])
    AM_CONDITIONAL([FP_FUZZ], [test "$enable_fuzz" = yes])])
+
+dnl FP_CHECK_DPDK
+dnl
+dnl lib/fp-rte-flow.c builds DPDK rte_flow rules, so it needs DPDK 22.11's
+dnl headers, which the flags of an Open vSwitch build configured
+dnl --with-dpdk point to (Debian's libdpdk-dev).  It calls no DPDK
+dnl function: nothing more is linked for it.
+AC_DEFUN([FP_CHECK_DPDK],
+  [AC_MSG_CHECKING([for DPDK's rte_flow.h with the Open vSwitch build's flags])
+   fp_save_CPPFLAGS=$CPPFLAGS
+   CPPFLAGS="$CPPFLAGS $OVS_CFLAGS"
+   AC_COMPILE_IFELSE(
+     [AC_LANG_PROGRAM([[#include <rte_flow.h>]],
+        [[struct rte_flow_action_ethdev port = { .port_id = 1 };
+          return port.port_id != RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR;]])],
+     [AC_MSG_RESULT([yes])],
+     [AC_MSG_RESULT([no])
+      AC_MSG_ERROR([DPDK 22.11's rte_flow.h does not compile with the flags of the Open vSwitch build in '$OVS_BUILDDIR' ($OVS_CFLAGS): configure Open vSwitch --with-dpdk=shared with libdpdk-dev installed, or $fp_ovs_howto])])
+   CPPFLAGS=$fp_save_CPPFLAGS])

@@ -31,6 +31,10 @@ lib_libfp_la_SOURCES = \
 	lib/fp-parse.h \
 	lib/fp-rtnl.c \
 	lib/fp-rtnl.h \
+	lib/fp-rte-flow.c \
+	lib/fp-rte-flow-action.c \
+	lib/fp-rte-flow-private.h \
+	lib/fp-rte-flow.h \
 	lib/fp-table.c \
 	lib/fp-table.h \
 	lib/fp-vf.c

@@ -10,6 +10,9 @@ UNIT_TESTS = \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-rtnl \
+	tests/unit/test-fp-rte-flow \
+	tests/unit/test-fp-rte-flow-action \
+	tests/unit/test-fp-rte-flow-diff \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
 	tests/unit/test-fp-vf \
@@ -55,6 +58,17 @@ tests_unit_test_fp_rtnl_CFLAGS = $(UNIT_TEST_CFLAGS)
 noinst_PROGRAMS += tests/fp-rtnl-tool
 tests_fp_rtnl_tool_SOURCES = tests/fp-rtnl-tool.c
 tests_fp_rtnl_tool_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS)
+tests_unit_test_fp_rte_flow_SOURCES = tests/unit/test-fp-rte-flow.c \
+	tests/unit/fp-rte-flow-test.h
+tests_unit_test_fp_rte_flow_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_rte_flow_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_rte_flow_action_SOURCES = \
+	tests/unit/test-fp-rte-flow-action.c tests/unit/fp-rte-flow-test.h
+tests_unit_test_fp_rte_flow_action_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_rte_flow_action_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_rte_flow_diff_SOURCES = tests/unit/test-fp-rte-flow-diff.c
+tests_unit_test_fp_rte_flow_diff_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_rte_flow_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
 tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
