@@ -29,6 +29,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model.h \
 	lib/fp-parse.c \
 	lib/fp-parse.h \
+	lib/fp-rule.c \
+	lib/fp-rule.h \
 	lib/fp-rtnl.c \
 	lib/fp-rtnl.h \
 	lib/fp-table.c \
