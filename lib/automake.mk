@@ -8,6 +8,8 @@ lib_libfp_la_SOURCES = \
 	include/fp/fp-provider.h \
 	lib/fp.c \
 	lib/fp-evb.c \
+	lib/fp-hash.c \
+	lib/fp-hash.h \
 	lib/fp-afpacket.c \
 	lib/fp-afpacket.h \
 	lib/fp-hotplug.c \
