@@ -23,6 +23,7 @@
 
 #include "fp/fp.h"
 #include "fp-action.h"
+#include "fp-hash.h"
 
 /* The checks that every rule passes before it goes to a driver (see
  * fp_rule_batch() in lib/fp.c). */
@@ -68,6 +69,10 @@ fp_rule_action_is_valid(const struct fp_device *dev, const struct fp_action *a)
     case FP_ACTION_EXCEPTION:
     case FP_ACTION_SET_QUEUE:
         return true;
+    case FP_ACTION_HASH:
+        return fp_hash_alg_is_valid(a->hash.alg);
+    case FP_ACTION_RECIRC:
+        return a->recirc_id != 0;
     case FP_N_ACTION_TYPES:
     default:
         return false;
@@ -77,7 +82,9 @@ fp_rule_action_is_valid(const struct fp_device *dev, const struct fp_action *a)
 /* Returns true if 'rule' is one that 'dev' can take: at most
  * FP_MAX_ACTIONS valid actions (known types, output ports in range,
  * push_vlan TPIDs 0x8100 or 0x88a8, set actions with zero bytes beyond
- * their field), zero padding in key and mask. */
+ * their field, hash actions of a known algorithm, recirc actions with a
+ * nonzero recirc_id and only as the last action), zero padding in key and
+ * mask. */
 bool
 fp_rule_is_valid(const struct fp_device *dev, const struct fp_rule *rule)
 {
@@ -90,7 +97,10 @@ fp_rule_is_valid(const struct fp_device *dev, const struct fp_rule *rule)
         return false;
     }
     for (i = 0; i < rule->n_actions; i++) {
-        if (!fp_rule_action_is_valid(dev, &rule->actions[i])) {
+        const struct fp_action *a = &rule->actions[i];
+
+        if (!fp_rule_action_is_valid(dev, a)
+            || (a->type == FP_ACTION_RECIRC && i + 1 < rule->n_actions)) {
             return false;
         }
     }

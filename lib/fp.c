@@ -1185,9 +1185,11 @@ fp_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 /* Adds 'rule' to the rule table of 'dev' and stores its handle in '*idp'.
  * Returns 0; EINVAL if 'rule' is invalid (more than FP_MAX_ACTIONS
  * actions, an output port out of range, a push_vlan TPID other than 0x8100
- * or 0x88a8, nonzero padding); ENOENT if it uses a meter or shared counter
- * that does not exist; ENOSPC if a table is full (fp_rule_batch() says
- * which); or another positive errno value if the device fails. */
+ * or 0x88a8, a hash action of an unknown algorithm, a recirc action with
+ * recirc_id 0 or not last, nonzero padding); ENOENT if it uses a meter or
+ * shared counter that does not exist; ENOSPC if a table is full
+ * (fp_rule_batch() says which); or another positive errno value if the
+ * device fails. */
 int
 fp_rule_add(struct fp_device *dev, const struct fp_rule *rule, uint32_t *idp)
 {
