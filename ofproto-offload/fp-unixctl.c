@@ -588,6 +588,14 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
             ds_put_cstr(s, fp_unixctl_host_fate(step->host));
         }
         break;
+    case FP_ACTION_HASH:
+        ds_put_format(s, "hash %s basis %"PRIu32,
+                      a->hash.alg == FP_HASH_SYM_L4 ? "sym_l4" : "l4",
+                      a->hash.basis);
+        break;
+    case FP_ACTION_RECIRC:
+        ds_put_format(s, "recirc %#"PRIx32, a->recirc_id);
+        break;
     case FP_ACTION_SET_VLAN:
     case FP_ACTION_SET_ETH_SRC:
     case FP_ACTION_SET_ETH_DST:

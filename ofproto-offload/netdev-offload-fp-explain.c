@@ -630,6 +630,7 @@ netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *stats)
     stats->n_flows = (stats->n_state[OFFLOAD_FP_OFFLOADED]
                       + stats->n_state[OFFLOAD_FP_PARTIAL]);
     ovs_mutex_unlock(&offload_fp_mutex);
+    stats->resumed = offload_fp_n_resumed();
 }
 
 /* Appends to 's' the flows by verdict and the count of each reason for
@@ -655,6 +656,8 @@ netdev_offload_fp_format_stats(struct ds *s)
                   st.failed, st.evicted, st.reoffloaded);
     ds_put_format(s, "missed: %"PRIu64" offloaded flows, %"PRIu64
                   " packets\n", st.missing, st.missed);
+    ds_put_format(s, "resumed: %"PRIu64" packets in software after a "
+                  "recirculation in a NIC\n", st.resumed);
 
     ovs_mutex_lock(&offload_fp_mutex);
     nodes = shash_sort(&offload_fp_reasons);
