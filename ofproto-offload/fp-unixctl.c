@@ -593,7 +593,7 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
                       a->hash.basis);
         break;
     case FP_ACTION_RECIRC:
-        ds_put_format(s, "recirc %"PRIu32, a->recirc_id);
+        ds_put_format(s, "recirc %#"PRIx32, a->recirc_id);
         break;
     case FP_ACTION_COUNT:
         ds_put_format(s, "count in shared counter %"PRIu32"%s",
@@ -605,14 +605,6 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
         if (step) {
             ds_put_cstr(s, fp_unixctl_host_fate(step->host));
         }
-        break;
-    case FP_ACTION_HASH:
-        ds_put_format(s, "hash %s basis %"PRIu32,
-                      a->hash.alg == FP_HASH_SYM_L4 ? "sym_l4" : "l4",
-                      a->hash.basis);
-        break;
-    case FP_ACTION_RECIRC:
-        ds_put_format(s, "recirc %#"PRIx32, a->recirc_id);
         break;
     case FP_ACTION_SET_VLAN:
     case FP_ACTION_SET_ETH_SRC:
