@@ -707,7 +707,8 @@ fp_port_trace(struct fp_device *dev, uint32_t port, const void *data,
     return dev->class->port_trace(dev, port, data, size, trace);
 }
 
-/* Frees the packet copies of 'trace'. */
+/* Frees the packet copies of 'trace' and the traces of its later lookup
+ * passes. */
 void
 fp_trace_uninit(struct fp_trace *trace)
 {
@@ -718,6 +719,11 @@ fp_trace_uninit(struct fp_trace *trace)
         trace->steps[i].packet = NULL;
     }
     trace->n_steps = 0;
+    if (trace->next) {
+        fp_trace_uninit(trace->next);
+        free(trace->next);
+        trace->next = NULL;
+    }
 }
 
 /* Starts writing the packets that 'port' of 'dev' sends to its outside to

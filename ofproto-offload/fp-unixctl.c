@@ -151,11 +151,11 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
                   st.n_rules, cfg.n_rules);
     ds_put_format(s, "  lookups: %"PRIu64" hits, %"PRIu64" misses\n",
                   st.hits, st.misses);
-    if (st.recirculations || st.recirc_misses || st.recirc_exceeded) {
-        ds_put_format(s, "  recirculations: %"PRIu64"; to software after "
-                      "one: %"PRIu64" misses, %"PRIu64" beyond %d\n",
+    if (st.recirculations || st.recirc_exceeded) {
+        ds_put_format(s, "  recirculations: %"PRIu64" passes, %"PRIu64
+                      " misses, %"PRIu64" beyond the limit\n",
                       st.recirculations, st.recirc_misses,
-                      st.recirc_exceeded, FP_MAX_RECIRC);
+                      st.recirc_exceeded);
     }
     netdev_fp_evb_show_device(s, dev);
     if (st.n_meters) {
@@ -587,6 +587,14 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
     case FP_ACTION_SET_QUEUE:
         ds_put_format(s, "set_queue %"PRIu32, a->queue);
         break;
+    case FP_ACTION_HASH:
+        ds_put_format(s, "hash %s basis %"PRIu32,
+                      a->hash.alg == FP_HASH_L4 ? "l4" : "sym_l4",
+                      a->hash.basis);
+        break;
+    case FP_ACTION_RECIRC:
+        ds_put_format(s, "recirc %#"PRIx32, a->recirc_id);
+        break;
     case FP_ACTION_COUNT:
         ds_put_format(s, "count in shared counter %"PRIu32"%s",
                       a->counter_id, dry ? " (not counted)" : "");
@@ -597,14 +605,6 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
         if (step) {
             ds_put_cstr(s, fp_unixctl_host_fate(step->host));
         }
-        break;
-    case FP_ACTION_HASH:
-        ds_put_format(s, "hash %s basis %"PRIu32,
-                      a->hash.alg == FP_HASH_SYM_L4 ? "sym_l4" : "l4",
-                      a->hash.basis);
-        break;
-    case FP_ACTION_RECIRC:
-        ds_put_format(s, "recirc %#"PRIx32, a->recirc_id);
         break;
     case FP_ACTION_SET_VLAN:
     case FP_ACTION_SET_ETH_SRC:
