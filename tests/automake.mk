@@ -109,7 +109,8 @@ TESTSUITE_AT = \
 	tests/fp-diff.at \
 	tests/fp-trace.at \
 	tests/fp-hotplug.at \
-	tests/fp-evb.at
+	tests/fp-evb.at \
+	tests/fp-recirc.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
