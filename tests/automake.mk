@@ -140,7 +140,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-fp-endpoint.at \
 	tests/system-fp-qos.at \
 	tests/system-fp-migrate.at \
-	tests/system-fp-evb.at
+	tests/system-fp-evb.at \
+	tests/system-fp-lb.at
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT)
 SYSTEM_TESTSUITE = $(builddir)/tests/system-testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest -I '$(builddir)/tests' -I '$(srcdir)' \
