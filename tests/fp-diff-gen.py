@@ -23,7 +23,8 @@ program and random frames, the same for the same SEED, options and
 version of this file:
 
   DIR/groups        OpenFlow 1.3 groups, "ovs-ofctl add-groups" syntax
-                    (possibly empty).
+                    (possibly empty), in an order in which each group
+                    refers only to groups added before it.
   DIR/meters        meters, one "ovs-ofctl add-meter" argument a line
                     (possibly empty).
   DIR/flows.R       the flow table of round R (0, 1, ...), in
@@ -33,7 +34,7 @@ version of this file:
                     when its actions change.
   DIR/changes.R     for R > 0, the changes from flows.R-1 to flows.R, in
                     "ovs-ofctl bundle" syntax (add, modify_strict,
-                    delete_strict).  Rounds apply these rather than
+                    delete_strict; "group modify" with recirc).  Rounds apply these rather than
                     replace-flows, which would add again, counters reset,
                     every flow whose OpenFlow 1.3 form differs from how
                     it is written here (e.g. vlan_tci=0).
@@ -63,6 +64,16 @@ Options:
 Features (default on unless said):
   meters            meters at a stopped clock (off: issue 8 item 6)
   select-groups     select groups (off: issue 8 item 9)
+  recirc            recirculating tables (off: issue 11): instead of the
+                    groups above, 2 to 5 groups, most of them select
+                    groups of 2 to 16 buckets with weights (0 to 100) and
+                    each selection method (dp_hash with the L4 or the
+                    symmetric L4 algorithm and a basis, the default, hash
+                    with fields), whose buckets output, rewrite, go to
+                    groups of higher ids (chains) or resubmit to table 2;
+                    flows use groups more often and go to table 1 after
+                    them; a table 2; and rounds modify select groups as
+                    well as flows ("group modify" lines in changes.R)
   ip-proto-58       IPv4 packets of IP protocol 58 (off: issue 8 item 1)
   sctp-frags        SCTP in IPv4 and IPv6 fragments (off: issue 8 item 2)
   later-frags-l4    later IPv4 fragments of TCP and UDP (off: issue 8
@@ -88,9 +99,9 @@ import sys
 
 FEATURES = ['meters', 'select-groups', 'ip-proto-58', 'sctp-frags',
             'later-frags-l4', 'vlan', 'ipv6', 'arp', 'frags', 'truncated',
-            'normal', 'goto', 'groups']
+            'normal', 'goto', 'groups', 'recirc']
 DEFAULT_OFF = {'meters', 'select-groups', 'ip-proto-58', 'sctp-frags',
-               'later-frags-l4'}
+               'later-frags-l4', 'recirc'}
 
 MACS = ['50:54:00:00:00:01', '50:54:00:00:00:02', '50:54:00:00:00:03',
         '50:54:00:00:00:04', 'ff:ff:ff:ff:ff:ff', '01:00:5e:00:00:01',
@@ -630,9 +641,14 @@ class Gen:
             acts.append(self.pick(['output:2', 'output:3', 'output:4']))
         if self.normal and self.chance(0.2):
             acts.append('NORMAL')
-        if n_groups and self.chance(0.15):
+        recirc = self.has('recirc')
+        if recirc and table == 2:
+            # Buckets resubmit to table 2: no groups there, no loops.
+            n_groups = 0
+        if n_groups and self.chance(0.5 if recirc else 0.15):
             acts.append('group:%d' % self.r.randint(1, n_groups))
-        if table == 0 and self.has('goto') and self.chance(0.25):
+        if (table == 0 and self.has('goto')
+                and self.chance(0.4 if recirc else 0.25)):
             acts.append(self.pick(['goto_table:1', 'resubmit(,1)']))
         return ','.join(acts) if acts else 'drop'
 
@@ -656,6 +672,13 @@ class Gen:
         groups = []
         if not self.has('groups'):
             return groups
+        if self.has('recirc'):
+            self.n_groups = self.r.randint(2, 5)
+            # Highest id first: a bucket goes only to groups of higher ids,
+            # which must exist before it.
+            for gid in range(self.n_groups, 0, -1):
+                groups.append(self.recirc_group(gid))
+            return groups
         for gid in range(1, self.r.randint(1, 3) + 1):
             types = ['all', 'all', 'indirect']
             if self.has('select-groups'):
@@ -674,6 +697,59 @@ class Gen:
             groups.append('group_id=%d,type=%s%s,%s'
                           % (gid, t, sel, ','.join(buckets)))
         return groups
+
+    def recirc_group(self, gid, select=False):
+        """Group 'gid' of the recirc feature, "ovs-ofctl add-group"
+        syntax: a select group (always if 'select'), all or indirect."""
+        t = 'select' if select else self.pick(['select'] * 7 + ['all'] * 2
+                                              + ['indirect'])
+        sel = ''
+        if t == 'select':
+            n = self.pick([2, 2, 3, 4, 4, 5, 8, 16, self.r.randint(2, 16)])
+            method = self.pick(['dp_hash', 'dp_hash', 'dp_hash-param',
+                                'default', 'default', 'hash'])
+            if method == 'dp_hash':
+                sel = ',selection_method=dp_hash'
+            elif method == 'dp_hash-param':
+                # OVS_HASH_ALG_L4 (0) or OVS_HASH_ALG_SYM_L4 (1), a basis.
+                sel = (',selection_method=dp_hash,selection_method_param=%d'
+                       % ((self.pick([0, 1]) << 32)
+                          | self.pick([1, 0x1234, 0xffffffff])))
+            elif method == 'hash':
+                sel = (',selection_method=hash,fields(%s)'
+                       % self.pick(['ip_src,ip_dst', 'eth_dst',
+                                    'ip_dst,tcp_dst', 'eth_src,udp_src',
+                                    'ipv6_src,ipv6_dst']))
+        elif t == 'all':
+            n = self.r.randint(2, 3)
+        else:
+            n = 1
+        buckets = []
+        for _ in range(n):
+            a = self.pick(['output:2', 'output:3', 'output:4', 'output:1',
+                           'mod_dl_src:50:54:00:00:00:09,output:3',
+                           'mod_dl_dst:50:54:00:00:00:0a,output:4',
+                           'mod_vlan_pcp:1,output:2',
+                           'mod_vlan_vid:10,output:3',
+                           'mod_nw_dst:10.1.1.2,output:4',
+                           'mod_tp_dst:8080,output:2'])
+            if gid < self.n_groups and self.chance(0.3):
+                # A chain: a rewrite or not, then a group of a higher id.
+                a = self.pick(['', 'mod_nw_src:10.1.1.1,',
+                               'mod_dl_dst:50:54:00:00:00:0b,']) \
+                    + 'group:%d' % self.r.randint(gid + 1, self.n_groups)
+            elif self.chance(0.1):
+                a = self.pick(['', 'mod_dl_src:50:54:00:00:00:0c,']) \
+                    + 'resubmit(,2)'
+            if t == 'select':
+                # Rarely 0 (a bucket never taken) or 100 (with 1, more
+                # hash values than OVS's dp_hash method allows: the
+                # group falls back to the default method, in xlate).
+                w = self.pick([1, 1, 1, 2, 2, 3, 4, 5, 10] * 2 + [0, 100])
+                a = 'weight:%d,%s' % (w, a)
+            buckets.append('bucket=' + a)
+        return ('group_id=%d,type=%s%s,%s'
+                % (gid, t, sel, ','.join(buckets)))
 
     def meters(self):
         meters = []
@@ -701,6 +777,10 @@ class Gen:
         for _ in range(self.r.randint(1, 4)):
             k, a = self.flow(1, n_groups, n_meters)
             flows[k] = a
+        if self.has('recirc'):
+            for _ in range(self.r.randint(1, 3)):
+                k, a = self.flow(2, 0, n_meters)
+                flows[k] = a
         return flows
 
     def change(self, flows, n_groups, n_meters):
@@ -712,7 +792,8 @@ class Gen:
             keys = sorted(flows)
             what = self.pick(['add', 'delete', 'modify', 'modify'])
             if what == 'add' or not keys:
-                k, a = self.flow(self.pick([0, 0, 1]), n_groups, n_meters)
+                tables = [0, 0, 1, 2] if self.has('recirc') else [0, 0, 1]
+                k, a = self.flow(self.pick(tables), n_groups, n_meters)
                 what = 'modify_strict' if k in flows else 'add'
                 flows[k] = a
                 changes.append('flow %s %s,cookie=0x%x,actions=%s'
@@ -728,6 +809,12 @@ class Gen:
                 flows[k] = self.actions(table, l3, n_groups, n_meters)
                 changes.append('flow modify_strict %s,actions=%s'
                                % (k, flows[k]))
+        if n_groups and self.has('recirc') and self.chance(0.5):
+            # A group becomes another select group: other buckets, weights
+            # or selection method.
+            changes.append('group modify %s'
+                           % self.recirc_group(self.r.randint(1, n_groups),
+                                               select=True))
         return flows, changes
 
 
