@@ -8,6 +8,8 @@ lib_libfp_la_SOURCES = \
 	include/fp/fp-provider.h \
 	lib/fp.c \
 	lib/fp-evb.c \
+	lib/fp-hash.c \
+	lib/fp-hash.h \
 	lib/fp-afpacket.c \
 	lib/fp-afpacket.h \
 	lib/fp-hotplug.c \
@@ -29,6 +31,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model.h \
 	lib/fp-parse.c \
 	lib/fp-parse.h \
+	lib/fp-rule.c \
+	lib/fp-rule.h \
 	lib/fp-rtnl.c \
 	lib/fp-rtnl.h \
 	lib/fp-table.c \

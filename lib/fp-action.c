@@ -448,6 +448,8 @@ fp_action_set_field(struct fp_action_packet *p, const struct fp_action *a)
     case FP_ACTION_COUNT:
     case FP_ACTION_EXCEPTION:
     case FP_ACTION_SET_QUEUE:
+    case FP_ACTION_HASH:
+    case FP_ACTION_RECIRC:
     case FP_N_ACTION_TYPES:
     default:
         OVS_NOT_REACHED();

@@ -32,6 +32,7 @@
 #include "coverage.h"
 #include "dp-packet.h"
 #include "fp-action.h"
+#include "fp-hash.h"
 #include "fp-meter.h"
 #include "fp-parse.h"
 #include "fp-table.h"
@@ -55,6 +56,9 @@ COVERAGE_DEFINE(fp_model_miss);
 COVERAGE_DEFINE(fp_model_exception);
 COVERAGE_DEFINE(fp_model_malformed);
 COVERAGE_DEFINE(fp_model_drop);
+COVERAGE_DEFINE(fp_model_recirc);
+COVERAGE_DEFINE(fp_model_recirc_miss);
+COVERAGE_DEFINE(fp_model_recirc_exceeded);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
@@ -203,13 +207,13 @@ fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
 
 /* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
  * ('malformed' false) or failed to parse ('malformed' true), for the host,
- * with 'mark' and 'rss_hash' (see struct fp_packet_md).  Counts in
- * 'ctrs'.  Returns what became of the packet.  With a dry 'trace', only
- * says what would become of it ('ctrs' may then be NULL). */
+ * with 'md'.  Counts in 'ctrs'.  Returns what became of the packet.  With
+ * a dry 'trace', only says what would become of it ('ctrs' may then be
+ * NULL). */
 static enum fp_trace_host
 fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                    uint32_t port_no, const void *data, size_t size,
-                   bool malformed, uint32_t mark, uint32_t rss_hash,
+                   bool malformed, const struct fp_packet_md *md,
                    const struct fp_trace *trace)
 {
     struct fp_model_port *port = &model->ports[port_no];
@@ -239,8 +243,10 @@ fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     fp_model_slot_reserve(slot, size);
     memcpy(fp_model_slot_data(slot), data, size);
     slot->size = size;
-    slot->mark = mark;
-    slot->rss_hash = rss_hash;
+    slot->mark = md->mark;
+    slot->rss_hash = md->rss_hash;
+    slot->recirc_id = md->recirc_id;
+    slot->dp_hash = md->dp_hash;
     port->n_queued++;
     if (malformed) {
         fp_model_ctr_add(&ctrs->malformed, 1);
@@ -292,6 +298,75 @@ fp_model_rss_hash(const struct fp_action_packet *p, uint32_t in_port,
     return fp_parse_rss_hash(key);
 }
 
+/* What a packet carries from one lookup pass to the next (see
+ * "Recirculation" in include/fp/fp.h). */
+struct fp_model_recirc {
+    uint32_t pass;              /* Of the actions being executed: 0 for the
+                                 * first lookup pass. */
+    uint32_t recirc_id;         /* Set by an FP_ACTION_RECIRC: the recirc_id
+                                 * of the next pass.  0: none. */
+    uint32_t dp_hash;           /* From the last FP_ACTION_HASH, else 0. */
+    uint32_t rss_hash;          /* If 'pass': the RSS hash of the packet as
+                                 * it entered the NIC. */
+    uint32_t queue;             /* From the last FP_ACTION_SET_QUEUE, as
+                                 * OVS keeps skb_priority. */
+    uint8_t *data;              /* If 'recirc_id': the packet as the */
+    size_t size;                /* actions left it. */
+};
+
+/* Stores in '*md' what the host gets with the packet of 'p', which came in
+ * on 'in_port', was parsed into 'key' (the key of lookup pass 'rc->pass')
+ * and, if 'modified', rewritten since: 'mark', the RSS hash and, after a
+ * recirculation, the packet's recirc_id and dp_hash.  Returns 'md'. */
+static const struct fp_packet_md *
+fp_model_host_md(struct fp_packet_md *md, uint32_t mark,
+                 const struct fp_action_packet *p, uint32_t in_port,
+                 const struct fp_key *key, bool modified,
+                 const struct fp_model_recirc *rc)
+{
+    md->mark = mark;
+    if (OVS_UNLIKELY(rc->pass)) {
+        md->rss_hash = rc->rss_hash;
+        md->recirc_id = key->recirc_id;
+        md->dp_hash = rc->dp_hash;
+    } else {
+        md->rss_hash = fp_model_rss_hash(p, in_port, key, modified);
+        md->recirc_id = 0;
+        md->dp_hash = 0;
+    }
+    return md;
+}
+
+/* Returns the dp_hash that FP_ACTION_HASH 'a' computes for the packet of
+ * 'p', which came in on 'in_port', was parsed into 'key' (the key of lookup
+ * pass 'rc->pass') and, if 'modified', rewritten since. */
+static uint32_t
+fp_model_hash(const struct fp_model *model, const struct fp_action *a,
+              const struct fp_action_packet *p, uint32_t in_port,
+              const struct fp_key *key, bool modified,
+              const struct fp_model_recirc *rc)
+{
+    struct fp_key now_key;
+    unsigned int vlan_limit;
+
+    if (a->hash.alg == FP_HASH_L4) {
+        /* The RSS hash of the packet as it entered the NIC, which is pass
+         * 0's key, before any rewrite. */
+        return fp_hash_l4(rc->pass ? rc->rss_hash : fp_parse_rss_hash(key),
+                          a->hash.basis);
+    }
+
+    /* FP_HASH_SYM_L4: over the packet as it is now. */
+    if (modified) {
+        atomic_read_relaxed(&CONST_CAST(struct fp_model *, model)->vlan_limit,
+                            &vlan_limit);
+        fp_parse_limited(p->data, p->size, in_port, vlan_limit, &now_key,
+                         NULL);
+        key = &now_key;
+    }
+    return fp_hash_sym_l4(key, a->hash.basis);
+}
+
 /* Records in 'step' of a trace the packet 'p' as action 'a' leaves it. */
 static void
 fp_model_trace_step(struct fp_trace_step *step, const struct fp_action *a,
@@ -302,22 +377,27 @@ fp_model_trace_step(struct fp_trace_step *step, const struct fp_action *a,
     step->packet = xmemdup(p->data, p->size);
 }
 
-/* Executes 'actions' on the packet in 'slot' (which the engine owns and may
- * modify), parsed into 'key' and 'layers', that came in on 'in_port'.
+/* Executes 'actions' on the 'size' bytes at 'data' (a packet in a slot,
+ * which the engine owns and may modify, with FP_MODEL_HEADROOM bytes of
+ * room in front), parsed into 'key' and 'layers', that came in on
+ * 'in_port', in lookup pass 'rc->pass' with the state in 'rc'.
  * '*now_usp' is the time for meters, or negative if it is not read yet.
+ * An FP_ACTION_HASH sets 'rc->dp_hash'; an FP_ACTION_RECIRC (always the
+ * last action) sets 'rc->recirc_id', 'rc->queue' and where the packet is
+ * now, for the caller to look it up again.
  *
  * With 'trace', records each action executed in it; a dry 'trace' has no
  * side effect (then 'engine' is NULL): nothing is sent, counted or
- * metered, only the packet in 'slot' is rewritten.  Always inlined, as
+ * metered, only the packet is rewritten.  Always inlined, as
  * fp_model_finish() is. */
 static inline ALWAYS_INLINE void
 fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
                  const struct fp_model_actions *actions,
-                 struct fp_model_slot *slot, uint32_t in_port,
+                 uint8_t *data, size_t size, uint32_t in_port,
                  const struct fp_key *key,
                  const struct fp_parse_layers *layers,
                  long long int now_ms, long long int *now_usp,
-                 struct fp_trace *trace)
+                 struct fp_model_recirc *rc, struct fp_trace *trace)
 {
     struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[in_port] : NULL;
     bool live = OVS_LIKELY(!trace) || !trace->dry;
@@ -328,11 +408,11 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
     bool modified = false;
     bool stop = false;
     uint32_t mark = 0;
-    struct fp_tx_md md = { .queue = 0, .in_port = in_port };
+    struct fp_tx_md md = { .queue = rc->queue, .in_port = in_port };
+    struct fp_packet_md hmd;
     size_t i;
 
-    fp_action_packet_init(&p, fp_model_slot_data(slot), slot->size, key,
-                          layers);
+    fp_action_packet_init(&p, data, size, key, layers);
     for (i = 0; !stop && i < actions->n; i++) {
         const struct fp_action *a = &actions->actions[i];
 
@@ -393,9 +473,10 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
         case FP_ACTION_DEC_TTL:
             if (!fp_action_dec_ttl(&p)) {
                 host = fp_model_exception(model, ctrs, in_port, p.data,
-                                          p.size, false, mark,
-                                          fp_model_rss_hash(&p, in_port, key,
-                                                            modified),
+                                          p.size, false,
+                                          fp_model_host_md(&hmd, mark, &p,
+                                                           in_port, key,
+                                                           modified, rc),
                                           trace);
                 if (OVS_UNLIKELY(step)) {
                     step->host = host;
@@ -454,13 +535,26 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 
         case FP_ACTION_EXCEPTION:
             host = fp_model_exception(model, ctrs, in_port, p.data, p.size,
-                                      false, mark,
-                                      fp_model_rss_hash(&p, in_port, key,
-                                                        modified),
+                                      false,
+                                      fp_model_host_md(&hmd, mark, &p,
+                                                       in_port, key,
+                                                       modified, rc),
                                       trace);
             if (OVS_UNLIKELY(step)) {
                 step->host = host;
             }
+            break;
+
+        case FP_ACTION_HASH:
+            rc->dp_hash = fp_model_hash(model, a, &p, in_port, key, modified,
+                                        rc);
+            break;
+
+        case FP_ACTION_RECIRC:
+            rc->recirc_id = a->recirc_id;
+            rc->queue = md.queue;
+            rc->data = p.data;
+            rc->size = p.size;
             break;
 
         case FP_N_ACTION_TYPES:
@@ -685,20 +779,183 @@ fp_model_pass_parse(struct fp_model *model,
     return traced;
 }
 
+/* Makes room for the pushes of a new lookup pass in front of the packet of
+ * 'rc', in 'slot': if less than FP_MODEL_HEADROOM bytes are left in front
+ * of it, moves it back to where the slot's packet started, in a larger
+ * buffer if pushes made it larger than the slot's (then the slot keeps the
+ * larger buffer, as a slot's buffer only grows). */
+static void
+fp_model_recirc_room(struct fp_model_slot *slot, struct fp_model_recirc *rc)
+{
+    if (rc->data - slot->buf >= FP_MODEL_HEADROOM) {
+        return;
+    }
+    if (rc->size <= slot->allocated) {
+        memmove(fp_model_slot_data(slot), rc->data, rc->size);
+    } else {
+        uint8_t *buf = xmalloc(FP_MODEL_HEADROOM + rc->size);
+
+        memcpy(buf + FP_MODEL_HEADROOM, rc->data, rc->size);
+        free(slot->buf);
+        slot->buf = buf;
+        slot->allocated = rc->size;
+    }
+    rc->data = fp_model_slot_data(slot);
+}
+
+/* Starts the trace of the next lookup pass of a packet, after 'trace', and
+ * returns it. */
+static struct fp_trace *
+fp_model_trace_next(struct fp_trace *trace, uint32_t pass,
+                    unsigned int vlan_limit)
+{
+    struct fp_trace *next = xzalloc(sizeof *next);
+
+    next->dry = trace->dry;
+    next->pass = pass;
+    next->vlan_limit = vlan_limit;
+    next->evb_mode = trace->evb_mode;
+    next->etag_pruned = FP_PORT_NONE;
+    trace->next = next;
+    return next;
+}
+
+/* Runs the later lookup passes of the packet in 'slot', which came in on
+ * 'port_no' and whose lookup pass 'rc->pass' (pass 0's key: 'key0') ended
+ * with an FP_ACTION_RECIRC: parses it again, looks it up with the
+ * recirc_id and dp_hash of 'rc' (in the exact-match cache first, as of
+ * table 'version') and executes the actions of the rule it hits, as long
+ * as they recirculate, up to FP_MAX_RECIRC times.  A miss, or a
+ * recirculation beyond FP_MAX_RECIRC, goes to the host with the packet's
+ * state.  'trace' is the trace of pass 'rc->pass', or NULL; each later
+ * pass is traced in its 'next'.  With a dry trace (then 'engine' is NULL),
+ * has no side effect.
+ *
+ * Out of line: packets that do not recirculate never get here. */
+static void
+fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
+                     struct fp_model_slot *slot, uint32_t port_no,
+                     const struct fp_key *key0, struct fp_model_recirc *rc,
+                     uint64_t version, long long int now_ms,
+                     long long int *now_usp, struct fp_trace *trace)
+{
+    struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[port_no] : NULL;
+    bool live = !trace || !trace->dry;
+    unsigned int vlan_limit;
+
+    atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
+    rc->rss_hash = fp_parse_rss_hash(key0);
+    while (rc->recirc_id) {
+        struct fp_model_pkt pkt = { .slot = slot };
+        uint32_t recirc_id = rc->recirc_id;
+        struct fp_packet_md md = {
+            .rss_hash = rc->rss_hash,
+            .recirc_id = recirc_id,
+            .dp_hash = rc->dp_hash,
+        };
+        enum fp_trace_host host;
+
+        rc->recirc_id = 0;
+        if (rc->pass >= FP_MAX_RECIRC) {
+            /* To the host, which resumes with the lookup that the NIC does
+             * not do: never dropped for its depth. */
+            host = fp_model_exception(model, ctrs, port_no, rc->data,
+                                      rc->size, false, &md, trace);
+            if (live) {
+                fp_model_ctr_add(&engine->recirc_exceeded, 1);
+                COVERAGE_INC(fp_model_recirc_exceeded);
+                VLOG_DBG_RL(&rl, "%s: port %"PRIu32": recirculation %"PRIu32
+                            " beyond %d passes, to the host",
+                            model->up.name, port_no, recirc_id,
+                            FP_MAX_RECIRC + 1);
+            }
+            if (OVS_UNLIKELY(trace)) {
+                trace->recirc_exceeded = true;
+                trace->recirc_host = host;
+            }
+            return;
+        }
+
+        rc->pass++;
+        if (live) {
+            fp_model_ctr_add(&engine->recirculations, 1);
+            COVERAGE_INC(fp_model_recirc);
+        }
+        fp_model_recirc_room(slot, rc);
+        pkt.error = fp_parse_limited(rc->data, rc->size, port_no, vlan_limit,
+                                     &pkt.key, &pkt.layers);
+        pkt.key.recirc_id = recirc_id;
+        pkt.key.dp_hash = rc->dp_hash;
+        if (OVS_UNLIKELY(trace)) {
+            trace = fp_model_trace_next(trace, rc->pass, vlan_limit);
+            trace->parse_error = pkt.error;
+            trace->key = pkt.key;
+        }
+
+        if (!pkt.error) {
+            if (engine && engine->emc) {
+                pkt.hash = fp_model_emc_hash(&pkt.key, &pkt.map);
+                if (count_1bits(pkt.map) <= FP_MODEL_EMC_WORDS) {
+                    pkt.emc = &engine->emc[pkt.hash & engine->emc_mask
+                                           & ~UINT32_C(1)];
+                }
+            }
+            if (pkt.emc && fp_model_emc_find(&pkt, version)) {
+                fp_model_ctr_add(&engine->emc_hits, 1);
+            } else {
+                const struct fp_key *keys[1] = { &pkt.key };
+
+                fp_table_lookup_batch(model->table, keys, 1, version,
+                                      &pkt.rule);
+                if (pkt.emc) {
+                    fp_model_emc_insert(&pkt, version);
+                }
+            }
+        }
+
+        if (pkt.rule) {
+            if (OVS_UNLIKELY(trace)) {
+                trace->hit = true;
+                trace->priority = fp_table_rule_priority(pkt.rule);
+                trace->driver_rule = pkt.rule;
+            }
+            if (live) {
+                fp_model_count(engine, fp_table_rule_user(pkt.rule),
+                               rc->size, pkt.key.tcp_flags, now_ms);
+            }
+            fp_model_execute(model, engine, fp_table_rule_data(pkt.rule),
+                             rc->data, rc->size, port_no, &pkt.key,
+                             &pkt.layers, now_ms, now_usp, rc, trace);
+        } else {
+            host = fp_model_exception(model, ctrs, port_no, rc->data,
+                                      rc->size, pkt.error != 0, &md, trace);
+            if (live) {
+                fp_model_ctr_add(&engine->recirc_misses, 1);
+                COVERAGE_INC(fp_model_recirc_miss);
+            }
+            if (OVS_UNLIKELY(trace)) {
+                trace->miss = host;
+            }
+        }
+    }
+}
+
 /* Finishes 'pkt', which came in on 'port_no' and was parsed and looked
- * up: executes its rule's actions, or queues it for the host.  Records
+ * up as of table 'version': executes its rule's actions, with the later
+ * lookup passes if they recirculate, or queues it for the host.  Records
  * what it does in 'trace', the packet's trace, if nonnull; with a dry
  * trace (then 'engine' is NULL), has no side effect.  Always inlined, so
  * that the callers' calls with a null 'trace' have no tracing code. */
 static inline ALWAYS_INLINE void
 fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
-                struct fp_model_pkt *pkt, uint32_t port_no,
+                struct fp_model_pkt *pkt, uint32_t port_no, uint64_t version,
                 long long int now_ms, long long int *now_usp,
                 struct fp_trace *trace)
 {
     struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[port_no] : NULL;
     struct fp_model_slot *slot = pkt->slot;
-    const uint8_t *data = fp_model_slot_data(slot);
+    uint8_t *data = fp_model_slot_data(slot);
+    struct fp_packet_md md;
     enum fp_trace_host host;
 
     if (OVS_UNLIKELY(trace)) {
@@ -711,22 +968,34 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
         }
     }
     if (pkt->rule) {
+        struct fp_model_recirc rc;
+
         if (OVS_LIKELY(!trace) || !trace->dry) {
             fp_model_count(engine, fp_table_rule_user(pkt->rule),
                            slot->size, pkt->key.tcp_flags, now_ms);
         }
+        rc.pass = 0;
+        rc.recirc_id = 0;
+        rc.dp_hash = 0;
+        rc.rss_hash = 0;
+        rc.queue = 0;
         fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
-                         slot, port_no, &pkt->key, &pkt->layers, now_ms,
-                         now_usp, trace);
+                         data, slot->size, port_no, &pkt->key, &pkt->layers,
+                         now_ms, now_usp, &rc, trace);
+        if (OVS_UNLIKELY(rc.recirc_id)) {
+            fp_model_recirculate(model, engine, slot, port_no, &pkt->key, &rc,
+                                 version, now_ms, now_usp, trace);
+        }
         return;
     }
     if (pkt->error && (OVS_LIKELY(!trace) || !trace->dry)) {
         VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"
                     PRIu32" bytes", model->up.name, port_no, slot->size);
     }
+    memset(&md, 0, sizeof md);
+    md.rss_hash = fp_parse_rss_hash(&pkt->key);
     host = fp_model_exception(model, ctrs, port_no, data, slot->size,
-                              pkt->error != 0, 0,
-                              fp_parse_rss_hash(&pkt->key), trace);
+                              pkt->error != 0, &md, trace);
     if (OVS_UNLIKELY(trace)) {
         trace->miss = host;
     }
@@ -807,13 +1076,13 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     if (OVS_LIKELY(!traced)) {
         /* The fast path: fp_model_finish() inlined without a trace. */
         for (i = 0; i < n; i++) {
-            fp_model_finish(model, engine, &pkts[i], port_no, now_ms,
-                            now_usp, NULL);
+            fp_model_finish(model, engine, &pkts[i], port_no, version,
+                            now_ms, now_usp, NULL);
         }
     } else {
         for (i = 0; i < n; i++) {
-            fp_model_finish(model, engine, &pkts[i], port_no, now_ms,
-                            now_usp, pkts[i].slot->trace);
+            fp_model_finish(model, engine, &pkts[i], port_no, version,
+                            now_ms, now_usp, pkts[i].slot->trace);
         }
     }
 
@@ -1021,6 +1290,7 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
                    struct fp_model_slot *slot, struct fp_trace *trace)
 {
     struct fp_model_pkt pkt = { .slot = slot };
+    uint64_t version = fp_table_version(model->table);
     long long int now_us = -1;
 
     ovs_assert(trace->dry);
@@ -1035,30 +1305,32 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
     if (!pkt.error) {
         const struct fp_key *keys[1] = { &pkt.key };
 
-        fp_table_lookup_batch(model->table, keys, 1,
-                              fp_table_version(model->table), &pkt.rule);
+        fp_table_lookup_batch(model->table, keys, 1, version, &pkt.rule);
     }
-    fp_model_finish(model, NULL, &pkt, port_no, time_msec(), &now_us,
-                    trace);
+    fp_model_finish(model, NULL, &pkt, port_no, version, time_msec(),
+                    &now_us, trace);
     slot->trace = NULL;
 }
 
-/* Sets 'trace->rule_id' to the id of the rule that 'trace' hit, or 0 if it
- * was deleted or modified since. */
+/* Sets 'rule_id' of 'trace', and of the traces of its later lookup passes,
+ * to the id of the rule that the pass hit, or 0 if it was deleted or
+ * modified since. */
 void
 fp_model_trace_resolve(struct fp_model *model, struct fp_trace *trace)
 {
     uint32_t id;
 
-    trace->rule_id = 0;
-    if (!trace->hit) {
-        return;
-    }
     ovs_mutex_lock(&model->ctl_mutex);
-    for (id = 1; id <= model->up.config.n_rules; id++) {
-        if (model->rules[id] == trace->driver_rule) {
-            trace->rule_id = id;
-            break;
+    for (; trace; trace = trace->next) {
+        trace->rule_id = 0;
+        if (!trace->hit) {
+            continue;
+        }
+        for (id = 1; id <= model->up.config.n_rules; id++) {
+            if (model->rules[id] == trace->driver_rule) {
+                trace->rule_id = id;
+                break;
+            }
         }
     }
     ovs_mutex_unlock(&model->ctl_mutex);

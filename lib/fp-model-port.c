@@ -149,6 +149,8 @@ fp_model_port_recv(struct fp_device *dev, uint32_t port_no,
         *lenp = slot->size;
         md->mark = slot->mark;
         md->rss_hash = slot->rss_hash;
+        md->recirc_id = slot->recirc_id;
+        md->dp_hash = slot->dp_hash;
         port->head = (port->head + 1) % FP_MODEL_QUEUE_LEN;
         port->n_queued--;
     }

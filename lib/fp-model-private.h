@@ -97,6 +97,8 @@ struct fp_model_slot {
     struct fp_trace *trace;     /* RX rings: where the engine records what
                                  * it does with the packet (a live
                                  * fp_port_trace()), or NULL. */
+    uint32_t recirc_id;         /* Exception queues: the rest of the */
+    uint32_t dp_hash;           /* packet's struct fp_packet_md. */
 };
 
 /* VF counters (see struct fp_vf_stats): those toward the guest of one
@@ -295,6 +297,12 @@ struct fp_model_engine {
     fp_model_ctr busy_ns;
     struct fp_model_port_ctrs *ports;   /* One per NIC port. */
     struct fp_model_counter *counters;  /* One per counter table entry. */
+
+    /* Recirculation (see struct fp_device_stats), written by this engine
+     * only. */
+    fp_model_ctr recirculations;
+    fp_model_ctr recirc_misses;
+    fp_model_ctr recirc_exceeded;
 };
 
 /* An entry of the exact-match cache: two cache lines, the key's nonzero
@@ -394,6 +402,10 @@ struct fp_model {
      * or has an extended uplink, so that its packets meet the EVB code. */
     atomic_bool evb_active;
     struct fp_model_evb *evb;
+
+    /* Recirculation counters as of the last reset, under 'ctl_mutex', as
+     * 'hits_base'. */
+    uint64_t recirculations_base, recirc_misses_base, recirc_exceeded_base;
 };
 
 

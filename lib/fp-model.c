@@ -302,11 +302,17 @@ fp_model_get_stats(const struct fp_device *dev, struct fp_device_stats *stats)
         stats->hits += fp_model_ctr_get(&engine->hits);
         stats->misses += fp_model_ctr_get(&engine->misses);
         stats->emc_hits += fp_model_ctr_get(&engine->emc_hits);
+        stats->recirculations += fp_model_ctr_get(&engine->recirculations);
+        stats->recirc_misses += fp_model_ctr_get(&engine->recirc_misses);
+        stats->recirc_exceeded += fp_model_ctr_get(&engine->recirc_exceeded);
     }
     ovs_mutex_lock(&model->ctl_mutex);
     stats->hits -= model->hits_base;
     stats->misses -= model->misses_base;
     stats->emc_hits -= model->emc_hits_base;
+    stats->recirculations -= model->recirculations_base;
+    stats->recirc_misses -= model->recirc_misses_base;
+    stats->recirc_exceeded -= model->recirc_exceeded_base;
     stats->n_rules = fp_table_count(model->table);
     stats->n_masks = fp_table_n_masks(model->table);
     stats->n_meters = model->n_meters_used;
@@ -1000,6 +1006,9 @@ fp_model_reset(struct fp_device *dev)
     model->hits_base += dstats.hits;
     model->misses_base += dstats.misses;
     model->emc_hits_base += dstats.emc_hits;
+    model->recirculations_base += dstats.recirculations;
+    model->recirc_misses_base += dstats.recirc_misses;
+    model->recirc_exceeded_base += dstats.recirc_exceeded;
     ovs_mutex_unlock(&model->ctl_mutex);
 
     /* After the counters start again, so that a caller who read them just

@@ -29,10 +29,10 @@
 #include "coverage.h"
 #include "fp/fp-provider.h"
 #include "hash.h"
-#include "fp-action.h"
 #include "fp-afpacket.h"
 #include "fp-link.h"
 #include "fp-model.h"
+#include "fp-rule.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
@@ -707,7 +707,8 @@ fp_port_trace(struct fp_device *dev, uint32_t port, const void *data,
     return dev->class->port_trace(dev, port, data, size, trace);
 }
 
-/* Frees the packet copies of 'trace'. */
+/* Frees the packet copies of 'trace' and the traces of its later lookup
+ * passes. */
 void
 fp_trace_uninit(struct fp_trace *trace)
 {
@@ -718,6 +719,11 @@ fp_trace_uninit(struct fp_trace *trace)
         trace->steps[i].packet = NULL;
     }
     trace->n_steps = 0;
+    if (trace->next) {
+        fp_trace_uninit(trace->next);
+        free(trace->next);
+        trace->next = NULL;
+    }
 }
 
 /* Starts writing the packets that 'port' of 'dev' sends to its outside to
@@ -974,76 +980,6 @@ fp_port_get_link_name(const struct fp_device *dev, uint32_t port)
             ? fp_afpacket_name(dev->links[port]->afp) : NULL);
 }
 
-/* Returns true if 'action' of a rule of 'dev' is valid. */
-static bool
-fp_action_is_valid(const struct fp_device *dev, const struct fp_action *a)
-{
-    size_t size, i;
-
-    switch (a->type) {
-    case FP_ACTION_OUTPUT:
-        return fp_port_is_valid(dev, a->port);
-    case FP_ACTION_PUSH_VLAN:
-        return (a->vlan.tpid == htons(0x8100)
-                || a->vlan.tpid == htons(0x88a8));
-    case FP_ACTION_SET_VLAN:
-    case FP_ACTION_SET_ETH_SRC:
-    case FP_ACTION_SET_ETH_DST:
-    case FP_ACTION_SET_IPV4_SRC:
-    case FP_ACTION_SET_IPV4_DST:
-    case FP_ACTION_SET_IPV4_TOS:
-    case FP_ACTION_SET_IPV4_TTL:
-    case FP_ACTION_SET_IPV6_SRC:
-    case FP_ACTION_SET_IPV6_DST:
-    case FP_ACTION_SET_IPV6_TCLASS:
-    case FP_ACTION_SET_IPV6_HLIM:
-    case FP_ACTION_SET_TP_SRC:
-    case FP_ACTION_SET_TP_DST:
-        size = fp_action_set_size(a->type);
-        for (i = size; i < sizeof a->set.value; i++) {
-            if (a->set.value[i] || a->set.mask[i]) {
-                return false;
-            }
-        }
-        return true;
-    case FP_ACTION_POP_VLAN:
-    case FP_ACTION_DROP:
-    case FP_ACTION_DEC_TTL:
-    case FP_ACTION_METER:
-    case FP_ACTION_MARK:
-    case FP_ACTION_COUNT:
-    case FP_ACTION_EXCEPTION:
-    case FP_ACTION_SET_QUEUE:
-        return true;
-    case FP_N_ACTION_TYPES:
-    default:
-        return false;
-    }
-}
-
-/* Returns true if 'rule' is one that 'dev' can take: at most
- * FP_MAX_ACTIONS valid actions (known types, output ports in range,
- * push_vlan TPIDs 0x8100 or 0x88a8, set actions with zero bytes beyond
- * their field), zero padding in key and mask. */
-static bool
-fp_rule_is_valid(const struct fp_device *dev, const struct fp_rule *rule)
-{
-    static const uint8_t zero[3];
-    size_t i;
-
-    if (!rule || rule->n_actions > FP_MAX_ACTIONS
-        || memcmp(rule->key.pad1, zero, sizeof zero)
-        || memcmp(rule->mask.pad1, zero, sizeof zero)) {
-        return false;
-    }
-    for (i = 0; i < rule->n_actions; i++) {
-        if (!fp_action_is_valid(dev, &rule->actions[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Returns 0 if the next operation of kind 'op' on 'dev' may go ahead, or
  * the errno value of an injected fault, which it consumes. */
 static int
@@ -1255,9 +1191,11 @@ fp_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 /* Adds 'rule' to the rule table of 'dev' and stores its handle in '*idp'.
  * Returns 0; EINVAL if 'rule' is invalid (more than FP_MAX_ACTIONS
  * actions, an output port out of range, a push_vlan TPID other than 0x8100
- * or 0x88a8, nonzero padding); ENOENT if it uses a meter or shared counter
- * that does not exist; ENOSPC if a table is full (fp_rule_batch() says
- * which); or another positive errno value if the device fails. */
+ * or 0x88a8, a hash action of an unknown algorithm, a recirc action with
+ * recirc_id 0 or not last, nonzero padding); ENOENT if it uses a meter or
+ * shared counter that does not exist; ENOSPC if a table is full
+ * (fp_rule_batch() says which); or another positive errno value if the
+ * device fails. */
 int
 fp_rule_add(struct fp_device *dev, const struct fp_rule *rule, uint32_t *idp)
 {

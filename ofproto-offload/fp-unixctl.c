@@ -151,6 +151,12 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
                   st.n_rules, cfg.n_rules);
     ds_put_format(s, "  lookups: %"PRIu64" hits, %"PRIu64" misses\n",
                   st.hits, st.misses);
+    if (st.recirculations || st.recirc_exceeded) {
+        ds_put_format(s, "  recirculations: %"PRIu64" passes, %"PRIu64
+                      " misses, %"PRIu64" beyond the limit\n",
+                      st.recirculations, st.recirc_misses,
+                      st.recirc_exceeded);
+    }
     netdev_fp_evb_show_device(s, dev);
     if (st.n_meters) {
         ds_put_format(s, "  meters: %"PRIu32" in use of %"PRIu32"\n",
@@ -412,6 +418,10 @@ fp_unixctl_put_key(struct ds *s, const struct fp_device *dev,
                       key->tun_type == FP_TUN_VXLAN ? "vxlan" : "geneve",
                       key->tun_vni);
     }
+    if (key->recirc_id) {
+        ds_put_format(s, ",recirc_id=%#"PRIx32",dp_hash=%#"PRIx32,
+                      key->recirc_id, key->dp_hash);
+    }
 }
 
 /* Appends to 's' the FP_ACTION_SET_* action 'a': the field's name, its new
@@ -577,6 +587,14 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
     case FP_ACTION_SET_QUEUE:
         ds_put_format(s, "set_queue %"PRIu32, a->queue);
         break;
+    case FP_ACTION_HASH:
+        ds_put_format(s, "hash %s basis %"PRIu32,
+                      a->hash.alg == FP_HASH_L4 ? "l4" : "sym_l4",
+                      a->hash.basis);
+        break;
+    case FP_ACTION_RECIRC:
+        ds_put_format(s, "recirc %#"PRIx32, a->recirc_id);
+        break;
     case FP_ACTION_COUNT:
         ds_put_format(s, "count in shared counter %"PRIu32"%s",
                       a->counter_id, dry ? " (not counted)" : "");
@@ -610,56 +628,27 @@ fp_unixctl_put_action(struct ds *s, const struct fp_device *dev,
     }
 }
 
-/* Appends to 's' the outcome of 'trace', of a packet that came in on NIC
- * port 'port' of 'dev', on one line without a newline: the rule it hit
- * (with the ufid and verdict of the datapath flow it belongs to, looked up
- * with 'dp_flows' as netdev_offload_fp_explain_rule() says) or the miss,
- * then where the packet went.  fp/trace ends with it, fp/inject prints it
- * for every packet. */
-static void
-fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
-                       uint32_t port, const struct fp_trace *trace,
-                       struct hmap *dp_flows)
+/* Appends to 's' the outcome of lookup pass 'trace' of a packet that came
+ * in on NIC port 'port' of 'dev', as fp_unixctl_put_outcome() says.
+ * Returns the trace of the next pass, if the packet recirculated in the
+ * NIC, otherwise NULL. */
+static const struct fp_trace *
+fp_unixctl_put_pass_outcome(struct ds *s, const struct fp_device *dev,
+                            uint32_t port, const struct fp_trace *trace,
+                            struct hmap *dp_flows)
 {
     bool stopped = false;
     size_t i, n_out = 0;
 
-    switch (trace->ingress) {
-    case FP_TRACE_LINK_DOWN:
-        ds_put_cstr(s, "dropped at ingress: link down");
-        return;
-    case FP_TRACE_VF_UNPLUGGED:
-        ds_put_cstr(s, "dropped at ingress: VF unplugged");
-        return;
-    case FP_TRACE_TOO_BIG:
-        ds_put_cstr(s, "dropped at ingress: frame too large");
-        return;
-    case FP_TRACE_RING_FULL:
-        ds_put_cstr(s, "dropped at ingress: RX ring full");
-        return;
-    case FP_TRACE_POLICED:
-        ds_put_cstr(s, "dropped at ingress: policer");
-        return;
-    case FP_TRACE_VF_POLICY:
-        ds_put_format(s, "dropped at ingress: VF policy (%s)",
-                      fp_vf_verdict_name(trace->vf));
-        return;
-    case FP_TRACE_ADMITTED:
-    default:
-        break;
-    }
-
-    if (trace->etag_rx != FP_TRACE_ETAG_NONE) {
-        ds_put_cstr(s, "port extension: ");
-        netdev_fp_evb_put_etag_rx(s, dev, trace);
-        return;
-    }
     if (!trace->hit) {
         ds_put_format(s, "%s: to software via ",
                       trace->parse_error ? "malformed" : "miss");
         fp_unixctl_put_port(s, dev, port);
+        if (trace->pass) {
+            ds_put_format(s, " at recirc_id %#"PRIx32, trace->key.recirc_id);
+        }
         ds_put_cstr(s, fp_unixctl_host_fate(trace->miss));
-        return;
+        return NULL;
     }
 
     if (trace->rule_id) {
@@ -696,6 +685,20 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
             ds_put_format(s, "%sto software via ", n_out++ ? ", " : "");
             fp_unixctl_put_port(s, dev, port);
             ds_put_cstr(s, fp_unixctl_host_fate(step->host));
+        } else if (a->type == FP_ACTION_RECIRC) {
+            /* The last action: a new pass, or the host beyond the limit. */
+            ds_put_format(s, "%srecirc %#"PRIx32, n_out++ ? ", then " : "",
+                          a->recirc_id);
+            if (trace->next) {
+                ds_put_cstr(s, "; ");
+                return trace->next;
+            } else if (trace->recirc_exceeded) {
+                ds_put_format(s, " beyond %d recirculations: to software "
+                              "via ", FP_MAX_RECIRC);
+                fp_unixctl_put_port(s, dev, port);
+                ds_put_format(s, " at recirc_id %#"PRIx32"%s", a->recirc_id,
+                              fp_unixctl_host_fate(trace->recirc_host));
+            }
         }
         if (step->stop && a->type != FP_ACTION_DEC_TTL) {
             const char *sep = n_out ? ", then " : "";
@@ -711,6 +714,54 @@ fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
     }
     if (!n_out && !stopped) {
         ds_put_cstr(s, "drop (no output)");
+    }
+    return NULL;
+}
+
+/* Appends to 's' the outcome of 'trace', of a packet that came in on NIC
+ * port 'port' of 'dev', on one line without a newline: the rule it hit
+ * (with the ufid and verdict of the datapath flow it belongs to, looked up
+ * with 'dp_flows' as netdev_offload_fp_explain_rule() says) or the miss,
+ * then where the packet went; for a packet that recirculated in the NIC,
+ * the same for each lookup pass, separated by "; ".  fp/trace ends with
+ * it, fp/inject prints it for every packet. */
+static void
+fp_unixctl_put_outcome(struct ds *s, const struct fp_device *dev,
+                       uint32_t port, const struct fp_trace *trace,
+                       struct hmap *dp_flows)
+{
+    switch (trace->ingress) {
+    case FP_TRACE_LINK_DOWN:
+        ds_put_cstr(s, "dropped at ingress: link down");
+        return;
+    case FP_TRACE_VF_UNPLUGGED:
+        ds_put_cstr(s, "dropped at ingress: VF unplugged");
+        return;
+    case FP_TRACE_TOO_BIG:
+        ds_put_cstr(s, "dropped at ingress: frame too large");
+        return;
+    case FP_TRACE_RING_FULL:
+        ds_put_cstr(s, "dropped at ingress: RX ring full");
+        return;
+    case FP_TRACE_POLICED:
+        ds_put_cstr(s, "dropped at ingress: policer");
+        return;
+    case FP_TRACE_VF_POLICY:
+        ds_put_format(s, "dropped at ingress: VF policy (%s)",
+                      fp_vf_verdict_name(trace->vf));
+        return;
+    case FP_TRACE_ADMITTED:
+    default:
+        break;
+    }
+
+    if (trace->etag_rx != FP_TRACE_ETAG_NONE) {
+        ds_put_cstr(s, "port extension: ");
+        netdev_fp_evb_put_etag_rx(s, dev, trace);
+        return;
+    }
+    while (trace) {
+        trace = fp_unixctl_put_pass_outcome(s, dev, port, trace, dp_flows);
     }
 }
 
@@ -734,6 +785,98 @@ fp_unixctl_put_policer_trace(struct ds *s, const struct fp_trace *trace)
     }
 }
 
+/* Appends to 's' what fp/trace shows of lookup pass 'trace' of a packet
+ * into NIC port 'port' of 'dev': the parse, the lookup and each action with
+ * the packet as it leaves it, if it changed from '*prev' ('*prev_size'
+ * bytes), which is updated.  A pass after the first starts with its
+ * recirc_id and dp_hash. */
+static void
+fp_unixctl_put_trace_pass(struct ds *s, const struct fp_device *dev,
+                          uint32_t port, const struct fp_trace *trace,
+                          const uint8_t **prev_, size_t *prev_size_,
+                          struct hmap *dp_flows)
+{
+    const uint8_t *prev = *prev_;
+    size_t prev_size = *prev_size_;
+    size_t i;
+
+    if (trace->pass) {
+        ds_put_format(s, "\nRecirculation %"PRIu32" (of at most %d): "
+                      "recirc_id %#"PRIx32", dp_hash %#"PRIx32"\n",
+                      trace->pass, FP_MAX_RECIRC, trace->key.recirc_id,
+                      trace->key.dp_hash);
+    }
+    ds_put_format(s, "\nParse (vlan-limit %u): ", trace->vlan_limit);
+    if (trace->parse_error) {
+        ds_put_format(s, "malformed (%s)\n",
+                      ovs_strerror(trace->parse_error));
+    } else {
+        fp_unixctl_put_key(s, dev, &trace->key);
+        ds_put_char(s, '\n');
+    }
+
+    if (!trace->hit) {
+        ds_put_format(s, "\n%s: to software via the representor of ",
+                      trace->parse_error ? "Malformed" : "Miss");
+        fp_unixctl_put_port(s, dev, port);
+        if (trace->pass) {
+            ds_put_format(s, ", with recirc_id %#"PRIx32" and dp_hash %#"
+                          PRIx32", where dpif-netdev resumes",
+                          trace->key.recirc_id, trace->key.dp_hash);
+        }
+        ds_put_format(s, "%s\n", fp_unixctl_host_fate(trace->miss));
+        return;
+    }
+
+    if (trace->rule_id) {
+        ds_put_format(s, "\nRule: hit rule %"PRIu32", priority %"PRIu32
+                      "\n", trace->rule_id, trace->priority);
+        if (!netdev_offload_fp_explain_rule(dev, trace->rule_id, true,
+                                            dp_flows, s)) {
+            ds_put_cstr(s, "  (no flow of the flow API has this rule)\n");
+        }
+    } else {
+        ds_put_format(s, "\nRule: hit a rule of priority %"PRIu32" that was "
+                      "deleted since\n", trace->priority);
+    }
+
+    if (!trace->n_steps) {
+        ds_put_cstr(s, "\nActions: none\n");
+    }
+    for (i = 0; i < trace->n_steps; i++) {
+        const struct fp_trace_step *step = &trace->steps[i];
+
+        ds_put_format(s, "\nAction %"PRIuSIZE": ", i + 1);
+        fp_unixctl_put_action(s, dev, port, &step->action, step,
+                              trace->dry);
+        if (step->action.type == FP_ACTION_OUTPUT) {
+            netdev_fp_evb_put_output(s, dev, trace, i);
+        }
+        ds_put_char(s, '\n');
+        if (step->size != prev_size
+            || memcmp(step->packet, prev, prev_size)) {
+            ds_put_format(s, "  packet now %"PRIuSIZE" bytes: ",
+                          step->size);
+            fp_unixctl_put_hex(s, step->packet, step->size);
+            ds_put_char(s, '\n');
+        }
+        prev = step->packet;
+        prev_size = step->size;
+    }
+    if (trace->recirc_exceeded) {
+        ds_put_format(s, "\nRecirculation %"PRIu32": beyond %d: to software "
+                      "via the representor of ", trace->pass + 1,
+                      FP_MAX_RECIRC);
+        fp_unixctl_put_port(s, dev, port);
+        ds_put_format(s, ", with recirc_id %#"PRIx32", where dpif-netdev "
+                      "resumes%s\n",
+                      trace->steps[trace->n_steps - 1].action.recirc_id,
+                      fp_unixctl_host_fate(trace->recirc_host));
+    }
+    *prev_ = prev;
+    *prev_size_ = prev_size;
+}
+
 /* Appends to 's' what fp/trace shows of 'trace', a dry trace of 'packet'
  * into NIC port 'port' of 'dev'. */
 static void
@@ -744,8 +887,8 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
     struct hmap dp_flows = HMAP_INITIALIZER(&dp_flows);
     const uint8_t *prev = dp_packet_data(packet);
     size_t prev_size = dp_packet_size(packet);
+    const struct fp_trace *pass;
     struct fp_device_config cfg;
-    size_t i;
 
     fp_device_get_config(dev, &cfg);
     ds_put_format(s, "Packet: %"PRIu32" bytes into %s port ",
@@ -804,57 +947,9 @@ fp_unixctl_put_trace(struct ds *s, const struct fp_device *dev,
         ds_put_char(s, '\n');
         goto outcome;
     }
-    ds_put_format(s, "\nParse (vlan-limit %u): ", trace->vlan_limit);
-    if (trace->parse_error) {
-        ds_put_format(s, "malformed (%s)\n",
-                      ovs_strerror(trace->parse_error));
-    } else {
-        fp_unixctl_put_key(s, dev, &trace->key);
-        ds_put_char(s, '\n');
-    }
-
-    if (!trace->hit) {
-        ds_put_format(s, "\n%s: to software via the representor of ",
-                      trace->parse_error ? "Malformed" : "Miss");
-        fp_unixctl_put_port(s, dev, port);
-        ds_put_format(s, "%s\n", fp_unixctl_host_fate(trace->miss));
-        goto outcome;
-    }
-
-    if (trace->rule_id) {
-        ds_put_format(s, "\nRule: hit rule %"PRIu32", priority %"PRIu32
-                      "\n", trace->rule_id, trace->priority);
-        if (!netdev_offload_fp_explain_rule(dev, trace->rule_id, true,
-                                            &dp_flows, s)) {
-            ds_put_cstr(s, "  (no flow of the flow API has this rule)\n");
-        }
-    } else {
-        ds_put_format(s, "\nRule: hit a rule of priority %"PRIu32" that was "
-                      "deleted since\n", trace->priority);
-    }
-
-    if (!trace->n_steps) {
-        ds_put_cstr(s, "\nActions: none\n");
-    }
-    for (i = 0; i < trace->n_steps; i++) {
-        const struct fp_trace_step *step = &trace->steps[i];
-
-        ds_put_format(s, "\nAction %"PRIuSIZE": ", i + 1);
-        fp_unixctl_put_action(s, dev, port, &step->action, step,
-                              trace->dry);
-        if (step->action.type == FP_ACTION_OUTPUT) {
-            netdev_fp_evb_put_output(s, dev, trace, i);
-        }
-        ds_put_char(s, '\n');
-        if (step->size != prev_size
-            || memcmp(step->packet, prev, prev_size)) {
-            ds_put_format(s, "  packet now %"PRIuSIZE" bytes: ",
-                          step->size);
-            fp_unixctl_put_hex(s, step->packet, step->size);
-            ds_put_char(s, '\n');
-        }
-        prev = step->packet;
-        prev_size = step->size;
+    for (pass = trace; pass; pass = pass->next) {
+        fp_unixctl_put_trace_pass(s, dev, port, pass, &prev, &prev_size,
+                                  &dp_flows);
     }
 
 outcome:

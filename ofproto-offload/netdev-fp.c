@@ -1295,6 +1295,7 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
     }
 
     dp_packet_batch_init(batch);
+    netdev_offload_fp_resume_clear();
     while (dp_packet_batch_size(batch) < NETDEV_MAX_BURST) {
         struct fp_packet_md md;
         struct dp_packet *packet;
@@ -1309,6 +1310,14 @@ netdev_fp_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
          * a flow's packets hash alike whether the NIC marked them (and
          * dpif-netdev skips its own parse) or not. */
         dp_packet_set_rss_hash(packet, md.rss_hash);
+        if (md.recirc_id) {
+            /* The NIC stopped after a recirculation: dpif-netdev resumes
+             * at that stage, with the state that the flow API restores
+             * (its metadata here is for the exception count below). */
+            packet->md.recirc_id = md.recirc_id;
+            packet->md.dp_hash = md.dp_hash;
+            netdev_offload_fp_resume_add(packet, md.recirc_id, md.dp_hash);
+        }
         if (md.mark) {
             /* A partially offloaded flow: dpif-netdev finds the flow by its
              * mark and skips its own lookup. */

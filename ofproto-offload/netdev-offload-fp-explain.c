@@ -286,6 +286,53 @@ explain_free_dp_flows(struct hmap *flows)
     hmap_destroy(flows);
 }
 
+/* Appends to 's' where NIC rule 'rule' of a flow whose in_port is 'netdev'
+ * stands in the pipeline of 'dev': its stage, if not the first (the flow's
+ * match shows it too), and, if it recirculates, the stage it goes to and how
+ * many of the flows of that stage (whose packets come from the same port)
+ * 'dev' runs: the packets of the others leave the NIC there and resume in
+ * dpif-netdev. */
+static void
+explain_recirc(const struct netdev *netdev, const struct fp_device *dev,
+               const struct fp_rule *rule, struct ds *s)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    const struct offload_fp_flow *flow;
+    size_t n = 0, n_nic = 0;
+    uint32_t next;
+
+    if (rule->key.recirc_id) {
+        ds_put_format(s, " at recirc_id %#"PRIx32, rule->key.recirc_id);
+    }
+    if (!rule->n_actions
+        || rule->actions[rule->n_actions - 1].type != FP_ACTION_RECIRC) {
+        return;
+    }
+
+    next = rule->actions[rule->n_actions - 1].recirc_id;
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        if (flow->netdev == netdev
+            && MINIFLOW_GET_U32(flow->match.flow, recirc_id) == next) {
+            n++;
+            n_nic += flow->state == OFFLOAD_FP_OFFLOADED;
+        }
+    }
+    ds_put_format(s, ", then recirculates to recirc_id %#"PRIx32, next);
+    if (!n) {
+        ds_put_format(s, ", which has no flow yet: its packets resume in "
+                      "dpif-netdev");
+    } else if (n_nic == n) {
+        ds_put_format(s, ", whose %"PRIuSIZE" flow%s %s all in %s", n,
+                      n == 1 ? "" : "s", n == 1 ? "is" : "are",
+                      fp_device_name(dev));
+    } else {
+        ds_put_format(s, ", %"PRIuSIZE" of whose %"PRIuSIZE" flows %s in "
+                      "%s: the packets of the others resume in dpif-netdev",
+                      n_nic, n, n_nic == 1 ? "is" : "are",
+                      fp_device_name(dev));
+    }
+}
+
 /* Appends to 's' the verdict on 'flow' as the datapath flow 'df' (NULL if
  * dpif-netdev has no flow for it: then the flow API's ufid and match),
  * two lines: the ufid and the verdict, then the flow. */
@@ -301,6 +348,7 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     switch (flow->state) {
     case OFFLOAD_FP_OFFLOADED:
         ds_put_format(s, ": %s runs it", dev);
+        explain_recirc(flow->netdev, flow->dev, flow->rule, s);
         netdev_fp_evb_explain_rule(s, flow->dev, flow->rule);
         if (flow->missing) {
             ds_put_format(s, ", but %s misses its packets (%"PRIu64" went "
@@ -450,6 +498,9 @@ netdev_offload_fp_explain_flow(const struct netdev *netdev,
         ds_put_format(s, "offloaded: %s would run it (%"PRIuSIZE
                       " NIC actions)", fp_device_name(dev),
                       v.rule.n_actions);
+        ovs_mutex_lock(&offload_fp_mutex);
+        explain_recirc(netdev, dev, &v.rule, s);
+        ovs_mutex_unlock(&offload_fp_mutex);
         netdev_fp_evb_explain_rule(s, dev, &v.rule);
         break;
     case OFFLOAD_FP_PARTIAL:
@@ -630,6 +681,7 @@ netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *stats)
     stats->n_flows = (stats->n_state[OFFLOAD_FP_OFFLOADED]
                       + stats->n_state[OFFLOAD_FP_PARTIAL]);
     ovs_mutex_unlock(&offload_fp_mutex);
+    stats->resumed = offload_fp_n_resumed();
 }
 
 /* Appends to 's' the flows by verdict and the count of each reason for
@@ -655,6 +707,8 @@ netdev_offload_fp_format_stats(struct ds *s)
                   st.failed, st.evicted, st.reoffloaded);
     ds_put_format(s, "missed: %"PRIu64" offloaded flows, %"PRIu64
                   " packets\n", st.missing, st.missed);
+    ds_put_format(s, "resumed: %"PRIu64" packets in software after a "
+                  "recirculation in a NIC\n", st.resumed);
 
     ovs_mutex_lock(&offload_fp_mutex);
     nodes = shash_sort(&offload_fp_reasons);

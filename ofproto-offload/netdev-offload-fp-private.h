@@ -193,6 +193,7 @@ bool offload_fp_vf_unplugged(const struct fp_rule *, const struct fp_device *,
                              char **reasonp);
 size_t offload_fp_vf_changed(struct fp_device *, uint32_t port,
                              bool unplugged);
+uint64_t offload_fp_n_resumed(void);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,

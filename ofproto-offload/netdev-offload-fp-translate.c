@@ -142,14 +142,11 @@ netdev_offload_fp_translate_match(const struct match *match,
     rule->mask.in_port = UINT32_MAX;
     memset(&mask->in_port, 0, sizeof mask->in_port);
 
-    /* Packets that come in from a NIC port have not been recirculated. */
-    if (flow->recirc_id & mask->recirc_id) {
-        *reasonp = xasprintf("match on recirc_id (%#"PRIx32", after "
-                             "recirculation) not supported by %s",
-                             flow->recirc_id, fp_device_name(dev));
-        return EOPNOTSUPP;
-    }
-    mask->recirc_id = 0;
+    /* The stage of the pipeline (recirc_id 0 is the first pass) and the
+     * dp_hash of a later one, as the NIC keeps them across its own
+     * recirculations (see "Recirculation" in fp.h). */
+    CONSUME(recirc_id, recirc_id);
+    CONSUME(dp_hash, dp_hash);
 
     /* dpif-netdev receives every packet with skb_priority 0 (set_queue
      * sets it later), so a match on 0 holds for every packet from a NIC
@@ -422,6 +419,54 @@ refuse:
     }
 }
 
+/* Translates 'a', an OVS_ACTION_ATTR_HASH or OVS_ACTION_ATTR_RECIRC action
+ * ('last' if it is the last action of the flow), into the next action of
+ * 'rule': FP_ACTION_HASH computes dp_hash as dpif-netdev does, and
+ * FP_ACTION_RECIRC, which the NIC takes only as a rule's last action, looks
+ * the packet up again in a new pass (see "Recirculation" in fp.h).  On
+ * refusal, returns EOPNOTSUPP and stores in '*reasonp' a message that the
+ * caller must free. */
+static int
+translate_recirc(const struct nlattr *a, bool last, struct fp_rule *rule,
+                 const char *dev_name, char **reasonp)
+{
+    struct fp_action *action = &rule->actions[rule->n_actions];
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (nl_attr_type(a) == OVS_ACTION_ATTR_HASH) {
+        const struct ovs_action_hash *hash = nl_attr_get(a);
+
+        if (hash->hash_alg != OVS_HASH_ALG_L4
+            && hash->hash_alg != OVS_HASH_ALG_SYM_L4) {
+            ds_put_format(&s, "alg %"PRIu32", basis %"PRIu32,
+                          hash->hash_alg, hash->hash_basis);
+            *reasonp = xasprintf("action hash of an unknown algorithm not "
+                                 "supported by %s (%s)", dev_name,
+                                 ds_cstr(&s));
+            ds_destroy(&s);
+            return EOPNOTSUPP;
+        }
+        action->type = FP_ACTION_HASH;
+        action->hash.alg = (hash->hash_alg == OVS_HASH_ALG_L4
+                            ? FP_HASH_L4 : FP_HASH_SYM_L4);
+        action->hash.basis = hash->hash_basis;
+    } else {
+        if (!last || !nl_attr_get_u32(a)) {
+            format_odp_actions(&s, a, a->nla_len, NULL);
+            *reasonp = xasprintf("action recirc %s not supported by %s "
+                                 "(%s)", (last ? "to recirc_id 0"
+                                          : "followed by other actions"),
+                                 dev_name, ds_cstr(&s));
+            ds_destroy(&s);
+            return EOPNOTSUPP;
+        }
+        action->type = FP_ACTION_RECIRC;
+        action->recirc_id = nl_attr_get_u32(a);
+    }
+    rule->n_actions++;
+    return 0;
+}
+
 /* Returns why the NIC named 'dev_name' cannot output to datapath port
  * 'odp_port' (whose netdev is 'out', or NULL if it is not in
  * netdev_ports_get()'s map) for a flow on 'netdev', in a new string.  The
@@ -550,6 +595,14 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
                    || type == OVS_ACTION_ATTR_SET) {
             error = translate_set(a, type == OVS_ACTION_ATTR_SET_MASKED,
                                   rule, dev_name, reasonp);
+            if (error) {
+                return error;
+            }
+        } else if (type == OVS_ACTION_ATTR_HASH
+                   || type == OVS_ACTION_ATTR_RECIRC) {
+            error = translate_recirc(a, left == NLA_ALIGN(a->nla_len)
+                                        && !in_clone,
+                                     rule, dev_name, reasonp);
             if (error) {
                 return error;
             }

@@ -57,6 +57,9 @@ struct netdev_offload_fp_stats {
     uint64_t missing;           /* Offloaded flows whose packets the NIC
                                  * missed. */
     uint64_t missed;            /* Packets of those that it missed. */
+    uint64_t resumed;           /* Packets that a NIC handed over after a
+                                 * recirculation and that dpif-netdev
+                                 * resumed at that stage. */
 };
 
 void netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *);
@@ -81,6 +84,9 @@ void netdev_offload_fp_run(void);
 void netdev_offload_fp_count_exception(const struct fp_device *,
                                        uint32_t port,
                                        const struct dp_packet *);
+void netdev_offload_fp_resume_clear(void);
+void netdev_offload_fp_resume_add(const struct dp_packet *,
+                                  uint32_t recirc_id, uint32_t dp_hash);
 
 void netdev_offload_fp_meter_set(uint32_t id,
                                  const struct ofputil_meter_config *);

@@ -9,6 +9,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
+	tests/unit/test-fp-recirc \
 	tests/unit/test-fp-rtnl \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
@@ -48,6 +49,10 @@ tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_parse_SOURCES = tests/unit/test-fp-parse.c
 tests_unit_test_fp_parse_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_parse_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_recirc_SOURCES = tests/unit/test-fp-recirc.c \
+	tests/unit/fp-test-packet.h
+tests_unit_test_fp_recirc_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_recirc_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_rtnl_SOURCES = tests/unit/test-fp-rtnl.c
 tests_unit_test_fp_rtnl_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rtnl_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -104,7 +109,8 @@ TESTSUITE_AT = \
 	tests/fp-diff.at \
 	tests/fp-trace.at \
 	tests/fp-hotplug.at \
-	tests/fp-evb.at
+	tests/fp-evb.at \
+	tests/fp-recirc.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite

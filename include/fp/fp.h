@@ -224,7 +224,19 @@ struct fp_action {
  * goes to the host with its state (struct fp_packet_md: recirc_id, dp_hash
  * and the RSS hash) and the rewrites already done, so that the host resumes
  * where the NIC stopped: such a packet is never dropped for its depth.
- * (OVS 3.1's dpif-netdev itself allows 6 recirculations.)
+ * (OVS 3.1's dpif-netdev itself allows 6 recirculations.)  The recirc_id
+ * it takes to the host is the one of the lookup that the NIC did not do:
+ * of the pass that missed, or of the FP_ACTION_RECIRC that would have
+ * exceeded the limit.  A packet that an FP_ACTION_EXCEPTION (or an
+ * FP_ACTION_DEC_TTL of a TTL 0 or 1) sends to the host in a later pass
+ * takes that pass's recirc_id and its state alike.
+ *
+ * What carries over from one pass to the next: the packet as rewritten,
+ * its input port, its dp_hash and the transmit queue of its last
+ * FP_ACTION_SET_QUEUE (as OVS keeps skb_priority across recirculation).
+ * What does not: the mark of FP_ACTION_MARK, which belongs to the pass of
+ * its rule (a packet goes to the host with the mark of the pass it leaves
+ * the NIC in, or none).
  *
  * FP_ACTION_HASH computes dp_hash as OVS 3.1's odp_execute_actions() does
  * for a packet that has an RSS hash, which every packet dpif-netdev handles
@@ -340,8 +352,10 @@ struct fp_device_config {
 };
 
 struct fp_device_stats {
-    uint64_t hits;              /* Packets that matched a rule. */
-    uint64_t misses;            /* Packets that matched none. */
+    uint64_t hits;              /* Packets that matched a rule in their
+                                 * first lookup pass. */
+    uint64_t misses;            /* Packets that matched none in their first
+                                 * lookup pass. */
     uint32_t n_rules;           /* Rules in use. */
     uint32_t n_masks;           /* Distinct masks in use. */
     uint32_t n_meters;          /* Meters in use. */
@@ -405,7 +419,8 @@ unsigned int fp_device_get_vlan_limit(const struct fp_device *);
  *   - fp_port_get_stats() gives zero for every port (but for the packets
  *     that were queued for egress QoS, which are dropped and counted in
  *     'tx_drops' and 'tx_qos_drops' after the reset), and
- *     fp_device_get_stats() zero 'hits', 'misses', 'emc_hits' and zero
+ *     fp_device_get_stats() zero 'hits', 'misses', 'emc_hits',
+ *     'recirculations', 'recirc_misses', 'recirc_exceeded' and zero
  *     resources in use; 'resets' is one more.
  *
  * A listener is told only that the device was reset: it is called once
@@ -470,7 +485,9 @@ int fp_port_recv(struct fp_device *, uint32_t port,
 /* What the NIC tells the host about a packet that it hands to it (a miss, a
  * packet of a partially offloaded flow, an exception). */
 struct fp_packet_md {
-    uint32_t mark;              /* From FP_ACTION_MARK, else 0. */
+    uint32_t mark;              /* From FP_ACTION_MARK in the lookup pass
+                                 * that handed the packet to the host, else
+                                 * 0. */
     uint32_t rss_hash;          /* The packet's RSS hash, as OVS's software
                                  * datapath computes it for a packet without
                                  * one: miniflow_hash_5tuple(mf, 0) in OVS
@@ -479,9 +496,9 @@ struct fp_packet_md {
                                  * packet as it entered the NIC (see
                                  * "Recirculation"). */
     uint32_t recirc_id;         /* Nonzero: the NIC stopped after a
-                                 * recirculation (a miss in a later pass, or
-                                 * FP_MAX_RECIRC exceeded); the host resumes
-                                 * with this recirc_id. */
+                                 * recirculation (a miss, an exception in a
+                                 * later pass, or FP_MAX_RECIRC exceeded);
+                                 * the host resumes with this recirc_id. */
     uint32_t dp_hash;           /* If 'recirc_id': the packet's dp_hash. */
 };
 

@@ -22,9 +22,10 @@
  * FP_N_ACTION_TYPES) and its arguments, taken from the following bytes:
  * output port (1 byte, which may name no port), VLAN TPID choice and TCI
  * (3), set value and mask (twice the size of the field), meter (1),
- * mark (4), counter (1).  The rest is the frame, injected on port phy0 of
- * a model NIC whose one rule matches every packet of phy0 with these
- * actions.  Rules that the model refuses are fine; the frames that leave
+ * mark (4), counter (1), queue (1), hash algorithm (1, modulo 3) and basis
+ * (4), recirc_id (1, modulo 4).  The rest is the frame, injected on port
+ * phy0 of a model NIC whose one rule matches every packet of phy0 with
+ * these actions (in every lookup pass, if they recirculate).  Rules that the model refuses are fine; the frames that leave
  * are checked for their size.  With FUZZ_VERBOSE set in the environment,
  * it prints whether the model took each rule. */
 
@@ -157,6 +158,13 @@ get_action(struct reader *r, struct fp_action *a)
     case FP_ACTION_SET_QUEUE:
         a->queue = get_u8(r);
         break;
+    case FP_ACTION_HASH:
+        a->hash.alg = get_u8(r) % 3;      /* 2: unknown, refused. */
+        get_bytes(r, &a->hash.basis, sizeof a->hash.basis);
+        break;
+    case FP_ACTION_RECIRC:
+        a->recirc_id = get_u8(r) % 4;     /* 0: refused. */
+        break;
     case FP_ACTION_SET_VLAN:
     case FP_ACTION_SET_ETH_SRC:
     case FP_ACTION_SET_ETH_DST:
@@ -192,7 +200,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct reader r = { data, size };
     struct fp_rule_stats stats;
     struct fp_rule rule;
-    uint8_t buf[2048];
+    uint8_t buf[4096];
     struct fp_packet_md md;
     uint32_t id;
     size_t i, len;
@@ -218,9 +226,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    /* Each action pushes at most one tag.  The packets that the rule sends
-     * to the host wait in phy0's queue, which is empty before. */
-    max_sent = r.size + 4 * FP_MAX_ACTIONS;
+    /* Each action pushes at most one tag, in each of the lookup passes of
+     * a rule that recirculates (the rule matches every recirc_id).  The
+     * packets that the rule sends to the host wait in phy0's queue, which
+     * is empty before. */
+    max_sent = r.size + 4 * FP_MAX_ACTIONS * (FP_MAX_RECIRC + 1);
     fp_port_inject(dev, 0, r.size ? r.data : NULL, r.size);
     while (!fp_port_recv_md(dev, 0, buf, sizeof buf, &len, &md)) {
         if (len > max_sent) {
@@ -229,7 +239,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     error = fp_rule_delete(dev, id, &stats);
-    if (error || stats.n_packets > 1) {
+    if (error || stats.n_packets > FP_MAX_RECIRC + 1) {
         fprintf(stderr, "rule delete: %s, %"PRIu64" packets\n",
                 ovs_strerror(error), stats.n_packets);
         abort();

@@ -157,7 +157,7 @@ def act(t, *args):
 F_OUTPUT, F_PUSH, F_POP, F_DROP, F_SET_VLAN, F_SET_ETH_SRC = 0, 1, 2, 3, 4, 5
 F_SET_IP4_SRC, F_SET_TP_SRC, F_DEC_TTL, F_METER, F_MARK, F_COUNT = \
     7, 15, 17, 18, 19, 20
-F_EXCEPTION = 21
+F_EXCEPTION, F_HASH, F_RECIRC = 21, 23, 24
 
 UDP = bytes.fromhex(FRAMES["udp"])
 TCP6 = bytes.fromhex(FRAMES["ipv6-tcp"])
@@ -182,6 +182,11 @@ ACTIONS = {
     "proto58-set-ip": bytes([2]) + act(F_SET_IP4_SRC, 192, 0, 2, 9, 255,
                                        255, 255, 255)
     + act(F_OUTPUT, 1) + bytes.fromhex(FRAMES["ipv4-proto58"]),
+    # The rule matches its own recirculations: five passes, then the host.
+    "hash-recirc": bytes([4]) + act(F_OUTPUT, 1) + act(F_HASH, 1, 7, 0, 0, 0)
+    + act(F_SET_TP_SRC, 0, 9, 255, 255) + act(F_RECIRC, 5) + UDP,
+    "push14-recirc": bytes([16]) + act(F_PUSH, 0, 0x10, 0x64) * 14
+    + act(F_HASH, 0, 0, 0, 0, 0) + act(F_RECIRC, 1) + UDP,
 }
 
 ODP_PACKET = ("eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),"
