@@ -17,6 +17,7 @@
 
 Usage: fp-diff-gen.py [OPTIONS] SEED DIR
        fp-diff-gen.py --pcap FILE.pcap...
+       fp-diff-gen.py --tcp4 N DST-PORT
 
 From SEED (an integer), writes into directory DIR a random OpenFlow
 program and random frames, the same for the same SEED, options and
@@ -89,6 +90,12 @@ With --pcap, writes for each FILE.pcap a file FILE with the frames of
 FILE.pcap in hexadecimal, one a line, sorted and each preceded by its
 count, as "ovs-pcap FILE.pcap | sort | uniq -c" would (but in one
 process for all files, which the test runs often).
+
+With --tcp4, writes to stdout N TCP SYNs of N different 5-tuples (from
+10.1.0.0 up, port 1024 up, to 10.0.0.2 port DST-PORT), from Ethernet
+address 50:54:00:00:00:01 to 52:54:00:00:00:00, one frame a line in
+hexadecimal, for tests of the spread of select groups
+(tests/fp-recirc-diff.at).
 """
 
 import argparse
@@ -645,7 +652,11 @@ class Gen:
         if recirc and table == 2:
             # Buckets resubmit to table 2: no groups there, no loops.
             n_groups = 0
-        if n_groups and self.chance(0.5 if recirc else 0.15):
+        if recirc and n_groups and self.chance(0.6):
+            # Group 1 recirculates (see recirc_group()).
+            acts.append('group:%d' % self.pick([1, 1, self.r.randint(
+                1, n_groups)]))
+        elif not recirc and n_groups and self.chance(0.15):
             acts.append('group:%d' % self.r.randint(1, n_groups))
         if (table == 0 and self.has('goto')
                 and self.chance(0.4 if recirc else 0.25)):
@@ -677,7 +688,8 @@ class Gen:
             # Highest id first: a bucket goes only to groups of higher ids,
             # which must exist before it.
             for gid in range(self.n_groups, 0, -1):
-                groups.append(self.recirc_group(gid))
+                groups.append(self.recirc_group(
+                    gid, select='recirc' if gid == 1 else False))
             return groups
         for gid in range(1, self.r.randint(1, 3) + 1):
             types = ['all', 'all', 'indirect']
@@ -700,14 +712,20 @@ class Gen:
 
     def recirc_group(self, gid, select=False):
         """Group 'gid' of the recirc feature, "ovs-ofctl add-group"
-        syntax: a select group (always if 'select'), all or indirect."""
+        syntax: a select group (always if 'select'), all or indirect.
+        Group 1 is a select group whose method recirculates (dp_hash, or
+        the default with at most 256 hash values), unless a round
+        modifies it."""
         t = 'select' if select else self.pick(['select'] * 7 + ['all'] * 2
                                               + ['indirect'])
         sel = ''
         if t == 'select':
             n = self.pick([2, 2, 3, 4, 4, 5, 8, 16, self.r.randint(2, 16)])
-            method = self.pick(['dp_hash', 'dp_hash', 'dp_hash-param',
-                                'default', 'default', 'hash'])
+            methods = ['dp_hash', 'dp_hash', 'dp_hash-param', 'default',
+                       'default']
+            if gid != 1 or select != 'recirc':
+                methods.append('hash')
+            method = self.pick(methods)
             if method == 'dp_hash':
                 sel = ',selection_method=dp_hash'
             elif method == 'dp_hash-param':
@@ -745,7 +763,8 @@ class Gen:
                 # Rarely 0 (a bucket never taken) or 100 (with 1, more
                 # hash values than OVS's dp_hash method allows: the
                 # group falls back to the default method, in xlate).
-                w = self.pick([1, 1, 1, 2, 2, 3, 4, 5, 10] * 2 + [0, 100])
+                w = self.pick([1, 1, 1, 2, 2, 3, 4, 5, 10] * 2
+                              + ([0] if select == 'recirc' else [0, 100]))
                 a = 'weight:%d,%s' % (w, a)
             buckets.append('bucket=' + a)
         return ('group_id=%d,type=%s%s,%s'
@@ -837,10 +856,33 @@ def pcap_to_hex(name):
             f.write('%7d %s\n' % (counts[frame], frame))
 
 
+def tcp4_flows(n, dport):
+    """Writes to stdout 'n' TCP SYNs from 50:54:00:00:00:01 to
+    52:54:00:00:00:00, of as many 5-tuples: from 10.1.0.0 up, port 1024 and
+    up, to 10.0.0.2 port 'dport'; one frame a line, in hexadecimal."""
+    for i in range(n):
+        src = struct.pack('!BBH', 10, 1, i & 0xffff)
+        dst = ip4_bytes('10.0.0.2')
+        seg = struct.pack('!HHIIHHHH', 1024 + i % 60000, dport, i, 0,
+                          (5 << 12) | 0x02, 8192, 0, 0)
+        c = csum(src + dst + struct.pack('!BBH', 0, 6, len(seg)) + seg)
+        seg = seg[:16] + struct.pack('!H', c) + seg[18:]
+        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(seg), i & 0xffff,
+                          0, 64, 6, 0, src, dst)
+        hdr = hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:]
+        frame = (mac_bytes('52:54:00:00:00:00')
+                 + mac_bytes('50:54:00:00:00:01')
+                 + struct.pack('!H', 0x0800) + hdr + seg)
+        print(frame.hex())
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == '--pcap':
         for name in sys.argv[2:]:
             pcap_to_hex(name)
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == '--tcp4':
+        tcp4_flows(int(sys.argv[2]), int(sys.argv[3]))
         return
 
     p = argparse.ArgumentParser(
