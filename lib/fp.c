@@ -648,7 +648,8 @@ fp_port_recv(struct fp_device *dev, uint32_t port,
 }
 
 /* As fp_port_recv(), and also stores the packet's metadata in '*md': the
- * mark that an FP_ACTION_MARK gave it (0 if none) and its RSS hash (see
+ * mark that an FP_ACTION_MARK gave it (0 if none), its RSS hash and, if it
+ * left the NIC after a recirculation, its recirc_id and dp_hash (see
  * struct fp_packet_md). */
 int
 fp_port_recv_md(struct fp_device *dev, uint32_t port,
@@ -658,6 +659,7 @@ fp_port_recv_md(struct fp_device *dev, uint32_t port,
     if (!fp_port_is_valid(dev, port) || (!buf && size) || !lenp || !md) {
         return EINVAL;
     }
+    memset(md, 0, sizeof *md);
     return dev->class->port_recv(dev, port, buf, size, lenp, md);
 }
 

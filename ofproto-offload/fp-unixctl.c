@@ -693,7 +693,7 @@ fp_unixctl_put_pass_outcome(struct ds *s, const struct fp_device *dev,
                 ds_put_cstr(s, "; ");
                 return trace->next;
             } else if (trace->recirc_exceeded) {
-                ds_put_format(s, " beyond %d recirculations: to software "
+                ds_put_format(s, ": beyond %d recirculations, to software "
                               "via ", FP_MAX_RECIRC);
                 fp_unixctl_put_port(s, dev, port);
                 ds_put_format(s, " at recirc_id %#"PRIx32"%s", a->recirc_id,
@@ -864,9 +864,9 @@ fp_unixctl_put_trace_pass(struct ds *s, const struct fp_device *dev,
         prev_size = step->size;
     }
     if (trace->recirc_exceeded) {
-        ds_put_format(s, "\nRecirculation %"PRIu32": beyond %d: to software "
-                      "via the representor of ", trace->pass + 1,
-                      FP_MAX_RECIRC);
+        ds_put_format(s, "\nRecirculation %"PRIu32": beyond the limit of "
+                      "%d: to software via the representor of ",
+                      trace->pass + 1, FP_MAX_RECIRC);
         fp_unixctl_put_port(s, dev, port);
         ds_put_format(s, ", with recirc_id %#"PRIx32", where dpif-netdev "
                       "resumes%s\n",

@@ -321,9 +321,10 @@ explain_recirc(const struct netdev *netdev, const struct fp_device *dev,
     if (!n) {
         ds_put_format(s, ", which has no flow yet: its packets resume in "
                       "dpif-netdev");
+    } else if (n == 1 && n_nic == 1) {
+        ds_put_format(s, ", whose flow is in %s", fp_device_name(dev));
     } else if (n_nic == n) {
-        ds_put_format(s, ", whose %"PRIuSIZE" flow%s %s all in %s", n,
-                      n == 1 ? "" : "s", n == 1 ? "is" : "are",
+        ds_put_format(s, ", whose %"PRIuSIZE" flows are all in %s", n,
                       fp_device_name(dev));
     } else {
         ds_put_format(s, ", %"PRIuSIZE" of whose %"PRIuSIZE" flows %s in "

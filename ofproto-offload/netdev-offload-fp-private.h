@@ -116,6 +116,12 @@ struct offload_fp_flow {
 
     bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
                                  * a VF that is unplugged. */
+
+    /* Of 'sw_packets', those that a NIC handed over after a recirculation,
+     * to resume at the flow's stage: for an offloaded flow, no miss (the
+     * NIC stopped before the flow's stage, at its depth limit). */
+    atomic_uint64_t sw_resumed;
+    uint64_t sw_resumed_seen;   /* 'sw_resumed' with 'sw_packets_seen'. */
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).

@@ -189,6 +189,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
         }
         flow->cls_waits = waits;
         atomic_read_relaxed(&flow->sw_packets, &flow->sw_packets_seen);
+        atomic_read_relaxed(&flow->sw_resumed, &flow->sw_resumed_seen);
         flow->sw_time = time_msec();
     } else if (!watched && flow->in_cls) {
         classifier_remove_assert(&exception_cls, &flow->cr);
@@ -214,7 +215,10 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
  * any: a waiting flow, or an offloaded one that the NIC should have hit.
  * Called by the threads that receive from "fp" netdevs, for every such
  * packet: cheap when no flow is watched.  (In 'exception_cls', a flow's
- * in_port is its NIC port.) */
+ * in_port is its NIC port.)  A packet that the NIC handed over after a
+ * recirculation has its recirc_id and dp_hash in its metadata: it counts
+ * for a flow of that stage, and is no miss of an offloaded one (see
+ * 'sw_resumed'). */
 void
 netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
                                   const struct dp_packet *packet)
@@ -235,6 +239,9 @@ netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
 
         if (f->dev == dev) {
             atomic_add_relaxed(&f->sw_packets, 1, &orig);
+            if (packet->md.recirc_id) {
+                atomic_add_relaxed(&f->sw_resumed, 1, &orig);
+            }
         }
     }
 }
@@ -865,6 +872,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         cls_rule_init(&flow->cr, &cls_match, 0);
         minimatch_init(&flow->match, match);
         atomic_init(&flow->sw_packets, 0);
+        atomic_init(&flow->sw_resumed, 0);
         hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
     }
     flow->netdev = netdev;
@@ -1186,13 +1194,15 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
  * (see struct offload_fp_flow): from one retry interval after its rule went
  * into the NIC, when packets in flight at that time have long reached the
  * host, each is a packet that the NIC missed although it has the flow's
- * rule, e.g. a packet that its parser cannot parse as OVS does.  The first
+ * rule, e.g. a packet that its parser cannot parse as OVS does; but for
+ * those that resumed at the flow's stage after a recirculation (the NIC
+ * stopped before that stage, at its depth limit).  The first
  * such miss flags the flow: counted, logged and shown by fp/explain. */
 static void
 offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    uint64_t n;
+    uint64_t n, resumed;
 
     if (!flow->armed) {
         if (now - flow->offloaded_at >= OFFLOAD_FP_RETRY_INTERVAL) {
@@ -1203,7 +1213,8 @@ offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
     }
 
     atomic_read_relaxed(&flow->sw_packets, &n);
-    n -= flow->sw_packets_seen;
+    atomic_read_relaxed(&flow->sw_resumed, &resumed);
+    n -= flow->sw_packets_seen + (resumed - flow->sw_resumed_seen);
     if (n <= flow->n_missed) {
         return;
     }

@@ -244,10 +244,11 @@ struct fp_device_class {
      * NULL if 'size' is zero).  Never blocks.
      *
      * Returns 0 and stores the packet's length in '*lenp' and its metadata
-     * in '*md' (nonnull): its mark (set by FP_ACTION_MARK, else 0) and its
+     * in '*md' (nonnull): its mark (set by FP_ACTION_MARK, else 0), its
      * RSS hash, which a driver computes as struct fp_packet_md says (from
      * its own parse of the packet), or takes from a NIC that computes the
-     * same; EAGAIN if the queue is empty (or no representor is attached);
+     * same, and its recirc_id and dp_hash (0 unless it left the NIC after a
+     * recirculation, see "Recirculation" in fp.h); EAGAIN if the queue is empty (or no representor is attached);
      * EMSGSIZE if the packet is longer than 'size', in which case the
      * packet is dropped and counted in the port's 'drops'. */
     int (*port_recv)(struct fp_device *dev, uint32_t port,

@@ -78,6 +78,32 @@ capture_send(void *aux OVS_UNUSED, uint32_t port, const void *data,
 
 static const struct fp_endpoint_ops capture_ops = { .send = capture_send };
 
+/* Returns the frames sent out of 'port' and copies the last one to
+ * 'last', its size to '*sizep' (if 'last' is nonnull).  Asserts nothing
+ * under 'out_mutex', which the engine needs. */
+static unsigned int
+out_get(uint32_t port, uint8_t *last, size_t *sizep)
+{
+    unsigned int n;
+
+    ovs_mutex_lock(&out_mutex);
+    n = out_count[port];
+    if (last) {
+        *sizep = out_last_size[port];
+        memcpy(last, out_last[port], out_last_size[port]);
+    }
+    ovs_mutex_unlock(&out_mutex);
+    return n;
+}
+
+static void
+out_reset(void)
+{
+    ovs_mutex_lock(&out_mutex);
+    memset(out_count, 0, sizeof out_count);
+    ovs_mutex_unlock(&out_mutex);
+}
+
 static unsigned int
 out_total(void)
 {
@@ -105,9 +131,7 @@ setup_dev(void **state)
                          0);
     }
     assert_int_equal(fp_port_attach(dev, PHY0), 0);
-    ovs_mutex_lock(&out_mutex);
-    memset(out_count, 0, sizeof out_count);
-    ovs_mutex_unlock(&out_mutex);
+    out_reset();
     *state = dev;
     return 0;
 }
@@ -355,16 +379,19 @@ ovs_rss_hash(const void *data, size_t size, uint32_t in_port)
  * flow_hash_symmetric_l3l4(flow, basis, false) over flow_extract(), and
  * fp_hash_l4() of the RSS hash is hash_int(), for thousands of random
  * frames of every kind and random bases; and so is what OVS's own hash
- * action (odp_execute_actions()) computes. */
+ * action (odp_execute_actions()) computes.  Each frame is also cut short
+ * at random: where the model parses what is left (it sends the others to
+ * the host as malformed, without running any action), the hashes agree
+ * too. */
 static void
 test_fp_recirc_hash(void **state OVS_UNUSED)
 {
-    size_t n_ip = 0, n_l4 = 0, n_frag = 0, n_l2 = 0, n_vlan = 0;
+    size_t n_ip = 0, n_l4 = 0, n_frag = 0, n_l2 = 0, n_vlan = 0, n_cut = 0;
     uint32_t distinct = 0, last = 0;
     int i;
 
     random_set_seed(0x5eed1);
-    for (i = 0; i < 5000; i++) {
+    for (i = 0; i < 10000; i++) {
         uint32_t basis = i % 4 ? random_uint32() : 0;
         uint32_t in_port = random_uint32() % 8;
         uint8_t frame[256];
@@ -375,6 +402,15 @@ test_fp_recirc_hash(void **state OVS_UNUSED)
         size_t size;
 
         size = random_frame(frame);
+        if (i % 2) {
+            size_t cut = 14 + random_uint32() % (size - 13);
+
+            if (fp_parse(frame, cut, in_port, &key, NULL)) {
+                continue;
+            }
+            size = cut;
+            n_cut++;
+        }
         assert_int_equal(fp_parse(frame, size, in_port, &key, NULL), 0);
 
         packet = dp_packet_clone_data(frame, size);
@@ -416,8 +452,11 @@ test_fp_recirc_hash(void **state OVS_UNUSED)
         distinct += sym != last;
         last = sym;
     }
+    print_message("%"PRIuSIZE" IP (%"PRIuSIZE" with ports, %"PRIuSIZE
+                  " fragments), %"PRIuSIZE" L2, %"PRIuSIZE" tagged, %"
+                  PRIuSIZE" cut\n", n_ip, n_l4, n_frag, n_l2, n_vlan, n_cut);
     assert_true(n_ip > 2000 && n_l4 > 500 && n_frag > 500);
-    assert_true(n_l2 > 1000 && n_vlan > 1000);
+    assert_true(n_l2 > 1000 && n_vlan > 1000 && n_cut > 1000);
     assert_true(distinct > 4900);
 }
 
@@ -505,8 +544,8 @@ test_fp_recirc_pipeline(void **state)
                 .tp_src = 1000 + i, .tp_dst = 80,
             };
             uint32_t hash, bucket;
-            uint8_t pkt[128];
-            size_t size = build(&f, pkt);
+            uint8_t pkt[128], last[4096];
+            size_t size = build(&f, pkt), last_size;
             unsigned int before;
 
             hash = ovs_dp_hash(pkt, size, PHY0,
@@ -516,15 +555,12 @@ test_fp_recirc_pipeline(void **state)
             bucket = hash & 3;
             n_bucket[bucket]++;
             for (j = 0; j < 2; j++) {
-                ovs_mutex_lock(&out_mutex);
-                before = out_count[VF0 + bucket];
-                ovs_mutex_unlock(&out_mutex);
+                before = out_get(VF0 + bucket, NULL, NULL);
                 assert_int_equal(fp_port_inject(dev, PHY0, pkt, size), 0);
-                ovs_mutex_lock(&out_mutex);
-                assert_int_equal(out_count[VF0 + bucket], before + 1);
-                assert_int_equal(out_last_size[VF0 + bucket], size);
-                assert_memory_equal(out_last[VF0 + bucket], pkt, size);
-                ovs_mutex_unlock(&out_mutex);
+                assert_int_equal(out_get(VF0 + bucket, last, &last_size),
+                                 before + 1);
+                assert_int_equal(last_size, size);
+                assert_memory_equal(last, pkt, size);
             }
         }
 
@@ -549,9 +585,7 @@ test_fp_recirc_pipeline(void **state)
         fp_device_get_stats(dev, &ds);
         assert_int_equal(ds.hits, 0);
         assert_int_equal(ds.recirculations, 0);
-        ovs_mutex_lock(&out_mutex);
-        memset(out_count, 0, sizeof out_count);
-        ovs_mutex_unlock(&out_mutex);
+        out_reset();
     }
 }
 
@@ -686,6 +720,97 @@ test_fp_recirc_exception(void **state)
     assert_int_equal(md.dp_hash, ovs_dp_hash(pkt, size, PHY0,
                                              OVS_HASH_ALG_SYM_L4, 3, 0));
     assert_int_equal(md.rss_hash, ovs_rss_hash(pkt, size, PHY0));
+}
+
+/* The symmetric hash is over the packet as the actions of its pass left
+ * it, as OVS's flow_extract() in the hash action sees it; the L4 hash over
+ * the RSS hash of the packet as it came in, whatever was rewritten. */
+static void
+test_fp_recirc_hash_rewritten(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields f = {
+        .in_port = PHY0, .eth_type = 0x86dd,
+        .ip6_src = { 0x20, 0x01, [15] = 1 },
+        .ip6_dst = { 0x20, 0x01, [15] = 2 },
+        .proto = 6, .ttl = 64, .tp_src = 1000, .tp_dst = 22,
+    };
+    const uint8_t new_port[2] = { 0x30, 0x39 };
+    uint8_t pkt[128], exp[128], buf[256];
+    struct fp_packet_md md;
+    struct fp_rule rule;
+    size_t size, len;
+    uint32_t id;
+    int alg;
+
+    size = build(&f, pkt);
+    f.tp_src = 0x3039;
+    build(&f, exp);
+    for (alg = FP_HASH_L4; alg <= FP_HASH_SYM_L4; alg++) {
+        rule = rule_stage(PHY0, 0, 1);
+        add_set(&rule, FP_ACTION_SET_TP_SRC, new_port, 2);
+        add_hash(&rule, alg, 5);
+        add_recirc(&rule, 3);
+        assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+        assert_int_equal(fp_port_inject(dev, PHY0, pkt, size), 0);
+        assert_int_equal(fp_port_recv_md(dev, PHY0, buf, sizeof buf, &len,
+                                         &md), 0);
+        assert_int_equal(len, size);
+        assert_memory_equal(buf, exp, size);
+        assert_int_equal(md.recirc_id, 3);
+        if (alg == FP_HASH_SYM_L4) {
+            assert_int_equal(md.dp_hash,
+                             ovs_dp_hash(exp, size, PHY0,
+                                         OVS_HASH_ALG_SYM_L4, 5, 0));
+            assert_int_not_equal(md.dp_hash,
+                                 ovs_dp_hash(pkt, size, PHY0,
+                                             OVS_HASH_ALG_SYM_L4, 5, 0));
+        } else {
+            assert_int_equal(md.dp_hash,
+                             ovs_dp_hash(exp, size, PHY0, OVS_HASH_ALG_L4,
+                                         5, ovs_rss_hash(pkt, size, PHY0)));
+        }
+        assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    }
+}
+
+/* The transmit queue that a pass chose carries over to the next, as OVS's
+ * skb_priority does across recirculation. */
+static void
+test_fp_recirc_queue(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fields f = {
+        .in_port = PHY0, .eth_type = 0x0800, .proto = 17, .ttl = 64,
+    };
+    struct fp_qos_config qos;
+    struct fp_queue_stats qs;
+    struct fp_rule rule;
+    uint8_t pkt[128];
+    size_t size;
+    uint32_t id;
+
+    memset(&qos, 0, sizeof qos);
+    qos.rate = 1000 * 1000 * 1000;
+    qos.queues = (1u << 0) | (1u << 3);
+    assert_int_equal(fp_port_set_qos(dev, VF0 + 1, &qos), 0);
+
+    rule = rule_stage(PHY0, 0, 1);
+    add_action(&rule, FP_ACTION_SET_QUEUE)->queue = 3;
+    add_recirc(&rule, 8);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    rule = rule_stage(PHY0, 8, 1);
+    add_output(&rule, VF0 + 1);
+    assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+
+    size = build(&f, pkt);
+    assert_int_equal(fp_port_inject(dev, PHY0, pkt, size), 0);
+    assert_int_equal(out_get(VF0 + 1, NULL, NULL), 1);
+    assert_int_equal(fp_port_get_queue_stats(dev, VF0 + 1, 3, &qs), 0);
+    assert_int_equal(qs.tx_packets, 1);
+    assert_int_equal(fp_port_get_queue_stats(dev, VF0 + 1, 0, &qs), 0);
+    assert_int_equal(qs.tx_packets, 0);
 }
 
 /* (d) The depth limit. */
@@ -984,6 +1109,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_recirc_miss,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_recirc_exception,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_recirc_hash_rewritten,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_recirc_queue,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_recirc_depth,
                                         setup_dev, teardown_dev),

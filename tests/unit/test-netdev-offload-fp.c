@@ -21,7 +21,9 @@
  * with different matches, as OVS 3.1's dpif-netdev makes when two megaflows
  * have the same masked key and different masks (patches/ovs/0002 stops
  * that), and the names of datapath ports that netdev_ports_get() does not
- * know (tap ports, which need privileges). */
+ * know (tap ports, which need privileges); and the translation of
+ * recirculation that OVS 3.1's ODP parser cannot make (the hash action),
+ * and the table that the resume in software after a recirculation keeps. */
 
 #include <config.h>
 
@@ -349,6 +351,151 @@ test_port_names(void **state OVS_UNUSED)
     ds_destroy(&s);
 }
 
+/* Decides on a megaflow of IPv4 packets in on p1 at stage 'recirc_id', with
+ * dp_hash 'dp_hash' under 'dp_hash_mask', and 'actions'. */
+static void
+decide_recirc(uint32_t recirc_id, uint32_t dp_hash, uint32_t dp_hash_mask,
+              const struct ofpbuf *actions, struct offload_fp_verdict *v)
+{
+    struct match match;
+
+    match_init_catchall(&match);
+    match_set_in_port(&match, u32_to_odp(1));
+    match_set_recirc_id(&match, recirc_id);
+    match_set_dp_hash_masked(&match, dp_hash, dp_hash_mask);
+    match_set_dl_type(&match, htons(ETH_TYPE_IP));
+    match_set_nw_frag_masked(&match, 0, FLOW_NW_FRAG_MASK);
+    netdev_offload_fp_decide(p1, dev, 0, &match, actions->data,
+                             actions->size, 1, v);
+}
+
+static void
+put_hash(struct ofpbuf *actions, uint32_t alg, uint32_t basis)
+{
+    struct ovs_action_hash *hash;
+
+    hash = nl_msg_put_unspec_uninit(actions, OVS_ACTION_ATTR_HASH,
+                                    sizeof *hash);
+    hash->hash_alg = alg;
+    hash->hash_basis = basis;
+}
+
+/* Matches on recirc_id and dp_hash, and the hash and recirc actions, become
+ * the NIC's; a hash of an algorithm that OVS 3.1 does not have, a recirc
+ * that is not the last action and a recirc to recirc_id 0 are partial, each
+ * with its reason.  (OVS 3.1's ODP parser takes no hash action, so the
+ * autotests cannot give these to fp/explain.) */
+static void
+test_recirc_translate(void **state OVS_UNUSED)
+{
+    struct offload_fp_verdict v;
+    struct ofpbuf actions;
+
+    ofpbuf_init(&actions, 64);
+    put_hash(&actions, OVS_HASH_ALG_SYM_L4, 7);
+    nl_msg_put_u32(&actions, OVS_ACTION_ATTR_RECIRC, 6);
+    decide_recirc(5, 0x1233, 0xf, &actions, &v);
+    assert_int_equal(v.state, OFFLOAD_FP_OFFLOADED);
+    assert_int_equal(v.rule.key.recirc_id, 5);
+    assert_int_equal(v.rule.mask.recirc_id, UINT32_MAX);
+    assert_int_equal(v.rule.key.dp_hash, 3);
+    assert_int_equal(v.rule.mask.dp_hash, 0xf);
+    assert_int_equal(v.rule.n_actions, 2);
+    assert_int_equal(v.rule.actions[0].type, FP_ACTION_HASH);
+    assert_int_equal(v.rule.actions[0].hash.alg, FP_HASH_SYM_L4);
+    assert_int_equal(v.rule.actions[0].hash.basis, 7);
+    assert_int_equal(v.rule.actions[1].type, FP_ACTION_RECIRC);
+    assert_int_equal(v.rule.actions[1].recirc_id, 6);
+    assert_null(v.reason);
+
+    ofpbuf_clear(&actions);
+    put_hash(&actions, OVS_HASH_ALG_L4, 0);
+    decide_recirc(0, 0, 0, &actions, &v);
+    assert_int_equal(v.state, OFFLOAD_FP_OFFLOADED);
+    assert_int_equal(v.rule.key.recirc_id, 0);
+    assert_int_equal(v.rule.mask.recirc_id, UINT32_MAX);
+    assert_int_equal(v.rule.mask.dp_hash, 0);
+    assert_int_equal(v.rule.actions[0].hash.alg, FP_HASH_L4);
+
+    ofpbuf_clear(&actions);
+    put_hash(&actions, 9, 0);
+    nl_msg_put_u32(&actions, OVS_ACTION_ATTR_RECIRC, 6);
+    decide_recirc(0, 0, 0, &actions, &v);
+    assert_int_equal(v.state, OFFLOAD_FP_PARTIAL);
+    assert_string_equal(v.reason, "action hash of an unknown algorithm not "
+                        "supported by fp0 (alg 9, basis 0)");
+    free(v.reason);
+
+    ofpbuf_clear(&actions);
+    nl_msg_put_u32(&actions, OVS_ACTION_ATTR_RECIRC, 6);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    decide_recirc(0, 0, 0, &actions, &v);
+    assert_int_equal(v.state, OFFLOAD_FP_PARTIAL);
+    assert_string_equal(v.reason, "action recirc followed by other actions "
+                        "not supported by fp0 (recirc(0x6))");
+    free(v.reason);
+
+    ofpbuf_clear(&actions);
+    nl_msg_put_u32(&actions, OVS_ACTION_ATTR_RECIRC, 0);
+    decide_recirc(0, 0, 0, &actions, &v);
+    assert_int_equal(v.state, OFFLOAD_FP_PARTIAL);
+    assert_string_equal(v.reason, "action recirc to recirc_id 0 not "
+                        "supported by fp0 (recirc(0))");
+    free(v.reason);
+    ofpbuf_uninit(&actions);
+}
+
+/* What netdev_fp_rxq_recv() notes of a batch, the hook restores in the
+ * packet that dpif-netdev gives it, once; other packets stay as they are,
+ * and the hook always returns 0. */
+static void
+test_resume(void **state OVS_UNUSED)
+{
+    struct dp_packet *a = dp_packet_new(64);
+    struct dp_packet *b = dp_packet_new(64);
+    uint64_t n = offload_fp_n_resumed();
+    int i;
+
+    netdev_offload_fp_resume_clear();
+    netdev_offload_fp_resume_add(a, 7, 0x1234);
+
+    /* As dpif-netdev: the metadata initialized, then the hook. */
+    pkt_metadata_init(&a->md, u32_to_odp(1));
+    pkt_metadata_init(&b->md, u32_to_odp(1));
+    assert_int_equal(netdev_offload_fp.hw_miss_packet_recover(p1, b), 0);
+    assert_int_equal(b->md.recirc_id, 0);
+    assert_int_equal(b->md.dp_hash, 0);
+    assert_int_equal(netdev_offload_fp.hw_miss_packet_recover(p1, a), 0);
+    assert_int_equal(a->md.recirc_id, 7);
+    assert_int_equal(a->md.dp_hash, 0x1234);
+    assert_int_equal(offload_fp_n_resumed(), n + 1);
+
+    /* Once only. */
+    pkt_metadata_init(&a->md, u32_to_odp(1));
+    assert_int_equal(netdev_offload_fp.hw_miss_packet_recover(p1, a), 0);
+    assert_int_equal(a->md.recirc_id, 0);
+    assert_int_equal(offload_fp_n_resumed(), n + 1);
+
+    /* A new batch forgets the last; a batch has at most NETDEV_MAX_BURST
+     * packets. */
+    netdev_offload_fp_resume_add(a, 8, 1);
+    netdev_offload_fp_resume_clear();
+    assert_int_equal(netdev_offload_fp.hw_miss_packet_recover(p1, a), 0);
+    assert_int_equal(a->md.recirc_id, 0);
+    for (i = 0; i < NETDEV_MAX_BURST; i++) {
+        netdev_offload_fp_resume_add(b, 9, 2);
+    }
+    netdev_offload_fp_resume_add(a, 8, 1);
+    assert_int_equal(netdev_offload_fp.hw_miss_packet_recover(p1, a), 0);
+    assert_int_equal(a->md.recirc_id, 0);
+    assert_int_equal(netdev_offload_fp.hw_miss_packet_recover(p1, b), 0);
+    assert_int_equal(b->md.recirc_id, 9);
+    assert_int_equal(offload_fp_n_resumed(), n + 2);
+
+    dp_packet_delete(a);
+    dp_packet_delete(b);
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -359,6 +506,9 @@ main(int argc OVS_UNUSED, char *argv[])
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shared_ufid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recirc_translate, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
     };
 
     set_program_name(argv[0]);
