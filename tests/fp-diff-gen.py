@@ -23,9 +23,10 @@ From SEED (an integer), writes into directory DIR a random OpenFlow
 program and random frames, the same for the same SEED, options and
 version of this file:
 
-  DIR/groups        OpenFlow 1.3 groups, "ovs-ofctl add-groups" syntax
-                    (possibly empty), in an order in which each group
-                    refers only to groups added before it.
+  DIR/groups        groups, "ovs-ofctl add-groups" syntax (possibly
+                    empty), in an order in which each group refers only
+                    to groups added before it.  The test adds them with
+                    OpenFlow 1.5, which carries selection_method.
   DIR/meters        meters, one "ovs-ofctl add-meter" argument a line
                     (possibly empty).
   DIR/flows.R       the flow table of round R (0, 1, ...), in
@@ -35,7 +36,8 @@ version of this file:
                     when its actions change.
   DIR/changes.R     for R > 0, the changes from flows.R-1 to flows.R, in
                     "ovs-ofctl bundle" syntax (add, modify_strict,
-                    delete_strict; "group modify" with recirc).  Rounds apply these rather than
+                    delete_strict; "group modify" with recirc).  Rounds
+                    apply these rather than
                     replace-flows, which would add again, counters reset,
                     every flow whose OpenFlow 1.3 form differs from how
                     it is written here (e.g. vlan_tci=0).
