@@ -124,7 +124,8 @@ TESTSUITE_AT = \
 	tests/fp-trace.at \
 	tests/fp-hotplug.at \
 	tests/fp-evb.at \
-	tests/fp-recirc.at
+	tests/fp-recirc.at \
+	tests/fp-recirc-diff.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite

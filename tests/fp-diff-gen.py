@@ -17,13 +17,16 @@
 
 Usage: fp-diff-gen.py [OPTIONS] SEED DIR
        fp-diff-gen.py --pcap FILE.pcap...
+       fp-diff-gen.py --tcp4 N DST-PORT
 
 From SEED (an integer), writes into directory DIR a random OpenFlow
 program and random frames, the same for the same SEED, options and
 version of this file:
 
-  DIR/groups        OpenFlow 1.3 groups, "ovs-ofctl add-groups" syntax
-                    (possibly empty).
+  DIR/groups        groups, "ovs-ofctl add-groups" syntax (possibly
+                    empty), in an order in which each group refers only
+                    to groups added before it.  The test adds them with
+                    OpenFlow 1.5, which carries selection_method.
   DIR/meters        meters, one "ovs-ofctl add-meter" argument a line
                     (possibly empty).
   DIR/flows.R       the flow table of round R (0, 1, ...), in
@@ -33,7 +36,8 @@ version of this file:
                     when its actions change.
   DIR/changes.R     for R > 0, the changes from flows.R-1 to flows.R, in
                     "ovs-ofctl bundle" syntax (add, modify_strict,
-                    delete_strict).  Rounds apply these rather than
+                    delete_strict; "group modify" with recirc).  Rounds
+                    apply these rather than
                     replace-flows, which would add again, counters reset,
                     every flow whose OpenFlow 1.3 form differs from how
                     it is written here (e.g. vlan_tci=0).
@@ -63,6 +67,16 @@ Options:
 Features (default on unless said):
   meters            meters at a stopped clock (off: issue 8 item 6)
   select-groups     select groups (off: issue 8 item 9)
+  recirc            recirculating tables (off: issue 11): instead of the
+                    groups above, 2 to 5 groups, most of them select
+                    groups of 2 to 16 buckets with weights (0 to 100) and
+                    each selection method (dp_hash with the L4 or the
+                    symmetric L4 algorithm and a basis, the default, hash
+                    with fields), whose buckets output, rewrite, go to
+                    groups of higher ids (chains) or resubmit to table 2;
+                    flows use groups more often and go to table 1 after
+                    them; a table 2; and rounds modify select groups as
+                    well as flows ("group modify" lines in changes.R)
   ip-proto-58       IPv4 packets of IP protocol 58 (off: issue 8 item 1)
   sctp-frags        SCTP in IPv4 and IPv6 fragments (off: issue 8 item 2)
   later-frags-l4    later IPv4 fragments of TCP and UDP (off: issue 8
@@ -78,6 +92,12 @@ With --pcap, writes for each FILE.pcap a file FILE with the frames of
 FILE.pcap in hexadecimal, one a line, sorted and each preceded by its
 count, as "ovs-pcap FILE.pcap | sort | uniq -c" would (but in one
 process for all files, which the test runs often).
+
+With --tcp4, writes to stdout N TCP SYNs of N different 5-tuples (from
+10.1.0.0 up, port 1024 up, to 10.0.0.2 port DST-PORT), from Ethernet
+address 50:54:00:00:00:01 to 52:54:00:00:00:00, one frame a line in
+hexadecimal, for tests of the spread of select groups
+(tests/fp-recirc-diff.at).
 """
 
 import argparse
@@ -88,9 +108,9 @@ import sys
 
 FEATURES = ['meters', 'select-groups', 'ip-proto-58', 'sctp-frags',
             'later-frags-l4', 'vlan', 'ipv6', 'arp', 'frags', 'truncated',
-            'normal', 'goto', 'groups']
+            'normal', 'goto', 'groups', 'recirc']
 DEFAULT_OFF = {'meters', 'select-groups', 'ip-proto-58', 'sctp-frags',
-               'later-frags-l4'}
+               'later-frags-l4', 'recirc'}
 
 MACS = ['50:54:00:00:00:01', '50:54:00:00:00:02', '50:54:00:00:00:03',
         '50:54:00:00:00:04', 'ff:ff:ff:ff:ff:ff', '01:00:5e:00:00:01',
@@ -630,9 +650,18 @@ class Gen:
             acts.append(self.pick(['output:2', 'output:3', 'output:4']))
         if self.normal and self.chance(0.2):
             acts.append('NORMAL')
-        if n_groups and self.chance(0.15):
+        recirc = self.has('recirc')
+        if recirc and table == 2:
+            # Buckets resubmit to table 2: no groups there, no loops.
+            n_groups = 0
+        if recirc and n_groups and self.chance(0.6):
+            # Group 1 recirculates (see recirc_group()).
+            acts.append('group:%d' % self.pick([1, 1, self.r.randint(
+                1, n_groups)]))
+        elif not recirc and n_groups and self.chance(0.15):
             acts.append('group:%d' % self.r.randint(1, n_groups))
-        if table == 0 and self.has('goto') and self.chance(0.25):
+        if (table == 0 and self.has('goto')
+                and self.chance(0.4 if recirc else 0.25)):
             acts.append(self.pick(['goto_table:1', 'resubmit(,1)']))
         return ','.join(acts) if acts else 'drop'
 
@@ -656,6 +685,14 @@ class Gen:
         groups = []
         if not self.has('groups'):
             return groups
+        if self.has('recirc'):
+            self.n_groups = self.r.randint(2, 5)
+            # Highest id first: a bucket goes only to groups of higher ids,
+            # which must exist before it.
+            for gid in range(self.n_groups, 0, -1):
+                groups.append(self.recirc_group(
+                    gid, select='recirc' if gid == 1 else False))
+            return groups
         for gid in range(1, self.r.randint(1, 3) + 1):
             types = ['all', 'all', 'indirect']
             if self.has('select-groups'):
@@ -674,6 +711,66 @@ class Gen:
             groups.append('group_id=%d,type=%s%s,%s'
                           % (gid, t, sel, ','.join(buckets)))
         return groups
+
+    def recirc_group(self, gid, select=False):
+        """Group 'gid' of the recirc feature, "ovs-ofctl add-group"
+        syntax: a select group (always if 'select'), all or indirect.
+        Group 1 is a select group whose method recirculates (dp_hash, or
+        the default with at most 256 hash values), unless a round
+        modifies it."""
+        t = 'select' if select else self.pick(['select'] * 7 + ['all'] * 2
+                                              + ['indirect'])
+        sel = ''
+        if t == 'select':
+            n = self.pick([2, 2, 3, 4, 4, 5, 8, 16, self.r.randint(2, 16)])
+            methods = ['dp_hash', 'dp_hash', 'dp_hash-param', 'default',
+                       'default']
+            if gid != 1 or select != 'recirc':
+                methods.append('hash')
+            method = self.pick(methods)
+            if method == 'dp_hash':
+                sel = ',selection_method=dp_hash'
+            elif method == 'dp_hash-param':
+                # OVS_HASH_ALG_L4 (0) or OVS_HASH_ALG_SYM_L4 (1), a basis.
+                sel = (',selection_method=dp_hash,selection_method_param=%d'
+                       % ((self.pick([0, 1]) << 32)
+                          | self.pick([1, 0x1234, 0xffffffff])))
+            elif method == 'hash':
+                sel = (',selection_method=hash,fields(%s)'
+                       % self.pick(['ip_src,ip_dst', 'eth_dst',
+                                    'ip_dst,tcp_dst', 'eth_src,udp_src',
+                                    'ipv6_src,ipv6_dst']))
+        elif t == 'all':
+            n = self.r.randint(2, 3)
+        else:
+            n = 1
+        buckets = []
+        for _ in range(n):
+            a = self.pick(['output:2', 'output:3', 'output:4', 'output:1',
+                           'mod_dl_src:50:54:00:00:00:09,output:3',
+                           'mod_dl_dst:50:54:00:00:00:0a,output:4',
+                           'mod_vlan_pcp:1,output:2',
+                           'mod_vlan_vid:10,output:3',
+                           'mod_nw_dst:10.1.1.2,output:4',
+                           'mod_tp_dst:8080,output:2'])
+            if gid < self.n_groups and self.chance(0.3):
+                # A chain: a rewrite or not, then a group of a higher id.
+                a = self.pick(['', 'mod_nw_src:10.1.1.1,',
+                               'mod_dl_dst:50:54:00:00:00:0b,']) \
+                    + 'group:%d' % self.r.randint(gid + 1, self.n_groups)
+            elif self.chance(0.1):
+                a = self.pick(['', 'mod_dl_src:50:54:00:00:00:0c,']) \
+                    + 'resubmit(,2)'
+            if t == 'select':
+                # Rarely 0 (a bucket never taken) or 100 (with 1, more
+                # hash values than OVS's dp_hash method allows: the
+                # group falls back to the default method, in xlate).
+                w = self.pick([1, 1, 1, 2, 2, 3, 4, 5, 10] * 2
+                              + ([0] if select == 'recirc' else [0, 100]))
+                a = 'weight:%d,%s' % (w, a)
+            buckets.append('bucket=' + a)
+        return ('group_id=%d,type=%s%s,%s'
+                % (gid, t, sel, ','.join(buckets)))
 
     def meters(self):
         meters = []
@@ -701,6 +798,10 @@ class Gen:
         for _ in range(self.r.randint(1, 4)):
             k, a = self.flow(1, n_groups, n_meters)
             flows[k] = a
+        if self.has('recirc'):
+            for _ in range(self.r.randint(1, 3)):
+                k, a = self.flow(2, 0, n_meters)
+                flows[k] = a
         return flows
 
     def change(self, flows, n_groups, n_meters):
@@ -712,7 +813,8 @@ class Gen:
             keys = sorted(flows)
             what = self.pick(['add', 'delete', 'modify', 'modify'])
             if what == 'add' or not keys:
-                k, a = self.flow(self.pick([0, 0, 1]), n_groups, n_meters)
+                tables = [0, 0, 1, 2] if self.has('recirc') else [0, 0, 1]
+                k, a = self.flow(self.pick(tables), n_groups, n_meters)
                 what = 'modify_strict' if k in flows else 'add'
                 flows[k] = a
                 changes.append('flow %s %s,cookie=0x%x,actions=%s'
@@ -728,6 +830,12 @@ class Gen:
                 flows[k] = self.actions(table, l3, n_groups, n_meters)
                 changes.append('flow modify_strict %s,actions=%s'
                                % (k, flows[k]))
+        if n_groups and self.has('recirc') and self.chance(0.5):
+            # A group becomes another select group: other buckets, weights
+            # or selection method.
+            changes.append('group modify %s'
+                           % self.recirc_group(self.r.randint(1, n_groups),
+                                               select=True))
         return flows, changes
 
 
@@ -750,10 +858,33 @@ def pcap_to_hex(name):
             f.write('%7d %s\n' % (counts[frame], frame))
 
 
+def tcp4_flows(n, dport):
+    """Writes to stdout 'n' TCP SYNs from 50:54:00:00:00:01 to
+    52:54:00:00:00:00, of as many 5-tuples: from 10.1.0.0 up, port 1024 and
+    up, to 10.0.0.2 port 'dport'; one frame a line, in hexadecimal."""
+    for i in range(n):
+        src = struct.pack('!BBH', 10, 1, i & 0xffff)
+        dst = ip4_bytes('10.0.0.2')
+        seg = struct.pack('!HHIIHHHH', 1024 + i % 60000, dport, i, 0,
+                          (5 << 12) | 0x02, 8192, 0, 0)
+        c = csum(src + dst + struct.pack('!BBH', 0, 6, len(seg)) + seg)
+        seg = seg[:16] + struct.pack('!H', c) + seg[18:]
+        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(seg), i & 0xffff,
+                          0, 64, 6, 0, src, dst)
+        hdr = hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:]
+        frame = (mac_bytes('52:54:00:00:00:00')
+                 + mac_bytes('50:54:00:00:00:01')
+                 + struct.pack('!H', 0x0800) + hdr + seg)
+        print(frame.hex())
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == '--pcap':
         for name in sys.argv[2:]:
             pcap_to_hex(name)
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == '--tcp4':
+        tcp4_flows(int(sys.argv[2]), int(sys.argv[3]))
         return
 
     p = argparse.ArgumentParser(
