@@ -497,8 +497,8 @@ netdev_offload_fp_explain_flow(const struct netdev *netdev,
     switch (v.state) {
     case OFFLOAD_FP_OFFLOADED:
         ds_put_format(s, "offloaded: %s would run it (%"PRIuSIZE
-                      " NIC actions)", fp_device_name(dev),
-                      v.rule.n_actions);
+                      " NIC action%s)", fp_device_name(dev),
+                      v.rule.n_actions, v.rule.n_actions == 1 ? "" : "s");
         ovs_mutex_lock(&offload_fp_mutex);
         explain_recirc(netdev, dev, &v.rule, s);
         ovs_mutex_unlock(&offload_fp_mutex);
