@@ -968,17 +968,12 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
         }
     }
     if (pkt->rule) {
-        struct fp_model_recirc rc;
+        struct fp_model_recirc rc = { .pass = 0 };
 
         if (OVS_LIKELY(!trace) || !trace->dry) {
             fp_model_count(engine, fp_table_rule_user(pkt->rule),
                            slot->size, pkt->key.tcp_flags, now_ms);
         }
-        rc.pass = 0;
-        rc.recirc_id = 0;
-        rc.dp_hash = 0;
-        rc.rss_hash = 0;
-        rc.queue = 0;
         fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
                          data, slot->size, port_no, &pkt->key, &pkt->layers,
                          now_ms, now_usp, &rc, trace);
