@@ -14,6 +14,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-rte-flow \
 	tests/unit/test-fp-rte-flow-action \
 	tests/unit/test-fp-rte-flow-diff \
+	tests/unit/test-fp-rte-flow-dev \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
 	tests/unit/test-fp-vf \
@@ -74,6 +75,10 @@ tests_unit_test_fp_rte_flow_action_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_rte_flow_diff_SOURCES = tests/unit/test-fp-rte-flow-diff.c
 tests_unit_test_fp_rte_flow_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rte_flow_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+# With a real EAL (no hugepages): DPDK's net_null vdev, and net_fp.
+tests_unit_test_fp_rte_flow_dev_SOURCES = tests/unit/test-fp-rte-flow-dev.c
+tests_unit_test_fp_rte_flow_dev_LDADD = $(UNIT_TEST_LDADD) -lrte_bus_vdev
+tests_unit_test_fp_rte_flow_dev_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
 tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
