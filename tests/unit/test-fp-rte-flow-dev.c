@@ -38,6 +38,9 @@
 
 #include "fp/fp.h"
 #include "fp-rte-flow-dev.h"
+#include "netdev.h"
+#include "openvswitch/vlog.h"
+#include "smap.h"
 #include "util.h"
 
 static bool have_null;          /* rte_vdev_init("net_null0") worked. */
@@ -275,6 +278,41 @@ test_null_port_started(void **state OVS_UNUSED)
     assert_null(fp_device_find("rte_flow:net_null0"));
 }
 
+/* An fp interface on a device without packet I/O is refused, and the
+ * message (the Interface's error column) says why. */
+static void
+test_null_fp_netdev_refused(void **state OVS_UNUSED)
+{
+    struct smap args = SMAP_INITIALIZER(&args);
+    struct fp_device *dev;
+    struct netdev *netdev;
+    uint16_t port_id;
+    char *errp = NULL;
+    uint32_t port;
+    char *error;
+
+    if (!have_null) {
+        skip();
+    }
+    port_id = port_by_name("net_null0");
+    assert_int_equal(fp_rte_flow_dev_open(port_id, &dev, &port, &error), 0);
+
+    assert_int_equal(netdev_open("p0", "fp", &netdev), 0);
+    smap_add(&args, "device", "rte_flow:net_null0");
+    smap_add(&args, "port", "phy0");
+    assert_int_equal(netdev_set_config(netdev, &args, &errp), EOPNOTSUPP);
+    assert_non_null(errp);
+    if (!strstr(errp, "rte_flow driver") || !strstr(errp, "no packet I/O")) {
+        fail_msg("message \"%s\"", errp);
+    }
+    printf("fp interface refused: %s\n", errp);
+    free(errp);
+    smap_destroy(&args);
+    netdev_close(netdev);
+
+    fp_rte_flow_dev_close(dev, port_id);
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -287,8 +325,11 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test(test_null_refused),
         cmocka_unit_test(test_null_no_io),
         cmocka_unit_test(test_null_port_started),
+        cmocka_unit_test(test_null_fp_netdev_refused),
     };
 
+    set_program_name(argv[0]);
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
     if (rte_eal_init(ARRAY_SIZE(eal_argv) - 1, eal_argv) < 0) {
         fprintf(stderr, "rte_eal_init failed\n");
         return 1;
