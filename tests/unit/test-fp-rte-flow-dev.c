@@ -35,6 +35,7 @@
 #include <rte_bus_vdev.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_mbuf.h>
 
 #include "fp/fp.h"
 #include "fp-rte-flow-dev.h"
@@ -44,6 +45,8 @@
 #include "util.h"
 
 static bool have_null;          /* rte_vdev_init("net_null0") worked. */
+static bool have_fp;            /* rte_vdev_init("net_fp0") worked. */
+static struct rte_mempool *mp;  /* For the rx queues of net_fp's ports. */
 
 static uint16_t
 port_by_name(const char *name)
@@ -313,6 +316,313 @@ test_null_fp_netdev_refused(void **state OVS_UNUSED)
     fp_rte_flow_dev_close(dev, port_id);
 }
 
+/* ## -------- ## */
+/* ## net_fp.  ## */
+/* ## -------- ## */
+
+/* The ethdevs of the net_fp0 vdev (phy=2,vfs=2), with one queue each,
+ * started, and their ports of the rte_flow device. */
+static const char *const fp_names[] = {
+    "net_fp0", "net_fp0_phy1", "net_fp0_vf0", "net_fp0_vf1",
+};
+static uint16_t fp_ids[ARRAY_SIZE(fp_names)];
+static struct fp_device *fp_model;      /* The model device "net_fp0". */
+static struct fp_device *fp_dev;        /* "rte_flow:net_fp0". */
+
+static void
+start_port(uint16_t port_id)
+{
+    struct rte_eth_conf conf;
+
+    memset(&conf, 0, sizeof conf);
+    assert_int_equal(rte_eth_dev_configure(port_id, 1, 1, &conf), 0);
+    assert_int_equal(rte_eth_rx_queue_setup(port_id, 0, 64, SOCKET_ID_ANY,
+                                            NULL, mp), 0);
+    assert_int_equal(rte_eth_tx_queue_setup(port_id, 0, 64, SOCKET_ID_ANY,
+                                            NULL), 0);
+    assert_int_equal(rte_eth_dev_start(port_id), 0);
+}
+
+static int
+setup_fp(void **state OVS_UNUSED)
+{
+    size_t i;
+
+    if (!have_fp) {
+        return 0;
+    }
+    fp_model = fp_device_find("net_fp0");
+    assert_non_null(fp_model);
+    for (i = 0; i < ARRAY_SIZE(fp_names); i++) {
+        struct fp_device *dev;
+        uint32_t port;
+        char *error = NULL;
+
+        fp_ids[i] = port_by_name(fp_names[i]);
+        if (fp_rte_flow_dev_open(fp_ids[i], &dev, &port, &error)) {
+            fail_msg("%s: %s", fp_names[i], error);
+        }
+        assert_int_equal(port, fp_ids[i]);
+        if (i) {
+            assert_ptr_equal(dev, fp_dev);
+        }
+        fp_dev = dev;
+    }
+    assert_string_equal(fp_device_name(fp_dev), "rte_flow:net_fp0");
+    return 0;
+}
+
+static int
+teardown_fp(void **state OVS_UNUSED)
+{
+    size_t i;
+
+    if (!have_fp) {
+        return 0;
+    }
+    for (i = 0; i < ARRAY_SIZE(fp_names); i++) {
+        fp_rte_flow_dev_close(fp_dev, fp_ids[i]);
+    }
+    assert_null(fp_device_find("rte_flow:net_fp0"));
+    fp_dev = NULL;
+    return 0;
+}
+
+/* A rule of the rte_flow device: in from ethdev 'in', out to ethdev
+ * 'out' (indexes of fp_names). */
+static struct fp_rule
+fp_rule_forward(size_t in, size_t out)
+{
+    struct fp_rule rule = rule_in_port(fp_ids[in]);
+    struct fp_action *a = &rule.actions[rule.n_actions++];
+
+    a->type = FP_ACTION_OUTPUT;
+    a->port = fp_ids[out];
+    return rule;
+}
+
+/* Injects a 60-byte frame into model port 'in' (the model's port numbers:
+ * phy0, phy1, vf0, vf1 are 0...3, as fp_names). */
+static void
+inject(uint32_t in)
+{
+    uint8_t frame[60];
+
+    memset(frame, 0, sizeof frame);
+    memset(frame, 0xff, 6);                     /* Broadcast. */
+    frame[6] = 0x02;                            /* Source 02:00:..:01. */
+    frame[11] = 0x01;
+    frame[12] = 0x88;                           /* Local experimental. */
+    frame[13] = 0xb5;
+    assert_int_equal(fp_port_inject(fp_model, in, frame, sizeof frame), 0);
+}
+
+static uint64_t
+model_tx(uint32_t port)
+{
+    struct fp_port_stats st;
+
+    fp_port_get_stats(fp_model, port, &st);
+    return st.tx_packets;
+}
+
+static void
+assert_rule_stats(uint32_t id, uint64_t n_packets)
+{
+    struct fp_rule_stats st;
+
+    assert_int_equal(fp_rule_get_stats(fp_dev, id, &st), 0);
+    assert_int_equal(st.n_packets, n_packets);
+    assert_int_equal(st.n_bytes, 60 * n_packets);
+    if (n_packets) {
+        assert_true(st.used > 0);
+    }
+}
+
+/* ADD through the PMD into the model: forwarded and counted; MODIFY keeps
+ * the counters; DELETE gives the final ones. */
+static void
+test_fp_add_modify_delete(void **state OVS_UNUSED)
+{
+    struct fp_rule_stats_entry *entries;
+    struct fp_device_stats dst;
+    struct fp_rule_stats st;
+    struct fp_rule rule;
+    size_t n_entries;
+    uint32_t id;
+
+    if (!have_fp) {
+        skip();
+    }
+
+    /* phy1 -> vf0. */
+    rule = fp_rule_forward(1, 2);
+    assert_int_equal(fp_rule_add(fp_dev, &rule, &id), 0);
+    assert_int_not_equal(id, 0);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_rules, 1);
+    assert_rule_stats(id, 0);
+    inject(1);
+    inject(1);
+    assert_int_equal(model_tx(2), 2);
+    assert_rule_stats(id, 2);
+
+    /* phy1 -> vf1, counters kept. */
+    rule = fp_rule_forward(1, 3);
+    assert_int_equal(fp_rule_modify(fp_dev, id, &rule), 0);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_rules, 1);
+    assert_rule_stats(id, 2);
+    inject(1);
+    assert_int_equal(model_tx(2), 2);
+    assert_int_equal(model_tx(3), 1);
+    assert_rule_stats(id, 3);
+    assert_int_equal(fp_rule_get_stats_all(fp_dev, &entries, &n_entries),
+                     0);
+    assert_int_equal(n_entries, 1);
+    assert_int_equal(entries[0].id, id);
+    assert_int_equal(entries[0].stats.n_packets, 3);
+    free(entries);
+
+    /* A MODIFY that the translation refuses changes nothing. */
+    rule = fp_rule_forward(1, 3);
+    rule.actions[0].port = RTE_MAX_ETHPORTS - 1;
+    assert_int_equal(fp_rule_modify(fp_dev, id, &rule), EOPNOTSUPP);
+    inject(1);
+    assert_int_equal(model_tx(3), 2);
+    assert_rule_stats(id, 4);
+
+    /* DELETE: the final counters, and the rule is gone from the model. */
+    assert_int_equal(fp_rule_delete(fp_dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 4);
+    assert_int_equal(st.n_bytes, 240);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_rules, 0);
+    assert_int_equal(fp_rule_get_stats(fp_dev, id, &st), ENOENT);
+    inject(1);
+    assert_int_equal(model_tx(3), 2);
+}
+
+/* A rule that the PMD refuses carries the PMD's message: the model's rule
+ * table full (an injected fault) makes net_fp's create fail with
+ * -ENOSPC. */
+static void
+test_fp_refused(void **state OVS_UNUSED)
+{
+    struct fp_device_stats dst;
+    struct fp_rule_op op;
+    struct fp_rule rule;
+
+    if (!have_fp) {
+        skip();
+    }
+    rule = fp_rule_forward(1, 2);
+    memset(&op, 0, sizeof op);
+    op.type = FP_RULE_OP_ADD;
+    op.rule = &rule;
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 1, ENOSPC);
+    assert_int_equal(fp_rule_batch(fp_dev, &op, 1), ENOSPC);
+    assert_int_equal(op.full, FP_RES_RULES);
+    if (!strstr(op.reason, "rte_flow_create: ")) {
+        fail_msg("reason \"%s\"", op.reason);
+    }
+    printf("net_fp's refusal: %s\n", op.reason);
+    fp_device_get_stats(fp_dev, &dst);
+    assert_int_equal(dst.n_rules, 0);
+
+    /* Another error of the PMD is EOPNOTSUPP. */
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 1, EIO);
+    assert_int_equal(fp_rule_batch(fp_dev, &op, 1), EOPNOTSUPP);
+    assert_non_null(strstr(op.reason, "rte_flow_create: "));
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 0, 0);
+}
+
+/* The PMD lost the rule (the model was reset under it): its counters stay
+ * where they were. */
+static void
+test_fp_never_backwards(void **state OVS_UNUSED)
+{
+    struct fp_rule_stats st;
+    struct fp_rule rule;
+    uint32_t id;
+
+    if (!have_fp) {
+        skip();
+    }
+    rule = fp_rule_forward(1, 2);
+    assert_int_equal(fp_rule_add(fp_dev, &rule, &id), 0);
+    inject(1);
+    inject(1);
+    assert_rule_stats(id, 2);
+    assert_int_equal(fp_device_reset(fp_model), 0);
+    assert_rule_stats(id, 2);
+    assert_int_equal(fp_rule_delete(fp_dev, id, &st), 0);
+    assert_int_equal(st.n_packets, 2);
+}
+
+/* A stop and start of the proxy: the rte_flow device is reset (net_fp does
+ * not keep rules), its listener (the flow API's, here the test's) puts the
+ * rule back, and forwarding and counting go on. */
+static struct fp_rule restart_rule;
+static uint32_t restart_id;
+static struct fp_rule_stats restart_base;
+
+static void
+restart_listener(struct fp_device *dev, void *aux OVS_UNUSED)
+{
+    /* The flow API keeps what it last read in its base. */
+    n_resets_heard++;
+    assert_int_equal(fp_rule_add(dev, &restart_rule, &restart_id), 0);
+}
+
+static void
+test_fp_port_restart(void **state OVS_UNUSED)
+{
+    struct rte_eth_dev_info info;
+    struct fp_device_stats dst;
+    struct fp_rule_stats st;
+    uint32_t old_id;
+
+    if (!have_fp) {
+        skip();
+    }
+    memset(&info, 0, sizeof info);
+    assert_int_equal(rte_eth_dev_info_get(fp_ids[0], &info), 0);
+
+    restart_rule = fp_rule_forward(1, 2);
+    assert_int_equal(fp_rule_add(fp_dev, &restart_rule, &restart_id), 0);
+    inject(1);
+    assert_int_equal(fp_rule_get_stats(fp_dev, restart_id, &restart_base),
+                     0);
+    assert_int_equal(restart_base.n_packets, 1);
+    old_id = restart_id;
+
+    fp_device_add_listener(fp_dev, restart_listener, NULL);
+    n_resets_heard = 0;
+    assert_int_equal(rte_eth_dev_stop(fp_ids[0]), 0);
+    assert_int_equal(rte_eth_dev_start(fp_ids[0]), 0);
+    fp_rte_flow_dev_port_started(fp_ids[0]);
+    fp_device_remove_listener(fp_dev, restart_listener, NULL);
+
+    if (info.dev_capa & RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP) {
+        /* The PMD kept the rule: nothing to do. */
+        assert_int_equal(n_resets_heard, 0);
+        restart_id = old_id;
+        memset(&restart_base, 0, sizeof restart_base);
+    } else {
+        assert_int_equal(n_resets_heard, 1);
+        fp_device_get_stats(fp_dev, &dst);
+        assert_int_equal(dst.n_rules, 1);
+        assert_int_equal(dst.resets, 1);
+        fp_device_get_stats(fp_model, &dst);
+        assert_int_equal(dst.n_rules, 1);
+    }
+    inject(1);
+    assert_int_equal(fp_rule_get_stats(fp_dev, restart_id, &st), 0);
+    assert_int_equal(restart_base.n_packets + st.n_packets, 2);
+    assert_int_equal(fp_rule_delete(fp_dev, restart_id, NULL), 0);
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -326,6 +636,14 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test(test_null_no_io),
         cmocka_unit_test(test_null_port_started),
         cmocka_unit_test(test_null_fp_netdev_refused),
+        cmocka_unit_test_setup_teardown(test_fp_add_modify_delete,
+                                        setup_fp, teardown_fp),
+        cmocka_unit_test_setup_teardown(test_fp_refused,
+                                        setup_fp, teardown_fp),
+        cmocka_unit_test_setup_teardown(test_fp_never_backwards,
+                                        setup_fp, teardown_fp),
+        cmocka_unit_test_setup_teardown(test_fp_port_restart,
+                                        setup_fp, teardown_fp),
     };
 
     set_program_name(argv[0]);
@@ -337,6 +655,29 @@ main(int argc OVS_UNUSED, char *argv[])
     have_null = !rte_vdev_init("net_null0", NULL);
     if (!have_null) {
         fprintf(stderr, "no net_null vdev: its tests are skipped\n");
+    }
+    have_fp = !rte_vdev_init("net_fp0", "phy=2,vfs=2");
+    if (have_fp) {
+        size_t i;
+
+        mp = rte_pktmbuf_pool_create("test", 1024, 0, 0,
+                                     RTE_MBUF_DEFAULT_BUF_SIZE,
+                                     SOCKET_ID_ANY);
+        if (!mp) {
+            fprintf(stderr, "no mbuf pool\n");
+            return 1;
+        }
+        for (i = 0; i < ARRAY_SIZE(fp_names); i++) {
+            uint16_t port_id;
+
+            if (rte_eth_dev_get_port_by_name(fp_names[i], &port_id)) {
+                fprintf(stderr, "%s: no such ethdev\n", fp_names[i]);
+                return 1;
+            }
+            start_port(port_id);
+        }
+    } else {
+        fprintf(stderr, "no net_fp vdev: its tests are skipped\n");
     }
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
