@@ -93,8 +93,8 @@ fp_rte_flow_dev_cast(const struct fp_device *dev)
 }
 
 /* Formats the message of 'error' and of errno value 'err' (positive) into
- * 'buf' of 'size' bytes: the PMD's message, and the errno's if it says
- * something else. */
+ * 'buf' of 'size' bytes: the PMD's message, and the errno's if the PMD's
+ * does not have it already. */
 static void
 fp_rte_flow_dev_format_error(char *buf, size_t size, const char *what,
                              const struct rte_flow_error *error, int err)
@@ -102,10 +102,10 @@ fp_rte_flow_dev_format_error(char *buf, size_t size, const char *what,
     const char *errstr = ovs_strerror(err);
     const char *msg = error->message;
 
-    if (msg && msg[0] && strcmp(msg, errstr)) {
+    if (msg && msg[0] && !strstr(msg, errstr)) {
         snprintf(buf, size, "%s: %s (%s)", what, msg, errstr);
     } else {
-        snprintf(buf, size, "%s: %s", what, errstr);
+        snprintf(buf, size, "%s: %s", what, msg && msg[0] ? msg : errstr);
     }
 }
 

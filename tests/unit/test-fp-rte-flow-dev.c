@@ -322,6 +322,8 @@ test_null_fp_netdev_refused(void **state OVS_UNUSED)
 
 /* The ethdevs of the net_fp0 vdev (phy=2,vfs=2), with one queue each,
  * started, and their ports of the rte_flow device. */
+/* The size of the model's rule table (net_fp's devarg "rules"). */
+#define FP_N_RULES 8
 static const char *const fp_names[] = {
     "net_fp0", "net_fp0_phy1", "net_fp0_vf0", "net_fp0_vf1",
 };
@@ -504,37 +506,49 @@ test_fp_add_modify_delete(void **state OVS_UNUSED)
 }
 
 /* A rule that the PMD refuses carries the PMD's message: the model's rule
- * table full (an injected fault) makes net_fp's create fail with
- * -ENOSPC. */
+ * table (FP_N_RULES rules) full is net_fp's -ENOSPC, another error of the
+ * model (an injected fault) the PMD's -EIO. */
 static void
 test_fp_refused(void **state OVS_UNUSED)
 {
+    uint32_t ids[FP_N_RULES];
     struct fp_device_stats dst;
     struct fp_rule_op op;
     struct fp_rule rule;
+    size_t i;
 
     if (!have_fp) {
         skip();
     }
     rule = fp_rule_forward(1, 2);
+    for (i = 0; i < FP_N_RULES; i++) {
+        assert_int_equal(fp_rule_add(fp_dev, &rule, &ids[i]), 0);
+    }
     memset(&op, 0, sizeof op);
     op.type = FP_RULE_OP_ADD;
     op.rule = &rule;
-    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 1, ENOSPC);
     assert_int_equal(fp_rule_batch(fp_dev, &op, 1), ENOSPC);
     assert_int_equal(op.full, FP_RES_RULES);
-    if (!strstr(op.reason, "rte_flow_create: ")) {
+    if (!strstr(op.reason, "rte_flow_create: ")
+        || !strstr(op.reason, "full")) {
         fail_msg("reason \"%s\"", op.reason);
     }
     printf("net_fp's refusal: %s\n", op.reason);
     fp_device_get_stats(fp_dev, &dst);
-    assert_int_equal(dst.n_rules, 0);
+    assert_int_equal(dst.n_rules, FP_N_RULES);
+    for (i = 0; i < FP_N_RULES; i++) {
+        assert_int_equal(fp_rule_delete(fp_dev, ids[i], NULL), 0);
+    }
 
     /* Another error of the PMD is EOPNOTSUPP. */
     fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 1, EIO);
     assert_int_equal(fp_rule_batch(fp_dev, &op, 1), EOPNOTSUPP);
+    assert_int_equal(op.full, FP_RES_NONE);
     assert_non_null(strstr(op.reason, "rte_flow_create: "));
+    printf("net_fp's refusal: %s\n", op.reason);
     fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 0, 0);
+    fp_device_get_stats(fp_dev, &dst);
+    assert_int_equal(dst.n_rules, 0);
 }
 
 /* The PMD lost the rule (the model was reset under it): its counters stay
@@ -656,7 +670,8 @@ main(int argc OVS_UNUSED, char *argv[])
     if (!have_null) {
         fprintf(stderr, "no net_null vdev: its tests are skipped\n");
     }
-    have_fp = !rte_vdev_init("net_fp0", "phy=2,vfs=2");
+    have_fp = !rte_vdev_init("net_fp0", "phy=2,vfs=2,rules="
+                             OVS_STRINGIZE(FP_N_RULES));
     if (have_fp) {
         size_t i;
 
