@@ -271,6 +271,12 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
             snprintf(op->reason, sizeof op->reason, "the rte_flow driver "
                      "does not offload meters (rte_mtr) yet");
             goto out;
+        } else if (rule->actions[i].type == FP_ACTION_COUNT) {
+            op->error = EOPNOTSUPP;
+            snprintf(op->reason, sizeof op->reason, "the rte_flow driver "
+                     "does not offload shared counters (indirect COUNT) "
+                     "yet");
+            goto out;
         }
     }
 

@@ -177,6 +177,12 @@ test_null_refused(void **state OVS_UNUSED)
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_non_null(strstr(op.reason, "meters"));
 
+    /* A shared counter. */
+    a->type = FP_ACTION_COUNT;
+    a->counter_id = 1;
+    assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
+    assert_non_null(strstr(op.reason, "shared counters"));
+
     /* No rule, no meter, no shared counter; unknown ids. */
     assert_int_equal(fp_rule_add(dev, &rule, &id), EOPNOTSUPP);
     fp_device_get_stats(dev, &st);
