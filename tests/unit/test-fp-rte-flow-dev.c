@@ -28,8 +28,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <rte_bus_vdev.h>
@@ -643,6 +646,100 @@ test_fp_port_restart(void **state OVS_UNUSED)
     assert_int_equal(fp_rule_delete(fp_dev, restart_id, NULL), 0);
 }
 
+/* ## ---------------------------------------------- ## */
+/* ## Costs (FP_RTE_FLOW_DEV_BENCH=N: N rules, printed). ## */
+/* ## ---------------------------------------------- ## */
+
+static long long int
+now_usec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* Rule 'i' of the benchmark: in from 'port', eth_src 02:00:<i>, drop. */
+static struct fp_rule
+bench_rule(uint32_t port, uint32_t i)
+{
+    struct fp_rule rule = rule_in_port(port);
+
+    rule.key.eth_src[0] = 0x02;
+    rule.key.eth_src[2] = i >> 24;
+    rule.key.eth_src[3] = i >> 16;
+    rule.key.eth_src[4] = i >> 8;
+    rule.key.eth_src[5] = i;
+    memset(rule.mask.eth_src, 0xff, sizeof rule.mask.eth_src);
+    return rule;
+}
+
+/* Adds, reads (fp_rule_get_stats_all()) and deletes 'n' rules on 'dev',
+ * one operation per call, and prints the rates. */
+static void
+bench_one(struct fp_device *dev, uint32_t port, uint32_t n)
+{
+    struct fp_rule_stats_entry *entries;
+    long long int t0, t1, t2, t3;
+    size_t n_entries;
+    uint32_t *ids = xmalloc(n * sizeof *ids);
+    uint32_t i;
+
+    t0 = now_usec();
+    for (i = 0; i < n; i++) {
+        struct fp_rule rule = bench_rule(port, i);
+
+        assert_int_equal(fp_rule_add(dev, &rule, &ids[i]), 0);
+    }
+    t1 = now_usec();
+    assert_int_equal(fp_rule_get_stats_all(dev, &entries, &n_entries), 0);
+    assert_int_equal(n_entries, n);
+    free(entries);
+    t2 = now_usec();
+    for (i = 0; i < n; i++) {
+        assert_int_equal(fp_rule_delete(dev, ids[i], NULL), 0);
+    }
+    t3 = now_usec();
+    printf("%-20s %7"PRIu32" rules: add %8.0f/s, stats of all %8.3f ms "
+           "(%.2f us/rule), delete %8.0f/s\n", fp_device_name(dev), n,
+           n * 1e6 / MAX(t1 - t0, 1), (t2 - t1) / 1e3,
+           (double) (t2 - t1) / n, n * 1e6 / MAX(t3 - t2, 1));
+    free(ids);
+}
+
+/* The same rules through the rte_flow driver and net_fp into a model, and
+ * straight into a model: what the rte_flow path costs. */
+static void
+test_bench(void **state OVS_UNUSED)
+{
+    const char *env = getenv("FP_RTE_FLOW_DEV_BENCH");
+    struct fp_device *dev, *model;
+    uint16_t port_id;
+    uint32_t port, n;
+    char *error;
+    char args[64];
+
+    if (!env || !atoi(env)) {
+        skip();
+    }
+    n = atoi(env);
+    snprintf(args, sizeof args, "phy=1,vfs=0,rules=%"PRIu32, n);
+    if (rte_vdev_init("net_fp9", args)) {
+        skip();
+    }
+    port_id = port_by_name("net_fp9");
+    start_port(port_id);
+    assert_int_equal(fp_rte_flow_dev_open(port_id, &dev, &port, &error), 0);
+    model = fp_device_find("net_fp9");
+    assert_non_null(model);
+
+    bench_one(dev, port, n);
+    bench_one(model, 0, n);
+
+    fp_rte_flow_dev_close(dev, port_id);
+    assert_int_equal(rte_eth_dev_stop(port_id), 0);
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -664,6 +761,7 @@ main(int argc OVS_UNUSED, char *argv[])
                                         setup_fp, teardown_fp),
         cmocka_unit_test_setup_teardown(test_fp_port_restart,
                                         setup_fp, teardown_fp),
+        cmocka_unit_test(test_bench),
     };
 
     set_program_name(argv[0]);
