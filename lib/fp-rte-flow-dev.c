@@ -75,6 +75,7 @@ struct fp_rte_flow_dev {
     uint32_t next_id OVS_GUARDED;
     bool members[RTE_MAX_ETHPORTS] OVS_GUARDED; /* Opened ports. */
     bool stale OVS_GUARDED;         /* The PMD may have lost the rules. */
+    unsigned int vlan_limit OVS_GUARDED; /* What the rules' keys mean. */
     uint64_t resets OVS_GUARDED;
 };
 
@@ -135,6 +136,7 @@ fp_rte_flow_dev_create(const char *name, const struct fp_device_config *config,
     ovs_mutex_init(&dev->mutex);
     hmap_init(&dev->rules);
     dev->next_id = 1;
+    dev->vlan_limit = 2;
     *devp = &dev->up;
     return 0;
 }
@@ -206,19 +208,33 @@ fp_rte_flow_dev_get_stats(const struct fp_device *dev_,
     ovs_mutex_unlock(&dev->mutex);
 }
 
-/* rte_flow does not set how many VLAN tags the NIC's parser takes: the
- * translation assumes 2 (QinQ). */
+/* rte_flow does not set how many VLAN tags the NIC's parser takes, but its
+ * items say exactly which tags a packet has: the VLAN limit only says what
+ * the keys of later rules mean (eth_type after the first tag or after
+ * both, see struct fp_rte_flow_config), which the translation expresses
+ * for either limit. */
 static int
-fp_rte_flow_dev_set_vlan_limit(struct fp_device *dev OVS_UNUSED,
+fp_rte_flow_dev_set_vlan_limit(struct fp_device *dev_,
                                unsigned int vlan_limit)
 {
-    return vlan_limit == 2 ? 0 : EOPNOTSUPP;
+    struct fp_rte_flow_dev *dev = fp_rte_flow_dev_cast(dev_);
+
+    ovs_mutex_lock(&dev->mutex);
+    dev->vlan_limit = vlan_limit;
+    ovs_mutex_unlock(&dev->mutex);
+    return 0;
 }
 
 static unsigned int
-fp_rte_flow_dev_get_vlan_limit(const struct fp_device *dev OVS_UNUSED)
+fp_rte_flow_dev_get_vlan_limit(const struct fp_device *dev_)
 {
-    return 2;
+    struct fp_rte_flow_dev *dev = fp_rte_flow_dev_cast(dev_);
+    unsigned int vlan_limit;
+
+    ovs_mutex_lock(&dev->mutex);
+    vlan_limit = dev->vlan_limit;
+    ovs_mutex_unlock(&dev->mutex);
+    return vlan_limit;
 }
 
 /* ## ------ ## */
@@ -287,7 +303,7 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     cfg.port_ids = port_ids;
     cfg.n_ports = RTE_MAX_ETHPORTS;
     cfg.transfer = true;
-    cfg.vlan_limit = 2;
+    cfg.vlan_limit = dev->vlan_limit;
     cfg.count = true;
     cfg.counter_handle = fp_rte_flow_dev_counter_handle;
     op->error = fp_rte_flow_build(rule, &cfg, &built, &reason);

@@ -60,8 +60,10 @@
  *     EOPNOTSUPP, and a rule with FP_ACTION_METER or FP_ACTION_COUNT is
  *     refused (EOPNOTSUPP) with a reason.
  *
- *   - The VLAN limit is 2 and cannot change (EOPNOTSUPP for 1): rte_flow
- *     does not set how many tags a NIC's parser takes.
+ *   - The VLAN limit (2 at first, or 1) says only what the keys of the
+ *     rules added later mean: rte_flow does not set how many tags a NIC's
+ *     parser takes, but its items say exactly which tags a packet has, so
+ *     the translation expresses the keys of either limit.
  *
  *   - fp_device_get_stats() gives the rules in use and the resets; a NIC
  *     seen through rte_flow has no hit or miss counters.  The number of

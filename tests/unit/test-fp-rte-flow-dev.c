@@ -24,6 +24,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,8 +105,10 @@ test_null_open_close(void **state OVS_UNUSED)
     assert_ptr_equal(fp_device_find("rte_flow:net_null0"), dev);
     assert_int_equal(fp_device_n_ports(dev), RTE_MAX_ETHPORTS);
     assert_int_equal(fp_device_get_vlan_limit(dev), 2);
+    assert_int_equal(fp_device_set_vlan_limit(dev, 1), 0);
+    assert_int_equal(fp_device_get_vlan_limit(dev), 1);
     assert_int_equal(fp_device_set_vlan_limit(dev, 2), 0);
-    assert_int_equal(fp_device_set_vlan_limit(dev, 1), EOPNOTSUPP);
+    assert_int_equal(fp_device_get_vlan_limit(dev), 2);
 
     /* A second open of the port finds the same device. */
     assert_int_equal(fp_rte_flow_dev_open(port_id, &dev2, &port, &error), 0);
@@ -170,6 +173,21 @@ test_null_refused(void **state OVS_UNUSED)
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_true(op.reason[0]);
     assert_null(strstr(op.reason, "rte_flow_validate"));
+
+    /* The translation reads the keys by the device's VLAN limit: with 1,
+     * a second tag is never there. */
+    rule = rule_in_port(port);
+    rule.key.vlans[0].tci = htons(FP_VLAN_PRESENT);
+    rule.mask.vlans[0].tci = htons(FP_VLAN_PRESENT);
+    rule.key.vlans[1].tci = htons(FP_VLAN_PRESENT);
+    rule.mask.vlans[1].tci = htons(FP_VLAN_PRESENT);
+    op.rule = &rule;
+    assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
+    assert_non_null(strstr(op.reason, "rte_flow_validate"));
+    assert_int_equal(fp_device_set_vlan_limit(dev, 1), 0);
+    assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
+    assert_non_null(strstr(op.reason, "VLAN limit 1"));
+    assert_int_equal(fp_device_set_vlan_limit(dev, 2), 0);
 
     /* A meter. */
     rule = rule_in_port(port);
