@@ -264,11 +264,12 @@ fp_rte_flow_dev_counter_handle(uint32_t counter_id OVS_UNUSED,
 }
 
 /* Builds, validates and creates the rte_flow of 'rule' on the proxy of
- * 'dev'.  Returns the rte_flow, or NULL with op->error and op->reason
- * set. */
+ * 'dev'.  Returns the rte_flow, or NULL with op->error and op->reason set
+ * and, if the PMD refused, its errno value in '*pmd_errp' (else 0). */
 static struct rte_flow *
 fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
-                        const struct fp_rule *rule, struct fp_rule_op *op)
+                        const struct fp_rule *rule, struct fp_rule_op *op,
+                        int *pmd_errp)
     OVS_REQUIRES(dev->mutex)
 {
     uint16_t port_ids[RTE_MAX_ETHPORTS];
@@ -281,6 +282,7 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     size_t i;
     int ret;
 
+    *pmd_errp = 0;
     for (i = 0; i < rule->n_actions; i++) {
         if (rule->actions[i].type == FP_ACTION_METER) {
             op->error = EOPNOTSUPP;
@@ -329,6 +331,7 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     if (ret) {
         int err = -ret;
 
+        *pmd_errp = err;
         op->error = err == ENOSPC || err == ENOMEM ? ENOSPC : EOPNOTSUPP;
         if (op->error == ENOSPC) {
             op->full = FP_RES_RULES;
@@ -383,6 +386,68 @@ fp_rte_flow_dev_read(struct fp_rte_flow_dev *dev,
     stats->tcp_flags = 0;
 }
 
+/* Takes the rte_flow of 'r' out of the PMD, its final counters into the
+ * base of 'r'. */
+static void
+fp_rte_flow_dev_retire(struct fp_rte_flow_dev *dev,
+                       struct fp_rte_flow_dev_rule *r)
+    OVS_REQUIRES(dev->mutex)
+{
+    struct fp_rule_stats total;
+
+    fp_rte_flow_dev_read(dev, r, &total);
+    if (r->flow) {
+        struct rte_flow_error error;
+
+        memset(&error, 0, sizeof error);
+        rte_flow_destroy(dev->proxy, r->flow, &error);
+        COVERAGE_INC(fp_rte_flow_dev_destroyed);
+        r->flow = NULL;
+    }
+    r->base = total;
+    memset(&r->last, 0, sizeof r->last);
+}
+
+/* Replaces the rte_flow of 'r' by one of 'op->rule'; see "MODIFY" in
+ * fp-rte-flow-dev.h. */
+static void
+fp_rte_flow_dev_modify(struct fp_rte_flow_dev *dev,
+                       struct fp_rte_flow_dev_rule *r, struct fp_rule_op *op)
+    OVS_REQUIRES(dev->mutex)
+{
+    struct rte_flow *flow;
+    int pmd_err;
+
+    /* The new rule first, so that a packet meets one of them. */
+    flow = fp_rte_flow_dev_install(dev, op->rule, op, &pmd_err);
+    if (!flow && pmd_err == EEXIST && r->flow) {
+        /* A PMD that refuses two rules of one pattern: the old one out
+         * first.  Packets meet neither for a moment, and take the
+         * exception path. */
+        fp_rte_flow_dev_retire(dev, r);
+        op->error = 0;
+        op->full = FP_RES_NONE;
+        op->reason[0] = '\0';
+        flow = fp_rte_flow_dev_install(dev, op->rule, op, &pmd_err);
+        if (!flow) {
+            /* The old one back, as a failed operation changes nothing;
+             * if the PMD refuses it too, the rule counts nothing more
+             * until it is modified or deleted. */
+            struct fp_rule_op old_op;
+
+            memset(&old_op, 0, sizeof old_op);
+            r->flow = fp_rte_flow_dev_install(dev, &r->rule, &old_op,
+                                              &pmd_err);
+            return;
+        }
+    }
+    if (flow) {
+        fp_rte_flow_dev_retire(dev, r);
+        r->flow = flow;
+        r->rule = *op->rule;
+    }
+}
+
 static uint32_t
 fp_rte_flow_dev_new_id(struct fp_rte_flow_dev *dev)
     OVS_REQUIRES(dev->mutex)
@@ -411,6 +476,7 @@ fp_rte_flow_dev_rule_batch(struct fp_device *dev_, struct fp_rule_op *ops,
         struct fp_rule_op *op = &ops[i];
         struct fp_rte_flow_dev_rule *r;
         struct rte_flow *flow;
+        int pmd_err;
 
         if (op->error) {
             continue;
@@ -424,7 +490,7 @@ fp_rte_flow_dev_rule_batch(struct fp_device *dev_, struct fp_rule_op *ops,
 
         switch (op->type) {
         case FP_RULE_OP_ADD:
-            flow = fp_rte_flow_dev_install(dev, op->rule, op);
+            flow = fp_rte_flow_dev_install(dev, op->rule, op, &pmd_err);
             if (flow) {
                 r = xzalloc(sizeof *r);
                 r->id = fp_rte_flow_dev_new_id(dev);
@@ -436,24 +502,7 @@ fp_rte_flow_dev_rule_batch(struct fp_device *dev_, struct fp_rule_op *ops,
             break;
 
         case FP_RULE_OP_MODIFY:
-            /* The new rule first, so that a packet meets one of them. */
-            flow = fp_rte_flow_dev_install(dev, op->rule, op);
-            if (flow) {
-                struct fp_rule_stats total;
-
-                fp_rte_flow_dev_read(dev, r, &total);
-                if (r->flow) {
-                    struct rte_flow_error error;
-
-                    memset(&error, 0, sizeof error);
-                    rte_flow_destroy(dev->proxy, r->flow, &error);
-                    COVERAGE_INC(fp_rte_flow_dev_destroyed);
-                }
-                r->base = total;
-                memset(&r->last, 0, sizeof r->last);
-                r->flow = flow;
-                r->rule = *op->rule;
-            }
+            fp_rte_flow_dev_modify(dev, r, op);
             break;
 
         case FP_RULE_OP_DELETE:

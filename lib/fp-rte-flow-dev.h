@@ -45,7 +45,11 @@
  *     packet meets one of them (for a moment, both may be in the NIC: the
  *     new rule then wins or loses by the PMD's order among rules of equal
  *     priority).  It keeps the rule's counters: the old rule's final count
- *     goes to a base that the new rule's count is added to.
+ *     goes to a base that the new rule's count is added to.  A PMD that
+ *     refuses the new rule with -EEXIST (two rules of one pattern) gets
+ *     the old rule destroyed first, and then packets meet neither for a
+ *     moment (they take the exception path); if it then refuses the new
+ *     rule, the old one is created again.
  *
  *   - Counters: one anonymous COUNT action per rule, read with
  *     rte_flow_query(), one call per rule (also for

@@ -578,6 +578,51 @@ test_fp_refused(void **state OVS_UNUSED)
     assert_int_equal(dst.n_rules, 0);
 }
 
+/* A PMD that refuses two rules of one pattern (-EEXIST, injected into the
+ * model): the MODIFY still happens, with its counters; if the PMD then
+ * refuses the new rule too, the old one forwards as before. */
+static void
+test_fp_modify_eexist(void **state OVS_UNUSED)
+{
+    struct fp_device_stats dst;
+    struct fp_rule rule;
+    uint64_t tx2, tx3;
+    uint32_t id;
+
+    if (!have_fp) {
+        skip();
+    }
+    tx2 = model_tx(2);
+    tx3 = model_tx(3);
+    rule = fp_rule_forward(1, 2);
+    assert_int_equal(fp_rule_add(fp_dev, &rule, &id), 0);
+    inject(1);
+    assert_int_equal(model_tx(2) - tx2, 1);
+
+    rule = fp_rule_forward(1, 3);
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 1, EEXIST);
+    assert_int_equal(fp_rule_modify(fp_dev, id, &rule), 0);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_rules, 1);
+    inject(1);
+    assert_int_equal(model_tx(2) - tx2, 1);
+    assert_int_equal(model_tx(3) - tx3, 1);
+    assert_rule_stats(id, 2);
+
+    /* Refused twice: the old rule (to vf1) stays. */
+    rule = fp_rule_forward(1, 2);
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 2, EEXIST);
+    assert_int_equal(fp_rule_modify(fp_dev, id, &rule), EOPNOTSUPP);
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 0, 0);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_rules, 1);
+    inject(1);
+    assert_int_equal(model_tx(2) - tx2, 1);
+    assert_int_equal(model_tx(3) - tx3, 2);
+    assert_rule_stats(id, 3);
+    assert_int_equal(fp_rule_delete(fp_dev, id, NULL), 0);
+}
+
 /* The PMD lost the rule (the model was reset under it): its counters stay
  * where they were. */
 static void
@@ -774,6 +819,8 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_fp_add_modify_delete,
                                         setup_fp, teardown_fp),
         cmocka_unit_test_setup_teardown(test_fp_refused,
+                                        setup_fp, teardown_fp),
+        cmocka_unit_test_setup_teardown(test_fp_modify_eexist,
                                         setup_fp, teardown_fp),
         cmocka_unit_test_setup_teardown(test_fp_never_backwards,
                                         setup_fp, teardown_fp),
