@@ -3,6 +3,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
+	tests/unit/test-fp-dpdk-pmd \
 	tests/unit/test-fp-hotplug \
 	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
@@ -14,6 +15,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-rte-flow \
 	tests/unit/test-fp-rte-flow-action \
 	tests/unit/test-fp-rte-flow-diff \
+	tests/unit/test-fp-rte-flow-dev \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
 	tests/unit/test-fp-vf \
@@ -37,6 +39,10 @@ tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_dpdk_pmd_SOURCES = tests/unit/test-fp-dpdk-pmd.c
+tests_unit_test_fp_dpdk_pmd_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_dpdk_pmd_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_dpdk_pmd_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/lib/dpdk-sdk
 tests_unit_test_fp_evb_SOURCES = tests/unit/test-fp-evb.c
 tests_unit_test_fp_evb_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_evb_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -74,6 +80,16 @@ tests_unit_test_fp_rte_flow_action_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_rte_flow_diff_SOURCES = tests/unit/test-fp-rte-flow-diff.c
 tests_unit_test_fp_rte_flow_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rte_flow_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+# With a real EAL (no hugepages): DPDK's net_null vdev, and net_fp.
+# With the OVS side for the fp netdev, as test-netdev-offload-fp.
+tests_unit_test_fp_rte_flow_dev_SOURCES = tests/unit/test-fp-rte-flow-dev.c \
+	$(OFPROTO_OFFLOAD_SOURCES)
+tests_unit_test_fp_rte_flow_dev_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload
+tests_unit_test_fp_rte_flow_dev_LDADD = $(UNIT_TEST_LDADD) -lrte_bus_vdev
+tests_unit_test_fp_rte_flow_dev_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_rte_flow_dev_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+	$(OFPROTO_OFFLOAD_WRAPS)
 tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
 tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)
