@@ -148,3 +148,33 @@ AC_DEFUN([FP_CHECK_DPDK],
      [AC_MSG_RESULT([no])
       AC_MSG_ERROR([DPDK 22.11's rte_flow.h does not compile with the flags of the Open vSwitch build in '$OVS_BUILDDIR' ($OVS_CFLAGS): configure Open vSwitch --with-dpdk=shared with libdpdk-dev installed, or $fp_ovs_howto])])
    CPPFLAGS=$fp_save_CPPFLAGS])
+
+dnl FP_CHECK_DPDK_SDK
+dnl
+dnl The model NIC's vdev PMD (lib/fp-dpdk-pmd*.c) needs DPDK's driver
+dnl headers (ethdev_driver.h, ethdev_vdev.h, bus_vdev_driver.h,
+dnl dev_driver.h), which DPDK installs only when built with
+dnl -Denable_driver_sdk=true, and Debian's libdpdk-dev is not.
+dnl utilities/ovs-offload-setup takes them from Debian's source package of
+dnl the installed DPDK into _ovs/dpdk-sdk (--with-dpdk-sdk=DIR for
+dnl another place).  They describe the installed DPDK's internal ABI, so
+dnl they must come from the same release.
+AC_DEFUN([FP_CHECK_DPDK_SDK],
+  [AC_ARG_WITH([dpdk-sdk],
+     [AS_HELP_STRING([--with-dpdk-sdk=DIR],
+                     [DPDK's driver headers (default: _ovs/dpdk-sdk)])],
+     [DPDK_SDK_DIR=`cd "$withval" 2>/dev/null && pwd`],
+     [DPDK_SDK_DIR=$fp_top/_ovs/dpdk-sdk])
+   AC_MSG_CHECKING([for DPDK's driver headers in '$DPDK_SDK_DIR'])
+   fp_save_CPPFLAGS=$CPPFLAGS
+   CPPFLAGS="$CPPFLAGS $OVS_CFLAGS -I$DPDK_SDK_DIR -DALLOW_INTERNAL_API"
+   AC_COMPILE_IFELSE(
+     [AC_LANG_PROGRAM([[#include <ethdev_driver.h>
+                        #include <bus_vdev_driver.h>]],
+        [[struct rte_eth_dev *eth = rte_eth_dev_allocate("x");
+          return eth == NULL;]])],
+     [AC_MSG_RESULT([yes])],
+     [AC_MSG_RESULT([no])
+      AC_MSG_ERROR([DPDK's driver headers (ethdev_driver.h, bus_vdev_driver.h) are not in '$DPDK_SDK_DIR': run utilities/ovs-offload-setup, which takes them from Debian's source package of the installed DPDK, or pass --with-dpdk-sdk=DIR])])
+   CPPFLAGS=$fp_save_CPPFLAGS
+   AC_SUBST([DPDK_SDK_DIR])])

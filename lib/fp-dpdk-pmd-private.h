@@ -19,7 +19,7 @@
 
 /* What lib/fp-dpdk-pmd.c (the ethdevs) and lib/fp-dpdk-pmd-flow.c (their
  * rte_flow operations) share.  Includes DPDK's driver headers (see
- * lib/dpdk-sdk/README.rst). */
+ * FP_CHECK_DPDK_SDK in acinclude.m4). */
 
 #include <errno.h>
 #include <stdarg.h>

@@ -20,7 +20,7 @@
 
 #include <config.h>
 
-/* The ethdev driver API is DPDK's internal ABI (lib/dpdk-sdk/). */
+/* The ethdev driver API is DPDK's internal ABI (FP_CHECK_DPDK_SDK). */
 #define ALLOW_INTERNAL_API 1
 
 #include "fp-dpdk-pmd.h"
