@@ -34,6 +34,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <rte_bus_vdev.h>
+#include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -541,6 +543,45 @@ test_ethdevs(void **state OVS_UNUSED)
     assert_int_equal(rte_eth_dev_info_get(id, &info), 0);
     assert_int_not_equal(info.switch_info.domain_id,
                          info0.switch_info.domain_id);
+
+    /* A device iterator (OVS's dpdk-devargs) finds each by its name. */
+    for (i = 0; i < ARRAY_SIZE(port_ids); i++) {
+        static const char *names[] = {
+            "net_fp0", "net_fp0_phy1", "net_fp0_vf0", "net_fp0_vf1",
+        };
+        struct rte_dev_iterator it;
+        int n = 0;
+
+        RTE_ETH_FOREACH_MATCHING_DEV (id, names[i], &it) {
+            assert_int_equal(id, port_ids[i]);
+            n++;
+        }
+        assert_int_equal(n, 1);
+    }
+}
+
+/* A vdev plugged and unplugged at run time, twice: its ports and model
+ * device come and go. */
+static void
+test_hotplug(void **state OVS_UNUSED)
+{
+    int round;
+
+    for (round = 0; round < 2; round++) {
+        uint16_t id;
+
+        assert_int_equal(rte_dev_probe("net_fp2,phy=1,vfs=1"), 0);
+        assert_non_null(fp_device_find("net_fp2"));
+        assert_int_equal(rte_eth_dev_get_port_by_name("net_fp2", &id), 0);
+        assert_int_equal(rte_eth_dev_get_port_by_name("net_fp2_vf0", &id),
+                         0);
+        assert_int_equal(rte_vdev_uninit("net_fp2"), 0);
+        assert_null(fp_device_find("net_fp2"));
+        assert_int_not_equal(rte_eth_dev_get_port_by_name("net_fp2", &id),
+                             0);
+        assert_int_not_equal(rte_eth_dev_get_port_by_name("net_fp2_vf0",
+                                                          &id), 0);
+    }
 }
 
 /* A miss goes to the host: rx_burst of the input port's ethdev takes it,
@@ -1440,6 +1481,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ethdevs),
+        cmocka_unit_test(test_hotplug),
         cmocka_unit_test(test_rx_tx),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_roundtrip_actions),
