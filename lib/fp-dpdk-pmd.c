@@ -425,6 +425,13 @@ fp_dpdk_pmd_flow_ops_get(struct rte_eth_dev *eth OVS_UNUSED,
     return 0;
 }
 
+static int
+fp_dpdk_pmd_mtr_ops_get(struct rte_eth_dev *eth OVS_UNUSED, void *ops)
+{
+    *(const struct rte_mtr_ops **) ops = &fp_dpdk_pmd_mtr_ops;
+    return 0;
+}
+
 static const struct eth_dev_ops fp_dpdk_pmd_ops = {
     .dev_configure = fp_dpdk_pmd_configure,
     .dev_start = fp_dpdk_pmd_start,
@@ -445,6 +452,7 @@ static const struct eth_dev_ops fp_dpdk_pmd_ops = {
     .tx_queue_release = fp_dpdk_pmd_txq_release,
     .mac_addr_set = fp_dpdk_pmd_mac_addr_set,
     .flow_ops_get = fp_dpdk_pmd_flow_ops_get,
+    .mtr_ops_get = fp_dpdk_pmd_mtr_ops_get,
 };
 
 /* Copies the 'len' bytes at 'data' into a new mbuf, chained if one
@@ -815,6 +823,8 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
     }
     ovs_mutex_init(&dev->mutex);
     ovs_list_init(&dev->flows);
+    fp_dpdk_pmd_mtr_init(dev);
+    ovs_list_init(&dev->counters);
     dev->switch_domain = RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID;
 
     error = fp_device_create(name, &cfg, &dev->fp);
@@ -903,6 +913,8 @@ fp_dpdk_pmd_dev_free(struct fp_dpdk_pmd_dev *dev)
         }
     }
     fp_dpdk_pmd_flow_free_all(dev);
+    fp_dpdk_pmd_handle_free_all(dev);
+    fp_dpdk_pmd_mtr_destroy(dev);
     if (dev->switch_domain != RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID) {
         rte_eth_switch_domain_free(dev->switch_domain);
     }
