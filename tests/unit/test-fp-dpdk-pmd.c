@@ -40,8 +40,10 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_flow.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mtr.h>
+#include <rte_udp.h>
 
 #include "fp/fp.h"
 #include "fp-dpdk-pmd.h"
@@ -409,15 +411,16 @@ uncapture(uint32_t fp_port)
     assert_int_equal(fp_port_set_endpoint(fp0, fp_port, NULL, NULL), 0);
 }
 
-/* Configures DPDK port 'port_id' with 'n_rxq' receive queues and one
- * transmit queue, and starts it. */
+/* Configures DPDK port 'port_id' with 'n_rxq' receive queues, receive
+ * 'offloads' and one transmit queue, and starts it. */
 static void
-start_port(uint16_t port_id, uint16_t n_rxq)
+start_port_offloads(uint16_t port_id, uint16_t n_rxq, uint64_t offloads)
 {
     struct rte_eth_conf conf;
     uint16_t q;
 
     memset(&conf, 0, sizeof conf);
+    conf.rxmode.offloads = offloads;
     assert_int_equal(rte_eth_dev_configure(port_id, n_rxq, 1, &conf), 0);
     for (q = 0; q < n_rxq; q++) {
         assert_int_equal(rte_eth_rx_queue_setup(port_id, q, 64,
@@ -427,6 +430,12 @@ start_port(uint16_t port_id, uint16_t n_rxq)
     assert_int_equal(rte_eth_tx_queue_setup(port_id, 0, 64, SOCKET_ID_ANY,
                                             NULL), 0);
     assert_int_equal(rte_eth_dev_start(port_id), 0);
+}
+
+static void
+start_port(uint16_t port_id, uint16_t n_rxq)
+{
+    start_port_offloads(port_id, n_rxq, 0);
 }
 
 /* A UDP over IPv4 frame, 10.0.0.1:1234 -> 10.0.0.2:53, TTL 'ttl', with
@@ -612,6 +621,8 @@ test_rx_tx(void **state OVS_UNUSED)
     assert_int_equal(m[0]->port, port_ids[1]);
     assert_false(m[0]->ol_flags & RTE_MBUF_F_RX_FDIR_ID);
     assert_true(m[0]->ol_flags & RTE_MBUF_F_RX_RSS_HASH);
+    assert_false(m[0]->ol_flags & (RTE_MBUF_F_RX_IP_CKSUM_MASK
+                                   | RTE_MBUF_F_RX_L4_CKSUM_MASK));
     {
         uint8_t copy[3000];
 
@@ -641,6 +652,58 @@ test_rx_tx(void **state OVS_UNUSED)
     assert_int_equal(stats.imissed, 1);
     assert_int_equal(rte_eth_dev_start(port_ids[1]), 0);
     assert_int_equal(rte_eth_rx_burst(port_ids[1], 0, m, 4), 0);
+}
+
+/* The receive checksum offloads, which OVS enables: the checksums as
+ * they are in the frame. */
+static void
+test_rx_cksum(void **state OVS_UNUSED)
+{
+    const uint64_t ip_mask = RTE_MBUF_F_RX_IP_CKSUM_MASK;
+    const uint64_t l4_mask = RTE_MBUF_F_RX_L4_CKSUM_MASK;
+    static const struct {
+        int n_tags;
+        int corrupt;            /* 0: none, 1: IP header, 2: UDP. */
+        uint64_t ip, l4;
+    } cases[] = {
+        { 0, 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_GOOD },
+        { 1, 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_GOOD },
+        { 0, 1, RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_GOOD },
+        { 2, 2, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD },
+    };
+    uint64_t offloads = (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM
+                         | RTE_ETH_RX_OFFLOAD_TCP_CKSUM
+                         | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
+    struct rte_eth_dev_info info;
+    size_t i;
+
+    assert_int_equal(rte_eth_dev_info_get(port_ids[2], &info), 0);
+    assert_int_equal(info.rx_offload_capa & offloads, offloads);
+    start_port_offloads(port_ids[2], 1, offloads);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        uint8_t frame[100];
+        struct rte_ipv4_hdr *ip;
+        struct rte_udp_hdr *udp;
+        struct rte_mbuf *m;
+        size_t ofs = 14 + 4 * cases[i].n_tags;
+
+        udp4_frame(frame, cases[i].n_tags, 64, sizeof frame);
+        ip = (struct rte_ipv4_hdr *) (frame + ofs);
+        udp = (struct rte_udp_hdr *) (frame + ofs + 20);
+        ip->hdr_checksum = rte_ipv4_cksum(ip);
+        udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+        if (cases[i].corrupt == 1) {
+            ip->hdr_checksum ^= htons(1);
+        } else if (cases[i].corrupt == 2) {
+            udp->dgram_cksum ^= htons(1);
+        }
+        assert_int_equal(fp_port_inject(fp0, 2, frame, sizeof frame), 0);
+        assert_int_equal(rte_eth_rx_burst(port_ids[2], 0, &m, 1), 1);
+        assert_int_equal(m->ol_flags & ip_mask, cases[i].ip);
+        assert_int_equal(m->ol_flags & l4_mask, cases[i].l4);
+        rte_pktmbuf_free(m);
+    }
+    assert_int_equal(rte_eth_dev_stop(port_ids[2]), 0);
 }
 
 /* ## ----------------------- ## */
@@ -1664,6 +1727,7 @@ main(void)
         cmocka_unit_test(test_ethdevs),
         cmocka_unit_test(test_hotplug),
         cmocka_unit_test(test_rx_tx),
+        cmocka_unit_test(test_rx_cksum),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_roundtrip_actions),
         cmocka_unit_test(test_ovs_rewrite),
