@@ -645,11 +645,17 @@ test_rx_tx(void **state OVS_UNUSED)
     assert_int_equal(stats.obytes, len);
     assert_int_equal(stats.imissed, 0);
 
+    /* A started ethdev holds the port's host side. */
+    assert_int_equal(fp_port_attach(fp0, 1), EBUSY);
+
     /* Stopped: the representor is detached, a miss is dropped. */
     assert_int_equal(rte_eth_dev_stop(port_ids[1]), 0);
     assert_int_equal(fp_port_inject(fp0, 1, frame, 60), 0);
     assert_int_equal(rte_eth_stats_get(port_ids[1], &stats), 0);
     assert_int_equal(stats.imissed, 1);
+    assert_int_equal(fp_port_attach(fp0, 1), 0);
+    assert_int_not_equal(rte_eth_dev_start(port_ids[1]), 0);
+    fp_port_detach(fp0, 1);
     assert_int_equal(rte_eth_dev_start(port_ids[1]), 0);
     assert_int_equal(rte_eth_rx_burst(port_ids[1], 0, m, 4), 0);
 }
@@ -714,7 +720,7 @@ test_rx_cksum(void **state OVS_UNUSED)
 #define N_RULES 6000
 
 static void
-run_roundtrip(bool port_id, uint32_t seed)
+run_roundtrip(bool port_id, bool transfer, uint32_t seed)
 {
     struct frame *frames = xcalloc(N_FRAMES, sizeof *frames);
     struct fp_rte_flow_config cfg;
@@ -726,6 +732,7 @@ run_roundtrip(bool port_id, uint32_t seed)
     cfg.port_ids = port_ids;
     cfg.n_ports = ARRAY_SIZE(port_ids);
     cfg.port_id = port_id;
+    cfg.transfer = transfer;
     cfg.vlan_limit = fp_device_get_vlan_limit(fp0);
 
     for (i = 0; i < N_FRAMES; i++) {
@@ -790,10 +797,10 @@ run_roundtrip(bool port_id, uint32_t seed)
         }
         fp_rte_flow_destroy(&flow);
     }
-    printf("seed %"PRIu32"%s: %zu of %d rules built and parsed back (%zu "
+    printf("seed %"PRIu32"%s%s: %zu of %d rules built and parsed back (%zu "
            "that match nothing refused), %zu matches, %zu created\n", seed,
-           port_id ? " (PORT_ID)" : "", n_built, N_RULES, n_empty,
-           n_matches, n_created);
+           port_id ? " (PORT_ID)" : "", transfer ? "" : " (ingress)",
+           n_built, N_RULES, n_empty, n_matches, n_created);
     assert_true(n_built >= N_RULES / 20);
     assert_true(n_matches >= n_built);
     free(frames);
@@ -802,9 +809,10 @@ run_roundtrip(bool port_id, uint32_t seed)
 static void
 test_roundtrip(void **state OVS_UNUSED)
 {
-    run_roundtrip(false, 1);
-    run_roundtrip(false, 0x9e3779b9);
-    run_roundtrip(true, 5);
+    run_roundtrip(false, true, 1);
+    run_roundtrip(false, true, 0x9e3779b9);
+    run_roundtrip(true, true, 5);
+    run_roundtrip(false, false, 11);
 }
 
 /* Rules with actions: the parsed actions are the original ones. */
