@@ -1352,6 +1352,20 @@ test_refusals(void **state OVS_UNUSED)
                        RTE_FLOW_ERROR_TYPE_ITEM, "identification");
     }
     {
+        /* Tagged or not? */
+        const struct rte_flow_item items[] = {
+            ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM_END,
+        };
+        const struct rte_flow_item no_eth[] = {
+            ITEM(IPV4, NULL, NULL), ITEM_END,
+        };
+
+        assert_refused(port_ids[0], &transfer, items, out, ENOTSUP,
+                       RTE_FLOW_ERROR_TYPE_ITEM, "ETH's has_vlan 0");
+        assert_refused(port_ids[0], &transfer, no_eth, out, ENOTSUP,
+                       RTE_FLOW_ERROR_TYPE_ITEM, "does not say whether");
+    }
+    {
         /* ETH type 0x0800 then an IPV6 item: no packet. */
         const struct rte_flow_item items[] = {
             ITEM(ETH, &eth4_spec, &eth4_mask), ITEM(IPV6, NULL, NULL),
