@@ -100,28 +100,50 @@ static const char *
 item_name(enum rte_flow_item_type type)
 {
     switch ((int) type) {
-    case RTE_FLOW_ITEM_TYPE_ETH: return "ETH";
-    case RTE_FLOW_ITEM_TYPE_VLAN: return "VLAN";
-    case RTE_FLOW_ITEM_TYPE_IPV4: return "IPV4";
-    case RTE_FLOW_ITEM_TYPE_IPV6: return "IPV6";
-    case RTE_FLOW_ITEM_TYPE_IPV6_FRAG_EXT: return "IPV6_FRAG_EXT";
-    case RTE_FLOW_ITEM_TYPE_TCP: return "TCP";
-    case RTE_FLOW_ITEM_TYPE_UDP: return "UDP";
-    case RTE_FLOW_ITEM_TYPE_SCTP: return "SCTP";
-    case RTE_FLOW_ITEM_TYPE_ICMP: return "ICMP";
-    case RTE_FLOW_ITEM_TYPE_ICMP6: return "ICMP6";
-    case RTE_FLOW_ITEM_TYPE_ARP_ETH_IPV4: return "ARP_ETH_IPV4";
-    case RTE_FLOW_ITEM_TYPE_PORT_ID: return "PORT_ID";
-    case RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT: return "REPRESENTED_PORT";
-    case RTE_FLOW_ITEM_TYPE_PORT_REPRESENTOR: return "PORT_REPRESENTOR";
-    case RTE_FLOW_ITEM_TYPE_VXLAN: return "VXLAN";
-    case RTE_FLOW_ITEM_TYPE_GENEVE: return "GENEVE";
-    case RTE_FLOW_ITEM_TYPE_GRE: return "GRE";
-    case RTE_FLOW_ITEM_TYPE_MARK: return "MARK";
-    case RTE_FLOW_ITEM_TYPE_META: return "META";
-    case RTE_FLOW_ITEM_TYPE_TAG: return "TAG";
-    case RTE_FLOW_ITEM_TYPE_RAW: return "RAW";
-    default: return NULL;
+    case RTE_FLOW_ITEM_TYPE_ETH:
+        return "ETH";
+    case RTE_FLOW_ITEM_TYPE_VLAN:
+        return "VLAN";
+    case RTE_FLOW_ITEM_TYPE_IPV4:
+        return "IPV4";
+    case RTE_FLOW_ITEM_TYPE_IPV6:
+        return "IPV6";
+    case RTE_FLOW_ITEM_TYPE_IPV6_FRAG_EXT:
+        return "IPV6_FRAG_EXT";
+    case RTE_FLOW_ITEM_TYPE_TCP:
+        return "TCP";
+    case RTE_FLOW_ITEM_TYPE_UDP:
+        return "UDP";
+    case RTE_FLOW_ITEM_TYPE_SCTP:
+        return "SCTP";
+    case RTE_FLOW_ITEM_TYPE_ICMP:
+        return "ICMP";
+    case RTE_FLOW_ITEM_TYPE_ICMP6:
+        return "ICMP6";
+    case RTE_FLOW_ITEM_TYPE_ARP_ETH_IPV4:
+        return "ARP_ETH_IPV4";
+    case RTE_FLOW_ITEM_TYPE_PORT_ID:
+        return "PORT_ID";
+    case RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT:
+        return "REPRESENTED_PORT";
+    case RTE_FLOW_ITEM_TYPE_PORT_REPRESENTOR:
+        return "PORT_REPRESENTOR";
+    case RTE_FLOW_ITEM_TYPE_VXLAN:
+        return "VXLAN";
+    case RTE_FLOW_ITEM_TYPE_GENEVE:
+        return "GENEVE";
+    case RTE_FLOW_ITEM_TYPE_GRE:
+        return "GRE";
+    case RTE_FLOW_ITEM_TYPE_MARK:
+        return "MARK";
+    case RTE_FLOW_ITEM_TYPE_META:
+        return "META";
+    case RTE_FLOW_ITEM_TYPE_TAG:
+        return "TAG";
+    case RTE_FLOW_ITEM_TYPE_RAW:
+        return "RAW";
+    default:
+        return NULL;
     }
 }
 
