@@ -31,7 +31,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <rte_bus_vdev.h>
@@ -1742,6 +1744,72 @@ test_indirect_count(void **state OVS_UNUSED)
                      0);
 }
 
+/* ## ---------- ## */
+/* ## Benchmark. ## */
+/* ## ---------- ## */
+
+static double
+now_sec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* With FP_DPDK_PMD_BENCH=N in the environment, after the tests: the
+ * rates of rte_flow_create(), rte_flow_query() of COUNT and
+ * rte_flow_destroy() of N rules of the shape OVS 3.1 creates.  Printed,
+ * never asserted. */
+static void
+bench(unsigned int n)
+{
+    struct rte_flow_action_port_id to_vf0 = { .id = port_ids[2] };
+    struct rte_flow_item_udp spec, mask;
+    struct rte_flow **flows = xcalloc(n, sizeof *flows);
+    const struct rte_flow_item items[] = {
+        ITEM(ETH, &eth4_spec, &eth4_mask), ITEM(IPV4, NULL, NULL),
+        ITEM(UDP, &spec, &mask), ITEM_END,
+    };
+    const struct rte_flow_action actions[] = {
+        ACTION(COUNT, NULL), ACTION(PORT_ID, &to_vf0), ACTION_END,
+    };
+    struct rte_flow_error error;
+    double t0, t1, t2, t3;
+    unsigned int i;
+
+    memset(&mask, 0, sizeof mask);
+    mask.hdr.src_port = RTE_BE16(0xffff);
+    mask.hdr.dst_port = RTE_BE16(0xffff);
+    memset(&spec, 0, sizeof spec);
+    t0 = now_sec();
+    for (i = 0; i < n; i++) {
+        spec.hdr.src_port = htons(i >> 16);
+        spec.hdr.dst_port = htons(i);
+        flows[i] = rte_flow_create(port_ids[3], &transfer, items, actions,
+                                   &error);
+        if (!flows[i]) {
+            fprintf(stderr, "rule %u: %s\n", i, error.message);
+            n = i;
+            break;
+        }
+    }
+    t1 = now_sec();
+    for (i = 0; i < n; i++) {
+        struct rte_flow_query_count q = { .reset = 0 };
+
+        rte_flow_query(port_ids[3], flows[i], &actions[0], &q, &error);
+    }
+    t2 = now_sec();
+    for (i = 0; i < n; i++) {
+        rte_flow_destroy(port_ids[3], flows[i], &error);
+    }
+    t3 = now_sec();
+    printf("net_fp, %u rules: create %.0f/s, query %.0f/s, destroy "
+           "%.0f/s\n", n, n / (t1 - t0), n / (t2 - t1), n / (t3 - t2));
+    free(flows);
+}
+
 int
 main(void)
 {
@@ -1764,5 +1832,12 @@ main(void)
         cmocka_unit_test(test_indirect_count),
     };
 
-    return cmocka_run_group_tests_name("fp_dpdk_pmd", tests, setup, NULL);
+    const char *n_bench = getenv("FP_DPDK_PMD_BENCH");
+    int retval;
+
+    retval = cmocka_run_group_tests_name("fp_dpdk_pmd", tests, setup, NULL);
+    if (!retval && n_bench) {
+        bench(atoi(n_bench));
+    }
+    return retval;
 }
