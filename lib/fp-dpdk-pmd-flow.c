@@ -1232,7 +1232,7 @@ fp_dpdk_pmd_flow_create(struct rte_eth_dev *eth,
     fp_rule_batch(dev->fp, &op, 1);
     if (op.error) {
         if (op.error == ENOSPC) {
-            snprintf(error_msg, sizeof error_msg, "the model NIC's %s table "
+            snprintf(error_msg, sizeof error_msg, "the model NIC's %s "
                      "is full", fp_resource_name(op.full));
         } else {
             snprintf(error_msg, sizeof error_msg, "the model NIC refused "

@@ -1144,7 +1144,7 @@ test_full(void **state OVS_UNUSED)
     assert_null(rte_flow_create(id, &transfer, items, actions, &error));
     assert_int_equal(rte_errno, ENOSPC);
     assert_non_null(error.message);
-    assert_non_null(strstr(error.message, "table is full"));
+    assert_non_null(strstr(error.message, "rule table is full"));
     for (i = 0; i < 2; i++) {
         assert_int_equal(rte_flow_destroy(id, flows[i], &error), 0);
     }
