@@ -1158,12 +1158,17 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         goto out;
     }
 
-    /* The flow's in_port: an "fp" interface, by datapath port number. */
+    /* The flow's in_port: an "fp" interface (or a "dpdk" one that the flow
+     * API claimed), by datapath port number. */
     SIMAP_FOR_EACH (node, &names) {
         if (node->data == odp_to_u32(match.flow.in_port.odp_port)) {
+            struct fp_device *in_dev;
+            uint32_t in_port;
+
             in_port_name = node->name;
             netdev = netdev_from_name(node->name);
-            if (netdev && !netdev_fp_is_fp(netdev)) {
+            if (netdev && !netdev_fp_is_fp(netdev)
+                && !netdev_offload_fp_get_port(netdev, &in_dev, &in_port)) {
                 netdev_close(netdev);
                 netdev = NULL;
             }

@@ -483,7 +483,7 @@ output_reason(const struct netdev *netdev, odp_port_t odp_port,
 
     netdev_offload_fp_format_port(netdev_get_dpif_type(netdev), odp_port,
                                   &name);
-    if (out && netdev_fp_get_port(out, &out_dev, &out_port)) {
+    if (out && netdev_offload_fp_get_port(out, &out_dev, &out_port)) {
         char port_name[16];
 
         fp_port_to_string(out_dev, out_port, port_name, sizeof port_name);
@@ -538,7 +538,7 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             bool ok;
 
             out = netdev_ports_get(odp_port, netdev_get_dpif_type(netdev));
-            ok = out && netdev_fp_get_port(out, &out_dev, &out_port)
+            ok = out && netdev_offload_fp_get_port(out, &out_dev, &out_port)
                  && out_dev == dev;
             if (!ok) {
                 *reasonp = output_reason(netdev, odp_port, out, dev_name);

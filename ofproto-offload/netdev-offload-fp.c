@@ -326,14 +326,20 @@ netdev_offload_fp_resume_add(const struct dp_packet *packet,
  *
  * Returns 0, with or without a state to restore: any other value would make
  * dpif-netdev drop the packet, or, for EOPNOTSUPP, never call again for
- * 'netdev'. */
+ * 'netdev'.  That is the answer for a "dpdk" netdev (see
+ * netdev-offload-fp-dpdk.c): the rte_flow driver refuses recirculation, so
+ * no packet of such a port resumes at a later stage, and its flow mark is
+ * in the mbuf, where dpif-netdev reads it after this call. */
 static int
-netdev_offload_fp_hw_miss_packet_recover(struct netdev *netdev OVS_UNUSED,
+netdev_offload_fp_hw_miss_packet_recover(struct netdev *netdev,
                                          struct dp_packet *packet)
 {
     struct offload_fp_resume_table *t = offload_fp_resume_table_get();
     size_t i;
 
+    if (!netdev_fp_is_fp(netdev)) {
+        return EOPNOTSUPP;
+    }
     for (i = 0; i < t->n; i++) {
         struct offload_fp_resume *r = &t->entries[i];
 
@@ -834,7 +840,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     struct match cls_match;
     uint32_t port;
 
-    if (!netdev_fp_get_port(netdev, &dev, &port)) {
+    if (!netdev_offload_fp_get_port(netdev, &dev, &port)) {
         return EOPNOTSUPP;
     }
     offload_fp_sync_vlan_limit(dev);
@@ -1335,19 +1341,50 @@ netdev_offload_fp_run(void)
     offload_fp_coverage_run();
 }
 
-/* Claims 'netdev' for this flow API if it is an "fp" netdev.  Called when
- * hw-offload is enabled, for every port of a userspace datapath. */
+/* Claims 'netdev' for this flow API if it is an "fp" netdev, or, with
+ * other_config:fp-dpdk=true, a "dpdk" netdev whose switch the rte_flow
+ * driver programs (see netdev-offload-fp-dpdk.c).  Called when hw-offload
+ * is enabled, for every port of a userspace datapath, on the main
+ * thread. */
 static int
 netdev_offload_fp_init_flow_api(struct netdev *netdev)
 {
-    return netdev_fp_is_fp(netdev) ? 0 : EOPNOTSUPP;
+    return (netdev_fp_is_fp(netdev) ? 0
+            : netdev_offload_fp_dpdk_init(netdev));
 }
 
-/* Called when 'netdev' leaves the datapath: its flows leave the NIC. */
+/* Called when 'netdev' leaves the datapath: its flows leave the NIC (and a
+ * "dpdk" netdev its rte_flow device). */
 static void
 netdev_offload_fp_uninit_flow_api(struct netdev *netdev)
 {
     netdev_offload_fp_flow_flush(netdev);
+    netdev_offload_fp_dpdk_uninit(netdev);
+}
+
+/* 'dev' is about to be destroyed (an rte_flow device whose last DPDK port
+ * left, see netdev-offload-fp-dpdk.c), and no flow record uses it any
+ * more: forgets the rules whose deletion failed, stops listening for its
+ * resets, and its meters leave it.  Main thread. */
+void
+offload_fp_device_gone(struct fp_device *dev)
+{
+    size_t i;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    for (i = 0; i < offload_fp_n_zombies; ) {
+        if (offload_fp_zombies[i].dev == dev) {
+            offload_fp_zombies[i] = offload_fp_zombies[--offload_fp_n_zombies];
+        } else {
+            i++;
+        }
+    }
+    if (shash_find_data(&offload_fp_devices, fp_device_name(dev)) == dev) {
+        shash_find_and_delete(&offload_fp_devices, fp_device_name(dev));
+        fp_device_remove_listener(dev, offload_fp_device_reset_cb, NULL);
+    }
+    offload_fp_meter_device_gone(dev);
+    ovs_mutex_unlock(&offload_fp_mutex);
 }
 
 const struct netdev_flow_api netdev_offload_fp = {
