@@ -68,7 +68,7 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
     uint32_t q;
 
     fp_port_to_string(dev, port, name, sizeof name);
-    netdev = netdev_fp_find_by_port(dev, port);
+    netdev = netdev_offload_fp_find_by_port(dev, port);
     fp_port_get_link_state(dev, port, &link);
     ds_put_format(s, "  %s: %s%s\n", name,
                   netdev ? netdev_get_name(netdev) : "(no interface)",
@@ -164,6 +164,17 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
         netdev_offload_fp_meter_show(dev, s);
     }
     for (port = 0; port < fp_device_n_ports(dev); port++) {
+        if (!strcmp(fp_device_driver(dev), "rte_flow")) {
+            /* It has a port number for every possible DPDK port: only
+             * those of a "dpdk" interface that the flow API claimed. */
+            struct netdev *netdev = netdev_offload_fp_find_by_port(dev,
+                                                                   port);
+
+            netdev_close(netdev);
+            if (!netdev) {
+                continue;
+            }
+        }
         fp_unixctl_show_port(s, dev, port);
     }
 }

@@ -586,7 +586,12 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     if (op.error == ENOSPC) {
         /* No room: not a failure, the flow waits for room.  Its reason is
          * counted once, when it starts waiting, not on every retry. */
-        if (op.full == FP_RES_RULES || op.full == FP_RES_MASKS
+        if (op.reason[0]) {
+            /* The driver's own words (e.g. a PMD's, through rte_flow). */
+            offload_fp_flow_set_reason(
+                flow, xasprintf("%s has no room for the rule: %s",
+                                fp_device_name(flow->dev), op.reason));
+        } else if (op.full == FP_RES_RULES || op.full == FP_RES_MASKS
             || op.full == FP_RES_COUNTERS) {
             struct fp_device_config cfg;
             struct fp_device_stats st;
@@ -633,9 +638,12 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
     } else {
         offload_fp_flow_set_reason(
-            flow, xasprintf("%s failed to add the rule (%s)",
-                            fp_device_name(flow->dev),
-                            ovs_strerror(op.error)));
+            flow, (op.reason[0]
+                   ? xasprintf("refused by the NIC (%s): %s",
+                               fp_device_name(flow->dev), op.reason)
+                   : xasprintf("%s failed to add the rule (%s)",
+                               fp_device_name(flow->dev),
+                               ovs_strerror(op.error))));
         flow->state = OFFLOAD_FP_REFUSED;
         free(flow->rule);
         flow->rule = NULL;
