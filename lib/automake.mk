@@ -44,3 +44,21 @@ lib_libfp_la_SOURCES = \
 	lib/fp-table.c \
 	lib/fp-table.h \
 	lib/fp-vf.c
+
+# The model NIC as a DPDK vdev PMD (net_fp): DPDK's driver headers, which
+# Debian does not install, are in lib/dpdk-sdk/; the PMD registers with
+# the vdev bus of librte_bus_vdev.
+lib_libfp_la_SOURCES += \
+	lib/fp-dpdk-pmd.c \
+	lib/fp-dpdk-pmd.h \
+	lib/fp-dpdk-pmd-action.c \
+	lib/fp-dpdk-pmd-flow.c \
+	lib/fp-dpdk-pmd-private.h
+lib_libfp_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/lib/dpdk-sdk
+lib_libfp_la_LIBADD += -lrte_bus_vdev
+EXTRA_DIST += \
+	lib/dpdk-sdk/README.rst \
+	lib/dpdk-sdk/bus_vdev_driver.h \
+	lib/dpdk-sdk/dev_driver.h \
+	lib/dpdk-sdk/ethdev_driver.h \
+	lib/dpdk-sdk/ethdev_vdev.h

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "fp/fp.h"
+#include "fp-dpdk-pmd.h"
 #include "fp-unixctl.h"
 #include "netdev-fp.h"
 #include "netdev-fp-evb.h"
@@ -54,6 +55,7 @@ OVS_CONSTRUCTOR(ovs_offload_register)
     netdev_register_provider(&netdev_fp_class);
     netdev_register_flow_api_provider(&netdev_offload_fp);
     fp_unixctl_register();
+    fp_dpdk_pmd_link();
 }
 
 /* The Open_vSwitch other_config keys that size the model NICs. */

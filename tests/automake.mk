@@ -3,6 +3,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-afpacket \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
+	tests/unit/test-fp-dpdk-pmd \
 	tests/unit/test-fp-hotplug \
 	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
@@ -37,6 +38,10 @@ tests_unit_test_fp_diff_SOURCES = tests/unit/test-fp-diff.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_dpdk_pmd_SOURCES = tests/unit/test-fp-dpdk-pmd.c
+tests_unit_test_fp_dpdk_pmd_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_dpdk_pmd_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_dpdk_pmd_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/lib/dpdk-sdk
 tests_unit_test_fp_evb_SOURCES = tests/unit/test-fp-evb.c
 tests_unit_test_fp_evb_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_evb_CFLAGS = $(UNIT_TEST_CFLAGS)
@@ -125,7 +130,9 @@ TESTSUITE_AT = \
 	tests/fp-hotplug.at \
 	tests/fp-evb.at \
 	tests/fp-recirc.at \
-	tests/fp-recirc-diff.at
+	tests/fp-recirc-diff.at \
+	tests/fp-dpdk-macros.at \
+	tests/fp-dpdk.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
