@@ -1352,6 +1352,9 @@ const struct rte_flow_ops fp_dpdk_pmd_flow_ops = {
     .flush = fp_dpdk_pmd_flow_flush,
     .query = fp_dpdk_pmd_flow_query,
     .pick_transfer_proxy = fp_dpdk_pmd_flow_pick_transfer_proxy,
+    .action_handle_create = fp_dpdk_pmd_handle_create,
+    .action_handle_destroy = fp_dpdk_pmd_handle_destroy,
+    .action_handle_query = fp_dpdk_pmd_handle_query,
 };
 
 /* A stop of DPDK port 'port_id' of 'dev' (see fp-dpdk-pmd.h): deletes the

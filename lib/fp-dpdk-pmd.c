@@ -425,6 +425,13 @@ fp_dpdk_pmd_flow_ops_get(struct rte_eth_dev *eth OVS_UNUSED,
     return 0;
 }
 
+static int
+fp_dpdk_pmd_mtr_ops_get(struct rte_eth_dev *eth OVS_UNUSED, void *ops)
+{
+    *(const struct rte_mtr_ops **) ops = &fp_dpdk_pmd_mtr_ops;
+    return 0;
+}
+
 static const struct eth_dev_ops fp_dpdk_pmd_ops = {
     .dev_configure = fp_dpdk_pmd_configure,
     .dev_start = fp_dpdk_pmd_start,
@@ -445,6 +452,7 @@ static const struct eth_dev_ops fp_dpdk_pmd_ops = {
     .tx_queue_release = fp_dpdk_pmd_txq_release,
     .mac_addr_set = fp_dpdk_pmd_mac_addr_set,
     .flow_ops_get = fp_dpdk_pmd_flow_ops_get,
+    .mtr_ops_get = fp_dpdk_pmd_mtr_ops_get,
 };
 
 /* Copies the 'len' bytes at 'data' into a new mbuf, chained if one
@@ -573,7 +581,21 @@ struct fp_dpdk_pmd_args {
     uint32_t phy;
     uint32_t vfs;
     uint32_t rules;
+
+    /* A port's own vdev (see fp_dpdk_pmd_probe()). */
+    char *parent;
+    uint32_t port;
 };
+
+static int
+parse_string_arg(const char *key OVS_UNUSED, const char *value, void *sp)
+{
+    char **s = sp;
+
+    free(*s);
+    *s = xstrdup(value);
+    return 0;
+}
 
 static int
 parse_uint_arg(const char *key, const char *value, void *u32_)
@@ -595,13 +617,17 @@ parse_uint_arg(const char *key, const char *value, void *u32_)
 static int
 parse_args(const char *params, struct fp_dpdk_pmd_args *args)
 {
-    static const char *const keys[] = { "phy", "vfs", "rules", NULL };
+    static const char *const keys[] = {
+        "phy", "vfs", "rules", "fp_parent", "fp_port", NULL
+    };
     struct rte_kvargs *kv;
     int error;
 
     args->phy = 2;
     args->vfs = 0;
     args->rules = 0;
+    args->parent = NULL;
+    args->port = 0;
     if (!params || !params[0]) {
         return 0;
     }
@@ -619,11 +645,36 @@ parse_args(const char *params, struct fp_dpdk_pmd_args *args)
         error = rte_kvargs_process(kv, "rules", parse_uint_arg,
                                    &args->rules);
     }
+    if (!error) {
+        error = rte_kvargs_process(kv, "fp_parent", parse_string_arg,
+                                   &args->parent);
+    }
+    if (!error) {
+        error = rte_kvargs_process(kv, "fp_port", parse_uint_arg,
+                                   &args->port);
+    }
     rte_kvargs_free(kv);
     return error;
 }
 
-/* Creates the ethdev of model port 'p' of 'dev'. */
+/* The name of the ethdev (and vdev) of model port 'p' of 'dev'. */
+static void
+port_name(const struct fp_dpdk_pmd_dev *dev, uint32_t p, char *name,
+          size_t size)
+{
+    struct fp_device_config cfg;
+
+    fp_device_get_config(dev->fp, &cfg);
+    if (p == 0) {
+        snprintf(name, size, "%s", dev->name);
+    } else if (p < cfg.n_phy_ports) {
+        snprintf(name, size, "%s_phy%"PRIu32, dev->name, p);
+    } else {
+        snprintf(name, size, "%s_vf%"PRIu32, dev->name, p - cfg.n_phy_ports);
+    }
+}
+
+/* Creates the ethdev of model port 'p' of 'dev', on 'vdev'. */
 static int
 create_ethdev(struct rte_vdev_device *vdev, struct fp_dpdk_pmd_dev *dev,
               uint32_t p)
@@ -635,14 +686,7 @@ create_ethdev(struct rte_vdev_device *vdev, struct fp_dpdk_pmd_dev *dev,
     char name[RTE_ETH_NAME_MAX_LEN];
 
     fp_device_get_config(dev->fp, &cfg);
-    if (p == 0) {
-        snprintf(name, sizeof name, "%s", dev->name);
-    } else if (p < cfg.n_phy_ports) {
-        snprintf(name, sizeof name, "%s_phy%"PRIu32, dev->name, p);
-    } else {
-        snprintf(name, sizeof name, "%s_vf%"PRIu32, dev->name,
-                 p - cfg.n_phy_ports);
-    }
+    port_name(dev, p, name, sizeof name);
     eth = rte_eth_dev_allocate(name);
     if (!eth) {
         VLOG_ERR("%s: cannot allocate ethdev %s", dev->name, name);
@@ -691,6 +735,37 @@ create_ethdev(struct rte_vdev_device *vdev, struct fp_dpdk_pmd_dev *dev,
 
 static void fp_dpdk_pmd_dev_free(struct fp_dpdk_pmd_dev *);
 
+/* The probe of a port's own vdev, 'fp_parent=NAME,fp_port=P', which the
+ * probe of vdev NAME creates for each of its ports but port 0: creates the
+ * ethdev of port P of NAME's model device on it. */
+static int
+probe_port(struct rte_vdev_device *vdev, const struct fp_dpdk_pmd_args *args)
+{
+    const char *name = rte_vdev_device_name(vdev);
+    struct fp_dpdk_pmd_dev *dev = fp_dpdk_pmd_dev_find(args->parent);
+    char expected[RTE_ETH_NAME_MAX_LEN];
+
+    if (!dev || !args->port || args->port >= dev->n_ports
+        || dev->port_ids[args->port] < RTE_MAX_ETHPORTS) {
+        VLOG_ERR("%s: no port %"PRIu32" of %s to probe", name, args->port,
+                 args->parent);
+        return -EINVAL;
+    }
+    port_name(dev, args->port, expected, sizeof expected);
+    if (strcmp(name, expected)) {
+        VLOG_ERR("%s: port %"PRIu32" of %s is %s", name, args->port,
+                 args->parent, expected);
+        return -EINVAL;
+    }
+    return -create_ethdev(vdev, dev, args->port);
+}
+
+/* Probes vdev 'vdev': a model device and its ethdevs.
+ *
+ * Port 0's ethdev is on 'vdev', and each other port's on a vdev of its
+ * own, named as the ethdev, that this creates with rte_vdev_init(): so
+ * that a device iterator (rte_eth_iterator_init(), as OVS's dpdk-devargs
+ * uses) finds "net_fp0_vf1" by its name, which is a vdev's name. */
 static int
 fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
 {
@@ -710,8 +785,18 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
     }
     error = parse_args(rte_vdev_device_args(vdev), &args);
     if (error) {
+        free(args.parent);
         return error;
     }
+    if (vdev->device.numa_node == SOCKET_ID_ANY) {
+        vdev->device.numa_node = rte_socket_id();
+    }
+    if (args.parent) {
+        error = probe_port(vdev, &args);
+        free(args.parent);
+        return error;
+    }
+
     fp_device_config_default(&cfg);
     cfg.n_phy_ports = args.phy;
     cfg.n_vfs = args.vfs;
@@ -728,9 +813,6 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
                  name, cfg.n_phy_ports + cfg.n_vfs, RTE_MAX_ETHPORTS);
         return -EINVAL;
     }
-    if (vdev->device.numa_node == SOCKET_ID_ANY) {
-        vdev->device.numa_node = rte_socket_id();
-    }
 
     dev = xzalloc(sizeof *dev);
     dev->name = xstrdup(name);
@@ -741,6 +823,8 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
     }
     ovs_mutex_init(&dev->mutex);
     ovs_list_init(&dev->flows);
+    fp_dpdk_pmd_mtr_init(dev);
+    ovs_list_init(&dev->counters);
     dev->switch_domain = RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID;
 
     error = fp_device_create(name, &cfg, &dev->fp);
@@ -754,11 +838,9 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
         VLOG_ERR("%s: no switch domain (%s)", name, ovs_strerror(error));
         goto error;
     }
-    for (p = 0; p < dev->n_ports; p++) {
-        error = create_ethdev(vdev, dev, p);
-        if (error) {
-            goto error;
-        }
+    error = create_ethdev(vdev, dev, 0);
+    if (error) {
+        goto error;
     }
 
     ovs_mutex_lock(&devs_mutex);
@@ -768,6 +850,24 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
     ovs_assert(slot < ARRAY_SIZE(devs));
     devs[slot] = dev;
     ovs_mutex_unlock(&devs_mutex);
+
+    for (p = 1; p < dev->n_ports; p++) {
+        char port[RTE_ETH_NAME_MAX_LEN];
+        char *port_args;
+
+        port_name(dev, p, port, sizeof port);
+        port_args = xasprintf("fp_parent=%s,fp_port=%"PRIu32, name, p);
+        error = -rte_vdev_init(port, port_args);
+        free(port_args);
+        if (error) {
+            VLOG_ERR("%s: cannot create vdev %s (%s)", name, port,
+                     ovs_strerror(error));
+            ovs_mutex_lock(&devs_mutex);
+            devs[slot] = NULL;
+            ovs_mutex_unlock(&devs_mutex);
+            goto error;
+        }
+    }
 
     VLOG_INFO("%s: model NIC with %"PRIu32" physical ports and %"PRIu32" "
               "VFs, DPDK ports %"PRIu16"...%"PRIu16, name, cfg.n_phy_ports,
@@ -779,31 +879,48 @@ error:
     return -error;
 }
 
-/* Closes the ethdevs of 'dev' that are left, and frees it with its model
- * device. */
+/* Closes and releases ethdev 'port_id', one of this PMD's, if it is
+ * allocated. */
+static void
+release_ethdev(uint16_t port_id)
+{
+    struct rte_eth_dev *eth = &rte_eth_devices[port_id];
+
+    if (eth->data && eth->data->dev_private) {
+        fp_dpdk_pmd_close(eth);
+    }
+    rte_eth_dev_release_port(eth);
+}
+
+/* Removes the vdevs and ethdevs of 'dev' that are left, and frees it with
+ * its model device. */
 static void
 fp_dpdk_pmd_dev_free(struct fp_dpdk_pmd_dev *dev)
 {
     uint32_t p;
 
-    for (p = 0; p < dev->n_ports; p++) {
-        uint16_t port_id = dev->port_ids[p];
+    for (p = dev->n_ports; p-- > 0; ) {
+        if (p && dev->fp) {
+            char port[RTE_ETH_NAME_MAX_LEN];
 
-        if (port_id < RTE_MAX_ETHPORTS) {
-            struct rte_eth_dev *eth = &rte_eth_devices[port_id];
-
-            if (eth->data && eth->data->dev_private) {
-                fp_dpdk_pmd_close(eth);
-            }
-            rte_eth_dev_release_port(eth);
+            /* The port's own vdev, if any, goes with its ethdev. */
+            port_name(dev, p, port, sizeof port);
+            rte_vdev_uninit(port);
+        }
+        if (dev->port_ids[p] < RTE_MAX_ETHPORTS) {
+            release_ethdev(dev->port_ids[p]);
             dev->port_ids[p] = RTE_MAX_ETHPORTS;
         }
     }
     fp_dpdk_pmd_flow_free_all(dev);
+    fp_dpdk_pmd_handle_free_all(dev);
+    fp_dpdk_pmd_mtr_destroy(dev);
     if (dev->switch_domain != RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID) {
         rte_eth_switch_domain_free(dev->switch_domain);
     }
-    fp_device_destroy(dev->fp);
+    if (dev->fp) {
+        fp_device_destroy(dev->fp);
+    }
     ovs_mutex_destroy(&dev->mutex);
     free(dev->port_ids);
     free(dev->name);
@@ -815,6 +932,7 @@ fp_dpdk_pmd_remove(struct rte_vdev_device *vdev)
 {
     const char *name = rte_vdev_device_name(vdev);
     struct fp_dpdk_pmd_dev *dev = NULL;
+    struct rte_eth_dev *eth;
     size_t i;
 
     ovs_mutex_lock(&devs_mutex);
@@ -828,6 +946,18 @@ fp_dpdk_pmd_remove(struct rte_vdev_device *vdev)
     ovs_mutex_unlock(&devs_mutex);
     if (dev) {
         fp_dpdk_pmd_dev_free(dev);
+        return 0;
+    }
+
+    /* A port's own vdev: its ethdev goes, the model device stays. */
+    eth = rte_eth_dev_allocated(name);
+    if (eth) {
+        struct fp_dpdk_pmd_port *port = port_of(eth);
+        struct fp_dpdk_pmd_dev *parent = port->dev;
+        uint32_t p = port->fp_port;
+
+        release_ethdev(eth->data->port_id);
+        parent->port_ids[p] = RTE_MAX_ETHPORTS;
     }
     return 0;
 }

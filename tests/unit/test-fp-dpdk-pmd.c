@@ -34,11 +34,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <rte_bus_vdev.h>
+#include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_flow.h>
 #include <rte_mbuf.h>
+#include <rte_mtr.h>
 
 #include "fp/fp.h"
 #include "fp-dpdk-pmd.h"
@@ -541,6 +544,45 @@ test_ethdevs(void **state OVS_UNUSED)
     assert_int_equal(rte_eth_dev_info_get(id, &info), 0);
     assert_int_not_equal(info.switch_info.domain_id,
                          info0.switch_info.domain_id);
+
+    /* A device iterator (OVS's dpdk-devargs) finds each by its name. */
+    for (i = 0; i < ARRAY_SIZE(port_ids); i++) {
+        static const char *names[] = {
+            "net_fp0", "net_fp0_phy1", "net_fp0_vf0", "net_fp0_vf1",
+        };
+        struct rte_dev_iterator it;
+        int n = 0;
+
+        RTE_ETH_FOREACH_MATCHING_DEV (id, names[i], &it) {
+            assert_int_equal(id, port_ids[i]);
+            n++;
+        }
+        assert_int_equal(n, 1);
+    }
+}
+
+/* A vdev plugged and unplugged at run time, twice: its ports and model
+ * device come and go. */
+static void
+test_hotplug(void **state OVS_UNUSED)
+{
+    int round;
+
+    for (round = 0; round < 2; round++) {
+        uint16_t id;
+
+        assert_int_equal(rte_dev_probe("net_fp2,phy=1,vfs=1"), 0);
+        assert_non_null(fp_device_find("net_fp2"));
+        assert_int_equal(rte_eth_dev_get_port_by_name("net_fp2", &id), 0);
+        assert_int_equal(rte_eth_dev_get_port_by_name("net_fp2_vf0", &id),
+                         0);
+        assert_int_equal(rte_vdev_uninit("net_fp2"), 0);
+        assert_null(fp_device_find("net_fp2"));
+        assert_int_not_equal(rte_eth_dev_get_port_by_name("net_fp2", &id),
+                             0);
+        assert_int_not_equal(rte_eth_dev_get_port_by_name("net_fp2_vf0",
+                                                          &id), 0);
+    }
 }
 
 /* A miss goes to the host: rx_burst of the input port's ethdev takes it,
@@ -1435,11 +1477,192 @@ test_full(void **state OVS_UNUSED)
     assert_int_equal(rte_flow_flush(id, &error), 0);
 }
 
+/* ## ---------------------------------- ## */
+/* ## rte_mtr and indirect COUNT actions. ## */
+/* ## ---------------------------------- ## */
+
+/* A meter of 1 byte/s with a committed burst of two 100-byte frames:
+ * whatever the time the test takes, 2 of 5 frames pass. */
+static void
+test_meter(void **state OVS_UNUSED)
+{
+    struct rte_mtr_meter_profile profile = {
+        .alg = RTE_MTR_SRTCM_RFC2697,
+        .srtcm_rfc2697 = { .cir = 1, .cbs = 200, .ebs = 0 },
+    };
+    struct rte_mtr_meter_profile rfc4115 = { .alg = RTE_MTR_TRTCM_RFC4115 };
+    const struct rte_flow_action drop[] = {
+        ACTION(DROP, NULL), ACTION_END,
+    };
+    struct rte_mtr_meter_policy_params policy = {
+        .actions = { NULL, NULL, drop },
+    };
+    struct rte_mtr_meter_policy_params bad_policy = {
+        .actions = { drop, NULL, drop },
+    };
+    struct rte_mtr_params params = {
+        .meter_profile_id = 1,
+        .meter_policy_id = 2,
+        .meter_enable = 1,
+    };
+    struct rte_flow_action_meter meter = { .mtr_id = 5 };
+    struct rte_flow_action_meter no_meter = { .mtr_id = 6 };
+    struct rte_flow_action_port_id to_vf0 = { .id = port_ids[2] };
+    const struct rte_flow_item items[] = {
+        ITEM(ETH, &eth4_spec, &eth4_mask), ITEM(IPV4, NULL, NULL), ITEM_END,
+    };
+    const struct rte_flow_action actions[] = {
+        ACTION(METER, &meter), ACTION(PORT_ID, &to_vf0), ACTION_END,
+    };
+    const struct rte_flow_action bad_actions[] = {
+        ACTION(METER, &no_meter), ACTION(PORT_ID, &to_vf0), ACTION_END,
+    };
+    struct rte_mtr_error merror;
+    struct rte_flow_error error;
+    struct rte_mtr_stats stats;
+    struct rte_flow *flow;
+    struct capture cap;
+    uint64_t mask = 0;
+    uint8_t frame[100];
+    int i;
+
+    assert_int_equal(rte_mtr_meter_profile_add(port_ids[0], 9, &rfc4115,
+                                               &merror), -ENOTSUP);
+    assert_int_equal(rte_mtr_meter_policy_add(port_ids[0], 9, &bad_policy,
+                                              &merror), -ENOTSUP);
+    assert_int_equal(rte_mtr_meter_profile_add(port_ids[0], 1, &profile,
+                                               &merror), 0);
+    assert_int_equal(rte_mtr_meter_policy_add(port_ids[0], 2, &policy,
+                                              &merror), 0);
+    assert_int_equal(rte_mtr_create(port_ids[0], 5, &params, 0, &merror),
+                     0);
+    assert_refused(port_ids[3], &transfer, items, bad_actions, EINVAL,
+                   RTE_FLOW_ERROR_TYPE_ACTION_CONF, "no meter 6");
+
+    flow = rte_flow_create(port_ids[3], &transfer, items, actions, &error);
+    assert_non_null(flow);
+    capture(2, &cap);
+    udp4_frame(frame, 0, 64, sizeof frame);
+    for (i = 0; i < 5; i++) {
+        assert_int_equal(fp_port_inject(fp0, 3, frame, sizeof frame), 0);
+    }
+    assert_int_equal(cap.n, 2);
+    uncapture(2);
+
+    memset(&stats, 0, sizeof stats);
+    assert_int_equal(rte_mtr_stats_read(port_ids[0], 5, &stats, &mask, 1,
+                                        &merror), 0);
+    assert_int_equal(stats.n_pkts[RTE_COLOR_GREEN], 2);
+    assert_int_equal(stats.n_pkts[RTE_COLOR_RED], 3);
+    assert_int_equal(stats.n_pkts_dropped, 3);
+    assert_int_equal(stats.n_bytes_dropped, 300);
+    assert_true(mask & RTE_MTR_STATS_N_PKTS_DROPPED);
+    assert_int_equal(rte_mtr_stats_read(port_ids[0], 5, &stats, &mask, 0,
+                                        &merror), 0);
+    assert_int_equal(stats.n_pkts_dropped, 0);
+
+    /* In use: the meter by a rule, the profile by the meter. */
+    assert_int_not_equal(rte_mtr_destroy(port_ids[0], 5, &merror), 0);
+    assert_int_equal(rte_mtr_meter_profile_delete(port_ids[0], 1, &merror),
+                     -EBUSY);
+    assert_int_equal(rte_flow_destroy(port_ids[3], flow, &error), 0);
+    assert_int_equal(rte_mtr_destroy(port_ids[0], 5, &merror), 0);
+    assert_int_equal(rte_mtr_meter_profile_delete(port_ids[0], 1, &merror),
+                     0);
+    assert_int_equal(rte_mtr_meter_policy_delete(port_ids[0], 2, &merror),
+                     0);
+}
+
+static struct rte_flow_action_handle *
+counter_handle(uint32_t counter_id OVS_UNUSED, void *aux)
+{
+    return aux;
+}
+
+/* A shared counter, as an indirect COUNT action, counts the packets of
+ * the rules that use it; fp_rte_flow_build() makes the INDIRECT action
+ * that comes back as FP_ACTION_COUNT. */
+static void
+test_indirect_count(void **state OVS_UNUSED)
+{
+    const struct rte_flow_indir_action_conf conf = { .transfer = 1 };
+    const struct rte_flow_action count = ACTION(COUNT, NULL);
+    const struct rte_flow_action meter = ACTION(METER, NULL);
+    struct rte_flow_action_handle *h;
+    struct rte_flow_query_count q;
+    struct fp_rte_flow_config cfg;
+    struct rte_flow_error error;
+    struct rte_flow *flows[2];
+    struct fp_rte_flow built;
+    struct fp_rule rule, parsed;
+    uint8_t frame[100];
+    bool counted;
+    int i;
+
+    assert_null(rte_flow_action_handle_create(port_ids[0], &conf, &meter,
+                                              &error));
+    h = rte_flow_action_handle_create(port_ids[0], &conf, &count, &error);
+    assert_non_null(h);
+
+    const struct rte_flow_item items[] = { ITEM_END };
+    const struct rte_flow_action actions[] = {
+        ACTION(INDIRECT, h), ACTION(DROP, NULL), ACTION_END,
+    };
+    flows[0] = rte_flow_create(port_ids[2], &transfer, items, actions,
+                               &error);
+    flows[1] = rte_flow_create(port_ids[3], &transfer, items, actions,
+                               &error);
+    assert_non_null(flows[0]);
+    assert_non_null(flows[1]);
+    udp4_frame(frame, 0, 64, sizeof frame);
+    assert_int_equal(fp_port_inject(fp0, 2, frame, sizeof frame), 0);
+    assert_int_equal(fp_port_inject(fp0, 3, frame, sizeof frame), 0);
+    assert_int_equal(fp_port_inject(fp0, 3, frame, sizeof frame), 0);
+    memset(&q, 0, sizeof q);
+    assert_int_equal(rte_flow_action_handle_query(port_ids[0], h, &q,
+                                                  &error), 0);
+    assert_int_equal(q.hits, 3);
+    assert_int_equal(q.bytes, 3 * sizeof frame);
+
+    /* In use, then not. */
+    assert_int_equal(rte_flow_action_handle_destroy(port_ids[0], h, &error),
+                     -EBUSY);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(rte_flow_destroy(port_ids[2 + i], flows[i], &error),
+                         0);
+    }
+
+    /* The builder's INDIRECT comes back as the handle's counter. */
+    memset(&rule, 0, sizeof rule);
+    rule.key.in_port = 1;
+    rule.mask.in_port = UINT32_MAX;
+    rule.n_actions = 1;
+    rule.actions[0].type = FP_ACTION_COUNT;
+    rule.actions[0].counter_id = 77;
+    fp_rte_flow_config_default(&cfg);
+    cfg.port_ids = port_ids;
+    cfg.n_ports = ARRAY_SIZE(port_ids);
+    cfg.counter_handle = counter_handle;
+    cfg.counter_aux = h;
+    assert_int_equal(fp_rte_flow_build(&rule, &cfg, &built, NULL), 0);
+    assert_int_equal(fp_dpdk_pmd_flow_parse(pmd0, built.port_id,
+                                            &built.attr, built.items,
+                                            built.actions, &parsed,
+                                            &counted, &error), 0);
+    assert_int_equal(parsed.actions[0].type, FP_ACTION_COUNT);
+    assert_int_equal(parsed.actions[0].counter_id, h->counter_id);
+    fp_rte_flow_destroy(&built);
+
+    assert_int_equal(rte_flow_action_handle_destroy(port_ids[0], h, &error),
+                     0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ethdevs),
+        cmocka_unit_test(test_hotplug),
         cmocka_unit_test(test_rx_tx),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_roundtrip_actions),
@@ -1451,6 +1674,8 @@ main(void)
         cmocka_unit_test(test_flush),
         cmocka_unit_test(test_stop_start),
         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_meter),
+        cmocka_unit_test(test_indirect_count),
     };
 
     return cmocka_run_group_tests_name("fp_dpdk_pmd", tests, setup, NULL);
