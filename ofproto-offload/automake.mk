@@ -44,6 +44,7 @@ OFPROTO_OFFLOAD_WRAPS = \
 	-Wl,--wrap=dpif_meter_get \
 	-Wl,--wrap=dpif_meter_del \
 	-Wl,--wrap=dpdk_init \
+	-Wl,--wrap=daemonize_complete \
 	-Wl,--wrap=rte_eth_dev_start
 ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
 	$(OFPROTO_OFFLOAD_WRAPS)

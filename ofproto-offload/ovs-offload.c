@@ -300,8 +300,14 @@ ovs_offload_parse_fp_dpdk(const struct smap *other_config,
     return false;
 }
 
+/* A bad value of other_config:fp-dpdk, to log once ovs-vswitchd has
+ * detached (see __wrap_daemonize_complete()), or NULL. */
+static char *fp_dpdk_error;
+
 /* Reads other_config:fp-dpdk, once, when the configuration is first read,
- * before OVS initializes DPDK (see __wrap_dpdk_init()). */
+ * before OVS initializes DPDK (see __wrap_dpdk_init()).  A bad value is
+ * kept for fp/show and logged later: a warning now would go to the
+ * standard error of the process that started ovs-vswitchd as well. */
 static void
 ovs_offload_configure_dpdk(const struct smap *other_config)
 {
@@ -311,8 +317,10 @@ ovs_offload_configure_dpdk(const struct smap *other_config)
     netdev_offload_fp_dpdk_set_enabled(
         ovs_offload_parse_fp_dpdk(other_config, &errors));
     for (i = 0; i < errors.n; i++) {
-        VLOG_WARN("%s", errors.names[i]);
         svec_add(&config_errors, errors.names[i]);
+        if (!fp_dpdk_error) {
+            fp_dpdk_error = xstrdup(errors.names[i]);
+        }
     }
     svec_destroy(&errors);
 }
@@ -392,6 +400,25 @@ __wrap_dpdk_init(const struct smap *ovs_other_config)
                       "flows of type=dpdk ports, in place of OVS's "
                       "netdev-offload-dpdk");
         }
+    }
+}
+
+/* bridge_run() calls daemonize_complete() once ovs-vswitchd has configured
+ * itself; until then, with --detach, its log also goes to the standard
+ * error of the process that started it.  Our ovs-vswitchd is linked with
+ * "-Wl,--wrap=daemonize_complete", so that a bad fp-dpdk value, read
+ * before, is logged after it. */
+void __wrap_daemonize_complete(void);
+void __real_daemonize_complete(void);
+
+void
+__wrap_daemonize_complete(void)
+{
+    __real_daemonize_complete();
+    if (fp_dpdk_error) {
+        VLOG_WARN("%s", fp_dpdk_error);
+        free(fp_dpdk_error);
+        fp_dpdk_error = NULL;
     }
 }
 
