@@ -67,22 +67,38 @@ static const char *
 action_name(enum rte_flow_action_type type)
 {
     switch ((int) type) {
-    case RTE_FLOW_ACTION_TYPE_JUMP: return "JUMP";
-    case RTE_FLOW_ACTION_TYPE_PASSTHRU: return "PASSTHRU";
-    case RTE_FLOW_ACTION_TYPE_FLAG: return "FLAG";
-    case RTE_FLOW_ACTION_TYPE_METER: return "METER";
-    case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP: return "VXLAN_ENCAP";
-    case RTE_FLOW_ACTION_TYPE_VXLAN_DECAP: return "VXLAN_DECAP";
-    case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: return "RAW_ENCAP";
-    case RTE_FLOW_ACTION_TYPE_RAW_DECAP: return "RAW_DECAP";
-    case RTE_FLOW_ACTION_TYPE_SET_TAG: return "SET_TAG";
-    case RTE_FLOW_ACTION_TYPE_SET_META: return "SET_META";
-    case RTE_FLOW_ACTION_TYPE_AGE: return "AGE";
-    case RTE_FLOW_ACTION_TYPE_SAMPLE: return "SAMPLE";
-    case RTE_FLOW_ACTION_TYPE_MODIFY_FIELD: return "MODIFY_FIELD";
-    case RTE_FLOW_ACTION_TYPE_INC_TCP_SEQ: return "INC_TCP_SEQ";
-    case RTE_FLOW_ACTION_TYPE_CONNTRACK: return "CONNTRACK";
-    default: return NULL;
+    case RTE_FLOW_ACTION_TYPE_JUMP:
+        return "JUMP";
+    case RTE_FLOW_ACTION_TYPE_PASSTHRU:
+        return "PASSTHRU";
+    case RTE_FLOW_ACTION_TYPE_FLAG:
+        return "FLAG";
+    case RTE_FLOW_ACTION_TYPE_METER:
+        return "METER";
+    case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
+        return "VXLAN_ENCAP";
+    case RTE_FLOW_ACTION_TYPE_VXLAN_DECAP:
+        return "VXLAN_DECAP";
+    case RTE_FLOW_ACTION_TYPE_RAW_ENCAP:
+        return "RAW_ENCAP";
+    case RTE_FLOW_ACTION_TYPE_RAW_DECAP:
+        return "RAW_DECAP";
+    case RTE_FLOW_ACTION_TYPE_SET_TAG:
+        return "SET_TAG";
+    case RTE_FLOW_ACTION_TYPE_SET_META:
+        return "SET_META";
+    case RTE_FLOW_ACTION_TYPE_AGE:
+        return "AGE";
+    case RTE_FLOW_ACTION_TYPE_SAMPLE:
+        return "SAMPLE";
+    case RTE_FLOW_ACTION_TYPE_MODIFY_FIELD:
+        return "MODIFY_FIELD";
+    case RTE_FLOW_ACTION_TYPE_INC_TCP_SEQ:
+        return "INC_TCP_SEQ";
+    case RTE_FLOW_ACTION_TYPE_CONNTRACK:
+        return "CONNTRACK";
+    default:
+        return NULL;
     }
 }
 

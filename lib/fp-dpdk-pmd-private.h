@@ -78,6 +78,7 @@ struct fp_dpdk_pmd_port {
     uint32_t fp_port;
     uint16_t port_id;
     bool attached;              /* Representor attached to the model. */
+    bool rx_cksum;              /* Receive checksum offloads enabled. */
 
     /* Counters at the last stats_reset, subtracted from the model's. */
     struct fp_port_stats base;

@@ -27,11 +27,13 @@
 #include "fp-dpdk-pmd-private.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -133,9 +135,17 @@ fp_dpdk_pmd_dev_find(const char *name)
     return dev;
 }
 
+#define RX_CKSUM_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM \
+                           | RTE_ETH_RX_OFFLOAD_TCP_CKSUM \
+                           | RTE_ETH_RX_OFFLOAD_UDP_CKSUM)
+
 static int
-fp_dpdk_pmd_configure(struct rte_eth_dev *eth OVS_UNUSED)
+fp_dpdk_pmd_configure(struct rte_eth_dev *eth)
 {
+    struct fp_dpdk_pmd_port *port = port_of(eth);
+
+    port->rx_cksum = (eth->data->dev_conf.rxmode.offloads
+                      & RX_CKSUM_OFFLOADS) != 0;
     return 0;
 }
 
@@ -271,7 +281,7 @@ fp_dpdk_pmd_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
     info->max_rx_queues = FP_DPDK_PMD_MAX_RXQ;
     info->max_tx_queues = FP_DPDK_PMD_MAX_TXQ;
     info->min_rx_bufsize = 0;
-    info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+    info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH | RX_CKSUM_OFFLOADS;
     info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
     info->flow_type_rss_offloads = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP
                                     | RTE_ETH_RSS_TCP);
@@ -497,6 +507,92 @@ copy_to_mbuf(struct rte_mempool *mp, const uint8_t *data, size_t len)
     return head;
 }
 
+static uint16_t
+get16(const uint8_t *p)
+{
+    return (p[0] << 8) | p[1];
+}
+
+/* The receive checksum offloads: the checksums of the 'len' bytes of
+ * Ethernet frame 'p', checked as a NIC checks them, as mbuf flags.  The
+ * IPv4 header checksum, and the TCP or UDP checksum of a packet that is
+ * not a fragment and whose L4 header follows the IP header; UNKNOWN for
+ * the rest (IPv6 extension headers, truncated packets). */
+static uint64_t
+rx_cksum_flags(const uint8_t *p, size_t len)
+{
+    uint64_t flags = 0;
+    size_t ofs = 12, l4_len;
+    const uint8_t *l4;
+    uint16_t type;
+    uint8_t proto;
+    int i, bad;
+
+    if (len < 14) {
+        return 0;
+    }
+    type = get16(p + ofs);
+    for (i = 0; i < 2 && (type == 0x8100 || type == 0x88a8); i++) {
+        ofs += 4;
+        if (ofs + 2 > len) {
+            return 0;
+        }
+        type = get16(p + ofs);
+    }
+    ofs += 2;
+
+    if (type == 0x0800) {
+        const struct rte_ipv4_hdr *ip = (const void *) (p + ofs);
+        size_t ihl, tot;
+
+        if (len < ofs + 20 || (p[ofs] >> 4) != 4) {
+            return 0;
+        }
+        ihl = (p[ofs] & 0x0f) * 4;
+        tot = ntohs(ip->total_length);
+        if (ihl < 20 || ofs + ihl > len) {
+            return 0;
+        }
+        flags |= (rte_raw_cksum(ip, ihl) == 0xffff
+                  ? RTE_MBUF_F_RX_IP_CKSUM_GOOD : RTE_MBUF_F_RX_IP_CKSUM_BAD);
+        proto = ip->next_proto_id;
+        if ((ntohs(ip->fragment_offset)
+             & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+            || tot < ihl || ofs + tot > len) {
+            return flags;
+        }
+        l4 = p + ofs + ihl;
+        l4_len = tot - ihl;
+        if ((proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+            || l4_len < (proto == IPPROTO_TCP ? 20 : 8)) {
+            return flags;
+        }
+        if (proto == IPPROTO_UDP && !get16(l4 + 6)) {
+            return flags | RTE_MBUF_F_RX_L4_CKSUM_GOOD;   /* None. */
+        }
+        bad = rte_ipv4_udptcp_cksum_verify(ip, l4);
+    } else if (type == 0x86dd) {
+        const struct rte_ipv6_hdr *ip = (const void *) (p + ofs);
+
+        if (len < ofs + 40) {
+            return 0;
+        }
+        proto = ip->proto;
+        l4_len = ntohs(ip->payload_len);
+        l4 = p + ofs + 40;
+        if ((proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+            || l4_len < (proto == IPPROTO_TCP ? 20 : 8)
+            || ofs + 40 + l4_len > len) {
+            return 0;
+        }
+        bad = rte_ipv6_udptcp_cksum_verify(ip, l4);
+    } else {
+        return 0;
+    }
+    return flags | (bad ? RTE_MBUF_F_RX_L4_CKSUM_BAD
+                    : RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+}
+
 /* Receive: what the model hands to the host on the port, on queue 0. */
 static uint16_t
 fp_dpdk_pmd_rx(void *queue, struct rte_mbuf **pkts, uint16_t n)
@@ -531,6 +627,9 @@ fp_dpdk_pmd_rx(void *queue, struct rte_mbuf **pkts, uint16_t n)
         m->port = port->port_id;
         m->hash.rss = md.rss_hash;
         m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+        if (port->rx_cksum) {
+            m->ol_flags |= rx_cksum_flags(rxq->buf, len);
+        }
         if (md.mark) {
             /* As real PMDs give the id of a MARK action. */
             m->hash.fdir.hi = md.mark;

@@ -5,6 +5,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/fp-unixctl.c \
 	ofproto-offload/fp-unixctl.h \
 	ofproto-offload/fp-unixctl-vf.c \
+	ofproto-offload/fp-unixctl-pcap.c \
 	ofproto-offload/netdev-fp.c \
 	ofproto-offload/netdev-fp.h \
 	ofproto-offload/netdev-fp-evb.c \

@@ -1438,6 +1438,7 @@ fp_unixctl_register(void)
     unixctl_command_register("fp/reset", "DEVICE", 1, 1,
                              fp_unixctl_reset, NULL);
     fp_unixctl_vf_register();
+    fp_unixctl_pcap_register();
     unixctl_command_register("fp/fail-next", "DEVICE OPERATION N [ERRNO]",
                              3, 4, fp_unixctl_fail_next, NULL);
     unixctl_command_register("fp/fail-random",

@@ -31,7 +31,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <rte_bus_vdev.h>
@@ -40,8 +42,10 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_flow.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mtr.h>
+#include <rte_udp.h>
 
 #include "fp/fp.h"
 #include "fp-dpdk-pmd.h"
@@ -409,15 +413,16 @@ uncapture(uint32_t fp_port)
     assert_int_equal(fp_port_set_endpoint(fp0, fp_port, NULL, NULL), 0);
 }
 
-/* Configures DPDK port 'port_id' with 'n_rxq' receive queues and one
- * transmit queue, and starts it. */
+/* Configures DPDK port 'port_id' with 'n_rxq' receive queues, receive
+ * 'offloads' and one transmit queue, and starts it. */
 static void
-start_port(uint16_t port_id, uint16_t n_rxq)
+start_port_offloads(uint16_t port_id, uint16_t n_rxq, uint64_t offloads)
 {
     struct rte_eth_conf conf;
     uint16_t q;
 
     memset(&conf, 0, sizeof conf);
+    conf.rxmode.offloads = offloads;
     assert_int_equal(rte_eth_dev_configure(port_id, n_rxq, 1, &conf), 0);
     for (q = 0; q < n_rxq; q++) {
         assert_int_equal(rte_eth_rx_queue_setup(port_id, q, 64,
@@ -427,6 +432,12 @@ start_port(uint16_t port_id, uint16_t n_rxq)
     assert_int_equal(rte_eth_tx_queue_setup(port_id, 0, 64, SOCKET_ID_ANY,
                                             NULL), 0);
     assert_int_equal(rte_eth_dev_start(port_id), 0);
+}
+
+static void
+start_port(uint16_t port_id, uint16_t n_rxq)
+{
+    start_port_offloads(port_id, n_rxq, 0);
 }
 
 /* A UDP over IPv4 frame, 10.0.0.1:1234 -> 10.0.0.2:53, TTL 'ttl', with
@@ -612,6 +623,8 @@ test_rx_tx(void **state OVS_UNUSED)
     assert_int_equal(m[0]->port, port_ids[1]);
     assert_false(m[0]->ol_flags & RTE_MBUF_F_RX_FDIR_ID);
     assert_true(m[0]->ol_flags & RTE_MBUF_F_RX_RSS_HASH);
+    assert_false(m[0]->ol_flags & (RTE_MBUF_F_RX_IP_CKSUM_MASK
+                                   | RTE_MBUF_F_RX_L4_CKSUM_MASK));
     {
         uint8_t copy[3000];
 
@@ -634,13 +647,71 @@ test_rx_tx(void **state OVS_UNUSED)
     assert_int_equal(stats.obytes, len);
     assert_int_equal(stats.imissed, 0);
 
+    /* A started ethdev holds the port's host side. */
+    assert_int_equal(fp_port_attach(fp0, 1), EBUSY);
+
     /* Stopped: the representor is detached, a miss is dropped. */
     assert_int_equal(rte_eth_dev_stop(port_ids[1]), 0);
     assert_int_equal(fp_port_inject(fp0, 1, frame, 60), 0);
     assert_int_equal(rte_eth_stats_get(port_ids[1], &stats), 0);
     assert_int_equal(stats.imissed, 1);
+    assert_int_equal(fp_port_attach(fp0, 1), 0);
+    assert_int_not_equal(rte_eth_dev_start(port_ids[1]), 0);
+    fp_port_detach(fp0, 1);
     assert_int_equal(rte_eth_dev_start(port_ids[1]), 0);
     assert_int_equal(rte_eth_rx_burst(port_ids[1], 0, m, 4), 0);
+}
+
+/* The receive checksum offloads, which OVS enables: the checksums as
+ * they are in the frame. */
+static void
+test_rx_cksum(void **state OVS_UNUSED)
+{
+    const uint64_t ip_mask = RTE_MBUF_F_RX_IP_CKSUM_MASK;
+    const uint64_t l4_mask = RTE_MBUF_F_RX_L4_CKSUM_MASK;
+    static const struct {
+        int n_tags;
+        int corrupt;            /* 0: none, 1: IP header, 2: UDP. */
+        uint64_t ip, l4;
+    } cases[] = {
+        { 0, 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_GOOD },
+        { 1, 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_GOOD },
+        { 0, 1, RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_GOOD },
+        { 2, 2, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD },
+    };
+    uint64_t offloads = (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM
+                         | RTE_ETH_RX_OFFLOAD_TCP_CKSUM
+                         | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
+    struct rte_eth_dev_info info;
+    size_t i;
+
+    assert_int_equal(rte_eth_dev_info_get(port_ids[2], &info), 0);
+    assert_int_equal(info.rx_offload_capa & offloads, offloads);
+    start_port_offloads(port_ids[2], 1, offloads);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        uint8_t frame[100];
+        struct rte_ipv4_hdr *ip;
+        struct rte_udp_hdr *udp;
+        struct rte_mbuf *m;
+        size_t ofs = 14 + 4 * cases[i].n_tags;
+
+        udp4_frame(frame, cases[i].n_tags, 64, sizeof frame);
+        ip = (struct rte_ipv4_hdr *) (frame + ofs);
+        udp = (struct rte_udp_hdr *) (frame + ofs + 20);
+        ip->hdr_checksum = rte_ipv4_cksum(ip);
+        udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+        if (cases[i].corrupt == 1) {
+            ip->hdr_checksum ^= htons(1);
+        } else if (cases[i].corrupt == 2) {
+            udp->dgram_cksum ^= htons(1);
+        }
+        assert_int_equal(fp_port_inject(fp0, 2, frame, sizeof frame), 0);
+        assert_int_equal(rte_eth_rx_burst(port_ids[2], 0, &m, 1), 1);
+        assert_int_equal(m->ol_flags & ip_mask, cases[i].ip);
+        assert_int_equal(m->ol_flags & l4_mask, cases[i].l4);
+        rte_pktmbuf_free(m);
+    }
+    assert_int_equal(rte_eth_dev_stop(port_ids[2]), 0);
 }
 
 /* ## ----------------------- ## */
@@ -651,7 +722,7 @@ test_rx_tx(void **state OVS_UNUSED)
 #define N_RULES 6000
 
 static void
-run_roundtrip(bool port_id, uint32_t seed)
+run_roundtrip(bool port_id, bool transfer, uint32_t seed)
 {
     struct frame *frames = xcalloc(N_FRAMES, sizeof *frames);
     struct fp_rte_flow_config cfg;
@@ -663,6 +734,7 @@ run_roundtrip(bool port_id, uint32_t seed)
     cfg.port_ids = port_ids;
     cfg.n_ports = ARRAY_SIZE(port_ids);
     cfg.port_id = port_id;
+    cfg.transfer = transfer;
     cfg.vlan_limit = fp_device_get_vlan_limit(fp0);
 
     for (i = 0; i < N_FRAMES; i++) {
@@ -727,10 +799,10 @@ run_roundtrip(bool port_id, uint32_t seed)
         }
         fp_rte_flow_destroy(&flow);
     }
-    printf("seed %"PRIu32"%s: %zu of %d rules built and parsed back (%zu "
+    printf("seed %"PRIu32"%s%s: %zu of %d rules built and parsed back (%zu "
            "that match nothing refused), %zu matches, %zu created\n", seed,
-           port_id ? " (PORT_ID)" : "", n_built, N_RULES, n_empty,
-           n_matches, n_created);
+           port_id ? " (PORT_ID)" : "", transfer ? "" : " (ingress)",
+           n_built, N_RULES, n_empty, n_matches, n_created);
     assert_true(n_built >= N_RULES / 20);
     assert_true(n_matches >= n_built);
     free(frames);
@@ -739,9 +811,10 @@ run_roundtrip(bool port_id, uint32_t seed)
 static void
 test_roundtrip(void **state OVS_UNUSED)
 {
-    run_roundtrip(false, 1);
-    run_roundtrip(false, 0x9e3779b9);
-    run_roundtrip(true, 5);
+    run_roundtrip(false, true, 1);
+    run_roundtrip(false, true, 0x9e3779b9);
+    run_roundtrip(true, true, 5);
+    run_roundtrip(false, false, 11);
 }
 
 /* Rules with actions: the parsed actions are the original ones. */
@@ -1281,6 +1354,20 @@ test_refusals(void **state OVS_UNUSED)
                        RTE_FLOW_ERROR_TYPE_ITEM, "identification");
     }
     {
+        /* Tagged or not? */
+        const struct rte_flow_item items[] = {
+            ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM_END,
+        };
+        const struct rte_flow_item no_eth[] = {
+            ITEM(IPV4, NULL, NULL), ITEM_END,
+        };
+
+        assert_refused(port_ids[0], &transfer, items, out, ENOTSUP,
+                       RTE_FLOW_ERROR_TYPE_ITEM, "ETH's has_vlan 0");
+        assert_refused(port_ids[0], &transfer, no_eth, out, ENOTSUP,
+                       RTE_FLOW_ERROR_TYPE_ITEM, "does not say whether");
+    }
+    {
         /* ETH type 0x0800 then an IPV6 item: no packet. */
         const struct rte_flow_item items[] = {
             ITEM(ETH, &eth4_spec, &eth4_mask), ITEM(IPV6, NULL, NULL),
@@ -1657,6 +1744,72 @@ test_indirect_count(void **state OVS_UNUSED)
                      0);
 }
 
+/* ## ---------- ## */
+/* ## Benchmark. ## */
+/* ## ---------- ## */
+
+static double
+now_sec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* With FP_DPDK_PMD_BENCH=N in the environment, after the tests: the
+ * rates of rte_flow_create(), rte_flow_query() of COUNT and
+ * rte_flow_destroy() of N rules of the shape OVS 3.1 creates.  Printed,
+ * never asserted. */
+static void
+bench(unsigned int n)
+{
+    struct rte_flow_action_port_id to_vf0 = { .id = port_ids[2] };
+    struct rte_flow_item_udp spec, mask;
+    struct rte_flow **flows = xcalloc(n, sizeof *flows);
+    const struct rte_flow_item items[] = {
+        ITEM(ETH, &eth4_spec, &eth4_mask), ITEM(IPV4, NULL, NULL),
+        ITEM(UDP, &spec, &mask), ITEM_END,
+    };
+    const struct rte_flow_action actions[] = {
+        ACTION(COUNT, NULL), ACTION(PORT_ID, &to_vf0), ACTION_END,
+    };
+    struct rte_flow_error error;
+    double t0, t1, t2, t3;
+    unsigned int i;
+
+    memset(&mask, 0, sizeof mask);
+    mask.hdr.src_port = RTE_BE16(0xffff);
+    mask.hdr.dst_port = RTE_BE16(0xffff);
+    memset(&spec, 0, sizeof spec);
+    t0 = now_sec();
+    for (i = 0; i < n; i++) {
+        spec.hdr.src_port = htons(i >> 16);
+        spec.hdr.dst_port = htons(i);
+        flows[i] = rte_flow_create(port_ids[3], &transfer, items, actions,
+                                   &error);
+        if (!flows[i]) {
+            fprintf(stderr, "rule %u: %s\n", i, error.message);
+            n = i;
+            break;
+        }
+    }
+    t1 = now_sec();
+    for (i = 0; i < n; i++) {
+        struct rte_flow_query_count q = { .reset = 0 };
+
+        rte_flow_query(port_ids[3], flows[i], &actions[0], &q, &error);
+    }
+    t2 = now_sec();
+    for (i = 0; i < n; i++) {
+        rte_flow_destroy(port_ids[3], flows[i], &error);
+    }
+    t3 = now_sec();
+    printf("net_fp, %u rules: create %.0f/s, query %.0f/s, destroy "
+           "%.0f/s\n", n, n / (t1 - t0), n / (t2 - t1), n / (t3 - t2));
+    free(flows);
+}
+
 int
 main(void)
 {
@@ -1664,6 +1817,7 @@ main(void)
         cmocka_unit_test(test_ethdevs),
         cmocka_unit_test(test_hotplug),
         cmocka_unit_test(test_rx_tx),
+        cmocka_unit_test(test_rx_cksum),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_roundtrip_actions),
         cmocka_unit_test(test_ovs_rewrite),
@@ -1678,5 +1832,12 @@ main(void)
         cmocka_unit_test(test_indirect_count),
     };
 
-    return cmocka_run_group_tests_name("fp_dpdk_pmd", tests, setup, NULL);
+    const char *n_bench = getenv("FP_DPDK_PMD_BENCH");
+    int retval;
+
+    retval = cmocka_run_group_tests_name("fp_dpdk_pmd", tests, setup, NULL);
+    if (!retval && n_bench) {
+        bench(atoi(n_bench));
+    }
+    return retval;
 }
