@@ -715,11 +715,26 @@ offload_fp_sync_vlan_limit(struct fp_device *dev)
     error = fp_device_set_vlan_limit(dev, limit);
     if (error) {
         static struct vlog_rate_limit vlan_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        static struct ovs_mutex told_mutex = OVS_MUTEX_INITIALIZER;
+        static struct sset told OVS_GUARDED_BY(told_mutex)
+            = SSET_INITIALIZER(&told);
+        char *key = xasprintf("%s %u %d", fp_device_name(dev), limit,
+                              error);
+        bool first;
 
-        VLOG_INFO_RL(&vlan_rl, "%s: cannot parse %u VLAN tags as "
-                     "other_config:vlan-limit says (%s): flows that match "
-                     "beyond the first tag stay in software",
-                     fp_device_name(dev), limit, ovs_strerror(error));
+        /* Once per device, limit and error at level INFO (a NIC that
+         * cannot, such as one seen through rte_flow, is told on every
+         * flow), then rate-limited at level DBG. */
+        ovs_mutex_lock(&told_mutex);
+        first = sset_add(&told, key) != NULL;
+        ovs_mutex_unlock(&told_mutex);
+        free(key);
+        if (first || !VLOG_DROP_DBG(&vlan_rl)) {
+            VLOG(first ? VLL_INFO : VLL_DBG, "%s: cannot parse %u VLAN tags "
+                 "as other_config:vlan-limit says (%s): flows that match "
+                 "beyond the first tag stay in software",
+                 fp_device_name(dev), limit, ovs_strerror(error));
+        }
     } else {
         VLOG_INFO("%s: parses %u VLAN tags, as other_config:vlan-limit says",
                   fp_device_name(dev), limit);
