@@ -42,8 +42,6 @@
 #include "svec.h"
 #include "util.h"
 
-#include <rte_ethdev.h>
-
 VLOG_DEFINE_THIS_MODULE(ovs_offload);
 
 /* Runs before OVS's main(): OVS 3.1 has no run-time plugin loading, so our
