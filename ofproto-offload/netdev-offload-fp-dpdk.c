@@ -64,6 +64,7 @@ struct offload_fp_dpdk_port {
     struct hmap_node node;      /* In 'dpdk_ports', by netdev pointer. */
     const struct netdev *netdev;/* A key, no reference: uninit_flow_api()
                                  * removes it before the netdev goes. */
+    char *name;                 /* netdev_get_name(netdev). */
     uint16_t port_id;           /* Its DPDK port id. */
     struct fp_device *dev;      /* The rte_flow device of its switch. */
     uint32_t port;              /* Its fp port number in 'dev'. */
@@ -145,19 +146,27 @@ netdev_offload_fp_find_by_port(const struct fp_device *dev, uint32_t port)
 {
     struct netdev *netdev = netdev_fp_find_by_port(dev, port);
     const struct offload_fp_dpdk_port *p;
+    char *name = NULL;
 
     if (netdev || !netdev_offload_fp_dpdk_enabled()) {
         return netdev;
     }
 
+    /* uninit_flow_api() may run with OVS's netdev_mutex held (from
+     * netdev_unref()), so no netdev_ref() under 'dpdk_mutex': the netdev
+     * is found again by name. */
     ovs_mutex_lock(&dpdk_mutex);
     HMAP_FOR_EACH (p, node, &dpdk_ports) {
         if (p->dev == dev && p->port == port) {
-            netdev = netdev_ref(CONST_CAST(struct netdev *, p->netdev));
+            name = xstrdup(p->name);
             break;
         }
     }
     ovs_mutex_unlock(&dpdk_mutex);
+    if (name) {
+        netdev = netdev_from_name(name);
+        free(name);
+    }
     return netdev;
 }
 
@@ -225,6 +234,7 @@ netdev_offload_fp_dpdk_init(struct netdev *netdev)
 
     p = xzalloc(sizeof *p);
     p->netdev = netdev;
+    p->name = xstrdup(netdev_get_name(netdev));
     p->port_id = port_id;
     p->dev = dev;
     p->port = port;
@@ -262,6 +272,7 @@ netdev_offload_fp_dpdk_uninit(struct netdev *netdev)
         offload_fp_device_gone(p->dev);
     }
     fp_rte_flow_dev_close(p->dev, p->port_id);
+    free(p->name);
     free(p);
 }
 
