@@ -579,11 +579,13 @@ offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
     } else if (!m->runnable) {
         *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32
                              ": %s)", dev_name, id, m->reason);
-    } else if (m->dev && m->dev != dev) {
+    } else if (m->dev && m->dev != dev && offload_fp_meter_table_size(dev)) {
         *reasonp = xasprintf("datapath meter in another NIC than %s "
                              "(meter %"PRIu32" is in %s; a meter is in one "
                              "NIC)", dev_name, id, fp_device_name(m->dev));
-    } else if (!m->dev && !offload_fp_meter_table_size(dev)) {
+    } else if (m->dev != dev && !offload_fp_meter_table_size(dev)) {
+        /* E.g. an rte_flow device: which other NIC holds the meter is
+         * beside the point. */
         *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32": %s "
                              "has no meter table)", dev_name, id, dev_name);
     } else {
