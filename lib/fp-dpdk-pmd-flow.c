@@ -485,13 +485,15 @@ parse_l2(struct pmd_parse *p, const struct l2 *l2, uint16_t next_type,
                                "an 802.3 length, which the model NIC does "
                                "not match", item_name(item->type), type);
         }
+        if (last->more_mask && last->more != fp_dpdk_pmd_is_tpid(type)) {
+            return REFUSE_ITEM(p, item, "%s item: the rule matches no "
+                               "packet (%s %#"PRIx16" and %s VLAN tag)",
+                               item_name(item->type),
+                               last->more ? "ethertype" : "TPID", type,
+                               last->more ? "another" : "no other");
+        }
         if (fp_dpdk_pmd_is_tpid(type) && n < (int) p->vlan_limit) {
             /* Another tag, of that TPID. */
-            if (last->more_mask && !last->more) {
-                return REFUSE_ITEM(p, item, "%s item: the rule matches no "
-                                   "packet (TPID %#"PRIx16" and no more "
-                                   "VLAN tags)", item_name(item->type), type);
-            }
             error = set_tag(p, item, n, true);
             return (error ? error
                     : SET_BE16(p, item, vlans[n].tpid, htons(type),
@@ -499,11 +501,6 @@ parse_l2(struct pmd_parse *p, const struct l2 *l2, uint16_t next_type,
         }
         /* The ethertype after exactly 'n' tags (or, beyond the VLAN
          * limit, the TPID that the parser takes as the ethertype). */
-        if (last->more_mask && last->more && !fp_dpdk_pmd_is_tpid(type)) {
-            return REFUSE_ITEM(p, item, "%s item: the rule matches no packet "
-                               "(ethertype %#"PRIx16" and another VLAN tag)",
-                               item_name(item->type), type);
-        }
         if (!fp_dpdk_pmd_is_tpid(type)) {
             error = set_tag(p, item, n, false);
             if (error) {
