@@ -39,6 +39,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-rte-flow-action.c \
 	lib/fp-rte-flow-private.h \
 	lib/fp-rte-flow.h \
+	lib/fp-rte-flow-dev.c \
+	lib/fp-rte-flow-dev.h \
 	lib/fp-table.c \
 	lib/fp-table.h \
 	lib/fp-vf.c

@@ -227,7 +227,7 @@ fp_device_uninit(struct fp_device *dev)
 
 /* Creates a device named 'name' with 'config' (the default configuration
  * if 'config' is NULL) and stores it in '*devp'.  The device uses the
- * model driver.
+ * model driver (fp_device_create_class() for another).
  *
  * Returns 0; EINVAL if 'name' is NULL or empty or 'config' is invalid (see
  * fp_device_config_validate(); the reason is logged at DBG level); EEXIST
@@ -238,7 +238,16 @@ int
 fp_device_create(const char *name, const struct fp_device_config *config,
                  struct fp_device **devp)
 {
-    const struct fp_device_class *class = &fp_model_class;
+    return fp_device_create_class(&fp_model_class, name, config, devp);
+}
+
+/* As fp_device_create(), with the driver of 'class'.  See
+ * fp-provider.h. */
+int
+fp_device_create_class(const struct fp_device_class *class, const char *name,
+                       const struct fp_device_config *config,
+                       struct fp_device **devp)
+{
     struct fp_device_config default_config, resolved;
     struct fp_device *dev = NULL;
     char *err;
@@ -526,14 +535,17 @@ fp_port_to_string(const struct fp_device *dev, uint32_t port,
 }
 
 /* Attaches the host's representor to 'port' of 'dev'.  Returns 0, EINVAL if
- * 'port' is out of range, or EBUSY if a representor is attached already. */
+ * 'port' is out of range, EBUSY if a representor is attached already, or
+ * EOPNOTSUPP if the driver has no packet I/O (see "Packet I/O" in
+ * fp-provider.h: so do the other port I/O functions below). */
 int
 fp_port_attach(struct fp_device *dev, uint32_t port)
 {
     if (!fp_port_is_valid(dev, port)) {
         return EINVAL;
     }
-    return dev->class->port_attach(dev, port);
+    return (dev->class->port_attach ? dev->class->port_attach(dev, port)
+            : EOPNOTSUPP);
 }
 
 /* Detaches the representor of 'port' of 'dev', if any, and drops the
@@ -541,7 +553,7 @@ fp_port_attach(struct fp_device *dev, uint32_t port)
 void
 fp_port_detach(struct fp_device *dev, uint32_t port)
 {
-    if (fp_port_is_valid(dev, port)) {
+    if (fp_port_is_valid(dev, port) && dev->class->port_detach) {
         dev->class->port_detach(dev, port);
     }
 }
@@ -567,6 +579,9 @@ fp_port_send_md(struct fp_device *dev, uint32_t port, const void *data,
 
     if (!fp_port_is_valid(dev, port) || (!data && size)) {
         return EINVAL;
+    }
+    if (!dev->class->port_send) {
+        return EOPNOTSUPP;
     }
     error = fp_fault_check(dev, FP_OP_PORT_SEND);
     return (error ? error
@@ -660,7 +675,9 @@ fp_port_recv_md(struct fp_device *dev, uint32_t port,
         return EINVAL;
     }
     memset(md, 0, sizeof *md);
-    return dev->class->port_recv(dev, port, buf, size, lenp, md);
+    return (dev->class->port_recv
+            ? dev->class->port_recv(dev, port, buf, size, lenp, md)
+            : EOPNOTSUPP);
 }
 
 /* Arranges for poll_block() to wake up when fp_port_recv() on 'port' of
@@ -668,7 +685,7 @@ fp_port_recv_md(struct fp_device *dev, uint32_t port,
 void
 fp_port_recv_wait(struct fp_device *dev, uint32_t port)
 {
-    if (fp_port_is_valid(dev, port)) {
+    if (fp_port_is_valid(dev, port) && dev->class->port_recv_wait) {
         dev->class->port_recv_wait(dev, port);
     }
 }
@@ -683,7 +700,9 @@ fp_port_inject(struct fp_device *dev, uint32_t port,
     if (!fp_port_is_valid(dev, port) || (!data && size)) {
         return EINVAL;
     }
-    return dev->class->port_inject(dev, port, data, size);
+    return (dev->class->port_inject
+            ? dev->class->port_inject(dev, port, data, size)
+            : EOPNOTSUPP);
 }
 
 /* Runs the 'size' bytes at 'data' through the pipeline of 'port' of 'dev'
@@ -739,7 +758,9 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
     if (!fp_port_is_valid(dev, port)) {
         return EINVAL;
     }
-    return dev->class->port_set_tx_pcap(dev, port, file_name);
+    return (dev->class->port_set_tx_pcap
+            ? dev->class->port_set_tx_pcap(dev, port, file_name)
+            : EOPNOTSUPP);
 }
 
 
@@ -799,6 +820,9 @@ fp_port_set_link(struct fp_device *dev, uint32_t port, const char *ifname)
     if (!fp_port_is_valid(dev, port)) {
         return EINVAL;
     }
+    if (!dev->class->port_set_endpoint) {
+        return EOPNOTSUPP;
+    }
 
     if (ifname) {
         link = xzalloc(sizeof *link);
@@ -830,7 +854,9 @@ fp_port_set_endpoint(struct fp_device *dev, uint32_t port,
     if (!fp_port_is_valid(dev, port) || (ops && !ops->send)) {
         return EINVAL;
     }
-    return dev->class->port_set_endpoint(dev, port, ops, aux);
+    return (dev->class->port_set_endpoint
+            ? dev->class->port_set_endpoint(dev, port, ops, aux)
+            : EOPNOTSUPP);
 }
 
 /* Copies the 'n' packets 'pkts' into the RX ring of 'port' of 'dev', from
@@ -854,6 +880,12 @@ fp_port_receive_batch(struct fp_device *dev, uint32_t port,
             return EINVAL;
         }
     }
+    if (!dev->class->port_receive_batch) {
+        if (n_queued) {
+            *n_queued = 0;
+        }
+        return EOPNOTSUPP;
+    }
     return dev->class->port_receive_batch(dev, port, pkts, n,
                                           n_queued ? n_queued : &dummy);
 }
@@ -863,7 +895,7 @@ fp_port_receive_batch(struct fp_device *dev, uint32_t port,
 int
 fp_device_flush(struct fp_device *dev)
 {
-    return dev->class->flush(dev);
+    return dev->class->flush ? dev->class->flush(dev) : 0;
 }
 
 /* Stores the counters of 'port' of 'dev' in '*stats', all zero if 'port' is
@@ -1157,6 +1189,7 @@ fp_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
         op->error = 0;
         op->full = FP_RES_NONE;
         memset(&op->stats, 0, sizeof op->stats);
+        op->reason[0] = '\0';
         switch (op->type) {
         case FP_RULE_OP_ADD:
             kind = FP_OP_RULE_ADD;

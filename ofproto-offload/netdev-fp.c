@@ -699,7 +699,16 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
         char port_name[32];
 
         error = fp_port_attach(dev, port);
-        if (error) {
+        if (error == EOPNOTSUPP) {
+            /* A driver without packet I/O, e.g. rte_flow: OVS's own port
+             * (type=dpdk) receives and sends its packets. */
+            VLOG_WARN_BUF(errp, "%s: options:device=%s: the %s driver of "
+                          "that device has no packet I/O, so it cannot "
+                          "back an fp interface (use the NIC's own port, "
+                          "e.g. type=dpdk, instead)", name,
+                          fp_device_name(dev), fp_device_driver(dev));
+            goto out;
+        } else if (error) {
             fp_port_to_string(dev, port, port_name, sizeof port_name);
             VLOG_WARN_BUF(errp, "%s: %s of %s is already used by another "
                           "interface", name, port_name, fp_device_name(dev));

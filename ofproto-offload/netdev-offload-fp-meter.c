@@ -349,13 +349,15 @@ offload_fp_meter_leave(struct offload_fp_meter *m)
 
 static void offload_fp_meter_reset_cb(struct fp_device *, void *aux);
 
+/* The names of the devices whose resets we listen for. */
+static struct sset watched OVS_GUARDED_BY(offload_fp_mutex)
+    = SSET_INITIALIZER(&watched);
+
 /* Listens for resets of 'dev', once. */
 static void
 offload_fp_meter_watch(struct fp_device *dev)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    static struct sset watched = SSET_INITIALIZER(&watched);
-
     if (sset_add(&watched, fp_device_name(dev))) {
         fp_device_add_listener(dev, offload_fp_meter_reset_cb, NULL);
     }
@@ -761,4 +763,33 @@ netdev_offload_fp_meter_format_stats(struct ds *s)
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     free(meters);
+}
+
+/* 'dev' is about to be destroyed (see offload_fp_device_gone()): the meters
+ * it holds leave it, with their counters, and offload_fp_meter_run() places
+ * them in another NIC, if one takes them; its pending meter deletions are
+ * forgotten and its resets no longer listened for. */
+void
+offload_fp_meter_device_gone(struct fp_device *dev)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_meter *m;
+    size_t i;
+
+    for (i = 0; i < n_zombies; ) {
+        if (zombies[i].dev == dev) {
+            zombies[i] = zombies[--n_zombies];
+        } else {
+            i++;
+        }
+    }
+    HMAP_FOR_EACH (m, node, &offload_fp_meters) {
+        if (m->dev == dev) {
+            offload_fp_meter_read(m);
+            offload_fp_meter_leave(m);
+        }
+    }
+    if (sset_find_and_delete(&watched, fp_device_name(dev))) {
+        fp_device_remove_listener(dev, offload_fp_meter_reset_cb, NULL);
+    }
 }

@@ -39,8 +39,22 @@
  *
  * Every hook may be called from any thread, concurrently with any other
  * hook on the same device except 'destroy', so a driver does its own
- * locking.  No hook may be NULL.  Hooks that return int return 0 or a
- * positive errno value.
+ * locking.  No hook may be NULL unless its comment says so.  Hooks that
+ * return int return 0 or a positive errno value.
+ *
+ * Packet I/O is optional.  A driver that owns its ports (the model)
+ * implements the hooks of packet I/O: 'port_attach', 'port_detach',
+ * 'port_send', 'port_recv', 'port_recv_wait', 'port_inject',
+ * 'port_trace', 'port_set_tx_pcap', 'port_set_endpoint',
+ * 'port_receive_batch' and 'flush'.  A driver that only programs the
+ * rules of a NIC whose packets someone else receives and sends (the
+ * rte_flow driver, lib/fp-rte-flow-dev.c, on OVS's DPDK ports) leaves them
+ * all NULL: then the core answers EOPNOTSUPP to the public functions that
+ * call them (fp_device_flush(): 0, at once; fp_port_detach() and
+ * fp_port_recv_wait(): nothing), and an "fp" interface on such a device is
+ * refused.  The rest (device life cycle, rules, meters, shared counters,
+ * reset, 'port_get_stats') is what the flow API calls, and every driver
+ * implements it.
  *
  * No hook except 'destroy' may wait for an OVS RCU grace period
  * (ovsrcu_synchronize(), ovsrcu_barrier()): the callers are RCU threads
@@ -81,6 +95,16 @@ void fp_device_init(struct fp_device *dev, const struct fp_device_class *,
 /* Frees what fp_device_init() allocated.  A driver's 'destroy' calls this
  * last, before freeing its own structure. */
 void fp_device_uninit(struct fp_device *dev);
+
+/* Creates a device of the driver of 'class' as fp_device_create() does for
+ * the model: validates 'config' (NULL for the default), calls 'create' and
+ * adds the device to the registry, where fp_device_find() and the fp/
+ * commands find it.  For drivers other than the model, which create their
+ * devices themselves (e.g. fp_rte_flow_dev_open()). */
+int fp_device_create_class(const struct fp_device_class *class,
+                           const char *name,
+                           const struct fp_device_config *config,
+                           struct fp_device **devp);
 
 struct fp_device_class {
     /* Name of the driver, e.g. "model", as fp_device_driver() reports it.
@@ -221,7 +245,13 @@ struct fp_device_class {
     /* Attaches the host's representor to 'port': from now on, the packets
      * that miss on 'port' are queued for fp_port_recv().
      *
-     * Returns 0, or EBUSY if a representor is attached already. */
+     * Returns 0, or EBUSY if a representor is attached already.
+     *
+     * This and the other hooks of packet I/O ('port_detach', 'port_send',
+     * 'port_recv', 'port_recv_wait', 'port_inject', 'port_trace',
+     * 'port_set_tx_pcap', 'port_set_endpoint', 'port_receive_batch',
+     * 'flush') may be NULL: the driver has no packet I/O (see the top of
+     * this file). */
     int (*port_attach)(struct fp_device *dev, uint32_t port);
 
     /* Detaches the representor of 'port', if any, and frees the packets

@@ -716,6 +716,14 @@ struct fp_rule_op {
     int error;                  /* 0 or a positive errno value. */
     enum fp_resource full;      /* With ENOSPC, the full table. */
     struct fp_rule_stats stats; /* DELETE: final counters. */
+
+    /* Set by fp_rule_batch(): with an error, the driver's own message for
+     * the operator (e.g. the rte_flow driver's: the PMD's message of a
+     * refusal by rte_flow_validate() or rte_flow_create(), or what the
+     * translation to rte_flow cannot express), else empty.  The core
+     * empties it before calling the driver; a driver that has no message
+     * leaves it empty.  Always null-terminated. */
+    char reason[128];
 };
 
 int fp_rule_batch(struct fp_device *, struct fp_rule_op *, size_t n);
