@@ -75,6 +75,7 @@ struct fp_rte_flow_dev {
     uint32_t next_id OVS_GUARDED;
     bool members[RTE_MAX_ETHPORTS] OVS_GUARDED; /* Opened ports. */
     bool stale OVS_GUARDED;         /* The PMD may have lost the rules. */
+    unsigned int vlan_limit OVS_GUARDED; /* What the rules' keys mean. */
     uint64_t resets OVS_GUARDED;
 };
 
@@ -93,8 +94,8 @@ fp_rte_flow_dev_cast(const struct fp_device *dev)
 }
 
 /* Formats the message of 'error' and of errno value 'err' (positive) into
- * 'buf' of 'size' bytes: the PMD's message, and the errno's if it says
- * something else. */
+ * 'buf' of 'size' bytes: the PMD's message, and the errno's if the PMD's
+ * does not have it already. */
 static void
 fp_rte_flow_dev_format_error(char *buf, size_t size, const char *what,
                              const struct rte_flow_error *error, int err)
@@ -102,10 +103,10 @@ fp_rte_flow_dev_format_error(char *buf, size_t size, const char *what,
     const char *errstr = ovs_strerror(err);
     const char *msg = error->message;
 
-    if (msg && msg[0] && strcmp(msg, errstr)) {
+    if (msg && msg[0] && !strstr(msg, errstr)) {
         snprintf(buf, size, "%s: %s (%s)", what, msg, errstr);
     } else {
-        snprintf(buf, size, "%s: %s", what, errstr);
+        snprintf(buf, size, "%s: %s", what, msg && msg[0] ? msg : errstr);
     }
 }
 
@@ -135,6 +136,7 @@ fp_rte_flow_dev_create(const char *name, const struct fp_device_config *config,
     ovs_mutex_init(&dev->mutex);
     hmap_init(&dev->rules);
     dev->next_id = 1;
+    dev->vlan_limit = 2;
     *devp = &dev->up;
     return 0;
 }
@@ -206,19 +208,33 @@ fp_rte_flow_dev_get_stats(const struct fp_device *dev_,
     ovs_mutex_unlock(&dev->mutex);
 }
 
-/* rte_flow does not set how many VLAN tags the NIC's parser takes: the
- * translation assumes 2 (QinQ). */
+/* rte_flow does not set how many VLAN tags the NIC's parser takes, but its
+ * items say exactly which tags a packet has: the VLAN limit only says what
+ * the keys of later rules mean (eth_type after the first tag or after
+ * both, see struct fp_rte_flow_config), which the translation expresses
+ * for either limit. */
 static int
-fp_rte_flow_dev_set_vlan_limit(struct fp_device *dev OVS_UNUSED,
+fp_rte_flow_dev_set_vlan_limit(struct fp_device *dev_,
                                unsigned int vlan_limit)
 {
-    return vlan_limit == 2 ? 0 : EOPNOTSUPP;
+    struct fp_rte_flow_dev *dev = fp_rte_flow_dev_cast(dev_);
+
+    ovs_mutex_lock(&dev->mutex);
+    dev->vlan_limit = vlan_limit;
+    ovs_mutex_unlock(&dev->mutex);
+    return 0;
 }
 
 static unsigned int
-fp_rte_flow_dev_get_vlan_limit(const struct fp_device *dev OVS_UNUSED)
+fp_rte_flow_dev_get_vlan_limit(const struct fp_device *dev_)
 {
-    return 2;
+    struct fp_rte_flow_dev *dev = fp_rte_flow_dev_cast(dev_);
+    unsigned int vlan_limit;
+
+    ovs_mutex_lock(&dev->mutex);
+    vlan_limit = dev->vlan_limit;
+    ovs_mutex_unlock(&dev->mutex);
+    return vlan_limit;
 }
 
 /* ## ------ ## */
@@ -248,11 +264,12 @@ fp_rte_flow_dev_counter_handle(uint32_t counter_id OVS_UNUSED,
 }
 
 /* Builds, validates and creates the rte_flow of 'rule' on the proxy of
- * 'dev'.  Returns the rte_flow, or NULL with op->error and op->reason
- * set. */
+ * 'dev'.  Returns the rte_flow, or NULL with op->error and op->reason set
+ * and, if the PMD refused, its errno value in '*pmd_errp' (else 0). */
 static struct rte_flow *
 fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
-                        const struct fp_rule *rule, struct fp_rule_op *op)
+                        const struct fp_rule *rule, struct fp_rule_op *op,
+                        int *pmd_errp)
     OVS_REQUIRES(dev->mutex)
 {
     uint16_t port_ids[RTE_MAX_ETHPORTS];
@@ -265,11 +282,18 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     size_t i;
     int ret;
 
+    *pmd_errp = 0;
     for (i = 0; i < rule->n_actions; i++) {
         if (rule->actions[i].type == FP_ACTION_METER) {
             op->error = EOPNOTSUPP;
             snprintf(op->reason, sizeof op->reason, "the rte_flow driver "
                      "does not offload meters (rte_mtr) yet");
+            goto out;
+        } else if (rule->actions[i].type == FP_ACTION_COUNT) {
+            op->error = EOPNOTSUPP;
+            snprintf(op->reason, sizeof op->reason, "the rte_flow driver "
+                     "does not offload shared counters (indirect COUNT) "
+                     "yet");
             goto out;
         }
     }
@@ -281,7 +305,7 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     cfg.port_ids = port_ids;
     cfg.n_ports = RTE_MAX_ETHPORTS;
     cfg.transfer = true;
-    cfg.vlan_limit = 2;
+    cfg.vlan_limit = dev->vlan_limit;
     cfg.count = true;
     cfg.counter_handle = fp_rte_flow_dev_counter_handle;
     op->error = fp_rte_flow_build(rule, &cfg, &built, &reason);
@@ -307,6 +331,7 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     if (ret) {
         int err = -ret;
 
+        *pmd_errp = err;
         op->error = err == ENOSPC || err == ENOMEM ? ENOSPC : EOPNOTSUPP;
         if (op->error == ENOSPC) {
             op->full = FP_RES_RULES;
@@ -361,6 +386,68 @@ fp_rte_flow_dev_read(struct fp_rte_flow_dev *dev,
     stats->tcp_flags = 0;
 }
 
+/* Takes the rte_flow of 'r' out of the PMD, its final counters into the
+ * base of 'r'. */
+static void
+fp_rte_flow_dev_retire(struct fp_rte_flow_dev *dev,
+                       struct fp_rte_flow_dev_rule *r)
+    OVS_REQUIRES(dev->mutex)
+{
+    struct fp_rule_stats total;
+
+    fp_rte_flow_dev_read(dev, r, &total);
+    if (r->flow) {
+        struct rte_flow_error error;
+
+        memset(&error, 0, sizeof error);
+        rte_flow_destroy(dev->proxy, r->flow, &error);
+        COVERAGE_INC(fp_rte_flow_dev_destroyed);
+        r->flow = NULL;
+    }
+    r->base = total;
+    memset(&r->last, 0, sizeof r->last);
+}
+
+/* Replaces the rte_flow of 'r' by one of 'op->rule'; see "MODIFY" in
+ * fp-rte-flow-dev.h. */
+static void
+fp_rte_flow_dev_modify(struct fp_rte_flow_dev *dev,
+                       struct fp_rte_flow_dev_rule *r, struct fp_rule_op *op)
+    OVS_REQUIRES(dev->mutex)
+{
+    struct rte_flow *flow;
+    int pmd_err;
+
+    /* The new rule first, so that a packet meets one of them. */
+    flow = fp_rte_flow_dev_install(dev, op->rule, op, &pmd_err);
+    if (!flow && pmd_err == EEXIST && r->flow) {
+        /* A PMD that refuses two rules of one pattern: the old one out
+         * first.  Packets meet neither for a moment, and take the
+         * exception path. */
+        fp_rte_flow_dev_retire(dev, r);
+        op->error = 0;
+        op->full = FP_RES_NONE;
+        op->reason[0] = '\0';
+        flow = fp_rte_flow_dev_install(dev, op->rule, op, &pmd_err);
+        if (!flow) {
+            /* The old one back, as a failed operation changes nothing;
+             * if the PMD refuses it too, the rule counts nothing more
+             * until it is modified or deleted. */
+            struct fp_rule_op old_op;
+
+            memset(&old_op, 0, sizeof old_op);
+            r->flow = fp_rte_flow_dev_install(dev, &r->rule, &old_op,
+                                              &pmd_err);
+            return;
+        }
+    }
+    if (flow) {
+        fp_rte_flow_dev_retire(dev, r);
+        r->flow = flow;
+        r->rule = *op->rule;
+    }
+}
+
 static uint32_t
 fp_rte_flow_dev_new_id(struct fp_rte_flow_dev *dev)
     OVS_REQUIRES(dev->mutex)
@@ -389,6 +476,7 @@ fp_rte_flow_dev_rule_batch(struct fp_device *dev_, struct fp_rule_op *ops,
         struct fp_rule_op *op = &ops[i];
         struct fp_rte_flow_dev_rule *r;
         struct rte_flow *flow;
+        int pmd_err;
 
         if (op->error) {
             continue;
@@ -402,7 +490,7 @@ fp_rte_flow_dev_rule_batch(struct fp_device *dev_, struct fp_rule_op *ops,
 
         switch (op->type) {
         case FP_RULE_OP_ADD:
-            flow = fp_rte_flow_dev_install(dev, op->rule, op);
+            flow = fp_rte_flow_dev_install(dev, op->rule, op, &pmd_err);
             if (flow) {
                 r = xzalloc(sizeof *r);
                 r->id = fp_rte_flow_dev_new_id(dev);
@@ -414,24 +502,7 @@ fp_rte_flow_dev_rule_batch(struct fp_device *dev_, struct fp_rule_op *ops,
             break;
 
         case FP_RULE_OP_MODIFY:
-            /* The new rule first, so that a packet meets one of them. */
-            flow = fp_rte_flow_dev_install(dev, op->rule, op);
-            if (flow) {
-                struct fp_rule_stats total;
-
-                fp_rte_flow_dev_read(dev, r, &total);
-                if (r->flow) {
-                    struct rte_flow_error error;
-
-                    memset(&error, 0, sizeof error);
-                    rte_flow_destroy(dev->proxy, r->flow, &error);
-                    COVERAGE_INC(fp_rte_flow_dev_destroyed);
-                }
-                r->base = total;
-                memset(&r->last, 0, sizeof r->last);
-                r->flow = flow;
-                r->rule = *op->rule;
-            }
+            fp_rte_flow_dev_modify(dev, r, op);
             break;
 
         case FP_RULE_OP_DELETE:

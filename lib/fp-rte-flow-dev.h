@@ -45,7 +45,11 @@
  *     packet meets one of them (for a moment, both may be in the NIC: the
  *     new rule then wins or loses by the PMD's order among rules of equal
  *     priority).  It keeps the rule's counters: the old rule's final count
- *     goes to a base that the new rule's count is added to.
+ *     goes to a base that the new rule's count is added to.  A PMD that
+ *     refuses the new rule with -EEXIST (two rules of one pattern) gets
+ *     the old rule destroyed first, and then packets meet neither for a
+ *     moment (they take the exception path); if it then refuses the new
+ *     rule, the old one is created again.
  *
  *   - Counters: one anonymous COUNT action per rule, read with
  *     rte_flow_query(), one call per rule (also for
@@ -60,8 +64,10 @@
  *     EOPNOTSUPP, and a rule with FP_ACTION_METER or FP_ACTION_COUNT is
  *     refused (EOPNOTSUPP) with a reason.
  *
- *   - The VLAN limit is 2 and cannot change (EOPNOTSUPP for 1): rte_flow
- *     does not set how many tags a NIC's parser takes.
+ *   - The VLAN limit (2 at first, or 1) says only what the keys of the
+ *     rules added later mean: rte_flow does not set how many tags a NIC's
+ *     parser takes, but its items say exactly which tags a packet has, so
+ *     the translation expresses the keys of either limit.
  *
  *   - fp_device_get_stats() gives the rules in use and the resets; a NIC
  *     seen through rte_flow has no hit or miss counters.  The number of

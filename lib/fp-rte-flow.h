@@ -22,8 +22,9 @@
  * fp_rte_flow_build() turns one struct fp_rule (include/fp/fp.h) into the
  * attributes, pattern and actions of one DPDK 22.11 rte_flow rule, ready
  * for rte_flow_validate() and rte_flow_create().  It is the translation
- * phase of a future rte_flow driver of the fp driver interface (issue 12):
- * it calls no DPDK function, so it runs, and is tested, without an EAL.
+ * phase of the rte_flow driver of the fp driver interface
+ * (lib/fp-rte-flow-dev.c): it calls no DPDK function, so it runs, and is
+ * tested, without an EAL.
  *
  * The rule it builds never matches a packet that the fp rule does not
  * match, and does to every packet it matches what the fp rule does.  Every

@@ -15,6 +15,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-rte-flow \
 	tests/unit/test-fp-rte-flow-action \
 	tests/unit/test-fp-rte-flow-diff \
+	tests/unit/test-fp-rte-flow-dev \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
 	tests/unit/test-fp-vf \
@@ -79,6 +80,16 @@ tests_unit_test_fp_rte_flow_action_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_rte_flow_diff_SOURCES = tests/unit/test-fp-rte-flow-diff.c
 tests_unit_test_fp_rte_flow_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rte_flow_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+# With a real EAL (no hugepages): DPDK's net_null vdev, and net_fp.
+# With the OVS side for the fp netdev, as test-netdev-offload-fp.
+tests_unit_test_fp_rte_flow_dev_SOURCES = tests/unit/test-fp-rte-flow-dev.c \
+	$(OFPROTO_OFFLOAD_SOURCES)
+tests_unit_test_fp_rte_flow_dev_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload
+tests_unit_test_fp_rte_flow_dev_LDADD = $(UNIT_TEST_LDADD) -lrte_bus_vdev
+tests_unit_test_fp_rte_flow_dev_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_rte_flow_dev_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
+	$(OFPROTO_OFFLOAD_WRAPS)
 tests_unit_test_fp_sched_SOURCES = tests/unit/test-fp-sched.c
 tests_unit_test_fp_sched_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_sched_CFLAGS = $(UNIT_TEST_CFLAGS)

@@ -19,7 +19,7 @@
 
 /* The driver interface of flow-processor devices.
  *
- * Every driver (the model, later rte_flow and TC flower) implements one
+ * Every driver (the model, rte_flow, later TC flower) implements one
  * 'struct fp_device_class'.  The core (lib/fp.c) owns the device registry,
  * the reset listeners and fault injection, validates every argument of the
  * public API (include/fp/fp.h) and then calls the class, so a driver may
