@@ -5,6 +5,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/fp-unixctl.c \
 	ofproto-offload/fp-unixctl.h \
 	ofproto-offload/fp-unixctl-vf.c \
+	ofproto-offload/fp-unixctl-pcap.c \
 	ofproto-offload/netdev-fp.c \
 	ofproto-offload/netdev-fp.h \
 	ofproto-offload/netdev-fp-evb.c \
@@ -16,6 +17,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-fp-private.h \
 	ofproto-offload/netdev-offload-fp.c \
 	ofproto-offload/netdev-offload-fp.h \
+	ofproto-offload/netdev-offload-fp-dpdk.c \
 	ofproto-offload/netdev-offload-fp-explain.c \
 	ofproto-offload/netdev-offload-fp-hotplug.c \
 	ofproto-offload/netdev-offload-fp-meter.c \
@@ -41,7 +43,10 @@ OFPROTO_OFFLOAD_WRAPS = \
 	-Wl,--wrap=netdev_set_flow_api_enabled \
 	-Wl,--wrap=dpif_meter_set \
 	-Wl,--wrap=dpif_meter_get \
-	-Wl,--wrap=dpif_meter_del
+	-Wl,--wrap=dpif_meter_del \
+	-Wl,--wrap=dpdk_init \
+	-Wl,--wrap=daemonize_complete \
+	-Wl,--wrap=rte_eth_dev_start
 ofproto_offload_ovs_vswitchd_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
 	$(OFPROTO_OFFLOAD_WRAPS)
 dist_man_MANS += ofproto-offload/ovs-offload.8

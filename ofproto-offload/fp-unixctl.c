@@ -68,7 +68,7 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
     uint32_t q;
 
     fp_port_to_string(dev, port, name, sizeof name);
-    netdev = netdev_fp_find_by_port(dev, port);
+    netdev = netdev_offload_fp_find_by_port(dev, port);
     fp_port_get_link_state(dev, port, &link);
     ds_put_format(s, "  %s: %s%s\n", name,
                   netdev ? netdev_get_name(netdev) : "(no interface)",
@@ -164,6 +164,17 @@ fp_unixctl_show_device(struct ds *s, const struct fp_device *dev)
         netdev_offload_fp_meter_show(dev, s);
     }
     for (port = 0; port < fp_device_n_ports(dev); port++) {
+        if (!strcmp(fp_device_driver(dev), "rte_flow")) {
+            /* It has a port number for every possible DPDK port: only
+             * those of a "dpdk" interface that the flow API claimed. */
+            struct netdev *netdev = netdev_offload_fp_find_by_port(dev,
+                                                                   port);
+
+            netdev_close(netdev);
+            if (!netdev) {
+                continue;
+            }
+        }
         fp_unixctl_show_port(s, dev, port);
     }
 }
@@ -1158,12 +1169,17 @@ fp_unixctl_explain_flow(const char *flow_s, const char *actions_s,
         goto out;
     }
 
-    /* The flow's in_port: an "fp" interface, by datapath port number. */
+    /* The flow's in_port: an "fp" interface (or a "dpdk" one that the flow
+     * API claimed), by datapath port number. */
     SIMAP_FOR_EACH (node, &names) {
         if (node->data == odp_to_u32(match.flow.in_port.odp_port)) {
+            struct fp_device *in_dev;
+            uint32_t in_port;
+
             in_port_name = node->name;
             netdev = netdev_from_name(node->name);
-            if (netdev && !netdev_fp_is_fp(netdev)) {
+            if (netdev && !netdev_fp_is_fp(netdev)
+                && !netdev_offload_fp_get_port(netdev, &in_dev, &in_port)) {
                 netdev_close(netdev);
                 netdev = NULL;
             }
@@ -1422,6 +1438,7 @@ fp_unixctl_register(void)
     unixctl_command_register("fp/reset", "DEVICE", 1, 1,
                              fp_unixctl_reset, NULL);
     fp_unixctl_vf_register();
+    fp_unixctl_pcap_register();
     unixctl_command_register("fp/fail-next", "DEVICE OPERATION N [ERRNO]",
                              3, 4, fp_unixctl_fail_next, NULL);
     unixctl_command_register("fp/fail-random",

@@ -33,5 +33,6 @@ struct fp_device;
 void fp_unixctl_show_vf(struct ds *, const struct fp_device *,
                         uint32_t port);
 void fp_unixctl_vf_register(void);
+void fp_unixctl_pcap_register(void);
 
 #endif /* fp-unixctl.h */

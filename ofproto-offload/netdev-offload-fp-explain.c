@@ -487,7 +487,7 @@ netdev_offload_fp_explain_flow(const struct netdev *netdev,
     struct fp_device *dev;
     uint32_t port;
 
-    if (!netdev_fp_get_port(netdev, &dev, &port)) {
+    if (!netdev_offload_fp_get_port(netdev, &dev, &port)) {
         ds_put_format(s, "refused: %s is not bound to a NIC port",
                       netdev_get_name(netdev));
         return;

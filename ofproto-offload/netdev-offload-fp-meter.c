@@ -349,13 +349,15 @@ offload_fp_meter_leave(struct offload_fp_meter *m)
 
 static void offload_fp_meter_reset_cb(struct fp_device *, void *aux);
 
+/* The names of the devices whose resets we listen for. */
+static struct sset watched OVS_GUARDED_BY(offload_fp_mutex)
+    = SSET_INITIALIZER(&watched);
+
 /* Listens for resets of 'dev', once. */
 static void
 offload_fp_meter_watch(struct fp_device *dev)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    static struct sset watched = SSET_INITIALIZER(&watched);
-
     if (sset_add(&watched, fp_device_name(dev))) {
         fp_device_add_listener(dev, offload_fp_meter_reset_cb, NULL);
     }
@@ -577,11 +579,13 @@ offload_fp_meter_check(uint32_t id, const struct fp_device *dev,
     } else if (!m->runnable) {
         *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32
                              ": %s)", dev_name, id, m->reason);
-    } else if (m->dev && m->dev != dev) {
+    } else if (m->dev && m->dev != dev && offload_fp_meter_table_size(dev)) {
         *reasonp = xasprintf("datapath meter in another NIC than %s "
                              "(meter %"PRIu32" is in %s; a meter is in one "
                              "NIC)", dev_name, id, fp_device_name(m->dev));
-    } else if (!m->dev && !offload_fp_meter_table_size(dev)) {
+    } else if (m->dev != dev && !offload_fp_meter_table_size(dev)) {
+        /* E.g. an rte_flow device: which other NIC holds the meter is
+         * beside the point. */
         *reasonp = xasprintf("datapath meter not in %s (meter %"PRIu32": %s "
                              "has no meter table)", dev_name, id, dev_name);
     } else {
@@ -761,4 +765,33 @@ netdev_offload_fp_meter_format_stats(struct ds *s)
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     free(meters);
+}
+
+/* 'dev' is about to be destroyed (see offload_fp_device_gone()): the meters
+ * it holds leave it, with their counters, and offload_fp_meter_run() places
+ * them in another NIC, if one takes them; its pending meter deletions are
+ * forgotten and its resets no longer listened for. */
+void
+offload_fp_meter_device_gone(struct fp_device *dev)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_meter *m;
+    size_t i;
+
+    for (i = 0; i < n_zombies; ) {
+        if (zombies[i].dev == dev) {
+            zombies[i] = zombies[--n_zombies];
+        } else {
+            i++;
+        }
+    }
+    HMAP_FOR_EACH (m, node, &offload_fp_meters) {
+        if (m->dev == dev) {
+            offload_fp_meter_read(m);
+            offload_fp_meter_leave(m);
+        }
+    }
+    if (sset_find_and_delete(&watched, fp_device_name(dev))) {
+        fp_device_remove_listener(dev, offload_fp_meter_reset_cb, NULL);
+    }
 }

@@ -119,7 +119,8 @@ netdev_offload_fp_dp_types(struct sset *types)
         uint32_t port;
 
         for (port = 0; port < fp_device_n_ports(devices[i]); port++) {
-            struct netdev *netdev = netdev_fp_find_by_port(devices[i], port);
+            struct netdev *netdev = netdev_offload_fp_find_by_port(devices[i],
+                                                                  port);
             const char *type = netdev ? netdev_get_dpif_type(netdev) : NULL;
 
             if (type) {

@@ -206,4 +206,11 @@ void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               size_t actions_len, uint32_t mark,
                               struct offload_fp_verdict *);
 
+/* Claimed "dpdk" netdevs (netdev-offload-fp-dpdk.c). */
+int netdev_offload_fp_dpdk_init(struct netdev *);
+void netdev_offload_fp_dpdk_uninit(struct netdev *);
+void offload_fp_device_gone(struct fp_device *);
+void offload_fp_meter_device_gone(struct fp_device *)
+    OVS_REQUIRES(offload_fp_mutex);
+
 #endif /* netdev-offload-fp-private.h */

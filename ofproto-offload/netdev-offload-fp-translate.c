@@ -164,8 +164,13 @@ netdev_offload_fp_translate_match(const struct match *match,
     mask->packet_type = 0;
 
     /* A NIC that parses more or fewer VLAN tags than OVS (vlan-limit) has
-     * the keys of OVS for the L2 addresses and the first tag only. */
-    if (fp_device_get_vlan_limit(dev) != flow_vlan_limit) {
+     * the keys of OVS for the L2 addresses and the first tag only, and for
+     * every field of a packet without a tag, which the flow's match may
+     * require: then both parse the same headers (e.g. the rte_flow driver,
+     * whose NICs take 2 tags, under OVS's default vlan-limit of 1). */
+    if (fp_device_get_vlan_limit(dev) != flow_vlan_limit
+        && !(mask->vlans[0].tci & htons(VLAN_CFI)
+             && !(flow->vlans[0].tci & htons(VLAN_CFI)))) {
         struct flow beyond = *mask;
 
         memset(&beyond.dl_dst, 0, sizeof beyond.dl_dst);
@@ -483,7 +488,7 @@ output_reason(const struct netdev *netdev, odp_port_t odp_port,
 
     netdev_offload_fp_format_port(netdev_get_dpif_type(netdev), odp_port,
                                   &name);
-    if (out && netdev_fp_get_port(out, &out_dev, &out_port)) {
+    if (out && netdev_offload_fp_get_port(out, &out_dev, &out_port)) {
         char port_name[16];
 
         fp_port_to_string(out_dev, out_port, port_name, sizeof port_name);
@@ -538,7 +543,7 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
             bool ok;
 
             out = netdev_ports_get(odp_port, netdev_get_dpif_type(netdev));
-            ok = out && netdev_fp_get_port(out, &out_dev, &out_port)
+            ok = out && netdev_offload_fp_get_port(out, &out_dev, &out_port)
                  && out_dev == dev;
             if (!ok) {
                 *reasonp = output_reason(netdev, odp_port, out, dev_name);

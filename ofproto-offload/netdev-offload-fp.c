@@ -326,14 +326,20 @@ netdev_offload_fp_resume_add(const struct dp_packet *packet,
  *
  * Returns 0, with or without a state to restore: any other value would make
  * dpif-netdev drop the packet, or, for EOPNOTSUPP, never call again for
- * 'netdev'. */
+ * 'netdev'.  That is the answer for a "dpdk" netdev (see
+ * netdev-offload-fp-dpdk.c): the rte_flow driver refuses recirculation, so
+ * no packet of such a port resumes at a later stage, and its flow mark is
+ * in the mbuf, where dpif-netdev reads it after this call. */
 static int
-netdev_offload_fp_hw_miss_packet_recover(struct netdev *netdev OVS_UNUSED,
+netdev_offload_fp_hw_miss_packet_recover(struct netdev *netdev,
                                          struct dp_packet *packet)
 {
     struct offload_fp_resume_table *t = offload_fp_resume_table_get();
     size_t i;
 
+    if (!netdev_fp_is_fp(netdev)) {
+        return EOPNOTSUPP;
+    }
     for (i = 0; i < t->n; i++) {
         struct offload_fp_resume *r = &t->entries[i];
 
@@ -580,7 +586,12 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     if (op.error == ENOSPC) {
         /* No room: not a failure, the flow waits for room.  Its reason is
          * counted once, when it starts waiting, not on every retry. */
-        if (op.full == FP_RES_RULES || op.full == FP_RES_MASKS
+        if (op.reason[0]) {
+            /* The driver's own words (e.g. a PMD's, through rte_flow). */
+            offload_fp_flow_set_reason(
+                flow, xasprintf("%s has no room for the rule: %s",
+                                fp_device_name(flow->dev), op.reason));
+        } else if (op.full == FP_RES_RULES || op.full == FP_RES_MASKS
             || op.full == FP_RES_COUNTERS) {
             struct fp_device_config cfg;
             struct fp_device_stats st;
@@ -627,9 +638,12 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
     } else {
         offload_fp_flow_set_reason(
-            flow, xasprintf("%s failed to add the rule (%s)",
-                            fp_device_name(flow->dev),
-                            ovs_strerror(op.error)));
+            flow, (op.reason[0]
+                   ? xasprintf("refused by the NIC (%s): %s",
+                               fp_device_name(flow->dev), op.reason)
+                   : xasprintf("%s failed to add the rule (%s)",
+                               fp_device_name(flow->dev),
+                               ovs_strerror(op.error))));
         flow->state = OFFLOAD_FP_REFUSED;
         free(flow->rule);
         flow->rule = NULL;
@@ -701,11 +715,26 @@ offload_fp_sync_vlan_limit(struct fp_device *dev)
     error = fp_device_set_vlan_limit(dev, limit);
     if (error) {
         static struct vlog_rate_limit vlan_rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        static struct ovs_mutex told_mutex = OVS_MUTEX_INITIALIZER;
+        static struct sset told OVS_GUARDED_BY(told_mutex)
+            = SSET_INITIALIZER(&told);
+        char *key = xasprintf("%s %u %d", fp_device_name(dev), limit,
+                              error);
+        bool first;
 
-        VLOG_INFO_RL(&vlan_rl, "%s: cannot parse %u VLAN tags as "
-                     "other_config:vlan-limit says (%s): flows that match "
-                     "beyond the first tag stay in software",
-                     fp_device_name(dev), limit, ovs_strerror(error));
+        /* Once per device, limit and error at level INFO (a NIC that
+         * cannot, such as one seen through rte_flow, is told on every
+         * flow), then rate-limited at level DBG. */
+        ovs_mutex_lock(&told_mutex);
+        first = sset_add(&told, key) != NULL;
+        ovs_mutex_unlock(&told_mutex);
+        free(key);
+        if (first || !VLOG_DROP_DBG(&vlan_rl)) {
+            VLOG(first ? VLL_INFO : VLL_DBG, "%s: cannot parse %u VLAN tags "
+                 "as other_config:vlan-limit says (%s): flows that match "
+                 "beyond the first tag stay in software",
+                 fp_device_name(dev), limit, ovs_strerror(error));
+        }
     } else {
         VLOG_INFO("%s: parses %u VLAN tags, as other_config:vlan-limit says",
                   fp_device_name(dev), limit);
@@ -834,7 +863,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     struct match cls_match;
     uint32_t port;
 
-    if (!netdev_fp_get_port(netdev, &dev, &port)) {
+    if (!netdev_offload_fp_get_port(netdev, &dev, &port)) {
         return EOPNOTSUPP;
     }
     offload_fp_sync_vlan_limit(dev);
@@ -1335,19 +1364,50 @@ netdev_offload_fp_run(void)
     offload_fp_coverage_run();
 }
 
-/* Claims 'netdev' for this flow API if it is an "fp" netdev.  Called when
- * hw-offload is enabled, for every port of a userspace datapath. */
+/* Claims 'netdev' for this flow API if it is an "fp" netdev, or, with
+ * other_config:fp-dpdk=true, a "dpdk" netdev whose switch the rte_flow
+ * driver programs (see netdev-offload-fp-dpdk.c).  Called when hw-offload
+ * is enabled, for every port of a userspace datapath, on the main
+ * thread. */
 static int
 netdev_offload_fp_init_flow_api(struct netdev *netdev)
 {
-    return netdev_fp_is_fp(netdev) ? 0 : EOPNOTSUPP;
+    return (netdev_fp_is_fp(netdev) ? 0
+            : netdev_offload_fp_dpdk_init(netdev));
 }
 
-/* Called when 'netdev' leaves the datapath: its flows leave the NIC. */
+/* Called when 'netdev' leaves the datapath: its flows leave the NIC (and a
+ * "dpdk" netdev its rte_flow device). */
 static void
 netdev_offload_fp_uninit_flow_api(struct netdev *netdev)
 {
     netdev_offload_fp_flow_flush(netdev);
+    netdev_offload_fp_dpdk_uninit(netdev);
+}
+
+/* 'dev' is about to be destroyed (an rte_flow device whose last DPDK port
+ * left, see netdev-offload-fp-dpdk.c), and no flow record uses it any
+ * more: forgets the rules whose deletion failed, stops listening for its
+ * resets, and its meters leave it.  Main thread. */
+void
+offload_fp_device_gone(struct fp_device *dev)
+{
+    size_t i;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    for (i = 0; i < offload_fp_n_zombies; ) {
+        if (offload_fp_zombies[i].dev == dev) {
+            offload_fp_zombies[i] = offload_fp_zombies[--offload_fp_n_zombies];
+        } else {
+            i++;
+        }
+    }
+    if (shash_find_data(&offload_fp_devices, fp_device_name(dev)) == dev) {
+        shash_find_and_delete(&offload_fp_devices, fp_device_name(dev));
+        fp_device_remove_listener(dev, offload_fp_device_reset_cb, NULL);
+    }
+    offload_fp_meter_device_gone(dev);
+    ovs_mutex_unlock(&offload_fp_mutex);
 }
 
 const struct netdev_flow_api netdev_offload_fp = {

@@ -98,4 +98,13 @@ void netdev_offload_fp_hotplug_register(void);
 char *netdev_offload_fp_parse_vf(const char *dev_name, const char *vf_name,
                                  struct fp_device **, uint32_t *port);
 
+/* Our flow API on "dpdk" netdevs (netdev-offload-fp-dpdk.c). */
+bool netdev_offload_fp_get_port(const struct netdev *, struct fp_device **,
+                                uint32_t *port);
+struct netdev *netdev_offload_fp_find_by_port(const struct fp_device *,
+                                              uint32_t port);
+void netdev_offload_fp_dpdk_set_enabled(bool);
+bool netdev_offload_fp_dpdk_enabled(void);
+void netdev_offload_fp_dpdk_port_started(uint16_t port_id);
+
 #endif /* netdev-offload-fp.h */

@@ -32,6 +32,7 @@
 #include "netdev-offload.h"
 #include "netdev-offload-provider.h"
 #include "netdev-provider.h"
+#include "dpdk.h"
 #include "dpif.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-meter.h"
@@ -277,6 +278,51 @@ ovs_offload_effective_string(void)
     return ds_steal_cstr(&s);
 }
 
+/* Parses other_config:fp-dpdk, "true" or "false" (the default).  Returns
+ * its value, or false with a message for the operator appended to
+ * 'errors' if it has another one.  Logs nothing (see
+ * ovs_offload_parse_config()). */
+bool
+ovs_offload_parse_fp_dpdk(const struct smap *other_config,
+                          struct svec *errors)
+{
+    const char *value = smap_get(other_config, "fp-dpdk");
+
+    if (!value || !strcmp(value, "false")) {
+        return false;
+    } else if (!strcmp(value, "true")) {
+        return true;
+    }
+    ovs_offload_config_error(errors, "other_config:fp-dpdk=%s is neither "
+                             "\"true\" nor \"false\"; using false", value);
+    return false;
+}
+
+/* A bad value of other_config:fp-dpdk, to log once ovs-vswitchd has
+ * detached (see __wrap_daemonize_complete()), or NULL. */
+static char *fp_dpdk_error;
+
+/* Reads other_config:fp-dpdk, once, when the configuration is first read,
+ * before OVS initializes DPDK (see __wrap_dpdk_init()).  A bad value is
+ * kept for fp/show and logged later: a warning now would go to the
+ * standard error of the process that started ovs-vswitchd as well. */
+static void
+ovs_offload_configure_dpdk(const struct smap *other_config)
+{
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    size_t i;
+
+    netdev_offload_fp_dpdk_set_enabled(
+        ovs_offload_parse_fp_dpdk(other_config, &errors));
+    for (i = 0; i < errors.n; i++) {
+        svec_add(&config_errors, errors.names[i]);
+        if (!fp_dpdk_error) {
+            fp_dpdk_error = xstrdup(errors.names[i]);
+        }
+    }
+    svec_destroy(&errors);
+}
+
 /* Reads the fp-* keys of the Open_vSwitch table's other_config.  The first
  * values read are the ones the devices get (see ovs_offload_init()); later
  * changes take effect when ovs-vswitchd restarts, as for
@@ -290,6 +336,7 @@ ovs_offload_configure(const struct smap *other_config)
         smap_clone(&saved_config, other_config);
         applied_config = s;
         config_read = true;
+        ovs_offload_configure_dpdk(other_config);
     } else if (strcmp(s, applied_config)
                && !nullable_string_is_equal(s, warned_config)) {
         char *effective = ovs_offload_effective_string();
@@ -321,6 +368,78 @@ __wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
     netdev_fp_evb_run(ovs_other_config);
     __real_netdev_set_flow_api_enabled(ovs_other_config);
     netdev_offload_fp_run();
+}
+
+/* bridge_run() calls dpdk_init() with the Open_vSwitch table's other_config
+ * right after netdev_set_flow_api_enabled(), on every iteration of the main
+ * loop, and the call that initializes DPDK (other_config:dpdk-init=true)
+ * registers OVS's rte_flow offload, the flow API "dpdk_flow_api", in the
+ * same iteration as the bridges get their DPDK ports.  Our ovs-vswitchd is
+ * linked with "-Wl,--wrap=dpdk_init", so that, with
+ * other_config:fp-dpdk=true, we unregister it as soon as it is registered,
+ * before any port can be assigned to it: then our flow API, with the
+ * rte_flow driver, is the one that claims the "dpdk" netdevs (see
+ * netdev-offload-fp-dpdk.c). */
+void __wrap_dpdk_init(const struct smap *);
+void __real_dpdk_init(const struct smap *);
+
+void
+__wrap_dpdk_init(const struct smap *ovs_other_config)
+{
+    static bool done;
+
+    __real_dpdk_init(ovs_other_config);
+    if (!done && dpdk_available()) {
+        done = true;
+        if (netdev_offload_fp_dpdk_enabled()) {
+            netdev_unregister_flow_api_provider("dpdk_flow_api");
+            VLOG_INFO("other_config:fp-dpdk=true: ovs-offload's flow API "
+                      "(\"fp\", with the rte_flow driver) offloads the "
+                      "flows of type=dpdk ports, in place of OVS's "
+                      "netdev-offload-dpdk");
+        }
+    }
+}
+
+/* bridge_run() calls daemonize_complete() once ovs-vswitchd has configured
+ * itself; until then, with --detach, its log also goes to the standard
+ * error of the process that started it.  Our ovs-vswitchd is linked with
+ * "-Wl,--wrap=daemonize_complete", so that a bad fp-dpdk value, read
+ * before, is logged after it. */
+void __wrap_daemonize_complete(void);
+void __real_daemonize_complete(void);
+
+void
+__wrap_daemonize_complete(void)
+{
+    __real_daemonize_complete();
+    if (fp_dpdk_error) {
+        VLOG_WARN("%s", fp_dpdk_error);
+        free(fp_dpdk_error);
+        fp_dpdk_error = NULL;
+    }
+}
+
+/* netdev-dpdk starts a DPDK port with rte_eth_dev_start() when it configures
+ * it first and on every reconfiguration (a change of n_rxq, of the MTU, ...),
+ * after stopping it, and a PMD may lose its rte_flow rules when its port
+ * stops (unless it has RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP).  Our ovs-vswitchd
+ * is linked with "-Wl,--wrap=rte_eth_dev_start", so that after every
+ * successful start the rte_flow driver resets the port's device, whose
+ * flows our flow API then puts back into it (see
+ * offload_fp_device_reset_cb()). */
+int __wrap_rte_eth_dev_start(uint16_t port_id);
+int __real_rte_eth_dev_start(uint16_t port_id);
+
+int
+__wrap_rte_eth_dev_start(uint16_t port_id)
+{
+    int retval = __real_rte_eth_dev_start(port_id);
+
+    if (!retval) {
+        netdev_offload_fp_dpdk_port_started(port_id);
+    }
+    return retval;
 }
 
 /* ofproto-dpif sets, reads and deletes OpenFlow meters in dpif-netdev with

@@ -23,6 +23,8 @@
  * Open_vSwitch table, and ovs_offload_init() creates the NIC devices they
  * describe at their first use. */
 
+#include <stdbool.h>
+
 struct fp_device_config;
 struct smap;
 struct sset;
@@ -42,5 +44,7 @@ void ovs_offload_parse_config(const struct smap *other_config,
                               struct sset *devices,
                               struct fp_device_config *,
                               struct svec *errors);
+bool ovs_offload_parse_fp_dpdk(const struct smap *other_config,
+                               struct svec *errors);
 
 #endif /* ovs-offload.h */

@@ -146,7 +146,11 @@ TESTSUITE_AT = \
 	tests/fp-hotplug.at \
 	tests/fp-evb.at \
 	tests/fp-recirc.at \
-	tests/fp-recirc-diff.at
+	tests/fp-recirc-diff.at \
+	tests/fp-dpdk-macros.at \
+	tests/fp-dpdk.at \
+	tests/fp-dpdk-flowapi.at \
+	tests/fp-dpdk-diff.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite

@@ -102,6 +102,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             }
         }
+        if (ovs_offload_parse_fp_dpdk(&args, &errors)
+            && strcmp(smap_get(&args, "fp-dpdk"), "true")) {
+            abort();
+        }
         sset_destroy(&devices);
         svec_destroy(&errors);
     }
