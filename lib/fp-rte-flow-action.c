@@ -17,11 +17,15 @@
 /* rte_flow actions from fp actions: the second half of
  * fp_rte_flow_build() (lib/fp-rte-flow.c), see lib/fp-rte-flow.h.
  *
- * An fp rule's actions run in order; an rte_flow rule's are a list whose
- * order DPDK does not define for rewrites and fates.  So the rewrites,
- * meters and marks come first and the fates (outputs, the exception path)
- * last: a rule that changes or meters a packet after an output is
- * refused.  A rewrite of a header that some packet of the rule may not
+ * An fp rule's actions run in order, and so do an rte_flow rule's
+ * ("Several actions combined in a list can be assigned to a flow rule and
+ * are performed in order", rte_flow.h of DPDK 22.11): an output sends the
+ * packet as the actions before it left it, and a rewrite after it changes
+ * only what later outputs send, as in OVS's datapath actions.  A PMD that
+ * cannot do that refuses the rule in rte_flow_validate(), with its
+ * message.  A meter after an output is refused: rte_flow's METER polices
+ * the flow's packets, not the copies that later actions send.  A rewrite
+ * of a header that some packet of the rule may not
  * have is refused too, since rte_flow's rewrites need the item of their
  * header, where fp's do nothing to a packet without it. */
 
@@ -375,13 +379,10 @@ fp_rte_flow_action_parse(struct fp_rte_flow_ctx *ctx)
     for (i = 0; !error && !dropped && i < rule->n_actions; i++) {
         const struct fp_action *a = &rule->actions[i];
 
-        if (ax.fate
-            && a->type != FP_ACTION_OUTPUT && a->type != FP_ACTION_EXCEPTION
-            && a->type != FP_ACTION_DROP && a->type != FP_ACTION_COUNT) {
-            error = fp_rte_flow_refuse(ctx, "rte_flow does not say that an "
-                                       "output sends the packet as the "
-                                       "actions before it left it: the rule "
-                                       "changes or meters the packet after an "
+        if (ax.fate && a->type == FP_ACTION_METER) {
+            error = fp_rte_flow_refuse(ctx, "rte_flow's METER polices every "
+                                       "packet of the rule, and the rule "
+                                       "meters only what it sends after an "
                                        "output");
             break;
         }

@@ -59,11 +59,12 @@
  * rule of the first lookup pass (recirc_id 0, or not matched) is what
  * every rte_flow rule sees.
  *
- * Actions: an fp rule's actions run in order; DPDK does not say in what
- * order a PMD applies the rewrites and the fates (outputs, the exception
- * path) of one rule.  So a rule that rewrites, meters or marks a packet
- * after an output or an exception is refused, and its rewrites come
- * before its fates.  fp's rewrites do nothing to a packet that has no such
+ * Actions: an fp rule's actions run in order, and rte_flow performs an
+ * action list in order (rte_flow.h), so the actions keep their order: a
+ * rewrite after an output changes only what later outputs send.  A PMD
+ * that cannot do that refuses the rule in rte_flow_validate().  A meter
+ * after an output or an exception is refused, since rte_flow's METER
+ * polices every packet of the rule.  fp's rewrites do nothing to a packet that has no such
  * header, where rte_flow's need the item of their header: a rewrite is
  * refused unless every packet of the rule has its header (an exact
  * eth_type, nw_proto TCP or UDP and no later fragment for SET_TP_*, a VLAN

@@ -314,13 +314,24 @@ test_fp_rte_flow_action_set_refused(void **state OVS_UNUSED)
     rule.mask.ip_frag = 0;
     assert_refused(&rule, &cfg, "SET_TP_* needs a TCP or UDP item");
 
-    /* A change after an output. */
+    /* A change after an output, in order: rte_flow performs a rule's
+     * actions in order, so the first copy leaves unchanged. */
+    struct rte_flow_action_ethdev out0 = { .port_id = 10 };
+    struct rte_flow_action_ethdev out2 = { .port_id = 12 };
+    struct fp_rte_flow flow;
+
     rule = rule_base();
     add_action(&rule, FP_ACTION_OUTPUT)->port = 0;
     add_set(&rule, FP_ACTION_SET_ETH_DST, mac, 6);
     add_action(&rule, FP_ACTION_OUTPUT)->port = 2;
-    assert_refused(&rule, &cfg, "the rule changes or meters the packet "
-                   "after an output");
+    build(&rule, &cfg, &flow);
+    assert_action(&flow, 0, RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, &out0,
+                  sizeof out0);
+    assert_action(&flow, 1, RTE_FLOW_ACTION_TYPE_SET_MAC_DST, mac, 6);
+    assert_action(&flow, 2, RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, &out2,
+                  sizeof out2);
+    assert_tail(&flow, 3, false);
+    fp_rte_flow_destroy(&flow);
 }
 
 static void
@@ -394,11 +405,12 @@ test_fp_rte_flow_action_meter_mark_count(void **state OVS_UNUSED)
     assert_tail(&flow, 4, false);
     fp_rte_flow_destroy(&flow);
 
-    /* A meter after an output would police the copy sent before it. */
+    /* A meter after an output: rte_flow's METER would police the copy
+     * sent before it too. */
     rule = rule_base();
     add_action(&rule, FP_ACTION_OUTPUT)->port = 0;
     add_action(&rule, FP_ACTION_METER)->meter_id = 1;
-    assert_refused(&rule, &cfg, "after an output");
+    assert_refused(&rule, &cfg, "meters only what it sends after an output");
 }
 
 /* Stands for the handles of indirect COUNT actions: shared counter N has
