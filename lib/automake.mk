@@ -53,6 +53,7 @@ lib_libfp_la_SOURCES += \
 	lib/fp-dpdk-pmd.h \
 	lib/fp-dpdk-pmd-action.c \
 	lib/fp-dpdk-pmd-flow.c \
+	lib/fp-dpdk-pmd-mtr.c \
 	lib/fp-dpdk-pmd-private.h
 lib_libfp_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/lib/dpdk-sdk
 lib_libfp_la_LIBADD += -lrte_bus_vdev

@@ -67,22 +67,38 @@ static const char *
 action_name(enum rte_flow_action_type type)
 {
     switch ((int) type) {
-    case RTE_FLOW_ACTION_TYPE_JUMP: return "JUMP";
-    case RTE_FLOW_ACTION_TYPE_PASSTHRU: return "PASSTHRU";
-    case RTE_FLOW_ACTION_TYPE_FLAG: return "FLAG";
-    case RTE_FLOW_ACTION_TYPE_METER: return "METER";
-    case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP: return "VXLAN_ENCAP";
-    case RTE_FLOW_ACTION_TYPE_VXLAN_DECAP: return "VXLAN_DECAP";
-    case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: return "RAW_ENCAP";
-    case RTE_FLOW_ACTION_TYPE_RAW_DECAP: return "RAW_DECAP";
-    case RTE_FLOW_ACTION_TYPE_SET_TAG: return "SET_TAG";
-    case RTE_FLOW_ACTION_TYPE_SET_META: return "SET_META";
-    case RTE_FLOW_ACTION_TYPE_AGE: return "AGE";
-    case RTE_FLOW_ACTION_TYPE_SAMPLE: return "SAMPLE";
-    case RTE_FLOW_ACTION_TYPE_MODIFY_FIELD: return "MODIFY_FIELD";
-    case RTE_FLOW_ACTION_TYPE_INC_TCP_SEQ: return "INC_TCP_SEQ";
-    case RTE_FLOW_ACTION_TYPE_CONNTRACK: return "CONNTRACK";
-    default: return NULL;
+    case RTE_FLOW_ACTION_TYPE_JUMP:
+        return "JUMP";
+    case RTE_FLOW_ACTION_TYPE_PASSTHRU:
+        return "PASSTHRU";
+    case RTE_FLOW_ACTION_TYPE_FLAG:
+        return "FLAG";
+    case RTE_FLOW_ACTION_TYPE_METER:
+        return "METER";
+    case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
+        return "VXLAN_ENCAP";
+    case RTE_FLOW_ACTION_TYPE_VXLAN_DECAP:
+        return "VXLAN_DECAP";
+    case RTE_FLOW_ACTION_TYPE_RAW_ENCAP:
+        return "RAW_ENCAP";
+    case RTE_FLOW_ACTION_TYPE_RAW_DECAP:
+        return "RAW_DECAP";
+    case RTE_FLOW_ACTION_TYPE_SET_TAG:
+        return "SET_TAG";
+    case RTE_FLOW_ACTION_TYPE_SET_META:
+        return "SET_META";
+    case RTE_FLOW_ACTION_TYPE_AGE:
+        return "AGE";
+    case RTE_FLOW_ACTION_TYPE_SAMPLE:
+        return "SAMPLE";
+    case RTE_FLOW_ACTION_TYPE_MODIFY_FIELD:
+        return "MODIFY_FIELD";
+    case RTE_FLOW_ACTION_TYPE_INC_TCP_SEQ:
+        return "INC_TCP_SEQ";
+    case RTE_FLOW_ACTION_TYPE_CONNTRACK:
+        return "CONNTRACK";
+    default:
+        return NULL;
     }
 }
 
@@ -495,6 +511,47 @@ parse_action(struct pmd_parse *p, struct actx *ax,
         return 0;
     }
 
+    case RTE_FLOW_ACTION_TYPE_METER: {
+        const struct rte_flow_action_meter *conf = action->conf;
+
+        if (!fp_dpdk_pmd_mtr_exists(p->dev, conf->mtr_id)) {
+            return fail(p, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+                        "METER: no meter %"PRIu32" (create it with "
+                        "rte_mtr_create())", conf->mtr_id);
+        }
+        a = add_action(p, FP_ACTION_METER);
+        if (!a) {
+            return too_many(p, action);
+        }
+        a->meter_id = conf->mtr_id;
+        return 0;
+    }
+
+    case RTE_FLOW_ACTION_TYPE_INDIRECT: {
+        struct rte_flow_action_handle *h;
+        bool found = false;
+
+        ovs_mutex_lock(&p->dev->mutex);
+        LIST_FOR_EACH (h, node, &p->dev->counters) {
+            if (h == action->conf) {
+                found = true;
+                break;
+            }
+        }
+        ovs_mutex_unlock(&p->dev->mutex);
+        if (!found) {
+            return fail(p, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+                        "INDIRECT: not an indirect action of %s",
+                        p->dev->name);
+        }
+        a = add_action(p, FP_ACTION_COUNT);
+        if (!a) {
+            return too_many(p, action);
+        }
+        a->counter_id = h->counter_id;
+        return 0;
+    }
+
     default: {
         const char *name = action_name(action->type);
 
@@ -549,4 +606,111 @@ fp_dpdk_pmd_parse_actions(struct pmd_parse *p,
     }
     *countp = ax.count;
     return 0;
+}
+
+/* Indirect actions: COUNT only, as a shared counter of the model
+ * (fp_counter_alloc()), which rules count in with FP_ACTION_COUNT. */
+struct rte_flow_action_handle *
+fp_dpdk_pmd_handle_create(struct rte_eth_dev *eth,
+                          const struct rte_flow_indir_action_conf *conf,
+                          const struct rte_flow_action *action,
+                          struct rte_flow_error *error)
+{
+    struct rte_flow_action_handle *h;
+    struct fp_dpdk_pmd_dev *dev;
+    uint32_t fp_port, id;
+    int err;
+
+    dev = fp_dpdk_pmd_dev_of(eth, &fp_port);
+    if (action->type != RTE_FLOW_ACTION_TYPE_COUNT) {
+        rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION,
+                           action, "the model NIC's indirect actions are "
+                           "COUNT only");
+        return NULL;
+    }
+    if (conf && conf->egress) {
+        rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR_EGRESS,
+                           NULL, "egress: the model NIC has no egress "
+                           "rules");
+        return NULL;
+    }
+    err = fp_counter_alloc(dev->fp, &id);
+    if (err) {
+        rte_flow_error_set(error, err, RTE_FLOW_ERROR_TYPE_ACTION, action,
+                           err == ENOSPC
+                           ? "the model NIC's counter table is full"
+                           : "the model NIC refused the counter");
+        return NULL;
+    }
+    h = xzalloc(sizeof *h);
+    h->counter_id = id;
+    ovs_mutex_lock(&dev->mutex);
+    ovs_list_push_back(&dev->counters, &h->node);
+    ovs_mutex_unlock(&dev->mutex);
+    return h;
+}
+
+int
+fp_dpdk_pmd_handle_destroy(struct rte_eth_dev *eth,
+                           struct rte_flow_action_handle *h,
+                           struct rte_flow_error *error)
+{
+    struct fp_dpdk_pmd_dev *dev;
+    uint32_t fp_port;
+    int err;
+
+    dev = fp_dpdk_pmd_dev_of(eth, &fp_port);
+    err = fp_counter_free(dev->fp, h->counter_id);
+    if (err == EBUSY) {
+        return rte_flow_error_set(error, EBUSY, RTE_FLOW_ERROR_TYPE_HANDLE,
+                                  h, "a rule counts in the counter");
+    }
+    ovs_mutex_lock(&dev->mutex);
+    ovs_list_remove(&h->node);
+    ovs_mutex_unlock(&dev->mutex);
+    free(h);
+    return 0;
+}
+
+int
+fp_dpdk_pmd_handle_query(struct rte_eth_dev *eth,
+                         const struct rte_flow_action_handle *h_,
+                         void *data, struct rte_flow_error *error)
+{
+    struct rte_flow_action_handle *h = CONST_CAST(void *, h_);
+    struct rte_flow_query_count *count = data;
+    struct fp_dpdk_pmd_dev *dev;
+    struct fp_rule_stats s;
+    uint32_t fp_port;
+
+    dev = fp_dpdk_pmd_dev_of(eth, &fp_port);
+    if (fp_counter_get(dev->fp, h->counter_id, &s)) {
+        return rte_flow_error_set(error, ENOENT, RTE_FLOW_ERROR_TYPE_HANDLE,
+                                  h, "the model NIC has lost the counter "
+                                  "(a device reset)");
+    }
+    ovs_mutex_lock(&dev->mutex);
+    count->hits_set = 1;
+    count->bytes_set = 1;
+    count->hits = s.n_packets - MIN(s.n_packets, h->base.n_packets);
+    count->bytes = s.n_bytes - MIN(s.n_bytes, h->base.n_bytes);
+    if (count->reset) {
+        h->base = s;
+    }
+    ovs_mutex_unlock(&dev->mutex);
+    return 0;
+}
+
+/* Frees every indirect action of 'dev', at its removal. */
+void
+fp_dpdk_pmd_handle_free_all(struct fp_dpdk_pmd_dev *dev)
+{
+    struct rte_flow_action_handle *h;
+
+    ovs_mutex_lock(&dev->mutex);
+    LIST_FOR_EACH_POP (h, node, &dev->counters) {
+        fp_counter_free(dev->fp, h->counter_id);
+        free(h);
+    }
+    ovs_mutex_unlock(&dev->mutex);
 }

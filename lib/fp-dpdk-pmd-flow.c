@@ -22,10 +22,15 @@
  * 22.11): items are stacked in the order of the headers on the wire, an
  * item without 'spec' matches any header of its protocol, a NULL 'mask'
  * is the item's default mask, and the ETH 'type' of an item followed by a
- * VLAN item is that tag's TPID.  An item after the Ethernet header stands
- * for the header right after the ones before it: ETH / IPV4 is untagged
- * IPv4, ETH / VLAN / IPV4 IPv4 in exactly one tag.  Actions are performed
- * in list order, as fp's.  Whatever an fp rule cannot say exactly is
+ * VLAN item is that tag's TPID.  An L3 item stands for the header right
+ * after the tags that VLAN items stand for, once the pattern says that no
+ * other tag comes first: by the type field before it (ETH's 'type' or
+ * VLAN's 'inner_type', the L3 ethertype) or by ETH's 'has_vlan' or VLAN's
+ * 'has_more_vlan' (0).  Without either, rte_flow.h leaves it open (an ETH
+ * item that matches neither "matches tagged and untagged packets", and
+ * PMDs differ on ETH / IPV4), so the rule is refused: both producers, OVS
+ * 3.1 and fp_rte_flow_build(), say it.  Actions are performed in list
+ * order, as fp's.  Whatever an fp rule cannot say exactly is
  * refused with ENOTSUP, the item or action and a message that names what
  * and why; but for two cases where the fp parser sees more than the
  * headers on the wire, as lib/fp-rte-flow.h describes from the other side:
@@ -95,28 +100,50 @@ static const char *
 item_name(enum rte_flow_item_type type)
 {
     switch ((int) type) {
-    case RTE_FLOW_ITEM_TYPE_ETH: return "ETH";
-    case RTE_FLOW_ITEM_TYPE_VLAN: return "VLAN";
-    case RTE_FLOW_ITEM_TYPE_IPV4: return "IPV4";
-    case RTE_FLOW_ITEM_TYPE_IPV6: return "IPV6";
-    case RTE_FLOW_ITEM_TYPE_IPV6_FRAG_EXT: return "IPV6_FRAG_EXT";
-    case RTE_FLOW_ITEM_TYPE_TCP: return "TCP";
-    case RTE_FLOW_ITEM_TYPE_UDP: return "UDP";
-    case RTE_FLOW_ITEM_TYPE_SCTP: return "SCTP";
-    case RTE_FLOW_ITEM_TYPE_ICMP: return "ICMP";
-    case RTE_FLOW_ITEM_TYPE_ICMP6: return "ICMP6";
-    case RTE_FLOW_ITEM_TYPE_ARP_ETH_IPV4: return "ARP_ETH_IPV4";
-    case RTE_FLOW_ITEM_TYPE_PORT_ID: return "PORT_ID";
-    case RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT: return "REPRESENTED_PORT";
-    case RTE_FLOW_ITEM_TYPE_PORT_REPRESENTOR: return "PORT_REPRESENTOR";
-    case RTE_FLOW_ITEM_TYPE_VXLAN: return "VXLAN";
-    case RTE_FLOW_ITEM_TYPE_GENEVE: return "GENEVE";
-    case RTE_FLOW_ITEM_TYPE_GRE: return "GRE";
-    case RTE_FLOW_ITEM_TYPE_MARK: return "MARK";
-    case RTE_FLOW_ITEM_TYPE_META: return "META";
-    case RTE_FLOW_ITEM_TYPE_TAG: return "TAG";
-    case RTE_FLOW_ITEM_TYPE_RAW: return "RAW";
-    default: return NULL;
+    case RTE_FLOW_ITEM_TYPE_ETH:
+        return "ETH";
+    case RTE_FLOW_ITEM_TYPE_VLAN:
+        return "VLAN";
+    case RTE_FLOW_ITEM_TYPE_IPV4:
+        return "IPV4";
+    case RTE_FLOW_ITEM_TYPE_IPV6:
+        return "IPV6";
+    case RTE_FLOW_ITEM_TYPE_IPV6_FRAG_EXT:
+        return "IPV6_FRAG_EXT";
+    case RTE_FLOW_ITEM_TYPE_TCP:
+        return "TCP";
+    case RTE_FLOW_ITEM_TYPE_UDP:
+        return "UDP";
+    case RTE_FLOW_ITEM_TYPE_SCTP:
+        return "SCTP";
+    case RTE_FLOW_ITEM_TYPE_ICMP:
+        return "ICMP";
+    case RTE_FLOW_ITEM_TYPE_ICMP6:
+        return "ICMP6";
+    case RTE_FLOW_ITEM_TYPE_ARP_ETH_IPV4:
+        return "ARP_ETH_IPV4";
+    case RTE_FLOW_ITEM_TYPE_PORT_ID:
+        return "PORT_ID";
+    case RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT:
+        return "REPRESENTED_PORT";
+    case RTE_FLOW_ITEM_TYPE_PORT_REPRESENTOR:
+        return "PORT_REPRESENTOR";
+    case RTE_FLOW_ITEM_TYPE_VXLAN:
+        return "VXLAN";
+    case RTE_FLOW_ITEM_TYPE_GENEVE:
+        return "GENEVE";
+    case RTE_FLOW_ITEM_TYPE_GRE:
+        return "GRE";
+    case RTE_FLOW_ITEM_TYPE_MARK:
+        return "MARK";
+    case RTE_FLOW_ITEM_TYPE_META:
+        return "META";
+    case RTE_FLOW_ITEM_TYPE_TAG:
+        return "TAG";
+    case RTE_FLOW_ITEM_TYPE_RAW:
+        return "RAW";
+    default:
+        return NULL;
     }
 }
 
@@ -427,7 +454,16 @@ parse_l2(struct pmd_parse *p, const struct l2 *l2, uint16_t next_type,
                            item_name(item->type), ntohs(last->type_mask));
     }
     if (next_type) {
-        /* An L3 item: exactly 'n' tags, then its ethertype. */
+        /* An L3 item: exactly 'n' tags, then its ethertype, if the
+         * pattern says so. */
+        if (!last->type_mask && !last->more_mask) {
+            return REFUSE_ITEM(p, next, "%s item: the pattern does not say "
+                               "whether more VLAN tags than its VLAN items "
+                               "may come before it (match %s, or "
+                               "%s 0)", item_name(next->type),
+                               n ? "VLAN's inner_type" : "ETH's type",
+                               n ? "VLAN's has_more_vlan" : "ETH's has_vlan");
+        }
         if (last->type_mask && type != next_type) {
             return REFUSE_ITEM(p, next, "%s item: the rule matches no packet "
                                "(ethertype %#"PRIx16" before it)",
@@ -449,13 +485,15 @@ parse_l2(struct pmd_parse *p, const struct l2 *l2, uint16_t next_type,
                                "an 802.3 length, which the model NIC does "
                                "not match", item_name(item->type), type);
         }
+        if (last->more_mask && last->more != fp_dpdk_pmd_is_tpid(type)) {
+            return REFUSE_ITEM(p, item, "%s item: the rule matches no "
+                               "packet (%s %#"PRIx16" and %s VLAN tag)",
+                               item_name(item->type),
+                               last->more ? "ethertype" : "TPID", type,
+                               last->more ? "another" : "no other");
+        }
         if (fp_dpdk_pmd_is_tpid(type) && n < (int) p->vlan_limit) {
             /* Another tag, of that TPID. */
-            if (last->more_mask && !last->more) {
-                return REFUSE_ITEM(p, item, "%s item: the rule matches no "
-                                   "packet (TPID %#"PRIx16" and no more "
-                                   "VLAN tags)", item_name(item->type), type);
-            }
             error = set_tag(p, item, n, true);
             return (error ? error
                     : SET_BE16(p, item, vlans[n].tpid, htons(type),
@@ -463,11 +501,6 @@ parse_l2(struct pmd_parse *p, const struct l2 *l2, uint16_t next_type,
         }
         /* The ethertype after exactly 'n' tags (or, beyond the VLAN
          * limit, the TPID that the parser takes as the ethertype). */
-        if (last->more_mask && last->more && !fp_dpdk_pmd_is_tpid(type)) {
-            return REFUSE_ITEM(p, item, "%s item: the rule matches no packet "
-                               "(ethertype %#"PRIx16" and another VLAN tag)",
-                               item_name(item->type), type);
-        }
         if (!fp_dpdk_pmd_is_tpid(type)) {
             error = set_tag(p, item, n, false);
             if (error) {
@@ -1352,6 +1385,9 @@ const struct rte_flow_ops fp_dpdk_pmd_flow_ops = {
     .flush = fp_dpdk_pmd_flow_flush,
     .query = fp_dpdk_pmd_flow_query,
     .pick_transfer_proxy = fp_dpdk_pmd_flow_pick_transfer_proxy,
+    .action_handle_create = fp_dpdk_pmd_handle_create,
+    .action_handle_destroy = fp_dpdk_pmd_handle_destroy,
+    .action_handle_query = fp_dpdk_pmd_handle_query,
 };
 
 /* A stop of DPDK port 'port_id' of 'dev' (see fp-dpdk-pmd.h): deletes the

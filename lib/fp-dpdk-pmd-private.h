@@ -30,11 +30,13 @@
 
 #include "fp/fp.h"
 #include "openvswitch/compiler.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "ovs-thread.h"
 
 struct rte_eth_dev;
 struct rte_mempool;
+struct rte_mtr_ops;
 
 /* rte_flow priority levels of each kind of rule: attribute 'priority'
  * 0...FP_DPDK_PMD_N_PRIORITIES - 1, 0 the highest. */
@@ -51,6 +53,23 @@ struct fp_dpdk_pmd_dev {
 
     struct ovs_mutex mutex;
     struct ovs_list flows OVS_GUARDED;          /* struct rte_flow. */
+
+    /* rte_mtr (lib/fp-dpdk-pmd-mtr.c): one namespace of profiles,
+     * policies and meters for all the ethdevs of the vdev, as the model
+     * device has one meter table. */
+    struct hmap mtr_profiles OVS_GUARDED;
+    struct hmap mtr_policies OVS_GUARDED;
+    struct hmap meters OVS_GUARDED;
+
+    /* Indirect COUNT actions (struct rte_flow_action_handle). */
+    struct ovs_list counters OVS_GUARDED;
+};
+
+/* An indirect COUNT action: a shared counter of the model. */
+struct rte_flow_action_handle {
+    struct ovs_list node;       /* In fp_dpdk_pmd_dev's 'counters'. */
+    uint32_t counter_id;
+    struct fp_rule_stats base;  /* At the last query with 'reset'. */
 };
 
 /* One ethdev: 'dev_private' of struct rte_eth_dev_data. */
@@ -59,6 +78,7 @@ struct fp_dpdk_pmd_port {
     uint32_t fp_port;
     uint16_t port_id;
     bool attached;              /* Representor attached to the model. */
+    bool rx_cksum;              /* Receive checksum offloads enabled. */
 
     /* Counters at the last stats_reset, subtracted from the model's. */
     struct fp_port_stats base;
@@ -116,6 +136,18 @@ int fp_dpdk_pmd_vfail(struct pmd_parse *, int code,
 int fp_dpdk_pmd_parse_actions(struct pmd_parse *,
                               const struct rte_flow_action[], bool *countp);
 
+/* Indirect actions (lib/fp-dpdk-pmd-action.c). */
+struct rte_flow_action_handle *fp_dpdk_pmd_handle_create(
+    struct rte_eth_dev *, const struct rte_flow_indir_action_conf *,
+    const struct rte_flow_action *, struct rte_flow_error *);
+int fp_dpdk_pmd_handle_destroy(struct rte_eth_dev *,
+                               struct rte_flow_action_handle *,
+                               struct rte_flow_error *);
+int fp_dpdk_pmd_handle_query(struct rte_eth_dev *,
+                             const struct rte_flow_action_handle *,
+                             void *data, struct rte_flow_error *);
+void fp_dpdk_pmd_handle_free_all(struct fp_dpdk_pmd_dev *);
+
 /* Whether the fp parser takes 'type' (host order) as a VLAN TPID. */
 static inline bool
 fp_dpdk_pmd_is_tpid(uint16_t type)
@@ -139,5 +171,11 @@ int fp_dpdk_pmd_flow_parse(struct fp_dpdk_pmd_dev *, uint16_t port_id,
                            struct fp_rule *, bool *countp,
                            struct rte_flow_error *);
 struct fp_dpdk_pmd_dev *fp_dpdk_pmd_dev_find(const char *name);
+
+/* lib/fp-dpdk-pmd-mtr.c. */
+extern const struct rte_mtr_ops fp_dpdk_pmd_mtr_ops;
+void fp_dpdk_pmd_mtr_init(struct fp_dpdk_pmd_dev *);
+void fp_dpdk_pmd_mtr_destroy(struct fp_dpdk_pmd_dev *);
+bool fp_dpdk_pmd_mtr_exists(struct fp_dpdk_pmd_dev *, uint32_t mtr_id);
 
 #endif /* fp-dpdk-pmd-private.h */

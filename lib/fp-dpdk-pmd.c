@@ -27,11 +27,13 @@
 #include "fp-dpdk-pmd-private.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -133,9 +135,17 @@ fp_dpdk_pmd_dev_find(const char *name)
     return dev;
 }
 
+#define RX_CKSUM_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM \
+                           | RTE_ETH_RX_OFFLOAD_TCP_CKSUM \
+                           | RTE_ETH_RX_OFFLOAD_UDP_CKSUM)
+
 static int
-fp_dpdk_pmd_configure(struct rte_eth_dev *eth OVS_UNUSED)
+fp_dpdk_pmd_configure(struct rte_eth_dev *eth)
 {
+    struct fp_dpdk_pmd_port *port = port_of(eth);
+
+    port->rx_cksum = (eth->data->dev_conf.rxmode.offloads
+                      & RX_CKSUM_OFFLOADS) != 0;
     return 0;
 }
 
@@ -271,7 +281,7 @@ fp_dpdk_pmd_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
     info->max_rx_queues = FP_DPDK_PMD_MAX_RXQ;
     info->max_tx_queues = FP_DPDK_PMD_MAX_TXQ;
     info->min_rx_bufsize = 0;
-    info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+    info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH | RX_CKSUM_OFFLOADS;
     info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
     info->flow_type_rss_offloads = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP
                                     | RTE_ETH_RSS_TCP);
@@ -425,6 +435,13 @@ fp_dpdk_pmd_flow_ops_get(struct rte_eth_dev *eth OVS_UNUSED,
     return 0;
 }
 
+static int
+fp_dpdk_pmd_mtr_ops_get(struct rte_eth_dev *eth OVS_UNUSED, void *ops)
+{
+    *(const struct rte_mtr_ops **) ops = &fp_dpdk_pmd_mtr_ops;
+    return 0;
+}
+
 static const struct eth_dev_ops fp_dpdk_pmd_ops = {
     .dev_configure = fp_dpdk_pmd_configure,
     .dev_start = fp_dpdk_pmd_start,
@@ -445,6 +462,7 @@ static const struct eth_dev_ops fp_dpdk_pmd_ops = {
     .tx_queue_release = fp_dpdk_pmd_txq_release,
     .mac_addr_set = fp_dpdk_pmd_mac_addr_set,
     .flow_ops_get = fp_dpdk_pmd_flow_ops_get,
+    .mtr_ops_get = fp_dpdk_pmd_mtr_ops_get,
 };
 
 /* Copies the 'len' bytes at 'data' into a new mbuf, chained if one
@@ -489,6 +507,92 @@ copy_to_mbuf(struct rte_mempool *mp, const uint8_t *data, size_t len)
     return head;
 }
 
+static uint16_t
+get16(const uint8_t *p)
+{
+    return (p[0] << 8) | p[1];
+}
+
+/* The receive checksum offloads: the checksums of the 'len' bytes of
+ * Ethernet frame 'p', checked as a NIC checks them, as mbuf flags.  The
+ * IPv4 header checksum, and the TCP or UDP checksum of a packet that is
+ * not a fragment and whose L4 header follows the IP header; UNKNOWN for
+ * the rest (IPv6 extension headers, truncated packets). */
+static uint64_t
+rx_cksum_flags(const uint8_t *p, size_t len)
+{
+    uint64_t flags = 0;
+    size_t ofs = 12, l4_len;
+    const uint8_t *l4;
+    uint16_t type;
+    uint8_t proto;
+    int i, bad;
+
+    if (len < 14) {
+        return 0;
+    }
+    type = get16(p + ofs);
+    for (i = 0; i < 2 && (type == 0x8100 || type == 0x88a8); i++) {
+        ofs += 4;
+        if (ofs + 2 > len) {
+            return 0;
+        }
+        type = get16(p + ofs);
+    }
+    ofs += 2;
+
+    if (type == 0x0800) {
+        const struct rte_ipv4_hdr *ip = (const void *) (p + ofs);
+        size_t ihl, tot;
+
+        if (len < ofs + 20 || (p[ofs] >> 4) != 4) {
+            return 0;
+        }
+        ihl = (p[ofs] & 0x0f) * 4;
+        tot = ntohs(ip->total_length);
+        if (ihl < 20 || ofs + ihl > len) {
+            return 0;
+        }
+        flags |= (rte_raw_cksum(ip, ihl) == 0xffff
+                  ? RTE_MBUF_F_RX_IP_CKSUM_GOOD : RTE_MBUF_F_RX_IP_CKSUM_BAD);
+        proto = ip->next_proto_id;
+        if ((ntohs(ip->fragment_offset)
+             & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+            || tot < ihl || ofs + tot > len) {
+            return flags;
+        }
+        l4 = p + ofs + ihl;
+        l4_len = tot - ihl;
+        if ((proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+            || l4_len < (proto == IPPROTO_TCP ? 20 : 8)) {
+            return flags;
+        }
+        if (proto == IPPROTO_UDP && !get16(l4 + 6)) {
+            return flags | RTE_MBUF_F_RX_L4_CKSUM_GOOD;   /* None. */
+        }
+        bad = rte_ipv4_udptcp_cksum_verify(ip, l4);
+    } else if (type == 0x86dd) {
+        const struct rte_ipv6_hdr *ip = (const void *) (p + ofs);
+
+        if (len < ofs + 40) {
+            return 0;
+        }
+        proto = ip->proto;
+        l4_len = ntohs(ip->payload_len);
+        l4 = p + ofs + 40;
+        if ((proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+            || l4_len < (proto == IPPROTO_TCP ? 20 : 8)
+            || ofs + 40 + l4_len > len) {
+            return 0;
+        }
+        bad = rte_ipv6_udptcp_cksum_verify(ip, l4);
+    } else {
+        return 0;
+    }
+    return flags | (bad ? RTE_MBUF_F_RX_L4_CKSUM_BAD
+                    : RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+}
+
 /* Receive: what the model hands to the host on the port, on queue 0. */
 static uint16_t
 fp_dpdk_pmd_rx(void *queue, struct rte_mbuf **pkts, uint16_t n)
@@ -523,6 +627,9 @@ fp_dpdk_pmd_rx(void *queue, struct rte_mbuf **pkts, uint16_t n)
         m->port = port->port_id;
         m->hash.rss = md.rss_hash;
         m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+        if (port->rx_cksum) {
+            m->ol_flags |= rx_cksum_flags(rxq->buf, len);
+        }
         if (md.mark) {
             /* As real PMDs give the id of a MARK action. */
             m->hash.fdir.hi = md.mark;
@@ -573,7 +680,21 @@ struct fp_dpdk_pmd_args {
     uint32_t phy;
     uint32_t vfs;
     uint32_t rules;
+
+    /* A port's own vdev (see fp_dpdk_pmd_probe()). */
+    char *parent;
+    uint32_t port;
 };
+
+static int
+parse_string_arg(const char *key OVS_UNUSED, const char *value, void *sp)
+{
+    char **s = sp;
+
+    free(*s);
+    *s = xstrdup(value);
+    return 0;
+}
 
 static int
 parse_uint_arg(const char *key, const char *value, void *u32_)
@@ -595,13 +716,17 @@ parse_uint_arg(const char *key, const char *value, void *u32_)
 static int
 parse_args(const char *params, struct fp_dpdk_pmd_args *args)
 {
-    static const char *const keys[] = { "phy", "vfs", "rules", NULL };
+    static const char *const keys[] = {
+        "phy", "vfs", "rules", "fp_parent", "fp_port", NULL
+    };
     struct rte_kvargs *kv;
     int error;
 
     args->phy = 2;
     args->vfs = 0;
     args->rules = 0;
+    args->parent = NULL;
+    args->port = 0;
     if (!params || !params[0]) {
         return 0;
     }
@@ -619,11 +744,36 @@ parse_args(const char *params, struct fp_dpdk_pmd_args *args)
         error = rte_kvargs_process(kv, "rules", parse_uint_arg,
                                    &args->rules);
     }
+    if (!error) {
+        error = rte_kvargs_process(kv, "fp_parent", parse_string_arg,
+                                   &args->parent);
+    }
+    if (!error) {
+        error = rte_kvargs_process(kv, "fp_port", parse_uint_arg,
+                                   &args->port);
+    }
     rte_kvargs_free(kv);
     return error;
 }
 
-/* Creates the ethdev of model port 'p' of 'dev'. */
+/* The name of the ethdev (and vdev) of model port 'p' of 'dev'. */
+static void
+port_name(const struct fp_dpdk_pmd_dev *dev, uint32_t p, char *name,
+          size_t size)
+{
+    struct fp_device_config cfg;
+
+    fp_device_get_config(dev->fp, &cfg);
+    if (p == 0) {
+        snprintf(name, size, "%s", dev->name);
+    } else if (p < cfg.n_phy_ports) {
+        snprintf(name, size, "%s_phy%"PRIu32, dev->name, p);
+    } else {
+        snprintf(name, size, "%s_vf%"PRIu32, dev->name, p - cfg.n_phy_ports);
+    }
+}
+
+/* Creates the ethdev of model port 'p' of 'dev', on 'vdev'. */
 static int
 create_ethdev(struct rte_vdev_device *vdev, struct fp_dpdk_pmd_dev *dev,
               uint32_t p)
@@ -635,14 +785,7 @@ create_ethdev(struct rte_vdev_device *vdev, struct fp_dpdk_pmd_dev *dev,
     char name[RTE_ETH_NAME_MAX_LEN];
 
     fp_device_get_config(dev->fp, &cfg);
-    if (p == 0) {
-        snprintf(name, sizeof name, "%s", dev->name);
-    } else if (p < cfg.n_phy_ports) {
-        snprintf(name, sizeof name, "%s_phy%"PRIu32, dev->name, p);
-    } else {
-        snprintf(name, sizeof name, "%s_vf%"PRIu32, dev->name,
-                 p - cfg.n_phy_ports);
-    }
+    port_name(dev, p, name, sizeof name);
     eth = rte_eth_dev_allocate(name);
     if (!eth) {
         VLOG_ERR("%s: cannot allocate ethdev %s", dev->name, name);
@@ -691,6 +834,37 @@ create_ethdev(struct rte_vdev_device *vdev, struct fp_dpdk_pmd_dev *dev,
 
 static void fp_dpdk_pmd_dev_free(struct fp_dpdk_pmd_dev *);
 
+/* The probe of a port's own vdev, 'fp_parent=NAME,fp_port=P', which the
+ * probe of vdev NAME creates for each of its ports but port 0: creates the
+ * ethdev of port P of NAME's model device on it. */
+static int
+probe_port(struct rte_vdev_device *vdev, const struct fp_dpdk_pmd_args *args)
+{
+    const char *name = rte_vdev_device_name(vdev);
+    struct fp_dpdk_pmd_dev *dev = fp_dpdk_pmd_dev_find(args->parent);
+    char expected[RTE_ETH_NAME_MAX_LEN];
+
+    if (!dev || !args->port || args->port >= dev->n_ports
+        || dev->port_ids[args->port] < RTE_MAX_ETHPORTS) {
+        VLOG_ERR("%s: no port %"PRIu32" of %s to probe", name, args->port,
+                 args->parent);
+        return -EINVAL;
+    }
+    port_name(dev, args->port, expected, sizeof expected);
+    if (strcmp(name, expected)) {
+        VLOG_ERR("%s: port %"PRIu32" of %s is %s", name, args->port,
+                 args->parent, expected);
+        return -EINVAL;
+    }
+    return -create_ethdev(vdev, dev, args->port);
+}
+
+/* Probes vdev 'vdev': a model device and its ethdevs.
+ *
+ * Port 0's ethdev is on 'vdev', and each other port's on a vdev of its
+ * own, named as the ethdev, that this creates with rte_vdev_init(): so
+ * that a device iterator (rte_eth_iterator_init(), as OVS's dpdk-devargs
+ * uses) finds "net_fp0_vf1" by its name, which is a vdev's name. */
 static int
 fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
 {
@@ -710,8 +884,18 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
     }
     error = parse_args(rte_vdev_device_args(vdev), &args);
     if (error) {
+        free(args.parent);
         return error;
     }
+    if (vdev->device.numa_node == SOCKET_ID_ANY) {
+        vdev->device.numa_node = rte_socket_id();
+    }
+    if (args.parent) {
+        error = probe_port(vdev, &args);
+        free(args.parent);
+        return error;
+    }
+
     fp_device_config_default(&cfg);
     cfg.n_phy_ports = args.phy;
     cfg.n_vfs = args.vfs;
@@ -728,9 +912,6 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
                  name, cfg.n_phy_ports + cfg.n_vfs, RTE_MAX_ETHPORTS);
         return -EINVAL;
     }
-    if (vdev->device.numa_node == SOCKET_ID_ANY) {
-        vdev->device.numa_node = rte_socket_id();
-    }
 
     dev = xzalloc(sizeof *dev);
     dev->name = xstrdup(name);
@@ -741,6 +922,8 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
     }
     ovs_mutex_init(&dev->mutex);
     ovs_list_init(&dev->flows);
+    fp_dpdk_pmd_mtr_init(dev);
+    ovs_list_init(&dev->counters);
     dev->switch_domain = RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID;
 
     error = fp_device_create(name, &cfg, &dev->fp);
@@ -754,11 +937,9 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
         VLOG_ERR("%s: no switch domain (%s)", name, ovs_strerror(error));
         goto error;
     }
-    for (p = 0; p < dev->n_ports; p++) {
-        error = create_ethdev(vdev, dev, p);
-        if (error) {
-            goto error;
-        }
+    error = create_ethdev(vdev, dev, 0);
+    if (error) {
+        goto error;
     }
 
     ovs_mutex_lock(&devs_mutex);
@@ -768,6 +949,24 @@ fp_dpdk_pmd_probe(struct rte_vdev_device *vdev)
     ovs_assert(slot < ARRAY_SIZE(devs));
     devs[slot] = dev;
     ovs_mutex_unlock(&devs_mutex);
+
+    for (p = 1; p < dev->n_ports; p++) {
+        char port[RTE_ETH_NAME_MAX_LEN];
+        char *port_args;
+
+        port_name(dev, p, port, sizeof port);
+        port_args = xasprintf("fp_parent=%s,fp_port=%"PRIu32, name, p);
+        error = -rte_vdev_init(port, port_args);
+        free(port_args);
+        if (error) {
+            VLOG_ERR("%s: cannot create vdev %s (%s)", name, port,
+                     ovs_strerror(error));
+            ovs_mutex_lock(&devs_mutex);
+            devs[slot] = NULL;
+            ovs_mutex_unlock(&devs_mutex);
+            goto error;
+        }
+    }
 
     VLOG_INFO("%s: model NIC with %"PRIu32" physical ports and %"PRIu32" "
               "VFs, DPDK ports %"PRIu16"...%"PRIu16, name, cfg.n_phy_ports,
@@ -779,31 +978,48 @@ error:
     return -error;
 }
 
-/* Closes the ethdevs of 'dev' that are left, and frees it with its model
- * device. */
+/* Closes and releases ethdev 'port_id', one of this PMD's, if it is
+ * allocated. */
+static void
+release_ethdev(uint16_t port_id)
+{
+    struct rte_eth_dev *eth = &rte_eth_devices[port_id];
+
+    if (eth->data && eth->data->dev_private) {
+        fp_dpdk_pmd_close(eth);
+    }
+    rte_eth_dev_release_port(eth);
+}
+
+/* Removes the vdevs and ethdevs of 'dev' that are left, and frees it with
+ * its model device. */
 static void
 fp_dpdk_pmd_dev_free(struct fp_dpdk_pmd_dev *dev)
 {
     uint32_t p;
 
-    for (p = 0; p < dev->n_ports; p++) {
-        uint16_t port_id = dev->port_ids[p];
+    for (p = dev->n_ports; p-- > 0; ) {
+        if (p && dev->fp) {
+            char port[RTE_ETH_NAME_MAX_LEN];
 
-        if (port_id < RTE_MAX_ETHPORTS) {
-            struct rte_eth_dev *eth = &rte_eth_devices[port_id];
-
-            if (eth->data && eth->data->dev_private) {
-                fp_dpdk_pmd_close(eth);
-            }
-            rte_eth_dev_release_port(eth);
+            /* The port's own vdev, if any, goes with its ethdev. */
+            port_name(dev, p, port, sizeof port);
+            rte_vdev_uninit(port);
+        }
+        if (dev->port_ids[p] < RTE_MAX_ETHPORTS) {
+            release_ethdev(dev->port_ids[p]);
             dev->port_ids[p] = RTE_MAX_ETHPORTS;
         }
     }
     fp_dpdk_pmd_flow_free_all(dev);
+    fp_dpdk_pmd_handle_free_all(dev);
+    fp_dpdk_pmd_mtr_destroy(dev);
     if (dev->switch_domain != RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID) {
         rte_eth_switch_domain_free(dev->switch_domain);
     }
-    fp_device_destroy(dev->fp);
+    if (dev->fp) {
+        fp_device_destroy(dev->fp);
+    }
     ovs_mutex_destroy(&dev->mutex);
     free(dev->port_ids);
     free(dev->name);
@@ -815,6 +1031,7 @@ fp_dpdk_pmd_remove(struct rte_vdev_device *vdev)
 {
     const char *name = rte_vdev_device_name(vdev);
     struct fp_dpdk_pmd_dev *dev = NULL;
+    struct rte_eth_dev *eth;
     size_t i;
 
     ovs_mutex_lock(&devs_mutex);
@@ -828,6 +1045,18 @@ fp_dpdk_pmd_remove(struct rte_vdev_device *vdev)
     ovs_mutex_unlock(&devs_mutex);
     if (dev) {
         fp_dpdk_pmd_dev_free(dev);
+        return 0;
+    }
+
+    /* A port's own vdev: its ethdev goes, the model device stays. */
+    eth = rte_eth_dev_allocated(name);
+    if (eth) {
+        struct fp_dpdk_pmd_port *port = port_of(eth);
+        struct fp_dpdk_pmd_dev *parent = port->dev;
+        uint32_t p = port->fp_port;
+
+        release_ethdev(eth->data->port_id);
+        parent->port_ids[p] = RTE_MAX_ETHPORTS;
     }
     return 0;
 }

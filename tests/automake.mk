@@ -4,6 +4,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-action \
 	tests/unit/test-fp-diff \
 	tests/unit/test-fp-dpdk-pmd \
+	tests/unit/test-fp-dpdk-pmd-diff \
 	tests/unit/test-fp-hotplug \
 	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
@@ -43,6 +44,11 @@ tests_unit_test_fp_dpdk_pmd_SOURCES = tests/unit/test-fp-dpdk-pmd.c
 tests_unit_test_fp_dpdk_pmd_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_dpdk_pmd_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_dpdk_pmd_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/lib/dpdk-sdk
+tests_unit_test_fp_dpdk_pmd_diff_SOURCES = tests/unit/test-fp-dpdk-pmd-diff.c
+tests_unit_test_fp_dpdk_pmd_diff_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_dpdk_pmd_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_dpdk_pmd_diff_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(srcdir)/lib/dpdk-sdk
 tests_unit_test_fp_evb_SOURCES = tests/unit/test-fp-evb.c
 tests_unit_test_fp_evb_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_evb_CFLAGS = $(UNIT_TEST_CFLAGS)
