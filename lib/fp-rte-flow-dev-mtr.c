@@ -123,8 +123,26 @@ counter_find(const struct fp_rte_flow_dev *dev, uint32_t id)
     return NULL;
 }
 
-/* Whether a rule of 'dev' has an action of 'type' for 'id' (a meter or a
- * shared counter). */
+/* Whether 'rule' has an action of 'type' for 'id' (a meter or a shared
+ * counter). */
+static bool
+rule_uses(const struct fp_rule *rule, enum fp_action_type type, uint32_t id)
+{
+    size_t i;
+
+    for (i = 0; i < rule->n_actions; i++) {
+        const struct fp_action *a = &rule->actions[i];
+
+        if (a->type == type
+            && (type == FP_ACTION_METER ? a->meter_id : a->counter_id)
+               == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether a rule of 'dev' has an action of 'type' for 'id'. */
 static bool
 rules_use(const struct fp_rte_flow_dev *dev, enum fp_action_type type,
           uint32_t id)
@@ -133,19 +151,40 @@ rules_use(const struct fp_rte_flow_dev *dev, enum fp_action_type type,
     const struct fp_rte_flow_dev_rule *r;
 
     HMAP_FOR_EACH (r, node, &dev->rules) {
-        size_t i;
-
-        for (i = 0; i < r->rule.n_actions; i++) {
-            const struct fp_action *a = &r->rule.actions[i];
-
-            if (a->type == type
-                && (type == FP_ACTION_METER ? a->meter_id : a->counter_id)
-                   == id) {
-                return true;
-            }
+        if (rule_uses(&r->rule, type, id)) {
+            return true;
         }
     }
     return false;
+}
+
+/* Re-creates (MODIFY) every rule of 'dev' that uses meter 'meter_id', so
+ * that its METER action names the meter's DPDK id as it is now.  Returns 0,
+ * or the error of the first rule that failed (which keeps its old
+ * rte_flow; the rules after it are not touched). */
+static int
+rules_remeter(struct fp_rte_flow_dev *dev, uint32_t meter_id)
+    OVS_REQUIRES(dev->mutex)
+{
+    struct fp_rte_flow_dev_rule *r;
+
+    HMAP_FOR_EACH (r, node, &dev->rules) {
+        if (rule_uses(&r->rule, FP_ACTION_METER, meter_id)) {
+            struct fp_rule_op op;
+
+            memset(&op, 0, sizeof op);
+            op.type = FP_RULE_OP_MODIFY;
+            op.id = r->id;
+            op.rule = &r->rule;
+            fp_rte_flow_dev_modify(dev, r, &op);
+            if (op.error) {
+                VLOG_DBG("%s: meter %"PRIu32": rule %"PRIu32": %s",
+                         dev->up.name, meter_id, r->id, op.reason);
+                return op.error;
+            }
+        }
+    }
+    return 0;
 }
 
 /* The lowest DPDK meter id that no meter of 'dev' has (the model NIC's
@@ -421,10 +460,53 @@ meter_stats_add(struct fp_meter_stats *dst, const struct fp_meter_stats *a,
     }
 }
 
+/* Changes meter 'm', which rules use, to 'config' on a PMD that cannot
+ * change a meter's profile: a new rte_mtr object, the rules onto it
+ * (MODIFY, each keeps its counters), the old object out.  If a rule cannot
+ * move, those that did move back and the meter stays as it was.  Returns
+ * 0 or a positive errno value. */
+static int
+meter_move(struct fp_rte_flow_dev *dev, struct fp_rte_flow_dev_meter *m,
+           const struct fp_meter_config *config)
+    OVS_REQUIRES(dev->mutex)
+{
+    struct fp_rte_flow_dev_meter old = *m;
+    uint32_t new_mtr = new_mtr_id(dev);
+    uint32_t new_profile = new_profile_id(dev);
+    char reason[96];
+    int error;
+
+    error = mtr_create(dev, new_mtr, new_profile, config, reason,
+                       sizeof reason);
+    if (error) {
+        VLOG_DBG("%s: meter %"PRIu32": %s", dev->up.name, m->id, reason);
+        return error;
+    }
+    m->mtr_id = new_mtr;
+    m->profile_id = new_profile;
+    error = rules_remeter(dev, m->id);
+    if (error) {
+        m->mtr_id = old.mtr_id;
+        m->profile_id = old.profile_id;
+        rules_remeter(dev, m->id);
+        old.mtr_id = new_mtr;
+        old.profile_id = new_profile;
+        mtr_destroy(dev, &old);
+        return error;
+    }
+    /* The old object's final counters into the base. */
+    mtr_read(dev, &old);
+    mtr_destroy(dev, &old);
+    meter_stats_add(&m->base, &old.base, &old.last);
+    memset(&m->last, 0, sizeof m->last);
+    m->config = *config;
+    return 0;
+}
+
 /* Creates or changes meter 'meter_id' (see "Meters" in fp-rte-flow-dev.h).
- * A change tries rte_mtr_meter_profile_update(); if the PMD cannot, a
- * meter that no rule uses gets a new rte_mtr object, and one that rules
- * use stays as it was and the change fails (EOPNOTSUPP). */
+ * A change tries rte_mtr_meter_profile_update(); if the PMD cannot, the
+ * meter gets a new rte_mtr object, and the rules that use it move onto it
+ * (meter_move()). */
 int
 fp_rte_flow_dev_meter_set(struct fp_device *dev_, uint32_t meter_id,
                           const struct fp_meter_config *config)
@@ -462,9 +544,7 @@ fp_rte_flow_dev_meter_set(struct fp_device *dev_, uint32_t meter_id,
                                          &mtr_error);
         }
         if (rules_use(dev, FP_ACTION_METER, meter_id)) {
-            VLOG_DBG("%s: meter %"PRIu32" is in use and the PMD cannot "
-                     "change its profile", dev->up.name, meter_id);
-            error = EOPNOTSUPP;
+            error = meter_move(dev, m, config);
             goto out;
         }
         mtr_read(dev, m);

@@ -66,6 +66,11 @@ struct fp_rte_flow_dev {
 struct fp_rte_flow_dev *fp_rte_flow_dev_cast(const struct fp_device *);
 void fp_rte_flow_dev_format_error(char *buf, size_t size, const char *what,
                                   const struct rte_flow_error *, int err);
+/* Replaces the rte_flow of 'r' by one of 'op->rule' (a MODIFY). */
+void fp_rte_flow_dev_modify(struct fp_rte_flow_dev *,
+                            struct fp_rte_flow_dev_rule *,
+                            struct fp_rule_op *)
+    OVS_REQUIRES(dev->mutex);
 
 /* lib/fp-rte-flow-dev-mtr.c. */
 void fp_rte_flow_dev_mtr_init(struct fp_rte_flow_dev *);

@@ -369,7 +369,7 @@ fp_rte_flow_dev_retire(struct fp_rte_flow_dev *dev,
 
 /* Replaces the rte_flow of 'r' by one of 'op->rule'; see "MODIFY" in
  * fp-rte-flow-dev.h. */
-static void
+void
 fp_rte_flow_dev_modify(struct fp_rte_flow_dev *dev,
                        struct fp_rte_flow_dev_rule *r, struct fp_rule_op *op)
     OVS_REQUIRES(dev->mutex)
@@ -401,9 +401,11 @@ fp_rte_flow_dev_modify(struct fp_rte_flow_dev *dev,
         }
     }
     if (flow) {
+        struct fp_rule rule = *op->rule;    /* 'op->rule' may be 'r->rule'. */
+
         fp_rte_flow_dev_retire(dev, r);
         r->flow = flow;
-        r->rule = *op->rule;
+        r->rule = rule;
     }
 }
 

@@ -766,27 +766,60 @@ test_fp_meter(void **state OVS_UNUSED)
     assert_meter_stats(fp_dev, 7, 2, 3);
     assert_rule_stats(id, 5);
 
-    /* In use: no delete; net_fp cannot change the profile of a meter in
-     * use, so the change fails and the meter goes on as it was. */
+    /* In use: no delete.  net_fp cannot change the profile of a meter, so
+     * the change is a new rte_mtr object (4 frames) that the rule moves
+     * onto; the counters of the meter and of the rule go on. */
     assert_int_equal(fp_meter_delete(fp_dev, 7), EBUSY);
     mc = meter_two_frames(240);
-    assert_int_equal(fp_meter_set(fp_dev, 7, &mc), EOPNOTSUPP);
-    inject(1);
-    assert_int_equal(model_tx(2) - tx2, 2);
-    assert_meter_stats(fp_dev, 7, 2, 4);
-
-    /* Not in use: a new rte_mtr object (4 frames), counters kept. */
-    assert_int_equal(fp_rule_delete(fp_dev, id, NULL), 0);
     assert_int_equal(fp_meter_set(fp_dev, 7, &mc), 0);
-    assert_meter_stats(fp_dev, 7, 2, 4);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_meters, 1);
+    assert_int_equal(dst.n_rules, 1);
+    assert_meter_stats(fp_dev, 7, 2, 3);
+    assert_rule_stats(id, 5);
+    for (i = 0; i < 5; i++) {
+        inject(1);
+    }
+    assert_int_equal(model_tx(2) - tx2, 6);
+    assert_meter_stats(fp_dev, 7, 6, 4);
+    assert_rule_stats(id, 10);
+
+    /* A change that the model refuses (an injected fault on the new
+     * meter): the rule stays on the meter as it was (empty now). */
+    fp_device_fail_next(fp_model, FP_OP_METER, 1, ENOSPC);
+    mc = meter_two_frames(600);
+    assert_int_equal(fp_meter_set(fp_dev, 7, &mc), ENOSPC);
+    fp_device_fail_next(fp_model, FP_OP_METER, 0, 0);
+    inject(1);
+    assert_int_equal(model_tx(2) - tx2, 6);
+    assert_meter_stats(fp_dev, 7, 6, 5);
+
+    /* A change whose rule the model refuses to move (an injected fault on
+     * the new rule): the rule stays on the old meter, the new one goes. */
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 1, EIO);
+    assert_int_equal(fp_meter_set(fp_dev, 7, &mc), EOPNOTSUPP);
+    fp_device_fail_next(fp_model, FP_OP_RULE_ADD, 0, 0);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_meters, 1);
+    assert_int_equal(dst.n_rules, 1);
+    inject(1);
+    assert_int_equal(model_tx(2) - tx2, 6);
+    assert_meter_stats(fp_dev, 7, 6, 6);
+    assert_rule_stats(id, 12);
+
+    /* Not in use: a new rte_mtr object (2 frames), counters kept. */
+    assert_int_equal(fp_rule_delete(fp_dev, id, NULL), 0);
+    mc = meter_two_frames(120);
+    assert_int_equal(fp_meter_set(fp_dev, 7, &mc), 0);
+    assert_meter_stats(fp_dev, 7, 6, 6);
     fp_device_get_stats(fp_model, &dst);
     assert_int_equal(dst.n_meters, 1);
     assert_int_equal(fp_rule_add(fp_dev, &rule, &id), 0);
     for (i = 0; i < 5; i++) {
         inject(1);
     }
-    assert_int_equal(model_tx(2) - tx2, 6);
-    assert_meter_stats(fp_dev, 7, 6, 5);
+    assert_int_equal(model_tx(2) - tx2, 8);
+    assert_meter_stats(fp_dev, 7, 8, 9);
     assert_int_equal(fp_rule_delete(fp_dev, id, NULL), 0);
     assert_int_equal(fp_meter_delete(fp_dev, 7), 0);
     assert_int_equal(fp_meter_delete(fp_dev, 7), ENOENT);
