@@ -878,6 +878,65 @@ test_fp_meter(void **state OVS_UNUSED)
     assert_int_equal(dst.n_rules, 0);
 }
 
+/* A change of a meter in use whose second rule cannot move (its output
+ * port was closed on the device, so the translation refuses it again): the
+ * rules that moved move back, the new rte_mtr object goes, and the meter
+ * polices as it did. */
+static void
+test_fp_meter_move_back(void **state OVS_UNUSED)
+{
+    struct fp_meter_config mc = meter_two_frames(120);
+    struct fp_device_stats dst;
+    struct fp_rule rules[4];
+    uint32_t ids[4], port;
+    struct fp_device *dev;
+    char *error = NULL;
+    uint64_t tx2;
+    size_t i;
+    int j;
+
+    assert_int_equal(fp_meter_set(fp_dev, 7, &mc), 0);
+    for (i = 0; i < ARRAY_SIZE(rules); i++) {
+        /* Rules 0...2: phy1 by eth_src -> meter 7 -> vf0; rule 3: phy0 ->
+         * meter 7 -> vf1. */
+        if (i < 3) {
+            rules[i] = fp_rule_metered(1, 2, 7);
+            rules[i].key.eth_src[0] = 0x02;
+            rules[i].key.eth_src[5] = i + 1;
+            memset(rules[i].mask.eth_src, 0xff, 6);
+        } else {
+            rules[i] = fp_rule_metered(0, 3, 7);
+        }
+        assert_int_equal(fp_rule_add(fp_dev, &rules[i], &ids[i]), 0);
+    }
+    /* inject() sends eth_src 02:00:00:00:00:01: rule 0. */
+    tx2 = model_tx(2);
+    for (j = 0; j < 3; j++) {
+        inject(1);
+    }
+    assert_int_equal(model_tx(2) - tx2, 2);
+
+    fp_rte_flow_dev_close(fp_dev, fp_ids[3]);
+    mc = meter_two_frames(600);
+    assert_int_equal(fp_meter_set(fp_dev, 7, &mc), EOPNOTSUPP);
+    assert_int_equal(fp_rte_flow_dev_open(fp_ids[3], &dev, &port, &error),
+                     0);
+    assert_ptr_equal(dev, fp_dev);
+    fp_device_get_stats(fp_model, &dst);
+    assert_int_equal(dst.n_meters, 1);
+    assert_int_equal(dst.n_rules, 4);
+
+    /* Still the old meter, whose bucket is empty. */
+    inject(1);
+    assert_int_equal(model_tx(2) - tx2, 2);
+    assert_meter_stats(fp_dev, 7, 2, 2);
+
+    for (i = 0; i < ARRAY_SIZE(rules); i++) {
+        assert_int_equal(fp_rule_delete(fp_dev, ids[i], NULL), 0);
+    }
+    assert_int_equal(fp_meter_delete(fp_dev, 7), 0);
+}
+
 /* Shared counters as indirect COUNT actions: two rules count in one; it is
  * not freed while they do; its counters never go backwards (the model
  * lost it under the PMD). */
@@ -1249,6 +1308,8 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_fp_port_restart,
                                         setup_fp, teardown_fp),
         cmocka_unit_test_setup_teardown(test_fp_meter,
+                                        setup_fp, teardown_fp),
+        cmocka_unit_test_setup_teardown(test_fp_meter_move_back,
                                         setup_fp, teardown_fp),
         cmocka_unit_test_setup_teardown(test_fp_counter,
                                         setup_fp, teardown_fp),
