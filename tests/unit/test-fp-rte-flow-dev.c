@@ -897,19 +897,19 @@ test_fp_meter_move_back(void **state OVS_UNUSED)
 
     assert_int_equal(fp_meter_set(fp_dev, 7, &mc), 0);
     for (i = 0; i < ARRAY_SIZE(rules); i++) {
-        /* Rules 0...2: phy1 by eth_src -> meter 7 -> vf0; rule 3: phy0 ->
-         * meter 7 -> vf1. */
-        if (i < 3) {
+        /* Rule 0: phy0 -> meter 7 -> vf1; rules 1...3: phy1 by eth_src ->
+         * meter 7 -> vf0. */
+        if (i) {
             rules[i] = fp_rule_metered(1, 2, 7);
             rules[i].key.eth_src[0] = 0x02;
-            rules[i].key.eth_src[5] = i + 1;
+            rules[i].key.eth_src[5] = i;
             memset(rules[i].mask.eth_src, 0xff, 6);
         } else {
             rules[i] = fp_rule_metered(0, 3, 7);
         }
         assert_int_equal(fp_rule_add(fp_dev, &rules[i], &ids[i]), 0);
     }
-    /* inject() sends eth_src 02:00:00:00:00:01: rule 0. */
+    /* inject() sends eth_src 02:00:00:00:00:01: rule 1. */
     tx2 = model_tx(2);
     for (j = 0; j < 3; j++) {
         inject(1);
