@@ -878,10 +878,12 @@ test_fp_meter(void **state OVS_UNUSED)
     assert_int_equal(dst.n_rules, 0);
 }
 
-/* A change of a meter in use whose second rule cannot move (its output
+/* A change of a meter in use of which one rule cannot move (its output
  * port was closed on the device, so the translation refuses it again): the
  * rules that moved move back, the new rte_mtr object goes, and the meter
- * polices as it did. */
+ * polices as it did.  The driver moves the rules in the order of its hash
+ * table, where rule 0 (the one that cannot move) comes after the others:
+ * without the move back, rule 1 would stay on the new meter. */
 static void
 test_fp_meter_move_back(void **state OVS_UNUSED)
 {
