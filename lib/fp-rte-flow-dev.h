@@ -80,10 +80,12 @@
  *     -ENOSPC or -ENOMEM, e.g. net_null without rte_mtr) makes a rule that
  *     uses it fail with EOPNOTSUPP and that reason; a rule that uses a
  *     meter that was never set fails with ENOENT.  A change of a meter
- *     tries rte_mtr_meter_profile_update(); a PMD without it (net_fp) gets
- *     a new rte_mtr object if no rule uses the meter, and if one does the
- *     change fails (EOPNOTSUPP) and the meter stays as it was (the flow
- *     API then takes the meter and its flows back to software).  Meter
+ *     tries rte_mtr_meter_profile_update(); with a PMD without it (net_fp)
+ *     the meter gets a new rte_mtr object, with full buckets, and the
+ *     rules that use it move onto it as a MODIFY moves them (keeping their
+ *     counters), then the old object goes; if a rule cannot move, those
+ *     that did move back, the change fails and the meter stays as it was.
+ *     Meter
  *     counters come from rte_mtr_stats_read(), green, yellow and dropped
  *     (red) packets and bytes as the PMD has them ('pass_bytes' needs
  *     RTE_MTR_STATS_N_BYTES_GREEN and _YELLOW, which net_fp lacks: 0), and
