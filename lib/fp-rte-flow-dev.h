@@ -85,11 +85,11 @@
  *     rules that use it move onto it as a MODIFY moves them (keeping their
  *     counters), then the old object goes; if a rule cannot move, those
  *     that did move back, the change fails and the meter stays as it was.
- *     Meter
- *     counters come from rte_mtr_stats_read(), green, yellow and dropped
- *     (red) packets and bytes as the PMD has them ('pass_bytes' needs
- *     RTE_MTR_STATS_N_BYTES_GREEN and _YELLOW, which net_fp lacks: 0), and
- *     never go backwards, across a new rte_mtr object too (a base).
+ *     Meter counters come from rte_mtr_stats_read(), green, yellow and
+ *     dropped (red) packets and bytes as the PMD has them ('pass_bytes'
+ *     needs RTE_MTR_STATS_N_BYTES_GREEN and _YELLOW, which net_fp lacks:
+ *     0), and never go backwards, across a new rte_mtr object too (a
+ *     base).
  *     fp_meter_police() is not offered: the host's packets never reach an
  *     rte_mtr meter.
  *
