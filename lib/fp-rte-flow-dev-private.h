@@ -63,32 +63,64 @@ struct fp_rte_flow_dev {
     uint32_t policy_id OVS_GUARDED;
 };
 
+/* lib/fp-rte-flow-dev.c. */
+
+/* The rte_flow device of 'dev', which must be one. */
 struct fp_rte_flow_dev *fp_rte_flow_dev_cast(const struct fp_device *);
+
+/* Formats into 'buf' the PMD's message of 'error', after 'what' (the DPDK
+ * function), with the text of errno value 'err' if the message lacks it. */
 void fp_rte_flow_dev_format_error(char *buf, size_t size, const char *what,
                                   const struct rte_flow_error *, int err);
 /* Replaces the rte_flow of 'r' by one of 'op->rule' (a MODIFY). */
-void fp_rte_flow_dev_modify(struct fp_rte_flow_dev *,
+void fp_rte_flow_dev_modify(struct fp_rte_flow_dev *dev,
                             struct fp_rte_flow_dev_rule *,
                             struct fp_rule_op *)
     OVS_REQUIRES(dev->mutex);
 
-/* lib/fp-rte-flow-dev-mtr.c. */
+/* lib/fp-rte-flow-dev-mtr.c: meters and shared counters (see "Meters" and
+ * "Shared counters" in fp-rte-flow-dev.h). */
+
+/* Initializes, and frees at the device's destruction (after
+ * fp_rte_flow_dev_mtr_clear()), the meter and counter state of a device. */
 void fp_rte_flow_dev_mtr_init(struct fp_rte_flow_dev *);
-void fp_rte_flow_dev_mtr_clear(struct fp_rte_flow_dev *)
-    OVS_REQUIRES(dev->mutex);
 void fp_rte_flow_dev_mtr_destroy(struct fp_rte_flow_dev *);
-bool fp_rte_flow_dev_mtr_check(struct fp_rte_flow_dev *,
+
+/* Forgets every meter and shared counter of 'dev', whose rules are gone,
+ * destroying them in the PMD (at a reset, at the device's destruction). */
+void fp_rte_flow_dev_mtr_clear(struct fp_rte_flow_dev *dev)
+    OVS_REQUIRES(dev->mutex);
+
+/* Checks that the meters that a rule uses have rte_mtr objects.  Returns
+ * true if so, else false with the operation's 'error' and 'reason' set. */
+bool fp_rte_flow_dev_mtr_check(struct fp_rte_flow_dev *dev,
                                const struct fp_rule *, struct fp_rule_op *)
     OVS_REQUIRES(dev->mutex);
-void fp_rte_flow_dev_mtr_fix(struct fp_rte_flow_dev *, struct fp_rte_flow *)
+
+/* Points the METER actions of a built rule, which name fp meter ids, at
+ * the DPDK meter ids of those meters. */
+void fp_rte_flow_dev_mtr_fix(struct fp_rte_flow_dev *dev,
+                             struct fp_rte_flow *)
     OVS_REQUIRES(dev->mutex);
+
+/* fp_rte_flow_build()'s 'counter_handle' (struct fp_rte_flow_config), with
+ * the device as 'dev_': the indirect action of shared counter
+ * 'counter_id', or NULL.  Called with the device's mutex held. */
 struct rte_flow_action_handle *fp_rte_flow_dev_counter_handle(
     uint32_t counter_id, void *dev_);
-void fp_rte_flow_dev_mtr_counts(struct fp_rte_flow_dev *,
+
+/* Stores the meters and shared counters in use in '*stats'. */
+void fp_rte_flow_dev_mtr_counts(struct fp_rte_flow_dev *dev,
                                 struct fp_device_stats *)
     OVS_REQUIRES(dev->mutex);
+
+/* The meters that the PMD of DPDK port 'proxy' can have
+ * (rte_mtr_capabilities_get()), 0 without rte_mtr: the device's
+ * 'n_meters'. */
 uint32_t fp_rte_flow_dev_mtr_capacity(uint16_t proxy);
 
+/* The meter and shared counter hooks of the driver (struct
+ * fp_device_class, with the contracts of fp-provider.h). */
 int fp_rte_flow_dev_meter_set(struct fp_device *, uint32_t meter_id,
                               const struct fp_meter_config *);
 int fp_rte_flow_dev_meter_delete(struct fp_device *, uint32_t meter_id);
