@@ -41,6 +41,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-rte-flow.h \
 	lib/fp-rte-flow-dev.c \
 	lib/fp-rte-flow-dev.h \
+	lib/fp-rte-flow-dev-mtr.c \
+	lib/fp-rte-flow-dev-private.h \
 	lib/fp-table.c \
 	lib/fp-table.h \
 	lib/fp-vf.c

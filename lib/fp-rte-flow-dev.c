@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include "fp-rte-flow-dev.h"
+#include "fp-rte-flow-dev-private.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -50,35 +51,6 @@ COVERAGE_DEFINE(fp_rte_flow_dev_reset);
  * capacity is unknown here; the PMD says when it is full (ENOSPC). */
 #define FP_RTE_FLOW_DEV_N_RULES (1u << 20)
 
-/* One rule: its rte_flow, a copy of the fp rule, its counters. */
-struct fp_rte_flow_dev_rule {
-    struct hmap_node node;          /* In 'rules', by hash of 'id'. */
-    uint32_t id;
-    struct rte_flow *flow;          /* In the PMD, on the proxy. */
-    struct fp_rule rule;            /* What 'flow' does. */
-    struct fp_rule_stats base;      /* Of the rte_flows that MODIFY
-                                     * replaced. */
-    struct fp_rule_stats last;      /* Last read of 'flow'. */
-};
-
-struct fp_rte_flow_dev {
-    struct fp_device up;
-    uint16_t proxy;                 /* The transfer proxy's port id. */
-
-    /* Under 'fp_rte_flow_dev_mutex'. */
-    unsigned int port_refs[RTE_MAX_ETHPORTS]; /* fp_rte_flow_dev_open()s. */
-    unsigned int n_refs;            /* Sum of 'port_refs', plus resets
-                                     * under way. */
-
-    struct ovs_mutex mutex;
-    struct hmap rules OVS_GUARDED;  /* Of struct fp_rte_flow_dev_rule. */
-    uint32_t next_id OVS_GUARDED;
-    bool members[RTE_MAX_ETHPORTS] OVS_GUARDED; /* Opened ports. */
-    bool stale OVS_GUARDED;         /* The PMD may have lost the rules. */
-    unsigned int vlan_limit OVS_GUARDED; /* What the rules' keys mean. */
-    uint64_t resets OVS_GUARDED;
-};
-
 /* The devices, by their proxy's port id. */
 static struct ovs_mutex fp_rte_flow_dev_mutex = OVS_MUTEX_INITIALIZER;
 static struct fp_rte_flow_dev *fp_rte_flow_devs[RTE_MAX_ETHPORTS]
@@ -86,7 +58,7 @@ static struct fp_rte_flow_dev *fp_rte_flow_devs[RTE_MAX_ETHPORTS]
 
 static const struct fp_device_class fp_rte_flow_dev_class;
 
-static struct fp_rte_flow_dev *
+struct fp_rte_flow_dev *
 fp_rte_flow_dev_cast(const struct fp_device *dev)
 {
     ovs_assert(dev->class == &fp_rte_flow_dev_class);
@@ -96,7 +68,7 @@ fp_rte_flow_dev_cast(const struct fp_device *dev)
 /* Formats the message of 'error' and of errno value 'err' (positive) into
  * 'buf' of 'size' bytes: the PMD's message, and the errno's if the PMD's
  * does not have it already. */
-static void
+void
 fp_rte_flow_dev_format_error(char *buf, size_t size, const char *what,
                              const struct rte_flow_error *error, int err)
 {
@@ -137,6 +109,7 @@ fp_rte_flow_dev_create(const char *name, const struct fp_device_config *config,
     hmap_init(&dev->rules);
     dev->next_id = 1;
     dev->vlan_limit = 2;
+    fp_rte_flow_dev_mtr_init(dev);
     *devp = &dev->up;
     return 0;
 }
@@ -177,6 +150,7 @@ fp_rte_flow_dev_clear(struct fp_rte_flow_dev *dev)
     HMAP_FOR_EACH_SAFE (r, node, &dev->rules) {
         fp_rte_flow_dev_rule_free(dev, r, !dev->stale);
     }
+    fp_rte_flow_dev_mtr_clear(dev);
     dev->stale = false;
 }
 
@@ -189,6 +163,7 @@ fp_rte_flow_dev_destroy(struct fp_device *dev_)
     fp_rte_flow_dev_clear(dev);
     ovs_mutex_unlock(&dev->mutex);
     hmap_destroy(&dev->rules);
+    fp_rte_flow_dev_mtr_destroy(dev);
     ovs_mutex_destroy(&dev->mutex);
     fp_device_uninit(&dev->up);
     free(dev);
@@ -205,6 +180,7 @@ fp_rte_flow_dev_get_stats(const struct fp_device *dev_,
     ovs_mutex_lock(&dev->mutex);
     stats->n_rules = hmap_count(&dev->rules);
     stats->resets = dev->resets;
+    fp_rte_flow_dev_mtr_counts(dev, stats);
     ovs_mutex_unlock(&dev->mutex);
 }
 
@@ -255,14 +231,6 @@ fp_rte_flow_dev_find(const struct fp_rte_flow_dev *dev, uint32_t id)
     return NULL;
 }
 
-/* Shared counters are not implemented (see fp-rte-flow-dev.h). */
-static struct rte_flow_action_handle *
-fp_rte_flow_dev_counter_handle(uint32_t counter_id OVS_UNUSED,
-                               void *aux OVS_UNUSED)
-{
-    return NULL;
-}
-
 /* Builds, validates and creates the rte_flow of 'rule' on the proxy of
  * 'dev'.  Returns the rte_flow, or NULL with op->error and op->reason set
  * and, if the PMD refused, its errno value in '*pmd_errp' (else 0). */
@@ -283,19 +251,8 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     int ret;
 
     *pmd_errp = 0;
-    for (i = 0; i < rule->n_actions; i++) {
-        if (rule->actions[i].type == FP_ACTION_METER) {
-            op->error = EOPNOTSUPP;
-            snprintf(op->reason, sizeof op->reason, "the rte_flow driver "
-                     "does not offload meters (rte_mtr) yet");
-            goto out;
-        } else if (rule->actions[i].type == FP_ACTION_COUNT) {
-            op->error = EOPNOTSUPP;
-            snprintf(op->reason, sizeof op->reason, "the rte_flow driver "
-                     "does not offload shared counters (indirect COUNT) "
-                     "yet");
-            goto out;
-        }
+    if (!fp_rte_flow_dev_mtr_check(dev, rule, op)) {
+        goto out;
     }
 
     for (i = 0; i < RTE_MAX_ETHPORTS; i++) {
@@ -308,6 +265,7 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     cfg.vlan_limit = dev->vlan_limit;
     cfg.count = true;
     cfg.counter_handle = fp_rte_flow_dev_counter_handle;
+    cfg.counter_aux = dev;
     op->error = fp_rte_flow_build(rule, &cfg, &built, &reason);
     if (op->error) {
         ovs_strlcpy(op->reason, reason ? reason : "not expressible in "
@@ -315,6 +273,7 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
         free(reason);
         goto out;
     }
+    fp_rte_flow_dev_mtr_fix(dev, &built);
 
     memset(&error, 0, sizeof error);
     what = "rte_flow_validate";
@@ -410,7 +369,7 @@ fp_rte_flow_dev_retire(struct fp_rte_flow_dev *dev,
 
 /* Replaces the rte_flow of 'r' by one of 'op->rule'; see "MODIFY" in
  * fp-rte-flow-dev.h. */
-static void
+void
 fp_rte_flow_dev_modify(struct fp_rte_flow_dev *dev,
                        struct fp_rte_flow_dev_rule *r, struct fp_rule_op *op)
     OVS_REQUIRES(dev->mutex)
@@ -442,9 +401,11 @@ fp_rte_flow_dev_modify(struct fp_rte_flow_dev *dev,
         }
     }
     if (flow) {
+        struct fp_rule rule = *op->rule;    /* 'op->rule' may be 'r->rule'. */
+
         fp_rte_flow_dev_retire(dev, r);
         r->flow = flow;
-        r->rule = *op->rule;
+        r->rule = rule;
     }
 }
 
@@ -573,57 +534,6 @@ fp_rte_flow_dev_rule_get_stats_all(struct fp_device *dev_,
     return 0;
 }
 
-/* ## ---------------------------- ## */
-/* ## Meters and shared counters.  ## */
-/* ## ---------------------------- ## */
-
-/* Not implemented (see fp-rte-flow-dev.h): no meter, no shared counter
- * ever exists. */
-static int
-fp_rte_flow_dev_meter_set(struct fp_device *dev OVS_UNUSED,
-                          uint32_t meter_id OVS_UNUSED,
-                          const struct fp_meter_config *config OVS_UNUSED)
-{
-    return EOPNOTSUPP;
-}
-
-static int
-fp_rte_flow_dev_meter_delete(struct fp_device *dev OVS_UNUSED,
-                             uint32_t meter_id OVS_UNUSED)
-{
-    return ENOENT;
-}
-
-static int
-fp_rte_flow_dev_meter_get_stats(struct fp_device *dev OVS_UNUSED,
-                                uint32_t meter_id OVS_UNUSED,
-                                struct fp_meter_stats *stats OVS_UNUSED)
-{
-    return ENOENT;
-}
-
-static int
-fp_rte_flow_dev_counter_alloc(struct fp_device *dev OVS_UNUSED,
-                              uint32_t *idp OVS_UNUSED)
-{
-    return EOPNOTSUPP;
-}
-
-static int
-fp_rte_flow_dev_counter_free(struct fp_device *dev OVS_UNUSED,
-                             uint32_t id OVS_UNUSED)
-{
-    return ENOENT;
-}
-
-static int
-fp_rte_flow_dev_counter_get(struct fp_device *dev OVS_UNUSED,
-                            uint32_t id OVS_UNUSED,
-                            struct fp_rule_stats *stats OVS_UNUSED)
-{
-    return ENOENT;
-}
-
 /* ## ------------------ ## */
 /* ## Reset and ports.   ## */
 /* ## ------------------ ## */
@@ -729,7 +639,7 @@ fp_rte_flow_dev_open(uint16_t port_id, struct fp_device **devp,
         config.n_phy_ports = RTE_MAX_ETHPORTS;
         config.n_vfs = 0;
         config.n_rules = FP_RTE_FLOW_DEV_N_RULES;
-        config.n_meters = 0;
+        config.n_meters = fp_rte_flow_dev_mtr_capacity(proxy);
         name = xasprintf(FP_RTE_FLOW_DEV_PREFIX"%s", proxy_name);
         error = fp_device_create_class(&fp_rte_flow_dev_class, name,
                                        &config, &fp_dev);

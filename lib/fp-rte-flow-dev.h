@@ -58,11 +58,49 @@
  *     the last one (a PMD that lost or restarted the rule's counter) gives
  *     the last one.  'used' is the time of the read that first saw a
  *     count grow; 'tcp_flags' is always 0 (rte_flow has no such counter).
+ *     They stay anonymous COUNTs rather than indirect ones: DPDK 22.11
+ *     reads an indirect COUNT one handle per call too
+ *     (rte_flow_action_handle_query()), and net_fp has no bulk read, so a
+ *     statistics pass would still be one call per rule, with a handle to
+ *     create and destroy besides each rule (FP_RTE_FLOW_DEV_BENCH in
+ *     tests/unit/test-fp-rte-flow-dev.c measures both reads).
  *
- *   - Meters (rte_mtr) and shared counters (indirect COUNT actions) are
- *     not implemented yet: fp_meter_set() and fp_counter_alloc() answer
- *     EOPNOTSUPP, and a rule with FP_ACTION_METER or FP_ACTION_COUNT is
- *     refused (EOPNOTSUPP) with a reason.
+ *   - Meters (lib/fp-rte-flow-dev-mtr.c): an fp meter is an rte_mtr
+ *     object on the proxy, with a profile of its own and the device's one
+ *     policy (green and yellow go on, red is dropped: no action for them,
+ *     DROP).  srTCM (RFC 2697) and trTCM (RFC 2698) meters, in bytes or
+ *     packets, are those profiles; an FP_METER_BANDS meter of one drop
+ *     band is srTCM at the band's rate and burst (kbit/s and kbit as bytes,
+ *     or packets) without an excess bucket, as OVS's netdev-offload-dpdk
+ *     does, so the PMD's algorithm, not dpif-netdev's, decides; several
+ *     bands or a dscp_remark band are refused (EINVAL).  DPDK meter ids
+ *     are the driver's (the lowest free), not the fp meter ids: the METER
+ *     actions of the rules are pointed at them.  A meter that fp_meter_set()
+ *     could not make (the translation, or the PMD: EOPNOTSUPP, ENOSPC for
+ *     -ENOSPC or -ENOMEM, e.g. net_null without rte_mtr) makes a rule that
+ *     uses it fail with EOPNOTSUPP and that reason; a rule that uses a
+ *     meter that was never set fails with ENOENT.  A change of a meter
+ *     tries rte_mtr_meter_profile_update(); with a PMD without it (net_fp)
+ *     the meter gets a new rte_mtr object, with full buckets, and the
+ *     rules that use it move onto it as a MODIFY moves them (keeping their
+ *     counters), then the old object goes; if a rule cannot move, those
+ *     that did move back, the change fails and the meter stays as it was.
+ *     Meter counters come from rte_mtr_stats_read(), green, yellow and
+ *     dropped (red) packets and bytes as the PMD has them ('pass_bytes'
+ *     needs RTE_MTR_STATS_N_BYTES_GREEN and _YELLOW, which net_fp lacks:
+ *     0), and never go backwards, across a new rte_mtr object too (a
+ *     base).
+ *     fp_meter_police() is not offered: the host's packets never reach an
+ *     rte_mtr meter.
+ *
+ *   - Shared counters: indirect COUNT actions
+ *     (rte_flow_action_handle_create() on the proxy, transfer), which the
+ *     rules that use them (FP_ACTION_COUNT) count in through INDIRECT,
+ *     read with rte_flow_action_handle_query(), never backwards.  A PMD
+ *     without indirect actions: fp_counter_alloc() fails with EOPNOTSUPP,
+ *     and a rule with an unknown counter fails with EOPNOTSUPP and a
+ *     reason.  A meter or counter that a rule uses is not deleted
+ *     (EBUSY).
  *
  *   - The VLAN limit (2 at first, or 1) says only what the keys of the
  *     rules added later mean: rte_flow does not set how many tags a NIC's
@@ -77,8 +115,10 @@
  *     ethdevs', which netdev-dpdk reports.
  *
  *   - fp_device_reset() forgets every rule (and flushes the proxy's rules
- *     with rte_flow_flush()); the reset listeners (the flow API) then put
- *     the flows back.  fp_rte_flow_dev_port_started() does so when a port
+ *     with rte_flow_flush()), meter and shared counter (destroying them in
+ *     the PMD, which may already have lost them), as fp_device_reset()
+ *     says; the reset listeners (the flow API) then put the meters and
+ *     flows back.  fp_rte_flow_dev_port_started() does so when a port
  *     of the device restarts and its PMD does not keep its rules.
  *
  * All of this is thread-safe.  It needs an initialized EAL
