@@ -1361,6 +1361,15 @@ fp_meter_police(struct fp_device *dev, uint32_t meter_id,
             : EOPNOTSUPP);
 }
 
+/* Returns true if 'dev' can meter the host's packets with its own meters'
+ * buckets (fp_meter_police()), false if fp_meter_police() always answers
+ * EOPNOTSUPP on it. */
+bool
+fp_meter_can_police(const struct fp_device *dev)
+{
+    return dev->class->meter_police != NULL;
+}
+
 /* Allocates a shared counter of 'dev' for FP_ACTION_COUNT and stores its id
  * in '*idp'.  Returns 0, ENOSPC if the counter table is full, or an
  * injected fault. */

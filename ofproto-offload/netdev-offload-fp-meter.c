@@ -55,9 +55,10 @@ COVERAGE_DEFINE(fp_meter_host_drop);
  * verdicts and counters wherever its packets go.
  *
  * The owner is the first NIC, by name, that takes the meter when OpenFlow
- * sets it.  Flows of other NICs that use the meter are partially
- * offloaded: their packets reach dpif-netdev, which meters them with the
- * owner's meter.  A meter that no NIC holds (a failed or full NIC: retried
+ * sets it, among those that can meter the host's packets with their own
+ * buckets (fp_meter_can_police(): not the rte_flow driver's).  Flows of
+ * other NICs that use the meter are partially offloaded: their packets
+ * reach dpif-netdev, which meters them with the owner's meter.  A meter that no NIC holds (a failed or full NIC: retried
  * every second) is dpif-netdev's own, and the flows that use it wait in
  * software until it is in their NIC. */
 
@@ -393,6 +394,16 @@ offload_fp_meter_place(struct offload_fp_meter *m)
         if (!offload_fp_meter_table_size(dev)) {
             if (!m->reason) {
                 m->reason = xasprintf("%s has no meter table",
+                                      fp_device_name(dev));
+            }
+            continue;
+        }
+        if (!fp_meter_can_police(dev)) {
+            /* dpif-netdev could not meter its packets with this NIC's
+             * bucket: the meter would have two. */
+            if (!m->reason) {
+                m->reason = xasprintf("%s cannot meter the host's packets "
+                                      "with its bucket",
                                       fp_device_name(dev));
             }
             continue;

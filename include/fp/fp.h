@@ -830,6 +830,7 @@ int fp_meter_get_stats(struct fp_device *, uint32_t meter_id,
 int fp_meter_police(struct fp_device *, uint32_t meter_id,
                     const uint32_t sizes[], size_t n, long long int now,
                     bool passed[], uint8_t remarks[]);
+bool fp_meter_can_police(const struct fp_device *);
 
 /* Shared counters, for FP_ACTION_COUNT. */
 int fp_counter_alloc(struct fp_device *, uint32_t *idp);
