@@ -44,7 +44,8 @@ tests_unit_test_fp_dpdk_pmd_SOURCES = tests/unit/test-fp-dpdk-pmd.c
 tests_unit_test_fp_dpdk_pmd_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_dpdk_pmd_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_dpdk_pmd_CPPFLAGS = $(AM_CPPFLAGS) -I$(DPDK_SDK_DIR)
-tests_unit_test_fp_dpdk_pmd_diff_SOURCES = tests/unit/test-fp-dpdk-pmd-diff.c
+tests_unit_test_fp_dpdk_pmd_diff_SOURCES = tests/unit/test-fp-dpdk-pmd-diff.c \
+	tests/unit/fp-rte-flow-diff.h
 tests_unit_test_fp_dpdk_pmd_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_dpdk_pmd_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_dpdk_pmd_diff_CPPFLAGS = $(AM_CPPFLAGS) -I$(DPDK_SDK_DIR)
@@ -82,7 +83,8 @@ tests_unit_test_fp_rte_flow_action_SOURCES = \
 	tests/unit/test-fp-rte-flow-action.c tests/unit/fp-rte-flow-test.h
 tests_unit_test_fp_rte_flow_action_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rte_flow_action_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_fp_rte_flow_diff_SOURCES = tests/unit/test-fp-rte-flow-diff.c
+tests_unit_test_fp_rte_flow_diff_SOURCES = tests/unit/test-fp-rte-flow-diff.c \
+	tests/unit/fp-rte-flow-diff.h
 tests_unit_test_fp_rte_flow_diff_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_rte_flow_diff_CFLAGS = $(UNIT_TEST_CFLAGS)
 # With a real EAL (no hugepages): DPDK's net_null vdev, and net_fp.
