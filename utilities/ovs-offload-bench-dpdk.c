@@ -95,8 +95,9 @@ bench_dpdk_start(uint32_t max_flows)
     return eal_started;
 }
 
-/* Opens the "dpdk" netdev 'name' on DPDK device 'devargs', configured and
- * started as dpif-netdev does when it adds a port. */
+/* Opens the "dpdk" netdev 'name' on the DPDK port of the same name
+ * (options:dpdk-devargs), configured and started as ovs-vswitchd does when
+ * a bridge gets the port. */
 static struct netdev *
 open_dpdk(const char *name)
 {
