@@ -37,7 +37,13 @@
  * Usage: ovs-offload-bench [SECONDS-PER-POINT [RULES MASKS]]
  *
  * SECONDS-PER-POINT defaults to 0.5.  With RULES and MASKS, measures only
- * that point (for profiling). */
+ * that point (for profiling), and the three ways (ovs-offload-bench-dpdk.c)
+ * at 20K flows only.
+ *
+ * Last, for 20K and 200K flows, the statistics sync of our flow API
+ * (ovs-offload-bench-sync.c) and the three ways of README.rst: OVS's
+ * netdev-offload-dpdk, ours through rte_flow, ours on the model
+ * (ovs-offload-bench-dpdk.c). */
 
 #include <config.h>
 
@@ -363,6 +369,7 @@ main(int argc, char *argv[])
 {
     static const size_t sizes[] = { 1000, 10000, 100000 };
     static const int masks[] = { 1, 16, 64 };
+    static const uint32_t three_ways[] = { 20000, 200000 };
     double seconds = argc > 1 ? atof(argv[1]) : 0.5;
     size_t i, j;
 
@@ -377,6 +384,7 @@ main(int argc, char *argv[])
         }
         bench_model(n_rules, n_masks, seconds);
         bench_classifier(n_rules, n_masks, seconds);
+        bench_dpdk_run(three_ways, 1);
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
@@ -387,5 +395,6 @@ main(int argc, char *argv[])
     }
     bench_sync_run(20000);
     bench_sync_run(200000);
+    bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
     return 0;
 }

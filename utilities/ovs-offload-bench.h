@@ -17,9 +17,17 @@
 #ifndef OVS_OFFLOAD_BENCH_H
 #define OVS_OFFLOAD_BENCH_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The statistics sync benchmark (ovs-offload-bench-sync.c). */
 void bench_sync_run(uint32_t n_flows);
+
+/* The three ways side by side (ovs-offload-bench-dpdk.c): OVS's
+ * netdev-offload-dpdk and our flow API through rte_flow on the net_fp vdev,
+ * our flow API on the model, for each of the 'n' flow counts in
+ * 'n_flows'.  Starts DPDK's EAL once per process, sized for the largest
+ * count of the first call. */
+void bench_dpdk_run(const uint32_t *n_flows, size_t n);
 
 #endif /* ovs-offload-bench.h */
