@@ -374,6 +374,16 @@ main(int argc, char *argv[])
     size_t i, j;
 
     set_program_name(argv[0]);
+    if (argc == 3 || argc > 4 || (argc > 1 && !(seconds > 0))) {
+        printf("usage: %s [SECONDS [RULES MASKS]]\n"
+               "Prints the model NIC's forwarding, insertion and statistics\n"
+               "figures next to their peers (README.rst, \"The "
+               "flow-processor model\").\n"
+               "SECONDS (default 0.5) is the time of each forwarding "
+               "measurement;\nRULES and MASKS measure that one point.\n",
+               program_name);
+        return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 1;
+    }
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
     if (argc > 3) {
         size_t n_rules = strtoul(argv[2], NULL, 10);
