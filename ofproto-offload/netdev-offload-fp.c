@@ -647,7 +647,14 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         flow->state = OFFLOAD_FP_REFUSED;
         free(flow->rule);
         flow->rule = NULL;
-        offload_fp_stats.failed++;
+        /* A driver that says EOPNOTSUPP cannot run the rule (a PMD's
+         * refusal): a refusal, as the translation's; anything else is a
+         * failure. */
+        if (op.error == EOPNOTSUPP) {
+            offload_fp_stats.refused++;
+        } else {
+            offload_fp_stats.failed++;
+        }
         offload_fp_count_reason(flow->reason);
     }
     offload_fp_flow_update_cls(flow);
