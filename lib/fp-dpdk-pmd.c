@@ -234,14 +234,14 @@ fp_dpdk_pmd_stop(struct rte_eth_dev *eth)
 static void
 fp_dpdk_pmd_rxq_release(struct rte_eth_dev *eth, uint16_t qid)
 {
-    free(eth->data->rx_queues[qid]);
+    rte_free(eth->data->rx_queues[qid]);
     eth->data->rx_queues[qid] = NULL;
 }
 
 static void
 fp_dpdk_pmd_txq_release(struct rte_eth_dev *eth, uint16_t qid)
 {
-    free(eth->data->tx_queues[qid]);
+    rte_free(eth->data->tx_queues[qid]);
     eth->data->tx_queues[qid] = NULL;
 }
 
@@ -374,7 +374,7 @@ fp_dpdk_pmd_stats_reset(struct rte_eth_dev *eth)
 static int
 fp_dpdk_pmd_rxq_setup(struct rte_eth_dev *eth, uint16_t qid,
                       uint16_t nb_desc OVS_UNUSED,
-                      unsigned int socket OVS_UNUSED,
+                      unsigned int socket,
                       const struct rte_eth_rxconf *conf OVS_UNUSED,
                       struct rte_mempool *mp)
 {
@@ -384,7 +384,14 @@ fp_dpdk_pmd_rxq_setup(struct rte_eth_dev *eth, uint16_t qid,
         return -EINVAL;
     }
     fp_dpdk_pmd_rxq_release(eth, qid);
-    rxq = xzalloc(sizeof *rxq);
+    /* In DPDK's memory, as a PMD's queues are: ethdev keeps the pointer
+     * there, and an application that exits without closing its ports
+     * leaves them (OVS does). */
+    rxq = rte_zmalloc_socket("fp_dpdk_pmd_rxq", sizeof *rxq,
+                             RTE_CACHE_LINE_SIZE, socket);
+    if (!rxq) {
+        return -ENOMEM;
+    }
     rxq->port = port_of(eth);
     rxq->mp = mp;
     rxq->queue_id = qid;
@@ -395,13 +402,17 @@ fp_dpdk_pmd_rxq_setup(struct rte_eth_dev *eth, uint16_t qid,
 static int
 fp_dpdk_pmd_txq_setup(struct rte_eth_dev *eth, uint16_t qid,
                       uint16_t nb_desc OVS_UNUSED,
-                      unsigned int socket OVS_UNUSED,
+                      unsigned int socket,
                       const struct rte_eth_txconf *conf OVS_UNUSED)
 {
     struct fp_dpdk_pmd_txq *txq;
 
     fp_dpdk_pmd_txq_release(eth, qid);
-    txq = xzalloc(sizeof *txq);
+    txq = rte_zmalloc_socket("fp_dpdk_pmd_txq", sizeof *txq,
+                             RTE_CACHE_LINE_SIZE, socket);
+    if (!txq) {
+        return -ENOMEM;
+    }
     txq->port = port_of(eth);
     txq->queue_id = qid;
     eth->data->tx_queues[qid] = txq;
