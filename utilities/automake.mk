@@ -6,6 +6,7 @@ bin_PROGRAMS += utilities/ovs-offload-bench
 utilities_ovs_offload_bench_SOURCES = \
 	utilities/ovs-offload-bench.c \
 	utilities/ovs-offload-bench.h \
+	utilities/ovs-offload-bench-report.c \
 	utilities/ovs-offload-bench-sync.c \
 	utilities/ovs-offload-bench-dpdk.c \
 	$(OFPROTO_OFFLOAD_SOURCES)

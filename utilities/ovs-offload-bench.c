@@ -67,12 +67,10 @@
 #include "util.h"
 
 #define BENCH_BATCH 1000
-#define BENCH_N_PKTS 4096
-#define BENCH_PKT_SIZE 64
 
 static uint32_t bench_rng = 12345;
 
-static uint32_t
+uint32_t
 bench_rand(void)
 {
     bench_rng ^= bench_rng << 13;
@@ -81,7 +79,7 @@ bench_rand(void)
     return bench_rng;
 }
 
-static double
+double
 bench_now(void)
 {
     struct timespec ts;
@@ -90,17 +88,7 @@ bench_now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Rule 'i' of a set over 'n_masks' masks: IPv4, UDP, nw_dst with a prefix
- * of 32 - (mask % 32) bits, tp_dst if mask >= 32. */
-struct bench_rule {
-    uint32_t nw_dst;            /* Host order, masked. */
-    uint32_t nw_mask;
-    uint16_t tp_dst;
-    bool with_tp;
-    uint32_t priority;
-};
-
-static void
+void
 bench_make_rules(struct bench_rule *rules, size_t n, int n_masks)
 {
     size_t i;
@@ -117,7 +105,7 @@ bench_make_rules(struct bench_rule *rules, size_t n, int n_masks)
     }
 }
 
-static void
+void
 bench_fp_rule(const struct bench_rule *br, struct fp_rule *rule)
 {
     memset(rule, 0, sizeof *rule);
@@ -137,8 +125,7 @@ bench_fp_rule(const struct bench_rule *br, struct fp_rule *rule)
     rule->n_actions = 1;
 }
 
-/* Builds a 64-byte IPv4/UDP packet that hits 'br'. */
-static void
+void
 bench_packet(const struct bench_rule *br, uint8_t *p)
 {
     uint32_t dst = br->nw_dst | (bench_rand() & ~br->nw_mask);
@@ -364,25 +351,51 @@ bench_classifier(size_t n_rules, int n_masks, double seconds)
     free(in_cls);
 }
 
+static void
+usage(int exit_code)
+{
+    printf("usage: %s [--full DIR] [SECONDS [RULES MASKS]]\n"
+           "Prints the model NIC's forwarding, insertion and statistics\n"
+           "figures next to their peers and whether each goal is met\n"
+           "(README.rst, \"Benchmarks\").\n"
+           "  --full DIR  every point, with a report and plots in DIR\n"
+           "              (the default is the short mode)\n"
+           "SECONDS (default 0.5) is the time of each forwarding "
+           "measurement;\nRULES and MASKS measure that one point.\n",
+           program_name);
+    exit(exit_code);
+}
+
 int
 main(int argc, char *argv[])
 {
     static const size_t sizes[] = { 1000, 10000, 100000 };
     static const int masks[] = { 1, 16, 64 };
     static const uint32_t three_ways[] = { 20000, 200000 };
-    double seconds = argc > 1 ? atof(argv[1]) : 0.5;
+    struct bench_opts opts = { .seconds = 0.5 };
+    int error;
     size_t i, j;
 
     set_program_name(argv[0]);
-    if (argc == 3 || argc > 4 || (argc > 1 && !(seconds > 0))) {
-        printf("usage: %s [SECONDS [RULES MASKS]]\n"
-               "Prints the model NIC's forwarding, insertion and statistics\n"
-               "figures next to their peers (README.rst, \"The "
-               "flow-processor model\").\n"
-               "SECONDS (default 0.5) is the time of each forwarding "
-               "measurement;\nRULES and MASKS measure that one point.\n",
-               program_name);
-        return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 1;
+    if (argc > 1 && !strcmp(argv[1], "--help")) {
+        usage(0);
+    }
+    if (argc > 2 && !strcmp(argv[1], "--full")) {
+        opts.full = true;
+        opts.out_dir = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
+    if (argc > 1) {
+        opts.seconds = atof(argv[1]);
+    }
+    if (argc == 3 || argc > 4 || !(opts.seconds > 0)) {
+        usage(1);
+    }
+    error = bench_report_start(&opts);
+    if (error) {
+        ovs_fatal(error, "%s: cannot create the report folder",
+                  opts.out_dir);
     }
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
     if (argc > 3) {
@@ -392,19 +405,21 @@ main(int argc, char *argv[])
         if (!n_rules || n_masks <= 0 || n_masks > 64) {
             ovs_fatal(0, "RULES must be positive and MASKS 1...64");
         }
-        bench_model(n_rules, n_masks, seconds);
-        bench_classifier(n_rules, n_masks, seconds);
+        bench_model(n_rules, n_masks, opts.seconds);
+        bench_classifier(n_rules, n_masks, opts.seconds);
         bench_dpdk_run(three_ways, 1);
+        bench_report_finish();
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
         for (j = 0; j < ARRAY_SIZE(masks); j++) {
-            bench_model(sizes[i], masks[j], seconds);
-            bench_classifier(sizes[i], masks[j], seconds);
+            bench_model(sizes[i], masks[j], opts.seconds);
+            bench_classifier(sizes[i], masks[j], opts.seconds);
         }
     }
     bench_sync_run(20000);
     bench_sync_run(200000);
     bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
+    bench_report_finish();
     return 0;
 }

@@ -17,8 +17,73 @@
 #ifndef OVS_OFFLOAD_BENCH_H
 #define OVS_OFFLOAD_BENCH_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "compiler.h"
+
+struct fp_rule;
+
+/* Options of one run of the benchmark. */
+struct bench_opts {
+    double seconds;             /* Time of each rate measurement, in s. */
+    bool full;                  /* Full mode: every point; else short. */
+    const char *out_dir;        /* Full mode: report and plots go here. */
+};
+
+/* Packets of the forwarding benchmarks: 64 bytes, from a set of
+ * BENCH_N_PKTS built once per rule set. */
+#define BENCH_N_PKTS 4096
+#define BENCH_PKT_SIZE 64
+
+/* Seconds of CLOCK_MONOTONIC. */
+double bench_now(void);
+
+/* A xorshift32 random number; the sequence is the same in every run. */
+uint32_t bench_rand(void);
+
+/* One rule of a rule set over 'n_masks' masks (bench_make_rules()): IPv4,
+ * UDP, nw_dst with a prefix of 32 - (mask % 32) bits, tp_dst if mask >= 32,
+ * where mask is the rule's index modulo 'n_masks'. */
+struct bench_rule {
+    uint32_t nw_dst;            /* Host order, masked. */
+    uint32_t nw_mask;           /* Host order. */
+    uint16_t tp_dst;            /* Host order. */
+    bool with_tp;
+    uint32_t priority;
+};
+
+/* Fills 'rules[0 .. n - 1]' with a rule set over 'n_masks' masks. */
+void bench_make_rules(struct bench_rule *rules, size_t n, int n_masks);
+
+/* Writes the model rule of 'br' (output to port 1) into 'rule'. */
+void bench_fp_rule(const struct bench_rule *br, struct fp_rule *rule);
+
+/* Writes a BENCH_PKT_SIZE-byte IPv4/UDP packet that hits 'br' into 'p'. */
+void bench_packet(const struct bench_rule *br, uint8_t *p);
+
+/* The report (ovs-offload-bench-report.c).
+ *
+ * bench_goal() prints "goal   NAME: met" or "goal   NAME: NOT met", then
+ * the figures that decide it (printf() 'format'), and keeps the line for
+ * the summary that bench_report_finish() prints at the end of the run and
+ * writes into the report.  A goal is one of the issue's goals for the code
+ * (README.rst, "Benchmarks"); a figure is never asserted by tests. */
+void bench_goal(const char *name, bool met, const char *format, ...)
+    OVS_PRINTF_FORMAT(3, 4);
+
+/* Appends one line (printf() 'format', no newline needed) to the data
+ * series 'series' of the full mode's plots (file SERIES.dat in the output
+ * folder); does nothing in the short mode. */
+void bench_data(const char *series, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
+
+/* Starts the report of a run with 'opts' (creates opts->out_dir in the full
+ * mode) and prints its summary at the end.  Returns 0 or a positive errno
+ * value. */
+int bench_report_start(const struct bench_opts *opts);
+void bench_report_finish(void);
 
 /* The statistics sync benchmark (ovs-offload-bench-sync.c). */
 void bench_sync_run(uint32_t n_flows);
