@@ -34,6 +34,7 @@
 #include "fp-dpdk-pmd-private.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -42,6 +43,7 @@
 
 #include <ethdev_driver.h>
 
+#include "packets.h"
 #include "util.h"
 
 static int OVS_PRINTF_FORMAT(5, 6)
@@ -59,9 +61,6 @@ fail(struct pmd_parse *p, int code, enum rte_flow_error_type type,
 
 #define REFUSE_ACTION(P, ACTION, ...) \
     fail(P, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, ACTION, __VA_ARGS__)
-
-#define ETH_TYPE_IPV4 0x0800
-#define ETH_TYPE_IPV6 0x86dd
 
 static const char *
 action_name(enum rte_flow_action_type type)
@@ -422,7 +421,7 @@ parse_action(struct pmd_parse *p, struct actx *ax,
     case RTE_FLOW_ACTION_TYPE_SET_IPV4_DST: {
         const struct rte_flow_action_set_ipv4 *conf = action->conf;
 
-        if (p->l3 != ETH_TYPE_IPV4) {
+        if (p->l3 != ETH_TYPE_IP) {
             return REFUSE_ACTION(p, action, "SET_IPV4_*: in a rule without "
                                  "an IPV4 item");
         }
@@ -463,18 +462,18 @@ parse_action(struct pmd_parse *p, struct actx *ax,
     case RTE_FLOW_ACTION_TYPE_SET_TTL: {
         const struct rte_flow_action_set_ttl *conf = action->conf;
 
-        if (p->l3 != ETH_TYPE_IPV4 && p->l3 != ETH_TYPE_IPV6) {
+        if (p->l3 != ETH_TYPE_IP && p->l3 != ETH_TYPE_IPV6) {
             return REFUSE_ACTION(p, action, "SET_TTL: in a rule without an "
                                  "IPV4 or IPV6 item");
         }
         ax->ttl_ge2 = conf->ttl_value >= 2;
         return add_set(p, action,
-                       (p->l3 == ETH_TYPE_IPV4 ? FP_ACTION_SET_IPV4_TTL
+                       (p->l3 == ETH_TYPE_IP ? FP_ACTION_SET_IPV4_TTL
                         : FP_ACTION_SET_IPV6_HLIM), &conf->ttl_value, 1);
     }
 
     case RTE_FLOW_ACTION_TYPE_DEC_TTL:
-        if (p->l3 != ETH_TYPE_IPV4 && p->l3 != ETH_TYPE_IPV6) {
+        if (p->l3 != ETH_TYPE_IP && p->l3 != ETH_TYPE_IPV6) {
             return REFUSE_ACTION(p, action, "DEC_TTL: in a rule without an "
                                  "IPV4 or IPV6 item");
         }
@@ -492,7 +491,7 @@ parse_action(struct pmd_parse *p, struct actx *ax,
         const struct rte_flow_action_set_dscp *conf = action->conf;
         bool v4 = action->type == RTE_FLOW_ACTION_TYPE_SET_IPV4_DSCP;
 
-        if (p->l3 != (v4 ? ETH_TYPE_IPV4 : ETH_TYPE_IPV6)) {
+        if (p->l3 != (v4 ? ETH_TYPE_IP : ETH_TYPE_IPV6)) {
             return REFUSE_ACTION(p, action, "SET_IPV%d_DSCP: in a rule "
                                  "without an IPV%d item", v4 ? 4 : 6,
                                  v4 ? 4 : 6);

@@ -54,6 +54,7 @@
 #include "fp-dpdk-pmd-private.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,22 +68,12 @@
 #include <rte_flow_driver.h>
 
 #include "openvswitch/vlog.h"
+#include "packets.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(fp_dpdk_pmd_flow);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
-
-#define ETH_TYPE_IPV4 0x0800
-#define ETH_TYPE_ARP  0x0806
-#define ETH_TYPE_IPV6 0x86dd
-#define ETH_TYPE_MIN  0x0600
-#define PROTO_ICMP    1
-#define PROTO_TCP     6
-#define PROTO_UDP     17
-#define PROTO_IPV6_FRAG 44
-#define PROTO_ICMPV6  58
-#define PROTO_SCTP    132
 
 /* DPDK 22.11 has no default mask for IPV6_FRAG_EXT: this is mlx5's. */
 static const struct rte_flow_item_ipv6_frag_ext ipv6_frag_ext_mask = {
@@ -174,7 +165,6 @@ fail(struct pmd_parse *p, int code, enum rte_flow_error_type type,
     va_end(args);
     return retval;
 }
-
 
 static bool
 is_zero(const void *p_, size_t n)
@@ -673,7 +663,7 @@ parse_ipv6(struct pmd_parse *p, const struct rte_flow_item *item,
                            "matches no packet (has_frag_ext 0 before it)");
     }
     if (m.hdr.proto && (m.hdr.proto != 0xff
-                        || s.hdr.proto != PROTO_IPV6_FRAG)) {
+                        || s.hdr.proto != IPPROTO_FRAGMENT)) {
         return REFUSE_ITEM(p, item, "IPV6 item: the model NIC does not match "
                            "the fixed header's next header of a fragment");
     }
@@ -703,7 +693,7 @@ parse_ipv6(struct pmd_parse *p, const struct rte_flow_item *item,
                                "NIC has protocol 44 for later fragments, "
                                "and the rule matches their next_header");
         }
-        error = SET_U8(p, frag_item, nw_proto, PROTO_IPV6_FRAG, 0xff);
+        error = SET_U8(p, frag_item, nw_proto, IPPROTO_FRAGMENT, 0xff);
         return error ? error : set_frag(p, frag_item,
                                         FP_IP_FRAG_ANY | FP_IP_FRAG_LATER,
                                         FP_IP_FRAG_ANY | FP_IP_FRAG_LATER);
@@ -734,7 +724,7 @@ parse_arp(struct pmd_parse *p, const struct rte_flow_item *item)
         return error;
     }
     if (m.hrd != htons(0xffff) || s.hrd != htons(1)
-        || m.pro != htons(0xffff) || s.pro != htons(ETH_TYPE_IPV4)
+        || m.pro != htons(0xffff) || s.pro != htons(ETH_TYPE_IP)
         || m.hln != 0xff || s.hln != 6 || m.pln != 0xff || s.pln != 4) {
         return REFUSE_ITEM(p, item, "ARP_ETH_IPV4 item: the model NIC "
                            "parses ARP of Ethernet and IPv4 addresses, and "
@@ -779,11 +769,11 @@ l4_common(struct pmd_parse *p, const struct rte_flow_item *item, uint8_t proto,
 {
     int error;
 
-    if (l3 ? p->l3 != l3 : (p->l3 != ETH_TYPE_IPV4
+    if (l3 ? p->l3 != l3 : (p->l3 != ETH_TYPE_IP
                             && p->l3 != ETH_TYPE_IPV6)) {
         return REFUSE_ITEM(p, item, "%s item: after no %s item",
                            item_name(item->type),
-                           l3 == ETH_TYPE_IPV4 ? "IPV4"
+                           l3 == ETH_TYPE_IP ? "IPV4"
                            : l3 == ETH_TYPE_IPV6 ? "IPV6" : "IPV4 or IPV6");
     }
     if (p->later) {
@@ -821,7 +811,7 @@ parse_l4(struct pmd_parse *p, const struct rte_flow_item *item)
         }
         flags = ((s.hdr.data_off & 0x0f) << 8) | s.hdr.tcp_flags;
         flags_mask = ((m.hdr.data_off & 0x0f) << 8) | m.hdr.tcp_flags;
-        error = l4_common(p, item, PROTO_TCP, 0);
+        error = l4_common(p, item, IPPROTO_TCP, 0);
         error = error ? error : SET_BE16(p, item, tp_src, s.hdr.src_port,
                                          m.hdr.src_port);
         error = error ? error : SET_BE16(p, item, tp_dst, s.hdr.dst_port,
@@ -843,7 +833,7 @@ parse_l4(struct pmd_parse *p, const struct rte_flow_item *item)
             return REFUSE_ITEM(p, item, "UDP item: the model NIC matches "
                                "ports only");
         }
-        error = l4_common(p, item, PROTO_UDP, 0);
+        error = l4_common(p, item, IPPROTO_UDP, 0);
         error = error ? error : SET_BE16(p, item, tp_src, s.hdr.src_port,
                                          m.hdr.src_port);
         error = error ? error : SET_BE16(p, item, tp_dst, s.hdr.dst_port,
@@ -863,7 +853,7 @@ parse_l4(struct pmd_parse *p, const struct rte_flow_item *item)
             return REFUSE_ITEM(p, item, "SCTP item: the model NIC matches "
                                "ports only");
         }
-        error = l4_common(p, item, PROTO_SCTP, 0);
+        error = l4_common(p, item, IPPROTO_SCTP, 0);
         error = error ? error : SET_BE16(p, item, tp_src, s.hdr.src_port,
                                          m.hdr.src_port);
         return error ? error : SET_BE16(p, item, tp_dst, s.hdr.dst_port,
@@ -881,7 +871,7 @@ parse_l4(struct pmd_parse *p, const struct rte_flow_item *item)
             return REFUSE_ITEM(p, item, "ICMP item: the model NIC matches "
                                "type and code only");
         }
-        error = l4_common(p, item, PROTO_ICMP, ETH_TYPE_IPV4);
+        error = l4_common(p, item, IPPROTO_ICMP, ETH_TYPE_IP);
         error = error ? error : SET_BE16(p, item, tp_src,
                                          htons(s.hdr.icmp_type),
                                          htons(m.hdr.icmp_type));
@@ -901,7 +891,7 @@ parse_l4(struct pmd_parse *p, const struct rte_flow_item *item)
             return REFUSE_ITEM(p, item, "ICMP6 item: the model NIC matches "
                                "type and code only");
         }
-        error = l4_common(p, item, PROTO_ICMPV6, ETH_TYPE_IPV6);
+        error = l4_common(p, item, IPPROTO_ICMPV6, ETH_TYPE_IPV6);
         error = error ? error : SET_BE16(p, item, tp_src, htons(s.type),
                                          htons(m.type));
         return error ? error : SET_BE16(p, item, tp_dst, htons(s.code),
@@ -1008,7 +998,7 @@ parse_pattern(struct pmd_parse *p, const struct rte_flow_item items[])
             continue;
 
         case RTE_FLOW_ITEM_TYPE_IPV4:
-            l3 = ETH_TYPE_IPV4;
+            l3 = ETH_TYPE_IP;
             break;
         case RTE_FLOW_ITEM_TYPE_IPV6:
             l3 = ETH_TYPE_IPV6;
@@ -1087,7 +1077,7 @@ parse_pattern(struct pmd_parse *p, const struct rte_flow_item items[])
         }
         l2_done = true;
         l3_item = item;
-        if (l3 == ETH_TYPE_IPV4) {
+        if (l3 == ETH_TYPE_IP) {
             error = parse_ipv4(p, item);
             p->l3 = l3;
         } else if (l3 == ETH_TYPE_ARP) {
