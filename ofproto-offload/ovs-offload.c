@@ -249,8 +249,9 @@ ovs_offload_create_devices(const struct smap *other_config)
     sset_destroy(&devices);
 }
 
-/* Returns, in a new string, the configuration that the NICs have: every
- * fp-* key with the value in effect, defaults included. */
+/* Returns, in a new string, the configuration in effect: every fp-* key
+ * that applies at start (fp-dpdk included) with its value, defaults
+ * included. */
 static char *
 ovs_offload_effective_string(void)
 {
@@ -275,6 +276,8 @@ ovs_offload_effective_string(void)
             ds_put_format(&s, " %s=%"PRIu32, knobs[i].key, *field);
         }
     }
+    ds_put_format(&s, " fp-dpdk=%s",
+                  netdev_offload_fp_dpdk_enabled() ? "true" : "false");
     return ds_steal_cstr(&s);
 }
 
