@@ -49,6 +49,7 @@
 
 #include "ovs-offload-bench.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <malloc.h>
 #include <netinet/in.h>
@@ -351,75 +352,209 @@ bench_classifier(size_t n_rules, int n_masks, double seconds)
     free(in_cls);
 }
 
+/* The sections of a run, in the order they run.  Each runs at the points
+ * of 'opts' (or its own), prints its lines and goals. */
+
+static void
+section_model(const struct bench_opts *opts)
+{
+    size_t i;
+
+    /* E: bench_model_point(p->n_rules, p->n_masks, opts) replaces these two
+     * calls (model forwarding with 1 and 2 engines, OVS's classifier). */
+    for (i = 0; i < opts->n_points; i++) {
+        const struct bench_point *p = &opts->points[i];
+
+        bench_model(p->n_rules, p->n_masks, opts->seconds);
+        bench_classifier(p->n_rules, p->n_masks, opts->seconds);
+    }
+}
+
+static void
+section_dpif(const struct bench_opts *opts OVS_UNUSED)
+{
+    /* D: for each of opts->points, bench_dpif_point(p->n_rules,
+     * p->n_masks, 1, opts), and with 2 PMDs where it applies. */
+}
+
+static void
+section_churn(const struct bench_opts *opts OVS_UNUSED)
+{
+    /* D: bench_churn_run(opts). */
+}
+
+static void
+section_offload(const struct bench_opts *opts)
+{
+    /* F: bench_offload_run(opts) (insertion, statistics, memory against
+     * OVS's dummy provider) replaces or joins these calls. */
+    if (opts->full) {
+        bench_sync_run(20000);
+    }
+    bench_sync_run(200000);
+}
+
+static void
+section_dpdk(const struct bench_opts *opts)
+{
+    static const uint32_t three_ways[] = { 20000, 200000 };
+
+    /* Starts DPDK's EAL, sized for the first count: the cls section, after
+     * it, uses the same EAL. */
+    bench_dpdk_run(three_ways, opts->full ? ARRAY_SIZE(three_ways) : 1);
+}
+
+static void
+section_latency(const struct bench_opts *opts OVS_UNUSED)
+{
+    /* L: bench_latency_run(opts).  The sandbox's own figures come from
+     * utilities/ovs-offload-bench-sandbox (root only). */
+}
+
+struct bench_section {
+    const char *name;
+    void (*run)(const struct bench_opts *);
+    const char *help;
+};
+
+static const struct bench_section sections[] = {
+    { "model", section_model,
+      "model forwarding per engine, OVS's classifier as its peer" },
+    { "dpif", section_dpif, "dpif-netdev forwarding on the same flows" },
+    { "churn", section_churn, "forwarding while rules change" },
+    { "offload", section_offload,
+      "flow API: insertion, statistics pass, memory" },
+    { "dpdk", section_dpdk,
+      "the three ways: OVS's rte_flow, ours on rte_flow, ours on the model" },
+    { "cls", bench_cls_run,
+      "classifiers: model, OVS's classifier, rte_acl, rte_hash" },
+    { "latency", section_latency, "a packet's trip through the NIC" },
+};
+
+/* The points: every point of the issue in the full mode; in the short mode
+ * the point of the line-rate goal and the largest one. */
+static const struct bench_point full_points[] = {
+    { 1000, 1 }, { 1000, 16 }, { 1000, 64 },
+    { 10000, 1 }, { 10000, 16 }, { 10000, 64 },
+    { 100000, 1 }, { 100000, 16 }, { 100000, 64 },
+};
+static const struct bench_point short_points[] = {
+    { 10000, 16 }, { 100000, 64 },
+};
+
 static void
 usage(int exit_code)
 {
-    printf("usage: %s [--full DIR] [SECONDS [RULES MASKS]]\n"
-           "Prints the model NIC's forwarding, insertion and statistics\n"
-           "figures next to their peers and whether each goal is met\n"
-           "(README.rst, \"Benchmarks\").\n"
-           "  --full DIR  every point, with a report and plots in DIR\n"
-           "              (the default is the short mode)\n"
-           "SECONDS (default 0.5) is the time of each forwarding "
-           "measurement;\nRULES and MASKS measure that one point.\n",
-           program_name);
+    size_t i;
+
+    printf("usage: %s [--full DIR] [--only SECTION[,SECTION...]] "
+           "[SECONDS [RULES MASKS]]\n"
+           "Prints the model NIC's forwarding, insertion, statistics and\n"
+           "lookup figures next to their peers measured in the same run,\n"
+           "and whether each goal is met (README.rst, \"Benchmarks\").\n"
+           "  --full DIR   every point, with a report (report.md), data\n"
+           "               series (*.dat) and plots in DIR; the default is\n"
+           "               the short mode (a few points, < 2 minutes)\n"
+           "  --only LIST  run only these sections (for profiling)\n"
+           "SECONDS (default 0.5) is the time of each rate measurement;\n"
+           "RULES and MASKS (1...64) measure that one point.\n"
+           "Sections, in the order they run:\n", program_name);
+    for (i = 0; i < ARRAY_SIZE(sections); i++) {
+        printf("  %-8s %s\n", sections[i].name, sections[i].help);
+    }
     exit(exit_code);
+}
+
+/* Marks in 'only' the sections named in the comma-separated 'list'. */
+static void
+parse_only(const char *list, bool only[])
+{
+    char *copy = xstrdup(list);
+    char *save = NULL;
+    char *name;
+    size_t i;
+
+    for (name = strtok_r(copy, ",", &save); name;
+         name = strtok_r(NULL, ",", &save)) {
+        for (i = 0; i < ARRAY_SIZE(sections); i++) {
+            if (!strcmp(name, sections[i].name)) {
+                only[i] = true;
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(sections)) {
+            ovs_fatal(0, "%s: unknown section (see --help)", name);
+        }
+    }
+    free(copy);
 }
 
 int
 main(int argc, char *argv[])
 {
-    static const size_t sizes[] = { 1000, 10000, 100000 };
-    static const int masks[] = { 1, 16, 64 };
-    static const uint32_t three_ways[] = { 20000, 200000 };
+    bool only[ARRAY_SIZE(sections)] = { false };
     struct bench_opts opts = { .seconds = 0.5 };
-    int error;
-    size_t i, j;
+    struct bench_point one_point;
+    bool any_only = false;
+    int error, argi;
+    size_t i;
 
     set_program_name(argv[0]);
-    if (argc > 1 && !strcmp(argv[1], "--help")) {
-        usage(0);
+    for (argi = 1; argi < argc && argv[argi][0] == '-'
+                   && !isdigit((unsigned char) argv[argi][1]); argi++) {
+        const char *arg = argv[argi];
+
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            usage(0);
+        } else if (!strcmp(arg, "--full") && argi + 1 < argc) {
+            opts.full = true;
+            opts.out_dir = argv[++argi];
+        } else if (!strcmp(arg, "--only") && argi + 1 < argc) {
+            parse_only(argv[++argi], only);
+            any_only = true;
+        } else {
+            usage(1);
+        }
     }
-    if (argc > 2 && !strcmp(argv[1], "--full")) {
-        opts.full = true;
-        opts.out_dir = argv[2];
-        argc -= 2;
-        argv += 2;
+    argc -= argi;
+    argv += argi;
+    if (argc > 0) {
+        opts.seconds = atof(argv[0]);
     }
-    if (argc > 1) {
-        opts.seconds = atof(argv[1]);
-    }
-    if (argc == 3 || argc > 4 || !(opts.seconds > 0)) {
+    if (argc == 2 || argc > 3 || !(opts.seconds > 0)) {
         usage(1);
     }
+    if (argc == 3) {
+        one_point.n_rules = strtoul(argv[1], NULL, 10);
+        one_point.n_masks = atoi(argv[2]);
+        if (!one_point.n_rules || one_point.n_masks <= 0
+            || one_point.n_masks > 64) {
+            ovs_fatal(0, "RULES must be positive and MASKS 1...64");
+        }
+        opts.points = &one_point;
+        opts.n_points = 1;
+    } else if (opts.full) {
+        opts.points = full_points;
+        opts.n_points = ARRAY_SIZE(full_points);
+    } else {
+        opts.points = short_points;
+        opts.n_points = ARRAY_SIZE(short_points);
+    }
+
     error = bench_report_start(&opts);
     if (error) {
         ovs_fatal(error, "%s: cannot create the report folder",
                   opts.out_dir);
     }
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
-    if (argc > 3) {
-        size_t n_rules = strtoul(argv[2], NULL, 10);
-        int n_masks = atoi(argv[3]);
+    for (i = 0; i < ARRAY_SIZE(sections); i++) {
+        if (!any_only || only[i]) {
+            double t0 = bench_now();
 
-        if (!n_rules || n_masks <= 0 || n_masks > 64) {
-            ovs_fatal(0, "RULES must be positive and MASKS 1...64");
-        }
-        bench_model(n_rules, n_masks, opts.seconds);
-        bench_classifier(n_rules, n_masks, opts.seconds);
-        bench_dpdk_run(three_ways, 1);
-        bench_report_finish();
-        return 0;
-    }
-    for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-        for (j = 0; j < ARRAY_SIZE(masks); j++) {
-            bench_model(sizes[i], masks[j], opts.seconds);
-            bench_classifier(sizes[i], masks[j], opts.seconds);
+            sections[i].run(&opts);
+            bench_report_section(sections[i].name, bench_now() - t0);
         }
     }
-    bench_sync_run(20000);
-    bench_sync_run(200000);
-    bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
     bench_report_finish();
     return 0;
 }

@@ -25,11 +25,24 @@
 
 struct fp_rule;
 
+/* A point of the forwarding and classifier measurements: a rule set of
+ * 'n_rules' rules over 'n_masks' masks (bench_make_rules()). */
+struct bench_point {
+    size_t n_rules;
+    int n_masks;
+};
+
 /* Options of one run of the benchmark. */
 struct bench_opts {
     double seconds;             /* Time of each rate measurement, in s. */
     bool full;                  /* Full mode: every point; else short. */
     const char *out_dir;        /* Full mode: report and plots go here. */
+
+    /* The points of this run, which main() chooses: every point of the
+     * issue in the full mode, a few in the short mode, or the one point of
+     * the command line. */
+    const struct bench_point *points;
+    size_t n_points;
 };
 
 /* Packets of the forwarding benchmarks: 64 bytes, from a set of
@@ -85,6 +98,10 @@ void bench_data(const char *series, const char *format, ...)
 int bench_report_start(const struct bench_opts *opts);
 void bench_report_finish(void);
 
+/* Prints how long section 'name' took ("time   section NAME: S s") and
+ * keeps it for the report. */
+void bench_report_section(const char *name, double seconds);
+
 /* The statistics sync benchmark (ovs-offload-bench-sync.c). */
 void bench_sync_run(uint32_t n_flows);
 
@@ -94,5 +111,11 @@ void bench_sync_run(uint32_t n_flows);
  * 'n_flows'.  Starts DPDK's EAL once per process, sized for the largest
  * count of the first call. */
 void bench_dpdk_run(const uint32_t *n_flows, size_t n);
+
+/* The classifier section (ovs-offload-bench-cls.c): the model's rule table
+ * against OVS's classifier, DPDK's rte_acl and, for exact-match rule sets,
+ * rte_hash, at each of opts->points and on an exact rule set of each rule
+ * count.  Starts DPDK's EAL if it does not run yet. */
+void bench_cls_run(const struct bench_opts *opts);
 
 #endif /* ovs-offload-bench.h */
