@@ -573,15 +573,21 @@ cls_point(size_t n_rules, int n_masks, const struct bench_opts *opts,
 
     cls_set_init(&s, n_rules, n_masks);
     cls_model_init(&s);
+    ovsrcu_quiesce();
     cls_ovscls_init(&s);
+    ovsrcu_quiesce();
     have[CLS_MODEL] = have[CLS_OVSCLS] = true;
     if (eal) {
+        /* Building DPDK's tables can take seconds, and touches no RCU
+         * protected memory of OVS's. */
+        ovsrcu_quiesce_start();
         acl_error = cls_acl_init(&s);
         have[CLS_ACL] = !acl_error;
         if (!n_masks) {
             hash_error = cls_hash_init(&s);
             have[CLS_HASH] = !hash_error;
         }
+        ovsrcu_quiesce_end();
     }
 
     for (p = 0; p < CLS_N_PEERS; p++) {

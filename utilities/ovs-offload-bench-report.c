@@ -244,13 +244,14 @@ struct report_plot {
     const char *xlabel;
     const char *ylabel;
     bool logx;
+    bool logy;
     struct report_line lines[6];
 };
 
 #define FWD_PLOT(MASKS)                                                  \
     { "fwd-masks" #MASKS,                                                \
       "Forwarding, 64-byte packets, rules over " #MASKS " mask(s)",      \
-      "rules (megaflows)", "Mpps", true,                                 \
+      "rules (megaflows)", "Mpps", true, false,                          \
       { { "model, 1 engine", "fwd-model", "rules", "mpps",               \
           "masks=" #MASKS ",engines=1" },                                \
         { "model, 2 engines", "fwd-model", "rules", "mpps",              \
@@ -263,7 +264,7 @@ struct report_plot {
 
 #define CLS_PLOT(NAME, MASKS, TITLE)                                     \
     { "cls-" NAME, "Classifier lookups, one thread, " TITLE,             \
-      "rules", "M lookups/s", true,                                      \
+      "rules", "M lookups/s (log scale)", true, true,                    \
       { { "model (fp-table)", "cls", "rules", "model", "masks=" MASKS }, \
         { "OVS classifier", "cls", "rules", "ovscls", "masks=" MASKS },  \
         { "rte_acl", "cls", "rules", "rte_acl", "masks=" MASKS },        \
@@ -273,12 +274,12 @@ static const struct report_plot report_plots[] = {
     FWD_PLOT(1),
     FWD_PLOT(16),
     FWD_PLOT(64),
-    { "offload", "Offload insertion rate", "flows", "M flows/s", true,
+    { "offload", "Offload insertion rate", "flows", "M flows/s", true, false,
       { { "ours (model)", "offload", "flows", "ours", NULL },
         { "OVS's dummy provider", "offload", "flows", "dummy", NULL },
         { "goal", NULL, NULL, "1", NULL } } },
     { "stats", "One statistics pass over the offloaded flows", "flows",
-      "ms", true,
+      "ms", true, false,
       { { "ours", "stats", "flows", "pass_ms", NULL },
         { "goal at 200K flows", NULL, NULL, "20", NULL } } },
     CLS_PLOT("masks1", "1", "rules over 1 mask"),
@@ -438,11 +439,13 @@ report_write_gnuplot(const char *term, const char *ext, struct svec *files)
         }
         if (any) {
             fprintf(gp, "%sset output \"%s.%s\"\nset title \"%s\"\n"
-                    "set xlabel \"%s\"\nset ylabel \"%s\"\n%s"
-                    "set yrange [0:*]\n%s\n\n",
+                    "set xlabel \"%s\"\nset ylabel \"%s\"\n%s%s"
+                    "%s\n\n",
                     ds_cstr(&blocks), p->name, ext, p->title, p->xlabel,
                     p->ylabel, p->logx ? "set logscale x\n"
                                        : "unset logscale x\n",
+                    p->logy ? "set logscale y\nset yrange [*:*]\n"
+                            : "unset logscale y\nset yrange [0:*]\n",
                     ds_cstr(&plot));
             svec_add_nocopy(files, xasprintf("%s.%s", p->name, ext));
         }
@@ -459,7 +462,7 @@ report_write_gnuplot(const char *term, const char *ext, struct svec *files)
 static char *
 report_plot(struct svec *files)
 {
-    const char *term = "pngcairo size 900,520 font \"sans,10\"";
+    const char *term = "pngcairo noenhanced size 900,520 font \"sans,10\"";
     const char *ext = "png";
     char *cmd;
     int status;
@@ -471,7 +474,7 @@ report_plot(struct svec *files)
                            "(utilities/ovs-offload-setup installs "
                            "gnuplot-nox)");
         }
-        term = "svg size 900,520 dynamic font \"sans,10\"";
+        term = "svg noenhanced size 900,520 dynamic font \"sans,10\"";
         ext = "svg";
     }
     if (!report_write_gnuplot(term, ext, files)) {
