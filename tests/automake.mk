@@ -152,7 +152,8 @@ TESTSUITE_AT = \
 	tests/fp-dpdk-macros.at \
 	tests/fp-dpdk.at \
 	tests/fp-dpdk-flowapi.at \
-	tests/fp-dpdk-diff.at
+	tests/fp-dpdk-diff.at \
+	tests/fp-bench.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite
