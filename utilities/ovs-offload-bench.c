@@ -34,16 +34,17 @@
  *     lookups per second on one thread for the same packets' flows (a
  *     lookup only: no parse, no action), inserts and removals per second.
  *
- * Usage: ovs-offload-bench [SECONDS-PER-POINT [RULES MASKS]]
+ * Usage: ovs-offload-bench [--full DIR] [--only SECTION[,SECTION...]]
+ *                          [SECONDS [RULES MASKS]]
  *
- * SECONDS-PER-POINT defaults to 0.5.  With RULES and MASKS, measures only
- * that point (for profiling), and the three ways (ovs-offload-bench-dpdk.c)
- * at 20K flows only.
- *
- * Last, for 20K and 200K flows, the statistics sync of our flow API
- * (ovs-offload-bench-sync.c) and the three ways of README.rst: OVS's
- * netdev-offload-dpdk, ours through rte_flow, ours on the model
- * (ovs-offload-bench-dpdk.c). */
+ * main() runs the sections of sections[] in order (README.rst,
+ * "Benchmarks"), each at the points of 'opts': in the short mode (the
+ * default, under 2 minutes) the points of short_points[], in the full mode
+ * (--full DIR) every point of the issue, with a report and plots in DIR
+ * (ovs-offload-bench-report.c); with RULES and MASKS, that one point.
+ * SECONDS (default 0.5) is the time of each rate measurement.  --only
+ * runs only the sections named (for profiling).  The dpdk section starts
+ * DPDK's EAL before the cls section, so one EAL serves both. */
 
 #include <config.h>
 
