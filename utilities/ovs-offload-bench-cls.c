@@ -37,9 +37,11 @@
  * model's: the same rule, or a rule of the same priority (a tie, which each
  * classifier breaks its own way); the line says whether all agree.
  *
- * rte_acl and rte_hash allocate with rte_malloc, so they need DPDK's EAL:
- * this section starts it as ovs-offload-bench-dpdk.c does (OVS's
- * dpdk_init()) unless that section already did, which main() runs first. */
+ * rte_acl and rte_hash need DPDK's EAL (without one, DPDK 22.11's
+ * rte_hash_create() fails with ENOMEM, having no memory for its ring, and
+ * rte_acl_create() crashes on its list's tail queue): this section starts
+ * it as ovs-offload-bench-dpdk.c does (OVS's dpdk_init()) unless that
+ * section, which main() runs first, already did. */
 
 #include <config.h>
 
