@@ -388,7 +388,10 @@ static void
 section_offload(const struct bench_opts *opts)
 {
     /* F: bench_offload_run(opts) (insertion, statistics, memory against
-     * OVS's dummy provider) replaces or joins these calls. */
+     * OVS's dummy provider) replaces or joins these calls.  It enables
+     * OVS's flow API for the rest of the process: it runs after the
+     * sections that open datapaths or netdevs of their own (dpif, churn,
+     * dpdk). */
     if (opts->full) {
         bench_sync_run(20000);
     }
@@ -423,12 +426,12 @@ static const struct bench_section sections[] = {
       "model forwarding per engine, OVS's classifier as its peer" },
     { "dpif", section_dpif, "dpif-netdev forwarding on the same flows" },
     { "churn", section_churn, "forwarding while rules change" },
-    { "offload", section_offload,
-      "flow API: insertion, statistics pass, memory" },
     { "dpdk", section_dpdk,
       "the three ways: OVS's rte_flow, ours on rte_flow, ours on the model" },
     { "cls", bench_cls_run,
       "classifiers: model, OVS's classifier, rte_acl, rte_hash" },
+    { "offload", section_offload,
+      "flow API: insertion, statistics pass, memory" },
     { "latency", section_latency, "a packet's trip through the NIC" },
 };
 
