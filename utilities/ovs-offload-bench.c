@@ -18,21 +18,9 @@
  * statistics sync of our flow API (see ovs-offload-bench-sync.c).
  *
  * For 1K, 10K and 100K rules spread over 1, 16 and 64 masks (IPv4/UDP
- * rules on nw_dst prefixes and tp_dst), prints:
- *
- *   - model forwarding, in Mpps per engine: 64-byte packets, each hitting
- *     a rule, fed through the RX ring of an in-memory port, divided by the
- *     time the engine spent processing batches (parse, exact-match cache,
- *     lookup, counters, output to the in-memory endpoint);
- *
- *   - rule insert and delete rates through fp_rule_batch() (batches of
- *     1000);
- *
- *   - bytes per rule: the model's own accounting and the heap growth;
- *
- *   - as a peer, OVS's classifier (lib/classifier.h) on the same rules:
- *     lookups per second on one thread for the same packets' flows (a
- *     lookup only: no parse, no action), inserts and removals per second.
+ * rules on nw_dst prefixes and tp_dst), the model's forwarding with 1 and
+ * 2 engines, its rule insert and delete rates and bytes per rule, and OVS's
+ * classifier on the same rules as the peer (ovs-offload-bench-model.c).
  *
  * Usage: ovs-offload-bench [SECONDS-PER-POINT [RULES MASKS]]
  *
@@ -151,206 +139,6 @@ bench_packet(const struct bench_rule *br, uint8_t *p)
     p[39] = 26;
 }
 
-static size_t
-bench_heap(void)
-{
-    struct mallinfo2 mi = mallinfo2();
-
-    return mi.uordblks + mi.hblkhd;
-}
-
-static void
-bench_model(size_t n_rules, int n_masks, double seconds)
-{
-    struct bench_rule *rules = xmalloc(n_rules * sizeof *rules);
-    struct fp_rule_op *ops = xcalloc(BENCH_BATCH, sizeof *ops);
-    struct fp_rule *frules = xmalloc(BENCH_BATCH * sizeof *frules);
-    uint8_t (*pkts)[BENCH_PKT_SIZE] = xmalloc(BENCH_N_PKTS
-                                              * BENCH_PKT_SIZE);
-    struct fp_packet batch[32];
-    struct fp_model_engine_stats es0, es1;
-    struct fp_device_stats ds;
-    struct fp_device_config cfg;
-    struct fp_device *dev;
-    uint32_t *ids = xmalloc(n_rules * sizeof *ids);
-    size_t i, j, heap0, heap1, per_rule;
-    double t0, t_ins, t_del, deadline;
-    uint64_t n_fed = 0;
-
-    bench_make_rules(rules, n_rules, n_masks);
-    fp_device_config_default(&cfg);
-    cfg.n_rules = 131072;
-    cfg.n_masks = 64;
-    cfg.rx_ring_size = 4096;
-    ovs_assert(!fp_device_create("bench", &cfg, &dev));
-    heap0 = bench_heap();
-
-    /* Insert. */
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i += BENCH_BATCH) {
-        size_t n = MIN(BENCH_BATCH, n_rules - i);
-
-        for (j = 0; j < n; j++) {
-            bench_fp_rule(&rules[i + j], &frules[j]);
-            ops[j].type = FP_RULE_OP_ADD;
-            ops[j].rule = &frules[j];
-        }
-        ovs_assert(!fp_rule_batch(dev, ops, n));
-        for (j = 0; j < n; j++) {
-            ids[i + j] = ops[j].id;
-        }
-    }
-    t_ins = bench_now() - t0;
-    ovsrcu_quiesce();
-    heap1 = bench_heap();
-    per_rule = fp_model_memory_per_rule(dev);
-
-    /* Forward. */
-    for (i = 0; i < BENCH_N_PKTS; i++) {
-        bench_packet(&rules[bench_rand() % n_rules], pkts[i]);
-    }
-    fp_model_get_engine_stats(dev, 0, &es0);
-    deadline = bench_now() + seconds;
-    i = 0;
-    while (bench_now() < deadline) {
-        for (j = 0; j < ARRAY_SIZE(batch); j++) {
-            batch[j].data = pkts[i++ % BENCH_N_PKTS];
-            batch[j].size = BENCH_PKT_SIZE;
-        }
-        size_t q;
-        fp_port_receive_batch(dev, 0, batch, ARRAY_SIZE(batch), &q);
-        n_fed += q;
-        ovsrcu_quiesce();
-    }
-    fp_device_flush(dev);
-    fp_model_get_engine_stats(dev, 0, &es1);
-    fp_device_get_stats(dev, &ds);
-
-    /* Delete. */
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i += BENCH_BATCH) {
-        size_t n = MIN(BENCH_BATCH, n_rules - i);
-
-        for (j = 0; j < n; j++) {
-            ops[j].type = FP_RULE_OP_DELETE;
-            ops[j].id = ids[i + j];
-        }
-        ovs_assert(!fp_rule_batch(dev, ops, n));
-        ovsrcu_quiesce();
-    }
-    t_del = bench_now() - t0;
-
-    printf("model  rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
-           "(%.2f Mpps fed, %.0f%% hits, %.0f%% EMC), "
-           "insert %5.2f M/s, delete %5.2f M/s, "
-           "%"PRIuSIZE" B/rule (heap %"PRIuSIZE" B/rule)\n",
-           n_rules, n_masks,
-           (es1.packets - es0.packets) * 1e3
-           / (double) MAX(es1.busy_ns - es0.busy_ns, 1),
-           n_fed / seconds / 1e6,
-           100.0 * ds.hits / MAX(ds.hits + ds.misses, 1),
-           100.0 * ds.emc_hits / MAX(ds.hits + ds.misses, 1),
-           n_rules / t_ins / 1e6, n_rules / t_del / 1e6,
-           per_rule, (heap1 - heap0) / n_rules);
-    fflush(stdout);
-
-    fp_device_destroy(dev);
-    ovsrcu_quiesce();
-    free(rules);
-    free(ops);
-    free(frules);
-    free(pkts);
-    free(ids);
-}
-
-static void
-bench_classifier(size_t n_rules, int n_masks, double seconds)
-{
-    struct bench_rule *rules = xmalloc(n_rules * sizeof *rules);
-    struct cls_rule *crules = xmalloc(n_rules * sizeof *crules);
-    struct flow *flows = xcalloc(BENCH_N_PKTS, sizeof *flows);
-    bool *in_cls = xcalloc(n_rules, sizeof *in_cls);
-    const struct cls_rule *displaced;
-    struct classifier cls;
-    double t0, t_ins, t_del, t_look;
-    uint64_t n_look = 0, n_hit = 0;
-    size_t i;
-
-    bench_make_rules(rules, n_rules, n_masks);
-    classifier_init(&cls, NULL);
-
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i++) {
-        struct match match;
-
-        match_init_catchall(&match);
-        match_set_dl_type(&match, htons(0x0800));
-        match_set_nw_proto(&match, 17);
-        match_set_nw_dst_masked(&match, htonl(rules[i].nw_dst),
-                                htonl(rules[i].nw_mask));
-        if (rules[i].with_tp) {
-            match_set_tp_dst(&match, htons(rules[i].tp_dst));
-        }
-        cls_rule_init(&crules[i], &match, rules[i].priority);
-        displaced = classifier_replace(&cls, &crules[i], OVS_VERSION_MIN,
-                                       NULL, 0);
-        if (displaced) {
-            /* Same match and priority as an earlier rule, which the model
-             * keeps too but never hits: here it is replaced. */
-            in_cls[displaced - crules] = false;
-        }
-        in_cls[i] = true;
-    }
-    t_ins = bench_now() - t0;
-
-    for (i = 0; i < BENCH_N_PKTS; i++) {
-        const struct bench_rule *br = &rules[bench_rand() % n_rules];
-
-        flows[i].dl_type = htons(0x0800);
-        flows[i].nw_proto = 17;
-        flows[i].nw_dst = htonl(br->nw_dst | (bench_rand() & ~br->nw_mask));
-        flows[i].tp_src = htons(0x0400);
-        flows[i].tp_dst = htons(br->with_tp ? br->tp_dst : 0x1234);
-    }
-    t0 = bench_now();
-    while ((t_look = bench_now() - t0) < seconds) {
-        for (i = 0; i < 1024; i++) {
-            n_hit += classifier_lookup(&cls, OVS_VERSION_MAX,
-                                       &flows[n_look++ % BENCH_N_PKTS],
-                                       NULL) != NULL;
-        }
-    }
-
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i++) {
-        if (in_cls[i]) {
-            classifier_remove_assert(&cls, &crules[i]);
-        }
-        if (!(i % BENCH_BATCH)) {
-            ovsrcu_quiesce();
-        }
-    }
-    t_del = bench_now() - t0;
-    ovsrcu_synchronize();
-    for (i = 0; i < n_rules; i++) {
-        cls_rule_destroy(&crules[i]);
-    }
-    classifier_destroy(&cls);
-
-    printf("ovscls rules %6"PRIuSIZE" masks %2d: %6.2f M lookups/s "
-           "(1 thread, %.0f%% hits), insert %5.2f M/s, "
-           "remove %5.2f M/s\n",
-           n_rules, n_masks, n_look / t_look / 1e6,
-           100.0 * n_hit / MAX(n_look, 1),
-           n_rules / t_ins / 1e6, n_rules / t_del / 1e6);
-    fflush(stdout);
-    ovsrcu_quiesce();
-    free(rules);
-    free(crules);
-    free(flows);
-    free(in_cls);
-}
-
 static void
 usage(int exit_code)
 {
@@ -405,18 +193,18 @@ main(int argc, char *argv[])
         if (!n_rules || n_masks <= 0 || n_masks > 64) {
             ovs_fatal(0, "RULES must be positive and MASKS 1...64");
         }
-        bench_model(n_rules, n_masks, opts.seconds);
-        bench_classifier(n_rules, n_masks, opts.seconds);
+        bench_model_point(n_rules, n_masks, &opts);
+        bench_model_goals();
         bench_dpdk_run(three_ways, 1);
         bench_report_finish();
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
         for (j = 0; j < ARRAY_SIZE(masks); j++) {
-            bench_model(sizes[i], masks[j], opts.seconds);
-            bench_classifier(sizes[i], masks[j], opts.seconds);
+            bench_model_point(sizes[i], masks[j], &opts);
         }
     }
+    bench_model_goals();
     bench_sync_run(20000);
     bench_sync_run(200000);
     bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
