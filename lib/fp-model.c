@@ -189,9 +189,10 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         xpthread_cond_init(&engine->sleep_cond, NULL);
         atomic_init(&engine->sleeping, false);
         if (config->emc_size) {
-            engine->emc = xzalloc_cacheline(config->emc_size
-                                            * sizeof *engine->emc);
-            engine->emc_mask = config->emc_size - 1;
+            uint32_t size = MAX(config->emc_size, FP_MODEL_EMC_WAYS);
+
+            engine->emc = xzalloc_cacheline(size * sizeof *engine->emc);
+            engine->emc_mask = size - 1;
         }
         engine->ports = xcalloc(model->n_ports, sizeof *engine->ports);
         engine->counters = xcalloc(config->n_counters,

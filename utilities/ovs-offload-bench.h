@@ -118,4 +118,19 @@ void bench_dpdk_run(const uint32_t *n_flows, size_t n);
  * count.  Starts DPDK's EAL if it does not run yet. */
 void bench_cls_run(const struct bench_opts *opts);
 
+/* The model's forwarding (ovs-offload-bench-model.c).
+ *
+ * bench_model_point() measures one point: 'n_rules' rules over 'n_masks'
+ * masks (1...64, bench_make_rules()), OVS's classifier on them, then the
+ * model's forwarding with 1 engine and with 2 engines, opts->seconds each;
+ * prints the lines "ovscls", "model", "mrules" and "model2", appends rows
+ * to the data series "fwd-model" (columns rules masks engines mpps
+ * mpps_engine mpps_fed emc_pct ovscls; 'mpps' is the total of the engines)
+ * and keeps the figures.  bench_model_goals(), after the points, prints
+ * the goals fwd-line-rate (if the point 10000/16 was measured) and
+ * fwd-no-cliff over the points measured. */
+void bench_model_point(size_t n_rules, int n_masks,
+                       const struct bench_opts *);
+void bench_model_goals(void);
+
 #endif /* ovs-offload-bench.h */
