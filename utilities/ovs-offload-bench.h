@@ -95,4 +95,14 @@ void bench_sync_run(uint32_t n_flows);
  * count of the first call. */
 void bench_dpdk_run(const uint32_t *n_flows, size_t n);
 
+/* OVS's software datapath as the peer of the model's forwarding
+ * (ovs-offload-bench-dpif.c): dpif-netdev, with its EMC, SMC and dpcls, in
+ * 'n_pmds' PMD threads, forwarding the megaflows of the rule set of
+ * 'n_rules' rules over 'n_masks' masks (bench_make_rules()) for the
+ * packets of bench_packet().  Prints one "dpif" line; bench_dpif_run()
+ * measures the points of the short or full mode. */
+void bench_dpif_point(size_t n_rules, int n_masks, int n_pmds,
+                      const struct bench_opts *);
+void bench_dpif_run(const struct bench_opts *);
+
 #endif /* ovs-offload-bench.h */
