@@ -421,6 +421,7 @@ main(int argc, char *argv[])
     bench_sync_run(200000);
     bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
     bench_dpif_run(&opts);      /* Until H wires the sections in. */
+    bench_churn_run(&opts);
     bench_report_finish();
     return 0;
 }

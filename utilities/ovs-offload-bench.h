@@ -105,4 +105,9 @@ void bench_dpif_point(size_t n_rules, int n_masks, int n_pmds,
                       const struct bench_opts *);
 void bench_dpif_run(const struct bench_opts *);
 
+/* Forwarding of the model while another thread adds and deletes rules
+ * (ovs-offload-bench-churn.c): the rate's drop, the churn reached, the
+ * packets misrouted or lost; goal "churn". */
+void bench_churn_run(const struct bench_opts *);
+
 #endif /* ovs-offload-bench.h */
