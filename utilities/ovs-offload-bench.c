@@ -169,16 +169,22 @@ section_model(const struct bench_opts *opts)
 }
 
 static void
-section_dpif(const struct bench_opts *opts OVS_UNUSED)
+section_dpif(const struct bench_opts *opts)
 {
-    /* D: for each of opts->points, bench_dpif_point(p->n_rules,
-     * p->n_masks, 1, opts), and with 2 PMDs where it applies. */
+    size_t i;
+
+    for (i = 0; i < opts->n_points; i++) {
+        const struct bench_point *p = &opts->points[i];
+
+        bench_dpif_point(p->n_rules, p->n_masks, 1, opts);
+        bench_dpif_point(p->n_rules, p->n_masks, 2, opts);
+    }
 }
 
 static void
-section_churn(const struct bench_opts *opts OVS_UNUSED)
+section_churn(const struct bench_opts *opts)
 {
-    /* D: bench_churn_run(opts). */
+    bench_churn_run(opts);
 }
 
 static void

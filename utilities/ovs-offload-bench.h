@@ -133,4 +133,19 @@ void bench_model_point(size_t n_rules, int n_masks,
                        const struct bench_opts *);
 void bench_model_goals(void);
 
+/* OVS's software datapath as the peer of the model's forwarding
+ * (ovs-offload-bench-dpif.c): dpif-netdev, with its EMC, SMC and dpcls, in
+ * 'n_pmds' PMD threads, forwarding the megaflows of the rule set of
+ * 'n_rules' rules over 'n_masks' masks (bench_make_rules()) for the
+ * packets of bench_packet().  Prints one "dpif" line; bench_dpif_run()
+ * measures the points of the short or full mode. */
+void bench_dpif_point(size_t n_rules, int n_masks, int n_pmds,
+                      const struct bench_opts *);
+void bench_dpif_run(const struct bench_opts *);
+
+/* Forwarding of the model while another thread adds and deletes rules
+ * (ovs-offload-bench-churn.c): the rate's drop, the churn reached, the
+ * packets misrouted or lost; goal "churn". */
+void bench_churn_run(const struct bench_opts *);
+
 #endif /* ovs-offload-bench.h */
