@@ -9,6 +9,7 @@ utilities_ovs_offload_bench_SOURCES = \
 	utilities/ovs-offload-bench-report.c \
 	utilities/ovs-offload-bench-sync.c \
 	utilities/ovs-offload-bench-dpdk.c \
+	utilities/ovs-offload-bench-offload.c \
 	$(OFPROTO_OFFLOAD_SOURCES)
 utilities_ovs_offload_bench_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload

@@ -398,6 +398,13 @@ main(int argc, char *argv[])
                   opts.out_dir);
     }
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
+    if (getenv("OVS_OFFLOAD_BENCH_ONLY")
+        && !strcmp(getenv("OVS_OFFLOAD_BENCH_ONLY"), "offload")) {
+        /* Only the offload section, e.g. for perf record. */
+        bench_offload_run(&opts);
+        bench_report_finish();
+        return 0;
+    }
     if (argc > 3) {
         size_t n_rules = strtoul(argv[2], NULL, 10);
         int n_masks = atoi(argv[3]);
@@ -420,6 +427,7 @@ main(int argc, char *argv[])
     bench_sync_run(20000);
     bench_sync_run(200000);
     bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
+    bench_offload_run(&opts);
     bench_report_finish();
     return 0;
 }
