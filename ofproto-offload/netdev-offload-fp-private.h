@@ -73,7 +73,8 @@ struct offload_fp_flow {
                                  * NIC after waiting or an eviction. */
     struct fp_rule *rule;       /* The NIC rule, to put it back into the
                                  * NIC (WAITING, EVICTED) or after a reset;
-                                 * NULL if REFUSED. */
+                                 * NULL if REFUSED.  With only its
+                                 * 'n_actions' actions allocated. */
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     uint32_t mark;              /* dpif-netdev's flow mark. */
     bool ufid_shared;           /* Put with two different matches: two
@@ -102,6 +103,7 @@ struct offload_fp_flow {
      *     hides a rule that the NIC does not hit. */
     struct cls_rule cr;         /* The flow's match, in 'exception_cls' while
                                  * WAITING, EVICTED or armed. */
+    bool cr_inited;             /* 'cr' made (at its first insertion). */
     bool in_cls;                /* In 'exception_cls'? */
     bool cls_waits;             /* In it as a waiting flow? */
     atomic_uint64_t sw_packets;

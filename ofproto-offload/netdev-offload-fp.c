@@ -168,9 +168,42 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
+/* A flow keeps its NIC rule with only the actions it has, not the
+ * FP_MAX_ACTIONS of a struct fp_rule: most rules have one or two.
+ * Returns the bytes of 'rule' that matter. */
+static size_t
+offload_fp_rule_size(const struct fp_rule *rule)
+{
+    return (offsetof(struct fp_rule, actions)
+            + rule->n_actions * sizeof rule->actions[0]);
+}
+
+/* Returns a copy of 'rule' that has only its actions, for 'flow->rule'; the
+ * caller frees it with free().  Such a copy must never be read as a whole
+ * struct fp_rule: offload_fp_rule_expand() makes one of it. */
+static struct fp_rule *
+offload_fp_rule_dup(const struct fp_rule *rule)
+{
+    return xmemdup(rule, offload_fp_rule_size(rule));
+}
+
+/* Writes into 'full' the whole struct fp_rule of 'rule', a copy made by
+ * offload_fp_rule_dup(), the unused actions zeroed, as the drivers get
+ * it. */
+static void
+offload_fp_rule_expand(const struct fp_rule *rule, struct fp_rule *full)
+{
+    size_t n = offload_fp_rule_size(rule);
+
+    memcpy(full, rule, n);
+    memset((char *) full + n, 0, sizeof *full - n);
+}
+
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says, and
  * starts counting its exception packets anew when its role there
- * changes. */
+ * changes.  Its cls_rule is made the first time it goes in (most flows are
+ * put and deleted without), with its match and, as in_port, its NIC port,
+ * that of its rule: a watched flow has one. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
@@ -182,6 +215,15 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 
     if (watched && (!flow->in_cls || flow->cls_waits != waits)) {
         if (!flow->in_cls) {
+            if (!flow->cr_inited) {
+                struct match cls_match;
+
+                minimatch_expand(&flow->match, &cls_match);
+                cls_match.flow.in_port.odp_port
+                    = u32_to_odp(flow->rule->key.in_port);
+                cls_rule_init(&flow->cr, &cls_match, 0);
+                flow->cr_inited = true;
+            }
             classifier_insert(&exception_cls, &flow->cr, OVS_VERSION_MIN,
                               NULL, 0);
             atomic_count_inc(&n_watched);
@@ -202,7 +244,9 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
-    cls_rule_destroy(&flow->cr);
+    if (flow->cr_inited) {
+        cls_rule_destroy(&flow->cr);
+    }
     minimatch_destroy(&flow->match);
     free(flow->reason);
     free(flow->partial_reason);
@@ -485,7 +529,7 @@ offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
         }
     }
 
-    miss = *rule;
+    memcpy(&miss, rule, offsetof(struct fp_rule, actions));
     miss.n_actions = 1;
     memset(&miss.actions[0], 0, sizeof miss.actions[0]);
     miss.actions[0].type = FP_ACTION_EXCEPTION;
@@ -544,9 +588,10 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                         enum offload_fp_state state)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    struct fp_rule full;
     struct fp_rule_op op = {
         .type = FP_RULE_OP_ADD,
-        .rule = flow->rule,
+        .rule = &full,
     };
     bool was_waiting = (flow->state == OFFLOAD_FP_WAITING
                         || flow->state == OFFLOAD_FP_EVICTED);
@@ -568,6 +613,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         return;
     }
 
+    offload_fp_rule_expand(flow->rule, &full);
     fp_rule_batch(flow->dev, &op, 1);
     if (!op.error) {
         flow->rule_id = op.id;
@@ -867,7 +913,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     struct offload_fp_verdict v;
     struct offload_fp_flow *flow;
     struct fp_device *dev;
-    struct match cls_match;
     uint32_t port;
 
     if (!netdev_offload_fp_get_port(netdev, &dev, &port)) {
@@ -876,8 +921,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     offload_fp_sync_vlan_limit(dev);
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
-    cls_match = *match;
-    cls_match.flow.in_port.odp_port = u32_to_odp(port);
 
     offload_fp_init();
     ovs_mutex_lock(&offload_fp_mutex);
@@ -905,7 +948,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow = xzalloc(sizeof *flow);
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
-        cls_rule_init(&flow->cr, &cls_match, 0);
         minimatch_init(&flow->match, match);
         atomic_init(&flow->sw_packets, 0);
         atomic_init(&flow->sw_resumed, 0);
@@ -920,7 +962,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         && !offload_fp_vf_unplugged(&v.rule, dev, NULL)) {
         /* A modification the NIC can run: in place, counters kept. */
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
-            *flow->rule = v.rule;
+            free(flow->rule);
+            flow->rule = offload_fp_rule_dup(&v.rule);
             offload_fp_stats.modified++;
             OFFLOAD_FP_COVERAGE_INC(fp_offload_modify);
             goto out;
@@ -942,7 +985,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         offload_fp_count_reason(flow->reason);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
-        flow->rule = xmemdup(&v.rule, sizeof v.rule);
+        flow->rule = offload_fp_rule_dup(&v.rule);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
             offload_fp_count_reason(flow->reason);

@@ -38,6 +38,9 @@
  *     flow_put() rate and heap growth per flow.  It has no flow_get(), so
  *     no statistics pass.
  *
+ * Each figure is the best of OFFLOAD_ROUNDS rounds, the peers in turn (the
+ * memory figures are the last round's).
+ *
  * The peer needs OVS's flow API enabled (netdev_set_flow_api_enabled()
  * with hw-offload=true), which cannot be undone and makes every later
  * netdev_ports_insert() look for a flow API for its port: this section
@@ -87,6 +90,9 @@ void __real_netdev_set_flow_api_enabled(const struct smap *);
 
 /* netdev_ports_get() compares datapath types by pointer. */
 static const char offload_dpif_type[] = "netdev";
+
+/* Rounds of each measurement (see bench_offload_run()). */
+#define OFFLOAD_ROUNDS 3
 
 /* The goals (README.rst, "Benchmarks"). */
 #define GOAL_RATE 1e6               /* Offloads per second, at least... */
@@ -410,9 +416,26 @@ bench_offload_run(const struct bench_opts *opts)
         struct offload_point pt;
         double rate, dummy_rate, ovs_side;
 
-        memset(&pt, 0, sizeof pt);
-        run_dummy(n_flows, &pt);
-        run_ours(n_flows, &pt);
+        struct offload_point best;
+        int round;
+
+        /* Rounds, each peer in turn, the best of each figure: insertion
+         * rates, which first touch their memory, vary with what the
+         * other processes of the machine do. */
+        for (round = 0; round < OFFLOAD_ROUNDS; round++) {
+            memset(&pt, 0, sizeof pt);
+            run_dummy(n_flows, &pt);
+            run_ours(n_flows, &pt);
+            if (!round) {
+                best = pt;
+            } else {
+                best.put_s = MIN(best.put_s, pt.put_s);
+                best.pass_ms = MIN(best.pass_ms, pt.pass_ms);
+                best.del_s = MIN(best.del_s, pt.del_s);
+                best.dummy_put_s = MIN(best.dummy_put_s, pt.dummy_put_s);
+            }
+        }
+        pt = best;
         rate = n_flows / pt.put_s;
         dummy_rate = n_flows / pt.dummy_put_s;
         ovs_side = pt.heap_per_flow - pt.nic_per_flow;
