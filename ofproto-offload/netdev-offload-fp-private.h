@@ -59,14 +59,27 @@ enum offload_fp_state {
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone. */
 struct offload_fp_flow {
+    /* What flow_get() reads, first, in as few cache lines as can be: a
+     * statistics pass over many flows misses the cache on every record. */
     struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
     ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
+    struct fp_device *dev;
+    uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
+    enum offload_fp_state state;
+    bool ufid_shared;           /* Put with two different matches: two
+                                 * megaflows share the ufid, so it stays in
+                                 * software until flow_del() (see
+                                 * netdev_offload_fp_flow_put()). */
+
+    /* Counters never go backwards: 'base' has those of the NIC rules this
+     * flow had before, 'last' the last read of the current rule's. */
+    struct fp_rule_stats base;
+    struct fp_rule_stats last;
+
     struct minimatch match;     /* The megaflow's match, as flow_put()
                                  * got it: fp/explain finds the datapath
                                  * flows by it. */
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
-    struct fp_device *dev;
-    enum offload_fp_state state;
     char *reason;               /* Why it is not (fully) in the NIC. */
     char *partial_reason;       /* Why it is partial, if its verdict is:
                                  * 'reason' again once it is back in the
@@ -75,19 +88,9 @@ struct offload_fp_flow {
                                  * NIC (WAITING, EVICTED) or after a reset;
                                  * NULL if REFUSED.  With only its
                                  * 'n_actions' actions allocated. */
-    uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     uint32_t mark;              /* dpif-netdev's flow mark. */
-    bool ufid_shared;           /* Put with two different matches: two
-                                 * megaflows share the ufid, so it stays in
-                                 * software until flow_del() (see
-                                 * netdev_offload_fp_flow_put()). */
     unsigned int thread;        /* dpif-netdev's offload thread that put
                                  * it (netdev_offload_thread_id()). */
-
-    /* Counters never go backwards: 'base' has those of the NIC rules this
-     * flow had before, 'last' the last read of the current rule's. */
-    struct fp_rule_stats base;
-    struct fp_rule_stats last;
 
     /* Packets of the flow that came up the exception path, while it is in
      * 'exception_cls', are counted in 'sw_packets' (see
