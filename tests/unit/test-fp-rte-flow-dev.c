@@ -153,7 +153,7 @@ test_null_refused(void **state OVS_UNUSED)
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_int_equal(op.error, EOPNOTSUPP);
     assert_int_equal(op.id, 0);
-    if (!strstr(op.reason, "rte_flow_validate: ")
+    if (!strstr(op.reason, "rte_flow_create: ")
         || !strstr(op.reason, "not")) {
         fail_msg("reason \"%s\"", op.reason);
     }
@@ -167,7 +167,7 @@ test_null_refused(void **state OVS_UNUSED)
     op.rule = &rule;
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_true(op.reason[0]);
-    assert_null(strstr(op.reason, "rte_flow_validate"));
+    assert_null(strstr(op.reason, "rte_flow_create"));
 
     /* The translation reads the keys by the device's VLAN limit: with 1,
      * a second tag is never there. */
@@ -178,7 +178,7 @@ test_null_refused(void **state OVS_UNUSED)
     rule.mask.vlans[1].tci = htons(FP_VLAN_PRESENT);
     op.rule = &rule;
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
-    assert_non_null(strstr(op.reason, "rte_flow_validate"));
+    assert_non_null(strstr(op.reason, "rte_flow_create"));
     assert_int_equal(fp_device_set_vlan_limit(dev, 1), 0);
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_non_null(strstr(op.reason, "VLAN limit 1"));
