@@ -52,6 +52,23 @@ enum offload_fp_state {
 };
 
 
+/* The NIC rule that a flow keeps (struct fp_rule is the better part of a
+ * kilobyte: two 128-byte keys and room for FP_MAX_ACTIONS actions), in
+ * few bytes: the 32-bit words of the rule's mask that are not zero, with
+ * the key's words under them, and only the actions it has.
+ * offload_fp_flow_rule() makes a struct fp_rule of it. */
+#define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
+BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
+struct offload_fp_rule {
+    uint32_t map;               /* Bit i: mask word i is not zero. */
+    uint32_t priority;
+    uint8_t n_words;            /* Bits in 'map'. */
+    uint8_t n_actions;
+    /* Then 'n_words' (key, mask) word pairs, then 'n_actions' struct
+     * fp_action. */
+    uint32_t words[];
+};
+
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
  *
  * Every flow_put() that finds a bound input port is answered with success,
@@ -84,10 +101,10 @@ struct offload_fp_flow {
     char *partial_reason;       /* Why it is partial, if its verdict is:
                                  * 'reason' again once it is back in the
                                  * NIC after waiting or an eviction. */
-    struct fp_rule *rule;       /* The NIC rule, to put it back into the
-                                 * NIC (WAITING, EVICTED) or after a reset;
-                                 * NULL if REFUSED.  With only its
-                                 * 'n_actions' actions allocated. */
+    struct offload_fp_rule *rule; /* The NIC rule, to put it back into
+                                 * the NIC (WAITING, EVICTED) or after a
+                                 * reset; NULL if REFUSED.  Read it with
+                                 * offload_fp_flow_rule(). */
     uint32_t mark;              /* dpif-netdev's flow mark. */
     unsigned int thread;        /* dpif-netdev's offload thread that put
                                  * it (netdev_offload_thread_id()). */
@@ -109,18 +126,17 @@ struct offload_fp_flow {
     bool cr_inited;             /* 'cr' made (at its first insertion). */
     bool in_cls;                /* In 'exception_cls'? */
     bool cls_waits;             /* In it as a waiting flow? */
+    bool armed;                 /* Its misses are counted. */
+    bool missing;               /* The NIC missed packets of it. */
+    bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
+                                 * a VF that is unplugged. */
     atomic_uint64_t sw_packets;
     uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
                                  * 'exception_cls' or changed role there. */
     long long int sw_time;      /* When it started waiting. */
     double sw_rate;             /* Packets per second since then. */
     long long int offloaded_at; /* When its rule last went into the NIC. */
-    bool armed;                 /* Its misses are counted. */
-    bool missing;               /* The NIC missed packets of it. */
     uint64_t n_missed;          /* How many, since it was armed. */
-
-    bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
-                                 * a VF that is unplugged. */
 
     /* Of 'sw_packets', those that a NIC handed over after a recirculation,
      * to resume at the flow's stage: for an offloaded flow, no miss (the
@@ -184,6 +200,8 @@ extern struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex);
 
 struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
+const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
+                                           struct fp_rule *);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
 bool offload_fp_meter_check(uint32_t id, const struct fp_device *,

@@ -168,35 +168,86 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
-/* A flow keeps its NIC rule with only the actions it has, not the
- * FP_MAX_ACTIONS of a struct fp_rule: most rules have one or two.
- * Returns the bytes of 'rule' that matter. */
-static size_t
-offload_fp_rule_size(const struct fp_rule *rule)
+/* Returns the actions of 'rule'. */
+static struct fp_action *
+offload_fp_rule_actions(const struct offload_fp_rule *rule)
 {
-    return (offsetof(struct fp_rule, actions)
-            + rule->n_actions * sizeof rule->actions[0]);
+    return (struct fp_action *) &rule->words[2 * rule->n_words];
 }
 
-/* Returns a copy of 'rule' that has only its actions, for 'flow->rule'; the
- * caller frees it with free().  Such a copy must never be read as a whole
- * struct fp_rule: offload_fp_rule_expand() makes one of it. */
-static struct fp_rule *
+/* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
+ * the caller frees with free(). */
+static struct offload_fp_rule *
 offload_fp_rule_dup(const struct fp_rule *rule)
 {
-    return xmemdup(rule, offload_fp_rule_size(rule));
+    const uint32_t *key = (const uint32_t *) &rule->key;
+    const uint32_t *mask = (const uint32_t *) &rule->mask;
+    struct offload_fp_rule *c;
+    uint32_t map = 0;
+    size_t i, n = 0;
+
+    BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
+    BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
+    BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
+    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+        if (mask[i]) {
+            map |= UINT32_C(1) << i;
+            n++;
+        }
+    }
+    c = xmalloc(sizeof *c + 2 * n * sizeof c->words[0]
+                + rule->n_actions * sizeof rule->actions[0]);
+    c->map = map;
+    c->priority = rule->priority;
+    c->n_words = n;
+    c->n_actions = rule->n_actions;
+    for (n = 0, i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+        if (mask[i]) {
+            c->words[2 * n] = key[i];
+            c->words[2 * n + 1] = mask[i];
+            n++;
+        }
+    }
+    memcpy(offload_fp_rule_actions(c), rule->actions,
+           rule->n_actions * sizeof rule->actions[0]);
+    return c;
 }
 
-/* Writes into 'full' the whole struct fp_rule of 'rule', a copy made by
- * offload_fp_rule_dup(), the unused actions zeroed, as the drivers get
- * it. */
+/* Writes into 'rule' the whole struct fp_rule that 'c' keeps, the words of
+ * the key and mask that 'c' does not have and the unused actions zeroed, as
+ * the drivers get it. */
 static void
-offload_fp_rule_expand(const struct fp_rule *rule, struct fp_rule *full)
+offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
 {
-    size_t n = offload_fp_rule_size(rule);
+    uint32_t *key = (uint32_t *) &rule->key;
+    uint32_t *mask = (uint32_t *) &rule->mask;
+    uint32_t map;
+    size_t n = 0;
 
-    memcpy(full, rule, n);
-    memset((char *) full + n, 0, sizeof *full - n);
+    memset(rule, 0, sizeof *rule);
+    for (map = c->map; map; map = zero_rightmost_1bit(map)) {
+        int i = raw_ctz(map);
+
+        key[i] = c->words[2 * n];
+        mask[i] = c->words[2 * n + 1];
+        n++;
+    }
+    rule->priority = c->priority;
+    rule->n_actions = c->n_actions;
+    memcpy(rule->actions, offload_fp_rule_actions(c),
+           c->n_actions * sizeof rule->actions[0]);
+}
+
+/* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
+ * none (REFUSED). */
+const struct fp_rule *
+offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
+{
+    if (!flow->rule) {
+        return NULL;
+    }
+    offload_fp_rule_expand(flow->rule, buf);
+    return buf;
 }
 
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says, and
@@ -219,8 +270,10 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
                 struct match cls_match;
 
                 minimatch_expand(&flow->match, &cls_match);
-                cls_match.flow.in_port.odp_port
-                    = u32_to_odp(flow->rule->key.in_port);
+                struct fp_rule rule;
+
+                cls_match.flow.in_port.odp_port = u32_to_odp(
+                    offload_fp_flow_rule(flow, &rule)->key.in_port);
                 cls_rule_init(&flow->cr, &cls_match, 0);
                 flow->cr_inited = true;
             }
@@ -559,7 +612,10 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
         || flow->state == OFFLOAD_FP_PARTIAL) {
         struct fp_rule_stats final;
 
-        offload_fp_delete_rule(flow->dev, flow->rule_id, flow->rule, &final);
+        struct fp_rule rule;
+
+        offload_fp_delete_rule(flow->dev, flow->rule_id,
+                               offload_fp_flow_rule(flow, &rule), &final);
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
             /* The final counters, or the last read if the device failed. */
             stats_add(&flow->base,
@@ -597,8 +653,8 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                         || flow->state == OFFLOAD_FP_EVICTED);
     char *reason;
 
-    flow->vf_unplugged = offload_fp_vf_unplugged(flow->rule, flow->dev,
-                                                 &reason);
+    offload_fp_rule_expand(flow->rule, &full);
+    flow->vf_unplugged = offload_fp_vf_unplugged(&full, flow->dev, &reason);
     if (flow->vf_unplugged) {
         /* A VF of the rule is unplugged: the flow waits until it is back
          * (see netdev-offload-fp-hotplug.c), not a failure either. */
@@ -613,7 +669,6 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         return;
     }
 
-    offload_fp_rule_expand(flow->rule, &full);
     fp_rule_batch(flow->dev, &op, 1);
     if (!op.error) {
         flow->rule_id = op.id;
@@ -670,8 +725,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             offload_fp_count_reason(flow->reason);
         }
     } else if (op.error == ENOENT
-               && (reason = offload_fp_meter_missing(flow->rule,
-                                                     flow->dev))) {
+               && (reason = offload_fp_meter_missing(&full, flow->dev))) {
         /* Its meter is in no NIC now (see netdev-offload-fp-meter.c): the
          * flow waits for it, which is not a failure either. */
         offload_fp_flow_set_reason(flow, reason);
@@ -826,6 +880,7 @@ offload_fp_flow_is(const struct offload_fp_flow *flow,
     OVS_REQUIRES(offload_fp_mutex)
 {
     const uint8_t *old_key, *old_mask, *new_key, *new_mask;
+    struct fp_rule old;
     size_t i;
 
     if (flow->netdev != netdev) {
@@ -834,8 +889,9 @@ offload_fp_flow_is(const struct offload_fp_flow *flow,
     if (!flow->rule || v->state == OFFLOAD_FP_REFUSED) {
         return true;
     }
-    old_key = (const uint8_t *) &flow->rule->key;
-    old_mask = (const uint8_t *) &flow->rule->mask;
+    offload_fp_rule_expand(flow->rule, &old);
+    old_key = (const uint8_t *) &old.key;
+    old_mask = (const uint8_t *) &old.mask;
     new_key = (const uint8_t *) &v->rule.key;
     new_mask = (const uint8_t *) &v->rule.mask;
     for (i = 0; i < sizeof v->rule.key; i++) {
@@ -1188,7 +1244,8 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
             continue;
         }
         for (i = 0; i < flow->rule->n_actions; i++) {
-            const struct fp_action *a = &flow->rule->actions[i];
+            const struct fp_action *a
+                = &offload_fp_rule_actions(flow->rule)[i];
 
             if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
                 offload_fp_flow_uninstall(flow);
@@ -1212,7 +1269,8 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
     bool partial = (flow->rule->n_actions
-                    && flow->rule->actions[0].type == FP_ACTION_MARK);
+                    && (offload_fp_rule_actions(flow->rule)[0].type
+                        == FP_ACTION_MARK));
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
                                    : OFFLOAD_FP_OFFLOADED));
@@ -1242,15 +1300,18 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
 
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        struct fp_rule rule;
+
         if (flow->dev != dev || !flow->rule
-            || !offload_fp_rule_uses_port(flow->rule, port)) {
+            || !offload_fp_rule_uses_port(offload_fp_flow_rule(flow, &rule),
+                                          port)) {
             continue;
         }
         if (unplugged && (flow->state == OFFLOAD_FP_OFFLOADED
                           || flow->state == OFFLOAD_FP_PARTIAL)) {
             offload_fp_flow_uninstall(flow);
             flow->state = OFFLOAD_FP_EVICTED;
-            flow->vf_unplugged = offload_fp_vf_unplugged(flow->rule, dev,
+            flow->vf_unplugged = offload_fp_vf_unplugged(&rule, dev,
                                                          &reason);
             offload_fp_flow_set_reason(flow, reason);
             offload_fp_count_reason(flow->reason);

@@ -449,11 +449,10 @@ bench_offload_run(const struct bench_opts *opts)
                "flow_get); counters' age mean %.3f ms max %.3f ms\n",
                n_flows, pt.pass_ms, pt.age_mean_ms, pt.age_max_ms);
         printf("offload flows %6"PRIu32": memory per flow ours %.0f B "
-               "(OVS side %.0f B: record %"PRIuSIZE" B + rule %"PRIuSIZE
-               " B + matches; NIC side %.0f B), OVS dummy provider %.0f B "
+               "(OVS side %.0f B, of which the record's struct %"PRIuSIZE
+               " B; NIC side %.0f B), OVS dummy provider %.0f B "
                "(%.2fx)\n", n_flows, pt.heap_per_flow, ovs_side,
-               sizeof(struct offload_fp_flow), sizeof(struct fp_rule),
-               pt.nic_per_flow, pt.dummy_heap_per_flow,
+               sizeof(struct offload_fp_flow), pt.nic_per_flow, pt.dummy_heap_per_flow,
                pt.heap_per_flow / pt.dummy_heap_per_flow);
         fflush(stdout);
 
