@@ -30,7 +30,10 @@
  *     flow_get() reports (from a packet entering the NIC until flow_get()
  *     counts it); memory per flow: the heap growth of the process (OVS
  *     side and model NIC together) and the model's own accounting of its
- *     rules (fp_model_memory_per_rule()), the OVS side being the rest;
+ *     rules (fp_model_memory_per_rule()), the OVS side being the rest, at
+ *     once after the puts, then as in ovs-vswitchd a second later, when
+ *     netdev_offload_fp_run() watches every offloaded flow for misses (the
+ *     memory goal is judged by the larger);
  *
  *   - the peer: OVS 3.1's dummy offload provider (lib/netdev-dummy.c, the
  *     flow API of "dummy" netdevs with hw-offload=true) on the same
@@ -217,12 +220,13 @@ struct offload_point {
     double del_s;               /* Ours: all flow_del() calls. */
     double heap_per_flow;       /* Ours: OVS side and model NIC. */
     double nic_per_flow;        /* Model accounting. */
+    double armed_per_flow;      /* Ours, once watched for misses. */
     double dummy_put_s;
     double dummy_heap_per_flow;
 };
 
 static void
-run_ours(uint32_t n_flows, struct offload_point *pt)
+run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
 {
     const struct netdev_flow_api *api = &netdev_offload_fp;
     uint64_t actions_stub[64 / 8];
@@ -271,6 +275,19 @@ run_ours(uint32_t n_flows, struct offload_point *pt)
     heap1 = heap_used();
     pt->heap_per_flow = ((double) heap1 - heap0) / n_flows;
     pt->nic_per_flow = fp_model_memory_per_rule(dev);
+
+    /* In ovs-vswitchd, one retry interval (1 s) after its rule went into
+     * the NIC, netdev_offload_fp_run() starts watching every offloaded flow
+     * for packets that the NIC misses: each goes into a classifier, which
+     * costs memory too.  Measured once, in the last round. */
+    if (last_round) {
+        xnanosleep(1100 * 1000 * 1000);
+        netdev_offload_fp_run();
+        ovsrcu_quiesce();
+        size_t heap2 = heap_used();
+
+        pt->armed_per_flow = ((double) heap2 - heap0) / n_flows;
+    }
 
     /* The last flow's rule is active: its packet hits it. */
     if (counter_age(api, in, dev, n_flows - 1) < 0) {
@@ -410,7 +427,8 @@ bench_offload_run(const struct bench_opts *opts)
     bench_data("offload-rate", "# flows ours_Mps dummy_Mps");
     bench_data("offload-pass", "# flows pass_ms");
     bench_data("offload-memory",
-               "# flows ours_B ours_ovs_B ours_nic_B dummy_B");
+               "# flows ours_B ours_ovs_B ours_nic_B dummy_B "
+               "ours_watched_B");
     for (k = 0; k < n; k++) {
         uint32_t n_flows = sizes[k];
         struct offload_point pt;
@@ -425,7 +443,7 @@ bench_offload_run(const struct bench_opts *opts)
         for (round = 0; round < OFFLOAD_ROUNDS; round++) {
             memset(&pt, 0, sizeof pt);
             run_dummy(n_flows, &pt);
-            run_ours(n_flows, &pt);
+            run_ours(n_flows, round == OFFLOAD_ROUNDS - 1, &pt);
             if (!round) {
                 best = pt;
             } else {
@@ -433,6 +451,10 @@ bench_offload_run(const struct bench_opts *opts)
                 best.pass_ms = MIN(best.pass_ms, pt.pass_ms);
                 best.del_s = MIN(best.del_s, pt.del_s);
                 best.dummy_put_s = MIN(best.dummy_put_s, pt.dummy_put_s);
+                best.heap_per_flow = pt.heap_per_flow;
+                best.nic_per_flow = pt.nic_per_flow;
+                best.armed_per_flow = pt.armed_per_flow;
+                best.dummy_heap_per_flow = pt.dummy_heap_per_flow;
             }
         }
         pt = best;
@@ -451,17 +473,19 @@ bench_offload_run(const struct bench_opts *opts)
         printf("offload flows %6"PRIu32": memory per flow ours %.0f B "
                "(OVS side %.0f B, of which the record's struct %"PRIuSIZE
                " B; NIC side %.0f B), OVS dummy provider %.0f B "
-               "(%.2fx)\n", n_flows, pt.heap_per_flow, ovs_side,
-               sizeof(struct offload_fp_flow), pt.nic_per_flow, pt.dummy_heap_per_flow,
-               pt.heap_per_flow / pt.dummy_heap_per_flow);
+               "(%.2fx); ours once watched for misses %.0f B\n", n_flows,
+               pt.heap_per_flow, ovs_side, sizeof(struct offload_fp_flow),
+               pt.nic_per_flow, pt.dummy_heap_per_flow,
+               pt.heap_per_flow / pt.dummy_heap_per_flow,
+               pt.armed_per_flow);
         fflush(stdout);
 
         bench_data("offload-rate", "%"PRIu32" %.4f %.4f", n_flows,
                    rate / 1e6, dummy_rate / 1e6);
         bench_data("offload-pass", "%"PRIu32" %.3f", n_flows, pt.pass_ms);
-        bench_data("offload-memory", "%"PRIu32" %.0f %.0f %.0f %.0f",
+        bench_data("offload-memory", "%"PRIu32" %.0f %.0f %.0f %.0f %.0f",
                    n_flows, pt.heap_per_flow, ovs_side, pt.nic_per_flow,
-                   pt.dummy_heap_per_flow);
+                   pt.dummy_heap_per_flow, pt.armed_per_flow);
 
         if (k == n - 1) {
             bench_goal("offload-rate",
@@ -476,11 +500,16 @@ bench_offload_run(const struct bench_opts *opts)
             bench_goal("stats-age", pt.age_max_ms <= GOAL_AGE_MS,
                        "counters at most %.3f ms old, mean %.3f ms "
                        "(goal <= 100)", pt.age_max_ms, pt.age_mean_ms);
-            bench_goal("memory", pt.heap_per_flow <= GOAL_BYTES,
+            /* Judged by what a flow costs in ovs-vswitchd for good: once
+             * watched for misses. */
+            bench_goal("memory",
+                       MAX(pt.heap_per_flow, pt.armed_per_flow)
+                       <= GOAL_BYTES,
                        "%.0f B per flow, OVS side %.0f B + NIC side %.0f B "
-                       "(goal <= 256); OVS's dummy provider %.0f B",
+                       "(goal <= 256), %.0f B once watched for misses; "
+                       "OVS's dummy provider %.0f B",
                        pt.heap_per_flow, ovs_side, pt.nic_per_flow,
-                       pt.dummy_heap_per_flow);
+                       pt.armed_per_flow, pt.dummy_heap_per_flow);
         }
     }
 }
