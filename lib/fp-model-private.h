@@ -412,6 +412,12 @@ struct fp_model {
     /* Recirculation counters as of the last reset, under 'ctl_mutex', as
      * 'hits_base'. */
     uint64_t recirculations_base, recirc_misses_base, recirc_exceeded_base;
+
+    /* By rule id, 1...n_rules: the counter of each rule, as its table
+     * entry has it (fp_table_rule_user()), so that fp_rule_get_stats()
+     * reads no table entry, which a pass over many rules would miss in the
+     * cache. */
+    uint32_t *rule_counters;
 };
 
 

@@ -13,6 +13,7 @@ utilities_ovs_offload_bench_SOURCES = \
 	utilities/ovs-offload-bench-model.c \
 	utilities/ovs-offload-bench-dpif.c \
 	utilities/ovs-offload-bench-churn.c \
+	utilities/ovs-offload-bench-offload.c \
 	$(OFPROTO_OFFLOAD_SOURCES)
 utilities_ovs_offload_bench_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload \

@@ -190,15 +190,11 @@ section_churn(const struct bench_opts *opts)
 static void
 section_offload(const struct bench_opts *opts)
 {
-    /* F: bench_offload_run(opts) (insertion, statistics, memory against
-     * OVS's dummy provider) replaces or joins these calls.  It enables
-     * OVS's flow API for the rest of the process: it runs after the
-     * sections that open datapaths or netdevs of their own (dpif, churn,
-     * dpdk). */
     if (opts->full) {
         bench_sync_run(20000);
     }
     bench_sync_run(200000);
+    bench_offload_run(opts);
 }
 
 static void

@@ -148,4 +148,12 @@ void bench_dpif_run(const struct bench_opts *);
  * packets misrouted or lost; goal "churn". */
 void bench_churn_run(const struct bench_opts *);
 
+/* The offload benchmark (ovs-offload-bench-offload.c): insertion,
+ * statistics passes, counters' age and memory per flow of our flow API,
+ * with OVS's dummy offload provider as a peer; at 200K flows in the short
+ * mode, at 20K, 100K and 200K in the full mode.  Enables OVS's flow API
+ * for the rest of the process (hw-offload=true): run it after the sections
+ * that insert datapath ports of their own. */
+void bench_offload_run(const struct bench_opts *);
+
 #endif /* ovs-offload-bench.h */
