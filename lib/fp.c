@@ -764,15 +764,14 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
 }
 
 
-/* Called on the link's receive thread for every packet received on the
- * interface: the packet comes into the NIC port from its outside. */
+/* Called on the link's receive thread with the 'n' packets received on the
+ * interface: they come into the NIC port from its outside. */
 static void
-fp_link_rx(void *link_, const void *data, size_t size)
+fp_link_rx(void *link_, const struct fp_packet *pkts, size_t n)
 {
     struct fp_link *link = link_;
-    struct fp_packet pkt = { .data = data, .size = size };
 
-    fp_port_receive_batch(link->dev, link->port, &pkt, 1, NULL);
+    fp_port_receive_batch(link->dev, link->port, pkts, n, NULL);
 }
 
 /* The endpoint's 'send': what leaves the NIC port goes out on the
