@@ -46,6 +46,7 @@ COVERAGE_DEFINE(fp_afpacket_tx);
 COVERAGE_DEFINE(fp_afpacket_tx_error);
 COVERAGE_DEFINE(fp_afpacket_rx_error);
 COVERAGE_DEFINE(fp_afpacket_rx_truncated);
+COVERAGE_DEFINE(fp_afpacket_rx_lost);
 
 /* The receive ring (TPACKET_V2): FP_AFPACKET_N_BLOCKS blocks of
  * FP_AFPACKET_BLOCK_SIZE bytes, cut into frames of FP_AFPACKET_FRAME_SIZE
@@ -271,6 +272,19 @@ fp_afpacket_prepare(struct fp_afpacket *afp, const struct tpacket2_hdr *hdr,
     const uint8_t *data = (const uint8_t *) hdr + hdr->tp_mac;
     size_t size = hdr->tp_snaplen;
 
+    if (OVS_UNLIKELY(hdr->tp_status & TP_STATUS_LOSING)) {
+        /* The kernel dropped packets for want of a free frame: count
+         * them (reading the statistics resets them). */
+        struct tpacket_stats stats;
+        socklen_t len = sizeof stats;
+
+        if (!getsockopt(afp->fd, SOL_PACKET, PACKET_STATISTICS, &stats,
+                        &len)) {
+            COVERAGE_ADD(fp_afpacket_rx_lost, stats.tp_drops);
+            VLOG_DBG_RL(&rl, "%s: %u packets lost, the receive ring was "
+                        "full", afp->name, stats.tp_drops);
+        }
+    }
     if (OVS_UNLIKELY(hdr->tp_snaplen < hdr->tp_len)) {
         COVERAGE_INC(fp_afpacket_rx_truncated);
         VLOG_DBG_RL(&rl, "%s: %"PRIu32"-byte frame dropped: longer than a "
