@@ -420,6 +420,8 @@ main(int argc, char *argv[])
     bench_sync_run(20000);
     bench_sync_run(200000);
     bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
+    bench_latency_run(&opts);
+    bench_sandbox_run(&opts);
     bench_report_finish();
     return 0;
 }
