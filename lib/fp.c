@@ -765,24 +765,19 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
 }
 
 
-/* A link's flow control, as 802.3x PAUSE frames on a wire: while the NIC
- * port's RX ring is full, the link holds the packets it received (and the
- * interface's receive ring the packets after them) and waits for the
+/* Hands the 'n' packets 'pkts' that 'link' received on its interface to
+ * its NIC port, with the link's flow control, as 802.3x PAUSE frames on a
+ * wire: while the port's RX ring is full, the link holds the packets (and
+ * the interface's receive ring the packets after them) and waits for the
  * engines to make room, FP_LINK_PAUSE_NS at a time, at most
  * FP_LINK_MAX_PAUSES times for one batch (10 ms); then the ring drops what
- * does not fit, and counts it.  Without it, a burst that comes while the
- * engines wait for a CPU overflows the ring although the interface's
- * receive ring has room: TCP between two VMs lost a segment in 150. */
-#define FP_LINK_PAUSE_NS 20000
-#define FP_LINK_MAX_PAUSES 500
-
-/* Called on the link's receive thread with the 'n' packets received on the
- * interface: they come into the NIC port from its outside, as the ring
- * takes them (see FP_LINK_PAUSE_NS). */
-static void
-fp_link_rx(void *link_, const struct fp_packet *pkts, size_t n)
+ * does not fit, and counts it.  Without it, a burst that came while the
+ * engines waited for a CPU overflowed the ring although the interface's
+ * receive ring had room: TCP between two VMs lost a segment in 150.
+ * Returns the number of pauses. */
+unsigned int
+fp_link_receive(struct fp_link *link, const struct fp_packet *pkts, size_t n)
 {
-    struct fp_link *link = link_;
     unsigned int n_pauses = 0;
 
     while (n) {
@@ -799,6 +794,15 @@ fp_link_rx(void *link_, const struct fp_packet *pkts, size_t n)
         pkts += k;
         n -= k;
     }
+    return n_pauses;
+}
+
+/* Called on the link's receive thread with the 'n' packets received on the
+ * interface: they come into the NIC port from its outside. */
+static void
+fp_link_rx(void *link_, const struct fp_packet *pkts, size_t n)
+{
+    fp_link_receive(link_, pkts, n);
 }
 
 /* The endpoint's 'send': what leaves the NIC port goes out on the
