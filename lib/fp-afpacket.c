@@ -34,6 +34,7 @@
 #include "coverage.h"
 #include "fp/fp.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "socket-util.h"
@@ -77,6 +78,8 @@ struct fp_afpacket {
     char *name;                 /* Interface name. */
     int fd;                     /* AF_PACKET socket. */
     int stop_fds[2];            /* Pipe; written to stop the thread. */
+    atomic_bool stopping;       /* Set to stop the thread, with the pipe:
+                                 * it reads its ring only while false. */
     uint8_t *ring;              /* FP_AFPACKET_N_BLOCKS blocks. */
     size_t next;                /* Next frame to read. */
     pthread_t thread;
@@ -124,6 +127,7 @@ fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
     afp->rx_cb = rx_cb;
     afp->aux = aux;
     afp->stop_fds[0] = afp->stop_fds[1] = -1;
+    atomic_init(&afp->stopping, false);
     afp->ring = MAP_FAILED;
 
     /* Protocol 0: receive nothing until bound to the interface. */
@@ -196,6 +200,7 @@ void
 fp_afpacket_close(struct fp_afpacket *afp)
 {
     if (afp) {
+        atomic_store(&afp->stopping, true);
         ignore(write(afp->stop_fds[1], "", 1));
         xpthread_join(afp->thread, NULL);
         munmap(afp->ring, FP_AFPACKET_BLOCK_SIZE * FP_AFPACKET_N_BLOCKS);
@@ -361,6 +366,14 @@ fp_afpacket_rx_main(void *afp_)
         struct fp_packet pkts[FP_AFPACKET_BATCH];
         size_t first = afp->next;
         size_t n_frames, n = 0;
+        bool stopping;
+
+        /* A ring that never empties (traffic that never stops) must not
+         * keep fp_afpacket_close() waiting. */
+        atomic_read_relaxed(&afp->stopping, &stopping);
+        if (stopping) {
+            break;
+        }
 
         for (n_frames = 0; n_frames < FP_AFPACKET_BATCH; n_frames++) {
             struct tpacket2_hdr *hdr = fp_afpacket_frame(afp, afp->next);
