@@ -284,8 +284,11 @@ bench_latency_run(const struct bench_opts *opts)
 void
 bench_sandbox_run(const struct bench_opts *opts)
 {
-    char *command = xasprintf("%s%s", BENCH_SANDBOX_SCRIPT,
-                              opts->full ? "" : " --short");
+    char *command = (opts->full && opts->out_dir
+                     ? xasprintf("%s --data '%s'", BENCH_SANDBOX_SCRIPT,
+                                 opts->out_dir)
+                     : xasprintf("%s%s", BENCH_SANDBOX_SCRIPT,
+                                 opts->full ? "" : " --short"));
     char line[1024];
     FILE *stream;
     int status;
