@@ -1119,4 +1119,5 @@ const struct fp_device_class fp_model_class = {
     .vf_get_config = fp_model_vf_get_config,
     .vf_get_stats = fp_model_vf_get_stats,
     .vf_reset = fp_model_vf_reset,
+    .port_rx_room = fp_model_port_rx_room,
 };

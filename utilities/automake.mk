@@ -14,10 +14,12 @@ utilities_ovs_offload_bench_SOURCES = \
 	utilities/ovs-offload-bench-dpif.c \
 	utilities/ovs-offload-bench-churn.c \
 	utilities/ovs-offload-bench-offload.c \
+	utilities/ovs-offload-bench-latency.c \
 	$(OFPROTO_OFFLOAD_SOURCES)
 utilities_ovs_offload_bench_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload \
-	-DBENCH_SRCDIR='"$(abs_top_srcdir)"'
+	-DBENCH_SRCDIR='"$(abs_top_srcdir)"' \
+	-DBENCH_SANDBOX_SCRIPT='"$(abs_top_srcdir)/utilities/ovs-offload-bench-sandbox"'
 utilities_ovs_offload_bench_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) \
 	$(OVS_LINK_LIBS)
 utilities_ovs_offload_bench_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \

@@ -208,10 +208,10 @@ section_dpdk(const struct bench_opts *opts)
 }
 
 static void
-section_latency(const struct bench_opts *opts OVS_UNUSED)
+section_latency(const struct bench_opts *opts)
 {
-    /* L: bench_latency_run(opts).  The sandbox's own figures come from
-     * utilities/ovs-offload-bench-sandbox (root only). */
+    bench_latency_run(opts);
+    bench_sandbox_run(opts);
 }
 
 struct bench_section {

@@ -156,4 +156,14 @@ void bench_churn_run(const struct bench_opts *);
  * that insert datapath ports of their own. */
 void bench_offload_run(const struct bench_opts *);
 
+/* Latency (ovs-offload-bench-latency.c): a packet's trip through the model
+ * NIC in this process against OVS's parse and classifier on the receiving
+ * thread; and, when root, utilities/ovs-offload-bench-sandbox (RTT,
+ * iperf3, host CPU between two VMs through the NIC and through OVS's
+ * software path on the same veths; --short unless opts->full), whose goal
+ * lines (rtt, iperf3-retrans) become goals of the run.  Not root: one line
+ * says it was skipped, and why. */
+void bench_latency_run(const struct bench_opts *);
+void bench_sandbox_run(const struct bench_opts *);
+
 #endif /* ovs-offload-bench.h */
