@@ -211,6 +211,13 @@ static void
 section_latency(const struct bench_opts *opts)
 {
     bench_latency_run(opts);
+}
+
+static void
+section_sandbox(const struct bench_opts *opts)
+{
+    /* utilities/ovs-offload-bench-sandbox, root only, which makes network
+     * namespaces and veths in the host: the tests leave this section out. */
     bench_sandbox_run(opts);
 }
 
@@ -232,6 +239,8 @@ static const struct bench_section sections[] = {
     { "offload", section_offload,
       "flow API: insertion, statistics pass, memory" },
     { "latency", section_latency, "a packet's trip through the NIC" },
+    { "sandbox", section_sandbox,
+      "RTT, iperf3, host CPU between two VMs of the sandbox (root only)" },
 };
 
 /* The points: every point of the issue in the full mode; in the short mode
