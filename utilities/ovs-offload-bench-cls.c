@@ -31,7 +31,8 @@
  *     rte_hash_lookup_bulk_data() on batches of 32.
  *
  * For each point of the run (the masked rule sets) and each rule count
- * (the exact rule sets) it prints one line: the model's lookups per second,
+ * of the points (the exact rule sets; in the short mode, the first point's
+ * only) it prints one line: the model's lookups per second,
  * then each peer's and the ratio of the model's to it.  Before the timing,
  * each peer looks up every packet once and its hits are checked against the
  * model's: the same rule, or a rule of the same priority (a tie, which each
@@ -675,8 +676,10 @@ bench_cls_run(const struct bench_opts *opts)
         cls_point(opts->points[i].n_rules, opts->points[i].n_masks, opts,
                   eal);
     }
-    /* The exact rule sets, once for each rule count of the points. */
-    for (i = 0; i < opts->n_points; i++) {
+    /* The exact rule sets, once for each rule count of the points (in the
+     * short mode, of the first point only). */
+    for (i = 0; i < (opts->full ? opts->n_points : MIN(opts->n_points, 1));
+         i++) {
         for (j = 0; j < i; j++) {
             if (opts->points[j].n_rules == opts->points[i].n_rules) {
                 break;

@@ -115,7 +115,8 @@ void bench_dpdk_run(const uint32_t *n_flows, size_t n);
 /* The classifier section (ovs-offload-bench-cls.c): the model's rule table
  * against OVS's classifier, DPDK's rte_acl and, for exact-match rule sets,
  * rte_hash, at each of opts->points and on an exact rule set of each rule
- * count.  Starts DPDK's EAL if it does not run yet. */
+ * count (in the short mode, of the first point only).  Starts DPDK's EAL
+ * if it does not run yet. */
 void bench_cls_run(const struct bench_opts *opts);
 
 /* The model's forwarding (ovs-offload-bench-model.c).
