@@ -462,15 +462,15 @@ bench_offload_run(const struct bench_opts *opts)
         dummy_rate = n_flows / pt.dummy_put_s;
         ovs_side = pt.heap_per_flow - pt.nic_per_flow;
 
-        printf("offload flows %6"PRIu32": flow_put ours %.2f M/s, "
+        printf("offlod flows %7"PRIu32": flow_put ours %.2f M/s, "
                "OVS dummy provider %.2f M/s (%.2fx); flow_del ours "
                "%.2f M/s\n", n_flows, rate / 1e6, dummy_rate / 1e6,
                rate / dummy_rate, n_flows / pt.del_s / 1e6);
-        printf("offload flows %6"PRIu32": one statistics pass (flow_get "
+        printf("offlod flows %7"PRIu32": one statistics pass (flow_get "
                "of every flow) ours %.1f ms, OVS dummy provider none (no "
                "flow_get); counters' age mean %.3f ms max %.3f ms\n",
                n_flows, pt.pass_ms, pt.age_mean_ms, pt.age_max_ms);
-        printf("offload flows %6"PRIu32": memory per flow ours %.0f B "
+        printf("offlod flows %7"PRIu32": memory per flow ours %.0f B "
                "(OVS side %.0f B, of which the record's struct %"PRIuSIZE
                " B; NIC side %.0f B), OVS dummy provider %.0f B "
                "(%.2fx); ours once watched for misses %.0f B\n", n_flows,
