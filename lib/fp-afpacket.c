@@ -19,6 +19,7 @@
 #include "fp-afpacket.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -31,7 +32,9 @@
 #include <unistd.h>
 
 #include "coverage.h"
+#include "fp/fp.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "socket-util.h"
@@ -43,23 +46,42 @@ COVERAGE_DEFINE(fp_afpacket_rx);
 COVERAGE_DEFINE(fp_afpacket_tx);
 COVERAGE_DEFINE(fp_afpacket_tx_error);
 COVERAGE_DEFINE(fp_afpacket_rx_error);
+COVERAGE_DEFINE(fp_afpacket_rx_truncated);
+COVERAGE_DEFINE(fp_afpacket_rx_lost);
 
-/* The receive ring: FP_AFPACKET_N_BLOCKS blocks of FP_AFPACKET_BLOCK_SIZE
- * bytes, each retired to user space when full or after
- * FP_AFPACKET_BLOCK_TIMEOUT ms. */
+/* The receive ring (TPACKET_V2): FP_AFPACKET_N_BLOCKS blocks of
+ * FP_AFPACKET_BLOCK_SIZE bytes, cut into frames of FP_AFPACKET_FRAME_SIZE
+ * bytes, one packet per frame.  The kernel hands each frame to user space
+ * as soon as it holds its packet and wakes the receive thread, so that a
+ * packet waits for nothing: a TPACKET_V3 ring hands over whole blocks,
+ * when full or when their timer expires (a jiffy at least, 4 ms at
+ * HZ=250), and added that much to the latency of every packet of a
+ * trickle, such as a ping.  A frame holds the largest frame of the model
+ * NIC (9216 bytes) after the frame's header; a longer packet is cut short
+ * by the kernel, and dropped here. */
 #define FP_AFPACKET_BLOCK_SIZE (1 << 20)
 #define FP_AFPACKET_N_BLOCKS 16
-#define FP_AFPACKET_FRAME_SIZE 2048
-#define FP_AFPACKET_BLOCK_TIMEOUT 1
+#define FP_AFPACKET_FRAME_SIZE (9216 + 256)
+#define FP_AFPACKET_FRAMES_PER_BLOCK \
+    (FP_AFPACKET_BLOCK_SIZE / FP_AFPACKET_FRAME_SIZE)
+#define FP_AFPACKET_N_FRAMES \
+    (FP_AFPACKET_FRAMES_PER_BLOCK * FP_AFPACKET_N_BLOCKS)
+BUILD_ASSERT_DECL(FP_AFPACKET_FRAME_SIZE % TPACKET_ALIGNMENT == 0);
+
+/* Most packets handed to the callback at once. */
+#define FP_AFPACKET_BATCH 32
 
 /* Largest frame received, with a VLAN tag put back. */
-#define FP_AFPACKET_MAX_FRAME (65535 + 4)
+#define FP_AFPACKET_MAX_FRAME (FP_AFPACKET_FRAME_SIZE + 4)
 
 struct fp_afpacket {
     char *name;                 /* Interface name. */
     int fd;                     /* AF_PACKET socket. */
     int stop_fds[2];            /* Pipe; written to stop the thread. */
+    atomic_bool stopping;       /* Set to stop the thread, with the pipe:
+                                 * it reads its ring only while false. */
     uint8_t *ring;              /* FP_AFPACKET_N_BLOCKS blocks. */
+    size_t next;                /* Next frame to read. */
     pthread_t thread;
     fp_afpacket_rx_cb *rx_cb;
     void *aux;
@@ -71,7 +93,7 @@ static void *fp_afpacket_rx_main(void *);
 
 /* Opens an AF_PACKET socket on network interface 'ifname', with a receive
  * ring, in promiscuous mode, and starts a thread that calls 'rx_cb' with
- * 'aux' for every packet received on it.
+ * 'aux' for the packets received on it, as they come, in batches.
  *
  * Returns 0 and stores the new endpoint in '*afp', or a positive errno
  * value: ENODEV if there is no such interface, EPERM if the process may not
@@ -80,18 +102,16 @@ int
 fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
                  struct fp_afpacket **afpp)
 {
-    struct tpacket_req3 req = {
+    struct tpacket_req req = {
         .tp_block_size = FP_AFPACKET_BLOCK_SIZE,
         .tp_block_nr = FP_AFPACKET_N_BLOCKS,
         .tp_frame_size = FP_AFPACKET_FRAME_SIZE,
-        .tp_frame_nr = (FP_AFPACKET_BLOCK_SIZE / FP_AFPACKET_FRAME_SIZE
-                        * FP_AFPACKET_N_BLOCKS),
-        .tp_retire_blk_tov = FP_AFPACKET_BLOCK_TIMEOUT,
+        .tp_frame_nr = FP_AFPACKET_N_FRAMES,
     };
     struct packet_mreq mreq;
     struct sockaddr_ll sll;
     struct fp_afpacket *afp;
-    int version = TPACKET_V3;
+    int version = TPACKET_V2;
     int one = 1;
     int ifindex;
     int error;
@@ -107,6 +127,7 @@ fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
     afp->rx_cb = rx_cb;
     afp->aux = aux;
     afp->stop_fds[0] = afp->stop_fds[1] = -1;
+    atomic_init(&afp->stopping, false);
     afp->ring = MAP_FAILED;
 
     /* Protocol 0: receive nothing until bound to the interface. */
@@ -179,6 +200,7 @@ void
 fp_afpacket_close(struct fp_afpacket *afp)
 {
     if (afp) {
+        atomic_store(&afp->stopping, true);
         ignore(write(afp->stop_fds[1], "", 1));
         xpthread_join(afp->thread, NULL);
         munmap(afp->ring, FP_AFPACKET_BLOCK_SIZE * FP_AFPACKET_N_BLOCKS);
@@ -231,22 +253,55 @@ fp_afpacket_send(struct fp_afpacket *afp, const void *data, size_t size)
     return 0;
 }
 
-/* Hands the packet of 'hdr' to the callback, with the VLAN tag that the
- * kernel took out of the frame, if any, put back after the MAC addresses.
- * 'buf' has room for FP_AFPACKET_MAX_FRAME bytes. */
-static void
-fp_afpacket_deliver(struct fp_afpacket *afp, const struct tpacket3_hdr *hdr,
-                    uint8_t *buf)
+/* Returns frame 'i' of the receive ring of 'afp'. */
+static struct tpacket2_hdr *
+fp_afpacket_frame(const struct fp_afpacket *afp, size_t i)
+{
+    return ALIGNED_CAST(struct tpacket2_hdr *,
+                        afp->ring
+                        + i / FP_AFPACKET_FRAMES_PER_BLOCK
+                          * FP_AFPACKET_BLOCK_SIZE
+                        + i % FP_AFPACKET_FRAMES_PER_BLOCK
+                          * FP_AFPACKET_FRAME_SIZE);
+}
+
+/* Stores in 'pkt' the packet of frame 'hdr', with the VLAN tag that the
+ * kernel took out of the frame, if any, put back after the MAC addresses
+ * (then in 'buf', which has room for FP_AFPACKET_MAX_FRAME bytes).
+ * Returns false if the packet was longer than a frame, and cut short: it
+ * is dropped. */
+static bool
+fp_afpacket_prepare(struct fp_afpacket *afp, const struct tpacket2_hdr *hdr,
+                    uint8_t *buf, struct fp_packet *pkt)
 {
     const uint8_t *data = (const uint8_t *) hdr + hdr->tp_mac;
     size_t size = hdr->tp_snaplen;
 
+    if (OVS_UNLIKELY(hdr->tp_status & TP_STATUS_LOSING)) {
+        /* The kernel dropped packets for want of a free frame: count
+         * them (reading the statistics resets them). */
+        struct tpacket_stats stats;
+        socklen_t len = sizeof stats;
+
+        if (!getsockopt(afp->fd, SOL_PACKET, PACKET_STATISTICS, &stats,
+                        &len)) {
+            COVERAGE_ADD(fp_afpacket_rx_lost, stats.tp_drops);
+            VLOG_DBG_RL(&rl, "%s: %u packets lost, the receive ring was "
+                        "full", afp->name, stats.tp_drops);
+        }
+    }
+    if (OVS_UNLIKELY(hdr->tp_snaplen < hdr->tp_len)) {
+        COVERAGE_INC(fp_afpacket_rx_truncated);
+        VLOG_DBG_RL(&rl, "%s: %"PRIu32"-byte frame dropped: longer than a "
+                    "frame of the receive ring", afp->name, hdr->tp_len);
+        return false;
+    }
     COVERAGE_INC(fp_afpacket_rx);
     if (hdr->tp_status & TP_STATUS_VLAN_VALID && size >= 12
         && size + 4 <= FP_AFPACKET_MAX_FRAME) {
         uint16_t tpid = (hdr->tp_status & TP_STATUS_VLAN_TPID_VALID
-                         ? hdr->hv1.tp_vlan_tpid : ETH_P_8021Q);
-        uint16_t tci = hdr->hv1.tp_vlan_tci;
+                         ? hdr->tp_vlan_tpid : ETH_P_8021Q);
+        uint16_t tci = hdr->tp_vlan_tci;
 
         memcpy(buf, data, 12);
         buf[12] = tpid >> 8;
@@ -254,72 +309,105 @@ fp_afpacket_deliver(struct fp_afpacket *afp, const struct tpacket3_hdr *hdr,
         buf[14] = tci >> 8;
         buf[15] = tci;
         memcpy(buf + 16, data + 12, size - 12);
-        afp->rx_cb(afp->aux, buf, size + 4);
+        pkt->data = buf;
+        pkt->size = size + 4;
     } else {
-        afp->rx_cb(afp->aux, data, size);
+        pkt->data = data;
+        pkt->size = size;
     }
+    return true;
 }
 
+/* Waits until the receive ring of 'afp' has a packet or the thread must
+ * stop.  Returns false if it must stop. */
+static bool
+fp_afpacket_wait(struct fp_afpacket *afp)
+{
+    struct pollfd fds[2] = {
+        { .fd = afp->fd, .events = POLLIN | POLLERR },
+        { .fd = afp->stop_fds[0], .events = POLLIN },
+    };
+
+    /* This thread's coverage counts reach coverage/show only through this
+     * call, at most once a second. */
+    coverage_try_clear();
+    ovsrcu_quiesce_start();
+    poll(fds, 2, -1);
+    ovsrcu_quiesce_end();
+    if (fds[1].revents) {
+        return false;
+    }
+    if (fds[0].revents & POLLERR) {
+        /* The interface went down (ENETDOWN, e.g. when a VF's link state
+         * takes its guest's carrier away): reading the error clears it, or
+         * poll() would return at once, again and again, until the
+         * interface is up.  The socket receives again when the interface
+         * is up. */
+        socklen_t len = sizeof(int);
+        int error = 0;
+
+        COVERAGE_INC(fp_afpacket_rx_error);
+        ignore(getsockopt(afp->fd, SOL_SOCKET, SO_ERROR, &error, &len));
+        VLOG_DBG_RL(&rl, "%s: %s", afp->name, ovs_strerror(error));
+    }
+    return true;
+}
+
+/* The receive thread: hands the packets of the ring to the callback, up to
+ * FP_AFPACKET_BATCH at a time, and gives their frames back to the kernel
+ * once the callback returns. */
 static void *
 fp_afpacket_rx_main(void *afp_)
 {
     struct fp_afpacket *afp = afp_;
-    uint8_t *buf = xmalloc(FP_AFPACKET_MAX_FRAME);
-    size_t block = 0;
+    uint8_t *bufs = xmalloc(FP_AFPACKET_BATCH * FP_AFPACKET_MAX_FRAME);
 
     for (;;) {
-        struct tpacket_block_desc *bd;
-        const struct tpacket3_hdr *hdr;
-        uint32_t i;
+        struct fp_packet pkts[FP_AFPACKET_BATCH];
+        size_t first = afp->next;
+        size_t n_frames, n = 0;
+        bool stopping;
 
-        bd = ALIGNED_CAST(struct tpacket_block_desc *,
-                          afp->ring + block * FP_AFPACKET_BLOCK_SIZE);
-        if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE)
-              & TP_STATUS_USER)) {
-            struct pollfd fds[2] = {
-                { .fd = afp->fd, .events = POLLIN | POLLERR },
-                { .fd = afp->stop_fds[0], .events = POLLIN },
-            };
+        /* A ring that never empties (traffic that never stops) must not
+         * keep fp_afpacket_close() waiting. */
+        atomic_read_relaxed(&afp->stopping, &stopping);
+        if (stopping) {
+            break;
+        }
 
-            /* This thread's coverage counts reach coverage/show only
-             * through this call, at most once a second. */
-            coverage_try_clear();
-            ovsrcu_quiesce_start();
-            poll(fds, 2, -1);
-            ovsrcu_quiesce_end();
-            if (fds[1].revents) {
+        for (n_frames = 0; n_frames < FP_AFPACKET_BATCH; n_frames++) {
+            struct tpacket2_hdr *hdr = fp_afpacket_frame(afp, afp->next);
+
+            if (!(__atomic_load_n(&hdr->tp_status, __ATOMIC_ACQUIRE)
+                  & TP_STATUS_USER)) {
                 break;
             }
-            if (fds[0].revents & POLLERR) {
-                /* The interface went down (ENETDOWN, e.g. when a VF's link
-                 * state takes its guest's carrier away): reading the error
-                 * clears it, or poll() would return at once, again and
-                 * again, until the interface is up.  The socket receives
-                 * again when the interface is up. */
-                socklen_t len = sizeof(int);
-                int error = 0;
+            if (fp_afpacket_prepare(afp, hdr,
+                                    bufs + n * FP_AFPACKET_MAX_FRAME,
+                                    &pkts[n])) {
+                n++;
+            }
+            afp->next = (afp->next + 1) % FP_AFPACKET_N_FRAMES;
+        }
 
-                COVERAGE_INC(fp_afpacket_rx_error);
-                ignore(getsockopt(afp->fd, SOL_SOCKET, SO_ERROR, &error,
-                                  &len));
-                VLOG_DBG_RL(&rl, "%s: %s", afp->name, ovs_strerror(error));
+        if (!n_frames) {
+            if (!fp_afpacket_wait(afp)) {
+                break;
             }
             continue;
         }
-
-        hdr = ALIGNED_CAST(const struct tpacket3_hdr *,
-                           (const uint8_t *) bd
-                           + bd->hdr.bh1.offset_to_first_pkt);
-        for (i = 0; i < bd->hdr.bh1.num_pkts; i++) {
-            fp_afpacket_deliver(afp, hdr, buf);
-            hdr = ALIGNED_CAST(const struct tpacket3_hdr *,
-                               (const uint8_t *) hdr + hdr->tp_next_offset);
+        if (n) {
+            afp->rx_cb(afp->aux, pkts, n);
         }
-        __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
-                         __ATOMIC_RELEASE);
-        block = (block + 1) % FP_AFPACKET_N_BLOCKS;
+        while (n_frames--) {
+            struct tpacket2_hdr *hdr = fp_afpacket_frame(afp, first);
+
+            __atomic_store_n(&hdr->tp_status, TP_STATUS_KERNEL,
+                             __ATOMIC_RELEASE);
+            first = (first + 1) % FP_AFPACKET_N_FRAMES;
+        }
     }
 
-    free(buf);
+    free(bufs);
     return NULL;
 }

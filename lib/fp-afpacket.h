@@ -19,10 +19,11 @@
 
 /* A Linux network interface as the outside of a model NIC port.
  *
- * Packets arriving on the interface are read from a TPACKET_V3 receive
- * ring (an AF_PACKET socket with a memory-mapped ring) by a thread of
- * their own and handed to a callback, one by one, with any VLAN tag that
- * the kernel took out of the frame put back.  Packets are sent with
+ * Packets arriving on the interface are read from a TPACKET_V2 receive
+ * ring (an AF_PACKET socket with a memory-mapped ring, one frame per
+ * packet, each handed over at once) by a thread of their own and handed to
+ * a callback, as many as are there (up to 32), with any VLAN tag that the
+ * kernel took out of the frame put back.  Packets are sent with
  * send() on the same socket, which does not see its own transmissions.
  * Typically the interface is one end of a veth pair whose other end is in
  * a network namespace that plays a VM or an external host. */
@@ -31,11 +32,13 @@
 #include <stddef.h>
 
 struct fp_afpacket;
+struct fp_packet;
 
-/* Called on the receive thread for each packet: 'data' (owned by the
- * caller, valid during the call) holds 'size' bytes of an Ethernet
- * frame. */
-typedef void fp_afpacket_rx_cb(void *aux, const void *data, size_t size);
+/* Called on the receive thread with the 'n' (at least 1) packets 'pkts'
+ * received, in their order: each holds an Ethernet frame, owned by the
+ * caller and valid during the call. */
+typedef void fp_afpacket_rx_cb(void *aux, const struct fp_packet *pkts,
+                               size_t n);
 
 int fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *, void *aux,
                      struct fp_afpacket **);

@@ -19,10 +19,12 @@
 
 /* For the core's files only (lib/fp.c, lib/fp-hotplug.c). */
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct fp_afpacket;
 struct fp_device;
+struct fp_packet;
 
 /* A Linux network interface as the outside of a port: see
  * fp_port_set_link().  Built on the endpoint API, so it works with any
@@ -32,5 +34,12 @@ struct fp_link {
     uint32_t port;
     struct fp_afpacket *afp;
 };
+
+/* Flow control of a link's receive side (see fp.c). */
+#define FP_LINK_PAUSE_NS 20000
+#define FP_LINK_MAX_PAUSES 500
+
+unsigned int fp_link_receive(struct fp_link *, const struct fp_packet *,
+                             size_t n);
 
 #endif /* fp-link.h */

@@ -664,7 +664,7 @@ fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
 {
     size_t way;
 
-    for (way = 0; way < 2; way++) {
+    for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
         if (fp_model_emc_match(&pkt->emc[way], &pkt->key, pkt->hash,
                                pkt->map, v32)) {
             pkt->rule = pkt->emc[way].rule;
@@ -675,8 +675,9 @@ fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
 }
 
 /* Caches 'pkt->rule' for the key of 'pkt', as of table version 'v32' (low
- * 32 bits): in a way of the key's set that holds an older version, else
- * in the way that the hash picks. */
+ * 32 bits): in the first way of the key's set that is unused or holds an
+ * older version, else in the way that the top bits of the hash pick, so
+ * that keys that share a set keep their ways as long as they can. */
 static void
 fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
 {
@@ -685,9 +686,14 @@ fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
     uint32_t map;
     size_t i;
 
-    if (e[0].version == v32 && e[0].map) {
-        e += (e[1].version == v32 && e[1].map ? pkt->hash >> 31 : 1);
+    BUILD_ASSERT(IS_POW2(FP_MODEL_EMC_WAYS));
+    for (i = 0; i < FP_MODEL_EMC_WAYS; i++) {
+        if (e[i].version != v32 || !e[i].map) {
+            break;
+        }
     }
+    e += (i < FP_MODEL_EMC_WAYS ? i
+          : pkt->hash >> 16 & (FP_MODEL_EMC_WAYS - 1));
     e->rule = pkt->rule;
     e->version = v32;
     e->hash = pkt->hash;
@@ -762,10 +768,13 @@ fp_model_pass_parse(struct fp_model *model,
         if (!pkt->error && engine && engine->emc) {
             pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
             if (count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
+                size_t way;
+
                 pkt->emc = &engine->emc[pkt->hash & engine->emc_mask
-                                        & ~UINT32_C(1)];
-                OVS_PREFETCH(pkt->emc);
-                OVS_PREFETCH(pkt->emc + 1);
+                                        & ~(FP_MODEL_EMC_WAYS - 1)];
+                for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
+                    OVS_PREFETCH(&pkt->emc[way]);
+                }
             }
         }
     }
@@ -897,7 +906,7 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
                 pkt.hash = fp_model_emc_hash(&pkt.key, &pkt.map);
                 if (count_1bits(pkt.map) <= FP_MODEL_EMC_WORDS) {
                     pkt.emc = &engine->emc[pkt.hash & engine->emc_mask
-                                           & ~UINT32_C(1)];
+                                           & ~(FP_MODEL_EMC_WAYS - 1)];
                 }
             }
             if (pkt.emc && fp_model_emc_find(&pkt, version)) {

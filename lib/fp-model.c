@@ -128,6 +128,8 @@ fp_model_create(const char *name, const struct fp_device_config *config,
     ovs_mutex_init(&model->ctl_mutex);
     model->table = fp_table_create(config->n_rules, config->n_masks);
     model->rules = xcalloc(config->n_rules + 1, sizeof *model->rules);
+    model->rule_counters = xcalloc(config->n_rules + 1,
+                                   sizeof *model->rule_counters);
     fp_model_ids_init(&model->rule_ids, 1, config->n_rules);
     hmap_init(&model->actions);
     fp_model_ids_init(&model->counter_ids, 0, config->n_counters);
@@ -189,9 +191,10 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         xpthread_cond_init(&engine->sleep_cond, NULL);
         atomic_init(&engine->sleeping, false);
         if (config->emc_size) {
-            engine->emc = xzalloc_cacheline(config->emc_size
-                                            * sizeof *engine->emc);
-            engine->emc_mask = config->emc_size - 1;
+            uint32_t size = MAX(config->emc_size, FP_MODEL_EMC_WAYS);
+
+            engine->emc = xzalloc_cacheline(size * sizeof *engine->emc);
+            engine->emc_mask = size - 1;
         }
         engine->ports = xcalloc(model->n_ports, sizeof *engine->ports);
         engine->counters = xcalloc(config->n_counters,
@@ -234,6 +237,7 @@ fp_model_destroy(struct fp_device *dev)
 
     fp_table_destroy(model->table);
     free(model->rules);
+    free(model->rule_counters);
     fp_model_ids_destroy(&model->rule_ids);
     HMAP_FOR_EACH_POP (actions, node, &model->actions) {
         free(actions);
@@ -555,6 +559,7 @@ fp_model_rule_add(struct fp_model *model, struct fp_rule_op *op)
     model->next_seq++;
     ovs_assert(fp_model_ids_alloc(&model->rule_ids, &id));
     model->rules[id] = trule;
+    model->rule_counters[id] = counter;
     op->id = id;
     return;
 
@@ -706,7 +711,7 @@ fp_model_rule_get_stats(struct fp_device *dev, uint32_t id,
     ovs_mutex_lock(&model->ctl_mutex);
     trule = fp_model_rule_find(model, id);
     if (trule) {
-        fp_model_counter_read(model, fp_table_rule_user(trule), stats);
+        fp_model_counter_read(model, model->rule_counters[id], stats);
     } else {
         error = ENOENT;
     }
@@ -1114,4 +1119,5 @@ const struct fp_device_class fp_model_class = {
     .vf_get_config = fp_model_vf_get_config,
     .vf_get_stats = fp_model_vf_get_stats,
     .vf_reset = fp_model_vf_reset,
+    .port_rx_room = fp_model_port_rx_room,
 };

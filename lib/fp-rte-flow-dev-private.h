@@ -61,6 +61,9 @@ struct fp_rte_flow_dev {
     struct hmap counters OVS_GUARDED; /* struct fp_rte_flow_dev_counter. */
     bool have_policy OVS_GUARDED;     /* rte_mtr policy 'policy_id' made. */
     uint32_t policy_id OVS_GUARDED;
+
+    /* 'next_id' went past UINT32_MAX: a new id may be in use. */
+    bool ids_wrapped OVS_GUARDED;
 };
 
 /* lib/fp-rte-flow-dev.c. */

@@ -231,9 +231,16 @@ fp_rte_flow_dev_find(const struct fp_rte_flow_dev *dev, uint32_t id)
     return NULL;
 }
 
-/* Builds, validates and creates the rte_flow of 'rule' on the proxy of
- * 'dev'.  Returns the rte_flow, or NULL with op->error and op->reason set
- * and, if the PMD refused, its errno value in '*pmd_errp' (else 0). */
+/* Builds and creates the rte_flow of 'rule' on the proxy of 'dev'.  Returns
+ * the rte_flow, or NULL with op->error and op->reason set and, if the PMD
+ * refused, its errno value in '*pmd_errp' (else 0).
+ *
+ * There is no rte_flow_validate() before rte_flow_create(): a PMD's create
+ * checks the rule as its validate does and refuses it with the same
+ * rte_flow_error (DPDK's contract, on which OVS's netdev-offload-dpdk also
+ * relies: it only creates), and a validate that passes does not promise
+ * that the create will (the table may be full).  So a validate would only
+ * double the PMD's work for every rule. */
 static struct rte_flow *
 fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
                         const struct fp_rule *rule, struct fp_rule_op *op,
@@ -276,16 +283,11 @@ fp_rte_flow_dev_install(struct fp_rte_flow_dev *dev,
     fp_rte_flow_dev_mtr_fix(dev, &built);
 
     memset(&error, 0, sizeof error);
-    what = "rte_flow_validate";
-    ret = rte_flow_validate(dev->proxy, &built.attr, built.items,
-                            built.actions, &error);
-    if (!ret) {
-        memset(&error, 0, sizeof error);
-        what = "rte_flow_create";
-        flow = rte_flow_create(dev->proxy, &built.attr, built.items,
-                               built.actions, &error);
-        ret = flow ? 0 : -(rte_errno ? rte_errno : EINVAL);
-    }
+    what = "rte_flow_create";
+    rte_errno = 0;
+    flow = rte_flow_create(dev->proxy, &built.attr, built.items,
+                           built.actions, &error);
+    ret = flow ? 0 : -(rte_errno ? rte_errno : EINVAL);
     fp_rte_flow_destroy(&built);
     if (ret) {
         int err = -ret;
@@ -418,8 +420,10 @@ fp_rte_flow_dev_new_id(struct fp_rte_flow_dev *dev)
 
         if (!dev->next_id) {
             dev->next_id = 1;
+            dev->ids_wrapped = true;
         }
-        if (id && !fp_rte_flow_dev_find(dev, id)) {
+        /* Until the ids wrap around, a new one is free: no lookup. */
+        if (id && (!dev->ids_wrapped || !fp_rte_flow_dev_find(dev, id))) {
             return id;
         }
     }

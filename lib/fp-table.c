@@ -33,11 +33,11 @@
 #define FP_TABLE_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_TABLE_KEY_WORDS <= UINT8_MAX);
-BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 48);
+BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 56);
 
 /* A rule's 'add' member holds its add version in the low
  * FP_TABLE_VERSION_BITS bits and the slot of its mask (see 'slots' in
- * struct fp_table) in the bits above, so that a rule takes 48 bytes plus its
+ * struct fp_table) in the bits above, so that a rule takes 56 bytes plus its
  * key words.  fp_table_commit() asserts that versions stay in range: at a
  * million commits per second, that is more than a century. */
 #define FP_TABLE_VERSION_BITS 52
@@ -47,7 +47,9 @@ BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 48);
 /* An entry of the mask table: a distinct mask and the rules that use it.
  * Only the words that the mask selects are hashed and compared. */
 struct fp_table_mask {
-    struct cmap rules;          /* Of 'struct fp_table_rule'. */
+    struct cmap rules;          /* Of 'struct fp_table_rule': the first rule
+                                 * of each distinct masked key, with the
+                                 * others in its 'next' list. */
     uint32_t n_rules;           /* Rules in 'rules', visible or not. */
     uint8_t n_words;            /* Nonzero words of the mask. */
     uint8_t words[FP_TABLE_KEY_WORDS];      /* Their indexes. */
@@ -143,6 +145,99 @@ fp_table_get_masks(const struct fp_table *table)
     return ovsrcu_get(struct fp_table_masks *, &table->masks);
 }
 
+/* Returns the rule after 'rule' in its list of rules with the same masked
+ * key, or NULL. */
+static inline struct fp_table_rule *
+fp_table_rule_next(const struct fp_table_rule *rule)
+{
+    return ovsrcu_get(struct fp_table_rule *, &rule->next);
+}
+
+/* Returns true if a rule with 'priority' and 'seq' goes before 'rule' in a
+ * list of rules with the same key: it has a higher priority, or the same
+ * priority and a lower 'seq'. */
+static inline bool
+fp_table_rule_goes_before(uint32_t priority, uint64_t seq,
+                          const struct fp_table_rule *rule)
+{
+    return (priority > rule->priority
+            || (priority == rule->priority && seq < rule->seq));
+}
+
+/* Returns the first rule of the list of the rules of 'm' whose masked key
+ * words are 'words' and whose hash is 'hash', or NULL.  Writer only. */
+static struct fp_table_rule *
+fp_table_mask_find_list(const struct fp_table_mask *m, const uint32_t *words,
+                        uint32_t hash)
+{
+    struct fp_table_rule *head;
+
+    CMAP_FOR_EACH_WITH_HASH_PROTECTED (head, node, hash, &m->rules) {
+        if (!memcmp(head->key, words, m->n_words * sizeof head->key[0])) {
+            return head;
+        }
+    }
+    return NULL;
+}
+
+/* Puts 'rule', whose key words and hash 'hash' are those of mask 'm', in the
+ * list of the rules of 'm' with the same key, in order, or in a list of its
+ * own in the hash table of 'm'.  Readers see the list with or without
+ * 'rule', never another state. */
+static void
+fp_table_mask_link(struct fp_table_mask *m, struct fp_table_rule *rule,
+                   uint32_t hash)
+{
+    struct fp_table_rule *head = fp_table_mask_find_list(m, rule->key, hash);
+    struct fp_table_rule *prev, *next;
+
+    if (!head) {
+        ovsrcu_set_hidden(&rule->next, NULL);
+        cmap_insert(&m->rules, &rule->node, hash);
+    } else if (fp_table_rule_goes_before(rule->priority, rule->seq, head)) {
+        ovsrcu_set_hidden(&rule->next, head);
+        cmap_replace(&m->rules, &head->node, &rule->node, hash);
+    } else {
+        for (prev = head; (next = fp_table_rule_next(prev)) != NULL;
+             prev = next) {
+            if (fp_table_rule_goes_before(rule->priority, rule->seq, next)) {
+                break;
+            }
+        }
+        ovsrcu_set_hidden(&rule->next, next);
+        ovsrcu_set(&prev->next, rule);
+    }
+}
+
+/* Takes 'rule' out of its list in mask 'm' (and the list out of the hash
+ * table of 'm' if 'rule' was its only rule).  Readers that reach 'rule'
+ * still find the rest of the list after it, until 'rule' is freed after an
+ * RCU grace period. */
+static void
+fp_table_mask_unlink(struct fp_table_mask *m, struct fp_table_rule *rule)
+{
+    uint32_t hash = fp_table_rule_hash(m, rule);
+    struct fp_table_rule *head = fp_table_mask_find_list(m, rule->key, hash);
+    struct fp_table_rule *next = fp_table_rule_next(rule);
+
+    ovs_assert(head);
+    if (head == rule) {
+        if (next) {
+            cmap_replace(&m->rules, &rule->node, &next->node, hash);
+        } else {
+            cmap_remove(&m->rules, &rule->node, hash);
+        }
+    } else {
+        struct fp_table_rule *prev = head;
+
+        while (fp_table_rule_next(prev) != rule) {
+            prev = fp_table_rule_next(prev);
+            ovs_assert(prev);
+        }
+        ovsrcu_set(&prev->next, next);
+    }
+}
+
 /* Creates and returns an empty table with room for 'max_rules' rules and
  * 'max_masks' distinct masks (both at least 1).  Never fails. */
 struct fp_table *
@@ -183,10 +278,17 @@ fp_table_destroy(struct fp_table *table)
     masks = fp_table_get_masks(table);
     for (i = 0; i < masks->n; i++) {
         struct fp_table_mask *m = masks->refs[i].mask;
-        struct fp_table_rule *rule;
+        struct fp_table_rule *head;
 
-        CMAP_FOR_EACH (rule, node, &m->rules) {
-            free(rule);
+        CMAP_FOR_EACH (head, node, &m->rules) {
+            struct fp_table_rule *rule = head;
+
+            while (rule) {
+                struct fp_table_rule *next = fp_table_rule_next(rule);
+
+                free(rule);
+                rule = next;
+            }
         }
         fp_table_mask_free(m);
     }
@@ -269,7 +371,8 @@ fp_table_mask_cover(struct fp_table *table, struct fp_table_mask *m,
     }
 }
 
-/* Recomputes the bounds of 'm' from its rules, which must not be empty. */
+/* Recomputes the bounds of 'm' from its rules, which must not be empty: the
+ * first rule of each list is the one that counts. */
 static void
 fp_table_mask_tighten(struct fp_table *table, struct fp_table_mask *m)
 {
@@ -358,7 +461,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     for (i = 0; i < m->n_words; i++) {
         rule->key[i] = k[m->words[i]] & m->mwords[i];
     }
-    cmap_insert(&m->rules, &rule->node, fp_table_hash(m, k));
+    fp_table_mask_link(m, rule, fp_table_hash(m, k));
     m->n_rules++;
     table->n_rules++;
 
@@ -413,7 +516,7 @@ fp_table_purge(struct fp_table *table)
         struct fp_table_rule *rule = table->removed[i];
         struct fp_table_mask *m = fp_table_rule_mask(table, rule);
 
-        cmap_remove(&m->rules, &rule->node, fp_table_rule_hash(m, rule));
+        fp_table_mask_unlink(m, rule);
         if (!--m->n_rules) {
             table->slots[m->slot] = NULL;
             fp_table_publish_masks(table, NULL, m);
@@ -460,28 +563,39 @@ fp_table_version(const struct fp_table *table)
     return version;
 }
 
-/* Returns true if 'rule', of mask 'm', beats 'best' (which may be NULL) for
- * a packet with key words 'k' in 'version': it matches, is visible, and has
- * a higher priority than 'best' or the same priority and a lower 'seq'. */
+/* Returns true if 'rule' might beat 'best' (which may be NULL): it has a
+ * higher priority than 'best', or the same priority and a 'seq' not higher.
+ * If the first rule of a list cannot, no rule of the list can. */
 static inline bool
-fp_table_rule_beats(const struct fp_table_mask *m,
-                    const struct fp_table_rule *rule,
-                    const struct fp_table_rule *best, const uint32_t *k,
-                    uint64_t version)
+fp_table_rule_may_beat(const struct fp_table_rule *rule,
+                       const struct fp_table_rule *best)
 {
-    uint64_t remove_version;
+    return (!best
+            || rule->priority > best->priority
+            || (rule->priority == best->priority && rule->seq <= best->seq));
+}
+
+/* Returns true if 'rule', of mask 'm', matches the key words 'k'. */
+static inline bool
+fp_table_rule_matches(const struct fp_table_mask *m,
+                      const struct fp_table_rule *rule, const uint32_t *k)
+{
     size_t j;
 
-    if (best && (rule->priority < best->priority
-                 || (rule->priority == best->priority
-                     && rule->seq > best->seq))) {
-        return false;
-    }
     for (j = 0; j < m->n_words; j++) {
         if ((k[m->words[j]] & m->mwords[j]) != rule->key[j]) {
             return false;
         }
     }
+    return true;
+}
+
+/* Returns true if 'rule' is visible in 'version'. */
+static inline bool
+fp_table_rule_visible(const struct fp_table_rule *rule, uint64_t version)
+{
+    uint64_t remove_version;
+
     if ((rule->add & FP_TABLE_VERSION_MASK) > version) {
         return false;
     }
@@ -489,6 +603,27 @@ fp_table_rule_beats(const struct fp_table_mask *m,
         &CONST_CAST(struct fp_table_rule *, rule)->remove_version,
         &remove_version);
     return version < remove_version;
+}
+
+/* Returns the best of 'best' (which may be NULL) and of the rules of the
+ * list that starts at 'head', whose key matches the packet's, in
+ * 'version'.  The list is in the order in which its rules win: its first
+ * rule visible in 'version' is its best, and the walk stops as soon as a
+ * rule cannot beat 'best'. */
+static inline const struct fp_table_rule *
+fp_table_list_best(const struct fp_table_rule *head,
+                   const struct fp_table_rule *best, uint64_t version)
+{
+    const struct fp_table_rule *rule;
+
+    for (rule = head; rule; rule = fp_table_rule_next(rule)) {
+        if (!fp_table_rule_may_beat(rule, best)) {
+            break;
+        } else if (fp_table_rule_visible(rule, version)) {
+            return rule;
+        }
+    }
+    return best;
 }
 
 /* Returns the rule visible in 'version' that matches 'key' with the highest
@@ -522,8 +657,10 @@ fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
         }
         hash = fp_table_hash(m, k);
         CMAP_FOR_EACH_WITH_HASH (rule, node, hash, &m->rules) {
-            if (fp_table_rule_beats(m, rule, best, k, version)) {
-                best = rule;
+            if (fp_table_rule_may_beat(rule, best)
+                && fp_table_rule_matches(m, rule, k)) {
+                best = fp_table_list_best(rule, best, version);
+                break;
             }
         }
     }
@@ -597,8 +734,10 @@ fp_table_lookup_batch(const struct fp_table *table,
             const struct fp_table_rule *rule;
 
             CMAP_NODE_FOR_EACH (rule, node, nodes[j]) {
-                if (fp_table_rule_beats(m, rule, rules[j], k, version)) {
-                    rules[j] = rule;
+                if (fp_table_rule_may_beat(rule, rules[j])
+                    && fp_table_rule_matches(m, rule, k)) {
+                    rules[j] = fp_table_list_best(rule, rules[j], version);
+                    break;
                 }
             }
         }

@@ -22,6 +22,11 @@
  * Built like a hardware classifier: a mask table (the distinct masks in
  * use, at most 'max_masks') and, per mask, a hash table of rules keyed by
  * the masked key, hashed over only the 32-bit words that the mask selects.
+ * Rules with the same mask and the same masked key (which differ in
+ * priority) share one hash table entry, a list in the order in which they
+ * win, so that a lookup meets one entry per key, however many rules have
+ * that key: a mask with a short prefix may hold thousands of rules over a
+ * handful of keys.
  * A lookup probes the masks once each and keeps the rule of highest
  * priority; among equal priorities, the lowest 'seq' wins, so the result
  * never depends on the order of the masks or of a hash chain, as in a TCAM.
@@ -54,7 +59,10 @@ struct fp_table;
  * so that the accessors that packet processing calls inline. */
 struct fp_table_rule {
     struct cmap_node node;      /* In the mask's 'rules', by the hash of
-                                 * 'key'. */
+                                 * 'key', if the first of its 'next' list. */
+    OVSRCU_TYPE(struct fp_table_rule *) next;   /* The next rule with the
+                                 * same masked key: by decreasing priority,
+                                 * then increasing 'seq'. */
     OVSRCU_TYPE(void *) data;
     uint64_t add;               /* Visible from this version (low bits)...
                                  * and the mask's slot (high bits). */

@@ -343,14 +343,16 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     OVS_REQUIRES(offload_fp_mutex)
 {
     const char *dev = fp_device_name(flow->dev);
+    struct fp_rule buf;
+    const struct fp_rule *rule = offload_fp_flow_rule(flow, &buf);
 
     odp_format_ufid(df ? &df->ufid : &flow->ufid, s);
     ds_put_format(s, ": %s", offload_fp_state_names[flow->state]);
     switch (flow->state) {
     case OFFLOAD_FP_OFFLOADED:
         ds_put_format(s, ": %s runs it", dev);
-        explain_recirc(flow->netdev, flow->dev, flow->rule, s);
-        netdev_fp_evb_explain_rule(s, flow->dev, flow->rule);
+        explain_recirc(flow->netdev, flow->dev, rule, s);
+        netdev_fp_evb_explain_rule(s, flow->dev, rule);
         if (flow->missing) {
             ds_put_format(s, ", but %s misses its packets (%"PRIu64" went "
                           "to dpif-netdev after it was offloaded)", dev,
@@ -379,11 +381,11 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     default:
         OVS_NOT_REACHED();
     }
-    if (flow->rule) {
+    if (rule) {
         /* The VF policies around it, which apply whatever the verdict. */
-        netdev_fp_vf_explain(flow->dev, flow->rule->key.in_port,
+        netdev_fp_vf_explain(flow->dev, rule->key.in_port,
                              (flow->state == OFFLOAD_FP_OFFLOADED
-                              ? flow->rule : NULL), s);
+                              ? rule : NULL), s);
     }
     ds_put_cstr(s, "\n  ");
     if (df) {

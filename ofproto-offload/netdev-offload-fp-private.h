@@ -52,6 +52,23 @@ enum offload_fp_state {
 };
 
 
+/* The NIC rule that a flow keeps (struct fp_rule is the better part of a
+ * kilobyte: two 128-byte keys and room for FP_MAX_ACTIONS actions), in
+ * few bytes: the 32-bit words of the rule's mask that are not zero, with
+ * the key's words under them, and only the actions it has.
+ * offload_fp_flow_rule() makes a struct fp_rule of it. */
+#define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
+BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
+struct offload_fp_rule {
+    uint32_t map;               /* Bit i: mask word i is not zero. */
+    uint32_t priority;
+    uint8_t n_words;            /* Bits in 'map'. */
+    uint8_t n_actions;
+    /* Then 'n_words' (key, mask) word pairs, then 'n_actions' struct
+     * fp_action. */
+    uint32_t words[];
+};
+
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
  *
  * Every flow_put() that finds a bound input port is answered with success,
@@ -59,34 +76,38 @@ enum offload_fp_state {
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone. */
 struct offload_fp_flow {
+    /* What flow_get() reads, first, in as few cache lines as can be: a
+     * statistics pass over many flows misses the cache on every record. */
     struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
     ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
-    struct minimatch match;     /* The megaflow's match, as flow_put()
-                                 * got it: fp/explain finds the datapath
-                                 * flows by it. */
-    const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
     struct fp_device *dev;
-    enum offload_fp_state state;
-    char *reason;               /* Why it is not (fully) in the NIC. */
-    char *partial_reason;       /* Why it is partial, if its verdict is:
-                                 * 'reason' again once it is back in the
-                                 * NIC after waiting or an eviction. */
-    struct fp_rule *rule;       /* The NIC rule, to put it back into the
-                                 * NIC (WAITING, EVICTED) or after a reset;
-                                 * NULL if REFUSED. */
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
-    uint32_t mark;              /* dpif-netdev's flow mark. */
+    enum offload_fp_state state;
     bool ufid_shared;           /* Put with two different matches: two
                                  * megaflows share the ufid, so it stays in
                                  * software until flow_del() (see
                                  * netdev_offload_fp_flow_put()). */
-    unsigned int thread;        /* dpif-netdev's offload thread that put
-                                 * it (netdev_offload_thread_id()). */
 
     /* Counters never go backwards: 'base' has those of the NIC rules this
      * flow had before, 'last' the last read of the current rule's. */
     struct fp_rule_stats base;
     struct fp_rule_stats last;
+
+    struct minimatch match;     /* The megaflow's match, as flow_put()
+                                 * got it: fp/explain finds the datapath
+                                 * flows by it. */
+    const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
+    char *reason;               /* Why it is not (fully) in the NIC. */
+    char *partial_reason;       /* Why it is partial, if its verdict is:
+                                 * 'reason' again once it is back in the
+                                 * NIC after waiting or an eviction. */
+    struct offload_fp_rule *rule; /* The NIC rule, to put it back into
+                                 * the NIC (WAITING, EVICTED) or after a
+                                 * reset; NULL if REFUSED.  Read it with
+                                 * offload_fp_flow_rule(). */
+    uint32_t mark;              /* dpif-netdev's flow mark. */
+    unsigned int thread;        /* dpif-netdev's offload thread that put
+                                 * it (netdev_offload_thread_id()). */
 
     /* Packets of the flow that came up the exception path, while it is in
      * 'exception_cls', are counted in 'sw_packets' (see
@@ -102,20 +123,20 @@ struct offload_fp_flow {
      *     hides a rule that the NIC does not hit. */
     struct cls_rule cr;         /* The flow's match, in 'exception_cls' while
                                  * WAITING, EVICTED or armed. */
+    bool cr_inited;             /* 'cr' made (at its first insertion). */
     bool in_cls;                /* In 'exception_cls'? */
     bool cls_waits;             /* In it as a waiting flow? */
+    bool armed;                 /* Its misses are counted. */
+    bool missing;               /* The NIC missed packets of it. */
+    bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
+                                 * a VF that is unplugged. */
     atomic_uint64_t sw_packets;
     uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
                                  * 'exception_cls' or changed role there. */
     long long int sw_time;      /* When it started waiting. */
     double sw_rate;             /* Packets per second since then. */
     long long int offloaded_at; /* When its rule last went into the NIC. */
-    bool armed;                 /* Its misses are counted. */
-    bool missing;               /* The NIC missed packets of it. */
     uint64_t n_missed;          /* How many, since it was armed. */
-
-    bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
-                                 * a VF that is unplugged. */
 
     /* Of 'sw_packets', those that a NIC handed over after a recirculation,
      * to resume at the flow's stage: for an offloaded flow, no miss (the
@@ -179,6 +200,8 @@ extern struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex);
 
 struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
+const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
+                                           struct fp_rule *);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
 bool offload_fp_meter_check(uint32_t id, const struct fp_device *,

@@ -213,7 +213,11 @@ netdev_offload_fp_translate_match(const struct match *match,
     CONSUME(tp_src, tp_src);
     CONSUME(tp_dst, tp_dst);
 
-    /* Name what is left, if anything. */
+    /* Name what is left, if anything (most often nothing: a check word by
+     * word). */
+    if (flow_wildcards_is_catchall(&rest)) {
+        return 0;
+    }
     for (i = 0; i < ARRAY_SIZE(offload_fp_fields); i++) {
         const struct offload_fp_field *f = &offload_fp_fields[i];
 

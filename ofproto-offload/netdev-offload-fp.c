@@ -168,9 +168,93 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
+/* Returns the actions of 'rule'. */
+static struct fp_action *
+offload_fp_rule_actions(const struct offload_fp_rule *rule)
+{
+    return (struct fp_action *) &rule->words[2 * rule->n_words];
+}
+
+/* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
+ * the caller frees with free(). */
+static struct offload_fp_rule *
+offload_fp_rule_dup(const struct fp_rule *rule)
+{
+    const uint32_t *key = (const uint32_t *) &rule->key;
+    const uint32_t *mask = (const uint32_t *) &rule->mask;
+    struct offload_fp_rule *c;
+    uint32_t map = 0;
+    size_t i, n = 0;
+
+    BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
+    BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
+    BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
+    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+        if (mask[i]) {
+            map |= UINT32_C(1) << i;
+            n++;
+        }
+    }
+    c = xmalloc(sizeof *c + 2 * n * sizeof c->words[0]
+                + rule->n_actions * sizeof rule->actions[0]);
+    c->map = map;
+    c->priority = rule->priority;
+    c->n_words = n;
+    c->n_actions = rule->n_actions;
+    for (n = 0, i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+        if (mask[i]) {
+            c->words[2 * n] = key[i];
+            c->words[2 * n + 1] = mask[i];
+            n++;
+        }
+    }
+    memcpy(offload_fp_rule_actions(c), rule->actions,
+           rule->n_actions * sizeof rule->actions[0]);
+    return c;
+}
+
+/* Writes into 'rule' the whole struct fp_rule that 'c' keeps, the words of
+ * the key and mask that 'c' does not have and the unused actions zeroed, as
+ * the drivers get it. */
+static void
+offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
+{
+    uint32_t *key = (uint32_t *) &rule->key;
+    uint32_t *mask = (uint32_t *) &rule->mask;
+    uint32_t map;
+    size_t n = 0;
+
+    memset(rule, 0, sizeof *rule);
+    for (map = c->map; map; map = zero_rightmost_1bit(map)) {
+        int i = raw_ctz(map);
+
+        key[i] = c->words[2 * n];
+        mask[i] = c->words[2 * n + 1];
+        n++;
+    }
+    rule->priority = c->priority;
+    rule->n_actions = c->n_actions;
+    memcpy(rule->actions, offload_fp_rule_actions(c),
+           c->n_actions * sizeof rule->actions[0]);
+}
+
+/* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
+ * none (REFUSED). */
+const struct fp_rule *
+offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
+{
+    if (!flow->rule) {
+        return NULL;
+    }
+    offload_fp_rule_expand(flow->rule, buf);
+    return buf;
+}
+
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says, and
  * starts counting its exception packets anew when its role there
- * changes. */
+ * changes.  Its cls_rule is made the first time it goes in (most flows are
+ * put and deleted without), with its match and, as in_port, its NIC port,
+ * that of its rule: a watched flow has one. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
@@ -182,6 +266,17 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 
     if (watched && (!flow->in_cls || flow->cls_waits != waits)) {
         if (!flow->in_cls) {
+            if (!flow->cr_inited) {
+                struct match cls_match;
+
+                minimatch_expand(&flow->match, &cls_match);
+                struct fp_rule rule;
+
+                cls_match.flow.in_port.odp_port = u32_to_odp(
+                    offload_fp_flow_rule(flow, &rule)->key.in_port);
+                cls_rule_init(&flow->cr, &cls_match, 0);
+                flow->cr_inited = true;
+            }
             classifier_insert(&exception_cls, &flow->cr, OVS_VERSION_MIN,
                               NULL, 0);
             atomic_count_inc(&n_watched);
@@ -202,7 +297,9 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
-    cls_rule_destroy(&flow->cr);
+    if (flow->cr_inited) {
+        cls_rule_destroy(&flow->cr);
+    }
     minimatch_destroy(&flow->match);
     free(flow->reason);
     free(flow->partial_reason);
@@ -485,7 +582,7 @@ offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
         }
     }
 
-    miss = *rule;
+    memcpy(&miss, rule, offsetof(struct fp_rule, actions));
     miss.n_actions = 1;
     memset(&miss.actions[0], 0, sizeof miss.actions[0]);
     miss.actions[0].type = FP_ACTION_EXCEPTION;
@@ -515,7 +612,10 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
         || flow->state == OFFLOAD_FP_PARTIAL) {
         struct fp_rule_stats final;
 
-        offload_fp_delete_rule(flow->dev, flow->rule_id, flow->rule, &final);
+        struct fp_rule rule;
+
+        offload_fp_delete_rule(flow->dev, flow->rule_id,
+                               offload_fp_flow_rule(flow, &rule), &final);
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
             /* The final counters, or the last read if the device failed. */
             stats_add(&flow->base,
@@ -544,16 +644,17 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                         enum offload_fp_state state)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    struct fp_rule full;
     struct fp_rule_op op = {
         .type = FP_RULE_OP_ADD,
-        .rule = flow->rule,
+        .rule = &full,
     };
     bool was_waiting = (flow->state == OFFLOAD_FP_WAITING
                         || flow->state == OFFLOAD_FP_EVICTED);
     char *reason;
 
-    flow->vf_unplugged = offload_fp_vf_unplugged(flow->rule, flow->dev,
-                                                 &reason);
+    offload_fp_rule_expand(flow->rule, &full);
+    flow->vf_unplugged = offload_fp_vf_unplugged(&full, flow->dev, &reason);
     if (flow->vf_unplugged) {
         /* A VF of the rule is unplugged: the flow waits until it is back
          * (see netdev-offload-fp-hotplug.c), not a failure either. */
@@ -624,8 +725,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             offload_fp_count_reason(flow->reason);
         }
     } else if (op.error == ENOENT
-               && (reason = offload_fp_meter_missing(flow->rule,
-                                                     flow->dev))) {
+               && (reason = offload_fp_meter_missing(&full, flow->dev))) {
         /* Its meter is in no NIC now (see netdev-offload-fp-meter.c): the
          * flow waits for it, which is not a failure either. */
         offload_fp_flow_set_reason(flow, reason);
@@ -780,6 +880,7 @@ offload_fp_flow_is(const struct offload_fp_flow *flow,
     OVS_REQUIRES(offload_fp_mutex)
 {
     const uint8_t *old_key, *old_mask, *new_key, *new_mask;
+    struct fp_rule old;
     size_t i;
 
     if (flow->netdev != netdev) {
@@ -788,8 +889,9 @@ offload_fp_flow_is(const struct offload_fp_flow *flow,
     if (!flow->rule || v->state == OFFLOAD_FP_REFUSED) {
         return true;
     }
-    old_key = (const uint8_t *) &flow->rule->key;
-    old_mask = (const uint8_t *) &flow->rule->mask;
+    offload_fp_rule_expand(flow->rule, &old);
+    old_key = (const uint8_t *) &old.key;
+    old_mask = (const uint8_t *) &old.mask;
     new_key = (const uint8_t *) &v->rule.key;
     new_mask = (const uint8_t *) &v->rule.mask;
     for (i = 0; i < sizeof v->rule.key; i++) {
@@ -867,7 +969,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     struct offload_fp_verdict v;
     struct offload_fp_flow *flow;
     struct fp_device *dev;
-    struct match cls_match;
     uint32_t port;
 
     if (!netdev_offload_fp_get_port(netdev, &dev, &port)) {
@@ -876,8 +977,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     offload_fp_sync_vlan_limit(dev);
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
-    cls_match = *match;
-    cls_match.flow.in_port.odp_port = u32_to_odp(port);
 
     offload_fp_init();
     ovs_mutex_lock(&offload_fp_mutex);
@@ -905,7 +1004,6 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow = xzalloc(sizeof *flow);
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
-        cls_rule_init(&flow->cr, &cls_match, 0);
         minimatch_init(&flow->match, match);
         atomic_init(&flow->sw_packets, 0);
         atomic_init(&flow->sw_resumed, 0);
@@ -920,7 +1018,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         && !offload_fp_vf_unplugged(&v.rule, dev, NULL)) {
         /* A modification the NIC can run: in place, counters kept. */
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
-            *flow->rule = v.rule;
+            free(flow->rule);
+            flow->rule = offload_fp_rule_dup(&v.rule);
             offload_fp_stats.modified++;
             OFFLOAD_FP_COVERAGE_INC(fp_offload_modify);
             goto out;
@@ -942,7 +1041,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         offload_fp_count_reason(flow->reason);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
-        flow->rule = xmemdup(&v.rule, sizeof v.rule);
+        flow->rule = offload_fp_rule_dup(&v.rule);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
             offload_fp_count_reason(flow->reason);
@@ -1145,7 +1244,8 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
             continue;
         }
         for (i = 0; i < flow->rule->n_actions; i++) {
-            const struct fp_action *a = &flow->rule->actions[i];
+            const struct fp_action *a
+                = &offload_fp_rule_actions(flow->rule)[i];
 
             if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
                 offload_fp_flow_uninstall(flow);
@@ -1169,7 +1269,8 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
     bool partial = (flow->rule->n_actions
-                    && flow->rule->actions[0].type == FP_ACTION_MARK);
+                    && (offload_fp_rule_actions(flow->rule)[0].type
+                        == FP_ACTION_MARK));
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
                                    : OFFLOAD_FP_OFFLOADED));
@@ -1199,15 +1300,18 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
 
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
+        struct fp_rule rule;
+
         if (flow->dev != dev || !flow->rule
-            || !offload_fp_rule_uses_port(flow->rule, port)) {
+            || !offload_fp_rule_uses_port(offload_fp_flow_rule(flow, &rule),
+                                          port)) {
             continue;
         }
         if (unplugged && (flow->state == OFFLOAD_FP_OFFLOADED
                           || flow->state == OFFLOAD_FP_PARTIAL)) {
             offload_fp_flow_uninstall(flow);
             flow->state = OFFLOAD_FP_EVICTED;
-            flow->vf_unplugged = offload_fp_vf_unplugged(flow->rule, dev,
+            flow->vf_unplugged = offload_fp_vf_unplugged(&rule, dev,
                                                          &reason);
             offload_fp_flow_set_reason(flow, reason);
             offload_fp_count_reason(flow->reason);

@@ -6,6 +6,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-dpdk-pmd \
 	tests/unit/test-fp-dpdk-pmd-diff \
 	tests/unit/test-fp-hotplug \
+	tests/unit/test-fp-link \
 	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
@@ -32,6 +33,9 @@ tests_unit_test_fp_hotplug_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_afpacket_SOURCES = tests/unit/test-fp-afpacket.c
 tests_unit_test_fp_afpacket_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_afpacket_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_link_SOURCES = tests/unit/test-fp-link.c
+tests_unit_test_fp_link_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_link_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_action_SOURCES = tests/unit/test-fp-action.c \
 	tests/unit/fp-test-packet.h
 tests_unit_test_fp_action_LDADD = $(UNIT_TEST_LDADD)
@@ -152,7 +156,8 @@ TESTSUITE_AT = \
 	tests/fp-dpdk-macros.at \
 	tests/fp-dpdk.at \
 	tests/fp-dpdk-flowapi.at \
-	tests/fp-dpdk-diff.at
+	tests/fp-dpdk-diff.at \
+	tests/fp-bench.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/run-tests.sh \
 	tests/fp-diff-gen.py
 TESTSUITE = $(builddir)/tests/testsuite

@@ -34,21 +34,23 @@
  *     lookups per second on one thread for the same packets' flows (a
  *     lookup only: no parse, no action), inserts and removals per second.
  *
- * Usage: ovs-offload-bench [SECONDS-PER-POINT [RULES MASKS]]
+ * Usage: ovs-offload-bench [--full DIR] [--only SECTION[,SECTION...]]
+ *                          [SECONDS [RULES MASKS]]
  *
- * SECONDS-PER-POINT defaults to 0.5.  With RULES and MASKS, measures only
- * that point (for profiling), and the three ways (ovs-offload-bench-dpdk.c)
- * at 20K flows only.
- *
- * Last, for 20K and 200K flows, the statistics sync of our flow API
- * (ovs-offload-bench-sync.c) and the three ways of README.rst: OVS's
- * netdev-offload-dpdk, ours through rte_flow, ours on the model
- * (ovs-offload-bench-dpdk.c). */
+ * main() runs the sections of sections[] in order (README.rst,
+ * "Benchmarks"), each at the points of 'opts': in the short mode (the
+ * default, under 2 minutes) the points of short_points[], in the full mode
+ * (--full DIR) every point of the issue, with a report and plots in DIR
+ * (ovs-offload-bench-report.c); with RULES and MASKS, that one point.
+ * SECONDS (default 0.5) is the time of each rate measurement.  --only
+ * runs only the sections named (for profiling).  The dpdk section starts
+ * DPDK's EAL before the cls section, so one EAL serves both. */
 
 #include <config.h>
 
 #include "ovs-offload-bench.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <malloc.h>
 #include <netinet/in.h>
@@ -151,275 +153,220 @@ bench_packet(const struct bench_rule *br, uint8_t *p)
     p[39] = 26;
 }
 
-static size_t
-bench_heap(void)
-{
-    struct mallinfo2 mi = mallinfo2();
-
-    return mi.uordblks + mi.hblkhd;
-}
+/* The sections of a run, in the order they run.  Each runs at the points
+ * of 'opts' (or its own), prints its lines and goals. */
 
 static void
-bench_model(size_t n_rules, int n_masks, double seconds)
+section_model(const struct bench_opts *opts)
 {
-    struct bench_rule *rules = xmalloc(n_rules * sizeof *rules);
-    struct fp_rule_op *ops = xcalloc(BENCH_BATCH, sizeof *ops);
-    struct fp_rule *frules = xmalloc(BENCH_BATCH * sizeof *frules);
-    uint8_t (*pkts)[BENCH_PKT_SIZE] = xmalloc(BENCH_N_PKTS
-                                              * BENCH_PKT_SIZE);
-    struct fp_packet batch[32];
-    struct fp_model_engine_stats es0, es1;
-    struct fp_device_stats ds;
-    struct fp_device_config cfg;
-    struct fp_device *dev;
-    uint32_t *ids = xmalloc(n_rules * sizeof *ids);
-    size_t i, j, heap0, heap1, per_rule;
-    double t0, t_ins, t_del, deadline;
-    uint64_t n_fed = 0;
-
-    bench_make_rules(rules, n_rules, n_masks);
-    fp_device_config_default(&cfg);
-    cfg.n_rules = 131072;
-    cfg.n_masks = 64;
-    cfg.rx_ring_size = 4096;
-    ovs_assert(!fp_device_create("bench", &cfg, &dev));
-    heap0 = bench_heap();
-
-    /* Insert. */
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i += BENCH_BATCH) {
-        size_t n = MIN(BENCH_BATCH, n_rules - i);
-
-        for (j = 0; j < n; j++) {
-            bench_fp_rule(&rules[i + j], &frules[j]);
-            ops[j].type = FP_RULE_OP_ADD;
-            ops[j].rule = &frules[j];
-        }
-        ovs_assert(!fp_rule_batch(dev, ops, n));
-        for (j = 0; j < n; j++) {
-            ids[i + j] = ops[j].id;
-        }
-    }
-    t_ins = bench_now() - t0;
-    ovsrcu_quiesce();
-    heap1 = bench_heap();
-    per_rule = fp_model_memory_per_rule(dev);
-
-    /* Forward. */
-    for (i = 0; i < BENCH_N_PKTS; i++) {
-        bench_packet(&rules[bench_rand() % n_rules], pkts[i]);
-    }
-    fp_model_get_engine_stats(dev, 0, &es0);
-    deadline = bench_now() + seconds;
-    i = 0;
-    while (bench_now() < deadline) {
-        for (j = 0; j < ARRAY_SIZE(batch); j++) {
-            batch[j].data = pkts[i++ % BENCH_N_PKTS];
-            batch[j].size = BENCH_PKT_SIZE;
-        }
-        size_t q;
-        fp_port_receive_batch(dev, 0, batch, ARRAY_SIZE(batch), &q);
-        n_fed += q;
-        ovsrcu_quiesce();
-    }
-    fp_device_flush(dev);
-    fp_model_get_engine_stats(dev, 0, &es1);
-    fp_device_get_stats(dev, &ds);
-
-    /* Delete. */
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i += BENCH_BATCH) {
-        size_t n = MIN(BENCH_BATCH, n_rules - i);
-
-        for (j = 0; j < n; j++) {
-            ops[j].type = FP_RULE_OP_DELETE;
-            ops[j].id = ids[i + j];
-        }
-        ovs_assert(!fp_rule_batch(dev, ops, n));
-        ovsrcu_quiesce();
-    }
-    t_del = bench_now() - t0;
-
-    printf("model  rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
-           "(%.2f Mpps fed, %.0f%% hits, %.0f%% EMC), "
-           "insert %5.2f M/s, delete %5.2f M/s, "
-           "%"PRIuSIZE" B/rule (heap %"PRIuSIZE" B/rule)\n",
-           n_rules, n_masks,
-           (es1.packets - es0.packets) * 1e3
-           / (double) MAX(es1.busy_ns - es0.busy_ns, 1),
-           n_fed / seconds / 1e6,
-           100.0 * ds.hits / MAX(ds.hits + ds.misses, 1),
-           100.0 * ds.emc_hits / MAX(ds.hits + ds.misses, 1),
-           n_rules / t_ins / 1e6, n_rules / t_del / 1e6,
-           per_rule, (heap1 - heap0) / n_rules);
-    fflush(stdout);
-
-    fp_device_destroy(dev);
-    ovsrcu_quiesce();
-    free(rules);
-    free(ops);
-    free(frules);
-    free(pkts);
-    free(ids);
-}
-
-static void
-bench_classifier(size_t n_rules, int n_masks, double seconds)
-{
-    struct bench_rule *rules = xmalloc(n_rules * sizeof *rules);
-    struct cls_rule *crules = xmalloc(n_rules * sizeof *crules);
-    struct flow *flows = xcalloc(BENCH_N_PKTS, sizeof *flows);
-    bool *in_cls = xcalloc(n_rules, sizeof *in_cls);
-    const struct cls_rule *displaced;
-    struct classifier cls;
-    double t0, t_ins, t_del, t_look;
-    uint64_t n_look = 0, n_hit = 0;
     size_t i;
 
-    bench_make_rules(rules, n_rules, n_masks);
-    classifier_init(&cls, NULL);
-
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i++) {
-        struct match match;
-
-        match_init_catchall(&match);
-        match_set_dl_type(&match, htons(0x0800));
-        match_set_nw_proto(&match, 17);
-        match_set_nw_dst_masked(&match, htonl(rules[i].nw_dst),
-                                htonl(rules[i].nw_mask));
-        if (rules[i].with_tp) {
-            match_set_tp_dst(&match, htons(rules[i].tp_dst));
-        }
-        cls_rule_init(&crules[i], &match, rules[i].priority);
-        displaced = classifier_replace(&cls, &crules[i], OVS_VERSION_MIN,
-                                       NULL, 0);
-        if (displaced) {
-            /* Same match and priority as an earlier rule, which the model
-             * keeps too but never hits: here it is replaced. */
-            in_cls[displaced - crules] = false;
-        }
-        in_cls[i] = true;
+    for (i = 0; i < opts->n_points; i++) {
+        bench_model_point(opts->points[i].n_rules, opts->points[i].n_masks,
+                          opts);
     }
-    t_ins = bench_now() - t0;
-
-    for (i = 0; i < BENCH_N_PKTS; i++) {
-        const struct bench_rule *br = &rules[bench_rand() % n_rules];
-
-        flows[i].dl_type = htons(0x0800);
-        flows[i].nw_proto = 17;
-        flows[i].nw_dst = htonl(br->nw_dst | (bench_rand() & ~br->nw_mask));
-        flows[i].tp_src = htons(0x0400);
-        flows[i].tp_dst = htons(br->with_tp ? br->tp_dst : 0x1234);
-    }
-    t0 = bench_now();
-    while ((t_look = bench_now() - t0) < seconds) {
-        for (i = 0; i < 1024; i++) {
-            n_hit += classifier_lookup(&cls, OVS_VERSION_MAX,
-                                       &flows[n_look++ % BENCH_N_PKTS],
-                                       NULL) != NULL;
-        }
-    }
-
-    t0 = bench_now();
-    for (i = 0; i < n_rules; i++) {
-        if (in_cls[i]) {
-            classifier_remove_assert(&cls, &crules[i]);
-        }
-        if (!(i % BENCH_BATCH)) {
-            ovsrcu_quiesce();
-        }
-    }
-    t_del = bench_now() - t0;
-    ovsrcu_synchronize();
-    for (i = 0; i < n_rules; i++) {
-        cls_rule_destroy(&crules[i]);
-    }
-    classifier_destroy(&cls);
-
-    printf("ovscls rules %6"PRIuSIZE" masks %2d: %6.2f M lookups/s "
-           "(1 thread, %.0f%% hits), insert %5.2f M/s, "
-           "remove %5.2f M/s\n",
-           n_rules, n_masks, n_look / t_look / 1e6,
-           100.0 * n_hit / MAX(n_look, 1),
-           n_rules / t_ins / 1e6, n_rules / t_del / 1e6);
-    fflush(stdout);
-    ovsrcu_quiesce();
-    free(rules);
-    free(crules);
-    free(flows);
-    free(in_cls);
+    bench_model_goals();
 }
+
+static void
+section_dpif(const struct bench_opts *opts)
+{
+    size_t i;
+
+    for (i = 0; i < opts->n_points; i++) {
+        const struct bench_point *p = &opts->points[i];
+
+        bench_dpif_point(p->n_rules, p->n_masks, 1, opts);
+        bench_dpif_point(p->n_rules, p->n_masks, 2, opts);
+    }
+}
+
+static void
+section_churn(const struct bench_opts *opts)
+{
+    bench_churn_run(opts);
+}
+
+static void
+section_offload(const struct bench_opts *opts)
+{
+    if (opts->full) {
+        bench_sync_run(20000);
+    }
+    bench_sync_run(200000);
+    bench_offload_run(opts);
+}
+
+static void
+section_dpdk(const struct bench_opts *opts)
+{
+    static const uint32_t three_ways[] = { 20000, 200000 };
+
+    /* Starts DPDK's EAL, sized for the first count: the cls section, after
+     * it, uses the same EAL. */
+    bench_dpdk_run(three_ways, opts->full ? ARRAY_SIZE(three_ways) : 1);
+}
+
+static void
+section_latency(const struct bench_opts *opts)
+{
+    bench_latency_run(opts);
+}
+
+static void
+section_sandbox(const struct bench_opts *opts)
+{
+    /* utilities/ovs-offload-bench-sandbox, root only, which makes network
+     * namespaces and veths in the host: the tests leave this section out. */
+    bench_sandbox_run(opts);
+}
+
+struct bench_section {
+    const char *name;
+    void (*run)(const struct bench_opts *);
+    const char *help;
+};
+
+static const struct bench_section sections[] = {
+    { "model", section_model,
+      "model forwarding per engine, OVS's classifier as its peer" },
+    { "dpif", section_dpif, "dpif-netdev forwarding on the same flows" },
+    { "churn", section_churn, "forwarding while rules change" },
+    { "dpdk", section_dpdk,
+      "the three ways: OVS's rte_flow, ours on rte_flow, ours on the model" },
+    { "cls", bench_cls_run,
+      "classifiers: model, OVS's classifier, rte_acl, rte_hash" },
+    { "offload", section_offload,
+      "flow API: insertion, statistics pass, memory" },
+    { "latency", section_latency, "a packet's trip through the NIC" },
+    { "sandbox", section_sandbox,
+      "RTT, iperf3, host CPU between two VMs of the sandbox (root only)" },
+};
+
+/* The points: every point of the issue in the full mode; in the short mode
+ * the point of the line-rate goal and the largest one. */
+static const struct bench_point full_points[] = {
+    { 1000, 1 }, { 1000, 16 }, { 1000, 64 },
+    { 10000, 1 }, { 10000, 16 }, { 10000, 64 },
+    { 100000, 1 }, { 100000, 16 }, { 100000, 64 },
+};
+static const struct bench_point short_points[] = {
+    { 10000, 16 }, { 100000, 64 },
+};
 
 static void
 usage(int exit_code)
 {
-    printf("usage: %s [--full DIR] [SECONDS [RULES MASKS]]\n"
-           "Prints the model NIC's forwarding, insertion and statistics\n"
-           "figures next to their peers and whether each goal is met\n"
-           "(README.rst, \"Benchmarks\").\n"
-           "  --full DIR  every point, with a report and plots in DIR\n"
-           "              (the default is the short mode)\n"
-           "SECONDS (default 0.5) is the time of each forwarding "
-           "measurement;\nRULES and MASKS measure that one point.\n",
-           program_name);
+    size_t i;
+
+    printf("usage: %s [--full DIR] [--only SECTION[,SECTION...]] "
+           "[SECONDS [RULES MASKS]]\n"
+           "Prints the model NIC's forwarding, insertion, statistics and\n"
+           "lookup figures next to their peers measured in the same run,\n"
+           "and whether each goal is met (README.rst, \"Benchmarks\").\n"
+           "  --full DIR   every point, with a report (report.md), data\n"
+           "               series (*.dat) and plots in DIR; the default is\n"
+           "               the short mode (a few points, < 2 minutes)\n"
+           "  --only LIST  run only these sections (for profiling)\n"
+           "SECONDS (default 0.5) is the time of each rate measurement;\n"
+           "RULES and MASKS (1...64) measure that one point.\n"
+           "Sections, in the order they run:\n", program_name);
+    for (i = 0; i < ARRAY_SIZE(sections); i++) {
+        printf("  %-8s %s\n", sections[i].name, sections[i].help);
+    }
     exit(exit_code);
+}
+
+/* Marks in 'only' the sections named in the comma-separated 'list'. */
+static void
+parse_only(const char *list, bool only[])
+{
+    char *copy = xstrdup(list);
+    char *save = NULL;
+    char *name;
+    size_t i;
+
+    for (name = strtok_r(copy, ",", &save); name;
+         name = strtok_r(NULL, ",", &save)) {
+        for (i = 0; i < ARRAY_SIZE(sections); i++) {
+            if (!strcmp(name, sections[i].name)) {
+                only[i] = true;
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(sections)) {
+            ovs_fatal(0, "%s: unknown section (see --help)", name);
+        }
+    }
+    free(copy);
 }
 
 int
 main(int argc, char *argv[])
 {
-    static const size_t sizes[] = { 1000, 10000, 100000 };
-    static const int masks[] = { 1, 16, 64 };
-    static const uint32_t three_ways[] = { 20000, 200000 };
+    bool only[ARRAY_SIZE(sections)] = { false };
     struct bench_opts opts = { .seconds = 0.5 };
-    int error;
-    size_t i, j;
+    struct bench_point one_point;
+    bool any_only = false;
+    int error, argi;
+    size_t i;
 
     set_program_name(argv[0]);
-    if (argc > 1 && !strcmp(argv[1], "--help")) {
-        usage(0);
+    for (argi = 1; argi < argc && argv[argi][0] == '-'
+                   && !isdigit((unsigned char) argv[argi][1]); argi++) {
+        const char *arg = argv[argi];
+
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            usage(0);
+        } else if (!strcmp(arg, "--full") && argi + 1 < argc) {
+            opts.full = true;
+            opts.out_dir = argv[++argi];
+        } else if (!strcmp(arg, "--only") && argi + 1 < argc) {
+            parse_only(argv[++argi], only);
+            any_only = true;
+        } else {
+            usage(1);
+        }
     }
-    if (argc > 2 && !strcmp(argv[1], "--full")) {
-        opts.full = true;
-        opts.out_dir = argv[2];
-        argc -= 2;
-        argv += 2;
+    argc -= argi;
+    argv += argi;
+    if (argc > 0) {
+        opts.seconds = atof(argv[0]);
     }
-    if (argc > 1) {
-        opts.seconds = atof(argv[1]);
-    }
-    if (argc == 3 || argc > 4 || !(opts.seconds > 0)) {
+    if (argc == 2 || argc > 3 || !(opts.seconds > 0)) {
         usage(1);
     }
+    if (argc == 3) {
+        one_point.n_rules = strtoul(argv[1], NULL, 10);
+        one_point.n_masks = atoi(argv[2]);
+        if (!one_point.n_rules || one_point.n_masks <= 0
+            || one_point.n_masks > 64) {
+            ovs_fatal(0, "RULES must be positive and MASKS 1...64");
+        }
+        opts.points = &one_point;
+        opts.n_points = 1;
+    } else if (opts.full) {
+        opts.points = full_points;
+        opts.n_points = ARRAY_SIZE(full_points);
+    } else {
+        opts.points = short_points;
+        opts.n_points = ARRAY_SIZE(short_points);
+    }
+
     error = bench_report_start(&opts);
     if (error) {
         ovs_fatal(error, "%s: cannot create the report folder",
                   opts.out_dir);
     }
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
-    if (argc > 3) {
-        size_t n_rules = strtoul(argv[2], NULL, 10);
-        int n_masks = atoi(argv[3]);
+    for (i = 0; i < ARRAY_SIZE(sections); i++) {
+        if (!any_only || only[i]) {
+            double t0 = bench_now();
 
-        if (!n_rules || n_masks <= 0 || n_masks > 64) {
-            ovs_fatal(0, "RULES must be positive and MASKS 1...64");
-        }
-        bench_model(n_rules, n_masks, opts.seconds);
-        bench_classifier(n_rules, n_masks, opts.seconds);
-        bench_dpdk_run(three_ways, 1);
-        bench_report_finish();
-        return 0;
-    }
-    for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-        for (j = 0; j < ARRAY_SIZE(masks); j++) {
-            bench_model(sizes[i], masks[j], opts.seconds);
-            bench_classifier(sizes[i], masks[j], opts.seconds);
+            sections[i].run(&opts);
+            bench_report_section(sections[i].name, bench_now() - t0);
         }
     }
-    bench_sync_run(20000);
-    bench_sync_run(200000);
-    bench_dpdk_run(three_ways, ARRAY_SIZE(three_ways));
     bench_report_finish();
     return 0;
 }

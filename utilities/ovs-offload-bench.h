@@ -25,11 +25,24 @@
 
 struct fp_rule;
 
+/* A point of the forwarding and classifier measurements: a rule set of
+ * 'n_rules' rules over 'n_masks' masks (bench_make_rules()). */
+struct bench_point {
+    size_t n_rules;
+    int n_masks;
+};
+
 /* Options of one run of the benchmark. */
 struct bench_opts {
     double seconds;             /* Time of each rate measurement, in s. */
     bool full;                  /* Full mode: every point; else short. */
     const char *out_dir;        /* Full mode: report and plots go here. */
+
+    /* The points of this run, which main() chooses: every point of the
+     * issue in the full mode, a few in the short mode, or the one point of
+     * the command line. */
+    const struct bench_point *points;
+    size_t n_points;
 };
 
 /* Packets of the forwarding benchmarks: 64 bytes, from a set of
@@ -85,6 +98,10 @@ void bench_data(const char *series, const char *format, ...)
 int bench_report_start(const struct bench_opts *opts);
 void bench_report_finish(void);
 
+/* Prints how long section 'name' took ("time   section NAME: S s") and
+ * keeps it for the report. */
+void bench_report_section(const char *name, double seconds);
+
 /* The statistics sync benchmark (ovs-offload-bench-sync.c). */
 void bench_sync_run(uint32_t n_flows);
 
@@ -94,5 +111,60 @@ void bench_sync_run(uint32_t n_flows);
  * 'n_flows'.  Starts DPDK's EAL once per process, sized for the largest
  * count of the first call. */
 void bench_dpdk_run(const uint32_t *n_flows, size_t n);
+
+/* The classifier section (ovs-offload-bench-cls.c): the model's rule table
+ * against OVS's classifier, DPDK's rte_acl and, for exact-match rule sets,
+ * rte_hash, at each of opts->points and on an exact rule set of each rule
+ * count (in the short mode, of the first point only).  Starts DPDK's EAL
+ * if it does not run yet. */
+void bench_cls_run(const struct bench_opts *opts);
+
+/* The model's forwarding (ovs-offload-bench-model.c).
+ *
+ * bench_model_point() measures one point: 'n_rules' rules over 'n_masks'
+ * masks (1...64, bench_make_rules()), OVS's classifier on them, then the
+ * model's forwarding with 1 engine and with 2 engines, opts->seconds each;
+ * prints the lines "ovscls", "model", "mrules" and "model2", appends rows
+ * to the data series "fwd-model" (columns rules masks engines mpps
+ * mpps_engine mpps_fed emc_pct ovscls; 'mpps' is the total of the engines)
+ * and keeps the figures.  bench_model_goals(), after the points, prints
+ * the goals fwd-line-rate (if the point 10000/16 was measured) and
+ * fwd-no-cliff over the points measured. */
+void bench_model_point(size_t n_rules, int n_masks,
+                       const struct bench_opts *);
+void bench_model_goals(void);
+
+/* OVS's software datapath as the peer of the model's forwarding
+ * (ovs-offload-bench-dpif.c): dpif-netdev, with its EMC, SMC and dpcls, in
+ * 'n_pmds' PMD threads, forwarding the megaflows of the rule set of
+ * 'n_rules' rules over 'n_masks' masks (bench_make_rules()) for the
+ * packets of bench_packet().  Prints one "dpif" line; bench_dpif_run()
+ * measures the points of the short or full mode. */
+void bench_dpif_point(size_t n_rules, int n_masks, int n_pmds,
+                      const struct bench_opts *);
+void bench_dpif_run(const struct bench_opts *);
+
+/* Forwarding of the model while another thread adds and deletes rules
+ * (ovs-offload-bench-churn.c): the rate's drop, the churn reached, the
+ * packets misrouted or lost; goal "churn". */
+void bench_churn_run(const struct bench_opts *);
+
+/* The offload benchmark (ovs-offload-bench-offload.c): insertion,
+ * statistics passes, counters' age and memory per flow of our flow API,
+ * with OVS's dummy offload provider as a peer; at 200K flows in the short
+ * mode, at 20K, 100K and 200K in the full mode.  Enables OVS's flow API
+ * for the rest of the process (hw-offload=true): run it after the sections
+ * that insert datapath ports of their own. */
+void bench_offload_run(const struct bench_opts *);
+
+/* Latency (ovs-offload-bench-latency.c): a packet's trip through the model
+ * NIC in this process against OVS's parse and classifier on the receiving
+ * thread; and, when root, utilities/ovs-offload-bench-sandbox (RTT,
+ * iperf3, host CPU between two VMs through the NIC and through OVS's
+ * software path on the same veths; --short unless opts->full), whose goal
+ * lines (rtt, iperf3-retrans) become goals of the run.  Not root: one line
+ * says it was skipped, and why. */
+void bench_latency_run(const struct bench_opts *);
+void bench_sandbox_run(const struct bench_opts *);
 
 #endif /* ovs-offload-bench.h */

@@ -462,6 +462,12 @@ struct fp_device_class {
     void (*vf_get_stats)(const struct fp_device *dev, uint32_t port,
                          struct fp_vf_stats *stats);
     int (*vf_reset)(struct fp_device *dev, uint32_t port);
+
+    /* Returns how many packets fit in the RX ring of 'port' now, as
+     * fp_port_rx_room() describes.  Called from any thread; the answer may
+     * be stale at once (an engine frees room, another thread fills it).
+     * May be NULL: the core answers SIZE_MAX (a ring never full). */
+    size_t (*port_rx_room)(const struct fp_device *dev, uint32_t port);
 };
 
 #ifdef __cplusplus

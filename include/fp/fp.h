@@ -686,6 +686,7 @@ int fp_port_set_endpoint(struct fp_device *, uint32_t port,
 int fp_port_receive_batch(struct fp_device *, uint32_t port,
                           const struct fp_packet *, size_t n,
                           size_t *n_queued);
+size_t fp_port_rx_room(const struct fp_device *, uint32_t port);
 int fp_device_flush(struct fp_device *);
 
 /* Rules. */

@@ -35,8 +35,8 @@
 #include "util.h"
 
 static void
-rx_cb(void *aux OVS_UNUSED, const void *data OVS_UNUSED,
-      size_t size OVS_UNUSED)
+rx_cb(void *aux OVS_UNUSED, const struct fp_packet *pkts OVS_UNUSED,
+      size_t n OVS_UNUSED)
 {
 }
 

@@ -46,6 +46,7 @@
 
 #include "fp/fp.h"
 #include "fp-rte-flow-dev.h"
+#include "fp-rte-flow-dev-private.h"
 #include "netdev.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
@@ -153,7 +154,7 @@ test_null_refused(void **state OVS_UNUSED)
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_int_equal(op.error, EOPNOTSUPP);
     assert_int_equal(op.id, 0);
-    if (!strstr(op.reason, "rte_flow_validate: ")
+    if (!strstr(op.reason, "rte_flow_create: ")
         || !strstr(op.reason, "not")) {
         fail_msg("reason \"%s\"", op.reason);
     }
@@ -167,7 +168,7 @@ test_null_refused(void **state OVS_UNUSED)
     op.rule = &rule;
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_true(op.reason[0]);
-    assert_null(strstr(op.reason, "rte_flow_validate"));
+    assert_null(strstr(op.reason, "rte_flow_create"));
 
     /* The translation reads the keys by the device's VLAN limit: with 1,
      * a second tag is never there. */
@@ -178,7 +179,7 @@ test_null_refused(void **state OVS_UNUSED)
     rule.mask.vlans[1].tci = htons(FP_VLAN_PRESENT);
     op.rule = &rule;
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
-    assert_non_null(strstr(op.reason, "rte_flow_validate"));
+    assert_non_null(strstr(op.reason, "rte_flow_create"));
     assert_int_equal(fp_device_set_vlan_limit(dev, 1), 0);
     assert_int_equal(fp_rule_batch(dev, &op, 1), EOPNOTSUPP);
     assert_non_null(strstr(op.reason, "VLAN limit 1"));
@@ -522,6 +523,43 @@ test_fp_add_modify_delete(void **state OVS_UNUSED)
     assert_int_equal(fp_rule_get_stats(fp_dev, id, &st), ENOENT);
     inject(1);
     assert_int_equal(model_tx(3), 2);
+}
+
+/* Rule ids are not looked up while they are new (fp_rte_flow_dev_new_id());
+ * once they wrap around past UINT32_MAX, an id still in use is skipped. */
+static void
+test_fp_ids_wrap(void **state OVS_UNUSED)
+{
+    struct fp_rte_flow_dev *dev = fp_rte_flow_dev_cast(fp_dev);
+    uint32_t first, last, next;
+    struct fp_rule rule;
+
+    rule = fp_rule_forward(1, 2);
+    assert_int_equal(fp_rule_add(fp_dev, &rule, &first), 0);
+    ovs_mutex_lock(&dev->mutex);
+    dev->next_id = UINT32_MAX;
+    ovs_mutex_unlock(&dev->mutex);
+    rule = fp_rule_forward(2, 3);
+    assert_int_equal(fp_rule_add(fp_dev, &rule, &last), 0);
+    assert_int_equal(last, UINT32_MAX);
+
+    /* The ids start again from 1, where 'first' is still in use. */
+    rule = fp_rule_forward(3, 2);
+    assert_int_equal(fp_rule_add(fp_dev, &rule, &next), 0);
+    assert_int_not_equal(next, first);
+    assert_int_not_equal(next, last);
+    assert_int_not_equal(next, 0);
+
+    /* Each id is its own rule. */
+    inject(1);
+    inject(2);
+    inject(2);
+    assert_rule_stats(first, 1);
+    assert_rule_stats(last, 2);
+    assert_rule_stats(next, 0);
+    assert_int_equal(fp_rule_delete(fp_dev, first, NULL), 0);
+    assert_int_equal(fp_rule_delete(fp_dev, last, NULL), 0);
+    assert_int_equal(fp_rule_delete(fp_dev, next, NULL), 0);
 }
 
 /* A rule that the PMD refuses carries the PMD's message: the model's rule
@@ -1315,6 +1353,8 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_fp_restart_meters,
                                         setup_fp, teardown_fp),
         cmocka_unit_test_setup_teardown(test_fp_stress,
+                                        setup_fp, teardown_fp),
+        cmocka_unit_test_setup_teardown(test_fp_ids_wrap,
                                         setup_fp, teardown_fp),
     };
     const struct CMUnitTest bench[] = {

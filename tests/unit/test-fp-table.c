@@ -405,6 +405,160 @@ test_fp_table_churn(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* A rule of test_fp_table_many_masks(): IPv4 UDP, nw_dst on a prefix of
+ * 32 - (mask % 32) bits, and tp_dst if mask >= 32, as the benchmark's. */
+struct cliff_rule {
+    struct fp_table_rule *rule;     /* NULL once removed. */
+    uint32_t nw_dst;                /* Host order, masked. */
+    uint32_t nw_mask;
+    uint16_t tp_dst;
+    bool with_tp;
+    uint32_t priority;
+    uint64_t seq;
+};
+
+/* Returns the rule of 'rules' that matches 'key' with the highest priority,
+ * then the lowest seq, or NULL: a linear scan. */
+static struct cliff_rule *
+cliff_reference(struct cliff_rule *rules, size_t n, const struct fp_key *key)
+{
+    uint32_t dst = ntohl(key->nw_dst);
+    struct cliff_rule *best = NULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct cliff_rule *r = &rules[i];
+
+        if (r->rule
+            && (dst & r->nw_mask) == r->nw_dst
+            && (!r->with_tp || ntohs(key->tp_dst) == r->tp_dst)
+            && (!best || r->priority > best->priority
+                || (r->priority == best->priority && r->seq < best->seq))) {
+            best = r;
+        }
+    }
+    return best;
+}
+
+/* Looks up the 'n_pkts' keys of 'pkts' (a multiple of FP_TABLE_BATCH) in
+ * 'table', singly and in batches, and checks the results against
+ * cliff_reference() over the 'n' rules of 'rules'. */
+static void
+cliff_check(const struct fp_table *table, struct cliff_rule *rules, size_t n,
+            const struct fp_key *pkts, size_t n_pkts)
+{
+    size_t i, j;
+
+    for (i = 0; i < n_pkts; i += FP_TABLE_BATCH) {
+        const struct fp_key *keys[FP_TABLE_BATCH];
+        const struct fp_table_rule *found[FP_TABLE_BATCH];
+
+        for (j = 0; j < FP_TABLE_BATCH; j++) {
+            keys[j] = &pkts[i + j];
+        }
+        fp_table_lookup_batch(table, keys, FP_TABLE_BATCH,
+                              fp_table_version(table), found);
+        for (j = 0; j < FP_TABLE_BATCH; j++) {
+            struct cliff_rule *best = cliff_reference(rules, n, keys[j]);
+
+            assert_ptr_equal(lookup(table, keys[j]), best);
+            assert_ptr_equal(found[j] ? fp_table_rule_data(found[j]) : NULL,
+                             best);
+        }
+    }
+}
+
+/* Many rules over 64 masks, most of them sharing their masked key with
+ * others (a short prefix has few keys), the case where each key's rules
+ * form a long list: random packets, looked up singly and in batches, find
+ * the rule that a linear scan finds (highest priority, then lowest seq),
+ * before and after removing a third of the rules, the first of a list and
+ * others. */
+static void
+test_fp_table_many_masks(void **state OVS_UNUSED)
+{
+    enum { N = 6000, N_MASKS = 64, N_PKTS = 1024 };
+    struct fp_table *table = fp_table_create(N, N_MASKS);
+    struct cliff_rule *rules = xcalloc(N, sizeof *rules);
+    struct fp_key *pkts = xcalloc(N_PKTS, sizeof *pkts);
+    uint32_t rng = 4242;
+    int round;
+    size_t i;
+
+    for (i = 0; i < N; i++) {
+        struct cliff_rule *r = &rules[i];
+        int m = i % N_MASKS;
+        int plen = 32 - (m % 32);
+        struct fp_key key, mask;
+        enum fp_table_full full;
+
+        r->nw_mask = plen ? UINT32_MAX << (32 - plen) : 0;
+        /* Few distinct values, so that long prefixes share keys too. */
+        r->nw_dst = (churn_rand(&rng) % 8 ? churn_rand(&rng) % 16 << 28
+                     : churn_rand(&rng)) & r->nw_mask;
+        r->with_tp = m >= 32;
+        r->tp_dst = churn_rand(&rng) % 4;
+        r->priority = churn_rand(&rng) % 16;
+        r->seq = i;
+
+        memset(&key, 0, sizeof key);
+        memset(&mask, 0, sizeof mask);
+        key.eth_type = htons(0x0800);
+        mask.eth_type = UINT16_MAX;
+        key.nw_proto = 17;
+        mask.nw_proto = UINT8_MAX;
+        key.nw_dst = htonl(r->nw_dst);
+        mask.nw_dst = htonl(r->nw_mask);
+        if (r->with_tp) {
+            key.tp_dst = htons(r->tp_dst);
+            mask.tp_dst = UINT16_MAX;
+        }
+        assert_int_equal(fp_table_insert(table, &key, &mask, r->priority,
+                                         r->seq, r, 0, &r->rule, &full), 0);
+    }
+    fp_table_commit(table);
+    assert_int_equal(fp_table_n_masks(table), N_MASKS);
+
+    for (i = 0; i < N_PKTS; i++) {
+        const struct cliff_rule *r = &rules[churn_rand(&rng) % N];
+
+        pkts[i].eth_type = htons(0x0800);
+        pkts[i].nw_proto = 17;
+        pkts[i].nw_dst = htonl(r->nw_dst | (churn_rand(&rng) & ~r->nw_mask));
+        pkts[i].tp_dst = htons(churn_rand(&rng) % 5);
+    }
+
+    for (round = 0; round < 2; round++) {
+        cliff_check(table, rules, N, pkts, N_PKTS);
+
+        /* Remove a third of the rules, and the rule that each packet hits
+         * (the first of its list) for a quarter of the packets. */
+        for (i = 0; i < N; i++) {
+            if (rules[i].rule && churn_rand(&rng) % 3 == 0) {
+                fp_table_remove(table, rules[i].rule);
+                rules[i].rule = NULL;
+            }
+        }
+        for (i = 0; i < N_PKTS; i += 4) {
+            struct cliff_rule *best = cliff_reference(rules, N, &pkts[i]);
+
+            if (best) {
+                fp_table_remove(table, best->rule);
+                best->rule = NULL;
+            }
+        }
+        fp_table_commit(table);
+
+        /* The removed rules are still in their lists, invisible. */
+        cliff_check(table, rules, N, pkts, N_PKTS);
+        fp_table_purge(table);
+    }
+    cliff_check(table, rules, N, pkts, N_PKTS);
+    fp_table_destroy(table);
+    free(rules);
+    free(pkts);
+}
+
 int
 main(void)
 {
@@ -418,6 +572,7 @@ main(void)
         cmocka_unit_test(test_fp_table_full),
         cmocka_unit_test(test_fp_table_set_data),
         cmocka_unit_test(test_fp_table_churn),
+        cmocka_unit_test(test_fp_table_many_masks),
     };
 
     return cmocka_run_group_tests_name("fp_table", tests, NULL, NULL);

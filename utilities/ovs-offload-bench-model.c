@@ -1,0 +1,422 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The model's forwarding section of ovs-offload-bench.
+ *
+ * At a point (a rule set of bench_make_rules()), measures:
+ *
+ *   - OVS's classifier (lib/classifier.h) on the same rules, as the peer:
+ *     lookups per second of CPU time on one thread for the same packets'
+ *     flows (a lookup only: no parse, no action), inserts and removals per
+ *     second;
+ *
+ *   - the model's forwarding with 1 engine, then with 2 engines (packets
+ *     spread over ports 0 and 1, one per engine): 64-byte packets, each
+ *     hitting a rule, fed through the RX rings of in-memory ports.  Mpps
+ *     per engine is packets divided by the CPU time that the engine spent
+ *     processing batches (parse, exact-match cache, lookup, counters,
+ *     output to the in-memory endpoint), so that it does not depend on how
+ *     busy the machine is; the fed rate (wall clock) is printed beside it;
+ *
+ *   - with 1 engine, the rule insert and delete rates through
+ *     fp_rule_batch() (batches of 1000) and the bytes per rule.
+ *
+ * It keeps each point's figures for the goals fwd-line-rate and
+ * fwd-no-cliff, which bench_model_goals() prints. */
+
+#include <config.h>
+
+#include "ovs-offload-bench.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "classifier.h"
+#include "flow.h"
+#include "fp/fp.h"
+#include "fp-model.h"
+#include "openvswitch/match.h"
+#include "ovs-rcu.h"
+#include "util.h"
+
+#define BENCH_BATCH 1000
+
+/* Packets per fp_port_receive_batch() of the feeder: an RX burst. */
+#define BENCH_MODEL_BURST 256
+
+/* The 10GbE line rate of 64-byte frames, in Mpps. */
+#define BENCH_LINE_RATE 14.88
+
+/* What one measurement of the model's forwarding found. */
+struct bench_model_fwd {
+    double mpps_engine;         /* Mpps per engine (busy CPU time). */
+    double mpps_total;          /* Sum over the engines. */
+    double mpps_fed;            /* Packets fed per second (wall clock). */
+    double hits_pct;            /* Packets that hit a rule, in %. */
+    double emc_pct;             /* ...in the exact-match cache, in %. */
+    double insert_mps;          /* Rule inserts, M/s. */
+    double delete_mps;          /* Rule deletes, M/s. */
+    size_t per_rule;            /* The model's bytes per rule. */
+    size_t heap_per_rule;       /* Heap growth per rule. */
+};
+
+/* The figures of a point, for the goals. */
+struct bench_model_figs {
+    size_t n_rules;
+    int n_masks;
+    double model;               /* Mpps per engine, 1 engine. */
+    double model2;              /* Mpps per engine, 2 engines. */
+    double ovscls;              /* OVS's classifier, M lookups/s. */
+};
+
+static struct bench_model_figs *points;
+static size_t n_points, allocated_points;
+
+/* Returns the CPU time of the calling thread, in seconds. */
+static double
+bench_thread_cpu(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static size_t
+bench_heap(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+
+    return mi.uordblks + mi.hblkhd;
+}
+
+/* Measures the model's forwarding of the 'n_rules' rules of 'rules' with
+ * 'n_engines' engines for 'seconds', and stores the figures in '*fwd'.
+ * The packets go to ports 0 to 'n_engines' - 1 in turn: port P to engine
+ * P. */
+static void
+bench_model_forward(const struct bench_rule *rules, size_t n_rules,
+                    int n_engines, double seconds,
+                    struct bench_model_fwd *fwd)
+{
+    struct fp_model_engine_stats es0[2], es1[2];
+    struct fp_rule_op *ops = xcalloc(BENCH_BATCH, sizeof *ops);
+    struct fp_rule *frules = xmalloc(BENCH_BATCH * sizeof *frules);
+    uint8_t (*pkts)[BENCH_PKT_SIZE] = xmalloc(BENCH_N_PKTS
+                                              * BENCH_PKT_SIZE);
+    uint32_t *ids = xmalloc(n_rules * sizeof *ids);
+    struct fp_packet batch[BENCH_MODEL_BURST];
+    struct fp_device_stats ds;
+    struct fp_device_config cfg;
+    struct fp_device *dev;
+    size_t i, j, heap0, heap1;
+    double t0, t_ins, t_del, t_fed;
+    uint64_t n_fed = 0;
+    size_t next[2] = { 0, 0 };
+    int e;
+
+    ovs_assert(n_engines >= 1 && n_engines <= ARRAY_SIZE(es0));
+    fp_device_config_default(&cfg);
+    cfg.n_rules = 131072;
+    cfg.n_masks = 64;
+    cfg.rx_ring_size = 4096;
+    cfg.n_engines = n_engines;
+    ovs_assert(!fp_device_create("bench", &cfg, &dev));
+    heap0 = bench_heap();
+
+    /* Insert. */
+    t0 = bench_now();
+    for (i = 0; i < n_rules; i += BENCH_BATCH) {
+        size_t n = MIN(BENCH_BATCH, n_rules - i);
+
+        for (j = 0; j < n; j++) {
+            bench_fp_rule(&rules[i + j], &frules[j]);
+            ops[j].type = FP_RULE_OP_ADD;
+            ops[j].rule = &frules[j];
+        }
+        ovs_assert(!fp_rule_batch(dev, ops, n));
+        for (j = 0; j < n; j++) {
+            ids[i + j] = ops[j].id;
+        }
+    }
+    t_ins = bench_now() - t0;
+    ovsrcu_quiesce();
+    heap1 = bench_heap();
+    fwd->per_rule = fp_model_memory_per_rule(dev);
+    fwd->heap_per_rule = (heap1 - heap0) / n_rules;
+
+    /* Forward. */
+    for (i = 0; i < BENCH_N_PKTS; i++) {
+        bench_packet(&rules[bench_rand() % n_rules], pkts[i]);
+    }
+    for (e = 0; e < n_engines; e++) {
+        fp_model_get_engine_stats(dev, e, &es0[e]);
+    }
+    t0 = bench_now();
+    for (j = 0; (t_fed = bench_now() - t0) < seconds; j++) {
+        uint32_t port = j % n_engines;
+        size_t k, q;
+
+        /* Each port gets the packets in the same order, none skipped: a
+         * packet that a full ring did not take is offered again, so that
+         * what the ring drops does not change which packets an engine
+         * sees. */
+        for (k = 0; k < ARRAY_SIZE(batch); k++) {
+            batch[k].data = pkts[(next[port] + k) % BENCH_N_PKTS];
+            batch[k].size = BENCH_PKT_SIZE;
+        }
+        fp_port_receive_batch(dev, port, batch, ARRAY_SIZE(batch), &q);
+        next[port] += q;
+        n_fed += q;
+        ovsrcu_quiesce();
+    }
+    fp_device_flush(dev);
+    fwd->mpps_total = 0;
+    for (e = 0; e < n_engines; e++) {
+        double busy;
+
+        fp_model_get_engine_stats(dev, e, &es1[e]);
+        busy = MAX(es1[e].busy_ns - es0[e].busy_ns, 1);
+        fwd->mpps_total += (es1[e].packets - es0[e].packets) * 1e3 / busy;
+    }
+    fwd->mpps_engine = fwd->mpps_total / n_engines;
+    fwd->mpps_fed = n_fed / t_fed / 1e6;
+    fp_device_get_stats(dev, &ds);
+    fwd->hits_pct = 100.0 * ds.hits / MAX(ds.hits + ds.misses, 1);
+    fwd->emc_pct = 100.0 * ds.emc_hits / MAX(ds.hits + ds.misses, 1);
+
+    /* Delete. */
+    t0 = bench_now();
+    for (i = 0; i < n_rules; i += BENCH_BATCH) {
+        size_t n = MIN(BENCH_BATCH, n_rules - i);
+
+        for (j = 0; j < n; j++) {
+            ops[j].type = FP_RULE_OP_DELETE;
+            ops[j].id = ids[i + j];
+        }
+        ovs_assert(!fp_rule_batch(dev, ops, n));
+        ovsrcu_quiesce();
+    }
+    t_del = bench_now() - t0;
+    fwd->insert_mps = n_rules / t_ins / 1e6;
+    fwd->delete_mps = n_rules / t_del / 1e6;
+
+    fp_device_destroy(dev);
+    ovsrcu_quiesce();
+    free(ops);
+    free(frules);
+    free(pkts);
+    free(ids);
+}
+
+/* Measures OVS's classifier on the 'n_rules' rules of 'rules' for
+ * 'seconds' and prints its line.  Returns its lookups per second, in M. */
+static double
+bench_model_classifier(const struct bench_rule *rules, size_t n_rules,
+                       int n_masks, double seconds)
+{
+    struct cls_rule *crules = xmalloc(n_rules * sizeof *crules);
+    struct flow *flows = xcalloc(BENCH_N_PKTS, sizeof *flows);
+    bool *in_cls = xcalloc(n_rules, sizeof *in_cls);
+    const struct cls_rule *displaced;
+    struct classifier cls;
+    double t0, cpu0, t_ins, t_del, t_look;
+    uint64_t n_look = 0, n_hit = 0;
+    size_t i;
+
+    classifier_init(&cls, NULL);
+
+    t0 = bench_now();
+    for (i = 0; i < n_rules; i++) {
+        struct match match;
+
+        match_init_catchall(&match);
+        match_set_dl_type(&match, htons(0x0800));
+        match_set_nw_proto(&match, 17);
+        match_set_nw_dst_masked(&match, htonl(rules[i].nw_dst),
+                                htonl(rules[i].nw_mask));
+        if (rules[i].with_tp) {
+            match_set_tp_dst(&match, htons(rules[i].tp_dst));
+        }
+        cls_rule_init(&crules[i], &match, rules[i].priority);
+        displaced = classifier_replace(&cls, &crules[i], OVS_VERSION_MIN,
+                                       NULL, 0);
+        if (displaced) {
+            /* Same match and priority as an earlier rule, which the model
+             * keeps too but never hits: here it is replaced. */
+            in_cls[displaced - crules] = false;
+        }
+        in_cls[i] = true;
+    }
+    t_ins = bench_now() - t0;
+
+    for (i = 0; i < BENCH_N_PKTS; i++) {
+        const struct bench_rule *br = &rules[bench_rand() % n_rules];
+
+        flows[i].dl_type = htons(0x0800);
+        flows[i].nw_proto = 17;
+        flows[i].nw_dst = htonl(br->nw_dst | (bench_rand() & ~br->nw_mask));
+        flows[i].tp_src = htons(0x0400);
+        flows[i].tp_dst = htons(br->with_tp ? br->tp_dst : 0x1234);
+    }
+    /* Lookups per second of this thread's CPU time, as the model's engines
+     * are measured, so that the load of the machine changes neither. */
+    t0 = bench_now();
+    cpu0 = bench_thread_cpu();
+    while (bench_now() - t0 < seconds) {
+        for (i = 0; i < 1024; i++) {
+            n_hit += classifier_lookup(&cls, OVS_VERSION_MAX,
+                                       &flows[n_look++ % BENCH_N_PKTS],
+                                       NULL) != NULL;
+        }
+    }
+    t_look = MAX(bench_thread_cpu() - cpu0, 1e-9);
+
+    t0 = bench_now();
+    for (i = 0; i < n_rules; i++) {
+        if (in_cls[i]) {
+            classifier_remove_assert(&cls, &crules[i]);
+        }
+        if (!(i % BENCH_BATCH)) {
+            ovsrcu_quiesce();
+        }
+    }
+    t_del = bench_now() - t0;
+    ovsrcu_synchronize();
+    for (i = 0; i < n_rules; i++) {
+        cls_rule_destroy(&crules[i]);
+    }
+    classifier_destroy(&cls);
+
+    printf("ovscls rules %6"PRIuSIZE" masks %2d: %6.2f M lookups/s "
+           "(1 thread, CPU time, %.0f%% hits), insert %5.2f M/s, "
+           "remove %5.2f M/s\n",
+           n_rules, n_masks, n_look / t_look / 1e6,
+           100.0 * n_hit / MAX(n_look, 1),
+           n_rules / t_ins / 1e6, n_rules / t_del / 1e6);
+    fflush(stdout);
+    ovsrcu_quiesce();
+    free(crules);
+    free(flows);
+    free(in_cls);
+    return n_look / t_look / 1e6;
+}
+
+/* Measures the point of 'n_rules' rules over 'n_masks' masks (1...64):
+ * OVS's classifier, then the model with 1 and 2 engines, each for
+ * opts->seconds.  Prints a line per figure, appends the figures to the
+ * data series "fwd-model" and keeps them for bench_model_goals(). */
+void
+bench_model_point(size_t n_rules, int n_masks,
+                  const struct bench_opts *opts)
+{
+    struct bench_rule *rules = xmalloc(n_rules * sizeof *rules);
+    struct bench_model_fwd one, two;
+    struct bench_model_figs *p;
+    static bool header;
+    double ovscls;
+
+    ovs_assert(n_rules > 0 && n_masks >= 1 && n_masks <= 64);
+    bench_make_rules(rules, n_rules, n_masks);
+    ovscls = bench_model_classifier(rules, n_rules, n_masks, opts->seconds);
+
+    bench_model_forward(rules, n_rules, 1, opts->seconds, &one);
+    printf("model  rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
+           "(1 engine, %.2f Mpps fed, %.0f%% hits, %.0f%% EMC); "
+           "ovscls %.2f M lookups/s (%.2fx)\n",
+           n_rules, n_masks, one.mpps_engine, one.mpps_fed, one.hits_pct,
+           one.emc_pct, ovscls, one.mpps_engine / ovscls);
+    printf("mrules rules %6"PRIuSIZE" masks %2d: insert %5.2f M/s, "
+           "delete %5.2f M/s, %"PRIuSIZE" B/rule (heap %"PRIuSIZE
+           " B/rule)\n",
+           n_rules, n_masks, one.insert_mps, one.delete_mps, one.per_rule,
+           one.heap_per_rule);
+    fflush(stdout);
+
+    bench_model_forward(rules, n_rules, 2, opts->seconds, &two);
+    printf("model2 rules %6"PRIuSIZE" masks %2d: %6.2f Mpps "
+           "(2 engines, %.2f Mpps/engine, %.2f Mpps fed, %.0f%% EMC); "
+           "ovscls %.2f M lookups/s (%.2fx)\n",
+           n_rules, n_masks, two.mpps_total, two.mpps_engine, two.mpps_fed,
+           two.emc_pct, ovscls, two.mpps_total / ovscls);
+    fflush(stdout);
+
+    if (!header) {
+        header = true;
+        bench_data("fwd-model", "# rules masks engines mpps mpps_engine "
+                   "mpps_fed emc_pct ovscls");
+    }
+    bench_data("fwd-model", "%"PRIuSIZE" %d 1 %.3f %.3f %.3f %.1f %.3f",
+               n_rules, n_masks, one.mpps_total, one.mpps_engine,
+               one.mpps_fed, one.emc_pct, ovscls);
+    bench_data("fwd-model", "%"PRIuSIZE" %d 2 %.3f %.3f %.3f %.1f %.3f",
+               n_rules, n_masks, two.mpps_total, two.mpps_engine,
+               two.mpps_fed, two.emc_pct, ovscls);
+
+    if (n_points >= allocated_points) {
+        points = x2nrealloc(points, &allocated_points, sizeof *points);
+    }
+    p = &points[n_points++];
+    p->n_rules = n_rules;
+    p->n_masks = n_masks;
+    p->model = one.mpps_engine;
+    p->model2 = two.mpps_engine;
+    p->ovscls = ovscls;
+    free(rules);
+}
+
+/* Prints the goals of the points that bench_model_point() measured:
+ * fwd-line-rate (at least BENCH_LINE_RATE Mpps per engine at 10K rules
+ * over 16 masks, 1 engine) if it measured that point, and fwd-no-cliff (at
+ * every point, the model's Mpps per engine, 1 engine and 2 engines, at
+ * least OVS's classifier's M lookups/s). */
+void
+bench_model_goals(void)
+{
+    const struct bench_model_figs *worst = NULL;
+    double worst_ratio = 0;
+    size_t i;
+
+    for (i = 0; i < n_points; i++) {
+        const struct bench_model_figs *p = &points[i];
+
+        if (p->n_rules == 10000 && p->n_masks == 16) {
+            bench_goal("fwd-line-rate", p->model >= BENCH_LINE_RATE,
+                       "%.2f Mpps/engine at 10000 rules over 16 masks "
+                       "(goal %.2f)", p->model, BENCH_LINE_RATE);
+        }
+    }
+    for (i = 0; i < n_points; i++) {
+        const struct bench_model_figs *p = &points[i];
+        double ratio = MIN(p->model, p->model2) / p->ovscls;
+
+        if (!worst || ratio < worst_ratio) {
+            worst = p;
+            worst_ratio = ratio;
+        }
+    }
+    if (worst) {
+        bench_goal("fwd-no-cliff", worst_ratio >= 1.0,
+                   "worst of %"PRIuSIZE" point(s): %"PRIuSIZE" rules over "
+                   "%d masks, model %.2f Mpps/engine (1 engine), %.2f "
+                   "(2 engines), ovscls %.2f M lookups/s (%.2fx)",
+                   n_points, worst->n_rules, worst->n_masks, worst->model,
+                   worst->model2, worst->ovscls, worst_ratio);
+    }
+}
