@@ -353,6 +353,23 @@ static const struct netdev_class bench_dpif_class = {
     .rxq_recv = bench_dpif_rxq_recv,
 };
 
+void
+bench_dummy_register(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+
+    if (ovsthread_once_start(&once)) {
+        struct sset types = SSET_INITIALIZER(&types);
+
+        netdev_enumerate_types(&types);
+        if (!sset_contains(&types, "dummy-internal")) {
+            netdev_dummy_register(DUMMY_OVERRIDE_NONE);
+        }
+        sset_destroy(&types);
+        ovsthread_once_done(&once);
+    }
+}
+
 /* Registers our netdev class, the "dummy" netdev classes (for the local
  * port) and the "dummy" datapath class, unless another section of the
  * benchmark did. */
@@ -366,12 +383,8 @@ bench_dpif_init(void)
         return;
     }
     ovs_numa_init();
+    bench_dummy_register();
     sset_init(&types);
-    netdev_enumerate_types(&types);
-    if (!sset_contains(&types, "dummy-internal")) {
-        netdev_dummy_register(DUMMY_OVERRIDE_NONE);
-    }
-    sset_clear(&types);
     dp_enumerate_types(&types);
     if (!sset_contains(&types, "dummy")) {
         dpif_dummy_register(DUMMY_OVERRIDE_NONE);

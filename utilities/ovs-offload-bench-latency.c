@@ -307,6 +307,8 @@ bench_sandbox_run(const struct bench_opts *opts)
         free(command);
         return;
     }
+    /* The script takes tens of seconds: do not hold up RCU meanwhile. */
+    ovsrcu_quiesce_start();
     while (fgets(line, sizeof line, stream)) {
         char name[64], verdict[16];
         int n = 0;
@@ -321,6 +323,7 @@ bench_sandbox_run(const struct bench_opts *opts)
         }
     }
     status = pclose(stream);
+    ovsrcu_quiesce_end();
     if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status)
         && WEXITSTATUS(status) != 77) {
         printf("sandbx failed: %s exited with status %d\n", command,

@@ -65,7 +65,6 @@
 
 #include "dpif.h"
 #include "dp-packet.h"
-#include "dummy.h"
 #include "flow.h"
 #include "fp/fp.h"
 #include "fp-model.h"
@@ -418,7 +417,7 @@ bench_offload_run(const struct bench_opts *opts)
         struct smap config = SMAP_INITIALIZER(&config);
 
         inited = true;
-        netdev_dummy_register(DUMMY_OVERRIDE_NONE);
+        bench_dummy_register();
         smap_add(&config, "hw-offload", "true");
         __real_netdev_set_flow_api_enabled(&config);
         smap_destroy(&config);

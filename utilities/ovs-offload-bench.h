@@ -144,6 +144,10 @@ void bench_dpif_point(size_t n_rules, int n_masks, int n_pmds,
                       const struct bench_opts *);
 void bench_dpif_run(const struct bench_opts *);
 
+/* Registers OVS's "dummy" netdev classes (netdev-dummy, with its offload
+ * provider), once per process, unless they are registered already. */
+void bench_dummy_register(void);
+
 /* Forwarding of the model while another thread adds and deletes rules
  * (ovs-offload-bench-churn.c): the rate's drop, the churn reached, the
  * packets misrouted or lost; goal "churn". */
