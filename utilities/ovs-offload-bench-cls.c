@@ -278,17 +278,8 @@ cls_ovscls_init(struct cls_set *s)
     for (i = 0; i < s->n_rules; i++) {
         const struct bench_rule *br = &s->rules[i];
         const struct cls_rule *displaced;
-        struct match match;
 
-        match_init_catchall(&match);
-        match_set_dl_type(&match, htons(0x0800));
-        match_set_nw_proto(&match, 17);
-        match_set_nw_dst_masked(&match, htonl(br->nw_dst),
-                                htonl(br->nw_mask));
-        if (br->with_tp) {
-            match_set_tp_dst(&match, htons(br->tp_dst));
-        }
-        cls_rule_init(&s->crules[i], &match, br->priority);
+        bench_cls_rule_init(br, &s->crules[i]);
         displaced = classifier_replace(&s->cls, &s->crules[i],
                                        OVS_VERSION_MIN, NULL, 0);
         if (displaced) {

@@ -168,26 +168,14 @@ remove_ports(void)
     netdev_ports_remove(u32_to_odp(2), bench_dpdk_dpif_type);
 }
 
-/* The megaflow of flow 'i': that of ovs-offload-bench-sync.c, with no VLAN
- * tag (dpif-netdev's megaflows of untagged packets match the CFI bit, and
+/* The megaflow of flow 'i' (bench_flow_match()), with no VLAN tag
+ * (dpif-netdev's megaflows of untagged packets match the CFI bit, and
  * rte_flow cannot match an ethertype after any number of tags). */
 static void
 make_match(uint32_t i, struct match *match)
 {
-    match_init_catchall(match);
-    match_set_in_port(match, u32_to_odp(1));
-    match_set_recirc_id(match, 0);
-    match_set_dl_type(match, htons(ETH_TYPE_IP));
+    bench_flow_match(i, match);
     match_set_dl_tci_masked(match, htons(0), htons(VLAN_CFI));
-    match_set_nw_src(match, htonl(0x0a000000 | i));
-    match_set_nw_frag_masked(match, 0, FLOW_NW_FRAG_MASK);
-}
-
-static ovs_u128
-make_ufid(uint32_t i)
-{
-    ovs_u128 ufid = { .u32 = { i * 2654435761u, i, 0xd9d4, 1 } };
-    return ufid;
 }
 
 /* Returns the rules in use in model device 'name' (the model behind
@@ -230,7 +218,7 @@ bench_way(const char *label, const struct netdev_flow_api *api,
     start = time_usec();
     for (i = 0; i < n_flows; i++) {
         struct offload_info info = { .flow_mark = i + 1 };
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
         struct match match;
 
         make_match(i, &match);
@@ -257,7 +245,7 @@ bench_way(const char *label, const struct netdev_flow_api *api,
     for (i = 0; i < n_flows; i++) {
         struct dpif_flow_attrs attrs;
         struct dpif_flow_stats stats;
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
 
         memset(&attrs, 0, sizeof attrs);
         if (!api->flow_get(in, NULL, NULL, &ufid, &stats, &attrs, NULL)) {
@@ -273,7 +261,7 @@ bench_way(const char *label, const struct netdev_flow_api *api,
     }
 
     for (i = 0; i < n_flows; i++) {
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
 
         error = api->flow_del(in, &ufid, NULL);
         if (error) {

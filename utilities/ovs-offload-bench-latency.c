@@ -205,20 +205,9 @@ bench_latency_run(const struct bench_opts *opts)
     op.rule = &rule;
     classifier_init(&cls, NULL);
     for (i = 0; i < LAT_N_RULES; i++) {
-        struct match match;
-
         bench_fp_rule(&rules[i], &rule);
         ovs_assert(!fp_rule_batch(dev, &op, 1));
-
-        match_init_catchall(&match);
-        match_set_dl_type(&match, htons(0x0800));
-        match_set_nw_proto(&match, 17);
-        match_set_nw_dst_masked(&match, htonl(rules[i].nw_dst),
-                                htonl(rules[i].nw_mask));
-        if (rules[i].with_tp) {
-            match_set_tp_dst(&match, htons(rules[i].tp_dst));
-        }
-        cls_rule_init(&crules[i], &match, rules[i].priority);
+        bench_cls_rule_init(&rules[i], &crules[i]);
         displaced = classifier_replace(&cls, &crules[i], OVS_VERSION_MIN,
                                        NULL, 0);
         if (displaced) {

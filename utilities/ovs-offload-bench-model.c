@@ -41,7 +41,6 @@
 
 #include "ovs-offload-bench.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,14 +95,6 @@ bench_thread_cpu(void)
 
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static size_t
-bench_heap(void)
-{
-    struct mallinfo2 mi = mallinfo2();
-
-    return mi.uordblks + mi.hblkhd;
 }
 
 /* Measures the model's forwarding of the 'n_rules' rules of 'rules' with
@@ -244,17 +235,7 @@ bench_model_classifier(const struct bench_rule *rules, size_t n_rules,
 
     t0 = bench_now();
     for (i = 0; i < n_rules; i++) {
-        struct match match;
-
-        match_init_catchall(&match);
-        match_set_dl_type(&match, htons(0x0800));
-        match_set_nw_proto(&match, 17);
-        match_set_nw_dst_masked(&match, htonl(rules[i].nw_dst),
-                                htonl(rules[i].nw_mask));
-        if (rules[i].with_tp) {
-            match_set_tp_dst(&match, htons(rules[i].tp_dst));
-        }
-        cls_rule_init(&crules[i], &match, rules[i].priority);
+        bench_cls_rule_init(&rules[i], &crules[i]);
         displaced = classifier_replace(&cls, &crules[i], OVS_VERSION_MIN,
                                        NULL, 0);
         if (displaced) {

@@ -103,18 +103,16 @@ static const char offload_dpif_type[] = "netdev";
 #define GOAL_AGE_MS 100.0           /* Counters' age, at most. */
 #define GOAL_BYTES 256              /* Per flow, OVS and NIC side. */
 
-static size_t
-heap_used(void)
+size_t
+bench_heap(void)
 {
     struct mallinfo2 mi = mallinfo2();
 
     return mi.uordblks + mi.hblkhd;
 }
 
-/* Opens netdev 'name' of 'type' as datapath port 'port_no', bound to NIC
- * port 'port' of fp0 if it is an "fp" netdev. */
-static struct netdev *
-open_port(const char *name, const char *type, const char *port,
+struct netdev *
+bench_flow_open_port(const char *name, const char *type, const char *port,
           uint32_t port_no)
 {
     struct dpif_port dpif_port;
@@ -141,10 +139,8 @@ open_port(const char *name, const char *type, const char *port,
     return netdev;
 }
 
-/* The megaflow of flow 'i' (that of ovs-offload-bench-sync.c): in_port 1,
- * IPv4 from 10.x.y.z = 'i'. */
-static void
-make_match(uint32_t i, struct match *match)
+void
+bench_flow_match(uint32_t i, struct match *match)
 {
     match_init_catchall(match);
     match_set_in_port(match, u32_to_odp(1));
@@ -154,16 +150,15 @@ make_match(uint32_t i, struct match *match)
     match_set_nw_frag_masked(match, 0, FLOW_NW_FRAG_MASK);
 }
 
-static ovs_u128
-make_ufid(uint32_t i)
+ovs_u128
+bench_flow_ufid(uint32_t i)
 {
     ovs_u128 ufid = { .u32 = { i * 2654435761u, i, 0x0ff1, 2 } };
     return ufid;
 }
 
-/* The packet of flow 'i'. */
-static struct dp_packet *
-make_packet(uint32_t i)
+struct dp_packet *
+bench_flow_packet(uint32_t i)
 {
     struct flow flow;
     struct dp_packet *p;
@@ -190,8 +185,8 @@ static double
 counter_age(const struct netdev_flow_api *api, struct netdev *in,
             struct fp_device *dev, uint32_t i)
 {
-    ovs_u128 ufid = make_ufid(i);
-    struct dp_packet *p = make_packet(i);
+    ovs_u128 ufid = bench_flow_ufid(i);
+    struct dp_packet *p = bench_flow_packet(i);
     struct fp_packet pkt = {
         .data = dp_packet_data(p),
         .size = dp_packet_size(p),
@@ -245,21 +240,21 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
     if (error) {
         ovs_fatal(error, "cannot create the model NIC");
     }
-    in = open_port("op1", "fp", "phy0", 1);
-    out = open_port("op2", "fp", "vf0", 2);
+    in = bench_flow_open_port("op1", "fp", "phy0", 1);
+    out = bench_flow_open_port("op2", "fp", "vf0", 2);
     ofpbuf_use_stub(&actions, actions_stub, sizeof actions_stub);
     nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
     ovsrcu_quiesce();
-    heap0 = heap_used();
+    heap0 = bench_heap();
 
     /* Offload. */
     t0 = bench_now();
     for (i = 0; i < n_flows; i++) {
         struct offload_info info = { .flow_mark = i + 1 };
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
         struct match match;
 
-        make_match(i, &match);
+        bench_flow_match(i, &match);
         error = api->flow_put(in, &match, actions.data, actions.size, &ufid,
                               &info, NULL);
         if (error) {
@@ -271,7 +266,7 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
     }
     pt->put_s = bench_now() - t0;
     ovsrcu_quiesce();
-    heap1 = heap_used();
+    heap1 = bench_heap();
     pt->heap_per_flow = ((double) heap1 - heap0) / n_flows;
     pt->nic_per_flow = fp_model_memory_per_rule(dev);
 
@@ -283,7 +278,7 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
         xnanosleep(1100 * 1000 * 1000);
         netdev_offload_fp_run();
         ovsrcu_quiesce();
-        size_t heap2 = heap_used();
+        size_t heap2 = bench_heap();
 
         pt->armed_per_flow = ((double) heap2 - heap0) / n_flows;
     }
@@ -302,7 +297,7 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
         for (i = 0; i < n_flows; i++) {
             struct dpif_flow_attrs attrs;
             struct dpif_flow_stats stats;
-            ovs_u128 ufid = make_ufid(i);
+            ovs_u128 ufid = bench_flow_ufid(i);
 
             if (!api->flow_get(in, NULL, NULL, &ufid, &stats, &attrs,
                                NULL)) {
@@ -331,7 +326,7 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
 
     t0 = bench_now();
     for (i = 0; i < n_flows; i++) {
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
 
         api->flow_del(in, &ufid, NULL);
         if (!(i % 4096)) {
@@ -361,22 +356,22 @@ run_dummy(uint32_t n_flows, struct offload_point *pt)
     uint32_t i;
     int error;
 
-    in = open_port("od1", "dummy", NULL, 1);
+    in = bench_flow_open_port("od1", "dummy", NULL, 1);
     if (!netdev_is_flow_api_enabled() || netdev_init_flow_api(in)) {
         ovs_fatal(0, "od1: no flow API");
     }
     ofpbuf_use_stub(&actions, actions_stub, sizeof actions_stub);
     nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
     ovsrcu_quiesce();
-    heap0 = heap_used();
+    heap0 = bench_heap();
 
     t0 = bench_now();
     for (i = 0; i < n_flows; i++) {
         struct offload_info info = { .flow_mark = i + 1 };
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
         struct match match;
 
-        make_match(i, &match);
+        bench_flow_match(i, &match);
         error = netdev_flow_put(in, &match, actions.data, actions.size,
                                 &ufid, &info, NULL);
         if (error) {
@@ -388,11 +383,11 @@ run_dummy(uint32_t n_flows, struct offload_point *pt)
     }
     pt->dummy_put_s = bench_now() - t0;
     ovsrcu_quiesce();
-    heap1 = heap_used();
+    heap1 = bench_heap();
     pt->dummy_heap_per_flow = ((double) heap1 - heap0) / n_flows;
 
     for (i = 0; i < n_flows; i++) {
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
 
         netdev_flow_del(in, &ufid, NULL);
     }

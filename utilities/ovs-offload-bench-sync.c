@@ -52,77 +52,6 @@
 #include "util.h"
 
 /* netdev_ports_get() compares datapath types by pointer. */
-static const char bench_dpif_type[] = "netdev";
-
-/* Opens "fp" netdev 'name' bound to 'port' of fp0, as datapath port
- * 'port_no' of a datapath of type "netdev". */
-static struct netdev *
-open_port(const char *name, const char *port, uint32_t port_no)
-{
-    struct smap args = SMAP_INITIALIZER(&args);
-    struct dpif_port dpif_port;
-    struct netdev *netdev;
-    char *errp = NULL;
-
-    if (netdev_open(name, "fp", &netdev)) {
-        ovs_fatal(0, "%s: cannot open", name);
-    }
-    smap_add(&args, "port", port);
-    if (netdev_set_config(netdev, &args, &errp)) {
-        ovs_fatal(0, "%s: %s", name, errp ? errp : "bad configuration");
-    }
-    smap_destroy(&args);
-
-    netdev_set_dpif_type(netdev, bench_dpif_type);
-    dpif_port.name = CONST_CAST(char *, name);
-    dpif_port.type = CONST_CAST(char *, "fp");
-    dpif_port.port_no = u32_to_odp(port_no);
-    netdev_ports_insert(netdev, &dpif_port);
-    return netdev;
-}
-
-/* The megaflow of flow 'i': in_port 1, IPv4 from 10.x.y.z = 'i', as
- * dpif-netdev would have it. */
-static void
-make_match(uint32_t i, struct match *match)
-{
-    match_init_catchall(match);
-    match_set_in_port(match, u32_to_odp(1));
-    match_set_recirc_id(match, 0);
-    match_set_dl_type(match, htons(ETH_TYPE_IP));
-    match_set_nw_src(match, htonl(0x0a000000 | i));
-    match_set_nw_frag_masked(match, 0, FLOW_NW_FRAG_MASK);
-}
-
-static ovs_u128
-make_ufid(uint32_t i)
-{
-    ovs_u128 ufid = { .u32 = { i * 2654435761u, i, 0x5eed, 1 } };
-    return ufid;
-}
-
-/* The packet of flow 'i'. */
-static struct dp_packet *
-make_packet(uint32_t i)
-{
-    struct flow flow;
-    struct dp_packet *p;
-
-    memset(&flow, 0, sizeof flow);
-    flow.dl_type = htons(ETH_TYPE_IP);
-    flow.dl_src = (struct eth_addr) { { { 0x50, 0x54, 0, 0, 0, 1 } } };
-    flow.dl_dst = (struct eth_addr) { { { 0x50, 0x54, 0, 0, 0, 2 } } };
-    flow.nw_src = htonl(0x0a000000 | i);
-    flow.nw_dst = htonl(0x0a0000fe);
-    flow.nw_proto = IPPROTO_UDP;
-    flow.nw_ttl = 64;
-    flow.tp_src = htons(1234);
-    flow.tp_dst = htons(5678);
-    p = dp_packet_new(0);
-    flow_compose(p, &flow, NULL, 18);
-    return p;
-}
-
 static double
 elapsed_ms(long long int start)
 {
@@ -152,8 +81,8 @@ bench_sync_run(uint32_t n_flows)
     if (error) {
         ovs_fatal(error, "cannot create the model NIC");
     }
-    in = open_port("p1", "phy0", 1);
-    out = open_port("p2", "vf0", 2);
+    in = bench_flow_open_port("p1", "fp", "phy0", 1);
+    out = bench_flow_open_port("p2", "fp", "vf0", 2);
 
     ofpbuf_use_stub(&actions, actions_stub, sizeof actions_stub);
     nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
@@ -162,10 +91,10 @@ bench_sync_run(uint32_t n_flows)
     start = time_usec();
     for (i = 0; i < n_flows; i++) {
         struct offload_info info = { .flow_mark = i + 1 };
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
         struct match match;
 
-        make_match(i, &match);
+        bench_flow_match(i, &match);
         error = api->flow_put(in, &match, actions.data, actions.size, &ufid,
                               &info, NULL);
         if (error) {
@@ -183,7 +112,7 @@ bench_sync_run(uint32_t n_flows)
     for (i = 0; i < n_flows; i++) {
         struct dpif_flow_attrs attrs;
         struct dpif_flow_stats stats;
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
 
         if (!api->flow_get(in, NULL, NULL, &ufid, &stats, &attrs, NULL)) {
             total += attrs.offloaded;
@@ -215,8 +144,8 @@ bench_sync_run(uint32_t n_flows)
 
         for (j = 0; j < N_SAMPLES; j++) {
             uint32_t flow = (j * 7919) % n_flows;
-            ovs_u128 ufid = make_ufid(flow);
-            struct dp_packet *p = make_packet(flow);
+            ovs_u128 ufid = bench_flow_ufid(flow);
+            struct dp_packet *p = bench_flow_packet(flow);
             struct fp_packet pkt = {
                 .data = dp_packet_data(p),
                 .size = dp_packet_size(p),
@@ -245,7 +174,7 @@ bench_sync_run(uint32_t n_flows)
     }
 
     for (i = 0; i < n_flows; i++) {
-        ovs_u128 ufid = make_ufid(i);
+        ovs_u128 ufid = bench_flow_ufid(i);
 
         api->flow_del(in, &ufid, NULL);
         if (!(i % 4096)) {

@@ -66,6 +66,7 @@
 #include "openvswitch/match.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
+#include "packets.h"
 #include "util.h"
 
 #define BENCH_BATCH 1000
@@ -125,6 +126,21 @@ bench_fp_rule(const struct bench_rule *br, struct fp_rule *rule)
     rule->actions[0].type = FP_ACTION_OUTPUT;
     rule->actions[0].port = 1;
     rule->n_actions = 1;
+}
+
+void
+bench_cls_rule_init(const struct bench_rule *br, struct cls_rule *rule)
+{
+    struct match match;
+
+    match_init_catchall(&match);
+    match_set_dl_type(&match, htons(ETH_TYPE_IP));
+    match_set_nw_proto(&match, IPPROTO_UDP);
+    match_set_nw_dst_masked(&match, htonl(br->nw_dst), htonl(br->nw_mask));
+    if (br->with_tp) {
+        match_set_tp_dst(&match, htons(br->tp_dst));
+    }
+    cls_rule_init(rule, &match, br->priority);
 }
 
 void

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "compiler.h"
+#include "openvswitch/types.h"
 
 struct fp_rule;
 
@@ -72,6 +73,11 @@ void bench_make_rules(struct bench_rule *rules, size_t n, int n_masks);
 
 /* Writes the model rule of 'br' (output to port 1) into 'rule'. */
 void bench_fp_rule(const struct bench_rule *br, struct fp_rule *rule);
+
+/* Initializes 'rule' as the OVS classifier rule of 'br' (the caller
+ * destroys it with cls_rule_destroy()). */
+struct cls_rule;
+void bench_cls_rule_init(const struct bench_rule *br, struct cls_rule *);
 
 /* Writes a BENCH_PKT_SIZE-byte IPv4/UDP packet that hits 'br' into 'p'. */
 void bench_packet(const struct bench_rule *br, uint8_t *p);
@@ -143,6 +149,29 @@ void bench_model_goals(void);
 void bench_dpif_point(size_t n_rules, int n_masks, int n_pmds,
                       const struct bench_opts *);
 void bench_dpif_run(const struct bench_opts *);
+
+/* The megaflows of the flow API's sections (ovs-offload-bench-offload.c,
+ * also used by -sync.c and -dpdk.c). */
+struct dp_packet;
+struct match;
+struct netdev;
+
+/* Bytes of heap in use (mallinfo2()). */
+size_t bench_heap(void);
+
+/* Opens netdev 'name' of 'type' as port 'port_no' of a datapath of type
+ * "netdev", bound to NIC port 'port' of fp0 if 'port' is nonnull (an "fp"
+ * netdev).  Exits on error.  The caller removes it with
+ * netdev_ports_remove(). */
+struct netdev *bench_flow_open_port(const char *name, const char *type,
+                                    const char *port, uint32_t port_no);
+
+/* The megaflow of flow 'i': in_port 1, IPv4 from 10.x.y.z = 'i', as
+ * dpif-netdev would have it; its ufid; a new UDP packet that it matches
+ * (the caller frees it). */
+void bench_flow_match(uint32_t i, struct match *);
+ovs_u128 bench_flow_ufid(uint32_t i);
+struct dp_packet *bench_flow_packet(uint32_t i);
 
 /* Registers OVS's "dummy" netdev classes (netdev-dummy, with its offload
  * provider), once per process, unless they are registered already. */
