@@ -697,7 +697,7 @@ bench_dpif_point(size_t n_rules, int n_masks, int n_pmds,
     printf("dpif   rules %6"PRIuSIZE" masks %2d: dpif-netdev %5.2f Mpps/PMD "
            "(%d PMD%s, %.2f Mpps wall clock), %"PRIuSIZE" megaflows "
            "(+%"PRIuSIZE" covered), put %.2f M/s; sent %"PRIu64", "
-           "out of port 1 %"PRIu64", lost %lld%s\n",
+           "back out of port 1 (wrong) %"PRIu64", lost %lld%s\n",
            n_rules, n_masks, mpps_pmd, n_pmds, n_pmds > 1 ? "s" : "",
            mpps_wall, n_flows, n_covered, n_rules / t_put / 1e6,
            tx_out, tx_in, lost,
