@@ -267,78 +267,224 @@ bench_report_section(const char *name, double seconds)
 
 /* The plots.
  *
- * A line of a plot takes columns 'x' and 'y' of the data series 'series'
- * (named by the first line of SERIES.dat, "# col1 col2 ..."), from the
- * rows where each condition "COLUMN=VALUE" of 'where' (separated by commas)
- * holds; or, with a null 'series', is the constant 'y'.  A plot is drawn if
- * one of its lines has data. */
+ * Every plot draws its lines against one x taken from the data series: a
+ * number column (rules, flows, changes per second, batch size), on a log
+ * scale whose ticks are the values measured, each named ("1K", "200K"); or,
+ * in a plot of categories, one or more columns whose values, joined by
+ * "/", name a group of bars (e.g. "10K/16": 10K rules over 16 masks), one
+ * bar per line in each group.
+ *
+ * A line takes column 'y' of the data series 'series' (named by the first
+ * line of SERIES.dat, "# col1 col2 ..."), from the rows where each
+ * condition "COLUMN OP VALUE" of 'where' (separated by commas, OP one of
+ * =, !=, <, >) holds; rows of the same x (the phases of the churn section)
+ * give their mean.  With a null 'series', a line is the constant 'y'.  A
+ * plot is drawn if one of its lines has data. */
 struct report_line {
-    const char *title;
+    const char *title;          /* The key's entry, with the unit. */
     const char *series;
-    const char *x;
     const char *y;
     const char *where;
+    const char *style;          /* gnuplot's "with" clause, or NULL. */
+    int slot;                   /* Categories: the bar's place, from 1. */
 };
 
 struct report_plot {
     const char *name;           /* File name, without extension. */
     const char *title;
+    const char *x;              /* Column, or columns for categories. */
+    bool categories;
     const char *xlabel;
     const char *ylabel;
-    bool logx;
     bool logy;
-    struct report_line lines[6];
+    const char *caption;        /* How to read it, for report.md. */
+    struct report_line lines[8];
 };
 
-#define FWD_PLOT(MASKS)                                                  \
-    { "fwd-masks" #MASKS,                                                \
-      "Forwarding, 64-byte packets, rules over " #MASKS " mask(s)",      \
-      "rules (megaflows)", "Mpps", true, false,                          \
-      { { "model, 1 engine", "fwd-model", "rules", "mpps",               \
-          "masks=" #MASKS ",engines=1" },                                \
-        { "model, 2 engines (total)", "fwd-model", "rules", "mpps",      \
-          "masks=" #MASKS ",engines=2" },                                \
-        { "dpif-netdev, per PMD (1 PMD)", "dpif", "rules",               \
-          "mpps_per_pmd", "masks=" #MASKS ",pmds=1" },                   \
-        { "OVS classifier (M lookups/s)", "fwd-model", "rules", "ovscls",\
-          "masks=" #MASKS ",engines=1" },                                \
-        { "10GbE line rate", NULL, NULL, "14.88", NULL } } }
+/* The line rate of 10GbE in 64-byte packets, in Mpps. */
+#define REPORT_LINE_RATE "14.88"
 
-#define CLS_PLOT(NAME, MASKS, TITLE)                                     \
-    { "cls-" NAME, "Classifier lookups, one thread, " TITLE,             \
-      "rules", "M lookups/s (log scale)", true, true,                    \
-      { { "model (fp-table)", "cls", "rules", "model", "masks=" MASKS }, \
-        { "OVS classifier", "cls", "rules", "ovscls", "masks=" MASKS },  \
-        { "rte_acl", "cls", "rules", "rte_acl", "masks=" MASKS },        \
-        { "rte_hash", "cls", "rules", "rte_hash", "masks=" MASKS } } }
+#define FWD_CAPTION(MASKS, DPIF)                                           \
+    "Packets forwarded per second against the rule count (log scale, "    \
+    "one tick per point) for rules over " MASKS ": the model with one "    \
+    "engine and the sum of two engines (packets per second of each "       \
+    "engine's busy CPU time), " DPIF "and OVS's classifier (lookups per "  \
+    "second of one thread, the peer of the fwd-no-cliff goal); the "       \
+    "dashed line is the line rate of 10GbE."
+
+#define FWD_LINES(MASKS)                                                   \
+    { "model, 1 engine (Mpps)", "fwd-model", "mpps",                       \
+      "masks=" #MASKS ",engines=1", "linespoints lc 1 pt 7", 0 },          \
+    { "model, 2 engines (Mpps, sum)", "fwd-model", "mpps",                 \
+      "masks=" #MASKS ",engines=2", "linespoints lc 3 pt 5", 0 },          \
+    { "OVS classifier (M lookups/s, 1 thread)", "fwd-model", "ovscls",     \
+      "masks=" #MASKS ",engines=1", "linespoints lc 4 pt 9", 0 },          \
+    { "10GbE line rate (" REPORT_LINE_RATE " Mpps)", NULL,                 \
+      REPORT_LINE_RATE, NULL, "lines lc 7 dashtype 2", 0 }
+
+#define FWD_PLOT(MASKS, MASKS_TEXT)                                        \
+    { "fwd-masks" #MASKS,                                                  \
+      "Forwarding of 64-byte packets, rules over " MASKS_TEXT,             \
+      "rules", false, "rules (log scale)",                                 \
+      "Mpps (per busy CPU second)", false,                                 \
+      FWD_CAPTION(MASKS_TEXT, "OVS's dpif-netdev with one PMD thread "     \
+                  "(packets per second of its CPU time) "),                \
+      { FWD_LINES(MASKS),                                                  \
+        { "dpif-netdev, 1 PMD (Mpps)", "dpif", "mpps_per_pmd",             \
+          "masks=" #MASKS ",pmds=1", "linespoints lc 2 pt 13", 0 } } }
+
+#define CLS_PLOT(NAME, MASKS, TITLE)                                       \
+    { "cls-" NAME, "Classifier lookups, one thread, " TITLE,               \
+      "rules", false, "rules (log scale)", "M lookups/s (log scale)", true, \
+      "Lookups per second of one thread against the rule count (both "     \
+      "log scales) for " TITLE ": the model's rule table against OVS's "   \
+      "classifier, DPDK's rte_acl and, for exact rules, rte_hash, on the " \
+      "same rules and packets.",                                           \
+      { { "model's rule table (M lookups/s)", "cls", "model",              \
+          "masks=" MASKS, "linespoints lc 1 pt 7", 0 },                    \
+        { "OVS classifier (M lookups/s)", "cls", "ovscls", "masks=" MASKS, \
+          "linespoints lc 4 pt 9", 0 },                                    \
+        { "rte_acl (M lookups/s)", "cls", "rte_acl", "masks=" MASKS,       \
+          "linespoints lc 2 pt 5", 0 },                                    \
+        { "rte_hash (M lookups/s)", "cls", "rte_hash", "masks=" MASKS,     \
+          "linespoints lc 3 pt 13", 0 } } }
+
+/* The style of dpif-netdev's bars over 64 masks, where it keeps 2
+ * megaflows: hatched, so that no one takes them for peers. */
+#define DPIF_NOT_PEER(COLOR) "boxes lc " #COLOR " fs pattern 4 border"
+
+#define CHURN_LINES(WHERE)                                                 \
+    { { "without churn (Mpps, mean of 3 phases)", "churn", "mpps_engine",  \
+        WHERE ",churn_per_s=0", "linespoints lc 1 pt 7", 0 },              \
+      { "with churn (Mpps, mean of 2 phases)", "churn", "mpps_engine",     \
+        WHERE ",churn_per_s>0", "linespoints lc 7 pt 5", 0 } }
 
 static const struct report_plot report_plots[] = {
-    FWD_PLOT(1),
-    FWD_PLOT(16),
-    FWD_PLOT(64),
-    { "offload-rate", "Offload insertion rate", "flows", "M flows/s",
-      true, false,
-      { { "ours (model)", "offload-rate", "flows", "ours_Mps", NULL },
-        { "OVS's dummy provider", "offload-rate", "flows", "dummy_Mps",
-          NULL },
-        { "goal", NULL, NULL, "1", NULL } } },
+    FWD_PLOT(1, "1 mask"),
+    FWD_PLOT(16, "16 masks"),
+    { "fwd-masks64",
+      "Forwarding of 64-byte packets, rules over 64 masks "
+      "(dpif-netdev left out: 2 megaflows)",
+      "rules", false, "rules (log scale)", "Mpps (per busy CPU second)",
+      false,
+      FWD_CAPTION("64 masks", "")
+      "  dpif-netdev is left out: over 64 masks the /1 and /2 prefixes "
+      "cover every address, so it keeps 2 megaflows and is not the "
+      "model's peer (see the dpif plot).",
+      { FWD_LINES(64) } },
+    { "dpif", "Forwarding per engine: the model against dpif-netdev",
+      "rules,masks", true, "rules/masks",
+      "Mpps per engine or PMD (per busy CPU second)", false,
+      "For each point (rules/masks), packets forwarded per second of "
+      "one engine's busy CPU time by the model, with one and with two "
+      "engines, against per second of one PMD thread's CPU time by "
+      "dpif-netdev, with one and with two PMDs, on the same rules and "
+      "packets; hatched bars (64 masks) are dpif-netdev forwarding with 2 "
+      "megaflows, because there the /1 and /2 prefixes cover every "
+      "address: they are not the peers of the model's bars, which keep "
+      "every rule.",
+      { { "model, 1 engine (Mpps)", "fwd-model", "mpps_engine",
+          "engines=1", "boxes lc 1 fs solid 0.6", 1 },
+        { "dpif-netdev, 1 PMD (Mpps)", "dpif", "mpps_per_pmd",
+          "pmds=1,masks<64", "boxes lc 2 fs solid 0.6", 2 },
+        { "dpif-netdev, 1 PMD, 64 masks: 2 megaflows, not a peer",
+          "dpif", "mpps_per_pmd", "pmds=1,masks=64",
+          DPIF_NOT_PEER(2), 2 },
+        { "model, 2 engines (Mpps per engine)", "fwd-model", "mpps_engine",
+          "engines=2", "boxes lc 3 fs solid 0.6", 3 },
+        { "dpif-netdev, 2 PMDs (Mpps per PMD)", "dpif", "mpps_per_pmd",
+          "pmds=2,masks<64", "boxes lc 4 fs solid 0.6", 4 },
+        { "dpif-netdev, 2 PMDs, 64 masks: 2 megaflows, not a peer",
+          "dpif", "mpps_per_pmd", "pmds=2,masks=64",
+          DPIF_NOT_PEER(4), 4 },
+        { "10GbE line rate (" REPORT_LINE_RATE " Mpps)", NULL,
+          REPORT_LINE_RATE, NULL, "lines lc 7 dashtype 2", 0 } } },
+    { "churn-rate",
+      "Forwarding while rules change: 10K rules over 16 masks, 1 engine, "
+      "batches of 1000 changes",
+      "rate", false, "rule changes per second asked (log scale)",
+      "Mpps per engine (per busy CPU second)", false,
+      "Packets forwarded per second of the engine's busy CPU time against "
+      "the rule changes per second that the churn thread is asked for "
+      "(the output's churn lines give the rate it reached), in the phases "
+      "with churn and in those without in between; the churn goal wants "
+      "the first at least 80% of the second at 100K changes per second.",
+      CHURN_LINES("batch=1000") },
+    { "churn-batch",
+      "Forwarding while rules change: 10K rules over 16 masks, 1 engine, "
+      "100K changes/s",
+      "batch", false, "changes per batch (log scale)",
+      "Mpps per engine (per busy CPU second)", false,
+      "Packets forwarded per second of the engine's busy CPU time against "
+      "the changes per fp_rule_batch() call (half adds, half deletes) at "
+      "100K changes per second, with churn and without.",
+      CHURN_LINES("rate=100000") },
+    { "latency", "Latency of one packet: the model NIC against OVS's "
+      "software path", "cadence", true, "packets sent",
+      "microseconds (log scale)", true,
+      "One packet's trip through the model NIC (port receive to the "
+      "output port's endpoint, with a thread hand-off to an engine) "
+      "against OVS's parse, classifier lookup and copy on the receiving "
+      "thread, median and 99th percentile, with packets back to back "
+      "(engine awake) and one every 2 ms (engine asleep).",
+      { { "model NIC, median (us)", "latency", "model_p50_us", NULL,
+          "boxes lc 1 fs solid 0.6", 1 },
+        { "OVS software path, median (us)", "latency", "software_p50_us",
+          NULL, "boxes lc 2 fs solid 0.6", 2 },
+        { "model NIC, 99th percentile (us)", "latency", "model_p99_us",
+          NULL, "boxes lc 1 fs pattern 4 border", 3 },
+        { "OVS software path, 99th percentile (us)", "latency",
+          "software_p99_us", NULL, "boxes lc 2 fs pattern 4 border",
+          4 } } },
+    { "offload-rate", "Offload insertion rate (flow_put)", "flows", false,
+      "flows (log scale)", "M flows/s", false,
+      "Megaflows offloaded per second of wall clock (flow_put until the "
+      "rule is in the NIC, the best of three rounds) against the number "
+      "of flows, by our flow API and by OVS's dummy offload provider; the "
+      "goal wants at least 1 M/s and 2x the dummy provider at 200K flows.",
+      { { "ours, model NIC (M flows/s)", "offload-rate", "ours_Mps", NULL,
+          "linespoints lc 1 pt 7", 0 },
+        { "OVS's dummy provider (M flows/s)", "offload-rate", "dummy_Mps",
+          NULL, "linespoints lc 4 pt 9", 0 },
+        { "goal (1 M flows/s)", NULL, "1", NULL,
+          "lines lc 7 dashtype 2", 0 } } },
     { "offload-pass", "One statistics pass over the offloaded flows",
-      "flows", "ms", true, false,
-      { { "ours", "offload-pass", "flows", "pass_ms", NULL },
-        { "goal at 200K flows", NULL, NULL, "20", NULL } } },
-    { "offload-memory", "Memory per offloaded flow", "flows",
-      "bytes per flow", true, false,
-      { { "ours, OVS side + NIC side", "offload-memory", "flows", "ours_B",
-          NULL },
-        { "ours, OVS side", "offload-memory", "flows", "ours_ovs_B", NULL },
-        { "ours, NIC side", "offload-memory", "flows", "ours_nic_B", NULL },
-        { "OVS's dummy provider", "offload-memory", "flows", "dummy_B",
-          NULL },
-        { "goal", NULL, NULL, "256", NULL } } },
+      "flows", false, "flows (log scale)", "milliseconds per pass", false,
+      "The time of one statistics pass (a flow_get() of every flow, as a "
+      "revalidator's dump makes it, the best of three rounds) against the "
+      "number of flows; the goal wants at most 20 ms at 200K flows.",
+      { { "ours (ms)", "offload-pass", "pass_ms", NULL,
+          "linespoints lc 1 pt 7", 0 },
+        { "goal at 200K flows (20 ms)", NULL, "20", NULL,
+          "lines lc 7 dashtype 2", 0 } } },
+    { "offload-memory", "Memory per offloaded flow", "flows", false,
+      "flows (log scale)", "bytes per flow", false,
+      "Heap growth per offloaded flow against the number of flows: ours "
+      "on the OVS side, the NIC side and both, ours once the flows are "
+      "watched for misses, and OVS's dummy provider; the goal wants at "
+      "most 256 bytes, OVS side and NIC side together.",
+      { { "ours, OVS side + NIC side (B)", "offload-memory", "ours_B",
+          NULL, "linespoints lc 1 pt 7", 0 },
+        { "ours, OVS side (B)", "offload-memory", "ours_ovs_B", NULL,
+          "linespoints lc 3 pt 5", 0 },
+        { "ours, NIC side (B)", "offload-memory", "ours_nic_B", NULL,
+          "linespoints lc 2 pt 13", 0 },
+        { "ours once watched for misses (B)", "offload-memory",
+          "ours_watched_B", NULL, "linespoints lc 8 pt 11", 0 },
+        { "OVS's dummy provider (B)", "offload-memory", "dummy_B", NULL,
+          "linespoints lc 4 pt 9", 0 },
+        { "goal (256 B)", NULL, "256", NULL,
+          "lines lc 7 dashtype 2", 0 } } },
     CLS_PLOT("masks1", "1", "rules over 1 mask"),
     CLS_PLOT("masks16", "16", "rules over 16 masks"),
     CLS_PLOT("masks64", "64", "rules over 64 masks"),
     CLS_PLOT("exact", "0", "exact rules (nw_dst/32, tp_dst)"),
+};
+
+/* The names of the categories of the latency section. */
+static const char *const report_category_names[][2] = {
+    { "hot", "back to back (engine awake)" },
+    { "cold", "one every 2 ms (engine asleep)" },
 };
 
 /* A data series read back: its column names and rows. */
@@ -388,18 +534,88 @@ report_read_table(const char *series, struct report_table *t)
     return true;
 }
 
-/* Appends to 'data' the "X Y" pairs of line 'l' from 't'.  Returns the
- * number of pairs. */
-static size_t
-report_line_data(const struct report_table *t, const struct report_line *l,
-                 struct ds *data)
+/* Returns the name of the tick of value 'word': a number with K or M for
+ * a thousand or a million ("1K", "200K", "1M"), a category's name, or the
+ * word itself.  The caller frees it. */
+static char *
+report_tick_name(const char *word)
 {
-    int x = report_col(t, l->x), y = report_col(t, l->y);
-    struct svec conds = SVEC_EMPTY_INITIALIZER;
-    size_t i, j, n = 0;
+    char *end;
+    double v = strtod(word, &end);
+    size_t i;
 
-    if (x < 0 || y < 0) {
-        return 0;
+    if (end != word && !*end) {
+        return (v >= 1e6 ? xasprintf("%gM", v / 1e6)
+                : v >= 1e3 ? xasprintf("%gK", v / 1e3)
+                : xasprintf("%g", v));
+    }
+    for (i = 0; i < ARRAY_SIZE(report_category_names); i++) {
+        if (!strcmp(word, report_category_names[i][0])) {
+            return xstrdup(report_category_names[i][1]);
+        }
+    }
+    return xstrdup(word);
+}
+
+/* Returns true if row 'words' of 't' meets condition 'cond' ("COLUMN OP
+ * VALUE"). */
+static bool
+report_row_meets(const struct report_table *t, const struct svec *words,
+                 const char *cond)
+{
+    size_t n = strcspn(cond, "=!<>");
+    char *col = xmemdup0(cond, n);
+    const char *op = cond + n;
+    int c = report_col(t, col);
+    double v, value;
+
+    free(col);
+    if (c < 0 || c >= words->n) {
+        return false;
+    }
+    v = atof(words->names[c]);
+    if (op[0] == '!' && op[1] == '=') {
+        return v != atof(op + 2);
+    }
+    value = atof(op + 1);
+    return (op[0] == '=' ? v == value
+            : op[0] == '<' ? v < value
+            : op[0] == '>' ? v > value
+            : false);
+}
+
+/* The points of one line: x (a value, or a category's name) and the mean
+ * of the y of its rows. */
+struct report_point {
+    char *x;
+    double y;
+    int n;
+};
+
+/* Appends to 'points' ('*n' of them) the points of line 'l' of plot 'p'
+ * from 't'.  Returns the number of points. */
+static size_t
+report_line_points(const struct report_plot *p, const struct report_table *t,
+                   const struct report_line *l, struct report_point **points,
+                   size_t *n)
+{
+    struct svec xcols = SVEC_EMPTY_INITIALIZER;
+    struct svec conds = SVEC_EMPTY_INITIALIZER;
+    int y = report_col(t, l->y);
+    size_t allocated = 0;
+    size_t i, j;
+
+    *points = NULL;
+    *n = 0;
+    svec_parse_words(&xcols, p->x);
+    for (i = 0; i < xcols.n; i++) {
+        /* svec_parse_words() splits at blanks only. */
+        char *comma = strchr(xcols.names[i], ',');
+
+        if (comma) {
+            svec_add(&xcols, comma + 1);
+            *comma = '\0';
+        }
     }
     if (l->where) {
         char *copy = xstrdup(l->where);
@@ -412,29 +628,210 @@ report_line_data(const struct report_table *t, const struct report_line *l,
         }
         free(copy);
     }
-    for (i = 0; i < t->rows.n; i++) {
+    for (i = 0; y >= 0 && i < t->rows.n; i++) {
         struct svec words = SVEC_EMPTY_INITIALIZER;
-        bool ok = true;
+        struct ds x = DS_EMPTY_INITIALIZER;
+        bool ok;
 
         svec_parse_words(&words, t->rows.names[i]);
+        ok = y < words.n && strcmp(words.names[y], "-");
         for (j = 0; ok && j < conds.n; j++) {
-            const char *eq = strchr(conds.names[j], '=');
-            char *col = xmemdup0(conds.names[j], eq - conds.names[j]);
-            int c = report_col(t, col);
+            ok = report_row_meets(t, &words, conds.names[j]);
+        }
+        for (j = 0; ok && j < xcols.n; j++) {
+            int c = report_col(t, xcols.names[j]);
 
-            ok = (c >= 0 && c < words.n
-                  && atof(words.names[c]) == atof(eq + 1));
-            free(col);
+            ok = c >= 0 && c < words.n;
+            if (ok) {
+                ds_put_format(&x, "%s%s", j ? "/" : "", words.names[c]);
+            }
         }
-        if (ok && x < words.n && y < words.n
-            && strcmp(words.names[y], "-")) {
-            ds_put_format(data, "%s %s\n", words.names[x], words.names[y]);
-            n++;
+        if (ok) {
+            double v = atof(words.names[y]);
+
+            for (j = 0; j < *n; j++) {
+                if (!strcmp((*points)[j].x, ds_cstr(&x))) {
+                    break;
+                }
+            }
+            if (j < *n) {
+                (*points)[j].y += v;
+                (*points)[j].n++;
+            } else {
+                if (*n >= allocated) {
+                    *points = x2nrealloc(*points, &allocated,
+                                         sizeof **points);
+                }
+                (*points)[(*n)++] = (struct report_point) {
+                    .x = ds_steal_cstr(&x), .y = v, .n = 1,
+                };
+            }
         }
+        ds_destroy(&x);
         svec_destroy(&words);
     }
+    for (j = 0; j < *n; j++) {
+        (*points)[j].y /= (*points)[j].n;
+    }
     svec_destroy(&conds);
-    return n;
+    svec_destroy(&xcols);
+    return *n;
+}
+
+/* Returns the name of category 'x' ("10000/16" -> "10K/16"). */
+static char *
+report_category_name(const char *x)
+{
+    struct ds name = DS_EMPTY_INITIALIZER;
+    char *copy = xstrdup(x);
+    char *save = NULL;
+    char *w;
+
+    for (w = strtok_r(copy, "/", &save); w; w = strtok_r(NULL, "/", &save)) {
+        char *tick = report_tick_name(w);
+
+        ds_put_format(&name, "%s%s", name.length ? "/" : "", tick);
+        free(tick);
+    }
+    free(copy);
+    return ds_steal_cstr(&name);
+}
+
+/* qsort() comparison of the numbers that two strings hold. */
+static int
+report_compare_numbers(const void *a_, const void *b_)
+{
+    const char *const *a = a_, *const *b = b_;
+    double a_v = atof(*a), b_v = atof(*b);
+
+    return a_v < b_v ? -1 : a_v > b_v;
+}
+
+/* Writes into 'gp' plot 'p', whose image is 'file'.  Returns false if no
+ * line of 'p' has data. */
+static bool
+report_write_one(FILE *gp, const struct report_plot *p, const char *file)
+{
+    struct report_point *points[ARRAY_SIZE(p->lines)];
+    size_t n_points[ARRAY_SIZE(p->lines)];
+    struct svec xs = SVEC_EMPTY_INITIALIZER;   /* Every x, first seen. */
+    struct ds plot = DS_EMPTY_INITIALIZER;
+    size_t i, j, n_lines, n_slots = 0;
+    bool any = false;
+
+    for (n_lines = 0; n_lines < ARRAY_SIZE(p->lines)
+                      && p->lines[n_lines].title; n_lines++) {
+        const struct report_line *l = &p->lines[n_lines];
+        struct report_table t;
+
+        points[n_lines] = NULL;
+        n_points[n_lines] = 0;
+        if (l->series && report_read_table(l->series, &t)) {
+            report_line_points(p, &t, l, &points[n_lines],
+                               &n_points[n_lines]);
+            svec_destroy(&t.cols);
+            svec_destroy(&t.rows);
+        }
+        for (j = 0; j < n_points[n_lines]; j++) {
+            if (!svec_contains_unsorted(&xs, points[n_lines][j].x)) {
+                svec_add(&xs, points[n_lines][j].x);
+            }
+            any = true;
+        }
+        n_slots = MAX(n_slots, l->slot);
+    }
+    if (!any) {
+        goto out;
+    }
+    if (!p->categories) {
+        qsort(xs.names, xs.n, sizeof *xs.names, report_compare_numbers);
+    }
+
+    /* The data, one block per line, the x as gnuplot draws it. */
+    for (i = 0; i < n_lines; i++) {
+        const struct report_line *l = &p->lines[i];
+        double width = 0.8 / MAX(n_slots, 1);
+        double offset = (l->slot - (n_slots + 1) / 2.0) * width;
+
+        if (!n_points[i]) {
+            continue;
+        }
+        fprintf(gp, "$d%"PRIuSIZE" << EOD\n", i);
+        for (j = 0; j < xs.n; j++) {
+            size_t k;
+
+            for (k = 0; k < n_points[i]; k++) {
+                if (!strcmp(points[i][k].x, xs.names[j])) {
+                    break;
+                }
+            }
+            if (k < n_points[i]) {
+                if (p->categories) {
+                    fprintf(gp, "%.3f %g\n", j + offset, points[i][k].y);
+                } else {
+                    fprintf(gp, "%s %g\n", points[i][k].x, points[i][k].y);
+                }
+            }
+        }
+        fprintf(gp, "EOD\n");
+    }
+
+    /* The axes: a tick, named, at every x measured; on a log scale a
+     * margin of a factor 1.5 either side, so that no point is on an
+     * edge. */
+    fprintf(gp, "reset\nset output \"%s\"\nset title \"%s\"\n"
+            "set xlabel \"%s\"\nset ylabel \"%s\"\n"
+            "set grid\nset key below center horizontal Left reverse width 2 height 1\n"
+            "set datafile missing \"-\"\nset style fill solid 0.6 border\n"
+            "set xtics (", file, p->title, p->xlabel, p->ylabel);
+    if (p->categories) {
+        for (j = 0; j < xs.n; j++) {
+            char *name = report_category_name(xs.names[j]);
+
+            fprintf(gp, "%s\"%s\" %"PRIuSIZE, j ? ", " : "", name, j);
+            free(name);
+        }
+        fprintf(gp, ")\nset xrange [-0.6:%.1f]\nset boxwidth %.3f\n",
+                xs.n - 0.4, 0.8 / MAX(n_slots, 1) * 0.9);
+    } else {
+        for (j = 0; j < xs.n; j++) {
+            char *name = report_tick_name(xs.names[j]);
+
+            fprintf(gp, "%s\"%s\" %s", j ? ", " : "", name, xs.names[j]);
+            free(name);
+        }
+        fprintf(gp, ")\nset logscale x\nset xrange [%g:%g]\n",
+                atof(xs.names[0]) / 1.5, atof(xs.names[xs.n - 1]) * 1.5);
+    }
+    fprintf(gp, "%s\n", p->logy ? "set logscale y\nset format y \"%g\""
+                                : "set yrange [0:*]");
+
+    for (i = 0; i < n_lines; i++) {
+        const struct report_line *l = &p->lines[i];
+
+        if (l->series && !n_points[i]) {
+            continue;
+        }
+        ds_put_cstr(&plot, plot.length ? ", \\\n     " : "plot ");
+        if (l->series) {
+            ds_put_format(&plot, "$d%"PRIuSIZE" using 1:2", i);
+        } else {
+            ds_put_cstr(&plot, l->y);
+        }
+        ds_put_format(&plot, " with %s title \"%s\"", l->style, l->title);
+    }
+    fprintf(gp, "%s\n\n", ds_cstr(&plot));
+
+out:
+    for (i = 0; i < n_lines; i++) {
+        for (j = 0; j < n_points[i]; j++) {
+            free(points[i][j].x);
+        }
+        free(points[i]);
+    }
+    svec_destroy(&xs);
+    ds_destroy(&plot);
+    return any;
 }
 
 /* Writes OUT_DIR/plots.gp, which draws every plot that has data, into
@@ -444,7 +841,7 @@ report_write_gnuplot(const char *term, const char *ext, struct svec *files)
 {
     char *name = xasprintf("%s/plots.gp", report_opts.out_dir);
     FILE *gp = fopen(name, "w");
-    size_t i, j, n_blocks = 0;
+    size_t i;
 
     free(name);
     if (!gp) {
@@ -452,58 +849,16 @@ report_write_gnuplot(const char *term, const char *ext, struct svec *files)
     }
     fprintf(gp, "# Written by ovs-offload-bench --full: "
             "run \"gnuplot plots.gp\" in this folder.\n"
-            "set terminal %s\nset grid\nset key outside right top\n"
-            "set datafile missing \"-\"\n\n", term);
+            "set terminal %s\n\n", term);
     for (i = 0; i < ARRAY_SIZE(report_plots); i++) {
         const struct report_plot *p = &report_plots[i];
-        struct ds plot = DS_EMPTY_INITIALIZER;
-        struct ds blocks = DS_EMPTY_INITIALIZER;
-        bool any = false;
+        char *file = xasprintf("%s.%s", p->name, ext);
 
-        for (j = 0; j < ARRAY_SIZE(p->lines) && p->lines[j].title; j++) {
-            const struct report_line *l = &p->lines[j];
-
-            ds_put_cstr(&plot, plot.length ? ", \\\n     " : "plot ");
-            if (l->series) {
-                struct report_table t;
-                struct ds data = DS_EMPTY_INITIALIZER;
-
-                if (report_read_table(l->series, &t)
-                    && report_line_data(&t, l, &data)) {
-                    n_blocks++;
-                    ds_put_format(&blocks, "$d%"PRIuSIZE" << EOD\n%sEOD\n",
-                                  n_blocks, ds_cstr(&data));
-                    ds_put_format(&plot, "$d%"PRIuSIZE" using 1:2 with "
-                                  "linespoints title \"%s\"", n_blocks,
-                                  l->title);
-                    any = true;
-                } else {
-                    /* No data: an empty entry keeps the plot command
-                     * well formed. */
-                    ds_put_format(&plot, "NaN notitle");
-                }
-                ds_destroy(&data);
-                svec_destroy(&t.cols);
-                svec_destroy(&t.rows);
-            } else {
-                ds_put_format(&plot, "%s with lines dashtype 2 title \"%s\"",
-                              l->y, l->title);
-            }
+        if (report_write_one(gp, p, file)) {
+            svec_add_nocopy(files, file);
+        } else {
+            free(file);
         }
-        if (any) {
-            fprintf(gp, "%sset output \"%s.%s\"\nset title \"%s\"\n"
-                    "set xlabel \"%s\"\nset ylabel \"%s\"\n%s%s"
-                    "%s\n\n",
-                    ds_cstr(&blocks), p->name, ext, p->title, p->xlabel,
-                    p->ylabel, p->logx ? "set logscale x\n"
-                                       : "unset logscale x\n",
-                    p->logy ? "set logscale y\nset yrange [*:*]\n"
-                            : "unset logscale y\nset yrange [0:*]\n",
-                    ds_cstr(&plot));
-            svec_add_nocopy(files, xasprintf("%s.%s", p->name, ext));
-        }
-        ds_destroy(&plot);
-        ds_destroy(&blocks);
     }
     fclose(gp);
     return true;
@@ -515,7 +870,7 @@ report_write_gnuplot(const char *term, const char *ext, struct svec *files)
 static char *
 report_plot(struct svec *files)
 {
-    const char *term = "pngcairo noenhanced size 900,520 font \"sans,10\"";
+    const char *term = "pngcairo noenhanced size 900,600 font \"sans,10\"";
     const char *ext = "png";
     char *cmd;
     int status;
@@ -527,7 +882,7 @@ report_plot(struct svec *files)
                            "(utilities/ovs-offload-setup installs "
                            "gnuplot-nox)");
         }
-        term = "svg noenhanced size 900,520 dynamic font \"sans,10\"";
+        term = "svg noenhanced size 900,600 dynamic font \"sans,10\"";
         ext = "svg";
     }
     if (!report_write_gnuplot(term, ext, files)) {
@@ -574,6 +929,24 @@ report_put_cmd_field(struct ds *ds, const char *cmd, const char *prefix)
         ds_put_cstr(ds, "unknown");
     }
     ds_destroy(&line);
+}
+
+/* Returns the plot whose image is 'file' (its name, a dot, an extension),
+ * or NULL. */
+static const struct report_plot *
+report_find_plot(const char *file)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(report_plots); i++) {
+        size_t n = strlen(report_plots[i].name);
+
+        if (!strncmp(file, report_plots[i].name, n) && file[n] == '.'
+            && !strchr(file + n + 1, '.')) {
+            return &report_plots[i];
+        }
+    }
+    return NULL;
 }
 
 /* Writes OUT_DIR/report.md. */
@@ -633,9 +1006,17 @@ report_write(const char *plots_skipped, const struct svec *plots)
         ds_put_format(&md, "Skipped: %s.  The data series are the *.dat "
                       "files of this folder.\n", plots_skipped);
     }
+    if (plots->n) {
+        ds_put_cstr(&md, "plots.gp draws them from the data series, the "
+                    "*.dat files of this folder.  Every figure is one of "
+                    "this run, beside its peer of the same run.\n\n");
+    }
     for (i = 0; i < plots->n; i++) {
-        ds_put_format(&md, "![%s](%s)\n\n", plots->names[i],
-                      plots->names[i]);
+        const struct report_plot *p = report_find_plot(plots->names[i]);
+
+        ds_put_format(&md, "### %s\n\n%s\n\n![%s](%s)\n\n",
+                      plots->names[i], p ? p->caption : "",
+                      p ? p->title : plots->names[i], plots->names[i]);
     }
 
     file = fopen(name, "w");
