@@ -326,7 +326,7 @@ struct report_plot {
     { "fwd-masks" #MASKS,                                                  \
       "Forwarding of 64-byte packets, rules over " MASKS_TEXT,             \
       "rules", false, "rules (log scale)",                                 \
-      "Mpps (per busy CPU second)", false,                                 \
+      "Mpps or M lookups/s (per busy CPU second)", false,                  \
       FWD_CAPTION(MASKS_TEXT, "OVS's dpif-netdev with one PMD thread "     \
                   "(packets per second of its CPU time) "),                \
       { FWD_LINES(MASKS),                                                  \
@@ -354,10 +354,10 @@ struct report_plot {
 #define DPIF_NOT_PEER(COLOR) "boxes lc " #COLOR " fs pattern 4 border"
 
 #define CHURN_LINES(WHERE)                                                 \
-    { { "without churn (Mpps, mean of 3 phases)", "churn", "mpps_engine",  \
-        WHERE ",churn_per_s=0", "linespoints lc 1 pt 7", 0 },              \
-      { "with churn (Mpps, mean of 2 phases)", "churn", "mpps_engine",     \
-        WHERE ",churn_per_s>0", "linespoints lc 7 pt 5", 0 } }
+    { { "without churn (Mpps, mean of its phases)", "churn",               \
+        "mpps_engine", WHERE ",churn_per_s=0", "linespoints lc 1 pt 7", 0 }, \
+      { "with churn (Mpps, mean of its phases)", "churn",                  \
+        "mpps_engine", WHERE ",churn_per_s>0", "linespoints lc 7 pt 5", 0 } }
 
 static const struct report_plot report_plots[] = {
     FWD_PLOT(1, "1 mask"),
@@ -365,8 +365,8 @@ static const struct report_plot report_plots[] = {
     { "fwd-masks64",
       "Forwarding of 64-byte packets, rules over 64 masks "
       "(dpif-netdev left out: 2 megaflows)",
-      "rules", false, "rules (log scale)", "Mpps (per busy CPU second)",
-      false,
+      "rules", false, "rules (log scale)",
+      "Mpps or M lookups/s (per busy CPU second)", false,
       FWD_CAPTION("64 masks", "")
       "  dpif-netdev is left out: over 64 masks the /1 and /2 prefixes "
       "cover every address, so it keeps 2 megaflows and is not the "
@@ -781,7 +781,8 @@ report_write_one(FILE *gp, const struct report_plot *p, const char *file)
      * edge. */
     fprintf(gp, "reset\nset output \"%s\"\nset title \"%s\"\n"
             "set xlabel \"%s\"\nset ylabel \"%s\"\n"
-            "set grid\nset key below center horizontal Left reverse width 2 height 1\n"
+            "set grid\n"
+            "set key below center horizontal Left reverse width 2 height 1\n"
             "set datafile missing \"-\"\nset style fill solid 0.6 border\n"
             "set xtics (", file, p->title, p->xlabel, p->ylabel);
     if (p->categories) {
