@@ -285,7 +285,7 @@ struct report_line {
     const char *series;
     const char *y;
     const char *where;
-    const char *style;          /* gnuplot's "with" clause, or NULL. */
+    const char *style;          /* gnuplot's "with" clause. */
     int slot;                   /* Categories: the bar's place, from 1. */
 };
 
@@ -592,9 +592,24 @@ struct report_point {
     int n;
 };
 
-/* Appends to 'points' ('*n' of them) the points of line 'l' of plot 'p'
- * from 't'.  Returns the number of points. */
-static size_t
+/* Adds to 'words' the words of 's' (may be NULL) separated by commas. */
+static void
+report_split(const char *s, struct svec *words)
+{
+    char *copy = nullable_xstrdup(s);
+    char *save = NULL;
+    char *w;
+
+    for (w = copy ? strtok_r(copy, ",", &save) : NULL; w;
+         w = strtok_r(NULL, ",", &save)) {
+        svec_add(words, w);
+    }
+    free(copy);
+}
+
+/* Stores in '*points' ('*n' of them, the caller frees them) the points of
+ * line 'l' of plot 'p' from 't'. */
+static void
 report_line_points(const struct report_plot *p, const struct report_table *t,
                    const struct report_line *l, struct report_point **points,
                    size_t *n)
@@ -607,27 +622,8 @@ report_line_points(const struct report_plot *p, const struct report_table *t,
 
     *points = NULL;
     *n = 0;
-    svec_parse_words(&xcols, p->x);
-    for (i = 0; i < xcols.n; i++) {
-        /* svec_parse_words() splits at blanks only. */
-        char *comma = strchr(xcols.names[i], ',');
-
-        if (comma) {
-            svec_add(&xcols, comma + 1);
-            *comma = '\0';
-        }
-    }
-    if (l->where) {
-        char *copy = xstrdup(l->where);
-        char *save = NULL;
-        char *c;
-
-        for (c = strtok_r(copy, ",", &save); c;
-             c = strtok_r(NULL, ",", &save)) {
-            svec_add(&conds, c);
-        }
-        free(copy);
-    }
+    report_split(p->x, &xcols);
+    report_split(l->where, &conds);
     for (i = 0; y >= 0 && i < t->rows.n; i++) {
         struct svec words = SVEC_EMPTY_INITIALIZER;
         struct ds x = DS_EMPTY_INITIALIZER;
@@ -675,7 +671,6 @@ report_line_points(const struct report_plot *p, const struct report_table *t,
     }
     svec_destroy(&conds);
     svec_destroy(&xcols);
-    return *n;
 }
 
 /* Returns the name of category 'x' ("10000/16" -> "10K/16"). */
@@ -783,7 +778,7 @@ report_write_one(FILE *gp, const struct report_plot *p, const char *file)
             "set xlabel \"%s\"\nset ylabel \"%s\"\n"
             "set grid\n"
             "set key below center horizontal Left reverse width 2 height 1\n"
-            "set datafile missing \"-\"\nset style fill solid 0.6 border\n"
+            "set style fill solid 0.6 border\n"
             "set xtics (", file, p->title, p->xlabel, p->ylabel);
     if (p->categories) {
         for (j = 0; j < xs.n; j++) {
