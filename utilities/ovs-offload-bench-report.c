@@ -419,8 +419,8 @@ static const struct report_plot report_plots[] = {
       "the changes per fp_rule_batch() call (half adds, half deletes) at "
       "100K changes per second, with churn and without.",
       CHURN_LINES("rate=100000") },
-    { "latency", "Latency of one packet: the model NIC against OVS's "
-      "software path", "cadence", true, "packets sent",
+    { "latency", "Latency of one packet: the model NIC, port to port, "
+      "against OVS's parse, lookup and copy", "cadence", true, "packets sent",
       "microseconds (log scale)", true,
       "One packet's trip through the model NIC (port receive to the "
       "output port's endpoint, with a thread hand-off to an engine) "
@@ -429,12 +429,12 @@ static const struct report_plot report_plots[] = {
       "(engine awake) and one every 2 ms (engine asleep).",
       { { "model NIC, median (us)", "latency", "model_p50_us", NULL,
           "boxes lc 1 fs solid 0.6", 1 },
-        { "OVS software path, median (us)", "latency", "software_p50_us",
+        { "OVS parse+lookup+copy, median (us)", "latency", "software_p50_us",
           NULL, "boxes lc 2 fs solid 0.6", 2 },
         { "model NIC, 99th percentile (us)", "latency", "model_p99_us",
-          NULL, "boxes lc 1 fs pattern 4 border", 3 },
-        { "OVS software path, 99th percentile (us)", "latency",
-          "software_p99_us", NULL, "boxes lc 2 fs pattern 4 border",
+          NULL, "boxes lc 1 fs solid 0.2 border", 3 },
+        { "OVS parse+lookup+copy, 99th percentile (us)", "latency",
+          "software_p99_us", NULL, "boxes lc 2 fs solid 0.2 border",
           4 } } },
     { "offload-rate", "Offload insertion rate (flow_put)", "flows", false,
       "flows (log scale)", "M flows/s", false,
