@@ -82,6 +82,9 @@ struct fp_afpacket {
                                  * it reads its ring only while false. */
     uint8_t *ring;              /* FP_AFPACKET_N_BLOCKS blocks. */
     size_t next;                /* Next frame to read. */
+    uint8_t *bufs;              /* FP_AFPACKET_BATCH frames with a VLAN
+                                 * tag put back. */
+    bool has_thread;            /* fp_afpacket_start() was called. */
     pthread_t thread;
     fp_afpacket_rx_cb *rx_cb;
     void *aux;
@@ -92,8 +95,10 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 static void *fp_afpacket_rx_main(void *);
 
 /* Opens an AF_PACKET socket on network interface 'ifname', with a receive
- * ring, in promiscuous mode, and starts a thread that calls 'rx_cb' with
- * 'aux' for the packets received on it, as they come, in batches.
+ * ring, in promiscuous mode, whose packets go to 'rx_cb' with 'aux', in
+ * batches, as fp_afpacket_receive() reads them: the caller either polls
+ * fp_afpacket_fd() and calls fp_afpacket_receive() from one thread of its
+ * own, or calls fp_afpacket_start() once for a thread that does so.
  *
  * Returns 0 and stores the new endpoint in '*afp', or a positive errno
  * value: ENODEV if there is no such interface, EPERM if the process may not
@@ -129,6 +134,7 @@ fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
     afp->stop_fds[0] = afp->stop_fds[1] = -1;
     atomic_init(&afp->stopping, false);
     afp->ring = MAP_FAILED;
+    afp->bufs = xmalloc(FP_AFPACKET_BATCH * FP_AFPACKET_MAX_FRAME);
 
     /* Protocol 0: receive nothing until bound to the interface. */
     afp->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -173,7 +179,6 @@ fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
         error = errno;
         goto error;
     }
-    afp->thread = ovs_thread_create("fp_afpacket", fp_afpacket_rx_main, afp);
 
     *afpp = afp;
     return 0;
@@ -189,27 +194,54 @@ error:
         close(afp->stop_fds[0]);
         close(afp->stop_fds[1]);
     }
+    free(afp->bufs);
     free(afp->name);
     free(afp);
     return error;
 }
 
-/* Stops the receive thread (waiting for a callback in progress to return)
- * and closes 'afp'.  Must not be called from the callback. */
+/* Starts a thread that waits for the packets of 'afp' and hands them to
+ * its callback, as they come, until fp_afpacket_close().  Call it at most
+ * once, and then never call fp_afpacket_receive(). */
+void
+fp_afpacket_start(struct fp_afpacket *afp)
+{
+    ovs_assert(!afp->has_thread);
+    afp->has_thread = true;
+    afp->thread = ovs_thread_create("fp_afpacket", fp_afpacket_rx_main, afp);
+}
+
+/* Stops the receive thread, if any (waiting for a callback in progress to
+ * return), and closes 'afp'.  Must not be called from the callback, nor
+ * while another thread is in fp_afpacket_receive() or polls
+ * fp_afpacket_fd(). */
 void
 fp_afpacket_close(struct fp_afpacket *afp)
 {
     if (afp) {
-        atomic_store(&afp->stopping, true);
-        ignore(write(afp->stop_fds[1], "", 1));
-        xpthread_join(afp->thread, NULL);
+        if (afp->has_thread) {
+            atomic_store(&afp->stopping, true);
+            ignore(write(afp->stop_fds[1], "", 1));
+            xpthread_join(afp->thread, NULL);
+        }
         munmap(afp->ring, FP_AFPACKET_BLOCK_SIZE * FP_AFPACKET_N_BLOCKS);
         close(afp->fd);
         close(afp->stop_fds[0]);
         close(afp->stop_fds[1]);
+        free(afp->bufs);
         free(afp->name);
         free(afp);
     }
+}
+
+/* Returns the file descriptor of 'afp's socket: poll() reports it readable
+ * (POLLIN) while its receive ring holds a packet for
+ * fp_afpacket_receive(), and POLLERR when the interface went down (then
+ * call fp_afpacket_clear_error()).  It belongs to 'afp'. */
+int
+fp_afpacket_fd(const struct fp_afpacket *afp)
+{
+    return afp->fd;
 }
 
 const char *
@@ -318,6 +350,63 @@ fp_afpacket_prepare(struct fp_afpacket *afp, const struct tpacket2_hdr *hdr,
     return true;
 }
 
+/* Reads and clears the error of the socket of 'afp', which poll() reports
+ * as POLLERR, and counts it.  The interface went down (ENETDOWN, e.g. when
+ * a VF's link state takes its guest's carrier away): reading the error
+ * clears it, or poll() would return at once, again and again, until the
+ * interface is up.  The socket receives again when the interface is up. */
+void
+fp_afpacket_clear_error(struct fp_afpacket *afp)
+{
+    socklen_t len = sizeof(int);
+    int error = 0;
+
+    COVERAGE_INC(fp_afpacket_rx_error);
+    ignore(getsockopt(afp->fd, SOL_SOCKET, SO_ERROR, &error, &len));
+    VLOG_DBG_RL(&rl, "%s: %s", afp->name, ovs_strerror(error));
+}
+
+/* Hands the packets that the receive ring of 'afp' holds, up to 'max' and
+ * to FP_AFPACKET_BATCH, in their order, to the callback (in one call, if
+ * any is not dropped), and gives their frames back to the kernel once the
+ * callback returns.  Never blocks.  Returns the number of frames read,
+ * counting those dropped for being cut short; 0 if the ring is empty.
+ * Called from one thread at a time. */
+size_t
+fp_afpacket_receive(struct fp_afpacket *afp, size_t max)
+{
+    struct fp_packet pkts[FP_AFPACKET_BATCH];
+    size_t first = afp->next;
+    size_t n_frames, n = 0;
+
+    max = MIN(max, FP_AFPACKET_BATCH);
+    for (n_frames = 0; n_frames < max; n_frames++) {
+        struct tpacket2_hdr *hdr = fp_afpacket_frame(afp, afp->next);
+
+        if (!(__atomic_load_n(&hdr->tp_status, __ATOMIC_ACQUIRE)
+              & TP_STATUS_USER)) {
+            break;
+        }
+        if (fp_afpacket_prepare(afp, hdr,
+                                afp->bufs + n * FP_AFPACKET_MAX_FRAME,
+                                &pkts[n])) {
+            n++;
+        }
+        afp->next = (afp->next + 1) % FP_AFPACKET_N_FRAMES;
+    }
+    if (n) {
+        afp->rx_cb(afp->aux, pkts, n);
+    }
+    for (size_t i = 0; i < n_frames; i++) {
+        struct tpacket2_hdr *hdr = fp_afpacket_frame(afp, first);
+
+        __atomic_store_n(&hdr->tp_status, TP_STATUS_KERNEL,
+                         __ATOMIC_RELEASE);
+        first = (first + 1) % FP_AFPACKET_N_FRAMES;
+    }
+    return n_frames;
+}
+
 /* Waits until the receive ring of 'afp' has a packet or the thread must
  * stop.  Returns false if it must stop. */
 static bool
@@ -338,34 +427,18 @@ fp_afpacket_wait(struct fp_afpacket *afp)
         return false;
     }
     if (fds[0].revents & POLLERR) {
-        /* The interface went down (ENETDOWN, e.g. when a VF's link state
-         * takes its guest's carrier away): reading the error clears it, or
-         * poll() would return at once, again and again, until the
-         * interface is up.  The socket receives again when the interface
-         * is up. */
-        socklen_t len = sizeof(int);
-        int error = 0;
-
-        COVERAGE_INC(fp_afpacket_rx_error);
-        ignore(getsockopt(afp->fd, SOL_SOCKET, SO_ERROR, &error, &len));
-        VLOG_DBG_RL(&rl, "%s: %s", afp->name, ovs_strerror(error));
+        fp_afpacket_clear_error(afp);
     }
     return true;
 }
 
-/* The receive thread: hands the packets of the ring to the callback, up to
- * FP_AFPACKET_BATCH at a time, and gives their frames back to the kernel
- * once the callback returns. */
+/* The receive thread of fp_afpacket_start(). */
 static void *
 fp_afpacket_rx_main(void *afp_)
 {
     struct fp_afpacket *afp = afp_;
-    uint8_t *bufs = xmalloc(FP_AFPACKET_BATCH * FP_AFPACKET_MAX_FRAME);
 
     for (;;) {
-        struct fp_packet pkts[FP_AFPACKET_BATCH];
-        size_t first = afp->next;
-        size_t n_frames, n = 0;
         bool stopping;
 
         /* A ring that never empties (traffic that never stops) must not
@@ -374,40 +447,10 @@ fp_afpacket_rx_main(void *afp_)
         if (stopping) {
             break;
         }
-
-        for (n_frames = 0; n_frames < FP_AFPACKET_BATCH; n_frames++) {
-            struct tpacket2_hdr *hdr = fp_afpacket_frame(afp, afp->next);
-
-            if (!(__atomic_load_n(&hdr->tp_status, __ATOMIC_ACQUIRE)
-                  & TP_STATUS_USER)) {
-                break;
-            }
-            if (fp_afpacket_prepare(afp, hdr,
-                                    bufs + n * FP_AFPACKET_MAX_FRAME,
-                                    &pkts[n])) {
-                n++;
-            }
-            afp->next = (afp->next + 1) % FP_AFPACKET_N_FRAMES;
-        }
-
-        if (!n_frames) {
-            if (!fp_afpacket_wait(afp)) {
-                break;
-            }
-            continue;
-        }
-        if (n) {
-            afp->rx_cb(afp->aux, pkts, n);
-        }
-        while (n_frames--) {
-            struct tpacket2_hdr *hdr = fp_afpacket_frame(afp, first);
-
-            __atomic_store_n(&hdr->tp_status, TP_STATUS_KERNEL,
-                             __ATOMIC_RELEASE);
-            first = (first + 1) % FP_AFPACKET_N_FRAMES;
+        if (!fp_afpacket_receive(afp, FP_AFPACKET_BATCH)
+            && !fp_afpacket_wait(afp)) {
+            break;
         }
     }
-
-    free(bufs);
     return NULL;
 }

@@ -20,10 +20,12 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -1194,6 +1196,9 @@ fp_model_engine_has_work(const struct fp_model *model,
     return false;
 }
 
+/* Wakes 'engine' if it sleeps (fp_model_engine_sleep()).  Call it after
+ * queuing a packet in one of its rings (with a sequentially consistent
+ * store of the ring's tail) or after setting 'exiting'. */
 void
 fp_model_wake_engine(struct fp_model_engine *engine)
 {
@@ -1201,38 +1206,126 @@ fp_model_wake_engine(struct fp_model_engine *engine)
 
     atomic_read(&engine->sleeping, &sleeping);
     if (sleeping) {
-        pthread_mutex_lock(&engine->sleep_mutex);
-        xpthread_cond_signal(&engine->sleep_cond);
-        pthread_mutex_unlock(&engine->sleep_mutex);
+        uint64_t one = 1;
+
+        ignore(write(engine->wake_fd, &one, sizeof one));
     }
 }
 
-/* Sleeps until a ring of 'engine' may have packets, for at most
- * FP_MODEL_SLEEP_MS. */
+/* Marks 'engine' as busy for fp_model_barrier(), as a batch does, and
+ * returns the epoch to pass to fp_model_engine_leave(). */
+static uint64_t
+fp_model_engine_enter(struct fp_model_engine *engine)
+{
+    uint64_t epoch;
+
+    atomic_read_relaxed(&engine->epoch, &epoch);
+    atomic_store_relaxed(&engine->epoch, epoch + 1);
+    atomic_thread_fence(memory_order_seq_cst);
+    return epoch;
+}
+
+static void
+fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
+{
+    atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
+}
+
+/* Brings the packets that wait on the outside of 'port_no' into its RX
+ * ring, as many as fit, if its endpoint is polled (see 'receive' in struct
+ * fp_endpoint_ops); 'error' if poll() reported an error on the endpoint's
+ * file descriptor.  fp_model_port_set_endpoint() waits, with
+ * fp_model_barrier(), until the engine is done with the endpoint, as with
+ * a batch.  Returns the number of frames read. */
+static size_t
+fp_model_engine_receive(struct fp_model *model,
+                        struct fp_model_engine *engine, uint32_t port_no,
+                        bool error)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    const struct fp_model_endpoint *ep;
+    uint64_t epoch, head, tail;
+    size_t n = 0;
+
+    /* Most ports have no endpoint: no barrier for them. */
+    if (!ovsrcu_get(struct fp_model_endpoint *, &port->endpoint)) {
+        return 0;
+    }
+
+    epoch = fp_model_engine_enter(engine);
+    ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
+    if (ep && ep->ops->receive) {
+        size_t room;
+
+        atomic_read_relaxed(&port->rx_head, &head);
+        atomic_read_relaxed(&port->rx_tail, &tail);
+        room = model->ring_mask + 1 - MIN(tail - head, model->ring_mask + 1);
+        if (room || error) {
+            n = ep->ops->receive(ep->aux, port_no,
+                                 MIN(room, model->batch_size), error);
+        }
+    }
+    fp_model_engine_leave(engine, epoch);
+    return n;
+}
+
+/* Sleeps until a ring of 'engine', or a polled endpoint of one of its
+ * ports, may have packets, for at most FP_MODEL_SLEEP_MS. */
 static void
 fp_model_engine_sleep(struct fp_model *model, struct fp_model_engine *engine)
 {
-    struct timespec deadline;
+    struct pollfd *fds = engine->pollfds;
+    size_t i, n_fds = 1;
+    uint64_t epoch;
     bool exiting;
+    uint32_t p;
 
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_nsec += FP_MODEL_SLEEP_MS * 1000000;
-    if (deadline.tv_nsec >= 1000000000) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000;
+    /* The file descriptors of the polled endpoints.  One may be closed
+     * (with its link) once the engine leaves the epoch: then poll() sees a
+     * file that no longer receives, or POLLNVAL, until the engine's next
+     * sleep; fp_model_port_set_endpoint() wakes the engine for that. */
+    fds[0] = (struct pollfd) { .fd = engine->wake_fd, .events = POLLIN };
+    epoch = fp_model_engine_enter(engine);
+    for (p = engine->index; p < model->n_ports; p += model->n_engines) {
+        const struct fp_model_endpoint *ep;
+
+        ep = ovsrcu_get(struct fp_model_endpoint *,
+                        &model->ports[p].endpoint);
+        if (ep && ep->ops->get_fd) {
+            fds[n_fds] = (struct pollfd) { .fd = ep->ops->get_fd(ep->aux),
+                                           .events = POLLIN };
+            engine->poll_ports[n_fds++] = p;
+        }
     }
+    fp_model_engine_leave(engine, epoch);
 
+    /* The engine's coverage counts (and its endpoints') reach coverage/show
+     * only through this call, at most once a second. */
+    coverage_try_clear();
     ovsrcu_quiesce_start();
-    pthread_mutex_lock(&engine->sleep_mutex);
     atomic_store(&engine->sleeping, true);
     atomic_read(&model->exiting, &exiting);
-    if (!exiting && !fp_model_engine_has_work(model, engine)) {
-        pthread_cond_timedwait(&engine->sleep_cond, &engine->sleep_mutex,
-                               &deadline);
+    if (!exiting && !fp_model_engine_has_work(model, engine)
+        && poll(fds, n_fds, FP_MODEL_SLEEP_MS) > 0) {
+        if (fds[0].revents) {
+            uint64_t count;
+
+            ignore(read(engine->wake_fd, &count, sizeof count));
+        }
+    } else {
+        for (i = 0; i < n_fds; i++) {
+            fds[i].revents = 0;
+        }
     }
     atomic_store(&engine->sleeping, false);
-    pthread_mutex_unlock(&engine->sleep_mutex);
     ovsrcu_quiesce_end();
+
+    for (i = 1; i < n_fds; i++) {
+        if (fds[i].revents & POLLERR) {
+            fp_model_engine_receive(model, engine, engine->poll_ports[i],
+                                    true);
+        }
+    }
 }
 
 void *
@@ -1255,6 +1348,7 @@ fp_model_engine_main(void *engine_)
             break;
         }
         for (p = engine->index; p < model->n_ports; p += model->n_engines) {
+            fp_model_engine_receive(model, engine, p, false);
             n += fp_model_poll_port(model, engine, p, &clock,
                                     clock_overhead);
             fp_model_qos_run(model, &engine->ports[p], p);

@@ -553,6 +553,10 @@ fp_model_port_set_endpoint(struct fp_device *dev, uint32_t port_no,
     ovs_mutex_lock(&model->host_mutex);
     ovs_mutex_unlock(&model->host_mutex);
     free(old);
+
+    /* A sleeping engine polls the file descriptors of the endpoints it
+     * found when it fell asleep: have it look again. */
+    fp_model_wake_engine(&model->engines[port_no % model->n_engines]);
     return 0;
 }
 

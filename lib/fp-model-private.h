@@ -281,10 +281,14 @@ struct fp_model_engine {
     /* Odd while the engine processes a batch. */
     atomic_uint64_t epoch;
 
-    /* Sleeping when idle. */
-    pthread_mutex_t sleep_mutex;
-    pthread_cond_t sleep_cond;
+    /* Sleeping when idle, in poll() on 'wake_fd' (an eventfd that others
+     * write to wake the engine) and the file descriptors of its ports'
+     * polled endpoints; 'pollfds' and 'poll_ports' (the port of each but
+     * the first) have room for all of them. */
+    int wake_fd;
     atomic_bool sleeping;
+    struct pollfd *pollfds;
+    uint32_t *poll_ports;
 
     /* Exact-match cache, FP_MODEL_EMC_WAYS-way set associative (at least
      * one set, whatever the configured size): the rule (or NULL) found

@@ -23,7 +23,9 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -187,9 +189,16 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         engine->model = model;
         engine->index = i;
         atomic_init(&engine->epoch, 0);
-        pthread_mutex_init(&engine->sleep_mutex, NULL);
-        xpthread_cond_init(&engine->sleep_cond, NULL);
+        engine->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (engine->wake_fd < 0) {
+            ovs_fatal(errno, "%s: cannot create an eventfd for an engine",
+                      name);
+        }
         atomic_init(&engine->sleeping, false);
+        engine->pollfds = xcalloc(model->n_ports / model->n_engines + 2,
+                                  sizeof *engine->pollfds);
+        engine->poll_ports = xcalloc(model->n_ports / model->n_engines + 2,
+                                     sizeof *engine->poll_ports);
         if (config->emc_size) {
             uint32_t size = MAX(config->emc_size, FP_MODEL_EMC_WAYS);
 
@@ -227,8 +236,9 @@ fp_model_destroy(struct fp_device *dev)
         struct fp_model_engine *engine = &model->engines[i];
 
         xpthread_join(engine->thread, NULL);
-        pthread_mutex_destroy(&engine->sleep_mutex);
-        xpthread_cond_destroy(&engine->sleep_cond);
+        close(engine->wake_fd);
+        free(engine->pollfds);
+        free(engine->poll_ports);
         free_cacheline(engine->emc);
         free(engine->ports);
         free(engine->counters);
@@ -1097,6 +1107,7 @@ const struct fp_device_class fp_model_class = {
     .port_set_tx_pcap = fp_model_port_set_tx_pcap,
     .port_get_stats = fp_model_port_get_stats,
     .port_set_endpoint = fp_model_port_set_endpoint,
+    .polls_endpoints = true,
     .port_receive_batch = fp_model_port_receive_batch,
     .port_set_link_state = fp_model_port_set_link_state,
     .port_get_link_state = fp_model_port_get_link_state,

@@ -338,10 +338,15 @@ fp_device_destroy(struct fp_device *dev)
     }
     ovs_mutex_unlock(&fp_mutex);
 
-    /* Links feed the device from threads of their own: close them first. */
+    /* Links feed the device from threads of their own, or the device's
+     * threads poll them: take them from their ports and close them
+     * first. */
     for (i = 0; i < dev->config.n_phy_ports + dev->config.n_vfs; i++) {
-        fp_link_close(dev->links[i]);
-        dev->links[i] = NULL;
+        if (dev->links[i]) {
+            fp_port_set_endpoint(dev, i, NULL, NULL);
+            fp_link_close(dev->links[i]);
+            dev->links[i] = NULL;
+        }
     }
 
     COVERAGE_INC(fp_device_destroy);
@@ -774,7 +779,10 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
  * does not fit, and counts it.  Without it, a burst that came while the
  * engines waited for a CPU overflowed the ring although the interface's
  * receive ring had room: TCP between two VMs lost a segment in 150.
- * Returns the number of pauses. */
+ * For the link's own receive thread, with a driver that does not poll
+ * endpoints; a driver that does gives the same flow control without a
+ * wait (see 'receive' in struct fp_endpoint_ops).  Returns the number of
+ * pauses. */
 unsigned int
 fp_link_receive(struct fp_link *link, const struct fp_packet *pkts, size_t n)
 {
@@ -805,6 +813,17 @@ fp_link_rx(void *link_, const struct fp_packet *pkts, size_t n)
     fp_link_receive(link_, pkts, n);
 }
 
+/* Called within fp_link_poll_receive(), on the thread of the device that
+ * polls the link, with the 'n' packets received on the interface, for
+ * which the port's RX ring has room. */
+static void
+fp_link_rx_polled(void *link_, const struct fp_packet *pkts, size_t n)
+{
+    struct fp_link *link = link_;
+
+    fp_port_receive_batch(link->dev, link->port, pkts, n, NULL);
+}
+
 /* The endpoint's 'send': what leaves the NIC port goes out on the
  * interface.  A frame that the interface does not take (its transmit queue
  * full) is lost, and the port counts it in 'drops'. */
@@ -817,8 +836,38 @@ fp_link_send(void *link_, uint32_t port OVS_UNUSED, const void *data,
     return fp_afpacket_send(link->afp, data, size);
 }
 
+/* The endpoint's 'get_fd', for a driver that polls endpoints. */
+static int
+fp_link_get_fd(void *link_)
+{
+    struct fp_link *link = link_;
+
+    return fp_afpacket_fd(link->afp);
+}
+
+/* The endpoint's 'receive', for a driver that polls endpoints. */
+static size_t
+fp_link_poll_receive(void *link_, uint32_t port OVS_UNUSED, size_t max,
+                     bool error)
+{
+    struct fp_link *link = link_;
+
+    if (error) {
+        fp_afpacket_clear_error(link->afp);
+    }
+    return max ? fp_afpacket_receive(link->afp, max) : 0;
+}
+
+/* A link with a receive thread of its own. */
 static const struct fp_endpoint_ops fp_link_ops = {
     .send = fp_link_send,
+};
+
+/* A link that the device's threads poll. */
+static const struct fp_endpoint_ops fp_link_polled_ops = {
+    .send = fp_link_send,
+    .get_fd = fp_link_get_fd,
+    .receive = fp_link_poll_receive,
 };
 
 static void
@@ -855,15 +904,24 @@ fp_port_set_link(struct fp_device *dev, uint32_t port, const char *ifname)
     }
 
     if (ifname) {
+        bool polled = dev->class->polls_endpoints;
+
         link = xzalloc(sizeof *link);
         link->dev = dev;
         link->port = port;
-        error = fp_afpacket_open(ifname, fp_link_rx, link, &link->afp);
+        error = fp_afpacket_open(ifname,
+                                 polled ? fp_link_rx_polled : fp_link_rx,
+                                 link, &link->afp);
         if (error) {
             free(link);
             return error;
         }
-        fp_port_set_endpoint(dev, port, &fp_link_ops, link);
+        if (polled) {
+            fp_port_set_endpoint(dev, port, &fp_link_polled_ops, link);
+        } else {
+            fp_afpacket_start(link->afp);
+            fp_port_set_endpoint(dev, port, &fp_link_ops, link);
+        }
     } else {
         fp_port_set_endpoint(dev, port, NULL, NULL);
     }
@@ -881,7 +939,8 @@ int
 fp_port_set_endpoint(struct fp_device *dev, uint32_t port,
                      const struct fp_endpoint_ops *ops, void *aux)
 {
-    if (!fp_port_is_valid(dev, port) || (ops && !ops->send)) {
+    if (!fp_port_is_valid(dev, port)
+        || (ops && (!ops->send || !ops->get_fd != !ops->receive))) {
         return EINVAL;
     }
     return (dev->class->port_set_endpoint

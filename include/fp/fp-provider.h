@@ -336,6 +336,11 @@ struct fp_device_class {
     int (*port_set_endpoint)(struct fp_device *dev, uint32_t port,
                              const struct fp_endpoint_ops *ops, void *aux);
 
+    /* True if the device's threads poll the endpoints that have 'get_fd'
+     * and 'receive' (see struct fp_endpoint_ops in fp.h) and bring their
+     * packets in; false if every endpoint brings its packets in itself. */
+    bool polls_endpoints;
+
     /* Egress QoS, as fp_port_set_qos(), fp_port_set_vf_rate() and
      * fp_port_get_queue_stats() describe ('port' valid, 'queue' below
      * FP_QOS_N_QUEUES, a VF for port_set_vf_rate).  May be NULL if the

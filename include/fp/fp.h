@@ -673,6 +673,30 @@ struct fp_endpoint_ops {
      * counts it in 'drops' rather than in 'tx_packets' and 'tx_bytes', and
      * does not write it to its pcap file. */
     int (*send)(void *aux, uint32_t port, const void *data, size_t size);
+
+    /* Optional: an outside that the device's own threads (the model's
+     * packet engines) poll for packets, so that a packet that comes in
+     * wakes one thread, not a thread of the endpoint and then an engine.
+     * Both NULL or both nonnull.  A driver that does not poll endpoints
+     * (see 'polls_endpoints' in fp-provider.h) never calls them: such an
+     * endpoint brings its packets in itself.
+     *
+     * 'get_fd' returns a file descriptor, owned by the endpoint, that
+     * poll() reports readable (POLLIN) while 'receive' has a packet to
+     * bring in.
+     *
+     * 'receive' brings up to 'max' packets that wait on the outside into
+     * 'port' with fp_port_receive_batch(), in their order, and returns
+     * the number of frames it read (0 if none waited).  The driver makes
+     * 'max' at most the room of the port's RX ring, so that nothing is
+     * dropped for want of room: while the ring is full, the packets wait
+     * on the outside, as on a wire with 802.3x PAUSE frames.  With
+     * 'error', poll() reported POLLERR on the file descriptor: the
+     * endpoint reads and clears the error, even if 'max' is 0.  Called
+     * from one thread at a time for a port, never concurrently with
+     * fp_port_set_endpoint() for it; must not block. */
+    int (*get_fd)(void *aux);
+    size_t (*receive)(void *aux, uint32_t port, size_t max, bool error);
 };
 
 /* One packet of fp_port_receive_batch(). */
