@@ -510,29 +510,42 @@ offload_fp_count_reason(const char *reason)
 
 /* Applying verdicts to the NIC. */
 
+BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last.n_packets)
+                  + sizeof(uint64_t) <= CACHE_LINE_SIZE);
+
 /* Reads the counters of the current NIC rule of 'flow' into 'flow->last'
  * and returns its total: 'base' plus 'last'.  The NIC's counters of a
  * partially offloaded flow are not reported: dpif-netdev counts those
- * packets itself. */
+ * packets itself.
+ *
+ * A statistics pass calls this for every flow: for an offloaded flow whose
+ * counters did not move and that had no NIC rule before, it reads only the
+ * first cache line of 'flow' (see struct offload_fp_flow). */
 static struct fp_rule_stats
 offload_fp_flow_stats(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct fp_rule_stats total = flow->base;
+    struct fp_rule_stats total;
 
-    if (flow->ufid_shared) {
-        /* The NIC's counts belong to one of the megaflows that share the
-         * ufid, and flow_get() cannot tell which one asks. */
-        memset(&total, 0, sizeof total);
-        return total;
-    }
-    if (flow->state == OFFLOAD_FP_OFFLOADED) {
-        struct fp_rule_stats now;
-
-        if (!fp_rule_get_stats(flow->dev, flow->rule_id, &now)) {
-            flow->last = now;
+    if (flow->state != OFFLOAD_FP_OFFLOADED) {
+        /* A flow whose ufid is shared (never OFFLOADED): the NIC's counts
+         * belong to one of the megaflows that share the ufid, and
+         * flow_get() cannot tell which one asks. */
+        if (flow->ufid_shared) {
+            memset(&total, 0, sizeof total);
+            return total;
         }
-        stats_add(&total, &flow->last);
+        return flow->base;
+    }
+
+    if (fp_rule_get_stats(flow->dev, flow->rule_id, &total)) {
+        total = flow->last;
+    } else if (total.n_packets != flow->last.n_packets) {
+        /* 'used' and 'tcp_flags' move only with 'n_packets'. */
+        flow->last = total;
+    }
+    if (flow->has_base) {
+        stats_add(&total, &flow->base);
     }
     return total;
 }
@@ -621,6 +634,7 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
             stats_add(&flow->base,
                       final.n_packets >= flow->last.n_packets
                       ? &final : &flow->last);
+            flow->has_base = true;
         }
         memset(&flow->last, 0, sizeof flow->last);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_del);
@@ -1212,6 +1226,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
         if (flow->dev == dev && (flow->state == OFFLOAD_FP_OFFLOADED
                                  || flow->state == OFFLOAD_FP_PARTIAL)) {
             stats_add(&flow->base, &flow->last);
+            flow->has_base = true;
             memset(&flow->last, 0, sizeof flow->last);
             flow->state = OFFLOAD_FP_EVICTED;
             offload_fp_flow_set_reason(
