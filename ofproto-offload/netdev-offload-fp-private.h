@@ -103,10 +103,9 @@ struct offload_fp_flow {
     struct fp_rule_stats last;
     struct fp_rule_stats base;
 
-    struct minimatch match;     /* The megaflow's match, as flow_put()
-                                 * got it: fp/explain finds the datapath
-                                 * flows by it. */
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
+    odp_port_t in_port;         /* The megaflow's in_port, which 'cr' has
+                                 * not: see offload_fp_flow_match(). */
     char *reason;               /* Why it is not (fully) in the NIC. */
     char *partial_reason;       /* Why it is partial, if its verdict is:
                                  * 'reason' again once it is back in the
@@ -131,9 +130,13 @@ struct offload_fp_flow {
      *     it has the flow's rule: netdev_offload_fp_run() reports them
      *     ('missing', 'n_missed'), so that a verdict of "offloaded" never
      *     hides a rule that the NIC does not hit. */
-    struct cls_rule cr;         /* The flow's match, in 'exception_cls' while
-                                 * WAITING, EVICTED or armed. */
-    bool cr_inited;             /* 'cr' made (at its first insertion). */
+    struct cls_rule cr;         /* The megaflow's match, as flow_put() got
+                                 * it, but for its in_port, which is the
+                                 * NIC port of 'netdev' (that of its NIC
+                                 * rule): fp/explain finds the datapath
+                                 * flows by it, and the flow is in
+                                 * 'exception_cls' by it while WAITING,
+                                 * EVICTED or armed. */
     bool in_cls;                /* In 'exception_cls'? */
     bool cls_waits;             /* In it as a waiting flow? */
     bool armed;                 /* Its misses are counted. */
@@ -144,7 +147,6 @@ struct offload_fp_flow {
     uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
                                  * 'exception_cls' or changed role there. */
     long long int sw_time;      /* When it started waiting. */
-    double sw_rate;             /* Packets per second since then. */
     long long int offloaded_at; /* When its rule last went into the NIC. */
     uint64_t n_missed;          /* How many, since it was armed. */
 
@@ -212,6 +214,7 @@ struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
 const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
                                            struct fp_rule *);
+void offload_fp_flow_match(const struct offload_fp_flow *, struct match *);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
 bool offload_fp_meter_check(uint32_t id, const struct fp_device *,
