@@ -312,7 +312,7 @@ explain_recirc(const struct netdev *netdev, const struct fp_device *dev,
     next = rule->actions[rule->n_actions - 1].recirc_id;
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->netdev == netdev
-            && MINIFLOW_GET_U32(flow->match.flow, recirc_id) == next) {
+            && MINIFLOW_GET_U32(flow->cr.match.flow, recirc_id) == next) {
             n++;
             n_nic += flow->state == OFFLOAD_FP_OFFLOADED;
         }
@@ -393,7 +393,7 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     } else {
         struct match match;
 
-        minimatch_expand(&flow->match, &match);
+        offload_fp_flow_match(flow, &match);
         ds_put_cstr(s, "(no datapath flow) ");
         match_format(&match, NULL, s, OFP_DEFAULT_PRIORITY);
 
@@ -408,7 +408,7 @@ explain_flow_match(const struct offload_fp_flow *flow, struct minimatch *out)
 {
     struct match match;
 
-    minimatch_expand(&flow->match, &match);
+    offload_fp_flow_match(flow, &match);
     explain_canonical_match(&match, out);
 }
 

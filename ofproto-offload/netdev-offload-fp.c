@@ -250,11 +250,18 @@ offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
     return buf;
 }
 
+/* Stores in 'match' the megaflow's match of 'flow', as flow_put() got
+ * it. */
+void
+offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
+{
+    minimatch_expand(&flow->cr.match, match);
+    match->flow.in_port.odp_port = flow->in_port;
+}
+
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says, and
  * starts counting its exception packets anew when its role there
- * changes.  Its cls_rule is made the first time it goes in (most flows are
- * put and deleted without), with its match and, as in_port, its NIC port,
- * that of its rule: a watched flow has one. */
+ * changes. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
@@ -266,17 +273,6 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 
     if (watched && (!flow->in_cls || flow->cls_waits != waits)) {
         if (!flow->in_cls) {
-            if (!flow->cr_inited) {
-                struct match cls_match;
-
-                minimatch_expand(&flow->match, &cls_match);
-                struct fp_rule rule;
-
-                cls_match.flow.in_port.odp_port = u32_to_odp(
-                    offload_fp_flow_rule(flow, &rule)->key.in_port);
-                cls_rule_init(&flow->cr, &cls_match, 0);
-                flow->cr_inited = true;
-            }
             classifier_insert(&exception_cls, &flow->cr, OVS_VERSION_MIN,
                               NULL, 0);
             atomic_count_inc(&n_watched);
@@ -297,10 +293,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
-    if (flow->cr_inited) {
-        cls_rule_destroy(&flow->cr);
-    }
-    minimatch_destroy(&flow->match);
+    cls_rule_destroy(&flow->cr);
     free(flow->reason);
     free(flow->partial_reason);
     free(flow->rule);
@@ -510,29 +503,42 @@ offload_fp_count_reason(const char *reason)
 
 /* Applying verdicts to the NIC. */
 
+BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last.n_packets)
+                  + sizeof(uint64_t) <= CACHE_LINE_SIZE);
+
 /* Reads the counters of the current NIC rule of 'flow' into 'flow->last'
  * and returns its total: 'base' plus 'last'.  The NIC's counters of a
  * partially offloaded flow are not reported: dpif-netdev counts those
- * packets itself. */
+ * packets itself.
+ *
+ * A statistics pass calls this for every flow: for an offloaded flow whose
+ * counters did not move and that had no NIC rule before, it reads only the
+ * first cache line of 'flow' (see struct offload_fp_flow). */
 static struct fp_rule_stats
 offload_fp_flow_stats(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct fp_rule_stats total = flow->base;
+    struct fp_rule_stats total;
 
-    if (flow->ufid_shared) {
-        /* The NIC's counts belong to one of the megaflows that share the
-         * ufid, and flow_get() cannot tell which one asks. */
-        memset(&total, 0, sizeof total);
-        return total;
-    }
-    if (flow->state == OFFLOAD_FP_OFFLOADED) {
-        struct fp_rule_stats now;
-
-        if (!fp_rule_get_stats(flow->dev, flow->rule_id, &now)) {
-            flow->last = now;
+    if (flow->state != OFFLOAD_FP_OFFLOADED) {
+        /* A flow whose ufid is shared (never OFFLOADED): the NIC's counts
+         * belong to one of the megaflows that share the ufid, and
+         * flow_get() cannot tell which one asks. */
+        if (flow->ufid_shared) {
+            memset(&total, 0, sizeof total);
+            return total;
         }
-        stats_add(&total, &flow->last);
+        return flow->base;
+    }
+
+    if (fp_rule_get_stats(flow->dev, flow->rule_id, &total)) {
+        total = flow->last;
+    } else if (total.n_packets != flow->last.n_packets) {
+        /* 'used' and 'tcp_flags' move only with 'n_packets'. */
+        flow->last = total;
+    }
+    if (flow->has_base) {
+        stats_add(&total, &flow->base);
     }
     return total;
 }
@@ -621,6 +627,7 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
             stats_add(&flow->base,
                       final.n_packets >= flow->last.n_packets
                       ? &final : &flow->last);
+            flow->has_base = true;
         }
         memset(&flow->last, 0, sizeof flow->last);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_del);
@@ -772,7 +779,7 @@ offload_fp_flow_format_log(const struct offload_fp_flow *flow, struct ds *s)
     struct match match;
 
     odp_format_ufid(&flow->ufid, s);
-    minimatch_expand(&flow->match, &match);
+    offload_fp_flow_match(flow, &match);
     ds_put_cstr(s, " (");
     match_format(&match, NULL, s, OFP_DEFAULT_PRIORITY);
     ds_put_char(s, ')');
@@ -1004,7 +1011,13 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow = xzalloc(sizeof *flow);
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
-        minimatch_init(&flow->match, match);
+        /* The match of 'cr' has the NIC port as its in_port (see struct
+         * offload_fp_flow): 'match' is the caller's, so it is given back
+         * as it was. */
+        flow->in_port = match->flow.in_port.odp_port;
+        match->flow.in_port.odp_port = u32_to_odp(port);
+        cls_rule_init(&flow->cr, match, 0);
+        match->flow.in_port.odp_port = flow->in_port;
         atomic_init(&flow->sw_packets, 0);
         atomic_init(&flow->sw_resumed, 0);
         hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
@@ -1212,6 +1225,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
         if (flow->dev == dev && (flow->state == OFFLOAD_FP_OFFLOADED
                                  || flow->state == OFFLOAD_FP_PARTIAL)) {
             stats_add(&flow->base, &flow->last);
+            flow->has_base = true;
             memset(&flow->last, 0, sizeof flow->last);
             flow->state = OFFLOAD_FP_EVICTED;
             offload_fp_flow_set_reason(
@@ -1451,14 +1465,12 @@ netdev_offload_fp_run(void)
             uint64_t n;
 
             atomic_read_relaxed(&flow->sw_packets, &n);
-            flow->sw_rate = ((double) (n - flow->sw_packets_seen) * 1000
-                             / MAX(now - flow->sw_time, 1));
-
             if (n_cands >= allocated) {
                 cands = x2nrealloc(cands, &allocated, sizeof *cands);
             }
             cands[n_cands].flow = flow;
-            cands[n_cands].rate = flow->sw_rate;
+            cands[n_cands].rate = ((double) (n - flow->sw_packets_seen) * 1000
+                                   / MAX(now - flow->sw_time, 1));
             n_cands++;
         }
     }

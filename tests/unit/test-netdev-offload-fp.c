@@ -27,6 +27,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,6 +103,9 @@ teardown(void **state OVS_UNUSED)
     netdev_ports_remove(u32_to_odp(2), netdev_get_dpif_type(p2));
     netdev_close(p1);
     netdev_close(p2);
+    /* The next test's device has the same name: the flow API must listen
+     * for its resets. */
+    offload_fp_device_gone(dev);
     fp_device_destroy(dev);
     ovsrcu_quiesce();
     return 0;
@@ -308,6 +312,50 @@ test_shared_ufid(void **state OVS_UNUSED)
     assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
 }
 
+/* The counters that flow_get() reports never go backwards: a failed read
+ * of the NIC's reports the last read, a reset that evicts the flow keeps
+ * them, and once the flow is back in the NIC with a new rule they go on
+ * from there. */
+static void
+test_counters_kept(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 13, 14, 15, 16 } };
+    uint64_t n_packets;
+    bool offloaded;
+
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_int_equal(n_packets, 2);
+    fp_device_fail_next(dev, FP_OP_RULE_STATS, 1, EIO);
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 2);
+
+    /* Evicted by a reset, then back with a new rule. */
+    assert_int_equal(fp_device_reset(dev), 0);
+    get(&ufid, &offloaded, &n_packets);
+    assert_false(offloaded);
+    assert_int_equal(n_packets, 2);
+    put(&ufid, true, 1);
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 2);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_int_equal(n_packets, 3);
+    fp_device_fail_next(dev, FP_OP_RULE_STATS, 1, EIO);
+    get(&ufid, &offloaded, &n_packets);
+    assert_int_equal(n_packets, 3);
+
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    assert_int_equal(n_rules(), 0);
+}
+
 /* A datapath port that netdev_ports_get() does not know, as dpif_port_add()
  * leaves tap ports out of its map, is named from the copy of the datapath's
  * ports that netdev_offload_fp_names_run() keeps. */
@@ -505,6 +553,7 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_modify_refined_match, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shared_ufid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_counters_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recirc_translate, setup,
                                         teardown),
