@@ -644,6 +644,19 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
     return true;
 }
 
+/* Returns true if 'engine' looks packets up in its exact-match cache before
+ * the rule table of 'model': it has one, and the table has at least
+ * FP_MODEL_EMC_MIN_MASKS masks.  Either way the result of a lookup is the
+ * same: the cache holds only what the table returned for the same key in
+ * the same version. */
+static inline bool
+fp_model_emc_active(const struct fp_model *model,
+                    const struct fp_model_engine *engine)
+{
+    return (engine->emc
+            && fp_table_n_masks(model->table) >= FP_MODEL_EMC_MIN_MASKS);
+}
+
 /* Per-packet state of one pass of an engine's pipeline. */
 struct fp_model_pkt {
     struct fp_model_slot *slot;
@@ -902,7 +915,7 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
         }
 
         if (!pkt.error) {
-            if (engine && engine->emc) {
+            if (engine && fp_model_emc_active(model, engine)) {
                 pkt.hash = fp_model_emc_hash(&pkt.key, &pkt.map);
                 if (count_1bits(pkt.map) <= FP_MODEL_EMC_WORDS) {
                     pkt.emc = &engine->emc[pkt.hash & engine->emc_mask
@@ -1031,7 +1044,10 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         }
         return;
     }
-    traced = fp_model_pass_parse(model, engine, pkts, n, port_no);
+    traced = fp_model_pass_parse(model,
+                                 (fp_model_emc_active(model, engine)
+                                  ? engine : NULL),
+                                 pkts, n, port_no);
 
     /* The exact-match cache first, then the rule table for the rest. */
     for (i = 0; i < n; i++) {

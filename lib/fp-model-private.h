@@ -69,6 +69,13 @@ BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
  * set evict each other); with four, over 95%. */
 #define FP_MODEL_EMC_WAYS 4
 
+/* Fewest masks in the rule table for which an engine uses its exact-match
+ * cache.  With fewer, a lookup in the table probes as few hash tables as
+ * the cache (one, over only the words that the mask selects) and touches
+ * less memory than the cache's entries of 128 bytes, so the cache costs
+ * more than it saves (ovs-offload-bench at 1K and 10K rules over 1 mask). */
+#define FP_MODEL_EMC_MIN_MASKS 2
+
 /* A 64-bit counter with one writer (an engine) and any readers. */
 typedef atomic_uint64_t fp_model_ctr;
 

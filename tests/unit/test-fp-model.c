@@ -915,6 +915,52 @@ test_fp_model_modify_keeps_order(void **state)
     assert_int_equal(fp_rule_delete(dev, id2, NULL), 0);
 }
 
+/* The exact-match cache is used only when the rule table has at least
+ * FP_MODEL_EMC_MIN_MASKS (2) masks: with one, packets go to the table
+ * directly, and hit the same rule either way. */
+static void
+test_fp_model_emc_masks(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule first = rule_in_port(PHY0, 10);
+    struct fp_rule second = rule_in_port(PHY0, 5);
+    struct fp_device_stats ds;
+    struct fp_port_stats ps;
+    uint32_t id1, id2;
+    int i;
+
+    add_output(&first, VF0);
+    assert_int_equal(fp_rule_add(dev, &first, &id1), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_masks, 1);
+    assert_int_equal(ds.hits, 3);
+    assert_int_equal(ds.emc_hits, 0);
+
+    /* A second mask: the first packet fills the cache, the others hit it,
+     * and the rule of the higher priority still wins. */
+    second.key.eth_type = htons(0x0800);
+    second.mask.eth_type = UINT16_MAX;
+    add_output(&second, VF1);
+    assert_int_equal(fp_rule_add(dev, &second, &id2), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_masks, 2);
+    assert_int_equal(ds.hits, 6);
+    assert_int_equal(ds.emc_hits, 2);
+    fp_port_get_stats(dev, VF0, &ps);
+    assert_int_equal(ps.tx_packets, 6);
+    fp_port_get_stats(dev, VF1, &ps);
+    assert_int_equal(ps.tx_packets, 0);
+}
+
 static void
 test_fp_model_attach(void **state)
 {
@@ -1668,6 +1714,8 @@ main(void)
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_enospc),
         cmocka_unit_test_setup_teardown(test_fp_model_modify_keeps_order,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_masks,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_attach,
                                         setup_dev, teardown_dev),
