@@ -687,12 +687,15 @@ fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
     return false;
 }
 
-/* Caches 'pkt->rule' for the key of 'pkt', as of table version 'v32' (low
- * 32 bits): in the first way of the key's set that is unused or holds an
- * older version, else in the way that the top bits of the hash pick, so
- * that keys that share a set keep their ways as long as they can. */
+/* Caches 'pkt->rule' for the key of 'pkt' in the exact-match cache of
+ * 'engine', as of table version 'v32' (low 32 bits): in the first way of
+ * the key's set that is unused or holds an older version; else, on one
+ * such call in FP_MODEL_EMC_EVICT, in the way that the top bits of the hash
+ * pick, so that keys that share a set keep their ways as long as they
+ * can. */
 static void
-fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
+fp_model_emc_insert(struct fp_model_engine *engine,
+                    const struct fp_model_pkt *pkt, uint32_t v32)
 {
     const uint32_t *k = (const uint32_t *) &pkt->key;
     struct fp_model_emc_entry *e = pkt->emc;
@@ -705,8 +708,13 @@ fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
             break;
         }
     }
-    e += (i < FP_MODEL_EMC_WAYS ? i
-          : pkt->hash >> 16 & (FP_MODEL_EMC_WAYS - 1));
+    if (i == FP_MODEL_EMC_WAYS) {
+        if (engine->emc_conflicts++ % FP_MODEL_EMC_EVICT) {
+            return;
+        }
+        i = pkt->hash >> 16 & (FP_MODEL_EMC_WAYS - 1);
+    }
+    e += i;
     e->rule = pkt->rule;
     e->version = v32;
     e->hash = pkt->hash;
@@ -930,7 +938,7 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
                 fp_table_lookup_batch(model->table, keys, 1, version,
                                       &pkt.rule);
                 if (pkt.emc) {
-                    fp_model_emc_insert(&pkt, version);
+                    fp_model_emc_insert(engine, &pkt, version);
                 }
             }
         }
@@ -1075,7 +1083,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
 
             pkt->rule = rules[i];
             if (pkt->emc) {
-                fp_model_emc_insert(pkt, version);
+                fp_model_emc_insert(engine, pkt, version);
             }
         }
     }
