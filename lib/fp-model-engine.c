@@ -646,6 +646,19 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
     return true;
 }
 
+/* Returns true if 'engine' looks packets up in its exact-match cache before
+ * the rule table of 'model': it has one, and the table has at least
+ * FP_MODEL_EMC_MIN_MASKS masks.  Either way the result of a lookup is the
+ * same: the cache holds only what the table returned for the same key in
+ * the same version. */
+static inline bool
+fp_model_emc_active(const struct fp_model *model,
+                    const struct fp_model_engine *engine)
+{
+    return (engine->emc
+            && fp_table_n_masks(model->table) >= FP_MODEL_EMC_MIN_MASKS);
+}
+
 /* Per-packet state of one pass of an engine's pipeline. */
 struct fp_model_pkt {
     struct fp_model_slot *slot;
@@ -676,12 +689,15 @@ fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
     return false;
 }
 
-/* Caches 'pkt->rule' for the key of 'pkt', as of table version 'v32' (low
- * 32 bits): in the first way of the key's set that is unused or holds an
- * older version, else in the way that the top bits of the hash pick, so
- * that keys that share a set keep their ways as long as they can. */
+/* Caches 'pkt->rule' for the key of 'pkt' in the exact-match cache of
+ * 'engine', as of table version 'v32' (low 32 bits): in the first way of
+ * the key's set that is unused or holds an older version; else, on one
+ * such call in FP_MODEL_EMC_EVICT, in the way that the top bits of the hash
+ * pick, so that keys that share a set keep their ways as long as they
+ * can. */
 static void
-fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
+fp_model_emc_insert(struct fp_model_engine *engine,
+                    const struct fp_model_pkt *pkt, uint32_t v32)
 {
     const uint32_t *k = (const uint32_t *) &pkt->key;
     struct fp_model_emc_entry *e = pkt->emc;
@@ -694,8 +710,13 @@ fp_model_emc_insert(const struct fp_model_pkt *pkt, uint32_t v32)
             break;
         }
     }
-    e += (i < FP_MODEL_EMC_WAYS ? i
-          : pkt->hash >> 16 & (FP_MODEL_EMC_WAYS - 1));
+    if (i == FP_MODEL_EMC_WAYS) {
+        if (engine->emc_conflicts++ % FP_MODEL_EMC_EVICT) {
+            return;
+        }
+        i = pkt->hash >> 16 & (FP_MODEL_EMC_WAYS - 1);
+    }
+    e += i;
     e->rule = pkt->rule;
     e->version = v32;
     e->hash = pkt->hash;
@@ -904,7 +925,7 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
         }
 
         if (!pkt.error) {
-            if (engine && engine->emc) {
+            if (engine && fp_model_emc_active(model, engine)) {
                 pkt.hash = fp_model_emc_hash(&pkt.key, &pkt.map);
                 if (count_1bits(pkt.map) <= FP_MODEL_EMC_WORDS) {
                     pkt.emc = &engine->emc[pkt.hash & engine->emc_mask
@@ -919,7 +940,7 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
                 fp_table_lookup_batch(model->table, keys, 1, version,
                                       &pkt.rule);
                 if (pkt.emc) {
-                    fp_model_emc_insert(&pkt, version);
+                    fp_model_emc_insert(engine, &pkt, version);
                 }
             }
         }
@@ -1033,7 +1054,10 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         }
         return;
     }
-    traced = fp_model_pass_parse(model, engine, pkts, n, port_no);
+    traced = fp_model_pass_parse(model,
+                                 (fp_model_emc_active(model, engine)
+                                  ? engine : NULL),
+                                 pkts, n, port_no);
 
     /* The exact-match cache first, then the rule table for the rest. */
     for (i = 0; i < n; i++) {
@@ -1061,7 +1085,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
 
             pkt->rule = rules[i];
             if (pkt->emc) {
-                fp_model_emc_insert(pkt, version);
+                fp_model_emc_insert(engine, pkt, version);
             }
         }
     }

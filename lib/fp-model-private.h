@@ -69,6 +69,23 @@ BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
  * set evict each other); with four, over 95%. */
 #define FP_MODEL_EMC_WAYS 4
 
+/* Fewest masks in the rule table for which an engine uses its exact-match
+ * cache.  With fewer, a lookup in the table probes as few hash tables as
+ * the cache (one, over only the words that the mask selects) and touches
+ * less memory than the cache's entries of 128 bytes, so the cache costs
+ * more than it saves (ovs-offload-bench at 1K and 10K rules over 1 mask). */
+#define FP_MODEL_EMC_MIN_MASKS 2
+
+/* A key that misses the exact-match cache, whose set has no free way (all
+ * hold keys of the current table version), takes a way from another key on
+ * one such miss in FP_MODEL_EMC_EVICT; otherwise it is not cached.  When
+ * more keys than ways share a set and come back in turn, evicting on every
+ * miss makes keys evict each other in a chain (each comes back to find its
+ * way taken); keeping the resident keys makes only the extra keys miss, as
+ * dpif-netdev's probabilistic EMC insertion does.  The count is per engine,
+ * not random, so that the cache's hits are the same in every run. */
+#define FP_MODEL_EMC_EVICT 16
+
 /* A 64-bit counter with one writer (an engine) and any readers. */
 typedef atomic_uint64_t fp_model_ctr;
 
@@ -298,6 +315,7 @@ struct fp_model_engine {
     struct fp_model_emc_entry *emc;
     uint32_t emc_mask;
     uint64_t emc_base;
+    uint32_t emc_conflicts;     /* Misses into a full set (modulo 2**32). */
 
     /* Counters, written by this engine only. */
     fp_model_ctr hits;

@@ -915,6 +915,95 @@ test_fp_model_modify_keeps_order(void **state)
     assert_int_equal(fp_rule_delete(dev, id2, NULL), 0);
 }
 
+/* The exact-match cache is used only when the rule table has at least
+ * FP_MODEL_EMC_MIN_MASKS (2) masks: with one, packets go to the table
+ * directly, and hit the same rule either way. */
+static void
+test_fp_model_emc_masks(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule first = rule_in_port(PHY0, 10);
+    struct fp_rule second = rule_in_port(PHY0, 5);
+    struct fp_device_stats ds;
+    struct fp_port_stats ps;
+    uint32_t id1, id2;
+    int i;
+
+    add_output(&first, VF0);
+    assert_int_equal(fp_rule_add(dev, &first, &id1), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_masks, 1);
+    assert_int_equal(ds.hits, 3);
+    assert_int_equal(ds.emc_hits, 0);
+
+    /* A second mask: the first packet fills the cache, the others hit it,
+     * and the rule of the higher priority still wins. */
+    second.key.eth_type = htons(0x0800);
+    second.mask.eth_type = UINT16_MAX;
+    add_output(&second, VF1);
+    assert_int_equal(fp_rule_add(dev, &second, &id2), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_masks, 2);
+    assert_int_equal(ds.hits, 6);
+    assert_int_equal(ds.emc_hits, 2);
+    fp_port_get_stats(dev, VF0, &ps);
+    assert_int_equal(ps.tx_packets, 6);
+    fp_port_get_stats(dev, VF1, &ps);
+    assert_int_equal(ps.tx_packets, 0);
+}
+
+/* Five flows that come back in turn to an exact-match cache of one set of
+ * four ways: the four that the cache holds stay, and mostly only the fifth
+ * misses (with a way taken on every miss, flows evict each other in a chain
+ * and at least two miss each round). */
+static void
+test_fp_model_emc_evict(void **state OVS_UNUSED)
+{
+    struct fp_rule first = rule_in_port(PHY0, 10);
+    struct fp_rule second = rule_in_port(PHY0, 5);
+    struct fp_device_config config;
+    struct fp_device_stats ds;
+    struct fp_port_stats ps;
+    struct fp_device *dev;
+    uint8_t pkt[sizeof udp_pkt];
+    uint32_t id;
+    int round, flow;
+
+    fp_device_config_default(&config);
+    config.emc_size = 4;
+    assert_int_equal(fp_device_create("evict", &config, &dev), 0);
+    add_output(&first, VF0);
+    assert_int_equal(fp_rule_add(dev, &first, &id), 0);
+    second.key.eth_type = htons(0x0800);
+    second.mask.eth_type = UINT16_MAX;
+    add_output(&second, VF1);
+    assert_int_equal(fp_rule_add(dev, &second, &id), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+
+    memcpy(pkt, udp_pkt, sizeof pkt);
+    for (round = 0; round < 20; round++) {
+        for (flow = 0; flow < 5; flow++) {
+            pkt[35] = flow;     /* UDP source port. */
+            assert_int_equal(fp_port_inject(dev, PHY0, pkt, sizeof pkt), 0);
+        }
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.hits, 100);
+    assert_true(ds.emc_hits >= 70);
+    fp_port_get_stats(dev, VF0, &ps);
+    assert_int_equal(ps.tx_packets, 100);
+    fp_device_destroy(dev);
+}
+
 static void
 test_fp_model_attach(void **state)
 {
@@ -1669,6 +1758,9 @@ main(void)
         cmocka_unit_test(test_fp_model_enospc),
         cmocka_unit_test_setup_teardown(test_fp_model_modify_keeps_order,
                                         setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_masks,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test(test_fp_model_emc_evict),
         cmocka_unit_test_setup_teardown(test_fp_model_attach,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_link,
