@@ -130,7 +130,7 @@ static bool
 churn_rule_matches(const struct bench_rule *br, uint32_t dst, uint16_t tp_dst)
 {
     return ((dst & br->nw_mask) == br->nw_dst
-            && (!br->with_tp || tp_dst == br->tp_dst));
+            && (tp_dst & br->tp_mask) == br->tp_dst);
 }
 
 static uint32_t

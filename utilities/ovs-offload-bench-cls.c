@@ -182,7 +182,8 @@ cls_set_init(struct cls_set *s, size_t n_rules, int n_masks)
     bench_make_rules(s->rules, n_rules, n_masks ? n_masks : 1);
     if (!n_masks) {
         for (i = 0; i < n_rules; i++) {
-            s->rules[i].with_tp = true;
+            s->rules[i].tp_mask = UINT16_MAX;
+            s->rules[i].tp_dst = bench_rand();
         }
     }
 
@@ -388,10 +389,10 @@ cls_acl_init(struct cls_set *s)
         r->field[CLS_ACL_DST].mask_range.u32 = count_1bits(br->nw_mask);
         r->field[CLS_ACL_SRC_PORT].value.u16 = 0;
         r->field[CLS_ACL_SRC_PORT].mask_range.u16 = UINT16_MAX;
-        r->field[CLS_ACL_DST_PORT].value.u16 = br->with_tp ? br->tp_dst : 0;
-        r->field[CLS_ACL_DST_PORT].mask_range.u16 = (br->with_tp
-                                                     ? br->tp_dst
-                                                     : UINT16_MAX);
+        /* A range: tp_dst, and every port that its mask lets in. */
+        r->field[CLS_ACL_DST_PORT].value.u16 = br->tp_dst;
+        r->field[CLS_ACL_DST_PORT].mask_range.u16 = (br->tp_dst
+                                                     | ~br->tp_mask);
     }
     error = -rte_acl_add_rules(s->acl, (const struct rte_acl_rule *) rules,
                                s->n_rules);

@@ -26,15 +26,12 @@
  * adds the exact match on "no VLAN tag" itself) with the action output:2,
  * put with dpif_flow_put() into every PMD before any packet flows.
  *
- * Megaflows have no priority, and dpif-netdev refuses one whose key an
- * installed megaflow already matches (EEXIST): the rule sets' rules
- * overlap (their nw_dst prefixes nest), so they are put from the widest to
- * the narrowest, and a refused rule is then inside a megaflow with the
- * same action, which its packets hit.  The line says how many megaflows
- * dpif-netdev holds and how many rules were "covered" so: few at 1 and 16
- * masks (/32 to /17 prefixes), nearly all at 64 masks, whose /1 prefixes
- * cover every address: there dpif-netdev forwards with a couple of
- * megaflows, and its figure is not that of the rule set.
+ * The rule sets are megaflows, which never overlap (bench_make_rules()):
+ * dpif-netdev takes every rule.  It would refuse one whose key an
+ * installed megaflow already matches (EEXIST), so the line still says how
+ * many megaflows dpif-netdev holds and how many rules were "covered" by
+ * an earlier, wider one with the same action: none, unless the rule sets
+ * change.
  *
  * Each receive queue of "bench-in" owns BENCH_N_PKTS dp_packets, made once
  * from the packets of bench_packet(), in a ring: rxq_recv() hands out the
@@ -511,8 +508,9 @@ bench_dpif_put(struct dpif *dpif, const struct bench_rule *br, uint32_t i,
     match_set_dl_type(&match, htons(ETH_TYPE_IP));
     match_set_nw_proto(&match, IPPROTO_UDP);
     match_set_nw_dst_masked(&match, htonl(br->nw_dst), htonl(br->nw_mask));
-    if (br->with_tp) {
-        match_set_tp_dst(&match, htons(br->tp_dst));
+    if (br->tp_mask) {
+        match_set_tp_dst_masked(&match, htons(br->tp_dst),
+                                htons(br->tp_mask));
     }
 
     /* The unmasked key: the rest of the packet's fields. */
@@ -522,7 +520,7 @@ bench_dpif_put(struct dpif *dpif, const struct bench_rule *br, uint32_t i,
     match.flow.nw_dst = htonl(br->nw_dst | (0x5a5a5a5a & ~br->nw_mask));
     match.flow.nw_ttl = 64;
     match.flow.tp_src = htons(0x0400);
-    match.flow.tp_dst = htons(br->with_tp ? br->tp_dst : 0x1234);
+    match.flow.tp_dst = htons(bench_packet_tp_dst(br, 0x5a5a));
 
     memset(&parms, 0, sizeof parms);
     parms.flow = &match.flow;
@@ -546,7 +544,7 @@ bench_dpif_put(struct dpif *dpif, const struct bench_rule *br, uint32_t i,
 static int
 bench_dpif_rule_bits(const struct bench_rule *br)
 {
-    return count_1bits(br->nw_mask) + (br->with_tp ? 16 : 0);
+    return count_1bits(br->nw_mask) + count_1bits(br->tp_mask);
 }
 
 static const struct bench_rule *bench_dpif_sort_rules;

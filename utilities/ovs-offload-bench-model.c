@@ -254,7 +254,7 @@ bench_model_classifier(const struct bench_rule *rules, size_t n_rules,
         flows[i].nw_proto = 17;
         flows[i].nw_dst = htonl(br->nw_dst | (bench_rand() & ~br->nw_mask));
         flows[i].tp_src = htons(0x0400);
-        flows[i].tp_dst = htons(br->with_tp ? br->tp_dst : 0x1234);
+        flows[i].tp_dst = htons(bench_packet_tp_dst(br, bench_rand()));
     }
     /* Lookups per second of this thread's CPU time, as the model's engines
      * are measured, so that the load of the machine changes neither. */

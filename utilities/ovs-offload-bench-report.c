@@ -349,10 +349,6 @@ struct report_plot {
         { "rte_hash (M lookups/s)", "cls", "rte_hash", "masks=" MASKS,     \
           "linespoints lc 3 pt 13", 0 } } }
 
-/* The style of dpif-netdev's bars over 64 masks, where it keeps 2
- * megaflows: hatched, so that no one takes them for peers. */
-#define DPIF_NOT_PEER(COLOR) "boxes lc " #COLOR " fs pattern 4 border"
-
 #define CHURN_LINES(WHERE)                                                 \
     { { "without churn (Mpps, mean of its phases)", "churn",               \
         "mpps_engine", WHERE ",churn_per_s=0", "linespoints lc 1 pt 7", 0 }, \
@@ -362,41 +358,23 @@ struct report_plot {
 static const struct report_plot report_plots[] = {
     FWD_PLOT(1, "1 mask"),
     FWD_PLOT(16, "16 masks"),
-    { "fwd-masks64",
-      "Forwarding of 64-byte packets, rules over 64 masks "
-      "(dpif-netdev left out: 2 megaflows)",
-      "rules", false, "rules (log scale)",
-      "Mpps or M lookups/s (per busy CPU second)", false,
-      FWD_CAPTION("64 masks", "")
-      "  dpif-netdev is left out: over 64 masks the /1 and /2 prefixes "
-      "cover every address, so it keeps 2 megaflows and is not the "
-      "model's peer (see the dpif plot).",
-      { FWD_LINES(64) } },
+    FWD_PLOT(64, "64 masks"),
     { "dpif", "Forwarding per engine: the model against dpif-netdev",
       "rules,masks", true, "rules/masks",
       "Mpps per engine or PMD (per busy CPU second)", false,
       "For each point (rules/masks), packets forwarded per second of "
       "one engine's busy CPU time by the model, with one and with two "
       "engines, against per second of one PMD thread's CPU time by "
-      "dpif-netdev, with one and with two PMDs, on the same rules and "
-      "packets; hatched bars (64 masks) are dpif-netdev forwarding with 2 "
-      "megaflows, because there the /1 and /2 prefixes cover every "
-      "address: they are not the peers of the model's bars, which keep "
-      "every rule.",
+      "dpif-netdev, with one and with two PMDs, on the same megaflows and "
+      "packets.",
       { { "model, 1 engine (Mpps)", "fwd-model", "mpps_engine",
           "engines=1", "boxes lc 1 fs solid 0.6", 1 },
         { "dpif-netdev, 1 PMD (Mpps)", "dpif", "mpps_per_pmd",
-          "pmds=1,masks<64", "boxes lc 2 fs solid 0.6", 2 },
-        { "dpif-netdev, 1 PMD, 64 masks: 2 megaflows, not a peer",
-          "dpif", "mpps_per_pmd", "pmds=1,masks=64",
-          DPIF_NOT_PEER(2), 2 },
+          "pmds=1", "boxes lc 2 fs solid 0.6", 2 },
         { "model, 2 engines (Mpps per engine)", "fwd-model", "mpps_engine",
           "engines=2", "boxes lc 3 fs solid 0.6", 3 },
         { "dpif-netdev, 2 PMDs (Mpps per PMD)", "dpif", "mpps_per_pmd",
-          "pmds=2,masks<64", "boxes lc 4 fs solid 0.6", 4 },
-        { "dpif-netdev, 2 PMDs, 64 masks: 2 megaflows, not a peer",
-          "dpif", "mpps_per_pmd", "pmds=2,masks=64",
-          DPIF_NOT_PEER(4), 4 },
+          "pmds=2", "boxes lc 4 fs solid 0.6", 4 },
         { "10GbE line rate (" REPORT_LINE_RATE " Mpps)", NULL,
           REPORT_LINE_RATE, NULL, "lines lc 7 dashtype 2", 0 } } },
     { "churn-rate",

@@ -91,23 +91,74 @@ bench_now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The top bits of a rule's nw_dst are the index of its mask, so that rules
+ * of different masks never overlap (every mask's nw_dst prefix is longer). */
+#define BENCH_TAG_BITS 6
+#define BENCH_MAX_MASKS (1 << BENCH_TAG_BITS)
+
+/* Fills 'br' with the mask of index 'm' (see struct bench_rule). */
+static void
+bench_mask(struct bench_rule *br, int m)
+{
+    int plen = 32 - m % 22;
+
+    memset(br, 0, sizeof *br);
+    br->nw_mask = UINT32_MAX << (32 - plen);
+    br->tp_mask = m < 22 ? 0 : m < 44 ? 0xffff : 0xff00;
+}
+
+/* Returns the number of bits of a rule of mask 'br' that tell it from the
+ * other rules of that mask: those of its nw_dst prefix below the tag, and
+ * those of its tp_dst mask. */
+static int
+bench_mask_bits(const struct bench_rule *br)
+{
+    return count_1bits(br->nw_mask) - BENCH_TAG_BITS + count_1bits(br->tp_mask);
+}
+
 void
 bench_make_rules(struct bench_rule *rules, size_t n, int n_masks)
 {
+    uint32_t n_used[BENCH_MAX_MASKS] = { 0 };
+    uint32_t mul, add;
     size_t i;
+    int m = 0;
+
+    ovs_assert(n_masks >= 1 && n_masks <= BENCH_MAX_MASKS);
 
     /* The same rule set for a point in every section, whatever ran
      * before. */
     bench_rng = (12345 ^ (n * 64 + n_masks)) | 1;
-    for (i = 0; i < n; i++) {
-        int m = i % n_masks;
-        int plen = 32 - (m % 32);
+    mul = bench_rand() | 1;
+    add = bench_rand();
 
-        rules[i].nw_mask = plen ? UINT32_MAX << (32 - plen) : 0;
-        rules[i].nw_dst = bench_rand() & rules[i].nw_mask;
-        rules[i].with_tp = m >= 32;
-        rules[i].tp_dst = bench_rand();
-        rules[i].priority = bench_rand() % 16;
+    /* Rule i takes mask i % n_masks, or the next mask with room: a mask
+     * with B bits of its own holds at most 2**B rules.  The j-th rule of a
+     * mask gets the bits (j * mul + add) mod 2**B, which differ for every
+     * j below 2**B ('mul' is odd), so no two rules of a mask have the same
+     * key. */
+    for (i = 0; i < n; i++) {
+        struct bench_rule *br = &rules[i];
+        int tries, bits, nw_bits;
+        uint64_t v;
+
+        for (tries = 0; ; tries++) {
+            ovs_assert(tries < n_masks);
+            bench_mask(br, m);
+            bits = bench_mask_bits(br);
+            if (bits >= 32 || n_used[m] < UINT32_C(1) << bits) {
+                break;
+            }
+            m = (m + 1) % n_masks;
+        }
+        v = (uint64_t) (n_used[m]++ * mul + add);
+        nw_bits = count_1bits(br->nw_mask) - BENCH_TAG_BITS;
+        br->nw_dst = ((uint32_t) m << (32 - BENCH_TAG_BITS)
+                      | (uint32_t) (v & ((UINT64_C(1) << nw_bits) - 1))
+                        << (32 - count_1bits(br->nw_mask)));
+        br->tp_dst = (v >> nw_bits << (16 - count_1bits(br->tp_mask)))
+                     & br->tp_mask;
+        m = (m + 1) % n_masks;
     }
 }
 
@@ -121,10 +172,8 @@ bench_fp_rule(const struct bench_rule *br, struct fp_rule *rule)
     rule->mask.nw_proto = 0xff;
     rule->key.nw_dst = htonl(br->nw_dst);
     rule->mask.nw_dst = htonl(br->nw_mask);
-    if (br->with_tp) {
-        rule->key.tp_dst = htons(br->tp_dst);
-        rule->mask.tp_dst = 0xffff;
-    }
+    rule->key.tp_dst = htons(br->tp_dst);
+    rule->mask.tp_dst = htons(br->tp_mask);
     rule->priority = br->priority;
     rule->actions[0].type = FP_ACTION_OUTPUT;
     rule->actions[0].port = 1;
@@ -140,16 +189,24 @@ bench_cls_rule_init(const struct bench_rule *br, struct cls_rule *rule)
     match_set_dl_type(&match, htons(ETH_TYPE_IP));
     match_set_nw_proto(&match, IPPROTO_UDP);
     match_set_nw_dst_masked(&match, htonl(br->nw_dst), htonl(br->nw_mask));
-    if (br->with_tp) {
-        match_set_tp_dst(&match, htons(br->tp_dst));
+    if (br->tp_mask) {
+        match_set_tp_dst_masked(&match, htons(br->tp_dst),
+                                htons(br->tp_mask));
     }
     cls_rule_init(rule, &match, br->priority);
+}
+
+uint16_t
+bench_packet_tp_dst(const struct bench_rule *br, uint32_t random)
+{
+    return br->tp_mask ? br->tp_dst | (random & ~br->tp_mask) : 0x1234;
 }
 
 void
 bench_packet(const struct bench_rule *br, uint8_t *p)
 {
     uint32_t dst = br->nw_dst | (bench_rand() & ~br->nw_mask);
+    uint16_t tp_dst = bench_packet_tp_dst(br, bench_rand());
 
     memset(p, 0, BENCH_PKT_SIZE);
     p[0] = 0x02;
@@ -167,8 +224,8 @@ bench_packet(const struct bench_rule *br, uint8_t *p)
     p[32] = dst >> 8;
     p[33] = dst;
     p[34] = 0x04;
-    p[36] = br->with_tp ? br->tp_dst >> 8 : 0x12;
-    p[37] = br->with_tp ? br->tp_dst : 0x34;
+    p[36] = tp_dst >> 8;
+    p[37] = tp_dst;
     p[39] = 26;
 }
 

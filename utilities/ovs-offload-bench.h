@@ -57,18 +57,22 @@ double bench_now(void);
 /* A xorshift32 random number; the sequence is the same in every run. */
 uint32_t bench_rand(void);
 
-/* One rule of a rule set over 'n_masks' masks (bench_make_rules()): IPv4,
- * UDP, nw_dst with a prefix of 32 - (mask % 32) bits, tp_dst if mask >= 32,
- * where mask is the rule's index modulo 'n_masks'. */
+/* One rule of a rule set over 'n_masks' masks (bench_make_rules()): a
+ * megaflow in_port=1,ip,udp,nw_dst=NW_DST/NW_MASK[,tp_dst=TP_DST/TP_MASK]
+ * with the action output:1.  Its mask is one of up to 64: mask m has an
+ * nw_dst prefix of 32 - (m % 22) bits, and a tp_dst that is wildcarded
+ * (m < 22), exact (m < 44) or matched on its high byte (m >= 44). */
 struct bench_rule {
     uint32_t nw_dst;            /* Host order, masked. */
     uint32_t nw_mask;           /* Host order. */
-    uint16_t tp_dst;            /* Host order. */
-    bool with_tp;
-    uint32_t priority;
+    uint16_t tp_dst;            /* Host order, masked. */
+    uint16_t tp_mask;           /* Host order; 0 if wildcarded. */
+    uint32_t priority;          /* 0, as the flow API gives megaflows. */
 };
 
-/* Fills 'rules[0 .. n - 1]' with a rule set over 'n_masks' masks. */
+/* Fills 'rules[0 .. n - 1]' with a rule set of 'n' megaflows over
+ * 'n_masks' masks (1 to 64), as dpif-netdev holds them: no two overlap,
+ * so every packet matches one rule at most, whatever the priorities. */
 void bench_make_rules(struct bench_rule *rules, size_t n, int n_masks);
 
 /* Writes the model rule of 'br' (output to port 1) into 'rule'. */
@@ -78,6 +82,11 @@ void bench_fp_rule(const struct bench_rule *br, struct fp_rule *rule);
  * destroys it with cls_rule_destroy()). */
 struct cls_rule;
 void bench_cls_rule_init(const struct bench_rule *br, struct cls_rule *);
+
+/* Returns the UDP destination port (host order) of a packet of 'br': its
+ * tp_dst, with the bits that 'br' wildcards taken from 'random', or 0x1234
+ * if 'br' wildcards the whole port. */
+uint16_t bench_packet_tp_dst(const struct bench_rule *br, uint32_t random);
 
 /* Writes a BENCH_PKT_SIZE-byte IPv4/UDP packet that hits 'br' into 'p'. */
 void bench_packet(const struct bench_rule *br, uint8_t *p);
