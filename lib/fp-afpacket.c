@@ -20,11 +20,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -34,9 +32,6 @@
 #include "coverage.h"
 #include "fp/fp.h"
 #include "openvswitch/vlog.h"
-#include "ovs-atomic.h"
-#include "ovs-rcu.h"
-#include "ovs-thread.h"
 #include "socket-util.h"
 #include "util.h"
 
@@ -77,28 +72,21 @@ BUILD_ASSERT_DECL(FP_AFPACKET_FRAME_SIZE % TPACKET_ALIGNMENT == 0);
 struct fp_afpacket {
     char *name;                 /* Interface name. */
     int fd;                     /* AF_PACKET socket. */
-    int stop_fds[2];            /* Pipe; written to stop the thread. */
-    atomic_bool stopping;       /* Set to stop the thread, with the pipe:
-                                 * it reads its ring only while false. */
     uint8_t *ring;              /* FP_AFPACKET_N_BLOCKS blocks. */
     size_t next;                /* Next frame to read. */
     uint8_t *bufs;              /* FP_AFPACKET_BATCH frames with a VLAN
                                  * tag put back. */
-    bool has_thread;            /* fp_afpacket_start() was called. */
-    pthread_t thread;
     fp_afpacket_rx_cb *rx_cb;
     void *aux;
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-static void *fp_afpacket_rx_main(void *);
-
 /* Opens an AF_PACKET socket on network interface 'ifname', with a receive
  * ring, in promiscuous mode, whose packets go to 'rx_cb' with 'aux', in
- * batches, as fp_afpacket_receive() reads them: the caller either polls
+ * batches, as fp_afpacket_receive() reads them: the caller polls
  * fp_afpacket_fd() and calls fp_afpacket_receive() from one thread of its
- * own, or calls fp_afpacket_start() once for a thread that does so.
+ * own.
  *
  * Returns 0 and stores the new endpoint in '*afp', or a positive errno
  * value: ENODEV if there is no such interface, EPERM if the process may not
@@ -131,8 +119,6 @@ fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
     afp->name = xstrdup(ifname);
     afp->rx_cb = rx_cb;
     afp->aux = aux;
-    afp->stop_fds[0] = afp->stop_fds[1] = -1;
-    atomic_init(&afp->stopping, false);
     afp->ring = MAP_FAILED;
     afp->bufs = xmalloc(FP_AFPACKET_BATCH * FP_AFPACKET_MAX_FRAME);
 
@@ -175,11 +161,6 @@ fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *rx_cb, void *aux,
         goto error;
     }
 
-    if (pipe2(afp->stop_fds, O_CLOEXEC | O_NONBLOCK)) {
-        error = errno;
-        goto error;
-    }
-
     *afpp = afp;
     return 0;
 
@@ -190,44 +171,20 @@ error:
     if (afp->fd >= 0) {
         close(afp->fd);
     }
-    if (afp->stop_fds[0] >= 0) {
-        close(afp->stop_fds[0]);
-        close(afp->stop_fds[1]);
-    }
     free(afp->bufs);
     free(afp->name);
     free(afp);
     return error;
 }
 
-/* Starts a thread that waits for the packets of 'afp' and hands them to
- * its callback, as they come, until fp_afpacket_close().  Call it at most
- * once, and then never call fp_afpacket_receive(). */
-void
-fp_afpacket_start(struct fp_afpacket *afp)
-{
-    ovs_assert(!afp->has_thread);
-    afp->has_thread = true;
-    afp->thread = ovs_thread_create("fp_afpacket", fp_afpacket_rx_main, afp);
-}
-
-/* Stops the receive thread, if any (waiting for a callback in progress to
- * return), and closes 'afp'.  Must not be called from the callback, nor
- * while another thread is in fp_afpacket_receive() or polls
- * fp_afpacket_fd(). */
+/* Closes 'afp'.  Must not be called from the callback, nor while another
+ * thread is in fp_afpacket_receive() or polls fp_afpacket_fd(). */
 void
 fp_afpacket_close(struct fp_afpacket *afp)
 {
     if (afp) {
-        if (afp->has_thread) {
-            atomic_store(&afp->stopping, true);
-            ignore(write(afp->stop_fds[1], "", 1));
-            xpthread_join(afp->thread, NULL);
-        }
         munmap(afp->ring, FP_AFPACKET_BLOCK_SIZE * FP_AFPACKET_N_BLOCKS);
         close(afp->fd);
-        close(afp->stop_fds[0]);
-        close(afp->stop_fds[1]);
         free(afp->bufs);
         free(afp->name);
         free(afp);
@@ -405,52 +362,4 @@ fp_afpacket_receive(struct fp_afpacket *afp, size_t max)
         first = (first + 1) % FP_AFPACKET_N_FRAMES;
     }
     return n_frames;
-}
-
-/* Waits until the receive ring of 'afp' has a packet or the thread must
- * stop.  Returns false if it must stop. */
-static bool
-fp_afpacket_wait(struct fp_afpacket *afp)
-{
-    struct pollfd fds[2] = {
-        { .fd = afp->fd, .events = POLLIN | POLLERR },
-        { .fd = afp->stop_fds[0], .events = POLLIN },
-    };
-
-    /* This thread's coverage counts reach coverage/show only through this
-     * call, at most once a second. */
-    coverage_try_clear();
-    ovsrcu_quiesce_start();
-    poll(fds, 2, -1);
-    ovsrcu_quiesce_end();
-    if (fds[1].revents) {
-        return false;
-    }
-    if (fds[0].revents & POLLERR) {
-        fp_afpacket_clear_error(afp);
-    }
-    return true;
-}
-
-/* The receive thread of fp_afpacket_start(). */
-static void *
-fp_afpacket_rx_main(void *afp_)
-{
-    struct fp_afpacket *afp = afp_;
-
-    for (;;) {
-        bool stopping;
-
-        /* A ring that never empties (traffic that never stops) must not
-         * keep fp_afpacket_close() waiting. */
-        atomic_read_relaxed(&afp->stopping, &stopping);
-        if (stopping) {
-            break;
-        }
-        if (!fp_afpacket_receive(afp, FP_AFPACKET_BATCH)
-            && !fp_afpacket_wait(afp)) {
-            break;
-        }
-    }
-    return NULL;
 }

@@ -23,9 +23,8 @@
  * ring (an AF_PACKET socket with a memory-mapped ring, one frame per
  * packet, each handed over at once) and handed to a callback, as many as
  * are there (up to 32), with any VLAN tag that the kernel took out of the
- * frame put back.  Either the user polls the socket and reads the ring
- * from a thread of its own (a packet engine, so that a packet wakes one
- * thread, not two), or a thread of the endpoint does (fp_afpacket_start()).  Packets are sent with
+ * frame put back, by the user's own thread, which polls the socket (a
+ * packet engine: a packet wakes one thread).  Packets are sent with
  * send() on the same socket, which does not see its own transmissions.
  * Typically the interface is one end of a veth pair whose other end is in
  * a network namespace that plays a VM or an external host. */
@@ -36,15 +35,14 @@
 struct fp_afpacket;
 struct fp_packet;
 
-/* Called on the thread that reads the ring with the 'n' (at least 1) packets 'pkts'
- * received, in their order: each holds an Ethernet frame, owned by the
- * caller and valid during the call. */
+/* Called on the thread that reads the ring (fp_afpacket_receive()) with
+ * the 'n' (at least 1) packets 'pkts' received, in their order: each holds
+ * an Ethernet frame, owned by the caller and valid during the call. */
 typedef void fp_afpacket_rx_cb(void *aux, const struct fp_packet *pkts,
                                size_t n);
 
 int fp_afpacket_open(const char *ifname, fp_afpacket_rx_cb *, void *aux,
                      struct fp_afpacket **);
-void fp_afpacket_start(struct fp_afpacket *);
 void fp_afpacket_close(struct fp_afpacket *);
 int fp_afpacket_fd(const struct fp_afpacket *);
 size_t fp_afpacket_receive(struct fp_afpacket *, size_t max);

@@ -24,22 +24,15 @@
 
 struct fp_afpacket;
 struct fp_device;
-struct fp_packet;
 
 /* A Linux network interface as the outside of a port: see
- * fp_port_set_link().  Built on the endpoint API, so it works with any
- * driver.  'dev->links[port]' is the link of 'port', or NULL. */
+ * fp_port_set_link().  Built on the endpoint API, as an endpoint that the
+ * device's threads poll.  'dev->links[port]' is the link of 'port', or
+ * NULL. */
 struct fp_link {
     struct fp_device *dev;
     uint32_t port;
     struct fp_afpacket *afp;
 };
-
-/* Flow control of a link's receive side (see fp.c). */
-#define FP_LINK_PAUSE_NS 20000
-#define FP_LINK_MAX_PAUSES 500
-
-unsigned int fp_link_receive(struct fp_link *, const struct fp_packet *,
-                             size_t n);
 
 #endif /* fp-link.h */

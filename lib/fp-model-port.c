@@ -364,18 +364,6 @@ fp_model_port_receive_batch(struct fp_device *dev, uint32_t port_no,
     return 0;
 }
 
-size_t
-fp_model_port_rx_room(const struct fp_device *dev, uint32_t port_no)
-{
-    const struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_port *port = &model->ports[port_no];
-    uint64_t head, tail;
-
-    atomic_read_explicit(&port->rx_head, &head, memory_order_acquire);
-    atomic_read_relaxed(&port->rx_tail, &tail);
-    return model->ring_mask + 1 - MIN(tail - head, model->ring_mask + 1);
-}
-
 /* Waits until the RX ring of 'port_no' has processed every packet before
  * position 'tail'. */
 static void

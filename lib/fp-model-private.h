@@ -502,7 +502,6 @@ int fp_model_port_set_tx_pcap(struct fp_device *, uint32_t port_no,
                               const char *file_name);
 int fp_model_port_set_endpoint(struct fp_device *, uint32_t port_no,
                                const struct fp_endpoint_ops *, void *aux);
-size_t fp_model_port_rx_room(const struct fp_device *, uint32_t port_no);
 int fp_model_port_receive_batch(struct fp_device *, uint32_t port_no,
                                 const struct fp_packet *, size_t n,
                                 size_t *n_queued);

@@ -1107,7 +1107,6 @@ const struct fp_device_class fp_model_class = {
     .port_set_tx_pcap = fp_model_port_set_tx_pcap,
     .port_get_stats = fp_model_port_get_stats,
     .port_set_endpoint = fp_model_port_set_endpoint,
-    .polls_endpoints = true,
     .port_receive_batch = fp_model_port_receive_batch,
     .port_set_link_state = fp_model_port_set_link_state,
     .port_get_link_state = fp_model_port_get_link_state,
@@ -1130,5 +1129,4 @@ const struct fp_device_class fp_model_class = {
     .vf_get_config = fp_model_vf_get_config,
     .vf_get_stats = fp_model_vf_get_stats,
     .vf_reset = fp_model_vf_reset,
-    .port_rx_room = fp_model_port_rx_room,
 };

@@ -47,7 +47,6 @@ static void fp_link_close(struct fp_link *);
 
 COVERAGE_DEFINE(fp_device_create);
 COVERAGE_DEFINE(fp_device_destroy);
-COVERAGE_DEFINE(fp_link_pause);
 
 /* Limits of a device's configuration. */
 #define FP_MAX_ENGINES 64
@@ -770,54 +769,15 @@ fp_port_set_tx_pcap(struct fp_device *dev, uint32_t port,
 }
 
 
-/* Hands the 'n' packets 'pkts' that 'link' received on its interface to
- * its NIC port, with the link's flow control, as 802.3x PAUSE frames on a
- * wire: while the port's RX ring is full, the link holds the packets (and
- * the interface's receive ring the packets after them) and waits for the
- * engines to make room, FP_LINK_PAUSE_NS at a time, at most
- * FP_LINK_MAX_PAUSES times for one batch (10 ms); then the ring drops what
- * does not fit, and counts it.  Without it, a burst that came while the
- * engines waited for a CPU overflowed the ring although the interface's
- * receive ring had room: TCP between two VMs lost a segment in 150.
- * For the link's own receive thread, with a driver that does not poll
- * endpoints; a driver that does gives the same flow control without a
- * wait (see 'receive' in struct fp_endpoint_ops).  Returns the number of
- * pauses. */
-unsigned int
-fp_link_receive(struct fp_link *link, const struct fp_packet *pkts, size_t n)
-{
-    unsigned int n_pauses = 0;
-
-    while (n) {
-        size_t room = fp_port_rx_room(link->dev, link->port);
-        size_t k = (n_pauses >= FP_LINK_MAX_PAUSES ? n : MIN(room, n));
-
-        if (!k) {
-            COVERAGE_INC(fp_link_pause);
-            xnanosleep(FP_LINK_PAUSE_NS);
-            n_pauses++;
-            continue;
-        }
-        fp_port_receive_batch(link->dev, link->port, pkts, k, NULL);
-        pkts += k;
-        n -= k;
-    }
-    return n_pauses;
-}
-
-/* Called on the link's receive thread with the 'n' packets received on the
- * interface: they come into the NIC port from its outside. */
-static void
-fp_link_rx(void *link_, const struct fp_packet *pkts, size_t n)
-{
-    fp_link_receive(link_, pkts, n);
-}
-
 /* Called within fp_link_poll_receive(), on the thread of the device that
  * polls the link, with the 'n' packets received on the interface, for
- * which the port's RX ring has room. */
+ * which the port's RX ring has room: the device asks for no more, so that
+ * while the ring is full the packets wait in the interface's receive ring,
+ * as on a wire with 802.3x PAUSE frames.  (Without that, a burst that came
+ * while the engines waited for a CPU overflowed the port's ring although
+ * the interface's had room: TCP between two VMs lost a segment in 150.) */
 static void
-fp_link_rx_polled(void *link_, const struct fp_packet *pkts, size_t n)
+fp_link_rx(void *link_, const struct fp_packet *pkts, size_t n)
 {
     struct fp_link *link = link_;
 
@@ -858,13 +818,8 @@ fp_link_poll_receive(void *link_, uint32_t port OVS_UNUSED, size_t max,
     return max ? fp_afpacket_receive(link->afp, max) : 0;
 }
 
-/* A link with a receive thread of its own. */
-static const struct fp_endpoint_ops fp_link_ops = {
-    .send = fp_link_send,
-};
-
 /* A link that the device's threads poll. */
-static const struct fp_endpoint_ops fp_link_polled_ops = {
+static const struct fp_endpoint_ops fp_link_ops = {
     .send = fp_link_send,
     .get_fd = fp_link_get_fd,
     .receive = fp_link_poll_receive,
@@ -904,24 +859,15 @@ fp_port_set_link(struct fp_device *dev, uint32_t port, const char *ifname)
     }
 
     if (ifname) {
-        bool polled = dev->class->polls_endpoints;
-
         link = xzalloc(sizeof *link);
         link->dev = dev;
         link->port = port;
-        error = fp_afpacket_open(ifname,
-                                 polled ? fp_link_rx_polled : fp_link_rx,
-                                 link, &link->afp);
+        error = fp_afpacket_open(ifname, fp_link_rx, link, &link->afp);
         if (error) {
             free(link);
             return error;
         }
-        if (polled) {
-            fp_port_set_endpoint(dev, port, &fp_link_polled_ops, link);
-        } else {
-            fp_afpacket_start(link->afp);
-            fp_port_set_endpoint(dev, port, &fp_link_ops, link);
-        }
+        fp_port_set_endpoint(dev, port, &fp_link_ops, link);
     } else {
         fp_port_set_endpoint(dev, port, NULL, NULL);
     }
@@ -977,22 +923,6 @@ fp_port_receive_batch(struct fp_device *dev, uint32_t port,
     }
     return dev->class->port_receive_batch(dev, port, pkts, n,
                                           n_queued ? n_queued : &dummy);
-}
-
-/* Returns how many packets fit in the RX ring of 'port' of 'dev' now: an
- * fp_port_receive_batch() of that many drops none for want of room, unless
- * another thread fills the ring meanwhile.  SIZE_MAX if the device does
- * not say (it has no RX ring of its own, or never drops for want of room),
- * 0 if 'port' is out of range. */
-size_t
-fp_port_rx_room(const struct fp_device *dev, uint32_t port)
-{
-    if (!fp_port_is_valid(dev, port)) {
-        return 0;
-    }
-    return (dev->class->port_rx_room
-            ? dev->class->port_rx_room(dev, port)
-            : SIZE_MAX);
 }
 
 /* Waits until 'dev' has processed every packet that was in its RX rings

@@ -331,15 +331,12 @@ struct fp_device_class {
 
     /* Makes 'ops' and 'aux' the endpoint of 'port' (see fp.h); NULL 'ops'
      * restores the in-memory endpoint.  Once this returns, the previous
-     * endpoint is not called any more.  Returns 0 or a positive errno
+     * endpoint is not called any more.  The device's threads poll an
+     * endpoint that has 'get_fd' and 'receive' and bring its packets in,
+     * as struct fp_endpoint_ops describes.  Returns 0 or a positive errno
      * value. */
     int (*port_set_endpoint)(struct fp_device *dev, uint32_t port,
                              const struct fp_endpoint_ops *ops, void *aux);
-
-    /* True if the device's threads poll the endpoints that have 'get_fd'
-     * and 'receive' (see struct fp_endpoint_ops in fp.h) and bring their
-     * packets in; false if every endpoint brings its packets in itself. */
-    bool polls_endpoints;
 
     /* Egress QoS, as fp_port_set_qos(), fp_port_set_vf_rate() and
      * fp_port_get_queue_stats() describe ('port' valid, 'queue' below
@@ -467,12 +464,6 @@ struct fp_device_class {
     void (*vf_get_stats)(const struct fp_device *dev, uint32_t port,
                          struct fp_vf_stats *stats);
     int (*vf_reset)(struct fp_device *dev, uint32_t port);
-
-    /* Returns how many packets fit in the RX ring of 'port' now, as
-     * fp_port_rx_room() describes.  Called from any thread; the answer may
-     * be stale at once (an engine frees room, another thread fills it).
-     * May be NULL: the core answers SIZE_MAX (a ring never full). */
-    size_t (*port_rx_room)(const struct fp_device *dev, uint32_t port);
 };
 
 #ifdef __cplusplus

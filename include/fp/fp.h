@@ -677,9 +677,9 @@ struct fp_endpoint_ops {
     /* Optional: an outside that the device's own threads (the model's
      * packet engines) poll for packets, so that a packet that comes in
      * wakes one thread, not a thread of the endpoint and then an engine.
-     * Both NULL or both nonnull.  A driver that does not poll endpoints
-     * (see 'polls_endpoints' in fp-provider.h) never calls them: such an
-     * endpoint brings its packets in itself.
+     * Both NULL or both nonnull; without them, the endpoint brings its
+     * packets in itself, with fp_port_receive_batch() from a thread of its
+     * own.
      *
      * 'get_fd' returns a file descriptor, owned by the endpoint, that
      * poll() reports readable (POLLIN) while 'receive' has a packet to
@@ -710,7 +710,6 @@ int fp_port_set_endpoint(struct fp_device *, uint32_t port,
 int fp_port_receive_batch(struct fp_device *, uint32_t port,
                           const struct fp_packet *, size_t n,
                           size_t *n_queued);
-size_t fp_port_rx_room(const struct fp_device *, uint32_t port);
 int fp_device_flush(struct fp_device *);
 
 /* Rules. */
