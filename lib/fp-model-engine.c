@@ -1123,6 +1123,26 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     COVERAGE_ADD(fp_model_miss, n - n_hits);
 }
 
+/* Marks 'engine' as busy (an odd epoch) for fp_model_barrier(), which
+ * waits for it, and returns the epoch to pass to fp_model_engine_leave(). */
+static uint64_t
+fp_model_engine_enter(struct fp_model_engine *engine)
+{
+    uint64_t epoch;
+
+    atomic_read_relaxed(&engine->epoch, &epoch);
+    atomic_store_relaxed(&engine->epoch, epoch + 1);
+    atomic_thread_fence(memory_order_seq_cst);
+    return epoch;
+}
+
+/* Ends what fp_model_engine_enter() began: 'engine' is done. */
+static void
+fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
+{
+    atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
+}
+
 /* Processes up to a batch of packets from the RX ring of 'port_no'.
  * Returns the number of packets processed.
  *
@@ -1158,10 +1178,7 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
         goto done;
     }
 
-    /* Enter the batch: an odd epoch tells fp_model_barrier() to wait. */
-    atomic_read_relaxed(&engine->epoch, &epoch);
-    atomic_store_relaxed(&engine->epoch, epoch + 1);
-    atomic_thread_fence(memory_order_seq_cst);
+    epoch = fp_model_engine_enter(engine);
     start = *clockp >= 0 ? *clockp : fp_model_cpu_ns();
     version = fp_table_version(model->table);
     if (engine->emc && version - engine->emc_base >= UINT32_MAX) {
@@ -1186,7 +1203,7 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     *clockp = fp_model_cpu_ns();
     fp_model_ctr_add(&engine->busy_ns,
                      MAX(*clockp - start - clock_overhead, 0));
-    atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
+    fp_model_engine_leave(engine, epoch);
 
 done:
     atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
@@ -1234,25 +1251,6 @@ fp_model_wake_engine(struct fp_model_engine *engine)
 
         ignore(write(engine->wake_fd, &one, sizeof one));
     }
-}
-
-/* Marks 'engine' as busy for fp_model_barrier(), as a batch does, and
- * returns the epoch to pass to fp_model_engine_leave(). */
-static uint64_t
-fp_model_engine_enter(struct fp_model_engine *engine)
-{
-    uint64_t epoch;
-
-    atomic_read_relaxed(&engine->epoch, &epoch);
-    atomic_store_relaxed(&engine->epoch, epoch + 1);
-    atomic_thread_fence(memory_order_seq_cst);
-    return epoch;
-}
-
-static void
-fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
-{
-    atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
 }
 
 /* Brings the packets that wait on the outside of 'port_no' into its RX
