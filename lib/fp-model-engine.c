@@ -1145,14 +1145,12 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         if (rule) {
             OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
             OVS_PREFETCH(fp_table_rule_data(rule));
+            n_hits++;
         }
     }
 
     fp_model_ctr_add(&ctrs->rx_packets, n);
     fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
-    for (i = 0; i < n; i++) {
-        n_hits += pkts[i].rule != NULL;
-    }
     if (OVS_LIKELY(!traced)) {
         /* The fast path: fp_model_finish() inlined without a trace. */
         for (i = 0; i < n; i++) {
@@ -1193,8 +1191,8 @@ fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
     atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
 }
 
-/* Processes up to a batch of packets from the RX ring of 'port_no'.
- * Returns the number of packets processed.
+/* Processes the 'n' packets (at most a batch) from position 'head' of the
+ * RX ring of 'port_no'.  Returns 'n'.
  *
  * '*clockp' is the engine's CPU time (fp_model_cpu_ns()) at the end of its
  * previous batch, if the engine has been busy since, else -1.  The batch
@@ -1202,23 +1200,17 @@ fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
  * '*clockp', so that back-to-back batches read the clock once each.  The
  * cost of one reading, 'clock_overhead', is not counted. */
 static size_t
-fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
-                   uint32_t port_no, long long int *clockp,
-                   long long int clock_overhead)
+fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
+                    uint32_t port_no, uint64_t head, size_t n,
+                    long long int *clockp, long long int clock_overhead)
 {
     struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
-    uint64_t head, tail, flush, epoch, version;
+    uint64_t flush, epoch, version;
     long long int now_ms, now_us, start;
-    size_t i, n;
     uint32_t n_waiters;
+    size_t i;
 
-    atomic_read_relaxed(&port->rx_head, &head);
-    atomic_read_explicit(&port->rx_tail, &tail, memory_order_acquire);
-    n = MIN(tail - head, model->batch_size);
-    if (!n) {
-        return 0;
-    }
     atomic_read_relaxed(&port->rx_flush, &flush);
     if (OVS_UNLIKELY(flush > head)) {
         /* A VF reset: what was queued before it is dropped. */
@@ -1265,6 +1257,29 @@ done:
         pthread_mutex_unlock(&model->done_mutex);
     }
     return n;
+}
+
+/* Processes up to a batch of packets from the RX ring of 'port_no' with
+ * fp_model_poll_batch() (see there for 'clockp' and 'clock_overhead').
+ * Returns the number of packets processed.  The engine polls its every
+ * port in turn, and most are empty: this inline part checks, without the
+ * cost of a call with fp_model_poll_batch()'s frame. */
+static inline size_t
+fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
+                   uint32_t port_no, long long int *clockp,
+                   long long int clock_overhead)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    uint64_t head, tail;
+    size_t n;
+
+    atomic_read_relaxed(&port->rx_head, &head);
+    atomic_read_explicit(&port->rx_tail, &tail, memory_order_acquire);
+    n = MIN(tail - head, model->batch_size);
+    return (n
+            ? fp_model_poll_batch(model, engine, port_no, head, n, clockp,
+                                  clock_overhead)
+            : 0);
 }
 
 /* Returns true if a ring of 'engine' has packets. */

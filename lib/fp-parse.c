@@ -208,7 +208,8 @@ fp_parse_tunnel(const uint8_t *p, size_t size, uint16_t port,
 {
     uint32_t vni;
 
-    if (size < FP_PARSE_TUN_HEADER_LEN) {
+    if (size < FP_PARSE_TUN_HEADER_LEN
+        || (port != FP_VXLAN_PORT && port != FP_GENEVE_PORT)) {
         return;
     }
     vni = htonl(((uint32_t) p[4] << 16) | (p[5] << 8) | p[6]);
