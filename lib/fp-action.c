@@ -46,23 +46,6 @@
 #define FP_ACTION_ICMPV6_CSUM 2
 #define FP_ACTION_SCTP_CSUM   8
 
-/* Initializes 'p' for the 'size' bytes at 'data', parsed into 'key' and
- * 'layers'. */
-void
-fp_action_packet_init(struct fp_action_packet *p, uint8_t *data, size_t size,
-                      const struct fp_key *key,
-                      const struct fp_parse_layers *layers)
-{
-    p->data = data;
-    p->size = size;
-    p->layers = *layers;
-    p->nw_proto = key->nw_proto;
-    p->is_ipv4 = (layers->l3 != FP_PARSE_NONE
-                  && key->eth_type == htons(0x0800));
-    p->is_ipv6 = (layers->l3 != FP_PARSE_NONE
-                  && key->eth_type == htons(0x86dd));
-}
-
 static void
 fp_action_shift_layers(struct fp_action_packet *p, int delta)
 {

@@ -24,13 +24,14 @@
  * the layer offsets it found, so no action parses again.  Each keeps the
  * offsets right after it moves headers.  None allocates. */
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "fp-parse.h"
+#include "fp/fp.h"
 
 struct fp_action;
-struct fp_key;
 
 /* A packet being rewritten.  'data' has at least 4 bytes of headroom per
  * push_vlan that may still come. */
@@ -43,9 +44,23 @@ struct fp_action_packet {
     bool is_ipv6;
 };
 
-void fp_action_packet_init(struct fp_action_packet *, uint8_t *data,
-                           size_t size, const struct fp_key *,
-                           const struct fp_parse_layers *);
+/* Initializes 'p' for the 'size' bytes at 'data', parsed into 'key' and
+ * 'layers'.  Inline: the engine calls it for every packet. */
+static inline void
+fp_action_packet_init(struct fp_action_packet *p, uint8_t *data, size_t size,
+                      const struct fp_key *key,
+                      const struct fp_parse_layers *layers)
+{
+    p->data = data;
+    p->size = size;
+    p->layers = *layers;
+    p->nw_proto = key->nw_proto;
+    p->is_ipv4 = (layers->l3 != FP_PARSE_NONE
+                  && key->eth_type == htons(0x0800));
+    p->is_ipv6 = (layers->l3 != FP_PARSE_NONE
+                  && key->eth_type == htons(0x86dd));
+}
+
 void fp_action_push_vlan(struct fp_action_packet *, uint16_t tpid,
                          uint16_t tci);
 void fp_action_pop_vlan(struct fp_action_packet *);

@@ -89,89 +89,33 @@ fp_model_barrier(struct fp_model *model)
 
 /* Packet processing. */
 
-/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
- * 'md' (the queue and the NIC port the packet came from): through edge
- * virtual bridging if the device has it on (fp_model_evb_tx()), which may
- * send it elsewhere, change or drop it, then through
- * fp_model_tx_port().  'ctrs' is the element 'port_no' of an array of
- * counters by port (an engine's or the host's), and counts the packet. */
-void
-fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-            uint32_t port_no, const void *data, size_t size,
-            const struct fp_tx_md *md)
+/* The output of a packet, in four steps that other files call too
+ * (fp_model_tx(), fp_model_tx_port(), fp_model_tx_now(),
+ * fp_model_tx_deliver()).  Each is an inline function, which its exported
+ * function wraps, so that the engine's pipeline (fp_model_execute()) sends
+ * without a call as long as the port has none of the features that take
+ * the packet elsewhere (edge virtual bridging, QoS, a VF policy, a pcap
+ * capture), which stay out of line. */
+
+/* Writes the 'size' bytes at 'data', which 'port_no' sends to its outside,
+ * to its pcap capture, if it still has one. */
+static void
+fp_model_tx_pcap(struct fp_model_port *port, const void *data, size_t size)
 {
-    if (OVS_UNLIKELY(fp_model_evb_active(model))) {
-        fp_model_evb_tx(model, ctrs, port_no, data, size, md);
-    } else {
-        fp_model_tx_port(model, ctrs, port_no, data, size, md);
+    ovs_mutex_lock(&port->pcap_mutex);
+    if (port->pcap) {
+        struct dp_packet packet;
+
+        dp_packet_use_const(&packet, data, size);
+        ovs_pcap_write(port->pcap, &packet);
     }
+    ovs_mutex_unlock(&port->pcap_mutex);
 }
 
-/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
- * 'md': through the port's scheduler if it has QoS, at once otherwise
- * (fp_model_tx_now()).  Counts in 'ctrs'. */
-void
-fp_model_tx_port(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-                 uint32_t port_no, const void *data, size_t size,
-                 const struct fp_tx_md *md)
-{
-    struct fp_sched *sched = ovsrcu_get(struct fp_sched *,
-                                        &model->ports[port_no].sched);
-
-    if (OVS_UNLIKELY(sched)) {
-        fp_model_qos_tx(model, ctrs, port_no, sched, data, size, md);
-    } else {
-        fp_model_tx_now(model, ctrs, port_no, data, size);
-    }
-}
-
-/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
- * counts them in 'ctrs'; drops them if the port's link is down or if the
- * port's endpoint does not take them (its transmit queue is full).  A VF
- * with a VF policy sends through it (fp_model_vf_tx()). */
-void
-fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-                uint32_t port_no, const void *data, size_t size)
-{
-    struct fp_model_port *port = &model->ports[port_no];
-    const struct fp_vf_config *vf;
-    bool link_down;
-
-    atomic_read_relaxed(&port->link_down, &link_down);
-    if (OVS_UNLIKELY(link_down || fp_model_port_is_unplugged(port))) {
-        fp_model_ctr_add(&ctrs->tx_drops, 1);
-        fp_model_count_drops(1);
-        if (fp_model_port_is_unplugged(port)) {
-            fp_model_hotplug_count_drops(port, 1);
-        }
-        return;
-    }
-
-    vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
-    if (OVS_UNLIKELY(vf)) {
-        fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
-    } else if (fp_model_tx_deliver(model, ctrs, port_no, data, size)
-               && port_no >= model->up.config.n_phy_ports) {
-        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
-        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
-        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
-            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
-                                                    data))) {
-                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
-            } else {
-                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
-            }
-        }
-    }
-}
-
-/* Hands the 'size' bytes at 'data' to the outside of 'port_no', whose link
- * is up, and counts them in 'ctrs'.  Returns true if the port's endpoint
- * took them, false if it did not (its transmit queue is full) and they are
- * dropped. */
-bool
-fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-                    uint32_t port_no, const void *data, size_t size)
+/* See fp_model_tx_deliver(). */
+static inline ALWAYS_INLINE bool
+fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                      uint32_t port_no, const void *data, size_t size)
 {
     struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_endpoint *ep;
@@ -194,17 +138,123 @@ fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     fp_model_ctr_add(&ctrs->tx_bytes, size);
 
     atomic_read_relaxed(&port->has_pcap, &has_pcap);
-    if (has_pcap) {
-        ovs_mutex_lock(&port->pcap_mutex);
-        if (port->pcap) {
-            struct dp_packet packet;
-
-            dp_packet_use_const(&packet, data, size);
-            ovs_pcap_write(port->pcap, &packet);
-        }
-        ovs_mutex_unlock(&port->pcap_mutex);
+    if (OVS_UNLIKELY(has_pcap)) {
+        fp_model_tx_pcap(port, data, size);
     }
     return true;
+}
+
+/* Hands the 'size' bytes at 'data' to the outside of 'port_no', whose link
+ * is up, and counts them in 'ctrs'.  Returns true if the port's endpoint
+ * took them, false if it did not (its transmit queue is full) and they are
+ * dropped. */
+bool
+fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                    uint32_t port_no, const void *data, size_t size)
+{
+    return fp_model_tx_deliver__(model, ctrs, port_no, data, size);
+}
+
+/* See fp_model_tx_now(). */
+static inline ALWAYS_INLINE void
+fp_model_tx_now__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                  uint32_t port_no, const void *data, size_t size)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    const struct fp_vf_config *vf;
+    bool link_down;
+
+    atomic_read_relaxed(&port->link_down, &link_down);
+    if (OVS_UNLIKELY(link_down || fp_model_port_is_unplugged(port))) {
+        fp_model_ctr_add(&ctrs->tx_drops, 1);
+        fp_model_count_drops(1);
+        if (fp_model_port_is_unplugged(port)) {
+            fp_model_hotplug_count_drops(port, 1);
+        }
+        return;
+    }
+
+    vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
+    if (OVS_UNLIKELY(vf)) {
+        fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
+    } else if (fp_model_tx_deliver__(model, ctrs, port_no, data, size)
+               && port_no >= model->up.config.n_phy_ports) {
+        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
+        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
+        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
+            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
+                                                    data))) {
+                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
+            } else {
+                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
+            }
+        }
+    }
+}
+
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
+ * counts them in 'ctrs'; drops them if the port's link is down or if the
+ * port's endpoint does not take them (its transmit queue is full).  A VF
+ * with a VF policy sends through it (fp_model_vf_tx()). */
+void
+fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                uint32_t port_no, const void *data, size_t size)
+{
+    fp_model_tx_now__(model, ctrs, port_no, data, size);
+}
+
+/* See fp_model_tx_port(). */
+static inline ALWAYS_INLINE void
+fp_model_tx_port__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                   uint32_t port_no, const void *data, size_t size,
+                   const struct fp_tx_md *md)
+{
+    struct fp_sched *sched = ovsrcu_get(struct fp_sched *,
+                                        &model->ports[port_no].sched);
+
+    if (OVS_UNLIKELY(sched)) {
+        fp_model_qos_tx(model, ctrs, port_no, sched, data, size, md);
+    } else {
+        fp_model_tx_now__(model, ctrs, port_no, data, size);
+    }
+}
+
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
+ * 'md': through the port's scheduler if it has QoS, at once otherwise
+ * (fp_model_tx_now()).  Counts in 'ctrs'. */
+void
+fp_model_tx_port(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+                 uint32_t port_no, const void *data, size_t size,
+                 const struct fp_tx_md *md)
+{
+    fp_model_tx_port__(model, ctrs, port_no, data, size, md);
+}
+
+/* See fp_model_tx(). */
+static inline ALWAYS_INLINE void
+fp_model_tx__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+              uint32_t port_no, const void *data, size_t size,
+              const struct fp_tx_md *md)
+{
+    if (OVS_UNLIKELY(fp_model_evb_active(model))) {
+        fp_model_evb_tx(model, ctrs, port_no, data, size, md);
+    } else {
+        fp_model_tx_port__(model, ctrs, port_no, data, size, md);
+    }
+}
+
+/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
+ * 'md' (the queue and the NIC port the packet came from): through edge
+ * virtual bridging if the device has it on (fp_model_evb_tx()), which may
+ * send it elsewhere, change or drop it, then through
+ * fp_model_tx_port().  'ctrs' is the element 'port_no' of an array of
+ * counters by port (an engine's or the host's), and counts the packet. */
+void
+fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+            uint32_t port_no, const void *data, size_t size,
+            const struct fp_tx_md *md)
+{
+    fp_model_tx__(model, ctrs, port_no, data, size, md);
 }
 
 /* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
@@ -268,7 +318,7 @@ fp_model_exception(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
 
 /* Counts a packet of 'size' bytes with 'tcp_flags' (as in its key, network
  * byte order) in counter 'counter' of 'engine', at 'now_ms'. */
-static void
+static inline void
 fp_model_count(struct fp_model_engine *engine, uint32_t counter,
                size_t size, uint16_t tcp_flags, long long int now_ms)
 {
@@ -424,8 +474,8 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
         switch (a->type) {
         case FP_ACTION_OUTPUT:
             if (live) {
-                fp_model_tx(model, &engine->ports[a->port], a->port, p.data,
-                            p.size, &md);
+                fp_model_tx__(model, &engine->ports[a->port], a->port,
+                              p.data, p.size, &md);
             }
             if (OVS_UNLIKELY(step)) {
                 atomic_read_relaxed(&model->ports[a->port].link_down,
@@ -1095,14 +1145,12 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         if (rule) {
             OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
             OVS_PREFETCH(fp_table_rule_data(rule));
+            n_hits++;
         }
     }
 
     fp_model_ctr_add(&ctrs->rx_packets, n);
     fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
-    for (i = 0; i < n; i++) {
-        n_hits += pkts[i].rule != NULL;
-    }
     if (OVS_LIKELY(!traced)) {
         /* The fast path: fp_model_finish() inlined without a trace. */
         for (i = 0; i < n; i++) {
@@ -1143,8 +1191,8 @@ fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
     atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
 }
 
-/* Processes up to a batch of packets from the RX ring of 'port_no'.
- * Returns the number of packets processed.
+/* Processes the 'n' packets (at most a batch) from position 'head' of the
+ * RX ring of 'port_no'.  Returns 'n'.
  *
  * '*clockp' is the engine's CPU time (fp_model_cpu_ns()) at the end of its
  * previous batch, if the engine has been busy since, else -1.  The batch
@@ -1152,23 +1200,17 @@ fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
  * '*clockp', so that back-to-back batches read the clock once each.  The
  * cost of one reading, 'clock_overhead', is not counted. */
 static size_t
-fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
-                   uint32_t port_no, long long int *clockp,
-                   long long int clock_overhead)
+fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
+                    uint32_t port_no, uint64_t head, size_t n,
+                    long long int *clockp, long long int clock_overhead)
 {
     struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
-    uint64_t head, tail, flush, epoch, version;
+    uint64_t flush, epoch, version;
     long long int now_ms, now_us, start;
-    size_t i, n;
     uint32_t n_waiters;
+    size_t i;
 
-    atomic_read_relaxed(&port->rx_head, &head);
-    atomic_read_explicit(&port->rx_tail, &tail, memory_order_acquire);
-    n = MIN(tail - head, model->batch_size);
-    if (!n) {
-        return 0;
-    }
     atomic_read_relaxed(&port->rx_flush, &flush);
     if (OVS_UNLIKELY(flush > head)) {
         /* A VF reset: what was queued before it is dropped. */
@@ -1215,6 +1257,29 @@ done:
         pthread_mutex_unlock(&model->done_mutex);
     }
     return n;
+}
+
+/* Processes up to a batch of packets from the RX ring of 'port_no' with
+ * fp_model_poll_batch() (see there for 'clockp' and 'clock_overhead').
+ * Returns the number of packets processed.  The engine polls its every
+ * port in turn, and most are empty: this inline part checks, without the
+ * cost of a call with fp_model_poll_batch()'s frame. */
+static inline size_t
+fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
+                   uint32_t port_no, long long int *clockp,
+                   long long int clock_overhead)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    uint64_t head, tail;
+    size_t n;
+
+    atomic_read_relaxed(&port->rx_head, &head);
+    atomic_read_explicit(&port->rx_tail, &tail, memory_order_acquire);
+    n = MIN(tail - head, model->batch_size);
+    return (n
+            ? fp_model_poll_batch(model, engine, port_no, head, n, clockp,
+                                  clock_overhead)
+            : 0);
 }
 
 /* Returns true if a ring of 'engine' has packets. */
