@@ -675,16 +675,15 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
 }
 
 /* Returns true if 'e' holds the key whose nonzero words 'map' are those of
- * 'key', for 'version'. */
+ * 'key', for any version. */
 static inline bool
 fp_model_emc_match(const struct fp_model_emc_entry *e,
-                   const struct fp_key *key, uint32_t hash, uint32_t map,
-                   uint32_t version)
+                   const struct fp_key *key, uint32_t hash, uint32_t map)
 {
     const uint32_t *k = (const uint32_t *) key;
     size_t i;
 
-    if (e->map != map || e->hash != hash || e->version != version) {
+    if (e->map != map || e->hash != hash) {
         return false;
     }
     for (i = 0; map; i++) {
@@ -722,17 +721,67 @@ struct fp_model_pkt {
     struct fp_key key;
 };
 
-/* Looks up 'pkt' in the exact-match cache, as of table version 'v32' (low
- * 32 bits).  Returns true and sets 'pkt->rule' if the cache has the key. */
+/* Returns the age, in table versions, of the oldest entries of the
+ * exact-match cache that are still right in 'version', if 'last' is the
+ * last version in which a rule that might change them became visible:
+ * those made in 'last' or later.  'last' may be newer than 'version' (see
+ * fp_table_add_version()). */
+static inline uint32_t
+fp_model_emc_keep(uint64_t version, uint64_t last)
+{
+    return last < version ? MIN(version - last, UINT32_MAX) : 0;
+}
+
+/* Returns true if 'e', made in an older table version than 'version', is
+ * still right in 'version': its rule is not removed and no rule that might
+ * beat it was added since it was made, or it has no rule and no rule at
+ * all was added since.  Reads only the cache line of the rule that the
+ * caller reads next to execute its actions. */
 static inline bool
-fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
+fp_model_emc_still_right(const struct fp_model_engine *engine,
+                         const struct fp_model_emc_entry *e, uint64_t version)
+{
+    uint32_t age = (uint32_t) version - e->version;
+
+    return (e->rule
+            ? (age <= engine->emc_keep
+               && !fp_table_rule_removed(e->rule, version))
+            : age <= engine->emc_keep_miss);
+}
+
+/* Drops entry 'e' of an exact-match cache, and its reference. */
+static void
+fp_model_emc_clear(struct fp_model_emc_entry *e)
+{
+    if (e->map) {
+        fp_table_rule_unref(e->rule);
+        e->map = 0;
+    }
+}
+
+/* Looks up 'pkt' in the exact-match cache of 'engine', as of table
+ * 'version'.  Returns true and sets 'pkt->rule' if the cache has the key,
+ * from this version or from an older one in which it is still right (the
+ * entry then moves to this version); an entry that is no longer right is
+ * dropped. */
+static inline bool
+fp_model_emc_find(const struct fp_model_engine *engine,
+                  struct fp_model_pkt *pkt, uint64_t version)
 {
     size_t way;
 
     for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
-        if (fp_model_emc_match(&pkt->emc[way], &pkt->key, pkt->hash,
-                               pkt->map, v32)) {
-            pkt->rule = pkt->emc[way].rule;
+        struct fp_model_emc_entry *e = &pkt->emc[way];
+
+        if (fp_model_emc_match(e, &pkt->key, pkt->hash, pkt->map)) {
+            if (OVS_UNLIKELY(e->version != (uint32_t) version)) {
+                if (!fp_model_emc_still_right(engine, e, version)) {
+                    fp_model_emc_clear(e);
+                    return false;
+                }
+                e->version = version;
+            }
+            pkt->rule = e->rule;
             return true;
         }
     }
@@ -740,11 +789,12 @@ fp_model_emc_find(struct fp_model_pkt *pkt, uint32_t v32)
 }
 
 /* Caches 'pkt->rule' for the key of 'pkt' in the exact-match cache of
- * 'engine', as of table version 'v32' (low 32 bits): in the first way of
- * the key's set that is unused or holds an older version; else, on one
- * such call in FP_MODEL_EMC_EVICT, in the way that the top bits of the hash
- * pick, so that keys that share a set keep their ways as long as they
- * can. */
+ * 'engine', as of table version 'v32' (low 32 bits), with a reference on
+ * the rule: in the first way of the key's set that is unused, or else that
+ * holds an older version; else, on one such call in FP_MODEL_EMC_EVICT, in
+ * the way that the top bits of the hash pick, so that keys that share a set
+ * keep their ways as long as they can.  'pkt->rule' must be the result of
+ * a lookup in this RCU epoch. */
 static void
 fp_model_emc_insert(struct fp_model_engine *engine,
                     const struct fp_model_pkt *pkt, uint32_t v32)
@@ -755,9 +805,12 @@ fp_model_emc_insert(struct fp_model_engine *engine,
     size_t i;
 
     BUILD_ASSERT(IS_POW2(FP_MODEL_EMC_WAYS));
-    for (i = 0; i < FP_MODEL_EMC_WAYS; i++) {
-        if (e[i].version != v32 || !e[i].map) {
-            break;
+    for (i = 0; i < FP_MODEL_EMC_WAYS && e[i].map; i++) {
+        continue;
+    }
+    if (i == FP_MODEL_EMC_WAYS) {
+        for (i = 0; i < FP_MODEL_EMC_WAYS && e[i].version == v32; i++) {
+            continue;
         }
     }
     if (i == FP_MODEL_EMC_WAYS) {
@@ -767,6 +820,10 @@ fp_model_emc_insert(struct fp_model_engine *engine,
         i = pkt->hash >> 16 & (FP_MODEL_EMC_WAYS - 1);
     }
     e += i;
+    if (pkt->rule) {
+        fp_table_rule_ref(pkt->rule);
+    }
+    fp_model_emc_clear(e);
     e->rule = pkt->rule;
     e->version = v32;
     e->hash = pkt->hash;
@@ -774,6 +831,21 @@ fp_model_emc_insert(struct fp_model_engine *engine,
     for (i = 0, map = pkt->map; map; i++) {
         e->words[i] = k[raw_ctz(map)];
         map = zero_rightmost_1bit(map);
+    }
+}
+
+/* Drops every entry of the exact-match cache of 'engine' (which may have
+ * none), and their references on rules.  Called by the engine's thread, or
+ * once the engine's thread is gone, before the rule table is destroyed. */
+void
+fp_model_emc_flush(struct fp_model_engine *engine)
+{
+    size_t i;
+
+    if (engine->emc) {
+        for (i = 0; i <= engine->emc_mask; i++) {
+            fp_model_emc_clear(&engine->emc[i]);
+        }
     }
 }
 
@@ -840,7 +912,7 @@ fp_model_pass_parse(struct fp_model *model,
         traced |= pkt->slot->trace != NULL;
         if (!pkt->error && engine && engine->emc) {
             pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
-            if (count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
+            if (pkt->map && count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
                 size_t way;
 
                 pkt->emc = &engine->emc[pkt->hash & engine->emc_mask
@@ -977,12 +1049,12 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
         if (!pkt.error) {
             if (engine && fp_model_emc_active(model, engine)) {
                 pkt.hash = fp_model_emc_hash(&pkt.key, &pkt.map);
-                if (count_1bits(pkt.map) <= FP_MODEL_EMC_WORDS) {
+                if (pkt.map && count_1bits(pkt.map) <= FP_MODEL_EMC_WORDS) {
                     pkt.emc = &engine->emc[pkt.hash & engine->emc_mask
                                            & ~(FP_MODEL_EMC_WAYS - 1)];
                 }
             }
-            if (pkt.emc && fp_model_emc_find(&pkt, version)) {
+            if (pkt.emc && fp_model_emc_find(engine, &pkt, version)) {
                 fp_model_ctr_add(&engine->emc_hits, 1);
             } else {
                 const struct fp_key *keys[1] = { &pkt.key };
@@ -1118,7 +1190,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         if (pkt->error) {
             continue;
         }
-        if (pkt->emc && fp_model_emc_find(pkt, version)) {
+        if (pkt->emc && fp_model_emc_find(engine, pkt, version)) {
             if (pkt->rule) {
                 OVS_PREFETCH(pkt->rule);
             }
@@ -1223,9 +1295,15 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
     epoch = fp_model_engine_enter(engine);
     start = *clockp >= 0 ? *clockp : fp_model_cpu_ns();
     version = fp_table_version(model->table);
-    if (engine->emc && version - engine->emc_base >= UINT32_MAX) {
-        memset(engine->emc, 0, (engine->emc_mask + 1) * sizeof *engine->emc);
-        engine->emc_base = version;
+    if (engine->emc) {
+        if (version - engine->emc_base >= UINT32_MAX) {
+            fp_model_emc_flush(engine);
+            engine->emc_base = version;
+        }
+        engine->emc_keep = fp_model_emc_keep(
+            version, fp_table_beat_version(model->table));
+        engine->emc_keep_miss = fp_model_emc_keep(
+            version, fp_table_add_version(model->table));
     }
     now_ms = time_msec();
     now_us = -1;

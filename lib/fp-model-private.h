@@ -60,8 +60,9 @@ BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
 
 /* Most nonzero key words of a packet that the exact-match cache holds.
- * Packets with more (rare: IPv6 neighbor discovery with every option) are
- * looked up in the rule table directly. */
+ * Packets with more (rare: IPv6 neighbor discovery with every option), or
+ * none (an entry of no words is an unused one), are looked up in the rule
+ * table directly. */
 #define FP_MODEL_EMC_WORDS 27
 
 /* Ways of a set of the exact-match cache.  With two, a cache of 8192
@@ -309,11 +310,19 @@ struct fp_model_engine {
 
     /* Exact-match cache, FP_MODEL_EMC_WAYS-way set associative (at least
      * one set, whatever the configured size): the rule (or NULL) found
-     * for a key in the table version whose low 32 bits are in the entry.
-     * Cleared whenever the table version gets 2**32 - 1 versions past
-     * 'emc_base', so that the low bits of a version are never ambiguous. */
+     * for a key in the table version whose low 32 bits are in the entry,
+     * which holds a reference on the rule.  An entry of an older version
+     * is still right while its rule is not removed and no rule that might
+     * beat it was added since ('emc_keep': the oldest such entries of this
+     * batch are that many versions old), or, for an entry of no rule, no
+     * rule at all was added since ('emc_keep_miss'); see
+     * fp_model_emc_find().  Cleared whenever the table version gets
+     * 2**32 - 1 versions past 'emc_base', so that the low bits of a version
+     * are never ambiguous. */
     struct fp_model_emc_entry *emc;
     uint32_t emc_mask;
+    uint32_t emc_keep;
+    uint32_t emc_keep_miss;
     uint64_t emc_base;
     uint32_t emc_conflicts;     /* Misses into a full set (modulo 2**32). */
 
@@ -337,7 +346,8 @@ struct fp_model_engine {
  * words in the order of the key, so that an IPv4 packet touches only the
  * first line. */
 struct fp_model_emc_entry {
-    const struct fp_table_rule *rule;   /* NULL: no rule matches. */
+    const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
+                                         * reference, if 'map'. */
     uint32_t version;           /* Low 32 bits of the table version. */
     uint32_t hash;              /* fp_model_emc_hash() of the key. */
     uint32_t map;               /* Nonzero words of the key; 0: unused. */
@@ -478,6 +488,7 @@ void fp_model_tx_now(struct fp_model *, struct fp_model_port_ctrs *,
                      uint32_t port_no, const void *data, size_t size);
 void fp_model_wake_engine(struct fp_model_engine *);
 void *fp_model_engine_main(void *engine);
+void fp_model_emc_flush(struct fp_model_engine *);
 void fp_model_count_drops(unsigned int n);
 void fp_model_trace_dry(struct fp_model *, uint32_t port_no,
                         struct fp_model_slot *, struct fp_trace *);

@@ -239,6 +239,7 @@ fp_model_destroy(struct fp_device *dev)
         close(engine->wake_fd);
         free(engine->pollfds);
         free(engine->poll_ports);
+        fp_model_emc_flush(engine);
         free_cacheline(engine->emc);
         free(engine->ports);
         free(engine->counters);

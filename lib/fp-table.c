@@ -33,11 +33,11 @@
 #define FP_TABLE_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_TABLE_KEY_WORDS <= UINT8_MAX);
-BUILD_ASSERT_DECL(sizeof(struct fp_table_rule) == 56);
+BUILD_ASSERT_DECL(offsetof(struct fp_table_rule, key) == 60);
 
 /* A rule's 'add' member holds its add version in the low
  * FP_TABLE_VERSION_BITS bits and the slot of its mask (see 'slots' in
- * struct fp_table) in the bits above, so that a rule takes 56 bytes plus its
+ * struct fp_table) in the bits above, so that a rule takes 60 bytes plus its
  * key words.  fp_table_commit() asserts that versions stay in range: at a
  * million commits per second, that is more than a century. */
 #define FP_TABLE_VERSION_BITS 52
@@ -101,6 +101,22 @@ struct fp_table {
     struct fp_table_rule **removed;
     size_t n_removed;
     size_t allocated_removed;
+
+    /* What readers need to tell whether a rule that a lookup found in an
+     * older version is still what a lookup finds, as a summary of the rules
+     * added since: the last version in which a rule became visible
+     * ('add_version'), and the last in which a rule became visible that
+     * might beat, for some key, a rule visible in the version before
+     * ('beat_version').  Such a rule has a higher priority than the lowest
+     * of every rule ever inserted ('min_priority'), or a 'seq' not higher
+     * than every one before it ('max_seq'): a rule of the lowest priority
+     * with a higher 'seq' than any other beats none.  Megaflows all have
+     * priority 0 and increasing 'seq', so that only a modification that
+     * changes a rule's match moves 'beat_version'. */
+    ATOMIC(uint64_t) add_version;
+    ATOMIC(uint64_t) beat_version;
+    uint32_t min_priority;
+    uint64_t max_seq;
 };
 
 /* Returns the hash of the words of 'key' that 'm' selects, masked. */
@@ -251,6 +267,10 @@ fp_table_create(uint32_t max_rules, uint32_t max_masks)
     masks = xzalloc(sizeof *masks);
     ovsrcu_set_hidden(&table->masks, masks);
     atomic_init(&table->version, 0);
+    atomic_init(&table->add_version, 0);
+    atomic_init(&table->beat_version, 0);
+    table->min_priority = UINT32_MAX;
+    table->max_seq = 0;
     table->max_rules = max_rules;
     table->max_masks = max_masks;
     table->slots = xcalloc(max_masks, sizeof *table->slots);
@@ -265,7 +285,8 @@ fp_table_mask_free(struct fp_table_mask *m)
 }
 
 /* Frees 'table' (nothing if it is NULL) and its rules at once, but not the
- * 'data' of the rules.  No reader may use 'table' any more. */
+ * 'data' of the rules.  No reader may use 'table' any more, nor hold a
+ * reference on one of its rules. */
 void
 fp_table_destroy(struct fp_table *table)
 {
@@ -286,6 +307,7 @@ fp_table_destroy(struct fp_table *table)
             while (rule) {
                 struct fp_table_rule *next = fp_table_rule_next(rule);
 
+                ovs_assert(ovs_refcount_read(&rule->ref_cnt) == 1);
                 free(rule);
                 rule = next;
             }
@@ -450,7 +472,8 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
         fp_table_mask_cover(table, m, priority, seq);
     }
 
-    rule = xmalloc(sizeof *rule + m->n_words * sizeof rule->key[0]);
+    rule = xmalloc(offsetof(struct fp_table_rule, key)
+                   + m->n_words * sizeof rule->key[0]);
     atomic_read_relaxed(&table->version, &version);
     ovsrcu_init(&rule->data, data);
     rule->add = (version + 1) | ((uint64_t) m->slot << FP_TABLE_VERSION_BITS);
@@ -458,12 +481,21 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     rule->seq = seq;
     rule->priority = priority;
     rule->user = user;
+    ovs_refcount_init(&rule->ref_cnt);
     for (i = 0; i < m->n_words; i++) {
         rule->key[i] = k[m->words[i]] & m->mwords[i];
     }
     fp_table_mask_link(m, rule, fp_table_hash(m, k));
     m->n_rules++;
     table->n_rules++;
+
+    /* Readers see these with the version that makes 'rule' visible. */
+    atomic_store_relaxed(&table->add_version, version + 1);
+    if (priority > table->min_priority || seq <= table->max_seq) {
+        atomic_store_relaxed(&table->beat_version, version + 1);
+    }
+    table->min_priority = MIN(table->min_priority, priority);
+    table->max_seq = MAX(table->max_seq, seq);
 
     *rulep = rule;
     return 0;
@@ -504,9 +536,11 @@ fp_table_commit(struct fp_table *table)
 }
 
 /* Takes the removed rules out of the hash tables (and masks that have no
- * rule left out of the mask table) and frees them after an RCU grace
- * period.  The caller guarantees that no reader uses a version older than
- * the current one, and that every removal has been committed. */
+ * rule left out of the mask table) and drops the table's reference on them:
+ * each is freed after an RCU grace period once no reader holds a reference
+ * on it either (fp_table_rule_ref()).  The caller guarantees that no
+ * reader uses a version older than the current one, and that every removal
+ * has been committed. */
 void
 fp_table_purge(struct fp_table *table)
 {
@@ -539,7 +573,7 @@ fp_table_purge(struct fp_table *table)
         if (m && m->stale && m->n_stale >= m->n_rules) {
             fp_table_mask_tighten(table, m);
         }
-        ovsrcu_postpone(free, rule);
+        fp_table_rule_unref(rule);
     }
     if (table->bounds_changed) {
         fp_table_publish_masks(table, NULL, NULL);
@@ -561,6 +595,64 @@ fp_table_version(const struct fp_table *table)
     atomic_read_explicit(CONST_CAST(ATOMIC(uint64_t) *, &table->version),
                          &version, memory_order_acquire);
     return version;
+}
+
+/* Returns the last version in which a rule became visible (0 if none did).
+ * Read after fp_table_version() returned 'v', the result is right for 'v',
+ * or newer than 'v' (then too conservative).  If it is not newer than a
+ * version 'w' <= 'v', a key that matched no rule in 'w' matches none in
+ * 'v' either. */
+uint64_t
+fp_table_add_version(const struct fp_table *table)
+{
+    uint64_t version;
+
+    atomic_read_relaxed(CONST_CAST(ATOMIC(uint64_t) *, &table->add_version),
+                        &version);
+    return version;
+}
+
+/* Returns the last version in which a rule became visible that might beat,
+ * for some key, a rule visible in the version before (0 if none did).
+ * Read after fp_table_version() returned 'v', the result is right for 'v',
+ * or newer than 'v' (then too conservative).  If it is not newer than a
+ * version 'w' <= 'v', the rule that a lookup of a key found in 'w' is the
+ * one that a lookup of that key finds in 'v', unless it is removed in 'v'
+ * (fp_table_rule_removed()).  Conservative: the rules added in that version
+ * might beat none. */
+uint64_t
+fp_table_beat_version(const struct fp_table *table)
+{
+    uint64_t version;
+
+    atomic_read_relaxed(CONST_CAST(ATOMIC(uint64_t) *, &table->beat_version),
+                        &version);
+    return version;
+}
+
+/* Takes a reference on 'rule', which the caller found with a lookup in its
+ * current RCU epoch (or on which it holds a reference already): 'rule'
+ * stays in memory until the caller drops it with fp_table_rule_unref(),
+ * even once removed and purged.  Its 'data' and 'user' belong to the
+ * table's user once 'rule' is removed: check fp_table_rule_removed()
+ * first.  Any thread. */
+void
+fp_table_rule_ref(const struct fp_table_rule *rule)
+{
+    ovs_refcount_ref(&CONST_CAST(struct fp_table_rule *, rule)->ref_cnt);
+}
+
+/* Drops a reference on 'rule' (nothing if it is NULL) that
+ * fp_table_rule_ref() took; the last one frees 'rule' after an RCU grace
+ * period.  Any RCU thread. */
+void
+fp_table_rule_unref(const struct fp_table_rule *rule_)
+{
+    struct fp_table_rule *rule = CONST_CAST(struct fp_table_rule *, rule_);
+
+    if (rule && ovs_refcount_unref(&rule->ref_cnt) == 1) {
+        ovsrcu_postpone(free, rule);
+    }
 }
 
 /* Returns true if 'rule' might beat 'best' (which may be NULL): it has a
@@ -594,15 +686,8 @@ fp_table_rule_matches(const struct fp_table_mask *m,
 static inline bool
 fp_table_rule_visible(const struct fp_table_rule *rule, uint64_t version)
 {
-    uint64_t remove_version;
-
-    if ((rule->add & FP_TABLE_VERSION_MASK) > version) {
-        return false;
-    }
-    atomic_read_relaxed(
-        &CONST_CAST(struct fp_table_rule *, rule)->remove_version,
-        &remove_version);
-    return version < remove_version;
+    return ((rule->add & FP_TABLE_VERSION_MASK) <= version
+            && !fp_table_rule_removed(rule, version));
 }
 
 /* Returns the best of 'best' (which may be NULL) and of the rules of the
@@ -807,7 +892,7 @@ size_t
 fp_table_rule_size(const struct fp_table *table,
                    const struct fp_table_rule *rule)
 {
-    return (sizeof *rule
+    return (offsetof(struct fp_table_rule, key)
             + fp_table_rule_mask(table, rule)->n_words * sizeof rule->key[0]);
 }
 

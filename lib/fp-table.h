@@ -42,7 +42,16 @@
  * newer versions, until the writer calls fp_table_purge() after every
  * reader that might use an older version is done (the model waits for its
  * packet engines to finish their current batch); its memory is freed after
- * an RCU grace period. */
+ * an RCU grace period.
+ *
+ * A reader may keep a rule beyond its RCU epoch, as a cache of lookups
+ * does, by holding a reference on it (fp_table_rule_ref()): a rule is
+ * freed, an RCU grace period after the last of fp_table_purge() and of
+ * fp_table_rule_unref(), so a reader may always check with
+ * fp_table_rule_removed() whether the rule it holds is still visible.
+ * Whether a rule that a reader found in an older version is still the one
+ * that a lookup would find, the table tells conservatively with
+ * fp_table_add_version() and fp_table_beat_version(). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,6 +79,8 @@ struct fp_table_rule {
     uint64_t seq;               /* Lower wins among equal priorities. */
     uint32_t priority;
     uint32_t user;
+    struct ovs_refcount ref_cnt;    /* The table's, until fp_table_purge(),
+                                     * and fp_table_rule_ref()'s. */
     uint32_t key[];             /* The mask's 'n_words' masked words. */
 };
 
@@ -91,6 +102,8 @@ void fp_table_commit(struct fp_table *);
 void fp_table_purge(struct fp_table *);
 
 uint64_t fp_table_version(const struct fp_table *);
+uint64_t fp_table_add_version(const struct fp_table *);
+uint64_t fp_table_beat_version(const struct fp_table *);
 const struct fp_table_rule *fp_table_lookup(const struct fp_table *,
                                             const struct fp_key *,
                                             uint64_t version);
@@ -101,6 +114,9 @@ void fp_table_lookup_batch(const struct fp_table *,
                            const struct fp_key *const keys[], size_t n,
                            uint64_t version,
                            const struct fp_table_rule *rules[]);
+
+void fp_table_rule_ref(const struct fp_table_rule *);
+void fp_table_rule_unref(const struct fp_table_rule *);
 
 void fp_table_rule_set_data(struct fp_table_rule *, void *data);
 bool fp_table_mask_available(const struct fp_table *,
@@ -135,6 +151,22 @@ static inline uint32_t
 fp_table_rule_priority(const struct fp_table_rule *rule)
 {
     return rule->priority;
+}
+
+/* Returns true if 'rule', which a reader found visible in an older version
+ * and holds a reference on (or found in this RCU epoch), is removed in
+ * 'version': not visible in it, nor in any later one.  With the 16-byte
+ * alignment of malloc(), the member that it reads shares a cache line with
+ * the one that fp_table_rule_data() or fp_table_rule_user() reads. */
+static inline bool
+fp_table_rule_removed(const struct fp_table_rule *rule, uint64_t version)
+{
+    uint64_t remove_version;
+
+    atomic_read_relaxed(
+        &CONST_CAST(struct fp_table_rule *, rule)->remove_version,
+        &remove_version);
+    return version >= remove_version;
 }
 
 /* Returns the tie-breaker of 'rule'. */
