@@ -36,6 +36,7 @@
 #include "fp/fp.h"
 #include "fp-model.h"
 #include "ovs-atomic.h"
+#include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "openvswitch/poll-loop.h"
 #include "pcap-file.h"
@@ -1004,6 +1005,133 @@ test_fp_model_emc_evict(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Sends 'udp_pkt' in on 'port_no' and returns by how much the device's
+ * exact-match cache hits went up. */
+static uint64_t
+inject_emc_hits(struct fp_device *dev, uint32_t port_no)
+{
+    struct fp_device_stats ds0, ds1;
+
+    fp_device_get_stats(dev, &ds0);
+    assert_int_equal(fp_port_inject(dev, port_no, udp_pkt, sizeof udp_pkt),
+                     0);
+    fp_device_get_stats(dev, &ds1);
+    return ds1.emc_hits - ds0.emc_hits;
+}
+
+/* An entry of the exact-match cache made in an older table version is
+ * still used while it is right: its rule is not removed, and no rule that
+ * might beat it was added since (an entry of no rule: no rule at all). */
+static void
+test_fp_model_emc_versions(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule a = rule_in_port(PHY0, 0);
+    struct fp_rule b = rule_in_port(PHY0, 0);
+    struct fp_rule tie = rule_in_port(PHY0, 0);
+    struct fp_rule high = rule_in_port(PHY0, 1);
+    struct fp_rule other = rule_in_port(PHY1, 0);
+    struct fp_port_stats ps;
+    uint32_t id_a, id_b, id_tie, id_high, id_other;
+
+    /* Two masks, so that the cache is used; 'a' wins the tie with 'b'. */
+    add_output(&a, VF0);
+    assert_int_equal(fp_rule_add(dev, &a, &id_a), 0);
+    b.key.eth_type = htons(0x0800);
+    b.mask.eth_type = UINT16_MAX;
+    add_output(&b, VF1);
+    assert_int_equal(fp_rule_add(dev, &b, &id_b), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    assert_int_equal(fp_port_attach(dev, PHY1), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF0), 2);
+
+    /* A rule added in a new version that matches the packet, of the same
+     * priority and so later in the tie-break, cannot beat 'a': the entry
+     * stays. */
+    memcpy(tie.key.eth_src, udp_pkt + 6, ETH_ADDR_LEN);
+    memset(tie.mask.eth_src, 0xff, ETH_ADDR_LEN);
+    add_output(&tie, VF0 + 2);
+    assert_int_equal(fp_rule_add(dev, &tie, &id_tie), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF0), 4);
+    assert_int_equal(tx_packets(dev, VF0 + 2), 0);
+
+    /* One of a higher priority that matches it beats it: the entry goes. */
+    high.key.eth_type = htons(0x0800);
+    high.mask.eth_type = UINT16_MAX;
+    add_output(&high, VF1);
+    assert_int_equal(fp_rule_add(dev, &high, &id_high), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(tx_packets(dev, VF1), 1);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF1), 2);
+
+    /* Its rule removed, the entry goes too: 'a' wins again.  (The action
+     * list of 'high' is the one of 'b', so that an entry that outlived its
+     * rule would still send the packet to VF1, not to freed memory.) */
+    assert_int_equal(fp_rule_delete(dev, id_high, NULL), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(tx_packets(dev, VF0), 5);
+    assert_int_equal(tx_packets(dev, VF1), 2);
+
+    /* An entry of no rule goes when any rule is added, even one that beats
+     * no other. */
+    assert_int_equal(inject_emc_hits(dev, PHY1), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY1), 1);
+    fp_port_get_stats(dev, PHY1, &ps);
+    assert_int_equal(ps.exceptions, 2);
+    add_output(&other, VF1);
+    assert_int_equal(fp_rule_add(dev, &other, &id_other), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY1), 0);
+    assert_int_equal(tx_packets(dev, VF1), 3);
+    fp_port_get_stats(dev, PHY1, &ps);
+    assert_int_equal(ps.exceptions, 2);
+
+    /* The entry for 'a' (still right) survived all this. */
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF0), 6);
+}
+
+/* A removed rule stays in memory while an entry of the exact-match cache
+ * holds it, however many RCU grace periods pass: the engine checks it
+ * before it uses the entry (run under valgrind or AddressSanitizer to see
+ * a use after free). */
+static void
+test_fp_model_emc_purged(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule a = rule_in_port(PHY0, 0);
+    struct fp_rule b = rule_in_port(PHY0, 0);
+    struct fp_rule c = rule_in_port(PHY1, 0);
+    uint32_t id_a, id_b, id_c;
+
+    /* Two masks with 'a' gone too ('c' keeps the mask of 'a'), so that the
+     * cache stays in use. */
+    add_output(&a, VF0);
+    assert_int_equal(fp_rule_add(dev, &a, &id_a), 0);
+    b.key.eth_type = htons(0x0800);
+    b.mask.eth_type = UINT16_MAX;
+    add_output(&b, VF1);
+    assert_int_equal(fp_rule_add(dev, &b, &id_b), 0);
+    add_output(&c, VF1);
+    assert_int_equal(fp_rule_add(dev, &c, &id_c), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+
+    /* 'a' is removed and purged, and every RCU callback has run. */
+    assert_int_equal(fp_rule_delete(dev, id_a, NULL), 0);
+    ovsrcu_barrier();
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(tx_packets(dev, VF0), 2);
+    assert_int_equal(tx_packets(dev, VF1), 1);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF1), 2);
+}
+
 static void
 test_fp_model_attach(void **state)
 {
@@ -1761,6 +1889,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_emc_masks,
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_emc_evict),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_versions,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_purged,
+                                        setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_attach,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_link,

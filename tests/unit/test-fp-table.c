@@ -29,6 +29,7 @@
 
 #include "fp/fp.h"
 #include "fp-table.h"
+#include "ovs-rcu.h"
 #include "util.h"
 
 /* Returns a key with 'in_port' and 'eth_type' (host order) set. */
@@ -559,6 +560,104 @@ test_fp_table_many_masks(void **state OVS_UNUSED)
     free(pkts);
 }
 
+/* The table tells in which version a rule was last added, and in which
+ * one a rule was last added that might beat an older one: of a higher
+ * priority than the lowest ever inserted, or of a tie-breaker not higher
+ * than every one before it. */
+static void
+test_fp_table_beat_version(void **state OVS_UNUSED)
+{
+    struct fp_table *table = fp_table_create(16, 8);
+    struct fp_key key = make_key(1, 0x0800);
+    struct fp_key narrow = make_mask(true), wide = make_mask(false);
+    struct fp_table_rule *rule;
+    enum fp_table_full full;
+    uint64_t v;
+    int a, b, c, d, e;
+
+    assert_int_equal(fp_table_add_version(table), 0);
+    assert_int_equal(fp_table_beat_version(table), 0);
+
+    /* Rules of one priority, each later in the tie-break: none beats. */
+    insert(table, &key, &narrow, 5, 1, &a);
+    v = fp_table_version(table);
+    assert_int_equal(fp_table_add_version(table), v);
+    assert_int_equal(fp_table_beat_version(table), 0);
+    insert(table, &key, &wide, 5, 2, &b);
+    assert_int_equal(fp_table_add_version(table), v + 1);
+    assert_int_equal(fp_table_beat_version(table), 0);
+    assert_ptr_equal(lookup(table, &key), &a);
+
+    /* A lower priority beats none either, and lowers the bound. */
+    insert(table, &key, &wide, 3, 3, &c);
+    assert_int_equal(fp_table_add_version(table), v + 2);
+    assert_int_equal(fp_table_beat_version(table), 0);
+
+    /* A priority above the lowest might beat one. */
+    insert(table, &key, &wide, 4, 4, &d);
+    assert_int_equal(fp_table_beat_version(table), v + 3);
+    assert_ptr_equal(lookup(table, &key), &a);
+
+    /* So might an earlier tie-breaker, as a modification keeps it: this one
+     * beats 'a'. */
+    insert(table, &key, &wide, 5, 0, &e);
+    assert_int_equal(fp_table_beat_version(table), v + 4);
+    assert_ptr_equal(lookup(table, &key), &e);
+
+    /* Staged, not committed: newer than the readers' version. */
+    assert_int_equal(fp_table_insert(table, &key, &narrow, 9, 9, &e, 0,
+                                     &rule, &full), 0);
+    assert_int_equal(fp_table_version(table), v + 4);
+    assert_int_equal(fp_table_add_version(table), v + 5);
+    assert_int_equal(fp_table_beat_version(table), v + 5);
+
+    /* Removals move neither. */
+    fp_table_commit(table);
+    fp_table_remove(table, rule);
+    fp_table_commit(table);
+    fp_table_purge(table);
+    assert_int_equal(fp_table_add_version(table), v + 5);
+    assert_int_equal(fp_table_beat_version(table), v + 5);
+    fp_table_destroy(table);
+}
+
+/* A reference keeps a removed rule in memory after fp_table_purge() and
+ * every RCU callback, and the last one frees it (run under valgrind or
+ * AddressSanitizer to see a use after free, or a leak). */
+static void
+test_fp_table_rule_ref(void **state OVS_UNUSED)
+{
+    struct fp_table *table = fp_table_create(8, 8);
+    struct fp_key key = make_key(1, 0x0800);
+    struct fp_key mask = make_mask(true);
+    struct fp_table_rule *rule;
+    uint64_t v;
+    int a;
+
+    rule = insert(table, &key, &mask, 1, 0, &a);
+    v = fp_table_version(table);
+    fp_table_rule_ref(rule);
+    fp_table_rule_ref(rule);
+    assert_false(fp_table_rule_removed(rule, v));
+
+    fp_table_remove(table, rule);
+    assert_false(fp_table_rule_removed(rule, v));
+    fp_table_commit(table);
+    assert_false(fp_table_rule_removed(rule, v));
+    assert_true(fp_table_rule_removed(rule, v + 1));
+    fp_table_purge(table);
+    ovsrcu_barrier();
+    assert_true(fp_table_rule_removed(rule, v + 1));
+    fp_table_rule_unref(rule);
+    ovsrcu_barrier();
+    assert_true(fp_table_rule_removed(rule, v + 1));
+    assert_int_equal(fp_table_rule_user(rule), 0);
+    fp_table_rule_unref(rule);
+    fp_table_rule_unref(NULL);
+    assert_null(lookup(table, &key));
+    fp_table_destroy(table);
+}
+
 int
 main(void)
 {
@@ -566,6 +665,8 @@ main(void)
         cmocka_unit_test(test_fp_table_empty),
         cmocka_unit_test(test_fp_table_insert_lookup),
         cmocka_unit_test(test_fp_table_versions),
+        cmocka_unit_test(test_fp_table_beat_version),
+        cmocka_unit_test(test_fp_table_rule_ref),
         cmocka_unit_test(test_fp_table_masks_priority),
         cmocka_unit_test(test_fp_table_ties),
         cmocka_unit_test(test_fp_table_key_outside_mask),
