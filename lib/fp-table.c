@@ -88,6 +88,24 @@ struct fp_table_masks {
 struct fp_table {
     OVSRCU_TYPE(struct fp_table_masks *) masks;
     ATOMIC(uint64_t) version;   /* The version that readers use. */
+
+    /* What readers need to tell whether a rule that a lookup found in an
+     * older version is still what a lookup finds, as a summary of the rules
+     * added since, next to 'version' that readers read with them: the
+     * last version in which a rule became visible ('add_version'), and
+     * the last in which a rule became visible that might beat, for some
+     * key, a rule visible in the version before ('beat_version').  Such a
+     * rule has a higher priority than the lowest of every rule ever
+     * inserted ('min_priority'), or a 'seq' not higher than every one
+     * before it ('max_seq'): a rule of the lowest priority with a higher
+     * 'seq' than any other beats none.  Megaflows all have priority 0 and
+     * increasing 'seq', so that only a modification that changes a rule's
+     * match moves 'beat_version'. */
+    ATOMIC(uint64_t) add_version;
+    ATOMIC(uint64_t) beat_version;
+    uint32_t min_priority;
+    uint64_t max_seq;
+
     uint32_t max_rules;
     uint32_t max_masks;
     uint32_t n_rules;           /* Rules not removed. */
@@ -101,22 +119,6 @@ struct fp_table {
     struct fp_table_rule **removed;
     size_t n_removed;
     size_t allocated_removed;
-
-    /* What readers need to tell whether a rule that a lookup found in an
-     * older version is still what a lookup finds, as a summary of the rules
-     * added since: the last version in which a rule became visible
-     * ('add_version'), and the last in which a rule became visible that
-     * might beat, for some key, a rule visible in the version before
-     * ('beat_version').  Such a rule has a higher priority than the lowest
-     * of every rule ever inserted ('min_priority'), or a 'seq' not higher
-     * than every one before it ('max_seq'): a rule of the lowest priority
-     * with a higher 'seq' than any other beats none.  Megaflows all have
-     * priority 0 and increasing 'seq', so that only a modification that
-     * changes a rule's match moves 'beat_version'. */
-    ATOMIC(uint64_t) add_version;
-    ATOMIC(uint64_t) beat_version;
-    uint32_t min_priority;
-    uint64_t max_seq;
 };
 
 /* Returns the hash of the words of 'key' that 'm' selects, masked. */
