@@ -113,7 +113,8 @@ struct offload_fp_flow {
     struct offload_fp_rule *rule; /* The NIC rule, to put it back into
                                  * the NIC (WAITING, EVICTED) or after a
                                  * reset; NULL if REFUSED.  Read it with
-                                 * offload_fp_flow_rule(). */
+                                 * offload_fp_flow_rule().  In 'tail' if it
+                                 * fits there, else a block of its own. */
     uint32_t mark;              /* dpif-netdev's flow mark. */
     unsigned int thread;        /* dpif-netdev's offload thread that put
                                  * it (netdev_offload_thread_id()). */
@@ -143,6 +144,8 @@ struct offload_fp_flow {
     bool missing;               /* The NIC missed packets of it. */
     bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
                                  * a VF that is unplugged. */
+    uint16_t rule_room;         /* Bytes for 'rule' at the start of
+                                 * 'tail'. */
     atomic_uint64_t sw_packets;
     uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
                                  * 'exception_cls' or changed role there. */
@@ -155,6 +158,12 @@ struct offload_fp_flow {
      * NIC stopped before the flow's stage, at its depth limit). */
     atomic_uint64_t sw_resumed;
     uint64_t sw_resumed_seen;   /* 'sw_resumed' with 'sw_packets_seen'. */
+
+    /* The rest of the record's block, sized for the flow when flow_put()
+     * first saw it, so that a flow is one allocation: 'rule_room' bytes
+     * for the compact NIC rule, then the two miniflows (key and mask) of
+     * the match of 'cr'. */
+    uint64_t tail[];
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).

@@ -47,6 +47,7 @@
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "packets.h"
+#include "rculist.h"
 #include "sset.h"
 #include "svec.h"
 #include "timeval.h"
@@ -175,42 +176,73 @@ offload_fp_rule_actions(const struct offload_fp_rule *rule)
     return (struct fp_action *) &rule->words[2 * rule->n_words];
 }
 
-/* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
- * the caller frees with free(). */
-static struct offload_fp_rule *
-offload_fp_rule_dup(const struct fp_rule *rule)
+/* Returns the size in bytes of the compact copy of 'rule' (see struct
+ * offload_fp_rule). */
+static size_t
+offload_fp_rule_size(const struct fp_rule *rule)
+{
+    const uint32_t *mask = (const uint32_t *) &rule->mask;
+    size_t i, n = 0;
+
+    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+        n += mask[i] != 0;
+    }
+    return (sizeof(struct offload_fp_rule) + 2 * n * sizeof(uint32_t)
+            + rule->n_actions * sizeof rule->actions[0]);
+}
+
+/* Writes the compact copy of 'rule' into 'c', which has room for
+ * offload_fp_rule_size(rule) bytes. */
+static void
+offload_fp_rule_compact(const struct fp_rule *rule, struct offload_fp_rule *c)
 {
     const uint32_t *key = (const uint32_t *) &rule->key;
     const uint32_t *mask = (const uint32_t *) &rule->mask;
-    struct offload_fp_rule *c;
-    uint32_t map = 0;
     size_t i, n = 0;
 
     BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
+    c->map = 0;
+    c->priority = rule->priority;
+    c->n_actions = rule->n_actions;
     for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
         if (mask[i]) {
-            map |= UINT32_C(1) << i;
-            n++;
-        }
-    }
-    c = xmalloc(sizeof *c + 2 * n * sizeof c->words[0]
-                + rule->n_actions * sizeof rule->actions[0]);
-    c->map = map;
-    c->priority = rule->priority;
-    c->n_words = n;
-    c->n_actions = rule->n_actions;
-    for (n = 0, i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
-        if (mask[i]) {
+            c->map |= UINT32_C(1) << i;
             c->words[2 * n] = key[i];
             c->words[2 * n + 1] = mask[i];
             n++;
         }
     }
+    c->n_words = n;
     memcpy(offload_fp_rule_actions(c), rule->actions,
            rule->n_actions * sizeof rule->actions[0]);
-    return c;
+}
+
+/* Forgets the NIC rule of 'flow', if any. */
+static void
+offload_fp_flow_clear_rule(struct offload_fp_flow *flow)
+{
+    if (flow->rule != (struct offload_fp_rule *) flow->tail) {
+        free(flow->rule);
+    }
+    flow->rule = NULL;
+}
+
+/* Makes 'rule' the NIC rule of 'flow', in compact form: in the record's
+ * 'tail' if it fits there (it does if it is no longer than the rule the
+ * flow had when it was created), else in a block of its own. */
+static void
+offload_fp_flow_set_rule(struct offload_fp_flow *flow,
+                         const struct fp_rule *rule)
+{
+    size_t size = offload_fp_rule_size(rule);
+
+    offload_fp_flow_clear_rule(flow);
+    flow->rule = (size <= flow->rule_room
+                  ? (struct offload_fp_rule *) flow->tail
+                  : xmalloc(size));
+    offload_fp_rule_compact(rule, flow->rule);
 }
 
 /* Writes into 'rule' the whole struct fp_rule that 'c' keeps, the words of
@@ -293,10 +325,13 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
+    /* The miniflows of 'cr' are in the record's block (see
+     * offload_fp_flow_create()): cls_rule_destroy() must not free them. */
+    CONST_CAST(struct minimatch *, &flow->cr.match)->flow = NULL;
     cls_rule_destroy(&flow->cr);
     free(flow->reason);
     free(flow->partial_reason);
-    free(flow->rule);
+    offload_fp_flow_clear_rule(flow);
     free(flow);
 }
 
@@ -752,8 +787,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                                fp_device_name(flow->dev),
                                ovs_strerror(op.error))));
         flow->state = OFFLOAD_FP_REFUSED;
-        free(flow->rule);
-        flow->rule = NULL;
+        offload_fp_flow_clear_rule(flow);
         /* A driver that says EOPNOTSUPP cannot run the rule (a PMD's
          * refusal): a refusal, as the translation's; anything else is a
          * failure. */
@@ -925,8 +959,7 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     struct ds s = DS_EMPTY_INITIALIZER;
 
     offload_fp_flow_uninstall(flow);
-    free(flow->rule);
-    flow->rule = NULL;
+    offload_fp_flow_clear_rule(flow);
     flow->ufid_shared = true;
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_set_reason(
@@ -942,6 +975,60 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
                  "it, both stay in software", netdev_get_name(flow->netdev),
                  ds_cstr(&s));
     ds_destroy(&s);
+}
+
+/* Creates the record of the flow 'ufid' with 'match', whose in_port is
+ * NIC port 'port', as flow_put() first sees it, REFUSED and without a NIC
+ * rule until the caller decides, and inserts it into 'offload_fp_flows'.
+ *
+ * A flow is one allocation: the record, then 'rule_size' bytes (rounded up
+ * to 8) for its compact NIC rule (see offload_fp_flow_set_rule()), then the miniflows of the match of 'cr', as minimatch_init()
+ * would allocate them in a block of their own (offload_fp_flow_free() sees
+ * to it that cls_rule_destroy() does not free them).  The match of 'cr' is
+ * 'match' with the NIC port as its in_port (see struct offload_fp_flow);
+ * 'match' is the caller's, changed only while this runs. */
+static struct offload_fp_flow *
+offload_fp_flow_create(const ovs_u128 *ufid, struct match *match,
+                       uint32_t port, size_t rule_size)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    size_t rule_room = ROUND_UP(rule_size, 8);
+    struct offload_fp_flow *flow;
+    struct miniflow maps, *flows;
+    struct minimatch *mm;
+    size_t mf_size;
+
+    BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) % 8 == 0);
+    miniflow_map_init(&maps, &match->wc.masks);
+    mf_size = sizeof maps + MINIFLOW_VALUES_SIZE(miniflow_n_values(&maps));
+    ovs_assert(rule_room <= UINT16_MAX);
+
+    flow = xzalloc(sizeof *flow + rule_room + 2 * mf_size);
+    flow->ufid = *ufid;
+    flow->state = OFFLOAD_FP_REFUSED;
+    flow->in_port = match->flow.in_port.odp_port;
+    flow->rule_room = rule_room;
+
+    /* What cls_rule_init() does, but for the allocation of the
+     * miniflows. */
+    rculist_init(&flow->cr.node);
+    ovsrcu_init(&flow->cr.cls_match, NULL);
+    mm = CONST_CAST(struct minimatch *, &flow->cr.match);
+    flows = (struct miniflow *) &flow->tail[rule_room / 8];
+    mm->flows[0] = flows;
+    mm->flows[1] = (struct miniflow *) ((uint64_t *) flows + mf_size / 8);
+    *mm->flows[0] = *mm->flows[1] = maps;
+    /* 'match' is the caller's: it is given back as it was. */
+    match->flow.in_port.odp_port = u32_to_odp(port);
+    miniflow_init(mm->flow, &match->flow);
+    match->flow.in_port.odp_port = flow->in_port;
+    minimask_init(mm->mask, &match->wc);
+    mm->tun_md = tun_metadata_allocation_clone(&match->tun_md);
+
+    atomic_init(&flow->sw_packets, 0);
+    atomic_init(&flow->sw_resumed, 0);
+    hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+    return flow;
 }
 
 /* Returns the id of dpif-netdev's offload thread that calls, or 0 for
@@ -1008,19 +1095,9 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         goto out;
     }
     if (!flow) {
-        flow = xzalloc(sizeof *flow);
-        flow->ufid = *ufid;
-        flow->state = OFFLOAD_FP_REFUSED;
-        /* The match of 'cr' has the NIC port as its in_port (see struct
-         * offload_fp_flow): 'match' is the caller's, so it is given back
-         * as it was. */
-        flow->in_port = match->flow.in_port.odp_port;
-        match->flow.in_port.odp_port = u32_to_odp(port);
-        cls_rule_init(&flow->cr, match, 0);
-        match->flow.in_port.odp_port = flow->in_port;
-        atomic_init(&flow->sw_packets, 0);
-        atomic_init(&flow->sw_resumed, 0);
-        hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+        flow = offload_fp_flow_create(ufid, match, port,
+                                      (v.state == OFFLOAD_FP_REFUSED
+                                       ? 0 : offload_fp_rule_size(&v.rule)));
     }
     flow->netdev = netdev;
     flow->mark = info->flow_mark;
@@ -1031,8 +1108,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         && !offload_fp_vf_unplugged(&v.rule, dev, NULL)) {
         /* A modification the NIC can run: in place, counters kept. */
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
-            free(flow->rule);
-            flow->rule = offload_fp_rule_dup(&v.rule);
+            offload_fp_flow_set_rule(flow, &v.rule);
             offload_fp_stats.modified++;
             OFFLOAD_FP_COVERAGE_INC(fp_offload_modify);
             goto out;
@@ -1046,15 +1122,14 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
                             ? xstrdup(v.reason) : NULL);
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
-    free(flow->rule);
-    flow->rule = NULL;
+    offload_fp_flow_clear_rule(flow);
     if (v.state == OFFLOAD_FP_REFUSED) {
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_stats.refused++;
         offload_fp_count_reason(flow->reason);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
-        flow->rule = offload_fp_rule_dup(&v.rule);
+        offload_fp_flow_set_rule(flow, &v.rule);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
             offload_fp_count_reason(flow->reason);

@@ -356,6 +356,86 @@ test_counters_kept(void **state OVS_UNUSED)
     assert_int_equal(n_rules(), 0);
 }
 
+/* Checks that the record of 'ufid' keeps the NIC rule that
+ * netdev_offload_fp_decide() gives for the megaflow of make_match(true) with
+ * 'n_outputs' outputs to p2, and the megaflow's match, with in_port 1 as
+ * flow_put() got it and the NIC port (0) in its cls_rule. */
+static void
+check_record(const ovs_u128 *ufid, int n_outputs)
+{
+    struct match match, got, got_cls;
+    struct offload_fp_verdict v;
+    struct offload_fp_flow *flow;
+    bool has_flow, has_rule;
+    struct ofpbuf actions;
+    struct fp_rule rule;
+    int i;
+
+    make_match(true, &match);
+    ofpbuf_init(&actions, 64);
+    for (i = 0; i < n_outputs; i++) {
+        nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    }
+    netdev_offload_fp_decide(p1, dev, 0, &match, actions.data, actions.size,
+                             1, &v);
+    ofpbuf_uninit(&actions);
+    assert_int_equal(v.state, OFFLOAD_FP_OFFLOADED);
+
+    /* Read under the mutex, checked once it is released (a failed check
+     * leaves the test at once). */
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    has_flow = flow != NULL;
+    has_rule = has_flow && offload_fp_flow_rule(flow, &rule);
+    if (has_flow) {
+        offload_fp_flow_match(flow, &got);
+        minimatch_expand(&flow->cr.match, &got_cls);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+
+    assert_true(has_flow);
+    assert_true(has_rule);
+    assert_memory_equal(&rule, &v.rule, sizeof v.rule);
+    assert_true(match_equal(&got, &match));
+    assert_int_equal(odp_to_u32(got_cls.flow.in_port.odp_port), 0);
+    got_cls.flow.in_port.odp_port = match.flow.in_port.odp_port;
+    assert_true(match_equal(&got_cls, &match));
+}
+
+/* A flow is one allocation, its NIC rule and match in the record's block:
+ * a modification whose rule is longer than the room left for it there
+ * keeps it elsewhere, one that fits again goes back there, and neither
+ * touches the match that follows the room. */
+static void
+test_record_rule_room(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 17, 18, 19, 20 } };
+    uint64_t n_packets;
+    bool offloaded;
+
+    put(&ufid, true, 1);
+    check_record(&ufid, 1);
+    put(&ufid, true, 4);
+    check_record(&ufid, 4);
+    put(&ufid, true, 1);
+    check_record(&ufid, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+
+    /* Evicted by a reset, then put again. */
+    put(&ufid, true, 3);
+    assert_int_equal(fp_device_reset(dev), 0);
+    put(&ufid, true, 3);
+    check_record(&ufid, 3);
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_rules(), 1);
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    assert_int_equal(n_rules(), 0);
+}
+
 /* A datapath port that netdev_ports_get() does not know, as dpif_port_add()
  * leaves tap ports out of its map, is named from the copy of the datapath's
  * ports that netdev_offload_fp_names_run() keeps. */
@@ -554,6 +634,8 @@ main(int argc OVS_UNUSED, char *argv[])
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shared_ufid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_counters_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_rule_room, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recirc_translate, setup,
                                         teardown),
