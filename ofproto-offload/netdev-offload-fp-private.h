@@ -70,6 +70,19 @@ struct offload_fp_rule {
     uint32_t words[];
 };
 
+/* What a flow that is not, or was not always, fully offloaded keeps, apart
+ * from its record (struct offload_fp_flow), so that the record of an
+ * offloaded flow is smaller.  Allocated when the flow first needs it, freed
+ * with the flow. */
+struct offload_fp_flow_aside {
+    char *reason;               /* Why it is not (fully) in the NIC. */
+    char *partial_reason;       /* Why it is partial, if its verdict is:
+                                 * 'reason' again once it is back in the
+                                 * NIC after waiting or an eviction. */
+    struct fp_rule_stats base;  /* The counters of the NIC rules it had
+                                 * before (see 'has_base'). */
+};
+
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
  *
  * Every flow_put() that finds a bound input port is answered with success,
@@ -90,26 +103,25 @@ struct offload_fp_flow {
     struct fp_device *dev;
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     enum offload_fp_state state;
-    bool has_base;              /* 'base' may be other than zero. */
+    bool has_base;              /* 'aside->base' may be other than
+                                 * zero. */
     bool ufid_shared;           /* Put with two different matches: two
                                  * megaflows share the ufid, so it stays in
                                  * software (REFUSED) until flow_del() (see
                                  * netdev_offload_fp_flow_put()). */
 
-    /* Counters never go backwards: 'base' has those of the NIC rules this
-     * flow had before ('has_base' says whether there were any), 'last' the
-     * last read of the current rule's, which flow_get() writes only when
-     * they moved: 'last.n_packets' is in the first cache line. */
+    /* Counters never go backwards: 'aside->base' has those of the NIC
+     * rules this flow had before ('has_base' says whether there were any),
+     * 'last' the last read of the current rule's, which flow_get() writes
+     * only when they moved: 'last.n_packets' is in the first cache line. */
     struct fp_rule_stats last;
-    struct fp_rule_stats base;
 
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
     odp_port_t in_port;         /* The megaflow's in_port, which 'cr' has
                                  * not: see offload_fp_flow_match(). */
-    char *reason;               /* Why it is not (fully) in the NIC. */
-    char *partial_reason;       /* Why it is partial, if its verdict is:
-                                 * 'reason' again once it is back in the
-                                 * NIC after waiting or an eviction. */
+    struct offload_fp_flow_aside *aside; /* NULL until the flow needs
+                                 * it, as a flow that was always OFFLOADED
+                                 * never does. */
     struct offload_fp_rule *rule; /* The NIC rule, to put it back into
                                  * the NIC (WAITING, EVICTED) or after a
                                  * reset; NULL if REFUSED.  Read it with
@@ -223,6 +235,7 @@ struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
 const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
                                            struct fp_rule *);
+const char *offload_fp_flow_reason(const struct offload_fp_flow *);
 void offload_fp_flow_match(const struct offload_fp_flow *, struct match *);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);

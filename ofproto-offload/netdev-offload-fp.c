@@ -282,6 +282,33 @@ offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
     return buf;
 }
 
+/* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
+const char *
+offload_fp_flow_reason(const struct offload_fp_flow *flow)
+{
+    return flow->aside ? flow->aside->reason : NULL;
+}
+
+/* Returns the side block of 'flow', which it allocates if 'flow' has none
+ * yet. */
+static struct offload_fp_flow_aside *
+offload_fp_flow_get_aside(struct offload_fp_flow *flow)
+{
+    if (!flow->aside) {
+        flow->aside = xzalloc(sizeof *flow->aside);
+    }
+    return flow->aside;
+}
+
+/* Returns the counters of the NIC rules that 'flow' had before its current
+ * one. */
+static struct fp_rule_stats
+offload_fp_flow_base(const struct offload_fp_flow *flow)
+{
+    return (flow->aside ? flow->aside->base
+            : (struct fp_rule_stats) { .n_packets = 0 });
+}
+
 /* Stores in 'match' the megaflow's match of 'flow', as flow_put() got
  * it. */
 void
@@ -329,8 +356,11 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
      * offload_fp_flow_create()): cls_rule_destroy() must not free them. */
     CONST_CAST(struct minimatch *, &flow->cr.match)->flow = NULL;
     cls_rule_destroy(&flow->cr);
-    free(flow->reason);
-    free(flow->partial_reason);
+    if (flow->aside) {
+        free(flow->aside->reason);
+        free(flow->aside->partial_reason);
+        free(flow->aside);
+    }
     offload_fp_flow_clear_rule(flow);
     free(flow);
 }
@@ -563,7 +593,7 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
             memset(&total, 0, sizeof total);
             return total;
         }
-        return flow->base;
+        return offload_fp_flow_base(flow);
     }
 
     if (fp_rule_get_stats(flow->dev, flow->rule_id, &total)) {
@@ -573,7 +603,7 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
         flow->last = total;
     }
     if (flow->has_base) {
-        stats_add(&total, &flow->base);
+        stats_add(&total, &flow->aside->base);
     }
     return total;
 }
@@ -643,26 +673,26 @@ offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
     offload_fp_n_zombies++;
 }
 
-/* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
- * 'base'. */
+/* Takes the NIC rule of 'flow', if any, out of the NIC, and stores in
+ * '*removed' what it counted for the flow (zero if none, or if the flow is
+ * PARTIAL). */
 static void
-offload_fp_flow_uninstall(struct offload_fp_flow *flow)
+offload_fp_flow_remove_rule(struct offload_fp_flow *flow,
+                            struct fp_rule_stats *removed)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    memset(removed, 0, sizeof *removed);
     if (flow->state == OFFLOAD_FP_OFFLOADED
         || flow->state == OFFLOAD_FP_PARTIAL) {
         struct fp_rule_stats final;
-
         struct fp_rule rule;
 
         offload_fp_delete_rule(flow->dev, flow->rule_id,
                                offload_fp_flow_rule(flow, &rule), &final);
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
             /* The final counters, or the last read if the device failed. */
-            stats_add(&flow->base,
-                      final.n_packets >= flow->last.n_packets
-                      ? &final : &flow->last);
-            flow->has_base = true;
+            *removed = (final.n_packets >= flow->last.n_packets
+                        ? final : flow->last);
         }
         memset(&flow->last, 0, sizeof flow->last);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_del);
@@ -670,12 +700,31 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
     }
 }
 
+/* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
+ * the flow's base (see 'has_base'). */
+static void
+offload_fp_flow_uninstall(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct fp_rule_stats removed;
+
+    offload_fp_flow_remove_rule(flow, &removed);
+    if (removed.n_packets) {
+        stats_add(&offload_fp_flow_get_aside(flow)->base, &removed);
+        flow->has_base = true;
+    }
+}
+
 static void
 offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    free(flow->reason);
-    flow->reason = reason;
+    if (reason || flow->aside) {
+        struct offload_fp_flow_aside *aside = offload_fp_flow_get_aside(flow);
+
+        free(aside->reason);
+        aside->reason = reason;
+    }
 }
 
 /* Puts 'flow->rule' into the NIC as a new rule.  On success, 'flow' gets
@@ -705,7 +754,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             flow->state = OFFLOAD_FP_WAITING;
         }
         if (!was_waiting) {
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
         offload_fp_flow_update_cls(flow);
         return;
@@ -764,7 +813,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
         OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
     } else if (op.error == ENOENT
                && (reason = offload_fp_meter_missing(&full, flow->dev))) {
@@ -776,7 +825,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
         OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
     } else {
         offload_fp_flow_set_reason(
@@ -796,7 +845,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         } else {
             offload_fp_stats.failed++;
         }
-        offload_fp_count_reason(flow->reason);
+        offload_fp_count_reason(offload_fp_flow_reason(flow));
     }
     offload_fp_flow_update_cls(flow);
 }
@@ -823,7 +872,9 @@ static void
 offload_fp_flow_log(const struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (flow->reason && !VLOG_DROP_DBG(&rl)) {
+    const char *reason = offload_fp_flow_reason(flow);
+
+    if (reason && !VLOG_DROP_DBG(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
         offload_fp_flow_format_log(flow, &s);
@@ -831,7 +882,7 @@ offload_fp_flow_log(const struct offload_fp_flow *flow)
                  ds_cstr(&s),
                  (flow->state == OFFLOAD_FP_PARTIAL ? "partially offloaded"
                   : flow->state == OFFLOAD_FP_WAITING ? "waiting"
-                  : "not offloaded"), flow->reason);
+                  : "not offloaded"), reason);
         ds_destroy(&s);
     }
 }
@@ -965,7 +1016,7 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     offload_fp_flow_set_reason(
         flow, xstrdup("ufid shared by megaflows with different matches"));
     offload_fp_stats.refused++;
-    offload_fp_count_reason(flow->reason);
+    offload_fp_count_reason(offload_fp_flow_reason(flow));
     offload_fp_flow_update_cls(flow);
     OFFLOAD_FP_COVERAGE_INC(fp_offload_ufid_shared);
 
@@ -1117,22 +1168,26 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
 
     offload_fp_flow_uninstall(flow);
     flow->dev = dev;
-    free(flow->partial_reason);
-    flow->partial_reason = (v.state == OFFLOAD_FP_PARTIAL
-                            ? xstrdup(v.reason) : NULL);
+    if (v.state == OFFLOAD_FP_PARTIAL || flow->aside) {
+        struct offload_fp_flow_aside *aside = offload_fp_flow_get_aside(flow);
+
+        free(aside->partial_reason);
+        aside->partial_reason = (v.state == OFFLOAD_FP_PARTIAL
+                                 ? xstrdup(v.reason) : NULL);
+    }
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
     offload_fp_flow_clear_rule(flow);
     if (v.state == OFFLOAD_FP_REFUSED) {
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_stats.refused++;
-        offload_fp_count_reason(flow->reason);
+        offload_fp_count_reason(offload_fp_flow_reason(flow));
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
         offload_fp_flow_set_rule(flow, &v.rule);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
             OFFLOAD_FP_COVERAGE_INC(fp_offload_partial);
         }
         flow->state = OFFLOAD_FP_REFUSED;
@@ -1198,9 +1253,14 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow)
 {
     struct fp_rule_stats total;
 
-    offload_fp_flow_uninstall(flow);
-    total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
-             : flow->base);
+    /* The base and the counters of the last rule, without a side block for
+     * them (see offload_fp_flow_uninstall()). */
+    offload_fp_flow_remove_rule(flow, &total);
+    if (flow->ufid_shared) {
+        memset(&total, 0, sizeof total);
+    } else if (flow->has_base) {
+        stats_add(&total, &flow->aside->base);
+    }
     hmap_remove(&offload_fp_flows, &flow->node);
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow);
@@ -1299,7 +1359,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->dev == dev && (flow->state == OFFLOAD_FP_OFFLOADED
                                  || flow->state == OFFLOAD_FP_PARTIAL)) {
-            stats_add(&flow->base, &flow->last);
+            stats_add(&offload_fp_flow_get_aside(flow)->base, &flow->last);
             flow->has_base = true;
             memset(&flow->last, 0, sizeof flow->last);
             flow->state = OFFLOAD_FP_EVICTED;
@@ -1368,7 +1428,8 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
         OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
         offload_fp_stats.reoffloaded++;
         offload_fp_flow_set_reason(
-            flow, nullable_xstrdup(partial ? flow->partial_reason : NULL));
+            flow, nullable_xstrdup(partial
+                                   ? flow->aside->partial_reason : NULL));
         return true;
     }
     return false;
@@ -1403,7 +1464,7 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
             flow->vf_unplugged = offload_fp_vf_unplugged(&rule, dev,
                                                          &reason);
             offload_fp_flow_set_reason(flow, reason);
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
             offload_fp_stats.evicted++;
             offload_fp_flow_update_cls(flow);
             OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);

@@ -436,6 +436,58 @@ test_record_rule_room(void **state OVS_UNUSED)
     assert_int_equal(n_rules(), 0);
 }
 
+/* Returns true if the record of 'ufid' has a side block. */
+static bool
+has_aside(const ovs_u128 *ufid)
+{
+    struct offload_fp_flow *flow;
+    bool aside;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    aside = flow && flow->aside;
+    ovs_mutex_unlock(&offload_fp_mutex);
+    return aside;
+}
+
+/* An offloaded flow has no side block (struct offload_fp_flow_aside), even
+ * once its counters moved and its actions changed, and flow_del() reports
+ * its counters; a flow evicted by a reset gets one, for its reason and the
+ * counters of its old rule (as last read), and flow_del() reports those too
+ * once it is back in the NIC. */
+static void
+test_record_aside(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 21, 22, 23, 24 } };
+    struct dpif_flow_stats stats;
+    uint64_t n_packets;
+    bool offloaded;
+
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+    put(&ufid, true, 2);
+    assert_false(has_aside(&ufid));
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, &stats), 0);
+    assert_int_equal(stats.n_packets, 1);
+
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_int_equal(n_packets, 1);
+    assert_int_equal(fp_device_reset(dev), 0);
+    assert_true(has_aside(&ufid));
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 2);
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, &stats), 0);
+    assert_int_equal(stats.n_packets, 2);
+}
+
 /* A datapath port that netdev_ports_get() does not know, as dpif_port_add()
  * leaves tap ports out of its map, is named from the copy of the datapath's
  * ports that netdev_offload_fp_names_run() keeps. */
@@ -636,6 +688,7 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_counters_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_rule_room, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_record_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recirc_translate, setup,
                                         teardown),
