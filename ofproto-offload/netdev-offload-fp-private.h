@@ -81,6 +81,9 @@ struct offload_fp_flow_aside {
                                  * NIC after waiting or an eviction. */
     struct fp_rule_stats base;  /* The counters of the NIC rules it had
                                  * before (see 'has_base'). */
+    long long int sw_time;      /* When it started waiting (set while it
+                                 * is in 'exception_cls' as a waiting
+                                 * flow, see 'cls_waits'). */
 };
 
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
@@ -119,6 +122,7 @@ struct offload_fp_flow {
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
     odp_port_t in_port;         /* The megaflow's in_port, which 'cr' has
                                  * not: see offload_fp_flow_match(). */
+    uint32_t mark;              /* dpif-netdev's flow mark. */
     struct offload_fp_flow_aside *aside; /* NULL until the flow needs
                                  * it, as a flow that was always OFFLOADED
                                  * never does. */
@@ -127,9 +131,6 @@ struct offload_fp_flow {
                                  * reset; NULL if REFUSED.  Read it with
                                  * offload_fp_flow_rule().  In 'tail' if it
                                  * fits there, else a block of its own. */
-    uint32_t mark;              /* dpif-netdev's flow mark. */
-    unsigned int thread;        /* dpif-netdev's offload thread that put
-                                 * it (netdev_offload_thread_id()). */
 
     /* Packets of the flow that came up the exception path, while it is in
      * 'exception_cls', are counted in 'sw_packets' (see
@@ -156,12 +157,14 @@ struct offload_fp_flow {
     bool missing;               /* The NIC missed packets of it. */
     bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
                                  * a VF that is unplugged. */
+    uint8_t thread;             /* dpif-netdev's offload thread that put
+                                 * it (netdev_offload_thread_id(): OVS 3.1
+                                 * has at most 10). */
     uint16_t rule_room;         /* Bytes for 'rule' at the start of
                                  * 'tail'. */
     atomic_uint64_t sw_packets;
     uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
                                  * 'exception_cls' or changed role there. */
-    long long int sw_time;      /* When it started waiting. */
     long long int offloaded_at; /* When its rule last went into the NIC. */
     uint64_t n_missed;          /* How many, since it was armed. */
 

@@ -340,7 +340,9 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
         flow->cls_waits = waits;
         atomic_read_relaxed(&flow->sw_packets, &flow->sw_packets_seen);
         atomic_read_relaxed(&flow->sw_resumed, &flow->sw_resumed_seen);
-        flow->sw_time = time_msec();
+        if (waits) {
+            offload_fp_flow_get_aside(flow)->sw_time = time_msec();
+        }
     } else if (!watched && flow->in_cls) {
         classifier_remove_assert(&exception_cls, &flow->cr);
         atomic_count_dec(&n_watched);
@@ -1606,7 +1608,7 @@ netdev_offload_fp_run(void)
             }
             cands[n_cands].flow = flow;
             cands[n_cands].rate = ((double) (n - flow->sw_packets_seen) * 1000
-                                   / MAX(now - flow->sw_time, 1));
+                                   / MAX(now - flow->aside->sw_time, 1));
             n_cands++;
         }
     }
