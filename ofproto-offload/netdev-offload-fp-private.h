@@ -56,7 +56,8 @@ enum OVS_PACKED_ENUM offload_fp_state {
 /* The NIC rule that a flow keeps (struct fp_rule is the better part of a
  * kilobyte: two 128-byte keys and room for FP_MAX_ACTIONS actions), in
  * few bytes: the 32-bit words of the rule's mask that are not zero, with
- * the key's words under them, and only the actions it has.
+ * the key's words under them, and only the actions it has, each without
+ * its last words that are zero.
  * offload_fp_flow_rule() makes a struct fp_rule of it. */
 #define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
@@ -65,8 +66,9 @@ struct offload_fp_rule {
     uint32_t priority;
     uint8_t n_words;            /* Bits in 'map'. */
     uint8_t n_actions;
-    /* Then 'n_words' (key, mask) word pairs, then 'n_actions' struct
-     * fp_action. */
+    /* Then 'n_words' (key, mask) word pairs, then the length in words of
+     * each action, one byte each ('n_actions' bytes, padded to a word),
+     * then the words of the actions (see netdev-offload-fp.c). */
     uint32_t words[];
 };
 

@@ -169,11 +169,53 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
-/* Returns the actions of 'rule'. */
-static struct fp_action *
-offload_fp_rule_actions(const struct offload_fp_rule *rule)
+/* The actions of a compact rule: an action without its last 32-bit words
+ * that are zero (an output, 36 bytes in struct fp_action, keeps 8), so
+ * first the length of each, in words, one byte each, then their words.
+ * Returns the lengths of the actions of 'c'. */
+static uint8_t *
+offload_fp_rule_lens(const struct offload_fp_rule *c)
 {
-    return (struct fp_action *) &rule->words[2 * rule->n_words];
+    return (uint8_t *) &c->words[2 * c->n_words];
+}
+
+/* Returns the words of the actions of 'c' (see offload_fp_rule_lens()). */
+static uint32_t *
+offload_fp_rule_action_words(const struct offload_fp_rule *c)
+{
+    return CONST_CAST(uint32_t *, &c->words[2 * c->n_words
+                                            + DIV_ROUND_UP(c->n_actions,
+                                                           4)]);
+}
+
+/* Returns the words of 'a' that a compact rule keeps: up to its last one
+ * that is not zero. */
+static size_t
+offload_fp_action_len(const struct fp_action *a)
+{
+    const uint32_t *w = (const uint32_t *) a;
+    size_t n = sizeof *a / sizeof *w;
+
+    while (n && !w[n - 1]) {
+        n--;
+    }
+    return n;
+}
+
+/* Writes action 'i' of the compact rule 'c' into 'a'. */
+static void
+offload_fp_rule_get_action(const struct offload_fp_rule *c, size_t i,
+                           struct fp_action *a)
+{
+    const uint8_t *lens = offload_fp_rule_lens(c);
+    const uint32_t *words = offload_fp_rule_action_words(c);
+    size_t j;
+
+    for (j = 0; j < i; j++) {
+        words += lens[j];
+    }
+    memset(a, 0, sizeof *a);
+    memcpy(a, words, lens[i] * sizeof *words);
 }
 
 /* Returns the size in bytes of the compact copy of 'rule' (see struct
@@ -187,8 +229,11 @@ offload_fp_rule_size(const struct fp_rule *rule)
     for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
         n += mask[i] != 0;
     }
-    return (sizeof(struct offload_fp_rule) + 2 * n * sizeof(uint32_t)
-            + rule->n_actions * sizeof rule->actions[0]);
+    n = 2 * n + DIV_ROUND_UP(rule->n_actions, 4);
+    for (i = 0; i < rule->n_actions; i++) {
+        n += offload_fp_action_len(&rule->actions[i]);
+    }
+    return sizeof(struct offload_fp_rule) + n * sizeof(uint32_t);
 }
 
 /* Writes the compact copy of 'rule' into 'c', which has room for
@@ -198,9 +243,12 @@ offload_fp_rule_compact(const struct fp_rule *rule, struct offload_fp_rule *c)
 {
     const uint32_t *key = (const uint32_t *) &rule->key;
     const uint32_t *mask = (const uint32_t *) &rule->mask;
+    uint32_t *words;
+    uint8_t *lens;
     size_t i, n = 0;
 
     BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
+    BUILD_ASSERT_DECL(sizeof(struct fp_action) % sizeof(uint32_t) == 0);
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
     c->map = 0;
@@ -215,8 +263,15 @@ offload_fp_rule_compact(const struct fp_rule *rule, struct offload_fp_rule *c)
         }
     }
     c->n_words = n;
-    memcpy(offload_fp_rule_actions(c), rule->actions,
-           rule->n_actions * sizeof rule->actions[0]);
+
+    lens = offload_fp_rule_lens(c);
+    words = offload_fp_rule_action_words(c);
+    memset(lens, 0, ROUND_UP(c->n_actions, 4));
+    for (i = 0; i < rule->n_actions; i++) {
+        lens[i] = offload_fp_action_len(&rule->actions[i]);
+        memcpy(words, &rule->actions[i], lens[i] * sizeof *words);
+        words += lens[i];
+    }
 }
 
 /* Forgets the NIC rule of 'flow', if any. */
@@ -253,6 +308,8 @@ offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
 {
     uint32_t *key = (uint32_t *) &rule->key;
     uint32_t *mask = (uint32_t *) &rule->mask;
+    const uint32_t *words;
+    const uint8_t *lens;
     uint32_t map;
     size_t n = 0;
 
@@ -266,8 +323,13 @@ offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
     }
     rule->priority = c->priority;
     rule->n_actions = c->n_actions;
-    memcpy(rule->actions, offload_fp_rule_actions(c),
-           c->n_actions * sizeof rule->actions[0]);
+
+    lens = offload_fp_rule_lens(c);
+    words = offload_fp_rule_action_words(c);
+    for (n = 0; n < c->n_actions; n++) {
+        memcpy(&rule->actions[n], words, lens[n] * sizeof *words);
+        words += lens[n];
+    }
 }
 
 /* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
@@ -1395,10 +1457,10 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
             continue;
         }
         for (i = 0; i < flow->rule->n_actions; i++) {
-            const struct fp_action *a
-                = &offload_fp_rule_actions(flow->rule)[i];
+            struct fp_action a;
 
-            if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
+            offload_fp_rule_get_action(flow->rule, i, &a);
+            if (a.type == FP_ACTION_METER && a.meter_id == meter_id) {
                 offload_fp_flow_uninstall(flow);
                 flow->state = OFFLOAD_FP_EVICTED;
                 offload_fp_flow_set_reason(
@@ -1419,9 +1481,13 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    bool partial = (flow->rule->n_actions
-                    && (offload_fp_rule_actions(flow->rule)[0].type
-                        == FP_ACTION_MARK));
+    struct fp_action first;
+    bool partial;
+
+    if (flow->rule->n_actions) {
+        offload_fp_rule_get_action(flow->rule, 0, &first);
+    }
+    partial = flow->rule->n_actions && first.type == FP_ACTION_MARK;
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
                                    : OFFLOAD_FP_OFFLOADED));
