@@ -356,6 +356,196 @@ test_counters_kept(void **state OVS_UNUSED)
     assert_int_equal(n_rules(), 0);
 }
 
+/* Appends to 'actions' 'n_outputs' outputs to p2, after a push_vlan (VID
+ * 5), if 'vlan', and a masked set of the IPv4 source (to 10.0.0.9, its low
+ * byte), if 'set'. */
+static void
+make_actions(struct ofpbuf *actions, int n_outputs, bool vlan, bool set)
+{
+    int i;
+
+    if (vlan) {
+        struct ovs_action_push_vlan push = {
+            .vlan_tpid = htons(ETH_TYPE_VLAN),
+            .vlan_tci = htons(VLAN_CFI | 5),
+        };
+
+        nl_msg_put_unspec(actions, OVS_ACTION_ATTR_PUSH_VLAN, &push,
+                          sizeof push);
+    }
+    if (set) {
+        struct ovs_key_ipv4 kv[2];
+        size_t ofs;
+
+        memset(kv, 0, sizeof kv);
+        kv[0].ipv4_src = htonl(0x0a000009);
+        kv[1].ipv4_src = htonl(0xff);
+        ofs = nl_msg_start_nested(actions, OVS_ACTION_ATTR_SET_MASKED);
+        nl_msg_put_unspec(actions, OVS_KEY_ATTR_IPV4, kv, sizeof kv);
+        nl_msg_end_nested(actions, ofs);
+    }
+    for (i = 0; i < n_outputs; i++) {
+        nl_msg_put_odp_port(actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    }
+}
+
+/* Puts the megaflow of make_match(true) under 'ufid' with 'actions', then
+ * checks that its record keeps the NIC rule that netdev_offload_fp_decide()
+ * gives for it, byte for byte, with state 'state', and the megaflow's
+ * match, with in_port 1 as flow_put() got it and the NIC port (0) in its
+ * cls_rule. */
+static void
+put_check_record(const ovs_u128 *ufid, const struct ofpbuf *actions,
+                 enum offload_fp_state state)
+{
+    struct offload_info info = { .flow_mark = 1 };
+    struct match match, got, got_cls;
+    struct offload_fp_verdict v;
+    struct offload_fp_flow *flow;
+    enum offload_fp_state got_state = OFFLOAD_FP_N_STATES;
+    bool has_flow, has_rule;
+    struct fp_rule rule;
+
+    make_match(true, &match);
+    assert_int_equal(netdev_offload_fp.flow_put(p1, &match, actions->data,
+                                                actions->size, ufid, &info,
+                                                NULL), 0);
+    netdev_offload_fp_decide(p1, dev, 0, &match, actions->data,
+                             actions->size, 1, &v);
+    free(v.reason);
+    assert_int_equal(v.state, state);
+
+    /* Read under the mutex, checked once it is released (a failed check
+     * leaves the test at once). */
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    has_flow = flow != NULL;
+    has_rule = has_flow && offload_fp_flow_rule(flow, &rule);
+    if (has_flow) {
+        got_state = flow->state;
+        offload_fp_flow_match(flow, &got);
+        minimatch_expand(&flow->cr.match, &got_cls);
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+
+    assert_true(has_flow);
+    assert_int_equal(got_state, state);
+    assert_true(has_rule);
+    assert_memory_equal(&rule, &v.rule, sizeof v.rule);
+    assert_true(match_equal(&got, &match));
+    assert_int_equal(odp_to_u32(got_cls.flow.in_port.odp_port), 0);
+    got_cls.flow.in_port.odp_port = match.flow.in_port.odp_port;
+    assert_true(match_equal(&got_cls, &match));
+}
+
+/* A flow is one allocation, its NIC rule and match in the record's block:
+ * a modification whose rule is longer than the room left for it there
+ * keeps it elsewhere, one that fits again goes back there, and neither
+ * touches the match that follows the room.  The rule comes back byte for
+ * byte whatever its actions (the record keeps each without its last words
+ * that are zero). */
+static void
+test_record_rule_room(void **state OVS_UNUSED)
+{
+    static const struct {
+        int n_outputs;
+        bool vlan, set;
+    } steps[] = {
+        { 1, false, false },
+        { 4, false, false },
+        { 1, false, false },
+        { 2, true, true },
+        { 0, false, true },
+        { 1, true, false },
+    };
+    ovs_u128 ufid = { .u32 = { 17, 18, 19, 20 } };
+    struct ofpbuf actions;
+    uint64_t n_packets;
+    bool offloaded;
+    size_t i;
+
+    ofpbuf_init(&actions, 64);
+    for (i = 0; i < ARRAY_SIZE(steps); i++) {
+        ofpbuf_clear(&actions);
+        make_actions(&actions, steps[i].n_outputs, steps[i].vlan,
+                     steps[i].set);
+        put_check_record(&ufid, &actions, OFFLOAD_FP_OFFLOADED);
+    }
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+
+    /* Partially offloaded (an output to a port that is not on the NIC):
+     * the rule that marks the packets. */
+    ofpbuf_clear(&actions);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(9));
+    put_check_record(&ufid, &actions, OFFLOAD_FP_PARTIAL);
+
+    /* Evicted by a reset, then put again. */
+    ofpbuf_clear(&actions);
+    make_actions(&actions, 3, false, false);
+    put_check_record(&ufid, &actions, OFFLOAD_FP_OFFLOADED);
+    assert_int_equal(fp_device_reset(dev), 0);
+    put_check_record(&ufid, &actions, OFFLOAD_FP_OFFLOADED);
+    assert_int_equal(n_rules(), 1);
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    assert_int_equal(n_rules(), 0);
+    ofpbuf_uninit(&actions);
+}
+
+/* Returns true if the record of 'ufid' has a side block. */
+static bool
+has_aside(const ovs_u128 *ufid)
+{
+    struct offload_fp_flow *flow;
+    bool aside;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    aside = flow && flow->aside;
+    ovs_mutex_unlock(&offload_fp_mutex);
+    return aside;
+}
+
+/* An offloaded flow has no side block (struct offload_fp_flow_aside), even
+ * once its counters moved and its actions changed, and flow_del() reports
+ * its counters; a flow evicted by a reset gets one, for its reason and the
+ * counters of its old rule (as last read), and flow_del() reports those too
+ * once it is back in the NIC. */
+static void
+test_record_aside(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 21, 22, 23, 24 } };
+    struct dpif_flow_stats stats;
+    uint64_t n_packets;
+    bool offloaded;
+
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 1);
+    put(&ufid, true, 2);
+    assert_false(has_aside(&ufid));
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, &stats), 0);
+    assert_int_equal(stats.n_packets, 1);
+
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_int_equal(n_packets, 1);
+    assert_int_equal(fp_device_reset(dev), 0);
+    assert_true(has_aside(&ufid));
+    put(&ufid, true, 1);
+    inject();
+    get(&ufid, &offloaded, &n_packets);
+    assert_true(offloaded);
+    assert_int_equal(n_packets, 2);
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, &stats), 0);
+    assert_int_equal(stats.n_packets, 2);
+}
+
 /* A datapath port that netdev_ports_get() does not know, as dpif_port_add()
  * leaves tap ports out of its map, is named from the copy of the datapath's
  * ports that netdev_offload_fp_names_run() keeps. */
@@ -554,6 +744,9 @@ main(int argc OVS_UNUSED, char *argv[])
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shared_ufid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_counters_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_rule_room, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_record_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recirc_translate, setup,
                                         teardown),
