@@ -343,7 +343,6 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     OVS_REQUIRES(offload_fp_mutex)
 {
     const char *dev = fp_device_name(flow->dev);
-    const char *reason = offload_fp_flow_reason(flow);
     struct fp_rule buf;
     const struct fp_rule *rule = offload_fp_flow_rule(flow, &buf);
 
@@ -363,20 +362,20 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     case OFFLOAD_FP_PARTIAL:
         ds_put_format(s, ": %s classifies it and marks its packets "
                       "(mark %"PRIu32"), dpif-netdev runs its actions, "
-                      "because %s", dev, flow->mark, reason);
+                      "because %s", dev, flow->mark, flow->reason);
         break;
     case OFFLOAD_FP_WAITING:
-        ds_put_format(s, ": %s; in software until %s", reason,
+        ds_put_format(s, ": %s; in software until %s", flow->reason,
                       (flow->vf_unplugged ? "the VF is plugged back in"
                        : "there is room"));
         break;
     case OFFLOAD_FP_EVICTED:
-        ds_put_format(s, ": %s; in software until %s", reason,
+        ds_put_format(s, ": %s; in software until %s", flow->reason,
                       (flow->vf_unplugged ? "the VF is plugged back in"
                        : "it is back in the NIC"));
         break;
     case OFFLOAD_FP_REFUSED:
-        ds_put_format(s, ": %s", reason);
+        ds_put_format(s, ": %s", flow->reason);
         break;
     case OFFLOAD_FP_N_STATES:
     default:

@@ -56,8 +56,7 @@ enum OVS_PACKED_ENUM offload_fp_state {
 /* The NIC rule that a flow keeps (struct fp_rule is the better part of a
  * kilobyte: two 128-byte keys and room for FP_MAX_ACTIONS actions), in
  * few bytes: the 32-bit words of the rule's mask that are not zero, with
- * the key's words under them, and only the actions it has, each without
- * its last words that are zero.
+ * the key's words under them, and only the actions it has.
  * offload_fp_flow_rule() makes a struct fp_rule of it. */
 #define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
@@ -66,26 +65,9 @@ struct offload_fp_rule {
     uint32_t priority;
     uint8_t n_words;            /* Bits in 'map'. */
     uint8_t n_actions;
-    /* Then 'n_words' (key, mask) word pairs, then the length in words of
-     * each action, one byte each ('n_actions' bytes, padded to a word),
-     * then the words of the actions (see netdev-offload-fp.c). */
+    /* Then 'n_words' (key, mask) word pairs, then 'n_actions' struct
+     * fp_action. */
     uint32_t words[];
-};
-
-/* What a flow that is not, or was not always, fully offloaded keeps, apart
- * from its record (struct offload_fp_flow), so that the record of an
- * offloaded flow is smaller.  Allocated when the flow first needs it, freed
- * with the flow. */
-struct offload_fp_flow_aside {
-    char *reason;               /* Why it is not (fully) in the NIC. */
-    char *partial_reason;       /* Why it is partial, if its verdict is:
-                                 * 'reason' again once it is back in the
-                                 * NIC after waiting or an eviction. */
-    struct fp_rule_stats base;  /* The counters of the NIC rules it had
-                                 * before (see 'has_base'). */
-    long long int sw_time;      /* When it started waiting (set while it
-                                 * is in 'exception_cls' as a waiting
-                                 * flow, see 'cls_waits'). */
 };
 
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
@@ -108,31 +90,33 @@ struct offload_fp_flow {
     struct fp_device *dev;
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     enum offload_fp_state state;
-    bool has_base;              /* 'aside->base' may be other than
-                                 * zero. */
+    bool has_base;              /* 'base' may be other than zero. */
     bool ufid_shared;           /* Put with two different matches: two
                                  * megaflows share the ufid, so it stays in
                                  * software (REFUSED) until flow_del() (see
                                  * netdev_offload_fp_flow_put()). */
 
-    /* Counters never go backwards: 'aside->base' has those of the NIC
-     * rules this flow had before ('has_base' says whether there were any),
-     * 'last' the last read of the current rule's, which flow_get() writes
-     * only when they moved: 'last.n_packets' is in the first cache line. */
+    /* Counters never go backwards: 'base' has those of the NIC rules this
+     * flow had before ('has_base' says whether there were any), 'last' the
+     * last read of the current rule's, which flow_get() writes only when
+     * they moved: 'last.n_packets' is in the first cache line. */
     struct fp_rule_stats last;
+    struct fp_rule_stats base;
 
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
     odp_port_t in_port;         /* The megaflow's in_port, which 'cr' has
                                  * not: see offload_fp_flow_match(). */
-    uint32_t mark;              /* dpif-netdev's flow mark. */
-    struct offload_fp_flow_aside *aside; /* NULL until the flow needs
-                                 * it, as a flow that was always OFFLOADED
-                                 * never does. */
+    char *reason;               /* Why it is not (fully) in the NIC. */
+    char *partial_reason;       /* Why it is partial, if its verdict is:
+                                 * 'reason' again once it is back in the
+                                 * NIC after waiting or an eviction. */
     struct offload_fp_rule *rule; /* The NIC rule, to put it back into
                                  * the NIC (WAITING, EVICTED) or after a
                                  * reset; NULL if REFUSED.  Read it with
-                                 * offload_fp_flow_rule().  In 'tail' if it
-                                 * fits there, else a block of its own. */
+                                 * offload_fp_flow_rule(). */
+    uint32_t mark;              /* dpif-netdev's flow mark. */
+    unsigned int thread;        /* dpif-netdev's offload thread that put
+                                 * it (netdev_offload_thread_id()). */
 
     /* Packets of the flow that came up the exception path, while it is in
      * 'exception_cls', are counted in 'sw_packets' (see
@@ -159,14 +143,10 @@ struct offload_fp_flow {
     bool missing;               /* The NIC missed packets of it. */
     bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
                                  * a VF that is unplugged. */
-    uint8_t thread;             /* dpif-netdev's offload thread that put
-                                 * it (netdev_offload_thread_id(): OVS 3.1
-                                 * has at most 10). */
-    uint16_t rule_room;         /* Bytes for 'rule' at the start of
-                                 * 'tail'. */
     atomic_uint64_t sw_packets;
     uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
                                  * 'exception_cls' or changed role there. */
+    long long int sw_time;      /* When it started waiting. */
     long long int offloaded_at; /* When its rule last went into the NIC. */
     uint64_t n_missed;          /* How many, since it was armed. */
 
@@ -175,12 +155,6 @@ struct offload_fp_flow {
      * NIC stopped before the flow's stage, at its depth limit). */
     atomic_uint64_t sw_resumed;
     uint64_t sw_resumed_seen;   /* 'sw_resumed' with 'sw_packets_seen'. */
-
-    /* The rest of the record's block, sized for the flow when flow_put()
-     * first saw it, so that a flow is one allocation: 'rule_room' bytes
-     * for the compact NIC rule, then the two miniflows (key and mask) of
-     * the match of 'cr'. */
-    uint64_t tail[];
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).
@@ -240,7 +214,6 @@ struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
 const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
                                            struct fp_rule *);
-const char *offload_fp_flow_reason(const struct offload_fp_flow *);
 void offload_fp_flow_match(const struct offload_fp_flow *, struct match *);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);

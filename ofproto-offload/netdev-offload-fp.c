@@ -47,7 +47,6 @@
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "packets.h"
-#include "rculist.h"
 #include "sset.h"
 #include "svec.h"
 #include "timeval.h"
@@ -169,135 +168,49 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
-/* The actions of a compact rule: an action without its last 32-bit words
- * that are zero (an output, 36 bytes in struct fp_action, keeps 8), so
- * first the length of each, in words, one byte each, then their words.
- * Returns the lengths of the actions of 'c'. */
-static uint8_t *
-offload_fp_rule_lens(const struct offload_fp_rule *c)
+/* Returns the actions of 'rule'. */
+static struct fp_action *
+offload_fp_rule_actions(const struct offload_fp_rule *rule)
 {
-    return (uint8_t *) &c->words[2 * c->n_words];
+    return (struct fp_action *) &rule->words[2 * rule->n_words];
 }
 
-/* Returns the words of the actions of 'c' (see offload_fp_rule_lens()). */
-static uint32_t *
-offload_fp_rule_action_words(const struct offload_fp_rule *c)
-{
-    return CONST_CAST(uint32_t *, &c->words[2 * c->n_words
-                                            + DIV_ROUND_UP(c->n_actions,
-                                                           4)]);
-}
-
-/* Returns the words of 'a' that a compact rule keeps: up to its last one
- * that is not zero. */
-static size_t
-offload_fp_action_len(const struct fp_action *a)
-{
-    const uint32_t *w = (const uint32_t *) a;
-    size_t n = sizeof *a / sizeof *w;
-
-    while (n && !w[n - 1]) {
-        n--;
-    }
-    return n;
-}
-
-/* Writes action 'i' of the compact rule 'c' into 'a'. */
-static void
-offload_fp_rule_get_action(const struct offload_fp_rule *c, size_t i,
-                           struct fp_action *a)
-{
-    const uint8_t *lens = offload_fp_rule_lens(c);
-    const uint32_t *words = offload_fp_rule_action_words(c);
-    size_t j;
-
-    for (j = 0; j < i; j++) {
-        words += lens[j];
-    }
-    memset(a, 0, sizeof *a);
-    memcpy(a, words, lens[i] * sizeof *words);
-}
-
-/* Returns the size in bytes of the compact copy of 'rule' (see struct
- * offload_fp_rule). */
-static size_t
-offload_fp_rule_size(const struct fp_rule *rule)
-{
-    const uint32_t *mask = (const uint32_t *) &rule->mask;
-    size_t i, n = 0;
-
-    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
-        n += mask[i] != 0;
-    }
-    n = 2 * n + DIV_ROUND_UP(rule->n_actions, 4);
-    for (i = 0; i < rule->n_actions; i++) {
-        n += offload_fp_action_len(&rule->actions[i]);
-    }
-    return sizeof(struct offload_fp_rule) + n * sizeof(uint32_t);
-}
-
-/* Writes the compact copy of 'rule' into 'c', which has room for
- * offload_fp_rule_size(rule) bytes. */
-static void
-offload_fp_rule_compact(const struct fp_rule *rule, struct offload_fp_rule *c)
+/* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
+ * the caller frees with free(). */
+static struct offload_fp_rule *
+offload_fp_rule_dup(const struct fp_rule *rule)
 {
     const uint32_t *key = (const uint32_t *) &rule->key;
     const uint32_t *mask = (const uint32_t *) &rule->mask;
-    uint32_t *words;
-    uint8_t *lens;
+    struct offload_fp_rule *c;
+    uint32_t map = 0;
     size_t i, n = 0;
 
     BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
-    BUILD_ASSERT_DECL(sizeof(struct fp_action) % sizeof(uint32_t) == 0);
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
-    c->map = 0;
-    c->priority = rule->priority;
-    c->n_actions = rule->n_actions;
     for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
         if (mask[i]) {
-            c->map |= UINT32_C(1) << i;
+            map |= UINT32_C(1) << i;
+            n++;
+        }
+    }
+    c = xmalloc(sizeof *c + 2 * n * sizeof c->words[0]
+                + rule->n_actions * sizeof rule->actions[0]);
+    c->map = map;
+    c->priority = rule->priority;
+    c->n_words = n;
+    c->n_actions = rule->n_actions;
+    for (n = 0, i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+        if (mask[i]) {
             c->words[2 * n] = key[i];
             c->words[2 * n + 1] = mask[i];
             n++;
         }
     }
-    c->n_words = n;
-
-    lens = offload_fp_rule_lens(c);
-    words = offload_fp_rule_action_words(c);
-    memset(lens, 0, ROUND_UP(c->n_actions, 4));
-    for (i = 0; i < rule->n_actions; i++) {
-        lens[i] = offload_fp_action_len(&rule->actions[i]);
-        memcpy(words, &rule->actions[i], lens[i] * sizeof *words);
-        words += lens[i];
-    }
-}
-
-/* Forgets the NIC rule of 'flow', if any. */
-static void
-offload_fp_flow_clear_rule(struct offload_fp_flow *flow)
-{
-    if (flow->rule != (struct offload_fp_rule *) flow->tail) {
-        free(flow->rule);
-    }
-    flow->rule = NULL;
-}
-
-/* Makes 'rule' the NIC rule of 'flow', in compact form: in the record's
- * 'tail' if it fits there (it does if it is no longer than the rule the
- * flow had when it was created), else in a block of its own. */
-static void
-offload_fp_flow_set_rule(struct offload_fp_flow *flow,
-                         const struct fp_rule *rule)
-{
-    size_t size = offload_fp_rule_size(rule);
-
-    offload_fp_flow_clear_rule(flow);
-    flow->rule = (size <= flow->rule_room
-                  ? (struct offload_fp_rule *) flow->tail
-                  : xmalloc(size));
-    offload_fp_rule_compact(rule, flow->rule);
+    memcpy(offload_fp_rule_actions(c), rule->actions,
+           rule->n_actions * sizeof rule->actions[0]);
+    return c;
 }
 
 /* Writes into 'rule' the whole struct fp_rule that 'c' keeps, the words of
@@ -308,8 +221,6 @@ offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
 {
     uint32_t *key = (uint32_t *) &rule->key;
     uint32_t *mask = (uint32_t *) &rule->mask;
-    const uint32_t *words;
-    const uint8_t *lens;
     uint32_t map;
     size_t n = 0;
 
@@ -323,13 +234,8 @@ offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
     }
     rule->priority = c->priority;
     rule->n_actions = c->n_actions;
-
-    lens = offload_fp_rule_lens(c);
-    words = offload_fp_rule_action_words(c);
-    for (n = 0; n < c->n_actions; n++) {
-        memcpy(&rule->actions[n], words, lens[n] * sizeof *words);
-        words += lens[n];
-    }
+    memcpy(rule->actions, offload_fp_rule_actions(c),
+           c->n_actions * sizeof rule->actions[0]);
 }
 
 /* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
@@ -342,33 +248,6 @@ offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
     }
     offload_fp_rule_expand(flow->rule, buf);
     return buf;
-}
-
-/* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
-const char *
-offload_fp_flow_reason(const struct offload_fp_flow *flow)
-{
-    return flow->aside ? flow->aside->reason : NULL;
-}
-
-/* Returns the side block of 'flow', which it allocates if 'flow' has none
- * yet. */
-static struct offload_fp_flow_aside *
-offload_fp_flow_get_aside(struct offload_fp_flow *flow)
-{
-    if (!flow->aside) {
-        flow->aside = xzalloc(sizeof *flow->aside);
-    }
-    return flow->aside;
-}
-
-/* Returns the counters of the NIC rules that 'flow' had before its current
- * one. */
-static struct fp_rule_stats
-offload_fp_flow_base(const struct offload_fp_flow *flow)
-{
-    return (flow->aside ? flow->aside->base
-            : (struct fp_rule_stats) { .n_packets = 0 });
 }
 
 /* Stores in 'match' the megaflow's match of 'flow', as flow_put() got
@@ -402,9 +281,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
         flow->cls_waits = waits;
         atomic_read_relaxed(&flow->sw_packets, &flow->sw_packets_seen);
         atomic_read_relaxed(&flow->sw_resumed, &flow->sw_resumed_seen);
-        if (waits) {
-            offload_fp_flow_get_aside(flow)->sw_time = time_msec();
-        }
+        flow->sw_time = time_msec();
     } else if (!watched && flow->in_cls) {
         classifier_remove_assert(&exception_cls, &flow->cr);
         atomic_count_dec(&n_watched);
@@ -416,16 +293,10 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow)
 static void
 offload_fp_flow_free(struct offload_fp_flow *flow)
 {
-    /* The miniflows of 'cr' are in the record's block (see
-     * offload_fp_flow_create()): cls_rule_destroy() must not free them. */
-    CONST_CAST(struct minimatch *, &flow->cr.match)->flow = NULL;
     cls_rule_destroy(&flow->cr);
-    if (flow->aside) {
-        free(flow->aside->reason);
-        free(flow->aside->partial_reason);
-        free(flow->aside);
-    }
-    offload_fp_flow_clear_rule(flow);
+    free(flow->reason);
+    free(flow->partial_reason);
+    free(flow->rule);
     free(flow);
 }
 
@@ -657,7 +528,7 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
             memset(&total, 0, sizeof total);
             return total;
         }
-        return offload_fp_flow_base(flow);
+        return flow->base;
     }
 
     if (fp_rule_get_stats(flow->dev, flow->rule_id, &total)) {
@@ -667,7 +538,7 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
         flow->last = total;
     }
     if (flow->has_base) {
-        stats_add(&total, &flow->aside->base);
+        stats_add(&total, &flow->base);
     }
     return total;
 }
@@ -737,26 +608,26 @@ offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
     offload_fp_n_zombies++;
 }
 
-/* Takes the NIC rule of 'flow', if any, out of the NIC, and stores in
- * '*removed' what it counted for the flow (zero if none, or if the flow is
- * PARTIAL). */
+/* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
+ * 'base'. */
 static void
-offload_fp_flow_remove_rule(struct offload_fp_flow *flow,
-                            struct fp_rule_stats *removed)
+offload_fp_flow_uninstall(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    memset(removed, 0, sizeof *removed);
     if (flow->state == OFFLOAD_FP_OFFLOADED
         || flow->state == OFFLOAD_FP_PARTIAL) {
         struct fp_rule_stats final;
+
         struct fp_rule rule;
 
         offload_fp_delete_rule(flow->dev, flow->rule_id,
                                offload_fp_flow_rule(flow, &rule), &final);
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
             /* The final counters, or the last read if the device failed. */
-            *removed = (final.n_packets >= flow->last.n_packets
-                        ? final : flow->last);
+            stats_add(&flow->base,
+                      final.n_packets >= flow->last.n_packets
+                      ? &final : &flow->last);
+            flow->has_base = true;
         }
         memset(&flow->last, 0, sizeof flow->last);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_del);
@@ -764,31 +635,12 @@ offload_fp_flow_remove_rule(struct offload_fp_flow *flow,
     }
 }
 
-/* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
- * the flow's base (see 'has_base'). */
-static void
-offload_fp_flow_uninstall(struct offload_fp_flow *flow)
-    OVS_REQUIRES(offload_fp_mutex)
-{
-    struct fp_rule_stats removed;
-
-    offload_fp_flow_remove_rule(flow, &removed);
-    if (removed.n_packets) {
-        stats_add(&offload_fp_flow_get_aside(flow)->base, &removed);
-        flow->has_base = true;
-    }
-}
-
 static void
 offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (reason || flow->aside) {
-        struct offload_fp_flow_aside *aside = offload_fp_flow_get_aside(flow);
-
-        free(aside->reason);
-        aside->reason = reason;
-    }
+    free(flow->reason);
+    flow->reason = reason;
 }
 
 /* Puts 'flow->rule' into the NIC as a new rule.  On success, 'flow' gets
@@ -818,7 +670,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             flow->state = OFFLOAD_FP_WAITING;
         }
         if (!was_waiting) {
-            offload_fp_count_reason(offload_fp_flow_reason(flow));
+            offload_fp_count_reason(flow->reason);
         }
         offload_fp_flow_update_cls(flow);
         return;
@@ -877,7 +729,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
         OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
-            offload_fp_count_reason(offload_fp_flow_reason(flow));
+            offload_fp_count_reason(flow->reason);
         }
     } else if (op.error == ENOENT
                && (reason = offload_fp_meter_missing(&full, flow->dev))) {
@@ -889,7 +741,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
         OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
-            offload_fp_count_reason(offload_fp_flow_reason(flow));
+            offload_fp_count_reason(flow->reason);
         }
     } else {
         offload_fp_flow_set_reason(
@@ -900,7 +752,8 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                                fp_device_name(flow->dev),
                                ovs_strerror(op.error))));
         flow->state = OFFLOAD_FP_REFUSED;
-        offload_fp_flow_clear_rule(flow);
+        free(flow->rule);
+        flow->rule = NULL;
         /* A driver that says EOPNOTSUPP cannot run the rule (a PMD's
          * refusal): a refusal, as the translation's; anything else is a
          * failure. */
@@ -909,7 +762,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         } else {
             offload_fp_stats.failed++;
         }
-        offload_fp_count_reason(offload_fp_flow_reason(flow));
+        offload_fp_count_reason(flow->reason);
     }
     offload_fp_flow_update_cls(flow);
 }
@@ -936,9 +789,7 @@ static void
 offload_fp_flow_log(const struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    const char *reason = offload_fp_flow_reason(flow);
-
-    if (reason && !VLOG_DROP_DBG(&rl)) {
+    if (flow->reason && !VLOG_DROP_DBG(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
         offload_fp_flow_format_log(flow, &s);
@@ -946,7 +797,7 @@ offload_fp_flow_log(const struct offload_fp_flow *flow)
                  ds_cstr(&s),
                  (flow->state == OFFLOAD_FP_PARTIAL ? "partially offloaded"
                   : flow->state == OFFLOAD_FP_WAITING ? "waiting"
-                  : "not offloaded"), reason);
+                  : "not offloaded"), flow->reason);
         ds_destroy(&s);
     }
 }
@@ -1074,13 +925,14 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     struct ds s = DS_EMPTY_INITIALIZER;
 
     offload_fp_flow_uninstall(flow);
-    offload_fp_flow_clear_rule(flow);
+    free(flow->rule);
+    flow->rule = NULL;
     flow->ufid_shared = true;
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_set_reason(
         flow, xstrdup("ufid shared by megaflows with different matches"));
     offload_fp_stats.refused++;
-    offload_fp_count_reason(offload_fp_flow_reason(flow));
+    offload_fp_count_reason(flow->reason);
     offload_fp_flow_update_cls(flow);
     OFFLOAD_FP_COVERAGE_INC(fp_offload_ufid_shared);
 
@@ -1090,60 +942,6 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
                  "it, both stay in software", netdev_get_name(flow->netdev),
                  ds_cstr(&s));
     ds_destroy(&s);
-}
-
-/* Creates the record of the flow 'ufid' with 'match', whose in_port is
- * NIC port 'port', as flow_put() first sees it, REFUSED and without a NIC
- * rule until the caller decides, and inserts it into 'offload_fp_flows'.
- *
- * A flow is one allocation: the record, then 'rule_size' bytes (rounded up
- * to 8) for its compact NIC rule (see offload_fp_flow_set_rule()), then the miniflows of the match of 'cr', as minimatch_init()
- * would allocate them in a block of their own (offload_fp_flow_free() sees
- * to it that cls_rule_destroy() does not free them).  The match of 'cr' is
- * 'match' with the NIC port as its in_port (see struct offload_fp_flow);
- * 'match' is the caller's, changed only while this runs. */
-static struct offload_fp_flow *
-offload_fp_flow_create(const ovs_u128 *ufid, struct match *match,
-                       uint32_t port, size_t rule_size)
-    OVS_REQUIRES(offload_fp_mutex)
-{
-    size_t rule_room = ROUND_UP(rule_size, 8);
-    struct offload_fp_flow *flow;
-    struct miniflow maps, *flows;
-    struct minimatch *mm;
-    size_t mf_size;
-
-    BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) % 8 == 0);
-    miniflow_map_init(&maps, &match->wc.masks);
-    mf_size = sizeof maps + MINIFLOW_VALUES_SIZE(miniflow_n_values(&maps));
-    ovs_assert(rule_room <= UINT16_MAX);
-
-    flow = xzalloc(sizeof *flow + rule_room + 2 * mf_size);
-    flow->ufid = *ufid;
-    flow->state = OFFLOAD_FP_REFUSED;
-    flow->in_port = match->flow.in_port.odp_port;
-    flow->rule_room = rule_room;
-
-    /* What cls_rule_init() does, but for the allocation of the
-     * miniflows. */
-    rculist_init(&flow->cr.node);
-    ovsrcu_init(&flow->cr.cls_match, NULL);
-    mm = CONST_CAST(struct minimatch *, &flow->cr.match);
-    flows = (struct miniflow *) &flow->tail[rule_room / 8];
-    mm->flows[0] = flows;
-    mm->flows[1] = (struct miniflow *) ((uint64_t *) flows + mf_size / 8);
-    *mm->flows[0] = *mm->flows[1] = maps;
-    /* 'match' is the caller's: it is given back as it was. */
-    match->flow.in_port.odp_port = u32_to_odp(port);
-    miniflow_init(mm->flow, &match->flow);
-    match->flow.in_port.odp_port = flow->in_port;
-    minimask_init(mm->mask, &match->wc);
-    mm->tun_md = tun_metadata_allocation_clone(&match->tun_md);
-
-    atomic_init(&flow->sw_packets, 0);
-    atomic_init(&flow->sw_resumed, 0);
-    hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
-    return flow;
 }
 
 /* Returns the id of dpif-netdev's offload thread that calls, or 0 for
@@ -1210,9 +1008,19 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         goto out;
     }
     if (!flow) {
-        flow = offload_fp_flow_create(ufid, match, port,
-                                      (v.state == OFFLOAD_FP_REFUSED
-                                       ? 0 : offload_fp_rule_size(&v.rule)));
+        flow = xzalloc(sizeof *flow);
+        flow->ufid = *ufid;
+        flow->state = OFFLOAD_FP_REFUSED;
+        /* The match of 'cr' has the NIC port as its in_port (see struct
+         * offload_fp_flow): 'match' is the caller's, so it is given back
+         * as it was. */
+        flow->in_port = match->flow.in_port.odp_port;
+        match->flow.in_port.odp_port = u32_to_odp(port);
+        cls_rule_init(&flow->cr, match, 0);
+        match->flow.in_port.odp_port = flow->in_port;
+        atomic_init(&flow->sw_packets, 0);
+        atomic_init(&flow->sw_resumed, 0);
+        hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
     }
     flow->netdev = netdev;
     flow->mark = info->flow_mark;
@@ -1223,7 +1031,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         && !offload_fp_vf_unplugged(&v.rule, dev, NULL)) {
         /* A modification the NIC can run: in place, counters kept. */
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
-            offload_fp_flow_set_rule(flow, &v.rule);
+            free(flow->rule);
+            flow->rule = offload_fp_rule_dup(&v.rule);
             offload_fp_stats.modified++;
             OFFLOAD_FP_COVERAGE_INC(fp_offload_modify);
             goto out;
@@ -1232,26 +1041,23 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
 
     offload_fp_flow_uninstall(flow);
     flow->dev = dev;
-    if (v.state == OFFLOAD_FP_PARTIAL || flow->aside) {
-        struct offload_fp_flow_aside *aside = offload_fp_flow_get_aside(flow);
-
-        free(aside->partial_reason);
-        aside->partial_reason = (v.state == OFFLOAD_FP_PARTIAL
-                                 ? xstrdup(v.reason) : NULL);
-    }
+    free(flow->partial_reason);
+    flow->partial_reason = (v.state == OFFLOAD_FP_PARTIAL
+                            ? xstrdup(v.reason) : NULL);
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
-    offload_fp_flow_clear_rule(flow);
+    free(flow->rule);
+    flow->rule = NULL;
     if (v.state == OFFLOAD_FP_REFUSED) {
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_stats.refused++;
-        offload_fp_count_reason(offload_fp_flow_reason(flow));
+        offload_fp_count_reason(flow->reason);
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
-        offload_fp_flow_set_rule(flow, &v.rule);
+        flow->rule = offload_fp_rule_dup(&v.rule);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
-            offload_fp_count_reason(offload_fp_flow_reason(flow));
+            offload_fp_count_reason(flow->reason);
             OFFLOAD_FP_COVERAGE_INC(fp_offload_partial);
         }
         flow->state = OFFLOAD_FP_REFUSED;
@@ -1317,14 +1123,9 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow)
 {
     struct fp_rule_stats total;
 
-    /* The base and the counters of the last rule, without a side block for
-     * them (see offload_fp_flow_uninstall()). */
-    offload_fp_flow_remove_rule(flow, &total);
-    if (flow->ufid_shared) {
-        memset(&total, 0, sizeof total);
-    } else if (flow->has_base) {
-        stats_add(&total, &flow->aside->base);
-    }
+    offload_fp_flow_uninstall(flow);
+    total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
+             : flow->base);
     hmap_remove(&offload_fp_flows, &flow->node);
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow);
@@ -1423,7 +1224,7 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->dev == dev && (flow->state == OFFLOAD_FP_OFFLOADED
                                  || flow->state == OFFLOAD_FP_PARTIAL)) {
-            stats_add(&offload_fp_flow_get_aside(flow)->base, &flow->last);
+            stats_add(&flow->base, &flow->last);
             flow->has_base = true;
             memset(&flow->last, 0, sizeof flow->last);
             flow->state = OFFLOAD_FP_EVICTED;
@@ -1457,10 +1258,10 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
             continue;
         }
         for (i = 0; i < flow->rule->n_actions; i++) {
-            struct fp_action a;
+            const struct fp_action *a
+                = &offload_fp_rule_actions(flow->rule)[i];
 
-            offload_fp_rule_get_action(flow->rule, i, &a);
-            if (a.type == FP_ACTION_METER && a.meter_id == meter_id) {
+            if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
                 offload_fp_flow_uninstall(flow);
                 flow->state = OFFLOAD_FP_EVICTED;
                 offload_fp_flow_set_reason(
@@ -1481,13 +1282,9 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct fp_action first;
-    bool partial;
-
-    if (flow->rule->n_actions) {
-        offload_fp_rule_get_action(flow->rule, 0, &first);
-    }
-    partial = flow->rule->n_actions && first.type == FP_ACTION_MARK;
+    bool partial = (flow->rule->n_actions
+                    && (offload_fp_rule_actions(flow->rule)[0].type
+                        == FP_ACTION_MARK));
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
                                    : OFFLOAD_FP_OFFLOADED));
@@ -1496,8 +1293,7 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
         OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
         offload_fp_stats.reoffloaded++;
         offload_fp_flow_set_reason(
-            flow, nullable_xstrdup(partial
-                                   ? flow->aside->partial_reason : NULL));
+            flow, nullable_xstrdup(partial ? flow->partial_reason : NULL));
         return true;
     }
     return false;
@@ -1532,7 +1328,7 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
             flow->vf_unplugged = offload_fp_vf_unplugged(&rule, dev,
                                                          &reason);
             offload_fp_flow_set_reason(flow, reason);
-            offload_fp_count_reason(offload_fp_flow_reason(flow));
+            offload_fp_count_reason(flow->reason);
             offload_fp_stats.evicted++;
             offload_fp_flow_update_cls(flow);
             OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);
@@ -1674,7 +1470,7 @@ netdev_offload_fp_run(void)
             }
             cands[n_cands].flow = flow;
             cands[n_cands].rate = ((double) (n - flow->sw_packets_seen) * 1000
-                                   / MAX(now - flow->aside->sw_time, 1));
+                                   / MAX(now - flow->sw_time, 1));
             n_cands++;
         }
     }
