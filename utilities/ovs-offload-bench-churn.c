@@ -39,9 +39,9 @@
  * and with churn in turn (so that both kinds see the same load from the
  * rest of the machine), at CHURN_RATE in batches of 2 * CHURN_BATCH
  * changes and, in the full mode, also at other rates and other batch
- * sizes (each batch is a new version of the model's table, and a new
- * version invalidates every entry of the engines' exact-match caches: the
- * batch size matters as much as the rate).  The forwarding rate is the
+ * sizes (each batch is a new version of the model's table, and the
+ * engines' exact-match caches check an entry once in each version that
+ * it is still right: the batch size matters as much as the rate).  The forwarding rate is the
  * engine's packets per second of its busy CPU time (as the "model" lines
  * have it), and the fed rate per second of wall clock; the drop is the
  * mean rate of the churn phases against that of the others. */
