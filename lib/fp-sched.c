@@ -528,5 +528,6 @@ fp_sched_get_stats(const struct fp_sched *s_, size_t class,
 
     ovs_mutex_lock(&s->mutex);
     *stats = s->classes[class].stats;
+    stats->backlog = s->classes[class].n;
     ovs_mutex_unlock(&s->mutex);
 }

@@ -128,7 +128,8 @@ fp_unixctl_show_port(struct ds *s, const struct fp_device *dev,
             ds_put_format(s, "    %s share:", name);
         }
         ds_put_format(s, " tx %"PRIu64" packets, %"PRIu64" bytes, %"PRIu64
-                      " drops\n", qs.tx_packets, qs.tx_bytes, qs.tx_drops);
+                      " drops, %"PRIu64" queued\n", qs.tx_packets,
+                      qs.tx_bytes, qs.tx_drops, qs.backlog);
     }
     fp_unixctl_show_vf(s, dev, port);
 }

@@ -575,6 +575,8 @@ struct fp_queue_stats {
     uint64_t tx_packets;
     uint64_t tx_bytes;
     uint64_t tx_drops;          /* Tail drops, and drops at a reset. */
+    uint64_t backlog;           /* Packets in the queue now, neither sent
+                                 * nor dropped yet (a gauge, not a count). */
 };
 
 /* What a sender tells the NIC about a packet it sends (fp_port_send_md()):
