@@ -21,6 +21,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-sched.c \
 	lib/fp-sched.h \
 	lib/fp-model.c \
+	lib/fp-model-emc.c \
+	lib/fp-model-emc.h \
 	lib/fp-model-engine.c \
 	lib/fp-model-hotplug.c \
 	lib/fp-model-evb.c \

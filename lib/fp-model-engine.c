@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include "fp-model-private.h"
+#include "fp-model-emc.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -26,9 +27,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "bitmap.h"
 #include "coverage.h"
@@ -623,91 +621,6 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
     }
 }
 
-/* Returns the hash of 'key' for the exact-match cache, and stores in
- * '*mapp' which of its words are nonzero.
- *
- * Hardware would hash the whole key in one cycle; here, four independent
- * multiply-xor lanes keep the dependency chains short, and the final mix
- * (MurmurHash3's fmix64) spreads every bit into the low bits that index
- * the cache. */
-static inline uint32_t
-fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
-{
-    const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
-    const uint32_t *k = (const uint32_t *) key;
-    uint64_t a = 1, b = 2, c = 3, d = 4;
-    uint32_t map = 0;
-    uint64_t h;
-    size_t i;
-
-    i = 0;
-#ifdef __SSE2__
-    for (; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
-        __m128i v = _mm_loadu_si128((const void *) &k[i]);
-        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
-
-        map |= (uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf) << i;
-    }
-#endif
-    for (; i < FP_MODEL_KEY_WORDS; i++) {
-        map |= (uint32_t) (k[i] != 0) << i;
-    }
-    *mapp = map;
-
-    for (i = 0; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
-        a = (a ^ k[i]) * prime;
-        b = (b ^ k[i + 1]) * prime;
-        c = (c ^ k[i + 2]) * prime;
-        d = (d ^ k[i + 3]) * prime;
-    }
-    for (; i < FP_MODEL_KEY_WORDS; i++) {
-        a = (a ^ k[i]) * prime;
-    }
-
-    h = a ^ ((b << 16) | (b >> 48)) ^ ((c << 32) | (c >> 32))
-        ^ ((d << 48) | (d >> 16));
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return h;
-}
-
-/* Returns true if 'e' holds the key whose nonzero words 'map' are those of
- * 'key', for any version. */
-static inline bool
-fp_model_emc_match(const struct fp_model_emc_entry *e,
-                   const struct fp_key *key, uint32_t hash, uint32_t map)
-{
-    const uint32_t *k = (const uint32_t *) key;
-    size_t i;
-
-    if (e->map != map || e->hash != hash) {
-        return false;
-    }
-    for (i = 0; map; i++) {
-        if (k[raw_ctz(map)] != e->words[i]) {
-            return false;
-        }
-        map = zero_rightmost_1bit(map);
-    }
-    return true;
-}
-
-/* Returns true if 'engine' looks packets up in its exact-match cache before
- * the rule table of 'model': it has one, and the table has at least
- * FP_MODEL_EMC_MIN_MASKS masks.  Either way the result of a lookup is the
- * same: the cache holds only what the table returned for the same key in
- * the same version. */
-static inline bool
-fp_model_emc_active(const struct fp_model *model,
-                    const struct fp_model_engine *engine)
-{
-    return (engine->emc
-            && fp_table_n_masks(model->table) >= FP_MODEL_EMC_MIN_MASKS);
-}
-
 /* Per-packet state of one pass of an engine's pipeline. */
 struct fp_model_pkt {
     struct fp_model_slot *slot;
@@ -720,134 +633,6 @@ struct fp_model_pkt {
     struct fp_parse_layers layers;
     struct fp_key key;
 };
-
-/* Returns the age, in table versions, of the oldest entries of the
- * exact-match cache that are still right in 'version', if 'last' is the
- * last version in which a rule that might change them became visible:
- * those made in 'last' or later.  'last' may be newer than 'version' (see
- * fp_table_add_version()). */
-static inline uint32_t
-fp_model_emc_keep(uint64_t version, uint64_t last)
-{
-    return last < version ? MIN(version - last, UINT32_MAX) : 0;
-}
-
-/* Returns true if 'e', made in an older table version than 'version', is
- * still right in 'version': its rule is not removed and no rule that might
- * beat it was added since it was made, or it has no rule and no rule at
- * all was added since.  Reads only the cache line of the rule that the
- * caller reads next to execute its actions. */
-static inline bool
-fp_model_emc_still_right(const struct fp_model_engine *engine,
-                         const struct fp_model_emc_entry *e, uint64_t version)
-{
-    uint32_t age = (uint32_t) version - e->version;
-
-    return (e->rule
-            ? (age <= engine->emc_keep
-               && !fp_table_rule_removed(e->rule, version))
-            : age <= engine->emc_keep_miss);
-}
-
-/* Drops entry 'e' of an exact-match cache, and its reference. */
-static void
-fp_model_emc_clear(struct fp_model_emc_entry *e)
-{
-    if (e->map) {
-        fp_table_rule_unref(e->rule);
-        e->map = 0;
-    }
-}
-
-/* Looks up 'pkt' in the exact-match cache of 'engine', as of table
- * 'version'.  Returns true and sets 'pkt->rule' if the cache has the key,
- * from this version or from an older one in which it is still right (the
- * entry then moves to this version); an entry that is no longer right is
- * dropped. */
-static inline bool
-fp_model_emc_find(const struct fp_model_engine *engine,
-                  struct fp_model_pkt *pkt, uint64_t version)
-{
-    size_t way;
-
-    for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
-        struct fp_model_emc_entry *e = &pkt->emc[way];
-
-        if (fp_model_emc_match(e, &pkt->key, pkt->hash, pkt->map)) {
-            if (OVS_UNLIKELY(e->version != (uint32_t) version)) {
-                if (!fp_model_emc_still_right(engine, e, version)) {
-                    fp_model_emc_clear(e);
-                    return false;
-                }
-                e->version = version;
-            }
-            pkt->rule = e->rule;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Caches 'pkt->rule' for the key of 'pkt' in the exact-match cache of
- * 'engine', as of table version 'v32' (low 32 bits), with a reference on
- * the rule: in the first way of the key's set that is unused, or else that
- * holds an older version; else, on one such call in FP_MODEL_EMC_EVICT, in
- * the way that the top bits of the hash pick, so that keys that share a set
- * keep their ways as long as they can.  'pkt->rule' must be the result of
- * a lookup in this RCU epoch. */
-static void
-fp_model_emc_insert(struct fp_model_engine *engine,
-                    const struct fp_model_pkt *pkt, uint32_t v32)
-{
-    const uint32_t *k = (const uint32_t *) &pkt->key;
-    struct fp_model_emc_entry *e = pkt->emc;
-    uint32_t map;
-    size_t i;
-
-    BUILD_ASSERT(IS_POW2(FP_MODEL_EMC_WAYS));
-    for (i = 0; i < FP_MODEL_EMC_WAYS && e[i].map; i++) {
-        continue;
-    }
-    if (i == FP_MODEL_EMC_WAYS) {
-        for (i = 0; i < FP_MODEL_EMC_WAYS && e[i].version == v32; i++) {
-            continue;
-        }
-    }
-    if (i == FP_MODEL_EMC_WAYS) {
-        if (engine->emc_conflicts++ % FP_MODEL_EMC_EVICT) {
-            return;
-        }
-        i = pkt->hash >> 16 & (FP_MODEL_EMC_WAYS - 1);
-    }
-    e += i;
-    if (pkt->rule) {
-        fp_table_rule_ref(pkt->rule);
-    }
-    fp_model_emc_clear(e);
-    e->rule = pkt->rule;
-    e->version = v32;
-    e->hash = pkt->hash;
-    e->map = pkt->map;
-    for (i = 0, map = pkt->map; map; i++) {
-        e->words[i] = k[raw_ctz(map)];
-        map = zero_rightmost_1bit(map);
-    }
-}
-
-/* Drops every entry of the exact-match cache of 'engine' (which may have
- * none), and their references on rules.  Called by the engine's thread, or
- * once the engine's thread is gone, before the rule table is destroyed. */
-void
-fp_model_emc_flush(struct fp_model_engine *engine)
-{
-    size_t i;
-
-    if (engine->emc) {
-        for (i = 0; i <= engine->emc_mask; i++) {
-            fp_model_emc_clear(&engine->emc[i]);
-        }
-    }
-}
 
 /* Returns the CPU time of the calling thread, in nanoseconds.  An engine's
  * busy time counts only the time that it ran, not the time that another
@@ -911,12 +696,11 @@ fp_model_pass_parse(struct fp_model *model,
         pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
         if (!pkt->error && engine && engine->emc) {
-            pkt->hash = fp_model_emc_hash(&pkt->key, &pkt->map);
-            if (pkt->map && count_1bits(pkt->map) <= FP_MODEL_EMC_WORDS) {
+            pkt->emc = fp_model_emc_set(engine, &pkt->key, &pkt->hash,
+                                        &pkt->map);
+            if (pkt->emc) {
                 size_t way;
 
-                pkt->emc = &engine->emc[pkt->hash & engine->emc_mask
-                                        & ~(FP_MODEL_EMC_WAYS - 1)];
                 for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
                     OVS_PREFETCH(&pkt->emc[way]);
                 }
@@ -1048,13 +832,12 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
 
         if (!pkt.error) {
             if (engine && fp_model_emc_active(model, engine)) {
-                pkt.hash = fp_model_emc_hash(&pkt.key, &pkt.map);
-                if (pkt.map && count_1bits(pkt.map) <= FP_MODEL_EMC_WORDS) {
-                    pkt.emc = &engine->emc[pkt.hash & engine->emc_mask
-                                           & ~(FP_MODEL_EMC_WAYS - 1)];
-                }
+                pkt.emc = fp_model_emc_set(engine, &pkt.key, &pkt.hash,
+                                           &pkt.map);
             }
-            if (pkt.emc && fp_model_emc_find(engine, &pkt, version)) {
+            if (pkt.emc && fp_model_emc_find(engine, pkt.emc, &pkt.key,
+                                             pkt.hash, pkt.map, version,
+                                             &pkt.rule)) {
                 fp_model_ctr_add(&engine->emc_hits, 1);
             } else {
                 const struct fp_key *keys[1] = { &pkt.key };
@@ -1062,7 +845,8 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
                 fp_table_lookup_batch(model->table, keys, 1, version,
                                       &pkt.rule);
                 if (pkt.emc) {
-                    fp_model_emc_insert(engine, &pkt, version);
+                    fp_model_emc_insert(engine, pkt.emc, &pkt.key, pkt.hash,
+                                        pkt.map, pkt.rule, version);
                 }
             }
         }
@@ -1190,7 +974,9 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         if (pkt->error) {
             continue;
         }
-        if (pkt->emc && fp_model_emc_find(engine, pkt, version)) {
+        if (pkt->emc && fp_model_emc_find(engine, pkt->emc, &pkt->key,
+                                          pkt->hash, pkt->map, version,
+                                          &pkt->rule)) {
             if (pkt->rule) {
                 OVS_PREFETCH(pkt->rule);
             }
@@ -1207,7 +993,8 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
 
             pkt->rule = rules[i];
             if (pkt->emc) {
-                fp_model_emc_insert(engine, pkt, version);
+                fp_model_emc_insert(engine, pkt->emc, &pkt->key, pkt->hash,
+                                    pkt->map, pkt->rule, version);
             }
         }
     }
@@ -1295,16 +1082,7 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
     epoch = fp_model_engine_enter(engine);
     start = *clockp >= 0 ? *clockp : fp_model_cpu_ns();
     version = fp_table_version(model->table);
-    if (engine->emc) {
-        if (version - engine->emc_base >= UINT32_MAX) {
-            fp_model_emc_flush(engine);
-            engine->emc_base = version;
-        }
-        engine->emc_keep = fp_model_emc_keep(
-            version, fp_table_beat_version(model->table));
-        engine->emc_keep_miss = fp_model_emc_keep(
-            version, fp_table_add_version(model->table));
-    }
+    fp_model_emc_start(engine, model->table, version);
     now_ms = time_msec();
     now_us = -1;
 

@@ -19,8 +19,9 @@
 
 /* What the files of the flow-processor model share: fp-model.c (the
  * device and its control interface: rules, meters, counters, reset),
- * fp-model-engine.c (the packet engines: parse, cache, lookup, actions) and
- * fp-model-port.c (ports: rings, exception queues, endpoints, capture). */
+ * fp-model-engine.c (the packet engines: parse, cache, lookup, actions),
+ * fp-model-emc.c (their exact-match caches) and fp-model-port.c (ports:
+ * rings, exception queues, endpoints, capture). */
 
 #include <pthread.h>
 
@@ -58,34 +59,6 @@
 #define FP_MODEL_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
-
-/* Most nonzero key words of a packet that the exact-match cache holds.
- * Packets with more (rare: IPv6 neighbor discovery with every option), or
- * none (an entry of no words is an unused one), are looked up in the rule
- * table directly. */
-#define FP_MODEL_EMC_WORDS 27
-
-/* Ways of a set of the exact-match cache.  With two, a cache of 8192
- * entries kept only about 80% of 4096 flows (keys that fall in the same
- * set evict each other); with four, over 95%. */
-#define FP_MODEL_EMC_WAYS 4
-
-/* Fewest masks in the rule table for which an engine uses its exact-match
- * cache.  With fewer, a lookup in the table probes as few hash tables as
- * the cache (one, over only the words that the mask selects) and touches
- * less memory than the cache's entries of 128 bytes, so the cache costs
- * more than it saves (ovs-offload-bench at 1K and 10K rules over 1 mask). */
-#define FP_MODEL_EMC_MIN_MASKS 2
-
-/* A key that misses the exact-match cache, whose set has no free way (all
- * hold keys of the current table version), takes a way from another key on
- * one such miss in FP_MODEL_EMC_EVICT; otherwise it is not cached.  When
- * more keys than ways share a set and come back in turn, evicting on every
- * miss makes keys evict each other in a chain (each comes back to find its
- * way taken); keeping the resident keys makes only the extra keys miss, as
- * dpif-netdev's probabilistic EMC insertion does.  The count is per engine,
- * not random, so that the cache's hits are the same in every run. */
-#define FP_MODEL_EMC_EVICT 16
 
 /* A 64-bit counter with one writer (an engine) and any readers. */
 typedef atomic_uint64_t fp_model_ctr;
@@ -342,18 +315,6 @@ struct fp_model_engine {
     fp_model_ctr recirc_exceeded;
 };
 
-/* An entry of the exact-match cache: two cache lines, the key's nonzero
- * words in the order of the key, so that an IPv4 packet touches only the
- * first line. */
-struct fp_model_emc_entry {
-    const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
-                                         * reference, if 'map'. */
-    uint32_t version;           /* Low 32 bits of the table version. */
-    uint32_t hash;              /* fp_model_emc_hash() of the key. */
-    uint32_t map;               /* Nonzero words of the key; 0: unused. */
-    uint32_t words[FP_MODEL_EMC_WORDS];
-};
-BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
 
 /* A set of free ids base...base+n-1, preallocated: a bitmap of the ids in
  * use.  Allocation always takes the lowest free id, so that ids, and the
@@ -488,7 +449,6 @@ void fp_model_tx_now(struct fp_model *, struct fp_model_port_ctrs *,
                      uint32_t port_no, const void *data, size_t size);
 void fp_model_wake_engine(struct fp_model_engine *);
 void *fp_model_engine_main(void *engine);
-void fp_model_emc_flush(struct fp_model_engine *);
 void fp_model_count_drops(unsigned int n);
 void fp_model_trace_dry(struct fp_model *, uint32_t port_no,
                         struct fp_model_slot *, struct fp_trace *);

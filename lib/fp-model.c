@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include "fp-model-private.h"
+#include "fp-model-emc.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -1,0 +1,270 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef FP_MODEL_EMC_H
+#define FP_MODEL_EMC_H 1
+
+/* The exact-match cache of a model engine (fp-model-emc.c): the rule that
+ * the table returned for a packet's whole key, found again with one hash
+ * probe.  The lookup is inline, for the engine's pipeline
+ * (fp-model-engine.c); what changes the cache is out of line. */
+
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "fp-model-private.h"
+#include "fp-table.h"
+#include "util.h"
+
+/* Most nonzero key words of a packet that the exact-match cache holds.
+ * Packets with more (rare: IPv6 neighbor discovery with every option), or
+ * none (an entry of no words is an unused one), are looked up in the rule
+ * table directly. */
+#define FP_MODEL_EMC_WORDS 27
+
+/* Ways of a set of the exact-match cache.  With two, a cache of 8192
+ * entries kept only about 80% of 4096 flows (keys that fall in the same
+ * set evict each other); with four, over 95%. */
+#define FP_MODEL_EMC_WAYS 4
+
+/* Fewest masks in the rule table for which an engine uses its exact-match
+ * cache.  With fewer, a lookup in the table probes as few hash tables as
+ * the cache (one, over only the words that the mask selects) and touches
+ * less memory than the cache's entries of 128 bytes, so the cache costs
+ * more than it saves (ovs-offload-bench at 1K and 10K rules over 1 mask). */
+#define FP_MODEL_EMC_MIN_MASKS 2
+
+/* A key that misses the exact-match cache, whose set has no free way (all
+ * hold keys of the current table version), takes a way from another key on
+ * one such miss in FP_MODEL_EMC_EVICT; otherwise it is not cached.  When
+ * more keys than ways share a set and come back in turn, evicting on every
+ * miss makes keys evict each other in a chain (each comes back to find its
+ * way taken); keeping the resident keys makes only the extra keys miss, as
+ * dpif-netdev's probabilistic EMC insertion does.  The count is per engine,
+ * not random, so that the cache's hits are the same in every run. */
+#define FP_MODEL_EMC_EVICT 16
+
+/* An entry of the exact-match cache: two cache lines, the key's nonzero
+ * words in the order of the key, so that an IPv4 packet touches only the
+ * first line. */
+struct fp_model_emc_entry {
+    const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
+                                         * reference, if 'map'. */
+    uint32_t version;           /* Low 32 bits of the table version. */
+    uint32_t hash;              /* fp_model_emc_hash() of the key. */
+    uint32_t map;               /* Nonzero words of the key; 0: unused. */
+    uint32_t words[FP_MODEL_EMC_WORDS];
+};
+BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
+
+void fp_model_emc_clear(struct fp_model_emc_entry *);
+void fp_model_emc_insert(struct fp_model_engine *,
+                         struct fp_model_emc_entry *set, const struct fp_key *,
+                         uint32_t hash, uint32_t map,
+                         const struct fp_table_rule *, uint32_t v32);
+void fp_model_emc_flush(struct fp_model_engine *);
+void fp_model_emc_start(struct fp_model_engine *, const struct fp_table *,
+                        uint64_t version);
+
+/* Returns 64-bit word 'i' of the 32-bit words 'k'. */
+static inline uint64_t
+fp_model_emc_qword(const uint32_t *k, size_t i)
+{
+    uint64_t q;
+
+    memcpy(&q, &k[2 * i], sizeof q);
+    return q;
+}
+
+/* Returns the hash of 'key' for the exact-match cache, and stores in
+ * '*mapp' which of its words are nonzero.
+ *
+ * Hardware would hash the whole key in one cycle; here, four independent
+ * multiply-xor lanes over the key's 64-bit words keep the dependency chains
+ * short, and the final mix (MurmurHash3's fmix64) spreads every bit into
+ * the low bits that index the cache. */
+static inline uint32_t
+fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
+{
+    enum { N_QWORDS = sizeof *key / sizeof(uint64_t) };
+    const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
+    const uint32_t *k = (const uint32_t *) key;
+    uint64_t a = 1, b = 2, c = 3, d = 4;
+    uint32_t map = 0;
+    uint64_t h;
+    size_t i;
+
+    BUILD_ASSERT(sizeof *key % sizeof(uint32_t) == 0);
+    i = 0;
+#ifdef __SSE2__
+    /* Four words at a time; the last four overlap the ones before, which
+     * the OR takes twice. */
+    BUILD_ASSERT(FP_MODEL_KEY_WORDS >= 4);
+    for (; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
+        __m128i v = _mm_loadu_si128((const void *) &k[i]);
+        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
+
+        map |= (uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf) << i;
+    }
+    if (i < FP_MODEL_KEY_WORDS) {
+        __m128i v = _mm_loadu_si128(
+            (const void *) &k[FP_MODEL_KEY_WORDS - 4]);
+        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
+
+        map |= ((uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf)
+                << (FP_MODEL_KEY_WORDS - 4));
+    }
+#else
+    for (; i < FP_MODEL_KEY_WORDS; i++) {
+        map |= (uint32_t) (k[i] != 0) << i;
+    }
+#endif
+    *mapp = map;
+
+    /* The key is 32-bit aligned: fp_model_emc_qword() makes each 64-bit
+     * load legal, and compiles to one move. */
+    for (i = 0; i + 4 <= N_QWORDS; i += 4) {
+        a = (a ^ fp_model_emc_qword(k, i)) * prime;
+        b = (b ^ fp_model_emc_qword(k, i + 1)) * prime;
+        c = (c ^ fp_model_emc_qword(k, i + 2)) * prime;
+        d = (d ^ fp_model_emc_qword(k, i + 3)) * prime;
+    }
+    if (i < N_QWORDS) {
+        a = (a ^ fp_model_emc_qword(k, i)) * prime;
+    }
+    if (i + 1 < N_QWORDS) {
+        b = (b ^ fp_model_emc_qword(k, i + 1)) * prime;
+    }
+    if (i + 2 < N_QWORDS) {
+        c = (c ^ fp_model_emc_qword(k, i + 2)) * prime;
+    }
+    if (FP_MODEL_KEY_WORDS % 2) {
+        d = (d ^ k[FP_MODEL_KEY_WORDS - 1]) * prime;
+    }
+
+    h = a ^ ((b << 16) | (b >> 48)) ^ ((c << 32) | (c >> 32))
+        ^ ((d << 48) | (d >> 16));
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+/* Returns the set of the exact-match cache of 'engine' (which must have
+ * one) for 'key', and stores the key's hash in '*hashp' and its nonzero
+ * words in '*mapp'; or returns NULL if the cache cannot hold the key (no
+ * nonzero word, or more than FP_MODEL_EMC_WORDS). */
+static inline struct fp_model_emc_entry *
+fp_model_emc_set(const struct fp_model_engine *engine,
+                 const struct fp_key *key, uint32_t *hashp, uint32_t *mapp)
+{
+    *hashp = fp_model_emc_hash(key, mapp);
+    if (!*mapp || count_1bits(*mapp) > FP_MODEL_EMC_WORDS) {
+        return NULL;
+    }
+    return &engine->emc[*hashp & engine->emc_mask
+                        & ~(FP_MODEL_EMC_WAYS - 1)];
+}
+
+/* Returns true if 'e' holds the key whose nonzero words 'map' are those of
+ * 'key', for any version. */
+static inline bool
+fp_model_emc_match(const struct fp_model_emc_entry *e,
+                   const struct fp_key *key, uint32_t hash, uint32_t map)
+{
+    const uint32_t *k = (const uint32_t *) key;
+    size_t i;
+
+    if (e->map != map || e->hash != hash) {
+        return false;
+    }
+    for (i = 0; map; i++) {
+        if (k[raw_ctz(map)] != e->words[i]) {
+            return false;
+        }
+        map = zero_rightmost_1bit(map);
+    }
+    return true;
+}
+
+/* Returns true if 'engine' looks packets up in its exact-match cache before
+ * the rule table of 'model': it has one, and the table has at least
+ * FP_MODEL_EMC_MIN_MASKS masks.  Either way the result of a lookup is the
+ * same: the cache holds only what the table returned for the same key in
+ * the same version. */
+static inline bool
+fp_model_emc_active(const struct fp_model *model,
+                    const struct fp_model_engine *engine)
+{
+    return (engine->emc
+            && fp_table_n_masks(model->table) >= FP_MODEL_EMC_MIN_MASKS);
+}
+
+/* Returns true if 'e', made in an older table version than 'version', is
+ * still right in 'version': its rule is not removed and no rule that might
+ * beat it was added since it was made, or it has no rule and no rule at
+ * all was added since.  Reads only the cache line of the rule that the
+ * caller reads next to execute its actions. */
+static inline bool
+fp_model_emc_still_right(const struct fp_model_engine *engine,
+                         const struct fp_model_emc_entry *e, uint64_t version)
+{
+    uint32_t age = (uint32_t) version - e->version;
+
+    return (e->rule
+            ? (age <= engine->emc_keep
+               && !fp_table_rule_removed(e->rule, version))
+            : age <= engine->emc_keep_miss);
+}
+
+/* Looks up 'key' (of fp_model_emc_set()'s 'hash' and 'map') in 'set' of
+ * the exact-match cache of 'engine', as of table 'version'.  Returns true
+ * and stores the rule (NULL: none matches) in '*rulep' if the cache has the
+ * key, from this version or from an older one in which it is still right
+ * (the entry then moves to this version); an entry that is no longer right
+ * is dropped. */
+static inline bool
+fp_model_emc_find(const struct fp_model_engine *engine,
+                  struct fp_model_emc_entry *set, const struct fp_key *key,
+                  uint32_t hash, uint32_t map, uint64_t version,
+                  const struct fp_table_rule **rulep)
+{
+    size_t way;
+
+    for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
+        struct fp_model_emc_entry *e = &set[way];
+
+        if (fp_model_emc_match(e, key, hash, map)) {
+            if (OVS_UNLIKELY(e->version != (uint32_t) version)) {
+                if (!fp_model_emc_still_right(engine, e, version)) {
+                    fp_model_emc_clear(e);
+                    return false;
+                }
+                e->version = version;
+            }
+            *rulep = e->rule;
+            return true;
+        }
+    }
+    return false;
+}
+
+#endif /* fp-model-emc.h */
