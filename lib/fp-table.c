@@ -380,6 +380,32 @@ fp_table_mask_ref_cmp(const void *a_, const void *b_)
     return a->mask->slot < b->mask->slot ? -1 : a->mask->slot > b->mask->slot;
 }
 
+/* Sorts the 'n' entries of 'refs' in the order of fp_table_mask_ref_cmp().
+ * They come from a sorted mask table of which only a few bounds changed
+ * (a publication follows a batch of changes), so that an insertion sort
+ * does little more than one pass; a large table, which a batch might
+ * disorder more, is left to qsort(). */
+static void
+fp_table_sort_refs(struct fp_table_mask_ref *refs, size_t n)
+{
+    size_t i;
+
+    if (n > 64) {
+        qsort(refs, n, sizeof *refs, fp_table_mask_ref_cmp);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        struct fp_table_mask_ref ref = refs[i];
+        size_t j;
+
+        for (j = i; j > 0 && fp_table_mask_ref_cmp(&ref, &refs[j - 1]) < 0;
+             j--) {
+            refs[j] = refs[j - 1];
+        }
+        refs[j] = ref;
+    }
+}
+
 /* Publishes a copy of the mask table with 'add' added (if nonnull) or
  * 'del' removed (if nonnull), with the current bounds of every mask, in
  * the order of fp_table_mask_ref_cmp(). */
@@ -404,7 +430,7 @@ fp_table_publish_masks(struct fp_table *table, struct fp_table_mask *add,
             ref->min_seq = m->min_seq;
         }
     }
-    qsort(new->refs, new->n, sizeof new->refs[0], fp_table_mask_ref_cmp);
+    fp_table_sort_refs(new->refs, new->n);
     ovsrcu_set(&table->masks, new);
     ovsrcu_postpone(free, old);
     table->bounds_changed = false;
