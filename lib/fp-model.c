@@ -1072,8 +1072,9 @@ fp_model_get_engine_stats(const struct fp_device *dev, size_t index,
 }
 
 /* Returns the bytes of memory that a rule of 'dev' (a model device) takes,
- * on average over its rules: table entry and hash slot, id slot, counters,
- * share of action lists.  0 if there is no rule. */
+ * on average over its rules: table entry and hash slot, id slot (the rule
+ * and its counter's id, by rule id), counters, share of action lists.  0 if
+ * there is no rule. */
 size_t
 fp_model_memory_per_rule(const struct fp_device *dev)
 {
@@ -1100,6 +1101,7 @@ fp_model_memory_per_rule(const struct fp_device *dev)
     }
     /* Id slot and one counter per engine, per rule. */
     return (total / n_rules + sizeof *model->rules
+            + sizeof *model->rule_counters
             + model->n_engines * sizeof(struct fp_model_counter));
 }
 

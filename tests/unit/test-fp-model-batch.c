@@ -16,7 +16,8 @@
 
 /* Unit tests of the model's rule batches (lib/fp-model.c) against its
  * packet engines: which batches wait for an engine that is in the middle of
- * a batch of packets, and which do not.
+ * a batch of packets, and which do not; and of the memory that the model
+ * says a rule takes.
  *
  * A batch that deletes or modifies a rule waits until no engine can still
  * be using what it took away (fp_rule_batch()'s contract); a batch that
@@ -38,6 +39,8 @@
 #include <cmocka.h>
 
 #include "fp/fp.h"
+#include "fp-model.h"
+#include "fp-table.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "util.h"
@@ -182,11 +185,87 @@ test_fp_model_batch_add_does_not_wait(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Returns fp_model_memory_per_rule() of a model device with 'n_engines'
+ * engines and 'n' rules, as rule_to_out() makes them with in_ports 0 to
+ * 'n' - 1.  Inserts the same rules into 'table' if it is nonnull. */
+static size_t
+memory_per_rule(int n_engines, uint32_t n, struct fp_table *table)
+{
+    struct fp_device_config cfg;
+    struct fp_device *dev;
+    size_t per_rule;
+    uint32_t i;
+
+    fp_device_config_default(&cfg);
+    cfg.n_engines = n_engines;
+    assert_int_equal(fp_device_create("fp0", &cfg, &dev), 0);
+    for (i = 0; i < n; i++) {
+        struct fp_rule rule = rule_to_out(i);
+        struct fp_rule_op op = { .type = FP_RULE_OP_ADD, .rule = &rule };
+
+        assert_int_equal(one_op(dev, &op), 0);
+        if (table) {
+            struct fp_table_rule *trule;
+            enum fp_table_full full;
+
+            assert_int_equal(fp_table_insert(table, &rule.key, &rule.mask,
+                                             0, i, NULL, 0, &trule, &full),
+                             0);
+        }
+    }
+    per_rule = fp_model_memory_per_rule(dev);
+    fp_device_destroy(dev);
+    return per_rule;
+}
+
+/* The bytes per rule that the model reports are its table's entry and hash
+ * slot, the rule's two id slots (rule, counter id), its counter in each
+ * engine and its share of the one action list: the same rules in a table of
+ * their own, and a second engine, tell each part. */
+static void
+test_fp_model_batch_memory_per_rule(void **state OVS_UNUSED)
+{
+    enum { N = 1000 };
+    size_t one, two, counter, table_part, slots, rules = 0;
+    struct fp_device_config cfg;
+    struct fp_key key, mask;
+    struct fp_table *table;
+    uint32_t i;
+
+    fp_device_config_default(&cfg);
+    table = fp_table_create(cfg.n_rules, cfg.n_masks);
+
+    one = memory_per_rule(1, N, table);
+    two = memory_per_rule(2, N, NULL);
+    counter = two - one;
+    assert_true(counter >= 3 * sizeof(uint64_t));
+
+    memset(&key, 0, sizeof key);
+    memset(&mask, 0, sizeof mask);
+    mask.in_port = UINT32_MAX;
+    for (i = 0; i < N; i++) {
+        const struct fp_table_rule *trule;
+
+        key.in_port = i;
+        trule = fp_table_lookup(table, &key, fp_table_version(table) + 1);
+        assert_non_null(trule);
+        rules += fp_table_rule_size(table, trule);
+    }
+    table_part = (rules + fp_table_memory(table)) / N;
+
+    /* The action list's share rounds to 0 or 1 byte. */
+    slots = one - counter - table_part;
+    assert_true(slots == sizeof(void *) + sizeof(uint32_t)
+                || slots == sizeof(void *) + sizeof(uint32_t) + 1);
+    fp_table_destroy(table);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_model_batch_add_does_not_wait),
+        cmocka_unit_test(test_fp_model_batch_memory_per_rule),
     };
 
     return cmocka_run_group_tests_name("fp-model-batch", tests, NULL, NULL);
