@@ -967,7 +967,9 @@ fp_table_memory(const struct fp_table *table)
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     size_t total = sizeof *table + sizeof *masks
                    + masks->n * sizeof masks->refs[0]
-                   + table->max_masks * sizeof table->slots[0];
+                   + table->max_masks * sizeof table->slots[0]
+                   + (table->mask_index.mask + 1)
+                     * sizeof *table->mask_index.buckets;
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
