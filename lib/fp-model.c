@@ -53,6 +53,7 @@
 VLOG_DEFINE_THIS_MODULE(fp_model);
 
 COVERAGE_DEFINE(fp_model_table_full);
+COVERAGE_DEFINE(fp_model_batch_barrier);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
@@ -456,9 +457,12 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
     size_t i, size;
     uint32_t hash;
 
-    memset(resolved, 0, sizeof resolved);
+    /* Only the rule's 'n_actions' actions are hashed, compared and kept:
+     * copying them whole (their bytes as the caller left them, as a struct
+     * assignment does) is enough, with no need to clear the rest first. */
+    size = rule->n_actions * sizeof resolved[0];
+    memcpy(resolved, rule->actions, size);
     for (i = 0; i < rule->n_actions; i++) {
-        resolved[i] = rule->actions[i];
         if (resolved[i].type == FP_ACTION_METER) {
             const struct fp_model_meter *m
                 = fp_model_meter_find(model, resolved[i].meter_id);
@@ -479,7 +483,6 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
         }
     }
 
-    size = rule->n_actions * sizeof resolved[0];
     hash = hash_bytes(resolved, size, rule->n_actions);
     HMAP_FOR_EACH_WITH_HASH (actions, node, hash, &model->actions) {
         if (actions->n == rule->n_actions
@@ -635,16 +638,24 @@ fp_model_rule_modify(struct fp_model *model, struct fp_rule_op *op,
     }
 }
 
+/* Operations of a rule batch whose bookkeeping fp_model_rule_batch() keeps
+ * on its stack: the flow API sends one operation at a time. */
+#define FP_MODEL_BATCH_STUB 16
+
 static void
 fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 {
     struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_actions **release;
-    uint32_t *dead_counters;
+    struct fp_model_actions *release_stub[FP_MODEL_BATCH_STUB];
+    uint32_t dead_counters_stub[FP_MODEL_BATCH_STUB];
+    struct fp_model_actions **release = release_stub;
+    uint32_t *dead_counters = dead_counters_stub;
     size_t i, n_release = 0;
 
-    release = xmalloc(n * sizeof *release);
-    dead_counters = xmalloc(n * sizeof *dead_counters);
+    if (n > FP_MODEL_BATCH_STUB) {
+        release = xmalloc(n * sizeof *release);
+        dead_counters = xmalloc(n * sizeof *dead_counters);
+    }
     ovs_mutex_lock(&model->ctl_mutex);
     for (i = 0; i < n; i++) {
         struct fp_rule_op *op = &ops[i];
@@ -691,25 +702,37 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
     }
 
     fp_table_commit(model->table);
-    fp_model_barrier(model);
 
-    /* No engine counts for deleted rules any more: read their final
-     * counters and free the counters. */
-    for (i = 0; i < n; i++) {
-        struct fp_rule_op *op = &ops[i];
+    /* Every deletion and every modification releases an action list.  A
+     * batch that releases none only added rules (or failed): nothing that
+     * an engine may still be using goes away, so it does not wait for the
+     * engines.  A packet that an engine takes from its ring after the
+     * commit meets the new rules, since the engine reads the table's
+     * version after the ring's tail. */
+    if (n_release) {
+        COVERAGE_INC(fp_model_batch_barrier);
+        fp_model_barrier(model);
 
-        if (op->type == FP_RULE_OP_DELETE && !op->error) {
-            fp_model_counter_read(model, dead_counters[i], &op->stats);
-            fp_model_counter_put(model, dead_counters[i]);
+        /* No engine counts for deleted rules any more: read their final
+         * counters and free the counters. */
+        for (i = 0; i < n; i++) {
+            struct fp_rule_op *op = &ops[i];
+
+            if (op->type == FP_RULE_OP_DELETE && !op->error) {
+                fp_model_counter_read(model, dead_counters[i], &op->stats);
+                fp_model_counter_put(model, dead_counters[i]);
+            }
         }
+        for (i = 0; i < n_release; i++) {
+            fp_model_actions_put(model, release[i]);
+        }
+        fp_table_purge(model->table);
     }
-    for (i = 0; i < n_release; i++) {
-        fp_model_actions_put(model, release[i]);
-    }
-    fp_table_purge(model->table);
     ovs_mutex_unlock(&model->ctl_mutex);
-    free(release);
-    free(dead_counters);
+    if (release != release_stub) {
+        free(release);
+        free(dead_counters);
+    }
 }
 
 static int
@@ -1050,8 +1073,9 @@ fp_model_get_engine_stats(const struct fp_device *dev, size_t index,
 }
 
 /* Returns the bytes of memory that a rule of 'dev' (a model device) takes,
- * on average over its rules: table entry and hash slot, id slot, counters,
- * share of action lists.  0 if there is no rule. */
+ * on average over its rules: table entry and hash slot, id slot (the rule
+ * and its counter's id, by rule id), counters, share of action lists.  0 if
+ * there is no rule. */
 size_t
 fp_model_memory_per_rule(const struct fp_device *dev)
 {
@@ -1078,6 +1102,7 @@ fp_model_memory_per_rule(const struct fp_device *dev)
     }
     /* Id slot and one counter per engine, per rule. */
     return (total / n_rules + sizeof *model->rules
+            + sizeof *model->rule_counters
             + model->n_engines * sizeof(struct fp_model_counter));
 }
 

@@ -25,6 +25,7 @@
 #include "cmap.h"
 #include "fp/fp.h"
 #include "hash.h"
+#include "openvswitch/hmap.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "util.h"
@@ -55,6 +56,7 @@ struct fp_table_mask {
     uint8_t words[FP_TABLE_KEY_WORDS];      /* Their indexes. */
     uint32_t mwords[FP_TABLE_KEY_WORDS];    /* Their values. */
     uint32_t slot;              /* Index in 'slots' of struct fp_table. */
+    struct hmap_node index_node;    /* In 'mask_index' of struct fp_table. */
     struct fp_key mask;
 
     /* Bounds of the rules in 'rules', for the writer: no rule has a higher
@@ -113,6 +115,9 @@ struct fp_table {
     /* The masks in use, including those of removed rules not purged yet,
      * by slot: a rule names its mask by slot.  'max_masks' slots. */
     struct fp_table_mask **slots;
+    struct hmap mask_index;     /* The same masks, by fp_table_mask_hash(). */
+    struct fp_table_mask *last_mask;    /* Of the last insertion, or NULL:
+                                         * the next one likely has it. */
     bool bounds_changed;        /* The mask table needs to be published. */
 
     /* Rules removed but still in the hash tables, for fp_table_purge(). */
@@ -276,6 +281,7 @@ fp_table_create(uint32_t max_rules, uint32_t max_masks)
     table->max_rules = max_rules;
     table->max_masks = max_masks;
     table->slots = xcalloc(max_masks, sizeof *table->slots);
+    hmap_init(&table->mask_index);
     return table;
 }
 
@@ -317,21 +323,43 @@ fp_table_destroy(struct fp_table *table)
         fp_table_mask_free(m);
     }
     free(masks);
+    hmap_destroy(&table->mask_index);
     free(table->removed);
     free(table->slots);
     free(table);
 }
 
-/* Returns the mask table entry for 'mask', or NULL. */
-static struct fp_table_mask *
-fp_table_find_mask(const struct fp_table_masks *masks,
-                   const struct fp_key *mask)
+/* Returns the hash of 'mask', for 'mask_index': a weighted sum of its words
+ * (a few instructions per word, with no chain of dependencies from word to
+ * word), mixed once.  Masks that collide only cost a comparison. */
+static uint32_t
+fp_table_mask_hash(const struct fp_key *mask)
 {
+    const uint32_t *w = (const uint32_t *) mask;
+    uint64_t sum = 0;
     size_t i;
 
-    for (i = 0; i < masks->n; i++) {
-        if (!memcmp(&masks->refs[i].mask->mask, mask, sizeof *mask)) {
-            return masks->refs[i].mask;
+    for (i = 0; i < FP_TABLE_KEY_WORDS; i++) {
+        sum += (uint64_t) w[i] * (2 * i + 1);
+    }
+    return hash_uint64(sum);
+}
+
+/* Returns the mask table entry for 'mask', or NULL.  Writer only: a hash
+ * lookup, after a look at the mask of the last insertion, so that the cost
+ * does not grow with the number of masks. */
+static struct fp_table_mask *
+fp_table_find_mask(const struct fp_table *table, const struct fp_key *mask)
+{
+    struct fp_table_mask *m = table->last_mask;
+
+    if (m && !memcmp(&m->mask, mask, sizeof *mask)) {
+        return m;
+    }
+    HMAP_FOR_EACH_WITH_HASH (m, index_node, fp_table_mask_hash(mask),
+                             &table->mask_index) {
+        if (!memcmp(&m->mask, mask, sizeof *mask)) {
+            return m;
         }
     }
     return NULL;
@@ -350,6 +378,32 @@ fp_table_mask_ref_cmp(const void *a_, const void *b_)
         return a->min_seq < b->min_seq ? -1 : 1;
     }
     return a->mask->slot < b->mask->slot ? -1 : a->mask->slot > b->mask->slot;
+}
+
+/* Sorts the 'n' entries of 'refs' in the order of fp_table_mask_ref_cmp().
+ * They come from a sorted mask table of which only a few bounds changed
+ * (a publication follows a batch of changes), so that an insertion sort
+ * does little more than one pass; a large table, which a batch might
+ * disorder more, is left to qsort(). */
+static void
+fp_table_sort_refs(struct fp_table_mask_ref *refs, size_t n)
+{
+    size_t i;
+
+    if (n > 64) {
+        qsort(refs, n, sizeof *refs, fp_table_mask_ref_cmp);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        struct fp_table_mask_ref ref = refs[i];
+        size_t j;
+
+        for (j = i; j > 0 && fp_table_mask_ref_cmp(&ref, &refs[j - 1]) < 0;
+             j--) {
+            refs[j] = refs[j - 1];
+        }
+        refs[j] = ref;
+    }
 }
 
 /* Publishes a copy of the mask table with 'add' added (if nonnull) or
@@ -376,7 +430,7 @@ fp_table_publish_masks(struct fp_table *table, struct fp_table_mask *add,
             ref->min_seq = m->min_seq;
         }
     }
-    qsort(new->refs, new->n, sizeof new->refs[0], fp_table_mask_ref_cmp);
+    fp_table_sort_refs(new->refs, new->n);
     ovsrcu_set(&table->masks, new);
     ovsrcu_postpone(free, old);
     table->bounds_changed = false;
@@ -446,7 +500,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
         *fullp = FP_TABLE_FULL_RULES;
         return ENOSPC;
     }
-    m = fp_table_find_mask(masks, mask);
+    m = fp_table_find_mask(table, mask);
     if (!m) {
         const uint32_t *mw = (const uint32_t *) mask;
 
@@ -461,6 +515,8 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
         }
         table->slots[m->slot] = m;
         m->mask = *mask;
+        hmap_insert(&table->mask_index, &m->index_node,
+                    fp_table_mask_hash(mask));
         for (i = 0; i < FP_TABLE_KEY_WORDS; i++) {
             if (mw[i]) {
                 m->words[m->n_words] = i;
@@ -488,6 +544,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
         rule->key[i] = k[m->words[i]] & m->mwords[i];
     }
     fp_table_mask_link(m, rule, fp_table_hash(m, k));
+    table->last_mask = m;
     m->n_rules++;
     table->n_rules++;
 
@@ -555,6 +612,10 @@ fp_table_purge(struct fp_table *table)
         fp_table_mask_unlink(m, rule);
         if (!--m->n_rules) {
             table->slots[m->slot] = NULL;
+            hmap_remove(&table->mask_index, &m->index_node);
+            if (table->last_mask == m) {
+                table->last_mask = NULL;
+            }
             fp_table_publish_masks(table, NULL, m);
             ovsrcu_postpone(fp_table_mask_free, m);
         } else if (m->stale) {
@@ -848,7 +909,7 @@ fp_table_mask_available(const struct fp_table *table,
     const struct fp_table_masks *masks = fp_table_get_masks(table);
 
     return (masks->n < table->max_masks
-            || fp_table_find_mask(masks, mask) != NULL);
+            || fp_table_find_mask(table, mask) != NULL);
 }
 
 /* Returns true if 'rule' has the match 'key'/'mask' and 'priority'. */
@@ -906,7 +967,9 @@ fp_table_memory(const struct fp_table *table)
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     size_t total = sizeof *table + sizeof *masks
                    + masks->n * sizeof masks->refs[0]
-                   + table->max_masks * sizeof table->slots[0];
+                   + table->max_masks * sizeof table->slots[0]
+                   + (table->mask_index.mask + 1)
+                     * sizeof *table->mask_index.buckets;
     size_t i;
 
     for (i = 0; i < masks->n; i++) {

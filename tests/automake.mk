@@ -10,6 +10,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-evb \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
+	tests/unit/test-fp-model-batch \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-recirc \
@@ -62,6 +63,9 @@ tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_model_batch_SOURCES = tests/unit/test-fp-model-batch.c
+tests_unit_test_fp_model_batch_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_model_batch_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_rcu_SOURCES = tests/unit/test-fp-model-rcu.c
 tests_unit_test_fp_model_rcu_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)

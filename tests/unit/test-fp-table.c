@@ -268,6 +268,60 @@ test_fp_table_full(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* A mask found again: the one of the last insertion, another one among
+ * several, and one that went away with its last rule and comes back (a new
+ * entry of the mask table, not the old one, even though the old one was the
+ * last insertion's). */
+static void
+test_fp_table_mask_comes_back(void **state OVS_UNUSED)
+{
+    enum { N_MASKS = 40 };
+    struct fp_table *table = fp_table_create(2 * N_MASKS + 2, N_MASKS);
+    struct fp_table_rule *rules[2 * N_MASKS], *last;
+    struct fp_key keys[2 * N_MASKS], masks[N_MASKS], key;
+    int data[2 * N_MASKS + 2];
+    size_t i;
+
+    /* Each mask twice, in turn, so that the last insertion's mask is never
+     * the one sought. */
+    for (i = 0; i < 2 * N_MASKS; i++) {
+        size_t m = i % N_MASKS;
+
+        if (i < N_MASKS) {
+            masks[m] = make_mask(true);
+            masks[m].nw_dst = htonl(UINT32_MAX << (m % 32));
+            masks[m].tp_dst = m < 32 ? 0 : UINT16_MAX;
+        }
+        keys[i] = make_key(i + 1, 0x0800);
+        rules[i] = insert(table, &keys[i], &masks[m], 1, i, &data[i]);
+    }
+    assert_int_equal(fp_table_n_masks(table), N_MASKS);
+    assert_true(fp_table_mask_available(table, &masks[N_MASKS / 2]));
+    for (i = 0; i < 2 * N_MASKS; i++) {
+        assert_ptr_equal(lookup(table, &keys[i]), &data[i]);
+    }
+
+    /* Mask 0 gets a third rule, the last insertion, then loses all three:
+     * it goes away. */
+    key = make_key(1000, 0x0800);
+    last = insert(table, &key, &masks[0], 1, 100, &data[2 * N_MASKS]);
+    fp_table_remove(table, rules[0]);
+    fp_table_remove(table, rules[N_MASKS]);
+    fp_table_remove(table, last);
+    fp_table_commit(table);
+    fp_table_purge(table);
+    assert_int_equal(fp_table_n_masks(table), N_MASKS - 1);
+    assert_null(lookup(table, &keys[0]));
+
+    /* It comes back: a new entry of the mask table, where a lookup finds
+     * its rule. */
+    insert(table, &keys[0], &masks[0], 1, 200, &data[2 * N_MASKS + 1]);
+    assert_int_equal(fp_table_n_masks(table), N_MASKS);
+    assert_ptr_equal(lookup(table, &keys[0]), &data[2 * N_MASKS + 1]);
+    assert_ptr_equal(lookup(table, &keys[N_MASKS - 1]), &data[N_MASKS - 1]);
+    fp_table_destroy(table);
+}
+
 static void
 test_fp_table_set_data(void **state OVS_UNUSED)
 {
@@ -560,6 +614,74 @@ test_fp_table_many_masks(void **state OVS_UNUSED)
     free(pkts);
 }
 
+/* Inserts one rule per mask, 'n_masks' masks that all match one packet,
+ * with distinct priorities in a random order, then removes the winner
+ * again and again: the lookup always finds the rule of the highest
+ * priority left, as the mask table stays sorted by the masks' bounds
+ * (small mask tables and large ones are sorted differently). */
+static void
+mask_order_check(size_t n_masks)
+{
+    struct fp_table *table = fp_table_create(n_masks, n_masks);
+    struct fp_table_rule **rules = xcalloc(n_masks, sizeof *rules);
+    uint32_t *prios = xcalloc(n_masks, sizeof *prios);
+    struct fp_key pkt;
+    uint32_t rng = 1234;
+    size_t i, j;
+
+    memset(&pkt, 0, sizeof pkt);
+    pkt.eth_type = htons(0x0800);
+    pkt.nw_proto = 17;
+    pkt.nw_dst = htonl(0x0a0b0c0d);
+    pkt.tp_dst = htons(80);
+
+    /* Priorities 1...n_masks, shuffled. */
+    for (i = 0; i < n_masks; i++) {
+        prios[i] = i + 1;
+    }
+    for (i = n_masks - 1; i > 0; i--) {
+        uint32_t tmp;
+
+        j = churn_rand(&rng) % (i + 1);
+        tmp = prios[i];
+        prios[i] = prios[j];
+        prios[j] = tmp;
+    }
+    for (i = 0; i < n_masks; i++) {
+        struct fp_key mask;
+
+        memset(&mask, 0, sizeof mask);
+        mask.eth_type = UINT16_MAX;
+        mask.nw_dst = htonl(i % 33 ? UINT32_MAX << (32 - i % 33) : 0);
+        mask.tp_dst = (i / 33) & 1 ? UINT16_MAX : 0;
+        mask.nw_proto = (i / 66) & 1 ? UINT8_MAX : 0;
+        rules[i] = insert(table, &pkt, &mask, prios[i], i, &prios[i]);
+    }
+    assert_int_equal(fp_table_n_masks(table), n_masks);
+
+    for (i = n_masks; i > 0; i--) {
+        const uint32_t *found = lookup(table, &pkt);
+
+        assert_non_null(found);
+        assert_int_equal(*found, i);
+        j = found - prios;
+        fp_table_remove(table, rules[j]);
+        fp_table_commit(table);
+        fp_table_purge(table);
+    }
+    assert_null(lookup(table, &pkt));
+    fp_table_destroy(table);
+    free(rules);
+    free(prios);
+}
+
+static void
+test_fp_table_mask_order(void **state OVS_UNUSED)
+{
+    mask_order_check(40);
+    mask_order_check(130);
+}
+
 /* The table tells in which version a rule was last added, and in which
  * one a rule was last added that might beat an older one: of a higher
  * priority than the lowest ever inserted, or of a tie-breaker not higher
@@ -671,6 +793,8 @@ main(void)
         cmocka_unit_test(test_fp_table_ties),
         cmocka_unit_test(test_fp_table_key_outside_mask),
         cmocka_unit_test(test_fp_table_full),
+        cmocka_unit_test(test_fp_table_mask_comes_back),
+        cmocka_unit_test(test_fp_table_mask_order),
         cmocka_unit_test(test_fp_table_set_data),
         cmocka_unit_test(test_fp_table_churn),
         cmocka_unit_test(test_fp_table_many_masks),

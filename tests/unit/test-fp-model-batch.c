@@ -1,0 +1,272 @@
+/*
+ * Copyright (c) 2026 The ovs-offload authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests of the model's rule batches (lib/fp-model.c) against its
+ * packet engines: which batches wait for an engine that is in the middle of
+ * a batch of packets, and which do not; and of the memory that the model
+ * says a rule takes.
+ *
+ * A batch that deletes or modifies a rule waits until no engine can still
+ * be using what it took away (fp_rule_batch()'s contract); a batch that
+ * only adds rules has nothing to wait for, and does not.  The test holds
+ * an engine inside a batch of packets (its endpoint's send() blocks until
+ * the test lets it go) and adds a rule meanwhile; a watchdog turns a batch
+ * that waits forever into a failure. */
+
+#include <config.h>
+
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fp/fp.h"
+#include "fp-model.h"
+#include "fp-table.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "util.h"
+
+/* Seconds without the end of a test after which the watchdog declares that
+ * a batch waited for the held engine.  The test takes well under a second
+ * on an idle machine. */
+#define WATCHDOG_S 60
+
+/* Ports of the default model device: physical ports 0 and 1. */
+#define IN_PORT 0
+#define OUT_PORT 1
+
+/* A 60-byte UDP/IPv4 frame. */
+static const uint8_t udp_pkt[60] = {
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00,
+    0x00, 0x00, 0x00, 0x01, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x2e, 0x00, 0x01, 0x00, 0x00,
+    0x40, 0x11, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
+    0x0a, 0x00, 0x00, 0x02, 0x04, 0x00, 0x04, 0x01,
+    0x00, 0x1a, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o',
+};
+
+static void
+watchdog_fired(int sig OVS_UNUSED)
+{
+    static const char msg[] = "test-fp-model-batch: a rule batch waited "
+                              "for the held engine\n";
+
+    ignore(write(STDERR_FILENO, msg, sizeof msg - 1));
+    _exit(EXIT_FAILURE);
+}
+
+/* The endpoint of OUT_PORT: its send(), which an engine calls in the middle
+ * of its batch, says that it was called and returns only once the test
+ * releases it. */
+struct holder {
+    atomic_bool entered;
+    atomic_bool released;
+    atomic_uint n_sent;
+};
+
+static int
+holder_send(void *holder_, uint32_t port OVS_UNUSED,
+            const void *data OVS_UNUSED, size_t size OVS_UNUSED)
+{
+    struct holder *holder = holder_;
+    bool released;
+
+    atomic_store(&holder->entered, true);
+    for (;;) {
+        atomic_read(&holder->released, &released);
+        if (released) {
+            break;
+        }
+        sched_yield();
+    }
+    atomic_add(&holder->n_sent, 1, &(unsigned int) { 0 });
+    return 0;
+}
+
+static const struct fp_endpoint_ops holder_ops = {
+    .send = holder_send,
+};
+
+/* Returns a rule that sends what comes in on 'in_port' to OUT_PORT. */
+static struct fp_rule
+rule_to_out(uint32_t in_port)
+{
+    struct fp_rule rule;
+
+    memset(&rule, 0, sizeof rule);
+    rule.key.in_port = in_port;
+    rule.mask.in_port = UINT32_MAX;
+    rule.n_actions = 1;
+    rule.actions[0].type = FP_ACTION_OUTPUT;
+    rule.actions[0].port = OUT_PORT;
+    return rule;
+}
+
+/* Applies one operation; returns its error. */
+static int
+one_op(struct fp_device *dev, struct fp_rule_op *op)
+{
+    assert_int_equal(fp_rule_batch(dev, op, 1), 0);
+    return op->error;
+}
+
+static void
+test_fp_model_batch_add_does_not_wait(void **state OVS_UNUSED)
+{
+    struct fp_packet pkt = { .data = udp_pkt, .size = sizeof udp_pkt };
+    struct fp_rule r0 = rule_to_out(IN_PORT);
+    struct fp_rule r1 = rule_to_out(2);
+    struct fp_rule_op add0 = { .type = FP_RULE_OP_ADD, .rule = &r0 };
+    struct fp_rule_op add1 = { .type = FP_RULE_OP_ADD, .rule = &r1 };
+    struct fp_rule_op del0 = { .type = FP_RULE_OP_DELETE };
+    struct holder holder;
+    struct fp_device *dev;
+    unsigned int n_sent;
+    bool entered;
+    size_t n_queued;
+
+    signal(SIGALRM, watchdog_fired);
+    alarm(WATCHDOG_S);
+
+    atomic_init(&holder.entered, false);
+    atomic_init(&holder.released, false);
+    atomic_init(&holder.n_sent, 0);
+    assert_int_equal(fp_device_create("fp0", NULL, &dev), 0);
+    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, &holder_ops,
+                                          &holder), 0);
+    assert_int_equal(one_op(dev, &add0), 0);
+
+    /* The engine takes the packet and stays in its batch, in send(). */
+    assert_int_equal(fp_port_receive_batch(dev, IN_PORT, &pkt, 1,
+                                           &n_queued), 0);
+    assert_int_equal(n_queued, 1);
+    do {
+        sched_yield();
+        atomic_read(&holder.entered, &entered);
+    } while (!entered);
+
+    /* A batch of adds returns while the engine is still in its batch. */
+    assert_int_equal(one_op(dev, &add1), 0);
+    assert_int_not_equal(add1.id, 0);
+    atomic_read(&holder.n_sent, &n_sent);
+    assert_int_equal(n_sent, 0);
+
+    /* Let the engine go: a deletion waits for it, and reads the packet in
+     * its rule's final counters. */
+    atomic_store(&holder.released, true);
+    del0.id = add0.id;
+    assert_int_equal(one_op(dev, &del0), 0);
+    assert_int_equal(del0.stats.n_packets, 1);
+    assert_int_equal(del0.stats.n_bytes, sizeof udp_pkt);
+    atomic_read(&holder.n_sent, &n_sent);
+    assert_int_equal(n_sent, 1);
+
+    alarm(0);
+    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, NULL, NULL), 0);
+    fp_device_destroy(dev);
+}
+
+/* Returns fp_model_memory_per_rule() of a model device with 'n_engines'
+ * engines and 'n' rules, as rule_to_out() makes them with in_ports 0 to
+ * 'n' - 1.  Inserts the same rules into 'table' if it is nonnull. */
+static size_t
+memory_per_rule(int n_engines, uint32_t n, struct fp_table *table)
+{
+    struct fp_device_config cfg;
+    struct fp_device *dev;
+    size_t per_rule;
+    uint32_t i;
+
+    fp_device_config_default(&cfg);
+    cfg.n_engines = n_engines;
+    assert_int_equal(fp_device_create("fp0", &cfg, &dev), 0);
+    for (i = 0; i < n; i++) {
+        struct fp_rule rule = rule_to_out(i);
+        struct fp_rule_op op = { .type = FP_RULE_OP_ADD, .rule = &rule };
+
+        assert_int_equal(one_op(dev, &op), 0);
+        if (table) {
+            struct fp_table_rule *trule;
+            enum fp_table_full full;
+
+            assert_int_equal(fp_table_insert(table, &rule.key, &rule.mask,
+                                             0, i, NULL, 0, &trule, &full),
+                             0);
+        }
+    }
+    per_rule = fp_model_memory_per_rule(dev);
+    fp_device_destroy(dev);
+    return per_rule;
+}
+
+/* The bytes per rule that the model reports are its table's entry and hash
+ * slot, the rule's two id slots (rule, counter id), its counter in each
+ * engine and its share of the one action list: the same rules in a table of
+ * their own, and a second engine, tell each part. */
+static void
+test_fp_model_batch_memory_per_rule(void **state OVS_UNUSED)
+{
+    enum { N = 1000 };
+    size_t one, two, counter, table_part, slots, rules = 0;
+    struct fp_device_config cfg;
+    struct fp_key key, mask;
+    struct fp_table *table;
+    uint32_t i;
+
+    fp_device_config_default(&cfg);
+    table = fp_table_create(cfg.n_rules, cfg.n_masks);
+
+    one = memory_per_rule(1, N, table);
+    two = memory_per_rule(2, N, NULL);
+    counter = two - one;
+    assert_true(counter >= 3 * sizeof(uint64_t));
+
+    memset(&key, 0, sizeof key);
+    memset(&mask, 0, sizeof mask);
+    mask.in_port = UINT32_MAX;
+    for (i = 0; i < N; i++) {
+        const struct fp_table_rule *trule;
+
+        key.in_port = i;
+        trule = fp_table_lookup(table, &key, fp_table_version(table) + 1);
+        assert_non_null(trule);
+        rules += fp_table_rule_size(table, trule);
+    }
+    table_part = (rules + fp_table_memory(table)) / N;
+
+    /* The action list's share rounds to 0 or 1 byte. */
+    slots = one - counter - table_part;
+    assert_true(slots == sizeof(void *) + sizeof(uint32_t)
+                || slots == sizeof(void *) + sizeof(uint32_t) + 1);
+    fp_table_destroy(table);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fp_model_batch_add_does_not_wait),
+        cmocka_unit_test(test_fp_model_batch_memory_per_rule),
+    };
+
+    return cmocka_run_group_tests_name("fp-model-batch", tests, NULL, NULL);
+}
