@@ -47,7 +47,7 @@
 #include "packets.h"
 #include "util.h"
 
-static void
+OVS_NO_RETURN static void
 usage(void)
 {
     fprintf(stderr, "usage: fp-rtnl-tool guest ENDPOINT\n"
