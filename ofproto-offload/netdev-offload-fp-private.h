@@ -20,8 +20,10 @@
 /* What the files of the fp flow API share: netdev-offload-fp.c (flow
  * records, verdicts applied to the NICs, statistics, admission),
  * netdev-offload-fp-translate.c (match and actions to an fp rule),
- * netdev-offload-fp-meter.c (OpenFlow meters in the NICs) and
- * netdev-offload-fp-explain.c (fp/explain, fp/offload-stats). */
+ * netdev-offload-fp-meter.c (OpenFlow meters in the NICs),
+ * netdev-offload-fp-resume.c (packets that resume in software where the NIC
+ * stopped) and netdev-offload-fp-explain.c (fp/explain,
+ * fp/offload-stats). */
 
 #include "classifier.h"
 #include "fp/fp.h"
@@ -33,6 +35,7 @@
 #include "ovs-thread.h"
 #include "sset.h"
 
+struct dp_packet;
 struct ds;
 struct match;
 struct netdev;
@@ -236,6 +239,8 @@ bool offload_fp_vf_unplugged(const struct fp_rule *, const struct fp_device *,
 size_t offload_fp_vf_changed(struct fp_device *, uint32_t port,
                              bool unplugged);
 uint64_t offload_fp_n_resumed(void);
+int netdev_offload_fp_hw_miss_packet_recover(struct netdev *,
+                                             struct dp_packet *);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,
