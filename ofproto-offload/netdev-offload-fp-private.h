@@ -20,7 +20,9 @@
 /* What the files of the fp flow API share: netdev-offload-fp.c (flow
  * records, verdicts applied to the NICs, statistics, admission),
  * netdev-offload-fp-translate.c (match and actions to an fp rule),
- * netdev-offload-fp-meter.c (OpenFlow meters in the NICs),
+ * netdev-offload-fp-record.c (a flow's record: its side block, counters
+ * and compact NIC rule), netdev-offload-fp-meter.c (OpenFlow meters in the
+ * NICs),
  * netdev-offload-fp-resume.c (packets that resume in software where the NIC
  * stopped) and netdev-offload-fp-explain.c (fp/explain,
  * fp/offload-stats). */
@@ -72,6 +74,16 @@ struct offload_fp_rule {
      * fp_action. */
     uint32_t words[];
 };
+
+/* Returns the actions of 'rule'. */
+static inline struct fp_action *
+offload_fp_rule_actions(const struct offload_fp_rule *rule)
+{
+    return (struct fp_action *) &rule->words[2 * rule->n_words];
+}
+
+struct offload_fp_rule *offload_fp_rule_dup(const struct fp_rule *);
+void offload_fp_rule_expand(const struct offload_fp_rule *, struct fp_rule *);
 
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
  *
@@ -259,6 +271,22 @@ void offload_fp_flow_match(const struct offload_fp_flow *, struct match *);
 const char *offload_fp_flow_reason(const struct offload_fp_flow *);
 uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
 bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
+struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_free(struct offload_fp_flow *);
+void offload_fp_stats_add(struct fp_rule_stats *sum,
+                          const struct fp_rule_stats *);
+struct fp_rule_stats offload_fp_flow_last(const struct offload_fp_flow *);
+void offload_fp_flow_set_last(struct offload_fp_flow *,
+                              const struct fp_rule_stats *);
+void offload_fp_flow_add_base(struct offload_fp_flow *,
+                              const struct fp_rule_stats *)
+    OVS_REQUIRES(offload_fp_mutex);
+struct fp_rule_stats offload_fp_flow_base(const struct offload_fp_flow *);
+void offload_fp_flow_set_reason(struct offload_fp_flow *, char *reason)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *, bool)
+    OVS_REQUIRES(offload_fp_mutex);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
 bool offload_fp_meter_check(uint32_t id, const struct fp_device *,
