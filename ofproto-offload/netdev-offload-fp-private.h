@@ -273,7 +273,10 @@ uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
 bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
 struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
     OVS_REQUIRES(offload_fp_mutex);
-void offload_fp_flow_free(struct offload_fp_flow *);
+struct offload_fp_flow *offload_fp_flow_alloc(void)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_free(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_stats_add(struct fp_rule_stats *sum,
                           const struct fp_rule_stats *);
 struct fp_rule_stats offload_fp_flow_last(const struct offload_fp_flow *);

@@ -828,7 +828,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         goto out;
     }
     if (!flow) {
-        flow = xzalloc(sizeof *flow);
+        flow = offload_fp_flow_alloc();
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
         minimatch_init(&flow->match, match);
@@ -944,7 +944,7 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow)
     hmap_remove(&offload_fp_flows, &flow->node);
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow, false);
-    ovsrcu_postpone(offload_fp_flow_free, flow);
+    offload_fp_flow_free(flow);
     return total;
 }
 
