@@ -326,7 +326,6 @@ offload_fp_count_reason(const char *reason)
 
 /* Applying verdicts to the NIC. */
 
-
 /* Reads the counters of the current NIC rule of 'flow' into its 'last_*'
  * and returns its total: 'base' plus 'last'.  The NIC's counters of a
  * partially offloaded flow are not reported: dpif-netdev counts those
