@@ -23,6 +23,8 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-offload-fp-meter.c \
 	ofproto-offload/netdev-offload-fp-names.c \
 	ofproto-offload/netdev-offload-fp-private.h \
+	ofproto-offload/netdev-offload-fp-record.c \
+	ofproto-offload/netdev-offload-fp-resume.c \
 	ofproto-offload/netdev-offload-fp-translate.c \
 	ofproto-offload/ovs-offload.c \
 	ofproto-offload/ovs-offload.h

@@ -1271,6 +1271,31 @@ fp_unixctl_offload_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* fp/miss-watch [MAX]: how many offloaded flows are watched for misses,
+ * of at most how many; with MAX, sets that limit first. */
+static void
+fp_unixctl_miss_watch(struct unixctl_conn *conn, int argc,
+                      const char *argv[], void *aux OVS_UNUSED)
+{
+    size_t max, armed;
+
+    if (argc > 1) {
+        unsigned int n;
+
+        if (!str_to_uint(argv[1], 10, &n)) {
+            unixctl_command_reply_error(conn, "MAX must be a number");
+            return;
+        }
+        netdev_offload_fp_set_watch_max(n);
+    }
+    netdev_offload_fp_get_watch(&max, &armed);
+
+    char *reply = xasprintf("armed: %"PRIuSIZE" offloaded flows of at most "
+                            "%"PRIuSIZE"\n", armed, max);
+    unixctl_command_reply(conn, reply);
+    free(reply);
+}
+
 /* fp/reset DEVICE: resets DEVICE, as after a firmware fault.  Its flows
  * are evicted and go back into it as room allows. */
 static void
@@ -1436,6 +1461,8 @@ fp_unixctl_register(void)
                              fp_unixctl_reply, &explain);
     unixctl_command_register("fp/offload-stats", "", 0, 0,
                              fp_unixctl_offload_stats, NULL);
+    unixctl_command_register("fp/miss-watch", "[MAX]", 0, 1,
+                             fp_unixctl_miss_watch, NULL);
     unixctl_command_register("fp/reset", "DEVICE", 1, 1,
                              fp_unixctl_reset, NULL);
     fp_unixctl_vf_register();

@@ -312,7 +312,7 @@ explain_recirc(const struct netdev *netdev, const struct fp_device *dev,
     next = rule->actions[rule->n_actions - 1].recirc_id;
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->netdev == netdev
-            && MINIFLOW_GET_U32(flow->cr.match.flow, recirc_id) == next) {
+            && MINIFLOW_GET_U32(flow->match.flow, recirc_id) == next) {
             n++;
             n_nic += flow->state == OFFLOAD_FP_OFFLOADED;
         }
@@ -356,26 +356,32 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
         if (flow->missing) {
             ds_put_format(s, ", but %s misses its packets (%"PRIu64" went "
                           "to dpif-netdev after it was offloaded)", dev,
-                          flow->n_missed);
+                          offload_fp_flow_n_missed(flow));
         }
         break;
     case OFFLOAD_FP_PARTIAL:
         ds_put_format(s, ": %s classifies it and marks its packets "
                       "(mark %"PRIu32"), dpif-netdev runs its actions, "
-                      "because %s", dev, flow->mark, flow->reason);
+                      "because %s", dev,
+                      (rule && rule->n_actions
+                       && rule->actions[0].type == FP_ACTION_MARK
+                       ? rule->actions[0].mark : 0),
+                      offload_fp_flow_reason(flow));
         break;
     case OFFLOAD_FP_WAITING:
-        ds_put_format(s, ": %s; in software until %s", flow->reason,
-                      (flow->vf_unplugged ? "the VF is plugged back in"
+        ds_put_format(s, ": %s; in software until %s",
+                      offload_fp_flow_reason(flow),
+                      (offload_fp_flow_vf_unplugged(flow) ? "the VF is plugged back in"
                        : "there is room"));
         break;
     case OFFLOAD_FP_EVICTED:
-        ds_put_format(s, ": %s; in software until %s", flow->reason,
-                      (flow->vf_unplugged ? "the VF is plugged back in"
+        ds_put_format(s, ": %s; in software until %s",
+                      offload_fp_flow_reason(flow),
+                      (offload_fp_flow_vf_unplugged(flow) ? "the VF is plugged back in"
                        : "it is back in the NIC"));
         break;
     case OFFLOAD_FP_REFUSED:
-        ds_put_format(s, ": %s", flow->reason);
+        ds_put_format(s, ": %s", offload_fp_flow_reason(flow));
         break;
     case OFFLOAD_FP_N_STATES:
     default:

@@ -20,8 +20,12 @@
 /* What the files of the fp flow API share: netdev-offload-fp.c (flow
  * records, verdicts applied to the NICs, statistics, admission),
  * netdev-offload-fp-translate.c (match and actions to an fp rule),
- * netdev-offload-fp-meter.c (OpenFlow meters in the NICs) and
- * netdev-offload-fp-explain.c (fp/explain, fp/offload-stats). */
+ * netdev-offload-fp-record.c (a flow's record: its side block, counters
+ * and compact NIC rule), netdev-offload-fp-meter.c (OpenFlow meters in the
+ * NICs),
+ * netdev-offload-fp-resume.c (packets that resume in software where the NIC
+ * stopped) and netdev-offload-fp-explain.c (fp/explain,
+ * fp/offload-stats). */
 
 #include "classifier.h"
 #include "fp/fp.h"
@@ -33,6 +37,7 @@
 #include "ovs-thread.h"
 #include "sset.h"
 
+struct dp_packet;
 struct ds;
 struct match;
 struct netdev;
@@ -70,6 +75,16 @@ struct offload_fp_rule {
     uint32_t words[];
 };
 
+/* Returns the actions of 'rule'. */
+static inline struct fp_action *
+offload_fp_rule_actions(const struct offload_fp_rule *rule)
+{
+    return (struct fp_action *) &rule->words[2 * rule->n_words];
+}
+
+struct offload_fp_rule *offload_fp_rule_dup(const struct fp_rule *);
+void offload_fp_rule_expand(const struct offload_fp_rule *, struct fp_rule *);
+
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
  *
  * Every flow_put() that finds a bound input port is answered with success,
@@ -77,12 +92,32 @@ struct offload_fp_rule {
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone.
  *
+ * The record has what flow_get() and a plainly offloaded flow need, in 120
+ * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a flow that is not plainly
+ * offloaded needs (its reasons, the counters of its old rules, its misses)
+ * is in a side block, 'side', allocated when the flow first needs it
+ * (offload_fp_flow_side()); what a flow watched on the exception path
+ * needs is in a watch block of the side block (struct offload_fp_watch).
+ *
  * A statistics pass (flow_get() of every flow, as a revalidator makes it)
  * misses the cache on every record, so what flow_get() of an offloaded
- * flow reads is in the record's first 56 bytes: one cache line, or two
- * adjacent ones.  (Allocating records on a cache line, with
- * xzalloc_cacheline(), made the benchmark's pass slower, not faster: 50 ms
- * against 13 ms at 200K flows.) */
+ * flow reads is in the record's first 64 bytes, or in the side block for a
+ * flow that had NIC rules before ('has_base').  (Allocating records on a
+ * cache line, with xzalloc_cacheline(), made the benchmark's pass slower,
+ * not faster: 50 ms against 13 ms at 200K flows.)
+ *
+ * The match.  An offloaded flow keeps its megaflow's match, as a minimatch
+ * (16 bytes here and one heap block of its miniflows), not as a cls_rule:
+ * fp/explain finds the flow of a datapath flow by it (the ufid of a
+ * datapath flow is not the one that dpif-netdev offloads it under), the
+ * log names the flow by it, and a flow that leaves the NIC (a reset, an
+ * eviction by a meter, an unplugged VF) needs it to be watched on the
+ * exception path.  Rebuilding it from the NIC rule would need a reverse
+ * translation for every NIC field and action, and would not give back the
+ * mask bits that the NIC does not match (e.g. those of the VLAN TCI of an
+ * untagged megaflow), so it would not compare equal to the datapath
+ * flow's.  The classifier rule, with the NIC port as its in_port, exists
+ * only in the watch block, while the flow is watched. */
 struct offload_fp_flow {
     /* What flow_get() reads: within the first 64 bytes. */
     struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
@@ -90,71 +125,89 @@ struct offload_fp_flow {
     struct fp_device *dev;
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
     enum offload_fp_state state;
-    bool has_base;              /* 'base' may be other than zero. */
-    bool ufid_shared;           /* Put with two different matches: two
+    unsigned int thread:4;      /* dpif-netdev's offload thread that put
+                                 * it (netdev_offload_thread_id(); OVS 3.1
+                                 * has at most 10). */
+    bool has_base:1;            /* 'side->base' may be other than zero. */
+    bool ufid_shared:1;         /* Put with two different matches: two
                                  * megaflows share the ufid, so it stays in
                                  * software (REFUSED) until flow_del() (see
                                  * netdev_offload_fp_flow_put()). */
+    bool missing:1;             /* The NIC missed packets of it. */
+    bool settled:1;             /* A pass of netdev_offload_fp_run() saw it
+                                 * offloaded since its rule last went into
+                                 * the NIC: the next may arm it. */
+    uint16_t last_tcp_flags;
 
-    /* Counters never go backwards: 'base' has those of the NIC rules this
-     * flow had before ('has_base' says whether there were any), 'last' the
-     * last read of the current rule's, which flow_get() writes only when
-     * they moved: 'last.n_packets' is in the first cache line. */
-    struct fp_rule_stats last;
-    struct fp_rule_stats base;
+    /* Counters never go backwards: 'side->base' has those of the NIC rules
+     * this flow had before ('has_base' says whether there were any), the
+     * 'last_*' members the last read of the current rule's (a struct
+     * fp_rule_stats without its padding), which flow_get() writes only
+     * when they moved: 'last_packets' is in the first cache line. */
+    uint64_t last_packets;
+    uint64_t last_bytes;
+    long long int last_used;
 
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
-    odp_port_t in_port;         /* The megaflow's in_port, which 'cr' has
-                                 * not: see offload_fp_flow_match(). */
-    char *reason;               /* Why it is not (fully) in the NIC. */
-    char *partial_reason;       /* Why it is partial, if its verdict is:
-                                 * 'reason' again once it is back in the
-                                 * NIC after waiting or an eviction. */
     struct offload_fp_rule *rule; /* The NIC rule, to put it back into
                                  * the NIC (WAITING, EVICTED) or after a
                                  * reset; NULL if REFUSED.  Read it with
-                                 * offload_fp_flow_rule(). */
-    uint32_t mark;              /* dpif-netdev's flow mark. */
-    unsigned int thread;        /* dpif-netdev's offload thread that put
-                                 * it (netdev_offload_thread_id()). */
+                                 * offload_fp_flow_rule().  A PARTIAL
+                                 * flow's first action has the mark. */
+    struct minimatch match;     /* The megaflow's match, as flow_put() got
+                                 * it: see above. */
+    struct offload_fp_flow_side *side; /* Or NULL. */
+};
 
-    /* Packets of the flow that came up the exception path, while it is in
-     * 'exception_cls', are counted in 'sw_packets' (see
-     * netdev_offload_fp_count_exception()):
-     *
-     *   - While WAITING or EVICTED, netdev_offload_fp_run() turns them into
-     *     a software packet rate, to choose which flows get room first.
-     *
-     *   - While OFFLOADED, from one retry interval after its rule went into
-     *     the NIC ('armed'), they are packets that the NIC missed although
-     *     it has the flow's rule: netdev_offload_fp_run() reports them
-     *     ('missing', 'n_missed'), so that a verdict of "offloaded" never
-     *     hides a rule that the NIC does not hit. */
-    struct cls_rule cr;         /* The megaflow's match, as flow_put() got
-                                 * it, but for its in_port, which is the
-                                 * NIC port of 'netdev' (that of its NIC
-                                 * rule): fp/explain finds the datapath
-                                 * flows by it, and the flow is in
-                                 * 'exception_cls' by it while WAITING,
-                                 * EVICTED or armed. */
-    bool in_cls;                /* In 'exception_cls'? */
-    bool cls_waits;             /* In it as a waiting flow? */
-    bool armed;                 /* Its misses are counted. */
-    bool missing;               /* The NIC missed packets of it. */
-    bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
-                                 * a VF that is unplugged. */
+/* Packets of a flow that came up the exception path, while it is watched
+ * in 'exception_cls', are counted in 'sw_packets' (see
+ * netdev_offload_fp_count_exception()):
+ *
+ *   - While WAITING or EVICTED ('waits'), netdev_offload_fp_run() turns
+ *     them into a software packet rate, to choose which flows get room
+ *     first.
+ *
+ *   - While OFFLOADED and armed, they are packets that the NIC missed
+ *     although it has the flow's rule: netdev_offload_fp_run() reports
+ *     them ('missing', 'n_missed'), so that a verdict of "offloaded" never
+ *     hides a rule that the NIC does not hit.  At most
+ *     netdev_offload_fp_watch_max() offloaded flows are armed at once, each
+ *     for a window of a few seconds when more wait for their turn (see
+ *     offload_fp_flow_check_misses()): the watch costs a bounded amount of
+ *     memory, not a classifier rule per offloaded flow.
+ *
+ * Freed with ovsrcu_postpone(), as readers of 'exception_cls' see it. */
+struct offload_fp_watch {
+    struct cls_rule cr;         /* The megaflow's match, but for its
+                                 * in_port, which is the NIC port of the
+                                 * flow's netdev (that of its NIC rule). */
+    const struct fp_device *dev;/* The flow's NIC. */
     atomic_uint64_t sw_packets;
-    uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
-                                 * 'exception_cls' or changed role there. */
-    long long int sw_time;      /* When it started waiting. */
-    long long int offloaded_at; /* When its rule last went into the NIC. */
-    uint64_t n_missed;          /* How many, since it was armed. */
-
     /* Of 'sw_packets', those that a NIC handed over after a recirculation,
      * to resume at the flow's stage: for an offloaded flow, no miss (the
      * NIC stopped before the flow's stage, at its depth limit). */
     atomic_uint64_t sw_resumed;
+    uint64_t sw_packets_seen;   /* 'sw_packets' when it went into
+                                 * 'exception_cls', changed role there or,
+                                 * when armed, last looked at. */
     uint64_t sw_resumed_seen;   /* 'sw_resumed' with 'sw_packets_seen'. */
+    long long int since;        /* When it went into 'exception_cls' or
+                                 * changed role there. */
+    bool waits;                 /* In it as a waiting flow, else armed. */
+};
+
+/* What only a flow that is not plainly offloaded needs. */
+struct offload_fp_flow_side {
+    struct fp_rule_stats base;  /* See 'has_base' in the record. */
+    char *reason;               /* Why it is not (fully) in the NIC. */
+    char *partial_reason;       /* Why it is partial, if its verdict is:
+                                 * 'reason' again once it is back in the
+                                 * NIC after waiting or an eviction. */
+    struct offload_fp_watch *watch; /* In 'exception_cls', or NULL. */
+    uint64_t n_missed;          /* Packets that the NIC missed, since its
+                                 * rule last went in. */
+    bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
+                                 * a VF that is unplugged. */
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).
@@ -215,6 +268,28 @@ struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
 const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
                                            struct fp_rule *);
 void offload_fp_flow_match(const struct offload_fp_flow *, struct match *);
+const char *offload_fp_flow_reason(const struct offload_fp_flow *);
+uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
+bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
+struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
+struct offload_fp_flow *offload_fp_flow_alloc(void)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_free(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_stats_add(struct fp_rule_stats *sum,
+                          const struct fp_rule_stats *);
+struct fp_rule_stats offload_fp_flow_last(const struct offload_fp_flow *);
+void offload_fp_flow_set_last(struct offload_fp_flow *,
+                              const struct fp_rule_stats *);
+void offload_fp_flow_add_base(struct offload_fp_flow *,
+                              const struct fp_rule_stats *)
+    OVS_REQUIRES(offload_fp_mutex);
+struct fp_rule_stats offload_fp_flow_base(const struct offload_fp_flow *);
+void offload_fp_flow_set_reason(struct offload_fp_flow *, char *reason)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *, bool)
+    OVS_REQUIRES(offload_fp_mutex);
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
 bool offload_fp_meter_check(uint32_t id, const struct fp_device *,
@@ -236,6 +311,8 @@ bool offload_fp_vf_unplugged(const struct fp_rule *, const struct fp_device *,
 size_t offload_fp_vf_changed(struct fp_device *, uint32_t port,
                              bool unplugged);
 uint64_t offload_fp_n_resumed(void);
+int netdev_offload_fp_hw_miss_packet_recover(struct netdev *,
+                                             struct dp_packet *);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,

@@ -137,6 +137,17 @@ const char *const offload_fp_state_names[OFFLOAD_FP_N_STATES] = {
 static struct classifier exception_cls;
 static atomic_count n_watched = ATOMIC_COUNT_INIT(0);
 
+#define OFFLOAD_FP_WATCH_MAX_DEFAULT 4096
+#define OFFLOAD_FP_WATCH_WINDOW (10 * OFFLOAD_FP_RETRY_INTERVAL)
+static size_t offload_fp_watch_max OVS_GUARDED_BY(offload_fp_mutex)
+    = OFFLOAD_FP_WATCH_MAX_DEFAULT;
+static size_t offload_fp_n_armed OVS_GUARDED_BY(offload_fp_mutex);
+
+/* True if, at the last pass of netdev_offload_fp_run(), offloaded flows
+ * waited for a place in the watch. */
+static bool offload_fp_watch_crowded OVS_GUARDED_BY(offload_fp_mutex);
+
+
 struct ovs_mutex offload_fp_mutex = OVS_MUTEX_INITIALIZER;
 struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex)
     = HMAP_INITIALIZER(&offload_fp_flows);
@@ -168,136 +179,68 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
-/* Returns the actions of 'rule'. */
-static struct fp_action *
-offload_fp_rule_actions(const struct offload_fp_rule *rule)
-{
-    return (struct fp_action *) &rule->words[2 * rule->n_words];
-}
-
-/* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
- * the caller frees with free(). */
-static struct offload_fp_rule *
-offload_fp_rule_dup(const struct fp_rule *rule)
-{
-    const uint32_t *key = (const uint32_t *) &rule->key;
-    const uint32_t *mask = (const uint32_t *) &rule->mask;
-    struct offload_fp_rule *c;
-    uint32_t map = 0;
-    size_t i, n = 0;
-
-    BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
-    BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
-    BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
-    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
-        if (mask[i]) {
-            map |= UINT32_C(1) << i;
-            n++;
-        }
-    }
-    c = xmalloc(sizeof *c + 2 * n * sizeof c->words[0]
-                + rule->n_actions * sizeof rule->actions[0]);
-    c->map = map;
-    c->priority = rule->priority;
-    c->n_words = n;
-    c->n_actions = rule->n_actions;
-    for (n = 0, i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
-        if (mask[i]) {
-            c->words[2 * n] = key[i];
-            c->words[2 * n + 1] = mask[i];
-            n++;
-        }
-    }
-    memcpy(offload_fp_rule_actions(c), rule->actions,
-           rule->n_actions * sizeof rule->actions[0]);
-    return c;
-}
-
-/* Writes into 'rule' the whole struct fp_rule that 'c' keeps, the words of
- * the key and mask that 'c' does not have and the unused actions zeroed, as
- * the drivers get it. */
+/* Frees 'watch' once no reader of 'exception_cls' can see it. */
 static void
-offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
+offload_fp_watch_free(struct offload_fp_watch *watch)
 {
-    uint32_t *key = (uint32_t *) &rule->key;
-    uint32_t *mask = (uint32_t *) &rule->mask;
-    uint32_t map;
-    size_t n = 0;
-
-    memset(rule, 0, sizeof *rule);
-    for (map = c->map; map; map = zero_rightmost_1bit(map)) {
-        int i = raw_ctz(map);
-
-        key[i] = c->words[2 * n];
-        mask[i] = c->words[2 * n + 1];
-        n++;
-    }
-    rule->priority = c->priority;
-    rule->n_actions = c->n_actions;
-    memcpy(rule->actions, offload_fp_rule_actions(c),
-           c->n_actions * sizeof rule->actions[0]);
+    cls_rule_destroy(&watch->cr);
+    free(watch);
 }
 
-/* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
- * none (REFUSED). */
-const struct fp_rule *
-offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
+/* Returns true if 'flow' is watched on the exception path, as a waiting
+ * flow if 'waits', else armed. */
+static bool
+offload_fp_flow_watched(const struct offload_fp_flow *flow, bool waits)
 {
-    if (!flow->rule) {
-        return NULL;
-    }
-    offload_fp_rule_expand(flow->rule, buf);
-    return buf;
+    return (flow->side && flow->side->watch
+            && flow->side->watch->waits == waits);
 }
 
-/* Stores in 'match' the megaflow's match of 'flow', as flow_put() got
- * it. */
-void
-offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
-{
-    minimatch_expand(&flow->cr.match, match);
-    match->flow.in_port.odp_port = flow->in_port;
-}
-
-/* Puts 'flow' into 'exception_cls', or takes it out, as its state says, and
- * starts counting its exception packets anew when its role there
- * changes. */
+/* Puts 'flow' into 'exception_cls', or takes it out, as its state says
+ * ('armed' says whether an offloaded flow is watched), and starts counting
+ * its exception packets anew when its role there changes. */
 static void
-offload_fp_flow_update_cls(struct offload_fp_flow *flow)
+offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     OVS_REQUIRES(offload_fp_mutex)
 {
     bool waits = (flow->state == OFFLOAD_FP_WAITING
                   || flow->state == OFFLOAD_FP_EVICTED);
-    bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED
-                             && flow->armed);
+    bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED && armed);
+    struct offload_fp_watch *w = flow->side ? flow->side->watch : NULL;
 
-    if (watched && (!flow->in_cls || flow->cls_waits != waits)) {
-        if (!flow->in_cls) {
-            classifier_insert(&exception_cls, &flow->cr, OVS_VERSION_MIN,
+    offload_fp_n_armed -= w && !w->waits;
+    offload_fp_n_armed += watched && !waits;
+    if (watched && (!w || w->waits != waits)) {
+        if (!w) {
+            struct fp_rule rule;
+            struct match match;
+
+            /* In 'exception_cls', the in_port is the NIC port, that of the
+             * flow's NIC rule (a watched flow has one). */
+            ovs_assert(flow->rule);
+            offload_fp_rule_expand(flow->rule, &rule);
+            w = xzalloc(sizeof *w);
+            offload_fp_flow_match(flow, &match);
+            match.flow.in_port.odp_port = u32_to_odp(rule.key.in_port);
+            cls_rule_init(&w->cr, &match, 0);
+            w->dev = flow->dev;
+            atomic_init(&w->sw_packets, 0);
+            atomic_init(&w->sw_resumed, 0);
+            classifier_insert(&exception_cls, &w->cr, OVS_VERSION_MIN,
                               NULL, 0);
             atomic_count_inc(&n_watched);
-            flow->in_cls = true;
+            offload_fp_flow_side(flow)->watch = w;
         }
-        flow->cls_waits = waits;
-        atomic_read_relaxed(&flow->sw_packets, &flow->sw_packets_seen);
-        atomic_read_relaxed(&flow->sw_resumed, &flow->sw_resumed_seen);
-        flow->sw_time = time_msec();
-    } else if (!watched && flow->in_cls) {
-        classifier_remove_assert(&exception_cls, &flow->cr);
+        w->waits = waits;
+        atomic_read_relaxed(&w->sw_packets, &w->sw_packets_seen);
+        atomic_read_relaxed(&w->sw_resumed, &w->sw_resumed_seen);
+        w->since = time_msec();
+    } else if (!watched && w) {
+        classifier_remove_assert(&exception_cls, &w->cr);
         atomic_count_dec(&n_watched);
-        flow->in_cls = false;
+        flow->side->watch = NULL;
+        ovsrcu_postpone(offload_fp_watch_free, w);
     }
-}
-
-/* Frees 'flow' once no reader of 'exception_cls' can see it. */
-static void
-offload_fp_flow_free(struct offload_fp_flow *flow)
-{
-    cls_rule_destroy(&flow->cr);
-    free(flow->reason);
-    free(flow->partial_reason);
-    free(flow->rule);
-    free(flow);
 }
 
 /* Counts 'packet', which came up the exception path of NIC port 'port' of
@@ -323,137 +266,17 @@ netdev_offload_fp_count_exception(const struct fp_device *dev, uint32_t port,
     flow.in_port.odp_port = u32_to_odp(port);
     cr = classifier_lookup(&exception_cls, OVS_VERSION_MAX, &flow, NULL);
     if (cr) {
-        struct offload_fp_flow *f = CONTAINER_OF(cr, struct offload_fp_flow,
-                                                 cr);
+        struct offload_fp_watch *w = CONTAINER_OF(cr, struct offload_fp_watch,
+                                                  cr);
         uint64_t orig;
 
-        if (f->dev == dev) {
-            atomic_add_relaxed(&f->sw_packets, 1, &orig);
+        if (w->dev == dev) {
+            atomic_add_relaxed(&w->sw_packets, 1, &orig);
             if (packet->md.recirc_id) {
-                atomic_add_relaxed(&f->sw_resumed, 1, &orig);
+                atomic_add_relaxed(&w->sw_resumed, 1, &orig);
             }
         }
     }
-}
-
-/* Resuming in software where the NIC stopped.
- *
- * A packet that the NIC hands to the host after a recirculation (a miss in
- * a later pass, or one pass too many) carries its state: its recirc_id and
- * dp_hash (struct fp_packet_md).  dpif-netdev initializes the metadata of
- * every packet it receives (pkt_metadata_init()) and then asks the flow API
- * to restore what the NIC left (hw_miss_packet_recover()), on the thread
- * that received the packet, before it receives the next batch.  So
- * netdev_fp_rxq_recv() keeps the state of the packets of its last batch in
- * a table of its thread, by packet, where the hook finds it. */
-struct offload_fp_resume {
-    const struct dp_packet *packet;
-    uint32_t recirc_id;
-    uint32_t dp_hash;
-};
-
-struct offload_fp_resume_table {
-    size_t n;
-    struct offload_fp_resume entries[NETDEV_MAX_BURST];
-};
-
-DEFINE_STATIC_PER_THREAD_DATA(struct offload_fp_resume_table,
-                              offload_fp_resume_table, { 0 });
-
-/* Packets resumed in software at a later stage: a count for fp/offload-stats
- * (the coverage counter fp_offload_resumed counts them too). */
-static atomic_uint64_t offload_fp_resumed = ATOMIC_VAR_INIT(0);
-
-COVERAGE_DEFINE(fp_offload_resumed);
-
-/* Returns how many packets dpif-netdev resumed at a later stage. */
-uint64_t
-offload_fp_n_resumed(void)
-{
-    uint64_t n;
-
-    atomic_read_relaxed(&offload_fp_resumed, &n);
-    return n;
-}
-
-/* Forgets the packets that the calling thread received before: called by
- * the receive function of "fp" netdevs before each batch. */
-void
-netdev_offload_fp_resume_clear(void)
-{
-    offload_fp_resume_table_get()->n = 0;
-}
-
-/* Notes that 'packet', which the calling thread received from a NIC in the
- * current batch (at most NETDEV_MAX_BURST packets since
- * netdev_offload_fp_resume_clear()), resumes with 'recirc_id' (nonzero) and
- * 'dp_hash' in dpif-netdev. */
-void
-netdev_offload_fp_resume_add(const struct dp_packet *packet,
-                             uint32_t recirc_id, uint32_t dp_hash)
-{
-    struct offload_fp_resume_table *t = offload_fp_resume_table_get();
-
-    if (t->n < ARRAY_SIZE(t->entries)) {
-        struct offload_fp_resume *r = &t->entries[t->n++];
-
-        r->packet = packet;
-        r->recirc_id = recirc_id;
-        r->dp_hash = dp_hash;
-    }
-}
-
-/* The flow API's hw_miss_packet_recover(): restores in 'packet', which the
- * calling thread received from "fp" netdev 'netdev' in its last batch and
- * whose metadata dpif-netdev has just initialized, the recirc_id and
- * dp_hash that the NIC stopped at, if the NIC stopped after a
- * recirculation, so that dpif-netdev looks the packet up at that stage
- * rather than from the start.  (Its RSS hash, the one the NIC computed at
- * its ingress, is already set: dpif-netdev keeps it.)  Called by
- * dpif-netdev's receiving thread, for every packet received from 'netdev'
- * while hw-offload is on, before dpif-netdev looks for the packet's flow
- * mark.
- *
- * Returns 0, with or without a state to restore: any other value would make
- * dpif-netdev drop the packet, or, for EOPNOTSUPP, never call again for
- * 'netdev'.  That is the answer for a "dpdk" netdev (see
- * netdev-offload-fp-dpdk.c): the rte_flow driver refuses recirculation, so
- * no packet of such a port resumes at a later stage, and its flow mark is
- * in the mbuf, where dpif-netdev reads it after this call. */
-static int
-netdev_offload_fp_hw_miss_packet_recover(struct netdev *netdev,
-                                         struct dp_packet *packet)
-{
-    struct offload_fp_resume_table *t = offload_fp_resume_table_get();
-    size_t i;
-
-    if (!netdev_fp_is_fp(netdev)) {
-        return EOPNOTSUPP;
-    }
-    for (i = 0; i < t->n; i++) {
-        struct offload_fp_resume *r = &t->entries[i];
-
-        if (r->packet == packet) {
-            uint64_t orig;
-
-            packet->md.recirc_id = r->recirc_id;
-            packet->md.dp_hash = r->dp_hash;
-            *r = t->entries[--t->n];
-            atomic_add_relaxed(&offload_fp_resumed, 1, &orig);
-            COVERAGE_INC(fp_offload_resumed);
-            break;
-        }
-    }
-    return 0;
-}
-
-static void
-stats_add(struct fp_rule_stats *sum, const struct fp_rule_stats *b)
-{
-    sum->n_packets += b->n_packets;
-    sum->n_bytes += b->n_bytes;
-    sum->used = MAX(sum->used, b->used);
-    sum->tcp_flags |= b->tcp_flags;
 }
 
 /* Counts a refusal or failure under its reason without the details, which
@@ -503,10 +326,7 @@ offload_fp_count_reason(const char *reason)
 
 /* Applying verdicts to the NIC. */
 
-BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last.n_packets)
-                  + sizeof(uint64_t) <= CACHE_LINE_SIZE);
-
-/* Reads the counters of the current NIC rule of 'flow' into 'flow->last'
+/* Reads the counters of the current NIC rule of 'flow' into its 'last_*'
  * and returns its total: 'base' plus 'last'.  The NIC's counters of a
  * partially offloaded flow are not reported: dpif-netdev counts those
  * packets itself.
@@ -528,17 +348,17 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
             memset(&total, 0, sizeof total);
             return total;
         }
-        return flow->base;
+        return offload_fp_flow_base(flow);
     }
 
     if (fp_rule_get_stats(flow->dev, flow->rule_id, &total)) {
-        total = flow->last;
-    } else if (total.n_packets != flow->last.n_packets) {
+        total = offload_fp_flow_last(flow);
+    } else if (total.n_packets != flow->last_packets) {
         /* 'used' and 'tcp_flags' move only with 'n_packets'. */
-        flow->last = total;
+        offload_fp_flow_set_last(flow, &total);
     }
     if (flow->has_base) {
-        stats_add(&total, &flow->base);
+        offload_fp_stats_add(&total, &flow->side->base);
     }
     return total;
 }
@@ -624,23 +444,15 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
                                offload_fp_flow_rule(flow, &rule), &final);
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
             /* The final counters, or the last read if the device failed. */
-            stats_add(&flow->base,
-                      final.n_packets >= flow->last.n_packets
-                      ? &final : &flow->last);
-            flow->has_base = true;
+            struct fp_rule_stats last = offload_fp_flow_last(flow);
+
+            offload_fp_flow_add_base(flow, (final.n_packets >= last.n_packets
+                                            ? &final : &last));
         }
-        memset(&flow->last, 0, sizeof flow->last);
+        offload_fp_flow_set_last(flow, &(struct fp_rule_stats) { 0 });
         OFFLOAD_FP_COVERAGE_INC(fp_offload_del);
         offload_fp_stats.deleted++;
     }
-}
-
-static void
-offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
-    OVS_REQUIRES(offload_fp_mutex)
-{
-    free(flow->reason);
-    flow->reason = reason;
 }
 
 /* Puts 'flow->rule' into the NIC as a new rule.  On success, 'flow' gets
@@ -659,10 +471,12 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     bool was_waiting = (flow->state == OFFLOAD_FP_WAITING
                         || flow->state == OFFLOAD_FP_EVICTED);
     char *reason;
+    bool unplugged;
 
     offload_fp_rule_expand(flow->rule, &full);
-    flow->vf_unplugged = offload_fp_vf_unplugged(&full, flow->dev, &reason);
-    if (flow->vf_unplugged) {
+    unplugged = offload_fp_vf_unplugged(&full, flow->dev, &reason);
+    offload_fp_flow_set_vf_unplugged(flow, unplugged);
+    if (unplugged) {
         /* A VF of the rule is unplugged: the flow waits until it is back
          * (see netdev-offload-fp-hotplug.c), not a failure either. */
         offload_fp_flow_set_reason(flow, reason);
@@ -670,9 +484,9 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             flow->state = OFFLOAD_FP_WAITING;
         }
         if (!was_waiting) {
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
-        offload_fp_flow_update_cls(flow);
+        offload_fp_flow_update_cls(flow, false);
         return;
     }
 
@@ -680,14 +494,15 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     if (!op.error) {
         flow->rule_id = op.id;
         flow->state = state;
-        flow->offloaded_at = time_msec();
-        flow->armed = false;
+        flow->settled = false;
         flow->missing = false;
-        flow->n_missed = 0;
-        memset(&flow->last, 0, sizeof flow->last);
+        if (flow->side) {
+            flow->side->n_missed = 0;
+        }
+        offload_fp_flow_set_last(flow, &(struct fp_rule_stats) { 0 });
         OFFLOAD_FP_COVERAGE_INC(fp_offload_add);
         offload_fp_stats.added++;
-        offload_fp_flow_update_cls(flow);
+        offload_fp_flow_update_cls(flow, false);
         return;
     }
 
@@ -729,7 +544,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
         OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
     } else if (op.error == ENOENT
                && (reason = offload_fp_meter_missing(&full, flow->dev))) {
@@ -741,7 +556,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         }
         OFFLOAD_FP_COVERAGE_INC(fp_offload_waiting);
         if (!was_waiting) {
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
     } else {
         offload_fp_flow_set_reason(
@@ -762,9 +577,9 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         } else {
             offload_fp_stats.failed++;
         }
-        offload_fp_count_reason(flow->reason);
+        offload_fp_count_reason(offload_fp_flow_reason(flow));
     }
-    offload_fp_flow_update_cls(flow);
+    offload_fp_flow_update_cls(flow, false);
 }
 
 /* Logs the verdict on 'flow', if it is not fully offloaded. */
@@ -789,7 +604,9 @@ static void
 offload_fp_flow_log(const struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (flow->reason && !VLOG_DROP_DBG(&rl)) {
+    const char *reason = offload_fp_flow_reason(flow);
+
+    if (reason && !VLOG_DROP_DBG(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
         offload_fp_flow_format_log(flow, &s);
@@ -797,7 +614,7 @@ offload_fp_flow_log(const struct offload_fp_flow *flow)
                  ds_cstr(&s),
                  (flow->state == OFFLOAD_FP_PARTIAL ? "partially offloaded"
                   : flow->state == OFFLOAD_FP_WAITING ? "waiting"
-                  : "not offloaded"), flow->reason);
+                  : "not offloaded"), reason);
         ds_destroy(&s);
     }
 }
@@ -932,8 +749,8 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     offload_fp_flow_set_reason(
         flow, xstrdup("ufid shared by megaflows with different matches"));
     offload_fp_stats.refused++;
-    offload_fp_count_reason(flow->reason);
-    offload_fp_flow_update_cls(flow);
+    offload_fp_count_reason(offload_fp_flow_reason(flow));
+    offload_fp_flow_update_cls(flow, false);
     OFFLOAD_FP_COVERAGE_INC(fp_offload_ufid_shared);
 
     odp_format_ufid(&flow->ufid, &s);
@@ -951,8 +768,11 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
 static unsigned int
 offload_fp_thread_id(void)
 {
-    return (!strncmp(get_subprogram_name(), "hw_offload", 10)
-            ? netdev_offload_thread_id() : 0);
+    unsigned int id = (!strncmp(get_subprogram_name(), "hw_offload", 10)
+                       ? netdev_offload_thread_id() : 0);
+
+    /* struct offload_fp_flow keeps it in 4 bits. */
+    return id < 16 ? id : 0;
 }
 
 /* Offloads or modifies the flow 'ufid' whose in_port is 'netdev'.  Called
@@ -1004,26 +824,16 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         if (!flow->ufid_shared) {
             offload_fp_flow_set_shared(flow);
         }
-        flow->mark = info->flow_mark;
         goto out;
     }
     if (!flow) {
-        flow = xzalloc(sizeof *flow);
+        flow = offload_fp_flow_alloc();
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
-        /* The match of 'cr' has the NIC port as its in_port (see struct
-         * offload_fp_flow): 'match' is the caller's, so it is given back
-         * as it was. */
-        flow->in_port = match->flow.in_port.odp_port;
-        match->flow.in_port.odp_port = u32_to_odp(port);
-        cls_rule_init(&flow->cr, match, 0);
-        match->flow.in_port.odp_port = flow->in_port;
-        atomic_init(&flow->sw_packets, 0);
-        atomic_init(&flow->sw_resumed, 0);
+        minimatch_init(&flow->match, match);
         hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
     }
     flow->netdev = netdev;
-    flow->mark = info->flow_mark;
     flow->thread = offload_fp_thread_id();
 
     if (flow->dev == dev && flow->state == OFFLOAD_FP_OFFLOADED
@@ -1041,9 +851,13 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
 
     offload_fp_flow_uninstall(flow);
     flow->dev = dev;
-    free(flow->partial_reason);
-    flow->partial_reason = (v.state == OFFLOAD_FP_PARTIAL
-                            ? xstrdup(v.reason) : NULL);
+    if (v.state == OFFLOAD_FP_PARTIAL || flow->side) {
+        struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
+
+        free(side->partial_reason);
+        side->partial_reason = (v.state == OFFLOAD_FP_PARTIAL
+                                ? xstrdup(v.reason) : NULL);
+    }
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
     free(flow->rule);
@@ -1051,19 +865,19 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     if (v.state == OFFLOAD_FP_REFUSED) {
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_stats.refused++;
-        offload_fp_count_reason(flow->reason);
+        offload_fp_count_reason(offload_fp_flow_reason(flow));
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
         flow->rule = offload_fp_rule_dup(&v.rule);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
             OFFLOAD_FP_COVERAGE_INC(fp_offload_partial);
         }
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_flow_install(flow, v.state);
     }
-    offload_fp_flow_update_cls(flow);
+    offload_fp_flow_update_cls(flow, false);
     offload_fp_flow_log(flow);
 
 out:
@@ -1125,11 +939,11 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow)
 
     offload_fp_flow_uninstall(flow);
     total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
-             : flow->base);
+             : offload_fp_flow_base(flow));
     hmap_remove(&offload_fp_flows, &flow->node);
     flow->state = OFFLOAD_FP_REFUSED;
-    offload_fp_flow_update_cls(flow);
-    ovsrcu_postpone(offload_fp_flow_free, flow);
+    offload_fp_flow_update_cls(flow, false);
+    offload_fp_flow_free(flow);
     return total;
 }
 
@@ -1224,15 +1038,16 @@ offload_fp_device_reset_cb(struct fp_device *dev, void *aux OVS_UNUSED)
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->dev == dev && (flow->state == OFFLOAD_FP_OFFLOADED
                                  || flow->state == OFFLOAD_FP_PARTIAL)) {
-            stats_add(&flow->base, &flow->last);
-            flow->has_base = true;
-            memset(&flow->last, 0, sizeof flow->last);
+            struct fp_rule_stats last = offload_fp_flow_last(flow);
+
+            offload_fp_flow_add_base(flow, &last);
+            offload_fp_flow_set_last(flow, &(struct fp_rule_stats) { 0 });
             flow->state = OFFLOAD_FP_EVICTED;
             offload_fp_flow_set_reason(
                 flow, xasprintf("evicted by a reset of %s",
                                 fp_device_name(dev)));
             offload_fp_stats.evicted++;
-            offload_fp_flow_update_cls(flow);
+            offload_fp_flow_update_cls(flow, false);
             OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);
         }
     }
@@ -1268,7 +1083,7 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
                     flow, xasprintf("datapath meter left %s (meter %"PRIu32
                                     ")", fp_device_name(dev), meter_id));
                 offload_fp_stats.evicted++;
-                offload_fp_flow_update_cls(flow);
+                offload_fp_flow_update_cls(flow, false);
                 OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);
                 break;
             }
@@ -1293,7 +1108,8 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
         OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
         offload_fp_stats.reoffloaded++;
         offload_fp_flow_set_reason(
-            flow, nullable_xstrdup(partial ? flow->partial_reason : NULL));
+            flow, nullable_xstrdup(partial && flow->side
+                                   ? flow->side->partial_reason : NULL));
         return true;
     }
     return false;
@@ -1325,12 +1141,12 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
                           || flow->state == OFFLOAD_FP_PARTIAL)) {
             offload_fp_flow_uninstall(flow);
             flow->state = OFFLOAD_FP_EVICTED;
-            flow->vf_unplugged = offload_fp_vf_unplugged(&rule, dev,
-                                                         &reason);
+            offload_fp_flow_set_vf_unplugged(
+                flow, offload_fp_vf_unplugged(&rule, dev, &reason));
             offload_fp_flow_set_reason(flow, reason);
-            offload_fp_count_reason(flow->reason);
+            offload_fp_count_reason(offload_fp_flow_reason(flow));
             offload_fp_stats.evicted++;
-            offload_fp_flow_update_cls(flow);
+            offload_fp_flow_update_cls(flow, false);
             OFFLOAD_FP_COVERAGE_INC(fp_offload_evicted);
             n++;
         } else if (!unplugged && (flow->state == OFFLOAD_FP_WAITING
@@ -1344,36 +1160,68 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
 
 /* Offloaded flows that the NIC misses. */
 
-/* Looks at the packets of offloaded 'flow' that came up the exception path
- * (see struct offload_fp_flow): from one retry interval after its rule went
- * into the NIC, when packets in flight at that time have long reached the
- * host, each is a packet that the NIC missed although it has the flow's
- * rule, e.g. a packet that its parser cannot parse as OVS does; but for
- * those that resumed at the flow's stage after a recirculation (the NIC
- * stopped before that stage, at its depth limit).  The first
- * such miss flags the flow: counted, logged and shown by fp/explain. */
+/* The watch for misses (see struct offload_fp_watch): at most
+ * 'offload_fp_watch_max' offloaded flows are armed at once.  While more
+ * offloaded flows wait for their turn than there are places, an armed
+ * flow gives its place up after OFFLOAD_FP_WATCH_WINDOW ms, to the next
+ * flows in the order of 'offload_fp_flows': so every offloaded flow is
+ * watched in turn, and a flow whose NIC misses its packets is found within
+ * a round, at the cost of the places' classifier rules only.  With no more
+ * offloaded flows than places, every one of them stays armed. */
+/* Sets how many offloaded flows may be watched for misses at once, and
+ * returns the previous limit.  Flows beyond the new limit stop being
+ * watched at the next pass of netdev_offload_fp_run(). */
+size_t
+netdev_offload_fp_set_watch_max(size_t max)
+{
+    size_t old;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    old = offload_fp_watch_max;
+    offload_fp_watch_max = max;
+    ovs_mutex_unlock(&offload_fp_mutex);
+    return old;
+}
+
+/* Stores in '*max' how many offloaded flows may be watched for misses at
+ * once, and in '*armed' how many are. */
+void
+netdev_offload_fp_get_watch(size_t *max, size_t *armed)
+{
+    ovs_mutex_lock(&offload_fp_mutex);
+    *max = offload_fp_watch_max;
+    *armed = offload_fp_n_armed;
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* Looks at the packets of armed 'flow' that came up the exception path
+ * since the last look: each is a packet that the NIC missed although it
+ * has the flow's rule, e.g. a packet that its parser cannot parse as OVS
+ * does; but for those that resumed at the flow's stage after a
+ * recirculation (the NIC stopped before that stage, at its depth limit).
+ * The first such miss flags the flow: counted, logged and shown by
+ * fp/explain. */
 static void
-offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
+offload_fp_flow_count_misses(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    uint64_t n, resumed;
+    struct offload_fp_watch *w = flow->side->watch;
+    uint64_t n, resumed, missed;
 
-    if (!flow->armed) {
-        if (now - flow->offloaded_at >= OFFLOAD_FP_RETRY_INTERVAL) {
-            flow->armed = true;
-            offload_fp_flow_update_cls(flow);
-        }
+    /* A packet is counted in 'sw_packets' before 'sw_resumed': read in the
+     * other order, a resumed packet is never seen without its count. */
+    atomic_read_explicit(&w->sw_resumed, &resumed, memory_order_acquire);
+    atomic_read_explicit(&w->sw_packets, &n, memory_order_acquire);
+    n -= w->sw_packets_seen;
+    resumed -= w->sw_resumed_seen;
+    if (n <= resumed) {
         return;
     }
-
-    atomic_read_relaxed(&flow->sw_packets, &n);
-    atomic_read_relaxed(&flow->sw_resumed, &resumed);
-    n -= flow->sw_packets_seen + (resumed - flow->sw_resumed_seen);
-    if (n <= flow->n_missed) {
-        return;
-    }
-    offload_fp_stats.missed += n - flow->n_missed;
-    flow->n_missed = n;
+    missed = n - resumed;
+    w->sw_packets_seen += n;
+    w->sw_resumed_seen += resumed;
+    flow->side->n_missed += missed;
+    offload_fp_stats.missed += missed;
     if (!flow->missing) {
         static struct vlog_rate_limit miss_rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
@@ -1387,10 +1235,42 @@ offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
             VLOG_INFO("%s: %s offloaded, but %s misses its packets "
                       "(%"PRIu64" went to dpif-netdev)",
                       netdev_get_name(flow->netdev), ds_cstr(&s),
-                      fp_device_name(flow->dev), n);
+                      fp_device_name(flow->dev), flow->side->n_missed);
             ds_destroy(&s);
         }
     }
+}
+
+/* Watches offloaded 'flow' for misses (see struct offload_fp_watch), in a
+ * pass of netdev_offload_fp_run() at 'now': an armed flow's misses are
+ * counted, and it gives its place up after its window if others wait for
+ * one.  A flow is armed from the second pass after its rule went into the
+ * NIC (at least one retry interval later, when packets in flight at that
+ * time have long reached the host), if there is a place.  Returns true if
+ * 'flow' could be armed but has no place. */
+static bool
+offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (offload_fp_flow_watched(flow, false)) {
+        offload_fp_flow_count_misses(flow);
+        if (offload_fp_n_armed > offload_fp_watch_max
+            || (offload_fp_watch_crowded
+                && now - flow->side->watch->since
+                   >= OFFLOAD_FP_WATCH_WINDOW)) {
+            offload_fp_flow_update_cls(flow, false);
+        }
+        return false;
+    }
+    if (!flow->settled) {
+        flow->settled = true;
+        return false;
+    }
+    if (offload_fp_n_armed >= offload_fp_watch_max) {
+        return true;
+    }
+    offload_fp_flow_update_cls(flow, true);
+    return false;
 }
 
 /* Re-offload of the flows that wait for room. */
@@ -1427,6 +1307,7 @@ netdev_offload_fp_run(void)
     long long int now = time_msec();
     struct offload_fp_flow *flow;
     size_t i, n_devices;
+    bool crowded = false;
 
     n_devices = fp_device_list(devices, ARRAY_SIZE(devices));
     for (i = 0; i < n_devices; i++) {
@@ -1460,20 +1341,22 @@ netdev_offload_fp_run(void)
 
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
-            offload_fp_flow_check_misses(flow, now);
-        } else if (flow->in_cls && flow->rule) {
+            crowded |= offload_fp_flow_check_misses(flow, now);
+        } else if (offload_fp_flow_watched(flow, true) && flow->rule) {
+            const struct offload_fp_watch *w = flow->side->watch;
             uint64_t n;
 
-            atomic_read_relaxed(&flow->sw_packets, &n);
+            atomic_read_relaxed(&w->sw_packets, &n);
             if (n_cands >= allocated) {
                 cands = x2nrealloc(cands, &allocated, sizeof *cands);
             }
             cands[n_cands].flow = flow;
-            cands[n_cands].rate = ((double) (n - flow->sw_packets_seen) * 1000
-                                   / MAX(now - flow->sw_time, 1));
+            cands[n_cands].rate = ((double) (n - w->sw_packets_seen) * 1000
+                                   / MAX(now - w->since, 1));
             n_cands++;
         }
     }
+    offload_fp_watch_crowded = crowded;
 
     if (n_cands) {
         /* qsort() may not be given a null pointer, even for 0 items. */

@@ -84,6 +84,8 @@ void netdev_offload_fp_run(void);
 void netdev_offload_fp_count_exception(const struct fp_device *,
                                        uint32_t port,
                                        const struct dp_packet *);
+size_t netdev_offload_fp_set_watch_max(size_t max);
+void netdev_offload_fp_get_watch(size_t *max, size_t *armed);
 void netdev_offload_fp_resume_clear(void);
 void netdev_offload_fp_resume_add(const struct dp_packet *,
                                   uint32_t recirc_id, uint32_t dp_hash);

@@ -544,6 +544,102 @@ test_resume(void **state OVS_UNUSED)
     dp_packet_delete(b);
 }
 
+/* Flow 'i' of test_many_records(): TCP from 11.0.0.0 + 'i', output to p2,
+ * or, if 'partial', to a datapath port that is not on the NIC. */
+static void
+put_nth(uint32_t i, bool partial)
+{
+    struct offload_info info = { .flow_mark = i + 1 };
+    ovs_u128 ufid = { .u32 = { i + 1, 7, 7, 7 } };
+    struct ofpbuf actions;
+    struct match match;
+
+    make_match(false, &match);
+    match_set_nw_src(&match, htonl(0x0b000000 + i));
+    ofpbuf_init(&actions, 64);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT,
+                        u32_to_odp(partial ? 99 : 2));
+    assert_int_equal(netdev_offload_fp.flow_put(p1, &match, actions.data,
+                                                actions.size, &ufid, &info,
+                                                NULL), 0);
+    ofpbuf_uninit(&actions);
+}
+
+/* Checks flow 'i' of test_many_records(): ENOENT if 'gone', else
+ * offloaded, or partially if 'partial', with a reason only if partial. */
+static void
+check_nth(uint32_t i, bool gone, bool partial)
+{
+    ovs_u128 ufid = { .u32 = { i + 1, 7, 7, 7 } };
+    struct dpif_flow_attrs attrs;
+    struct dpif_flow_stats stats;
+    struct offload_fp_flow *flow;
+    int error;
+
+    error = netdev_offload_fp.flow_get(p1, NULL, NULL, &ufid, &stats,
+                                       &attrs, NULL);
+    assert_int_equal(error, gone ? ENOENT : 0);
+    if (gone) {
+        return;
+    }
+    assert_true(attrs.offloaded);
+    assert_string_equal(attrs.dp_layer, partial ? "ovs" : "fp");
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(&ufid);
+    assert_non_null(flow);
+    assert_true(ovs_u128_equals(flow->ufid, ufid));
+    assert_int_equal(offload_fp_flow_reason(flow) != NULL, partial);
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* Records come from slabs of about 136 (netdev-offload-fp-record.c): flows
+ * put and deleted in an interleaved order, over several slabs, keep their
+ * records apart; the records of deleted flows are reused, and start
+ * clean. */
+static void
+test_many_records(void **state OVS_UNUSED)
+{
+    enum { N = 1000 };
+    uint32_t i;
+
+    for (i = 0; i < N; i++) {
+        put_nth(i, !(i % 7));
+    }
+    /* Two flows of three go, the last first. */
+    for (i = N; i-- > 0; ) {
+        if (i % 3) {
+            ovs_u128 ufid = { .u32 = { i + 1, 7, 7, 7 } };
+
+            assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+        }
+    }
+    for (i = 0; i < N; i++) {
+        check_nth(i, i % 3, !(i % 7));
+    }
+    assert_int_equal(n_rules(), (N + 2) / 3);
+
+    /* They come back, all fully offloaded, in records that partial flows
+     * may have had. */
+    for (i = 0; i < N; i++) {
+        if (i % 3) {
+            put_nth(i, false);
+        }
+    }
+    for (i = 0; i < N; i++) {
+        check_nth(i, false, !(i % 3) && !(i % 7));
+    }
+
+    for (i = 0; i < N; i++) {
+        ovs_u128 ufid = { .u32 = { i + 1, 7, 7, 7 } };
+
+        assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    }
+    assert_int_equal(n_rules(), 0);
+    for (i = 0; i < N; i++) {
+        check_nth(i, true, false);
+    }
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -558,6 +654,7 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_recirc_translate, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
     };
 
     set_program_name(argv[0]);
