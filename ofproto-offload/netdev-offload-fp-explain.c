@@ -371,14 +371,14 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     case OFFLOAD_FP_WAITING:
         ds_put_format(s, ": %s; in software until %s",
                       offload_fp_flow_reason(flow),
-                      (offload_fp_flow_vf_unplugged(flow) ? "the VF is plugged back in"
-                       : "there is room"));
+                      (offload_fp_flow_vf_unplugged(flow)
+                       ? "the VF is plugged back in" : "there is room"));
         break;
     case OFFLOAD_FP_EVICTED:
         ds_put_format(s, ": %s; in software until %s",
                       offload_fp_flow_reason(flow),
-                      (offload_fp_flow_vf_unplugged(flow) ? "the VF is plugged back in"
-                       : "it is back in the NIC"));
+                      (offload_fp_flow_vf_unplugged(flow)
+                       ? "the VF is plugged back in" : "it is back in the NIC"));
         break;
     case OFFLOAD_FP_REFUSED:
         ds_put_format(s, ": %s", offload_fp_flow_reason(flow));

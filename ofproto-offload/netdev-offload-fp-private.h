@@ -93,9 +93,9 @@ void offload_fp_rule_expand(const struct offload_fp_rule *, struct fp_rule *);
  * after it is gone.
  *
  * The record has what flow_get() and a plainly offloaded flow need, in 120
- * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a flow that is not plainly
- * offloaded needs (its reasons, the counters of its old rules, its misses)
- * is in a side block, 'side', allocated when the flow first needs it
+ * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a
+ * flow that is not plainly offloaded needs (its reasons, the counters of
+ * its old rules, its misses) is in a side block, 'side', allocated when the flow first needs it
  * (offload_fp_flow_side()); what a flow watched on the exception path
  * needs is in a watch block of the side block (struct offload_fp_watch).
  *
