@@ -34,23 +34,46 @@
 #define FP_TABLE_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
 BUILD_ASSERT_DECL(FP_TABLE_KEY_WORDS <= UINT8_MAX);
-BUILD_ASSERT_DECL(offsetof(struct fp_table_rule, key) == 60);
+BUILD_ASSERT_DECL(offsetof(struct fp_table_rule, key) == 52);
 
 /* A rule's 'add' member holds its add version in the low
  * FP_TABLE_VERSION_BITS bits and the slot of its mask (see 'slots' in
- * struct fp_table) in the bits above, so that a rule takes 60 bytes plus its
+ * struct fp_table) in the bits above, so that a rule takes 52 bytes plus its
  * key words.  fp_table_commit() asserts that versions stay in range: at a
  * million commits per second, that is more than a century. */
 #define FP_TABLE_VERSION_BITS 52
 #define FP_TABLE_VERSION_MASK ((UINT64_C(1) << FP_TABLE_VERSION_BITS) - 1)
 #define FP_TABLE_MAX_MASKS (1u << (64 - FP_TABLE_VERSION_BITS))
 
+/* Rules that share a masked key.
+ *
+ * A mask's hash table holds one entry per distinct masked key: the rule
+ * itself if it is the only one with that key, which is the case of every
+ * megaflow, else a chain entry, which holds the list of the rules with that
+ * key in the order in which they win (by decreasing priority, then
+ * increasing 'seq'), so that a rule need not spend a pointer on a list that
+ * it almost never is in.  A chain entry is a struct fp_table_rule that is
+ * never visible: its 'remove_version' is 0, which no rule has (a removal
+ * sets it to a version after the current one, at least 1), its key is
+ * the rules' masked key, its priority and 'seq' (UINT32_MAX and 0) are such
+ * that a lookup never skips it, and its 'data' points to the first link of
+ * the list.  A lookup that meets a visible entry is done with that key (the
+ * common case, which costs what it did when rules held the list); it looks
+ * whether the entry is a chain only if it is not visible.  A chain entry
+ * stays in the hash table until its last rule goes, even with one rule
+ * left, so that a rule that was in a chain's list is never put back into
+ * the hash table while a reader might still walk the list. */
+struct fp_table_link {
+    OVSRCU_TYPE(struct fp_table_link *) next;   /* Next in the list. */
+    struct fp_table_rule *rule;
+};
+
 /* An entry of the mask table: a distinct mask and the rules that use it.
  * Only the words that the mask selects are hashed and compared. */
 struct fp_table_mask {
-    struct cmap rules;          /* Of 'struct fp_table_rule': the first rule
-                                 * of each distinct masked key, with the
-                                 * others in its 'next' list. */
+    struct cmap rules;          /* Of 'struct fp_table_rule': per distinct
+                                 * masked key, its rule or its chain entry
+                                 * (see struct fp_table_link). */
     uint32_t n_rules;           /* Rules in 'rules', visible or not. */
     uint8_t n_words;            /* Nonzero words of the mask. */
     uint8_t words[FP_TABLE_KEY_WORDS];      /* Their indexes. */
@@ -120,6 +143,11 @@ struct fp_table {
                                          * the next one likely has it. */
     bool bounds_changed;        /* The mask table needs to be published. */
 
+    /* Chain entries and links (see struct fp_table_link), for
+     * fp_table_memory(). */
+    size_t chain_bytes;
+    size_t n_links;
+
     /* Rules removed but still in the hash tables, for fp_table_purge(). */
     struct fp_table_rule **removed;
     size_t n_removed;
@@ -168,12 +196,50 @@ fp_table_get_masks(const struct fp_table *table)
     return ovsrcu_get(struct fp_table_masks *, &table->masks);
 }
 
-/* Returns the rule after 'rule' in its list of rules with the same masked
- * key, or NULL. */
-static inline struct fp_table_rule *
-fp_table_rule_next(const struct fp_table_rule *rule)
+/* Returns true if 'entry', an entry of a mask's hash table, is a chain entry
+ * (see struct fp_table_link), false if it is a rule. */
+static inline bool
+fp_table_entry_is_chain(const struct fp_table_rule *entry)
 {
-    return ovsrcu_get(struct fp_table_rule *, &rule->next);
+    uint64_t remove_version;
+
+    atomic_read_relaxed(
+        &CONST_CAST(struct fp_table_rule *, entry)->remove_version,
+        &remove_version);
+    return !remove_version;
+}
+
+/* Returns the first link of the list of chain entry 'chain', or NULL if the
+ * list is empty. */
+static inline struct fp_table_link *
+fp_table_chain_first(const struct fp_table_rule *chain)
+{
+    return ovsrcu_get(void *, &chain->data);
+}
+
+/* Returns the link after 'link' in its list, or NULL. */
+static inline struct fp_table_link *
+fp_table_link_next(const struct fp_table_link *link)
+{
+    return ovsrcu_get(struct fp_table_link *, &link->next);
+}
+
+/* Returns the first rule of the entry 'entry' of a mask's hash table: the
+ * rule itself or the first rule of a chain's list.  Writer only. */
+static struct fp_table_rule *
+fp_table_entry_first(const struct fp_table_rule *entry)
+{
+    return (fp_table_entry_is_chain(entry)
+            ? fp_table_chain_first(entry)->rule
+            : CONST_CAST(struct fp_table_rule *, entry));
+}
+
+/* Returns the bytes of a chain entry of mask 'm'. */
+static size_t
+fp_table_chain_size(const struct fp_table_mask *m)
+{
+    return (offsetof(struct fp_table_rule, key)
+            + m->n_words * sizeof ((struct fp_table_rule *) NULL)->key[0]);
 }
 
 /* Returns true if a rule with 'priority' and 'seq' goes before 'rule' in a
@@ -187,8 +253,9 @@ fp_table_rule_goes_before(uint32_t priority, uint64_t seq,
             || (priority == rule->priority && seq < rule->seq));
 }
 
-/* Returns the first rule of the list of the rules of 'm' whose masked key
- * words are 'words' and whose hash is 'hash', or NULL.  Writer only. */
+/* Returns the entry (a rule or a chain entry) of the rules of 'm' whose
+ * masked key words are 'words' and whose hash is 'hash', or NULL.  Writer
+ * only. */
 static struct fp_table_rule *
 fp_table_mask_find_list(const struct fp_table_mask *m, const uint32_t *words,
                         uint32_t hash)
@@ -203,61 +270,114 @@ fp_table_mask_find_list(const struct fp_table_mask *m, const uint32_t *words,
     return NULL;
 }
 
-/* Puts 'rule', whose key words and hash 'hash' are those of mask 'm', in the
- * list of the rules of 'm' with the same key, in order, or in a list of its
- * own in the hash table of 'm'.  Readers see the list with or without
- * 'rule', never another state. */
-static void
-fp_table_mask_link(struct fp_table_mask *m, struct fp_table_rule *rule,
-                   uint32_t hash)
+/* Returns a new chain entry of mask 'm' whose list holds 'rule' only. */
+static struct fp_table_rule *
+fp_table_chain_create(struct fp_table *table, const struct fp_table_mask *m,
+                      struct fp_table_rule *rule)
 {
-    struct fp_table_rule *head = fp_table_mask_find_list(m, rule->key, hash);
-    struct fp_table_rule *prev, *next;
+    struct fp_table_rule *chain = xmalloc(fp_table_chain_size(m));
+    struct fp_table_link *link = xmalloc(sizeof *link);
 
-    if (!head) {
-        ovsrcu_set_hidden(&rule->next, NULL);
-        cmap_insert(&m->rules, &rule->node, hash);
-    } else if (fp_table_rule_goes_before(rule->priority, rule->seq, head)) {
-        ovsrcu_set_hidden(&rule->next, head);
-        cmap_replace(&m->rules, &head->node, &rule->node, hash);
-    } else {
-        for (prev = head; (next = fp_table_rule_next(prev)) != NULL;
-             prev = next) {
-            if (fp_table_rule_goes_before(rule->priority, rule->seq, next)) {
-                break;
-            }
-        }
-        ovsrcu_set_hidden(&rule->next, next);
-        ovsrcu_set(&prev->next, rule);
-    }
+    link->rule = rule;
+    ovsrcu_init(&link->next, NULL);
+    ovsrcu_init(&chain->data, link);
+    chain->add = (FP_TABLE_VERSION_MASK
+                  | ((uint64_t) m->slot << FP_TABLE_VERSION_BITS));
+    atomic_init(&chain->remove_version, 0);
+    chain->seq = 0;
+    chain->priority = UINT32_MAX;
+    chain->user = 0;
+    ovs_refcount_init(&chain->ref_cnt);
+    memcpy(chain->key, rule->key, m->n_words * sizeof rule->key[0]);
+    table->chain_bytes += fp_table_chain_size(m);
+    table->n_links++;
+    return chain;
 }
 
-/* Takes 'rule' out of its list in mask 'm' (and the list out of the hash
- * table of 'm' if 'rule' was its only rule).  Readers that reach 'rule'
- * still find the rest of the list after it, until 'rule' is freed after an
- * RCU grace period. */
+/* Puts 'rule', whose key words and hash 'hash' are those of mask 'm', in the
+ * hash table of 'm', or, if a rule of 'm' has the same masked key, in the
+ * list of a chain entry, in order (see struct fp_table_link).  Readers see
+ * the list with or without 'rule', never another state. */
 static void
-fp_table_mask_unlink(struct fp_table_mask *m, struct fp_table_rule *rule)
+fp_table_mask_link(struct fp_table *table, struct fp_table_mask *m,
+                   struct fp_table_rule *rule, uint32_t hash)
+{
+    struct fp_table_rule *head = fp_table_mask_find_list(m, rule->key, hash);
+    struct fp_table_link *link, *prev, *next;
+
+    if (!head) {
+        cmap_insert(&m->rules, &rule->node, hash);
+        return;
+    }
+    if (!fp_table_entry_is_chain(head)) {
+        /* The second rule with this key: the first one moves into a
+         * chain's list.  Its 'node' stays as it is, for the readers that
+         * might still be on it. */
+        struct fp_table_rule *chain = fp_table_chain_create(table, m, head);
+
+        cmap_replace(&m->rules, &head->node, &chain->node, hash);
+        head = chain;
+    }
+
+    prev = NULL;
+    for (next = fp_table_chain_first(head); next;
+         next = fp_table_link_next(next)) {
+        if (fp_table_rule_goes_before(rule->priority, rule->seq,
+                                      next->rule)) {
+            break;
+        }
+        prev = next;
+    }
+    link = xmalloc(sizeof *link);
+    link->rule = rule;
+    ovsrcu_init(&link->next, next);
+    if (prev) {
+        ovsrcu_set(&prev->next, link);
+    } else {
+        ovsrcu_set(&head->data, link);
+    }
+    table->n_links++;
+}
+
+/* Takes 'rule' out of the hash table of mask 'm', or out of the list of its
+ * chain entry (and the chain entry out of the hash table if 'rule' was the
+ * last rule of its list).  Readers that reach 'rule', or its link, still
+ * find the rest of the list after it, until the link is freed after an RCU
+ * grace period. */
+static void
+fp_table_mask_unlink(struct fp_table *table, struct fp_table_mask *m,
+                     struct fp_table_rule *rule)
 {
     uint32_t hash = fp_table_rule_hash(m, rule);
     struct fp_table_rule *head = fp_table_mask_find_list(m, rule->key, hash);
-    struct fp_table_rule *next = fp_table_rule_next(rule);
+    struct fp_table_link *link, *prev, *next;
 
     ovs_assert(head);
-    if (head == rule) {
-        if (next) {
-            cmap_replace(&m->rules, &rule->node, &next->node, hash);
-        } else {
-            cmap_remove(&m->rules, &rule->node, hash);
-        }
-    } else {
-        struct fp_table_rule *prev = head;
+    if (!fp_table_entry_is_chain(head)) {
+        ovs_assert(head == rule);
+        cmap_remove(&m->rules, &rule->node, hash);
+        return;
+    }
 
-        while (fp_table_rule_next(prev) != rule) {
-            prev = fp_table_rule_next(prev);
-            ovs_assert(prev);
-        }
+    prev = NULL;
+    for (link = fp_table_chain_first(head); link->rule != rule;
+         link = fp_table_link_next(link)) {
+        prev = link;
+        ovs_assert(fp_table_link_next(link));
+    }
+    next = fp_table_link_next(link);
+    if (prev) {
         ovsrcu_set(&prev->next, next);
+    } else {
+        ovsrcu_set(&head->data, next);
+    }
+    ovsrcu_postpone(free, link);
+    table->n_links--;
+
+    if (!fp_table_chain_first(head)) {
+        cmap_remove(&m->rules, &head->node, hash);
+        ovsrcu_postpone(free, head);
+        table->chain_bytes -= fp_table_chain_size(m);
     }
 }
 
@@ -310,15 +430,20 @@ fp_table_destroy(struct fp_table *table)
         struct fp_table_rule *head;
 
         CMAP_FOR_EACH (head, node, &m->rules) {
-            struct fp_table_rule *rule = head;
+            struct fp_table_link *link, *next;
 
-            while (rule) {
-                struct fp_table_rule *next = fp_table_rule_next(rule);
-
-                ovs_assert(ovs_refcount_read(&rule->ref_cnt) == 1);
-                free(rule);
-                rule = next;
+            if (!fp_table_entry_is_chain(head)) {
+                ovs_assert(ovs_refcount_read(&head->ref_cnt) == 1);
+                free(head);
+                continue;
             }
+            for (link = fp_table_chain_first(head); link; link = next) {
+                next = fp_table_link_next(link);
+                ovs_assert(ovs_refcount_read(&link->rule->ref_cnt) == 1);
+                free(link->rule);
+                free(link);
+            }
+            free(head);
         }
         fp_table_mask_free(m);
     }
@@ -454,11 +579,13 @@ fp_table_mask_cover(struct fp_table *table, struct fp_table_mask *m,
 static void
 fp_table_mask_tighten(struct fp_table *table, struct fp_table_mask *m)
 {
-    const struct fp_table_rule *rule;
+    const struct fp_table_rule *head;
     uint32_t max_priority = 0;
     uint64_t min_seq = UINT64_MAX;
 
-    CMAP_FOR_EACH (rule, node, &m->rules) {
+    CMAP_FOR_EACH (head, node, &m->rules) {
+        const struct fp_table_rule *rule = fp_table_entry_first(head);
+
         if (rule->priority > max_priority
             || (rule->priority == max_priority && rule->seq < min_seq)) {
             max_priority = rule->priority;
@@ -543,7 +670,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     for (i = 0; i < m->n_words; i++) {
         rule->key[i] = k[m->words[i]] & m->mwords[i];
     }
-    fp_table_mask_link(m, rule, fp_table_hash(m, k));
+    fp_table_mask_link(table, m, rule, fp_table_hash(m, k));
     table->last_mask = m;
     m->n_rules++;
     table->n_rules++;
@@ -609,7 +736,7 @@ fp_table_purge(struct fp_table *table)
         struct fp_table_rule *rule = table->removed[i];
         struct fp_table_mask *m = fp_table_rule_mask(table, rule);
 
-        fp_table_mask_unlink(m, rule);
+        fp_table_mask_unlink(table, m, rule);
         if (!--m->n_rules) {
             table->slots[m->slot] = NULL;
             hmap_remove(&table->mask_index, &m->index_node);
@@ -753,22 +880,30 @@ fp_table_rule_visible(const struct fp_table_rule *rule, uint64_t version)
             && !fp_table_rule_removed(rule, version));
 }
 
-/* Returns the best of 'best' (which may be NULL) and of the rules of the
- * list that starts at 'head', whose key matches the packet's, in
- * 'version'.  The list is in the order in which its rules win: its first
+/* Returns the best of 'best' (which may be NULL) and of the rules of
+ * 'head', an entry of a mask's hash table whose key matches the packet's
+ * and that might beat 'best' (fp_table_rule_may_beat()), in 'version'.
+ * 'head' is a rule, which wins if it is visible, or a chain entry (never
+ * visible), whose list is in the order in which its rules win: its first
  * rule visible in 'version' is its best, and the walk stops as soon as a
  * rule cannot beat 'best'. */
 static inline const struct fp_table_rule *
 fp_table_list_best(const struct fp_table_rule *head,
                    const struct fp_table_rule *best, uint64_t version)
 {
-    const struct fp_table_rule *rule;
+    const struct fp_table_link *link;
 
-    for (rule = head; rule; rule = fp_table_rule_next(rule)) {
-        if (!fp_table_rule_may_beat(rule, best)) {
+    if (OVS_LIKELY(fp_table_rule_visible(head, version))) {
+        return head;
+    } else if (OVS_LIKELY(!fp_table_entry_is_chain(head))) {
+        return best;
+    }
+    for (link = fp_table_chain_first(head); link;
+         link = fp_table_link_next(link)) {
+        if (!fp_table_rule_may_beat(link->rule, best)) {
             break;
-        } else if (fp_table_rule_visible(rule, version)) {
-            return rule;
+        } else if (fp_table_rule_visible(link->rule, version)) {
+            return link->rule;
         }
     }
     return best;
@@ -959,8 +1094,9 @@ fp_table_rule_size(const struct fp_table *table,
             + fp_table_rule_mask(table, rule)->n_words * sizeof rule->key[0]);
 }
 
-/* Returns the bytes that the mask table and the hash tables take, without
- * the rules themselves. */
+/* Returns the bytes that the mask table and the hash tables take, with the
+ * chain entries and links of rules that share a masked key (see struct
+ * fp_table_link), without the rules themselves. */
 size_t
 fp_table_memory(const struct fp_table *table)
 {
@@ -969,7 +1105,9 @@ fp_table_memory(const struct fp_table *table)
                    + masks->n * sizeof masks->refs[0]
                    + table->max_masks * sizeof table->slots[0]
                    + (table->mask_index.mask + 1)
-                     * sizeof *table->mask_index.buckets;
+                     * sizeof *table->mask_index.buckets
+                   + table->chain_bytes
+                   + table->n_links * sizeof(struct fp_table_link);
     size_t i;
 
     for (i = 0; i < masks->n; i++) {

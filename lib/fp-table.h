@@ -26,7 +26,9 @@
  * priority) share one hash table entry, a list in the order in which they
  * win, so that a lookup meets one entry per key, however many rules have
  * that key: a mask with a short prefix may hold thousands of rules over a
- * handful of keys.
+ * handful of keys.  The list lives outside the rules, which megaflows (one
+ * rule per masked key) never need, so that a rule takes 52 bytes plus its
+ * key words.
  * A lookup probes the masks once each and keeps the rule of highest
  * priority; among equal priorities, the lowest 'seq' wins, so the result
  * never depends on the order of the masks or of a hash chain, as in a TCAM.
@@ -68,10 +70,10 @@ struct fp_table;
  * so that the accessors that packet processing calls inline. */
 struct fp_table_rule {
     struct cmap_node node;      /* In the mask's 'rules', by the hash of
-                                 * 'key', if the first of its 'next' list. */
-    OVSRCU_TYPE(struct fp_table_rule *) next;   /* The next rule with the
-                                 * same masked key: by decreasing priority,
-                                 * then increasing 'seq'. */
+                                 * 'key', unless another rule has the same
+                                 * masked key (then the two are in a list
+                                 * that a chain entry of 'rules' holds: see
+                                 * fp-table.c). */
     OVSRCU_TYPE(void *) data;
     uint64_t add;               /* Visible from this version (low bits)...
                                  * and the mask's slot (high bits). */

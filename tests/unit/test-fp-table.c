@@ -780,6 +780,89 @@ test_fp_table_rule_ref(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* Rules with the same mask and the same masked key, which the table keeps
+ * in a list outside the rules: the best visible one wins, in any version,
+ * in single and batched lookups, however the list changes (head, middle,
+ * tail), and the list's memory is counted while it exists. */
+static void
+test_fp_table_shared_key(void **state OVS_UNUSED)
+{
+    struct fp_table *table = fp_table_create(16, 4);
+    struct fp_key key = make_key(1, 0x0800), other = make_key(2, 0x0800);
+    struct fp_key mask = make_mask(false);
+    struct fp_table_rule *a, *b, *c, *d, *e, *f;
+    const struct fp_key *keys[2] = { &key, &other };
+    const struct fp_table_rule *found[2];
+    size_t base, rule_size;
+    enum fp_table_full full;
+    uint64_t v0;
+    int da, db, dc, dd, de, df;
+
+    a = insert(table, &key, &mask, 1, 1, &da);
+    e = insert(table, &other, &mask, 1, 5, &de);
+    base = fp_table_memory(table);
+    rule_size = fp_table_rule_size(table, a);
+
+    /* The second rule of a key, of a higher priority: it wins, and the key
+     * now takes a chain entry (as large as a rule) and a link per rule. */
+    b = insert(table, &key, &mask, 3, 2, &db);
+    assert_ptr_equal(lookup(table, &key), &db);
+    assert_int_equal(fp_table_memory(table),
+                     base + rule_size + 2 * 2 * sizeof(void *));
+
+    /* In the middle of the list, then at its tail with a priority that
+     * ties with the head's: the head's lower 'seq' still wins. */
+    c = insert(table, &key, &mask, 2, 3, &dc);
+    d = insert(table, &key, &mask, 3, 4, &dd);
+    assert_ptr_equal(lookup(table, &key), &db);
+    assert_ptr_equal(lookup(table, &other), &de);
+    assert_int_equal(fp_table_count(table), 5);
+
+    /* Staged at the head: invisible until the commit. */
+    assert_int_equal(fp_table_insert(table, &key, &mask, 9, 6, &df, 0, &f,
+                                     &full), 0);
+    assert_ptr_equal(lookup(table, &key), &db);
+    fp_table_commit(table);
+    assert_ptr_equal(lookup(table, &key), &df);
+
+    /* Removals: the old version keeps its rule until the purge. */
+    v0 = fp_table_version(table);
+    fp_table_remove(table, f);
+    fp_table_remove(table, b);
+    fp_table_commit(table);
+    assert_ptr_equal(fp_table_lookup(table, &key, v0), f);
+    assert_ptr_equal(lookup(table, &key), &dd);
+    fp_table_purge(table);
+    fp_table_lookup_batch(table, keys, 2, fp_table_version(table), found);
+    assert_ptr_equal(found[0], d);
+    assert_ptr_equal(found[1], e);
+
+    /* From the middle, then the head: the rule left alone still wins. */
+    fp_table_remove(table, c);
+    fp_table_commit(table);
+    fp_table_purge(table);
+    assert_ptr_equal(lookup(table, &key), &dd);
+    fp_table_remove(table, d);
+    fp_table_commit(table);
+    fp_table_purge(table);
+    assert_ptr_equal(lookup(table, &key), &da);
+    fp_table_lookup_batch(table, keys, 2, fp_table_version(table), found);
+    assert_ptr_equal(found[0], a);
+    assert_ptr_equal(found[1], e);
+
+    /* The last one: the chain entry goes with it, and a new rule of that
+     * key takes the hash table entry itself again. */
+    fp_table_remove(table, a);
+    fp_table_commit(table);
+    fp_table_purge(table);
+    assert_null(lookup(table, &key));
+    assert_int_equal(fp_table_count(table), 1);
+    insert(table, &key, &mask, 1, 7, &da);
+    assert_ptr_equal(lookup(table, &key), &da);
+    assert_int_equal(fp_table_memory(table), base);
+    fp_table_destroy(table);
+}
+
 int
 main(void)
 {
@@ -791,6 +874,7 @@ main(void)
         cmocka_unit_test(test_fp_table_rule_ref),
         cmocka_unit_test(test_fp_table_masks_priority),
         cmocka_unit_test(test_fp_table_ties),
+        cmocka_unit_test(test_fp_table_shared_key),
         cmocka_unit_test(test_fp_table_key_outside_mask),
         cmocka_unit_test(test_fp_table_full),
         cmocka_unit_test(test_fp_table_mask_comes_back),
