@@ -659,9 +659,12 @@ netdev_offload_fp_decide(const struct netdev *netdev, struct fp_device *dev,
         return;
     }
 
+    /* The actions translated before the refusal go: a rule's unused
+     * actions are zeros, as the drivers get them (flow_put() hands this
+     * rule to the NIC as it is). */
     v->state = OFFLOAD_FP_PARTIAL;
+    memset(v->rule.actions, 0, sizeof v->rule.actions);
     v->rule.n_actions = 2;
-    memset(v->rule.actions, 0, 2 * sizeof v->rule.actions[0]);
     v->rule.actions[0].type = FP_ACTION_MARK;
     v->rule.actions[0].mark = mark;
     v->rule.actions[1].type = FP_ACTION_EXCEPTION;

@@ -455,26 +455,32 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
     }
 }
 
-/* Puts 'flow->rule' into the NIC as a new rule.  On success, 'flow' gets
+/* Puts 'flow->rule' into the NIC as a new rule.  'full' is that rule as
+ * a whole struct fp_rule, if the caller has it (flow_put() has just
+ * translated it), or NULL to expand 'flow->rule'.  On success, 'flow' gets
  * 'state' (OFFLOADED or PARTIAL).  If the NIC is full, 'flow' waits
  * (WAITING); on another failure of the device, it is refused. */
 static void
 offload_fp_flow_install(struct offload_fp_flow *flow,
-                        enum offload_fp_state state)
+                        enum offload_fp_state state,
+                        const struct fp_rule *full)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct fp_rule full;
+    struct fp_rule buf;
     struct fp_rule_op op = {
         .type = FP_RULE_OP_ADD,
-        .rule = &full,
     };
     bool was_waiting = (flow->state == OFFLOAD_FP_WAITING
                         || flow->state == OFFLOAD_FP_EVICTED);
     char *reason;
     bool unplugged;
 
-    offload_fp_rule_expand(flow->rule, &full);
-    unplugged = offload_fp_vf_unplugged(&full, flow->dev, &reason);
+    if (!full) {
+        offload_fp_rule_expand(flow->rule, &buf);
+        full = &buf;
+    }
+    op.rule = full;
+    unplugged = offload_fp_vf_unplugged(full, flow->dev, &reason);
     offload_fp_flow_set_vf_unplugged(flow, unplugged);
     if (unplugged) {
         /* A VF of the rule is unplugged: the flow waits until it is back
@@ -547,7 +553,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
     } else if (op.error == ENOENT
-               && (reason = offload_fp_meter_missing(&full, flow->dev))) {
+               && (reason = offload_fp_meter_missing(full, flow->dev))) {
         /* Its meter is in no NIC now (see netdev-offload-fp-meter.c): the
          * flow waits for it, which is not a failure either. */
         offload_fp_flow_set_reason(flow, reason);
@@ -875,7 +881,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
             OFFLOAD_FP_COVERAGE_INC(fp_offload_partial);
         }
         flow->state = OFFLOAD_FP_REFUSED;
-        offload_fp_flow_install(flow, v.state);
+        offload_fp_flow_install(flow, v.state, &v.rule);
     }
     offload_fp_flow_update_cls(flow, false);
     offload_fp_flow_log(flow);
@@ -1102,7 +1108,7 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
                         == FP_ACTION_MARK));
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
-                                   : OFFLOAD_FP_OFFLOADED));
+                                   : OFFLOAD_FP_OFFLOADED), NULL);
     if (flow->state == OFFLOAD_FP_OFFLOADED
         || flow->state == OFFLOAD_FP_PARTIAL) {
         OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
