@@ -25,6 +25,7 @@
 #include "dpif.h"
 #include "flow.h"
 #include "netdev-fp.h"
+#include "netdev-offload.h"
 #include "netdev-provider.h"
 #include "netlink.h"
 #include "odp-netlink.h"
@@ -32,6 +33,9 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
 #include "packets.h"
 #include "util.h"
 
@@ -507,6 +511,101 @@ output_reason(const struct netdev *netdev, odp_port_t odp_port,
     return reason;
 }
 
+/* The netdevs of output ports.
+ *
+ * netdev_ports_get() takes a reference to the netdev it finds and
+ * netdev_close() gives it back, each under OVS's global 'netdev_mutex':
+ * for a flow with one output, that was a fifth of its translation.  So
+ * each thread keeps a small cache from datapath port to the netdev that
+ * netdev_ports_get() found for it, without a reference, for netdevs whose
+ * flow API is this one (those that can be outputs of an offloaded flow).
+ *
+ * An entry holds while 'offload_fp_ports_seq' has not changed since it was
+ * filled.  It changes whenever a netdev gets this flow API or loses it
+ * (netdev_offload_fp_init_flow_api(), ..._uninit_flow_api()), which is how
+ * a port leaves and enters a datapath: dpif-netdev's port_del calls
+ * netdev_uninit_flow_api() on the port, under its port lock, before
+ * dpif_port_del() takes the port out of netdev_ports_get()'s map, and
+ * dpif_port_add() puts the port into the map, then calls
+ * netdev_init_flow_api().  A netdev is cached only if its flow API is
+ * this one once netdev_ports_get() has found it: one that left the
+ * datapath but is still in the map, its flow API gone, is not cached
+ * again.  A cached netdev is alive while the entry holds: the last
+ * netdev_close() of a netdev with this flow API calls uninit_flow_api()
+ * first.  dpif-netdev's offload threads call flow_put() under the port lock
+ * under which port_del runs, so 'offload_fp_ports_seq' does not change
+ * while they translate.
+ *
+ * The numbers of datapath ports are small and reused, so the cache is
+ * indexed by port number.  A datapath type is compared by pointer, as
+ * netdev_ports_get() does. */
+#define OFFLOAD_FP_PORT_CACHE_SIZE 32
+BUILD_ASSERT_DECL(IS_POW2(OFFLOAD_FP_PORT_CACHE_SIZE));
+
+struct offload_fp_port_entry {
+    uint64_t seq;               /* 'offload_fp_ports_seq' when filled, or 0
+                                 * (empty). */
+    const char *dpif_type;
+    odp_port_t odp_port;
+    const struct netdev *netdev; /* No reference. */
+};
+
+struct offload_fp_port_cache {
+    struct offload_fp_port_entry entries[OFFLOAD_FP_PORT_CACHE_SIZE];
+};
+
+DEFINE_STATIC_PER_THREAD_DATA(struct offload_fp_port_cache,
+                              offload_fp_port_cache, { { { 0 } } });
+
+/* Starts at 1: 0 marks an empty entry. */
+static atomic_uint64_t offload_fp_ports_seq = ATOMIC_VAR_INIT(1);
+
+/* Says that a netdev got or lost this flow API, so that no thread uses the
+ * netdevs of output ports that it cached before (see above).  Called by
+ * init_flow_api() and uninit_flow_api(), before they change anything. */
+void
+offload_fp_ports_changed(void)
+{
+    uint64_t orig;
+
+    atomic_add(&offload_fp_ports_seq, 1, &orig);
+}
+
+/* Returns the netdev of port 'odp_port' of the datapath of type
+ * 'dpif_type', as netdev_ports_get() finds it, or NULL if it finds none.
+ * If the netdev comes from netdev_ports_get(), stores in '*refp' the
+ * reference to it, which the caller must release with netdev_close(),
+ * otherwise NULL: a netdev from the cache is valid until the caller
+ * returns to dpif-netdev. */
+static const struct netdev *
+offload_fp_output_netdev(odp_port_t odp_port, const char *dpif_type,
+                         struct netdev **refp)
+{
+    struct offload_fp_port_entry *e
+        = &offload_fp_port_cache_get()->entries[
+            odp_to_u32(odp_port) & (OFFLOAD_FP_PORT_CACHE_SIZE - 1)];
+    struct netdev *netdev;
+    uint64_t seq;
+
+    atomic_read_explicit(&offload_fp_ports_seq, &seq, memory_order_acquire);
+    if (e->seq == seq && e->odp_port == odp_port
+        && e->dpif_type == dpif_type) {
+        *refp = NULL;
+        return e->netdev;
+    }
+
+    netdev = netdev_ports_get(odp_port, dpif_type);
+    *refp = netdev;
+    if (netdev && (ovsrcu_get(const struct netdev_flow_api *,
+                              &netdev->flow_api) == &netdev_offload_fp)) {
+        e->seq = seq;
+        e->dpif_type = dpif_type;
+        e->odp_port = odp_port;
+        e->netdev = netdev;
+    }
+    return netdev;
+}
+
 /* Translates ODP 'actions' of a flow on 'netdev' (bound to 'dev') into the
  * actions of 'rule'.  Clone actions whose nested actions are all outputs
  * are flattened.  On refusal, returns EOPNOTSUPP and stores in '*reasonp'
@@ -541,20 +640,23 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
 
         if (type == OVS_ACTION_ATTR_OUTPUT) {
             odp_port_t odp_port = nl_attr_get_odp_port(a);
-            struct netdev *out;
+            const struct netdev *out;
             struct fp_device *out_dev;
+            struct netdev *ref;
             uint32_t out_port;
             bool ok;
 
-            out = netdev_ports_get(odp_port, netdev_get_dpif_type(netdev));
+            out = offload_fp_output_netdev(odp_port,
+                                           netdev_get_dpif_type(netdev),
+                                           &ref);
             ok = out && netdev_offload_fp_get_port(out, &out_dev, &out_port)
                  && out_dev == dev;
             if (!ok) {
                 *reasonp = output_reason(netdev, odp_port, out, dev_name);
-                netdev_close(out);
+                netdev_close(ref);
                 return EOPNOTSUPP;
             }
-            netdev_close(out);
+            netdev_close(ref);
             action->type = FP_ACTION_OUTPUT;
             action->port = out_port;
             rule->n_actions++;

@@ -1384,15 +1384,18 @@ netdev_offload_fp_run(void)
 static int
 netdev_offload_fp_init_flow_api(struct netdev *netdev)
 {
+    offload_fp_ports_changed();
     return (netdev_fp_is_fp(netdev) ? 0
             : netdev_offload_fp_dpdk_init(netdev));
 }
 
 /* Called when 'netdev' leaves the datapath: its flows leave the NIC (and a
- * "dpdk" netdev its rte_flow device). */
+ * "dpdk" netdev its rte_flow device), and no thread uses it any more as
+ * the netdev of an output port. */
 static void
 netdev_offload_fp_uninit_flow_api(struct netdev *netdev)
 {
+    offload_fp_ports_changed();
     netdev_offload_fp_flow_flush(netdev);
     netdev_offload_fp_dpdk_uninit(netdev);
 }
