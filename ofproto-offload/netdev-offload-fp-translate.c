@@ -101,20 +101,45 @@ static const struct offload_fp_field offload_fp_fields[] = {
 #undef FIELD
 
 /* Copies the bytes of 'value' under 'mask' into the rule key and the mask
- * into the rule mask, then clears 'mask': those bits are consumed. */
-static void
+ * into the rule mask, then clears 'mask': those bits are consumed.  Inline,
+ * with 'n' a constant: 8 bytes at a time, unrolled (a byte loop was half of
+ * the match's translation). */
+static inline void ALWAYS_INLINE
 consume(void *key, void *rule_mask, const void *value, void *mask, size_t n)
 {
     const uint8_t *v = value;
     uint8_t *m = mask;
     uint8_t *k = key;
-    size_t i;
+    size_t i = 0;
 
-    for (i = 0; i < n; i++) {
+    for (; i + 8 <= n; i += 8) {
+        uint64_t a, b;
+
+        memcpy(&a, &v[i], 8);
+        memcpy(&b, &m[i], 8);
+        a &= b;
+        memcpy(&k[i], &a, 8);
+    }
+    for (; i < n; i++) {
         k[i] = v[i] & m[i];
     }
     memcpy(rule_mask, mask, n);
     memset(mask, 0, n);
+}
+
+/* Returns true if 'wc' has no mask bit, as flow_wildcards_is_catchall(),
+ * in fewer instructions: no branch per word. */
+static bool
+wildcards_are_empty(const struct flow_wildcards *wc)
+{
+    const uint64_t *w = (const uint64_t *) &wc->masks;
+    uint64_t any = 0;
+    size_t i;
+
+    for (i = 0; i < FLOW_U64S; i++) {
+        any |= w[i];
+    }
+    return !any;
 }
 
 #define CONSUME(FP_FIELD, FLOW_FIELD)                                   \
@@ -219,7 +244,7 @@ netdev_offload_fp_translate_match(const struct match *match,
 
     /* Name what is left, if anything (most often nothing: a check word by
      * word). */
-    if (flow_wildcards_is_catchall(&rest)) {
+    if (wildcards_are_empty(&rest)) {
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(offload_fp_fields); i++) {
