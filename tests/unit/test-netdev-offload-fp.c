@@ -55,6 +55,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
 #include "packets.h"
+#include "random.h"
 #include "smap.h"
 #include "util.h"
 
@@ -641,6 +642,48 @@ test_many_records(void **state OVS_UNUSED)
     }
 }
 
+/* A flow keeps its NIC rule compact (offload_fp_rule_dup()): expanded,
+ * it is the rule again, whichever words of its mask are set, the first
+ * and the last among them. */
+static void
+test_rule_compact(void **state OVS_UNUSED)
+{
+    int round;
+
+    random_set_seed(7);
+    for (round = 0; round < 2000; round++) {
+        struct fp_rule rule, back;
+        uint32_t *key = (uint32_t *) &rule.key;
+        uint32_t *mask = (uint32_t *) &rule.mask;
+        struct offload_fp_rule *c;
+        size_t i;
+
+        memset(&rule, 0, sizeof rule);
+        for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+            /* Some rounds with every word, some with none. */
+            bool set = (round % 10 == 0 ? true
+                        : round % 10 == 1 ? false
+                        : random_range(4) == 0);
+
+            if (set) {
+                mask[i] = random_uint32() | 1;
+                key[i] = random_uint32() & mask[i];
+            }
+        }
+        rule.priority = random_uint32();
+        rule.n_actions = random_range(FP_MAX_ACTIONS + 1);
+        for (i = 0; i < rule.n_actions; i++) {
+            rule.actions[i].type = FP_ACTION_OUTPUT;
+            rule.actions[i].port = random_uint32();
+        }
+
+        c = offload_fp_rule_dup(&rule);
+        offload_fp_rule_expand(c, &back);
+        assert_memory_equal(&rule, &back, sizeof rule);
+        free(c);
+    }
+}
+
 /* The NIC port that flow 'i' of test_output_renumbered() outputs to, or
  * UINT32_MAX if it is not offloaded (the NIC does not run its actions). */
 static uint32_t
@@ -792,6 +835,7 @@ main(int argc OVS_UNUSED, char *argv[])
                                         teardown),
         cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
+        cmocka_unit_test(test_rule_compact),
         /* Last: it enables OVS's flow API. */
         cmocka_unit_test_setup_teardown(test_output_renumbered, setup,
                                         teardown),
