@@ -102,8 +102,8 @@ static const struct offload_fp_field offload_fp_fields[] = {
 
 /* Copies the bytes of 'value' under 'mask' into the rule key and the mask
  * into the rule mask, then clears 'mask': those bits are consumed.  Inline,
- * with 'n' a constant: 8 bytes at a time, unrolled (a byte loop was half of
- * the match's translation). */
+ * with 'n' a constant: 8 bytes at a time, then 4, 2 and 1 (a byte loop was
+ * half of the match's translation). */
 static inline void ALWAYS_INLINE
 consume(void *key, void *rule_mask, const void *value, void *mask, size_t n)
 {
@@ -120,7 +120,25 @@ consume(void *key, void *rule_mask, const void *value, void *mask, size_t n)
         a &= b;
         memcpy(&k[i], &a, 8);
     }
-    for (; i < n; i++) {
+    if (i + 4 <= n) {
+        uint32_t a, b;
+
+        memcpy(&a, &v[i], 4);
+        memcpy(&b, &m[i], 4);
+        a &= b;
+        memcpy(&k[i], &a, 4);
+        i += 4;
+    }
+    if (i + 2 <= n) {
+        uint16_t a, b;
+
+        memcpy(&a, &v[i], 2);
+        memcpy(&b, &m[i], 2);
+        a &= b;
+        memcpy(&k[i], &a, 2);
+        i += 2;
+    }
+    if (i < n) {
         k[i] = v[i] & m[i];
     }
     memcpy(rule_mask, mask, n);
@@ -136,8 +154,9 @@ wildcards_are_empty(const struct flow_wildcards *wc)
     uint64_t any = 0;
     size_t i;
 
-    for (i = 0; i < FLOW_U64S; i++) {
-        any |= w[i];
+    BUILD_ASSERT_DECL(FLOW_U64S % 4 == 0);
+    for (i = 0; i < FLOW_U64S; i += 4) {
+        any |= w[i] | w[i + 1] | w[i + 2] | w[i + 3];
     }
     return !any;
 }
