@@ -23,7 +23,11 @@
  * that), and the names of datapath ports that netdev_ports_get() does not
  * know (tap ports, which need privileges); and the translation of
  * recirculation that OVS 3.1's ODP parser cannot make (the hash action),
- * and the table that the resume in software after a recirculation keeps. */
+ * and the table that the resume in software after a recirculation keeps;
+ * the compact NIC rule of a flow; and the cache of the netdevs of output
+ * ports when a datapath port is deleted and re-added under another number
+ * while flows are put, with a put between the two steps of the deletion
+ * (the autotests' datapath numbers its ports itself). */
 
 #include <config.h>
 
