@@ -313,6 +313,7 @@ size_t offload_fp_vf_changed(struct fp_device *, uint32_t port,
 uint64_t offload_fp_n_resumed(void);
 int netdev_offload_fp_hw_miss_packet_recover(struct netdev *,
                                              struct dp_packet *);
+void offload_fp_ports_changed(void);
 void netdev_offload_fp_decide(const struct netdev *, struct fp_device *,
                               uint32_t port, const struct match *,
                               const struct nlattr *actions,

@@ -38,6 +38,7 @@ offload_fp_rule_dup(const struct fp_rule *rule)
 {
     const uint32_t *key = (const uint32_t *) &rule->key;
     const uint32_t *mask = (const uint32_t *) &rule->mask;
+    uint32_t words[2 * OFFLOAD_FP_KEY_WORDS];
     struct offload_fp_rule *c;
     uint32_t map = 0;
     size_t i, n = 0;
@@ -45,10 +46,27 @@ offload_fp_rule_dup(const struct fp_rule *rule)
     BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
-    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
-        if (mask[i]) {
-            map |= UINT32_C(1) << i;
-            n++;
+
+    /* One pass, two mask words at a time: most of a mask is zeros. */
+    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i += 2) {
+        size_t end = MIN(i + 2, OFFLOAD_FP_KEY_WORDS);
+        size_t j;
+
+        if (end == i + 2) {
+            uint64_t pair;
+
+            memcpy(&pair, &mask[i], sizeof pair);
+            if (!pair) {
+                continue;
+            }
+        }
+        for (j = i; j < end; j++) {
+            if (mask[j]) {
+                map |= UINT32_C(1) << j;
+                words[2 * n] = key[j];
+                words[2 * n + 1] = mask[j];
+                n++;
+            }
         }
     }
     c = xmalloc(sizeof *c + 2 * n * sizeof c->words[0]
@@ -57,13 +75,7 @@ offload_fp_rule_dup(const struct fp_rule *rule)
     c->priority = rule->priority;
     c->n_words = n;
     c->n_actions = rule->n_actions;
-    for (n = 0, i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
-        if (mask[i]) {
-            c->words[2 * n] = key[i];
-            c->words[2 * n + 1] = mask[i];
-            n++;
-        }
-    }
+    memcpy(c->words, words, 2 * n * sizeof c->words[0]);
     memcpy(offload_fp_rule_actions(c), rule->actions,
            rule->n_actions * sizeof rule->actions[0]);
     return c;

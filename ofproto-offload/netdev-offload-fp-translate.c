@@ -25,6 +25,7 @@
 #include "dpif.h"
 #include "flow.h"
 #include "netdev-fp.h"
+#include "netdev-offload.h"
 #include "netdev-provider.h"
 #include "netlink.h"
 #include "odp-netlink.h"
@@ -32,6 +33,9 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
 #include "packets.h"
 #include "util.h"
 
@@ -97,20 +101,64 @@ static const struct offload_fp_field offload_fp_fields[] = {
 #undef FIELD
 
 /* Copies the bytes of 'value' under 'mask' into the rule key and the mask
- * into the rule mask, then clears 'mask': those bits are consumed. */
-static void
+ * into the rule mask, then clears 'mask': those bits are consumed.  Inline,
+ * with 'n' a constant: 8 bytes at a time, then 4, 2 and 1 (a byte loop was
+ * half of the match's translation). */
+static inline void ALWAYS_INLINE
 consume(void *key, void *rule_mask, const void *value, void *mask, size_t n)
 {
     const uint8_t *v = value;
     uint8_t *m = mask;
     uint8_t *k = key;
-    size_t i;
+    size_t i = 0;
 
-    for (i = 0; i < n; i++) {
+    for (; i + 8 <= n; i += 8) {
+        uint64_t a, b;
+
+        memcpy(&a, &v[i], 8);
+        memcpy(&b, &m[i], 8);
+        a &= b;
+        memcpy(&k[i], &a, 8);
+    }
+    if (i + 4 <= n) {
+        uint32_t a, b;
+
+        memcpy(&a, &v[i], 4);
+        memcpy(&b, &m[i], 4);
+        a &= b;
+        memcpy(&k[i], &a, 4);
+        i += 4;
+    }
+    if (i + 2 <= n) {
+        uint16_t a, b;
+
+        memcpy(&a, &v[i], 2);
+        memcpy(&b, &m[i], 2);
+        a &= b;
+        memcpy(&k[i], &a, 2);
+        i += 2;
+    }
+    if (i < n) {
         k[i] = v[i] & m[i];
     }
     memcpy(rule_mask, mask, n);
     memset(mask, 0, n);
+}
+
+/* Returns true if 'wc' has no mask bit, as flow_wildcards_is_catchall(),
+ * in fewer instructions: no branch per word. */
+static bool
+wildcards_are_empty(const struct flow_wildcards *wc)
+{
+    const uint64_t *w = (const uint64_t *) &wc->masks;
+    uint64_t any = 0;
+    size_t i;
+
+    BUILD_ASSERT_DECL(FLOW_U64S % 4 == 0);
+    for (i = 0; i < FLOW_U64S; i += 4) {
+        any |= w[i] | w[i + 1] | w[i + 2] | w[i + 3];
+    }
+    return !any;
 }
 
 #define CONSUME(FP_FIELD, FLOW_FIELD)                                   \
@@ -215,7 +263,7 @@ netdev_offload_fp_translate_match(const struct match *match,
 
     /* Name what is left, if anything (most often nothing: a check word by
      * word). */
-    if (flow_wildcards_is_catchall(&rest)) {
+    if (wildcards_are_empty(&rest)) {
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(offload_fp_fields); i++) {
@@ -507,6 +555,101 @@ output_reason(const struct netdev *netdev, odp_port_t odp_port,
     return reason;
 }
 
+/* The netdevs of output ports.
+ *
+ * netdev_ports_get() takes a reference to the netdev it finds and
+ * netdev_close() gives it back, each under OVS's global 'netdev_mutex':
+ * for a flow with one output, that was a fifth of its translation.  So
+ * each thread keeps a small cache from datapath port to the netdev that
+ * netdev_ports_get() found for it, without a reference, for netdevs whose
+ * flow API is this one (those that can be outputs of an offloaded flow).
+ *
+ * An entry holds while 'offload_fp_ports_seq' has not changed since it was
+ * filled.  It changes whenever a netdev gets this flow API or loses it
+ * (netdev_offload_fp_init_flow_api(), ..._uninit_flow_api()), which is how
+ * a port leaves and enters a datapath: dpif-netdev's port_del calls
+ * netdev_uninit_flow_api() on the port, under its port lock, before
+ * dpif_port_del() takes the port out of netdev_ports_get()'s map, and
+ * dpif_port_add() puts the port into the map, then calls
+ * netdev_init_flow_api().  A netdev is cached only if its flow API is
+ * this one once netdev_ports_get() has found it: one that left the
+ * datapath but is still in the map, its flow API gone, is not cached
+ * again.  A cached netdev is alive while the entry holds: the last
+ * netdev_close() of a netdev with this flow API calls uninit_flow_api()
+ * first.  dpif-netdev's offload threads call flow_put() under the port lock
+ * under which port_del runs, so 'offload_fp_ports_seq' does not change
+ * while they translate.
+ *
+ * The numbers of datapath ports are small and reused, so the cache is
+ * indexed by port number.  A datapath type is compared by pointer, as
+ * netdev_ports_get() does. */
+#define OFFLOAD_FP_PORT_CACHE_SIZE 32
+BUILD_ASSERT_DECL(IS_POW2(OFFLOAD_FP_PORT_CACHE_SIZE));
+
+struct offload_fp_port_entry {
+    uint64_t seq;               /* 'offload_fp_ports_seq' when filled, or 0
+                                 * (empty). */
+    const char *dpif_type;
+    odp_port_t odp_port;
+    const struct netdev *netdev; /* No reference. */
+};
+
+struct offload_fp_port_cache {
+    struct offload_fp_port_entry entries[OFFLOAD_FP_PORT_CACHE_SIZE];
+};
+
+DEFINE_STATIC_PER_THREAD_DATA(struct offload_fp_port_cache,
+                              offload_fp_port_cache, { { { 0 } } });
+
+/* Starts at 1: 0 marks an empty entry. */
+static atomic_uint64_t offload_fp_ports_seq = ATOMIC_VAR_INIT(1);
+
+/* Says that a netdev got or lost this flow API, so that no thread uses the
+ * netdevs of output ports that it cached before (see above).  Called by
+ * init_flow_api() and uninit_flow_api(), before they change anything. */
+void
+offload_fp_ports_changed(void)
+{
+    uint64_t orig;
+
+    atomic_add(&offload_fp_ports_seq, 1, &orig);
+}
+
+/* Returns the netdev of port 'odp_port' of the datapath of type
+ * 'dpif_type', as netdev_ports_get() finds it, or NULL if it finds none.
+ * If the netdev comes from netdev_ports_get(), stores in '*refp' the
+ * reference to it, which the caller must release with netdev_close(),
+ * otherwise NULL: a netdev from the cache is valid until the caller
+ * returns to dpif-netdev. */
+static const struct netdev *
+offload_fp_output_netdev(odp_port_t odp_port, const char *dpif_type,
+                         struct netdev **refp)
+{
+    struct offload_fp_port_entry *e
+        = &offload_fp_port_cache_get()->entries[
+            odp_to_u32(odp_port) & (OFFLOAD_FP_PORT_CACHE_SIZE - 1)];
+    struct netdev *netdev;
+    uint64_t seq;
+
+    atomic_read_explicit(&offload_fp_ports_seq, &seq, memory_order_acquire);
+    if (e->seq == seq && e->odp_port == odp_port
+        && e->dpif_type == dpif_type) {
+        *refp = NULL;
+        return e->netdev;
+    }
+
+    netdev = netdev_ports_get(odp_port, dpif_type);
+    *refp = netdev;
+    if (netdev && (ovsrcu_get(const struct netdev_flow_api *,
+                              &netdev->flow_api) == &netdev_offload_fp)) {
+        e->seq = seq;
+        e->dpif_type = dpif_type;
+        e->odp_port = odp_port;
+        e->netdev = netdev;
+    }
+    return netdev;
+}
+
 /* Translates ODP 'actions' of a flow on 'netdev' (bound to 'dev') into the
  * actions of 'rule'.  Clone actions whose nested actions are all outputs
  * are flattened.  On refusal, returns EOPNOTSUPP and stores in '*reasonp'
@@ -541,20 +684,23 @@ netdev_offload_fp_translate_actions(const struct netdev *netdev,
 
         if (type == OVS_ACTION_ATTR_OUTPUT) {
             odp_port_t odp_port = nl_attr_get_odp_port(a);
-            struct netdev *out;
+            const struct netdev *out;
             struct fp_device *out_dev;
+            struct netdev *ref;
             uint32_t out_port;
             bool ok;
 
-            out = netdev_ports_get(odp_port, netdev_get_dpif_type(netdev));
+            out = offload_fp_output_netdev(odp_port,
+                                           netdev_get_dpif_type(netdev),
+                                           &ref);
             ok = out && netdev_offload_fp_get_port(out, &out_dev, &out_port)
                  && out_dev == dev;
             if (!ok) {
                 *reasonp = output_reason(netdev, odp_port, out, dev_name);
-                netdev_close(out);
+                netdev_close(ref);
                 return EOPNOTSUPP;
             }
-            netdev_close(out);
+            netdev_close(ref);
             action->type = FP_ACTION_OUTPUT;
             action->port = out_port;
             rule->n_actions++;
@@ -659,9 +805,12 @@ netdev_offload_fp_decide(const struct netdev *netdev, struct fp_device *dev,
         return;
     }
 
+    /* The actions translated before the refusal go: a rule's unused
+     * actions are zeros, as the drivers get them (flow_put() hands this
+     * rule to the NIC as it is). */
     v->state = OFFLOAD_FP_PARTIAL;
+    memset(v->rule.actions, 0, sizeof v->rule.actions);
     v->rule.n_actions = 2;
-    memset(v->rule.actions, 0, 2 * sizeof v->rule.actions[0]);
     v->rule.actions[0].type = FP_ACTION_MARK;
     v->rule.actions[0].mark = mark;
     v->rule.actions[1].type = FP_ACTION_EXCEPTION;

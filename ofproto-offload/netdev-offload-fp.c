@@ -455,26 +455,32 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
     }
 }
 
-/* Puts 'flow->rule' into the NIC as a new rule.  On success, 'flow' gets
+/* Puts 'flow->rule' into the NIC as a new rule.  'full' is that rule as
+ * a whole struct fp_rule, if the caller has it (flow_put() has just
+ * translated it), or NULL to expand 'flow->rule'.  On success, 'flow' gets
  * 'state' (OFFLOADED or PARTIAL).  If the NIC is full, 'flow' waits
  * (WAITING); on another failure of the device, it is refused. */
 static void
 offload_fp_flow_install(struct offload_fp_flow *flow,
-                        enum offload_fp_state state)
+                        enum offload_fp_state state,
+                        const struct fp_rule *full)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct fp_rule full;
+    struct fp_rule buf;
     struct fp_rule_op op = {
         .type = FP_RULE_OP_ADD,
-        .rule = &full,
     };
     bool was_waiting = (flow->state == OFFLOAD_FP_WAITING
                         || flow->state == OFFLOAD_FP_EVICTED);
     char *reason;
     bool unplugged;
 
-    offload_fp_rule_expand(flow->rule, &full);
-    unplugged = offload_fp_vf_unplugged(&full, flow->dev, &reason);
+    if (!full) {
+        offload_fp_rule_expand(flow->rule, &buf);
+        full = &buf;
+    }
+    op.rule = full;
+    unplugged = offload_fp_vf_unplugged(full, flow->dev, &reason);
     offload_fp_flow_set_vf_unplugged(flow, unplugged);
     if (unplugged) {
         /* A VF of the rule is unplugged: the flow waits until it is back
@@ -547,7 +553,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
             offload_fp_count_reason(offload_fp_flow_reason(flow));
         }
     } else if (op.error == ENOENT
-               && (reason = offload_fp_meter_missing(&full, flow->dev))) {
+               && (reason = offload_fp_meter_missing(full, flow->dev))) {
         /* Its meter is in no NIC now (see netdev-offload-fp-meter.c): the
          * flow waits for it, which is not a failure either. */
         offload_fp_flow_set_reason(flow, reason);
@@ -672,15 +678,27 @@ offload_fp_sync_vlan_limit(struct fp_device *dev)
     }
 }
 
+/* The device that offload_fp_watch_device() last saw in
+ * 'offload_fp_devices', to skip the lookup by name on the next flow_put()
+ * on the same device (150 instructions of each).  Reset by
+ * offload_fp_device_gone(), which is called before a device that flows
+ * used is destroyed. */
+static const struct fp_device *offload_fp_last_watched
+    OVS_GUARDED_BY(offload_fp_mutex);
+
 /* Listens for resets of 'dev', once. */
 static void
 offload_fp_watch_device(struct fp_device *dev)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    if (dev == offload_fp_last_watched) {
+        return;
+    }
     if (!shash_find(&offload_fp_devices, fp_device_name(dev))) {
         shash_add(&offload_fp_devices, fp_device_name(dev), dev);
         fp_device_add_listener(dev, offload_fp_device_reset_cb, NULL);
     }
+    offload_fp_last_watched = dev;
 }
 
 /* Returns true if 'flow', whose in_port is 'netdev', may be the megaflow
@@ -875,7 +893,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
             OFFLOAD_FP_COVERAGE_INC(fp_offload_partial);
         }
         flow->state = OFFLOAD_FP_REFUSED;
-        offload_fp_flow_install(flow, v.state);
+        offload_fp_flow_install(flow, v.state, &v.rule);
     }
     offload_fp_flow_update_cls(flow, false);
     offload_fp_flow_log(flow);
@@ -1102,7 +1120,7 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
                         == FP_ACTION_MARK));
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
-                                   : OFFLOAD_FP_OFFLOADED));
+                                   : OFFLOAD_FP_OFFLOADED), NULL);
     if (flow->state == OFFLOAD_FP_OFFLOADED
         || flow->state == OFFLOAD_FP_PARTIAL) {
         OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
@@ -1378,15 +1396,18 @@ netdev_offload_fp_run(void)
 static int
 netdev_offload_fp_init_flow_api(struct netdev *netdev)
 {
+    offload_fp_ports_changed();
     return (netdev_fp_is_fp(netdev) ? 0
             : netdev_offload_fp_dpdk_init(netdev));
 }
 
 /* Called when 'netdev' leaves the datapath: its flows leave the NIC (and a
- * "dpdk" netdev its rte_flow device). */
+ * "dpdk" netdev its rte_flow device), and no thread uses it any more as
+ * the netdev of an output port. */
 static void
 netdev_offload_fp_uninit_flow_api(struct netdev *netdev)
 {
+    offload_fp_ports_changed();
     netdev_offload_fp_flow_flush(netdev);
     netdev_offload_fp_dpdk_uninit(netdev);
 }
@@ -1408,6 +1429,7 @@ offload_fp_device_gone(struct fp_device *dev)
             i++;
         }
     }
+    offload_fp_last_watched = NULL;
     if (shash_find_data(&offload_fp_devices, fp_device_name(dev)) == dev) {
         shash_find_and_delete(&offload_fp_devices, fp_device_name(dev));
         fp_device_remove_listener(dev, offload_fp_device_reset_cb, NULL);

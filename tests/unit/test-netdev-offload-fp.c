@@ -23,7 +23,11 @@
  * that), and the names of datapath ports that netdev_ports_get() does not
  * know (tap ports, which need privileges); and the translation of
  * recirculation that OVS 3.1's ODP parser cannot make (the hash action),
- * and the table that the resume in software after a recirculation keeps. */
+ * and the table that the resume in software after a recirculation keeps;
+ * the compact NIC rule of a flow; and the cache of the netdevs of output
+ * ports when a datapath port is deleted and re-added under another number
+ * while flows are put, with a put between the two steps of the deletion
+ * (the autotests' datapath numbers its ports itself). */
 
 #include <config.h>
 
@@ -45,6 +49,7 @@
 #include "netdev-offload-fp.h"
 #include "netdev-offload-fp-private.h"
 #include "netdev-offload-provider.h"
+#include "netdev-provider.h"
 #include "netlink.h"
 #include "odp-netlink.h"
 #include "odp-util.h"
@@ -54,6 +59,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
 #include "packets.h"
+#include "random.h"
 #include "smap.h"
 #include "util.h"
 
@@ -640,6 +646,184 @@ test_many_records(void **state OVS_UNUSED)
     }
 }
 
+/* A flow keeps its NIC rule compact (offload_fp_rule_dup()): expanded,
+ * it is the rule again, whichever words of its mask are set, the first
+ * and the last among them. */
+static void
+test_rule_compact(void **state OVS_UNUSED)
+{
+    int round;
+
+    random_set_seed(7);
+    for (round = 0; round < 2000; round++) {
+        struct fp_rule rule, back;
+        uint32_t *key = (uint32_t *) &rule.key;
+        uint32_t *mask = (uint32_t *) &rule.mask;
+        struct offload_fp_rule *c;
+        size_t i;
+
+        memset(&rule, 0, sizeof rule);
+        for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+            /* Some rounds with every word, some with none. */
+            bool set = (round % 10 == 0 ? true
+                        : round % 10 == 1 ? false
+                        : random_range(4) == 0);
+
+            if (set) {
+                mask[i] = random_uint32() | 1;
+                key[i] = random_uint32() & mask[i];
+            }
+        }
+        rule.priority = random_uint32();
+        rule.n_actions = random_range(FP_MAX_ACTIONS + 1);
+        for (i = 0; i < rule.n_actions; i++) {
+            rule.actions[i].type = FP_ACTION_OUTPUT;
+            rule.actions[i].port = random_uint32();
+        }
+
+        c = offload_fp_rule_dup(&rule);
+        offload_fp_rule_expand(c, &back);
+        assert_memory_equal(&rule, &back, sizeof rule);
+        free(c);
+    }
+}
+
+/* The NIC port that flow 'i' of test_output_renumbered() outputs to, or
+ * UINT32_MAX if it is not offloaded (the NIC does not run its actions). */
+static uint32_t
+renumbered_output(uint32_t i)
+{
+    ovs_u128 ufid = { .u32 = { i + 1, 9, 9, 9 } };
+    struct offload_fp_flow *flow;
+    uint32_t port = UINT32_MAX;
+    struct fp_rule rule;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(&ufid);
+    assert_non_null(flow);
+    if (flow->state == OFFLOAD_FP_OFFLOADED) {
+        assert_non_null(offload_fp_flow_rule(flow, &rule));
+        assert_int_equal(rule.n_actions, 1);
+        assert_int_equal(rule.actions[0].type, FP_ACTION_OUTPUT);
+        port = rule.actions[0].port;
+    }
+    ovs_mutex_unlock(&offload_fp_mutex);
+    return port;
+}
+
+/* Puts flow 'i' of test_output_renumbered(), in on p1, output to datapath
+ * port 'odp_port', and returns renumbered_output(i). */
+static uint32_t
+put_renumbered(uint32_t i, uint32_t odp_port)
+{
+    struct offload_info info = { .flow_mark = i + 1 };
+    ovs_u128 ufid = { .u32 = { i + 1, 9, 9, 9 } };
+    struct ofpbuf actions;
+    struct match match;
+
+    make_match(false, &match);
+    match_set_nw_src(&match, htonl(0x0c000000 + i));
+    ofpbuf_init(&actions, 64);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT,
+                        u32_to_odp(odp_port));
+    assert_int_equal(netdev_offload_fp.flow_put(p1, &match, actions.data,
+                                                actions.size, &ufid, &info,
+                                                NULL), 0);
+    ofpbuf_uninit(&actions);
+    return renumbered_output(i);
+}
+
+/* Stores in '*port' the NIC port of 'netdev'. */
+static void
+nic_port(const struct netdev *netdev, uint32_t *port)
+{
+    struct fp_device *d;
+
+    assert_true(netdev_offload_fp_get_port(netdev, &d, port));
+    assert_ptr_equal(d, dev);
+}
+
+/* As dpif-netdev deletes datapath port 'port_no' of 'netdev'. */
+static void
+del_port(struct netdev *netdev, uint32_t port_no)
+{
+    netdev_uninit_flow_api(netdev);
+    assert_int_equal(netdev_ports_remove(u32_to_odp(port_no),
+                                         netdev_get_dpif_type(netdev)), 0);
+}
+
+/* As dpif_port_add() adds 'netdev' as datapath port 'port_no'. */
+static void
+add_port(struct netdev *netdev, const char *name, uint32_t port_no)
+{
+    struct dpif_port dpif_port = {
+        .name = CONST_CAST(char *, name),
+        .type = CONST_CAST(char *, "fp"),
+        .port_no = u32_to_odp(port_no),
+    };
+
+    assert_int_equal(netdev_ports_insert(netdev, &dpif_port), 0);
+}
+
+/* The flow API keeps the netdevs of output ports in a cache (see
+ * netdev-offload-fp-translate.c): flows put after a datapath port was
+ * deleted, re-added under another number and its number given to another
+ * port output where the datapath's map says, not where it said before.
+ *
+ * Runs last: it enables OVS's flow API (as hw-offload=true does), which
+ * cannot be undone. */
+void __real_netdev_set_flow_api_enabled(const struct smap *);
+
+static void
+test_output_renumbered(void **state OVS_UNUSED)
+{
+    struct smap config = SMAP_INITIALIZER(&config);
+    uint32_t vf0, vf1;
+    struct netdev *p3;
+
+    /* With the flow API enabled, p1 and p2 get ours, as in a datapath. */
+    smap_add(&config, "hw-offload", "true");
+    __real_netdev_set_flow_api_enabled(&config);
+    smap_destroy(&config);
+    assert_int_equal(netdev_init_flow_api(p2), 0);
+    assert_ptr_equal(ovsrcu_get(const struct netdev_flow_api *,
+                                &p2->flow_api), &netdev_offload_fp);
+    nic_port(p2, &vf0);
+
+    /* Datapath port 2 is p2, twice (the second from the cache). */
+    assert_int_equal(put_renumbered(0, 2), vf0);
+    assert_int_equal(put_renumbered(1, 2), vf0);
+
+    /* Port 2 deleted: an output to it is not on the NIC. */
+    del_port(p2, 2);
+    assert_int_equal(put_renumbered(2, 2), UINT32_MAX);
+
+    /* p2 back as port 3, and port 2 another netdev, on vf1. */
+    add_port(p2, "p2", 3);
+    p3 = open_port("p3", "vf1", 2);
+    nic_port(p3, &vf1);
+    assert_int_not_equal(vf0, vf1);
+    assert_int_equal(put_renumbered(3, 2), vf1);
+    assert_int_equal(put_renumbered(4, 3), vf0);
+    assert_int_equal(put_renumbered(5, 2), vf1);
+
+    /* Port 2 deleted again, p3 still open (as the bridge keeps it), with a
+     * flow put between the datapath's deletion and dpif_port_del()'s
+     * netdev_ports_remove(), which still finds p3: afterwards an output
+     * to port 2 is no longer on the NIC, although p3 still is. */
+    netdev_uninit_flow_api(p3);
+    assert_int_equal(put_renumbered(6, 2), vf1);
+    assert_int_equal(netdev_ports_remove(u32_to_odp(2),
+                                         netdev_get_dpif_type(p3)), 0);
+    assert_int_equal(put_renumbered(7, 2), UINT32_MAX);
+    assert_int_equal(put_renumbered(8, 3), vf0);
+
+    /* As setup() left them, for teardown(). */
+    netdev_close(p3);
+    del_port(p2, 3);
+    add_port(p2, "p2", 2);
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -655,6 +839,10 @@ main(int argc OVS_UNUSED, char *argv[])
                                         teardown),
         cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
+        cmocka_unit_test(test_rule_compact),
+        /* Last: it enables OVS's flow API. */
+        cmocka_unit_test_setup_teardown(test_output_renumbered, setup,
+                                        teardown),
     };
 
     set_program_name(argv[0]);
