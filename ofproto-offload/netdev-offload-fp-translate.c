@@ -578,7 +578,11 @@ output_reason(const struct netdev *netdev, odp_port_t odp_port,
  * netdev_close() of a netdev with this flow API calls uninit_flow_api()
  * first.  dpif-netdev's offload threads call flow_put() under the port lock
  * under which port_del runs, so 'offload_fp_ports_seq' does not change
- * while they translate.
+ * while they translate.  One gap is left: when a datapath is closed,
+ * dpif_close() takes its ports out of the map a moment before
+ * dp_netdev_free() uninitializes their flow API, so a flow_put() in
+ * between may still use a cached output; dpif-netdev flushes the
+ * datapath's flows right after.
  *
  * The numbers of datapath ports are small and reused, so the cache is
  * indexed by port number.  A datapath type is compared by pointer, as
