@@ -110,7 +110,6 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
     uint64_t h;
     size_t i;
 
-    BUILD_ASSERT(sizeof *key % sizeof(uint32_t) == 0);
     i = 0;
 #ifdef __SSE2__
     /* Four words at a time; the last four overlap the ones before, which
