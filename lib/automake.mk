@@ -13,7 +13,6 @@ lib_libfp_la_SOURCES = \
 	lib/fp-afpacket.c \
 	lib/fp-afpacket.h \
 	lib/fp-hotplug.c \
-	lib/fp-link.h \
 	lib/fp-action.c \
 	lib/fp-action.h \
 	lib/fp-meter.c \
@@ -33,6 +32,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model.h \
 	lib/fp-parse.c \
 	lib/fp-parse.h \
+	lib/fp-port.c \
+	lib/fp-private.h \
 	lib/fp-rule.c \
 	lib/fp-rule.h \
 	lib/fp-rtnl.c \

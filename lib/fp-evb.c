@@ -25,7 +25,7 @@
 #include "util.h"
 
 /* The core of "Edge virtual bridging" (include/fp/fp.h): checks and
- * dispatch to the driver.  Apart from lib/fp.c, which is full. */
+ * dispatch to the driver. */
 
 static bool
 fp_evb_is_port(const struct fp_device *dev, uint32_t port)

@@ -16,7 +16,7 @@
 
 /* The core's part of VF hot-unplug and plug (see fp.h): it checks the
  * arguments, calls the driver and sets the port's Linux interface, if it
- * has one, down or up.  Apart from lib/fp.c, which is full. */
+ * has one, down or up. */
 
 #include <config.h>
 

@@ -16,7 +16,7 @@
 
 /* The fp core's part of SR-IOV VF administration (see "SR-IOV VF
  * administration" in include/fp/fp.h): it checks the arguments and calls
- * the driver.  Apart from lib/fp.c, which is at its size limit. */
+ * the driver. */
 
 #include <config.h>
 

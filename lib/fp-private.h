@@ -14,13 +14,15 @@
  * limitations under the License.
  */
 
-#ifndef FP_LINK_H
-#define FP_LINK_H 1
+#ifndef FP_PRIVATE_H
+#define FP_PRIVATE_H 1
 
-/* For the core's files only (lib/fp.c, lib/fp-hotplug.c). */
+/* For the core's files only (lib/fp.c, lib/fp-port.c). */
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "fp/fp.h"
 
 struct fp_afpacket;
 struct fp_device;
@@ -35,4 +37,12 @@ struct fp_link {
     struct fp_afpacket *afp;
 };
 
-#endif /* fp-link.h */
+/* Closes 'link', if nonnull, and frees it (lib/fp-port.c). */
+void fp_link_close(struct fp_link *);
+
+/* Returns 0 if the next operation of kind 'op' on 'dev' may go ahead, or
+ * the errno value of a fault injected with fp_device_fail_next() or
+ * fp_device_fail_random(), which it consumes (lib/fp.c). */
+int fp_fault_check(const struct fp_device *dev, enum fp_op op);
+
+#endif /* fp-private.h */
