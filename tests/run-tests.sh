@@ -61,6 +61,9 @@ sanitizer_report() {
 
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
 # A program that ends without its summary (a crash) counts as one failure.
+# Each phase says how long it took, so that CI's time can be read off its
+# log.
+units_start=$(date +%s)
 for unit in $units; do
     echo "== $unit"
     ./$unit > "$log" 2>&1
@@ -112,18 +115,21 @@ for target in $fuzz_targets; do
     fi
 done
 
+echo "== unit tests and fuzz corpora: $(($(date +%s) - units_start)) s"
+
 # run_autotest TESTSUITE ARG...
 #
 # Runs an autotest suite and adds up its results.  Autotest prints one line
 # per test: "  N: title   ok", "... FAILED (...)", "... skipped (...)",
 # "... expected failure (...)".
 run_autotest() {
-    local suite=$1
+    local suite=$1 start=$(date +%s)
     shift
     echo "== $suite"
     "$suite" -C tests AUTOTEST_PATH="$autotest_path" "$@" > "$log" 2>&1
     local status=$?
     cat "$log"
+    echo "== $suite: $(($(date +%s) - start)) s"
     local ran=$(grep -cE '^ *[0-9]+: ' "$log")
     local p=$(grep -cE '^ *[0-9]+: .* ok$' "$log")
     local s=$(grep -cE '^ *[0-9]+: .* skipped \(' "$log")
