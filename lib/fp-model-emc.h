@@ -195,18 +195,19 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
                    const struct fp_key *key, uint32_t hash, uint32_t map)
 {
     const uint32_t *k = (const uint32_t *) key;
-    size_t i;
+    const uint32_t *w = e->words;
+    uint32_t diff = 0;
 
     if (e->map != map || e->hash != hash) {
         return false;
     }
-    for (i = 0; map; i++) {
-        if (k[raw_ctz(map)] != e->words[i]) {
-            return false;
-        }
-        map = zero_rightmost_1bit(map);
+    /* The words of an entry whose map and hash match are almost always
+     * equal: no branch per word, and 32-bit operations on the map, so that
+     * the loop is 10 instructions a word rather than 12. */
+    for (; map; map &= map - 1) {
+        diff |= k[raw_ctz(map)] ^ *w++;
     }
-    return true;
+    return !diff;
 }
 
 /* Returns true if 'engine' looks packets up in its exact-match cache before
