@@ -704,6 +704,8 @@ fp_model_pass_parse(struct fp_model *model,
             if (pkt->emc) {
                 size_t way;
 
+                /* Unrolled: a loop costs three more instructions a way. */
+#pragma GCC unroll 8
                 for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
                     OVS_PREFETCH(&pkt->emc[way]);
                 }

@@ -962,10 +962,11 @@ test_fp_model_emc_masks(void **state)
     assert_int_equal(ps.tx_packets, 0);
 }
 
-/* Five flows that come back in turn to an exact-match cache of one set of
- * four ways: the four that the cache holds stay, and mostly only the fifth
- * misses (with a way taken on every miss, flows evict each other in a chain
- * and at least two miss each round). */
+/* Nine flows that come back in turn to an exact-match cache of one set of
+ * eight ways (FP_MODEL_EMC_WAYS): the eight that the cache holds stay, and
+ * mostly only the ninth misses (with a way taken on every miss, flows evict
+ * each other in a chain and at least two miss each round, so that at most
+ * 7 of 9 hit). */
 static void
 test_fp_model_emc_evict(void **state OVS_UNUSED)
 {
@@ -980,7 +981,7 @@ test_fp_model_emc_evict(void **state OVS_UNUSED)
     int round, flow;
 
     fp_device_config_default(&config);
-    config.emc_size = 4;
+    config.emc_size = 8;
     assert_int_equal(fp_device_create("evict", &config, &dev), 0);
     add_output(&first, VF0);
     assert_int_equal(fp_rule_add(dev, &first, &id), 0);
@@ -992,16 +993,16 @@ test_fp_model_emc_evict(void **state OVS_UNUSED)
 
     memcpy(pkt, udp_pkt, sizeof pkt);
     for (round = 0; round < 20; round++) {
-        for (flow = 0; flow < 5; flow++) {
+        for (flow = 0; flow < 9; flow++) {
             pkt[35] = flow;     /* UDP source port. */
             assert_int_equal(fp_port_inject(dev, PHY0, pkt, sizeof pkt), 0);
         }
     }
     fp_device_get_stats(dev, &ds);
-    assert_int_equal(ds.hits, 100);
-    assert_true(ds.emc_hits >= 70);
+    assert_int_equal(ds.hits, 180);
+    assert_true(ds.emc_hits >= 144);
     fp_port_get_stats(dev, VF0, &ps);
-    assert_int_equal(ps.tx_packets, 100);
+    assert_int_equal(ps.tx_packets, 180);
     fp_device_destroy(dev);
 }
 
