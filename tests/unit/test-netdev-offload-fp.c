@@ -124,7 +124,10 @@ static void
 make_match(bool tos_exact, struct match *match)
 {
     match_init_catchall(match);
-    match_set_in_port(match, u32_to_odp(1));
+    /* The datapath port, as dpif-netdev has it (match_set_in_port() sets
+     * OpenFlow's). */
+    match->flow.in_port.odp_port = u32_to_odp(1);
+    match->wc.masks.in_port.odp_port = ODPP_NONE;
     match_set_recirc_id(match, 0);
     match_set_dl_type(match, htons(ETH_TYPE_IP));
     match_set_nw_proto(match, IPPROTO_TCP);
@@ -414,7 +417,8 @@ decide_recirc(uint32_t recirc_id, uint32_t dp_hash, uint32_t dp_hash_mask,
     struct match match;
 
     match_init_catchall(&match);
-    match_set_in_port(&match, u32_to_odp(1));
+    match.flow.in_port.odp_port = u32_to_odp(1);
+    match.wc.masks.in_port.odp_port = ODPP_NONE;
     match_set_recirc_id(&match, recirc_id);
     match_set_dp_hash_masked(&match, dp_hash, dp_hash_mask);
     match_set_dl_type(&match, htons(ETH_TYPE_IP));
