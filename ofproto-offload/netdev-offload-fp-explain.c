@@ -106,13 +106,16 @@ error:
  * syntax (OVS_KEY_ATTR_*), as dpif-netdev dumps it: a round trip that
  * makes equal two matches of one megaflow, one as the flow API got it and
  * one as dumped (they differ in how they say "no VLAN tag", for
- * example). */
+ * example).  The bits that the mask does not cover are zeroed, before and
+ * after: a datapath flow's key has those of the packet that made it, the
+ * flow API's match (offload_fp_flow_match()) none. */
 static void
-explain_canonical_match(const struct match *in, struct minimatch *out)
+explain_canonical_match(const struct match *in_, struct minimatch *out)
 {
+    struct match in = *in_;
     struct odp_flow_key_parms parms = {
-        .flow = &in->flow,
-        .mask = &in->wc.masks,
+        .flow = &in.flow,
+        .mask = &in.wc.masks,
         .support = {
             /* dpif-netdev's. */
             .max_vlan_headers = SIZE_MAX,
@@ -131,6 +134,7 @@ explain_canonical_match(const struct match *in, struct minimatch *out)
     char *error = NULL;
     struct match m;
 
+    flow_zero_wildcards(&in.flow, &in.wc);
     ofpbuf_init(&key, 0);
     ofpbuf_init(&mask, 0);
     odp_flow_key_from_flow(&parms, &key);
@@ -138,8 +142,9 @@ explain_canonical_match(const struct match *in, struct minimatch *out)
     if (netdev_offload_fp_match_from_odp(key.data, key.size, mask.data,
                                          mask.size, &m, &error)) {
         free(error);
-        m = *in;
+        m = in;
     }
+    flow_zero_wildcards(&m.flow, &m.wc);
     minimatch_init(out, &m);
     ofpbuf_uninit(&key);
     ofpbuf_uninit(&mask);
@@ -312,7 +317,7 @@ explain_recirc(const struct netdev *netdev, const struct fp_device *dev,
     next = rule->actions[rule->n_actions - 1].recirc_id;
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->netdev == netdev
-            && MINIFLOW_GET_U32(flow->match.flow, recirc_id) == next) {
+            && offload_fp_flow_recirc_id(flow) == next) {
             n++;
             n_nic += flow->state == OFFLOAD_FP_OFFLOADED;
         }

@@ -85,6 +85,25 @@ offload_fp_rule_actions(const struct offload_fp_rule *rule)
 struct offload_fp_rule *offload_fp_rule_dup(const struct fp_rule *);
 void offload_fp_rule_expand(const struct offload_fp_rule *, struct fp_rule *);
 
+/* What the NIC rule of a megaflow does not keep of its match, which gives
+ * the match back with the rule (offload_fp_match_from_rule()): every other
+ * field of the match is a field of the NIC key, its bytes under the mask as
+ * they are (see netdev-offload-fp-translate.c).  8 bytes. */
+struct offload_fp_match_rest {
+    odp_port_t in_port;         /* The datapath in_port (the rule has the
+                                 * NIC port). */
+    bool skb_priority:1;        /* The mask has skb_priority: matches 0. */
+    bool packet_type:1;         /* The mask has packet_type: Ethernet. */
+    bool exact:1;               /* The rule and the above give the match
+                                 * back: the in_port's mask is exact, those
+                                 * of skb_priority and packet_type all ones
+                                 * or zeros, and nothing else was left. */
+};
+
+void offload_fp_match_from_rule(const struct fp_rule *,
+                                const struct offload_fp_match_rest *,
+                                struct match *);
+
 /* A datapath flow that dpif-netdev handed us, whatever its verdict.
  *
  * Every flow_put() that finds a bound input port is answered with success,
@@ -92,11 +111,11 @@ void offload_fp_rule_expand(const struct offload_fp_rule *, struct fp_rule *);
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone.
  *
- * The record has what flow_get() and a plainly offloaded flow need, in 120
+ * The record has what flow_get() and a plainly offloaded flow need, in 112
  * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a
  * flow that is not plainly offloaded needs (its reasons, the counters of
- * its old rules, its misses) is in a side block, 'side', allocated when the flow first needs it
- * (offload_fp_flow_side()); what a flow watched on the exception path
+ * its old rules, its misses) is in a side block, 'side', allocated when the
+ * flow first needs it (offload_fp_flow_side()); what a flow watched on the exception path
  * needs is in a watch block of the side block (struct offload_fp_watch).
  *
  * A statistics pass (flow_get() of every flow, as a revalidator makes it)
@@ -106,18 +125,22 @@ void offload_fp_rule_expand(const struct offload_fp_rule *, struct fp_rule *);
  * cache line, with xzalloc_cacheline(), made the benchmark's pass slower,
  * not faster: 50 ms against 13 ms at 200K flows.)
  *
- * The match.  An offloaded flow keeps its megaflow's match, as a minimatch
- * (16 bytes here and one heap block of its miniflows), not as a cls_rule:
- * fp/explain finds the flow of a datapath flow by it (the ufid of a
- * datapath flow is not the one that dpif-netdev offloads it under), the
- * log names the flow by it, and a flow that leaves the NIC (a reset, an
- * eviction by a meter, an unplugged VF) needs it to be watched on the
- * exception path.  Rebuilding it from the NIC rule would need a reverse
- * translation for every NIC field and action, and would not give back the
- * mask bits that the NIC does not match (e.g. those of the VLAN TCI of an
- * untagged megaflow), so it would not compare equal to the datapath
- * flow's.  The classifier rule, with the NIC port as its in_port, exists
- * only in the watch block, while the flow is watched. */
+ * The match.  fp/explain finds the flow of a datapath flow by its
+ * megaflow's match (the ufid of a datapath flow is not the one that
+ * dpif-netdev offloads it under), the log names the flow by it, and a flow
+ * that leaves the NIC (a reset, an eviction by a meter, an unplugged VF)
+ * needs it to be watched on the exception path.  A flow with a NIC rule
+ * does not keep it twice: the rule has every field of it but the few that
+ * 'rest' keeps, so offload_fp_flow_match() rebuilds it from the two
+ * (offload_fp_match_from_rule()), with the bits that its mask does not
+ * cover zeroed, as dpif-netdev's classifier has it.  A flow keeps its match
+ * as a minimatch in 'match' (two heap blocks: the struct and its
+ * miniflows) only when the rule cannot give it back: REFUSED, or a match that the
+ * translation did not take whole ('rest.exact'), or once its rule goes or
+ * changes to that of another match (offload_fp_flow_set_rule()), as the
+ * match stays that of the first put.  The classifier rule, with the NIC
+ * port as its in_port, exists only in the watch block, while the flow is
+ * watched. */
 struct offload_fp_flow {
     /* What flow_get() reads: within the first 64 bytes. */
     struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
@@ -154,8 +177,9 @@ struct offload_fp_flow {
                                  * reset; NULL if REFUSED.  Read it with
                                  * offload_fp_flow_rule().  A PARTIAL
                                  * flow's first action has the mark. */
-    struct minimatch match;     /* The megaflow's match, as flow_put() got
-                                 * it: see above. */
+    struct minimatch *match;    /* The megaflow's match, or NULL if 'rule'
+                                 * and 'rest' give it: see above. */
+    struct offload_fp_match_rest rest; /* With 'rule', if 'match' is NULL. */
     struct offload_fp_flow_side *side; /* Or NULL. */
 };
 
@@ -237,6 +261,7 @@ struct offload_fp_meter {
 struct offload_fp_verdict {
     enum offload_fp_state state;
     struct fp_rule rule;
+    struct offload_fp_match_rest rest; /* Unless REFUSED. */
     char *reason;
 };
 
@@ -268,6 +293,15 @@ struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
 const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
                                            struct fp_rule *);
 void offload_fp_flow_match(const struct offload_fp_flow *, struct match *);
+uint32_t offload_fp_flow_recirc_id(const struct offload_fp_flow *);
+void offload_fp_flow_init_match(struct offload_fp_flow *,
+                                const struct match *,
+                                const struct offload_fp_verdict *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_set_rule(struct offload_fp_flow *,
+                              const struct fp_rule *,
+                              const struct offload_fp_match_rest *)
+    OVS_REQUIRES(offload_fp_mutex);
 const char *offload_fp_flow_reason(const struct offload_fp_flow *);
 uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
 bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);

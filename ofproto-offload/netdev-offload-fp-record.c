@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "flow.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "util.h"
@@ -29,7 +30,7 @@
 
 BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last_packets)
                   + sizeof(uint64_t) <= CACHE_LINE_SIZE);
-BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 120);
+BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 112);
 
 /* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
  * the caller frees with free(). */
@@ -118,12 +119,106 @@ offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
     return buf;
 }
 
-/* Stores in 'match' the megaflow's match of 'flow', as flow_put() got
- * it. */
+/* Stores in 'match' the megaflow's match of 'flow', as the first
+ * flow_put() of it got it, with the bits that its mask does not cover
+ * zeroed. */
 void
 offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
 {
-    minimatch_expand(&flow->match, match);
+    if (flow->match) {
+        minimatch_expand(flow->match, match);
+        flow_zero_wildcards(&match->flow, &match->wc);
+    } else {
+        struct fp_rule rule;
+
+        ovs_assert(flow->rule);
+        offload_fp_rule_expand(flow->rule, &rule);
+        offload_fp_match_from_rule(&rule, &flow->rest, match);
+    }
+}
+
+/* Returns the recirc_id that the match of 'flow' has, under its mask. */
+uint32_t
+offload_fp_flow_recirc_id(const struct offload_fp_flow *flow)
+{
+    const struct offload_fp_rule *c = flow->rule;
+    size_t i = offsetof(struct fp_key, recirc_id) / sizeof(uint32_t);
+    uint32_t below;
+
+    if (flow->match) {
+        return (MINIFLOW_GET_U32(flow->match->flow, recirc_id)
+                & MINIFLOW_GET_U32(&flow->match->mask->masks, recirc_id));
+    }
+    BUILD_ASSERT_DECL(offsetof(struct fp_key, recirc_id) % sizeof(uint32_t)
+                      == 0);
+    if (!(c->map & (UINT32_C(1) << i))) {
+        return 0;
+    }
+    below = c->map & ((UINT32_C(1) << i) - 1);
+    return c->words[2 * count_1bits(below)];
+}
+
+/* Keeps in 'flow', which has no match yet, the match 'match' of its first
+ * flow_put(), whose verdict is 'v': as a minimatch only if the NIC rule of
+ * 'v', which the caller then gives 'flow' with offload_fp_flow_set_rule(),
+ * cannot give it back (see struct offload_fp_flow). */
+void
+offload_fp_flow_init_match(struct offload_fp_flow *flow,
+                           const struct match *match,
+                           const struct offload_fp_verdict *v)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    ovs_assert(!flow->match && !flow->rule);
+    if (v->state != OFFLOAD_FP_REFUSED && v->rest.exact) {
+        flow->rest = v->rest;
+    } else {
+        flow->match = xmalloc(sizeof *flow->match);
+        minimatch_init(flow->match, match);
+    }
+}
+
+/* Returns true if 'a' and 'b' keep the same match (the same rest, key and
+ * mask). */
+static bool
+offload_fp_same_match(const struct offload_fp_rule *a,
+                      const struct offload_fp_match_rest *a_rest,
+                      const struct fp_rule *b,
+                      const struct offload_fp_match_rest *b_rest)
+{
+    struct fp_rule rule;
+
+    if (a_rest->in_port != b_rest->in_port
+        || a_rest->skb_priority != b_rest->skb_priority
+        || a_rest->packet_type != b_rest->packet_type
+        || a_rest->exact != b_rest->exact) {
+        return false;
+    }
+    offload_fp_rule_expand(a, &rule);
+    return (!memcmp(&rule.key, &b->key, sizeof rule.key)
+            && !memcmp(&rule.mask, &b->mask, sizeof rule.mask));
+}
+
+/* Gives 'flow' a compact copy of NIC rule 'rule' (translated with 'rest'),
+ * or none if 'rule' is NULL, in place of the one it has.  A flow whose
+ * match its old rule gives keeps that match as a minimatch first, unless
+ * the new rule gives the same. */
+void
+offload_fp_flow_set_rule(struct offload_fp_flow *flow,
+                         const struct fp_rule *rule,
+                         const struct offload_fp_match_rest *rest)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (!flow->match && flow->rule
+        && (!rule || !offload_fp_same_match(flow->rule, &flow->rest,
+                                            rule, rest))) {
+        struct match match;
+
+        offload_fp_flow_match(flow, &match);
+        flow->match = xmalloc(sizeof *flow->match);
+        minimatch_init(flow->match, &match);
+    }
+    free(flow->rule);
+    flow->rule = rule ? offload_fp_rule_dup(rule) : NULL;
 }
 
 /* Returns the side block of 'flow' (see struct offload_fp_flow),
@@ -237,7 +332,10 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
                                       & ~(uintptr_t) (OFFLOAD_FP_SLAB_SIZE
                                                       - 1));
 
-    minimatch_destroy(&flow->match);
+    if (flow->match) {
+        minimatch_destroy(flow->match);
+        free(flow->match);
+    }
     if (flow->side) {
         free(flow->side->reason);
         free(flow->side->partial_reason);

@@ -161,28 +161,72 @@ wildcards_are_empty(const struct flow_wildcards *wc)
     return !any;
 }
 
+/* The fields of the NIC key that take the bytes of a field of struct flow
+ * as they are (value under mask, and mask), as F(fp_key member, struct flow
+ * member): those of the lookup pass, then those of the packet.  The
+ * translation (netdev_offload_fp_translate_match()) and its reverse
+ * (offload_fp_match_from_rule()) both use these lists, so they cannot
+ * disagree. */
+#define OFFLOAD_FP_PASS_FIELDS(F)               \
+    F(recirc_id, recirc_id)                     \
+    F(dp_hash, dp_hash)
+#define OFFLOAD_FP_PACKET_FIELDS(F)             \
+    F(eth_dst, dl_dst)                          \
+    F(eth_src, dl_src)                          \
+    F(eth_type, dl_type)                        \
+    F(vlans[0].tpid, vlans[0].tpid)             \
+    F(vlans[0].tci, vlans[0].tci)               \
+    F(vlans[1].tpid, vlans[1].tpid)             \
+    F(vlans[1].tci, vlans[1].tci)               \
+    F(ip_frag, nw_frag)                         \
+    F(nw_proto, nw_proto)                       \
+    F(nw_tos, nw_tos)                           \
+    F(nw_ttl, nw_ttl)                           \
+    F(tcp_flags, tcp_flags)                     \
+    F(nw_src, nw_src)                           \
+    F(nw_dst, nw_dst)                           \
+    F(ipv6_label, ipv6_label)                   \
+    F(ipv6_src, ipv6_src)                       \
+    F(ipv6_dst, ipv6_dst)                       \
+    F(nd_target, nd_target)                     \
+    F(arp_sha, arp_sha)                         \
+    F(arp_tha, arp_tha)                         \
+    F(tp_src, tp_src)                           \
+    F(tp_dst, tp_dst)
+BUILD_ASSERT_DECL(FLOW_MAX_VLAN_HEADERS == 2);
+
 #define CONSUME(FP_FIELD, FLOW_FIELD)                                   \
     BUILD_ASSERT_DECL(sizeof rule->key.FP_FIELD == sizeof flow->FLOW_FIELD); \
     consume(&rule->key.FP_FIELD, &rule->mask.FP_FIELD, &flow->FLOW_FIELD, \
-            &mask->FLOW_FIELD, sizeof flow->FLOW_FIELD)
+            &mask->FLOW_FIELD, sizeof flow->FLOW_FIELD);
 
 /* Translates 'match', a megaflow of dpif-netdev whose in_port is NIC port
  * 'port' of 'dev', into the match of 'rule'.
  *
  * Every bit of the megaflow's mask is either translated or the flow is
  * refused: the NIC rule never matches a packet that the megaflow does not.
- * On refusal, returns EOPNOTSUPP and stores in '*reasonp' a message that
- * the caller must free. */
+ * Stores in '*restp' what the rule does not keep of 'match' (see struct
+ * offload_fp_match_rest).  On refusal, returns EOPNOTSUPP and stores in
+ * '*reasonp' a message that the caller must free. */
 static int
 netdev_offload_fp_translate_match(const struct match *match,
                                   const struct fp_device *dev, uint32_t port,
-                                  struct fp_rule *rule, char **reasonp)
+                                  struct fp_rule *rule,
+                                  struct offload_fp_match_rest *restp,
+                                  char **reasonp)
 {
     struct flow_wildcards rest = match->wc;  /* Not yet translated. */
     const struct flow *flow = &match->flow;
     struct flow *mask = &rest.masks;
     struct ds names = DS_EMPTY_INITIALIZER;
     size_t i;
+
+    /* What the rule does not keep of the match, for
+     * offload_fp_match_from_rule(). */
+    restp->in_port = flow->in_port.odp_port;
+    restp->skb_priority = mask->skb_priority != 0;
+    restp->packet_type = mask->packet_type != 0;
+    restp->exact = false;
 
     /* The rule goes to the in_port's NIC port, so it only sees packets from
      * that port, as the megaflow does. */
@@ -193,8 +237,7 @@ netdev_offload_fp_translate_match(const struct match *match,
     /* The stage of the pipeline (recirc_id 0 is the first pass) and the
      * dp_hash of a later one, as the NIC keeps them across its own
      * recirculations (see "Recirculation" in fp.h). */
-    CONSUME(recirc_id, recirc_id);
-    CONSUME(dp_hash, dp_hash);
+    OFFLOAD_FP_PASS_FIELDS(CONSUME)
 
     /* dpif-netdev receives every packet with skb_priority 0 (set_queue
      * sets it later), so a match on 0 holds for every packet from a NIC
@@ -235,35 +278,18 @@ netdev_offload_fp_translate_match(const struct match *match,
         }
     }
 
-    CONSUME(eth_dst, dl_dst);
-    CONSUME(eth_src, dl_src);
-    CONSUME(eth_type, dl_type);
-    BUILD_ASSERT_DECL(FLOW_MAX_VLAN_HEADERS == 2);
-    for (i = 0; i < 2; i++) {
-        CONSUME(vlans[i].tpid, vlans[i].tpid);
-        CONSUME(vlans[i].tci, vlans[i].tci);
-    }
     BUILD_ASSERT_DECL(FLOW_NW_FRAG_ANY == FP_IP_FRAG_ANY);
     BUILD_ASSERT_DECL(FLOW_NW_FRAG_LATER == FP_IP_FRAG_LATER);
-    CONSUME(ip_frag, nw_frag);
-    CONSUME(nw_proto, nw_proto);
-    CONSUME(nw_tos, nw_tos);
-    CONSUME(nw_ttl, nw_ttl);
-    CONSUME(tcp_flags, tcp_flags);
-    CONSUME(nw_src, nw_src);
-    CONSUME(nw_dst, nw_dst);
-    CONSUME(ipv6_label, ipv6_label);
-    CONSUME(ipv6_src, ipv6_src);
-    CONSUME(ipv6_dst, ipv6_dst);
-    CONSUME(nd_target, nd_target);
-    CONSUME(arp_sha, arp_sha);
-    CONSUME(arp_tha, arp_tha);
-    CONSUME(tp_src, tp_src);
-    CONSUME(tp_dst, tp_dst);
+    OFFLOAD_FP_PACKET_FIELDS(CONSUME)
 
     /* Name what is left, if anything (most often nothing: a check word by
      * word). */
     if (wildcards_are_empty(&rest)) {
+        restp->exact = (match->wc.masks.in_port.odp_port == ODPP_NONE
+                        && (!match->wc.masks.skb_priority
+                            || match->wc.masks.skb_priority == UINT32_MAX)
+                        && (!match->wc.masks.packet_type
+                            || match->wc.masks.packet_type == OVS_BE32_MAX));
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(offload_fp_fields); i++) {
@@ -283,6 +309,40 @@ netdev_offload_fp_translate_match(const struct match *match,
 }
 
 #undef CONSUME
+
+#define UNCONSUME(FP_FIELD, FLOW_FIELD)                                 \
+    memcpy(&flow->FLOW_FIELD, &rule->key.FP_FIELD, sizeof flow->FLOW_FIELD); \
+    memcpy(&mask->FLOW_FIELD, &rule->mask.FP_FIELD, sizeof mask->FLOW_FIELD);
+
+/* Stores in 'match' the megaflow match that the translation
+ * (netdev_offload_fp_translate_match()) made into 'rule' and 'rest', with
+ * 'rest->exact' true: the match as it was, with every bit that its mask
+ * does not cover zeroed (as dpif-netdev's classifier keeps a megaflow). */
+void
+offload_fp_match_from_rule(const struct fp_rule *rule,
+                           const struct offload_fp_match_rest *rest,
+                           struct match *match)
+{
+    struct flow *flow = &match->flow;
+    struct flow *mask = &match->wc.masks;
+
+    ovs_assert(rest->exact);
+    memset(match, 0, sizeof *match);
+    flow->in_port.odp_port = rest->in_port;
+    mask->in_port.odp_port = ODPP_NONE;
+    if (rest->skb_priority) {
+        /* Translated only if it matched 0 (see the translation). */
+        mask->skb_priority = UINT32_MAX;
+    }
+    if (rest->packet_type) {
+        flow->packet_type = htonl(PT_ETH);
+        mask->packet_type = OVS_BE32_MAX;
+    }
+    OFFLOAD_FP_PASS_FIELDS(UNCONSUME)
+    OFFLOAD_FP_PACKET_FIELDS(UNCONSUME)
+}
+
+#undef UNCONSUME
 
 /* Appends to 'rule' an action of 'type' that sets the bytes of 'value'
  * under 'mask' ('n' bytes), unless 'mask' is all zeros. */
@@ -798,7 +858,7 @@ netdev_offload_fp_decide(const struct netdev *netdev, struct fp_device *dev,
     v->reason = NULL;
 
     if (netdev_offload_fp_translate_match(match, dev, port, &v->rule,
-                                          &v->reason)) {
+                                          &v->rest, &v->reason)) {
         v->state = OFFLOAD_FP_REFUSED;
         return;
     }

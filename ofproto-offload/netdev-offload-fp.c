@@ -573,8 +573,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                                fp_device_name(flow->dev),
                                ovs_strerror(op.error))));
         flow->state = OFFLOAD_FP_REFUSED;
-        free(flow->rule);
-        flow->rule = NULL;
+        offload_fp_flow_set_rule(flow, NULL, NULL);
         /* A driver that says EOPNOTSUPP cannot run the rule (a PMD's
          * refusal): a refusal, as the translation's; anything else is a
          * failure. */
@@ -760,8 +759,7 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     struct ds s = DS_EMPTY_INITIALIZER;
 
     offload_fp_flow_uninstall(flow);
-    free(flow->rule);
-    flow->rule = NULL;
+    offload_fp_flow_set_rule(flow, NULL, NULL);
     flow->ufid_shared = true;
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_set_reason(
@@ -848,7 +846,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow = offload_fp_flow_alloc();
         flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
-        minimatch_init(&flow->match, match);
+        offload_fp_flow_init_match(flow, match, &v);
         hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
     }
     flow->netdev = netdev;
@@ -859,8 +857,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         && !offload_fp_vf_unplugged(&v.rule, dev, NULL)) {
         /* A modification the NIC can run: in place, counters kept. */
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
-            free(flow->rule);
-            flow->rule = offload_fp_rule_dup(&v.rule);
+            offload_fp_flow_set_rule(flow, &v.rule, &v.rest);
             offload_fp_stats.modified++;
             OFFLOAD_FP_COVERAGE_INC(fp_offload_modify);
             goto out;
@@ -878,15 +875,14 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     }
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
-    free(flow->rule);
-    flow->rule = NULL;
     if (v.state == OFFLOAD_FP_REFUSED) {
+        offload_fp_flow_set_rule(flow, NULL, NULL);
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_stats.refused++;
         offload_fp_count_reason(offload_fp_flow_reason(flow));
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
     } else {
-        flow->rule = offload_fp_rule_dup(&v.rule);
+        offload_fp_flow_set_rule(flow, &v.rule, &v.rest);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
             offload_fp_count_reason(offload_fp_flow_reason(flow));

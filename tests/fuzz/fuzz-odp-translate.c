@@ -30,8 +30,10 @@
  * from text by the fp/explain target).  The flow, on "fp" interface p1
  * (NIC port phy0 of fp0), is then explained (fp/explain's dry run), put
  * into the flow API, read back and deleted.  Output ports 1 to 3 are fp0's
- * phy0, vf0 and vf1; meter 1 is in fp0.  With FUZZ_VERBOSE set in the
- * environment, it prints the verdict of each input. */
+ * phy0, vf0 and vf1; meter 1 is in fp0.  A flow whose match the
+ * translation takes whole must give it back from its NIC rule
+ * (offload_fp_match_from_rule()), or the target aborts.  With FUZZ_VERBOSE
+ * set in the environment, it prints the verdict of each input. */
 
 #include <config.h>
 
@@ -41,9 +43,11 @@
 #include <string.h>
 
 #include "dpif.h"
+#include "flow.h"
 #include "fuzz-ovs.h"
 #include "netdev-offload.h"
 #include "netdev-offload-fp.h"
+#include "netdev-offload-fp-private.h"
 #include "netdev-offload-provider.h"
 #include "netlink.h"
 #include "odp-netlink.h"
@@ -184,6 +188,37 @@ take(const uint8_t **datap, size_t *sizep, const uint8_t **partp,
     return true;
 }
 
+/* Aborts unless the NIC rule of the flow with 'match' and 'actions' on
+ * 'netdev' gives back 'match' (under its mask), if the translation says it
+ * does. */
+static void
+check_match_from_rule(struct netdev *netdev, const struct match *match,
+                      const struct ofpbuf *actions)
+{
+    struct offload_fp_verdict v;
+    struct match want, back;
+    struct fp_device *dev;
+    uint32_t port;
+
+    if (!netdev_offload_fp_get_port(netdev, &dev, &port)) {
+        return;
+    }
+    netdev_offload_fp_decide(netdev, dev, port, match, actions->data,
+                             actions->size, 7, &v);
+    free(v.reason);
+    if (v.state == OFFLOAD_FP_REFUSED || !v.rest.exact) {
+        return;
+    }
+    offload_fp_match_from_rule(&v.rule, &v.rest, &back);
+    want = *match;
+    flow_zero_wildcards(&want.flow, &want.wc);
+    if (memcmp(&want.flow, &back.flow, sizeof want.flow)
+        || memcmp(&want.wc, &back.wc, sizeof want.wc)) {
+        fprintf(stderr, "the NIC rule does not give the match back\n");
+        abort();
+    }
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -247,6 +282,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
+    check_match_from_rule(p1, &match, &actions);
     ds_clear(&s);
     netdev_offload_fp_explain_flow(p1, &match, actions.data, actions.size,
                                    &s);

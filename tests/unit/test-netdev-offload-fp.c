@@ -124,7 +124,10 @@ static void
 make_match(bool tos_exact, struct match *match)
 {
     match_init_catchall(match);
-    match_set_in_port(match, u32_to_odp(1));
+    /* The datapath port, as dpif-netdev has it (match_set_in_port() sets
+     * OpenFlow's). */
+    match->flow.in_port.odp_port = u32_to_odp(1);
+    match->wc.masks.in_port.odp_port = ODPP_NONE;
     match_set_recirc_id(match, 0);
     match_set_dl_type(match, htons(ETH_TYPE_IP));
     match_set_nw_proto(match, IPPROTO_TCP);
@@ -414,7 +417,8 @@ decide_recirc(uint32_t recirc_id, uint32_t dp_hash, uint32_t dp_hash_mask,
     struct match match;
 
     match_init_catchall(&match);
-    match_set_in_port(&match, u32_to_odp(1));
+    match.flow.in_port.odp_port = u32_to_odp(1);
+    match.wc.masks.in_port.odp_port = ODPP_NONE;
     match_set_recirc_id(&match, recirc_id);
     match_set_dp_hash_masked(&match, dp_hash, dp_hash_mask);
     match_set_dl_type(&match, htons(ETH_TYPE_IP));
@@ -598,7 +602,7 @@ check_nth(uint32_t i, bool gone, bool partial)
     ovs_mutex_unlock(&offload_fp_mutex);
 }
 
-/* Records come from slabs of about 136 (netdev-offload-fp-record.c): flows
+/* Records come from slabs of about 146 (netdev-offload-fp-record.c): flows
  * put and deleted in an interleaved order, over several slabs, keep their
  * records apart; the records of deleted flows are reused, and start
  * clean. */
@@ -686,6 +690,195 @@ test_rule_compact(void **state OVS_UNUSED)
         assert_memory_equal(&rule, &back, sizeof rule);
         free(c);
     }
+}
+
+/* The fields of struct flow that the NIC key takes as they are. */
+#define FIELD(MEMBER) \
+    { offsetof(struct flow, MEMBER), sizeof ((struct flow *) NULL)->MEMBER }
+static const struct {
+    size_t offset;
+    size_t size;
+} key_fields[] = {
+    FIELD(recirc_id), FIELD(dp_hash), FIELD(dl_dst), FIELD(dl_src),
+    FIELD(dl_type), FIELD(vlans), FIELD(nw_frag), FIELD(nw_proto),
+    FIELD(nw_tos), FIELD(nw_ttl), FIELD(tcp_flags), FIELD(nw_src),
+    FIELD(nw_dst), FIELD(ipv6_label), FIELD(ipv6_src), FIELD(ipv6_dst),
+    FIELD(nd_target), FIELD(arp_sha), FIELD(arp_tha), FIELD(tp_src),
+    FIELD(tp_dst),
+};
+#undef FIELD
+
+/* Makes in 'match' a random megaflow in on p1 (datapath port 1), as
+ * dpif-netdev hands them over: the flow has the bytes of a packet under
+ * the mask and outside it.  Its mask has a random subset of the fields of
+ * the NIC key, each all ones or random bits, and skb_priority and
+ * packet_type as the translation takes them whole (matched exactly on 0
+ * and Ethernet), or not.  If 'odd', one of: a partial mask of
+ * skb_priority, which the translation drops (the rule cannot give it
+ * back), or a mask of pkt_mark, which it refuses. */
+static void
+random_match(bool odd, struct match *match)
+{
+    struct flow *mask = &match->wc.masks;
+    size_t i;
+
+    memset(match, 0, sizeof *match);
+    random_bytes(&match->flow, sizeof match->flow);
+    match->flow.in_port.odp_port = u32_to_odp(1);
+    mask->in_port.odp_port = ODPP_NONE;
+    for (i = 0; i < ARRAY_SIZE(key_fields); i++) {
+        uint8_t *m = (uint8_t *) mask + key_fields[i].offset;
+
+        switch (random_range(3)) {
+        case 0:
+            memset(m, 0xff, key_fields[i].size);
+            break;
+        case 1:
+            random_bytes(m, key_fields[i].size);
+            break;
+        default:
+            break;
+        }
+    }
+    if (random_range(2)) {
+        match->flow.skb_priority = 0;
+        mask->skb_priority = UINT32_MAX;
+    }
+    if (random_range(2)) {
+        match->flow.packet_type = htonl(PT_ETH);
+        mask->packet_type = OVS_BE32_MAX;
+    }
+    if (odd && random_range(2)) {
+        match->flow.skb_priority &= ~0xffu;
+        mask->skb_priority = 0xff;
+    } else if (odd) {
+        mask->pkt_mark = UINT32_MAX;
+    }
+}
+
+/* Asserts that 'got' is 'put' with the bits outside its mask zeroed. */
+static void
+assert_match_back(const struct match *put, const struct match *got)
+{
+    struct match want = *put;
+
+    flow_zero_wildcards(&want.flow, &want.wc);
+    assert_memory_equal(&want.flow, &got->flow, sizeof want.flow);
+    assert_memory_equal(&want.wc, &got->wc, sizeof want.wc);
+}
+
+/* The reverse translation, offload_fp_match_from_rule(), gives back every
+ * match that the translation takes whole, as it was under its mask, and
+ * the translation says when it does not take a match whole. */
+static void
+test_match_from_rule(void **state OVS_UNUSED)
+{
+    int round, n_exact = 0, n_odd = 0;
+
+    random_set_seed(11);
+    for (round = 0; round < 5000; round++) {
+        bool odd = round % 8 == 0;
+        struct offload_fp_verdict v;
+        struct match match, back;
+
+        random_match(odd, &match);
+        netdev_offload_fp_decide(p1, dev, 0, &match, NULL, 0, 1, &v);
+        free(v.reason);
+        if (v.state == OFFLOAD_FP_REFUSED) {
+            continue;
+        }
+        if (odd) {
+            /* The partial skb_priority mask went through, dropped. */
+            assert_false(v.rest.exact);
+            n_odd++;
+            continue;
+        }
+        assert_true(v.rest.exact);
+        offload_fp_match_from_rule(&v.rule, &v.rest, &back);
+        assert_match_back(&match, &back);
+        n_exact++;
+    }
+    /* Most random matches translate (some have VLAN mask bits that the
+     * NIC's VLAN limit refuses). */
+    assert_true(n_exact > 1000);
+    assert_true(n_odd > 50);
+}
+
+/* Checks that the flow 'ufid' has the match 'put' (see
+ * offload_fp_flow_match()), and keeps it as a minimatch if
+ * 'minimatch'. */
+static void
+check_flow_match(const ovs_u128 *ufid, const struct match *put,
+                 bool minimatch)
+{
+    struct offload_fp_flow *flow;
+    struct match got;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    assert_non_null(flow);
+    assert_int_equal(flow->match != NULL, minimatch);
+    offload_fp_flow_match(flow, &got);
+    assert_match_back(put, &got);
+    assert_int_equal(offload_fp_flow_recirc_id(flow),
+                     put->flow.recirc_id & put->wc.masks.recirc_id);
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* A flow keeps the match of its first put, whatever happens to its NIC
+ * rule: without a minimatch while its rule gives the match back, with one
+ * once the rule goes or changes to that of another match (a refined
+ * match, a ufid shared with another megaflow), and from the start if the
+ * rule cannot give it back or it has none. */
+static void
+test_flow_match_kept(void **state OVS_UNUSED)
+{
+    struct offload_info info = { .flow_mark = 1 };
+    int round;
+
+    random_set_seed(13);
+    for (round = 0; round < 300; round++) {
+        ovs_u128 ufid = { .u32 = { round + 1, 3, 3, 3 } };
+        struct match match, other;
+        struct ofpbuf actions;
+        bool exact, refused;
+
+        random_match(round % 4 == 0, &match);
+        ofpbuf_init(&actions, 64);
+        nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+        assert_int_equal(netdev_offload_fp.flow_put(p1, &match, actions.data,
+                                                    actions.size, &ufid,
+                                                    &info, NULL), 0);
+        ovs_mutex_lock(&offload_fp_mutex);
+        refused = !offload_fp_flow_find(&ufid)->rule;
+        ovs_mutex_unlock(&offload_fp_mutex);
+        exact = !refused && round % 4;
+        check_flow_match(&ufid, &match, !exact);
+
+        /* The same match again, with more outputs: a modification. */
+        nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+        assert_int_equal(netdev_offload_fp.flow_put(p1, &match, actions.data,
+                                                    actions.size, &ufid,
+                                                    &info, NULL), 0);
+        check_flow_match(&ufid, &match, !exact);
+
+        /* Another match: refined (nw_tos exact, if it was not) or another
+         * megaflow under the ufid (a mask bit less, if it was). */
+        other = match;
+        if (other.wc.masks.nw_tos != 0xff) {
+            other.wc.masks.nw_tos = 0xff;
+        } else {
+            other.wc.masks.nw_tos = 0x7f;
+        }
+        assert_int_equal(netdev_offload_fp.flow_put(p1, &other, actions.data,
+                                                    actions.size, &ufid,
+                                                    &info, NULL), 0);
+        check_flow_match(&ufid, &match, true);
+
+        ofpbuf_uninit(&actions);
+        assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    }
+    assert_int_equal(n_rules(), 0);
 }
 
 /* The NIC port that flow 'i' of test_output_renumbered() outputs to, or
@@ -840,6 +1033,10 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
         cmocka_unit_test(test_rule_compact),
+        cmocka_unit_test_setup_teardown(test_match_from_rule, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
+                                        teardown),
         /* Last: it enables OVS's flow API. */
         cmocka_unit_test_setup_teardown(test_output_renumbered, setup,
                                         teardown),
