@@ -1073,9 +1073,9 @@ fp_model_get_engine_stats(const struct fp_device *dev, size_t index,
 }
 
 /* Returns the bytes of memory that a rule of 'dev' (a model device) takes,
- * on average over its rules: table entry and hash slot, id slot (the rule
- * and its counter's id, by rule id), counters, share of action lists.  0 if
- * there is no rule. */
+ * on average over its rules: table entry (its heap chunk) and hash slot, id
+ * slot (the rule and its counter's id, by rule id), counters, share of
+ * action lists (their heap chunks).  0 if there is no rule. */
 size_t
 fp_model_memory_per_rule(const struct fp_device *dev)
 {
@@ -1093,7 +1093,8 @@ fp_model_memory_per_rule(const struct fp_device *dev)
     }
     total += fp_table_memory(model->table);
     HMAP_FOR_EACH (actions, node, &model->actions) {
-        total += sizeof *actions + actions->n * sizeof actions->actions[0];
+        total += fp_table_heap_size(sizeof *actions
+                                    + actions->n * sizeof actions->actions[0]);
     }
     ovs_mutex_unlock(&model->ctl_mutex);
 
