@@ -1115,13 +1115,16 @@ size_t
 fp_table_memory(const struct fp_table *table)
 {
     const struct fp_table_masks *masks = fp_table_get_masks(table);
+    const struct hmap *index = &table->mask_index;
     size_t total = (fp_table_heap_size(sizeof *table)
                     + fp_table_heap_size(sizeof *masks
                                          + masks->n * sizeof masks->refs[0])
                     + fp_table_heap_size(table->max_masks
                                          * sizeof table->slots[0])
-                    + fp_table_heap_size((table->mask_index.mask + 1)
-                                         * sizeof *table->mask_index.buckets)
+                    + (index->buckets != &index->one
+                       ? fp_table_heap_size((index->mask + 1)
+                                            * sizeof *index->buckets)
+                       : 0)
                     + table->chain_bytes
                     + table->n_links
                       * fp_table_heap_size(sizeof(struct fp_table_link)));
