@@ -363,6 +363,10 @@ struct fp_model {
     struct fp_model_ids rule_ids;       /* 1...n_rules. */
     uint64_t next_seq;
     struct hmap actions;                /* Of 'struct fp_model_actions'. */
+    struct fp_model_actions *last_actions;  /* The list of the last rule
+                                             * added or modified, if it has
+                                             * no meter action, or NULL: the
+                                             * next rule likely has it. */
     struct fp_model_ids counter_ids;    /* Counter table, 0...n-1. */
     uint32_t n_counters_used;
     uint8_t *counter_shared;            /* 1 per shared counter, by id. */

@@ -454,6 +454,7 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
 {
     struct fp_action resolved[FP_MAX_ACTIONS];
     struct fp_model_actions *actions;
+    bool has_meter = false;
     size_t i, size;
     uint32_t hash;
 
@@ -461,6 +462,20 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
      * copying them whole (their bytes as the caller left them, as a struct
      * assignment does) is enough, with no need to clear the rest first. */
     size = rule->n_actions * sizeof resolved[0];
+
+    /* Rules come in runs with the same actions (every megaflow of a port
+     * that outputs to one port): the list of the last rule, if the rule's
+     * actions are its bytes.  The list has no meter action, whose meter id
+     * it would hold resolved, so that its actions are the rule's as the
+     * rule gives them; a shared counter that it counts in exists as long as
+     * the list does (fp_model_counter_free() refuses to free it). */
+    actions = model->last_actions;
+    if (actions && actions->n == rule->n_actions
+        && !memcmp(actions->actions, rule->actions, size)) {
+        actions->refcnt++;
+        return actions;
+    }
+
     memcpy(resolved, rule->actions, size);
     for (i = 0; i < rule->n_actions; i++) {
         if (resolved[i].type == FP_ACTION_METER) {
@@ -472,6 +487,7 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
                 return NULL;
             }
             resolved[i].meter_id = m->slot;
+            has_meter = true;
         } else if (resolved[i].type == FP_ACTION_COUNT) {
             uint32_t id = resolved[i].counter_id;
 
@@ -488,7 +504,7 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
         if (actions->n == rule->n_actions
             && !memcmp(actions->actions, resolved, size)) {
             actions->refcnt++;
-            return actions;
+            goto out;
         }
     }
 
@@ -504,6 +520,9 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
             model->counter_refs[resolved[i].counter_id]++;
         }
     }
+
+out:
+    model->last_actions = has_meter ? NULL : actions;
     return actions;
 }
 
@@ -526,6 +545,9 @@ fp_model_actions_put(struct fp_model *model, struct fp_model_actions *actions)
         } else if (a->type == FP_ACTION_COUNT) {
             model->counter_refs[a->counter_id]--;
         }
+    }
+    if (model->last_actions == actions) {
+        model->last_actions = NULL;
     }
     hmap_remove(&model->actions, &actions->node);
     ovsrcu_postpone(free, actions);
@@ -1073,9 +1095,9 @@ fp_model_get_engine_stats(const struct fp_device *dev, size_t index,
 }
 
 /* Returns the bytes of memory that a rule of 'dev' (a model device) takes,
- * on average over its rules: table entry and hash slot, id slot (the rule
- * and its counter's id, by rule id), counters, share of action lists.  0 if
- * there is no rule. */
+ * on average over its rules: table entry (its heap chunk) and hash slot, id
+ * slot (the rule and its counter's id, by rule id), counters, share of
+ * action lists (their heap chunks).  0 if there is no rule. */
 size_t
 fp_model_memory_per_rule(const struct fp_device *dev)
 {
@@ -1093,7 +1115,8 @@ fp_model_memory_per_rule(const struct fp_device *dev)
     }
     total += fp_table_memory(model->table);
     HMAP_FOR_EACH (actions, node, &model->actions) {
-        total += sizeof *actions + actions->n * sizeof actions->actions[0];
+        total += fp_table_heap_size(sizeof *actions
+                                    + actions->n * sizeof actions->actions[0]);
     }
     ovs_mutex_unlock(&model->ctl_mutex);
 

@@ -234,7 +234,7 @@ fp_table_entry_first(const struct fp_table_rule *entry)
             : CONST_CAST(struct fp_table_rule *, entry));
 }
 
-/* Returns the bytes of a chain entry of mask 'm'. */
+/* Returns the bytes that a chain entry of mask 'm' asks of malloc(). */
 static size_t
 fp_table_chain_size(const struct fp_table_mask *m)
 {
@@ -289,7 +289,7 @@ fp_table_chain_create(struct fp_table *table, const struct fp_table_mask *m,
     chain->user = 0;
     ovs_refcount_init(&chain->ref_cnt);
     memcpy(chain->key, rule->key, m->n_words * sizeof rule->key[0]);
-    table->chain_bytes += fp_table_chain_size(m);
+    table->chain_bytes += fp_table_heap_size(fp_table_chain_size(m));
     table->n_links++;
     return chain;
 }
@@ -377,7 +377,7 @@ fp_table_mask_unlink(struct fp_table *table, struct fp_table_mask *m,
     if (!fp_table_chain_first(head)) {
         cmap_remove(&m->rules, &head->node, hash);
         ovsrcu_postpone(free, head);
-        table->chain_bytes -= fp_table_chain_size(m);
+        table->chain_bytes -= fp_table_heap_size(fp_table_chain_size(m));
     }
 }
 
@@ -1084,30 +1084,50 @@ fp_table_n_masks(const struct fp_table *table)
     return fp_table_get_masks(table)->n;
 }
 
-/* Returns the bytes that 'rule' takes in memory, without its hash table
- * slot. */
+/* Returns the bytes of heap that malloc('n') takes: the chunk that holds
+ * 'n' bytes and the size word in front of them, rounded up to 16 bytes, at
+ * least 32, as glibc's malloc has it on 64-bit hosts (its MINSIZE and
+ * MALLOC_ALIGNMENT), so that the accounting counts what the heap gives,
+ * not only what was asked for. */
+size_t
+fp_table_heap_size(size_t n)
+{
+    return MAX(32, ROUND_UP(n + sizeof(size_t), 16));
+}
+
+/* Returns the bytes that 'rule' takes in memory (its heap chunk), without
+ * its hash table slot. */
 size_t
 fp_table_rule_size(const struct fp_table *table,
                    const struct fp_table_rule *rule)
 {
-    return (offsetof(struct fp_table_rule, key)
-            + fp_table_rule_mask(table, rule)->n_words * sizeof rule->key[0]);
+    return fp_table_heap_size(
+        offsetof(struct fp_table_rule, key)
+        + fp_table_rule_mask(table, rule)->n_words * sizeof rule->key[0]);
 }
 
 /* Returns the bytes that the mask table and the hash tables take, with the
  * chain entries and links of rules that share a masked key (see struct
- * fp_table_link), without the rules themselves. */
+ * fp_table_link), without the rules themselves: the heap chunks of what is
+ * allocated with malloc() (fp_table_heap_size()), and an estimate of the
+ * hash tables' buckets. */
 size_t
 fp_table_memory(const struct fp_table *table)
 {
     const struct fp_table_masks *masks = fp_table_get_masks(table);
-    size_t total = sizeof *table + sizeof *masks
-                   + masks->n * sizeof masks->refs[0]
-                   + table->max_masks * sizeof table->slots[0]
-                   + (table->mask_index.mask + 1)
-                     * sizeof *table->mask_index.buckets
-                   + table->chain_bytes
-                   + table->n_links * sizeof(struct fp_table_link);
+    const struct hmap *index = &table->mask_index;
+    size_t total = (fp_table_heap_size(sizeof *table)
+                    + fp_table_heap_size(sizeof *masks
+                                         + masks->n * sizeof masks->refs[0])
+                    + fp_table_heap_size(table->max_masks
+                                         * sizeof table->slots[0])
+                    + (index->buckets != &index->one
+                       ? fp_table_heap_size((index->mask + 1)
+                                            * sizeof *index->buckets)
+                       : 0)
+                    + table->chain_bytes
+                    + table->n_links
+                      * fp_table_heap_size(sizeof(struct fp_table_link)));
     size_t i;
 
     for (i = 0; i < masks->n; i++) {
@@ -1119,7 +1139,7 @@ fp_table_memory(const struct fp_table *table)
         while (n_buckets * 5 * 85 / 100 < cmap_count(&m->rules)) {
             n_buckets *= 2;
         }
-        total += sizeof *m + n_buckets * 64;
+        total += fp_table_heap_size(sizeof *m) + n_buckets * 64;
     }
     return total;
 }

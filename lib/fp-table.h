@@ -133,6 +133,7 @@ uint32_t fp_table_n_masks(const struct fp_table *);
 size_t fp_table_rule_size(const struct fp_table *,
                           const struct fp_table_rule *);
 size_t fp_table_memory(const struct fp_table *);
+size_t fp_table_heap_size(size_t n);
 
 /* Returns the data of 'rule'. */
 static inline void *

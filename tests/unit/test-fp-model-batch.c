@@ -28,6 +28,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -260,12 +261,61 @@ test_fp_model_batch_memory_per_rule(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* Rules with the same actions share one action list, and the model takes
+ * the list of the last rule without hashing the actions again: not a list
+ * whose meter id it resolved (a rule that names a meter id equal to that
+ * slot must still find no such meter), nor a list that its last rule
+ * released. */
+static void
+test_fp_model_batch_action_lists(void **state OVS_UNUSED)
+{
+    struct fp_meter_config mc = {
+        .type = FP_METER_BANDS, .pkts = true, .n_bands = 1,
+        .bands = { { .rate = 1000, .burst = 10 } },
+    };
+    struct fp_rule metered = rule_to_out(3);
+    struct fp_rule plain = rule_to_out(4);
+    struct fp_device *dev;
+    uint32_t id, id2;
+
+    assert_int_equal(fp_device_create("fp0", NULL, &dev), 0);
+
+    /* Meter 7 takes the meter table's slot 0: a rule with meter 0, whose
+     * actions are the bytes of the first rule's resolved list, names a
+     * meter that does not exist. */
+    assert_int_equal(fp_meter_set(dev, 7, &mc), 0);
+    metered.actions[1] = metered.actions[0];
+    metered.actions[0].type = FP_ACTION_METER;
+    metered.actions[0].meter_id = 7;
+    metered.n_actions = 2;
+    assert_int_equal(fp_rule_add(dev, &metered, &id), 0);
+    metered.key.in_port = 5;
+    metered.actions[0].meter_id = 0;
+    assert_int_equal(fp_rule_add(dev, &metered, &id2), ENOENT);
+    metered.actions[0].meter_id = 7;
+    assert_int_equal(fp_rule_add(dev, &metered, &id2), 0);
+    assert_int_equal(fp_meter_delete(dev, 7), EBUSY);
+
+    /* A list that goes with its last rule is not taken again: the next
+     * rule with those actions makes a new one, which its deletion frees. */
+    assert_int_equal(fp_rule_add(dev, &plain, &id), 0);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    plain.key.in_port = 6;
+    assert_int_equal(fp_rule_add(dev, &plain, &id), 0);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    plain.key.in_port = 7;
+    assert_int_equal(fp_rule_add(dev, &plain, &id), 0);
+    assert_int_equal(fp_rule_delete(dev, id, NULL), 0);
+    fp_device_destroy(dev);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_model_batch_add_does_not_wait),
         cmocka_unit_test(test_fp_model_batch_memory_per_rule),
+        cmocka_unit_test(test_fp_model_batch_action_lists),
     };
 
     return cmocka_run_group_tests_name("fp-model-batch", tests, NULL, NULL);

@@ -804,11 +804,13 @@ test_fp_table_shared_key(void **state OVS_UNUSED)
     rule_size = fp_table_rule_size(table, a);
 
     /* The second rule of a key, of a higher priority: it wins, and the key
-     * now takes a chain entry (as large as a rule) and a link per rule. */
+     * now takes a chain entry (as large as a rule) and a link per rule (two
+     * pointers, in a heap chunk of its own). */
     b = insert(table, &key, &mask, 3, 2, &db);
     assert_ptr_equal(lookup(table, &key), &db);
     assert_int_equal(fp_table_memory(table),
-                     base + rule_size + 2 * 2 * sizeof(void *));
+                     base + rule_size
+                     + 2 * fp_table_heap_size(2 * sizeof(void *)));
 
     /* In the middle of the list, then at its tail with a priority that
      * ties with the head's: the head's lower 'seq' still wins. */
@@ -863,6 +865,40 @@ test_fp_table_shared_key(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* The memory of a rule is the heap chunk that holds it, as glibc's malloc
+ * makes it on a 64-bit host: the rule and a size word, rounded up to 16
+ * bytes, at least 32. */
+static void
+test_fp_table_heap_size(void **state OVS_UNUSED)
+{
+    struct fp_table *table = fp_table_create(16, 4);
+    struct fp_key key = make_key(1, 0x0800);
+    struct fp_key one_word = make_mask(false);
+    struct fp_key two_words = make_mask(true);
+    struct fp_table_rule *a, *b;
+    size_t header;
+    int da, db;
+
+    assert_int_equal(fp_table_heap_size(0), 32);
+    assert_int_equal(fp_table_heap_size(24), 32);
+    assert_int_equal(fp_table_heap_size(25), 48);
+    assert_int_equal(fp_table_heap_size(56), 64);
+    assert_int_equal(fp_table_heap_size(57), 80);
+    assert_int_equal(fp_table_heap_size(68), 80);
+
+    a = insert(table, &key, &one_word, 1, 1, &da);
+    b = insert(table, &key, &two_words, 1, 2, &db);
+    header = offsetof(struct fp_table_rule, key);
+    assert_int_equal(fp_table_rule_size(table, a),
+                     fp_table_heap_size(header + sizeof(uint32_t)));
+    assert_int_equal(fp_table_rule_size(table, b),
+                     fp_table_heap_size(header + 2 * sizeof(uint32_t)));
+    assert_true(fp_table_rule_size(table, a) % 16 == 0);
+    assert_true(fp_table_rule_size(table, a)
+                >= header + sizeof(uint32_t) + sizeof(size_t));
+    fp_table_destroy(table);
+}
+
 int
 main(void)
 {
@@ -882,6 +918,7 @@ main(void)
         cmocka_unit_test(test_fp_table_set_data),
         cmocka_unit_test(test_fp_table_churn),
         cmocka_unit_test(test_fp_table_many_masks),
+        cmocka_unit_test(test_fp_table_heap_size),
     };
 
     return cmocka_run_group_tests_name("fp_table", tests, NULL, NULL);
