@@ -77,7 +77,7 @@
 #define CHURN_BATCH 500             /* Deletes (and adds) per batch. */
 #define CHURN_MAX_BATCH 2500        /* Largest of the full mode. */
 #define CHURN_RATE 100000           /* Target changes per second. */
-#define CHURN_N_PAIRS 7             /* Phases with churn; one more
+#define CHURN_N_PAIRS 9             /* Phases with churn; one more
                                      * without, before and after each. */
 #define CHURN_N_PHASES (2 * CHURN_N_PAIRS + 1)
 
@@ -250,11 +250,16 @@ churn_thread_main(void *ct_)
         churn_step(ct, ops, ct->batch, ct->batch);
         ovsrcu_quiesce();
 
-        /* Pace. */
-        now = bench_now();
+        /* Pace, in sleeps of at most 1 ms, so that the thread stops (and
+         * its time ends) at most 1 ms after it is told to. */
         due = start + ct->n_changes / ct->rate;
-        if (due > now) {
-            xnanosleep((due - now) * 1e9);
+        for (;;) {
+            now = bench_now();
+            atomic_read_relaxed(&ct->stop, &stop);
+            if (stop || due <= now) {
+                break;
+            }
+            xnanosleep(MIN(due - now, 1e-3) * 1e9);
         }
     }
     ct->seconds = bench_now() - start;
