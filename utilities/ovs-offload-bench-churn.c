@@ -496,7 +496,7 @@ churn_measure(struct churn_thread *ct,
            "(medians of %d and %d phases): drop %.1f%% (median of %d "
            "pairs, %.1f%% to %.1f%%); fed %.2f and %.2f Mpps, drop %.1f%% "
            "(%.1f%% to %.1f%%); EMC %.0f%% and %.0f%%\n"
-           "churn    CPU: the changing thread %.0f%% of a CPU (%.2f us per "
+           "churn  CPU: the changing thread %.0f%% of a CPU (%.2f us per "
            "change, %.0f us per batch in fp_rule_batch()); the engine busy "
            "%.0f%% of the wall clock with, %.0f%% without; the process "
            "%.0f%% with, %.0f%% without (of 2 CPUs: 200%%); "
