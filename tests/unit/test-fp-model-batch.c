@@ -30,6 +30,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -267,6 +268,44 @@ test_fp_model_batch_delete_no_wait(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* A device with room for one rule, one counter and one mask: a rule
+ * deleted with 'no_wait' gives its counter and mask back by the next
+ * batch, which takes them for a rule of another mask (the engines, idle,
+ * are past the deletion). */
+static void
+test_fp_model_batch_delete_no_wait_frees(void **state OVS_UNUSED)
+{
+    struct fp_rule r0 = rule_to_out(IN_PORT);
+    struct fp_rule r1 = rule_to_out(2);
+    struct fp_rule_op add0 = { .type = FP_RULE_OP_ADD, .rule = &r0 };
+    struct fp_rule_op add1 = { .type = FP_RULE_OP_ADD, .rule = &r1 };
+    struct fp_rule_op del0 = { .type = FP_RULE_OP_DELETE, .no_wait = true };
+    struct fp_device_config cfg;
+    struct fp_device_stats ds;
+    struct fp_device *dev;
+
+    fp_device_config_default(&cfg);
+    cfg.n_rules = 1;
+    cfg.n_counters = 1;
+    cfg.n_masks = 1;
+    assert_int_equal(fp_device_create("fp0", &cfg, &dev), 0);
+    r1.key.eth_type = htons(0x0800);
+    r1.mask.eth_type = OVS_BE16_MAX;
+
+    assert_int_equal(one_op(dev, &add0), 0);
+    assert_int_equal(fp_rule_batch(dev, &add1, 1), ENOSPC);
+    del0.id = add0.id;
+    assert_int_equal(one_op(dev, &del0), 0);
+    assert_int_equal(one_op(dev, &add1), 0);
+
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_rules, 1);
+    assert_int_equal(ds.n_masks, 1);
+    assert_int_equal(ds.n_counters, 1);
+    fp_device_destroy(dev);
+}
+
 /* Returns fp_model_memory_per_rule() of a model device with 'n_engines'
  * engines and 'n' rules, as rule_to_out() makes them with in_ports 0 to
  * 'n' - 1.  Inserts the same rules into 'table' if it is nonnull. */
@@ -348,6 +387,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_model_batch_add_does_not_wait),
         cmocka_unit_test(test_fp_model_batch_delete_no_wait),
+        cmocka_unit_test(test_fp_model_batch_delete_no_wait_frees),
         cmocka_unit_test(test_fp_model_batch_memory_per_rule),
     };
 
