@@ -56,9 +56,11 @@
 #include "ovs-offload-bench.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fp/fp.h"
 #include "fp-model.h"
@@ -102,7 +104,12 @@ struct churn_thread {
     size_t n_in;                /* Pool rules in the table, up to 'next'. */
     double rate;                /* Changes per second to make. */
     size_t batch;               /* Deletes (and adds) per batch. */
-    atomic_bool stop;
+
+    /* Told to stop: 'stop' under 'mutex', with 'cond' signaled, so that the
+     * thread stops at once, even in the middle of its pacing wait. */
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;        /* On CLOCK_MONOTONIC, as bench_now(). */
+    bool stop;
 
     /* Results of one run of the thread. */
     uint64_t n_changes;
@@ -237,30 +244,30 @@ churn_thread_main(void *ct_)
 {
     struct churn_thread *ct = ct_;
     struct fp_rule_op *ops = xcalloc(2 * ct->batch, sizeof *ops);
-    double start = bench_now(), cpu0 = churn_cpu_now(true), now, due;
-    bool stop;
+    double start = bench_now(), cpu0 = churn_cpu_now(true);
+    bool stop = false;
 
     ct->n_changes = 0;
     ct->batch_seconds = 0;
-    for (;;) {
-        atomic_read_relaxed(&ct->stop, &stop);
-        if (stop) {
-            break;
-        }
+    while (!stop) {
+        double due;
+        struct timespec ts;
+
         churn_step(ct, ops, ct->batch, ct->batch);
         ovsrcu_quiesce();
 
-        /* Pace, in sleeps of at most 1 ms, so that the thread stops (and
-         * its time ends) at most 1 ms after it is told to. */
+        /* Pace: wait until the next batch is due, or until told to stop,
+         * which ends the thread's time at once. */
         due = start + ct->n_changes / ct->rate;
-        for (;;) {
-            now = bench_now();
-            atomic_read_relaxed(&ct->stop, &stop);
-            if (stop || due <= now) {
-                break;
-            }
-            xnanosleep(MIN(due - now, 1e-3) * 1e9);
+        ts.tv_sec = due;
+        ts.tv_nsec = (due - ts.tv_sec) * 1e9;
+        pthread_mutex_lock(&ct->mutex);
+        while (!ct->stop && bench_now() < due
+               && pthread_cond_timedwait(&ct->cond, &ct->mutex, &ts) == 0) {
+            continue;
         }
+        stop = ct->stop;
+        pthread_mutex_unlock(&ct->mutex);
     }
     ct->seconds = bench_now() - start;
     ct->cpu_seconds = churn_cpu_now(true) - cpu0;
@@ -457,13 +464,16 @@ churn_measure(struct churn_thread *ct,
         double rate = 0;
 
         if (churn) {
-            atomic_init(&ct->stop, false);
+            ct->stop = false;
             thread = ovs_thread_create("bench_churn", churn_thread_main,
                                        ct);
         }
         churn_forward(ct->dev, pkts, seconds, &ph[i]);
         if (churn) {
-            atomic_store(&ct->stop, true);
+            pthread_mutex_lock(&ct->mutex);
+            ct->stop = true;
+            pthread_cond_signal(&ct->cond);
+            pthread_mutex_unlock(&ct->mutex);
             xpthread_join(thread, NULL);
             changes += ct->n_changes;
             churn_seconds += ct->seconds;
@@ -547,6 +557,7 @@ bench_churn_run(const struct bench_opts *opts)
     static const double rates[] = { 10e3, 30e3, 300e3, 1e6 };
     static const size_t batches[] = { 5, 50, CHURN_MAX_BATCH };
     struct churn_thread ct;
+    pthread_condattr_t cattr;
     struct fp_device_config cfg;
     struct fp_device *dev;
     size_t i, j;
@@ -574,6 +585,11 @@ bench_churn_run(const struct bench_opts *opts)
     /* The churn pool: rules of the same masks that no packet matches. */
     bench_make_rules(pool, CHURN_POOL, CHURN_N_MASKS);
     memset(&ct, 0, sizeof ct);
+    pthread_mutex_init(&ct.mutex, NULL);
+    pthread_condattr_init(&cattr);
+    pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+    pthread_cond_init(&ct.cond, &cattr);
+    pthread_condattr_destroy(&cattr);
     ct.pool = xmalloc(CHURN_POOL * sizeof *ct.pool);
     ct.ids = xcalloc(CHURN_POOL, sizeof *ct.ids);
     for (i = 0; i < CHURN_POOL; i++) {
@@ -643,6 +659,8 @@ bench_churn_run(const struct bench_opts *opts)
     }
 
     fp_device_destroy(dev);
+    pthread_mutex_destroy(&ct.mutex);
+    pthread_cond_destroy(&ct.cond);
     ovsrcu_quiesce();
     free(rules);
     free(pool);
