@@ -327,6 +327,22 @@ struct fp_model_ids {
                                  * use. */
 };
 
+/* What rule batches left for later, once the engines are past their
+ * commit (see fp_model_deferred_finish() in fp-model.c): the counters of
+ * rules deleted with 'no_wait', whose final counts nobody reads, and the
+ * action lists that those deletions released, with the removals that the
+ * rule table has to purge.  Under 'ctl_mutex'. */
+struct fp_model_deferred {
+    uint32_t *counters;
+    size_t n_counters, allocated_counters;
+    struct fp_model_actions **actions;
+    size_t n_actions, allocated_actions;
+    bool purge;                 /* The table has removals to purge. */
+    uint64_t *epochs;           /* Each engine's 'epoch' as of the latest
+                                 * commit that left any of these (NULL
+                                 * until the first). */
+};
+
 /* Locks and waits.
  *
  * 'ctl_mutex' serializes control operations.  The port locks ('rx_mutex',
@@ -415,6 +431,9 @@ struct fp_model {
      * reads no table entry, which a pass over many rules would miss in the
      * cache. */
     uint32_t *rule_counters;
+
+    /* See struct fp_model_deferred. */
+    struct fp_model_deferred deferred;
 };
 
 

@@ -54,8 +54,14 @@ VLOG_DEFINE_THIS_MODULE(fp_model);
 
 COVERAGE_DEFINE(fp_model_table_full);
 COVERAGE_DEFINE(fp_model_batch_barrier);
+COVERAGE_DEFINE(fp_model_batch_deferred);
+COVERAGE_DEFINE(fp_model_deferred_wait);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+static void fp_model_deferred_finish(struct fp_model *model, bool wait)
+    OVS_REQUIRES(model->ctl_mutex);
+static void fp_model_deferred_destroy(struct fp_model *);
 
 /* Initializes 'ids' with every id of 'base'...'base' + 'n' - 1 free. */
 static void
@@ -246,6 +252,12 @@ fp_model_destroy(struct fp_device *dev)
         free(engine->ports);
         free(engine->counters);
     }
+    /* The engines are gone: what rule batches left for later can be done
+     * now. */
+    ovs_mutex_lock(&model->ctl_mutex);
+    fp_model_deferred_finish(model, true);
+    ovs_mutex_unlock(&model->ctl_mutex);
+    fp_model_deferred_destroy(model);
     free(model->engines);
 
     fp_table_destroy(model->table);
@@ -324,6 +336,7 @@ fp_model_get_stats(const struct fp_device *dev, struct fp_device_stats *stats)
         stats->recirc_exceeded += fp_model_ctr_get(&engine->recirc_exceeded);
     }
     ovs_mutex_lock(&model->ctl_mutex);
+    fp_model_deferred_finish(model, true);
     stats->hits -= model->hits_base;
     stats->misses -= model->misses_base;
     stats->emc_hits -= model->emc_hits_base;
@@ -660,25 +673,167 @@ fp_model_rule_modify(struct fp_model *model, struct fp_rule_op *op,
     }
 }
 
+/* Deferred work of rule batches (struct fp_model_deferred). */
+
+/* Returns true if 'model' has deferred work. */
+static bool
+fp_model_deferred_pending(const struct fp_model *model)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    const struct fp_model_deferred *d = &model->deferred;
+
+    return d->n_counters || d->n_actions || d->purge;
+}
+
+/* Records each engine's epoch just after a commit that left work for later:
+ * an engine that was outside a batch then (an even epoch) or that has left
+ * the batch it was in since no longer uses the table versions before the
+ * commit, as in fp_model_barrier(). */
+static void
+fp_model_deferred_mark(struct fp_model *model)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    struct fp_model_deferred *d = &model->deferred;
+    size_t i;
+
+    if (!d->epochs) {
+        d->epochs = xcalloc(model->n_engines, sizeof *d->epochs);
+    }
+    atomic_thread_fence(memory_order_seq_cst);
+    for (i = 0; i < model->n_engines; i++) {
+        atomic_read(&model->engines[i].epoch, &d->epochs[i]);
+    }
+}
+
+/* Returns true if every engine is past the epoch that
+ * fp_model_deferred_mark() recorded for it. */
+static bool
+fp_model_deferred_passed(const struct fp_model *model)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    const struct fp_model_deferred *d = &model->deferred;
+    size_t i;
+
+    for (i = 0; i < model->n_engines; i++) {
+        uint64_t epoch;
+
+        atomic_read(&model->engines[i].epoch, &epoch);
+        if (d->epochs[i] & 1 && epoch == d->epochs[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Does what earlier rule batches left for later: frees the counters of
+ * rules deleted with 'no_wait', releases the action lists and purges the
+ * rule table, once no engine may still count in those counters or use the
+ * table versions from before their removal.  If an engine is still in the
+ * batch of packets that it was in at the latest such commit, waits for it
+ * if 'wait' is true, else leaves the work for later.
+ *
+ * Every control operation whose result depends on this work (the tables'
+ * use in fp_device_get_stats(), shared counters, meters, a reset) calls
+ * this first with 'wait', so that a deleted rule's counter, mask and
+ * action list are free again at once as far as a caller can tell; a rule
+ * batch calls it without 'wait' unless it might run out of counters or
+ * masks (fp_model_deferred_needed()).  A batch of packets takes a few
+ * microseconds, so by the next control operation the engines are nearly
+ * always past the commit, and nothing waits. */
+static void
+fp_model_deferred_finish(struct fp_model *model, bool wait)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    struct fp_model_deferred *d = &model->deferred;
+    size_t i;
+
+    if (!fp_model_deferred_pending(model)) {
+        return;
+    }
+    if (!fp_model_deferred_passed(model)) {
+        if (!wait) {
+            return;
+        }
+        COVERAGE_INC(fp_model_deferred_wait);
+        fp_model_barrier(model);
+    }
+    for (i = 0; i < d->n_counters; i++) {
+        fp_model_counter_put(model, d->counters[i]);
+    }
+    for (i = 0; i < d->n_actions; i++) {
+        fp_model_actions_put(model, d->actions[i]);
+    }
+    if (d->purge) {
+        fp_table_purge(model->table);
+    }
+    d->n_counters = d->n_actions = 0;
+    d->purge = false;
+}
+
+/* Returns true if the rule operations 'ops[0 .. n - 1]' might run out of
+ * counters or masks that deferred work still holds, so that the batch must
+ * wait for it (it cannot finish it in its middle: the table's purge would
+ * take the batch's own removals out before their commit). */
+static bool
+fp_model_deferred_needed(const struct fp_model *model,
+                         const struct fp_rule_op *ops, size_t n)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    const struct fp_device_config *config = &model->up.config;
+    size_t i, n_new = 0;
+
+    for (i = 0; i < n; i++) {
+        if (!ops[i].error && ops[i].type != FP_RULE_OP_DELETE) {
+            n_new++;
+        }
+    }
+    return (n_new
+            && (model->n_counters_used + n_new > config->n_counters
+                || fp_table_n_masks(model->table) + n_new > config->n_masks));
+}
+
+/* Frees the memory of the deferred work of 'model', which has none left
+ * (fp_model_deferred_finish()). */
+static void
+fp_model_deferred_destroy(struct fp_model *model)
+{
+    struct fp_model_deferred *d = &model->deferred;
+
+    free(d->counters);
+    free(d->actions);
+    free(d->epochs);
+}
+
 /* Operations of a rule batch whose bookkeeping fp_model_rule_batch() keeps
  * on its stack: the flow API sends one operation at a time. */
 #define FP_MODEL_BATCH_STUB 16
 
+/* Applies the rule operations 'ops[0 .. n - 1]'.  A batch waits for the
+ * engines to finish their batch of packets (fp_model_barrier()) only if it
+ * takes away something that they may still be using and the caller needs
+ * them done with it when the batch returns: a deletion without 'no_wait'
+ * (for its final counters, or for the guarantee that no packet meets the
+ * rule any more), or a modification (the old actions).  Deletions with
+ * 'no_wait' leave their counters, action lists and the table's purge to
+ * fp_model_deferred_finish(), which the next control operation calls. */
 static void
 fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 {
     struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_deferred *d = &model->deferred;
     struct fp_model_actions *release_stub[FP_MODEL_BATCH_STUB];
     uint32_t dead_counters_stub[FP_MODEL_BATCH_STUB];
     struct fp_model_actions **release = release_stub;
     uint32_t *dead_counters = dead_counters_stub;
     size_t i, n_release = 0;
+    bool wait = false;
 
     if (n > FP_MODEL_BATCH_STUB) {
         release = xmalloc(n * sizeof *release);
         dead_counters = xmalloc(n * sizeof *dead_counters);
     }
     ovs_mutex_lock(&model->ctl_mutex);
+    fp_model_deferred_finish(model, fp_model_deferred_needed(model, ops, n));
     for (i = 0; i < n; i++) {
         struct fp_rule_op *op = &ops[i];
         struct fp_table_rule *trule;
@@ -696,6 +851,7 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
             fp_model_rule_modify(model, op, &release[n_release]);
             if (release[n_release]) {
                 n_release++;
+                wait = true;
             }
             break;
 
@@ -710,6 +866,9 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
             fp_table_remove(model->table, trule);
             model->rules[op->id] = NULL;
             fp_model_ids_free(&model->rule_ids, op->id);
+            if (!op->no_wait) {
+                wait = true;
+            }
             break;
 
         default:
@@ -728,12 +887,14 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
     /* Every deletion and every modification releases an action list.  A
      * batch that releases none only added rules (or failed): nothing that
      * an engine may still be using goes away, so it does not wait for the
-     * engines.  A packet that an engine takes from its ring after the
+     * engines.  Nor does a batch whose only releases are deletions with
+     * 'no_wait'.  A packet that an engine takes from its ring after the
      * commit meets the new rules, since the engine reads the table's
      * version after the ring's tail. */
-    if (n_release) {
+    if (wait) {
         COVERAGE_INC(fp_model_batch_barrier);
         fp_model_barrier(model);
+        fp_model_deferred_finish(model, true);
 
         /* No engine counts for deleted rules any more: read their final
          * counters and free the counters. */
@@ -741,7 +902,10 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
             struct fp_rule_op *op = &ops[i];
 
             if (op->type == FP_RULE_OP_DELETE && !op->error) {
-                fp_model_counter_read(model, dead_counters[i], &op->stats);
+                if (!op->no_wait) {
+                    fp_model_counter_read(model, dead_counters[i],
+                                          &op->stats);
+                }
                 fp_model_counter_put(model, dead_counters[i]);
             }
         }
@@ -749,6 +913,34 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
             fp_model_actions_put(model, release[i]);
         }
         fp_table_purge(model->table);
+    } else if (n_release) {
+        /* Only deletions with 'no_wait': an engine in the middle of a batch
+         * may still count in their counters and use their action lists
+         * until it leaves it.  Leave the rest for later, with the work that
+         * earlier batches left, if any: an engine past this commit is past
+         * theirs. */
+        COVERAGE_INC(fp_model_batch_deferred);
+        for (i = 0; i < n; i++) {
+            const struct fp_rule_op *op = &ops[i];
+
+            if (op->type == FP_RULE_OP_DELETE && !op->error) {
+                if (d->n_counters >= d->allocated_counters) {
+                    d->counters = x2nrealloc(d->counters,
+                                             &d->allocated_counters,
+                                             sizeof *d->counters);
+                }
+                d->counters[d->n_counters++] = dead_counters[i];
+            }
+        }
+        for (i = 0; i < n_release; i++) {
+            if (d->n_actions >= d->allocated_actions) {
+                d->actions = x2nrealloc(d->actions, &d->allocated_actions,
+                                        sizeof *d->actions);
+            }
+            d->actions[d->n_actions++] = release[i];
+        }
+        d->purge = true;
+        fp_model_deferred_mark(model);
     }
     ovs_mutex_unlock(&model->ctl_mutex);
     if (release != release_stub) {
@@ -863,6 +1055,7 @@ fp_model_meter_delete(struct fp_device *dev, uint32_t meter_id)
     int error = 0;
 
     ovs_mutex_lock(&model->ctl_mutex);
+    fp_model_deferred_finish(model, true);
     m = fp_model_meter_find(model, meter_id);
     if (!m) {
         error = ENOENT;
@@ -927,6 +1120,7 @@ fp_model_counter_alloc(struct fp_device *dev, uint32_t *idp)
     int error = 0;
 
     ovs_mutex_lock(&model->ctl_mutex);
+    fp_model_deferred_finish(model, true);
     if (fp_model_counter_get_free(model, idp)) {
         model->counter_shared[*idp] = 1;
     } else {
@@ -950,6 +1144,7 @@ fp_model_counter_free(struct fp_device *dev, uint32_t id)
     int error = 0;
 
     ovs_mutex_lock(&model->ctl_mutex);
+    fp_model_deferred_finish(model, true);
     if (!fp_model_counter_is_shared(model, id)) {
         error = ENOENT;
     } else if (model->counter_refs[id]) {
@@ -999,6 +1194,7 @@ fp_model_reset(struct fp_device *dev)
     fp_model_flush(dev);
 
     ovs_mutex_lock(&model->ctl_mutex);
+    fp_model_deferred_finish(model, true);
     for (id = 1; id <= config->n_rules; id++) {
         struct fp_table_rule *trule = model->rules[id];
 

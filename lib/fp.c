@@ -611,7 +611,14 @@ fp_device_fail_next(struct fp_device *dev, enum fp_op op, unsigned int n,
  * naming the full table; an injected fault; or another positive errno
  * value), 'id' (ADD) and 'stats' (DELETE).  The operations that succeed
  * become visible to packets together.  Returns 0 if every operation
- * succeeded, otherwise the error of the first that failed. */
+ * succeeded, otherwise the error of the first that failed.
+ *
+ * Once this returns, no packet sees a deleted rule any more, and 'stats'
+ * holds the final counters of a DELETE, unless the caller set its
+ * 'no_wait': then the caller asks only that packets that come in after the
+ * return do not see the rule, and gets no counters ('stats' zero), so that
+ * the device need not wait for the packets that it is processing (the
+ * model's engines may finish theirs, and count them, after the return). */
 int
 fp_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 {

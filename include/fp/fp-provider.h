@@ -161,11 +161,13 @@ struct fp_device_class {
      * 'id', ENOSPC with 'full' naming the full table, or another positive
      * errno value), 'id' for an ADD (a nonzero handle that stays valid
      * until the rule is deleted), and 'stats' for a DELETE (the final
-     * counters).  A failed operation changes nothing.
+     * counters; zero with 'no_wait').  A failed operation changes nothing.
      *
      * The changes that succeed become visible to packets at one instant;
      * once this returns, no packet sees a deleted rule or the old version
-     * of a modified one any more.  A MODIFY keeps the rule's counters and
+     * of a modified one any more, except the packets that the device was
+     * processing at the commit, which may still meet a rule deleted with
+     * 'no_wait' (see fp_rule_batch()).  A MODIFY keeps the rule's counters and
      * its place among rules of equal priority, and a packet that it
      * concerns meets either the old or the new rule, never neither.  Rules
      * of an ADD start with zero counters. */

@@ -737,6 +737,7 @@ struct fp_rule_op {
     enum fp_rule_op_type type;
     const struct fp_rule *rule; /* For ADD and MODIFY. */
     uint32_t id;                /* For MODIFY and DELETE; set by ADD. */
+    bool no_wait;               /* For DELETE: see fp_rule_batch(). */
 
     /* Set by fp_rule_batch(). */
     int error;                  /* 0 or a positive errno value. */

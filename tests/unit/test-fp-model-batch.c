@@ -21,9 +21,11 @@
  *
  * A batch that deletes or modifies a rule waits until no engine can still
  * be using what it took away (fp_rule_batch()'s contract); a batch that
- * only adds rules has nothing to wait for, and does not.  The test holds
- * an engine inside a batch of packets (its endpoint's send() blocks until
- * the test lets it go) and adds a rule meanwhile; a watchdog turns a batch
+ * only adds rules has nothing to wait for, and does not, nor does one that
+ * deletes rules with 'no_wait', which leaves the deleted rules' counters
+ * to be freed once the engines are past the commit.  The tests hold an
+ * engine inside a batch of packets (its endpoint's send() blocks until the
+ * test lets it go) and change rules meanwhile; a watchdog turns a batch
  * that waits forever into a failure. */
 
 #include <config.h>
@@ -186,6 +188,124 @@ test_fp_model_batch_add_does_not_wait(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* An engine in the middle of a batch of two packets that meet rule r0:
+ * the first one is in send(), the second not counted yet.  Meanwhile r0 is
+ * deleted with 'no_wait', which returns at once, and r1 added.  The engine
+ * counts the second packet in r0's counter after the deletion: had the
+ * model freed that counter at once, r1 would have taken it (the lowest
+ * free one) and would count the packet. */
+static void
+test_fp_model_batch_delete_no_wait(void **state OVS_UNUSED)
+{
+    struct fp_packet pkts[2] = {
+        { .data = udp_pkt, .size = sizeof udp_pkt },
+        { .data = udp_pkt, .size = sizeof udp_pkt },
+    };
+    struct fp_rule r0 = rule_to_out(IN_PORT);
+    struct fp_rule r1 = rule_to_out(2);
+    struct fp_rule_op add0 = { .type = FP_RULE_OP_ADD, .rule = &r0 };
+    struct fp_rule_op add1 = { .type = FP_RULE_OP_ADD, .rule = &r1 };
+    struct fp_rule_op del0 = { .type = FP_RULE_OP_DELETE, .no_wait = true };
+    struct fp_device_stats ds;
+    struct fp_rule_stats rs;
+    struct holder holder;
+    struct fp_device *dev;
+    unsigned int n_sent;
+    bool entered;
+    size_t n_queued;
+
+    signal(SIGALRM, watchdog_fired);
+    alarm(WATCHDOG_S);
+
+    atomic_init(&holder.entered, false);
+    atomic_init(&holder.released, false);
+    atomic_init(&holder.n_sent, 0);
+    assert_int_equal(fp_device_create("fp0", NULL, &dev), 0);
+    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, &holder_ops,
+                                          &holder), 0);
+    assert_int_equal(one_op(dev, &add0), 0);
+
+    /* The engine takes both packets in one batch and stays in it, in the
+     * first one's send(). */
+    assert_int_equal(fp_port_receive_batch(dev, IN_PORT, pkts, 2,
+                                           &n_queued), 0);
+    assert_int_equal(n_queued, 2);
+    do {
+        sched_yield();
+        atomic_read(&holder.entered, &entered);
+    } while (!entered);
+
+    /* The deletion returns while the engine is still in its batch, without
+     * counters; so does the addition after it. */
+    del0.id = add0.id;
+    assert_int_equal(one_op(dev, &del0), 0);
+    assert_int_equal(del0.stats.n_packets, 0);
+    assert_int_equal(one_op(dev, &add1), 0);
+    atomic_read(&holder.n_sent, &n_sent);
+    assert_int_equal(n_sent, 0);
+
+    /* Let the engine go.  Both packets met r0 (the second one in the
+     * table version of its batch, from before the deletion); none of them
+     * counts in r1. */
+    atomic_store(&holder.released, true);
+    assert_int_equal(fp_device_flush(dev), 0);
+    atomic_read(&holder.n_sent, &n_sent);
+    assert_int_equal(n_sent, 2);
+    assert_int_equal(fp_rule_get_stats(dev, add1.id, &rs), 0);
+    assert_int_equal(rs.n_packets, 0);
+    assert_int_equal(rs.n_bytes, 0);
+
+    /* Once the engine is past the deletion, r0's counter is free: r1's is
+     * the only one in use. */
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.hits, 2);
+    assert_int_equal(ds.n_rules, 1);
+    assert_int_equal(ds.n_counters, 1);
+
+    alarm(0);
+    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, NULL, NULL), 0);
+    fp_device_destroy(dev);
+}
+
+/* A device with room for one rule, one counter and one mask: a rule
+ * deleted with 'no_wait' gives its counter and mask back by the next
+ * batch, which takes them for a rule of another mask (the engines, idle,
+ * are past the deletion). */
+static void
+test_fp_model_batch_delete_no_wait_frees(void **state OVS_UNUSED)
+{
+    struct fp_rule r0 = rule_to_out(IN_PORT);
+    struct fp_rule r1 = rule_to_out(2);
+    struct fp_rule_op add0 = { .type = FP_RULE_OP_ADD, .rule = &r0 };
+    struct fp_rule_op add1 = { .type = FP_RULE_OP_ADD, .rule = &r1 };
+    struct fp_rule_op del0 = { .type = FP_RULE_OP_DELETE, .no_wait = true };
+    struct fp_device_config cfg;
+    struct fp_device_stats ds;
+    struct fp_device *dev;
+
+    fp_device_config_default(&cfg);
+    cfg.n_rules = 1;
+    cfg.n_counters = 1;
+    cfg.n_masks = 1;
+    assert_int_equal(fp_device_create("fp0", &cfg, &dev), 0);
+    r1.key.eth_type = htons(0x0800);
+    r1.mask.eth_type = OVS_BE16_MAX;
+
+    assert_int_equal(one_op(dev, &add0), 0);
+    assert_int_equal(fp_rule_batch(dev, &add1, 1), ENOSPC);
+    del0.id = add0.id;
+    assert_int_equal(one_op(dev, &del0), 0);
+    assert_int_equal(one_op(dev, &add1), 0);
+
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_rules, 1);
+    assert_int_equal(ds.n_masks, 1);
+    assert_int_equal(ds.n_counters, 1);
+    fp_device_destroy(dev);
+}
+
 /* Returns fp_model_memory_per_rule() of a model device with 'n_engines'
  * engines and 'n' rules, as rule_to_out() makes them with in_ports 0 to
  * 'n' - 1.  Inserts the same rules into 'table' if it is nonnull. */
@@ -314,6 +434,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_model_batch_add_does_not_wait),
+        cmocka_unit_test(test_fp_model_batch_delete_no_wait),
+        cmocka_unit_test(test_fp_model_batch_delete_no_wait_frees),
         cmocka_unit_test(test_fp_model_batch_memory_per_rule),
         cmocka_unit_test(test_fp_model_batch_action_lists),
     };
