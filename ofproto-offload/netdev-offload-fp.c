@@ -379,7 +379,10 @@ static size_t offload_fp_allocated_zombies OVS_GUARDED_BY(offload_fp_mutex);
 #define OFFLOAD_FP_DELETE_TRIES 3
 
 /* Deletes rule 'rule_id', whose match is that of 'rule', from 'dev',
- * storing its final counters in '*final' (zeroed on failure).
+ * storing its final counters in '*final' (zeroed on failure).  With a null
+ * 'final' the deletion does not wait for the packets that the device is
+ * processing (fp_rule_batch()'s 'no_wait'): they may still run the rule's
+ * actions after the return, as packets already in a NIC's pipeline do.
  *
  * A rule that outlived its flow would go on running the flow's old
  * actions, or tagging packets with a mark that dpif-netdev may since have
@@ -399,7 +402,13 @@ offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
     int i;
 
     for (i = 0; i < OFFLOAD_FP_DELETE_TRIES; i++) {
-        error = fp_rule_delete(dev, rule_id, final);
+        struct fp_rule_op op = { .type = FP_RULE_OP_DELETE, .id = rule_id,
+                                 .no_wait = !final };
+
+        error = fp_rule_batch(dev, &op, 1);
+        if (final) {
+            *final = op.stats;
+        }
         if (!error || error == ENOENT) {
             if (i) {
                 OFFLOAD_FP_COVERAGE_INC(fp_offload_del_retried);
@@ -429,20 +438,25 @@ offload_fp_delete_rule(struct fp_device *dev, uint32_t rule_id,
 }
 
 /* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
- * 'base'. */
+ * 'base'.  With 'forget', the caller is about to forget a fully offloaded
+ * 'flow' and reads none of its counters: then the rule leaves the NIC
+ * without waiting for its final counters (see offload_fp_delete_rule()).
+ * A partially offloaded flow's rule always waits, since once flow_del()
+ * returns, dpif-netdev may give the flow's mark to another flow. */
 static void
-offload_fp_flow_uninstall(struct offload_fp_flow *flow)
+offload_fp_flow_uninstall__(struct offload_fp_flow *flow, bool forget)
     OVS_REQUIRES(offload_fp_mutex)
 {
     if (flow->state == OFFLOAD_FP_OFFLOADED
         || flow->state == OFFLOAD_FP_PARTIAL) {
-        struct fp_rule_stats final;
-
+        bool no_wait = forget && flow->state == OFFLOAD_FP_OFFLOADED;
+        struct fp_rule_stats final = { 0 };
         struct fp_rule rule;
 
         offload_fp_delete_rule(flow->dev, flow->rule_id,
-                               offload_fp_flow_rule(flow, &rule), &final);
-        if (flow->state == OFFLOAD_FP_OFFLOADED) {
+                               offload_fp_flow_rule(flow, &rule),
+                               no_wait ? NULL : &final);
+        if (flow->state == OFFLOAD_FP_OFFLOADED && !no_wait) {
             /* The final counters, or the last read if the device failed. */
             struct fp_rule_stats last = offload_fp_flow_last(flow);
 
@@ -453,6 +467,15 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
         OFFLOAD_FP_COVERAGE_INC(fp_offload_del);
         offload_fp_stats.deleted++;
     }
+}
+
+/* Takes the NIC rule of 'flow', if any, out of the NIC; its counters go to
+ * 'base'. */
+static void
+offload_fp_flow_uninstall(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    offload_fp_flow_uninstall__(flow, false);
 }
 
 /* Puts 'flow->rule' into the NIC as a new rule.  'full' is that rule as
@@ -942,28 +965,37 @@ netdev_offload_fp_flow_get(struct netdev *netdev OVS_UNUSED,
     return 0;
 }
 
-/* Takes 'flow' out of the NIC and forgets it.  Returns its final counters:
- * those of all its NIC rules (none if its ufid was shared, see
- * offload_fp_flow_stats()). */
-static struct fp_rule_stats
-offload_fp_flow_destroy(struct offload_fp_flow *flow)
+/* Takes 'flow' out of the NIC and forgets it.  If 'total' is nonnull,
+ * stores there its final counters: those of all its NIC rules (none if its
+ * ufid was shared, see offload_fp_flow_stats()).  Otherwise, a fully
+ * offloaded flow's rule leaves the NIC without waiting for its final
+ * counters (see offload_fp_flow_uninstall__()). */
+static void
+offload_fp_flow_destroy(struct offload_fp_flow *flow,
+                        struct fp_rule_stats *total)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct fp_rule_stats total;
-
-    offload_fp_flow_uninstall(flow);
-    total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
-             : offload_fp_flow_base(flow));
+    offload_fp_flow_uninstall__(flow, !total);
+    if (total) {
+        *total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
+                  : offload_fp_flow_base(flow));
+    }
     hmap_remove(&offload_fp_flows, &flow->node);
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow, false);
     offload_fp_flow_free(flow);
-    return total;
 }
 
 /* Forgets flow 'ufid', removing its rule from the NIC, and stores its final
  * NIC counters in 'stats', if nonnull.  Returns ENOENT for a flow we never
- * saw. */
+ * saw.
+ *
+ * OVS 3.1's dpif-netdev passes a null 'stats' (it reads a flow's counters
+ * with flow_get() before it deletes it): then a fully offloaded flow's rule
+ * leaves the NIC without waiting for the packets that the NIC's engines
+ * hold, which run its actions as packets already in a NIC's pipeline do.
+ * That keeps flow deletions from stalling behind the engines under churn
+ * (ovs-offload-bench's churn section deletes the same way). */
 static int
 netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
                            const ovs_u128 *ufid,
@@ -975,7 +1007,7 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     if (flow) {
-        total = offload_fp_flow_destroy(flow);
+        offload_fp_flow_destroy(flow, stats ? &total : NULL);
     }
     ovs_mutex_unlock(&offload_fp_mutex);
     if (!flow) {
@@ -1002,7 +1034,9 @@ netdev_offload_fp_flow_flush(struct netdev *netdev)
     ovs_mutex_lock(&offload_fp_mutex);
     HMAP_FOR_EACH_SAFE (flow, node, &offload_fp_flows) {
         if (flow->netdev == netdev) {
-            offload_fp_flow_destroy(flow);
+            struct fp_rule_stats total;
+
+            offload_fp_flow_destroy(flow, &total);
         }
     }
     ovs_mutex_unlock(&offload_fp_mutex);

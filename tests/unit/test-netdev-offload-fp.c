@@ -27,16 +27,21 @@
  * the compact NIC rule of a flow; and the cache of the netdevs of output
  * ports when a datapath port is deleted and re-added under another number
  * while flows are put, with a put between the two steps of the deletion
- * (the autotests' datapath numbers its ports itself). */
+ * (the autotests' datapath numbers its ports itself); and a deletion, as
+ * dpif-netdev makes it, while a NIC engine is held in the middle of a
+ * packet of the flow. */
 
 #include <config.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "dp-packet.h"
@@ -57,6 +62,7 @@
 #include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "packets.h"
 #include "random.h"
@@ -159,11 +165,10 @@ put(const ovs_u128 *ufid, bool tos_exact, int n_outputs)
     ofpbuf_uninit(&actions);
 }
 
-/* Brings a TCP packet from 10.0.0.1 (TOS 0) into the NIC on phy0. */
+/* Composes a TCP packet from 10.0.0.1 (TOS 0) into 'p'. */
 static void
-inject(void)
+compose(struct dp_packet *p)
 {
-    struct dp_packet *p = dp_packet_new(0);
     struct flow flow;
 
     memset(&flow, 0, sizeof flow);
@@ -177,6 +182,16 @@ inject(void)
     flow.tp_src = htons(1234);
     flow.tp_dst = htons(80);
     flow_compose(p, &flow, NULL, 18);
+}
+
+/* Brings a TCP packet from 10.0.0.1 (TOS 0) into the NIC on phy0 and waits
+ * until the NIC has processed it. */
+static void
+inject(void)
+{
+    struct dp_packet *p = dp_packet_new(0);
+
+    compose(p);
     assert_int_equal(fp_port_inject(dev, 0, dp_packet_data(p),
                                     dp_packet_size(p)), 0);
     dp_packet_delete(p);
@@ -1017,6 +1032,103 @@ test_output_renumbered(void **state OVS_UNUSED)
     add_port(p2, "p2", 2);
 }
 
+/* The NIC port vf0's endpoint for test_del_no_wait(): its send(), which a
+ * NIC engine calls in the middle of its batch, says that it was called and
+ * returns only once the test releases it. */
+struct holder {
+    atomic_bool entered;
+    atomic_bool released;
+    atomic_uint n_sent;
+};
+
+static int
+holder_send(void *holder_, uint32_t port OVS_UNUSED,
+            const void *data OVS_UNUSED, size_t size OVS_UNUSED)
+{
+    struct holder *holder = holder_;
+    bool released;
+
+    atomic_store(&holder->entered, true);
+    for (;;) {
+        atomic_read(&holder->released, &released);
+        if (released) {
+            break;
+        }
+        sched_yield();
+    }
+    atomic_add(&holder->n_sent, 1, &(unsigned int) { 0 });
+    return 0;
+}
+
+static void
+watchdog_fired(int sig OVS_UNUSED)
+{
+    static const char msg[] = "test-netdev-offload-fp: flow_del() waited "
+                              "for the held NIC engine\n";
+
+    ignore(write(STDERR_FILENO, msg, sizeof msg - 1));
+    _exit(EXIT_FAILURE);
+}
+
+/* dpif-netdev deletes an offloaded flow with flow_del() without counters
+ * (it read them with flow_get() before): the flow's rule leaves the NIC
+ * without waiting for a NIC engine that is in the middle of a packet of the
+ * flow, which still goes out as the rule said. */
+static void
+test_del_no_wait(void **state OVS_UNUSED)
+{
+    static const struct fp_endpoint_ops holder_ops = {
+        .send = holder_send,
+    };
+    ovs_u128 ufid = { .u32 = { 9, 10, 11, 12 } };
+    struct dp_packet *p = dp_packet_new(0);
+    struct fp_packet pkt;
+    struct holder holder;
+    unsigned int n_sent;
+    uint32_t vf0;
+    size_t n_queued;
+    bool entered;
+
+    signal(SIGALRM, watchdog_fired);
+    alarm(60);
+    atomic_init(&holder.entered, false);
+    atomic_init(&holder.released, false);
+    atomic_init(&holder.n_sent, 0);
+    assert_int_equal(fp_port_from_string(dev, "vf0", &vf0), 0);
+    assert_int_equal(fp_port_set_endpoint(dev, vf0, &holder_ops, &holder),
+                     0);
+
+    put(&ufid, true, 1);
+    assert_int_equal(n_rules(), 1);
+
+    /* The engine stays in the packet's send() out of vf0. */
+    compose(p);
+    pkt = (struct fp_packet) { .data = dp_packet_data(p),
+                               .size = dp_packet_size(p) };
+    assert_int_equal(fp_port_receive_batch(dev, 0, &pkt, 1, &n_queued), 0);
+    assert_int_equal(n_queued, 1);
+    do {
+        sched_yield();
+        atomic_read(&holder.entered, &entered);
+    } while (!entered);
+
+    /* (The device's counters would wait for the engine: see
+     * fp_rule_batch().) */
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    atomic_read(&holder.n_sent, &n_sent);
+    assert_int_equal(n_sent, 0);
+
+    atomic_store(&holder.released, true);
+    assert_int_equal(fp_device_flush(dev), 0);
+    atomic_read(&holder.n_sent, &n_sent);
+    assert_int_equal(n_sent, 1);
+    assert_int_equal(n_rules(), 0);
+
+    alarm(0);
+    assert_int_equal(fp_port_set_endpoint(dev, vf0, NULL, NULL), 0);
+    dp_packet_delete(p);
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -1037,6 +1149,7 @@ main(int argc OVS_UNUSED, char *argv[])
                                         teardown),
         cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_del_no_wait, setup, teardown),
         /* Last: it enables OVS's flow API. */
         cmocka_unit_test_setup_teardown(test_output_renumbered, setup,
                                         teardown),
