@@ -911,13 +911,30 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
         }
     }
     if (pkt->rule) {
+        const struct fp_model_actions *actions
+            = fp_table_rule_data(pkt->rule);
         struct fp_model_recirc rc = { .pass = 0 };
 
+        if (OVS_LIKELY(!trace)
+            && actions->n == 1
+            && actions->actions[0].type == FP_ACTION_OUTPUT) {
+            /* The most common rule, one output, without the action loop:
+             * the same as fp_model_execute() does with it, without its
+             * per-action and per-packet setup. */
+            uint32_t out_port = actions->actions[0].port;
+            struct fp_tx_md tx_md = { .queue = 0, .in_port = port_no };
+
+            fp_model_count(engine, fp_table_rule_user(pkt->rule),
+                           slot->size, pkt->key.tcp_flags, now_ms);
+            fp_model_tx__(model, &engine->ports[out_port], out_port, data,
+                          slot->size, &tx_md);
+            return;
+        }
         if (OVS_LIKELY(!trace) || !trace->dry) {
             fp_model_count(engine, fp_table_rule_user(pkt->rule),
                            slot->size, pkt->key.tcp_flags, now_ms);
         }
-        fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
+        fp_model_execute(model, engine, actions,
                          data, slot->size, port_no, &pkt->key, &pkt->layers,
                          now_ms, now_usp, &rc, trace);
         if (OVS_UNLIKELY(rc.recirc_id)) {
