@@ -678,6 +678,7 @@ fp_model_pass_parse(struct fp_model *model,
                     const struct fp_model_engine *engine,
                     struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
 {
+    bool use_emc = engine && engine->emc;
     unsigned int vlan_limit;
     bool traced = false;
     size_t i;
@@ -698,7 +699,7 @@ fp_model_pass_parse(struct fp_model *model,
                                       &pkt->key, &pkt->layers);
         pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
-        if (!pkt->error && engine && engine->emc) {
+        if (use_emc && !pkt->error) {
             pkt->emc = fp_model_emc_set(engine, &pkt->key, &pkt->hash,
                                         &pkt->map);
             if (pkt->emc) {
