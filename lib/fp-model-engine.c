@@ -970,7 +970,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     const struct fp_table_rule *rules[FP_MODEL_PASS];
     const struct fp_key *keys[FP_MODEL_PASS];
     size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
-    uint8_t misses[FP_MODEL_PASS];
+    uint8_t misses[FP_MODEL_PASS], emc_hits[FP_MODEL_PASS];
     uint64_t n_bytes = 0;
     bool traced;
 
@@ -1003,7 +1003,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             if (pkt->rule) {
                 OVS_PREFETCH(pkt->rule);
             }
-            n_emc_hits++;
+            emc_hits[n_emc_hits++] = i;
         } else {
             keys[n_miss] = &pkt->key;
             misses[n_miss++] = i;
@@ -1019,15 +1019,27 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
                 fp_model_emc_insert(engine, pkt->emc, &pkt->key, pkt->hash,
                                     pkt->map, pkt->rule, version);
             }
+            /* The lookup just read the rule: no wait for it here. */
+            if (rules[i]) {
+                uint32_t user = fp_table_rule_user(rules[i]);
+
+                OVS_PREFETCH(&engine->counters[user]);
+                OVS_PREFETCH(fp_table_rule_data(rules[i]));
+                n_hits++;
+            }
         }
     }
-    for (i = 0; i < n; i++) {
-        const struct fp_table_rule *rule = pkts[i].rule;
+    if (n_emc_hits) {
+        /* The cache's hits, whose rules were prefetched in the loop above,
+         * after the lookup had time to bring them in. */
+        for (i = 0; i < n_emc_hits; i++) {
+            const struct fp_table_rule *rule = pkts[emc_hits[i]].rule;
 
-        if (rule) {
-            OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
-            OVS_PREFETCH(fp_table_rule_data(rule));
-            n_hits++;
+            if (rule) {
+                OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
+                OVS_PREFETCH(fp_table_rule_data(rule));
+                n_hits++;
+            }
         }
     }
 
