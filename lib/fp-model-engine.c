@@ -110,12 +110,12 @@ fp_model_tx_pcap(struct fp_model_port *port, const void *data, size_t size)
     ovs_mutex_unlock(&port->pcap_mutex);
 }
 
-/* See fp_model_tx_deliver(). */
+/* See fp_model_tx_deliver().  'port' is 'model->ports[port_no]'. */
 static inline ALWAYS_INLINE bool
-fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port *port,
+                      struct fp_model_port_ctrs *ctrs,
                       uint32_t port_no, const void *data, size_t size)
 {
-    struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_endpoint *ep;
     bool has_pcap;
 
@@ -150,15 +150,16 @@ bool
 fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                     uint32_t port_no, const void *data, size_t size)
 {
-    return fp_model_tx_deliver__(model, ctrs, port_no, data, size);
+    return fp_model_tx_deliver__(model, &model->ports[port_no], ctrs,
+                                 port_no, data, size);
 }
 
-/* See fp_model_tx_now(). */
+/* See fp_model_tx_now().  'port' is 'model->ports[port_no]'. */
 static inline ALWAYS_INLINE void
-fp_model_tx_now__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+fp_model_tx_now__(struct fp_model *model, struct fp_model_port *port,
+                  struct fp_model_port_ctrs *ctrs,
                   uint32_t port_no, const void *data, size_t size)
 {
-    struct fp_model_port *port = &model->ports[port_no];
     const struct fp_vf_config *vf;
     bool link_down;
 
@@ -175,7 +176,7 @@ fp_model_tx_now__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
     if (OVS_UNLIKELY(vf)) {
         fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
-    } else if (fp_model_tx_deliver__(model, ctrs, port_no, data, size)
+    } else if (fp_model_tx_deliver__(model, port, ctrs, port_no, data, size)
                && port_no >= model->up.config.n_phy_ports) {
         fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
         fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
@@ -198,7 +199,8 @@ void
 fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                 uint32_t port_no, const void *data, size_t size)
 {
-    fp_model_tx_now__(model, ctrs, port_no, data, size);
+    fp_model_tx_now__(model, &model->ports[port_no], ctrs, port_no, data,
+                      size);
 }
 
 /* See fp_model_tx_port(). */
@@ -207,13 +209,13 @@ fp_model_tx_port__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                    uint32_t port_no, const void *data, size_t size,
                    const struct fp_tx_md *md)
 {
-    struct fp_sched *sched = ovsrcu_get(struct fp_sched *,
-                                        &model->ports[port_no].sched);
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_sched *sched = ovsrcu_get(struct fp_sched *, &port->sched);
 
     if (OVS_UNLIKELY(sched)) {
         fp_model_qos_tx(model, ctrs, port_no, sched, data, size, md);
     } else {
-        fp_model_tx_now__(model, ctrs, port_no, data, size);
+        fp_model_tx_now__(model, port, ctrs, port_no, data, size);
     }
 }
 
