@@ -898,9 +898,9 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
                 long long int now_ms, long long int *now_usp,
                 struct fp_trace *trace)
 {
-    struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[port_no] : NULL;
     struct fp_model_slot *slot = pkt->slot;
     uint8_t *data = fp_model_slot_data(slot);
+    struct fp_model_port_ctrs *ctrs;
     struct fp_packet_md md;
     enum fp_trace_host host;
 
@@ -916,7 +916,7 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
     if (pkt->rule) {
         const struct fp_model_actions *actions
             = fp_table_rule_data(pkt->rule);
-        struct fp_model_recirc rc = { .pass = 0 };
+        struct fp_model_recirc rc;
 
         if (OVS_LIKELY(!trace)
             && actions->n == 1
@@ -933,6 +933,7 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
                           slot->size, &tx_md);
             return;
         }
+        memset(&rc, 0, sizeof rc);
         if (OVS_LIKELY(!trace) || !trace->dry) {
             fp_model_count(engine, fp_table_rule_user(pkt->rule),
                            slot->size, pkt->key.tcp_flags, now_ms);
@@ -950,6 +951,7 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
         VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"
                     PRIu32" bytes", model->up.name, port_no, slot->size);
     }
+    ctrs = engine ? &engine->ports[port_no] : NULL;
     memset(&md, 0, sizeof md);
     md.rss_hash = fp_parse_rss_hash(&pkt->key);
     host = fp_model_exception(model, ctrs, port_no, data, slot->size,
