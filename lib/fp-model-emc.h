@@ -172,6 +172,30 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
     return h;
 }
 
+/* Returns true if 'map', a map of the nonzero words of a key (bit i for
+ * word i), has more than FP_MODEL_EMC_WORDS bits, so that the exact-match
+ * cache cannot hold the key.  The key has FP_MODEL_KEY_WORDS words: it has
+ * too many nonzero words if it has fewer than FP_MODEL_KEY_WORDS -
+ * FP_MODEL_EMC_WORDS zero words, which takes a few instructions to test
+ * (a bit cleared for each of the least zero words allowed), where counting
+ * the bits of 'map' without a population count instruction takes about 15
+ * (tests/unit/test-fp-model.c checks it against count_1bits()). */
+static inline bool
+fp_model_emc_too_many(uint32_t map)
+{
+    uint32_t zeros = ~map & (UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS));
+    int i;
+
+    if (FP_MODEL_EMC_WORDS >= FP_MODEL_KEY_WORDS) {
+        return false;
+    }
+#pragma GCC unroll 32
+    for (i = 0; i < (int) (FP_MODEL_KEY_WORDS - FP_MODEL_EMC_WORDS) - 1; i++) {
+        zeros &= zeros - 1;
+    }
+    return !zeros;
+}
+
 /* Returns the set of the exact-match cache of 'engine' (which must have
  * one) for 'key', and stores the key's hash in '*hashp' and its nonzero
  * words in '*mapp'; or returns NULL if the cache cannot hold the key (no
@@ -181,7 +205,7 @@ fp_model_emc_set(const struct fp_model_engine *engine,
                  const struct fp_key *key, uint32_t *hashp, uint32_t *mapp)
 {
     *hashp = fp_model_emc_hash(key, mapp);
-    if (!*mapp || count_1bits(*mapp) > FP_MODEL_EMC_WORDS) {
+    if (!*mapp || fp_model_emc_too_many(*mapp)) {
         return NULL;
     }
     return &engine->emc[*hashp & engine->emc_mask

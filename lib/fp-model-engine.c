@@ -110,12 +110,12 @@ fp_model_tx_pcap(struct fp_model_port *port, const void *data, size_t size)
     ovs_mutex_unlock(&port->pcap_mutex);
 }
 
-/* See fp_model_tx_deliver(). */
+/* See fp_model_tx_deliver().  'port' is 'model->ports[port_no]'. */
 static inline ALWAYS_INLINE bool
-fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port *port,
+                      struct fp_model_port_ctrs *ctrs,
                       uint32_t port_no, const void *data, size_t size)
 {
-    struct fp_model_port *port = &model->ports[port_no];
     struct fp_model_endpoint *ep;
     bool has_pcap;
 
@@ -150,15 +150,16 @@ bool
 fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                     uint32_t port_no, const void *data, size_t size)
 {
-    return fp_model_tx_deliver__(model, ctrs, port_no, data, size);
+    return fp_model_tx_deliver__(model, &model->ports[port_no], ctrs,
+                                 port_no, data, size);
 }
 
-/* See fp_model_tx_now(). */
+/* See fp_model_tx_now().  'port' is 'model->ports[port_no]'. */
 static inline ALWAYS_INLINE void
-fp_model_tx_now__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
+fp_model_tx_now__(struct fp_model *model, struct fp_model_port *port,
+                  struct fp_model_port_ctrs *ctrs,
                   uint32_t port_no, const void *data, size_t size)
 {
-    struct fp_model_port *port = &model->ports[port_no];
     const struct fp_vf_config *vf;
     bool link_down;
 
@@ -175,7 +176,7 @@ fp_model_tx_now__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
     if (OVS_UNLIKELY(vf)) {
         fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
-    } else if (fp_model_tx_deliver__(model, ctrs, port_no, data, size)
+    } else if (fp_model_tx_deliver__(model, port, ctrs, port_no, data, size)
                && port_no >= model->up.config.n_phy_ports) {
         fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
         fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
@@ -198,7 +199,8 @@ void
 fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                 uint32_t port_no, const void *data, size_t size)
 {
-    fp_model_tx_now__(model, ctrs, port_no, data, size);
+    fp_model_tx_now__(model, &model->ports[port_no], ctrs, port_no, data,
+                      size);
 }
 
 /* See fp_model_tx_port(). */
@@ -207,13 +209,13 @@ fp_model_tx_port__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                    uint32_t port_no, const void *data, size_t size,
                    const struct fp_tx_md *md)
 {
-    struct fp_sched *sched = ovsrcu_get(struct fp_sched *,
-                                        &model->ports[port_no].sched);
+    struct fp_model_port *port = &model->ports[port_no];
+    struct fp_sched *sched = ovsrcu_get(struct fp_sched *, &port->sched);
 
     if (OVS_UNLIKELY(sched)) {
         fp_model_qos_tx(model, ctrs, port_no, sched, data, size, md);
     } else {
-        fp_model_tx_now__(model, ctrs, port_no, data, size);
+        fp_model_tx_now__(model, port, ctrs, port_no, data, size);
     }
 }
 
@@ -678,6 +680,7 @@ fp_model_pass_parse(struct fp_model *model,
                     const struct fp_model_engine *engine,
                     struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
 {
+    bool use_emc = engine && engine->emc;
     unsigned int vlan_limit;
     bool traced = false;
     size_t i;
@@ -698,7 +701,7 @@ fp_model_pass_parse(struct fp_model *model,
                                       &pkt->key, &pkt->layers);
         pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
-        if (!pkt->error && engine && engine->emc) {
+        if (use_emc && !pkt->error) {
             pkt->emc = fp_model_emc_set(engine, &pkt->key, &pkt->hash,
                                         &pkt->map);
             if (pkt->emc) {
@@ -895,9 +898,9 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
                 long long int now_ms, long long int *now_usp,
                 struct fp_trace *trace)
 {
-    struct fp_model_port_ctrs *ctrs = engine ? &engine->ports[port_no] : NULL;
     struct fp_model_slot *slot = pkt->slot;
     uint8_t *data = fp_model_slot_data(slot);
+    struct fp_model_port_ctrs *ctrs;
     struct fp_packet_md md;
     enum fp_trace_host host;
 
@@ -911,13 +914,31 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
         }
     }
     if (pkt->rule) {
-        struct fp_model_recirc rc = { .pass = 0 };
+        const struct fp_model_actions *actions
+            = fp_table_rule_data(pkt->rule);
+        struct fp_model_recirc rc;
 
+        if (OVS_LIKELY(!trace)
+            && actions->n == 1
+            && actions->actions[0].type == FP_ACTION_OUTPUT) {
+            /* The most common rule, one output, without the action loop:
+             * the same as fp_model_execute() does with it, without its
+             * per-action and per-packet setup. */
+            uint32_t out_port = actions->actions[0].port;
+            struct fp_tx_md tx_md = { .queue = 0, .in_port = port_no };
+
+            fp_model_count(engine, fp_table_rule_user(pkt->rule),
+                           slot->size, pkt->key.tcp_flags, now_ms);
+            fp_model_tx__(model, &engine->ports[out_port], out_port, data,
+                          slot->size, &tx_md);
+            return;
+        }
+        memset(&rc, 0, sizeof rc);
         if (OVS_LIKELY(!trace) || !trace->dry) {
             fp_model_count(engine, fp_table_rule_user(pkt->rule),
                            slot->size, pkt->key.tcp_flags, now_ms);
         }
-        fp_model_execute(model, engine, fp_table_rule_data(pkt->rule),
+        fp_model_execute(model, engine, actions,
                          data, slot->size, port_no, &pkt->key, &pkt->layers,
                          now_ms, now_usp, &rc, trace);
         if (OVS_UNLIKELY(rc.recirc_id)) {
@@ -930,6 +951,7 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
         VLOG_DBG_RL(&rl, "%s: port %"PRIu32": malformed packet of %"
                     PRIu32" bytes", model->up.name, port_no, slot->size);
     }
+    ctrs = engine ? &engine->ports[port_no] : NULL;
     memset(&md, 0, sizeof md);
     md.rss_hash = fp_parse_rss_hash(&pkt->key);
     host = fp_model_exception(model, ctrs, port_no, data, slot->size,
@@ -952,7 +974,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     const struct fp_table_rule *rules[FP_MODEL_PASS];
     const struct fp_key *keys[FP_MODEL_PASS];
     size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
-    uint8_t misses[FP_MODEL_PASS];
+    uint8_t misses[FP_MODEL_PASS], emc_hits[FP_MODEL_PASS];
     uint64_t n_bytes = 0;
     bool traced;
 
@@ -985,7 +1007,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             if (pkt->rule) {
                 OVS_PREFETCH(pkt->rule);
             }
-            n_emc_hits++;
+            emc_hits[n_emc_hits++] = i;
         } else {
             keys[n_miss] = &pkt->key;
             misses[n_miss++] = i;
@@ -1001,15 +1023,27 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
                 fp_model_emc_insert(engine, pkt->emc, &pkt->key, pkt->hash,
                                     pkt->map, pkt->rule, version);
             }
+            /* The lookup just read the rule: no wait for it here. */
+            if (rules[i]) {
+                uint32_t user = fp_table_rule_user(rules[i]);
+
+                OVS_PREFETCH(&engine->counters[user]);
+                OVS_PREFETCH(fp_table_rule_data(rules[i]));
+                n_hits++;
+            }
         }
     }
-    for (i = 0; i < n; i++) {
-        const struct fp_table_rule *rule = pkts[i].rule;
+    if (n_emc_hits) {
+        /* The cache's hits, whose rules were prefetched in the loop above,
+         * after the lookup had time to bring them in. */
+        for (i = 0; i < n_emc_hits; i++) {
+            const struct fp_table_rule *rule = pkts[emc_hits[i]].rule;
 
-        if (rule) {
-            OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
-            OVS_PREFETCH(fp_table_rule_data(rule));
-            n_hits++;
+            if (rule) {
+                OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
+                OVS_PREFETCH(fp_table_rule_data(rule));
+                n_hits++;
+            }
         }
     }
 

@@ -35,9 +35,11 @@
 #include "dp-packet.h"
 #include "fp/fp.h"
 #include "fp-model.h"
+#include "fp-model-emc.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
+#include "random.h"
 #include "openvswitch/poll-loop.h"
 #include "pcap-file.h"
 #include "timeval.h"
@@ -967,6 +969,47 @@ test_fp_model_emc_masks(void **state)
  * mostly only the ninth misses (with a way taken on every miss, flows evict
  * each other in a chain and at least two miss each round, so that at most
  * 7 of 9 hit). */
+/* fp_model_emc_too_many() tells the same as counting the bits of the map,
+ * for every map with few zero words (the only ones with too many words)
+ * and for random ones. */
+static void
+test_fp_model_emc_too_many(void **state OVS_UNUSED)
+{
+    uint32_t full = UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS);
+    size_t n_too_many = 0;
+    uint32_t i, j, k;
+
+    /* Every map with at most three zero words. */
+    for (i = 0; i <= FP_MODEL_KEY_WORDS; i++) {
+        for (j = i; j <= FP_MODEL_KEY_WORDS; j++) {
+            for (k = j; k <= FP_MODEL_KEY_WORDS; k++) {
+                uint32_t map = full;
+
+                map &= i < FP_MODEL_KEY_WORDS ? ~(UINT32_C(1) << i) : map;
+                map &= j < FP_MODEL_KEY_WORDS ? ~(UINT32_C(1) << j) : map;
+                map &= k < FP_MODEL_KEY_WORDS ? ~(UINT32_C(1) << k) : map;
+                assert_int_equal(fp_model_emc_too_many(map),
+                                 count_1bits(map) > FP_MODEL_EMC_WORDS);
+                n_too_many += fp_model_emc_too_many(map);
+            }
+        }
+    }
+    assert_true(n_too_many > 0);
+
+    /* Random maps, dense and sparse. */
+    for (i = 0; i < 100000; i++) {
+        uint32_t map = random_uint32() & full;
+
+        if (i % 2) {
+            map |= random_uint32();
+            map |= random_uint32();
+            map &= full;
+        }
+        assert_int_equal(fp_model_emc_too_many(map),
+                         count_1bits(map) > FP_MODEL_EMC_WORDS);
+    }
+}
+
 static void
 test_fp_model_emc_evict(void **state OVS_UNUSED)
 {
@@ -1889,6 +1932,7 @@ main(void)
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_emc_masks,
                                         setup_dev, teardown_dev),
+        cmocka_unit_test(test_fp_model_emc_too_many),
         cmocka_unit_test(test_fp_model_emc_evict),
         cmocka_unit_test_setup_teardown(test_fp_model_emc_versions,
                                         setup_dev, teardown_dev),
