@@ -63,7 +63,8 @@ tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_fp_model_batch_SOURCES = tests/unit/test-fp-model-batch.c
+tests_unit_test_fp_model_batch_SOURCES = tests/unit/test-fp-model-batch.c \
+	tests/unit/fp-test-holder.h
 tests_unit_test_fp_model_batch_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_batch_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_rcu_SOURCES = tests/unit/test-fp-model-rcu.c
@@ -120,6 +121,7 @@ tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
 # Our flow API, linked with the OVS side as ovs-vswitchd has it.
 tests_unit_test_netdev_offload_fp_SOURCES = \
 	tests/unit/test-netdev-offload-fp.c \
+	tests/unit/fp-test-holder.h \
 	$(OFPROTO_OFFLOAD_SOURCES)
 tests_unit_test_netdev_offload_fp_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload

@@ -31,7 +31,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -43,6 +42,7 @@
 
 #include "fp/fp.h"
 #include "fp-model.h"
+#include "fp-test-holder.h"
 #include "fp-table.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
@@ -77,38 +77,6 @@ watchdog_fired(int sig OVS_UNUSED)
     _exit(EXIT_FAILURE);
 }
 
-/* The endpoint of OUT_PORT: its send(), which an engine calls in the middle
- * of its batch, says that it was called and returns only once the test
- * releases it. */
-struct holder {
-    atomic_bool entered;
-    atomic_bool released;
-    atomic_uint n_sent;
-};
-
-static int
-holder_send(void *holder_, uint32_t port OVS_UNUSED,
-            const void *data OVS_UNUSED, size_t size OVS_UNUSED)
-{
-    struct holder *holder = holder_;
-    bool released;
-
-    atomic_store(&holder->entered, true);
-    for (;;) {
-        atomic_read(&holder->released, &released);
-        if (released) {
-            break;
-        }
-        sched_yield();
-    }
-    atomic_add(&holder->n_sent, 1, &(unsigned int) { 0 });
-    return 0;
-}
-
-static const struct fp_endpoint_ops holder_ops = {
-    .send = holder_send,
-};
-
 /* Returns a rule that sends what comes in on 'in_port' to OUT_PORT. */
 static struct fp_rule
 rule_to_out(uint32_t in_port)
@@ -141,20 +109,16 @@ test_fp_model_batch_add_does_not_wait(void **state OVS_UNUSED)
     struct fp_rule_op add0 = { .type = FP_RULE_OP_ADD, .rule = &r0 };
     struct fp_rule_op add1 = { .type = FP_RULE_OP_ADD, .rule = &r1 };
     struct fp_rule_op del0 = { .type = FP_RULE_OP_DELETE };
-    struct holder holder;
+    struct fp_test_holder holder;
     struct fp_device *dev;
-    unsigned int n_sent;
-    bool entered;
     size_t n_queued;
 
     signal(SIGALRM, watchdog_fired);
     alarm(WATCHDOG_S);
 
-    atomic_init(&holder.entered, false);
-    atomic_init(&holder.released, false);
-    atomic_init(&holder.n_sent, 0);
+    fp_test_holder_init(&holder);
     assert_int_equal(fp_device_create("fp0", NULL, &dev), 0);
-    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, &holder_ops,
+    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, &fp_test_holder_ops,
                                           &holder), 0);
     assert_int_equal(one_op(dev, &add0), 0);
 
@@ -162,26 +126,21 @@ test_fp_model_batch_add_does_not_wait(void **state OVS_UNUSED)
     assert_int_equal(fp_port_receive_batch(dev, IN_PORT, &pkt, 1,
                                            &n_queued), 0);
     assert_int_equal(n_queued, 1);
-    do {
-        sched_yield();
-        atomic_read(&holder.entered, &entered);
-    } while (!entered);
+    fp_test_holder_wait(&holder);
 
     /* A batch of adds returns while the engine is still in its batch. */
     assert_int_equal(one_op(dev, &add1), 0);
     assert_int_not_equal(add1.id, 0);
-    atomic_read(&holder.n_sent, &n_sent);
-    assert_int_equal(n_sent, 0);
+    assert_int_equal(fp_test_holder_n_sent(&holder), 0);
 
     /* Let the engine go: a deletion waits for it, and reads the packet in
      * its rule's final counters. */
-    atomic_store(&holder.released, true);
+    fp_test_holder_release(&holder);
     del0.id = add0.id;
     assert_int_equal(one_op(dev, &del0), 0);
     assert_int_equal(del0.stats.n_packets, 1);
     assert_int_equal(del0.stats.n_bytes, sizeof udp_pkt);
-    atomic_read(&holder.n_sent, &n_sent);
-    assert_int_equal(n_sent, 1);
+    assert_int_equal(fp_test_holder_n_sent(&holder), 1);
 
     alarm(0);
     assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, NULL, NULL), 0);
@@ -208,20 +167,16 @@ test_fp_model_batch_delete_no_wait(void **state OVS_UNUSED)
     struct fp_rule_op del0 = { .type = FP_RULE_OP_DELETE, .no_wait = true };
     struct fp_device_stats ds;
     struct fp_rule_stats rs;
-    struct holder holder;
+    struct fp_test_holder holder;
     struct fp_device *dev;
-    unsigned int n_sent;
-    bool entered;
     size_t n_queued;
 
     signal(SIGALRM, watchdog_fired);
     alarm(WATCHDOG_S);
 
-    atomic_init(&holder.entered, false);
-    atomic_init(&holder.released, false);
-    atomic_init(&holder.n_sent, 0);
+    fp_test_holder_init(&holder);
     assert_int_equal(fp_device_create("fp0", NULL, &dev), 0);
-    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, &holder_ops,
+    assert_int_equal(fp_port_set_endpoint(dev, OUT_PORT, &fp_test_holder_ops,
                                           &holder), 0);
     assert_int_equal(one_op(dev, &add0), 0);
 
@@ -230,10 +185,7 @@ test_fp_model_batch_delete_no_wait(void **state OVS_UNUSED)
     assert_int_equal(fp_port_receive_batch(dev, IN_PORT, pkts, 2,
                                            &n_queued), 0);
     assert_int_equal(n_queued, 2);
-    do {
-        sched_yield();
-        atomic_read(&holder.entered, &entered);
-    } while (!entered);
+    fp_test_holder_wait(&holder);
 
     /* The deletion returns while the engine is still in its batch, without
      * counters; so does the addition after it. */
@@ -241,16 +193,14 @@ test_fp_model_batch_delete_no_wait(void **state OVS_UNUSED)
     assert_int_equal(one_op(dev, &del0), 0);
     assert_int_equal(del0.stats.n_packets, 0);
     assert_int_equal(one_op(dev, &add1), 0);
-    atomic_read(&holder.n_sent, &n_sent);
-    assert_int_equal(n_sent, 0);
+    assert_int_equal(fp_test_holder_n_sent(&holder), 0);
 
     /* Let the engine go.  Both packets met r0 (the second one in the
      * table version of its batch, from before the deletion); none of them
      * counts in r1. */
-    atomic_store(&holder.released, true);
+    fp_test_holder_release(&holder);
     assert_int_equal(fp_device_flush(dev), 0);
-    atomic_read(&holder.n_sent, &n_sent);
-    assert_int_equal(n_sent, 2);
+    assert_int_equal(fp_test_holder_n_sent(&holder), 2);
     assert_int_equal(fp_rule_get_stats(dev, add1.id, &rs), 0);
     assert_int_equal(rs.n_packets, 0);
     assert_int_equal(rs.n_bytes, 0);

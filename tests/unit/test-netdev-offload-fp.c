@@ -34,7 +34,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -49,6 +48,7 @@
 #include "dummy.h"
 #include "flow.h"
 #include "fp/fp.h"
+#include "fp-test-holder.h"
 #include "netdev.h"
 #include "netdev-offload.h"
 #include "netdev-offload-fp.h"
@@ -1032,34 +1032,6 @@ test_output_renumbered(void **state OVS_UNUSED)
     add_port(p2, "p2", 2);
 }
 
-/* The NIC port vf0's endpoint for test_del_no_wait(): its send(), which a
- * NIC engine calls in the middle of its batch, says that it was called and
- * returns only once the test releases it. */
-struct holder {
-    atomic_bool entered;
-    atomic_bool released;
-    atomic_uint n_sent;
-};
-
-static int
-holder_send(void *holder_, uint32_t port OVS_UNUSED,
-            const void *data OVS_UNUSED, size_t size OVS_UNUSED)
-{
-    struct holder *holder = holder_;
-    bool released;
-
-    atomic_store(&holder->entered, true);
-    for (;;) {
-        atomic_read(&holder->released, &released);
-        if (released) {
-            break;
-        }
-        sched_yield();
-    }
-    atomic_add(&holder->n_sent, 1, &(unsigned int) { 0 });
-    return 0;
-}
-
 static void
 watchdog_fired(int sig OVS_UNUSED)
 {
@@ -1077,26 +1049,19 @@ watchdog_fired(int sig OVS_UNUSED)
 static void
 test_del_no_wait(void **state OVS_UNUSED)
 {
-    static const struct fp_endpoint_ops holder_ops = {
-        .send = holder_send,
-    };
     ovs_u128 ufid = { .u32 = { 9, 10, 11, 12 } };
     struct dp_packet *p = dp_packet_new(0);
+    struct fp_test_holder holder;
     struct fp_packet pkt;
-    struct holder holder;
-    unsigned int n_sent;
     uint32_t vf0;
     size_t n_queued;
-    bool entered;
 
     signal(SIGALRM, watchdog_fired);
     alarm(60);
-    atomic_init(&holder.entered, false);
-    atomic_init(&holder.released, false);
-    atomic_init(&holder.n_sent, 0);
+    fp_test_holder_init(&holder);
     assert_int_equal(fp_port_from_string(dev, "vf0", &vf0), 0);
-    assert_int_equal(fp_port_set_endpoint(dev, vf0, &holder_ops, &holder),
-                     0);
+    assert_int_equal(fp_port_set_endpoint(dev, vf0, &fp_test_holder_ops,
+                                          &holder), 0);
 
     put(&ufid, true, 1);
     assert_int_equal(n_rules(), 1);
@@ -1107,21 +1072,16 @@ test_del_no_wait(void **state OVS_UNUSED)
                                .size = dp_packet_size(p) };
     assert_int_equal(fp_port_receive_batch(dev, 0, &pkt, 1, &n_queued), 0);
     assert_int_equal(n_queued, 1);
-    do {
-        sched_yield();
-        atomic_read(&holder.entered, &entered);
-    } while (!entered);
+    fp_test_holder_wait(&holder);
 
     /* (The device's counters would wait for the engine: see
      * fp_rule_batch().) */
     assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
-    atomic_read(&holder.n_sent, &n_sent);
-    assert_int_equal(n_sent, 0);
+    assert_int_equal(fp_test_holder_n_sent(&holder), 0);
 
-    atomic_store(&holder.released, true);
+    fp_test_holder_release(&holder);
     assert_int_equal(fp_device_flush(dev), 0);
-    atomic_read(&holder.n_sent, &n_sent);
-    assert_int_equal(n_sent, 1);
+    assert_int_equal(fp_test_holder_n_sent(&holder), 1);
     assert_int_equal(n_rules(), 0);
 
     alarm(0);
