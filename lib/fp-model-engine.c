@@ -918,6 +918,10 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
             = fp_table_rule_data(pkt->rule);
         struct fp_model_recirc rc;
 
+        if (OVS_LIKELY(!trace) || !trace->dry) {
+            fp_model_count(engine, fp_table_rule_user(pkt->rule),
+                           slot->size, pkt->key.tcp_flags, now_ms);
+        }
         if (OVS_LIKELY(!trace)
             && actions->n == 1
             && actions->actions[0].type == FP_ACTION_OUTPUT) {
@@ -927,17 +931,11 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
             uint32_t out_port = actions->actions[0].port;
             struct fp_tx_md tx_md = { .queue = 0, .in_port = port_no };
 
-            fp_model_count(engine, fp_table_rule_user(pkt->rule),
-                           slot->size, pkt->key.tcp_flags, now_ms);
             fp_model_tx__(model, &engine->ports[out_port], out_port, data,
                           slot->size, &tx_md);
             return;
         }
         memset(&rc, 0, sizeof rc);
-        if (OVS_LIKELY(!trace) || !trace->dry) {
-            fp_model_count(engine, fp_table_rule_user(pkt->rule),
-                           slot->size, pkt->key.tcp_flags, now_ms);
-        }
         fp_model_execute(model, engine, actions,
                          data, slot->size, port_no, &pkt->key, &pkt->layers,
                          now_ms, now_usp, &rc, trace);
