@@ -220,10 +220,11 @@ check-local: $(TESTSUITE) $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
 	  $(addprefix --fuzz ,$(FUZZ_TARGETS)) \
 	  $(UNIT_TESTS) -- $(TESTSUITEFLAGS)
 
-# Only the system tests, as root.
+# Only the system tests, as root, with the same summary line.
 check-system: $(SYSTEM_TESTSUITE) $(sbin_PROGRAMS)
-	$(SHELL) '$(SYSTEM_TESTSUITE)' -C tests \
-	  AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS)
+	$(SHELL) '$(srcdir)/tests/run-tests.sh' \
+	  --system-testsuite '$(SYSTEM_TESTSUITE)' \
+	  --autotest-path '$(AUTOTEST_PATH)' -- $(TESTSUITEFLAGS)
 
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean

@@ -4,7 +4,7 @@
 #
 #     N passed, N failed[, N skipped]
 #
-# Usage: run-tests.sh --testsuite FILE [--system-testsuite FILE]
+# Usage: run-tests.sh [--testsuite FILE] [--system-testsuite FILE]
 #            --autotest-path PATH [--fuzz-corpus DIR] [--fuzz TARGET]...
 #            UNIT... -- [TESTSUITEFLAGS...]
 #
@@ -115,7 +115,9 @@ for target in $fuzz_targets; do
     fi
 done
 
-echo "== unit tests and fuzz corpora: $(($(date +%s) - units_start)) s"
+if test -n "$units$fuzz_targets"; then
+    echo "== unit tests and fuzz corpora: $(($(date +%s) - units_start)) s"
+fi
 
 # run_autotest TESTSUITE ARG...
 #
@@ -181,7 +183,9 @@ count_tests() {
     fi
 }
 
-if n=$(count_tests "$testsuite" "$@"); then
+if test -z "$testsuite"; then
+    :
+elif n=$(count_tests "$testsuite" "$@"); then
     if test "$n" -eq 0; then
         echo "== $testsuite: no test matches"
     else
