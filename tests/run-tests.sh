@@ -164,14 +164,15 @@ run_autotest() {
 count_tests() {
     local suite=$1 arg n
     shift
-    local args=
-    for arg in "$@"; do
+    # The same arguments without -jN, quoting kept.
+    for arg do
+        shift
         case $arg in
             -j*) ;;
-            *) args="$args $arg" ;;
+            *) set -- "$@" "$arg" ;;
         esac
     done
-    if n=$("$suite" --list $args > "$log" 2>&1 \
+    if n=$("$suite" --list "$@" > "$log" 2>&1 \
            && grep -cE '^ *[0-9]+: ' "$log"); then
         echo "$n"
     elif test "$n" = 0; then
@@ -198,19 +199,19 @@ fi
 if test -n "$system_testsuite"; then
     # One at a time: the tests share br0's tap device and the host's
     # network stack.
-    args=
-    for arg in "$@"; do
+    for arg do
+        shift
         case $arg in
             -j*) ;;
-            *) args="$args $arg" ;;
+            *) set -- "$@" "$arg" ;;
         esac
     done
-    if ! n=$(count_tests "$system_testsuite" $args); then
+    if ! n=$(count_tests "$system_testsuite" "$@"); then
         failed=$((failed + 1))
     elif test "$n" -eq 0; then
         echo "== $system_testsuite: no test matches"
     elif test "$(id -u)" = 0; then
-        run_autotest "$system_testsuite" $args
+        run_autotest "$system_testsuite" "$@"
     else
         echo "== $system_testsuite: $n tests skipped (they need root)"
         skipped=$((skipped + n))
