@@ -341,6 +341,8 @@ struct fp_model_deferred {
     uint64_t *epochs;           /* Each engine's 'epoch' as of the latest
                                  * commit that left any of these (NULL
                                  * until the first). */
+    long long int since;        /* time_msec() when the oldest of these was
+                                 * left, if any. */
 };
 
 /* Locks and waits.

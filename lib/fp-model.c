@@ -735,11 +735,13 @@ fp_model_deferred_passed(const struct fp_model *model)
  * Every control operation whose result depends on this work (the tables'
  * use in fp_device_get_stats(), shared counters, meters, a reset) calls
  * this first with 'wait', so that a deleted rule's counter, mask and
- * action list are free again at once as far as a caller can tell; a rule
- * batch calls it without 'wait' unless it might run out of counters or
- * masks (fp_model_deferred_needed()).  A batch of packets takes a few
- * microseconds, so by the next control operation the engines are nearly
- * always past the commit, and nothing waits. */
+ * action list are free again at once as far as a caller can tell; so does
+ * a rule batch that might run out of counters or masks
+ * (fp_model_deferred_needed()); another rule batch calls it without 'wait'
+ * only once the work is due (fp_model_deferred_due()), so that many
+ * batches share one purge and one RCU grace period.  A batch of packets
+ * takes a few microseconds, so by then the engines are nearly always past
+ * the commit, and nothing waits. */
 static void
 fp_model_deferred_finish(struct fp_model *model, bool wait)
     OVS_REQUIRES(model->ctl_mutex)
@@ -792,6 +794,33 @@ fp_model_deferred_needed(const struct fp_model *model,
                 || fp_table_n_masks(model->table) + n_new > config->n_masks));
 }
 
+/* Returns true if the deferred work of 'model' is due in a rule batch that
+ * does not need it (see FP_MODEL_DEFER_RULES). */
+static bool
+fp_model_deferred_due(const struct fp_model *model)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    const struct fp_model_deferred *d = &model->deferred;
+
+    return (fp_model_deferred_pending(model)
+            && (d->n_counters >= FP_MODEL_DEFER_RULES
+                || time_msec() - d->since >= FP_MODEL_DEFER_MS));
+}
+
+/* Returns the number of rules of 'dev' (a model device) deleted with
+ * 'no_wait' whose counters and table entries wait to be freed: for tests. */
+size_t
+fp_model_deferred_rules(const struct fp_device *dev)
+{
+    struct fp_model *model = fp_model_cast(dev);
+    size_t n;
+
+    ovs_mutex_lock(&model->ctl_mutex);
+    n = model->deferred.n_counters;
+    ovs_mutex_unlock(&model->ctl_mutex);
+    return n;
+}
+
 /* Frees the memory of the deferred work of 'model', which has none left
  * (fp_model_deferred_finish()). */
 static void
@@ -815,7 +844,8 @@ fp_model_deferred_destroy(struct fp_model *model)
  * (for its final counters, or for the guarantee that no packet meets the
  * rule any more), or a modification (the old actions).  Deletions with
  * 'no_wait' leave their counters, action lists and the table's purge to
- * fp_model_deferred_finish(), which the next control operation calls. */
+ * fp_model_deferred_finish(), which a later control operation calls (see
+ * FP_MODEL_DEFER_RULES). */
 static void
 fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 {
@@ -833,7 +863,11 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
         dead_counters = xmalloc(n * sizeof *dead_counters);
     }
     ovs_mutex_lock(&model->ctl_mutex);
-    fp_model_deferred_finish(model, fp_model_deferred_needed(model, ops, n));
+    if (fp_model_deferred_needed(model, ops, n)) {
+        fp_model_deferred_finish(model, true);
+    } else if (fp_model_deferred_due(model)) {
+        fp_model_deferred_finish(model, false);
+    }
     for (i = 0; i < n; i++) {
         struct fp_rule_op *op = &ops[i];
         struct fp_table_rule *trule;
@@ -920,6 +954,9 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
          * earlier batches left, if any: an engine past this commit is past
          * theirs. */
         COVERAGE_INC(fp_model_batch_deferred);
+        if (!fp_model_deferred_pending(model)) {
+            d->since = time_msec();
+        }
         for (i = 0; i < n; i++) {
             const struct fp_rule_op *op = &ops[i];
 

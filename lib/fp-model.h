@@ -50,6 +50,22 @@
 
 extern const struct fp_device_class fp_model_class;
 
+/* A rule batch that needs none of what earlier batches' deletions with
+ * 'no_wait' left for later (their counters, action lists and the table's
+ * purge) does that work only once FP_MODEL_DEFER_RULES such deletions wait
+ * or the oldest has waited FP_MODEL_DEFER_MS milliseconds: the purge
+ * frees the rules after an RCU grace period, and while one is pending
+ * OVS's RCU thread wakes at every quiescent state of every thread (the
+ * engines' included), so that a grace period per batch of changes cost
+ * the engines more than the changes themselves (ovs-offload-bench, churn
+ * in small batches).  Operations that depend on the work (statistics,
+ * shared counters, meters, a reset, a batch that would run out of counters
+ * or masks) still finish it first. */
+#define FP_MODEL_DEFER_RULES 4096
+#define FP_MODEL_DEFER_MS 100
+
+size_t fp_model_deferred_rules(const struct fp_device *);
+
 /* Figures of one engine, for the benchmark. */
 struct fp_model_engine_stats {
     uint64_t packets;           /* Packets processed. */

@@ -49,7 +49,16 @@
  * churn, of each one's rate against the mean of the two phases without
  * churn around it, printed with the least and the greatest of them
  * (churn_measure()); beside it, the CPU time that the churn thread takes,
- * which on this 2-CPU machine it takes from the feeder and the engine. */
+ * which on this 2-CPU machine it takes from the feeder and the engine.
+ *
+ * For experiments that tell apart what a batch of changes costs the
+ * engine, the environment may set OVS_OFFLOAD_BENCH_CHURN_BATCH (deletes,
+ * and as many adds, per batch, instead of CHURN_BATCH) and
+ * OVS_OFFLOAD_BENCH_CHURN to what the churn thread does at each batch
+ * instead of the changes (see enum churn_variant): "empty" (a batch of no
+ * operation: a new table version, nothing else), "rcu" (no call, one
+ * free() postponed through RCU, as a batch that frees rules causes) or
+ * "idle" (nothing: it only wakes at the same pace). */
 
 #include <config.h>
 
@@ -94,6 +103,14 @@ struct churn_count {
 
 static struct churn_count churn_counts[CHURN_N_PORTS];
 
+/* What the churn thread does at each batch (OVS_OFFLOAD_BENCH_CHURN). */
+enum churn_variant {
+    CHURN_REAL,                 /* The changes. */
+    CHURN_EMPTY,                /* fp_rule_batch() of no operation. */
+    CHURN_RCU,                  /* ovsrcu_postpone() of one free(). */
+    CHURN_IDLE,                 /* Nothing. */
+};
+
 /* The churn thread's state. */
 struct churn_thread {
     struct fp_device *dev;
@@ -104,6 +121,7 @@ struct churn_thread {
     size_t n_in;                /* Pool rules in the table, up to 'next'. */
     double rate;                /* Changes per second to make. */
     size_t batch;               /* Deletes (and adds) per batch. */
+    enum churn_variant variant;
 
     /* Told to stop: 'stop' under 'mutex', with 'cond' signaled, so that the
      * thread stops at once, even in the middle of its pacing wait. */
@@ -222,7 +240,22 @@ churn_step(struct churn_thread *ct, struct fp_rule_op *ops, size_t n_del,
         ops[j].no_wait = !add;
     }
     t0 = bench_now();
-    fp_rule_batch(ct->dev, ops, n_del + n_add);
+    if (ct->variant == CHURN_REAL || !n_del) {
+        fp_rule_batch(ct->dev, ops, n_del + n_add);
+    } else {
+        /* An experiment (the table is filled with real changes, !n_del):
+         * the changes are counted as made. */
+        if (ct->variant == CHURN_EMPTY) {
+            fp_rule_batch(ct->dev, ops, 0);
+        } else if (ct->variant == CHURN_RCU) {
+            uint64_t *garbage = xmalloc(sizeof *garbage);
+
+            ovsrcu_postpone(free, garbage);
+        }
+        ct->batch_seconds += bench_now() - t0;
+        ct->n_changes += n_del + n_add;
+        return;
+    }
     ct->batch_seconds += bench_now() - t0;
     for (j = 0; j < n_del + n_add; j++) {
         if (ops[j].error) {
@@ -505,7 +538,7 @@ churn_measure(struct churn_thread *ct,
            "%"PRIuSIZE": model %5.2f Mpps/engine with, %5.2f without "
            "(medians of %d and %d phases): drop %.1f%% (median of %d "
            "pairs, %.1f%% to %.1f%%); fed %.2f and %.2f Mpps, drop %.1f%% "
-           "(%.1f%% to %.1f%%); EMC %.0f%% and %.0f%%\n"
+           "(%.1f%% to %.1f%%); EMC %.2f%% and %.2f%%\n"
            "churn  CPU: the changing thread %.0f%% of a CPU (%.2f us per "
            "change, %.0f us per batch in fp_rule_batch()); the engine busy "
            "%.0f%% of the wall clock with, %.0f%% without; the process "
@@ -531,7 +564,8 @@ churn_measure(struct churn_thread *ct,
            misrouted, lost, queued, ct->n_errors - errors0);
     fflush(stdout);
 
-    if (ct->rate == CHURN_RATE && ct->batch == CHURN_BATCH) {
+    if (ct->rate == CHURN_RATE && ct->batch == CHURN_BATCH
+        && ct->variant == CHURN_REAL) {
         bool met = (drop.median <= 0.20 && !misrouted && !lost
                     && ct->n_errors == errors0
                     && churn_rate >= CHURN_RATE * 0.99);
@@ -542,6 +576,37 @@ churn_measure(struct churn_thread *ct,
                    "lost (0)", drop.median * 100, CHURN_N_PAIRS,
                    drop.min * 100, drop.max * 100, churn_rate / 1e3,
                    CHURN_RATE / 1000, misrouted, lost);
+    }
+}
+
+/* Sets up the experiment that the environment asks for, if any (see the
+ * head comment). */
+static void
+churn_experiment(struct churn_thread *ct)
+{
+    const char *variant = getenv("OVS_OFFLOAD_BENCH_CHURN");
+    const char *batch = getenv("OVS_OFFLOAD_BENCH_CHURN_BATCH");
+
+    ct->variant = CHURN_REAL;
+    if (variant) {
+        if (!strcmp(variant, "empty")) {
+            ct->variant = CHURN_EMPTY;
+        } else if (!strcmp(variant, "rcu")) {
+            ct->variant = CHURN_RCU;
+        } else if (!strcmp(variant, "idle")) {
+            ct->variant = CHURN_IDLE;
+        } else if (strcmp(variant, "real")) {
+            ovs_fatal(0, "OVS_OFFLOAD_BENCH_CHURN=%s: not real, empty, rcu "
+                      "or idle", variant);
+        }
+        printf("churn  experiment: %s\n", variant);
+    }
+    if (batch) {
+        ct->batch = atoi(batch);
+        if (!ct->batch || ct->batch > CHURN_MAX_BATCH) {
+            ovs_fatal(0, "OVS_OFFLOAD_BENCH_CHURN_BATCH=%s: not 1 to %d",
+                      batch, CHURN_MAX_BATCH);
+        }
     }
 }
 
@@ -645,6 +710,7 @@ bench_churn_run(const struct bench_opts *opts)
                "engine_busy process_cpu");
     ct.rate = CHURN_RATE;
     ct.batch = CHURN_BATCH;
+    churn_experiment(&ct);
     churn_measure(&ct, (const uint8_t (*)[BENCH_PKT_SIZE]) pkts, seconds);
     for (i = 0; opts->full && i < ARRAY_SIZE(rates); i++) {
         ct.rate = rates[i];

@@ -46,6 +46,7 @@
 #include "fp-table.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
+#include "timeval.h"
 #include "util.h"
 
 /* Seconds without the end of a test after which the watchdog declares that
@@ -256,6 +257,84 @@ test_fp_model_batch_delete_no_wait_frees(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Deletes with 'no_wait', in one batch, the rules whose ids are 'ids[0 ..
+ * n - 1]'. */
+static void
+delete_no_wait(struct fp_device *dev, const uint32_t *ids, size_t n)
+{
+    struct fp_rule_op *ops = xcalloc(n, sizeof *ops);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        ops[i].type = FP_RULE_OP_DELETE;
+        ops[i].id = ids[i];
+        ops[i].no_wait = true;
+    }
+    assert_int_equal(fp_rule_batch(dev, ops, n), 0);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(ops[i].error, 0);
+    }
+    free(ops);
+}
+
+/* Rule batches that need none of the work that deletions with 'no_wait'
+ * left share it (FP_MODEL_DEFER_RULES): a batch does it once that many
+ * deletions wait (or the oldest has waited FP_MODEL_DEFER_MS), not at
+ * once, and an operation that depends on it (the device's statistics)
+ * does it first.  The engine is idle, past every commit: only the count
+ * and the age of the work decide. */
+static void
+test_fp_model_batch_deferred_shared(void **state OVS_UNUSED)
+{
+    enum { N = FP_MODEL_DEFER_RULES + 2 };
+    uint32_t *ids = xmalloc(N * sizeof *ids);
+    struct fp_device_stats ds;
+    struct fp_device *dev;
+    long long int start;
+    uint32_t i;
+
+    assert_int_equal(fp_device_create("fp0", NULL, &dev), 0);
+    for (i = 0; i < N; i++) {
+        struct fp_rule rule = rule_to_out(i);
+        struct fp_rule_op op = { .type = FP_RULE_OP_ADD, .rule = &rule };
+
+        assert_int_equal(one_op(dev, &op), 0);
+        ids[i] = op.id;
+    }
+
+    /* FP_MODEL_DEFER_RULES deletions wait; the next batch, an addition,
+     * does their work. */
+    delete_no_wait(dev, ids, FP_MODEL_DEFER_RULES);
+    assert_int_equal(fp_model_deferred_rules(dev), FP_MODEL_DEFER_RULES);
+    {
+        struct fp_rule rule = rule_to_out(N);
+        struct fp_rule_op op = { .type = FP_RULE_OP_ADD, .rule = &rule };
+
+        assert_int_equal(one_op(dev, &op), 0);
+    }
+    assert_int_equal(fp_model_deferred_rules(dev), 0);
+
+    /* One deletion waits, through the next batch, unless that batch comes
+     * FP_MODEL_DEFER_MS after it. */
+    start = time_msec();
+    delete_no_wait(dev, &ids[FP_MODEL_DEFER_RULES], 1);
+    assert_int_equal(fp_model_deferred_rules(dev), 1);
+    delete_no_wait(dev, &ids[FP_MODEL_DEFER_RULES + 1], 1);
+    if (time_msec() - start < FP_MODEL_DEFER_MS) {
+        assert_int_equal(fp_model_deferred_rules(dev), 2);
+    }
+
+    /* The statistics count what is in use: the work is done first. */
+    memset(&ds, 0, sizeof ds);
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(fp_model_deferred_rules(dev), 0);
+    assert_int_equal(ds.n_rules, 1);
+    assert_int_equal(ds.n_counters, 1);
+
+    fp_device_destroy(dev);
+    free(ids);
+}
+
 /* Returns fp_model_memory_per_rule() of a model device with 'n_engines'
  * engines and 'n' rules, as rule_to_out() makes them with in_ports 0 to
  * 'n' - 1.  Inserts the same rules into 'table' if it is nonnull. */
@@ -386,6 +465,7 @@ main(void)
         cmocka_unit_test(test_fp_model_batch_add_does_not_wait),
         cmocka_unit_test(test_fp_model_batch_delete_no_wait),
         cmocka_unit_test(test_fp_model_batch_delete_no_wait_frees),
+        cmocka_unit_test(test_fp_model_batch_deferred_shared),
         cmocka_unit_test(test_fp_model_batch_memory_per_rule),
         cmocka_unit_test(test_fp_model_batch_action_lists),
     };
