@@ -1361,9 +1361,17 @@ fp_model_engine_main(void *engine_)
             break;
         }
         for (p = engine->index; p < model->n_ports; p += model->n_engines) {
-            fp_model_engine_receive(model, engine, p, false);
+            struct fp_model_port *port = &model->ports[p];
+
+            /* Most ports have neither an endpoint nor QoS: no call for
+             * them, on every turn of the loop, busy or not. */
+            if (ovsrcu_get(struct fp_model_endpoint *, &port->endpoint)) {
+                fp_model_engine_receive(model, engine, p, false);
+            }
             n += fp_model_poll_port(model, engine, p, &busy);
-            fp_model_qos_run(model, &engine->ports[p], p);
+            if (OVS_UNLIKELY(ovsrcu_get(struct fp_sched *, &port->sched))) {
+                fp_model_qos_run(model, &engine->ports[p], p);
+            }
         }
         if (n) {
             idle = 0;
