@@ -110,11 +110,14 @@ fp_model_tx_pcap(struct fp_model_port *port, const void *data, size_t size)
     ovs_mutex_unlock(&port->pcap_mutex);
 }
 
-/* See fp_model_tx_deliver().  'port' is 'model->ports[port_no]'. */
+/* See fp_model_tx_deliver().  'port' is 'model->ports[port_no]'.  If
+ * 'may_pcap' is false, the caller knows that the port has no pcap
+ * capture. */
 static inline ALWAYS_INLINE bool
 fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port *port,
                       struct fp_model_port_ctrs *ctrs,
-                      uint32_t port_no, const void *data, size_t size)
+                      uint32_t port_no, const void *data, size_t size,
+                      bool may_pcap)
 {
     struct fp_model_endpoint *ep;
     bool has_pcap;
@@ -135,9 +138,11 @@ fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port *port,
     fp_model_ctr_add(&ctrs->tx_packets, 1);
     fp_model_ctr_add(&ctrs->tx_bytes, size);
 
-    atomic_read_relaxed(&port->has_pcap, &has_pcap);
-    if (OVS_UNLIKELY(has_pcap)) {
-        fp_model_tx_pcap(port, data, size);
+    if (may_pcap) {
+        atomic_read_relaxed(&port->has_pcap, &has_pcap);
+        if (OVS_UNLIKELY(has_pcap)) {
+            fp_model_tx_pcap(port, data, size);
+        }
     }
     return true;
 }
@@ -151,7 +156,33 @@ fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                     uint32_t port_no, const void *data, size_t size)
 {
     return fp_model_tx_deliver__(model, &model->ports[port_no], ctrs,
-                                 port_no, data, size);
+                                 port_no, data, size, true);
+}
+
+/* Hands the 'size' bytes at 'data' to the outside of 'port_no' (whose
+ * record is 'port'), which has no VF policy and whose link is up, with
+ * fp_model_tx_deliver__() ('may_pcap' as there), and counts them in
+ * 'ctrs', with a VF's counters toward its guest. */
+static inline ALWAYS_INLINE void
+fp_model_tx_out__(struct fp_model *model, struct fp_model_port *port,
+                  struct fp_model_port_ctrs *ctrs,
+                  uint32_t port_no, const void *data, size_t size,
+                  bool may_pcap)
+{
+    if (fp_model_tx_deliver__(model, port, ctrs, port_no, data, size,
+                              may_pcap)
+        && port_no >= model->up.config.n_phy_ports) {
+        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
+        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
+        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
+            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
+                                                    data))) {
+                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
+            } else {
+                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
+            }
+        }
+    }
 }
 
 /* See fp_model_tx_now().  'port' is 'model->ports[port_no]'. */
@@ -176,18 +207,8 @@ fp_model_tx_now__(struct fp_model *model, struct fp_model_port *port,
     vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
     if (OVS_UNLIKELY(vf)) {
         fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
-    } else if (fp_model_tx_deliver__(model, port, ctrs, port_no, data, size)
-               && port_no >= model->up.config.n_phy_ports) {
-        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
-        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
-        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
-            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
-                                                    data))) {
-                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
-            } else {
-                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
-            }
-        }
+    } else {
+        fp_model_tx_out__(model, port, ctrs, port_no, data, size, true);
     }
 }
 
@@ -236,7 +257,16 @@ fp_model_tx__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
               uint32_t port_no, const void *data, size_t size,
               const struct fp_tx_md *md)
 {
-    if (OVS_UNLIKELY(fp_model_evb_active(model))) {
+    struct fp_model_port *port = &model->ports[port_no];
+    unsigned int special;
+
+    atomic_read_relaxed(&port->tx_special, &special);
+    if (OVS_LIKELY(!special) && OVS_LIKELY(!fp_model_evb_active(model))) {
+        /* No edge virtual bridging, and the port has no QoS, link down, VF
+         * policy, hot-unplug or pcap capture: what fp_model_tx_port__()
+         * would do, without looking at each. */
+        fp_model_tx_out__(model, port, ctrs, port_no, data, size, false);
+    } else if (OVS_UNLIKELY(fp_model_evb_active(model))) {
         fp_model_evb_tx(model, ctrs, port_no, data, size, md);
     } else {
         fp_model_tx_port__(model, ctrs, port_no, data, size, md);
