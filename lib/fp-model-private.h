@@ -203,16 +203,18 @@ struct fp_model_port {
 
     /* The outside. */
     OVSRCU_TYPE(struct fp_model_endpoint *) endpoint;
-    atomic_uint tx_special;     /* FP_MODEL_TX_*: what takes the port's
-                                 * packets elsewhere than straight to its
-                                 * endpoint (fp_model_port_set_tx_special()).
-                                 * 0 for most ports. */
     struct ovs_mutex pcap_mutex;
     struct pcap_file *pcap;     /* Capture of TX to the outside, or NULL. */
     atomic_bool has_pcap;
 
     /* The link (see struct fp_port_link); changed under 'ctl_mutex'. */
     atomic_bool link_down;
+
+    /* FP_MODEL_TX_*: what takes the port's packets elsewhere than straight
+     * to its endpoint (fp_model_port_set_tx_special()), 0 for most ports.
+     * Here, in the padding before 'link_resets', the port is no larger
+     * and every later member stays where it was. */
+    atomic_uint tx_special;
     atomic_uint64_t link_resets;
 
     /* Egress QoS (fp-model-qos.c): the scheduler that sends out of the
