@@ -110,11 +110,14 @@ fp_model_tx_pcap(struct fp_model_port *port, const void *data, size_t size)
     ovs_mutex_unlock(&port->pcap_mutex);
 }
 
-/* See fp_model_tx_deliver().  'port' is 'model->ports[port_no]'. */
+/* See fp_model_tx_deliver().  'port' is 'model->ports[port_no]'.  If
+ * 'may_pcap' is false, the caller knows that the port has no pcap
+ * capture. */
 static inline ALWAYS_INLINE bool
 fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port *port,
                       struct fp_model_port_ctrs *ctrs,
-                      uint32_t port_no, const void *data, size_t size)
+                      uint32_t port_no, const void *data, size_t size,
+                      bool may_pcap)
 {
     struct fp_model_endpoint *ep;
     bool has_pcap;
@@ -135,9 +138,11 @@ fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port *port,
     fp_model_ctr_add(&ctrs->tx_packets, 1);
     fp_model_ctr_add(&ctrs->tx_bytes, size);
 
-    atomic_read_relaxed(&port->has_pcap, &has_pcap);
-    if (OVS_UNLIKELY(has_pcap)) {
-        fp_model_tx_pcap(port, data, size);
+    if (may_pcap) {
+        atomic_read_relaxed(&port->has_pcap, &has_pcap);
+        if (OVS_UNLIKELY(has_pcap)) {
+            fp_model_tx_pcap(port, data, size);
+        }
     }
     return true;
 }
@@ -151,7 +156,33 @@ fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
                     uint32_t port_no, const void *data, size_t size)
 {
     return fp_model_tx_deliver__(model, &model->ports[port_no], ctrs,
-                                 port_no, data, size);
+                                 port_no, data, size, true);
+}
+
+/* Hands the 'size' bytes at 'data' to the outside of 'port_no' (whose
+ * record is 'port'), which has no VF policy and whose link is up, with
+ * fp_model_tx_deliver__() ('may_pcap' as there), and counts them in
+ * 'ctrs', with a VF's counters toward its guest. */
+static inline ALWAYS_INLINE void
+fp_model_tx_out__(struct fp_model *model, struct fp_model_port *port,
+                  struct fp_model_port_ctrs *ctrs,
+                  uint32_t port_no, const void *data, size_t size,
+                  bool may_pcap)
+{
+    if (fp_model_tx_deliver__(model, port, ctrs, port_no, data, size,
+                              may_pcap)
+        && port_no >= model->up.config.n_phy_ports) {
+        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
+        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
+        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
+            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
+                                                    data))) {
+                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
+            } else {
+                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
+            }
+        }
+    }
 }
 
 /* See fp_model_tx_now().  'port' is 'model->ports[port_no]'. */
@@ -176,18 +207,8 @@ fp_model_tx_now__(struct fp_model *model, struct fp_model_port *port,
     vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
     if (OVS_UNLIKELY(vf)) {
         fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
-    } else if (fp_model_tx_deliver__(model, port, ctrs, port_no, data, size)
-               && port_no >= model->up.config.n_phy_ports) {
-        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
-        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
-        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
-            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
-                                                    data))) {
-                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
-            } else {
-                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
-            }
-        }
+    } else {
+        fp_model_tx_out__(model, port, ctrs, port_no, data, size, true);
     }
 }
 
@@ -236,7 +257,16 @@ fp_model_tx__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
               uint32_t port_no, const void *data, size_t size,
               const struct fp_tx_md *md)
 {
-    if (OVS_UNLIKELY(fp_model_evb_active(model))) {
+    struct fp_model_port *port = &model->ports[port_no];
+    unsigned int special;
+
+    atomic_read_relaxed(&port->tx_special, &special);
+    if (OVS_LIKELY(!special) && OVS_LIKELY(!fp_model_evb_active(model))) {
+        /* No edge virtual bridging, and the port has no QoS, link down, VF
+         * policy, hot-unplug or pcap capture: what fp_model_tx_port__()
+         * would do, without looking at each. */
+        fp_model_tx_out__(model, port, ctrs, port_no, data, size, false);
+    } else if (OVS_UNLIKELY(fp_model_evb_active(model))) {
         fp_model_evb_tx(model, ctrs, port_no, data, size, md);
     } else {
         fp_model_tx_port__(model, ctrs, port_no, data, size, md);
@@ -1087,23 +1117,50 @@ fp_model_engine_leave(struct fp_model_engine *engine, uint64_t epoch)
     atomic_store_explicit(&engine->epoch, epoch + 2, memory_order_release);
 }
 
+/* Most batches that an engine processes back to back between two readings
+ * of its CPU time (see struct fp_model_busy). */
+#define FP_MODEL_CLOCK_BATCHES 64
+
+/* How an engine counts the CPU time that it spends processing batches, its
+ * 'busy_ns'.  Reading the thread's CPU clock is a system call (about 450 ns
+ * in a virtual machine, as much as processing a few packets), so an engine
+ * reads it once as it starts a stretch of batches back to back, and again
+ * only when a batch empties its ring or after FP_MODEL_CLOCK_BATCHES
+ * batches: not once a batch. */
+struct fp_model_busy {
+    long long int clock;        /* CPU time (fp_model_cpu_ns()) at the last
+                                 * reading, if the engine has been busy
+                                 * since, else -1. */
+    long long int overhead;     /* The cost of one reading, not counted. */
+    unsigned int n_batches;     /* Batches since the last reading. */
+};
+
+/* Counts in 'engine''s 'busy_ns' the CPU time since the last reading of
+ * 'busy' and starts the next stretch from now. */
+static void
+fp_model_busy_read(struct fp_model_engine *engine,
+                   struct fp_model_busy *busy)
+{
+    long long int now = fp_model_cpu_ns();
+
+    fp_model_ctr_add(&engine->busy_ns,
+                     MAX(now - busy->clock - busy->overhead, 0));
+    busy->clock = now;
+    busy->n_batches = 0;
+}
+
 /* Processes the 'n' packets (at most a batch) from position 'head' of the
- * RX ring of 'port_no'.  Returns 'n'.
- *
- * '*clockp' is the engine's CPU time (fp_model_cpu_ns()) at the end of its
- * previous batch, if the engine has been busy since, else -1.  The batch
- * counts as busy from then (or from its start) and stores its own end in
- * '*clockp', so that back-to-back batches read the clock once each.  The
- * cost of one reading, 'clock_overhead', is not counted. */
+ * RX ring of 'port_no', which has packets up to position 'tail'.  Returns
+ * 'n'.  Counts the CPU time that it takes as 'busy' says. */
 static size_t
 fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
-                    uint32_t port_no, uint64_t head, size_t n,
-                    long long int *clockp, long long int clock_overhead)
+                    uint32_t port_no, uint64_t head, uint64_t tail, size_t n,
+                    struct fp_model_busy *busy)
 {
     struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
     uint64_t flush, epoch, version;
-    long long int now_ms, now_us, start;
+    long long int now_ms, now_us;
     uint32_t n_waiters;
     size_t i;
 
@@ -1117,7 +1174,10 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
     }
 
     epoch = fp_model_engine_enter(engine);
-    start = *clockp >= 0 ? *clockp : fp_model_cpu_ns();
+    if (busy->clock < 0) {
+        busy->clock = fp_model_cpu_ns();
+        busy->n_batches = 0;
+    }
     version = fp_table_version(model->table);
     fp_model_emc_start(engine, model->table, version);
     now_ms = time_msec();
@@ -1135,9 +1195,11 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
     }
 
     fp_model_ctr_add(&engine->packets, n);
-    *clockp = fp_model_cpu_ns();
-    fp_model_ctr_add(&engine->busy_ns,
-                     MAX(*clockp - start - clock_overhead, 0));
+    /* Before the ring's head moves: once fp_device_flush() returns, the
+     * busy time of the packets it waited for is counted. */
+    if (head + n == tail || ++busy->n_batches >= FP_MODEL_CLOCK_BATCHES) {
+        fp_model_busy_read(engine, busy);
+    }
     fp_model_engine_leave(engine, epoch);
 
 done:
@@ -1153,14 +1215,13 @@ done:
 }
 
 /* Processes up to a batch of packets from the RX ring of 'port_no' with
- * fp_model_poll_batch() (see there for 'clockp' and 'clock_overhead').
+ * fp_model_poll_batch() (see there for 'busy').
  * Returns the number of packets processed.  The engine polls its every
  * port in turn, and most are empty: this inline part checks, without the
  * cost of a call with fp_model_poll_batch()'s frame. */
 static inline size_t
 fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
-                   uint32_t port_no, long long int *clockp,
-                   long long int clock_overhead)
+                   uint32_t port_no, struct fp_model_busy *busy)
 {
     struct fp_model_port *port = &model->ports[port_no];
     uint64_t head, tail;
@@ -1170,8 +1231,8 @@ fp_model_poll_port(struct fp_model *model, struct fp_model_engine *engine,
     atomic_read_explicit(&port->rx_tail, &tail, memory_order_acquire);
     n = MIN(tail - head, model->batch_size);
     return (n
-            ? fp_model_poll_batch(model, engine, port_no, head, n, clockp,
-                                  clock_overhead)
+            ? fp_model_poll_batch(model, engine, port_no, head, tail, n,
+                                  busy)
             : 0);
 }
 
@@ -1315,8 +1376,10 @@ fp_model_engine_main(void *engine_)
     struct fp_model *model = engine->model;
     unsigned int idle = 0;
     unsigned int n_batches = 0;
-    long long int clock_overhead = fp_model_cpu_ns_overhead();
-    long long int clock = -1;
+    struct fp_model_busy busy = {
+        .clock = -1,
+        .overhead = fp_model_cpu_ns_overhead(),
+    };
 
     for (;;) {
         size_t n = 0;
@@ -1328,10 +1391,17 @@ fp_model_engine_main(void *engine_)
             break;
         }
         for (p = engine->index; p < model->n_ports; p += model->n_engines) {
-            fp_model_engine_receive(model, engine, p, false);
-            n += fp_model_poll_port(model, engine, p, &clock,
-                                    clock_overhead);
-            fp_model_qos_run(model, &engine->ports[p], p);
+            struct fp_model_port *port = &model->ports[p];
+
+            /* Most ports have neither an endpoint nor QoS: no call for
+             * them, on every turn of the loop, busy or not. */
+            if (ovsrcu_get(struct fp_model_endpoint *, &port->endpoint)) {
+                fp_model_engine_receive(model, engine, p, false);
+            }
+            n += fp_model_poll_port(model, engine, p, &busy);
+            if (OVS_UNLIKELY(ovsrcu_get(struct fp_sched *, &port->sched))) {
+                fp_model_qos_run(model, &engine->ports[p], p);
+            }
         }
         if (n) {
             idle = 0;
@@ -1339,7 +1409,7 @@ fp_model_engine_main(void *engine_)
                 ovsrcu_try_quiesce();
             }
         } else {
-            clock = -1;
+            busy.clock = -1;
             if (++idle >= FP_MODEL_SPIN) {
                 idle = 0;
                 fp_model_engine_sleep(model, engine);

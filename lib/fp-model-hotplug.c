@@ -71,6 +71,7 @@ fp_model_port_set_plugged(struct fp_device *dev, uint32_t port_no,
         return EALREADY;
     }
     atomic_store(&port->unplugged, !plugged);
+    fp_model_port_set_tx_special(port, FP_MODEL_TX_UNPLUGGED, !plugged);
     if (!plugged) {
         atomic_add(&port->unplugs, 1, &orig);
     }

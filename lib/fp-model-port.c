@@ -511,6 +511,7 @@ fp_model_port_set_tx_pcap(struct fp_device *dev, uint32_t port_no,
         }
     }
     atomic_store(&port->has_pcap, port->pcap != NULL);
+    fp_model_port_set_tx_special(port, FP_MODEL_TX_PCAP, port->pcap != NULL);
     ovs_mutex_unlock(&port->pcap_mutex);
 
     return error;
@@ -589,6 +590,7 @@ fp_model_port_set_link_state(struct fp_device *dev, uint32_t port_no,
         uint64_t orig;
 
         atomic_store(&port->link_down, !up);
+        fp_model_port_set_tx_special(port, FP_MODEL_TX_LINK_DOWN, !up);
         atomic_add(&port->link_resets, 1, &orig);
         VLOG_DBG("%s: port %"PRIu32": link %s", fp_device_name(dev), port_no,
                  up ? "up" : "down");

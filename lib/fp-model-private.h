@@ -209,6 +209,12 @@ struct fp_model_port {
 
     /* The link (see struct fp_port_link); changed under 'ctl_mutex'. */
     atomic_bool link_down;
+
+    /* FP_MODEL_TX_*: what takes the port's packets elsewhere than straight
+     * to its endpoint (fp_model_port_set_tx_special()), 0 for most ports.
+     * Here, in the padding before 'link_resets', the port is no larger
+     * and every later member stays where it was. */
+    atomic_uint tx_special;
     atomic_uint64_t link_resets;
 
     /* Egress QoS (fp-model-qos.c): the scheduler that sends out of the
@@ -582,6 +588,38 @@ fp_model_port_is_unplugged(const struct fp_model_port *port)
     atomic_read_relaxed(CONST_CAST(atomic_bool *, &port->unplugged),
                         &unplugged);
     return unplugged;
+}
+
+/* Bits of struct fp_model_port's 'tx_special', one for each feature of a
+ * port that takes the packets it sends elsewhere than straight to its
+ * endpoint.  With none, the engines send the port's packets without
+ * looking at any of them: one test a packet instead of five. */
+enum {
+    FP_MODEL_TX_PCAP = 1 << 0,          /* 'has_pcap'. */
+    FP_MODEL_TX_LINK_DOWN = 1 << 1,     /* 'link_down'. */
+    FP_MODEL_TX_QOS = 1 << 2,           /* 'sched' is nonnull. */
+    FP_MODEL_TX_UNPLUGGED = 1 << 3,     /* 'unplugged'. */
+    FP_MODEL_TX_VF = 1 << 4,            /* 'vf' is nonnull. */
+};
+
+/* Sets ('on') or clears bit 'bit' (an FP_MODEL_TX_*) of the 'tx_special' of
+ * 'port'.  The setter of each feature calls it as it changes the feature,
+ * before anything that waits for the engines (fp_model_barrier(), an RCU
+ * grace period), so that an engine that sends without looking at the
+ * feature does so only when it might as well have read the feature off.
+ * Each bit has its own setter, and the update is atomic, so setters of
+ * different bits need no common lock. */
+static inline void
+fp_model_port_set_tx_special(struct fp_model_port *port, unsigned int bit,
+                             bool on)
+{
+    unsigned int orig;
+
+    if (on) {
+        atomic_or(&port->tx_special, bit, &orig);
+    } else {
+        atomic_and(&port->tx_special, ~bit, &orig);
+    }
 }
 
 /* fp-model-evb.c: edge virtual bridging (VEPA, port extension). */

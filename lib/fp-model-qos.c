@@ -160,6 +160,7 @@ fp_model_qos_update(struct fp_model *model, uint32_t port_no)
              * still has it runs it after it queues, so what it queues in
              * the grace period goes out or is lost with it. */
             ovsrcu_set(&port->sched, NULL);
+            fp_model_port_set_tx_special(port, FP_MODEL_TX_QOS, false);
             fp_model_qos_count_drops(model, port_no, fp_sched_flush(sched));
             ovsrcu_postpone__(fp_model_qos_free, sched);
         }
@@ -187,6 +188,7 @@ fp_model_qos_update(struct fp_model *model, uint32_t port_no)
     }
     fp_model_qos_count_drops(model, port_no, n_dropped);
     ovsrcu_set(&port->sched, sched);
+    fp_model_port_set_tx_special(port, FP_MODEL_TX_QOS, true);
 }
 
 int

@@ -405,6 +405,7 @@ fp_model_vf_set_config(struct fp_device *dev, uint32_t port_no,
     ovs_mutex_lock(&port->rx_mutex);
     old = ovsrcu_get_protected(struct fp_vf_config *, &port->vf);
     ovsrcu_set(&port->vf, new);
+    fp_model_port_set_tx_special(port, FP_MODEL_TX_VF, new != NULL);
     ovs_mutex_unlock(&port->rx_mutex);
     /* Every time, not only when the MAC or the link state changed: the
      * VF's outside may be new (netdev-fp sets the policy again after a

@@ -170,6 +170,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
         ovs_mutex_init(&port->exc_mutex);
         port->seq = seq_create();
         ovsrcu_init(&port->endpoint, NULL);
+        atomic_init(&port->tx_special, 0);
         ovs_mutex_init(&port->pcap_mutex);
         atomic_init(&port->has_pcap, false);
         atomic_init(&port->link_down, false);

@@ -499,56 +499,17 @@ fp_parse_zero_key(struct fp_key *key)
 #endif
 }
 
-/* Parses the Ethernet frame of 'size' bytes at 'data' as
- * fp_parse_limited() does with a limit of FP_PARSE_MAX_VLANS tags. */
-int
-fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
-         struct fp_parse_layers *layers)
+/* Parses the frame of 'size' bytes at 'p' into 'key' (zeroed, with its
+ * 'in_port') and 'layers' (all FP_PARSE_NONE) after its Ethernet header,
+ * which it has: the whole parser, for any frame. */
+static int
+fp_parse_frame(const uint8_t *p, size_t size, unsigned int vlan_limit,
+               struct fp_key *key, struct fp_parse_layers *layers)
 {
-    return fp_parse_limited(data, size, in_port, FP_PARSE_MAX_VLANS, key,
-                            layers);
-}
-
-/* Parses the Ethernet frame of 'size' bytes at 'data', received on NIC port
- * 'in_port', into '*key' and, if 'layers' is nonnull, '*layers'.  Never
- * reads outside the frame.
- *
- * '*key' is zeroed first (so its padding is zero), then gets 'in_port' and
- * every field that the frame has, with the meaning given in
- * include/fp/fp.h: the MAC addresses, up to 'vlan_limit' VLAN tags (TPID
- * 0x8100 or 0x88a8; as OVS's flow_vlan_limit, 1 or 2, and more means
- * FP_PARSE_MAX_VLANS; a tag beyond the limit, or cut short, stays in the
- * payload and its TPID becomes 'eth_type'), 'eth_type' (for an 802.3
- * frame, the type of its LLC/SNAP header with OUI 00-00-00, else
- * FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP, UDP, SCTP, ICMP, IGMP (type and
- * code), ICMPv6 with neighbor discovery, and the outer VXLAN or Geneve
- * header.  Multi-byte fields are in network byte order.
- *
- * Returns 0, or EINVAL if the frame is truncated or malformed (the list is
- * at the top of this file).  After a failure, '*key' holds what was parsed
- * before it; such a packet must not match any rule. */
-int
-fp_parse_limited(const void *data, size_t size, uint32_t in_port,
-                 unsigned int vlan_limit, struct fp_key *key,
-                 struct fp_parse_layers *layers)
-{
-    struct fp_parse_layers dummy;
-    const uint8_t *p = data;
     unsigned int n;
     uint16_t type;
     size_t ofs;
 
-    fp_parse_zero_key(key);
-    key->in_port = in_port;
-    if (!layers) {
-        layers = &dummy;
-    }
-    layers->l3 = layers->l4 = layers->l3_end = FP_PARSE_NONE;
-
-    /* Exception: shorter than an Ethernet header. */
-    if (size < FP_PARSE_ETH_HEADER_LEN) {
-        return EINVAL;
-    }
     memcpy(key->eth_dst, p, sizeof key->eth_dst);
     memcpy(key->eth_src, p + 6, sizeof key->eth_src);
 
@@ -598,6 +559,166 @@ fp_parse_limited(const void *data, size_t size, uint32_t in_port,
     default:
         return 0;
     }
+}
+
+/* The fast path of the parser, for the frames that a NIC forwards most:
+ * untagged Ethernet, an IPv4 header without options that is not a
+ * fragment, and a complete TCP header or a UDP header that is not the
+ * outer header of a tunnel.  If the frame of 'size' bytes at 'p' is one of
+ * those, stores into 'key' (zeroed, with its 'in_port') and 'layers'
+ * exactly what fp_parse_frame() would, and returns true; otherwise returns
+ * false and changes nothing, for fp_parse_frame() to parse it.
+ *
+ * Every test comes before the first store, so that a frame that is not of
+ * the common kind costs only these tests.  tests/unit/test-fp-parse.c and
+ * the fuzz target fp-parse check it against fp_parse_general(). */
+static inline bool
+fp_parse_fast(const uint8_t *p, size_t size, struct fp_key *key,
+              struct fp_parse_layers *layers)
+{
+    enum {
+        L3 = FP_PARSE_ETH_HEADER_LEN,
+        L4 = L3 + FP_PARSE_IPV4_HEADER_LEN,
+    };
+    const uint8_t *l4 = p + L4;
+    uint16_t tcp_flags = 0;
+    size_t tot_len, l4_len;
+    uint8_t proto;
+
+    if (size < L4 + FP_PARSE_UDP_HEADER_LEN
+        || fp_parse_get_be16(p + 12) != htons(FP_PARSE_ETH_TYPE_IP)
+        || p[L3] != 0x45
+        || (fp_parse_get16(p + L3 + 6)
+            & (FP_PARSE_IPV4_MF | FP_PARSE_IPV4_OFF_MASK))) {
+        return false;
+    }
+    tot_len = fp_parse_get16(p + L3 + 2);
+    if (tot_len > size - L3 || tot_len < FP_PARSE_IPV4_HEADER_LEN) {
+        return false;
+    }
+    l4_len = tot_len - FP_PARSE_IPV4_HEADER_LEN;
+    proto = p[L3 + 9];
+    if (proto == FP_PARSE_IPPROTO_UDP) {
+        uint16_t dport = fp_parse_get16(l4 + 2);
+
+        if (l4_len < FP_PARSE_UDP_HEADER_LEN
+            || dport == FP_VXLAN_PORT || dport == FP_GENEVE_PORT) {
+            return false;
+        }
+    } else if (proto == FP_PARSE_IPPROTO_TCP) {
+        size_t doff;
+
+        if (l4_len < FP_PARSE_TCP_HEADER_LEN) {
+            return false;
+        }
+        doff = (l4[12] >> 4) * 4;
+        if (doff < FP_PARSE_TCP_HEADER_LEN || doff > l4_len) {
+            return false;
+        }
+        tcp_flags = htons(fp_parse_get16(l4 + 12) & 0x0fff);
+    } else {
+        return false;
+    }
+
+    memcpy(key->eth_dst, p, sizeof key->eth_dst);
+    memcpy(key->eth_src, p + 6, sizeof key->eth_src);
+    key->eth_type = htons(FP_PARSE_ETH_TYPE_IP);
+    key->nw_tos = p[L3 + 1];
+    key->nw_ttl = p[L3 + 8];
+    key->nw_proto = proto;
+    key->nw_src = fp_parse_get_be32(p + L3 + 12);
+    key->nw_dst = fp_parse_get_be32(p + L3 + 16);
+    key->tp_src = fp_parse_get_be16(l4);
+    key->tp_dst = fp_parse_get_be16(l4 + 2);
+    key->tcp_flags = tcp_flags;
+    layers->l3 = L3;
+    layers->l4 = L4;
+    layers->l3_end = L3 + tot_len;
+    return true;
+}
+
+/* Starts a parse of a frame from 'in_port': zeroes '*key' (so its padding
+ * is zero) and gives it 'in_port', and sets every layer of '*layers' to
+ * FP_PARSE_NONE. */
+static inline void
+fp_parse_start(uint32_t in_port, struct fp_key *key,
+               struct fp_parse_layers *layers)
+{
+    fp_parse_zero_key(key);
+    key->in_port = in_port;
+    layers->l3 = layers->l4 = layers->l3_end = FP_PARSE_NONE;
+}
+
+/* Parses the Ethernet frame of 'size' bytes at 'data' as
+ * fp_parse_limited() does with a limit of FP_PARSE_MAX_VLANS tags. */
+int
+fp_parse(const void *data, size_t size, uint32_t in_port, struct fp_key *key,
+         struct fp_parse_layers *layers)
+{
+    return fp_parse_limited(data, size, in_port, FP_PARSE_MAX_VLANS, key,
+                            layers);
+}
+
+/* Parses the Ethernet frame of 'size' bytes at 'data', received on NIC port
+ * 'in_port', into '*key' and, if 'layers' is nonnull, '*layers'.  Never
+ * reads outside the frame.
+ *
+ * '*key' is zeroed first (so its padding is zero), then gets 'in_port' and
+ * every field that the frame has, with the meaning given in
+ * include/fp/fp.h: the MAC addresses, up to 'vlan_limit' VLAN tags (TPID
+ * 0x8100 or 0x88a8; as OVS's flow_vlan_limit, 1 or 2, and more means
+ * FP_PARSE_MAX_VLANS; a tag beyond the limit, or cut short, stays in the
+ * payload and its TPID becomes 'eth_type'), 'eth_type' (for an 802.3
+ * frame, the type of its LLC/SNAP header with OUI 00-00-00, else
+ * FP_ETH_TYPE_NONE), ARP, IPv4, IPv6, TCP, UDP, SCTP, ICMP, IGMP (type and
+ * code), ICMPv6 with neighbor discovery, and the outer VXLAN or Geneve
+ * header.  Multi-byte fields are in network byte order.
+ *
+ * Returns 0, or EINVAL if the frame is truncated or malformed (the list is
+ * at the top of this file).  After a failure, '*key' holds what was parsed
+ * before it; such a packet must not match any rule. */
+int
+fp_parse_limited(const void *data, size_t size, uint32_t in_port,
+                 unsigned int vlan_limit, struct fp_key *key,
+                 struct fp_parse_layers *layers)
+{
+    struct fp_parse_layers dummy;
+
+    if (!layers) {
+        layers = &dummy;
+    }
+    fp_parse_start(in_port, key, layers);
+    if (OVS_LIKELY(fp_parse_fast(data, size, key, layers))) {
+        return 0;
+    }
+
+    /* Exception: shorter than an Ethernet header. */
+    if (size < FP_PARSE_ETH_HEADER_LEN) {
+        return EINVAL;
+    }
+    return fp_parse_frame(data, size, vlan_limit, key, layers);
+}
+
+/* Parses the Ethernet frame of 'size' bytes at 'data' exactly as
+ * fp_parse_limited() does, without its fast path for the most common
+ * frames: the reference that the tests compare the fast path with. */
+int
+fp_parse_general(const void *data, size_t size, uint32_t in_port,
+                 unsigned int vlan_limit, struct fp_key *key,
+                 struct fp_parse_layers *layers)
+{
+    struct fp_parse_layers dummy;
+
+    if (!layers) {
+        layers = &dummy;
+    }
+    fp_parse_start(in_port, key, layers);
+
+    /* Exception: shorter than an Ethernet header. */
+    if (size < FP_PARSE_ETH_HEADER_LEN) {
+        return EINVAL;
+    }
+    return fp_parse_frame(data, size, vlan_limit, key, layers);
 }
 
 /* The RSS hash. */

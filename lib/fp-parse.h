@@ -51,5 +51,8 @@ uint32_t fp_parse_rss_hash(const struct fp_key *);
 int fp_parse_limited(const void *data, size_t size, uint32_t in_port,
                      unsigned int vlan_limit, struct fp_key *key,
                      struct fp_parse_layers *layers);
+int fp_parse_general(const void *data, size_t size, uint32_t in_port,
+                     unsigned int vlan_limit, struct fp_key *key,
+                     struct fp_parse_layers *layers);
 
 #endif /* fp-parse.h */

@@ -31,6 +31,12 @@
  *     output to the in-memory endpoint), so that it does not depend on how
  *     busy the machine is; the fed rate (wall clock) is printed beside it;
  *
+ *   - with 1 engine, the engine saturated: its RX ring filled while the
+ *     engine waits, then emptied by the engine alone, full batches back to
+ *     back; Mpps is packets divided by the engine's CPU time as above, of
+ *     the engine alone, where the rate above also depends on how fast the
+ *     feeder (another thread, on a machine of few CPUs) keeps up;
+ *
  *   - with 1 engine, the rule insert and delete rates through
  *     fp_rule_batch() (batches of 1000) and the bytes per rule.
  *
@@ -41,17 +47,22 @@
 
 #include "ovs-offload-bench.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "classifier.h"
 #include "flow.h"
 #include "fp/fp.h"
 #include "fp-model.h"
 #include "openvswitch/match.h"
+#include "ovs-atomic.h"
 #include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "socket-util.h"
 #include "util.h"
 
 #define BENCH_BATCH 1000
@@ -67,6 +78,8 @@ struct bench_model_fwd {
     double mpps_engine;         /* Mpps per engine (busy CPU time). */
     double mpps_total;          /* Sum over the engines. */
     double mpps_fed;            /* Packets fed per second (wall clock). */
+    double mpps_saturated;      /* Mpps of the engine saturated (1 engine),
+                                 * or 0 if not measured. */
     double hits_pct;            /* Packets that hit a rule, in %. */
     double emc_pct;             /* ...in the exact-match cache, in %. */
     double insert_mps;          /* Rule inserts, M/s. */
@@ -95,6 +108,120 @@ bench_thread_cpu(void)
 
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* An endpoint that holds a packet engine outside its batches: its
+ * receive(), which the engine calls between batches while its RX ring has
+ * room, waits while the gate is armed, so that the benchmark fills the ring
+ * before the engine takes a packet. */
+struct bench_gate {
+    atomic_bool armed;          /* receive() waits for the release. */
+    atomic_bool entered;        /* An engine waits in receive(). */
+    int fds[2];                 /* A pipe, never written: get_fd() gives
+                                 * its read end, as an endpoint with
+                                 * receive() must have one. */
+};
+
+static int
+bench_gate_send(void *gate OVS_UNUSED, uint32_t port OVS_UNUSED,
+                const void *data OVS_UNUSED, size_t size OVS_UNUSED)
+{
+    return 0;
+}
+
+static int
+bench_gate_get_fd(void *gate_)
+{
+    struct bench_gate *gate = gate_;
+
+    return gate->fds[0];
+}
+
+static size_t
+bench_gate_receive(void *gate_, uint32_t port OVS_UNUSED,
+                   size_t max OVS_UNUSED, bool error OVS_UNUSED)
+{
+    struct bench_gate *gate = gate_;
+    bool armed;
+
+    atomic_read(&gate->armed, &armed);
+    if (armed) {
+        atomic_store(&gate->entered, true);
+        do {
+            sched_yield();
+            atomic_read(&gate->armed, &armed);
+        } while (armed);
+    }
+    return 0;
+}
+
+static const struct fp_endpoint_ops bench_gate_ops = {
+    .send = bench_gate_send,
+    .get_fd = bench_gate_get_fd,
+    .receive = bench_gate_receive,
+};
+
+/* Measures engine 0 of 'dev' saturated for about 'seconds': in rounds,
+ * holds the engine outside its batches, fills the RX ring of port 0 with
+ * the packets of 'pkts' (BENCH_N_PKTS of BENCH_PKT_SIZE bytes, from
+ * '*nextp' on), lets the engine go and waits until it has emptied the
+ * ring.  Returns the engine's Mpps over its CPU time in the rounds. */
+static double
+bench_model_saturated(struct fp_device *dev,
+                      uint8_t (*pkts)[BENCH_PKT_SIZE], size_t *nextp,
+                      double seconds)
+{
+    struct fp_model_engine_stats es0, es1;
+    struct fp_packet batch[BENCH_MODEL_BURST];
+    struct bench_gate gate;
+    uint64_t packets = 0, busy_ns = 0;
+    double t0 = bench_now();
+    int rounds;
+
+    atomic_init(&gate.armed, false);
+    atomic_init(&gate.entered, false);
+    xpipe(gate.fds);
+    ovs_assert(!fp_port_set_endpoint(dev, 0, &bench_gate_ops, &gate));
+    for (rounds = 0; rounds < 4 || bench_now() - t0 < seconds; rounds++) {
+        bool entered;
+        size_t k, q, n_round = 0;
+
+        atomic_store(&gate.entered, false);
+        atomic_store(&gate.armed, true);
+        do {
+            sched_yield();
+            atomic_read(&gate.entered, &entered);
+        } while (!entered);
+
+        fp_model_get_engine_stats(dev, 0, &es0);
+        do {
+            for (k = 0; k < ARRAY_SIZE(batch); k++) {
+                batch[k].data = pkts[(*nextp + k) % BENCH_N_PKTS];
+                batch[k].size = BENCH_PKT_SIZE;
+            }
+            fp_port_receive_batch(dev, 0, batch, ARRAY_SIZE(batch), &q);
+            *nextp += q;
+            n_round += q;
+        } while (q == ARRAY_SIZE(batch));
+        atomic_store(&gate.armed, false);
+
+        /* Not fp_device_flush(): while it waits, the engine wakes it
+         * after every batch, which would be counted. */
+        do {
+            xnanosleep(100 * 1000);
+            fp_model_get_engine_stats(dev, 0, &es1);
+        } while (es1.packets - es0.packets < n_round);
+        fp_device_flush(dev);
+        fp_model_get_engine_stats(dev, 0, &es1);
+
+        packets += es1.packets - es0.packets;
+        busy_ns += es1.busy_ns - es0.busy_ns;
+        ovsrcu_quiesce();
+    }
+    ovs_assert(!fp_port_set_endpoint(dev, 0, NULL, NULL));
+    close(gate.fds[0]);
+    close(gate.fds[1]);
+    return packets * 1e3 / MAX(busy_ns, 1);
 }
 
 /* Measures the model's forwarding of the 'n_rules' rules of 'rules' with
@@ -191,6 +318,10 @@ bench_model_forward(const struct bench_rule *rules, size_t n_rules,
     fp_device_get_stats(dev, &ds);
     fwd->hits_pct = 100.0 * ds.hits / MAX(ds.hits + ds.misses, 1);
     fwd->emc_pct = 100.0 * ds.emc_hits / MAX(ds.hits + ds.misses, 1);
+    fwd->mpps_saturated = (n_engines == 1
+                           ? bench_model_saturated(dev, pkts, &next[0],
+                                                   seconds)
+                           : 0);
 
     /* Delete. */
     t0 = bench_now();
@@ -323,6 +454,9 @@ bench_model_point(size_t n_rules, int n_masks,
            "ovscls %.2f M lookups/s (%.2fx)\n",
            n_rules, n_masks, one.mpps_engine, one.mpps_fed, one.hits_pct,
            one.emc_pct, ovscls, one.mpps_engine / ovscls);
+    printf("msat   rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
+           "(1 engine saturated: its ring filled, then timed)\n",
+           n_rules, n_masks, one.mpps_saturated);
     printf("mrules rules %6"PRIuSIZE" masks %2d: insert %5.2f M/s, "
            "delete %5.2f M/s, %"PRIuSIZE" B/rule (heap %"PRIuSIZE
            " B/rule)\n",
