@@ -40,6 +40,7 @@
 #include "ovs-offload.h"
 #include "packets.h"
 #include "openvswitch/poll-loop.h"
+#include "ovs-atomic.h"
 #include "smap.h"
 #include "sset.h"
 #include "timeval.h"
@@ -81,26 +82,98 @@ netdev_rxq_fp_cast(const struct netdev_rxq *rx)
     return CONTAINER_OF(rx, struct netdev_rxq_fp, up);
 }
 
+/* The NIC ports that netdev_fp_get_port() last found.
+ *
+ * Every flow_put() looks up the NIC port of its input netdev and of each
+ * output netdev, which took the netdev's mutex twice a flow: 170
+ * instructions a lookup, a tenth of a flow_put() on the OVS side.  So each
+ * thread keeps the last two bindings it found (input and output), without
+ * a lock, each valid while 'netdev_fp_bind_seq' has not changed since it
+ * was filled.  netdev_fp_binding_changes() changes it, under the netdev's
+ * mutex, before a netdev is bound, rebound or unbound (destroyed): a
+ * lookup that reads the new value misses the cache and takes the mutex, so
+ * it waits for the change to finish and sees the new binding, as it did
+ * without the cache.  A netdev is compared by address only: an entry of a
+ * netdev that was destroyed, whose address a new netdev may get, is stale
+ * since its unbind. */
+struct netdev_fp_binding {
+    uint64_t seq;               /* 'netdev_fp_bind_seq' when filled, or 0
+                                 * (empty). */
+    const struct netdev *netdev;/* A key, no reference. */
+    struct fp_device *dev;      /* Bound: never NULL. */
+    uint32_t port;
+};
+
+struct netdev_fp_bindings {
+    struct netdev_fp_binding last[2];   /* The last found first. */
+};
+
+DEFINE_STATIC_PER_THREAD_DATA(struct netdev_fp_bindings, netdev_fp_bindings,
+                              { { { 0 } } });
+
+/* Starts at 1: 0 marks an empty entry. */
+static atomic_uint64_t netdev_fp_bind_seq = ATOMIC_VAR_INIT(1);
+
+/* Says that the binding of 'netdev' is about to change, so that no thread
+ * uses a binding that it found before (see above).  The caller holds the
+ * netdev's mutex until the change is done. */
+static void
+netdev_fp_binding_changes(struct netdev_fp *netdev OVS_UNUSED)
+    OVS_REQUIRES(netdev->mutex)
+{
+    uint64_t orig;
+
+    atomic_add(&netdev_fp_bind_seq, 1, &orig);
+}
+
 /* If 'netdev' is an "fp" netdev bound to a NIC port, stores the device and
  * the port in '*devp' and '*portp' and returns true; otherwise returns
- * false. */
+ * false.  Any thread. */
 bool
 netdev_fp_get_port(const struct netdev *netdev_, struct fp_device **devp,
                    uint32_t *portp)
 {
+    struct netdev_fp_binding *last;
     struct netdev_fp *netdev;
-    bool bound;
+    struct fp_device *dev;
+    uint32_t port;
+    uint64_t seq;
 
     if (!netdev_fp_is_fp(netdev_)) {
         return false;
     }
+
+    last = netdev_fp_bindings_get()->last;
+    atomic_read_explicit(&netdev_fp_bind_seq, &seq, memory_order_acquire);
+    if (last[0].seq == seq && last[0].netdev == netdev_) {
+        *devp = last[0].dev;
+        *portp = last[0].port;
+        return true;
+    }
+    if (last[1].seq == seq && last[1].netdev == netdev_) {
+        *devp = last[1].dev;
+        *portp = last[1].port;
+        return true;
+    }
+
     netdev = netdev_fp_cast(netdev_);
     ovs_mutex_lock(&netdev->mutex);
-    bound = netdev->fp_dev != NULL;
-    *devp = netdev->fp_dev;
-    *portp = netdev->fp_port;
+    dev = netdev->fp_dev;
+    port = netdev->fp_port;
     ovs_mutex_unlock(&netdev->mutex);
-    return bound;
+    *devp = dev;
+    *portp = port;
+    if (!dev) {
+        return false;
+    }
+    last[1] = last[0];
+    last[0] = (struct netdev_fp_binding) {
+        .seq = seq,
+        .netdev = netdev_,
+        .dev = dev,
+        .port = port,
+    };
+    return true;
 }
 
 /* Reads the counters of every NIC port of 'dev' that an "fp" netdev is
@@ -434,6 +507,8 @@ netdev_fp_unbind(struct netdev_fp *netdev)
     OVS_REQUIRES(netdev->mutex)
 {
     if (netdev->fp_dev) {
+        netdev_fp_binding_changes(netdev);
+
         /* The next interface on this NIC port starts without a policer. */
         netdev_fp_apply_policer(netdev, true);
 
@@ -715,6 +790,7 @@ netdev_fp_set_config(struct netdev *netdev_, const struct smap *args,
             goto out;
         }
         netdev_fp_unbind(netdev);
+        netdev_fp_binding_changes(netdev);
         netdev->fp_dev = dev;
         netdev->fp_port = port;
         netdev_fp_default_hwaddr(dev, port, &netdev->hwaddr);

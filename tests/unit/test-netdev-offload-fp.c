@@ -973,6 +973,117 @@ add_port(struct netdev *netdev, const char *name, uint32_t port_no)
     assert_int_equal(netdev_ports_insert(netdev, &dpif_port), 0);
 }
 
+/* Binds "fp" netdev 'netdev' to NIC port 'port' of fp0. */
+static void
+set_port(struct netdev *netdev, const char *port)
+{
+    struct smap args = SMAP_INITIALIZER(&args);
+    char *errp = NULL;
+
+    smap_add(&args, "port", port);
+    assert_int_equal(netdev_set_config(netdev, &args, &errp), 0);
+    smap_destroy(&args);
+}
+
+/* Puts flow 'i' of test_port_rebound(), in on p1, output to datapath port
+ * 2, and stores in '*in' and '*out' the NIC ports of its rule's match and
+ * output. */
+static void
+put_rebound(uint32_t i, uint32_t *in, uint32_t *out)
+{
+    struct offload_info info = { .flow_mark = i + 1 };
+    ovs_u128 ufid = { .u32 = { i + 1, 8, 8, 8 } };
+    struct offload_fp_flow *flow;
+    struct ofpbuf actions;
+    struct match match;
+    struct fp_rule rule;
+
+    make_match(false, &match);
+    match_set_nw_src(&match, htonl(0x0d000000 + i));
+    ofpbuf_init(&actions, 64);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    assert_int_equal(netdev_offload_fp.flow_put(p1, &match, actions.data,
+                                                actions.size, &ufid, &info,
+                                                NULL), 0);
+    ofpbuf_uninit(&actions);
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(&ufid);
+    assert_non_null(flow);
+    assert_int_equal(flow->state, OFFLOAD_FP_OFFLOADED);
+    assert_non_null(offload_fp_flow_rule(flow, &rule));
+    assert_int_equal(rule.n_actions, 1);
+    assert_int_equal(rule.actions[0].type, FP_ACTION_OUTPUT);
+    *in = rule.key.in_port;
+    *out = rule.actions[0].port;
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+}
+
+/* The NIC port of a netdev comes from a cache of the bindings last found,
+ * without a lock (see netdev_fp_get_port()): a netdev bound to another NIC
+ * port is found on its new port at once, by flow_put() for its input and
+ * its output too, and a netdev opened where a destroyed one was, as malloc
+ * reuses the address, is found on its own port. */
+static void
+test_port_rebound(void **state OVS_UNUSED)
+{
+    uint32_t phy0, phy1, vf0, vf1, vf2, vf3, in, out, port;
+    struct netdev *p3, *p4;
+    const void *p3_addr;
+
+    assert_int_equal(fp_port_from_string(dev, "phy0", &phy0), 0);
+    assert_int_equal(fp_port_from_string(dev, "phy1", &phy1), 0);
+    assert_int_equal(fp_port_from_string(dev, "vf0", &vf0), 0);
+    assert_int_equal(fp_port_from_string(dev, "vf1", &vf1), 0);
+    assert_int_equal(fp_port_from_string(dev, "vf2", &vf2), 0);
+    assert_int_equal(fp_port_from_string(dev, "vf3", &vf3), 0);
+
+    /* Both in the cache, twice. */
+    put_rebound(0, &in, &out);
+    assert_int_equal(in, phy0);
+    assert_int_equal(out, vf0);
+    put_rebound(1, &in, &out);
+    assert_int_equal(in, phy0);
+    assert_int_equal(out, vf0);
+
+    /* The output port moves, then the input port. */
+    set_port(p2, "vf1");
+    nic_port(p2, &port);
+    assert_int_equal(port, vf1);
+    put_rebound(2, &in, &out);
+    assert_int_equal(in, phy0);
+    assert_int_equal(out, vf1);
+    set_port(p1, "phy1");
+    put_rebound(3, &in, &out);
+    assert_int_equal(in, phy1);
+    assert_int_equal(out, vf1);
+    nic_port(p1, &port);
+    assert_int_equal(port, phy1);
+
+    /* A netdev destroyed and another opened, most likely at its address. */
+    p3 = open_port("p3", "vf2", 3);
+    nic_port(p3, &port);
+    assert_int_equal(port, vf2);
+    p3_addr = p3;
+    assert_int_equal(netdev_ports_remove(u32_to_odp(3),
+                                         netdev_get_dpif_type(p3)), 0);
+    netdev_close(p3);
+    p4 = open_port("p4", "vf3", 3);
+    nic_port(p4, &port);
+    assert_int_equal(port, vf3);
+    if ((const void *) p4 != p3_addr) {
+        print_message("p4 is not where p3 was: the cache was not tried\n");
+    }
+    assert_int_equal(netdev_ports_remove(u32_to_odp(3),
+                                         netdev_get_dpif_type(p4)), 0);
+    netdev_close(p4);
+
+    /* As setup() left them, for teardown(). */
+    set_port(p1, "phy0");
+    set_port(p2, "vf0");
+}
+
 /* The flow API keeps the netdevs of output ports in a cache (see
  * netdev-offload-fp-translate.c): flows put after a datapath port was
  * deleted, re-added under another number and its number given to another
@@ -1110,6 +1221,7 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_del_no_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_port_rebound, setup, teardown),
         /* Last: it enables OVS's flow API. */
         cmocka_unit_test_setup_teardown(test_output_renumbered, setup,
                                         teardown),
