@@ -1120,7 +1120,7 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
             || !flow->rule) {
             continue;
         }
-        for (i = 0; i < flow->rule->n_actions; i++) {
+        for (i = 0; i < offload_fp_rule_n_actions(flow->rule); i++) {
             const struct fp_action *a
                 = &offload_fp_rule_actions(flow->rule)[i];
 
@@ -1145,7 +1145,7 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    bool partial = (flow->rule->n_actions
+    bool partial = (offload_fp_rule_n_actions(flow->rule)
                     && (offload_fp_rule_actions(flow->rule)[0].type
                         == FP_ACTION_MARK));
 
