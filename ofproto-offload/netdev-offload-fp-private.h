@@ -145,7 +145,7 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone.
  *
- * The record has what flow_get() and a plainly offloaded flow need, in 112
+ * The record has what flow_get() and a plainly offloaded flow need, in 104
  * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a
  * flow that is not plainly offloaded needs (its reasons, the counters of
  * its old rules, its misses) is in a side block, 'side', allocated when the
@@ -168,11 +168,13 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * 'rest' keeps, so offload_fp_flow_match() rebuilds it from the two
  * (offload_fp_match_from_rule()), with the bits that its mask does not
  * cover zeroed, as dpif-netdev's classifier has it.  A flow keeps its match
- * as a minimatch in 'match' (two heap blocks: the struct and its
- * miniflows) only when the rule cannot give it back: REFUSED, or a match that the
- * translation did not take whole ('rest.exact'), or once its rule goes or
- * changes to that of another match (offload_fp_flow_set_rule()), as the
- * match stays that of the first put.  The classifier rule, with the NIC
+ * as a minimatch in the side block's 'match' (two heap blocks: the struct
+ * and its miniflows) only when the rule cannot give it back: REFUSED (which
+ * has a side block for its reason anyway), or a match that the translation
+ * did not take whole ('rest.exact'), or once its rule goes or changes to
+ * that of another match (offload_fp_flow_set_rule()), as the match stays
+ * that of the first put: rare enough that a pointer to it in every record
+ * cost more than a side block for the flows that have one.  The classifier rule, with the NIC
  * port as its in_port, exists only in the watch block, while the flow is
  * watched. */
 struct offload_fp_flow {
@@ -211,9 +213,8 @@ struct offload_fp_flow {
                                  * reset; NULL if REFUSED.  Read it with
                                  * offload_fp_flow_rule().  A PARTIAL
                                  * flow's first action has the mark. */
-    struct minimatch *match;    /* The megaflow's match, or NULL if 'rule'
-                                 * and 'rest' give it: see above. */
-    struct offload_fp_match_rest rest; /* With 'rule', if 'match' is NULL. */
+    struct offload_fp_match_rest rest; /* With 'rule', unless the side
+                                        * block has the match. */
     struct offload_fp_flow_side *side; /* Or NULL. */
 };
 
@@ -266,6 +267,9 @@ struct offload_fp_flow_side {
                                  * rule last went in. */
     bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
                                  * a VF that is unplugged. */
+    struct minimatch *match;    /* The megaflow's match, or NULL if the
+                                 * record's 'rule' and 'rest' give it: see
+                                 * struct offload_fp_flow. */
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).

@@ -31,7 +31,7 @@
 
 BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last_packets)
                   + sizeof(uint64_t) <= CACHE_LINE_SIZE);
-BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 112);
+BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 104);
 
 /* The shapes of the compact rules (see struct offload_fp_rule), by
  * offload_fp_shape_hash(). */
@@ -230,6 +230,14 @@ offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
     }
 }
 
+/* Returns the match that 'flow' keeps as a minimatch, or NULL if its rule
+ * gives it (see struct offload_fp_flow). */
+static struct minimatch *
+offload_fp_flow_kept_match(const struct offload_fp_flow *flow)
+{
+    return flow->side ? flow->side->match : NULL;
+}
+
 /* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
  * none (REFUSED). */
 const struct fp_rule *
@@ -248,8 +256,10 @@ offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
 void
 offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
 {
-    if (flow->match) {
-        minimatch_expand(flow->match, match);
+    const struct minimatch *kept = offload_fp_flow_kept_match(flow);
+
+    if (kept) {
+        minimatch_expand(kept, match);
         flow_zero_wildcards(&match->flow, &match->wc);
     } else {
         struct fp_rule rule;
@@ -264,14 +274,15 @@ offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
 uint32_t
 offload_fp_flow_recirc_id(const struct offload_fp_flow *flow)
 {
+    const struct minimatch *kept = offload_fp_flow_kept_match(flow);
     const struct offload_fp_rule *c = flow->rule;
     size_t i = offsetof(struct fp_key, recirc_id) / sizeof(uint32_t);
     uint32_t map;
     uint32_t below;
 
-    if (flow->match) {
-        return (MINIFLOW_GET_U32(flow->match->flow, recirc_id)
-                & MINIFLOW_GET_U32(&flow->match->mask->masks, recirc_id));
+    if (kept) {
+        return (MINIFLOW_GET_U32(kept->flow, recirc_id)
+                & MINIFLOW_GET_U32(&kept->mask->masks, recirc_id));
     }
     BUILD_ASSERT_DECL(offsetof(struct fp_key, recirc_id) % sizeof(uint32_t)
                       == 0);
@@ -293,12 +304,14 @@ offload_fp_flow_init_match(struct offload_fp_flow *flow,
                            const struct offload_fp_verdict *v)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    ovs_assert(!flow->match && !flow->rule);
+    ovs_assert(!offload_fp_flow_kept_match(flow) && !flow->rule);
     if (v->state != OFFLOAD_FP_REFUSED && v->rest.exact) {
         flow->rest = v->rest;
     } else {
-        flow->match = xmalloc(sizeof *flow->match);
-        minimatch_init(flow->match, match);
+        struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
+
+        side->match = xmalloc(sizeof *side->match);
+        minimatch_init(side->match, match);
     }
 }
 
@@ -333,14 +346,16 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
                          const struct offload_fp_match_rest *rest)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (!flow->match && flow->rule
+    if (!offload_fp_flow_kept_match(flow) && flow->rule
         && (!rule || !offload_fp_same_match(flow->rule, &flow->rest,
                                             rule, rest))) {
+        struct offload_fp_flow_side *side;
         struct match match;
 
         offload_fp_flow_match(flow, &match);
-        flow->match = xmalloc(sizeof *flow->match);
-        minimatch_init(flow->match, &match);
+        side = offload_fp_flow_side(flow);
+        side->match = xmalloc(sizeof *side->match);
+        minimatch_init(side->match, &match);
     }
     offload_fp_rule_free(flow->rule);
     flow->rule = rule ? offload_fp_rule_dup(rule) : NULL;
@@ -457,11 +472,11 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
                                       & ~(uintptr_t) (OFFLOAD_FP_SLAB_SIZE
                                                       - 1));
 
-    if (flow->match) {
-        minimatch_destroy(flow->match);
-        free(flow->match);
-    }
     if (flow->side) {
+        if (flow->side->match) {
+            minimatch_destroy(flow->side->match);
+            free(flow->side->match);
+        }
         free(flow->side->reason);
         free(flow->side->partial_reason);
         free(flow->side);

@@ -896,7 +896,7 @@ check_flow_match(const ovs_u128 *ufid, const struct match *put,
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     assert_non_null(flow);
-    assert_int_equal(flow->match != NULL, minimatch);
+    assert_int_equal(flow->side && flow->side->match, minimatch);
     offload_fp_flow_match(flow, &got);
     assert_match_back(put, &got);
     assert_int_equal(offload_fp_flow_recirc_id(flow),
