@@ -322,6 +322,16 @@ struct fp_model_engine {
 };
 
 
+/* A shared counter (fp_counter_alloc()): an entry of the counter table
+ * that action lists count in with FP_ACTION_COUNT.  Few exist, so they are
+ * kept by id in a hash table rather than in arrays with an entry for every
+ * counter, which rule counters, one per rule, would pay for. */
+struct fp_model_shared_counter {
+    struct hmap_node node;      /* In 'shared_counters', by hash_int(id). */
+    uint32_t id;                /* In the counter table. */
+    uint32_t refs;              /* Action lists that count in it. */
+};
+
 /* A set of free ids base...base+n-1, preallocated: a bitmap of the ids in
  * use.  Allocation always takes the lowest free id, so that ids, and the
  * order of their reuse, are deterministic. */
@@ -393,8 +403,8 @@ struct fp_model {
                                              * next rule likely has it. */
     struct fp_model_ids counter_ids;    /* Counter table, 0...n-1. */
     uint32_t n_counters_used;
-    uint8_t *counter_shared;            /* 1 per shared counter, by id. */
-    uint32_t *counter_refs;             /* Action lists that count there. */
+    struct hmap shared_counters;        /* Of struct
+                                         * fp_model_shared_counter. */
     struct fp_model_meter_slot *meters; /* Meter table. */
     struct cmap meter_ids;              /* Meters in use, by id; readers
                                          * (fp_meter_police()) use RCU. */

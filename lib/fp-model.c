@@ -143,9 +143,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
     fp_model_ids_init(&model->rule_ids, 1, config->n_rules);
     hmap_init(&model->actions);
     fp_model_ids_init(&model->counter_ids, 0, config->n_counters);
-    model->counter_shared = xcalloc(config->n_counters, 1);
-    model->counter_refs = xcalloc(config->n_counters,
-                                  sizeof *model->counter_refs);
+    hmap_init(&model->shared_counters);
     model->meters = xcalloc(MAX(config->n_meters, 1),
                             sizeof *model->meters);
     cmap_init(&model->meter_ids);
@@ -234,6 +232,7 @@ fp_model_destroy(struct fp_device *dev)
 {
     struct fp_model *model = fp_model_cast(dev);
     const struct fp_device_config *config = &dev->config;
+    struct fp_model_shared_counter *counter;
     struct fp_model_actions *actions;
     size_t i, j;
 
@@ -270,8 +269,10 @@ fp_model_destroy(struct fp_device *dev)
     }
     hmap_destroy(&model->actions);
     fp_model_ids_destroy(&model->counter_ids);
-    free(model->counter_shared);
-    free(model->counter_refs);
+    HMAP_FOR_EACH_POP (counter, node, &model->shared_counters) {
+        free(counter);
+    }
+    hmap_destroy(&model->shared_counters);
     /* Meters deleted before free themselves after a grace period (see
      * fp_model_meter_free()). */
     for (i = 0; i < config->n_meters; i++) {
@@ -375,6 +376,21 @@ fp_model_get_vlan_limit(const struct fp_device *dev)
 
 /* Rules. */
 
+/* Returns shared counter 'id', or NULL if 'id' is not a shared counter. */
+static struct fp_model_shared_counter *
+fp_model_shared_counter_find(const struct fp_model *model, uint32_t id)
+{
+    struct fp_model_shared_counter *c;
+
+    HMAP_FOR_EACH_WITH_HASH (c, node, hash_int(id, 0),
+                             &model->shared_counters) {
+        if (c->id == id) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
 /* Returns the sum over engines of counter 'id'. */
 static void
 fp_model_counter_read(const struct fp_model *model, uint32_t id,
@@ -424,6 +440,20 @@ fp_model_counter_put(struct fp_model *model, uint32_t id)
 {
     fp_model_ids_free(&model->counter_ids, id);
     model->n_counters_used--;
+}
+
+/* Frees every shared counter and its entry of the counter table.  No
+ * action list may count in them any more. */
+static void
+fp_model_shared_counters_clear(struct fp_model *model)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    struct fp_model_shared_counter *c;
+
+    HMAP_FOR_EACH_POP (c, node, &model->shared_counters) {
+        fp_model_counter_put(model, c->id);
+        free(c);
+    }
 }
 
 /* Returns meter 'id', or NULL.  Callers hold 'ctl_mutex' or are in an RCU
@@ -505,8 +535,7 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
         } else if (resolved[i].type == FP_ACTION_COUNT) {
             uint32_t id = resolved[i].counter_id;
 
-            if (id >= model->up.config.n_counters
-                || !model->counter_shared[id]) {
+            if (!fp_model_shared_counter_find(model, id)) {
                 *errorp = ENOENT;
                 return NULL;
             }
@@ -531,7 +560,8 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
         if (resolved[i].type == FP_ACTION_METER) {
             model->meters[resolved[i].meter_id].refs++;
         } else if (resolved[i].type == FP_ACTION_COUNT) {
-            model->counter_refs[resolved[i].counter_id]++;
+            fp_model_shared_counter_find(model,
+                                         resolved[i].counter_id)->refs++;
         }
     }
 
@@ -557,7 +587,7 @@ fp_model_actions_put(struct fp_model *model, struct fp_model_actions *actions)
         if (a->type == FP_ACTION_METER) {
             model->meters[a->meter_id].refs--;
         } else if (a->type == FP_ACTION_COUNT) {
-            model->counter_refs[a->counter_id]--;
+            fp_model_shared_counter_find(model, a->counter_id)->refs--;
         }
     }
     if (model->last_actions == actions) {
@@ -1160,7 +1190,11 @@ fp_model_counter_alloc(struct fp_device *dev, uint32_t *idp)
     ovs_mutex_lock(&model->ctl_mutex);
     fp_model_deferred_finish(model, true);
     if (fp_model_counter_get_free(model, idp)) {
-        model->counter_shared[*idp] = 1;
+        struct fp_model_shared_counter *c = xmalloc(sizeof *c);
+
+        c->id = *idp;
+        c->refs = 0;
+        hmap_insert(&model->shared_counters, &c->node, hash_int(*idp, 0));
     } else {
         error = ENOSPC;
     }
@@ -1169,30 +1203,28 @@ fp_model_counter_alloc(struct fp_device *dev, uint32_t *idp)
     return error;
 }
 
-static bool
-fp_model_counter_is_shared(const struct fp_model *model, uint32_t id)
-{
-    return id < model->up.config.n_counters && model->counter_shared[id];
-}
 
 static int
 fp_model_counter_free(struct fp_device *dev, uint32_t id)
 {
     struct fp_model *model = fp_model_cast(dev);
+    struct fp_model_shared_counter *c;
     int error = 0;
 
     ovs_mutex_lock(&model->ctl_mutex);
     fp_model_deferred_finish(model, true);
-    if (!fp_model_counter_is_shared(model, id)) {
+    c = fp_model_shared_counter_find(model, id);
+    if (!c) {
         error = ENOENT;
-    } else if (model->counter_refs[id]) {
+    } else if (c->refs) {
         error = EBUSY;
     } else {
         /* Only engines write counters (readers hold 'ctl_mutex'): once they
          * are done with the action lists just released, the entry is free,
          * with no RCU grace period to wait for. */
         fp_model_barrier(model);
-        model->counter_shared[id] = 0;
+        hmap_remove(&model->shared_counters, &c->node);
+        free(c);
         fp_model_counter_put(model, id);
     }
     ovs_mutex_unlock(&model->ctl_mutex);
@@ -1208,7 +1240,7 @@ fp_model_counter_get(struct fp_device *dev, uint32_t id,
     int error = 0;
 
     ovs_mutex_lock(&model->ctl_mutex);
-    if (fp_model_counter_is_shared(model, id)) {
+    if (fp_model_shared_counter_find(model, id)) {
         fp_model_counter_read(model, id, stats);
     } else {
         error = ENOENT;
@@ -1259,13 +1291,7 @@ fp_model_reset(struct fp_device *dev)
      * threads may still police with an old meter: it is freed after a
      * grace period, without waiting for it here (see "Locks and waits" in
      * fp-model-private.h). */
-    for (i = 0; i < config->n_counters; i++) {
-        if (model->counter_shared[i]) {
-            model->counter_shared[i] = 0;
-            fp_model_counter_put(model, i);
-        }
-        model->counter_refs[i] = 0;
-    }
+    fp_model_shared_counters_clear(model);
     for (i = 0; i < config->n_meters; i++) {
         struct fp_model_meter *m = fp_model_meter_in_slot(model, i);
 
@@ -1331,7 +1357,8 @@ fp_model_get_engine_stats(const struct fp_device *dev, size_t index,
 /* Returns the bytes of memory that a rule of 'dev' (a model device) takes,
  * on average over its rules: table entry (its heap chunk) and hash slot, id
  * slot (the rule and its counter's id, by rule id), counters, share of
- * action lists (their heap chunks).  0 if there is no rule. */
+ * action lists and of shared counters (their heap chunks).  0 if there is
+ * no rule. */
 size_t
 fp_model_memory_per_rule(const struct fp_device *dev)
 {
@@ -1352,6 +1379,8 @@ fp_model_memory_per_rule(const struct fp_device *dev)
         total += fp_table_heap_size(sizeof *actions
                                     + actions->n * sizeof actions->actions[0]);
     }
+    total += (hmap_count(&model->shared_counters)
+              * fp_table_heap_size(sizeof(struct fp_model_shared_counter)));
     ovs_mutex_unlock(&model->ctl_mutex);
 
     if (!n_rules) {

@@ -58,32 +58,66 @@ enum OVS_PACKED_ENUM offload_fp_state {
 };
 
 
+extern struct ovs_mutex offload_fp_mutex; /* Its rules: see below. */
+
 /* The NIC rule that a flow keeps (struct fp_rule is the better part of a
  * kilobyte: two 128-byte keys and room for FP_MAX_ACTIONS actions), in
- * few bytes: the 32-bit words of the rule's mask that are not zero, with
- * the key's words under them, and only the actions it has.
- * offload_fp_flow_rule() makes a struct fp_rule of it. */
+ * few bytes: the 32-bit words of the rule's key under the words of its mask
+ * that are not zero, and a shape that it shares with the rules of the same
+ * mask, priority and actions (struct offload_fp_shape).  Megaflows come in
+ * large groups with one mask and the same actions (every megaflow of a port
+ * that outputs to one port), so that a flow pays for its key words and a
+ * pointer: 24 bytes for a key of four words, where a copy of its own of
+ * the mask and actions took 80.  A PARTIAL flow's first action, a mark,
+ * has the flow's own mark, which would make its shape its own: the shape
+ * has that mark zeroed, and the rule keeps it after its key words.
+ * offload_fp_rule_expand() makes a struct fp_rule of it. */
 #define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
-struct offload_fp_rule {
+struct offload_fp_shape {
+    struct hmap_node node;      /* In 'offload_fp_shapes'. */
+    uint32_t refcnt;            /* Rules that have it. */
     uint32_t map;               /* Bit i: mask word i is not zero. */
     uint32_t priority;
     uint8_t n_words;            /* Bits in 'map'. */
     uint8_t n_actions;
-    /* Then 'n_words' (key, mask) word pairs, then 'n_actions' struct
-     * fp_action. */
+    bool has_mark;              /* The first action is FP_ACTION_MARK: its
+                                 * mark is zero here and in the rule. */
+    /* Then the 'n_words' mask words, then 'n_actions' struct fp_action. */
     uint32_t words[];
 };
 
-/* Returns the actions of 'rule'. */
-static inline struct fp_action *
-offload_fp_rule_actions(const struct offload_fp_rule *rule)
+struct offload_fp_rule {
+    struct offload_fp_shape *shape;
+    /* Then 'shape->n_words' key words, then the mark if
+     * 'shape->has_mark'. */
+    uint32_t words[];
+};
+
+/* Returns the number of actions of 'rule'. */
+static inline size_t
+offload_fp_rule_n_actions(const struct offload_fp_rule *rule)
 {
-    return (struct fp_action *) &rule->words[2 * rule->n_words];
+    return rule->shape->n_actions;
 }
 
-struct offload_fp_rule *offload_fp_rule_dup(const struct fp_rule *);
+/* Returns the actions of 'rule', a first FP_ACTION_MARK with its mark zeroed
+ * (offload_fp_rule_expand() gives the mark). */
+static inline const struct fp_action *
+offload_fp_rule_actions(const struct offload_fp_rule *rule)
+{
+    const struct offload_fp_shape *shape = rule->shape;
+
+    return (const struct fp_action *) &shape->words[shape->n_words];
+}
+
+struct offload_fp_rule *offload_fp_rule_dup(const struct fp_rule *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_rule_free(struct offload_fp_rule *)
+    OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_rule_expand(const struct offload_fp_rule *, struct fp_rule *);
+size_t offload_fp_n_shapes(void)
+    OVS_REQUIRES(offload_fp_mutex);
 
 /* What the NIC rule of a megaflow does not keep of its match, which gives
  * the match back with the rule (offload_fp_match_from_rule()): every other
@@ -111,7 +145,7 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone.
  *
- * The record has what flow_get() and a plainly offloaded flow need, in 112
+ * The record has what flow_get() and a plainly offloaded flow need, in 104
  * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a
  * flow that is not plainly offloaded needs (its reasons, the counters of
  * its old rules, its misses) is in a side block, 'side', allocated when the
@@ -134,11 +168,13 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * 'rest' keeps, so offload_fp_flow_match() rebuilds it from the two
  * (offload_fp_match_from_rule()), with the bits that its mask does not
  * cover zeroed, as dpif-netdev's classifier has it.  A flow keeps its match
- * as a minimatch in 'match' (two heap blocks: the struct and its
- * miniflows) only when the rule cannot give it back: REFUSED, or a match that the
- * translation did not take whole ('rest.exact'), or once its rule goes or
- * changes to that of another match (offload_fp_flow_set_rule()), as the
- * match stays that of the first put.  The classifier rule, with the NIC
+ * as a minimatch in the side block's 'match' (two heap blocks: the struct
+ * and its miniflows) only when the rule cannot give it back: REFUSED (which
+ * has a side block for its reason anyway), or a match that the translation
+ * did not take whole ('rest.exact'), or once its rule goes or changes to
+ * that of another match (offload_fp_flow_set_rule()), as the match stays
+ * that of the first put: rare enough that a pointer to it in every record
+ * cost more than a side block for the flows that have one.  The classifier rule, with the NIC
  * port as its in_port, exists only in the watch block, while the flow is
  * watched. */
 struct offload_fp_flow {
@@ -177,9 +213,8 @@ struct offload_fp_flow {
                                  * reset; NULL if REFUSED.  Read it with
                                  * offload_fp_flow_rule().  A PARTIAL
                                  * flow's first action has the mark. */
-    struct minimatch *match;    /* The megaflow's match, or NULL if 'rule'
-                                 * and 'rest' give it: see above. */
-    struct offload_fp_match_rest rest; /* With 'rule', if 'match' is NULL. */
+    struct offload_fp_match_rest rest; /* With 'rule', unless the side
+                                        * block has the match. */
     struct offload_fp_flow_side *side; /* Or NULL. */
 };
 
@@ -232,6 +267,9 @@ struct offload_fp_flow_side {
                                  * rule last went in. */
     bool vf_unplugged;          /* WAITING or EVICTED because its rule uses
                                  * a VF that is unplugged. */
+    struct minimatch *match;    /* The megaflow's match, or NULL if the
+                                 * record's 'rule' and 'rest' give it: see
+                                 * struct offload_fp_flow. */
 };
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).

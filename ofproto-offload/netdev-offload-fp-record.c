@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "hash.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "util.h"
@@ -30,21 +31,124 @@
 
 BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last_packets)
                   + sizeof(uint64_t) <= CACHE_LINE_SIZE);
-BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 112);
+BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 104);
+
+/* The shapes of the compact rules (see struct offload_fp_rule), by
+ * offload_fp_shape_hash(). */
+static struct hmap offload_fp_shapes OVS_GUARDED_BY(offload_fp_mutex)
+    = HMAP_INITIALIZER(&offload_fp_shapes);
+
+/* The shape of the last rule made compact, or NULL: the next rule likely
+ * has it (flows come in runs of one mask and the same actions), which
+ * costs a compare, not a hash and a lookup. */
+static struct offload_fp_shape *offload_fp_last_shape
+    OVS_GUARDED_BY(offload_fp_mutex);
+
+/* Returns the bytes of the words (mask words, then actions) of a shape
+ * with 'n_words' mask words and 'n_actions' actions. */
+static size_t
+offload_fp_shape_words_size(size_t n_words, size_t n_actions)
+{
+    return (n_words * sizeof(uint32_t)
+            + n_actions * sizeof(struct fp_action));
+}
+
+/* Returns true if 'shape' is the shape of 'map', 'priority', 'n_words' and
+ * 'n_actions', with 'words' as its words. */
+static bool
+offload_fp_shape_equals(const struct offload_fp_shape *shape, uint32_t map,
+                        uint32_t priority, size_t n_words, size_t n_actions,
+                        const uint32_t *words)
+{
+    return (shape->map == map && shape->priority == priority
+            && shape->n_words == n_words && shape->n_actions == n_actions
+            && !memcmp(shape->words, words,
+                       offload_fp_shape_words_size(n_words, n_actions)));
+}
+
+/* Returns the shape of 'map', 'priority', 'n_words' and 'n_actions', with
+ * 'words' as its words, with a new reference: the one that exists or a new
+ * one. */
+static struct offload_fp_shape *
+offload_fp_shape_get(uint32_t map, uint32_t priority, size_t n_words,
+                     size_t n_actions, bool has_mark, const uint32_t *words)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    size_t size = offload_fp_shape_words_size(n_words, n_actions);
+    struct offload_fp_shape *shape = offload_fp_last_shape;
+    uint32_t hash;
+
+    if (shape && offload_fp_shape_equals(shape, map, priority, n_words,
+                                         n_actions, words)) {
+        goto out;
+    }
+    hash = hash_bytes(words, size, hash_2words(map, priority));
+    HMAP_FOR_EACH_WITH_HASH (shape, node, hash, &offload_fp_shapes) {
+        if (offload_fp_shape_equals(shape, map, priority, n_words,
+                                    n_actions, words)) {
+            goto out;
+        }
+    }
+    shape = xmalloc(sizeof *shape + size);
+    shape->refcnt = 0;
+    shape->map = map;
+    shape->priority = priority;
+    shape->n_words = n_words;
+    shape->n_actions = n_actions;
+    shape->has_mark = has_mark;
+    memcpy(shape->words, words, size);
+    hmap_insert(&offload_fp_shapes, &shape->node, hash);
+
+out:
+    shape->refcnt++;
+    offload_fp_last_shape = shape;
+    return shape;
+}
+
+/* Drops a reference to 'shape', which the last one frees. */
+static void
+offload_fp_shape_put(struct offload_fp_shape *shape)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (--shape->refcnt) {
+        return;
+    }
+    if (offload_fp_last_shape == shape) {
+        offload_fp_last_shape = NULL;
+    }
+    hmap_remove(&offload_fp_shapes, &shape->node);
+    free(shape);
+}
+
+/* Returns how many distinct shapes the compact rules have. */
+size_t
+offload_fp_n_shapes(void)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    return hmap_count(&offload_fp_shapes);
+}
 
 /* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
- * the caller frees with free(). */
+ * the caller frees with offload_fp_rule_free(). */
 struct offload_fp_rule *
 offload_fp_rule_dup(const struct fp_rule *rule)
+    OVS_REQUIRES(offload_fp_mutex)
 {
     const uint32_t *key = (const uint32_t *) &rule->key;
     const uint32_t *mask = (const uint32_t *) &rule->mask;
-    uint32_t words[2 * OFFLOAD_FP_KEY_WORDS];
+    uint32_t keys[OFFLOAD_FP_KEY_WORDS + 1];
+    /* Mask words, then actions, as in struct offload_fp_shape. */
+    uint32_t words[OFFLOAD_FP_KEY_WORDS
+                   + FP_MAX_ACTIONS * sizeof(struct fp_action)
+                     / sizeof(uint32_t)];
+    struct fp_action *actions;
     struct offload_fp_rule *c;
+    bool has_mark;
     uint32_t map = 0;
     size_t i, n = 0;
 
     BUILD_ASSERT_DECL(sizeof(struct fp_key) % sizeof(uint32_t) == 0);
+    BUILD_ASSERT_DECL(sizeof(struct fp_action) % sizeof(uint32_t) == 0);
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
 
@@ -64,22 +168,37 @@ offload_fp_rule_dup(const struct fp_rule *rule)
         for (j = i; j < end; j++) {
             if (mask[j]) {
                 map |= UINT32_C(1) << j;
-                words[2 * n] = key[j];
-                words[2 * n + 1] = mask[j];
+                keys[n] = key[j];
+                words[n] = mask[j];
                 n++;
             }
         }
     }
-    c = xmalloc(sizeof *c + 2 * n * sizeof c->words[0]
-                + rule->n_actions * sizeof rule->actions[0]);
-    c->map = map;
-    c->priority = rule->priority;
-    c->n_words = n;
-    c->n_actions = rule->n_actions;
-    memcpy(c->words, words, 2 * n * sizeof c->words[0]);
-    memcpy(offload_fp_rule_actions(c), rule->actions,
-           rule->n_actions * sizeof rule->actions[0]);
+    actions = (struct fp_action *) &words[n];
+    memcpy(actions, rule->actions, rule->n_actions * sizeof *actions);
+    has_mark = rule->n_actions && actions[0].type == FP_ACTION_MARK;
+    if (has_mark) {
+        keys[n] = actions[0].mark;
+        actions[0].mark = 0;
+    }
+
+    c = xmalloc(sizeof *c + (n + has_mark) * sizeof c->words[0]);
+    c->shape = offload_fp_shape_get(map, rule->priority, n, rule->n_actions,
+                                    has_mark, words);
+    memcpy(c->words, keys, (n + has_mark) * sizeof c->words[0]);
     return c;
+}
+
+/* Frees 'c', a compact rule from offload_fp_rule_dup(), or does nothing if
+ * 'c' is NULL. */
+void
+offload_fp_rule_free(struct offload_fp_rule *c)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (c) {
+        offload_fp_shape_put(c->shape);
+        free(c);
+    }
 }
 
 /* Writes into 'rule' the whole struct fp_rule that 'c' keeps, the words of
@@ -88,23 +207,35 @@ offload_fp_rule_dup(const struct fp_rule *rule)
 void
 offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
 {
+    const struct offload_fp_shape *shape = c->shape;
     uint32_t *key = (uint32_t *) &rule->key;
     uint32_t *mask = (uint32_t *) &rule->mask;
     uint32_t map;
     size_t n = 0;
 
     memset(rule, 0, sizeof *rule);
-    for (map = c->map; map; map = zero_rightmost_1bit(map)) {
+    for (map = shape->map; map; map = zero_rightmost_1bit(map)) {
         int i = raw_ctz(map);
 
-        key[i] = c->words[2 * n];
-        mask[i] = c->words[2 * n + 1];
+        key[i] = c->words[n];
+        mask[i] = shape->words[n];
         n++;
     }
-    rule->priority = c->priority;
-    rule->n_actions = c->n_actions;
-    memcpy(rule->actions, offload_fp_rule_actions(c),
-           c->n_actions * sizeof rule->actions[0]);
+    rule->priority = shape->priority;
+    rule->n_actions = shape->n_actions;
+    memcpy(rule->actions, &shape->words[n],
+           shape->n_actions * sizeof rule->actions[0]);
+    if (shape->has_mark) {
+        rule->actions[0].mark = c->words[n];
+    }
+}
+
+/* Returns the match that 'flow' keeps as a minimatch, or NULL if its rule
+ * gives it (see struct offload_fp_flow). */
+static struct minimatch *
+offload_fp_flow_kept_match(const struct offload_fp_flow *flow)
+{
+    return flow->side ? flow->side->match : NULL;
 }
 
 /* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
@@ -125,8 +256,10 @@ offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
 void
 offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
 {
-    if (flow->match) {
-        minimatch_expand(flow->match, match);
+    const struct minimatch *kept = offload_fp_flow_kept_match(flow);
+
+    if (kept) {
+        minimatch_expand(kept, match);
         flow_zero_wildcards(&match->flow, &match->wc);
     } else {
         struct fp_rule rule;
@@ -141,21 +274,24 @@ offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
 uint32_t
 offload_fp_flow_recirc_id(const struct offload_fp_flow *flow)
 {
+    const struct minimatch *kept = offload_fp_flow_kept_match(flow);
     const struct offload_fp_rule *c = flow->rule;
     size_t i = offsetof(struct fp_key, recirc_id) / sizeof(uint32_t);
+    uint32_t map;
     uint32_t below;
 
-    if (flow->match) {
-        return (MINIFLOW_GET_U32(flow->match->flow, recirc_id)
-                & MINIFLOW_GET_U32(&flow->match->mask->masks, recirc_id));
+    if (kept) {
+        return (MINIFLOW_GET_U32(kept->flow, recirc_id)
+                & MINIFLOW_GET_U32(&kept->mask->masks, recirc_id));
     }
     BUILD_ASSERT_DECL(offsetof(struct fp_key, recirc_id) % sizeof(uint32_t)
                       == 0);
-    if (!(c->map & (UINT32_C(1) << i))) {
+    map = c->shape->map;
+    if (!(map & (UINT32_C(1) << i))) {
         return 0;
     }
-    below = c->map & ((UINT32_C(1) << i) - 1);
-    return c->words[2 * count_1bits(below)];
+    below = map & ((UINT32_C(1) << i) - 1);
+    return c->words[count_1bits(below)];
 }
 
 /* Keeps in 'flow', which has no match yet, the match 'match' of its first
@@ -168,12 +304,14 @@ offload_fp_flow_init_match(struct offload_fp_flow *flow,
                            const struct offload_fp_verdict *v)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    ovs_assert(!flow->match && !flow->rule);
+    ovs_assert(!offload_fp_flow_kept_match(flow) && !flow->rule);
     if (v->state != OFFLOAD_FP_REFUSED && v->rest.exact) {
         flow->rest = v->rest;
     } else {
-        flow->match = xmalloc(sizeof *flow->match);
-        minimatch_init(flow->match, match);
+        struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
+
+        side->match = xmalloc(sizeof *side->match);
+        minimatch_init(side->match, match);
     }
 }
 
@@ -208,16 +346,18 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
                          const struct offload_fp_match_rest *rest)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (!flow->match && flow->rule
+    if (!offload_fp_flow_kept_match(flow) && flow->rule
         && (!rule || !offload_fp_same_match(flow->rule, &flow->rest,
                                             rule, rest))) {
+        struct offload_fp_flow_side *side;
         struct match match;
 
         offload_fp_flow_match(flow, &match);
-        flow->match = xmalloc(sizeof *flow->match);
-        minimatch_init(flow->match, &match);
+        side = offload_fp_flow_side(flow);
+        side->match = xmalloc(sizeof *side->match);
+        minimatch_init(side->match, &match);
     }
-    free(flow->rule);
+    offload_fp_rule_free(flow->rule);
     flow->rule = rule ? offload_fp_rule_dup(rule) : NULL;
 }
 
@@ -332,16 +472,16 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
                                       & ~(uintptr_t) (OFFLOAD_FP_SLAB_SIZE
                                                       - 1));
 
-    if (flow->match) {
-        minimatch_destroy(flow->match);
-        free(flow->match);
-    }
     if (flow->side) {
+        if (flow->side->match) {
+            minimatch_destroy(flow->side->match);
+            free(flow->side->match);
+        }
         free(flow->side->reason);
         free(flow->side->partial_reason);
         free(flow->side);
     }
-    free(flow->rule);
+    offload_fp_rule_free(flow->rule);
 
     if (slab->n_used-- == OFFLOAD_FP_SLAB_RECORDS) {
         ovs_list_push_back(&offload_fp_slabs, &slab->node);

@@ -992,6 +992,13 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow,
                   : offload_fp_flow_base(flow));
     }
     hmap_remove(&offload_fp_flows, &flow->node);
+    /* The table gives its buckets back once it has 8 times as many as it
+     * needs (hmap_shrink() leaves 1 or 2 flows per bucket): a table that
+     * once held many flows would keep 8 bytes per bucket for good, and
+     * shrinking only that late costs O(1) amortized per removal. */
+    if (hmap_count(&offload_fp_flows) < offload_fp_flows.mask / 8) {
+        hmap_shrink(&offload_fp_flows);
+    }
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow, false);
     offload_fp_flow_free(flow);
@@ -1131,7 +1138,7 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
             || !flow->rule) {
             continue;
         }
-        for (i = 0; i < flow->rule->n_actions; i++) {
+        for (i = 0; i < offload_fp_rule_n_actions(flow->rule); i++) {
             const struct fp_action *a
                 = &offload_fp_rule_actions(flow->rule)[i];
 
@@ -1156,7 +1163,7 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    bool partial = (flow->rule->n_actions
+    bool partial = (offload_fp_rule_n_actions(flow->rule)
                     && (offload_fp_rule_actions(flow->rule)[0].type
                         == FP_ACTION_MARK));
 

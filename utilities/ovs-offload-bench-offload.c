@@ -29,7 +29,8 @@
  *     every flow, as a revalidator makes it; the age of the counters that
  *     flow_get() reports (from a packet entering the NIC until flow_get()
  *     counts it); memory per flow: the heap growth of the process (OVS
- *     side and model NIC together) and the model's own accounting of its
+ *     side and model NIC together, with the NIC's tables that its rule
+ *     capacity sizes: see bench_device_heap()) and the model's own accounting of its
  *     rules (fp_model_memory_per_rule()), the OVS side being the rest, at
  *     once after the puts, then as in ovs-vswitchd two seconds later, when
  *     netdev_offload_fp_run() watches offloaded flows for misses, up to
@@ -236,6 +237,39 @@ thread_cpu_now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Creates a model NIC with 'cfg', stores it in '*devp' or, if 'devp' is
+ * NULL, destroys it at once.  Returns the heap growth of its creation, in
+ * bytes.
+ *
+ * A model NIC allocates its tables when it is created, sized by its rule
+ * capacity: a slot by rule id, a counter per engine, a reference count of
+ * a shared counter.  A flow costs its share of them as much as what its
+ * flow_put() allocates, so the memory per flow counts the heap growth of
+ * the creation of a NIC with room for the flows, less that of a NIC with
+ * room for one rule (what does not depend on the rules: ports, rings, the
+ * engines' exact-match caches). */
+static ssize_t
+bench_device_heap(const struct fp_device_config *cfg, struct fp_device **devp)
+{
+    struct fp_device *dev;
+    size_t heap0;
+    int error;
+
+    ovsrcu_quiesce();
+    heap0 = bench_heap();
+    error = fp_device_create(devp ? "fp0" : "fp-probe", cfg, &dev);
+    if (error) {
+        ovs_fatal(error, "cannot create the model NIC");
+    }
+    heap0 = bench_heap() - heap0;
+    if (devp) {
+        *devp = dev;
+    } else {
+        fp_device_destroy(dev);
+    }
+    return heap0;
+}
+
 /* Figures of one flow count. */
 struct offload_point {
     double put_s;               /* Ours: all flow_put() calls. */
@@ -261,6 +295,7 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
     struct fp_device *dev;
     struct ofpbuf actions;
     size_t heap0, heap1;
+    ssize_t dev_heap;
     double t0, cpu0, sum = 0;
     int error, j;
     uint32_t i;
@@ -268,10 +303,9 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
     fp_device_config_default(&cfg);
     cfg.n_rules = n_flows + 1024;
     cfg.n_counters = 0;
-    error = fp_device_create("fp0", &cfg, &dev);
-    if (error) {
-        ovs_fatal(error, "cannot create the model NIC");
-    }
+    dev_heap = bench_device_heap(&cfg, &dev);
+    cfg.n_rules = 1;
+    dev_heap -= bench_device_heap(&cfg, NULL);
     in = bench_flow_open_port("op1", "fp", "phy0", 1);
     out = bench_flow_open_port("op2", "fp", "vf0", 2);
     ofpbuf_use_stub(&actions, actions_stub, sizeof actions_stub);
@@ -301,7 +335,7 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
     pt->put_cpu_s = thread_cpu_now() - cpu0;
     ovsrcu_quiesce();
     heap1 = bench_heap();
-    pt->heap_per_flow = ((double) heap1 - heap0) / n_flows;
+    pt->heap_per_flow = ((double) heap1 - heap0 + dev_heap) / n_flows;
     pt->nic_per_flow = fp_model_memory_per_rule(dev);
 
     /* In ovs-vswitchd, netdev_offload_fp_run() runs once per retry
@@ -320,7 +354,7 @@ run_ours(uint32_t n_flows, bool last_round, struct offload_point *pt)
         ovsrcu_quiesce();
         size_t heap2 = bench_heap();
 
-        pt->armed_per_flow = ((double) heap2 - heap0) / n_flows;
+        pt->armed_per_flow = ((double) heap2 - heap0 + dev_heap) / n_flows;
     }
 
     /* The last flow's rule is active: its packet hits it. */

@@ -845,6 +845,52 @@ test_fp_model_counters_full(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* A shared counter that an action list counts in cannot be freed (EBUSY)
+ * until the last rule of that list is gone; one that is not shared (a
+ * rule's own, or never allocated) is not found (ENOENT). */
+static void
+test_fp_model_counter_busy(void **state OVS_UNUSED)
+{
+    struct fp_device_config config;
+    struct fp_device *dev;
+    struct fp_rule rules[2];
+    struct fp_rule_stats rs;
+    uint32_t counter, other, ids[2];
+    size_t i;
+
+    fp_device_config_default(&config);
+    config.n_rules = 4;
+    assert_int_equal(fp_device_create("busy", &config, &dev), 0);
+
+    assert_int_equal(fp_counter_alloc(dev, &counter), 0);
+    assert_int_equal(fp_counter_alloc(dev, &other), 0);
+    for (i = 0; i < 2; i++) {
+        rules[i] = rule_in_port(i, 0);
+        rules[i].n_actions = 1;
+        memset(&rules[i].actions[0], 0, sizeof rules[i].actions[0]);
+        rules[i].actions[0].type = FP_ACTION_COUNT;
+        rules[i].actions[0].counter_id = counter;
+        assert_int_equal(fp_rule_add(dev, &rules[i], &ids[i]), 0);
+    }
+    assert_int_equal(fp_counter_free(dev, counter), EBUSY);
+    assert_int_equal(fp_rule_delete(dev, ids[0], NULL), 0);
+    assert_int_equal(fp_counter_free(dev, counter), EBUSY);
+    assert_int_equal(fp_counter_get(dev, counter, &rs), 0);
+    assert_int_equal(fp_rule_delete(dev, ids[1], NULL), 0);
+    assert_int_equal(fp_counter_free(dev, counter), 0);
+    assert_int_equal(fp_counter_free(dev, counter), ENOENT);
+    assert_int_equal(fp_counter_get(dev, counter, &rs), ENOENT);
+
+    /* A rule's counter is not a shared one. */
+    rules[0].n_actions = 0;
+    assert_int_equal(fp_rule_add(dev, &rules[0], &ids[0]), 0);
+    assert_int_equal(fp_counter_get(dev, counter, &rs), ENOENT);
+    assert_int_equal(fp_counter_get(dev, other, &rs), 0);
+    assert_int_equal(fp_counter_free(dev, other), 0);
+
+    fp_device_destroy(dev);
+}
+
 /* Returns the number of packets sent out of 'port' of 'dev' so far. */
 static uint64_t
 tx_packets(struct fp_device *dev, uint32_t port)
@@ -1950,6 +1996,7 @@ main(void)
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_engines),
         cmocka_unit_test(test_fp_model_counters_full),
+        cmocka_unit_test(test_fp_model_counter_busy),
         cmocka_unit_test_setup_teardown(test_fp_model_reset,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_faults,

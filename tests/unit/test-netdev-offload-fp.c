@@ -625,6 +625,7 @@ static void
 test_many_records(void **state OVS_UNUSED)
 {
     enum { N = 1000 };
+    size_t mask;
     uint32_t i;
 
     for (i = 0; i < N; i++) {
@@ -663,17 +664,24 @@ test_many_records(void **state OVS_UNUSED)
     for (i = 0; i < N; i++) {
         check_nth(i, true, false);
     }
+
+    /* The flows' table gave its buckets back as the flows went. */
+    ovs_mutex_lock(&offload_fp_mutex);
+    mask = offload_fp_flows.mask;
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_true(mask < 8);
 }
 
 /* A flow keeps its NIC rule compact (offload_fp_rule_dup()): expanded,
  * it is the rule again, whichever words of its mask are set, the first
- * and the last among them. */
+ * and the last among them, with a mark as its first action or not. */
 static void
 test_rule_compact(void **state OVS_UNUSED)
 {
     int round;
 
     random_set_seed(7);
+    ovs_mutex_lock(&offload_fp_mutex);
     for (round = 0; round < 2000; round++) {
         struct fp_rule rule, back;
         uint32_t *key = (uint32_t *) &rule.key;
@@ -699,12 +707,75 @@ test_rule_compact(void **state OVS_UNUSED)
             rule.actions[i].type = FP_ACTION_OUTPUT;
             rule.actions[i].port = random_uint32();
         }
+        if (rule.n_actions && round % 3 == 0) {
+            rule.actions[0].type = FP_ACTION_MARK;
+            rule.actions[0].mark = random_uint32();
+        }
 
         c = offload_fp_rule_dup(&rule);
         offload_fp_rule_expand(c, &back);
         assert_memory_equal(&rule, &back, sizeof rule);
-        free(c);
+        offload_fp_rule_free(c);
     }
+    assert_int_equal(offload_fp_n_shapes(), 0);
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* Compact rules of one mask, priority and actions share one shape, whose
+ * last rule frees it, even with marks of their own as their first actions,
+ * which each gets back; a rule that differs in any of these has another
+ * shape, and a shape that is not the last one made is found again. */
+static void
+test_rule_shapes(void **state OVS_UNUSED)
+{
+    enum { N = 64 };
+    struct offload_fp_rule *c[N], *other, *again;
+    struct fp_rule rule, back;
+    size_t i;
+
+    memset(&rule, 0, sizeof rule);
+    rule.mask.recirc_id = UINT32_MAX;
+    rule.mask.in_port = UINT32_MAX;
+    rule.n_actions = 2;
+    rule.actions[0].type = FP_ACTION_MARK;
+    rule.actions[1].type = FP_ACTION_OUTPUT;
+    rule.actions[1].port = 3;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    for (i = 0; i < N; i++) {
+        rule.key.recirc_id = i;
+        rule.actions[0].mark = 1000 + i;
+        c[i] = offload_fp_rule_dup(&rule);
+    }
+    assert_int_equal(offload_fp_n_shapes(), 1);
+    for (i = 0; i < N; i++) {
+        assert_ptr_equal(c[i]->shape, c[0]->shape);
+        rule.key.recirc_id = i;
+        rule.actions[0].mark = 1000 + i;
+        offload_fp_rule_expand(c[i], &back);
+        assert_memory_equal(&rule, &back, sizeof rule);
+    }
+
+    rule.actions[1].port = 4;
+    other = offload_fp_rule_dup(&rule);
+    assert_int_equal(offload_fp_n_shapes(), 2);
+    rule.actions[1].port = 3;
+    rule.priority = 1;
+    offload_fp_rule_free(offload_fp_rule_dup(&rule));
+    assert_int_equal(offload_fp_n_shapes(), 2);
+    rule.priority = 0;
+    again = offload_fp_rule_dup(&rule);
+    assert_ptr_equal(again->shape, c[0]->shape);
+    offload_fp_rule_free(again);
+    offload_fp_rule_free(other);
+    assert_int_equal(offload_fp_n_shapes(), 1);
+
+    for (i = 0; i < N; i++) {
+        assert_int_equal(offload_fp_n_shapes(), 1);
+        offload_fp_rule_free(c[i]);
+    }
+    assert_int_equal(offload_fp_n_shapes(), 0);
+    ovs_mutex_unlock(&offload_fp_mutex);
 }
 
 /* The fields of struct flow that the NIC key takes as they are. */
@@ -832,7 +903,7 @@ check_flow_match(const ovs_u128 *ufid, const struct match *put,
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     assert_non_null(flow);
-    assert_int_equal(flow->match != NULL, minimatch);
+    assert_int_equal(flow->side && flow->side->match, minimatch);
     offload_fp_flow_match(flow, &got);
     assert_match_back(put, &got);
     assert_int_equal(offload_fp_flow_recirc_id(flow),
@@ -1216,6 +1287,7 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
         cmocka_unit_test(test_rule_compact),
+        cmocka_unit_test(test_rule_shapes),
         cmocka_unit_test_setup_teardown(test_match_from_rule, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
