@@ -1203,7 +1203,13 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
     fp_model_engine_leave(engine, epoch);
 
 done:
-    atomic_store_explicit(&port->rx_head, head + n, memory_order_release);
+    /* Sequentially consistent, as fp_model_flush()'s increment of
+     * 'n_waiters' and read of 'rx_head': with a release store, the read of
+     * 'n_waiters' below could pass the store (x86 lets a load pass an
+     * earlier store), and a flush that read the old head would wait for a
+     * broadcast that never comes.  ovs-offload-bench's saturated engine
+     * once hung so, with 'rx_head' equal to the tail it waited for. */
+    atomic_store(&port->rx_head, head + n);
 
     atomic_read(&model->n_waiters, &n_waiters);
     if (n_waiters) {
