@@ -187,6 +187,21 @@ fp_sched_refill(struct fp_sched *s, long long int now)
     }
 }
 
+/* Brings the buckets of 's' to 'now' for a change of its configuration,
+ * unless packets wait.  fp_sched_run() spends what the buckets earned since
+ * 's->last' on the packets that wait, each at the time it was due; a refill
+ * straight to 'now' would cap every bucket at its burst and lose the rest.
+ * OVS sets a port's QoS again at each reconfiguration, which may come
+ * between a step of the clock and the scheduler's next run. */
+static void
+fp_sched_settle(struct fp_sched *s, long long int now)
+    OVS_REQUIRES(s->mutex)
+{
+    if (!s->last || fp_sched_is_empty(s)) {
+        fp_sched_refill(s, now);
+    }
+}
+
 /* Drops the packets of 'c', counting each in its 'tx_drops'.  Returns the
  * number dropped. */
 static size_t
@@ -213,9 +228,8 @@ fp_sched_set_port(struct fp_sched *s, uint64_t rate, uint32_t burst,
                   long long int now)
 {
     ovs_mutex_lock(&s->mutex);
-    fp_sched_refill(s, now);
-    if (rate != s->port.rate || burst != s->port_burst || !s->last) {
-        s->last = now;
+    fp_sched_settle(s, now);
+    if (rate != s->port.rate || burst != s->port_burst) {
         s->port_burst = burst;
         fp_sched_bucket_init(&s->port, rate, burst);
     }
@@ -246,7 +260,7 @@ fp_sched_set_class(struct fp_sched *s, size_t class,
 
     ovs_assert(class < s->n_classes);
     ovs_mutex_lock(&s->mutex);
-    fp_sched_refill(s, now);
+    fp_sched_settle(s, now);
     c = &s->classes[class];
     if (!qc && class) {
         n = fp_sched_class_flush(s, c);

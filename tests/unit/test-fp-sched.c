@@ -220,6 +220,45 @@ test_fp_sched_priority_weight(void **state OVS_UNUSED)
     fp_sched_destroy(s);
 }
 
+/* OVS sets a port's QoS again at each reconfiguration.  One that comes
+ * between a step of the clock and the scheduler's run, with packets queued,
+ * must not cost them what the buckets earned in the step: a queue shaped
+ * to 500 kB/s with a burst of one frame sends 5 frames in 10 ms, with or
+ * without the same configuration set again first.  (The autotest "fp -
+ * qos - set_queue to a shaped queue" once counted 2 frames too few so.) */
+static void
+test_fp_sched_reconfigure(void **state OVS_UNUSED)
+{
+    struct fp_qos_class q = { .max_rate = 500000, .burst = FRAME };
+    static uint8_t frame[FRAME];
+    struct sent sent = { .bytes = { 0 } };
+    struct fp_sched *s = sched_create(1000000);
+    int i, step;
+
+    now = 1000000;
+    fp_sched_set_class(s, 1, &q, now);
+    for (i = 0; i < 30; i++) {
+        fp_sched_enqueue(s, 1, frame, FRAME);
+    }
+    /* A bucket lets a packet go while it is not below zero: a full one of
+     * one frame lets two. */
+    fp_sched_run(s, now, count_sent, &sent);
+    assert_int_equal(sent.bytes[1], 2 * FRAME);
+
+    for (step = 1; step <= 4; step++) {
+        now += 10000;
+        if (step % 2) {
+            fp_sched_set_port(s, 1000000, 3000, now);
+            fp_sched_set_class(s, 0, NULL, now);
+            fp_sched_set_class(s, 1, &q, now);
+        }
+        fp_sched_run(s, now, count_sent, &sent);
+        assert_int_equal(sent.bytes[1], (2 + 5 * step) * FRAME);
+    }
+    fp_sched_flush(s);
+    fp_sched_destroy(s);
+}
+
 int
 main(void)
 {
@@ -227,6 +266,7 @@ main(void)
         cmocka_unit_test(test_fp_sched_shape),
         cmocka_unit_test(test_fp_sched_shares),
         cmocka_unit_test(test_fp_sched_priority_weight),
+        cmocka_unit_test(test_fp_sched_reconfigure),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
