@@ -45,6 +45,7 @@ failed=0
 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+netns=
 
 # sanitizer_report PROGRAM
 #
@@ -128,7 +129,7 @@ run_autotest() {
     local suite=$1 start=$(date +%s)
     shift
     echo "== $suite"
-    "$suite" -C tests AUTOTEST_PATH="$autotest_path" "$@" > "$log" 2>&1
+    $netns "$suite" -C tests AUTOTEST_PATH="$autotest_path" "$@" > "$log" 2>&1
     local status=$?
     cat "$log"
     echo "== $suite: $(($(date +%s) - start)) s"
@@ -184,6 +185,20 @@ count_tests() {
     fi
 }
 
+# As root, the autotest suite runs in a network namespace of its own.
+# ovs-vswitchd reconfigures its bridges at every rtnetlink notification of
+# a link, and then revalidates its datapath flows.  Links that other
+# programs add and delete (the system tests', which ovs-offload-check runs
+# beside this suite) made "fp - translate - ICMPv6 and nd_target" find no
+# datapath flow in 6 runs of 8 beside a loop that added and deleted a veth,
+# and in 0 of 6 in a namespace of its own (OVS probably deletes those ND
+# flows when it revalidates them, since their exported mask lacks the
+# target).  The suite's ovs-vswitchd use no network device of the host:
+# datapath type dummy, unix sockets, and our net_fp driver for DPDK.
+if test "$(id -u)" = 0 && unshare --net true 2>/dev/null; then
+    netns="unshare --net"
+fi
+
 if test -z "$testsuite"; then
     :
 elif n=$(count_tests "$testsuite" "$@"); then
@@ -195,6 +210,7 @@ elif n=$(count_tests "$testsuite" "$@"); then
 else
     failed=$((failed + 1))
 fi
+netns=
 
 if test -n "$system_testsuite"; then
     # One at a time: the tests share br0's tap device and the host's
