@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "fp-slab.h"
 #include "hash.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
@@ -128,6 +129,14 @@ offload_fp_n_shapes(void)
     return hmap_count(&offload_fp_shapes);
 }
 
+/* The compact rules' memory, by their number of words (key words and the
+ * mark): a compact rule of n words is an object of 'offload_fp_rule_slabs[n]'
+ * (see lib/fp-slab.h), created the first time.  A compact rule of 3 key
+ * words and a mark asks for 24 bytes: malloc() took 32 for it, a slab 24
+ * and a share of its block's header. */
+static struct fp_slab *offload_fp_rule_slabs[OFFLOAD_FP_KEY_WORDS + 2]
+    OVS_GUARDED_BY(offload_fp_mutex);
+
 /* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
  * the caller frees with offload_fp_rule_free(). */
 struct offload_fp_rule *
@@ -143,6 +152,7 @@ offload_fp_rule_dup(const struct fp_rule *rule)
                      / sizeof(uint32_t)];
     struct fp_action *actions;
     struct offload_fp_rule *c;
+    struct fp_slab **slabp;
     bool has_mark;
     uint32_t map = 0;
     size_t i, n = 0;
@@ -182,7 +192,12 @@ offload_fp_rule_dup(const struct fp_rule *rule)
         actions[0].mark = 0;
     }
 
-    c = xmalloc(sizeof *c + (n + has_mark) * sizeof c->words[0]);
+    slabp = &offload_fp_rule_slabs[n + has_mark];
+    if (!*slabp) {
+        *slabp = fp_slab_create(sizeof *c
+                                + (n + has_mark) * sizeof c->words[0]);
+    }
+    c = fp_slab_alloc(*slabp);
     c->shape = offload_fp_shape_get(map, rule->priority, n, rule->n_actions,
                                     has_mark, words);
     memcpy(c->words, keys, (n + has_mark) * sizeof c->words[0]);
@@ -197,7 +212,7 @@ offload_fp_rule_free(struct offload_fp_rule *c)
 {
     if (c) {
         offload_fp_shape_put(c->shape);
-        free(c);
+        fp_slab_free(c);
     }
 }
 
