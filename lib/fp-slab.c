@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "openvswitch/list.h"
-#include "ovs-thread.h"
+#include "ovs-atomic.h"
 #include "util.h"
 
 BUILD_ASSERT_DECL(IS_POW2(FP_SLAB_BLOCK));
@@ -29,6 +29,7 @@ BUILD_ASSERT_DECL(IS_POW2(FP_SLAB_BLOCK));
 /* A block: this header, then 'per_block' objects of the slab. */
 struct fp_slab_block {
     struct ovs_list node;       /* In the slab's 'partial' if not full. */
+    struct ovs_list all_node;   /* In the slab's 'all'. */
     struct fp_slab *slab;
     void *free;                 /* Freed objects, each linked by its first
                                  * bytes to the next. */
@@ -38,79 +39,143 @@ struct fp_slab_block {
 };
 
 struct fp_slab {
-    struct ovs_mutex mutex;
     size_t size;                /* Of an object, a multiple of 8. */
     uint32_t per_block;         /* Objects in a block. */
-    struct ovs_list partial OVS_GUARDED;    /* Blocks with room. */
-    size_t n_blocks OVS_GUARDED;
-    size_t n_used OVS_GUARDED;  /* Objects in use, in all blocks. */
-    bool destroyed OVS_GUARDED; /* fp_slab_destroy() was called. */
+
+    /* The owner's. */
+    struct ovs_list partial;    /* Blocks with room. */
+    struct ovs_list all;        /* Every block. */
+    size_t n_used;              /* Objects in use, but those in 'remote'. */
+
+    /* Any thread's.  'refs' is the owner's reference, until
+     * fp_slab_destroy(), and one per object allocated and not freed yet:
+     * the last fp_slab_free_remote() of a destroyed slab frees it. */
+    ATOMIC(void *) remote;      /* Objects of fp_slab_free_remote(), linked
+                                 * by their first bytes. */
+    ATOMIC(unsigned int) refs;
 };
 
 /* Returns a new slab of objects of 'size' bytes (at least 1, at most a
- * quarter of FP_SLAB_BLOCK), each aligned on 8 bytes, which the caller
- * destroys with fp_slab_destroy(). */
+ * quarter of FP_SLAB_BLOCK), each aligned on 8 bytes, which the caller,
+ * its owner, destroys with fp_slab_destroy(). */
 struct fp_slab *
 fp_slab_create(size_t size)
 {
     struct fp_slab *slab = xzalloc(sizeof *slab);
 
     ovs_assert(size && size <= FP_SLAB_BLOCK / 4);
-    ovs_mutex_init(&slab->mutex);
     slab->size = ROUND_UP(MAX(size, sizeof(void *)), 8);
     slab->per_block = ((FP_SLAB_BLOCK - sizeof(struct fp_slab_block))
                        / slab->size);
     ovs_list_init(&slab->partial);
+    ovs_list_init(&slab->all);
+    atomic_init(&slab->remote, NULL);
+    atomic_init(&slab->refs, 1);
     return slab;
 }
 
+static void fp_slab_free_slab(struct fp_slab *);
+
+/* Drops a reference to 'slab', which the last one frees, with every block
+ * it has (the objects left are on the 'remote' list). */
+static void
+fp_slab_unref(struct fp_slab *slab)
+{
+    unsigned int old;
+
+    atomic_sub_explicit(&slab->refs, 1, &old, memory_order_release);
+    if (old == 1) {
+        atomic_thread_fence(memory_order_acquire);
+        fp_slab_free_slab(slab);
+    }
+}
+
+/* Frees 'slab' and every block it has.  Nothing may use it any more. */
 static void
 fp_slab_free_slab(struct fp_slab *slab)
 {
-    ovs_mutex_destroy(&slab->mutex);
+    struct fp_slab_block *block;
+
+    LIST_FOR_EACH_SAFE (block, all_node, &slab->all) {
+        free_size_align(block);
+    }
     free(slab);
 }
 
-/* Gives up the caller's hold on 'slab' (which may be NULL): it allocates no
+/* Puts 'object', of a block of 'slab', back on its block's free list, and
+ * gives the block back to the heap if it is then all free.  Owner only. */
+static void
+fp_slab_put(struct fp_slab *slab, void *object)
+{
+    struct fp_slab_block *block
+        = (struct fp_slab_block *) ((uintptr_t) object
+                                    & ~(uintptr_t) (FP_SLAB_BLOCK - 1));
+
+    ovs_assert(block->n_used);
+    slab->n_used--;
+    if (block->n_used-- == slab->per_block) {
+        ovs_list_push_back(&slab->partial, &block->node);
+    }
+    if (!block->n_used) {
+        ovs_list_remove(&block->node);
+        ovs_list_remove(&block->all_node);
+        free_size_align(block);
+    } else {
+        *(void **) object = block->free;
+        block->free = object;
+    }
+}
+
+/* Takes back the objects that other threads freed with
+ * fp_slab_free_remote(), giving back to the heap the blocks that are then
+ * all free.  Owner only. */
+void
+fp_slab_collect(struct fp_slab *slab)
+{
+    void *object, *next;
+
+    object = atomic_exchange_explicit(&slab->remote, NULL,
+                                      memory_order_acquire);
+    for (; object; object = next) {
+        next = *(void **) object;
+        fp_slab_put(slab, object);
+    }
+}
+
+/* Gives up the owner's hold on 'slab' (which may be NULL): it allocates no
  * more objects, and goes once every object it gave is freed, at once if
- * none is left.  Objects still in use stay valid until fp_slab_free(). */
+ * none is left.  Objects still in use stay valid until
+ * fp_slab_free_remote(). */
 void
 fp_slab_destroy(struct fp_slab *slab)
 {
-    bool empty;
-
-    if (!slab) {
-        return;
-    }
-    ovs_mutex_lock(&slab->mutex);
-    slab->destroyed = true;
-    empty = !slab->n_blocks;
-    ovs_mutex_unlock(&slab->mutex);
-    if (empty) {
-        fp_slab_free_slab(slab);
+    if (slab) {
+        fp_slab_unref(slab);
     }
 }
 
 /* Returns a new object of 'slab', of the size that fp_slab_create() was
  * given, with undefined contents, which the caller frees with
- * fp_slab_free().  Never fails (aborts on memory exhaustion, as xmalloc()
- * does). */
+ * fp_slab_free() or fp_slab_free_remote().  Never fails (aborts on memory
+ * exhaustion, as xmalloc() does).  Owner only. */
 void *
 fp_slab_alloc(struct fp_slab *slab)
 {
     struct fp_slab_block *block;
+    unsigned int old;
     void *object;
 
-    ovs_mutex_lock(&slab->mutex);
-    ovs_assert(!slab->destroyed);
-    if (ovs_list_is_empty(&slab->partial)) {
-        block = xmalloc_size_align(FP_SLAB_BLOCK, FP_SLAB_BLOCK);
-        block->slab = slab;
-        block->free = NULL;
-        block->n_used = 0;
-        block->n_carved = 0;
-        ovs_list_push_front(&slab->partial, &block->node);
-        slab->n_blocks++;
+    if (OVS_UNLIKELY(ovs_list_is_empty(&slab->partial))) {
+        fp_slab_collect(slab);
+        if (ovs_list_is_empty(&slab->partial)) {
+            block = xmalloc_size_align(FP_SLAB_BLOCK, FP_SLAB_BLOCK);
+            block->slab = slab;
+            block->free = NULL;
+            block->n_used = 0;
+            block->n_carved = 0;
+            ovs_list_push_front(&slab->partial, &block->node);
+            ovs_list_push_back(&slab->all, &block->all_node);
+        }
     }
     block = CONTAINER_OF(ovs_list_front(&slab->partial),
                          struct fp_slab_block, node);
@@ -124,45 +189,59 @@ fp_slab_alloc(struct fp_slab *slab)
         ovs_list_remove(&block->node);
     }
     slab->n_used++;
-    ovs_mutex_unlock(&slab->mutex);
+    atomic_add_relaxed(&slab->refs, 1, &old);
     return object;
 }
 
+/* Returns the slab of 'object', an object of fp_slab_alloc(). */
+static struct fp_slab *
+fp_slab_of(const void *object)
+{
+    const struct fp_slab_block *block
+        = (const struct fp_slab_block *) ((uintptr_t) object
+                                          & ~(uintptr_t) (FP_SLAB_BLOCK
+                                                          - 1));
+
+    return block->slab;
+}
+
 /* Frees 'object' (which may be NULL), from fp_slab_alloc() of a slab that
- * may have been destroyed since.  Any thread; takes no lock but the
- * slab's. */
+ * the caller owns and has not destroyed.  Owner only. */
 void
 fp_slab_free(void *object)
 {
-    struct fp_slab_block *block;
+    if (object) {
+        struct fp_slab *slab = fp_slab_of(object);
+
+        unsigned int old;
+
+        fp_slab_put(slab, object);
+        atomic_sub_relaxed(&slab->refs, 1, &old);
+    }
+}
+
+/* Frees 'object' (which may be NULL), from fp_slab_alloc() of a slab that
+ * may have been destroyed since.  Any thread, without a lock: the owner
+ * takes the object back later (see fp_slab_collect()), or, if the slab is
+ * destroyed and this is its last object, the slab goes at once. */
+void
+fp_slab_free_remote(void *object)
+{
     struct fp_slab *slab;
-    bool gone = false;
+    void *head;
 
     if (!object) {
         return;
     }
-    block = (struct fp_slab_block *) ((uintptr_t) object
-                                      & ~(uintptr_t) (FP_SLAB_BLOCK - 1));
-    slab = block->slab;
-
-    ovs_mutex_lock(&slab->mutex);
-    ovs_assert(block->n_used);
-    slab->n_used--;
-    if (block->n_used-- == slab->per_block) {
-        ovs_list_push_back(&slab->partial, &block->node);
-    }
-    if (!block->n_used) {
-        ovs_list_remove(&block->node);
-        free_size_align(block);
-        gone = !--slab->n_blocks && slab->destroyed;
-    } else {
-        *(void **) object = block->free;
-        block->free = object;
-    }
-    ovs_mutex_unlock(&slab->mutex);
-    if (gone) {
-        fp_slab_free_slab(slab);
-    }
+    slab = fp_slab_of(object);
+    atomic_read_relaxed(&slab->remote, &head);
+    do {
+        *(void **) object = head;
+    } while (!atomic_compare_exchange_weak_explicit(&slab->remote, &head,
+                                                    object,
+                                                    memory_order_release,
+                                                    memory_order_relaxed));
+    fp_slab_unref(slab);
 }
 
 /* Returns the bytes of heap that an object of 'slab' takes, with its share
@@ -174,15 +253,10 @@ fp_slab_object_cost(const struct fp_slab *slab)
     return DIV_ROUND_UP(FP_SLAB_BLOCK, slab->per_block);
 }
 
-/* Returns the objects of 'slab' in use. */
+/* Returns the objects of 'slab' in use, but those that other threads freed
+ * since the last fp_slab_collect().  Owner only. */
 size_t
-fp_slab_count(const struct fp_slab *slab_)
+fp_slab_count(const struct fp_slab *slab)
 {
-    struct fp_slab *slab = CONST_CAST(struct fp_slab *, slab_);
-    size_t n;
-
-    ovs_mutex_lock(&slab->mutex);
-    n = slab->n_used;
-    ovs_mutex_unlock(&slab->mutex);
-    return n;
+    return slab->n_used;
 }

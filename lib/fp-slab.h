@@ -25,14 +25,20 @@
  * NIC rule of the model's table (lib/fp-table.c) and the compact copy of
  * it on the OVS side.
  *
+ * A slab has an owner, one thread at a time (the caller serializes them,
+ * as the table's writer or a module's mutex does), which allocates
+ * (fp_slab_alloc()), frees (fp_slab_free()) and destroys it without a lock
+ * or an atomic read-modify-write: a flow_put() allocates two objects, and
+ * a mutex around each cost it about 230 instructions.  Any other thread
+ * may free an object with fp_slab_free_remote(), as an RCU callback frees
+ * a rule after its last reader is done, when the owner may have destroyed
+ * the slab already: such an object goes on a lock-free list that the
+ * owner takes back at its next fp_slab_alloc() or fp_slab_collect(), and
+ * a destroyed slab stays until its last object is freed.
+ *
  * A freed object goes on the free list of its block, found by its address
  * (blocks are aligned on their size); a block whose objects are all free
- * goes back to the heap.  fp_slab_free() may run on any thread, in
- * particular in an RCU callback after the object's last reader is done,
- * when the owner of the slab may have destroyed it already: the slab
- * itself stays until its last object is freed (see fp_slab_destroy()).
- * Each slab has a mutex of its own, which fp_slab_alloc() and
- * fp_slab_free() hold for a few instructions. */
+ * goes back to the heap. */
 
 #include <stddef.h>
 
@@ -46,6 +52,8 @@ void fp_slab_destroy(struct fp_slab *);
 
 void *fp_slab_alloc(struct fp_slab *);
 void fp_slab_free(void *);
+void fp_slab_free_remote(void *);
+void fp_slab_collect(struct fp_slab *);
 
 size_t fp_slab_object_cost(const struct fp_slab *);
 size_t fp_slab_count(const struct fp_slab *);

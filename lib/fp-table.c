@@ -151,9 +151,10 @@ struct fp_table {
 
     /* The rules' memory, by the number of words of their key: a rule of a
      * mask of n words is an object of 'rule_slabs[n]', created with the
-     * first such mask.  A rule is freed after an RCU grace period, when the
-     * table may be gone: a slab stays until its last rule is freed (see
-     * lib/fp-slab.h).  One malloc() block per rule cost more: 80 bytes of
+     * first such mask; the writer owns the slabs.  A rule is freed after
+     * an RCU grace period, by the RCU thread (fp_slab_free_remote()), when
+     * the table may be gone: a slab stays until its last rule is freed
+     * (see lib/fp-slab.h); fp_table_purge() takes the freed rules back.  One malloc() block per rule cost more: 80 bytes of
      * heap for a rule of 68 bytes, against 72 and a share of its block's
      * header, 73 in all. */
     struct fp_slab *rule_slabs[FP_TABLE_KEY_WORDS + 1];
@@ -758,6 +759,13 @@ fp_table_purge(struct fp_table *table)
 {
     size_t i;
 
+    /* The rules that RCU freed since, back into their slabs. */
+    for (i = 0; i < ARRAY_SIZE(table->rule_slabs); i++) {
+        if (table->rule_slabs[i]) {
+            fp_slab_collect(table->rule_slabs[i]);
+        }
+    }
+
     for (i = 0; i < table->n_removed; i++) {
         struct fp_table_rule *rule = table->removed[i];
         struct fp_table_mask *m = fp_table_rule_mask(table, rule);
@@ -867,7 +875,7 @@ fp_table_rule_unref(const struct fp_table_rule *rule_)
     struct fp_table_rule *rule = CONST_CAST(struct fp_table_rule *, rule_);
 
     if (rule && ovs_refcount_unref(&rule->ref_cnt) == 1) {
-        ovsrcu_postpone(fp_slab_free, rule);
+        ovsrcu_postpone(fp_slab_free_remote, rule);
     }
 }
 

@@ -67,10 +67,10 @@ test_fp_slab_alloc_free(void **state OVS_UNUSED)
     fp_slab_destroy(slab);
 }
 
-/* Objects freed after their slab's fp_slab_destroy(), as an RCU callback
- * frees a rule after its table is gone: they stay valid until then, and
- * the last one frees the slab (which valgrind and the address sanitizer
- * see: no leak, no use after free). */
+/* Objects freed after their slab's fp_slab_destroy(), by
+ * fp_slab_free_remote() as an RCU callback frees a rule after its table is
+ * gone: they stay valid until then, and the last one frees the slab (which
+ * valgrind and the address sanitizer see: no leak, no use after free). */
 static void
 test_fp_slab_free_after_destroy(void **state OVS_UNUSED)
 {
@@ -83,10 +83,11 @@ test_fp_slab_free_after_destroy(void **state OVS_UNUSED)
         objects[i] = fp_slab_alloc(slab);
         *objects[i] = i;
     }
+    fp_slab_free_remote(NULL);
     fp_slab_destroy(slab);
     for (i = 0; i < N; i++) {
         assert_int_equal(*objects[i], i);
-        fp_slab_free(objects[i]);
+        fp_slab_free_remote(objects[i]);
     }
 
     /* A slab destroyed without objects goes at once. */
@@ -106,13 +107,15 @@ free_main(void *arg_)
     size_t i;
 
     for (i = 0; i < arg->n; i++) {
-        fp_slab_free(arg->objects[i]);
+        fp_slab_free_remote(arg->objects[i]);
     }
     return NULL;
 }
 
-/* Frees on another thread while this one allocates, as the RCU thread frees
- * rules while the table's writer inserts: every object is given once. */
+/* Frees on another thread (fp_slab_free_remote()) while the owner
+ * allocates, as the RCU thread frees rules while the table's writer
+ * inserts: every object is given once, and the owner takes back those that
+ * the other thread freed (fp_slab_collect()). */
 static void
 test_fp_slab_threads(void **state OVS_UNUSED)
 {
@@ -133,6 +136,7 @@ test_fp_slab_threads(void **state OVS_UNUSED)
         *objects[i] = i;
     }
     xpthread_join(thread, NULL);
+    fp_slab_collect(slab);
     assert_int_equal(fp_slab_count(slab), N);
     for (i = N; i < 2 * N; i++) {
         assert_int_equal(*objects[i], i);
