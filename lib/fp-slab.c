@@ -28,8 +28,10 @@ BUILD_ASSERT_DECL(IS_POW2(FP_SLAB_BLOCK));
 
 /* A block: this header, then 'per_block' objects of the slab. */
 struct fp_slab_block {
+    struct ovs_list all_node;   /* In the slab's 'all'.  First, so that
+                                 * valgrind sees a pointer to the block's
+                                 * start, not only interior ones. */
     struct ovs_list node;       /* In the slab's 'partial' if not full. */
-    struct ovs_list all_node;   /* In the slab's 'all'. */
     struct fp_slab *slab;
     void *free;                 /* Freed objects, each linked by its first
                                  * bytes to the next. */
