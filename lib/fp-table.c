@@ -154,9 +154,10 @@ struct fp_table {
      * first such mask; the writer owns the slabs.  A rule is freed after
      * an RCU grace period, by the RCU thread (fp_slab_free_remote()), when
      * the table may be gone: a slab stays until its last rule is freed
-     * (see lib/fp-slab.h); fp_table_purge() takes the freed rules back.  One malloc() block per rule cost more: 80 bytes of
-     * heap for a rule of 68 bytes, against 72 and a share of its block's
-     * header, 73 in all. */
+     * (see lib/fp-slab.h); fp_table_purge() takes the freed rules back.
+     * One malloc() block per rule cost more: 80 bytes of heap for a rule
+     * of 68 bytes, against 72 and a share of its block's header, 73 in
+     * all. */
     struct fp_slab *rule_slabs[FP_TABLE_KEY_WORDS + 1];
 
     /* Rules removed but still in the hash tables, for fp_table_purge(). */

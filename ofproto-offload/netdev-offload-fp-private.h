@@ -288,6 +288,15 @@ offload_fp_flow_get_side(const struct offload_fp_flow *flow)
             : NULL);
 }
 
+/* Returns the watch block of 'flow', or NULL if it is not watched. */
+static inline struct offload_fp_watch *
+offload_fp_flow_watch(const struct offload_fp_flow *flow)
+{
+    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    return side ? side->watch : NULL;
+}
+
 /* Returns the compact NIC rule of 'flow', or NULL if it has none
  * (REFUSED). */
 static inline struct offload_fp_rule *

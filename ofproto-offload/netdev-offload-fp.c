@@ -192,9 +192,8 @@ offload_fp_watch_free(struct offload_fp_watch *watch)
 static bool
 offload_fp_flow_watched(const struct offload_fp_flow *flow, bool waits)
 {
-    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
-
-    return side && side->watch && side->watch->waits == waits;
+    return (offload_fp_flow_watch(flow)
+            && offload_fp_flow_watch(flow)->waits == waits);
 }
 
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says
@@ -207,8 +206,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     bool waits = (flow->state == OFFLOAD_FP_WAITING
                   || flow->state == OFFLOAD_FP_EVICTED);
     bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED && armed);
-    struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
-    struct offload_fp_watch *w = side ? side->watch : NULL;
+    struct offload_fp_watch *w = offload_fp_flow_watch(flow);
 
     offload_fp_n_armed -= w && !w->waits;
     offload_fp_n_armed += watched && !waits;
@@ -481,9 +479,8 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
 }
 
 /* Puts the compact rule of 'flow' into the NIC as a new rule.  'full' is
- * that rule as a whole struct fp_rule, if the caller has it (flow_put() has
- * just translated it), or NULL to expand the compact rule.  On success,
- * 'flow' gets
+ * that rule whole, if the caller has it (flow_put() has just translated
+ * it), or NULL to expand the compact one.  On success, 'flow' gets
  * 'state' (OFFLOADED or PARTIAL).  If the NIC is full, 'flow' waits
  * (WAITING); on another failure of the device, it is refused. */
 static void
@@ -1166,10 +1163,7 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    const struct offload_fp_rule *c = offload_fp_flow_crule(flow);
-    bool partial = (offload_fp_rule_n_actions(c)
-                    && (offload_fp_rule_actions(c)[0].type
-                        == FP_ACTION_MARK));
+    bool partial = offload_fp_flow_crule(flow)->shape->has_mark;
     const struct offload_fp_flow_side *side;
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
@@ -1277,7 +1271,7 @@ static void
 offload_fp_flow_count_misses(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct offload_fp_watch *w = offload_fp_flow_get_side(flow)->watch;
+    struct offload_fp_watch *w = offload_fp_flow_watch(flow);
     uint64_t n, resumed, missed;
 
     /* A packet is counted in 'sw_packets' before 'sw_resumed': read in the
@@ -1308,7 +1302,7 @@ offload_fp_flow_count_misses(struct offload_fp_flow *flow)
                       "(%"PRIu64" went to dpif-netdev)",
                       netdev_get_name(flow->netdev), ds_cstr(&s),
                       fp_device_name(flow->dev),
-                      offload_fp_flow_get_side(flow)->n_missed);
+                      offload_fp_flow_n_missed(flow));
             ds_destroy(&s);
         }
     }
@@ -1329,7 +1323,7 @@ offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
         offload_fp_flow_count_misses(flow);
         if (offload_fp_n_armed > offload_fp_watch_max
             || (offload_fp_watch_crowded
-                && now - offload_fp_flow_get_side(flow)->watch->since
+                && now - offload_fp_flow_watch(flow)->since
                    >= OFFLOAD_FP_WATCH_WINDOW)) {
             offload_fp_flow_update_cls(flow, false);
         }
@@ -1417,8 +1411,7 @@ netdev_offload_fp_run(void)
             crowded |= offload_fp_flow_check_misses(flow, now);
         } else if (offload_fp_flow_watched(flow, true)
                    && offload_fp_flow_crule(flow)) {
-            const struct offload_fp_watch *w
-                = offload_fp_flow_get_side(flow)->watch;
+            const struct offload_fp_watch *w = offload_fp_flow_watch(flow);
             uint64_t n;
 
             atomic_read_relaxed(&w->sw_packets, &n);
