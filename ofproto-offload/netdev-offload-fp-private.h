@@ -297,6 +297,15 @@ offload_fp_flow_watch(const struct offload_fp_flow *flow)
     return side ? side->watch : NULL;
 }
 
+/* Returns true if 'flow' is watched on the exception path, as a waiting
+ * flow if 'waits', else armed. */
+static inline bool
+offload_fp_flow_watched(const struct offload_fp_flow *flow, bool waits)
+{
+    return (offload_fp_flow_watch(flow)
+            && offload_fp_flow_watch(flow)->waits == waits);
+}
+
 /* Returns the compact NIC rule of 'flow', or NULL if it has none
  * (REFUSED). */
 static inline struct offload_fp_rule *

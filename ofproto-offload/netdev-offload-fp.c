@@ -187,15 +187,6 @@ offload_fp_watch_free(struct offload_fp_watch *watch)
     free(watch);
 }
 
-/* Returns true if 'flow' is watched on the exception path, as a waiting
- * flow if 'waits', else armed. */
-static bool
-offload_fp_flow_watched(const struct offload_fp_flow *flow, bool waits)
-{
-    return (offload_fp_flow_watch(flow)
-            && offload_fp_flow_watch(flow)->waits == waits);
-}
-
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says
  * ('armed' says whether an offloaded flow is watched), and starts counting
  * its exception packets anew when its role there changes. */
