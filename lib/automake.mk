@@ -36,6 +36,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-private.h \
 	lib/fp-rule.c \
 	lib/fp-rule.h \
+	lib/fp-slab.c \
+	lib/fp-slab.h \
 	lib/fp-rtnl.c \
 	lib/fp-rtnl.h \
 	lib/fp-rte-flow.c \

@@ -24,6 +24,7 @@
 #include "bitmap.h"
 #include "cmap.h"
 #include "fp/fp.h"
+#include "fp-slab.h"
 #include "hash.h"
 #include "openvswitch/hmap.h"
 #include "ovs-atomic.h"
@@ -148,6 +149,17 @@ struct fp_table {
     size_t chain_bytes;
     size_t n_links;
 
+    /* The rules' memory, by the number of words of their key: a rule of a
+     * mask of n words is an object of 'rule_slabs[n]', created with the
+     * first such mask; the writer owns the slabs.  A rule is freed after
+     * an RCU grace period, by the RCU thread (fp_slab_free_remote()), when
+     * the table may be gone: a slab stays until its last rule is freed
+     * (see lib/fp-slab.h); fp_table_purge() takes the freed rules back.
+     * One malloc() block per rule cost more: 80 bytes of heap for a rule
+     * of 68 bytes, against 72 and a share of its block's header, 73 in
+     * all. */
+    struct fp_slab *rule_slabs[FP_TABLE_KEY_WORDS + 1];
+
     /* Rules removed but still in the hash tables, for fp_table_purge(). */
     struct fp_table_rule **removed;
     size_t n_removed;
@@ -165,6 +177,20 @@ fp_table_hash(const struct fp_table_mask *m, const uint32_t *k)
         hash = hash_add(hash, k[m->words[i]] & m->mwords[i]);
     }
     return hash_finish(hash, m->n_words);
+}
+
+/* Returns the slab of rules whose key has 'n_words' words, created the
+ * first time.  Writer only. */
+static struct fp_slab *
+fp_table_rule_slab(struct fp_table *table, size_t n_words)
+{
+    struct fp_slab **slabp = &table->rule_slabs[n_words];
+
+    if (!*slabp) {
+        *slabp = fp_slab_create(offsetof(struct fp_table_rule, key)
+                                + n_words * sizeof(uint32_t));
+    }
+    return *slabp;
 }
 
 /* Returns the mask of 'rule'.  Writer only. */
@@ -434,13 +460,13 @@ fp_table_destroy(struct fp_table *table)
 
             if (!fp_table_entry_is_chain(head)) {
                 ovs_assert(ovs_refcount_read(&head->ref_cnt) == 1);
-                free(head);
+                fp_slab_free(head);
                 continue;
             }
             for (link = fp_table_chain_first(head); link; link = next) {
                 next = fp_table_link_next(link);
                 ovs_assert(ovs_refcount_read(&link->rule->ref_cnt) == 1);
-                free(link->rule);
+                fp_slab_free(link->rule);
                 free(link);
             }
             free(head);
@@ -451,6 +477,9 @@ fp_table_destroy(struct fp_table *table)
     hmap_destroy(&table->mask_index);
     free(table->removed);
     free(table->slots);
+    for (i = 0; i < ARRAY_SIZE(table->rule_slabs); i++) {
+        fp_slab_destroy(table->rule_slabs[i]);
+    }
     free(table);
 }
 
@@ -657,8 +686,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
         fp_table_mask_cover(table, m, priority, seq);
     }
 
-    rule = xmalloc(offsetof(struct fp_table_rule, key)
-                   + m->n_words * sizeof rule->key[0]);
+    rule = fp_slab_alloc(fp_table_rule_slab(table, m->n_words));
     atomic_read_relaxed(&table->version, &version);
     ovsrcu_init(&rule->data, data);
     rule->add = (version + 1) | ((uint64_t) m->slot << FP_TABLE_VERSION_BITS);
@@ -731,6 +759,13 @@ void
 fp_table_purge(struct fp_table *table)
 {
     size_t i;
+
+    /* The rules that RCU freed since, back into their slabs. */
+    for (i = 0; i < ARRAY_SIZE(table->rule_slabs); i++) {
+        if (table->rule_slabs[i]) {
+            fp_slab_collect(table->rule_slabs[i]);
+        }
+    }
 
     for (i = 0; i < table->n_removed; i++) {
         struct fp_table_rule *rule = table->removed[i];
@@ -841,7 +876,7 @@ fp_table_rule_unref(const struct fp_table_rule *rule_)
     struct fp_table_rule *rule = CONST_CAST(struct fp_table_rule *, rule_);
 
     if (rule && ovs_refcount_unref(&rule->ref_cnt) == 1) {
-        ovsrcu_postpone(free, rule);
+        ovsrcu_postpone(fp_slab_free_remote, rule);
     }
 }
 
@@ -1095,15 +1130,16 @@ fp_table_heap_size(size_t n)
     return MAX(32, ROUND_UP(n + sizeof(size_t), 16));
 }
 
-/* Returns the bytes that 'rule' takes in memory (its heap chunk), without
+/* Returns the bytes that 'rule' takes in memory (its object in its slab,
+ * with its share of the slab's block: see fp_slab_object_cost()), without
  * its hash table slot. */
 size_t
 fp_table_rule_size(const struct fp_table *table,
                    const struct fp_table_rule *rule)
 {
-    return fp_table_heap_size(
-        offsetof(struct fp_table_rule, key)
-        + fp_table_rule_mask(table, rule)->n_words * sizeof rule->key[0]);
+    uint8_t n_words = fp_table_rule_mask(table, rule)->n_words;
+
+    return fp_slab_object_cost(table->rule_slabs[n_words]);
 }
 
 /* Returns the bytes that the mask table and the hash tables take, with the

@@ -158,9 +158,7 @@ fp_table_rule_priority(const struct fp_table_rule *rule)
 
 /* Returns true if 'rule', which a reader found visible in an older version
  * and holds a reference on (or found in this RCU epoch), is removed in
- * 'version': not visible in it, nor in any later one.  With the 16-byte
- * alignment of malloc(), the member that it reads shares a cache line with
- * the one that fp_table_rule_data() or fp_table_rule_user() reads. */
+ * 'version': not visible in it, nor in any later one. */
 static inline bool
 fp_table_rule_removed(const struct fp_table_rule *rule, uint64_t version)
 {

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "fp-slab.h"
 #include "hash.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
@@ -128,6 +129,14 @@ offload_fp_n_shapes(void)
     return hmap_count(&offload_fp_shapes);
 }
 
+/* The compact rules' memory, by their number of words (key words and the
+ * mark): a compact rule of n words is an object of 'offload_fp_rule_slabs[n]'
+ * (see lib/fp-slab.h), created the first time.  A compact rule of 3 key
+ * words and a mark asks for 24 bytes: malloc() took 32 for it, a slab 24
+ * and a share of its block's header. */
+static struct fp_slab *offload_fp_rule_slabs[OFFLOAD_FP_KEY_WORDS + 2]
+    OVS_GUARDED_BY(offload_fp_mutex);
+
 /* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
  * the caller frees with offload_fp_rule_free(). */
 struct offload_fp_rule *
@@ -143,6 +152,7 @@ offload_fp_rule_dup(const struct fp_rule *rule)
                      / sizeof(uint32_t)];
     struct fp_action *actions;
     struct offload_fp_rule *c;
+    struct fp_slab **slabp;
     bool has_mark;
     uint32_t map = 0;
     size_t i, n = 0;
@@ -182,7 +192,12 @@ offload_fp_rule_dup(const struct fp_rule *rule)
         actions[0].mark = 0;
     }
 
-    c = xmalloc(sizeof *c + (n + has_mark) * sizeof c->words[0]);
+    slabp = &offload_fp_rule_slabs[n + has_mark];
+    if (!*slabp) {
+        *slabp = fp_slab_create(sizeof *c
+                                + (n + has_mark) * sizeof c->words[0]);
+    }
+    c = fp_slab_alloc(*slabp);
     c->shape = offload_fp_shape_get(map, rule->priority, n, rule->n_actions,
                                     has_mark, words);
     memcpy(c->words, keys, (n + has_mark) * sizeof c->words[0]);
@@ -197,7 +212,7 @@ offload_fp_rule_free(struct offload_fp_rule *c)
 {
     if (c) {
         offload_fp_shape_put(c->shape);
-        free(c);
+        fp_slab_free(c);
     }
 }
 
@@ -235,7 +250,9 @@ offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
 static struct minimatch *
 offload_fp_flow_kept_match(const struct offload_fp_flow *flow)
 {
-    return flow->side ? flow->side->match : NULL;
+    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    return side ? side->match : NULL;
 }
 
 /* Returns the NIC rule of 'flow', written into 'buf', or NULL if 'flow' has
@@ -243,10 +260,10 @@ offload_fp_flow_kept_match(const struct offload_fp_flow *flow)
 const struct fp_rule *
 offload_fp_flow_rule(const struct offload_fp_flow *flow, struct fp_rule *buf)
 {
-    if (!flow->rule) {
+    if (!offload_fp_flow_crule(flow)) {
         return NULL;
     }
-    offload_fp_rule_expand(flow->rule, buf);
+    offload_fp_rule_expand(offload_fp_flow_crule(flow), buf);
     return buf;
 }
 
@@ -264,8 +281,8 @@ offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
     } else {
         struct fp_rule rule;
 
-        ovs_assert(flow->rule);
-        offload_fp_rule_expand(flow->rule, &rule);
+        ovs_assert(offload_fp_flow_crule(flow));
+        offload_fp_rule_expand(offload_fp_flow_crule(flow), &rule);
         offload_fp_match_from_rule(&rule, &flow->rest, match);
     }
 }
@@ -275,7 +292,7 @@ uint32_t
 offload_fp_flow_recirc_id(const struct offload_fp_flow *flow)
 {
     const struct minimatch *kept = offload_fp_flow_kept_match(flow);
-    const struct offload_fp_rule *c = flow->rule;
+    const struct offload_fp_rule *c = offload_fp_flow_crule(flow);
     size_t i = offsetof(struct fp_key, recirc_id) / sizeof(uint32_t);
     uint32_t map;
     uint32_t below;
@@ -304,7 +321,8 @@ offload_fp_flow_init_match(struct offload_fp_flow *flow,
                            const struct offload_fp_verdict *v)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    ovs_assert(!offload_fp_flow_kept_match(flow) && !flow->rule);
+    ovs_assert(!offload_fp_flow_kept_match(flow)
+               && !offload_fp_flow_crule(flow));
     if (v->state != OFFLOAD_FP_REFUSED && v->rest.exact) {
         flow->rest = v->rest;
     } else {
@@ -346,10 +364,12 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
                          const struct offload_fp_match_rest *rest)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (!offload_fp_flow_kept_match(flow) && flow->rule
-        && (!rule || !offload_fp_same_match(flow->rule, &flow->rest,
-                                            rule, rest))) {
-        struct offload_fp_flow_side *side;
+    struct offload_fp_flow_side *side;
+    struct offload_fp_rule *c;
+
+    if (!offload_fp_flow_kept_match(flow) && offload_fp_flow_crule(flow)
+        && (!rule || !offload_fp_same_match(offload_fp_flow_crule(flow),
+                                            &flow->rest, rule, rest))) {
         struct match match;
 
         offload_fp_flow_match(flow, &match);
@@ -357,8 +377,14 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
         side->match = xmalloc(sizeof *side->match);
         minimatch_init(side->match, &match);
     }
-    offload_fp_rule_free(flow->rule);
-    flow->rule = rule ? offload_fp_rule_dup(rule) : NULL;
+    side = offload_fp_flow_get_side(flow);
+    c = rule ? offload_fp_rule_dup(rule) : NULL;
+    offload_fp_rule_free(offload_fp_flow_crule(flow));
+    if (side) {
+        side->rule = c;
+    } else {
+        flow->rule_or_side = (uintptr_t) c;
+    }
 }
 
 /* Returns the side block of 'flow' (see struct offload_fp_flow),
@@ -367,17 +393,23 @@ struct offload_fp_flow_side *
 offload_fp_flow_side(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (!flow->side) {
-        flow->side = xzalloc(sizeof *flow->side);
+    struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    if (!side) {
+        side = xzalloc(sizeof *side);
+        side->rule = offload_fp_flow_crule(flow);
+        flow->rule_or_side = (uintptr_t) side | 1;
     }
-    return flow->side;
+    return side;
 }
 
 /* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
 const char *
 offload_fp_flow_reason(const struct offload_fp_flow *flow)
 {
-    return flow->side ? flow->side->reason : NULL;
+    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    return side ? side->reason : NULL;
 }
 
 /* Returns how many packets of 'flow' its NIC missed since its rule last
@@ -385,14 +417,18 @@ offload_fp_flow_reason(const struct offload_fp_flow *flow)
 uint64_t
 offload_fp_flow_n_missed(const struct offload_fp_flow *flow)
 {
-    return flow->side ? flow->side->n_missed : 0;
+    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    return side ? side->n_missed : 0;
 }
 
 /* Returns true if 'flow' waits because its rule uses an unplugged VF. */
 bool
 offload_fp_flow_vf_unplugged(const struct offload_fp_flow *flow)
 {
-    return flow->side && flow->side->vf_unplugged;
+    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    return side && side->vf_unplugged;
 }
 
 /* The records' memory.
@@ -472,16 +508,18 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
                                       & ~(uintptr_t) (OFFLOAD_FP_SLAB_SIZE
                                                       - 1));
 
-    if (flow->side) {
-        if (flow->side->match) {
-            minimatch_destroy(flow->side->match);
-            free(flow->side->match);
+    struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    offload_fp_rule_free(offload_fp_flow_crule(flow));
+    if (side) {
+        if (side->match) {
+            minimatch_destroy(side->match);
+            free(side->match);
         }
-        free(flow->side->reason);
-        free(flow->side->partial_reason);
-        free(flow->side);
+        free(side->reason);
+        free(side->partial_reason);
+        free(side);
     }
-    offload_fp_rule_free(flow->rule);
 
     if (slab->n_used-- == OFFLOAD_FP_SLAB_RECORDS) {
         ovs_list_push_back(&offload_fp_slabs, &slab->node);
@@ -546,7 +584,7 @@ offload_fp_flow_add_base(struct offload_fp_flow *flow,
 struct fp_rule_stats
 offload_fp_flow_base(const struct offload_fp_flow *flow)
 {
-    return (flow->has_base ? flow->side->base
+    return (flow->has_base ? offload_fp_flow_get_side(flow)->base
             : (struct fp_rule_stats) { .n_packets = 0 });
 }
 
@@ -556,7 +594,7 @@ void
 offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (reason || flow->side) {
+    if (reason || offload_fp_flow_get_side(flow)) {
         struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
 
         free(side->reason);
@@ -570,7 +608,7 @@ offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *flow,
                                  bool unplugged)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    if (unplugged || flow->side) {
+    if (unplugged || offload_fp_flow_get_side(flow)) {
         offload_fp_flow_side(flow)->vf_unplugged = unplugged;
     }
 }

@@ -187,15 +187,6 @@ offload_fp_watch_free(struct offload_fp_watch *watch)
     free(watch);
 }
 
-/* Returns true if 'flow' is watched on the exception path, as a waiting
- * flow if 'waits', else armed. */
-static bool
-offload_fp_flow_watched(const struct offload_fp_flow *flow, bool waits)
-{
-    return (flow->side && flow->side->watch
-            && flow->side->watch->waits == waits);
-}
-
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says
  * ('armed' says whether an offloaded flow is watched), and starts counting
  * its exception packets anew when its role there changes. */
@@ -206,7 +197,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     bool waits = (flow->state == OFFLOAD_FP_WAITING
                   || flow->state == OFFLOAD_FP_EVICTED);
     bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED && armed);
-    struct offload_fp_watch *w = flow->side ? flow->side->watch : NULL;
+    struct offload_fp_watch *w = offload_fp_flow_watch(flow);
 
     offload_fp_n_armed -= w && !w->waits;
     offload_fp_n_armed += watched && !waits;
@@ -217,8 +208,8 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
 
             /* In 'exception_cls', the in_port is the NIC port, that of the
              * flow's NIC rule (a watched flow has one). */
-            ovs_assert(flow->rule);
-            offload_fp_rule_expand(flow->rule, &rule);
+            ovs_assert(offload_fp_flow_crule(flow));
+            offload_fp_rule_expand(offload_fp_flow_crule(flow), &rule);
             w = xzalloc(sizeof *w);
             offload_fp_flow_match(flow, &match);
             match.flow.in_port.odp_port = u32_to_odp(rule.key.in_port);
@@ -238,7 +229,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     } else if (!watched && w) {
         classifier_remove_assert(&exception_cls, &w->cr);
         atomic_count_dec(&n_watched);
-        flow->side->watch = NULL;
+        offload_fp_flow_get_side(flow)->watch = NULL;
         ovsrcu_postpone(offload_fp_watch_free, w);
     }
 }
@@ -358,7 +349,7 @@ offload_fp_flow_stats(struct offload_fp_flow *flow)
         offload_fp_flow_set_last(flow, &total);
     }
     if (flow->has_base) {
-        offload_fp_stats_add(&total, &flow->side->base);
+        offload_fp_stats_add(&total, &offload_fp_flow_get_side(flow)->base);
     }
     return total;
 }
@@ -478,9 +469,9 @@ offload_fp_flow_uninstall(struct offload_fp_flow *flow)
     offload_fp_flow_uninstall__(flow, false);
 }
 
-/* Puts 'flow->rule' into the NIC as a new rule.  'full' is that rule as
- * a whole struct fp_rule, if the caller has it (flow_put() has just
- * translated it), or NULL to expand 'flow->rule'.  On success, 'flow' gets
+/* Puts the compact rule of 'flow' into the NIC as a new rule.  'full' is
+ * that rule whole, if the caller has it (flow_put() has just translated
+ * it), or NULL to expand the compact one.  On success, 'flow' gets
  * 'state' (OFFLOADED or PARTIAL).  If the NIC is full, 'flow' waits
  * (WAITING); on another failure of the device, it is refused. */
 static void
@@ -499,7 +490,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
     bool unplugged;
 
     if (!full) {
-        offload_fp_rule_expand(flow->rule, &buf);
+        offload_fp_rule_expand(offload_fp_flow_crule(flow), &buf);
         full = &buf;
     }
     op.rule = full;
@@ -525,8 +516,8 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
         flow->state = state;
         flow->settled = false;
         flow->missing = false;
-        if (flow->side) {
-            flow->side->n_missed = 0;
+        if (offload_fp_flow_get_side(flow)) {
+            offload_fp_flow_get_side(flow)->n_missed = 0;
         }
         offload_fp_flow_set_last(flow, &(struct fp_rule_stats) { 0 });
         OFFLOAD_FP_COVERAGE_INC(fp_offload_add);
@@ -750,10 +741,10 @@ offload_fp_flow_is(const struct offload_fp_flow *flow,
     if (flow->netdev != netdev) {
         return false;
     }
-    if (!flow->rule || v->state == OFFLOAD_FP_REFUSED) {
+    if (!offload_fp_flow_crule(flow) || v->state == OFFLOAD_FP_REFUSED) {
         return true;
     }
-    offload_fp_rule_expand(flow->rule, &old);
+    offload_fp_rule_expand(offload_fp_flow_crule(flow), &old);
     old_key = (const uint8_t *) &old.key;
     old_mask = (const uint8_t *) &old.mask;
     new_key = (const uint8_t *) &v->rule.key;
@@ -900,7 +891,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
 
     offload_fp_flow_uninstall(flow);
     flow->dev = dev;
-    if (v.state == OFFLOAD_FP_PARTIAL || flow->side) {
+    if (v.state == OFFLOAD_FP_PARTIAL || offload_fp_flow_get_side(flow)) {
         struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
 
         free(side->partial_reason);
@@ -1134,13 +1125,13 @@ offload_fp_evict_meter_users(struct fp_device *dev, uint32_t meter_id)
     size_t i;
 
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
-        if (flow->dev != dev || flow->state != OFFLOAD_FP_OFFLOADED
-            || !flow->rule) {
+        const struct offload_fp_rule *c = offload_fp_flow_crule(flow);
+
+        if (flow->dev != dev || flow->state != OFFLOAD_FP_OFFLOADED || !c) {
             continue;
         }
-        for (i = 0; i < offload_fp_rule_n_actions(flow->rule); i++) {
-            const struct fp_action *a
-                = &offload_fp_rule_actions(flow->rule)[i];
+        for (i = 0; i < offload_fp_rule_n_actions(c); i++) {
+            const struct fp_action *a = &offload_fp_rule_actions(c)[i];
 
             if (a->type == FP_ACTION_METER && a->meter_id == meter_id) {
                 offload_fp_flow_uninstall(flow);
@@ -1163,9 +1154,8 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    bool partial = (offload_fp_rule_n_actions(flow->rule)
-                    && (offload_fp_rule_actions(flow->rule)[0].type
-                        == FP_ACTION_MARK));
+    bool partial = offload_fp_flow_crule(flow)->shape->has_mark;
+    const struct offload_fp_flow_side *side;
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
                                    : OFFLOAD_FP_OFFLOADED), NULL);
@@ -1173,9 +1163,10 @@ offload_fp_flow_reoffload(struct offload_fp_flow *flow)
         || flow->state == OFFLOAD_FP_PARTIAL) {
         OFFLOAD_FP_COVERAGE_INC(fp_offload_reoffload);
         offload_fp_stats.reoffloaded++;
+        side = offload_fp_flow_get_side(flow);
         offload_fp_flow_set_reason(
-            flow, nullable_xstrdup(partial && flow->side
-                                   ? flow->side->partial_reason : NULL));
+            flow, nullable_xstrdup(partial && side
+                                   ? side->partial_reason : NULL));
         return true;
     }
     return false;
@@ -1198,7 +1189,7 @@ offload_fp_vf_changed(struct fp_device *dev, uint32_t port, bool unplugged)
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         struct fp_rule rule;
 
-        if (flow->dev != dev || !flow->rule
+        if (flow->dev != dev || !offload_fp_flow_crule(flow)
             || !offload_fp_rule_uses_port(offload_fp_flow_rule(flow, &rule),
                                           port)) {
             continue;
@@ -1271,7 +1262,7 @@ static void
 offload_fp_flow_count_misses(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct offload_fp_watch *w = flow->side->watch;
+    struct offload_fp_watch *w = offload_fp_flow_watch(flow);
     uint64_t n, resumed, missed;
 
     /* A packet is counted in 'sw_packets' before 'sw_resumed': read in the
@@ -1286,7 +1277,7 @@ offload_fp_flow_count_misses(struct offload_fp_flow *flow)
     missed = n - resumed;
     w->sw_packets_seen += n;
     w->sw_resumed_seen += resumed;
-    flow->side->n_missed += missed;
+    offload_fp_flow_get_side(flow)->n_missed += missed;
     offload_fp_stats.missed += missed;
     if (!flow->missing) {
         static struct vlog_rate_limit miss_rl = VLOG_RATE_LIMIT_INIT(5, 20);
@@ -1301,7 +1292,8 @@ offload_fp_flow_count_misses(struct offload_fp_flow *flow)
             VLOG_INFO("%s: %s offloaded, but %s misses its packets "
                       "(%"PRIu64" went to dpif-netdev)",
                       netdev_get_name(flow->netdev), ds_cstr(&s),
-                      fp_device_name(flow->dev), flow->side->n_missed);
+                      fp_device_name(flow->dev),
+                      offload_fp_flow_n_missed(flow));
             ds_destroy(&s);
         }
     }
@@ -1322,7 +1314,7 @@ offload_fp_flow_check_misses(struct offload_fp_flow *flow, long long int now)
         offload_fp_flow_count_misses(flow);
         if (offload_fp_n_armed > offload_fp_watch_max
             || (offload_fp_watch_crowded
-                && now - flow->side->watch->since
+                && now - offload_fp_flow_watch(flow)->since
                    >= OFFLOAD_FP_WATCH_WINDOW)) {
             offload_fp_flow_update_cls(flow, false);
         }
@@ -1408,8 +1400,9 @@ netdev_offload_fp_run(void)
     HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->state == OFFLOAD_FP_OFFLOADED) {
             crowded |= offload_fp_flow_check_misses(flow, now);
-        } else if (offload_fp_flow_watched(flow, true) && flow->rule) {
-            const struct offload_fp_watch *w = flow->side->watch;
+        } else if (offload_fp_flow_watched(flow, true)
+                   && offload_fp_flow_crule(flow)) {
+            const struct offload_fp_watch *w = offload_fp_flow_watch(flow);
             uint64_t n;
 
             atomic_read_relaxed(&w->sw_packets, &n);

@@ -22,6 +22,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-sched \
 	tests/unit/test-fp-police \
 	tests/unit/test-fp-vf \
+	tests/unit/test-fp-slab \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp
 check_PROGRAMS += $(UNIT_TESTS)
@@ -115,6 +116,9 @@ tests_unit_test_fp_police_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_vf_SOURCES = tests/unit/test-fp-vf.c
 tests_unit_test_fp_vf_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_vf_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_slab_SOURCES = tests/unit/test-fp-slab.c
+tests_unit_test_fp_slab_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_slab_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_table_SOURCES = tests/unit/test-fp-table.c
 tests_unit_test_fp_table_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)

@@ -903,7 +903,8 @@ check_flow_match(const ovs_u128 *ufid, const struct match *put,
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     assert_non_null(flow);
-    assert_int_equal(flow->side && flow->side->match, minimatch);
+    assert_int_equal(offload_fp_flow_get_side(flow)
+                     && offload_fp_flow_get_side(flow)->match, minimatch);
     offload_fp_flow_match(flow, &got);
     assert_match_back(put, &got);
     assert_int_equal(offload_fp_flow_recirc_id(flow),
@@ -936,7 +937,7 @@ test_flow_match_kept(void **state OVS_UNUSED)
                                                     actions.size, &ufid,
                                                     &info, NULL), 0);
         ovs_mutex_lock(&offload_fp_mutex);
-        refused = !offload_fp_flow_find(&ufid)->rule;
+        refused = !offload_fp_flow_crule(offload_fp_flow_find(&ufid));
         ovs_mutex_unlock(&offload_fp_mutex);
         exact = !refused && round % 4;
         check_flow_match(&ufid, &match, !exact);
@@ -964,6 +965,54 @@ test_flow_match_kept(void **state OVS_UNUSED)
         ofpbuf_uninit(&actions);
         assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
     }
+    assert_int_equal(n_rules(), 0);
+}
+
+/* A record has one word for its compact rule or its side block (see
+ * 'rule_or_side' in struct offload_fp_flow): a flow that gets a side block
+ * keeps its compact rule, which gives its match back, a modification in
+ * place then puts the new rule into the side block, and the side block
+ * and the rule go with the flow (valgrind sees no leak). */
+static void
+test_flow_side_keeps_rule(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 77, 3, 3, 3 } };
+    const struct offload_fp_rule *c;
+    struct offload_fp_flow *flow;
+    struct match match, got;
+    bool missing_side, same_rule, has_side;
+    size_t n_actions;
+
+    make_match(true, &match);
+    put(&ufid, true, 1);
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(&ufid);
+    c = offload_fp_flow_crule(flow);
+    missing_side = !offload_fp_flow_get_side(flow);
+    has_side = (offload_fp_flow_side(flow)
+                == offload_fp_flow_get_side(flow));
+    same_rule = c && offload_fp_flow_crule(flow) == c;
+    offload_fp_flow_match(flow, &got);
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_true(missing_side);
+    assert_true(has_side);
+    assert_true(same_rule);
+    assert_match_back(&match, &got);
+
+    put(&ufid, true, 2);
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(&ufid);
+    has_side = offload_fp_flow_get_side(flow) != NULL;
+    c = offload_fp_flow_crule(flow);
+    n_actions = c ? offload_fp_rule_n_actions(c) : 0;
+    offload_fp_flow_match(flow, &got);
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_true(has_side);
+    assert_int_equal(n_actions, 2);
+    assert_match_back(&match, &got);
+
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
     assert_int_equal(n_rules(), 0);
 }
 
@@ -1291,6 +1340,8 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_match_from_rule, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_flow_side_keeps_rule, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_del_no_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_rebound, setup, teardown),
