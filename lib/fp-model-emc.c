@@ -69,6 +69,7 @@ fp_model_emc_insert(struct fp_model_engine *engine,
         i = hash >> 16 & (FP_MODEL_EMC_WAYS - 1);
     }
     e += i;
+    engine->emc_tags[e - engine->emc] = hash;
     if (rule) {
         fp_table_rule_ref(rule);
     }

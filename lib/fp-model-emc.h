@@ -264,22 +264,79 @@ fp_model_emc_still_right(const struct fp_model_engine *engine,
             : age <= engine->emc_keep_miss);
 }
 
+/* Returns the tags of the ways of 'set' of the exact-match cache of
+ * 'engine': FP_MODEL_EMC_WAYS hashes in 32 bytes, half a cache line. */
+static inline const uint32_t *
+fp_model_emc_tags(const struct fp_model_engine *engine,
+                  const struct fp_model_emc_entry *set)
+{
+    return &engine->emc_tags[set - engine->emc];
+}
+
+/* Returns the ways of 'set' of the exact-match cache of 'engine' that may
+ * hold a key of 'hash', as a bitmap (bit i for way i): those whose tag is
+ * 'hash'.  Reads only the set's tags, not its entries, so that a lookup
+ * touches the tags' line and then one entry's first line, where reading
+ * each way's 'map' and 'hash' touched FP_MODEL_EMC_WAYS lines. */
+static inline uint32_t
+fp_model_emc_ways(const struct fp_model_engine *engine,
+                  const struct fp_model_emc_entry *set, uint32_t hash)
+{
+    const uint32_t *tags = fp_model_emc_tags(engine, set);
+    uint32_t ways = 0;
+
+#ifdef __SSE2__
+    __m128i h = _mm_set1_epi32(hash);
+    size_t i;
+
+    BUILD_ASSERT(FP_MODEL_EMC_WAYS % 4 == 0);
+#pragma GCC unroll 8
+    for (i = 0; i < FP_MODEL_EMC_WAYS; i += 4) {
+        __m128i t = _mm_load_si128((const void *) &tags[i]);
+        __m128i eq = _mm_cmpeq_epi32(t, h);
+
+        ways |= (uint32_t) _mm_movemask_ps(_mm_castsi128_ps(eq)) << i;
+    }
+#else
+    size_t i;
+
+    for (i = 0; i < FP_MODEL_EMC_WAYS; i++) {
+        ways |= (uint32_t) (tags[i] == hash) << i;
+    }
+#endif
+    return ways;
+}
+
+/* Returns fp_model_emc_ways() of 'hash' in 'set' of the exact-match cache
+ * of 'engine', and prefetches the first of those ways, almost always the
+ * only one, for fp_model_emc_find(). */
+static inline uint32_t
+fp_model_emc_prefetch(const struct fp_model_engine *engine,
+                      const struct fp_model_emc_entry *set, uint32_t hash)
+{
+    uint32_t ways = fp_model_emc_ways(engine, set, hash);
+
+    if (ways) {
+        OVS_PREFETCH(&set[raw_ctz(ways)]);
+    }
+    return ways;
+}
+
 /* Looks up 'key' (of fp_model_emc_set()'s 'hash' and 'map') in 'set' of
- * the exact-match cache of 'engine', as of table 'version'.  Returns true
- * and stores the rule (NULL: none matches) in '*rulep' if the cache has the
- * key, from this version or from an older one in which it is still right
- * (the entry then moves to this version); an entry that is no longer right
- * is dropped. */
+ * the exact-match cache of 'engine', as of table 'version', in the ways of
+ * 'ways' (fp_model_emc_ways() of 'hash'; the others cannot hold the key).
+ * Returns true and stores the rule (NULL: none matches) in '*rulep' if the
+ * cache has the key, from this version or from an older one in which it is
+ * still right (the entry then moves to this version); an entry that is no
+ * longer right is dropped. */
 static inline bool
 fp_model_emc_find(const struct fp_model_engine *engine,
-                  struct fp_model_emc_entry *set, const struct fp_key *key,
-                  uint32_t hash, uint32_t map, uint64_t version,
-                  const struct fp_table_rule **rulep)
+                  struct fp_model_emc_entry *set, uint32_t ways,
+                  const struct fp_key *key, uint32_t hash, uint32_t map,
+                  uint64_t version, const struct fp_table_rule **rulep)
 {
-    size_t way;
-
-    for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
-        struct fp_model_emc_entry *e = &set[way];
+    for (; ways; ways &= ways - 1) {
+        struct fp_model_emc_entry *e = &set[raw_ctz(ways)];
 
         if (fp_model_emc_match(e, key, hash, map)) {
             if (OVS_UNLIKELY(e->version != (uint32_t) version)) {
