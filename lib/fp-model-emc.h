@@ -106,14 +106,32 @@ fp_model_emc_qword(const uint32_t *k, size_t i)
     return q;
 }
 
+#ifdef __SSE2__
+/* Returns a bit for each of the 16 32-bit words of 'v0' to 'v3', in order,
+ * that is zero. */
+static inline uint32_t
+fp_model_emc_zeros16(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
+{
+    __m128i zero = _mm_setzero_si128();
+    __m128i z01 = _mm_packs_epi32(_mm_cmpeq_epi32(v0, zero),
+                                  _mm_cmpeq_epi32(v1, zero));
+    __m128i z23 = _mm_packs_epi32(_mm_cmpeq_epi32(v2, zero),
+                                  _mm_cmpeq_epi32(v3, zero));
+
+    return _mm_movemask_epi8(_mm_packs_epi16(z01, z23));
+}
+#endif
+
 /* Returns the hash of 'key' for the exact-match cache, and stores in
  * '*mapp' which of its words are nonzero.
  *
  * Hardware would hash the whole key in one cycle; here, four independent
  * multiply-xor lanes over the key's 64-bit words keep the dependency chains
  * short, and the final mix (MurmurHash3's fmix64) spreads every bit into
- * the low bits that index the cache. */
-static inline uint32_t
+ * the low bits that index the cache.  Always inlined, as
+ * fp_model_emc_set(): GCC 12 otherwise calls them from the engine's pass,
+ * for some 10 instructions a packet. */
+static inline ALWAYS_INLINE uint32_t
 fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
 {
     enum { N_QWORDS = sizeof *key / sizeof(uint64_t) };
@@ -124,29 +142,25 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
     uint64_t h;
     size_t i;
 
-    i = 0;
 #ifdef __SSE2__
-    /* Four words at a time; the last four overlap the ones before, which
-     * the OR takes twice.  Unrolled, so that each shift is a constant: the
-     * loop cost some 20 instructions more. */
-    BUILD_ASSERT(FP_MODEL_KEY_WORDS >= 4);
-#pragma GCC unroll 8
-    for (; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
-        __m128i v = _mm_loadu_si128((const void *) &k[i]);
-        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
-
-        map |= (uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf) << i;
-    }
-    if (i < FP_MODEL_KEY_WORDS) {
-        __m128i v = _mm_loadu_si128(
-            (const void *) &k[FP_MODEL_KEY_WORDS - 4]);
-        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
-
-        map |= ((uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf)
-                << (FP_MODEL_KEY_WORDS - 4));
-    }
+    /* 16 words at a time, their zero tests packed to a byte each for one
+     * movemask, where a movemask for each four words, shifted into place,
+     * cost some 20 instructions more.  The key's last three words are
+     * loaded with the word before them, shifted out, so that nothing
+     * after the key is read.  'map' has the zero words, then the others. */
+    BUILD_ASSERT(FP_MODEL_KEY_WORDS == 31);
+    map = fp_model_emc_zeros16(_mm_loadu_si128((const void *) &k[0]),
+                               _mm_loadu_si128((const void *) &k[4]),
+                               _mm_loadu_si128((const void *) &k[8]),
+                               _mm_loadu_si128((const void *) &k[12]));
+    map |= fp_model_emc_zeros16(
+        _mm_loadu_si128((const void *) &k[16]),
+        _mm_loadu_si128((const void *) &k[20]),
+        _mm_loadu_si128((const void *) &k[24]),
+        _mm_srli_si128(_mm_loadu_si128((const void *) &k[27]), 4)) << 16;
+    map = ~map & (UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS));
 #else
-    for (; i < FP_MODEL_KEY_WORDS; i++) {
+    for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
         map |= (uint32_t) (k[i] != 0) << i;
     }
 #endif
@@ -217,7 +231,7 @@ fp_model_emc_too_many(uint32_t map)
  * one) for 'key', and stores the key's hash in '*hashp' and its nonzero
  * words in '*mapp'; or returns NULL if the cache cannot hold the key (no
  * nonzero word, or too many: fp_model_emc_too_many()). */
-static inline struct fp_model_emc_entry *
+static inline ALWAYS_INLINE struct fp_model_emc_entry *
 fp_model_emc_set(const struct fp_model_engine *engine,
                  const struct fp_key *key, uint32_t *hashp, uint32_t *mapp)
 {

@@ -122,10 +122,40 @@ test_fp_model_emc_words(void **state OVS_UNUSED)
     emc_destroy(&engine);
 }
 
+/* The map of a key's nonzero words (fp_model_emc_hash(), vectorized) has
+ * a bit for each nonzero word, and only those, for keys with each word
+ * zero or not at random, and for the key that is all zeros or all ones. */
+static void
+test_fp_model_emc_map(void **state OVS_UNUSED)
+{
+    struct fp_key key;
+    uint32_t *w = (uint32_t *) &key;
+    int round;
+    size_t i;
+
+    random_set_seed(2);
+    for (round = 0; round < 10000; round++) {
+        uint32_t expected = 0;
+        uint32_t bits = random_uint32();
+        uint32_t map;
+
+        for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
+            w[i] = (round == 0 ? 0
+                    : round == 1 ? UINT32_MAX
+                    : bits & (1u << i) ? random_uint32() | (1u << (i % 32))
+                    : 0);
+            expected |= (uint32_t) (w[i] != 0) << i;
+        }
+        fp_model_emc_hash(&key, &map);
+        assert_int_equal(map, expected);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fp_model_emc_map),
         cmocka_unit_test(test_fp_model_emc_words),
     };
 
