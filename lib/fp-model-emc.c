@@ -69,6 +69,7 @@ fp_model_emc_insert(struct fp_model_engine *engine,
         i = hash >> 16 & (FP_MODEL_EMC_WAYS - 1);
     }
     e += i;
+    engine->emc_tags[e - engine->emc] = hash;
     if (rule) {
         fp_table_rule_ref(rule);
     }
@@ -77,8 +78,10 @@ fp_model_emc_insert(struct fp_model_engine *engine,
     e->version = v32;
     e->hash = hash;
     e->map = map;
-    for (i = 0; map; i++) {
-        e->words[i] = k[raw_ctz(map)];
+    memcpy(e->words, k, FP_MODEL_EMC_HEAD * sizeof *k);
+    map >>= FP_MODEL_EMC_HEAD;
+    for (i = FP_MODEL_EMC_HEAD; map; i++) {
+        e->words[i] = k[FP_MODEL_EMC_HEAD + raw_ctz(map)];
         map = zero_rightmost_1bit(map);
     }
 }

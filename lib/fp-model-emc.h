@@ -32,11 +32,21 @@
 #include "fp-table.h"
 #include "util.h"
 
-/* Most nonzero key words of a packet that the exact-match cache holds.
- * Packets with more (rare: IPv6 neighbor discovery with every option), or
- * none (an entry of no words is an unused one), are looked up in the rule
- * table directly. */
+/* Key words that an entry of the exact-match cache holds. */
 #define FP_MODEL_EMC_WORDS 27
+
+/* The first key words, which an entry holds as they are, zero or not:
+ * in_port, the Ethernet addresses and type, the VLAN tags, the IP TOS, TTL
+ * and TCP flags, and the IPv4 addresses, all that an IPv4 packet has before
+ * its ports.  A lookup compares them with two SSE2 compares and a 64-bit
+ * one, where comparing only the nonzero ones, found one by one in the
+ * key's map, cost about ten instructions a word.  The entry holds the
+ * nonzero ones among the later key words after them, in order, at most
+ * FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD: keys with more (rare: IPv6
+ * neighbor discovery with every option), or with no nonzero word at all
+ * (an entry of no words is an unused one), are looked up in the rule table
+ * directly. */
+#define FP_MODEL_EMC_HEAD 10
 
 /* Ways of a set of the exact-match cache.  With two, a cache of 8192
  * entries kept only about 80% of 4096 flows (keys that fall in the same
@@ -63,9 +73,10 @@
  * not random, so that the cache's hits are the same in every run. */
 #define FP_MODEL_EMC_EVICT 16
 
-/* An entry of the exact-match cache: two cache lines, the key's nonzero
- * words in the order of the key, so that an IPv4 packet touches only the
- * first line. */
+/* An entry of the exact-match cache: two cache lines, the key's first
+ * FP_MODEL_EMC_HEAD words, then its later nonzero words in the order of the
+ * key, so that an IPv4 packet (whose only later nonzero word holds its
+ * ports) touches only the first line. */
 struct fp_model_emc_entry {
     const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
                                          * reference, if 'map'. */
@@ -95,14 +106,32 @@ fp_model_emc_qword(const uint32_t *k, size_t i)
     return q;
 }
 
+#ifdef __SSE2__
+/* Returns a bit for each of the 16 32-bit words of 'v0' to 'v3', in order,
+ * that is zero. */
+static inline uint32_t
+fp_model_emc_zeros16(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
+{
+    __m128i zero = _mm_setzero_si128();
+    __m128i z01 = _mm_packs_epi32(_mm_cmpeq_epi32(v0, zero),
+                                  _mm_cmpeq_epi32(v1, zero));
+    __m128i z23 = _mm_packs_epi32(_mm_cmpeq_epi32(v2, zero),
+                                  _mm_cmpeq_epi32(v3, zero));
+
+    return _mm_movemask_epi8(_mm_packs_epi16(z01, z23));
+}
+#endif
+
 /* Returns the hash of 'key' for the exact-match cache, and stores in
  * '*mapp' which of its words are nonzero.
  *
  * Hardware would hash the whole key in one cycle; here, four independent
  * multiply-xor lanes over the key's 64-bit words keep the dependency chains
  * short, and the final mix (MurmurHash3's fmix64) spreads every bit into
- * the low bits that index the cache. */
-static inline uint32_t
+ * the low bits that index the cache.  Always inlined, as
+ * fp_model_emc_set(): GCC 12 otherwise calls them from the engine's pass,
+ * for some 10 instructions a packet. */
+static inline ALWAYS_INLINE uint32_t
 fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
 {
     enum { N_QWORDS = sizeof *key / sizeof(uint64_t) };
@@ -113,29 +142,25 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
     uint64_t h;
     size_t i;
 
-    i = 0;
 #ifdef __SSE2__
-    /* Four words at a time; the last four overlap the ones before, which
-     * the OR takes twice.  Unrolled, so that each shift is a constant: the
-     * loop cost some 20 instructions more. */
-    BUILD_ASSERT(FP_MODEL_KEY_WORDS >= 4);
-#pragma GCC unroll 8
-    for (; i + 4 <= FP_MODEL_KEY_WORDS; i += 4) {
-        __m128i v = _mm_loadu_si128((const void *) &k[i]);
-        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
-
-        map |= (uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf) << i;
-    }
-    if (i < FP_MODEL_KEY_WORDS) {
-        __m128i v = _mm_loadu_si128(
-            (const void *) &k[FP_MODEL_KEY_WORDS - 4]);
-        __m128i z = _mm_cmpeq_epi32(v, _mm_setzero_si128());
-
-        map |= ((uint32_t) (_mm_movemask_ps(_mm_castsi128_ps(z)) ^ 0xf)
-                << (FP_MODEL_KEY_WORDS - 4));
-    }
+    /* 16 words at a time, their zero tests packed to a byte each for one
+     * movemask, where a movemask for each four words, shifted into place,
+     * cost some 20 instructions more.  The key's last three words are
+     * loaded with the word before them, shifted out, so that nothing
+     * after the key is read.  'map' has the zero words, then the others. */
+    BUILD_ASSERT(FP_MODEL_KEY_WORDS == 31);
+    map = fp_model_emc_zeros16(_mm_loadu_si128((const void *) &k[0]),
+                               _mm_loadu_si128((const void *) &k[4]),
+                               _mm_loadu_si128((const void *) &k[8]),
+                               _mm_loadu_si128((const void *) &k[12]));
+    map |= fp_model_emc_zeros16(
+        _mm_loadu_si128((const void *) &k[16]),
+        _mm_loadu_si128((const void *) &k[20]),
+        _mm_loadu_si128((const void *) &k[24]),
+        _mm_srli_si128(_mm_loadu_si128((const void *) &k[27]), 4)) << 16;
+    map = ~map & (UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS));
 #else
-    for (; i < FP_MODEL_KEY_WORDS; i++) {
+    for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
         map |= (uint32_t) (k[i] != 0) << i;
     }
 #endif
@@ -173,24 +198,30 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
 }
 
 /* Returns true if 'map', a map of the nonzero words of a key (bit i for
- * word i), has more than FP_MODEL_EMC_WORDS bits, so that the exact-match
- * cache cannot hold the key.  The key has FP_MODEL_KEY_WORDS words: it has
- * too many nonzero words if it has fewer than FP_MODEL_KEY_WORDS -
- * FP_MODEL_EMC_WORDS zero words, which takes a few instructions to test
- * (a bit cleared for each of the least zero words allowed), where counting
- * the bits of 'map' without a population count instruction takes about 15
- * (tests/unit/test-fp-model.c checks it against count_1bits()). */
+ * word i), has more than FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD bits after
+ * its first FP_MODEL_EMC_HEAD, so that the exact-match cache cannot hold
+ * the key.  The key has TAIL = FP_MODEL_KEY_WORDS - FP_MODEL_EMC_HEAD words
+ * after its head: it has too many nonzero ones if it has fewer than TAIL -
+ * (FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD) zero ones, which takes a few
+ * instructions to test (a bit cleared for each of the least zero words
+ * allowed), where counting the bits without a population count instruction
+ * takes about 15 (tests/unit/test-fp-model.c checks it against
+ * count_1bits()). */
 static inline bool
 fp_model_emc_too_many(uint32_t map)
 {
-    uint32_t zeros = ~map & (UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS));
+    enum {
+        TAIL = FP_MODEL_KEY_WORDS - FP_MODEL_EMC_HEAD,
+        ROOM = FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD,
+    };
+    uint32_t zeros = ~(map >> FP_MODEL_EMC_HEAD) & (UINT32_MAX >> (32 - TAIL));
     int i;
 
-    if (FP_MODEL_EMC_WORDS >= FP_MODEL_KEY_WORDS) {
+    if (ROOM >= TAIL) {
         return false;
     }
 #pragma GCC unroll 32
-    for (i = 0; i < (int) (FP_MODEL_KEY_WORDS - FP_MODEL_EMC_WORDS) - 1; i++) {
+    for (i = 0; i < (int) (TAIL - ROOM) - 1; i++) {
         zeros &= zeros - 1;
     }
     return !zeros;
@@ -199,8 +230,8 @@ fp_model_emc_too_many(uint32_t map)
 /* Returns the set of the exact-match cache of 'engine' (which must have
  * one) for 'key', and stores the key's hash in '*hashp' and its nonzero
  * words in '*mapp'; or returns NULL if the cache cannot hold the key (no
- * nonzero word, or more than FP_MODEL_EMC_WORDS). */
-static inline struct fp_model_emc_entry *
+ * nonzero word, or too many: fp_model_emc_too_many()). */
+static inline ALWAYS_INLINE struct fp_model_emc_entry *
 fp_model_emc_set(const struct fp_model_engine *engine,
                  const struct fp_key *key, uint32_t *hashp, uint32_t *mapp)
 {
@@ -219,17 +250,37 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
                    const struct fp_key *key, uint32_t hash, uint32_t map)
 {
     const uint32_t *k = (const uint32_t *) key;
-    const uint32_t *w = e->words;
-    uint32_t diff = 0;
+    const uint32_t *w = e->words + FP_MODEL_EMC_HEAD;
+    uint64_t diff;
 
     if (e->map != map || e->hash != hash) {
         return false;
     }
     /* The words of an entry whose map and hash match are almost always
-     * equal: no branch per word, and 32-bit operations on the map, so that
-     * the loop is 10 instructions a word rather than 12. */
-    for (; map; map &= map - 1) {
-        diff |= k[raw_ctz(map)] ^ *w++;
+     * equal: no branch per word.  The head's words, at the same places in
+     * both, are compared 4, 4 and 2 at a time; the later nonzero words one
+     * by one, with 32-bit operations on the map, 10 instructions a word. */
+#ifdef __SSE2__
+    __m128i eq;
+
+    BUILD_ASSERT(FP_MODEL_EMC_HEAD == 10);
+    eq = _mm_and_si128(
+        _mm_cmpeq_epi32(_mm_loadu_si128((const void *) &k[0]),
+                        _mm_loadu_si128((const void *) &e->words[0])),
+        _mm_cmpeq_epi32(_mm_loadu_si128((const void *) &k[4]),
+                        _mm_loadu_si128((const void *) &e->words[4])));
+    diff = _mm_movemask_epi8(eq) ^ 0xffff;
+    diff |= fp_model_emc_qword(k, 4) ^ fp_model_emc_qword(e->words, 4);
+#else
+    size_t i;
+
+    diff = 0;
+    for (i = 0; i < FP_MODEL_EMC_HEAD; i++) {
+        diff |= k[i] ^ e->words[i];
+    }
+#endif
+    for (map >>= FP_MODEL_EMC_HEAD; map; map &= map - 1) {
+        diff |= k[FP_MODEL_EMC_HEAD + raw_ctz(map)] ^ *w++;
     }
     return !diff;
 }
@@ -264,22 +315,79 @@ fp_model_emc_still_right(const struct fp_model_engine *engine,
             : age <= engine->emc_keep_miss);
 }
 
+/* Returns the tags of the ways of 'set' of the exact-match cache of
+ * 'engine': FP_MODEL_EMC_WAYS hashes in 32 bytes, half a cache line. */
+static inline const uint32_t *
+fp_model_emc_tags(const struct fp_model_engine *engine,
+                  const struct fp_model_emc_entry *set)
+{
+    return &engine->emc_tags[set - engine->emc];
+}
+
+/* Returns the ways of 'set' of the exact-match cache of 'engine' that may
+ * hold a key of 'hash', as a bitmap (bit i for way i): those whose tag is
+ * 'hash'.  Reads only the set's tags, not its entries, so that a lookup
+ * touches the tags' line and then one entry's first line, where reading
+ * each way's 'map' and 'hash' touched FP_MODEL_EMC_WAYS lines. */
+static inline uint32_t
+fp_model_emc_ways(const struct fp_model_engine *engine,
+                  const struct fp_model_emc_entry *set, uint32_t hash)
+{
+    const uint32_t *tags = fp_model_emc_tags(engine, set);
+    uint32_t ways = 0;
+
+#ifdef __SSE2__
+    __m128i h = _mm_set1_epi32(hash);
+    size_t i;
+
+    BUILD_ASSERT(FP_MODEL_EMC_WAYS % 4 == 0);
+#pragma GCC unroll 8
+    for (i = 0; i < FP_MODEL_EMC_WAYS; i += 4) {
+        __m128i t = _mm_load_si128((const void *) &tags[i]);
+        __m128i eq = _mm_cmpeq_epi32(t, h);
+
+        ways |= (uint32_t) _mm_movemask_ps(_mm_castsi128_ps(eq)) << i;
+    }
+#else
+    size_t i;
+
+    for (i = 0; i < FP_MODEL_EMC_WAYS; i++) {
+        ways |= (uint32_t) (tags[i] == hash) << i;
+    }
+#endif
+    return ways;
+}
+
+/* Returns fp_model_emc_ways() of 'hash' in 'set' of the exact-match cache
+ * of 'engine', and prefetches the first of those ways, almost always the
+ * only one, for fp_model_emc_find(). */
+static inline uint32_t
+fp_model_emc_prefetch(const struct fp_model_engine *engine,
+                      const struct fp_model_emc_entry *set, uint32_t hash)
+{
+    uint32_t ways = fp_model_emc_ways(engine, set, hash);
+
+    if (ways) {
+        OVS_PREFETCH(&set[raw_ctz(ways)]);
+    }
+    return ways;
+}
+
 /* Looks up 'key' (of fp_model_emc_set()'s 'hash' and 'map') in 'set' of
- * the exact-match cache of 'engine', as of table 'version'.  Returns true
- * and stores the rule (NULL: none matches) in '*rulep' if the cache has the
- * key, from this version or from an older one in which it is still right
- * (the entry then moves to this version); an entry that is no longer right
- * is dropped. */
+ * the exact-match cache of 'engine', as of table 'version', in the ways of
+ * 'ways' (fp_model_emc_ways() of 'hash'; the others cannot hold the key).
+ * Returns true and stores the rule (NULL: none matches) in '*rulep' if the
+ * cache has the key, from this version or from an older one in which it is
+ * still right (the entry then moves to this version); an entry that is no
+ * longer right is dropped. */
 static inline bool
 fp_model_emc_find(const struct fp_model_engine *engine,
-                  struct fp_model_emc_entry *set, const struct fp_key *key,
-                  uint32_t hash, uint32_t map, uint64_t version,
-                  const struct fp_table_rule **rulep)
+                  struct fp_model_emc_entry *set, uint32_t ways,
+                  const struct fp_key *key, uint32_t hash, uint32_t map,
+                  uint64_t version, const struct fp_table_rule **rulep)
 {
-    size_t way;
-
-    for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
-        struct fp_model_emc_entry *e = &set[way];
+    for (; ways; ways &= ways - 1) {
+        struct fp_model_emc_entry *e = &set[raw_ctz(ways)];
 
         if (fp_model_emc_match(e, key, hash, map)) {
             if (OVS_UNLIKELY(e->version != (uint32_t) version)) {

@@ -661,6 +661,7 @@ struct fp_model_pkt {
                                          * NULL to bypass the cache. */
     uint32_t hash;              /* fp_model_emc_hash(), if 'emc'. */
     uint32_t map;
+    uint32_t ways;              /* fp_model_emc_ways(), if 'emc'. */
     int error;                  /* fp_parse() result. */
     struct fp_parse_layers layers;
     struct fp_key key;
@@ -735,14 +736,15 @@ fp_model_pass_parse(struct fp_model *model,
             pkt->emc = fp_model_emc_set(engine, &pkt->key, &pkt->hash,
                                         &pkt->map);
             if (pkt->emc) {
-                size_t way;
-
-                /* Unrolled: a loop costs three more instructions a way. */
-#pragma GCC unroll 8
-                for (way = 0; way < FP_MODEL_EMC_WAYS; way++) {
-                    OVS_PREFETCH(&pkt->emc[way]);
-                }
+                OVS_PREFETCH(fp_model_emc_tags(engine, pkt->emc));
             }
+        }
+    }
+    /* The tags that the loop above prefetched came in meanwhile. */
+    for (i = 0; use_emc && i < n; i++) {
+        if (pkts[i].emc) {
+            pkts[i].ways = fp_model_emc_prefetch(engine, pkts[i].emc,
+                                                 pkts[i].hash);
         }
     }
     if (OVS_UNLIKELY(traced)) {
@@ -873,9 +875,12 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
                 pkt.emc = fp_model_emc_set(engine, &pkt.key, &pkt.hash,
                                            &pkt.map);
             }
-            if (pkt.emc && fp_model_emc_find(engine, pkt.emc, &pkt.key,
-                                             pkt.hash, pkt.map, version,
-                                             &pkt.rule)) {
+            if (pkt.emc
+                && fp_model_emc_find(engine, pkt.emc,
+                                     fp_model_emc_ways(engine, pkt.emc,
+                                                       pkt.hash),
+                                     &pkt.key, pkt.hash, pkt.map, version,
+                                     &pkt.rule)) {
                 fp_model_ctr_add(&engine->emc_hits, 1);
             } else {
                 const struct fp_key *keys[1] = { &pkt.key };
@@ -1029,9 +1034,9 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
         if (pkt->error) {
             continue;
         }
-        if (pkt->emc && fp_model_emc_find(engine, pkt->emc, &pkt->key,
-                                          pkt->hash, pkt->map, version,
-                                          &pkt->rule)) {
+        if (pkt->emc && fp_model_emc_find(engine, pkt->emc, pkt->ways,
+                                          &pkt->key, pkt->hash, pkt->map,
+                                          version, &pkt->rule)) {
             if (pkt->rule) {
                 OVS_PREFETCH(pkt->rule);
             }

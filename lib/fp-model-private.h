@@ -297,8 +297,13 @@ struct fp_model_engine {
      * rule at all was added since ('emc_keep_miss'); see
      * fp_model_emc_find().  Cleared whenever the table version gets
      * 2**32 - 1 versions past 'emc_base', so that the low bits of a version
-     * are never ambiguous. */
+     * are never ambiguous.  'emc_tags' has a tag for each entry, the
+     * 'hash' of its key, so that a lookup finds the ways that may hold a
+     * key without reading every way's entry: it is set as an entry is
+     * filled, and left as it is cleared (the entry's zero 'map' then
+     * matches no key). */
     struct fp_model_emc_entry *emc;
+    uint32_t *emc_tags;
     uint32_t emc_mask;
     uint32_t emc_keep;
     uint32_t emc_keep_miss;

@@ -210,6 +210,8 @@ fp_model_create(const char *name, const struct fp_device_config *config,
             uint32_t size = MAX(config->emc_size, FP_MODEL_EMC_WAYS);
 
             engine->emc = xzalloc_cacheline(size * sizeof *engine->emc);
+            engine->emc_tags = xzalloc_cacheline(size
+                                                 * sizeof *engine->emc_tags);
             engine->emc_mask = size - 1;
         }
         engine->ports = xcalloc(model->n_ports, sizeof *engine->ports);
@@ -249,6 +251,7 @@ fp_model_destroy(struct fp_device *dev)
         free(engine->poll_ports);
         fp_model_emc_flush(engine);
         free_cacheline(engine->emc);
+        free_cacheline(engine->emc_tags);
         free(engine->ports);
         free(engine->counters);
     }

@@ -11,6 +11,7 @@ UNIT_TESTS = \
 	tests/unit/test-fp-meter \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-batch \
+	tests/unit/test-fp-model-emc \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-recirc \
@@ -68,6 +69,9 @@ tests_unit_test_fp_model_batch_SOURCES = tests/unit/test-fp-model-batch.c \
 	tests/unit/fp-test-holder.h
 tests_unit_test_fp_model_batch_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_batch_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_model_emc_SOURCES = tests/unit/test-fp-model-emc.c
+tests_unit_test_fp_model_emc_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_model_emc_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_rcu_SOURCES = tests/unit/test-fp-model-rcu.c
 tests_unit_test_fp_model_rcu_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)
