@@ -650,6 +650,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     struct fp_table_rule *rule;
     struct fp_table_mask *m;
     uint64_t version;
+    uint32_t hash;
     size_t i;
 
     if (table->n_rules >= table->max_rules) {
@@ -695,10 +696,16 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     rule->priority = priority;
     rule->user = user;
     ovs_refcount_init(&rule->ref_cnt);
+    /* The key's words and their hash, as fp_table_hash() computes it, in
+     * one pass. */
+    hash = 0;
     for (i = 0; i < m->n_words; i++) {
-        rule->key[i] = k[m->words[i]] & m->mwords[i];
+        uint32_t word = k[m->words[i]] & m->mwords[i];
+
+        rule->key[i] = word;
+        hash = hash_add(hash, word);
     }
-    fp_table_mask_link(table, m, rule, fp_table_hash(m, k));
+    fp_table_mask_link(table, m, rule, hash_finish(hash, m->n_words));
     table->last_mask = m;
     m->n_rules++;
     table->n_rules++;

@@ -137,6 +137,22 @@ offload_fp_n_shapes(void)
 static struct fp_slab *offload_fp_rule_slabs[OFFLOAD_FP_KEY_WORDS + 2]
     OVS_GUARDED_BY(offload_fp_mutex);
 
+/* If mask word 'i' of 'mask' is not zero, appends it to 'words' and key
+ * word 'i' of 'key' to 'keys', at index '*n', counts it in '*n' and sets
+ * its bit in '*map'. */
+static inline void
+offload_fp_rule_take_word(const uint32_t *key, const uint32_t *mask,
+                          size_t i, uint32_t *keys, uint32_t *words,
+                          uint32_t *map, size_t *n)
+{
+    if (mask[i]) {
+        *map |= UINT32_C(1) << i;
+        keys[*n] = key[i];
+        words[*n] = mask[i];
+        (*n)++;
+    }
+}
+
 /* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
  * the caller frees with offload_fp_rule_free(). */
 struct offload_fp_rule *
@@ -162,27 +178,22 @@ offload_fp_rule_dup(const struct fp_rule *rule)
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
 
-    /* One pass, two mask words at a time: most of a mask is zeros. */
-    for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i += 2) {
-        size_t end = MIN(i + 2, OFFLOAD_FP_KEY_WORDS);
-        size_t j;
+    /* One pass, two mask words at a time (most of a mask is zeros), then
+     * the last word if their count is odd (31 words today).  With the check
+     * for a last single word inside the pairs' loop, flow_put() ran about
+     * 107 instructions more (callgrind). */
+    for (i = 0; i + 2 <= OFFLOAD_FP_KEY_WORDS; i += 2) {
+        uint64_t pair;
 
-        if (end == i + 2) {
-            uint64_t pair;
-
-            memcpy(&pair, &mask[i], sizeof pair);
-            if (!pair) {
-                continue;
-            }
+        memcpy(&pair, &mask[i], sizeof pair);
+        if (pair) {
+            offload_fp_rule_take_word(key, mask, i, keys, words, &map, &n);
+            offload_fp_rule_take_word(key, mask, i + 1, keys, words, &map,
+                                      &n);
         }
-        for (j = i; j < end; j++) {
-            if (mask[j]) {
-                map |= UINT32_C(1) << j;
-                keys[n] = key[j];
-                words[n] = mask[j];
-                n++;
-            }
-        }
+    }
+    if (i < OFFLOAD_FP_KEY_WORDS) {
+        offload_fp_rule_take_word(key, mask, i, keys, words, &map, &n);
     }
     actions = (struct fp_action *) &words[n];
     memcpy(actions, rule->actions, rule->n_actions * sizeof *actions);

@@ -233,9 +233,11 @@ OVS_CONSTRUCTOR(offload_fp_untranslated_init)
 
 /* Returns true if 'mask' has a bit that 'offload_fp_untranslated' has: a
  * bit that the translation cannot take.  16 bytes at a time (GCC's vector
- * extension: SSE2 on x86-64), without a branch: the copy of the mask that
- * the translation cleared as it went, then a check of what was left, took
- * about 260 instructions, this about 210 (a loop of 64-bit words 340). */
+ * extension: SSE2 on x86-64), without a branch, 6 vectors a pass of the
+ * loop: the copy of the mask that the translation cleared as it went, then
+ * a check of what was left, took about 260 instructions, a loop of 64-bit
+ * words 340, one of 2 vectors a pass 210, this about 150. */
+#define OFFLOAD_FP_UNTRANSLATED_STEP 6
 static bool
 has_untranslated(const struct flow *mask)
 {
@@ -243,18 +245,23 @@ has_untranslated(const struct flow *mask)
     const uint8_t *w = (const uint8_t *) mask;
     const u64x2 *u = ALIGNED_CAST(const u64x2 *, &offload_fp_untranslated);
     u64x2 any = { 0, 0 };
-    size_t i;
+    size_t i, j;
 
-    BUILD_ASSERT_DECL(sizeof *mask % (2 * sizeof any) == 0);
-    for (i = 0; i < sizeof *mask / sizeof any; i += 2) {
-        u64x2 a, b;
+    BUILD_ASSERT_DECL(sizeof *mask
+                      % (OFFLOAD_FP_UNTRANSLATED_STEP * sizeof any) == 0);
+    for (i = 0; i < sizeof *mask / sizeof any;
+         i += OFFLOAD_FP_UNTRANSLATED_STEP) {
+#pragma GCC unroll 6
+        for (j = i; j < i + OFFLOAD_FP_UNTRANSLATED_STEP; j++) {
+            u64x2 a;
 
-        memcpy(&a, &w[i * sizeof a], sizeof a);
-        memcpy(&b, &w[(i + 1) * sizeof b], sizeof b);
-        any |= (a & u[i]) | (b & u[i + 1]);
+            memcpy(&a, &w[j * sizeof a], sizeof a);
+            any |= a & u[j];
+        }
     }
     return (any[0] | any[1]) != 0;
 }
+#undef OFFLOAD_FP_UNTRANSLATED_STEP
 
 #define TRANSLATE(FP_FIELD, FLOW_FIELD)                                 \
     BUILD_ASSERT_DECL(sizeof rule->key.FP_FIELD == sizeof flow->FLOW_FIELD); \
