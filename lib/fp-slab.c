@@ -104,14 +104,21 @@ fp_slab_free_slab(struct fp_slab *slab)
     free(slab);
 }
 
+/* Returns the block of 'object', an object of fp_slab_alloc(): blocks are
+ * aligned on their size. */
+static struct fp_slab_block *
+fp_slab_block_of(const void *object)
+{
+    return (struct fp_slab_block *) ((uintptr_t) object
+                                     & ~(uintptr_t) (FP_SLAB_BLOCK - 1));
+}
+
 /* Puts 'object', of a block of 'slab', back on its block's free list, and
  * gives the block back to the heap if it is then all free.  Owner only. */
 static void
 fp_slab_put(struct fp_slab *slab, void *object)
 {
-    struct fp_slab_block *block
-        = (struct fp_slab_block *) ((uintptr_t) object
-                                    & ~(uintptr_t) (FP_SLAB_BLOCK - 1));
+    struct fp_slab_block *block = fp_slab_block_of(object);
 
     ovs_assert(block->n_used);
     slab->n_used--;
@@ -199,12 +206,7 @@ fp_slab_alloc(struct fp_slab *slab)
 static struct fp_slab *
 fp_slab_of(const void *object)
 {
-    const struct fp_slab_block *block
-        = (const struct fp_slab_block *) ((uintptr_t) object
-                                          & ~(uintptr_t) (FP_SLAB_BLOCK
-                                                          - 1));
-
-    return block->slab;
+    return fp_slab_block_of(object)->slab;
 }
 
 /* Frees 'object' (which may be NULL), from fp_slab_alloc() of a slab that
@@ -214,7 +216,6 @@ fp_slab_free(void *object)
 {
     if (object) {
         struct fp_slab *slab = fp_slab_of(object);
-
         unsigned int old;
 
         fp_slab_put(slab, object);

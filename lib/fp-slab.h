@@ -22,14 +22,16 @@
  * rounded up to 8 bytes and a share of its block's header, not malloc()'s
  * 8-byte header and its rounding up to 16 bytes (at least 32).  Made for
  * the many small objects of equal size that every offloaded flow has: a
- * NIC rule of the model's table (lib/fp-table.c) and the compact copy of
- * it on the OVS side.
+ * NIC rule of the model's table (lib/fp-table.c), and on the OVS side the
+ * flow's record and the compact copy of its rule.
  *
  * A slab has an owner, one thread at a time (the caller serializes them,
  * as the table's writer or a module's mutex does), which allocates
  * (fp_slab_alloc()), frees (fp_slab_free()) and destroys it without a lock
- * or an atomic read-modify-write: a flow_put() allocates two objects, and
- * a mutex around each cost it about 230 instructions.  Any other thread
+ * (a flow_put() allocates three objects, and a mutex around each cost it
+ * about 230 instructions); each allocation and free adds to or takes from
+ * an atomic count of the objects out, one relaxed atomic operation, so
+ * that a destroyed slab knows its last object.  Any other thread
  * may free an object with fp_slab_free_remote(), as an RCU callback frees
  * a rule after its last reader is done, when the owner may have destroyed
  * the slab already: such an object goes on a lock-free list that the

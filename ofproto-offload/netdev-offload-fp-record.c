@@ -444,39 +444,20 @@ offload_fp_flow_vf_unplugged(const struct offload_fp_flow *flow)
 
 /* The records' memory.
  *
- * Records are carved from slabs of OFFLOAD_FP_SLAB_SIZE bytes, aligned on
- * their size, rather than one malloc() block each.  A statistics pass
- * reads a record and the NIC's entry for its rule, flow after flow: with
- * records from malloc(), interleaved in the heap with the flow's other
- * blocks and with the NIC's blocks for its rule, a 120-byte record made
- * the benchmark's pass twice as slow as a 280-byte one (24 ms against
+ * Records come from a slab (lib/fp-slab.h), side by side in blocks of
+ * FP_SLAB_BLOCK bytes, rather than one malloc() block each.  A statistics
+ * pass reads a record and the NIC's entry for its rule, flow after flow:
+ * with records from malloc(), interleaved in the heap with the flow's
+ * other blocks and with the NIC's blocks for its rule, a 120-byte record
+ * made the benchmark's pass twice as slow as a 280-byte one (24 ms against
  * 12 ms at 200K flows; the records were in address order either way),
  * while records side by side make it faster (10 ms).  (That is likely
  * what made the one-block record of an earlier attempt slower too.)  It
- * also saves malloc()'s 8 bytes per block.
- *
- * A freed record goes on the free list of its slab, found by its address;
- * a slab whose records are all free is freed.  Records are allocated and
- * freed under 'offload_fp_mutex'; nothing reads one without it, so a
- * record is freed at once, not after an RCU grace period. */
-#define OFFLOAD_FP_SLAB_SIZE 16384
-
-struct offload_fp_slab {
-    struct ovs_list node;       /* In 'offload_fp_slabs' if not full. */
-    struct hmap_node *free;     /* Freed records, linked by 'node.next'. */
-    uint32_t n_used;            /* Records in use. */
-    uint32_t n_carved;          /* Records carved from 'records' so far. */
-    struct offload_fp_flow records[];
-};
-
-#define OFFLOAD_FP_SLAB_RECORDS                                 \
-    ((OFFLOAD_FP_SLAB_SIZE - sizeof(struct offload_fp_slab))    \
-     / sizeof(struct offload_fp_flow))
-BUILD_ASSERT_DECL(IS_POW2(OFFLOAD_FP_SLAB_SIZE));
-
-/* The slabs that have a record to give. */
-static struct ovs_list offload_fp_slabs OVS_GUARDED_BY(offload_fp_mutex)
-    = OVS_LIST_INITIALIZER(&offload_fp_slabs);
+ * also saves malloc()'s 8 bytes per block.  Records are allocated and
+ * freed under 'offload_fp_mutex', the slab's owner; nothing reads one
+ * without it, so a record is freed at once, not after an RCU grace
+ * period. */
+static struct fp_slab *offload_fp_records OVS_GUARDED_BY(offload_fp_mutex);
 
 /* Returns a new record, zeroed, which the caller frees with
  * offload_fp_flow_free(). */
@@ -485,26 +466,11 @@ offload_fp_flow_alloc(void)
     OVS_REQUIRES(offload_fp_mutex)
 {
     struct offload_fp_flow *flow;
-    struct offload_fp_slab *slab;
 
-    if (ovs_list_is_empty(&offload_fp_slabs)) {
-        slab = xmalloc_size_align(OFFLOAD_FP_SLAB_SIZE, OFFLOAD_FP_SLAB_SIZE);
-        slab->free = NULL;
-        slab->n_used = 0;
-        slab->n_carved = 0;
-        ovs_list_push_front(&offload_fp_slabs, &slab->node);
+    if (!offload_fp_records) {
+        offload_fp_records = fp_slab_create(sizeof *flow);
     }
-    slab = CONTAINER_OF(ovs_list_front(&offload_fp_slabs),
-                        struct offload_fp_slab, node);
-    if (slab->free) {
-        flow = CONTAINER_OF(slab->free, struct offload_fp_flow, node);
-        slab->free = slab->free->next;
-    } else {
-        flow = &slab->records[slab->n_carved++];
-    }
-    if (++slab->n_used == OFFLOAD_FP_SLAB_RECORDS) {
-        ovs_list_remove(&slab->node);
-    }
+    flow = fp_slab_alloc(offload_fp_records);
     memset(flow, 0, sizeof *flow);
     return flow;
 }
@@ -514,11 +480,6 @@ void
 offload_fp_flow_free(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct offload_fp_slab *slab
-        = (struct offload_fp_slab *) ((uintptr_t) flow
-                                      & ~(uintptr_t) (OFFLOAD_FP_SLAB_SIZE
-                                                      - 1));
-
     struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
 
     offload_fp_rule_free(offload_fp_flow_crule(flow));
@@ -531,17 +492,7 @@ offload_fp_flow_free(struct offload_fp_flow *flow)
         free(side->partial_reason);
         free(side);
     }
-
-    if (slab->n_used-- == OFFLOAD_FP_SLAB_RECORDS) {
-        ovs_list_push_back(&offload_fp_slabs, &slab->node);
-    }
-    if (!slab->n_used) {
-        ovs_list_remove(&slab->node);
-        free_size_align(slab);
-    } else {
-        flow->node.next = slab->free;
-        slab->free = &flow->node;
-    }
+    fp_slab_free(flow);
 }
 
 /* Adds the counters 'b' to 'sum'. */
