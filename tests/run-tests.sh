@@ -188,8 +188,8 @@ count_tests() {
 # As root, the autotest suite runs in a network namespace of its own.
 # ovs-vswitchd reconfigures its bridges at every rtnetlink notification of
 # a link, and then revalidates its datapath flows.  Links that other
-# programs add and delete (a host's, the system tests' when they ran beside
-# this suite) made "fp - translate - ICMPv6 and nd_target" find no
+# programs add and delete (the system tests', which ovs-offload-check runs
+# beside this suite) made "fp - translate - ICMPv6 and nd_target" find no
 # datapath flow in 6 runs of 8 beside a loop that added and deleted a veth,
 # and in 0 of 6 in a namespace of its own (OVS probably deletes those ND
 # flows when it revalidates them, since their exported mask lacks the
