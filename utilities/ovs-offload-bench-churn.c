@@ -412,22 +412,6 @@ churn_forward(struct fp_device *dev, const uint8_t (*pkts)[BENCH_PKT_SIZE],
                 ? ph->queued - ph->ok - ph->misrouted : 0);
 }
 
-static int
-churn_compare_double(const void *a_, const void *b_)
-{
-    const double *a = a_, *b = b_;
-
-    return *a < *b ? -1 : *a > *b;
-}
-
-/* Sorts the 'n' values of 'v' and returns their median. */
-static double
-churn_median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, churn_compare_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* The drops of one figure over the pairs of a measurement: for each phase
  * with churn, 1 - its value over the mean of the phases without churn just
  * before and just after it, so that a drift of the machine's load during
@@ -450,7 +434,7 @@ churn_drop_compute(const double v[CHURN_N_PHASES], struct churn_drop *d)
 
         drops[k] = base > 0 ? 1 - v[2 * k + 1] / base : 0;
     }
-    d->median = churn_median(drops, CHURN_N_PAIRS);
+    d->median = bench_median(drops, CHURN_N_PAIRS);
     d->min = drops[0];
     d->max = drops[CHURN_N_PAIRS - 1];
 }
@@ -466,7 +450,7 @@ churn_phase_median(const double v[CHURN_N_PHASES], bool churn)
     for (i = churn; i < CHURN_N_PHASES; i += 2) {
         kind[n++] = v[i];
     }
-    return churn_median(kind, n);
+    return bench_median(kind, n);
 }
 
 /* Measures the forwarding of 'ct->dev' for the packets 'pkts' in

@@ -474,23 +474,6 @@ run_dummy(uint32_t n_flows, struct offload_point *pt)
     ovsrcu_quiesce();
 }
 
-static int
-compare_doubles(const void *a_, const void *b_)
-{
-    const double *a = a_;
-    const double *b = b_;
-
-    return *a < *b ? -1 : *a > *b;
-}
-
-/* Returns the median of the 'n' values in 'v', which it sorts. */
-static double
-median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, compare_doubles);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Returns the rounds to run: OVS_OFFLOAD_BENCH_ROUNDS, if set, else
  * OFFLOAD_ROUNDS. */
 static int
@@ -585,12 +568,12 @@ bench_offload_run(const struct bench_opts *opts)
             }
         }
         pt = best;
-        rate = median(rates, n_rounds);
-        dummy_rate = median(dummy_rates, n_rounds);
-        ratio = median(ratios, n_rounds);     /* Sorts 'ratios'. */
+        rate = bench_median(rates, n_rounds);
+        dummy_rate = bench_median(dummy_rates, n_rounds);
+        ratio = bench_median(ratios, n_rounds);     /* Sorts 'ratios'. */
         ratio_min = ratios[0];
         ratio_max = ratios[n_rounds - 1];
-        cpu_ratio = median(cpu_ratios, n_rounds);
+        cpu_ratio = bench_median(cpu_ratios, n_rounds);
         ovs_side = pt.heap_per_flow - pt.nic_per_flow;
 
         printf("offlod flows %7"PRIu32": flow_put ours %.2f M/s, "

@@ -73,6 +73,21 @@
 
 static uint32_t bench_rng = 12345;
 
+static int
+bench_compare_double(const void *a_, const void *b_)
+{
+    const double *a = a_, *b = b_;
+
+    return *a < *b ? -1 : *a > *b;
+}
+
+double
+bench_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, bench_compare_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 uint32_t
 bench_rand(void)
 {

@@ -54,6 +54,9 @@ struct bench_opts {
 /* Seconds of CLOCK_MONOTONIC. */
 double bench_now(void);
 
+/* Sorts the 'n' values of 'v' (n > 0) and returns their median. */
+double bench_median(double *v, size_t n);
+
 /* A xorshift32 random number; the sequence is the same in every run. */
 uint32_t bench_rand(void);
 
