@@ -76,7 +76,6 @@ fp_model_emc_insert(struct fp_model_engine *engine,
     fp_model_emc_clear(e);
     e->rule = rule;
     e->version = v32;
-    e->hash = hash;
     e->map = map;
     memcpy(e->words, k, FP_MODEL_EMC_HEAD * sizeof *k);
     map >>= FP_MODEL_EMC_HEAD;

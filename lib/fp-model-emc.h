@@ -33,7 +33,7 @@
 #include "util.h"
 
 /* Key words that an entry of the exact-match cache holds. */
-#define FP_MODEL_EMC_WORDS 27
+#define FP_MODEL_EMC_WORDS 28
 
 /* The first key words, which an entry holds as they are, zero or not:
  * in_port, the Ethernet addresses and type, the VLAN tags, the IP TOS, TTL
@@ -76,12 +76,12 @@
 /* An entry of the exact-match cache: two cache lines, the key's first
  * FP_MODEL_EMC_HEAD words, then its later nonzero words in the order of the
  * key, so that an IPv4 packet (whose only later nonzero word holds its
- * ports) touches only the first line. */
+ * ports) touches only the first line.  The key's hash is not in the entry
+ * but in its tag (fp_model_emc_tags()), which a lookup compares first. */
 struct fp_model_emc_entry {
     const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
                                          * reference, if 'map'. */
     uint32_t version;           /* Low 32 bits of the table version. */
-    uint32_t hash;              /* fp_model_emc_hash() of the key. */
     uint32_t map;               /* Nonzero words of the key; 0: unused. */
     uint32_t words[FP_MODEL_EMC_WORDS];
 };
@@ -244,19 +244,21 @@ fp_model_emc_set(const struct fp_model_engine *engine,
 }
 
 /* Returns true if 'e' holds the key whose nonzero words 'map' are those of
- * 'key', for any version. */
+ * 'key', for any version.  Compares the whole key, not the hash: the caller
+ * looks only in the ways whose tag is the key's hash (fp_model_emc_ways()),
+ * and a tag is only a part of what tells keys apart. */
 static inline bool
 fp_model_emc_match(const struct fp_model_emc_entry *e,
-                   const struct fp_key *key, uint32_t hash, uint32_t map)
+                   const struct fp_key *key, uint32_t map)
 {
     const uint32_t *k = (const uint32_t *) key;
     const uint32_t *w = e->words + FP_MODEL_EMC_HEAD;
     uint64_t diff;
 
-    if (e->map != map || e->hash != hash) {
+    if (e->map != map) {
         return false;
     }
-    /* The words of an entry whose map and hash match are almost always
+    /* The words of an entry whose map and tag match are almost always
      * equal: no branch per word.  The head's words, at the same places in
      * both, are compared 4, 4 and 2 at a time; the later nonzero words one
      * by one, with 32-bit operations on the map, 10 instructions a word. */
@@ -373,9 +375,10 @@ fp_model_emc_prefetch(const struct fp_model_engine *engine,
     return ways;
 }
 
-/* Looks up 'key' (of fp_model_emc_set()'s 'hash' and 'map') in 'set' of
- * the exact-match cache of 'engine', as of table 'version', in the ways of
- * 'ways' (fp_model_emc_ways() of 'hash'; the others cannot hold the key).
+/* Looks up 'key' (of fp_model_emc_set()'s 'map') in 'set' of the
+ * exact-match cache of 'engine', as of table 'version', in the ways of
+ * 'ways' (fp_model_emc_ways() of the key's hash; the others cannot hold the
+ * key).
  * Returns true and stores the rule (NULL: none matches) in '*rulep' if the
  * cache has the key, from this version or from an older one in which it is
  * still right (the entry then moves to this version); an entry that is no
@@ -383,13 +386,13 @@ fp_model_emc_prefetch(const struct fp_model_engine *engine,
 static inline bool
 fp_model_emc_find(const struct fp_model_engine *engine,
                   struct fp_model_emc_entry *set, uint32_t ways,
-                  const struct fp_key *key, uint32_t hash, uint32_t map,
-                  uint64_t version, const struct fp_table_rule **rulep)
+                  const struct fp_key *key, uint32_t map, uint64_t version,
+                  const struct fp_table_rule **rulep)
 {
     for (; ways; ways &= ways - 1) {
         struct fp_model_emc_entry *e = &set[raw_ctz(ways)];
 
-        if (fp_model_emc_match(e, key, hash, map)) {
+        if (fp_model_emc_match(e, key, map)) {
             if (OVS_UNLIKELY(e->version != (uint32_t) version)) {
                 if (!fp_model_emc_still_right(engine, e, version)) {
                     fp_model_emc_clear(e);

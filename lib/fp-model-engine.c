@@ -879,7 +879,7 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
                 && fp_model_emc_find(engine, pkt.emc,
                                      fp_model_emc_ways(engine, pkt.emc,
                                                        pkt.hash),
-                                     &pkt.key, pkt.hash, pkt.map, version,
+                                     &pkt.key, pkt.map, version,
                                      &pkt.rule)) {
                 fp_model_ctr_add(&engine->emc_hits, 1);
             } else {
@@ -1035,8 +1035,8 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             continue;
         }
         if (pkt->emc && fp_model_emc_find(engine, pkt->emc, pkt->ways,
-                                          &pkt->key, pkt->hash, pkt->map,
-                                          version, &pkt->rule)) {
+                                          &pkt->key, pkt->map, version,
+                                          &pkt->rule)) {
             if (pkt->rule) {
                 OVS_PREFETCH(pkt->rule);
             }

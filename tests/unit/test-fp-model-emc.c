@@ -67,7 +67,7 @@ emc_lookup(const struct fp_model_engine *engine,
 
     found = fp_model_emc_find(engine, set,
                               fp_model_emc_ways(engine, set, hash),
-                              key, hash, map, 1, &rule);
+                              key, map, 1, &rule);
     if (found) {
         assert_null(rule);
     }
