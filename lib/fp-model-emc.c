@@ -75,6 +75,7 @@ fp_model_emc_insert(struct fp_model_engine *engine,
     }
     fp_model_emc_clear(e);
     e->rule = rule;
+    e->user = rule ? fp_table_rule_user(rule) : 0;
     e->version = v32;
     e->map = map;
     memcpy(e->words, k, FP_MODEL_EMC_HEAD * sizeof *k);

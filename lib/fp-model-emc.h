@@ -33,7 +33,7 @@
 #include "util.h"
 
 /* Key words that an entry of the exact-match cache holds. */
-#define FP_MODEL_EMC_WORDS 28
+#define FP_MODEL_EMC_WORDS 27
 
 /* The first key words, which an entry holds as they are, zero or not:
  * in_port, the Ethernet addresses and type, the VLAN tags, the IP TOS, TTL
@@ -83,6 +83,10 @@ struct fp_model_emc_entry {
                                          * reference, if 'map'. */
     uint32_t version;           /* Low 32 bits of the table version. */
     uint32_t map;               /* Nonzero words of the key; 0: unused. */
+    uint32_t user;              /* fp_table_rule_user() of 'rule', if any:
+                                 * its counter, with no wait for the rule's
+                                 * line.  Set once with the rule, as the
+                                 * rule's own is while it is visible. */
     uint32_t words[FP_MODEL_EMC_WORDS];
 };
 BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
@@ -379,15 +383,17 @@ fp_model_emc_prefetch(const struct fp_model_engine *engine,
  * exact-match cache of 'engine', as of table 'version', in the ways of
  * 'ways' (fp_model_emc_ways() of the key's hash; the others cannot hold the
  * key).
- * Returns true and stores the rule (NULL: none matches) in '*rulep' if the
- * cache has the key, from this version or from an older one in which it is
- * still right (the entry then moves to this version); an entry that is no
- * longer right is dropped. */
+ * Returns true and stores the rule (NULL: none matches) in '*rulep', and its
+ * fp_table_rule_user() in '*userp' (if it has a rule), if the cache has the
+ * key, from this version or from an older one in which it is still right
+ * (the entry then moves to this version, whose rule is then visible in it,
+ * not removed: its 'user' is still its own); an entry that is no longer
+ * right is dropped. */
 static inline bool
 fp_model_emc_find(const struct fp_model_engine *engine,
                   struct fp_model_emc_entry *set, uint32_t ways,
                   const struct fp_key *key, uint32_t map, uint64_t version,
-                  const struct fp_table_rule **rulep)
+                  const struct fp_table_rule **rulep, uint32_t *userp)
 {
     for (; ways; ways &= ways - 1) {
         struct fp_model_emc_entry *e = &set[raw_ctz(ways)];
@@ -401,6 +407,7 @@ fp_model_emc_find(const struct fp_model_engine *engine,
                 e->version = version;
             }
             *rulep = e->rule;
+            *userp = e->user;
             return true;
         }
     }

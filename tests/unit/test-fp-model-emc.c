@@ -63,11 +63,12 @@ emc_lookup(const struct fp_model_engine *engine,
            uint32_t hash, uint32_t map)
 {
     const struct fp_table_rule *rule = (const void *) engine;
+    uint32_t user;
     bool found;
 
     found = fp_model_emc_find(engine, set,
                               fp_model_emc_ways(engine, set, hash),
-                              key, map, 1, &rule);
+                              key, map, 1, &rule, &user);
     if (found) {
         assert_null(rule);
     }
