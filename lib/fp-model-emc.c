@@ -25,6 +25,17 @@
  * inline, in fp-model-emc.h.  Only the engine's thread changes its cache,
  * but for fp_model_emc_flush() once the thread is gone. */
 
+bool fp_model_emc_crc;
+
+/* Sets fp_model_emc_crc if the CPU has SSE4.2's CRC32C instruction, before
+ * any cache is used. */
+OVS_CONSTRUCTOR(fp_model_emc_crc_init)
+{
+#if FP_MODEL_EMC_HAVE_CRC
+    fp_model_emc_crc = __builtin_cpu_supports("sse4.2");
+#endif
+}
+
 /* Drops entry 'e' of an exact-match cache, and its reference. */
 void
 fp_model_emc_clear(struct fp_model_emc_entry *e)
