@@ -43,8 +43,7 @@
  * key's map, cost about ten instructions a word.  The entry holds the
  * nonzero ones among the later key words after them, in order, at most
  * FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD: keys with more (rare: IPv6
- * neighbor discovery with every option), or with no nonzero word at all
- * (an entry of no words is an unused one), are looked up in the rule table
+ * neighbor discovery with every option) are looked up in the rule table
  * directly. */
 #define FP_MODEL_EMC_HEAD 10
 
@@ -82,7 +81,8 @@ struct fp_model_emc_entry {
     const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
                                          * reference, if 'map'. */
     uint32_t version;           /* Low 32 bits of the table version. */
-    uint32_t map;               /* Nonzero words of the key; 0: unused. */
+    uint32_t map;               /* fp_model_emc_set()'s map of the key:
+                                 * its nonzero words; 0: unused. */
     uint32_t user;              /* fp_table_rule_user() of 'rule', if any:
                                  * its counter, with no wait for the rule's
                                  * line.  Set once with the rule, as the
@@ -156,9 +156,45 @@ fp_model_emc_crc32(uint64_t crc, uint32_t w)
 #define FP_MODEL_EMC_HAVE_CRC 0
 #endif
 
+/* Returns which words of 'key' are nonzero, bit i for word i.
+ *
+ * 16 words at a time, their zero tests packed to a byte each for one
+ * movemask, where a movemask for each four words, shifted into place, cost
+ * some 20 instructions more.  The key's last three words are loaded with
+ * the word before them, shifted out, so that nothing after the key is
+ * read. */
+static inline ALWAYS_INLINE uint32_t
+fp_model_emc_map(const struct fp_key *key)
+{
+    const uint32_t *k = (const uint32_t *) key;
+    uint32_t map = 0;
+
+#ifdef __SSE2__
+    /* 'map' has the zero words, then the others. */
+    BUILD_ASSERT(FP_MODEL_KEY_WORDS == 31);
+    map = fp_model_emc_zeros16(_mm_loadu_si128((const void *) &k[0]),
+                               _mm_loadu_si128((const void *) &k[4]),
+                               _mm_loadu_si128((const void *) &k[8]),
+                               _mm_loadu_si128((const void *) &k[12]));
+    map |= fp_model_emc_zeros16(
+        _mm_loadu_si128((const void *) &k[16]),
+        _mm_loadu_si128((const void *) &k[20]),
+        _mm_loadu_si128((const void *) &k[24]),
+        _mm_srli_si128(_mm_loadu_si128((const void *) &k[27]), 4)) << 16;
+    map = ~map & (UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS));
+#else
+    size_t i;
+
+    for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
+        map |= (uint32_t) (k[i] != 0) << i;
+    }
+#endif
+    return map;
+}
+
 /* Returns the hash of 'key' for the exact-match cache, with the CPU's
  * CRC32C instruction if 'crc' (which only fp_model_emc_crc may be, but for
- * tests), and stores in '*mapp' which of its words are nonzero.
+ * tests).
  *
  * Hardware would hash the whole key in one cycle.  With CRC32C, one
  * instruction a 64-bit word (its load folded in), in two independent
@@ -172,39 +208,14 @@ fp_model_emc_crc32(uint64_t crc, uint32_t w)
  * fp_model_emc_set(): GCC 12 otherwise calls them from the engine's pass,
  * for some 10 instructions a packet. */
 static inline ALWAYS_INLINE uint32_t
-fp_model_emc_hash__(const struct fp_key *key, bool crc, uint32_t *mapp)
+fp_model_emc_hash__(const struct fp_key *key, bool crc)
 {
     enum { N_QWORDS = sizeof *key / sizeof(uint64_t) };
     const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
     const uint32_t *k = (const uint32_t *) key;
     uint64_t a = 1, b = 2, c = 3, d = 4;
-    uint32_t map = 0;
     uint64_t h;
     size_t i;
-
-#ifdef __SSE2__
-    /* 16 words at a time, their zero tests packed to a byte each for one
-     * movemask, where a movemask for each four words, shifted into place,
-     * cost some 20 instructions more.  The key's last three words are
-     * loaded with the word before them, shifted out, so that nothing
-     * after the key is read.  'map' has the zero words, then the others. */
-    BUILD_ASSERT(FP_MODEL_KEY_WORDS == 31);
-    map = fp_model_emc_zeros16(_mm_loadu_si128((const void *) &k[0]),
-                               _mm_loadu_si128((const void *) &k[4]),
-                               _mm_loadu_si128((const void *) &k[8]),
-                               _mm_loadu_si128((const void *) &k[12]));
-    map |= fp_model_emc_zeros16(
-        _mm_loadu_si128((const void *) &k[16]),
-        _mm_loadu_si128((const void *) &k[20]),
-        _mm_loadu_si128((const void *) &k[24]),
-        _mm_srli_si128(_mm_loadu_si128((const void *) &k[27]), 4)) << 16;
-    map = ~map & (UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS));
-#else
-    for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
-        map |= (uint32_t) (k[i] != 0) << i;
-    }
-#endif
-    *mapp = map;
 
 #if FP_MODEL_EMC_HAVE_CRC
     if (OVS_LIKELY(crc)) {
@@ -255,13 +266,12 @@ fp_model_emc_hash__(const struct fp_key *key, bool crc, uint32_t *mapp)
     return h;
 }
 
-/* Returns the hash of 'key' for the exact-match cache, and stores in
- * '*mapp' which of its words are nonzero: fp_model_emc_hash__() the way
- * that every cache of the process hashes. */
+/* Returns the hash of 'key' for the exact-match cache:
+ * fp_model_emc_hash__() the way that every cache of the process hashes. */
 static inline ALWAYS_INLINE uint32_t
-fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
+fp_model_emc_hash(const struct fp_key *key)
 {
-    return fp_model_emc_hash__(key, fp_model_emc_crc, mapp);
+    return fp_model_emc_hash__(key, fp_model_emc_crc);
 }
 
 /* Returns true if 'map', a map of the nonzero words of a key (bit i for
@@ -294,24 +304,58 @@ fp_model_emc_too_many(uint32_t map)
     return !zeros;
 }
 
+/* The bits of the head in the map of a key of the exact-match cache: all
+ * set, whatever the head's words, which an entry holds and a lookup
+ * compares as they are.  So a key's map is never 0, an unused entry's. */
+#define FP_MODEL_EMC_HEAD_MAP ((UINT32_C(1) << FP_MODEL_EMC_HEAD) - 1)
+
+/* Returns the map of the exact-match cache of 'key' if 'fast' (see
+ * fp_model_emc_set()): the head's bits and the bit of the ports' word if
+ * it is nonzero, with no vector compare. */
+static inline uint32_t
+fp_model_emc_fast_map(const struct fp_key *key)
+{
+    enum { PORTS = offsetof(struct fp_key, tp_src) / sizeof(uint32_t) };
+    const uint32_t *k = (const uint32_t *) key;
+
+    BUILD_ASSERT(offsetof(struct fp_key, tp_src) % sizeof(uint32_t) == 0);
+    BUILD_ASSERT(offsetof(struct fp_key, tp_dst)
+                 == offsetof(struct fp_key, tp_src) + 2);
+    BUILD_ASSERT(PORTS >= FP_MODEL_EMC_HEAD);
+    BUILD_ASSERT(offsetof(struct fp_key, nw_dst) / sizeof(uint32_t)
+                 < FP_MODEL_EMC_HEAD);
+    return FP_MODEL_EMC_HEAD_MAP | (uint32_t) (k[PORTS] != 0) << PORTS;
+}
+
 /* Returns the set of the exact-match cache of 'engine' (which must have
- * one) for 'key', and stores the key's hash in '*hashp' and its nonzero
- * words in '*mapp'; or returns NULL if the cache cannot hold the key (no
- * nonzero word, or too many: fp_model_emc_too_many()). */
+ * one) for 'key', and stores the key's hash in '*hashp' and its map in
+ * '*mapp': its nonzero words after the head (bit i for word i) and every
+ * bit of the head (FP_MODEL_EMC_HEAD_MAP); or returns NULL if the cache
+ * cannot hold the key (too many nonzero words: fp_model_emc_too_many()).
+ * 'fast' tells that the key is one of fp_parse()'s fast path (struct
+ * fp_parse_layers's 'fast'), which has no nonzero word after the head but
+ * the ports' one: then its map takes no vector compare and it always fits
+ * (test-fp-model-emc checks that both ways give the same map). */
 static inline ALWAYS_INLINE struct fp_model_emc_entry *
 fp_model_emc_set(const struct fp_model_engine *engine,
-                 const struct fp_key *key, uint32_t *hashp, uint32_t *mapp)
+                 const struct fp_key *key, bool fast, uint32_t *hashp,
+                 uint32_t *mapp)
 {
-    *hashp = fp_model_emc_hash(key, mapp);
-    if (!*mapp || fp_model_emc_too_many(*mapp)) {
-        return NULL;
+    *hashp = fp_model_emc_hash(key);
+    if (OVS_LIKELY(fast)) {
+        *mapp = fp_model_emc_fast_map(key);
+    } else {
+        *mapp = fp_model_emc_map(key) | FP_MODEL_EMC_HEAD_MAP;
+        if (fp_model_emc_too_many(*mapp)) {
+            return NULL;
+        }
     }
     return &engine->emc[*hashp & engine->emc_mask
                         & ~(FP_MODEL_EMC_WAYS - 1)];
 }
 
-/* Returns true if 'e' holds the key whose nonzero words 'map' are those of
- * 'key', for any version.  Compares the whole key, not the hash: the caller
+/* Returns true if 'e' holds 'key', whose map (fp_model_emc_set()) is 'map',
+ * for any version.  Compares the whole key, not the hash: the caller
  * looks only in the ways whose tag is the key's hash (fp_model_emc_ways()),
  * and a tag is only a part of what tells keys apart. */
 static inline bool

@@ -660,7 +660,7 @@ struct fp_model_pkt {
     uint32_t user;              /* fp_table_rule_user() of 'rule', if any. */
     struct fp_model_emc_entry *emc;     /* First way of the key's set, or
                                          * NULL to bypass the cache. */
-    uint32_t hash;              /* fp_model_emc_hash(), if 'emc'. */
+    uint32_t hash;              /* fp_model_emc_set()'s, if 'emc'. */
     uint32_t map;
     uint32_t ways;              /* fp_model_emc_ways(), if 'emc'. */
     int error;                  /* fp_parse() result. */
@@ -734,8 +734,8 @@ fp_model_pass_parse(struct fp_model *model,
         pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
         if (use_emc && !pkt->error) {
-            pkt->emc = fp_model_emc_set(engine, &pkt->key, &pkt->hash,
-                                        &pkt->map);
+            pkt->emc = fp_model_emc_set(engine, &pkt->key, pkt->layers.fast,
+                                        &pkt->hash, &pkt->map);
             if (pkt->emc) {
                 OVS_PREFETCH(fp_model_emc_tags(engine, pkt->emc));
             }
@@ -873,8 +873,8 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
 
         if (!pkt.error) {
             if (engine && fp_model_emc_active(model, engine)) {
-                pkt.emc = fp_model_emc_set(engine, &pkt.key, &pkt.hash,
-                                           &pkt.map);
+                pkt.emc = fp_model_emc_set(engine, &pkt.key, false,
+                                           &pkt.hash, &pkt.map);
             }
             if (pkt.emc
                 && fp_model_emc_find(engine, pkt.emc,
