@@ -25,6 +25,17 @@
  * inline, in fp-model-emc.h.  Only the engine's thread changes its cache,
  * but for fp_model_emc_flush() once the thread is gone. */
 
+bool fp_model_emc_crc;
+
+/* Sets fp_model_emc_crc if the CPU has SSE4.2's CRC32C instruction, before
+ * any cache is used. */
+OVS_CONSTRUCTOR(fp_model_emc_crc_init)
+{
+#if FP_MODEL_EMC_HAVE_CRC
+    fp_model_emc_crc = __builtin_cpu_supports("sse4.2");
+#endif
+}
+
 /* Drops entry 'e' of an exact-match cache, and its reference. */
 void
 fp_model_emc_clear(struct fp_model_emc_entry *e)
@@ -75,8 +86,8 @@ fp_model_emc_insert(struct fp_model_engine *engine,
     }
     fp_model_emc_clear(e);
     e->rule = rule;
+    e->user = rule ? fp_table_rule_user(rule) : 0;
     e->version = v32;
-    e->hash = hash;
     e->map = map;
     memcpy(e->words, k, FP_MODEL_EMC_HEAD * sizeof *k);
     map >>= FP_MODEL_EMC_HEAD;

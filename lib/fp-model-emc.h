@@ -43,8 +43,7 @@
  * key's map, cost about ten instructions a word.  The entry holds the
  * nonzero ones among the later key words after them, in order, at most
  * FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD: keys with more (rare: IPv6
- * neighbor discovery with every option), or with no nonzero word at all
- * (an entry of no words is an unused one), are looked up in the rule table
+ * neighbor discovery with every option) are looked up in the rule table
  * directly. */
 #define FP_MODEL_EMC_HEAD 10
 
@@ -76,13 +75,18 @@
 /* An entry of the exact-match cache: two cache lines, the key's first
  * FP_MODEL_EMC_HEAD words, then its later nonzero words in the order of the
  * key, so that an IPv4 packet (whose only later nonzero word holds its
- * ports) touches only the first line. */
+ * ports) touches only the first line.  The key's hash is not in the entry
+ * but in its tag (fp_model_emc_tags()), which a lookup compares first. */
 struct fp_model_emc_entry {
     const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
                                          * reference, if 'map'. */
     uint32_t version;           /* Low 32 bits of the table version. */
-    uint32_t hash;              /* fp_model_emc_hash() of the key. */
-    uint32_t map;               /* Nonzero words of the key; 0: unused. */
+    uint32_t map;               /* fp_model_emc_set()'s map of the key:
+                                 * its nonzero words; 0: unused. */
+    uint32_t user;              /* fp_table_rule_user() of 'rule', if any:
+                                 * its counter, with no wait for the rule's
+                                 * line.  Set once with the rule, as the
+                                 * rule's own is while it is visible. */
     uint32_t words[FP_MODEL_EMC_WORDS];
 };
 BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
@@ -122,32 +126,51 @@ fp_model_emc_zeros16(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
 }
 #endif
 
-/* Returns the hash of 'key' for the exact-match cache, and stores in
- * '*mapp' which of its words are nonzero.
- *
- * Hardware would hash the whole key in one cycle; here, four independent
- * multiply-xor lanes over the key's 64-bit words keep the dependency chains
- * short, and the final mix (MurmurHash3's fmix64) spreads every bit into
- * the low bits that index the cache.  Always inlined, as
- * fp_model_emc_set(): GCC 12 otherwise calls them from the engine's pass,
- * for some 10 instructions a packet. */
-static inline ALWAYS_INLINE uint32_t
-fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
+/* True if the exact-match cache hashes keys with the CPU's CRC32C
+ * instruction (SSE4.2), which fp-model-emc.c finds out once, as the
+ * program starts: every cache of the process hashes the same way. */
+extern bool fp_model_emc_crc;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Returns the CRC32C of the 64-bit word 'q' on 'crc'.  Inline assembly,
+ * not _mm_crc32_u64(): the build does not assume SSE4.2, which the caller
+ * checks (fp_model_emc_crc) before it runs this. */
+static inline uint64_t
+fp_model_emc_crc64(uint64_t crc, uint64_t q)
 {
-    enum { N_QWORDS = sizeof *key / sizeof(uint64_t) };
-    const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
+    asm("crc32q %1, %0" : "+r" (crc) : "rm" (q));
+    return crc;
+}
+
+/* Returns the CRC32C of the 32-bit word 'w' on 'crc'. */
+static inline uint64_t
+fp_model_emc_crc32(uint64_t crc, uint32_t w)
+{
+    uint32_t c = crc;
+
+    asm("crc32l %1, %0" : "+r" (c) : "rm" (w));
+    return c;
+}
+#define FP_MODEL_EMC_HAVE_CRC 1
+#else
+#define FP_MODEL_EMC_HAVE_CRC 0
+#endif
+
+/* Returns which words of 'key' are nonzero, bit i for word i.
+ *
+ * 16 words at a time, their zero tests packed to a byte each for one
+ * movemask, where a movemask for each four words, shifted into place, cost
+ * some 20 instructions more.  The key's last three words are loaded with
+ * the word before them, shifted out, so that nothing after the key is
+ * read. */
+static inline ALWAYS_INLINE uint32_t
+fp_model_emc_map(const struct fp_key *key)
+{
     const uint32_t *k = (const uint32_t *) key;
-    uint64_t a = 1, b = 2, c = 3, d = 4;
     uint32_t map = 0;
-    uint64_t h;
-    size_t i;
 
 #ifdef __SSE2__
-    /* 16 words at a time, their zero tests packed to a byte each for one
-     * movemask, where a movemask for each four words, shifted into place,
-     * cost some 20 instructions more.  The key's last three words are
-     * loaded with the word before them, shifted out, so that nothing
-     * after the key is read.  'map' has the zero words, then the others. */
+    /* 'map' has the zero words, then the others. */
     BUILD_ASSERT(FP_MODEL_KEY_WORDS == 31);
     map = fp_model_emc_zeros16(_mm_loadu_si128((const void *) &k[0]),
                                _mm_loadu_si128((const void *) &k[4]),
@@ -160,11 +183,57 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
         _mm_srli_si128(_mm_loadu_si128((const void *) &k[27]), 4)) << 16;
     map = ~map & (UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS));
 #else
+    size_t i;
+
     for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
         map |= (uint32_t) (k[i] != 0) << i;
     }
 #endif
-    *mapp = map;
+    return map;
+}
+
+/* Returns the hash of 'key' for the exact-match cache, with the CPU's
+ * CRC32C instruction if 'crc' (which only fp_model_emc_crc may be, but for
+ * tests).
+ *
+ * Hardware would hash the whole key in one cycle.  With CRC32C, one
+ * instruction a 64-bit word (its load folded in), in two independent
+ * chains, half the key each, the second one's CRC folded into the first's
+ * at the end: about 20 instructions, where the multiply-xor hash below
+ * takes about 50.  Without it, four independent multiply-xor lanes over
+ * the key's 64-bit words keep the dependency chains short, and the final
+ * mix (MurmurHash3's fmix64) spreads every bit into the low bits that
+ * index the cache.  Either way, what a lookup finds does not depend on the
+ * hash: the full key compare decides.  Always inlined, as
+ * fp_model_emc_set(): GCC 12 otherwise calls them from the engine's pass,
+ * for some 10 instructions a packet. */
+static inline ALWAYS_INLINE uint32_t
+fp_model_emc_hash__(const struct fp_key *key, bool crc)
+{
+    enum { N_QWORDS = sizeof *key / sizeof(uint64_t) };
+    const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
+    const uint32_t *k = (const uint32_t *) key;
+    uint64_t a = 1, b = 2, c = 3, d = 4;
+    uint64_t h;
+    size_t i;
+
+#if FP_MODEL_EMC_HAVE_CRC
+    if (OVS_LIKELY(crc)) {
+        BUILD_ASSERT(FP_MODEL_KEY_WORDS % 2);
+#pragma GCC unroll 16
+        for (i = 0; i < N_QWORDS / 2; i++) {
+            a = fp_model_emc_crc64(a, fp_model_emc_qword(k, i));
+            b = fp_model_emc_crc64(b, fp_model_emc_qword(k, N_QWORDS / 2 + i));
+        }
+        for (i = N_QWORDS / 2 * 2; i < N_QWORDS; i++) {
+            b = fp_model_emc_crc64(b, fp_model_emc_qword(k, i));
+        }
+        b = fp_model_emc_crc32(b, k[FP_MODEL_KEY_WORDS - 1]);
+        return fp_model_emc_crc64(a, b);
+    }
+#else
+    ovs_assert(!crc);
+#endif
 
     /* The key is 32-bit aligned: fp_model_emc_qword() makes each 64-bit
      * load legal, and compiles to one move. */
@@ -197,6 +266,14 @@ fp_model_emc_hash(const struct fp_key *key, uint32_t *mapp)
     return h;
 }
 
+/* Returns the hash of 'key' for the exact-match cache:
+ * fp_model_emc_hash__() the way that every cache of the process hashes. */
+static inline ALWAYS_INLINE uint32_t
+fp_model_emc_hash(const struct fp_key *key)
+{
+    return fp_model_emc_hash__(key, fp_model_emc_crc);
+}
+
 /* Returns true if 'map', a map of the nonzero words of a key (bit i for
  * word i), has more than FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD bits after
  * its first FP_MODEL_EMC_HEAD, so that the exact-match cache cannot hold
@@ -227,36 +304,72 @@ fp_model_emc_too_many(uint32_t map)
     return !zeros;
 }
 
+/* The bits of the head in the map of a key of the exact-match cache: all
+ * set, whatever the head's words, which an entry holds and a lookup
+ * compares as they are.  So a key's map is never 0, an unused entry's. */
+#define FP_MODEL_EMC_HEAD_MAP ((UINT32_C(1) << FP_MODEL_EMC_HEAD) - 1)
+
+/* Returns the map of the exact-match cache of 'key' if 'fast' (see
+ * fp_model_emc_set()): the head's bits and the bit of the ports' word if
+ * it is nonzero, with no vector compare. */
+static inline uint32_t
+fp_model_emc_fast_map(const struct fp_key *key)
+{
+    enum { PORTS = offsetof(struct fp_key, tp_src) / sizeof(uint32_t) };
+    const uint32_t *k = (const uint32_t *) key;
+
+    BUILD_ASSERT(offsetof(struct fp_key, tp_src) % sizeof(uint32_t) == 0);
+    BUILD_ASSERT(offsetof(struct fp_key, tp_dst)
+                 == offsetof(struct fp_key, tp_src) + 2);
+    BUILD_ASSERT(PORTS >= FP_MODEL_EMC_HEAD);
+    BUILD_ASSERT(offsetof(struct fp_key, nw_dst) / sizeof(uint32_t)
+                 < FP_MODEL_EMC_HEAD);
+    return FP_MODEL_EMC_HEAD_MAP | (uint32_t) (k[PORTS] != 0) << PORTS;
+}
+
 /* Returns the set of the exact-match cache of 'engine' (which must have
- * one) for 'key', and stores the key's hash in '*hashp' and its nonzero
- * words in '*mapp'; or returns NULL if the cache cannot hold the key (no
- * nonzero word, or too many: fp_model_emc_too_many()). */
+ * one) for 'key', and stores the key's hash in '*hashp' and its map in
+ * '*mapp': its nonzero words after the head (bit i for word i) and every
+ * bit of the head (FP_MODEL_EMC_HEAD_MAP); or returns NULL if the cache
+ * cannot hold the key (too many nonzero words: fp_model_emc_too_many()).
+ * 'fast' tells that the key is one of fp_parse()'s fast path (struct
+ * fp_parse_layers's 'fast'), which has no nonzero word after the head but
+ * the ports' one: then its map takes no vector compare and it always fits
+ * (test-fp-model-emc checks that both ways give the same map). */
 static inline ALWAYS_INLINE struct fp_model_emc_entry *
 fp_model_emc_set(const struct fp_model_engine *engine,
-                 const struct fp_key *key, uint32_t *hashp, uint32_t *mapp)
+                 const struct fp_key *key, bool fast, uint32_t *hashp,
+                 uint32_t *mapp)
 {
-    *hashp = fp_model_emc_hash(key, mapp);
-    if (!*mapp || fp_model_emc_too_many(*mapp)) {
-        return NULL;
+    *hashp = fp_model_emc_hash(key);
+    if (OVS_LIKELY(fast)) {
+        *mapp = fp_model_emc_fast_map(key);
+    } else {
+        *mapp = fp_model_emc_map(key) | FP_MODEL_EMC_HEAD_MAP;
+        if (fp_model_emc_too_many(*mapp)) {
+            return NULL;
+        }
     }
     return &engine->emc[*hashp & engine->emc_mask
                         & ~(FP_MODEL_EMC_WAYS - 1)];
 }
 
-/* Returns true if 'e' holds the key whose nonzero words 'map' are those of
- * 'key', for any version. */
+/* Returns true if 'e' holds 'key', whose map (fp_model_emc_set()) is 'map',
+ * for any version.  Compares the whole key, not the hash: the caller
+ * looks only in the ways whose tag is the key's hash (fp_model_emc_ways()),
+ * and a tag is only a part of what tells keys apart. */
 static inline bool
 fp_model_emc_match(const struct fp_model_emc_entry *e,
-                   const struct fp_key *key, uint32_t hash, uint32_t map)
+                   const struct fp_key *key, uint32_t map)
 {
     const uint32_t *k = (const uint32_t *) key;
     const uint32_t *w = e->words + FP_MODEL_EMC_HEAD;
     uint64_t diff;
 
-    if (e->map != map || e->hash != hash) {
+    if (e->map != map) {
         return false;
     }
-    /* The words of an entry whose map and hash match are almost always
+    /* The words of an entry whose map and tag match are almost always
      * equal: no branch per word.  The head's words, at the same places in
      * both, are compared 4, 4 and 2 at a time; the later nonzero words one
      * by one, with 32-bit operations on the map, 10 instructions a word. */
@@ -373,23 +486,26 @@ fp_model_emc_prefetch(const struct fp_model_engine *engine,
     return ways;
 }
 
-/* Looks up 'key' (of fp_model_emc_set()'s 'hash' and 'map') in 'set' of
- * the exact-match cache of 'engine', as of table 'version', in the ways of
- * 'ways' (fp_model_emc_ways() of 'hash'; the others cannot hold the key).
- * Returns true and stores the rule (NULL: none matches) in '*rulep' if the
- * cache has the key, from this version or from an older one in which it is
- * still right (the entry then moves to this version); an entry that is no
- * longer right is dropped. */
+/* Looks up 'key' (of fp_model_emc_set()'s 'map') in 'set' of the
+ * exact-match cache of 'engine', as of table 'version', in the ways of
+ * 'ways' (fp_model_emc_ways() of the key's hash; the others cannot hold the
+ * key).
+ * Returns true and stores the rule (NULL: none matches) in '*rulep', and its
+ * fp_table_rule_user() in '*userp' (if it has a rule), if the cache has the
+ * key, from this version or from an older one in which it is still right
+ * (the entry then moves to this version, whose rule is then visible in it,
+ * not removed: its 'user' is still its own); an entry that is no longer
+ * right is dropped. */
 static inline bool
 fp_model_emc_find(const struct fp_model_engine *engine,
                   struct fp_model_emc_entry *set, uint32_t ways,
-                  const struct fp_key *key, uint32_t hash, uint32_t map,
-                  uint64_t version, const struct fp_table_rule **rulep)
+                  const struct fp_key *key, uint32_t map, uint64_t version,
+                  const struct fp_table_rule **rulep, uint32_t *userp)
 {
     for (; ways; ways &= ways - 1) {
         struct fp_model_emc_entry *e = &set[raw_ctz(ways)];
 
-        if (fp_model_emc_match(e, key, hash, map)) {
+        if (fp_model_emc_match(e, key, map)) {
             if (OVS_UNLIKELY(e->version != (uint32_t) version)) {
                 if (!fp_model_emc_still_right(engine, e, version)) {
                     fp_model_emc_clear(e);
@@ -398,6 +514,7 @@ fp_model_emc_find(const struct fp_model_engine *engine,
                 e->version = version;
             }
             *rulep = e->rule;
+            *userp = e->user;
             return true;
         }
     }

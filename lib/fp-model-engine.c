@@ -657,9 +657,10 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 struct fp_model_pkt {
     struct fp_model_slot *slot;
     const struct fp_table_rule *rule;
+    uint32_t user;              /* fp_table_rule_user() of 'rule', if any. */
     struct fp_model_emc_entry *emc;     /* First way of the key's set, or
                                          * NULL to bypass the cache. */
-    uint32_t hash;              /* fp_model_emc_hash(), if 'emc'. */
+    uint32_t hash;              /* fp_model_emc_set()'s, if 'emc'. */
     uint32_t map;
     uint32_t ways;              /* fp_model_emc_ways(), if 'emc'. */
     int error;                  /* fp_parse() result. */
@@ -733,8 +734,8 @@ fp_model_pass_parse(struct fp_model *model,
         pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
         if (use_emc && !pkt->error) {
-            pkt->emc = fp_model_emc_set(engine, &pkt->key, &pkt->hash,
-                                        &pkt->map);
+            pkt->emc = fp_model_emc_set(engine, &pkt->key, pkt->layers.fast,
+                                        &pkt->hash, &pkt->map);
             if (pkt->emc) {
                 OVS_PREFETCH(fp_model_emc_tags(engine, pkt->emc));
             }
@@ -872,15 +873,15 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
 
         if (!pkt.error) {
             if (engine && fp_model_emc_active(model, engine)) {
-                pkt.emc = fp_model_emc_set(engine, &pkt.key, &pkt.hash,
-                                           &pkt.map);
+                pkt.emc = fp_model_emc_set(engine, &pkt.key, false,
+                                           &pkt.hash, &pkt.map);
             }
             if (pkt.emc
                 && fp_model_emc_find(engine, pkt.emc,
                                      fp_model_emc_ways(engine, pkt.emc,
                                                        pkt.hash),
-                                     &pkt.key, pkt.hash, pkt.map, version,
-                                     &pkt.rule)) {
+                                     &pkt.key, pkt.map, version,
+                                     &pkt.rule, &pkt.user)) {
                 fp_model_ctr_add(&engine->emc_hits, 1);
             } else {
                 const struct fp_key *keys[1] = { &pkt.key };
@@ -954,8 +955,8 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
         struct fp_model_recirc rc;
 
         if (OVS_LIKELY(!trace) || !trace->dry) {
-            fp_model_count(engine, fp_table_rule_user(pkt->rule),
-                           slot->size, pkt->key.tcp_flags, now_ms);
+            fp_model_count(engine, pkt->user, slot->size, pkt->key.tcp_flags,
+                           now_ms);
         }
         if (OVS_LIKELY(!trace)
             && actions->n == 1
@@ -1035,10 +1036,11 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             continue;
         }
         if (pkt->emc && fp_model_emc_find(engine, pkt->emc, pkt->ways,
-                                          &pkt->key, pkt->hash, pkt->map,
-                                          version, &pkt->rule)) {
+                                          &pkt->key, pkt->map, version,
+                                          &pkt->rule, &pkt->user)) {
             if (pkt->rule) {
                 OVS_PREFETCH(pkt->rule);
+                OVS_PREFETCH(&engine->counters[pkt->user]);
             }
             emc_hits[n_emc_hits++] = i;
         } else {
@@ -1058,22 +1060,21 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             }
             /* The lookup just read the rule: no wait for it here. */
             if (rules[i]) {
-                uint32_t user = fp_table_rule_user(rules[i]);
-
-                OVS_PREFETCH(&engine->counters[user]);
+                pkt->user = fp_table_rule_user(rules[i]);
+                OVS_PREFETCH(&engine->counters[pkt->user]);
                 OVS_PREFETCH(fp_table_rule_data(rules[i]));
                 n_hits++;
             }
         }
     }
     if (n_emc_hits) {
-        /* The cache's hits, whose rules were prefetched in the loop above,
-         * after the lookup had time to bring them in. */
+        /* The cache's hits, whose rules (and counters, whose index the
+         * cache holds) were prefetched in the loop above, after the lookup
+         * had time to bring them in. */
         for (i = 0; i < n_emc_hits; i++) {
             const struct fp_table_rule *rule = pkts[emc_hits[i]].rule;
 
             if (rule) {
-                OVS_PREFETCH(&engine->counters[fp_table_rule_user(rule)]);
                 OVS_PREFETCH(fp_table_rule_data(rule));
                 n_hits++;
             }

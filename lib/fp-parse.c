@@ -634,6 +634,7 @@ fp_parse_fast(const uint8_t *p, size_t size, struct fp_key *key,
     layers->l3 = L3;
     layers->l4 = L4;
     layers->l3_end = L3 + tot_len;
+    layers->fast = true;
     return true;
 }
 
@@ -647,6 +648,7 @@ fp_parse_start(uint32_t in_port, struct fp_key *key,
     fp_parse_zero_key(key);
     key->in_port = in_port;
     layers->l3 = layers->l4 = layers->l3_end = FP_PARSE_NONE;
+    layers->fast = false;
 }
 
 /* Parses the Ethernet frame of 'size' bytes at 'data' as

@@ -24,6 +24,7 @@
  * datapath would prove nothing if both shared a parser.  It extracts the
  * fields of 'struct fp_key' with OVS's meaning (see include/fp/fp.h). */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,13 @@ struct fp_parse_layers {
                                  * fragment and the header is complete. */
     uint16_t l3_end;            /* End of the IP datagram (L2 padding
                                  * follows). */
+    bool fast;                  /* Parsed by the fast path: untagged IPv4,
+                                 * not a fragment, TCP or UDP but a tunnel's
+                                 * outer header.  Then the key has no other
+                                 * fields than in_port, the Ethernet
+                                 * addresses and type, nw_tos, nw_ttl,
+                                 * nw_proto, the IPv4 addresses, the ports
+                                 * and tcp_flags. */
 };
 
 /* Most VLAN tags the parser takes, as OVS's FLOW_MAX_VLAN_HEADERS. */

@@ -27,11 +27,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "fp/fp.h"
 #include "fp-model-emc.h"
+#include "fp-parse.h"
 #include "fp-model-private.h"
 #include "random.h"
 #include "util.h"
@@ -63,11 +65,12 @@ emc_lookup(const struct fp_model_engine *engine,
            uint32_t hash, uint32_t map)
 {
     const struct fp_table_rule *rule = (const void *) engine;
+    uint32_t user;
     bool found;
 
     found = fp_model_emc_find(engine, set,
                               fp_model_emc_ways(engine, set, hash),
-                              key, hash, map, 1, &rule);
+                              key, map, 1, &rule, &user);
     if (found) {
         assert_null(rule);
     }
@@ -104,7 +107,7 @@ test_fp_model_emc_words(void **state OVS_UNUSED)
 
             w[i] = nonzero ? (random_uint32() >> 1) + 1 : 0;
         }
-        set = fp_model_emc_set(&engine, &key, &hash, &map);
+        set = fp_model_emc_set(&engine, &key, false, &hash, &map);
         assert_non_null(set);
         assert_ptr_equal(set, engine.emc);
         fp_model_emc_insert(&engine, set, &key, hash, map, NULL, 1);
@@ -122,7 +125,7 @@ test_fp_model_emc_words(void **state OVS_UNUSED)
     emc_destroy(&engine);
 }
 
-/* The map of a key's nonzero words (fp_model_emc_hash(), vectorized) has
+/* The map of a key's nonzero words (fp_model_emc_map(), vectorized) has
  * a bit for each nonzero word, and only those, for keys with each word
  * zero or not at random, and for the key that is all zeros or all ones. */
 static void
@@ -146,9 +149,172 @@ test_fp_model_emc_map(void **state OVS_UNUSED)
                     : 0);
             expected |= (uint32_t) (w[i] != 0) << i;
         }
-        fp_model_emc_hash(&key, &map);
+        map = fp_model_emc_map(&key);
         assert_int_equal(map, expected);
     }
+}
+
+/* Keys that fp_model_emc_spread() hashes, and the sets of the cache
+ * it spreads them over. */
+#define SPREAD_KEYS 4096
+#define SPREAD_SETS 1024
+
+/* Returns how many of the SPREAD_KEYS keys of 'family' do not fit into a
+ * cache of SPREAD_SETS sets of FP_MODEL_EMC_WAYS ways, hashed with the
+ * CPU's CRC32C if 'crc' or else the multiply-xor hash: a key beyond the
+ * ways of its set.  The families are what traffic looks like: one field
+ * counting up, or two at random, in IPv4 and IPv6 UDP keys. */
+static size_t
+emc_spread(int family, bool crc)
+{
+    uint16_t *n = xcalloc(SPREAD_SETS, sizeof *n);
+    size_t i, over = 0;
+
+    random_set_seed(3 + family);
+    for (i = 0; i < SPREAD_KEYS; i++) {
+        struct fp_key key;
+        uint32_t hash;
+
+        memset(&key, 0, sizeof key);
+        key.in_port = 1;
+        memcpy(key.eth_dst, "\x02\x00\x00\x00\x00\x01", 6);
+        memcpy(key.eth_src, "\x02\x00\x00\x00\x00\x02", 6);
+        key.nw_proto = 17;
+        key.nw_ttl = 64;
+        key.tp_src = htons(1024);
+        key.tp_dst = htons(80);
+        if (family < 3) {
+            key.eth_type = htons(0x0800);
+            key.nw_src = htonl(0x0a000001);
+            key.nw_dst = htonl(0x0a010000);
+        } else {
+            key.eth_type = htons(0x86dd);
+            key.ipv6_src[0] = 0xfd;
+            key.ipv6_dst[0] = 0xfd;
+            key.ipv6_dst[15] = 1;
+        }
+        switch (family) {
+        case 0:                 /* nw_dst counting up. */
+            key.nw_dst = htonl(0x0a010000 + i);
+            break;
+        case 1:                 /* tp_dst counting up. */
+            key.tp_dst = htons(i);
+            break;
+        case 2:                 /* nw_dst in a /16, tp_dst of 16. */
+            key.nw_dst = htonl(0x0a010000 | (random_uint32() & 0xffff));
+            key.tp_dst = htons(random_uint32() % 16);
+            break;
+        case 3:                 /* ipv6_src counting up. */
+            key.ipv6_src[14] = i >> 8;
+            key.ipv6_src[15] = i;
+            break;
+        default:
+            OVS_NOT_REACHED();
+        }
+        hash = fp_model_emc_hash__(&key, crc);
+        /* The set that fp_model_emc_set() picks. */
+        hash &= ((SPREAD_SETS * FP_MODEL_EMC_WAYS - 1)
+                 & ~(FP_MODEL_EMC_WAYS - 1));
+        if (++n[hash / FP_MODEL_EMC_WAYS] > FP_MODEL_EMC_WAYS) {
+            over++;
+        }
+    }
+    free(n);
+    return over;
+}
+
+/* Each hash of the exact-match cache spreads keys that differ in a field
+ * or two over the sets about as a random one would: 4096 keys, 4 a set on
+ * average, leave about 1% of them beyond their set's 8 ways. */
+static void
+test_fp_model_emc_spread(void **state OVS_UNUSED)
+{
+    int family, crc;
+
+    for (crc = 0; crc <= FP_MODEL_EMC_HAVE_CRC; crc++) {
+        for (family = 0; family < 4; family++) {
+            size_t over = emc_spread(family, crc);
+
+            printf("hash %s, keys %d: %"PRIuSIZE" of %d beyond their set\n",
+                   crc ? "crc32c" : "multiply-xor", family, over,
+                   SPREAD_KEYS);
+            assert_true(over < SPREAD_KEYS / 32);
+        }
+    }
+}
+
+/* A frame that fp_parse() takes by its fast path, UDP or TCP over IPv4,
+ * gets the same map and hash from the cache whether the parser's word that
+ * it is of the fast path is used or not, with its fields zero or not at
+ * random; a frame of another kind (VLAN tag, IPv4 options, fragment,
+ * VXLAN) is not of the fast path. */
+static void
+test_fp_model_emc_fast(void **state OVS_UNUSED)
+{
+    struct fp_model_engine engine;
+    int round, n_fast = 0;
+
+    emc_init(&engine);
+    random_set_seed(4);
+    for (round = 0; round < 20000; round++) {
+        uint32_t bits = random_uint32();
+        struct fp_parse_layers layers;
+        struct fp_model_emc_entry *set;
+        uint32_t hash, map, hash2, map2;
+        uint8_t frame[80];
+        struct fp_key key;
+        size_t i;
+        int error;
+
+        for (i = 0; i < sizeof frame; i++) {
+            frame[i] = bits & (1u << (i % 16)) ? random_uint32() : 0;
+        }
+        frame[12] = 0x08;               /* IPv4. */
+        frame[13] = 0x00;
+        frame[14] = 0x45;               /* No options. */
+        frame[16] = 0;                  /* Total length: to the end. */
+        frame[17] = sizeof frame - 14;
+        frame[20] &= 0x40;              /* Not a fragment, DF at random. */
+        frame[21] = 0;
+        frame[23] = bits & (1u << 16) ? 6 : 17;
+        frame[36] &= 0x0f;              /* Not a tunnel's UDP port. */
+        frame[46] = 0x50;               /* TCP: data offset 5. */
+        switch ((bits >> 17) % 8) {
+        case 0:
+            frame[12] = 0x81;           /* VLAN tag. */
+            break;
+        case 1:
+            frame[14] = 0x46;           /* IPv4 options. */
+            break;
+        case 2:
+            frame[21] = 1;              /* A later fragment. */
+            break;
+        case 3:
+            frame[23] = 17;             /* VXLAN. */
+            frame[36] = 4789 >> 8;
+            frame[37] = 4789 & 0xff;
+            break;
+        default:
+            break;
+        }
+
+        error = fp_parse(frame, sizeof frame, bits >> 30, &key, &layers);
+        if ((bits >> 17) % 8 < 4) {
+            assert_false(layers.fast);
+        } else {
+            assert_int_equal(error, 0);
+            assert_true(layers.fast);
+            n_fast++;
+            set = fp_model_emc_set(&engine, &key, true, &hash, &map);
+            assert_non_null(set);
+            assert_ptr_equal(set, fp_model_emc_set(&engine, &key, false,
+                                                   &hash2, &map2));
+            assert_int_equal(hash, hash2);
+            assert_int_equal(map, map2);
+        }
+    }
+    assert_true(n_fast > 5000);
+    emc_destroy(&engine);
 }
 
 int
@@ -157,6 +323,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_model_emc_map),
         cmocka_unit_test(test_fp_model_emc_words),
+        cmocka_unit_test(test_fp_model_emc_fast),
+        cmocka_unit_test(test_fp_model_emc_spread),
     };
 
     return cmocka_run_group_tests_name("fp_model_emc", tests, NULL, NULL);

@@ -1123,6 +1123,7 @@ test_fp_model_emc_versions(void **state)
     struct fp_rule tie = rule_in_port(PHY0, 0);
     struct fp_rule high = rule_in_port(PHY0, 1);
     struct fp_rule other = rule_in_port(PHY1, 0);
+    struct fp_rule_stats rstats;
     struct fp_port_stats ps;
     uint32_t id_a, id_b, id_tie, id_high, id_other;
 
@@ -1185,6 +1186,17 @@ test_fp_model_emc_versions(void **state)
     /* The entry for 'a' (still right) survived all this. */
     assert_int_equal(inject_emc_hits(dev, PHY0), 1);
     assert_int_equal(tx_packets(dev, VF0), 6);
+
+    /* Each packet counted on the rule that the cache or the table found
+     * (the cache holds its counter's index): all six to VF0 on 'a', four
+     * of them cache hits; none on 'b' or 'tie'. */
+    assert_int_equal(fp_rule_get_stats(dev, id_a, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 6);
+    assert_int_equal(rstats.n_bytes, 6 * sizeof udp_pkt);
+    assert_int_equal(fp_rule_get_stats(dev, id_b, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 0);
+    assert_int_equal(fp_rule_get_stats(dev, id_tie, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 0);
 }
 
 /* A removed rule stays in memory while an entry of the exact-match cache
