@@ -148,7 +148,9 @@ static size_t offload_fp_n_armed OVS_GUARDED_BY(offload_fp_mutex);
 static bool offload_fp_watch_crowded OVS_GUARDED_BY(offload_fp_mutex);
 
 
-struct ovs_mutex offload_fp_mutex = OVS_MUTEX_INITIALIZER;
+/* Adaptive: every flow_put() and flow_get() takes it (see fp_model's
+ * 'ctl_mutex'). */
+struct ovs_mutex offload_fp_mutex = OVS_ADAPTIVE_MUTEX_INITIALIZER;
 struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex)
     = HMAP_INITIALIZER(&offload_fp_flows);
 struct netdev_offload_fp_stats offload_fp_stats
