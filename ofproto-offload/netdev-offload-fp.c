@@ -908,6 +908,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         offload_fp_stats.refused++;
         offload_fp_count_reason(offload_fp_flow_reason(flow));
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
+        offload_fp_flow_update_cls(flow, false);
     } else {
         offload_fp_flow_set_rule(flow, &v.rule, &v.rest);
         if (v.state == OFFLOAD_FP_PARTIAL) {
@@ -916,9 +917,8 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
             OFFLOAD_FP_COVERAGE_INC(fp_offload_partial);
         }
         flow->state = OFFLOAD_FP_REFUSED;
-        offload_fp_flow_install(flow, v.state, &v.rule);
+        offload_fp_flow_install(flow, v.state, &v.rule);  /* Updates cls. */
     }
-    offload_fp_flow_update_cls(flow, false);
     offload_fp_flow_log(flow);
 
 out:
