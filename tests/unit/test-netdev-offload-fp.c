@@ -518,6 +518,78 @@ test_recirc_translate(void **state OVS_UNUSED)
     ofpbuf_uninit(&actions);
 }
 
+/* Decides on a megaflow with 'actions' twice, into a verdict filled with
+ * zeros and into one filled with ones, and checks that the rules agree in
+ * every byte of their key, mask, priority and actions: the translation
+ * zeroes what it does not set of each action it adds (the records and the
+ * model compare and hash actions whole), though not the unused ones. */
+static void
+check_actions_whole(const struct ofpbuf *actions, enum offload_fp_state state)
+{
+    struct offload_fp_verdict a, b;
+
+    memset(&a, 0, sizeof a);
+    memset(&b, 0xff, sizeof b);
+    decide_recirc(0, 0, 0, actions, &a);
+    decide_recirc(0, 0, 0, actions, &b);
+    assert_int_equal(a.state, state);
+    assert_int_equal(b.state, state);
+    assert_int_equal(a.rule.n_actions, b.rule.n_actions);
+    assert_true(a.rule.n_actions > 0);
+    assert_memory_equal(&a.rule, &b.rule,
+                        offsetof(struct fp_rule, actions)
+                        + a.rule.n_actions * sizeof a.rule.actions[0]);
+    free(a.reason);
+    free(b.reason);
+}
+
+static void
+test_actions_whole(void **state OVS_UNUSED)
+{
+    struct ovs_action_push_vlan vlan = {
+        .vlan_tpid = htons(ETH_TYPE_VLAN),
+        .vlan_tci = htons(VLAN_CFI | 5),
+    };
+    /* Two set actions from one attribute. */
+    struct ovs_key_ethernet eth[2] = {
+        { .eth_src = ETH_ADDR_C(00, 11, 22, 33, 44, 55),
+          .eth_dst = ETH_ADDR_C(00, 66, 77, 88, 99, aa) },
+        { .eth_src = ETH_ADDR_C(ff, ff, ff, ff, ff, ff),
+          .eth_dst = ETH_ADDR_C(ff, ff, ff, ff, ff, ff) },
+    };
+    struct ofpbuf actions;
+    size_t ofs;
+
+    ofpbuf_init(&actions, 64);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    check_actions_whole(&actions, OFFLOAD_FP_OFFLOADED);
+
+    ofpbuf_clear(&actions);
+    nl_msg_put_unspec(&actions, OVS_ACTION_ATTR_PUSH_VLAN,
+                      &vlan, sizeof vlan);
+    nl_msg_put_flag(&actions, OVS_ACTION_ATTR_POP_VLAN);
+    ofs = nl_msg_start_nested(&actions, OVS_ACTION_ATTR_SET_MASKED);
+    nl_msg_put_unspec(&actions, OVS_KEY_ATTR_ETHERNET, eth, sizeof eth);
+    nl_msg_end_nested(&actions, ofs);
+    ofs = nl_msg_start_nested(&actions, OVS_ACTION_ATTR_SET);
+    nl_msg_put_u32(&actions, OVS_KEY_ATTR_PRIORITY, 3);
+    nl_msg_end_nested(&actions, ofs);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    check_actions_whole(&actions, OFFLOAD_FP_OFFLOADED);
+
+    ofpbuf_clear(&actions);
+    put_hash(&actions, OVS_HASH_ALG_L4, 7);
+    nl_msg_put_u32(&actions, OVS_ACTION_ATTR_RECIRC, 6);
+    check_actions_whole(&actions, OFFLOAD_FP_OFFLOADED);
+
+    /* Partial: the mark and exception actions. */
+    ofpbuf_clear(&actions);
+    nl_msg_put_odp_port(&actions, OVS_ACTION_ATTR_OUTPUT, u32_to_odp(2));
+    nl_msg_put_u32(&actions, OVS_ACTION_ATTR_RECIRC, 0);
+    check_actions_whole(&actions, OFFLOAD_FP_PARTIAL);
+    ofpbuf_uninit(&actions);
+}
+
 /* What netdev_fp_rxq_recv() notes of a batch, the hook restores in the
  * packet that dpif-netdev gives it, once; other packets stay as they are,
  * and the hook always returns 0. */
@@ -1332,6 +1404,8 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_counters_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recirc_translate, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_actions_whole, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
