@@ -1013,6 +1013,7 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
     struct offload_fp_flow *flow;
     struct fp_rule_stats total;
 
+    netdev_offload_fp_hold_wait();
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     if (flow) {
