@@ -15,10 +15,11 @@
  */
 
 /* The command fp/hold-deletes, for tests: while it is on, the flow API's
- * flow_del() waits before it takes a flow's rule out of the NIC, so that a
- * test can send packets to a NIC rule whose datapath flow dpif-netdev has
- * already deleted (and whose counters it has already read), as happens
- * when its offload thread runs late. */
+ * flow_del() without counters (that of dpif-netdev's offload threads)
+ * waits before it takes a flow's rule out of the NIC, so that a test can
+ * send packets while dpif-netdev has deleted a datapath flow and its
+ * offload thread has not yet deleted the flow's rule, as happens when that
+ * thread runs late. */
 
 #include <config.h>
 
@@ -44,9 +45,9 @@ static pthread_cond_t offload_fp_hold_cond = PTHREAD_COND_INITIALIZER;
 static bool offload_fp_hold OVS_GUARDED_BY(offload_fp_hold_mutex);
 static unsigned int offload_fp_n_held OVS_GUARDED_BY(offload_fp_hold_mutex);
 
-/* Waits while fp/hold-deletes is on.  Called by flow_del() before it takes
- * any lock of the flow API, so that flow_get(), flow_put() and the NIC's
- * engines go on meanwhile. */
+/* Waits while fp/hold-deletes is on.  Called by flow_del() without
+ * counters before it takes any lock of the flow API, so that flow_get(),
+ * flow_put() and the NIC's engines go on meanwhile. */
 void
 netdev_offload_fp_hold_wait(void)
 {

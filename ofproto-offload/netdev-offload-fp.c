@@ -999,12 +999,17 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow,
  * NIC counters in 'stats', if nonnull.  Returns ENOENT for a flow we never
  * saw.
  *
- * OVS 3.1's dpif-netdev passes a null 'stats' (it reads a flow's counters
- * with flow_get() before it deletes it): then a fully offloaded flow's rule
- * leaves the NIC without waiting for the packets that the NIC's engines
- * hold, which run its actions as packets already in a NIC's pipeline do.
- * That keeps flow deletions from stalling behind the engines under churn
- * (ovs-offload-bench's churn section deletes the same way). */
+ * OVS 3.1's dpif-netdev, with our patch 0010, deletes the flow with
+ * 'stats' when the revalidators delete its datapath flow, before it queues
+ * the deletion for its offload thread: the rule's packets up to then, also
+ * those that the NIC's engines hold, are counted.  The offload thread's
+ * deletion that follows passes a null 'stats' and finds no flow.  Where
+ * dpif-netdev still deletes with a null 'stats' alone (a flow that shares
+ * its mark, a flush), a fully offloaded flow's rule leaves the NIC without
+ * waiting for the packets that the NIC's engines hold, which run its
+ * actions as packets already in a NIC's pipeline do (ovs-offload-bench's
+ * churn section deletes the same way).  fp/hold-deletes holds the
+ * deletions with a null 'stats' (netdev-offload-fp-hold.c). */
 static int
 netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
                            const ovs_u128 *ufid,
@@ -1013,7 +1018,9 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
     struct offload_fp_flow *flow;
     struct fp_rule_stats total;
 
-    netdev_offload_fp_hold_wait();
+    if (!stats) {
+        netdev_offload_fp_hold_wait();
+    }
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     if (flow) {
