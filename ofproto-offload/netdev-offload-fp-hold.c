@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "openvswitch/thread.h"
+#include "ovs-atomic.h"
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
 #include "unixctl.h"
@@ -41,8 +42,11 @@ VLOG_DEFINE_THIS_MODULE(netdev_offload_fp_hold);
 static struct ovs_mutex offload_fp_hold_mutex = OVS_MUTEX_INITIALIZER;
 static pthread_cond_t offload_fp_hold_cond = PTHREAD_COND_INITIALIZER;
 
-/* Whether flow_del() waits, and how many calls of it wait now. */
+/* Whether flow_del() waits, and how many calls of it wait now.
+ * 'offload_fp_hold_set' is 'offload_fp_hold' for a look without the mutex,
+ * so that a flow_del() pays no lock while the hold is off. */
 static bool offload_fp_hold OVS_GUARDED_BY(offload_fp_hold_mutex);
+static atomic_bool offload_fp_hold_set = ATOMIC_VAR_INIT(false);
 static unsigned int offload_fp_n_held OVS_GUARDED_BY(offload_fp_hold_mutex);
 
 /* Waits while fp/hold-deletes is on.  Called by flow_del() without
@@ -51,6 +55,13 @@ static unsigned int offload_fp_n_held OVS_GUARDED_BY(offload_fp_hold_mutex);
 void
 netdev_offload_fp_hold_wait(void)
 {
+    bool set;
+
+    atomic_read_relaxed(&offload_fp_hold_set, &set);
+    if (OVS_LIKELY(!set)) {
+        return;
+    }
+
     ovs_mutex_lock(&offload_fp_hold_mutex);
     if (offload_fp_hold) {
         offload_fp_n_held++;
@@ -80,6 +91,7 @@ offload_fp_hold_unixctl(struct unixctl_conn *conn, int argc,
     ovs_mutex_lock(&offload_fp_hold_mutex);
     if (argc > 1) {
         offload_fp_hold = !strcmp(argv[1], "on");
+        atomic_store_relaxed(&offload_fp_hold_set, offload_fp_hold);
         if (!offload_fp_hold) {
             xpthread_cond_broadcast(&offload_fp_hold_cond);
         }
