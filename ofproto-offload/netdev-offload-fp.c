@@ -999,16 +999,13 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow,
  * NIC counters in 'stats', if nonnull.  Returns ENOENT for a flow we never
  * saw.
  *
- * OVS 3.1's dpif-netdev, with our patch 0010, deletes the flow with
- * 'stats' when the revalidators delete its datapath flow, before it queues
- * the deletion for its offload thread: the rule's packets up to then, also
- * those that the NIC's engines hold, are counted.  The offload thread's
- * deletion that follows passes a null 'stats' and finds no flow.  Where
- * dpif-netdev still deletes with a null 'stats' alone (a flow that shares
- * its mark, a flush), a fully offloaded flow's rule leaves the NIC without
- * waiting for the packets that the NIC's engines hold, which run its
- * actions as packets already in a NIC's pipeline do (ovs-offload-bench's
- * churn section deletes the same way).  fp/hold-deletes holds the
+ * When the revalidators delete a datapath flow, dpif-netdev (our patch
+ * 0010) deletes it here with 'stats' first, so that every packet of the
+ * rule is counted, and its offload thread then with a null 'stats', which
+ * finds no flow.  With a null 'stats' alone (a shared mark), a fully
+ * offloaded flow's rule leaves the NIC without waiting for the packets
+ * that the engines hold, as packets already in a NIC's pipeline (the
+ * churn of ovs-offload-bench deletes so).  fp/hold-deletes holds the
  * deletions with a null 'stats' (netdev-offload-fp-hold.c). */
 static int
 netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
