@@ -19,6 +19,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-offload-fp.h \
 	ofproto-offload/netdev-offload-fp-dpdk.c \
 	ofproto-offload/netdev-offload-fp-explain.c \
+	ofproto-offload/netdev-offload-fp-hold.c \
 	ofproto-offload/netdev-offload-fp-hotplug.c \
 	ofproto-offload/netdev-offload-fp-meter.c \
 	ofproto-offload/netdev-offload-fp-names.c \

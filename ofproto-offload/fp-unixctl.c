@@ -1473,4 +1473,5 @@ fp_unixctl_register(void)
                              "DEVICE [PERCENT [SEED [ERRNO]]]", 1, 4,
                              fp_unixctl_fail_random, NULL);
     netdev_offload_fp_hotplug_register();
+    netdev_offload_fp_hold_register();
 }

@@ -445,4 +445,7 @@ void offload_fp_device_gone(struct fp_device *);
 void offload_fp_meter_device_gone(struct fp_device *)
     OVS_REQUIRES(offload_fp_mutex);
 
+/* fp/hold-deletes (netdev-offload-fp-hold.c). */
+void netdev_offload_fp_hold_wait(void);
+
 #endif /* netdev-offload-fp-private.h */

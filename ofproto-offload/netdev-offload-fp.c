@@ -1004,12 +1004,14 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow,
  * NIC counters in 'stats', if nonnull.  Returns ENOENT for a flow we never
  * saw.
  *
- * OVS 3.1's dpif-netdev passes a null 'stats' (it reads a flow's counters
- * with flow_get() before it deletes it): then a fully offloaded flow's rule
- * leaves the NIC without waiting for the packets that the NIC's engines
- * hold, which run its actions as packets already in a NIC's pipeline do.
- * That keeps flow deletions from stalling behind the engines under churn
- * (ovs-offload-bench's churn section deletes the same way). */
+ * When the revalidators delete a datapath flow, dpif-netdev (our patch
+ * 0010) deletes it here with 'stats' first, so that every packet of the
+ * rule is counted, and its offload thread then with a null 'stats', which
+ * finds no flow.  With a null 'stats' alone (a shared mark), a fully
+ * offloaded flow's rule leaves the NIC without waiting for the packets
+ * that the engines hold, as packets already in a NIC's pipeline (the
+ * churn of ovs-offload-bench deletes so).  fp/hold-deletes holds the
+ * deletions with a null 'stats' (netdev-offload-fp-hold.c). */
 static int
 netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
                            const ovs_u128 *ufid,
@@ -1018,6 +1020,9 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
     struct offload_fp_flow *flow;
     struct fp_rule_stats total;
 
+    if (!stats) {
+        netdev_offload_fp_hold_wait();
+    }
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(ufid);
     if (flow) {

@@ -97,6 +97,7 @@ void netdev_offload_fp_meter_del(uint32_t id, struct ofputil_meter_stats *);
 void netdev_offload_fp_meter_show(const struct fp_device *, struct ds *);
 void netdev_offload_fp_meter_format_stats(struct ds *);
 void netdev_offload_fp_hotplug_register(void);
+void netdev_offload_fp_hold_register(void);
 char *netdev_offload_fp_parse_vf(const char *dev_name, const char *vf_name,
                                  struct fp_device **, uint32_t *port);
 
