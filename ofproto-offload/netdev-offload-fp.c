@@ -1004,14 +1004,11 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow,
  * NIC counters in 'stats', if nonnull.  Returns ENOENT for a flow we never
  * saw.
  *
- * When the revalidators delete a datapath flow, dpif-netdev (our patch
- * 0010) deletes it here with 'stats' first, so that every packet of the
- * rule is counted, and its offload thread then with a null 'stats', which
- * finds no flow.  With a null 'stats' alone (a shared mark), a fully
- * offloaded flow's rule leaves the NIC without waiting for the packets
- * that the engines hold, as packets already in a NIC's pipeline (the
- * churn of ovs-offload-bench deletes so).  fp/hold-deletes holds the
- * deletions with a null 'stats' (netdev-offload-fp-hold.c). */
+ * dpif-netdev's revalidators (our patch 0010) delete with 'stats', so
+ * that every packet of the rule is counted, and then its offload thread
+ * with a null 'stats' (held by fp/hold-deletes), which finds no flow.  A
+ * null 'stats' alone (a shared mark, ovs-offload-bench's churn) does not
+ * wait for the packets that the engines hold, as in a NIC's pipeline. */
 static int
 netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
                            const ovs_u128 *ufid,
