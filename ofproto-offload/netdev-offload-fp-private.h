@@ -27,6 +27,8 @@
  * stopped) and netdev-offload-fp-explain.c (fp/explain,
  * fp/offload-stats). */
 
+#include <string.h>
+
 #include "classifier.h"
 #include "fp/fp.h"
 #include "netdev-offload-fp.h"
@@ -145,7 +147,7 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone.
  *
- * The record has what flow_get() and a plainly offloaded flow need, in 96
+ * The record has what flow_get() and a plainly offloaded flow need, in 88
  * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a
  * flow that is not plainly offloaded needs (its reasons, the counters of
  * its old rules, its misses) is in a side block, allocated when the
@@ -179,11 +181,13 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * watched. */
 struct offload_fp_flow {
     /* What flow_get() reads: within the first 64 bytes. */
-    struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
-    ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
-    struct fp_device *dev;
+    struct hmap_node node;      /* In 'offload_fp_flows': its hash is the
+                                 * ufid's first word (see
+                                 * offload_fp_flow_ufid()). */
+    uint32_t ufid_words[3];     /* The ufid's other three words. */
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
-    enum offload_fp_state state;
+    struct fp_device *dev;
+    enum offload_fp_state state:3;
     unsigned int thread:4;      /* dpif-netdev's offload thread that put
                                  * it (netdev_offload_thread_id(); OVS 3.1
                                  * has at most 10). */
@@ -196,7 +200,15 @@ struct offload_fp_flow {
     bool settled:1;             /* A pass of netdev_offload_fp_run() saw it
                                  * offloaded since its rule last went into
                                  * the NIC: the next may arm it. */
+
+    /* Its struct offload_fp_match_rest, with the NIC rule, unless the side
+     * block has the match: a member of that struct would take 8 bytes,
+     * these take 4 and 3 bits (see offload_fp_flow_rest()). */
+    bool rest_skb_priority:1;
+    bool rest_packet_type:1;
+    bool rest_exact:1;
     uint16_t last_tcp_flags;
+    odp_port_t rest_in_port;
 
     /* Counters never go backwards: 'side->base' has those of the NIC rules
      * this flow had before ('has_base' says whether there were any), the
@@ -208,15 +220,13 @@ struct offload_fp_flow {
     long long int last_used;
 
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
-    struct offload_fp_match_rest rest; /* With the NIC rule, unless the
-                                        * side block has the match. */
 
     /* The compact NIC rule (struct offload_fp_rule), to put it back into
      * the NIC (WAITING, EVICTED) or after a reset, NULL if REFUSED, or,
      * once the flow has a side block, that block with its low bit set: the
      * side block then has the compact rule ('rule' in struct
      * offload_fp_flow_side).  Few flows have a side block, so that one
-     * pointer for both saves 8 bytes of every record (96 bytes, not 104).
+     * pointer for both saves 8 bytes of every record.
      * Read them with offload_fp_flow_crule() and offload_fp_flow_get_side();
      * expanded, the rule is offload_fp_flow_rule()'s.  A PARTIAL flow's
      * first action has the mark. */
@@ -318,6 +328,18 @@ offload_fp_flow_crule(const struct offload_fp_flow *flow)
             : (struct offload_fp_rule *) flow->rule_or_side);
 }
 
+/* Returns the ufid of 'flow', which is in 'offload_fp_flows' (see
+ * offload_fp_flow_insert()). */
+static inline ovs_u128
+offload_fp_flow_ufid(const struct offload_fp_flow *flow)
+{
+    ovs_u128 ufid;
+
+    ufid.u32[0] = flow->node.hash;
+    memcpy(&ufid.u32[1], flow->ufid_words, sizeof flow->ufid_words);
+    return ufid;
+}
+
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).
  * A meter is one set of buckets: it is in at most one NIC, its owner,
  * whose meter also meters the packets that dpif-netdev meters. */
@@ -373,6 +395,8 @@ extern struct netdev_offload_fp_stats offload_fp_stats
 extern struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex);
 
 struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_insert(struct offload_fp_flow *, const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
 const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
                                            struct fp_rule *);

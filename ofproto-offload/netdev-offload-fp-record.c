@@ -32,7 +32,34 @@
 
 BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last_packets)
                   + sizeof(uint64_t) <= CACHE_LINE_SIZE);
-BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 104);
+BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 88);
+BUILD_ASSERT_DECL(OFFLOAD_FP_N_STATES <= 8); /* 'state' has 3 bits. */
+
+/* Puts 'flow', which is in no table, into 'offload_fp_flows' under 'ufid':
+ * the hash is the ufid's first word, which the record keeps only there
+ * (see offload_fp_flow_ufid()). */
+void
+offload_fp_flow_insert(struct offload_fp_flow *flow, const ovs_u128 *ufid)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    BUILD_ASSERT_DECL(sizeof flow->ufid_words == 3 * sizeof ufid->u32[0]);
+    memcpy(flow->ufid_words, &ufid->u32[1], sizeof flow->ufid_words);
+    hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+}
+
+/* Returns the struct offload_fp_match_rest that 'flow' keeps. */
+static struct offload_fp_match_rest
+offload_fp_flow_rest(const struct offload_fp_flow *flow)
+{
+    struct offload_fp_match_rest rest = {
+        .in_port = flow->rest_in_port,
+        .skb_priority = flow->rest_skb_priority,
+        .packet_type = flow->rest_packet_type,
+        .exact = flow->rest_exact,
+    };
+
+    return rest;
+}
 
 /* The shapes of the compact rules (see struct offload_fp_rule), by
  * offload_fp_shape_hash(). */
@@ -290,11 +317,12 @@ offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
         minimatch_expand(kept, match);
         flow_zero_wildcards(&match->flow, &match->wc);
     } else {
+        struct offload_fp_match_rest rest = offload_fp_flow_rest(flow);
         struct fp_rule rule;
 
         ovs_assert(offload_fp_flow_crule(flow));
         offload_fp_rule_expand(offload_fp_flow_crule(flow), &rule);
-        offload_fp_match_from_rule(&rule, &flow->rest, match);
+        offload_fp_match_from_rule(&rule, &rest, match);
     }
 }
 
@@ -335,7 +363,10 @@ offload_fp_flow_init_match(struct offload_fp_flow *flow,
     ovs_assert(!offload_fp_flow_kept_match(flow)
                && !offload_fp_flow_crule(flow));
     if (v->state != OFFLOAD_FP_REFUSED && v->rest.exact) {
-        flow->rest = v->rest;
+        flow->rest_in_port = v->rest.in_port;
+        flow->rest_skb_priority = v->rest.skb_priority;
+        flow->rest_packet_type = v->rest.packet_type;
+        flow->rest_exact = true;
     } else {
         struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
 
@@ -375,12 +406,13 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
                          const struct offload_fp_match_rest *rest)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    struct offload_fp_match_rest old_rest = offload_fp_flow_rest(flow);
     struct offload_fp_flow_side *side;
     struct offload_fp_rule *c;
 
     if (!offload_fp_flow_kept_match(flow) && offload_fp_flow_crule(flow)
         && (!rule || !offload_fp_same_match(offload_fp_flow_crule(flow),
-                                            &flow->rest, rule, rest))) {
+                                            &old_rest, rule, rest))) {
         struct match match;
 
         offload_fp_flow_match(flow, &match);

@@ -172,7 +172,7 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     struct offload_fp_flow *flow;
 
     HMAP_FOR_EACH_WITH_HASH (flow, node, ufid->u32[0], &offload_fp_flows) {
-        if (ovs_u128_equals(*ufid, flow->ufid)) {
+        if (ovs_u128_equals(*ufid, offload_fp_flow_ufid(flow))) {
             return flow;
         }
     }
@@ -610,9 +610,10 @@ static void
 offload_fp_flow_format_log(const struct offload_fp_flow *flow, struct ds *s)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    ovs_u128 ufid = offload_fp_flow_ufid(flow);
     struct match match;
 
-    odp_format_ufid(&flow->ufid, s);
+    odp_format_ufid(&ufid, s);
     offload_fp_flow_match(flow, &match);
     ds_put_cstr(s, " (");
     match_format(&match, NULL, s, OFP_DEFAULT_PRIORITY);
@@ -771,6 +772,7 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
 {
     static struct vlog_rate_limit shared_rl = VLOG_RATE_LIMIT_INIT(1, 5);
     struct ds s = DS_EMPTY_INITIALIZER;
+    ovs_u128 ufid;
 
     offload_fp_flow_uninstall(flow);
     offload_fp_flow_set_rule(flow, NULL, NULL);
@@ -783,7 +785,8 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     offload_fp_flow_update_cls(flow, false);
     OFFLOAD_FP_COVERAGE_INC(fp_offload_ufid_shared);
 
-    odp_format_ufid(&flow->ufid, &s);
+    ufid = offload_fp_flow_ufid(flow);
+    odp_format_ufid(&ufid, &s);
     VLOG_INFO_RL(&shared_rl, "%s: %s: put with another match than the "
                  "megaflow offloaded under this ufid: two megaflows share "
                  "it, both stay in software", netdev_get_name(flow->netdev),
@@ -869,10 +872,9 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     }
     if (!flow) {
         flow = offload_fp_flow_alloc();
-        flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_flow_init_match(flow, match, &v);
-        hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+        offload_fp_flow_insert(flow, ufid);
     }
     flow->netdev = netdev;
     flow->thread = offload_fp_thread_id();

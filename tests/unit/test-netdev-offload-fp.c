@@ -612,7 +612,7 @@ check_nth(uint32_t i, bool gone, bool partial)
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(&ufid);
     assert_non_null(flow);
-    assert_true(ovs_u128_equals(flow->ufid, ufid));
+    assert_true(ovs_u128_equals(offload_fp_flow_ufid(flow), ufid));
     assert_int_equal(offload_fp_flow_reason(flow) != NULL, partial);
     ovs_mutex_unlock(&offload_fp_mutex);
 }
