@@ -68,9 +68,10 @@ extern struct ovs_mutex offload_fp_mutex; /* Its rules: see below. */
  * that are not zero, and a shape that it shares with the rules of the same
  * mask, priority and actions (struct offload_fp_shape).  Megaflows come in
  * large groups with one mask and the same actions (every megaflow of a port
- * that outputs to one port), so that a flow pays for its key words and a
- * pointer: 24 bytes for a key of four words, where a copy of its own of
- * the mask and actions took 80.  A PARTIAL flow's first action, a mark,
+ * that outputs to one port), so that a flow pays for its key words and the
+ * 32-bit id of its shape: 20 bytes for a key of four words (24 with a
+ * pointer to the shape, which made the rule's alignment 8), where a copy
+ * of its own of the mask and actions took 80.  A PARTIAL flow's first action, a mark,
  * has the flow's own mark, which would make its shape its own: the shape
  * has that mark zeroed, and the rule keeps it after its key words.
  * offload_fp_rule_expand() makes a struct fp_rule of it. */
@@ -78,6 +79,7 @@ extern struct ovs_mutex offload_fp_mutex; /* Its rules: see below. */
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
 struct offload_fp_shape {
     struct hmap_node node;      /* In 'offload_fp_shapes'. */
+    uint32_t id;                /* In 'offload_fp_shape_by_id'. */
     uint32_t refcnt;            /* Rules that have it. */
     uint32_t map;               /* Bit i: mask word i is not zero. */
     uint32_t priority;
@@ -90,17 +92,29 @@ struct offload_fp_shape {
 };
 
 struct offload_fp_rule {
-    struct offload_fp_shape *shape;
-    /* Then 'shape->n_words' key words, then the mark if
-     * 'shape->has_mark'. */
+    uint32_t shape_id;          /* See offload_fp_rule_shape(). */
+    /* Then the shape's 'n_words' key words, then the mark if its
+     * 'has_mark'. */
     uint32_t words[];
 };
+
+/* The shapes by id, for offload_fp_rule_shape(). */
+extern struct offload_fp_shape **offload_fp_shape_by_id
+    OVS_GUARDED_BY(offload_fp_mutex);
+
+/* Returns the shape of 'rule'. */
+static inline const struct offload_fp_shape *
+offload_fp_rule_shape(const struct offload_fp_rule *rule)
+    OVS_NO_THREAD_SAFETY_ANALYSIS
+{
+    return offload_fp_shape_by_id[rule->shape_id];
+}
 
 /* Returns the number of actions of 'rule'. */
 static inline size_t
 offload_fp_rule_n_actions(const struct offload_fp_rule *rule)
 {
-    return rule->shape->n_actions;
+    return offload_fp_rule_shape(rule)->n_actions;
 }
 
 /* Returns the actions of 'rule', a first FP_ACTION_MARK with its mark zeroed
@@ -108,7 +122,7 @@ offload_fp_rule_n_actions(const struct offload_fp_rule *rule)
 static inline const struct fp_action *
 offload_fp_rule_actions(const struct offload_fp_rule *rule)
 {
-    const struct offload_fp_shape *shape = rule->shape;
+    const struct offload_fp_shape *shape = offload_fp_rule_shape(rule);
 
     return (const struct fp_action *) &shape->words[shape->n_words];
 }

@@ -23,6 +23,7 @@
 #include "flow.h"
 #include "fp-slab.h"
 #include "hash.h"
+#include "id-pool.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "util.h"
@@ -65,6 +66,15 @@ offload_fp_flow_rest(const struct offload_fp_flow *flow)
  * offload_fp_shape_hash(). */
 static struct hmap offload_fp_shapes OVS_GUARDED_BY(offload_fp_mutex)
     = HMAP_INITIALIZER(&offload_fp_shapes);
+
+/* The shapes by id (a compact rule names its shape by a 32-bit id, not a
+ * pointer, which takes 4 bytes of each rule, not 8: see
+ * offload_fp_rule_shape()), and the ids in use.  'offload_fp_shape_by_id'
+ * has room for 'offload_fp_n_shape_ids'. */
+struct offload_fp_shape **offload_fp_shape_by_id
+    OVS_GUARDED_BY(offload_fp_mutex);
+static size_t offload_fp_n_shape_ids OVS_GUARDED_BY(offload_fp_mutex);
+static struct id_pool *offload_fp_shape_ids OVS_GUARDED_BY(offload_fp_mutex);
 
 /* The shape of the last rule made compact, or NULL: the next rule likely
  * has it (flows come in runs of one mask and the same actions), which
@@ -118,6 +128,16 @@ offload_fp_shape_get(uint32_t map, uint32_t priority, size_t n_words,
         }
     }
     shape = xmalloc(sizeof *shape + size);
+    if (!offload_fp_shape_ids) {
+        offload_fp_shape_ids = id_pool_create(0, UINT32_MAX);
+    }
+    ovs_assert(id_pool_alloc_id(offload_fp_shape_ids, &shape->id));
+    if (shape->id >= offload_fp_n_shape_ids) {
+        offload_fp_shape_by_id = x2nrealloc(offload_fp_shape_by_id,
+                                            &offload_fp_n_shape_ids,
+                                            sizeof *offload_fp_shape_by_id);
+    }
+    offload_fp_shape_by_id[shape->id] = shape;
     shape->refcnt = 0;
     shape->map = map;
     shape->priority = priority;
@@ -145,6 +165,8 @@ offload_fp_shape_put(struct offload_fp_shape *shape)
         offload_fp_last_shape = NULL;
     }
     hmap_remove(&offload_fp_shapes, &shape->node);
+    offload_fp_shape_by_id[shape->id] = NULL;
+    id_pool_free_id(offload_fp_shape_ids, shape->id);
     free(shape);
 }
 
@@ -158,9 +180,10 @@ offload_fp_n_shapes(void)
 
 /* The compact rules' memory, by their number of words (key words and the
  * mark): a compact rule of n words is an object of 'offload_fp_rule_slabs[n]'
- * (see lib/fp-slab.h), created the first time.  A compact rule of 3 key
- * words and a mark asks for 24 bytes: malloc() took 32 for it, a slab 24
- * and a share of its block's header. */
+ * (see lib/fp-slab.h), created the first time, aligned on 4 bytes (a
+ * compact rule is 32-bit words).  A compact rule of 3 key words and a mark
+ * asks for 20 bytes: malloc() took 32 for it, a slab 20 and a share of its
+ * block's header. */
 static struct fp_slab *offload_fp_rule_slabs[OFFLOAD_FP_KEY_WORDS + 2]
     OVS_GUARDED_BY(offload_fp_mutex);
 
@@ -204,6 +227,7 @@ offload_fp_rule_dup(const struct fp_rule *rule)
     BUILD_ASSERT_DECL(sizeof(struct fp_action) % sizeof(uint32_t) == 0);
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
+    BUILD_ASSERT_DECL(_Alignof(struct offload_fp_rule) == sizeof(uint32_t));
 
     /* One pass, two mask words at a time (most of a mask is zeros), then
      * the last word if their count is odd (31 words today).  With the check
@@ -232,12 +256,13 @@ offload_fp_rule_dup(const struct fp_rule *rule)
 
     slabp = &offload_fp_rule_slabs[n + has_mark];
     if (!*slabp) {
-        *slabp = fp_slab_create(sizeof *c
-                                + (n + has_mark) * sizeof c->words[0]);
+        *slabp = fp_slab_create_aligned(sizeof *c + ((n + has_mark)
+                                                     * sizeof c->words[0]),
+                                        sizeof(uint32_t));
     }
     c = fp_slab_alloc(*slabp);
-    c->shape = offload_fp_shape_get(map, rule->priority, n, rule->n_actions,
-                                    has_mark, words);
+    c->shape_id = offload_fp_shape_get(map, rule->priority, n,
+                                       rule->n_actions, has_mark, words)->id;
     memcpy(c->words, keys, (n + has_mark) * sizeof c->words[0]);
     return c;
 }
@@ -249,7 +274,7 @@ offload_fp_rule_free(struct offload_fp_rule *c)
     OVS_REQUIRES(offload_fp_mutex)
 {
     if (c) {
-        offload_fp_shape_put(c->shape);
+        offload_fp_shape_put(offload_fp_shape_by_id[c->shape_id]);
         fp_slab_free(c);
     }
 }
@@ -260,7 +285,7 @@ offload_fp_rule_free(struct offload_fp_rule *c)
 void
 offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
 {
-    const struct offload_fp_shape *shape = c->shape;
+    const struct offload_fp_shape *shape = offload_fp_rule_shape(c);
     uint32_t *key = (uint32_t *) &rule->key;
     uint32_t *mask = (uint32_t *) &rule->mask;
     uint32_t map;
@@ -342,7 +367,7 @@ offload_fp_flow_recirc_id(const struct offload_fp_flow *flow)
     }
     BUILD_ASSERT_DECL(offsetof(struct fp_key, recirc_id) % sizeof(uint32_t)
                       == 0);
-    map = c->shape->map;
+    map = offload_fp_rule_shape(c)->map;
     if (!(map & (UINT32_C(1) << i))) {
         return 0;
     }

@@ -1156,7 +1156,8 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    bool partial = offload_fp_flow_crule(flow)->shape->has_mark;
+    bool partial
+        = offload_fp_rule_shape(offload_fp_flow_crule(flow))->has_mark;
     const struct offload_fp_flow_side *side;
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL

@@ -721,8 +721,8 @@ test_rule_compact(void **state OVS_UNUSED)
     ovs_mutex_unlock(&offload_fp_mutex);
 }
 
-/* Compact rules of one mask, priority and actions share one shape, whose
- * last rule frees it, even with marks of their own as their first actions,
+/* Compact rules of one mask, priority and actions share one shape (by its
+ * id), whose last rule frees it, even with marks of their own as their first actions,
  * which each gets back; a rule that differs in any of these has another
  * shape, and a shape that is not the last one made is found again. */
 static void
@@ -749,7 +749,7 @@ test_rule_shapes(void **state OVS_UNUSED)
     }
     assert_int_equal(offload_fp_n_shapes(), 1);
     for (i = 0; i < N; i++) {
-        assert_ptr_equal(c[i]->shape, c[0]->shape);
+        assert_int_equal(c[i]->shape_id, c[0]->shape_id);
         rule.key.recirc_id = i;
         rule.actions[0].mark = 1000 + i;
         offload_fp_rule_expand(c[i], &back);
@@ -759,13 +759,14 @@ test_rule_shapes(void **state OVS_UNUSED)
     rule.actions[1].port = 4;
     other = offload_fp_rule_dup(&rule);
     assert_int_equal(offload_fp_n_shapes(), 2);
+    assert_int_not_equal(other->shape_id, c[0]->shape_id);
     rule.actions[1].port = 3;
     rule.priority = 1;
     offload_fp_rule_free(offload_fp_rule_dup(&rule));
     assert_int_equal(offload_fp_n_shapes(), 2);
     rule.priority = 0;
     again = offload_fp_rule_dup(&rule);
-    assert_ptr_equal(again->shape, c[0]->shape);
+    assert_int_equal(again->shape_id, c[0]->shape_id);
     offload_fp_rule_free(again);
     offload_fp_rule_free(other);
     assert_int_equal(offload_fp_n_shapes(), 1);
