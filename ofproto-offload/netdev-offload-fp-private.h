@@ -429,6 +429,8 @@ uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
 bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
 struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
     OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_trim_side(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
 struct offload_fp_flow *offload_fp_flow_alloc(void)
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_flow_free(struct offload_fp_flow *)

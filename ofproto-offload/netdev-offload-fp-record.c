@@ -471,6 +471,26 @@ offload_fp_flow_side(struct offload_fp_flow *flow)
     return side;
 }
 
+/* Frees the side block of 'flow', if it has one that holds nothing but the
+ * compact rule, which the record then holds again.  An offloaded flow gets
+ * a side block when it is armed for misses, and keeps nothing in it once
+ * disarmed (unless the NIC missed its packets): while more flows are
+ * offloaded than fp/miss-watch arms at once, they are armed in turn, so
+ * that without this every one of them would keep one for good. */
+void
+offload_fp_flow_trim_side(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    if (side && !flow->has_base && !side->reason && !side->partial_reason
+        && !side->watch && !side->n_missed && !side->vf_unplugged
+        && !side->match) {
+        flow->rule_or_side = (uintptr_t) side->rule;
+        free(side);
+    }
+}
+
 /* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
 const char *
 offload_fp_flow_reason(const struct offload_fp_flow *flow)

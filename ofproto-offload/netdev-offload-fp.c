@@ -189,7 +189,9 @@ offload_fp_watch_free(struct offload_fp_watch *watch)
 
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says
  * ('armed' says whether an offloaded flow is watched), and starts counting
- * its exception packets anew when its role there changes. */
+ * its exception packets anew when its role there changes.  A flow that is
+ * not watched then loses its side block if nothing else is in it
+ * (offload_fp_flow_trim_side()): the caller holds no pointer to it. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     OVS_REQUIRES(offload_fp_mutex)
@@ -231,6 +233,9 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
         atomic_count_dec(&n_watched);
         offload_fp_flow_get_side(flow)->watch = NULL;
         ovsrcu_postpone(offload_fp_watch_free, w);
+    }
+    if (!watched) {
+        offload_fp_flow_trim_side(flow);
     }
 }
 

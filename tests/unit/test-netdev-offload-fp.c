@@ -1017,6 +1017,66 @@ test_flow_side_keeps_rule(void **state OVS_UNUSED)
     assert_int_equal(n_rules(), 0);
 }
 
+/* Runs netdev_offload_fp_run() after its retry interval. */
+static void
+run_pass(void)
+{
+    xnanosleep(1100 * 1000 * 1000);
+    netdev_offload_fp_run();
+}
+
+/* Stores in '*armed' whether flow 'ufid' is armed for misses, in
+ * '*has_side' whether it has a side block, and in '*crule' its compact
+ * rule. */
+static void
+armed_state(const ovs_u128 *ufid, bool *armed, bool *has_side,
+            const struct offload_fp_rule **crule)
+{
+    struct offload_fp_flow *flow;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    assert_non_null(flow);
+    assert_int_equal(flow->state, OFFLOAD_FP_OFFLOADED);
+    *armed = offload_fp_flow_watched(flow, false);
+    *has_side = offload_fp_flow_get_side(flow) != NULL;
+    *crule = offload_fp_flow_crule(flow);
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* An offloaded flow armed for misses (netdev_offload_fp_run()'s second
+ * pass) has its watch block in a side block; disarmed (fp/miss-watch's
+ * limit lowered), with nothing else in the side block, it loses that block
+ * and keeps its compact rule in the record again, so that flows armed in
+ * turn do not each keep a side block for good. */
+static void
+test_disarmed_side_freed(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 78, 4, 4, 4 } };
+    size_t old_max = netdev_offload_fp_set_watch_max(1);
+    const struct offload_fp_rule *c, *c2;
+    bool armed, has_side;
+
+    put(&ufid, false, 1);
+    run_pass();
+    run_pass();
+    armed_state(&ufid, &armed, &has_side, &c);
+    assert_true(armed);
+    assert_true(has_side);
+    assert_non_null(c);
+
+    netdev_offload_fp_set_watch_max(0);
+    run_pass();
+    armed_state(&ufid, &armed, &has_side, &c2);
+    assert_false(armed);
+    assert_false(has_side);
+    assert_ptr_equal(c2, c);
+
+    netdev_offload_fp_set_watch_max(old_max);
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    assert_int_equal(n_rules(), 0);
+}
+
 /* The NIC port that flow 'i' of test_output_renumbered() outputs to, or
  * UINT32_MAX if it is not offloaded (the NIC does not run its actions). */
 static uint32_t
@@ -1343,6 +1403,8 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_flow_side_keeps_rule, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_disarmed_side_freed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_del_no_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_rebound, setup, teardown),
