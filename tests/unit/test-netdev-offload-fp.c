@@ -617,7 +617,7 @@ check_nth(uint32_t i, bool gone, bool partial)
     ovs_mutex_unlock(&offload_fp_mutex);
 }
 
-/* Records come from slabs of about 146 (netdev-offload-fp-record.c): flows
+/* Records come from slabs of about 185 (netdev-offload-fp-record.c): flows
  * put and deleted in an interleaved order, over several slabs, keep their
  * records apart; the records of deleted flows are reused, and start
  * clean. */
