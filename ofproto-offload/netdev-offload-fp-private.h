@@ -240,10 +240,14 @@ struct offload_fp_flow {
      * once the flow has a side block, that block with its low bit set: the
      * side block then has the compact rule ('rule' in struct
      * offload_fp_flow_side).  Few flows have a side block, so that one
-     * pointer for both saves 8 bytes of every record.
-     * Read them with offload_fp_flow_crule() and offload_fp_flow_get_side();
-     * expanded, the rule is offload_fp_flow_rule()'s.  A PARTIAL flow's
-     * first action has the mark. */
+     * pointer for both saves 8 bytes of every record.  A flow watched on
+     * the exception path that needs nothing else of a side block (an
+     * offloaded flow armed for misses) has none: this is then its watch
+     * block with bit 1 set, which has the compact rule ('rule' in struct
+     * offload_fp_watch).  Read them with offload_fp_flow_crule(),
+     * offload_fp_flow_get_side() and offload_fp_flow_watch(); expanded,
+     * the rule is offload_fp_flow_rule()'s.  A PARTIAL flow's first action
+     * has the mark. */
     uintptr_t rule_or_side;
 };
 
@@ -266,6 +270,9 @@ struct offload_fp_flow {
  *
  * Freed with ovsrcu_postpone(), as readers of 'exception_cls' see it. */
 struct offload_fp_watch {
+    struct offload_fp_rule *rule;   /* The flow's compact rule, if the flow
+                                     * has no side block (see
+                                     * 'rule_or_side' in the record). */
     struct cls_rule cr;         /* The megaflow's match, but for its
                                  * in_port, which is the NIC port of the
                                  * flow's netdev (that of its NIC rule). */
@@ -302,13 +309,32 @@ struct offload_fp_flow_side {
                                  * give it: see struct offload_fp_flow. */
 };
 
+/* The tags of 'rule_or_side' in struct offload_fp_flow: what it points to
+ * besides the compact rule (compact rules, side and watch blocks are
+ * aligned on at least 4 bytes). */
+#define OFFLOAD_FP_TAG_SIDE 1
+#define OFFLOAD_FP_TAG_WATCH 2
+#define OFFLOAD_FP_TAGS 3
+
 /* Returns the side block of 'flow', or NULL if it has none (see
  * 'rule_or_side' in struct offload_fp_flow). */
 static inline struct offload_fp_flow_side *
 offload_fp_flow_get_side(const struct offload_fp_flow *flow)
 {
-    return (flow->rule_or_side & 1
-            ? (struct offload_fp_flow_side *) (flow->rule_or_side - 1)
+    return ((flow->rule_or_side & OFFLOAD_FP_TAGS) == OFFLOAD_FP_TAG_SIDE
+            ? (struct offload_fp_flow_side *) (flow->rule_or_side
+                                               - OFFLOAD_FP_TAG_SIDE)
+            : NULL);
+}
+
+/* Returns the watch block that 'flow' points to without a side block, or
+ * NULL if it has none (see 'rule_or_side' in struct offload_fp_flow). */
+static inline struct offload_fp_watch *
+offload_fp_flow_own_watch(const struct offload_fp_flow *flow)
+{
+    return ((flow->rule_or_side & OFFLOAD_FP_TAGS) == OFFLOAD_FP_TAG_WATCH
+            ? (struct offload_fp_watch *) (flow->rule_or_side
+                                           - OFFLOAD_FP_TAG_WATCH)
             : NULL);
 }
 
@@ -318,7 +344,7 @@ offload_fp_flow_watch(const struct offload_fp_flow *flow)
 {
     const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
 
-    return side ? side->watch : NULL;
+    return side ? side->watch : offload_fp_flow_own_watch(flow);
 }
 
 /* Returns true if 'flow' is watched on the exception path, as a waiting
@@ -336,9 +362,10 @@ static inline struct offload_fp_rule *
 offload_fp_flow_crule(const struct offload_fp_flow *flow)
 {
     const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+    const struct offload_fp_watch *watch = offload_fp_flow_own_watch(flow);
 
-    return (side
-            ? side->rule
+    return (side ? side->rule
+            : watch ? watch->rule
             : (struct offload_fp_rule *) flow->rule_or_side);
 }
 
@@ -430,6 +457,9 @@ bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
 struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_flow_trim_side(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_set_watch(struct offload_fp_flow *,
+                               struct offload_fp_watch *)
     OVS_REQUIRES(offload_fp_mutex);
 struct offload_fp_flow *offload_fp_flow_alloc(void)
     OVS_REQUIRES(offload_fp_mutex);

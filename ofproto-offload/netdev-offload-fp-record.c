@@ -450,6 +450,8 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
     offload_fp_rule_free(offload_fp_flow_crule(flow));
     if (side) {
         side->rule = c;
+    } else if (offload_fp_flow_own_watch(flow)) {
+        offload_fp_flow_own_watch(flow)->rule = c;
     } else {
         flow->rule_or_side = (uintptr_t) c;
     }
@@ -464,19 +466,26 @@ offload_fp_flow_side(struct offload_fp_flow *flow)
     struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
 
     if (!side) {
+        struct offload_fp_watch *watch = offload_fp_flow_own_watch(flow);
+
         side = xzalloc(sizeof *side);
         side->rule = offload_fp_flow_crule(flow);
-        flow->rule_or_side = (uintptr_t) side | 1;
+        if (watch) {
+            side->watch = watch;
+            watch->rule = NULL;
+        }
+        flow->rule_or_side = (uintptr_t) side | OFFLOAD_FP_TAG_SIDE;
     }
     return side;
 }
 
 /* Frees the side block of 'flow', if it has one that holds nothing but the
- * compact rule, which the record then holds again.  An offloaded flow gets
- * a side block when it is armed for misses, and keeps nothing in it once
- * disarmed (unless the NIC missed its packets): while more flows are
- * offloaded than fp/miss-watch arms at once, they are armed in turn, so
- * that without this every one of them would keep one for good. */
+ * compact rule and the watch block, which the record (or the watch block)
+ * then holds again.  A flow that waited or was evicted, back in the NIC,
+ * may have nothing else in it; while more flows are offloaded than
+ * fp/miss-watch arms at once, they are armed in turn, and a flow that the
+ * NIC missed packets of has a side block, so that without this every one
+ * of them would keep one for good. */
 void
 offload_fp_flow_trim_side(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
@@ -484,10 +493,39 @@ offload_fp_flow_trim_side(struct offload_fp_flow *flow)
     struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
 
     if (side && !flow->has_base && !side->reason && !side->partial_reason
-        && !side->watch && !side->n_missed && !side->vf_unplugged
-        && !side->match) {
-        flow->rule_or_side = (uintptr_t) side->rule;
+        && !side->n_missed && !side->vf_unplugged && !side->match) {
+        if (side->watch) {
+            side->watch->rule = side->rule;
+            flow->rule_or_side = ((uintptr_t) side->watch
+                                  | OFFLOAD_FP_TAG_WATCH);
+        } else {
+            flow->rule_or_side = (uintptr_t) side->rule;
+        }
         free(side);
+    }
+}
+
+/* Gives 'flow' the watch block 'watch', or takes its watch block away if
+ * 'watch' is NULL (the caller frees it).  A flow without a side block
+ * points to its watch block instead (see 'rule_or_side' in struct
+ * offload_fp_flow). */
+void
+offload_fp_flow_set_watch(struct offload_fp_flow *flow,
+                          struct offload_fp_watch *watch)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+    struct offload_fp_watch *old = offload_fp_flow_own_watch(flow);
+
+    BUILD_ASSERT_DECL(_Alignof(struct offload_fp_rule) > OFFLOAD_FP_TAGS);
+    if (side) {
+        side->watch = watch;
+    } else if (watch) {
+        ovs_assert(!old);
+        watch->rule = offload_fp_flow_crule(flow);
+        flow->rule_or_side = (uintptr_t) watch | OFFLOAD_FP_TAG_WATCH;
+    } else if (old) {
+        flow->rule_or_side = (uintptr_t) old->rule;
     }
 }
 

@@ -28,6 +28,7 @@
 #include "dpif.h"
 #include "flow.h"
 #include "fp/fp.h"
+#include "fp-slab.h"
 #include "hash.h"
 #include "netdev-fp.h"
 #include "netdev-offload-provider.h"
@@ -179,19 +180,41 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     return NULL;
 }
 
+/* The watch blocks' memory: a slab (lib/fp-slab.h) of which
+ * 'offload_fp_mutex' is the owner, so that a watch block takes its size,
+ * not a malloc() chunk (112 bytes, not 128 with the compact rule's
+ * pointer).  The RCU thread frees them (fp_slab_free_remote()). */
+static struct fp_slab *offload_fp_watches OVS_GUARDED_BY(offload_fp_mutex);
+
+/* Returns a new watch block, zeroed. */
+static struct offload_fp_watch *
+offload_fp_watch_alloc(void)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_watch *watch;
+
+    if (!offload_fp_watches) {
+        offload_fp_watches = fp_slab_create(sizeof *watch);
+    }
+    watch = fp_slab_alloc(offload_fp_watches);
+    memset(watch, 0, sizeof *watch);
+    return watch;
+}
+
 /* Frees 'watch' once no reader of 'exception_cls' can see it. */
 static void
 offload_fp_watch_free(struct offload_fp_watch *watch)
 {
     cls_rule_destroy(&watch->cr);
-    free(watch);
+    fp_slab_free_remote(watch);
 }
 
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says
  * ('armed' says whether an offloaded flow is watched), and starts counting
- * its exception packets anew when its role there changes.  A flow that is
- * not watched then loses its side block if nothing else is in it
- * (offload_fp_flow_trim_side()): the caller holds no pointer to it. */
+ * its exception packets anew when its role there changes.  The flow then
+ * loses its side block if nothing else than its compact rule and watch
+ * block is in it (offload_fp_flow_trim_side()): the caller holds no
+ * pointer to it. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     OVS_REQUIRES(offload_fp_mutex)
@@ -212,7 +235,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
              * flow's NIC rule (a watched flow has one). */
             ovs_assert(offload_fp_flow_crule(flow));
             offload_fp_rule_expand(offload_fp_flow_crule(flow), &rule);
-            w = xzalloc(sizeof *w);
+            w = offload_fp_watch_alloc();
             offload_fp_flow_match(flow, &match);
             match.flow.in_port.odp_port = u32_to_odp(rule.key.in_port);
             cls_rule_init(&w->cr, &match, 0);
@@ -222,7 +245,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
             classifier_insert(&exception_cls, &w->cr, OVS_VERSION_MIN,
                               NULL, 0);
             atomic_count_inc(&n_watched);
-            offload_fp_flow_side(flow)->watch = w;
+            offload_fp_flow_set_watch(flow, w);
         }
         w->waits = waits;
         atomic_read_relaxed(&w->sw_packets, &w->sw_packets_seen);
@@ -231,12 +254,10 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     } else if (!watched && w) {
         classifier_remove_assert(&exception_cls, &w->cr);
         atomic_count_dec(&n_watched);
-        offload_fp_flow_get_side(flow)->watch = NULL;
+        offload_fp_flow_set_watch(flow, NULL);
         ovsrcu_postpone(offload_fp_watch_free, w);
     }
-    if (!watched) {
-        offload_fp_flow_trim_side(flow);
-    }
+    offload_fp_flow_trim_side(flow);
 }
 
 /* Counts 'packet', which came up the exception path of NIC port 'port' of
@@ -1390,6 +1411,11 @@ netdev_offload_fp_run(void)
 
     ovs_mutex_lock(&offload_fp_mutex);
     offload_fp_meter_run();
+    if (offload_fp_watches) {
+        /* Watch blocks that the RCU thread freed, whose slab blocks go back
+         * to the heap once all free, even while no flow is armed. */
+        fp_slab_collect(offload_fp_watches);
+    }
     for (i = 0; i < offload_fp_n_zombies; ) {
         struct offload_fp_zombie *z = &offload_fp_zombies[i];
         struct fp_rule_stats final;

@@ -1045,25 +1045,45 @@ armed_state(const ovs_u128 *ufid, bool *armed, bool *has_side,
 }
 
 /* An offloaded flow armed for misses (netdev_offload_fp_run()'s second
- * pass) has its watch block in a side block; disarmed (fp/miss-watch's
- * limit lowered), with nothing else in the side block, it loses that block
- * and keeps its compact rule in the record again, so that flows armed in
- * turn do not each keep a side block for good. */
+ * pass) has a watch block and no side block: the record points to the
+ * watch block, which holds the compact rule.  A side block made for it
+ * takes the watch block and the rule over, and once it holds nothing else
+ * goes again (offload_fp_flow_trim_side()).  Disarmed (fp/miss-watch's
+ * limit lowered), the flow keeps its compact rule in the record again, and
+ * no side block: flows armed in turn do not each keep one for good. */
 static void
 test_disarmed_side_freed(void **state OVS_UNUSED)
 {
     ovs_u128 ufid = { .u32 = { 78, 4, 4, 4 } };
     size_t old_max = netdev_offload_fp_set_watch_max(1);
     const struct offload_fp_rule *c, *c2;
-    bool armed, has_side;
+    const struct offload_fp_watch *w;
+    struct offload_fp_flow *flow;
+    bool armed, has_side, side_ok, trimmed_ok;
 
     put(&ufid, false, 1);
     run_pass();
     run_pass();
     armed_state(&ufid, &armed, &has_side, &c);
     assert_true(armed);
-    assert_true(has_side);
+    assert_false(has_side);
     assert_non_null(c);
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(&ufid);
+    w = offload_fp_flow_watch(flow);
+    side_ok = (offload_fp_flow_side(flow) == offload_fp_flow_get_side(flow)
+               && offload_fp_flow_watch(flow) == w
+               && offload_fp_flow_crule(flow) == c
+               && offload_fp_flow_watched(flow, false));
+    offload_fp_flow_trim_side(flow);
+    trimmed_ok = (!offload_fp_flow_get_side(flow)
+                  && offload_fp_flow_watch(flow) == w
+                  && offload_fp_flow_crule(flow) == c);
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_non_null(w);
+    assert_true(side_ok);
+    assert_true(trimmed_ok);
 
     netdev_offload_fp_set_watch_max(0);
     run_pass();
