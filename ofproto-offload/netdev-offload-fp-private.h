@@ -71,9 +71,10 @@ extern struct ovs_mutex offload_fp_mutex; /* Its rules: see below. */
  * that outputs to one port), so that a flow pays for its key words and the
  * 32-bit id of its shape: 20 bytes for a key of four words (24 with a
  * pointer to the shape, which made the rule's alignment 8), where a copy
- * of its own of the mask and actions took 80.  A PARTIAL flow's first action, a mark,
- * has the flow's own mark, which would make its shape its own: the shape
- * has that mark zeroed, and the rule keeps it after its key words.
+ * of its own of the mask and actions took 80.  A PARTIAL flow's first
+ * action, a mark, has the flow's own mark, which would make its shape its
+ * own: the shape has that mark zeroed, and the rule keeps it after its key
+ * words.
  * offload_fp_rule_expand() makes a struct fp_rule of it. */
 #define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);

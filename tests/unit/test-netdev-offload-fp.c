@@ -722,9 +722,10 @@ test_rule_compact(void **state OVS_UNUSED)
 }
 
 /* Compact rules of one mask, priority and actions share one shape (by its
- * id), whose last rule frees it, even with marks of their own as their first actions,
- * which each gets back; a rule that differs in any of these has another
- * shape, and a shape that is not the last one made is found again. */
+ * id), whose last rule frees it, even with marks of their own as their
+ * first actions, which each gets back; a rule that differs in any of these
+ * has another shape, and a shape that is not the last one made is found
+ * again. */
 static void
 test_rule_shapes(void **state OVS_UNUSED)
 {
