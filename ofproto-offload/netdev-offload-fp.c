@@ -1306,7 +1306,8 @@ offload_fp_flow_count_misses(struct offload_fp_flow *flow)
     missed = n - resumed;
     w->sw_packets_seen += n;
     w->sw_resumed_seen += resumed;
-    offload_fp_flow_get_side(flow)->n_missed += missed;
+    /* An armed flow may have no side block yet (see 'rule_or_side'). */
+    offload_fp_flow_side(flow)->n_missed += missed;
     offload_fp_stats.missed += missed;
     if (!flow->missing) {
         static struct vlog_rate_limit miss_rl = VLOG_RATE_LIMIT_INIT(5, 20);
