@@ -19,6 +19,7 @@
 #include "fp-slab.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "openvswitch/list.h"
 #include "ovs-atomic.h"
@@ -34,14 +35,15 @@ struct fp_slab_block {
     struct ovs_list node;       /* In the slab's 'partial' if not full. */
     struct fp_slab *slab;
     void *free;                 /* Freed objects, each linked by its first
-                                 * bytes to the next. */
+                                 * bytes to the next (fp_slab_next()). */
     uint32_t n_used;            /* Objects in use. */
     uint32_t n_carved;          /* Objects carved so far, in order. */
     uint64_t objects[];         /* Aligned on 8 bytes. */
 };
 
 struct fp_slab {
-    size_t size;                /* Of an object, a multiple of 8. */
+    size_t size;                /* Of an object, a multiple of its
+                                 * alignment, 4 or 8. */
     uint32_t per_block;         /* Objects in a block. */
 
     /* The owner's. */
@@ -57,16 +59,46 @@ struct fp_slab {
     ATOMIC(unsigned int) refs;
 };
 
+/* A freed object is linked to the next by its first bytes, which are
+ * aligned on 4 bytes only in a slab of fp_slab_create_aligned(size, 4). */
+static void *
+fp_slab_next(const void *object)
+{
+    void *next;
+
+    memcpy(&next, object, sizeof next);
+    return next;
+}
+
+static void
+fp_slab_set_next(void *object, void *next)
+{
+    memcpy(object, &next, sizeof next);
+}
+
 /* Returns a new slab of objects of 'size' bytes (at least 1, at most a
  * quarter of FP_SLAB_BLOCK), each aligned on 8 bytes, which the caller,
  * its owner, destroys with fp_slab_destroy(). */
 struct fp_slab *
 fp_slab_create(size_t size)
 {
+    return fp_slab_create_aligned(size, 8);
+}
+
+/* Returns a new slab of objects of 'size' bytes (at least 1, at most a
+ * quarter of FP_SLAB_BLOCK), each aligned on 'align' bytes, 4 or 8, which
+ * the caller, its owner, destroys with fp_slab_destroy().  An object takes
+ * 'size' rounded up to 'align', and at least 8 bytes: objects of 4-byte
+ * words (no pointer, no 64-bit member) of a size that is an odd multiple
+ * of 4 save 4 bytes each with an 'align' of 4. */
+struct fp_slab *
+fp_slab_create_aligned(size_t size, size_t align)
+{
     struct fp_slab *slab = xzalloc(sizeof *slab);
 
     ovs_assert(size && size <= FP_SLAB_BLOCK / 4);
-    slab->size = ROUND_UP(MAX(size, sizeof(void *)), 8);
+    ovs_assert(align == 4 || align == 8);
+    slab->size = ROUND_UP(MAX(size, sizeof(void *)), align);
     slab->per_block = ((FP_SLAB_BLOCK - sizeof(struct fp_slab_block))
                        / slab->size);
     ovs_list_init(&slab->partial);
@@ -130,7 +162,7 @@ fp_slab_put(struct fp_slab *slab, void *object)
         ovs_list_remove(&block->all_node);
         free_size_align(block);
     } else {
-        *(void **) object = block->free;
+        fp_slab_set_next(object, block->free);
         block->free = object;
     }
 }
@@ -146,7 +178,7 @@ fp_slab_collect(struct fp_slab *slab)
     object = atomic_exchange_explicit(&slab->remote, NULL,
                                       memory_order_acquire);
     for (; object; object = next) {
-        next = *(void **) object;
+        next = fp_slab_next(object);
         fp_slab_put(slab, object);
     }
 }
@@ -190,7 +222,7 @@ fp_slab_alloc(struct fp_slab *slab)
                          struct fp_slab_block, node);
     if (block->free) {
         object = block->free;
-        block->free = *(void **) object;
+        block->free = fp_slab_next(object);
     } else {
         object = (char *) block->objects + block->n_carved++ * slab->size;
     }
@@ -239,7 +271,7 @@ fp_slab_free_remote(void *object)
     slab = fp_slab_of(object);
     atomic_read_relaxed(&slab->remote, &head);
     do {
-        *(void **) object = head;
+        fp_slab_set_next(object, head);
     } while (!atomic_compare_exchange_weak_explicit(&slab->remote, &head,
                                                     object,
                                                     memory_order_release,

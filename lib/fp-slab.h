@@ -25,6 +25,9 @@
  * NIC rule of the model's table (lib/fp-table.c), and on the OVS side the
  * flow's record and the compact copy of its rule.
  *
+ * (fp_slab_create_aligned() makes objects aligned on 4 bytes, which round
+ * up to 4 instead.)
+ *
  * A slab has an owner, one thread at a time (the caller serializes them,
  * as the table's writer or a module's mutex does), which allocates
  * (fp_slab_alloc()), frees (fp_slab_free()) and destroys it without a lock
@@ -50,6 +53,7 @@
 struct fp_slab;
 
 struct fp_slab *fp_slab_create(size_t size);
+struct fp_slab *fp_slab_create_aligned(size_t size, size_t align);
 void fp_slab_destroy(struct fp_slab *);
 
 void *fp_slab_alloc(struct fp_slab *);

@@ -350,8 +350,9 @@ offload_fp_format_flow(const struct offload_fp_flow *flow,
     const char *dev = fp_device_name(flow->dev);
     struct fp_rule buf;
     const struct fp_rule *rule = offload_fp_flow_rule(flow, &buf);
+    ovs_u128 ufid = offload_fp_flow_ufid(flow);
 
-    odp_format_ufid(df ? &df->ufid : &flow->ufid, s);
+    odp_format_ufid(df ? &df->ufid : &ufid, s);
     ds_put_format(s, ": %s", offload_fp_state_names[flow->state]);
     switch (flow->state) {
     case OFFLOAD_FP_OFFLOADED:
@@ -663,7 +664,9 @@ netdev_offload_fp_explain_rule(const struct fp_device *dev, uint32_t rule_id,
                 }
             }
         } else {
-            odp_format_ufid(first ? &first->ufid : &found->ufid, s);
+            ovs_u128 ufid = offload_fp_flow_ufid(found);
+
+            odp_format_ufid(first ? &first->ufid : &ufid, s);
             ds_put_format(s, ", %s", offload_fp_state_names[found->state]);
         }
         svec_destroy(&entries);

@@ -27,6 +27,8 @@
  * stopped) and netdev-offload-fp-explain.c (fp/explain,
  * fp/offload-stats). */
 
+#include <string.h>
+
 #include "classifier.h"
 #include "fp/fp.h"
 #include "netdev-offload-fp.h"
@@ -66,16 +68,19 @@ extern struct ovs_mutex offload_fp_mutex; /* Its rules: see below. */
  * that are not zero, and a shape that it shares with the rules of the same
  * mask, priority and actions (struct offload_fp_shape).  Megaflows come in
  * large groups with one mask and the same actions (every megaflow of a port
- * that outputs to one port), so that a flow pays for its key words and a
- * pointer: 24 bytes for a key of four words, where a copy of its own of
- * the mask and actions took 80.  A PARTIAL flow's first action, a mark,
- * has the flow's own mark, which would make its shape its own: the shape
- * has that mark zeroed, and the rule keeps it after its key words.
+ * that outputs to one port), so that a flow pays for its key words and the
+ * 32-bit id of its shape: 20 bytes for a key of four words (24 with a
+ * pointer to the shape, which made the rule's alignment 8), where a copy
+ * of its own of the mask and actions took 80.  A PARTIAL flow's first
+ * action, a mark, has the flow's own mark, which would make its shape its
+ * own: the shape has that mark zeroed, and the rule keeps it after its key
+ * words.
  * offload_fp_rule_expand() makes a struct fp_rule of it. */
 #define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
 struct offload_fp_shape {
     struct hmap_node node;      /* In 'offload_fp_shapes'. */
+    uint32_t id;                /* In 'offload_fp_shape_by_id'. */
     uint32_t refcnt;            /* Rules that have it. */
     uint32_t map;               /* Bit i: mask word i is not zero. */
     uint32_t priority;
@@ -88,17 +93,29 @@ struct offload_fp_shape {
 };
 
 struct offload_fp_rule {
-    struct offload_fp_shape *shape;
-    /* Then 'shape->n_words' key words, then the mark if
-     * 'shape->has_mark'. */
+    uint32_t shape_id;          /* See offload_fp_rule_shape(). */
+    /* Then the shape's 'n_words' key words, then the mark if its
+     * 'has_mark'. */
     uint32_t words[];
 };
+
+/* The shapes by id, for offload_fp_rule_shape(). */
+extern struct offload_fp_shape **offload_fp_shape_by_id
+    OVS_GUARDED_BY(offload_fp_mutex);
+
+/* Returns the shape of 'rule'. */
+static inline const struct offload_fp_shape *
+offload_fp_rule_shape(const struct offload_fp_rule *rule)
+    OVS_NO_THREAD_SAFETY_ANALYSIS
+{
+    return offload_fp_shape_by_id[rule->shape_id];
+}
 
 /* Returns the number of actions of 'rule'. */
 static inline size_t
 offload_fp_rule_n_actions(const struct offload_fp_rule *rule)
 {
-    return rule->shape->n_actions;
+    return offload_fp_rule_shape(rule)->n_actions;
 }
 
 /* Returns the actions of 'rule', a first FP_ACTION_MARK with its mark zeroed
@@ -106,7 +123,7 @@ offload_fp_rule_n_actions(const struct offload_fp_rule *rule)
 static inline const struct fp_action *
 offload_fp_rule_actions(const struct offload_fp_rule *rule)
 {
-    const struct offload_fp_shape *shape = rule->shape;
+    const struct offload_fp_shape *shape = offload_fp_rule_shape(rule);
 
     return (const struct fp_action *) &shape->words[shape->n_words];
 }
@@ -145,7 +162,7 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * the flow goes: a flow that waits for room must not get into the NIC
  * after it is gone.
  *
- * The record has what flow_get() and a plainly offloaded flow need, in 96
+ * The record has what flow_get() and a plainly offloaded flow need, in 88
  * bytes, carved from slabs (see netdev-offload-fp-record.c); what only a
  * flow that is not plainly offloaded needs (its reasons, the counters of
  * its old rules, its misses) is in a side block, allocated when the
@@ -179,11 +196,13 @@ void offload_fp_match_from_rule(const struct fp_rule *,
  * watched. */
 struct offload_fp_flow {
     /* What flow_get() reads: within the first 64 bytes. */
-    struct hmap_node node;      /* In 'offload_fp_flows', by ufid hash. */
-    ovs_u128 ufid;              /* dpif-netdev's megaflow ufid. */
-    struct fp_device *dev;
+    struct hmap_node node;      /* In 'offload_fp_flows': its hash is the
+                                 * ufid's first word (see
+                                 * offload_fp_flow_ufid()). */
+    uint32_t ufid_words[3];     /* The ufid's other three words. */
     uint32_t rule_id;           /* In 'dev', if OFFLOADED or PARTIAL. */
-    enum offload_fp_state state;
+    struct fp_device *dev;
+    enum offload_fp_state state:3;
     unsigned int thread:4;      /* dpif-netdev's offload thread that put
                                  * it (netdev_offload_thread_id(); OVS 3.1
                                  * has at most 10). */
@@ -196,7 +215,15 @@ struct offload_fp_flow {
     bool settled:1;             /* A pass of netdev_offload_fp_run() saw it
                                  * offloaded since its rule last went into
                                  * the NIC: the next may arm it. */
+
+    /* Its struct offload_fp_match_rest, with the NIC rule, unless the side
+     * block has the match: a member of that struct would take 8 bytes,
+     * these take 4 and 3 bits (see offload_fp_flow_rest()). */
+    bool rest_skb_priority:1;
+    bool rest_packet_type:1;
+    bool rest_exact:1;
     uint16_t last_tcp_flags;
+    odp_port_t rest_in_port;
 
     /* Counters never go backwards: 'side->base' has those of the NIC rules
      * this flow had before ('has_base' says whether there were any), the
@@ -208,18 +235,20 @@ struct offload_fp_flow {
     long long int last_used;
 
     const struct netdev *netdev;/* The in_port netdev; a key, no ref. */
-    struct offload_fp_match_rest rest; /* With the NIC rule, unless the
-                                        * side block has the match. */
 
     /* The compact NIC rule (struct offload_fp_rule), to put it back into
      * the NIC (WAITING, EVICTED) or after a reset, NULL if REFUSED, or,
      * once the flow has a side block, that block with its low bit set: the
      * side block then has the compact rule ('rule' in struct
      * offload_fp_flow_side).  Few flows have a side block, so that one
-     * pointer for both saves 8 bytes of every record (96 bytes, not 104).
-     * Read them with offload_fp_flow_crule() and offload_fp_flow_get_side();
-     * expanded, the rule is offload_fp_flow_rule()'s.  A PARTIAL flow's
-     * first action has the mark. */
+     * pointer for both saves 8 bytes of every record.  A flow watched on
+     * the exception path that needs nothing else of a side block (an
+     * offloaded flow armed for misses) has none: this is then its watch
+     * block with bit 1 set, which has the compact rule ('rule' in struct
+     * offload_fp_watch).  Read them with offload_fp_flow_crule(),
+     * offload_fp_flow_get_side() and offload_fp_flow_watch(); expanded,
+     * the rule is offload_fp_flow_rule()'s.  A PARTIAL flow's first action
+     * has the mark. */
     uintptr_t rule_or_side;
 };
 
@@ -242,6 +271,9 @@ struct offload_fp_flow {
  *
  * Freed with ovsrcu_postpone(), as readers of 'exception_cls' see it. */
 struct offload_fp_watch {
+    struct offload_fp_rule *rule;   /* The flow's compact rule, if the flow
+                                     * has no side block (see
+                                     * 'rule_or_side' in the record). */
     struct cls_rule cr;         /* The megaflow's match, but for its
                                  * in_port, which is the NIC port of the
                                  * flow's netdev (that of its NIC rule). */
@@ -278,13 +310,32 @@ struct offload_fp_flow_side {
                                  * give it: see struct offload_fp_flow. */
 };
 
+/* The tags of 'rule_or_side' in struct offload_fp_flow: what it points to
+ * besides the compact rule (compact rules, side and watch blocks are
+ * aligned on at least 4 bytes). */
+#define OFFLOAD_FP_TAG_SIDE 1
+#define OFFLOAD_FP_TAG_WATCH 2
+#define OFFLOAD_FP_TAGS 3
+
 /* Returns the side block of 'flow', or NULL if it has none (see
  * 'rule_or_side' in struct offload_fp_flow). */
 static inline struct offload_fp_flow_side *
 offload_fp_flow_get_side(const struct offload_fp_flow *flow)
 {
-    return (flow->rule_or_side & 1
-            ? (struct offload_fp_flow_side *) (flow->rule_or_side - 1)
+    return ((flow->rule_or_side & OFFLOAD_FP_TAGS) == OFFLOAD_FP_TAG_SIDE
+            ? (struct offload_fp_flow_side *) (flow->rule_or_side
+                                               - OFFLOAD_FP_TAG_SIDE)
+            : NULL);
+}
+
+/* Returns the watch block that 'flow' points to without a side block, or
+ * NULL if it has none (see 'rule_or_side' in struct offload_fp_flow). */
+static inline struct offload_fp_watch *
+offload_fp_flow_own_watch(const struct offload_fp_flow *flow)
+{
+    return ((flow->rule_or_side & OFFLOAD_FP_TAGS) == OFFLOAD_FP_TAG_WATCH
+            ? (struct offload_fp_watch *) (flow->rule_or_side
+                                           - OFFLOAD_FP_TAG_WATCH)
             : NULL);
 }
 
@@ -294,7 +345,7 @@ offload_fp_flow_watch(const struct offload_fp_flow *flow)
 {
     const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
 
-    return side ? side->watch : NULL;
+    return side ? side->watch : offload_fp_flow_own_watch(flow);
 }
 
 /* Returns true if 'flow' is watched on the exception path, as a waiting
@@ -312,10 +363,23 @@ static inline struct offload_fp_rule *
 offload_fp_flow_crule(const struct offload_fp_flow *flow)
 {
     const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+    const struct offload_fp_watch *watch = offload_fp_flow_own_watch(flow);
 
-    return (side
-            ? side->rule
+    return (side ? side->rule
+            : watch ? watch->rule
             : (struct offload_fp_rule *) flow->rule_or_side);
+}
+
+/* Returns the ufid of 'flow', which is in 'offload_fp_flows' (see
+ * offload_fp_flow_insert()). */
+static inline ovs_u128
+offload_fp_flow_ufid(const struct offload_fp_flow *flow)
+{
+    ovs_u128 ufid;
+
+    ufid.u32[0] = flow->node.hash;
+    memcpy(&ufid.u32[1], flow->ufid_words, sizeof flow->ufid_words);
+    return ufid;
 }
 
 /* An OpenFlow meter, by datapath meter id (see netdev-offload-fp-meter.c).
@@ -374,6 +438,8 @@ extern struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex);
 
 struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_insert(struct offload_fp_flow *, const ovs_u128 *ufid)
+    OVS_REQUIRES(offload_fp_mutex);
 const struct fp_rule *offload_fp_flow_rule(const struct offload_fp_flow *,
                                            struct fp_rule *);
 void offload_fp_flow_match(const struct offload_fp_flow *, struct match *);
@@ -390,6 +456,11 @@ const char *offload_fp_flow_reason(const struct offload_fp_flow *);
 uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
 bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
 struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_trim_side(struct offload_fp_flow *)
+    OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_set_watch(struct offload_fp_flow *,
+                               struct offload_fp_watch *)
     OVS_REQUIRES(offload_fp_mutex);
 struct offload_fp_flow *offload_fp_flow_alloc(void)
     OVS_REQUIRES(offload_fp_mutex);

@@ -23,6 +23,7 @@
 #include "flow.h"
 #include "fp-slab.h"
 #include "hash.h"
+#include "id-pool.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "util.h"
@@ -32,12 +33,48 @@
 
 BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last_packets)
                   + sizeof(uint64_t) <= CACHE_LINE_SIZE);
-BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 104);
+BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 88);
+BUILD_ASSERT_DECL(OFFLOAD_FP_N_STATES <= 8); /* 'state' has 3 bits. */
+
+/* Puts 'flow', which is in no table, into 'offload_fp_flows' under 'ufid':
+ * the hash is the ufid's first word, which the record keeps only there
+ * (see offload_fp_flow_ufid()). */
+void
+offload_fp_flow_insert(struct offload_fp_flow *flow, const ovs_u128 *ufid)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    BUILD_ASSERT_DECL(sizeof flow->ufid_words == 3 * sizeof ufid->u32[0]);
+    memcpy(flow->ufid_words, &ufid->u32[1], sizeof flow->ufid_words);
+    hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+}
+
+/* Returns the struct offload_fp_match_rest that 'flow' keeps. */
+static struct offload_fp_match_rest
+offload_fp_flow_rest(const struct offload_fp_flow *flow)
+{
+    struct offload_fp_match_rest rest = {
+        .in_port = flow->rest_in_port,
+        .skb_priority = flow->rest_skb_priority,
+        .packet_type = flow->rest_packet_type,
+        .exact = flow->rest_exact,
+    };
+
+    return rest;
+}
 
 /* The shapes of the compact rules (see struct offload_fp_rule), by
  * offload_fp_shape_hash(). */
 static struct hmap offload_fp_shapes OVS_GUARDED_BY(offload_fp_mutex)
     = HMAP_INITIALIZER(&offload_fp_shapes);
+
+/* The shapes by id (a compact rule names its shape by a 32-bit id, not a
+ * pointer, which takes 4 bytes of each rule, not 8: see
+ * offload_fp_rule_shape()), and the ids in use.  'offload_fp_shape_by_id'
+ * has room for 'offload_fp_n_shape_ids'. */
+struct offload_fp_shape **offload_fp_shape_by_id
+    OVS_GUARDED_BY(offload_fp_mutex);
+static size_t offload_fp_n_shape_ids OVS_GUARDED_BY(offload_fp_mutex);
+static struct id_pool *offload_fp_shape_ids OVS_GUARDED_BY(offload_fp_mutex);
 
 /* The shape of the last rule made compact, or NULL: the next rule likely
  * has it (flows come in runs of one mask and the same actions), which
@@ -91,6 +128,16 @@ offload_fp_shape_get(uint32_t map, uint32_t priority, size_t n_words,
         }
     }
     shape = xmalloc(sizeof *shape + size);
+    if (!offload_fp_shape_ids) {
+        offload_fp_shape_ids = id_pool_create(0, UINT32_MAX);
+    }
+    ovs_assert(id_pool_alloc_id(offload_fp_shape_ids, &shape->id));
+    if (shape->id >= offload_fp_n_shape_ids) {
+        offload_fp_shape_by_id = x2nrealloc(offload_fp_shape_by_id,
+                                            &offload_fp_n_shape_ids,
+                                            sizeof *offload_fp_shape_by_id);
+    }
+    offload_fp_shape_by_id[shape->id] = shape;
     shape->refcnt = 0;
     shape->map = map;
     shape->priority = priority;
@@ -118,6 +165,8 @@ offload_fp_shape_put(struct offload_fp_shape *shape)
         offload_fp_last_shape = NULL;
     }
     hmap_remove(&offload_fp_shapes, &shape->node);
+    offload_fp_shape_by_id[shape->id] = NULL;
+    id_pool_free_id(offload_fp_shape_ids, shape->id);
     free(shape);
 }
 
@@ -131,9 +180,10 @@ offload_fp_n_shapes(void)
 
 /* The compact rules' memory, by their number of words (key words and the
  * mark): a compact rule of n words is an object of 'offload_fp_rule_slabs[n]'
- * (see lib/fp-slab.h), created the first time.  A compact rule of 3 key
- * words and a mark asks for 24 bytes: malloc() took 32 for it, a slab 24
- * and a share of its block's header. */
+ * (see lib/fp-slab.h), created the first time, aligned on 4 bytes (a
+ * compact rule is 32-bit words).  A compact rule of 3 key words and a mark
+ * asks for 20 bytes: malloc() took 32 for it, a slab 20 and a share of its
+ * block's header. */
 static struct fp_slab *offload_fp_rule_slabs[OFFLOAD_FP_KEY_WORDS + 2]
     OVS_GUARDED_BY(offload_fp_mutex);
 
@@ -177,6 +227,7 @@ offload_fp_rule_dup(const struct fp_rule *rule)
     BUILD_ASSERT_DECL(sizeof(struct fp_action) % sizeof(uint32_t) == 0);
     BUILD_ASSERT_DECL(FP_MAX_ACTIONS <= UINT8_MAX);
     BUILD_ASSERT_DECL(_Alignof(struct fp_action) <= sizeof(uint32_t));
+    BUILD_ASSERT_DECL(_Alignof(struct offload_fp_rule) == sizeof(uint32_t));
 
     /* One pass, two mask words at a time (most of a mask is zeros), then
      * the last word if their count is odd (31 words today).  With the check
@@ -205,12 +256,13 @@ offload_fp_rule_dup(const struct fp_rule *rule)
 
     slabp = &offload_fp_rule_slabs[n + has_mark];
     if (!*slabp) {
-        *slabp = fp_slab_create(sizeof *c
-                                + (n + has_mark) * sizeof c->words[0]);
+        *slabp = fp_slab_create_aligned(sizeof *c + ((n + has_mark)
+                                                     * sizeof c->words[0]),
+                                        sizeof(uint32_t));
     }
     c = fp_slab_alloc(*slabp);
-    c->shape = offload_fp_shape_get(map, rule->priority, n, rule->n_actions,
-                                    has_mark, words);
+    c->shape_id = offload_fp_shape_get(map, rule->priority, n,
+                                       rule->n_actions, has_mark, words)->id;
     memcpy(c->words, keys, (n + has_mark) * sizeof c->words[0]);
     return c;
 }
@@ -222,7 +274,7 @@ offload_fp_rule_free(struct offload_fp_rule *c)
     OVS_REQUIRES(offload_fp_mutex)
 {
     if (c) {
-        offload_fp_shape_put(c->shape);
+        offload_fp_shape_put(offload_fp_shape_by_id[c->shape_id]);
         fp_slab_free(c);
     }
 }
@@ -233,7 +285,7 @@ offload_fp_rule_free(struct offload_fp_rule *c)
 void
 offload_fp_rule_expand(const struct offload_fp_rule *c, struct fp_rule *rule)
 {
-    const struct offload_fp_shape *shape = c->shape;
+    const struct offload_fp_shape *shape = offload_fp_rule_shape(c);
     uint32_t *key = (uint32_t *) &rule->key;
     uint32_t *mask = (uint32_t *) &rule->mask;
     uint32_t map;
@@ -290,11 +342,12 @@ offload_fp_flow_match(const struct offload_fp_flow *flow, struct match *match)
         minimatch_expand(kept, match);
         flow_zero_wildcards(&match->flow, &match->wc);
     } else {
+        struct offload_fp_match_rest rest = offload_fp_flow_rest(flow);
         struct fp_rule rule;
 
         ovs_assert(offload_fp_flow_crule(flow));
         offload_fp_rule_expand(offload_fp_flow_crule(flow), &rule);
-        offload_fp_match_from_rule(&rule, &flow->rest, match);
+        offload_fp_match_from_rule(&rule, &rest, match);
     }
 }
 
@@ -314,7 +367,7 @@ offload_fp_flow_recirc_id(const struct offload_fp_flow *flow)
     }
     BUILD_ASSERT_DECL(offsetof(struct fp_key, recirc_id) % sizeof(uint32_t)
                       == 0);
-    map = c->shape->map;
+    map = offload_fp_rule_shape(c)->map;
     if (!(map & (UINT32_C(1) << i))) {
         return 0;
     }
@@ -335,7 +388,10 @@ offload_fp_flow_init_match(struct offload_fp_flow *flow,
     ovs_assert(!offload_fp_flow_kept_match(flow)
                && !offload_fp_flow_crule(flow));
     if (v->state != OFFLOAD_FP_REFUSED && v->rest.exact) {
-        flow->rest = v->rest;
+        flow->rest_in_port = v->rest.in_port;
+        flow->rest_skb_priority = v->rest.skb_priority;
+        flow->rest_packet_type = v->rest.packet_type;
+        flow->rest_exact = true;
     } else {
         struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
 
@@ -375,12 +431,13 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
                          const struct offload_fp_match_rest *rest)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    struct offload_fp_match_rest old_rest = offload_fp_flow_rest(flow);
     struct offload_fp_flow_side *side;
     struct offload_fp_rule *c;
 
     if (!offload_fp_flow_kept_match(flow) && offload_fp_flow_crule(flow)
         && (!rule || !offload_fp_same_match(offload_fp_flow_crule(flow),
-                                            &flow->rest, rule, rest))) {
+                                            &old_rest, rule, rest))) {
         struct match match;
 
         offload_fp_flow_match(flow, &match);
@@ -393,6 +450,8 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
     offload_fp_rule_free(offload_fp_flow_crule(flow));
     if (side) {
         side->rule = c;
+    } else if (offload_fp_flow_own_watch(flow)) {
+        offload_fp_flow_own_watch(flow)->rule = c;
     } else {
         flow->rule_or_side = (uintptr_t) c;
     }
@@ -407,11 +466,67 @@ offload_fp_flow_side(struct offload_fp_flow *flow)
     struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
 
     if (!side) {
+        struct offload_fp_watch *watch = offload_fp_flow_own_watch(flow);
+
         side = xzalloc(sizeof *side);
         side->rule = offload_fp_flow_crule(flow);
-        flow->rule_or_side = (uintptr_t) side | 1;
+        if (watch) {
+            side->watch = watch;
+            watch->rule = NULL;
+        }
+        flow->rule_or_side = (uintptr_t) side | OFFLOAD_FP_TAG_SIDE;
     }
     return side;
+}
+
+/* Frees the side block of 'flow', if it has one that holds nothing but the
+ * compact rule and the watch block, which the record (or the watch block)
+ * then holds again.  A flow that waited or was evicted, back in the NIC,
+ * may have nothing else in it; while more flows are offloaded than
+ * fp/miss-watch arms at once, they are armed in turn, and a flow that the
+ * NIC missed packets of has a side block, so that without this every one
+ * of them would keep one for good. */
+void
+offload_fp_flow_trim_side(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    if (side && !flow->has_base && !side->reason && !side->partial_reason
+        && !side->n_missed && !side->vf_unplugged && !side->match) {
+        if (side->watch) {
+            side->watch->rule = side->rule;
+            flow->rule_or_side = ((uintptr_t) side->watch
+                                  | OFFLOAD_FP_TAG_WATCH);
+        } else {
+            flow->rule_or_side = (uintptr_t) side->rule;
+        }
+        free(side);
+    }
+}
+
+/* Gives 'flow' the watch block 'watch', or takes its watch block away if
+ * 'watch' is NULL (the caller frees it).  A flow without a side block
+ * points to its watch block instead (see 'rule_or_side' in struct
+ * offload_fp_flow). */
+void
+offload_fp_flow_set_watch(struct offload_fp_flow *flow,
+                          struct offload_fp_watch *watch)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+    struct offload_fp_watch *old = offload_fp_flow_own_watch(flow);
+
+    BUILD_ASSERT_DECL(_Alignof(struct offload_fp_rule) > OFFLOAD_FP_TAGS);
+    if (side) {
+        side->watch = watch;
+    } else if (watch) {
+        ovs_assert(!old);
+        watch->rule = offload_fp_flow_crule(flow);
+        flow->rule_or_side = (uintptr_t) watch | OFFLOAD_FP_TAG_WATCH;
+    } else if (old) {
+        flow->rule_or_side = (uintptr_t) old->rule;
+    }
 }
 
 /* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */

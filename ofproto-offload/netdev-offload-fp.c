@@ -28,6 +28,7 @@
 #include "dpif.h"
 #include "flow.h"
 #include "fp/fp.h"
+#include "fp-slab.h"
 #include "hash.h"
 #include "netdev-fp.h"
 #include "netdev-offload-provider.h"
@@ -174,11 +175,32 @@ offload_fp_flow_find(const ovs_u128 *ufid)
     struct offload_fp_flow *flow;
 
     HMAP_FOR_EACH_WITH_HASH (flow, node, ufid->u32[0], &offload_fp_flows) {
-        if (ovs_u128_equals(*ufid, flow->ufid)) {
+        if (ovs_u128_equals(*ufid, offload_fp_flow_ufid(flow))) {
             return flow;
         }
     }
     return NULL;
+}
+
+/* The watch blocks' memory: a slab (lib/fp-slab.h) of which
+ * 'offload_fp_mutex' is the owner, so that a watch block takes its size,
+ * not a malloc() chunk (112 bytes, not 128 with the compact rule's
+ * pointer).  The RCU thread frees them (fp_slab_free_remote()). */
+static struct fp_slab *offload_fp_watches OVS_GUARDED_BY(offload_fp_mutex);
+
+/* Returns a new watch block, zeroed. */
+static struct offload_fp_watch *
+offload_fp_watch_alloc(void)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_watch *watch;
+
+    if (!offload_fp_watches) {
+        offload_fp_watches = fp_slab_create(sizeof *watch);
+    }
+    watch = fp_slab_alloc(offload_fp_watches);
+    memset(watch, 0, sizeof *watch);
+    return watch;
 }
 
 /* Frees 'watch' once no reader of 'exception_cls' can see it. */
@@ -186,12 +208,15 @@ static void
 offload_fp_watch_free(struct offload_fp_watch *watch)
 {
     cls_rule_destroy(&watch->cr);
-    free(watch);
+    fp_slab_free_remote(watch);
 }
 
 /* Puts 'flow' into 'exception_cls', or takes it out, as its state says
  * ('armed' says whether an offloaded flow is watched), and starts counting
- * its exception packets anew when its role there changes. */
+ * its exception packets anew when its role there changes.  The flow then
+ * loses its side block if nothing else than its compact rule and watch
+ * block is in it (offload_fp_flow_trim_side()): the caller holds no
+ * pointer to it. */
 static void
 offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     OVS_REQUIRES(offload_fp_mutex)
@@ -212,7 +237,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
              * flow's NIC rule (a watched flow has one). */
             ovs_assert(offload_fp_flow_crule(flow));
             offload_fp_rule_expand(offload_fp_flow_crule(flow), &rule);
-            w = xzalloc(sizeof *w);
+            w = offload_fp_watch_alloc();
             offload_fp_flow_match(flow, &match);
             match.flow.in_port.odp_port = u32_to_odp(rule.key.in_port);
             cls_rule_init(&w->cr, &match, 0);
@@ -222,7 +247,7 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
             classifier_insert(&exception_cls, &w->cr, OVS_VERSION_MIN,
                               NULL, 0);
             atomic_count_inc(&n_watched);
-            offload_fp_flow_side(flow)->watch = w;
+            offload_fp_flow_set_watch(flow, w);
         }
         w->waits = waits;
         atomic_read_relaxed(&w->sw_packets, &w->sw_packets_seen);
@@ -231,9 +256,10 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     } else if (!watched && w) {
         classifier_remove_assert(&exception_cls, &w->cr);
         atomic_count_dec(&n_watched);
-        offload_fp_flow_get_side(flow)->watch = NULL;
+        offload_fp_flow_set_watch(flow, NULL);
         ovsrcu_postpone(offload_fp_watch_free, w);
     }
+    offload_fp_flow_trim_side(flow);
 }
 
 /* Counts 'packet', which came up the exception path of NIC port 'port' of
@@ -615,9 +641,10 @@ static void
 offload_fp_flow_format_log(const struct offload_fp_flow *flow, struct ds *s)
     OVS_REQUIRES(offload_fp_mutex)
 {
+    ovs_u128 ufid = offload_fp_flow_ufid(flow);
     struct match match;
 
-    odp_format_ufid(&flow->ufid, s);
+    odp_format_ufid(&ufid, s);
     offload_fp_flow_match(flow, &match);
     ds_put_cstr(s, " (");
     match_format(&match, NULL, s, OFP_DEFAULT_PRIORITY);
@@ -776,6 +803,7 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
 {
     static struct vlog_rate_limit shared_rl = VLOG_RATE_LIMIT_INIT(1, 5);
     struct ds s = DS_EMPTY_INITIALIZER;
+    ovs_u128 ufid;
 
     offload_fp_flow_uninstall(flow);
     offload_fp_flow_set_rule(flow, NULL, NULL);
@@ -788,7 +816,8 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     offload_fp_flow_update_cls(flow, false);
     OFFLOAD_FP_COVERAGE_INC(fp_offload_ufid_shared);
 
-    odp_format_ufid(&flow->ufid, &s);
+    ufid = offload_fp_flow_ufid(flow);
+    odp_format_ufid(&ufid, &s);
     VLOG_INFO_RL(&shared_rl, "%s: %s: put with another match than the "
                  "megaflow offloaded under this ufid: two megaflows share "
                  "it, both stay in software", netdev_get_name(flow->netdev),
@@ -874,10 +903,9 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     }
     if (!flow) {
         flow = offload_fp_flow_alloc();
-        flow->ufid = *ufid;
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_flow_init_match(flow, match, &v);
-        hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+        offload_fp_flow_insert(flow, ufid);
     }
     flow->netdev = netdev;
     flow->thread = offload_fp_thread_id();
@@ -1161,7 +1189,8 @@ static bool
 offload_fp_flow_reoffload(struct offload_fp_flow *flow)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    bool partial = offload_fp_flow_crule(flow)->shape->has_mark;
+    bool partial
+        = offload_fp_rule_shape(offload_fp_flow_crule(flow))->has_mark;
     const struct offload_fp_flow_side *side;
 
     offload_fp_flow_install(flow, (partial ? OFFLOAD_FP_PARTIAL
@@ -1284,7 +1313,8 @@ offload_fp_flow_count_misses(struct offload_fp_flow *flow)
     missed = n - resumed;
     w->sw_packets_seen += n;
     w->sw_resumed_seen += resumed;
-    offload_fp_flow_get_side(flow)->n_missed += missed;
+    /* An armed flow may have no side block yet (see 'rule_or_side'). */
+    offload_fp_flow_side(flow)->n_missed += missed;
     offload_fp_stats.missed += missed;
     if (!flow->missing) {
         static struct vlog_rate_limit miss_rl = VLOG_RATE_LIMIT_INIT(5, 20);
@@ -1389,6 +1419,11 @@ netdev_offload_fp_run(void)
 
     ovs_mutex_lock(&offload_fp_mutex);
     offload_fp_meter_run();
+    if (offload_fp_watches) {
+        /* Watch blocks that the RCU thread freed, whose slab blocks go back
+         * to the heap once all free, even while no flow is armed. */
+        fp_slab_collect(offload_fp_watches);
+    }
     for (i = 0; i < offload_fp_n_zombies; ) {
         struct offload_fp_zombie *z = &offload_fp_zombies[i];
         struct fp_rule_stats final;

@@ -67,6 +67,57 @@ test_fp_slab_alloc_free(void **state OVS_UNUSED)
     fp_slab_destroy(slab);
 }
 
+/* Objects of a slab aligned on 4 bytes (fp_slab_create_aligned()): 20
+ * bytes each, side by side, so that half of them are not aligned on 8,
+ * none overlapping another; objects freed on the owner's thread and on
+ * another one (whose links are then not aligned on 8) are given again,
+ * each once, and the others keep what was written to them. */
+static void
+test_fp_slab_align4(void **state OVS_UNUSED)
+{
+    enum { N = 2000, SIZE = 20 };
+    struct fp_slab *slab = fp_slab_create_aligned(SIZE, 4);
+    uint8_t *objects[N];
+    size_t i, n_odd = 0;
+
+    for (i = 0; i < N; i++) {
+        objects[i] = fp_slab_alloc(slab);
+        assert_int_equal((uintptr_t) objects[i] % 4, 0);
+        n_odd += (uintptr_t) objects[i] % 8 != 0;
+        memset(objects[i], i & 0xff, SIZE);
+    }
+    assert_true(n_odd > 0);
+    assert_in_range(fp_slab_object_cost(slab), 20, 21);
+
+    /* Every third object freed, half of them as another thread would. */
+    for (i = 0; i < N; i += 3) {
+        if (i % 2) {
+            fp_slab_free_remote(objects[i]);
+        } else {
+            fp_slab_free(objects[i]);
+        }
+    }
+    fp_slab_collect(slab);
+    assert_int_equal(fp_slab_count(slab), N - (N + 2) / 3);
+    for (i = 0; i < N; i += 3) {
+        objects[i] = fp_slab_alloc(slab);
+        memset(objects[i], i & 0xff, SIZE);
+    }
+    assert_int_equal(fp_slab_count(slab), N);
+    for (i = 0; i < N; i++) {
+        size_t j;
+
+        for (j = 0; j < SIZE; j++) {
+            assert_int_equal(objects[i][j], i & 0xff);
+        }
+    }
+    for (i = 0; i < N; i++) {
+        fp_slab_free(objects[i]);
+    }
+    assert_int_equal(fp_slab_count(slab), 0);
+    fp_slab_destroy(slab);
+}
+
 /* Objects freed after their slab's fp_slab_destroy(), by
  * fp_slab_free_remote() as an RCU callback frees a rule after its table is
  * gone: they stay valid until then, and the last one frees the slab (which
@@ -152,6 +203,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_slab_alloc_free),
+        cmocka_unit_test(test_fp_slab_align4),
         cmocka_unit_test(test_fp_slab_free_after_destroy),
         cmocka_unit_test(test_fp_slab_threads),
     };

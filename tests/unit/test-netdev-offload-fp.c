@@ -684,12 +684,12 @@ check_nth(uint32_t i, bool gone, bool partial)
     ovs_mutex_lock(&offload_fp_mutex);
     flow = offload_fp_flow_find(&ufid);
     assert_non_null(flow);
-    assert_true(ovs_u128_equals(flow->ufid, ufid));
+    assert_true(ovs_u128_equals(offload_fp_flow_ufid(flow), ufid));
     assert_int_equal(offload_fp_flow_reason(flow) != NULL, partial);
     ovs_mutex_unlock(&offload_fp_mutex);
 }
 
-/* Records come from slabs of about 146 (netdev-offload-fp-record.c): flows
+/* Records come from slabs of about 185 (netdev-offload-fp-record.c): flows
  * put and deleted in an interleaved order, over several slabs, keep their
  * records apart; the records of deleted flows are reused, and start
  * clean. */
@@ -793,10 +793,11 @@ test_rule_compact(void **state OVS_UNUSED)
     ovs_mutex_unlock(&offload_fp_mutex);
 }
 
-/* Compact rules of one mask, priority and actions share one shape, whose
- * last rule frees it, even with marks of their own as their first actions,
- * which each gets back; a rule that differs in any of these has another
- * shape, and a shape that is not the last one made is found again. */
+/* Compact rules of one mask, priority and actions share one shape (by its
+ * id), whose last rule frees it, even with marks of their own as their
+ * first actions, which each gets back; a rule that differs in any of these
+ * has another shape, and a shape that is not the last one made is found
+ * again. */
 static void
 test_rule_shapes(void **state OVS_UNUSED)
 {
@@ -821,7 +822,7 @@ test_rule_shapes(void **state OVS_UNUSED)
     }
     assert_int_equal(offload_fp_n_shapes(), 1);
     for (i = 0; i < N; i++) {
-        assert_ptr_equal(c[i]->shape, c[0]->shape);
+        assert_int_equal(c[i]->shape_id, c[0]->shape_id);
         rule.key.recirc_id = i;
         rule.actions[0].mark = 1000 + i;
         offload_fp_rule_expand(c[i], &back);
@@ -831,13 +832,14 @@ test_rule_shapes(void **state OVS_UNUSED)
     rule.actions[1].port = 4;
     other = offload_fp_rule_dup(&rule);
     assert_int_equal(offload_fp_n_shapes(), 2);
+    assert_int_not_equal(other->shape_id, c[0]->shape_id);
     rule.actions[1].port = 3;
     rule.priority = 1;
     offload_fp_rule_free(offload_fp_rule_dup(&rule));
     assert_int_equal(offload_fp_n_shapes(), 2);
     rule.priority = 0;
     again = offload_fp_rule_dup(&rule);
-    assert_ptr_equal(again->shape, c[0]->shape);
+    assert_int_equal(again->shape_id, c[0]->shape_id);
     offload_fp_rule_free(again);
     offload_fp_rule_free(other);
     assert_int_equal(offload_fp_n_shapes(), 1);
@@ -1084,6 +1086,86 @@ test_flow_side_keeps_rule(void **state OVS_UNUSED)
     assert_int_equal(n_actions, 2);
     assert_match_back(&match, &got);
 
+    assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
+    assert_int_equal(n_rules(), 0);
+}
+
+/* Runs netdev_offload_fp_run() after its retry interval. */
+static void
+run_pass(void)
+{
+    xnanosleep(1100 * 1000 * 1000);
+    netdev_offload_fp_run();
+}
+
+/* Stores in '*armed' whether flow 'ufid' is armed for misses, in
+ * '*has_side' whether it has a side block, and in '*crule' its compact
+ * rule. */
+static void
+armed_state(const ovs_u128 *ufid, bool *armed, bool *has_side,
+            const struct offload_fp_rule **crule)
+{
+    struct offload_fp_flow *flow;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(ufid);
+    assert_non_null(flow);
+    assert_int_equal(flow->state, OFFLOAD_FP_OFFLOADED);
+    *armed = offload_fp_flow_watched(flow, false);
+    *has_side = offload_fp_flow_get_side(flow) != NULL;
+    *crule = offload_fp_flow_crule(flow);
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
+/* An offloaded flow armed for misses (netdev_offload_fp_run()'s second
+ * pass) has a watch block and no side block: the record points to the
+ * watch block, which holds the compact rule.  A side block made for it
+ * takes the watch block and the rule over, and once it holds nothing else
+ * goes again (offload_fp_flow_trim_side()).  Disarmed (fp/miss-watch's
+ * limit lowered), the flow keeps its compact rule in the record again, and
+ * no side block: flows armed in turn do not each keep one for good. */
+static void
+test_disarmed_side_freed(void **state OVS_UNUSED)
+{
+    ovs_u128 ufid = { .u32 = { 78, 4, 4, 4 } };
+    size_t old_max = netdev_offload_fp_set_watch_max(1);
+    const struct offload_fp_rule *c, *c2;
+    const struct offload_fp_watch *w;
+    struct offload_fp_flow *flow;
+    bool armed, has_side, side_ok, trimmed_ok;
+
+    put(&ufid, false, 1);
+    run_pass();
+    run_pass();
+    armed_state(&ufid, &armed, &has_side, &c);
+    assert_true(armed);
+    assert_false(has_side);
+    assert_non_null(c);
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    flow = offload_fp_flow_find(&ufid);
+    w = offload_fp_flow_watch(flow);
+    side_ok = (offload_fp_flow_side(flow) == offload_fp_flow_get_side(flow)
+               && offload_fp_flow_watch(flow) == w
+               && offload_fp_flow_crule(flow) == c
+               && offload_fp_flow_watched(flow, false));
+    offload_fp_flow_trim_side(flow);
+    trimmed_ok = (!offload_fp_flow_get_side(flow)
+                  && offload_fp_flow_watch(flow) == w
+                  && offload_fp_flow_crule(flow) == c);
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_non_null(w);
+    assert_true(side_ok);
+    assert_true(trimmed_ok);
+
+    netdev_offload_fp_set_watch_max(0);
+    run_pass();
+    armed_state(&ufid, &armed, &has_side, &c2);
+    assert_false(armed);
+    assert_false(has_side);
+    assert_ptr_equal(c2, c);
+
+    netdev_offload_fp_set_watch_max(old_max);
     assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
     assert_int_equal(n_rules(), 0);
 }
@@ -1416,6 +1498,8 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_flow_side_keeps_rule, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_disarmed_side_freed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_del_no_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_rebound, setup, teardown),
