@@ -701,6 +701,56 @@ netdev_offload_fp_get_stats(struct netdev_offload_fp_stats *stats)
     stats->resumed = offload_fp_n_resumed();
 }
 
+/* Counts of refusals and failures, by reason without the details in
+ * parentheses (e.g. "action ct not supported by fp0"). */
+struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex)
+    = SHASH_INITIALIZER(&offload_fp_reasons);
+
+/* Counts a refusal or failure under its reason without the details, which
+ * are in parentheses: "match on recirc_id (0x1) not supported by fp0"
+ * counts as "match on recirc_id not supported by fp0".  So the reasons are
+ * kinds, a bounded list; the details are in fp/explain. */
+void
+offload_fp_count_reason(const char *reason)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    uint64_t *count;
+    const char *p;
+    char *key;
+
+    for (p = reason; *p; ) {
+        const char *paren = strstr(p, " (");
+        const char *close = NULL;
+
+        if (paren) {
+            int depth = 0;
+
+            for (close = paren + 1; *close; close++) {
+                depth += *close == '(' ? 1 : *close == ')' ? -1 : 0;
+                if (!depth) {
+                    break;
+                }
+            }
+        }
+        if (!close || !*close) {
+            ds_put_cstr(&s, p);
+            break;
+        }
+        ds_put_buffer(&s, p, paren - p);
+        p = close + 1;
+    }
+    key = ds_steal_cstr(&s);
+    count = shash_find_data(&offload_fp_reasons, key);
+
+    if (!count) {
+        count = xzalloc(sizeof *count);
+        shash_add(&offload_fp_reasons, key, count);
+    }
+    (*count)++;
+    free(key);
+}
+
 /* Appends to 's' the flows by verdict and the count of each reason for
  * refusal, partial offload or failure, sorted. */
 void

@@ -435,6 +435,8 @@ extern struct hmap offload_fp_flows OVS_GUARDED_BY(offload_fp_mutex);
 extern struct netdev_offload_fp_stats offload_fp_stats
     OVS_GUARDED_BY(offload_fp_mutex);
 extern struct shash offload_fp_reasons OVS_GUARDED_BY(offload_fp_mutex);
+void offload_fp_count_reason(const char *reason)
+    OVS_REQUIRES(offload_fp_mutex);
 
 struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
