@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "bitmap.h"
-#include "cmap.h"
 #include "fp/fp.h"
 #include "fp-slab.h"
 #include "hash.h"
@@ -46,9 +45,27 @@ BUILD_ASSERT_DECL(offsetof(struct fp_table_rule, key) == 52);
 #define FP_TABLE_VERSION_MASK ((UINT64_C(1) << FP_TABLE_VERSION_BITS) - 1)
 #define FP_TABLE_MAX_MASKS (1u << (64 - FP_TABLE_VERSION_BITS))
 
-/* Rules that share a masked key.
+/* The hash table.
  *
- * A mask's hash table holds one entry per distinct masked key: the rule
+ * One hash table holds the rules of every mask, by fp_table_hash(), which
+ * hashes the mask's slot (see 'slots' in struct fp_table) with the words of
+ * the masked key that the mask selects; an entry tells its mask by the slot
+ * in its 'add'.  Its buckets are allocated once, for the rule capacity
+ * (see 'buckets' in struct fp_table), so that an insertion never moves the
+ * entries already in, as the growth of a cmap per mask did (a rehash of
+ * every rule of the mask, again at each doubling: at 200K rules, more than
+ * half of the instructions of an insertion into the table).  A bucket is
+ * the head of a singly linked list of entries through their 'next',
+ * RCU-style: an insertion pushes an entry at the head, a removal unlinks
+ * it, and a reader that is on an entry that goes still finds the rest of
+ * the list after it, until the entry is freed after an RCU grace period.
+ * A lookup walks the bucket's list and skips the entries of other masks:
+ * with fewer than one entry a bucket on average, it reads about as many
+ * cache lines as a cmap's, whose probe reads a second bucket on a miss.
+ *
+ * Rules that share a masked key.
+ *
+ * The hash table holds one entry per mask and distinct masked key: the rule
  * itself if it is the only one with that key, which is the case of every
  * megaflow, else a chain entry, which holds the list of the rules with that
  * key in the order in which they win (by decreasing priority, then
@@ -72,10 +89,8 @@ struct fp_table_link {
 /* An entry of the mask table: a distinct mask and the rules that use it.
  * Only the words that the mask selects are hashed and compared. */
 struct fp_table_mask {
-    struct cmap rules;          /* Of 'struct fp_table_rule': per distinct
-                                 * masked key, its rule or its chain entry
-                                 * (see struct fp_table_link). */
-    uint32_t n_rules;           /* Rules in 'rules', visible or not. */
+    uint32_t n_rules;           /* Rules of this mask in the hash table,
+                                 * visible or not. */
     uint8_t n_words;            /* Nonzero words of the mask. */
     uint8_t words[FP_TABLE_KEY_WORDS];      /* Their indexes. */
     uint32_t mwords[FP_TABLE_KEY_WORDS];    /* Their values. */
@@ -87,12 +102,23 @@ struct fp_table_mask {
      * priority than 'max_priority', and none of that priority has a lower
      * 'seq' than 'min_seq'.  When the rule that set them goes, they may be
      * loose ('stale'); fp_table_purge() recomputes them once 'n_stale'
-     * rules have gone since then, as many as are left, so that a removal
-     * costs O(1) amortized.  Readers see them in the mask table. */
+     * rules have gone since then, as many as are left, and the table's
+     * walk is due (see fp_table_tighten()), so that a removal costs O(1)
+     * amortized.  Readers see them in the mask table. */
     uint32_t max_priority;
     uint64_t min_seq;
     bool stale;
     uint32_t n_stale;
+
+    /* The bounds that fp_table_tighten() finds, while it walks. */
+    bool tightening;
+    uint32_t walk_priority;
+    uint64_t walk_seq;
+};
+
+/* A bucket of the hash table: the head of its list of entries. */
+struct fp_table_bucket {
+    OVSRCU_TYPE(struct fp_table_rule *) head;
 };
 
 /* An entry of the mask table: a mask and its bounds as of publication. */
@@ -114,6 +140,15 @@ struct fp_table_masks {
 struct fp_table {
     OVSRCU_TYPE(struct fp_table_masks *) masks;
     ATOMIC(uint64_t) version;   /* The version that readers use. */
+
+    /* The hash table (see "The hash table" above): 'bucket_mask' + 1
+     * buckets, the power of 2 at least twice 'max_rules', so that a bucket
+     * holds fewer than one entry on average (0.38 at 200K rules of a
+     * capacity of 200K), however full the table is.  They take what the
+     * buckets of the cmaps took at 200K rules, 64 bytes per 5 entries at up
+     * to 85%, but from the start. */
+    struct fp_table_bucket *buckets;
+    size_t bucket_mask;
 
     /* What readers need to tell whether a rule that a lookup found in an
      * older version is still what a lookup finds, as a summary of the rules
@@ -149,6 +184,10 @@ struct fp_table {
     size_t chain_bytes;
     size_t n_links;
 
+    /* Removals that left their mask's bounds stale since the last walk of
+     * fp_table_tighten(). */
+    size_t n_stale_removed;
+
     /* The rules' memory, by the number of words of their key: a rule of a
      * mask of n words is an object of 'rule_slabs[n]', created with the
      * first such mask; the writer owns the slabs.  A rule is freed after
@@ -166,11 +205,12 @@ struct fp_table {
     size_t allocated_removed;
 };
 
-/* Returns the hash of the words of 'key' that 'm' selects, masked. */
+/* Returns the hash of the words of 'key' that 'm' selects, masked, with the
+ * slot of 'm' (see "The hash table"). */
 static inline uint32_t
 fp_table_hash(const struct fp_table_mask *m, const uint32_t *k)
 {
-    uint32_t hash = 0;
+    uint32_t hash = m->slot;
     size_t i;
 
     for (i = 0; i < m->n_words; i++) {
@@ -207,7 +247,7 @@ static uint32_t
 fp_table_rule_hash(const struct fp_table_mask *m,
                    const struct fp_table_rule *rule)
 {
-    uint32_t hash = 0;
+    uint32_t hash = m->slot;
     size_t i;
 
     for (i = 0; i < m->n_words; i++) {
@@ -233,6 +273,52 @@ fp_table_entry_is_chain(const struct fp_table_rule *entry)
         &CONST_CAST(struct fp_table_rule *, entry)->remove_version,
         &remove_version);
     return !remove_version;
+}
+
+/* Returns the bucket of the hash table for 'hash'. */
+static inline struct fp_table_bucket *
+fp_table_bucket(const struct fp_table *table, uint32_t hash)
+{
+    return &table->buckets[hash & table->bucket_mask];
+}
+
+/* Returns the first entry of the bucket for 'hash', or NULL. */
+static inline struct fp_table_rule *
+fp_table_bucket_first(const struct fp_table *table, uint32_t hash)
+{
+    return ovsrcu_get(struct fp_table_rule *,
+                      &fp_table_bucket(table, hash)->head);
+}
+
+/* Returns the entry after 'entry' in its bucket, or NULL. */
+static inline struct fp_table_rule *
+fp_table_entry_next(const struct fp_table_rule *entry)
+{
+    return ovsrcu_get(struct fp_table_rule *, &entry->next);
+}
+
+/* Returns true if 'entry', an entry of the hash table, is one of mask 'm':
+ * a rule of 'm' or a chain entry of rules of 'm'. */
+static inline bool
+fp_table_entry_in_mask(const struct fp_table_rule *entry,
+                       const struct fp_table_mask *m)
+{
+    return entry->add >> FP_TABLE_VERSION_BITS == m->slot;
+}
+
+/* Makes the bucket for 'hash' start at 'entry' (if 'prev' is NULL) or the
+ * entry 'prev' of that bucket go on to 'entry' (which may be NULL), with a
+ * release store, so that a reader that reaches 'entry' sees it whole.
+ * Writer only. */
+static void
+fp_table_bucket_set(struct fp_table *table, uint32_t hash,
+                    struct fp_table_rule *prev, struct fp_table_rule *entry)
+{
+    if (prev) {
+        ovsrcu_set(&prev->next, entry);
+    } else {
+        ovsrcu_set(&fp_table_bucket(table, hash)->head, entry);
+    }
 }
 
 /* Returns the first link of the list of chain entry 'chain', or NULL if the
@@ -280,20 +366,26 @@ fp_table_rule_goes_before(uint32_t priority, uint64_t seq,
 }
 
 /* Returns the entry (a rule or a chain entry) of the rules of 'm' whose
- * masked key words are 'words' and whose hash is 'hash', or NULL.  Writer
- * only. */
+ * masked key words are 'words' and whose hash is 'hash', or NULL, and
+ * stores in '*prevp' the entry before it in its bucket (NULL if it is the
+ * first).  Writer only. */
 static struct fp_table_rule *
-fp_table_mask_find_list(const struct fp_table_mask *m, const uint32_t *words,
-                        uint32_t hash)
+fp_table_mask_find_list(const struct fp_table *table,
+                        const struct fp_table_mask *m, const uint32_t *words,
+                        uint32_t hash, struct fp_table_rule **prevp)
 {
-    struct fp_table_rule *head;
+    struct fp_table_rule *head, *prev = NULL;
 
-    CMAP_FOR_EACH_WITH_HASH_PROTECTED (head, node, hash, &m->rules) {
-        if (!memcmp(head->key, words, m->n_words * sizeof head->key[0])) {
-            return head;
+    for (head = fp_table_bucket_first(table, hash); head;
+         head = fp_table_entry_next(head)) {
+        if (fp_table_entry_in_mask(head, m)
+            && !memcmp(head->key, words, m->n_words * sizeof head->key[0])) {
+            break;
         }
+        prev = head;
     }
-    return NULL;
+    *prevp = prev;
+    return head;
 }
 
 /* Returns a new chain entry of mask 'm' whose list holds 'rule' only. */
@@ -321,27 +413,33 @@ fp_table_chain_create(struct fp_table *table, const struct fp_table_mask *m,
 }
 
 /* Puts 'rule', whose key words and hash 'hash' are those of mask 'm', in the
- * hash table of 'm', or, if a rule of 'm' has the same masked key, in the
+ * hash table, or, if a rule of 'm' has the same masked key, in the
  * list of a chain entry, in order (see struct fp_table_link).  Readers see
  * the list with or without 'rule', never another state. */
 static void
 fp_table_mask_link(struct fp_table *table, struct fp_table_mask *m,
                    struct fp_table_rule *rule, uint32_t hash)
 {
-    struct fp_table_rule *head = fp_table_mask_find_list(m, rule->key, hash);
+    struct fp_table_rule *before;
+    struct fp_table_rule *head = fp_table_mask_find_list(table, m, rule->key,
+                                                         hash, &before);
     struct fp_table_link *link, *prev, *next;
 
     if (!head) {
-        cmap_insert(&m->rules, &rule->node, hash);
+        /* The first rule with this key: at the head of its bucket. */
+        ovsrcu_init(&rule->next, fp_table_bucket_first(table, hash));
+        fp_table_bucket_set(table, hash, NULL, rule);
         return;
     }
     if (!fp_table_entry_is_chain(head)) {
         /* The second rule with this key: the first one moves into a
-         * chain's list.  Its 'node' stays as it is, for the readers that
-         * might still be on it. */
+         * chain's list, and the chain entry takes its place in the bucket.
+         * Its 'next' stays as it is, for the readers that might still be
+         * on it. */
         struct fp_table_rule *chain = fp_table_chain_create(table, m, head);
 
-        cmap_replace(&m->rules, &head->node, &chain->node, hash);
+        ovsrcu_init(&chain->next, fp_table_entry_next(head));
+        fp_table_bucket_set(table, hash, before, chain);
         head = chain;
     }
 
@@ -365,9 +463,9 @@ fp_table_mask_link(struct fp_table *table, struct fp_table_mask *m,
     table->n_links++;
 }
 
-/* Takes 'rule' out of the hash table of mask 'm', or out of the list of its
- * chain entry (and the chain entry out of the hash table if 'rule' was the
- * last rule of its list).  Readers that reach 'rule', or its link, still
+/* Takes 'rule', of mask 'm', out of the hash table, or out of the list of
+ * its chain entry (and the chain entry out of the hash table if 'rule' was
+ * the last rule of its list).  Readers that reach 'rule', or its link, still
  * find the rest of the list after it, until the link is freed after an RCU
  * grace period. */
 static void
@@ -375,13 +473,15 @@ fp_table_mask_unlink(struct fp_table *table, struct fp_table_mask *m,
                      struct fp_table_rule *rule)
 {
     uint32_t hash = fp_table_rule_hash(m, rule);
-    struct fp_table_rule *head = fp_table_mask_find_list(m, rule->key, hash);
+    struct fp_table_rule *before;
+    struct fp_table_rule *head = fp_table_mask_find_list(table, m, rule->key,
+                                                         hash, &before);
     struct fp_table_link *link, *prev, *next;
 
     ovs_assert(head);
     if (!fp_table_entry_is_chain(head)) {
         ovs_assert(head == rule);
-        cmap_remove(&m->rules, &rule->node, hash);
+        fp_table_bucket_set(table, hash, before, fp_table_entry_next(rule));
         return;
     }
 
@@ -401,22 +501,34 @@ fp_table_mask_unlink(struct fp_table *table, struct fp_table_mask *m,
     table->n_links--;
 
     if (!fp_table_chain_first(head)) {
-        cmap_remove(&m->rules, &head->node, hash);
+        fp_table_bucket_set(table, hash, before, fp_table_entry_next(head));
         ovsrcu_postpone(free, head);
         table->chain_bytes -= fp_table_heap_size(fp_table_chain_size(m));
     }
 }
 
 /* Creates and returns an empty table with room for 'max_rules' rules and
- * 'max_masks' distinct masks (both at least 1).  Never fails. */
+ * 'max_masks' distinct masks (both at least 1).  Allocates the hash
+ * table's buckets at once, a pointer each, the power of 2 at least twice
+ * 'max_rules' (4 MB for 200K rules).  Never fails. */
 struct fp_table *
 fp_table_create(uint32_t max_rules, uint32_t max_masks)
 {
     struct fp_table *table = xzalloc(sizeof *table);
     struct fp_table_masks *masks;
+    uint64_t n_buckets;
 
     ovs_assert(max_rules > 0 && max_masks > 0);
     ovs_assert(max_masks <= FP_TABLE_MAX_MASKS);
+    /* A 32-bit hash tells no more than 2**32 buckets apart. */
+    for (n_buckets = 1;
+         n_buckets < MIN(2 * (uint64_t) max_rules, UINT64_C(1) << 32);
+         n_buckets *= 2) {
+        continue;
+    }
+    ovs_assert(n_buckets <= SIZE_MAX / sizeof *table->buckets);
+    table->buckets = xcalloc(n_buckets, sizeof *table->buckets);
+    table->bucket_mask = n_buckets - 1;
     masks = xzalloc(sizeof *masks);
     ovsrcu_set_hidden(&table->masks, masks);
     atomic_init(&table->version, 0);
@@ -431,13 +543,6 @@ fp_table_create(uint32_t max_rules, uint32_t max_masks)
     return table;
 }
 
-static void
-fp_table_mask_free(struct fp_table_mask *m)
-{
-    cmap_destroy(&m->rules);
-    free(m);
-}
-
 /* Frees 'table' (nothing if it is NULL) and its rules at once, but not the
  * 'data' of the rules.  No reader may use 'table' any more, nor hold a
  * reference on one of its rules. */
@@ -450,14 +555,13 @@ fp_table_destroy(struct fp_table *table)
     if (!table) {
         return;
     }
-    masks = fp_table_get_masks(table);
-    for (i = 0; i < masks->n; i++) {
-        struct fp_table_mask *m = masks->refs[i].mask;
-        struct fp_table_rule *head;
+    for (i = 0; i <= table->bucket_mask; i++) {
+        struct fp_table_rule *head, *next_head;
 
-        CMAP_FOR_EACH (head, node, &m->rules) {
+        for (head = fp_table_bucket_first(table, i); head; head = next_head) {
             struct fp_table_link *link, *next;
 
+            next_head = fp_table_entry_next(head);
             if (!fp_table_entry_is_chain(head)) {
                 ovs_assert(ovs_refcount_read(&head->ref_cnt) == 1);
                 fp_slab_free(head);
@@ -471,7 +575,11 @@ fp_table_destroy(struct fp_table *table)
             }
             free(head);
         }
-        fp_table_mask_free(m);
+    }
+    free(table->buckets);
+    masks = fp_table_get_masks(table);
+    for (i = 0; i < masks->n; i++) {
+        free(masks->refs[i].mask);
     }
     free(masks);
     hmap_destroy(&table->mask_index);
@@ -603,31 +711,73 @@ fp_table_mask_cover(struct fp_table *table, struct fp_table_mask *m,
     }
 }
 
-/* Recomputes the bounds of 'm' from its rules, which must not be empty: the
- * first rule of each list is the one that counts. */
+/* Recomputes the bounds of the masks whose bounds are stale and due (as
+ * many rules gone since they became stale as are left) from their rules,
+ * in one walk of the hash table, if the walk is due: it reads every bucket
+ * and every entry, so it waits for removals that left bounds stale to add
+ * up to a quarter of that, that a removal costs O(1) amortized.  Until
+ * then, the bounds are only loose: a lookup probes a mask that it might
+ * have skipped.  The first rule of each list is the one that counts. */
 static void
-fp_table_mask_tighten(struct fp_table *table, struct fp_table_mask *m)
+fp_table_tighten(struct fp_table *table)
 {
-    const struct fp_table_rule *head;
-    uint32_t max_priority = 0;
-    uint64_t min_seq = UINT64_MAX;
+    struct fp_table_mask **due;
+    size_t i, n_due = 0;
 
-    CMAP_FOR_EACH (head, node, &m->rules) {
-        const struct fp_table_rule *rule = fp_table_entry_first(head);
+    if (table->n_stale_removed
+        < (table->bucket_mask + 1 + table->n_rules) / 4) {
+        return;
+    }
+    due = xmalloc(table->max_masks * sizeof *due);
+    for (i = 0; i < table->max_masks; i++) {
+        struct fp_table_mask *m = table->slots[i];
 
-        if (rule->priority > max_priority
-            || (rule->priority == max_priority && rule->seq < min_seq)) {
-            max_priority = rule->priority;
-            min_seq = rule->seq;
+        if (m && m->stale && m->n_stale >= m->n_rules) {
+            m->tightening = true;
+            m->walk_priority = 0;
+            m->walk_seq = UINT64_MAX;
+            due[n_due++] = m;
         }
     }
-    if (max_priority != m->max_priority || min_seq != m->min_seq) {
-        m->max_priority = max_priority;
-        m->min_seq = min_seq;
-        table->bounds_changed = true;
+    if (!n_due) {
+        free(due);
+        return;
     }
-    m->stale = false;
-    m->n_stale = 0;
+    for (i = 0; i <= table->bucket_mask; i++) {
+        const struct fp_table_rule *head;
+
+        for (head = fp_table_bucket_first(table, i); head;
+             head = fp_table_entry_next(head)) {
+            struct fp_table_mask *m = fp_table_rule_mask(table, head);
+            const struct fp_table_rule *rule;
+
+            if (!m->tightening) {
+                continue;
+            }
+            rule = fp_table_entry_first(head);
+            if (rule->priority > m->walk_priority
+                || (rule->priority == m->walk_priority
+                    && rule->seq < m->walk_seq)) {
+                m->walk_priority = rule->priority;
+                m->walk_seq = rule->seq;
+            }
+        }
+    }
+    for (i = 0; i < n_due; i++) {
+        struct fp_table_mask *m = due[i];
+
+        if (m->walk_priority != m->max_priority
+            || m->walk_seq != m->min_seq) {
+            m->max_priority = m->walk_priority;
+            m->min_seq = m->walk_seq;
+            table->bounds_changed = true;
+        }
+        m->tightening = false;
+        m->stale = false;
+        m->n_stale = 0;
+    }
+    table->n_stale_removed = 0;
+    free(due);
 }
 
 /* Stages a rule that matches the packets whose key equals 'key' in the bits
@@ -666,7 +816,6 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
             return ENOSPC;
         }
         m = xzalloc(sizeof *m);
-        cmap_init(&m->rules);
         for (m->slot = 0; table->slots[m->slot]; m->slot++) {
             continue;
         }
@@ -698,7 +847,7 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
     ovs_refcount_init(&rule->ref_cnt);
     /* The key's words and their hash, as fp_table_hash() computes it, in
      * one pass. */
-    hash = 0;
+    hash = m->slot;
     for (i = 0; i < m->n_words; i++) {
         uint32_t word = k[m->words[i]] & m->mwords[i];
 
@@ -786,26 +935,22 @@ fp_table_purge(struct fp_table *table)
                 table->last_mask = NULL;
             }
             fp_table_publish_masks(table, NULL, m);
-            ovsrcu_postpone(fp_table_mask_free, m);
+            ovsrcu_postpone(free, m);
         } else if (m->stale) {
             m->n_stale++;
+            table->n_stale_removed++;
         } else if (rule->priority == m->max_priority
                    && rule->seq == m->min_seq) {
             m->stale = true;
             m->n_stale = 1;
+            table->n_stale_removed++;
         }
     }
 
-    /* Recompute stale bounds, once per mask, after every removal. */
+    /* Recompute stale bounds, after every removal. */
+    fp_table_tighten(table);
     for (i = 0; i < table->n_removed; i++) {
-        struct fp_table_rule *rule = table->removed[i];
-        struct fp_table_mask *m = table->slots[rule->add
-                                               >> FP_TABLE_VERSION_BITS];
-
-        if (m && m->stale && m->n_stale >= m->n_rules) {
-            fp_table_mask_tighten(table, m);
-        }
-        fp_table_rule_unref(rule);
+        fp_table_rule_unref(table->removed[i]);
     }
     if (table->bounds_changed) {
         fp_table_publish_masks(table, NULL, NULL);
@@ -981,8 +1126,10 @@ fp_table_lookup(const struct fp_table *table, const struct fp_key *key,
             }
         }
         hash = fp_table_hash(m, k);
-        CMAP_FOR_EACH_WITH_HASH (rule, node, hash, &m->rules) {
-            if (fp_table_rule_may_beat(rule, best)
+        for (rule = fp_table_bucket_first(table, hash); rule;
+             rule = fp_table_entry_next(rule)) {
+            if (fp_table_entry_in_mask(rule, m)
+                && fp_table_rule_may_beat(rule, best)
                 && fp_table_rule_matches(m, rule, k)) {
                 best = fp_table_list_best(rule, best, version);
                 break;
@@ -1006,18 +1153,18 @@ fp_table_mask_may_beat(const struct fp_table_mask_ref *ref,
 
 /* Looks up each of the 'n' keys in 'keys' (at most FP_TABLE_BATCH) as
  * fp_table_lookup() does, and stores the result for keys[i] in rules[i].
- * Mask by mask, it computes the hashes of every key first and then
- * prefetches their hash buckets together, so that the memory latencies of
- * the keys overlap, as OVS's dpcls does.  A key skips the masks that
- * cannot beat what it found, and the lookup stops when no key needs any of
- * the remaining masks. */
+ * Mask by mask, it computes the hashes of every key first and prefetches
+ * their hash buckets together, then the first entries of the buckets, so
+ * that the memory latencies of the keys overlap, as OVS's dpcls does.  A
+ * key skips the masks that cannot beat what it found, and the lookup stops
+ * when no key needs any of the remaining masks. */
 void
 fp_table_lookup_batch(const struct fp_table *table,
                       const struct fp_key *const keys[], size_t n,
                       uint64_t version, const struct fp_table_rule *rules[])
 {
     const struct fp_table_masks *masks = fp_table_get_masks(table);
-    const struct cmap_node *nodes[FP_TABLE_BATCH];
+    const struct fp_table_rule *heads[FP_TABLE_BATCH];
     uint32_t hashes[FP_TABLE_BATCH];
     unsigned long active;
     size_t i, j;
@@ -1031,7 +1178,6 @@ fp_table_lookup_batch(const struct fp_table *table,
         const struct fp_table_mask_ref *ref = &masks->refs[i];
         const struct fp_table_mask *m = ref->mask;
         bool stop = true;
-        unsigned long found;
 
         /* The keys that this mask might change.  If no key has found a
          * rule of a priority up to this mask's, the masks after it (of
@@ -1052,14 +1198,20 @@ fp_table_lookup_batch(const struct fp_table *table,
         }
         ULLONG_FOR_EACH_1 (j, active) {
             hashes[j] = fp_table_hash(m, (const uint32_t *) keys[j]);
+            OVS_PREFETCH(fp_table_bucket(table, hashes[j]));
         }
-        found = cmap_find_batch(&m->rules, active, hashes, nodes);
-        ULLONG_FOR_EACH_1 (j, found) {
+        ULLONG_FOR_EACH_1 (j, active) {
+            /* Prefetching NULL, for an empty bucket, does no harm. */
+            heads[j] = fp_table_bucket_first(table, hashes[j]);
+            OVS_PREFETCH(heads[j]);
+        }
+        ULLONG_FOR_EACH_1 (j, active) {
             const uint32_t *k = (const uint32_t *) keys[j];
             const struct fp_table_rule *rule;
 
-            CMAP_NODE_FOR_EACH (rule, node, nodes[j]) {
-                if (fp_table_rule_may_beat(rule, rules[j])
+            for (rule = heads[j]; rule; rule = fp_table_entry_next(rule)) {
+                if (fp_table_entry_in_mask(rule, m)
+                    && fp_table_rule_may_beat(rule, rules[j])
                     && fp_table_rule_matches(m, rule, k)) {
                     rules[j] = fp_table_list_best(rule, rules[j], version);
                     break;
@@ -1149,11 +1301,10 @@ fp_table_rule_size(const struct fp_table *table,
     return fp_slab_object_cost(table->rule_slabs[n_words]);
 }
 
-/* Returns the bytes that the mask table and the hash tables take, with the
+/* Returns the bytes that the mask table and the hash table take, with the
  * chain entries and links of rules that share a masked key (see struct
  * fp_table_link), without the rules themselves: the heap chunks of what is
- * allocated with malloc() (fp_table_heap_size()), and an estimate of the
- * hash tables' buckets. */
+ * allocated with malloc() (fp_table_heap_size()). */
 size_t
 fp_table_memory(const struct fp_table *table)
 {
@@ -1164,6 +1315,8 @@ fp_table_memory(const struct fp_table *table)
                                          + masks->n * sizeof masks->refs[0])
                     + fp_table_heap_size(table->max_masks
                                          * sizeof table->slots[0])
+                    + fp_table_heap_size((table->bucket_mask + 1)
+                                         * sizeof table->buckets[0])
                     + (index->buckets != &index->one
                        ? fp_table_heap_size((index->mask + 1)
                                             * sizeof *index->buckets)
@@ -1171,18 +1324,6 @@ fp_table_memory(const struct fp_table *table)
                     + table->chain_bytes
                     + table->n_links
                       * fp_table_heap_size(sizeof(struct fp_table_link)));
-    size_t i;
 
-    for (i = 0; i < masks->n; i++) {
-        const struct fp_table_mask *m = masks->refs[i].mask;
-        size_t n_buckets = 1;
-
-        /* An estimate: a cmap bucket of 64 bytes holds 5 entries, and cmap
-         * doubles its buckets when they are 85% full. */
-        while (n_buckets * 5 * 85 / 100 < cmap_count(&m->rules)) {
-            n_buckets *= 2;
-        }
-        total += fp_table_heap_size(sizeof *m) + n_buckets * 64;
-    }
-    return total;
+    return total + masks->n * fp_table_heap_size(sizeof(struct fp_table_mask));
 }

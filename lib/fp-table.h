@@ -20,8 +20,10 @@
 /* The flow-processor model's rule table.
  *
  * Built like a hardware classifier: a mask table (the distinct masks in
- * use, at most 'max_masks') and, per mask, a hash table of rules keyed by
- * the masked key, hashed over only the 32-bit words that the mask selects.
+ * use, at most 'max_masks') and one hash table of rules keyed by their mask
+ * and masked key, hashed over only the 32-bit words that the mask selects,
+ * whose buckets are allocated once, from the rule capacity, so that an
+ * insertion never rehashes the rules already in (see fp-table.c).
  * Rules with the same mask and the same masked key (which differ in
  * priority) share one hash table entry, a list in the order in which they
  * win, so that a lookup meets one entry per key, however many rules have
@@ -59,7 +61,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmap.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 
@@ -69,11 +70,10 @@ struct fp_table;
 /* A rule.  Its members are private to fp-table.c: it is defined here only
  * so that the accessors that packet processing calls inline. */
 struct fp_table_rule {
-    struct cmap_node node;      /* In the mask's 'rules', by the hash of
-                                 * 'key', unless another rule has the same
-                                 * masked key (then the two are in a list
-                                 * that a chain entry of 'rules' holds: see
-                                 * fp-table.c). */
+    /* Next in the table's hash chain of its bucket, unless another rule has
+     * the same mask and masked key (then the two are in a list that a chain
+     * entry of the hash table holds: see fp-table.c). */
+    OVSRCU_TYPE(struct fp_table_rule *) next;
     OVSRCU_TYPE(void *) data;
     uint64_t add;               /* Visible from this version (low bits)...
                                  * and the mask's slot (high bits). */

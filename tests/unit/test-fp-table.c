@@ -114,6 +114,68 @@ test_fp_table_insert_lookup(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* One hash table holds the rules of every mask: rules of two masks whose
+ * masked words are equal (in_port N and nw_src N, each one word) are told
+ * apart by their mask, in both lookups.  A small table, whose buckets the
+ * two masks share, filled and emptied again with other words, so that
+ * some key of one mask lands in the bucket of the same key of the other. */
+static void
+test_fp_table_masks_apart(void **state OVS_UNUSED)
+{
+    enum { N = 32, ROUNDS = 64 };
+    struct fp_table *table = fp_table_create(N + 1, 4);
+    struct fp_key port_mask = make_mask(false);
+    struct fp_table_rule *rules[N];
+    struct fp_key src_mask, key;
+    uint32_t data[N];
+    int other;
+    size_t i, r;
+
+    memset(&src_mask, 0, sizeof src_mask);
+    src_mask.nw_src = OVS_BE32_MAX;
+    /* A rule of the other mask, of a higher priority, which the lookups
+     * probe first. */
+    key = make_key(0, 0);
+    key.nw_src = htonl(UINT32_MAX);
+    insert(table, &key, &src_mask, 2, 0, &other);
+
+    for (r = 0; r < ROUNDS; r++) {
+        for (i = 0; i < N; i++) {
+            data[i] = r * N + i;
+            key = make_key(data[i], 0);
+            rules[i] = insert(table, &key, &port_mask, 1, data[i] + 1,
+                              &data[i]);
+        }
+        for (i = 0; i < N; i++) {
+            const struct fp_table_rule *found[1];
+            const struct fp_key *keys[1] = { &key };
+
+            /* nw_src X in mask nw_src has the masked word of in_port X in
+             * mask in_port, but no rule has the packet's port. */
+            key = make_key(UINT32_MAX, 0);
+            key.nw_src = (OVS_FORCE ovs_be32) data[i];
+            assert_null(lookup(table, &key));
+            fp_table_lookup_batch(table, keys, 1, fp_table_version(table),
+                                  found);
+            assert_null(found[0]);
+
+            key.in_port = data[i];
+            assert_ptr_equal(lookup(table, &key), &data[i]);
+            fp_table_lookup_batch(table, keys, 1, fp_table_version(table),
+                                  found);
+            assert_ptr_equal(fp_table_rule_data(found[0]), &data[i]);
+        }
+        for (i = 0; i < N; i++) {
+            fp_table_remove(table, rules[i]);
+        }
+        fp_table_commit(table);
+        fp_table_purge(table);
+    }
+    key.nw_src = htonl(UINT32_MAX);
+    assert_ptr_equal(lookup(table, &key), &other);
+    fp_table_destroy(table);
+}
+
 static void
 test_fp_table_versions(void **state OVS_UNUSED)
 {
@@ -908,6 +970,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_table_empty),
         cmocka_unit_test(test_fp_table_insert_lookup),
+        cmocka_unit_test(test_fp_table_masks_apart),
         cmocka_unit_test(test_fp_table_versions),
         cmocka_unit_test(test_fp_table_beat_version),
         cmocka_unit_test(test_fp_table_rule_ref),
