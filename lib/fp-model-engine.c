@@ -1201,6 +1201,7 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
     }
 
     fp_model_ctr_add(&engine->packets, n);
+    fp_model_ctr_add(&engine->batches, 1);
     /* Before the ring's head moves: once fp_device_flush() returns, the
      * busy time of the packets it waited for is counted. */
     if (head + n == tail || ++busy->n_batches >= FP_MODEL_CLOCK_BATCHES) {

@@ -315,6 +315,7 @@ struct fp_model_engine {
     fp_model_ctr misses;
     fp_model_ctr emc_hits;
     fp_model_ctr packets;
+    fp_model_ctr batches;       /* Batches that 'packets' came in. */
     fp_model_ctr busy_ns;
     struct fp_model_port_ctrs *ports;   /* One per NIC port. */
     struct fp_model_counter *counters;  /* One per counter table entry. */

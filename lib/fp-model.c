@@ -1361,6 +1361,7 @@ fp_model_get_engine_stats(const struct fp_device *dev, size_t index,
     const struct fp_model_engine *engine = &model->engines[index];
 
     stats->packets = fp_model_ctr_get(&engine->packets);
+    stats->batches = fp_model_ctr_get(&engine->batches);
     stats->busy_ns = fp_model_ctr_get(&engine->busy_ns);
 }
 

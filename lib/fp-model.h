@@ -69,6 +69,7 @@ size_t fp_model_deferred_rules(const struct fp_device *);
 /* Figures of one engine, for the benchmark. */
 struct fp_model_engine_stats {
     uint64_t packets;           /* Packets processed. */
+    uint64_t batches;           /* Batches that 'packets' came in. */
     uint64_t busy_ns;           /* CPU time spent processing batches. */
 };
 void fp_model_get_engine_stats(const struct fp_device *, size_t engine,

@@ -1059,6 +1059,38 @@ fp_table_rule_matches(const struct fp_table_mask *m,
     return true;
 }
 
+/* Stores in 'mk' the words of key words 'k' that 'm' selects, masked, and
+ * returns their hash, the same as fp_table_hash(), so that the rules met in
+ * the hash table compare with 'mk' (fp_table_rule_is()) without masking
+ * the key again. */
+static inline uint32_t
+fp_table_hash_masked(const struct fp_table_mask *m, const uint32_t *k,
+                     uint32_t mk[])
+{
+    size_t i, n = m->n_words;
+    uint32_t hash = m->slot;
+
+    for (i = 0; i < n; i++) {
+        mk[i] = k[m->words[i]] & m->mwords[i];
+        hash = hash_add(hash, mk[i]);
+    }
+    return hash_finish(hash, n);
+}
+
+/* Returns true if 'rule''s key words are the 'n' words of 'mk'. */
+static inline bool
+fp_table_rule_is(const struct fp_table_rule *rule, const uint32_t mk[],
+                 size_t n)
+{
+    uint32_t diff = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        diff |= rule->key[i] ^ mk[i];
+    }
+    return !diff;
+}
+
 /* Returns true if 'rule' is visible in 'version'. */
 static inline bool
 fp_table_rule_visible(const struct fp_table_rule *rule, uint64_t version)
@@ -1153,11 +1185,13 @@ fp_table_mask_may_beat(const struct fp_table_mask_ref *ref,
 
 /* Looks up each of the 'n' keys in 'keys' (at most FP_TABLE_BATCH) as
  * fp_table_lookup() does, and stores the result for keys[i] in rules[i].
- * Mask by mask, it computes the hashes of every key first and prefetches
- * their hash buckets together, then the first entries of the buckets, so
- * that the memory latencies of the keys overlap, as OVS's dpcls does.  A
- * key skips the masks that cannot beat what it found, and the lookup stops
- * when no key needs any of the remaining masks. */
+ * Mask by mask, it computes the hashes of every key first (keeping each
+ * key's masked words, which the rules met are compared with) and
+ * prefetches their hash buckets together, then the first entries of the
+ * buckets, so that the memory latencies of the keys overlap, as OVS's
+ * dpcls does.  A key skips the masks that cannot beat what it found, and
+ * the lookup stops when no key needs any of the remaining masks; every key
+ * needs the first. */
 void
 fp_table_lookup_batch(const struct fp_table *table,
                       const struct fp_key *const keys[], size_t n,
@@ -1166,6 +1200,7 @@ fp_table_lookup_batch(const struct fp_table *table,
     const struct fp_table_masks *masks = fp_table_get_masks(table);
     const struct fp_table_rule *heads[FP_TABLE_BATCH];
     uint32_t hashes[FP_TABLE_BATCH];
+    uint32_t mks[FP_TABLE_BATCH][FP_TABLE_KEY_WORDS];
     unsigned long active;
     size_t i, j;
 
@@ -1174,30 +1209,36 @@ fp_table_lookup_batch(const struct fp_table *table,
     for (j = 0; j < n; j++) {
         rules[j] = NULL;
     }
+    active = n < sizeof active * CHAR_BIT ? (1UL << n) - 1 : ULONG_MAX;
     for (i = 0; i < masks->n; i++) {
         const struct fp_table_mask_ref *ref = &masks->refs[i];
         const struct fp_table_mask *m = ref->mask;
-        bool stop = true;
+        size_t n_words = m->n_words;
 
-        /* The keys that this mask might change.  If no key has found a
-         * rule of a priority up to this mask's, the masks after it (of
-         * lower or equal priorities) cannot change any: stop. */
-        active = 0;
-        for (j = 0; j < n; j++) {
-            if (fp_table_mask_may_beat(ref, rules[j])) {
-                active |= 1UL << j;
+        if (i) {
+            /* The keys that this mask might change.  If no key has found a
+             * rule of a priority up to this mask's, the masks after it (of
+             * lower or equal priorities) cannot change any: stop. */
+            bool stop = true;
+
+            active = 0;
+            for (j = 0; j < n; j++) {
+                if (fp_table_mask_may_beat(ref, rules[j])) {
+                    active |= 1UL << j;
+                }
+                if (!rules[j] || rules[j]->priority <= ref->max_priority) {
+                    stop = false;
+                }
             }
-            if (!rules[j] || rules[j]->priority <= ref->max_priority) {
-                stop = false;
+            if (stop) {
+                break;
+            } else if (!active) {
+                continue;
             }
-        }
-        if (stop) {
-            break;
-        } else if (!active) {
-            continue;
         }
         ULLONG_FOR_EACH_1 (j, active) {
-            hashes[j] = fp_table_hash(m, (const uint32_t *) keys[j]);
+            hashes[j] = fp_table_hash_masked(m, (const uint32_t *) keys[j],
+                                             mks[j]);
             OVS_PREFETCH(fp_table_bucket(table, hashes[j]));
         }
         ULLONG_FOR_EACH_1 (j, active) {
@@ -1206,13 +1247,12 @@ fp_table_lookup_batch(const struct fp_table *table,
             OVS_PREFETCH(heads[j]);
         }
         ULLONG_FOR_EACH_1 (j, active) {
-            const uint32_t *k = (const uint32_t *) keys[j];
             const struct fp_table_rule *rule;
 
             for (rule = heads[j]; rule; rule = fp_table_entry_next(rule)) {
                 if (fp_table_entry_in_mask(rule, m)
                     && fp_table_rule_may_beat(rule, rules[j])
-                    && fp_table_rule_matches(m, rule, k)) {
+                    && fp_table_rule_is(rule, mks[j], n_words)) {
                     rules[j] = fp_table_list_best(rule, rules[j], version);
                     break;
                 }

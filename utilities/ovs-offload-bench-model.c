@@ -82,6 +82,9 @@ struct bench_model_fwd {
     double mpps_fed;            /* Packets fed per second (wall clock). */
     double mpps_saturated;      /* Mpps of the engine saturated (1 engine),
                                  * or 0 if not measured. */
+    double pkts_batch;          /* Mean packets per batch, over the engines
+                                 * (not saturated). */
+    double ns_batch;            /* Mean busy CPU time per batch, in ns. */
     double hits_pct;            /* Packets that hit a rule, in %. */
     double emc_pct;             /* ...in the exact-match cache, in %. */
     double insert_mps;          /* Rule inserts, M/s. */
@@ -251,7 +254,7 @@ bench_model_forward(const struct bench_rule *rules, size_t n_rules,
     struct fp_device *dev;
     size_t i, j, heap0, heap1;
     double t0, t_ins, t_del, t_fed;
-    uint64_t n_fed = 0;
+    uint64_t n_fed = 0, n_packets, n_batches, busy_ns;
     size_t next[2] = { 0, 0 };
     int e;
 
@@ -312,14 +315,20 @@ bench_model_forward(const struct bench_rule *rules, size_t n_rules,
     }
     fp_device_flush(dev);
     fwd->mpps_total = 0;
+    n_batches = busy_ns = n_packets = 0;
     for (e = 0; e < n_engines; e++) {
         double busy;
 
         fp_model_get_engine_stats(dev, e, &es1[e]);
         busy = MAX(es1[e].busy_ns - es0[e].busy_ns, 1);
         fwd->mpps_total += (es1[e].packets - es0[e].packets) * 1e3 / busy;
+        n_packets += es1[e].packets - es0[e].packets;
+        n_batches += es1[e].batches - es0[e].batches;
+        busy_ns += es1[e].busy_ns - es0[e].busy_ns;
     }
     fwd->mpps_engine = fwd->mpps_total / n_engines;
+    fwd->pkts_batch = (double) n_packets / MAX(n_batches, 1);
+    fwd->ns_batch = (double) busy_ns / MAX(n_batches, 1);
     fwd->mpps_fed = n_fed / t_fed / 1e6;
     fp_device_get_stats(dev, &ds);
     fwd->hits_pct = 100.0 * ds.hits / MAX(ds.hits + ds.misses, 1);
@@ -474,6 +483,8 @@ bench_model_fwd_medians(const struct bench_model_fwd *runs, int n,
     BENCH_MODEL_MEDIAN(mpps_fed);
     BENCH_MODEL_MEDIAN(mpps_saturated);
     BENCH_MODEL_MEDIAN(emc_pct);
+    BENCH_MODEL_MEDIAN(pkts_batch);
+    BENCH_MODEL_MEDIAN(ns_batch);
 #undef BENCH_MODEL_MEDIAN
 }
 
@@ -503,10 +514,12 @@ bench_model_point(size_t n_rules, int n_masks,
                                         opts->seconds);
         bench_model_forward(rules, n_rules, 1, opts->seconds, &one);
         printf("model  rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
-               "(1 engine, %.2f Mpps fed, %.0f%% hits, %.0f%% EMC); "
+               "(1 engine, %.2f Mpps fed, %.0f%% hits, %.0f%% EMC, "
+               "%.1f packets and %.0f ns a batch); "
                "ovscls %.2f M lookups/s (%.2fx)\n",
                n_rules, n_masks, one.mpps_engine, one.mpps_fed,
-               one.hits_pct, one.emc_pct, ovscls, one.mpps_engine / ovscls);
+               one.hits_pct, one.emc_pct, one.pkts_batch, one.ns_batch,
+               ovscls, one.mpps_engine / ovscls);
         printf("msat   rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
                "(1 engine saturated: its ring filled, then timed)\n",
                n_rules, n_masks, one.mpps_saturated);
@@ -519,10 +532,12 @@ bench_model_point(size_t n_rules, int n_masks,
 
         bench_model_forward(rules, n_rules, 2, opts->seconds, &two);
         printf("model2 rules %6"PRIuSIZE" masks %2d: %6.2f Mpps "
-               "(2 engines, %.2f Mpps/engine, %.2f Mpps fed, %.0f%% EMC); "
+               "(2 engines, %.2f Mpps/engine, %.2f Mpps fed, %.0f%% EMC, "
+               "%.1f packets and %.0f ns a batch); "
                "ovscls %.2f M lookups/s (%.2fx)\n",
                n_rules, n_masks, two.mpps_total, two.mpps_engine,
-               two.mpps_fed, two.emc_pct, ovscls, two.mpps_total / ovscls);
+               two.mpps_fed, two.emc_pct, two.pkts_batch, two.ns_batch,
+               ovscls, two.mpps_total / ovscls);
         fflush(stdout);
 
         ones[r] = one;

@@ -29,6 +29,7 @@
 
 #include "fp/fp.h"
 #include "fp-table.h"
+#include "hash.h"
 #include "ovs-rcu.h"
 #include "util.h"
 
@@ -934,6 +935,102 @@ test_fp_table_shared_key(void **state OVS_UNUSED)
  * 32.  A rule is an object of a slab (lib/fp-slab.h): its header and key
  * words rounded up to 8 bytes and a share of less than a byte of its
  * block's header, less than malloc() would take. */
+/* Returns the hash of the words of 'key' that 'mask' selects, masked, as
+ * the table hashes a key for a mask. */
+/* Returns the hash of 'key' under 'mask', as fp-table.c's fp_table_hash()
+ * for the first mask of a table, in slot 0. */
+static uint32_t
+masked_hash(const struct fp_key *key, const struct fp_key *mask)
+{
+    const uint32_t *k = (const uint32_t *) key;
+    const uint32_t *m = (const uint32_t *) mask;
+    uint32_t hash = 0, n = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof *key / sizeof *k; i++) {
+        if (m[i]) {
+            hash = hash_add(hash, k[i] & m[i]);
+            n++;
+        }
+    }
+    return hash_finish(hash, n);
+}
+
+struct collision_entry {
+    uint32_t hash;
+    uint32_t in_port;
+    uint16_t eth_type;
+};
+
+static int
+collision_entry_cmp(const void *a_, const void *b_)
+{
+    const struct collision_entry *a = a_, *b = b_;
+
+    return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+/* Two keys of different masked words and the same hash, for one mask, meet
+ * in the same hash bucket: each lookup finds only the rule of its key, one
+ * key at a time and in a batch. */
+static void
+test_fp_table_hash_collision(void **state OVS_UNUSED)
+{
+    enum { N = 1 << 18 };
+    struct collision_entry *e = xmalloc(2 * N * sizeof *e);
+    struct fp_key mask = make_mask(true);
+    struct fp_key ka, kb;
+    const struct fp_key *keys[2] = { &ka, &kb };
+    const struct fp_table_rule *found[2];
+    struct fp_table *table;
+    size_t i, n = 0;
+    int a, b;
+
+    /* For one eth_type, the hash is a bijection of in_port: a collision
+     * takes two eth_types.  About 16 are expected among these keys. */
+    for (i = 0; i < 2 * N; i++) {
+        struct fp_key key = make_key(i / 2, i % 2 ? 0x86dd : 0x0800);
+
+        e[i].hash = masked_hash(&key, &mask);
+        e[i].in_port = key.in_port;
+        e[i].eth_type = ntohs(key.eth_type);
+    }
+    qsort(e, 2 * N, sizeof *e, collision_entry_cmp);
+    for (i = 1; i < 2 * N; i++) {
+        if (e[i].hash == e[i - 1].hash) {
+            n = i;
+            break;
+        }
+    }
+    assert_true(n > 0);
+    ka = make_key(e[n - 1].in_port, e[n - 1].eth_type);
+    kb = make_key(e[n].in_port, e[n].eth_type);
+    free(e);
+    assert_memory_not_equal(&ka, &kb, sizeof ka);
+    assert_int_equal(masked_hash(&ka, &mask), masked_hash(&kb, &mask));
+
+    /* Only 'ka' has a rule: 'kb' matches none. */
+    table = fp_table_create(8, 8);
+    insert(table, &ka, &mask, 1, 0, &a);
+    assert_ptr_equal(lookup(table, &ka), &a);
+    assert_null(lookup(table, &kb));
+    fp_table_lookup_batch(table, keys, 2, fp_table_version(table), found);
+    assert_non_null(found[0]);
+    assert_ptr_equal(fp_table_rule_data(found[0]), &a);
+    assert_null(found[1]);
+
+    /* Both have one, in the same bucket. */
+    insert(table, &kb, &mask, 1, 1, &b);
+    assert_ptr_equal(lookup(table, &ka), &a);
+    assert_ptr_equal(lookup(table, &kb), &b);
+    fp_table_lookup_batch(table, keys, 2, fp_table_version(table), found);
+    assert_non_null(found[0]);
+    assert_non_null(found[1]);
+    assert_ptr_equal(fp_table_rule_data(found[0]), &a);
+    assert_ptr_equal(fp_table_rule_data(found[1]), &b);
+    fp_table_destroy(table);
+}
+
 static void
 test_fp_table_heap_size(void **state OVS_UNUSED)
 {
@@ -978,6 +1075,7 @@ main(void)
         cmocka_unit_test(test_fp_table_ties),
         cmocka_unit_test(test_fp_table_shared_key),
         cmocka_unit_test(test_fp_table_key_outside_mask),
+        cmocka_unit_test(test_fp_table_hash_collision),
         cmocka_unit_test(test_fp_table_full),
         cmocka_unit_test(test_fp_table_mask_comes_back),
         cmocka_unit_test(test_fp_table_mask_order),
