@@ -36,16 +36,67 @@ BUILD_ASSERT_DECL(offsetof(struct offload_fp_flow, last_packets)
 BUILD_ASSERT_DECL(sizeof(struct offload_fp_flow) <= 88);
 BUILD_ASSERT_DECL(OFFLOAD_FP_N_STATES <= 8); /* 'state' has 3 bits. */
 
+/* The buckets of 'offload_fp_flows'.
+ *
+ * An hmap that grows one flow at a time doubles its buckets at every power
+ * of 2, and each doubling walks every record it holds: records that are
+ * not in the cache any more, a cache miss each.  At 200,000 flows that was
+ * two cold records a flow_put(), a tenth of the OVS side's time (perf).
+ * So when the first flow goes into the empty table, the table takes at
+ * once the buckets for as many flows as the flow's NIC has rules
+ * (hmap_reserve(), one to two flows a bucket as the table would have
+ * grown to), up to OFFLOAD_FP_FLOWS_RESERVE_MAX flows (1 MB of buckets):
+ * beyond, or with more NICs, it grows as before.  It keeps them while it
+ * has flows, and gives them all back when its last flow goes (the buckets
+ * of a table that once held many flows are not kept for good). */
+#define OFFLOAD_FP_FLOWS_RESERVE_MAX (1u << 18)
+
+/* The 'mask' that the reservation gave 'offload_fp_flows', 0 if none: the
+ * table does not shrink below it while it has flows. */
+static size_t offload_fp_flows_min_mask OVS_GUARDED_BY(offload_fp_mutex);
+
 /* Puts 'flow', which is in no table, into 'offload_fp_flows' under 'ufid':
  * the hash is the ufid's first word, which the record keeps only there
- * (see offload_fp_flow_ufid()). */
+ * (see offload_fp_flow_ufid()).  'dev' is the NIC of the flow's in_port:
+ * the first flow of an empty table reserves buckets for its rules (see
+ * above). */
 void
-offload_fp_flow_insert(struct offload_fp_flow *flow, const ovs_u128 *ufid)
+offload_fp_flow_insert(struct offload_fp_flow *flow, const ovs_u128 *ufid,
+                       const struct fp_device *dev)
     OVS_REQUIRES(offload_fp_mutex)
 {
     BUILD_ASSERT_DECL(sizeof flow->ufid_words == 3 * sizeof ufid->u32[0]);
+    if (OVS_UNLIKELY(hmap_is_empty(&offload_fp_flows))) {
+        struct fp_device_config cfg;
+
+        fp_device_get_config(dev, &cfg);
+        hmap_reserve(&offload_fp_flows,
+                     MIN(cfg.n_rules, OFFLOAD_FP_FLOWS_RESERVE_MAX));
+        offload_fp_flows_min_mask = offload_fp_flows.mask;
+    }
     memcpy(flow->ufid_words, &ufid->u32[1], sizeof flow->ufid_words);
     hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+}
+
+/* Takes 'flow' out of 'offload_fp_flows'.  The table gives its buckets back
+ * once it has 8 times as many as it needs (hmap_shrink() leaves 1 or 2
+ * flows per bucket), but not below those it reserved while it has flows
+ * (see above): shrinking only that late costs O(1) amortized per removal. */
+void
+offload_fp_flow_remove(struct offload_fp_flow *flow)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    size_t n;
+
+    hmap_remove(&offload_fp_flows, &flow->node);
+    n = hmap_count(&offload_fp_flows);
+    if (!n) {
+        offload_fp_flows_min_mask = 0;
+        hmap_shrink(&offload_fp_flows);
+    } else if (n < offload_fp_flows.mask / 8
+               && offload_fp_flows.mask > offload_fp_flows_min_mask) {
+        hmap_shrink(&offload_fp_flows);
+    }
 }
 
 /* Returns the struct offload_fp_match_rest that 'flow' keeps. */

@@ -855,7 +855,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         flow = offload_fp_flow_alloc();
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_flow_init_match(flow, match, &v);
-        offload_fp_flow_insert(flow, ufid);
+        offload_fp_flow_insert(flow, ufid, dev);
     }
     flow->netdev = netdev;
     flow->thread = offload_fp_thread_id();
@@ -965,14 +965,7 @@ offload_fp_flow_destroy(struct offload_fp_flow *flow,
         *total = (flow->ufid_shared ? (struct fp_rule_stats) { 0 }
                   : offload_fp_flow_base(flow));
     }
-    hmap_remove(&offload_fp_flows, &flow->node);
-    /* The table gives its buckets back once it has 8 times as many as it
-     * needs (hmap_shrink() leaves 1 or 2 flows per bucket): a table that
-     * once held many flows would keep 8 bytes per bucket for good, and
-     * shrinking only that late costs O(1) amortized per removal. */
-    if (hmap_count(&offload_fp_flows) < offload_fp_flows.mask / 8) {
-        hmap_shrink(&offload_fp_flows);
-    }
+    offload_fp_flow_remove(flow);
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_update_cls(flow, false);
     offload_fp_flow_free(flow);

@@ -697,13 +697,22 @@ static void
 test_many_records(void **state OVS_UNUSED)
 {
     enum { N = 1000 };
-    size_t mask;
+    size_t mask, kept;
     uint32_t i;
 
     for (i = 0; i < N; i++) {
         put_nth(i, !(i % 7));
+        if (!i) {
+            /* The first flow reserved buckets for as many flows as the NIC
+             * has rules (65536 by default): one to two flows a bucket. */
+            ovs_mutex_lock(&offload_fp_mutex);
+            mask = offload_fp_flows.mask;
+            ovs_mutex_unlock(&offload_fp_mutex);
+            assert_true(mask + 1 >= 65536 / 2);
+        }
     }
-    /* Two flows of three go, the last first. */
+    /* Two flows of three go, the last first; the table keeps the buckets
+     * that it reserved. */
     for (i = N; i-- > 0; ) {
         if (i % 3) {
             ovs_u128 ufid = { .u32 = { i + 1, 7, 7, 7 } };
@@ -711,6 +720,10 @@ test_many_records(void **state OVS_UNUSED)
             assert_int_equal(netdev_offload_fp.flow_del(p1, &ufid, NULL), 0);
         }
     }
+    ovs_mutex_lock(&offload_fp_mutex);
+    kept = offload_fp_flows.mask;
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_int_equal(kept, mask);
     for (i = 0; i < N; i++) {
         check_nth(i, i % 3, !(i % 7));
     }
