@@ -726,13 +726,15 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
  * up as of table 'version': executes its rule's actions, with the later
  * lookup passes if they recirculate, or queues it for the host.  Records
  * what it does in 'trace', the packet's trace, if nonnull; with a dry
- * trace (then 'engine' is NULL), has no side effect.  Always inlined, so
- * that the callers' calls with a null 'trace' have no tracing code. */
+ * trace (then 'engine' and 'run' are NULL), has no side effect.  Without a
+ * trace, sends a packet whose rule is one output action through 'run'.
+ * Always inlined, so that the callers' calls with a null 'trace' have no
+ * tracing code. */
 static inline ALWAYS_INLINE void
 fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
                 struct fp_model_pkt *pkt, uint32_t port_no, uint64_t version,
                 long long int now_ms, long long int *now_usp,
-                struct fp_trace *trace)
+                struct fp_model_tx_run *run, struct fp_trace *trace)
 {
     struct fp_model_slot *slot = pkt->slot;
     uint8_t *data = fp_model_slot_data(slot);
@@ -764,11 +766,8 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
             /* The most common rule, one output, without the action loop:
              * the same as fp_model_execute() does with it, without its
              * per-action and per-packet setup. */
-            uint32_t out_port = actions->actions[0].port;
-            struct fp_tx_md tx_md = { .queue = 0, .in_port = port_no };
-
-            fp_model_tx__(model, &engine->ports[out_port], out_port, data,
-                          slot->size, &tx_md);
+            fp_model_tx_run_send(model, engine, run, actions->actions[0].port,
+                                 data, slot->size, port_no);
             return;
         }
         memset(&rc, 0, sizeof rc);
@@ -809,6 +808,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     const struct fp_key *keys[FP_MODEL_PASS];
     size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
     uint8_t misses[FP_MODEL_PASS], emc_hits[FP_MODEL_PASS];
+    struct fp_model_tx_run run;
     uint64_t n_bytes = 0;
     bool traced;
 
@@ -883,18 +883,20 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
 
     fp_model_ctr_add(&ctrs->rx_packets, n);
     fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
+    fp_model_tx_run_init(&run);
     if (OVS_LIKELY(!traced)) {
         /* The fast path: fp_model_finish() inlined without a trace. */
         for (i = 0; i < n; i++) {
             fp_model_finish(model, engine, &pkts[i], port_no, version,
-                            now_ms, now_usp, NULL);
+                            now_ms, now_usp, &run, NULL);
         }
     } else {
         for (i = 0; i < n; i++) {
             fp_model_finish(model, engine, &pkts[i], port_no, version,
-                            now_ms, now_usp, pkts[i].slot->trace);
+                            now_ms, now_usp, &run, pkts[i].slot->trace);
         }
     }
+    fp_model_tx_run_flush(&run);
 
     fp_model_ctr_add(&engine->hits, n_hits);
     fp_model_ctr_add(&engine->misses, n - n_hits);
@@ -1268,7 +1270,7 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
         fp_table_lookup_batch(model->table, keys, 1, version, &pkt.rule);
     }
     fp_model_finish(model, NULL, &pkt, port_no, version, time_msec(),
-                    &now_us, trace);
+                    &now_us, NULL, trace);
     slot->trace = NULL;
 }
 

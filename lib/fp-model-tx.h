@@ -158,4 +158,115 @@ fp_model_tx__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
     }
 }
 
+/* The output of the packets of an engine's pass whose rule is one output
+ * action, the most common rule (fp_model_tx_run_send()), as fp_model_tx()
+ * sends them, with what fp_model_tx() reads of the output port read once
+ * for the packets to the same port back to back, and their counters added
+ * once for all of them (fp_model_tx_run_flush()).  A reader of the
+ * counters sees them when the pass ends, before the engine's batch does
+ * (as fp_device_flush() waits for). */
+struct fp_model_tx_run {
+    uint32_t port_no;           /* UINT32_MAX: no port yet. */
+    bool plain;                 /* No edge virtual bridging, and the port
+                                 * has none of 'tx_special': sent as
+                                 * fp_model_tx_out__() does.  If false,
+                                 * each packet goes through fp_model_tx__(),
+                                 * which counts it itself. */
+    bool vf;                    /* A VF: counted toward its guest too. */
+    const struct fp_model_endpoint *ep;
+    struct fp_model_port_ctrs *ctrs;    /* The engine's, of 'port_no'. */
+
+    /* Not yet added to 'ctrs'. */
+    uint64_t packets;
+    uint64_t bytes;
+    uint64_t broadcast;
+    uint64_t multicast;
+};
+
+/* Starts 'run': no port yet. */
+static inline void
+fp_model_tx_run_init(struct fp_model_tx_run *run)
+{
+    memset(run, 0, sizeof *run);
+    run->port_no = UINT32_MAX;
+}
+
+/* Adds what 'run' counted to its port's counters. */
+static inline void
+fp_model_tx_run_flush(struct fp_model_tx_run *run)
+{
+    struct fp_model_port_ctrs *ctrs = run->ctrs;
+
+    if (run->packets) {
+        fp_model_ctr_add(&ctrs->tx_packets, run->packets);
+        fp_model_ctr_add(&ctrs->tx_bytes, run->bytes);
+        if (run->vf) {
+            fp_model_ctr_add(&ctrs->vf.rx_packets, run->packets);
+            fp_model_ctr_add(&ctrs->vf.rx_bytes, run->bytes);
+            if (OVS_UNLIKELY(run->broadcast)) {
+                fp_model_ctr_add(&ctrs->vf.rx_broadcast, run->broadcast);
+            }
+            if (OVS_UNLIKELY(run->multicast)) {
+                fp_model_ctr_add(&ctrs->vf.rx_multicast, run->multicast);
+            }
+        }
+        run->packets = run->bytes = run->broadcast = run->multicast = 0;
+    }
+}
+
+/* Makes 'port_no' of 'model' the port of 'run', with the counters of
+ * 'engine', after adding what 'run' counted for its last port to them. */
+static inline void
+fp_model_tx_run_start(struct fp_model *model, struct fp_model_engine *engine,
+                      struct fp_model_tx_run *run, uint32_t port_no)
+{
+    struct fp_model_port *port = &model->ports[port_no];
+    unsigned int special;
+
+    fp_model_tx_run_flush(run);
+    atomic_read_relaxed(&port->tx_special, &special);
+    run->port_no = port_no;
+    run->plain = !special && !fp_model_evb_active(model);
+    run->vf = port_no >= model->up.config.n_phy_ports;
+    run->ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
+    run->ctrs = &engine->ports[port_no];
+}
+
+/* Sends the 'size' bytes at 'data', which came in on 'in_port', out of
+ * 'port_no' as fp_model_tx() does (queue 0), counting them in 'run' or,
+ * if the port is not plain, in the counters of 'engine'. */
+static inline ALWAYS_INLINE void
+fp_model_tx_run_send(struct fp_model *model, struct fp_model_engine *engine,
+                     struct fp_model_tx_run *run, uint32_t port_no,
+                     const uint8_t *data, size_t size, uint32_t in_port)
+{
+    if (OVS_UNLIKELY(port_no != run->port_no)) {
+        fp_model_tx_run_start(model, engine, run, port_no);
+    }
+    if (OVS_UNLIKELY(!run->plain)) {
+        struct fp_tx_md md = { .queue = 0, .in_port = in_port };
+
+        fp_model_tx__(model, run->ctrs, port_no, data, size, &md);
+        return;
+    }
+    if (run->ep) {
+        int error = run->ep->ops->send(run->ep->aux, port_no, data, size);
+
+        if (OVS_UNLIKELY(error)) {
+            fp_model_tx_lost(model, run->ctrs, port_no, error);
+            return;
+        }
+    }
+    run->packets++;
+    run->bytes += size;
+    if (run->vf && size >= ETH_ADDR_LEN && data[0] & 1) {
+        if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
+                                                data))) {
+            run->broadcast++;
+        } else {
+            run->multicast++;
+        }
+    }
+}
+
 #endif /* fp-model-tx.h */
