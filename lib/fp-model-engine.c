@@ -528,9 +528,9 @@ fp_model_pass_parse(struct fp_model *model,
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
 
-        pkt->error = fp_parse_limited(fp_model_slot_data(pkt->slot),
-                                      pkt->slot->size, port_no, vlan_limit,
-                                      &pkt->key, &pkt->layers);
+        pkt->error = fp_parse_inline(fp_model_slot_data(pkt->slot),
+                                     pkt->slot->size, port_no, vlan_limit,
+                                     &pkt->key, &pkt->layers);
         pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
         if (use_emc && !pkt->error) {
