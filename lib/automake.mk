@@ -23,6 +23,8 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model-emc.c \
 	lib/fp-model-emc.h \
 	lib/fp-model-engine.c \
+	lib/fp-model-tx.c \
+	lib/fp-model-tx.h \
 	lib/fp-model-hotplug.c \
 	lib/fp-model-evb.c \
 	lib/fp-model-port.c \

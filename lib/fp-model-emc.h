@@ -192,44 +192,100 @@ fp_model_emc_map(const struct fp_key *key)
     return map;
 }
 
+/* The key's word that holds its ports (tp_src and tp_dst), the only word
+ * after the head of the exact-match cache (FP_MODEL_EMC_HEAD) that a key of
+ * the parser's fast path may have nonzero. */
+#define FP_MODEL_EMC_PORTS (offsetof(struct fp_key, tp_src) / sizeof(uint32_t))
+
+/* The bits, in a map of the nonzero words of a key, of the words that the
+ * hash of the exact-match cache takes only if one of them is nonzero: all
+ * but the head and the ports' word. */
+#define FP_MODEL_EMC_REST_MAP                                           \
+    ((UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS))                          \
+     & ~((UINT32_C(1) << FP_MODEL_EMC_HEAD) - 1)                        \
+     & ~(UINT32_C(1) << FP_MODEL_EMC_PORTS))
+
+/* Stores the words of 'key' that are neither in its head nor its ports'
+ * word into 'rest', two by two (FP_MODEL_EMC_N_REST 64-bit words): words
+ * FP_MODEL_EMC_HEAD to FP_MODEL_EMC_PORTS - 1, then the four words after
+ * the ports' one. */
+#define FP_MODEL_EMC_N_REST 10
+static inline ALWAYS_INLINE void
+fp_model_emc_rest(const struct fp_key *key, uint64_t rest[])
+{
+    const uint32_t *k = (const uint32_t *) key;
+    size_t i;
+
+    BUILD_ASSERT(FP_MODEL_EMC_HEAD % 2 == 0);
+    BUILD_ASSERT(FP_MODEL_EMC_PORTS % 2 == 0);
+    BUILD_ASSERT(FP_MODEL_KEY_WORDS == FP_MODEL_EMC_PORTS + 5);
+    BUILD_ASSERT((FP_MODEL_EMC_PORTS - FP_MODEL_EMC_HEAD) / 2 + 2
+                 == FP_MODEL_EMC_N_REST);
+    for (i = 0; i < (FP_MODEL_EMC_PORTS - FP_MODEL_EMC_HEAD) / 2; i++) {
+        rest[i] = fp_model_emc_qword(k, FP_MODEL_EMC_HEAD / 2 + i);
+    }
+    memcpy(&rest[i], &k[FP_MODEL_EMC_PORTS + 1], sizeof rest[i]);
+    memcpy(&rest[i + 1], &k[FP_MODEL_EMC_PORTS + 3], sizeof rest[i + 1]);
+}
+
 /* Returns the hash of 'key' for the exact-match cache, with the CPU's
  * CRC32C instruction if 'crc' (which only fp_model_emc_crc may be, but for
- * tests).
+ * tests).  'rest' must be true if any word of 'key' in
+ * FP_MODEL_EMC_REST_MAP is nonzero, and may be true otherwise: the hash
+ * takes the key's head and its ports' word, and the other words only if
+ * one of them is nonzero, so that a key of the parser's fast path, which
+ * has none, hashes 5 64-bit words and one 32-bit word, not 16 (the same
+ * hash either way: a pure function of the key).
  *
  * Hardware would hash the whole key in one cycle.  With CRC32C, one
  * instruction a 64-bit word (its load folded in), in two independent
- * chains, half the key each, the second one's CRC folded into the first's
- * at the end: about 20 instructions, where the multiply-xor hash below
- * takes about 50.  Without it, four independent multiply-xor lanes over
- * the key's 64-bit words keep the dependency chains short, and the final
- * mix (MurmurHash3's fmix64) spreads every bit into the low bits that
- * index the cache.  Either way, what a lookup finds does not depend on the
- * hash: the full key compare decides.  Always inlined, as
- * fp_model_emc_set(): GCC 12 otherwise calls them from the engine's pass,
- * for some 10 instructions a packet. */
+ * chains, the second one's CRC folded into the first's at the end.
+ * Without it, four independent multiply-xor lanes over the key's 64-bit
+ * words keep the dependency chains short, and the final mix (MurmurHash3's
+ * fmix64) spreads every bit into the low bits that index the cache.
+ * Either way, what a lookup finds does not depend on the hash: the full
+ * key compare decides.  Always inlined, as fp_model_emc_set(): GCC 12
+ * otherwise calls them from the engine's pass, for some 10 instructions a
+ * packet. */
 static inline ALWAYS_INLINE uint32_t
-fp_model_emc_hash__(const struct fp_key *key, bool crc)
+fp_model_emc_hash__(const struct fp_key *key, bool crc, bool rest)
 {
-    enum { N_QWORDS = sizeof *key / sizeof(uint64_t) };
     const uint64_t prime = UINT64_C(0x9e3779b97f4a7c15);
     const uint32_t *k = (const uint32_t *) key;
-    uint64_t a = 1, b = 2, c = 3, d = 4;
-    uint64_t h;
+    uint64_t r[FP_MODEL_EMC_N_REST];
+    uint64_t a, b, c, d, h, any;
     size_t i;
+
+    BUILD_ASSERT(FP_MODEL_EMC_HEAD == 10);
+    if (rest) {
+        fp_model_emc_rest(key, r);
+        any = 0;
+        for (i = 0; i < FP_MODEL_EMC_N_REST; i++) {
+            any |= r[i];
+        }
+        rest = any != 0;
+    }
 
 #if FP_MODEL_EMC_HAVE_CRC
     if (OVS_LIKELY(crc)) {
-        BUILD_ASSERT(FP_MODEL_KEY_WORDS % 2);
+        a = fp_model_emc_crc64(1, fp_model_emc_qword(k, 0));
+        b = fp_model_emc_crc64(2, fp_model_emc_qword(k, 3));
+        a = fp_model_emc_crc64(a, fp_model_emc_qword(k, 1));
+        b = fp_model_emc_crc64(b, fp_model_emc_qword(k, 4));
+        a = fp_model_emc_crc64(a, fp_model_emc_qword(k, 2));
+        b = fp_model_emc_crc32(b, k[FP_MODEL_EMC_PORTS]);
+        h = fp_model_emc_crc64(a, b);
+        if (OVS_UNLIKELY(rest)) {
+            c = 3;
+            d = 4;
 #pragma GCC unroll 16
-        for (i = 0; i < N_QWORDS / 2; i++) {
-            a = fp_model_emc_crc64(a, fp_model_emc_qword(k, i));
-            b = fp_model_emc_crc64(b, fp_model_emc_qword(k, N_QWORDS / 2 + i));
+            for (i = 0; i < FP_MODEL_EMC_N_REST; i += 2) {
+                c = fp_model_emc_crc64(c, r[i]);
+                d = fp_model_emc_crc64(d, r[i + 1]);
+            }
+            h = fp_model_emc_crc64(h, fp_model_emc_crc64(c, d));
         }
-        for (i = N_QWORDS / 2 * 2; i < N_QWORDS; i++) {
-            b = fp_model_emc_crc64(b, fp_model_emc_qword(k, i));
-        }
-        b = fp_model_emc_crc32(b, k[FP_MODEL_KEY_WORDS - 1]);
-        return fp_model_emc_crc64(a, b);
+        return h;
     }
 #else
     ovs_assert(!crc);
@@ -237,23 +293,22 @@ fp_model_emc_hash__(const struct fp_key *key, bool crc)
 
     /* The key is 32-bit aligned: fp_model_emc_qword() makes each 64-bit
      * load legal, and compiles to one move. */
-    for (i = 0; i + 4 <= N_QWORDS; i += 4) {
-        a = (a ^ fp_model_emc_qword(k, i)) * prime;
-        b = (b ^ fp_model_emc_qword(k, i + 1)) * prime;
-        c = (c ^ fp_model_emc_qword(k, i + 2)) * prime;
-        d = (d ^ fp_model_emc_qword(k, i + 3)) * prime;
-    }
-    if (i < N_QWORDS) {
-        a = (a ^ fp_model_emc_qword(k, i)) * prime;
-    }
-    if (i + 1 < N_QWORDS) {
-        b = (b ^ fp_model_emc_qword(k, i + 1)) * prime;
-    }
-    if (i + 2 < N_QWORDS) {
-        c = (c ^ fp_model_emc_qword(k, i + 2)) * prime;
-    }
-    if (FP_MODEL_KEY_WORDS % 2) {
-        d = (d ^ k[FP_MODEL_KEY_WORDS - 1]) * prime;
+    a = (1 ^ fp_model_emc_qword(k, 0)) * prime;
+    b = (2 ^ fp_model_emc_qword(k, 1)) * prime;
+    c = (3 ^ fp_model_emc_qword(k, 2)) * prime;
+    d = (4 ^ fp_model_emc_qword(k, 3)) * prime;
+    a = (a ^ fp_model_emc_qword(k, 4)) * prime;
+    b = (b ^ k[FP_MODEL_EMC_PORTS]) * prime;
+    if (OVS_UNLIKELY(rest)) {
+        for (i = 0; i + 4 <= FP_MODEL_EMC_N_REST; i += 4) {
+            a = (a ^ r[i]) * prime;
+            b = (b ^ r[i + 1]) * prime;
+            c = (c ^ r[i + 2]) * prime;
+            d = (d ^ r[i + 3]) * prime;
+        }
+        for (; i < FP_MODEL_EMC_N_REST; i++) {
+            c = (c ^ r[i]) * prime;
+        }
     }
 
     h = a ^ ((b << 16) | (b >> 48)) ^ ((c << 32) | (c >> 32))
@@ -271,7 +326,7 @@ fp_model_emc_hash__(const struct fp_key *key, bool crc)
 static inline ALWAYS_INLINE uint32_t
 fp_model_emc_hash(const struct fp_key *key)
 {
-    return fp_model_emc_hash__(key, fp_model_emc_crc);
+    return fp_model_emc_hash__(key, fp_model_emc_crc, true);
 }
 
 /* Returns true if 'map', a map of the nonzero words of a key (bit i for
@@ -331,24 +386,28 @@ fp_model_emc_fast_map(const struct fp_key *key)
  * one) for 'key', and stores the key's hash in '*hashp' and its map in
  * '*mapp': its nonzero words after the head (bit i for word i) and every
  * bit of the head (FP_MODEL_EMC_HEAD_MAP); or returns NULL if the cache
- * cannot hold the key (too many nonzero words: fp_model_emc_too_many()).
- * 'fast' tells that the key is one of fp_parse()'s fast path (struct
- * fp_parse_layers's 'fast'), which has no nonzero word after the head but
- * the ports' one: then its map takes no vector compare and it always fits
- * (test-fp-model-emc checks that both ways give the same map). */
+ * cannot hold the key (too many nonzero words: fp_model_emc_too_many()),
+ * with a hash of 0.  'fast' tells that the key is one of fp_parse()'s
+ * fast path (struct fp_parse_layers's 'fast'), which has no nonzero word
+ * after the head but the ports' one: then its map takes no vector compare,
+ * it always fits, and its hash skips the other words (test-fp-model-emc
+ * checks that both ways give the same map and hash). */
 static inline ALWAYS_INLINE struct fp_model_emc_entry *
 fp_model_emc_set(const struct fp_model_engine *engine,
                  const struct fp_key *key, bool fast, uint32_t *hashp,
                  uint32_t *mapp)
 {
-    *hashp = fp_model_emc_hash(key);
     if (OVS_LIKELY(fast)) {
         *mapp = fp_model_emc_fast_map(key);
+        *hashp = fp_model_emc_hash__(key, fp_model_emc_crc, false);
     } else {
         *mapp = fp_model_emc_map(key) | FP_MODEL_EMC_HEAD_MAP;
         if (fp_model_emc_too_many(*mapp)) {
+            *hashp = 0;
             return NULL;
         }
+        *hashp = fp_model_emc_hash__(key, fp_model_emc_crc,
+                                     *mapp & FP_MODEL_EMC_REST_MAP);
     }
     return &engine->emc[*hashp & engine->emc_mask
                         & ~(FP_MODEL_EMC_WAYS - 1)];
@@ -372,7 +431,8 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
     /* The words of an entry whose map and tag match are almost always
      * equal: no branch per word.  The head's words, at the same places in
      * both, are compared 4, 4 and 2 at a time; the later nonzero words one
-     * by one, with 32-bit operations on the map, 10 instructions a word. */
+     * by one, with 32-bit operations on the map, 10 instructions a word,
+     * but for the ports' word alone. */
 #ifdef __SSE2__
     __m128i eq;
 
@@ -392,8 +452,16 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
         diff |= k[i] ^ e->words[i];
     }
 #endif
-    for (map >>= FP_MODEL_EMC_HEAD; map; map &= map - 1) {
-        diff |= k[FP_MODEL_EMC_HEAD + raw_ctz(map)] ^ *w++;
+    map >>= FP_MODEL_EMC_HEAD;
+    if (OVS_LIKELY(map == UINT32_C(1) << (FP_MODEL_EMC_PORTS
+                                          - FP_MODEL_EMC_HEAD))) {
+        /* Only the ports' word, as in a TCP or UDP packet over IPv4: the
+         * loop below, unrolled, without its bit scans. */
+        diff |= k[FP_MODEL_EMC_PORTS] ^ *w;
+    } else {
+        for (; map; map &= map - 1) {
+            diff |= k[FP_MODEL_EMC_HEAD + raw_ctz(map)] ^ *w++;
+        }
     }
     return !diff;
 }

@@ -18,6 +18,7 @@
 
 #include "fp-model-private.h"
 #include "fp-model-emc.h"
+#include "fp-model-tx.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -44,7 +45,6 @@
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "packets.h"
-#include "pcap-file.h"
 #include "seq.h"
 #include "timeval.h"
 #include "util.h"
@@ -86,206 +86,6 @@ fp_model_barrier(struct fp_model *model)
 }
 
 /* Packet processing. */
-
-/* The output of a packet, in four steps that other files call too
- * (fp_model_tx(), fp_model_tx_port(), fp_model_tx_now(),
- * fp_model_tx_deliver()).  Each is an inline function, which its exported
- * function wraps, so that the engine's pipeline (fp_model_execute()) sends
- * without a call as long as the port has none of the features that take
- * the packet elsewhere (edge virtual bridging, QoS, a VF policy, a pcap
- * capture), which stay out of line. */
-
-/* Writes the 'size' bytes at 'data', which 'port_no' sends to its outside,
- * to its pcap capture, if it still has one. */
-static void
-fp_model_tx_pcap(struct fp_model_port *port, const void *data, size_t size)
-{
-    ovs_mutex_lock(&port->pcap_mutex);
-    if (port->pcap) {
-        struct dp_packet packet;
-
-        dp_packet_use_const(&packet, data, size);
-        ovs_pcap_write(port->pcap, &packet);
-    }
-    ovs_mutex_unlock(&port->pcap_mutex);
-}
-
-/* See fp_model_tx_deliver().  'port' is 'model->ports[port_no]'.  If
- * 'may_pcap' is false, the caller knows that the port has no pcap
- * capture. */
-static inline ALWAYS_INLINE bool
-fp_model_tx_deliver__(struct fp_model *model, struct fp_model_port *port,
-                      struct fp_model_port_ctrs *ctrs,
-                      uint32_t port_no, const void *data, size_t size,
-                      bool may_pcap)
-{
-    struct fp_model_endpoint *ep;
-    bool has_pcap;
-
-    ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
-    if (ep) {
-        int error = ep->ops->send(ep->aux, port_no, data, size);
-
-        if (OVS_UNLIKELY(error)) {
-            fp_model_ctr_add(&ctrs->tx_drops, 1);
-            fp_model_count_drops(1);
-            VLOG_DBG_RL(&rl, "%s: port %"PRIu32": frame lost, the endpoint "
-                        "did not take it (%s)", model->up.name, port_no,
-                        ovs_strerror(error));
-            return false;
-        }
-    }
-    fp_model_ctr_add(&ctrs->tx_packets, 1);
-    fp_model_ctr_add(&ctrs->tx_bytes, size);
-
-    if (may_pcap) {
-        atomic_read_relaxed(&port->has_pcap, &has_pcap);
-        if (OVS_UNLIKELY(has_pcap)) {
-            fp_model_tx_pcap(port, data, size);
-        }
-    }
-    return true;
-}
-
-/* Hands the 'size' bytes at 'data' to the outside of 'port_no', whose link
- * is up, and counts them in 'ctrs'.  Returns true if the port's endpoint
- * took them, false if it did not (its transmit queue is full) and they are
- * dropped. */
-bool
-fp_model_tx_deliver(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-                    uint32_t port_no, const void *data, size_t size)
-{
-    return fp_model_tx_deliver__(model, &model->ports[port_no], ctrs,
-                                 port_no, data, size, true);
-}
-
-/* Hands the 'size' bytes at 'data' to the outside of 'port_no' (whose
- * record is 'port'), which has no VF policy and whose link is up, with
- * fp_model_tx_deliver__() ('may_pcap' as there), and counts them in
- * 'ctrs', with a VF's counters toward its guest. */
-static inline ALWAYS_INLINE void
-fp_model_tx_out__(struct fp_model *model, struct fp_model_port *port,
-                  struct fp_model_port_ctrs *ctrs,
-                  uint32_t port_no, const void *data, size_t size,
-                  bool may_pcap)
-{
-    if (fp_model_tx_deliver__(model, port, ctrs, port_no, data, size,
-                              may_pcap)
-        && port_no >= model->up.config.n_phy_ports) {
-        fp_model_ctr_add(&ctrs->vf.rx_packets, 1);
-        fp_model_ctr_add(&ctrs->vf.rx_bytes, size);
-        if (size >= ETH_ADDR_LEN && ((const uint8_t *) data)[0] & 1) {
-            if (eth_addr_is_broadcast(*ALIGNED_CAST(const struct eth_addr *,
-                                                    data))) {
-                fp_model_ctr_add(&ctrs->vf.rx_broadcast, 1);
-            } else {
-                fp_model_ctr_add(&ctrs->vf.rx_multicast, 1);
-            }
-        }
-    }
-}
-
-/* See fp_model_tx_now().  'port' is 'model->ports[port_no]'. */
-static inline ALWAYS_INLINE void
-fp_model_tx_now__(struct fp_model *model, struct fp_model_port *port,
-                  struct fp_model_port_ctrs *ctrs,
-                  uint32_t port_no, const void *data, size_t size)
-{
-    const struct fp_vf_config *vf;
-    bool link_down;
-
-    atomic_read_relaxed(&port->link_down, &link_down);
-    if (OVS_UNLIKELY(link_down || fp_model_port_is_unplugged(port))) {
-        fp_model_ctr_add(&ctrs->tx_drops, 1);
-        fp_model_count_drops(1);
-        if (fp_model_port_is_unplugged(port)) {
-            fp_model_hotplug_count_drops(port, 1);
-        }
-        return;
-    }
-
-    vf = ovsrcu_get(struct fp_vf_config *, &port->vf);
-    if (OVS_UNLIKELY(vf)) {
-        fp_model_vf_tx(model, ctrs, port_no, vf, data, size);
-    } else {
-        fp_model_tx_out__(model, port, ctrs, port_no, data, size, true);
-    }
-}
-
-/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside and
- * counts them in 'ctrs'; drops them if the port's link is down or if the
- * port's endpoint does not take them (its transmit queue is full).  A VF
- * with a VF policy sends through it (fp_model_vf_tx()). */
-void
-fp_model_tx_now(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-                uint32_t port_no, const void *data, size_t size)
-{
-    fp_model_tx_now__(model, &model->ports[port_no], ctrs, port_no, data,
-                      size);
-}
-
-/* See fp_model_tx_port(). */
-static inline ALWAYS_INLINE void
-fp_model_tx_port__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-                   uint32_t port_no, const void *data, size_t size,
-                   const struct fp_tx_md *md)
-{
-    struct fp_model_port *port = &model->ports[port_no];
-    struct fp_sched *sched = ovsrcu_get(struct fp_sched *, &port->sched);
-
-    if (OVS_UNLIKELY(sched)) {
-        fp_model_qos_tx(model, ctrs, port_no, sched, data, size, md);
-    } else {
-        fp_model_tx_now__(model, port, ctrs, port_no, data, size);
-    }
-}
-
-/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
- * 'md': through the port's scheduler if it has QoS, at once otherwise
- * (fp_model_tx_now()).  Counts in 'ctrs'. */
-void
-fp_model_tx_port(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-                 uint32_t port_no, const void *data, size_t size,
-                 const struct fp_tx_md *md)
-{
-    fp_model_tx_port__(model, ctrs, port_no, data, size, md);
-}
-
-/* See fp_model_tx(). */
-static inline ALWAYS_INLINE void
-fp_model_tx__(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-              uint32_t port_no, const void *data, size_t size,
-              const struct fp_tx_md *md)
-{
-    struct fp_model_port *port = &model->ports[port_no];
-    unsigned int special;
-
-    atomic_read_relaxed(&port->tx_special, &special);
-    if (OVS_LIKELY(!special) && OVS_LIKELY(!fp_model_evb_active(model))) {
-        /* No edge virtual bridging, and the port has no QoS, link down, VF
-         * policy, hot-unplug or pcap capture: what fp_model_tx_port__()
-         * would do, without looking at each. */
-        fp_model_tx_out__(model, port, ctrs, port_no, data, size, false);
-    } else if (OVS_UNLIKELY(fp_model_evb_active(model))) {
-        fp_model_evb_tx(model, ctrs, port_no, data, size, md);
-    } else {
-        fp_model_tx_port__(model, ctrs, port_no, data, size, md);
-    }
-}
-
-/* Sends the 'size' bytes at 'data' out of 'port_no' to its outside, with
- * 'md' (the queue and the NIC port the packet came from): through edge
- * virtual bridging if the device has it on (fp_model_evb_tx()), which may
- * send it elsewhere, change or drop it, then through
- * fp_model_tx_port().  'ctrs' is the element 'port_no' of an array of
- * counters by port (an engine's or the host's), and counts the packet. */
-void
-fp_model_tx(struct fp_model *model, struct fp_model_port_ctrs *ctrs,
-            uint32_t port_no, const void *data, size_t size,
-            const struct fp_tx_md *md)
-{
-    fp_model_tx__(model, ctrs, port_no, data, size, md);
-}
 
 /* Queues the 'size' bytes at 'data', which came in on 'port_no' and missed
  * ('malformed' false) or failed to parse ('malformed' true), for the host,
@@ -728,9 +528,9 @@ fp_model_pass_parse(struct fp_model *model,
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
 
-        pkt->error = fp_parse_limited(fp_model_slot_data(pkt->slot),
-                                      pkt->slot->size, port_no, vlan_limit,
-                                      &pkt->key, &pkt->layers);
+        pkt->error = fp_parse_inline(fp_model_slot_data(pkt->slot),
+                                     pkt->slot->size, port_no, vlan_limit,
+                                     &pkt->key, &pkt->layers);
         pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
         if (use_emc && !pkt->error) {
@@ -926,13 +726,15 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
  * up as of table 'version': executes its rule's actions, with the later
  * lookup passes if they recirculate, or queues it for the host.  Records
  * what it does in 'trace', the packet's trace, if nonnull; with a dry
- * trace (then 'engine' is NULL), has no side effect.  Always inlined, so
- * that the callers' calls with a null 'trace' have no tracing code. */
+ * trace (then 'engine' and 'run' are NULL), has no side effect.  Without a
+ * trace, sends a packet whose rule is one output action through 'run'.
+ * Always inlined, so that the callers' calls with a null 'trace' have no
+ * tracing code. */
 static inline ALWAYS_INLINE void
 fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
                 struct fp_model_pkt *pkt, uint32_t port_no, uint64_t version,
                 long long int now_ms, long long int *now_usp,
-                struct fp_trace *trace)
+                struct fp_model_tx_run *run, struct fp_trace *trace)
 {
     struct fp_model_slot *slot = pkt->slot;
     uint8_t *data = fp_model_slot_data(slot);
@@ -964,11 +766,8 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
             /* The most common rule, one output, without the action loop:
              * the same as fp_model_execute() does with it, without its
              * per-action and per-packet setup. */
-            uint32_t out_port = actions->actions[0].port;
-            struct fp_tx_md tx_md = { .queue = 0, .in_port = port_no };
-
-            fp_model_tx__(model, &engine->ports[out_port], out_port, data,
-                          slot->size, &tx_md);
+            fp_model_tx_run_send(model, engine, run, actions->actions[0].port,
+                                 data, slot->size, port_no);
             return;
         }
         memset(&rc, 0, sizeof rc);
@@ -1009,6 +808,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     const struct fp_key *keys[FP_MODEL_PASS];
     size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
     uint8_t misses[FP_MODEL_PASS], emc_hits[FP_MODEL_PASS];
+    struct fp_model_tx_run run;
     uint64_t n_bytes = 0;
     bool traced;
 
@@ -1083,18 +883,20 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
 
     fp_model_ctr_add(&ctrs->rx_packets, n);
     fp_model_ctr_add(&ctrs->rx_bytes, n_bytes);
+    fp_model_tx_run_init(&run);
     if (OVS_LIKELY(!traced)) {
         /* The fast path: fp_model_finish() inlined without a trace. */
         for (i = 0; i < n; i++) {
             fp_model_finish(model, engine, &pkts[i], port_no, version,
-                            now_ms, now_usp, NULL);
+                            now_ms, now_usp, &run, NULL);
         }
     } else {
         for (i = 0; i < n; i++) {
             fp_model_finish(model, engine, &pkts[i], port_no, version,
-                            now_ms, now_usp, pkts[i].slot->trace);
+                            now_ms, now_usp, &run, pkts[i].slot->trace);
         }
     }
+    fp_model_tx_run_flush(&run);
 
     fp_model_ctr_add(&engine->hits, n_hits);
     fp_model_ctr_add(&engine->misses, n - n_hits);
@@ -1469,7 +1271,7 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
         fp_table_lookup_batch(model->table, keys, 1, version, &pkt.rule);
     }
     fp_model_finish(model, NULL, &pkt, port_no, version, time_msec(),
-                    &now_us, trace);
+                    &now_us, NULL, trace);
     slot->trace = NULL;
 }
 

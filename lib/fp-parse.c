@@ -65,30 +65,21 @@
 
 /* Ethertypes and protocol numbers, in host byte order. */
 #define FP_PARSE_ETH_TYPE_MIN  0x0600
-#define FP_PARSE_ETH_TYPE_IP   0x0800
 #define FP_PARSE_ETH_TYPE_ARP  0x0806
 #define FP_PARSE_ETH_TYPE_RARP 0x8035
 #define FP_PARSE_ETH_TYPE_IPV6 0x86dd
 #define FP_PARSE_TPID_8021Q    0x8100
 #define FP_PARSE_TPID_8021AD   0x88a8
 
-#define FP_PARSE_ETH_HEADER_LEN  14
 #define FP_PARSE_VLAN_HEADER_LEN 4
 #define FP_PARSE_LLC_SNAP_LEN    8
 #define FP_PARSE_ARP_LEN         28
-#define FP_PARSE_IPV4_HEADER_LEN 20
 #define FP_PARSE_IPV6_HEADER_LEN 40
 #define FP_PARSE_IPV6_EXT_MIN    8
-#define FP_PARSE_TCP_HEADER_LEN  20
-#define FP_PARSE_UDP_HEADER_LEN  8
 #define FP_PARSE_SCTP_HEADER_LEN 12
 #define FP_PARSE_ICMP_HEADER_LEN 8
 #define FP_PARSE_ICMPV6_CSUM_END 4      /* Type, code and checksum. */
 #define FP_PARSE_TUN_HEADER_LEN  8      /* VXLAN, and Geneve's fixed part. */
-
-/* IPv4 fragment bits (host byte order). */
-#define FP_PARSE_IPV4_MF       0x2000
-#define FP_PARSE_IPV4_OFF_MASK 0x1fff
 
 /* IPv6 fragment header: offset bits of 'ip6f_offlg' (host byte order). */
 #define FP_PARSE_IPV6_OFF_MASK 0xfff8
@@ -97,8 +88,6 @@
 #define FP_PARSE_IPPROTO_HOPOPTS  0
 #define FP_PARSE_IPPROTO_ICMP     1
 #define FP_PARSE_IPPROTO_IGMP     2
-#define FP_PARSE_IPPROTO_TCP      6
-#define FP_PARSE_IPPROTO_UDP      17
 #define FP_PARSE_IPPROTO_ROUTING  43
 #define FP_PARSE_IPPROTO_FRAGMENT 44
 #define FP_PARSE_IPPROTO_AH       51
@@ -111,32 +100,6 @@
 #define FP_PARSE_ND_ADVERT  136
 #define FP_PARSE_ND_OPT_SLL 1
 #define FP_PARSE_ND_OPT_TLL 2
-
-/* Returns the big-endian 16-bit value at 'p' in host byte order. */
-static inline uint16_t
-fp_parse_get16(const uint8_t *p)
-{
-    return (p[0] << 8) | p[1];
-}
-
-/* Returns the 16-bit value at 'p' as is (network byte order). */
-static inline uint16_t
-fp_parse_get_be16(const uint8_t *p)
-{
-    uint16_t x;
-
-    memcpy(&x, p, sizeof x);
-    return x;
-}
-
-static inline uint32_t
-fp_parse_get_be32(const uint8_t *p)
-{
-    uint32_t x;
-
-    memcpy(&x, p, sizeof x);
-    return x;
-}
 
 static inline bool
 fp_parse_is_vlan_tpid(uint16_t type)
@@ -473,32 +436,6 @@ fp_parse_arp(const uint8_t *p, size_t size, struct fp_key *key)
     return 0;
 }
 
-/* Zeroes '*key'.  GCC compiles a memset() of its size, or a loop of
- * stores, to "rep stos", whose start-up costs, on every packet, about as
- * much as the rest of the parse of a UDP packet; eight 16-byte stores (the
- * last one overlapping the one before it) take a few cycles. */
-static inline void
-fp_parse_zero_key(struct fp_key *key)
-{
-#ifdef __SSE2__
-    __m128i *p = ALIGNED_CAST(__m128i *, key);
-    __m128i zero = _mm_setzero_si128();
-
-    BUILD_ASSERT(sizeof *key > 7 * 16 && sizeof *key <= 8 * 16);
-    _mm_storeu_si128(&p[0], zero);
-    _mm_storeu_si128(&p[1], zero);
-    _mm_storeu_si128(&p[2], zero);
-    _mm_storeu_si128(&p[3], zero);
-    _mm_storeu_si128(&p[4], zero);
-    _mm_storeu_si128(&p[5], zero);
-    _mm_storeu_si128(&p[6], zero);
-    _mm_storeu_si128(ALIGNED_CAST(__m128i *,
-                                  (uint8_t *) key + sizeof *key - 16), zero);
-#else
-    memset(key, 0, sizeof *key);
-#endif
-}
-
 /* Parses the frame of 'size' bytes at 'p' into 'key' (zeroed, with its
  * 'in_port') and 'layers' (all FP_PARSE_NONE) after its Ethernet header,
  * which it has: the whole parser, for any frame. */
@@ -561,96 +498,6 @@ fp_parse_frame(const uint8_t *p, size_t size, unsigned int vlan_limit,
     }
 }
 
-/* The fast path of the parser, for the frames that a NIC forwards most:
- * untagged Ethernet, an IPv4 header without options that is not a
- * fragment, and a complete TCP header or a UDP header that is not the
- * outer header of a tunnel.  If the frame of 'size' bytes at 'p' is one of
- * those, stores into 'key' (zeroed, with its 'in_port') and 'layers'
- * exactly what fp_parse_frame() would, and returns true; otherwise returns
- * false and changes nothing, for fp_parse_frame() to parse it.
- *
- * Every test comes before the first store, so that a frame that is not of
- * the common kind costs only these tests.  tests/unit/test-fp-parse.c and
- * the fuzz target fp-parse check it against fp_parse_general(). */
-static inline bool
-fp_parse_fast(const uint8_t *p, size_t size, struct fp_key *key,
-              struct fp_parse_layers *layers)
-{
-    enum {
-        L3 = FP_PARSE_ETH_HEADER_LEN,
-        L4 = L3 + FP_PARSE_IPV4_HEADER_LEN,
-    };
-    const uint8_t *l4 = p + L4;
-    uint16_t tcp_flags = 0;
-    size_t tot_len, l4_len;
-    uint8_t proto;
-
-    if (size < L4 + FP_PARSE_UDP_HEADER_LEN
-        || fp_parse_get_be16(p + 12) != htons(FP_PARSE_ETH_TYPE_IP)
-        || p[L3] != 0x45
-        || (fp_parse_get16(p + L3 + 6)
-            & (FP_PARSE_IPV4_MF | FP_PARSE_IPV4_OFF_MASK))) {
-        return false;
-    }
-    tot_len = fp_parse_get16(p + L3 + 2);
-    if (tot_len > size - L3 || tot_len < FP_PARSE_IPV4_HEADER_LEN) {
-        return false;
-    }
-    l4_len = tot_len - FP_PARSE_IPV4_HEADER_LEN;
-    proto = p[L3 + 9];
-    if (proto == FP_PARSE_IPPROTO_UDP) {
-        uint16_t dport = fp_parse_get16(l4 + 2);
-
-        if (l4_len < FP_PARSE_UDP_HEADER_LEN
-            || dport == FP_VXLAN_PORT || dport == FP_GENEVE_PORT) {
-            return false;
-        }
-    } else if (proto == FP_PARSE_IPPROTO_TCP) {
-        size_t doff;
-
-        if (l4_len < FP_PARSE_TCP_HEADER_LEN) {
-            return false;
-        }
-        doff = (l4[12] >> 4) * 4;
-        if (doff < FP_PARSE_TCP_HEADER_LEN || doff > l4_len) {
-            return false;
-        }
-        tcp_flags = htons(fp_parse_get16(l4 + 12) & 0x0fff);
-    } else {
-        return false;
-    }
-
-    memcpy(key->eth_dst, p, sizeof key->eth_dst);
-    memcpy(key->eth_src, p + 6, sizeof key->eth_src);
-    key->eth_type = htons(FP_PARSE_ETH_TYPE_IP);
-    key->nw_tos = p[L3 + 1];
-    key->nw_ttl = p[L3 + 8];
-    key->nw_proto = proto;
-    key->nw_src = fp_parse_get_be32(p + L3 + 12);
-    key->nw_dst = fp_parse_get_be32(p + L3 + 16);
-    key->tp_src = fp_parse_get_be16(l4);
-    key->tp_dst = fp_parse_get_be16(l4 + 2);
-    key->tcp_flags = tcp_flags;
-    layers->l3 = L3;
-    layers->l4 = L4;
-    layers->l3_end = L3 + tot_len;
-    layers->fast = true;
-    return true;
-}
-
-/* Starts a parse of a frame from 'in_port': zeroes '*key' (so its padding
- * is zero) and gives it 'in_port', and sets every layer of '*layers' to
- * FP_PARSE_NONE. */
-static inline void
-fp_parse_start(uint32_t in_port, struct fp_key *key,
-               struct fp_parse_layers *layers)
-{
-    fp_parse_zero_key(key);
-    key->in_port = in_port;
-    layers->l3 = layers->l4 = layers->l3_end = FP_PARSE_NONE;
-    layers->fast = false;
-}
-
 /* Parses the Ethernet frame of 'size' bytes at 'data' as
  * fp_parse_limited() does with a limit of FP_PARSE_MAX_VLANS tags. */
 int
@@ -686,14 +533,17 @@ fp_parse_limited(const void *data, size_t size, uint32_t in_port,
 {
     struct fp_parse_layers dummy;
 
-    if (!layers) {
-        layers = &dummy;
-    }
-    fp_parse_start(in_port, key, layers);
-    if (OVS_LIKELY(fp_parse_fast(data, size, key, layers))) {
-        return 0;
-    }
+    return fp_parse_inline(data, size, in_port, vlan_limit, key,
+                           layers ? layers : &dummy);
+}
 
+/* Parses the Ethernet frame of 'size' bytes at 'data' into '*key' and
+ * '*layers', which fp_parse_start() started, as fp_parse_limited() does,
+ * for a frame that fp_parse_fast() did not take. */
+int
+fp_parse_started(const void *data, size_t size, unsigned int vlan_limit,
+                 struct fp_key *key, struct fp_parse_layers *layers)
+{
     /* Exception: shorter than an Ethernet header. */
     if (size < FP_PARSE_ETH_HEADER_LEN) {
         return EINVAL;

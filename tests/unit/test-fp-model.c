@@ -1400,6 +1400,113 @@ test_fp_model_endpoint_full(void **state)
     free(name);
 }
 
+/* Packets of one batch whose rules each output to one port, to ports in
+ * turn (an engine's pass sends those to the same port back to back
+ * together, and counts them once): each port counts what it sent, a VF
+ * counts the multicast and broadcast frames that it delivered to its
+ * guest, and a frame that the endpoint does not take counts in
+ * 'tx_drops' only, wherever it is in the batch. */
+static void
+test_fp_model_tx_runs(void **state)
+{
+    static const uint8_t dsts[][6] = {
+        { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 },     /* To VF0. */
+        { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },     /* To VF0. */
+        { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },     /* To VF1. */
+        { 0x02, 0x00, 0x00, 0x00, 0x00, 0x03 },     /* To VF1. */
+        { 0x03, 0x00, 0x00, 0x00, 0x00, 0x04 },     /* To PHY1. */
+    };
+    static const uint32_t outs[] = { VF0, VF0, VF1, VF1, PHY1 };
+    /* Which of 'dsts' each packet of the batch has, in order. */
+    static const int order[] = {
+        0, 0, 1, 2, 3, 0, 4, 4, 1, 2, 2, 3, 0, 4, 1, 3, 2, 0,
+    };
+    struct fp_port_stats want[3], stats;
+    struct fp_vf_stats vf_want[2], vf_stats;
+    struct fp_packet batch[ARRAY_SIZE(order)];
+    uint8_t frames[ARRAY_SIZE(order)][sizeof udp_pkt + ARRAY_SIZE(order)];
+    struct fp_device *dev = *state;
+    unsigned int taken;
+    size_t i, queued;
+
+    memset(want, 0, sizeof want);
+    memset(vf_want, 0, sizeof vf_want);
+    for (i = 0; i < ARRAY_SIZE(dsts); i++) {
+        struct fp_rule rule;
+        uint32_t id;
+
+        memset(&rule, 0, sizeof rule);
+        memcpy(rule.key.eth_dst, dsts[i], 6);
+        memset(rule.mask.eth_dst, 0xff, 6);
+        rule.priority = 1;
+        add_output(&rule, outs[i]);
+        assert_int_equal(fp_rule_add(dev, &rule, &id), 0);
+    }
+
+    /* VF1's endpoint takes its first two frames, not the later ones. */
+    atomic_store(&refuse_open, 2);
+    atomic_store(&refuse_taken, 0);
+    assert_int_equal(fp_port_set_endpoint(dev, VF1, &refuse_ops, NULL), 0);
+
+    for (i = 0; i < ARRAY_SIZE(order); i++) {
+        int d = order[i];
+        uint32_t out = outs[d];
+        size_t size = sizeof udp_pkt + i;   /* L2 padding. */
+        struct fp_port_stats *w = &want[out == PHY1 ? 0 : out == VF0 ? 1 : 2];
+
+        memset(frames[i], 0, sizeof frames[i]);
+        memcpy(frames[i], udp_pkt, sizeof udp_pkt);
+        memcpy(frames[i], dsts[d], 6);
+        batch[i].data = frames[i];
+        batch[i].size = size;
+        if (out == VF1 && w->tx_packets == 2) {
+            w->tx_drops++;
+            continue;
+        }
+        w->tx_packets++;
+        w->tx_bytes += size;
+        if (out != PHY1) {
+            struct fp_vf_stats *v = &vf_want[out == VF0 ? 0 : 1];
+
+            v->rx_packets++;
+            v->rx_bytes += size;
+            if (d == 1) {
+                v->rx_broadcast++;
+            } else if (d == 2) {
+                v->rx_multicast++;
+            }
+        }
+    }
+    assert_int_equal(fp_port_receive_batch(dev, PHY0, batch,
+                                           ARRAY_SIZE(batch), &queued), 0);
+    assert_int_equal(queued, ARRAY_SIZE(batch));
+    assert_int_equal(fp_device_flush(dev), 0);
+
+    atomic_read(&refuse_taken, &taken);
+    assert_int_equal(taken, 2);
+    for (i = 0; i < 3; i++) {
+        uint32_t port = i == 0 ? PHY1 : i == 1 ? VF0 : VF1;
+
+        fp_port_get_stats(dev, port, &stats);
+        assert_int_equal(stats.tx_packets, want[i].tx_packets);
+        assert_int_equal(stats.tx_bytes, want[i].tx_bytes);
+        assert_int_equal(stats.tx_drops, want[i].tx_drops);
+        if (port != PHY1) {
+            fp_vf_get_stats(dev, port, &vf_stats);
+            assert_int_equal(vf_stats.rx_packets,
+                             vf_want[i - 1].rx_packets);
+            assert_int_equal(vf_stats.rx_bytes, vf_want[i - 1].rx_bytes);
+            assert_int_equal(vf_stats.rx_broadcast,
+                             vf_want[i - 1].rx_broadcast);
+            assert_int_equal(vf_stats.rx_multicast,
+                             vf_want[i - 1].rx_multicast);
+        }
+    }
+    fp_port_get_stats(dev, PHY0, &stats);
+    assert_int_equal(stats.rx_packets, ARRAY_SIZE(order));
+    assert_int_equal(fp_port_set_endpoint(dev, VF1, NULL, NULL), 0);
+}
+
 static void
 test_fp_model_queue_full(void **state)
 {
@@ -2003,6 +2110,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_link,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_endpoint_full,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_tx_runs,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_queue_full,
                                         setup_dev, teardown_dev),
