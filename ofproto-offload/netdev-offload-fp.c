@@ -1012,21 +1012,29 @@ netdev_offload_fp_flow_del(struct netdev *netdev OVS_UNUSED,
 }
 
 /* Forgets every flow whose in_port is 'netdev', removing their rules from
- * the NIC. */
+ * the NIC.  The flows are gathered first: a destruction may shrink the
+ * flows' table, and an iteration over a table that was resized under it
+ * can skip flows. */
 static int
 netdev_offload_fp_flow_flush(struct netdev *netdev)
 {
-    struct offload_fp_flow *flow;
+    struct offload_fp_flow *flow, **flows;
+    size_t i, n = 0;
 
     ovs_mutex_lock(&offload_fp_mutex);
-    HMAP_FOR_EACH_SAFE (flow, node, &offload_fp_flows) {
+    flows = xmalloc(MAX(hmap_count(&offload_fp_flows), 1) * sizeof *flows);
+    HMAP_FOR_EACH (flow, node, &offload_fp_flows) {
         if (flow->netdev == netdev) {
-            struct fp_rule_stats total;
-
-            offload_fp_flow_destroy(flow, &total);
+            flows[n++] = flow;
         }
     }
+    for (i = 0; i < n; i++) {
+        struct fp_rule_stats total;
+
+        offload_fp_flow_destroy(flows[i], &total);
+    }
     ovs_mutex_unlock(&offload_fp_mutex);
+    free(flows);
     return 0;
 }
 
