@@ -757,6 +757,34 @@ test_many_records(void **state OVS_UNUSED)
     assert_true(mask < 8);
 }
 
+/* A flush forgets every flow of its port, even when the flows' table
+ * shrinks under it: with more flows than the table reserved for the NIC's
+ * rules (65536; the NIC takes that many, the others wait for room), the
+ * table grows, and the flush's destructions shrink it. */
+static void
+test_flush_shrinks(void **state OVS_UNUSED)
+{
+    enum { N = 3 * 65536 };
+    size_t n;
+    uint32_t i;
+
+    for (i = 0; i < N; i++) {
+        put_nth(i, false);
+    }
+    /* Asserts outside the mutex: a failed one does not return. */
+    ovs_mutex_lock(&offload_fp_mutex);
+    n = hmap_count(&offload_fp_flows);
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_int_equal(n, N);
+
+    assert_int_equal(netdev_offload_fp.flow_flush(p1), 0);
+    ovs_mutex_lock(&offload_fp_mutex);
+    n = hmap_count(&offload_fp_flows);
+    ovs_mutex_unlock(&offload_fp_mutex);
+    assert_int_equal(n, 0);
+    assert_int_equal(n_rules(), 0);
+}
+
 /* A flow keeps its NIC rule compact (offload_fp_rule_dup()): expanded,
  * it is the rule again, whichever words of its mask are set, the first
  * and the last among them, with a mark as its first action or not. */
@@ -1504,6 +1532,7 @@ main(int argc OVS_UNUSED, char *argv[])
                                         teardown),
         cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush_shrinks, setup, teardown),
         cmocka_unit_test(test_rule_compact),
         cmocka_unit_test(test_rule_shapes),
         cmocka_unit_test_setup_teardown(test_match_from_rule, setup,
