@@ -29,6 +29,20 @@
 #include "ovs-thread.h"
 #include "util.h"
 
+/* Checks that each of the 'n' objects of 'size' bytes in 'objects' still
+ * holds its index's low byte in every byte, as the tests wrote it. */
+static void
+check_objects(uint8_t *objects[], size_t n, size_t size)
+{
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < size; j++) {
+            assert_int_equal(objects[i][j], i & 0xff);
+        }
+    }
+}
+
 /* Objects of a slab more than a block holds: each aligned on 8 bytes,
  * none overlapping another (each keeps what was written to it), counted;
  * an object freed from the block with room is given again. */
@@ -46,13 +60,7 @@ test_fp_slab_alloc_free(void **state OVS_UNUSED)
         memset(objects[i], i & 0xff, SIZE);
     }
     assert_int_equal(fp_slab_count(slab), N);
-    for (i = 0; i < N; i++) {
-        size_t j;
-
-        for (j = 0; j < SIZE; j++) {
-            assert_int_equal(objects[i][j], i & 0xff);
-        }
-    }
+    check_objects(objects, N, SIZE);
     /* Of 24 bytes each, with less than a byte of the block's header. */
     assert_in_range(fp_slab_object_cost(slab), 24, 25);
 
@@ -104,13 +112,7 @@ test_fp_slab_align4(void **state OVS_UNUSED)
         memset(objects[i], i & 0xff, SIZE);
     }
     assert_int_equal(fp_slab_count(slab), N);
-    for (i = 0; i < N; i++) {
-        size_t j;
-
-        for (j = 0; j < SIZE; j++) {
-            assert_int_equal(objects[i][j], i & 0xff);
-        }
-    }
+    check_objects(objects, N, SIZE);
     for (i = 0; i < N; i++) {
         fp_slab_free(objects[i]);
     }
