@@ -25,7 +25,8 @@ UNIT_TESTS = \
 	tests/unit/test-fp-vf \
 	tests/unit/test-fp-slab \
 	tests/unit/test-fp-table \
-	tests/unit/test-netdev-offload-fp
+	tests/unit/test-netdev-offload-fp \
+	tests/unit/test-netdev-offload-fp-record
 check_PROGRAMS += $(UNIT_TESTS)
 UNIT_TEST_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS) \
 	$(CMOCKA_LIBS)
@@ -130,6 +131,7 @@ tests_unit_test_fp_table_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_netdev_offload_fp_SOURCES = \
 	tests/unit/test-netdev-offload-fp.c \
 	tests/unit/fp-test-holder.h \
+	tests/unit/fp-test-netdev.h \
 	$(OFPROTO_OFFLOAD_SOURCES)
 tests_unit_test_netdev_offload_fp_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OVS_SRCDIR) -I$(OVS_BUILDDIR) -I$(top_srcdir)/ofproto-offload
@@ -137,6 +139,18 @@ tests_unit_test_netdev_offload_fp_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_netdev_offload_fp_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_netdev_offload_fp_LDFLAGS = $(OVS_VSWITCHD_LDFLAGS) \
 	$(OFPROTO_OFFLOAD_WRAPS)
+# Its flow records, with the same setup; the OVS side from
+# tests/libfp-ovs.la (below), which test-fp-churn links too.
+tests_unit_test_netdev_offload_fp_record_SOURCES = \
+	tests/unit/test-netdev-offload-fp-record.c \
+	tests/unit/fp-test-netdev.h
+tests_unit_test_netdev_offload_fp_record_CPPFLAGS = \
+	$(tests_unit_test_netdev_offload_fp_CPPFLAGS)
+tests_unit_test_netdev_offload_fp_record_LDADD = tests/libfp-ovs.la \
+	$(UNIT_TEST_LDADD)
+tests_unit_test_netdev_offload_fp_record_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_netdev_offload_fp_record_LDFLAGS = \
+	$(tests_unit_test_netdev_offload_fp_LDFLAGS)
 
 # The autotest suite against our real ovs-vswitchd.  OVS's own macro files
 # (tests/ovs-macros.at, tests/ofproto-macros.at, ...) are included straight
