@@ -12,6 +12,8 @@ UNIT_TESTS = \
 	tests/unit/test-fp-model \
 	tests/unit/test-fp-model-batch \
 	tests/unit/test-fp-model-emc \
+	tests/unit/test-fp-model-packet \
+	tests/unit/test-fp-model-port \
 	tests/unit/test-fp-model-rcu \
 	tests/unit/test-fp-parse \
 	tests/unit/test-fp-recirc \
@@ -63,16 +65,26 @@ tests_unit_test_fp_evb_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_meter_SOURCES = tests/unit/test-fp-meter.c
 tests_unit_test_fp_meter_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_meter_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c
+tests_unit_test_fp_model_SOURCES = tests/unit/test-fp-model.c \
+	tests/unit/fp-test-model.h
 tests_unit_test_fp_model_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_batch_SOURCES = tests/unit/test-fp-model-batch.c \
 	tests/unit/fp-test-holder.h
 tests_unit_test_fp_model_batch_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_batch_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_fp_model_emc_SOURCES = tests/unit/test-fp-model-emc.c
+tests_unit_test_fp_model_emc_SOURCES = tests/unit/test-fp-model-emc.c \
+	tests/unit/fp-test-model.h
 tests_unit_test_fp_model_emc_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_emc_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_model_packet_SOURCES = tests/unit/test-fp-model-packet.c \
+	tests/unit/fp-test-model.h
+tests_unit_test_fp_model_packet_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_model_packet_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_fp_model_port_SOURCES = tests/unit/test-fp-model-port.c \
+	tests/unit/fp-test-model.h
+tests_unit_test_fp_model_port_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_fp_model_port_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_fp_model_rcu_SOURCES = tests/unit/test-fp-model-rcu.c
 tests_unit_test_fp_model_rcu_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_fp_model_rcu_CFLAGS = $(UNIT_TEST_CFLAGS)

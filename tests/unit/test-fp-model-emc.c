@@ -15,11 +15,17 @@
  */
 
 /* Unit tests of the exact-match cache of a model engine
- * (lib/fp-model-emc.h) on its own, on an engine record with one set and
- * no device: a lookup finds a key's entry only if every word of the key is
- * the entry's, even when the hash and the map of nonzero words are the
- * same (as when two keys' hashes collide), which traffic through a device
- * almost never shows. */
+ * (lib/fp-model-emc.h).
+ *
+ * On its own, on an engine record with one set and no device: a lookup
+ * finds a key's entry only if every word of the key is the entry's, even
+ * when the hash and the map of nonzero words are the same (as when two
+ * keys' hashes collide), which traffic through a device almost never
+ * shows.
+ *
+ * Through a device, with the setup of fp-test-model.h: when the cache is
+ * used, which keys it cannot hold, eviction, and entries made in older
+ * versions of the rule table or of rules since removed. */
 
 #include <config.h>
 
@@ -29,12 +35,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fp/fp.h"
 #include "fp-model-emc.h"
 #include "fp-parse.h"
 #include "fp-model-private.h"
+#include "fp-test-model.h"
+#include "ovs-rcu.h"
 #include "random.h"
 #include "util.h"
 
@@ -319,6 +328,278 @@ test_fp_model_emc_fast(void **state OVS_UNUSED)
     emc_destroy(&engine);
 }
 
+/* The exact-match cache is used only when the rule table has at least
+ * FP_MODEL_EMC_MIN_MASKS (2) masks: with one, packets go to the table
+ * directly, and hit the same rule either way. */
+static void
+test_fp_model_emc_masks(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule first = rule_in_port(PHY0, 10);
+    struct fp_rule second = rule_in_port(PHY0, 5);
+    struct fp_device_stats ds;
+    struct fp_port_stats ps;
+    uint32_t id1, id2;
+    int i;
+
+    add_output(&first, VF0);
+    assert_int_equal(fp_rule_add(dev, &first, &id1), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_masks, 1);
+    assert_int_equal(ds.hits, 3);
+    assert_int_equal(ds.emc_hits, 0);
+
+    /* A second mask: the first packet fills the cache, the others hit it,
+     * and the rule of the higher priority still wins. */
+    second.key.eth_type = htons(0x0800);
+    second.mask.eth_type = UINT16_MAX;
+    add_output(&second, VF1);
+    assert_int_equal(fp_rule_add(dev, &second, &id2), 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_masks, 2);
+    assert_int_equal(ds.hits, 6);
+    assert_int_equal(ds.emc_hits, 2);
+    fp_port_get_stats(dev, VF0, &ps);
+    assert_int_equal(ps.tx_packets, 6);
+    fp_port_get_stats(dev, VF1, &ps);
+    assert_int_equal(ps.tx_packets, 0);
+}
+
+/* fp_model_emc_too_many() tells the same as counting the bits of the map
+ * after its head, for every map with few zero words (the only ones with
+ * too many words) and for random ones. */
+static void
+test_fp_model_emc_too_many(void **state OVS_UNUSED)
+{
+    uint32_t full = UINT32_MAX >> (32 - FP_MODEL_KEY_WORDS);
+    size_t n_too_many = 0;
+    uint32_t i, j, k;
+
+    /* Every map with at most three zero words. */
+    for (i = 0; i <= FP_MODEL_KEY_WORDS; i++) {
+        for (j = i; j <= FP_MODEL_KEY_WORDS; j++) {
+            for (k = j; k <= FP_MODEL_KEY_WORDS; k++) {
+                uint32_t map = full;
+
+                map &= i < FP_MODEL_KEY_WORDS ? ~(UINT32_C(1) << i) : map;
+                map &= j < FP_MODEL_KEY_WORDS ? ~(UINT32_C(1) << j) : map;
+                map &= k < FP_MODEL_KEY_WORDS ? ~(UINT32_C(1) << k) : map;
+                assert_int_equal(fp_model_emc_too_many(map),
+                                 (count_1bits(map >> FP_MODEL_EMC_HEAD)
+                                  > FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD));
+                n_too_many += fp_model_emc_too_many(map);
+            }
+        }
+    }
+    assert_true(n_too_many > 0);
+
+    /* Random maps, dense and sparse. */
+    for (i = 0; i < 100000; i++) {
+        uint32_t map = random_uint32() & full;
+
+        if (i % 2) {
+            map |= random_uint32();
+            map |= random_uint32();
+            map &= full;
+        }
+        assert_int_equal(fp_model_emc_too_many(map),
+                         (count_1bits(map >> FP_MODEL_EMC_HEAD)
+                          > FP_MODEL_EMC_WORDS - FP_MODEL_EMC_HEAD));
+    }
+}
+
+/* Nine flows that come back in turn to an exact-match cache of one set of
+ * eight ways (FP_MODEL_EMC_WAYS): the eight that the cache holds stay, and
+ * mostly only the ninth misses (with a way taken on every miss, flows evict
+ * each other in a chain and at least two miss each round, so that at most
+ * 7 of 9 hit). */
+static void
+test_fp_model_emc_evict(void **state OVS_UNUSED)
+{
+    struct fp_rule first = rule_in_port(PHY0, 10);
+    struct fp_rule second = rule_in_port(PHY0, 5);
+    struct fp_device_config config;
+    struct fp_device_stats ds;
+    struct fp_port_stats ps;
+    struct fp_device *dev;
+    uint8_t pkt[sizeof udp_pkt];
+    uint32_t id;
+    int round, flow;
+
+    fp_device_config_default(&config);
+    config.emc_size = 8;
+    assert_int_equal(fp_device_create("evict", &config, &dev), 0);
+    add_output(&first, VF0);
+    assert_int_equal(fp_rule_add(dev, &first, &id), 0);
+    second.key.eth_type = htons(0x0800);
+    second.mask.eth_type = UINT16_MAX;
+    add_output(&second, VF1);
+    assert_int_equal(fp_rule_add(dev, &second, &id), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+
+    memcpy(pkt, udp_pkt, sizeof pkt);
+    for (round = 0; round < 20; round++) {
+        for (flow = 0; flow < 9; flow++) {
+            pkt[35] = flow;     /* UDP source port. */
+            assert_int_equal(fp_port_inject(dev, PHY0, pkt, sizeof pkt), 0);
+        }
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.hits, 180);
+    assert_true(ds.emc_hits >= 144);
+    fp_port_get_stats(dev, VF0, &ps);
+    assert_int_equal(ps.tx_packets, 180);
+    fp_device_destroy(dev);
+}
+
+/* Sends 'udp_pkt' in on 'port_no' and returns by how much the device's
+ * exact-match cache hits went up. */
+static uint64_t
+inject_emc_hits(struct fp_device *dev, uint32_t port_no)
+{
+    struct fp_device_stats ds0, ds1;
+
+    fp_device_get_stats(dev, &ds0);
+    assert_int_equal(fp_port_inject(dev, port_no, udp_pkt, sizeof udp_pkt),
+                     0);
+    fp_device_get_stats(dev, &ds1);
+    return ds1.emc_hits - ds0.emc_hits;
+}
+
+/* An entry of the exact-match cache made in an older table version is
+ * still used while it is right: its rule is not removed, and no rule that
+ * might beat it was added since (an entry of no rule: no rule at all). */
+static void
+test_fp_model_emc_versions(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule a = rule_in_port(PHY0, 0);
+    struct fp_rule b = rule_in_port(PHY0, 0);
+    struct fp_rule tie = rule_in_port(PHY0, 0);
+    struct fp_rule high = rule_in_port(PHY0, 1);
+    struct fp_rule other = rule_in_port(PHY1, 0);
+    struct fp_rule_stats rstats;
+    struct fp_port_stats ps;
+    uint32_t id_a, id_b, id_tie, id_high, id_other;
+
+    /* Two masks, so that the cache is used; 'a' wins the tie with 'b'. */
+    add_output(&a, VF0);
+    assert_int_equal(fp_rule_add(dev, &a, &id_a), 0);
+    b.key.eth_type = htons(0x0800);
+    b.mask.eth_type = UINT16_MAX;
+    add_output(&b, VF1);
+    assert_int_equal(fp_rule_add(dev, &b, &id_b), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    assert_int_equal(fp_port_attach(dev, PHY1), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF0), 2);
+
+    /* A rule added in a new version that matches the packet, of the same
+     * priority and so later in the tie-break, cannot beat 'a': the entry
+     * stays. */
+    memcpy(tie.key.eth_src, udp_pkt + 6, ETH_ADDR_LEN);
+    memset(tie.mask.eth_src, 0xff, ETH_ADDR_LEN);
+    add_output(&tie, VF0 + 2);
+    assert_int_equal(fp_rule_add(dev, &tie, &id_tie), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF0), 4);
+    assert_int_equal(tx_packets(dev, VF0 + 2), 0);
+
+    /* One of a higher priority that matches it beats it: the entry goes. */
+    high.key.eth_type = htons(0x0800);
+    high.mask.eth_type = UINT16_MAX;
+    add_output(&high, VF1);
+    assert_int_equal(fp_rule_add(dev, &high, &id_high), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(tx_packets(dev, VF1), 1);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF1), 2);
+
+    /* Its rule removed, the entry goes too: 'a' wins again.  (The action
+     * list of 'high' is the one of 'b', so that an entry that outlived its
+     * rule would still send the packet to VF1, not to freed memory.) */
+    assert_int_equal(fp_rule_delete(dev, id_high, NULL), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(tx_packets(dev, VF0), 5);
+    assert_int_equal(tx_packets(dev, VF1), 2);
+
+    /* An entry of no rule goes when any rule is added, even one that beats
+     * no other. */
+    assert_int_equal(inject_emc_hits(dev, PHY1), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY1), 1);
+    fp_port_get_stats(dev, PHY1, &ps);
+    assert_int_equal(ps.exceptions, 2);
+    add_output(&other, VF1);
+    assert_int_equal(fp_rule_add(dev, &other, &id_other), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY1), 0);
+    assert_int_equal(tx_packets(dev, VF1), 3);
+    fp_port_get_stats(dev, PHY1, &ps);
+    assert_int_equal(ps.exceptions, 2);
+
+    /* The entry for 'a' (still right) survived all this. */
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF0), 6);
+
+    /* Each packet counted on the rule that the cache or the table found
+     * (the cache holds its counter's index): all six to VF0 on 'a', four
+     * of them cache hits; none on 'b' or 'tie'. */
+    assert_int_equal(fp_rule_get_stats(dev, id_a, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 6);
+    assert_int_equal(rstats.n_bytes, 6 * sizeof udp_pkt);
+    assert_int_equal(fp_rule_get_stats(dev, id_b, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 0);
+    assert_int_equal(fp_rule_get_stats(dev, id_tie, &rstats), 0);
+    assert_int_equal(rstats.n_packets, 0);
+}
+
+/* A removed rule stays in memory while an entry of the exact-match cache
+ * holds it, however many RCU grace periods pass: the engine checks it
+ * before it uses the entry (run under valgrind or AddressSanitizer to see
+ * a use after free). */
+static void
+test_fp_model_emc_purged(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule a = rule_in_port(PHY0, 0);
+    struct fp_rule b = rule_in_port(PHY0, 0);
+    struct fp_rule c = rule_in_port(PHY1, 0);
+    uint32_t id_a, id_b, id_c;
+
+    /* Two masks with 'a' gone too ('c' keeps the mask of 'a'), so that the
+     * cache stays in use. */
+    add_output(&a, VF0);
+    assert_int_equal(fp_rule_add(dev, &a, &id_a), 0);
+    b.key.eth_type = htons(0x0800);
+    b.mask.eth_type = UINT16_MAX;
+    add_output(&b, VF1);
+    assert_int_equal(fp_rule_add(dev, &b, &id_b), 0);
+    add_output(&c, VF1);
+    assert_int_equal(fp_rule_add(dev, &c, &id_c), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+
+    /* 'a' is removed and purged, and every RCU callback has run. */
+    assert_int_equal(fp_rule_delete(dev, id_a, NULL), 0);
+    ovsrcu_barrier();
+    assert_int_equal(inject_emc_hits(dev, PHY0), 0);
+    assert_int_equal(tx_packets(dev, VF0), 2);
+    assert_int_equal(tx_packets(dev, VF1), 1);
+    assert_int_equal(inject_emc_hits(dev, PHY0), 1);
+    assert_int_equal(tx_packets(dev, VF1), 2);
+}
+
 int
 main(void)
 {
@@ -327,6 +608,14 @@ main(void)
         cmocka_unit_test(test_fp_model_emc_words),
         cmocka_unit_test(test_fp_model_emc_fast),
         cmocka_unit_test(test_fp_model_emc_spread),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_masks,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test(test_fp_model_emc_too_many),
+        cmocka_unit_test(test_fp_model_emc_evict),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_versions,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_purged,
+                                        setup_dev, teardown_dev),
     };
 
     return cmocka_run_group_tests_name("fp_model_emc", tests, NULL, NULL);
