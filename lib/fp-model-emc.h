@@ -581,8 +581,9 @@ fp_model_emc_prefetch(const struct fp_model_engine *engine,
  * its data is read again, which fp_table_rule_set_data() may have changed
  * since); an entry that is no longer right is dropped.  Returns NULL if the
  * cache does not have the key.  The entry's rule is
- * fp_model_emc_rule(). */
-static inline struct fp_model_emc_entry *
+ * fp_model_emc_rule().  Always inlined: GCC 12 otherwise calls it from the
+ * engine's pass, once a packet. */
+static inline ALWAYS_INLINE struct fp_model_emc_entry *
 fp_model_emc_find(struct fp_model_engine *engine,
                   struct fp_model_emc_entry *set, uint32_t ways,
                   const struct fp_key *key, uint32_t map, uint64_t version,
