@@ -36,12 +36,19 @@ OVS_CONSTRUCTOR(fp_model_emc_crc_init)
 #endif
 }
 
-/* Drops entry 'e' of an exact-match cache, and its reference. */
+/* Drops entry 'e' of the exact-match cache of 'engine', and its
+ * reference. */
 void
-fp_model_emc_clear(struct fp_model_emc_entry *e)
+fp_model_emc_clear(struct fp_model_engine *engine,
+                   struct fp_model_emc_entry *e)
 {
     if (e->map) {
-        fp_table_rule_unref(e->rule);
+        const struct fp_table_rule **rulep = &engine->emc_rules[e
+                                                                - engine->emc];
+
+        fp_table_rule_unref(*rulep);
+        *rulep = NULL;
+        e->data = NULL;
         e->map = 0;
     }
 }
@@ -84,8 +91,9 @@ fp_model_emc_insert(struct fp_model_engine *engine,
     if (rule) {
         fp_table_rule_ref(rule);
     }
-    fp_model_emc_clear(e);
-    e->rule = rule;
+    fp_model_emc_clear(engine, e);
+    engine->emc_rules[e - engine->emc] = rule;
+    e->data = rule ? fp_table_rule_data(rule) : NULL;
     e->user = rule ? fp_table_rule_user(rule) : 0;
     e->version = v32;
     e->map = map;
@@ -107,7 +115,7 @@ fp_model_emc_flush(struct fp_model_engine *engine)
 
     if (engine->emc) {
         for (i = 0; i <= engine->emc_mask; i++) {
-            fp_model_emc_clear(&engine->emc[i]);
+            fp_model_emc_clear(engine, &engine->emc[i]);
         }
     }
 }

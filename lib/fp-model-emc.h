@@ -76,22 +76,27 @@
  * FP_MODEL_EMC_HEAD words, then its later nonzero words in the order of the
  * key, so that an IPv4 packet (whose only later nonzero word holds its
  * ports) touches only the first line.  The key's hash is not in the entry
- * but in its tag (fp_model_emc_tags()), which a lookup compares first. */
+ * but in its tag (fp_model_emc_tags()), which a lookup compares first.  The
+ * entry's rule is not in the entry either but in fp_model_emc_rule(), read
+ * only as the entry changes or moves to a new version: a hit takes what it
+ * needs of the rule, its actions and its counter, from the entry's first
+ * line, without the rule's line. */
 struct fp_model_emc_entry {
-    const struct fp_table_rule *rule;   /* NULL: no rule matches.  With a
-                                         * reference, if 'map'. */
+    const void *data;           /* fp_table_rule_data() of the rule, which
+                                 * is never NULL in the model, as of
+                                 * 'version'; NULL: no rule matches. */
     uint32_t version;           /* Low 32 bits of the table version. */
     uint32_t map;               /* fp_model_emc_set()'s map of the key:
                                  * its nonzero words; 0: unused. */
-    uint32_t user;              /* fp_table_rule_user() of 'rule', if any:
-                                 * its counter, with no wait for the rule's
-                                 * line.  Set once with the rule, as the
-                                 * rule's own is while it is visible. */
+    uint32_t user;              /* fp_table_rule_user() of the rule, if
+                                 * any: its counter, with no wait for the
+                                 * rule's line.  Set once with the rule, as
+                                 * the rule's own is while it is visible. */
     uint32_t words[FP_MODEL_EMC_WORDS];
 };
 BUILD_ASSERT_DECL(sizeof(struct fp_model_emc_entry) == 128);
 
-void fp_model_emc_clear(struct fp_model_emc_entry *);
+void fp_model_emc_clear(struct fp_model_engine *, struct fp_model_emc_entry *);
 void fp_model_emc_insert(struct fp_model_engine *,
                          struct fp_model_emc_entry *set, const struct fp_key *,
                          uint32_t hash, uint32_t map,
@@ -99,6 +104,17 @@ void fp_model_emc_insert(struct fp_model_engine *,
 void fp_model_emc_flush(struct fp_model_engine *);
 void fp_model_emc_start(struct fp_model_engine *, const struct fp_table *,
                         uint64_t version);
+
+/* Returns the rule of entry 'e' of the exact-match cache of 'engine', with a
+ * reference that the entry holds, or NULL if no rule matches its key or
+ * the entry is unused.  In an array beside the entries, as the tags are:
+ * a hit reads it only for a trace. */
+static inline const struct fp_table_rule *
+fp_model_emc_rule(const struct fp_model_engine *engine,
+                  const struct fp_model_emc_entry *e)
+{
+    return engine->emc_rules[e - engine->emc];
+}
 
 /* Returns 64-bit word 'i' of the 32-bit words 'k'. */
 static inline uint64_t
@@ -482,20 +498,19 @@ fp_model_emc_active(const struct fp_model *model,
 /* Returns true if 'e', made in an older table version than 'version', is
  * still right in 'version': its rule is not removed and no rule that might
  * beat it was added since it was made, or it has no rule and no rule at
- * all was added since.  Reads only the cache line of the rule that the
- * caller reads next to execute its actions. */
+ * all was added since.  Reads the entry's rule and the rule's cache line. */
 static inline bool
 fp_model_emc_still_right(const struct fp_model_engine *engine,
                          const struct fp_model_emc_entry *e, uint64_t version)
 {
+    const struct fp_table_rule *rule = fp_model_emc_rule(engine, e);
     uint32_t age = (uint32_t) version - e->version;
 
-    return (e->rule
+    return (rule
             ? (age <= engine->emc_keep
-               && !fp_table_rule_removed(e->rule, version))
+               && !fp_table_rule_removed(rule, version))
             : age <= engine->emc_keep_miss);
 }
-
 /* Returns the tags of the ways of 'set' of the exact-match cache of
  * 'engine': FP_MODEL_EMC_WAYS hashes in 32 bytes, half a cache line. */
 static inline const uint32_t *
@@ -558,35 +573,43 @@ fp_model_emc_prefetch(const struct fp_model_engine *engine,
  * exact-match cache of 'engine', as of table 'version', in the ways of
  * 'ways' (fp_model_emc_ways() of the key's hash; the others cannot hold the
  * key).
- * Returns true and stores the rule (NULL: none matches) in '*rulep', and its
- * fp_table_rule_user() in '*userp' (if it has a rule), if the cache has the
- * key, from this version or from an older one in which it is still right
- * (the entry then moves to this version, whose rule is then visible in it,
- * not removed: its 'user' is still its own); an entry that is no longer
- * right is dropped. */
-static inline bool
-fp_model_emc_find(const struct fp_model_engine *engine,
+ * Returns the entry and stores its rule's data in '*datap' (NULL: no rule
+ * matches) and its rule's fp_table_rule_user() in '*userp' (if it has a
+ * rule), if the cache has the key, from this version or from an older one
+ * in which it is still right (the entry then moves to this version, whose
+ * rule is then visible in it, not removed: its 'user' is still its own, and
+ * its data is read again, which fp_table_rule_set_data() may have changed
+ * since); an entry that is no longer right is dropped.  Returns NULL if the
+ * cache does not have the key.  The entry's rule is
+ * fp_model_emc_rule().  Always inlined: GCC 12 otherwise calls it from the
+ * engine's pass, once a packet. */
+static inline ALWAYS_INLINE struct fp_model_emc_entry *
+fp_model_emc_find(struct fp_model_engine *engine,
                   struct fp_model_emc_entry *set, uint32_t ways,
                   const struct fp_key *key, uint32_t map, uint64_t version,
-                  const struct fp_table_rule **rulep, uint32_t *userp)
+                  const void **datap, uint32_t *userp)
 {
     for (; ways; ways &= ways - 1) {
         struct fp_model_emc_entry *e = &set[raw_ctz(ways)];
 
         if (fp_model_emc_match(e, key, map)) {
             if (OVS_UNLIKELY(e->version != (uint32_t) version)) {
+                const struct fp_table_rule *rule;
+
                 if (!fp_model_emc_still_right(engine, e, version)) {
-                    fp_model_emc_clear(e);
-                    return false;
+                    fp_model_emc_clear(engine, e);
+                    return NULL;
                 }
+                rule = fp_model_emc_rule(engine, e);
+                e->data = rule ? fp_table_rule_data(rule) : NULL;
                 e->version = version;
             }
-            *rulep = e->rule;
+            *datap = e->data;
             *userp = e->user;
-            return true;
+            return e;
         }
     }
-    return false;
+    return NULL;
 }
 
 #endif /* fp-model-emc.h */

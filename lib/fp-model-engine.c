@@ -456,8 +456,13 @@ fp_model_execute(struct fp_model *model, struct fp_model_engine *engine,
 /* Per-packet state of one pass of an engine's pipeline. */
 struct fp_model_pkt {
     struct fp_model_slot *slot;
-    const struct fp_table_rule *rule;
-    uint32_t user;              /* fp_table_rule_user() of 'rule', if any. */
+    const struct fp_model_actions *actions;     /* The rule's data, or NULL:
+                                                 * no rule matches. */
+    const struct fp_table_rule *rule;   /* The rule, but NULL for a hit in
+                                         * the exact-match cache in a pass
+                                         * without a trace. */
+    uint32_t user;              /* fp_table_rule_user() of the rule, if
+                                 * any. */
     struct fp_model_emc_entry *emc;     /* First way of the key's set, or
                                          * NULL to bypass the cache. */
     uint32_t hash;              /* fp_model_emc_set()'s, if 'emc'. */
@@ -672,16 +677,22 @@ fp_model_recirculate(struct fp_model *model, struct fp_model_engine *engine,
         }
 
         if (!pkt.error) {
+            const struct fp_model_emc_entry *e = NULL;
+            const void *data;
+
             if (engine && fp_model_emc_active(model, engine)) {
                 pkt.emc = fp_model_emc_set(engine, &pkt.key, false,
                                            &pkt.hash, &pkt.map);
             }
-            if (pkt.emc
-                && fp_model_emc_find(engine, pkt.emc,
-                                     fp_model_emc_ways(engine, pkt.emc,
-                                                       pkt.hash),
-                                     &pkt.key, pkt.map, version,
-                                     &pkt.rule, &pkt.user)) {
+            if (pkt.emc) {
+                e = fp_model_emc_find(engine, pkt.emc,
+                                      fp_model_emc_ways(engine, pkt.emc,
+                                                        pkt.hash),
+                                      &pkt.key, pkt.map, version,
+                                      &data, &pkt.user);
+            }
+            if (e) {
+                pkt.rule = fp_model_emc_rule(engine, e);
                 fp_model_ctr_add(&engine->emc_hits, 1);
             } else {
                 const struct fp_key *keys[1] = { &pkt.key };
@@ -751,9 +762,8 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
             trace->driver_rule = pkt->rule;
         }
     }
-    if (pkt->rule) {
-        const struct fp_model_actions *actions
-            = fp_table_rule_data(pkt->rule);
+    if (pkt->actions) {
+        const struct fp_model_actions *actions = pkt->actions;
         struct fp_model_recirc rc;
 
         if (OVS_LIKELY(!trace) || !trace->dry) {
@@ -807,7 +817,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     const struct fp_table_rule *rules[FP_MODEL_PASS];
     const struct fp_key *keys[FP_MODEL_PASS];
     size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
-    uint8_t misses[FP_MODEL_PASS], emc_hits[FP_MODEL_PASS];
+    uint8_t misses[FP_MODEL_PASS];
     struct fp_model_tx_run run;
     uint64_t n_bytes = 0;
     bool traced;
@@ -826,23 +836,35 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
                                   ? engine : NULL),
                                  pkts, n, port_no);
 
-    /* The exact-match cache first, then the rule table for the rest. */
+    /* The exact-match cache first, then the rule table for the rest.  A hit
+     * in the cache takes the rule's actions and counter from the entry,
+     * without the rule's line; the actions are shared by rules (struct
+     * fp_model_actions), and the counter is prefetched here. */
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
+        const struct fp_model_emc_entry *e = NULL;
+        const void *data;
 
         n_bytes += pkt->slot->size;
+        pkt->actions = NULL;
         pkt->rule = NULL;
         if (pkt->error) {
             continue;
         }
-        if (pkt->emc && fp_model_emc_find(engine, pkt->emc, pkt->ways,
-                                          &pkt->key, pkt->map, version,
-                                          &pkt->rule, &pkt->user)) {
-            if (pkt->rule) {
-                OVS_PREFETCH(pkt->rule);
+        if (pkt->emc) {
+            e = fp_model_emc_find(engine, pkt->emc, pkt->ways, &pkt->key,
+                                  pkt->map, version, &data, &pkt->user);
+        }
+        if (e) {
+            pkt->actions = data;
+            if (data) {
                 OVS_PREFETCH(&engine->counters[pkt->user]);
+                n_hits++;
             }
-            emc_hits[n_emc_hits++] = i;
+            if (OVS_UNLIKELY(traced)) {
+                pkt->rule = fp_model_emc_rule(engine, e);
+            }
+            n_emc_hits++;
         } else {
             keys[n_miss] = &pkt->key;
             misses[n_miss++] = i;
@@ -854,6 +876,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             struct fp_model_pkt *pkt = &pkts[misses[i]];
 
             pkt->rule = rules[i];
+            pkt->actions = rules[i] ? fp_table_rule_data(rules[i]) : NULL;
             if (pkt->emc) {
                 fp_model_emc_insert(engine, pkt->emc, &pkt->key, pkt->hash,
                                     pkt->map, pkt->rule, version);
@@ -862,20 +885,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
             if (rules[i]) {
                 pkt->user = fp_table_rule_user(rules[i]);
                 OVS_PREFETCH(&engine->counters[pkt->user]);
-                OVS_PREFETCH(fp_table_rule_data(rules[i]));
-                n_hits++;
-            }
-        }
-    }
-    if (n_emc_hits) {
-        /* The cache's hits, whose rules (and counters, whose index the
-         * cache holds) were prefetched in the loop above, after the lookup
-         * had time to bring them in. */
-        for (i = 0; i < n_emc_hits; i++) {
-            const struct fp_table_rule *rule = pkts[emc_hits[i]].rule;
-
-            if (rule) {
-                OVS_PREFETCH(fp_table_rule_data(rule));
+                OVS_PREFETCH(pkt->actions);
                 n_hits++;
             }
         }
@@ -1269,6 +1279,7 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
         const struct fp_key *keys[1] = { &pkt.key };
 
         fp_table_lookup_batch(model->table, keys, 1, version, &pkt.rule);
+        pkt.actions = pkt.rule ? fp_table_rule_data(pkt.rule) : NULL;
     }
     fp_model_finish(model, NULL, &pkt, port_no, version, time_msec(),
                     &now_us, NULL, trace);

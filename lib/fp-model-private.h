@@ -301,9 +301,12 @@ struct fp_model_engine {
      * 'hash' of its key, so that a lookup finds the ways that may hold a
      * key without reading every way's entry: it is set as an entry is
      * filled, and left as it is cleared (the entry's zero 'map' then
-     * matches no key). */
+     * matches no key).  'emc_rules' has each entry's rule (or NULL), with
+     * the entry's reference, apart from the entry so that a hit does not
+     * read it (fp_model_emc_rule()). */
     struct fp_model_emc_entry *emc;
     uint32_t *emc_tags;
+    const struct fp_table_rule **emc_rules;
     uint32_t emc_mask;
     uint32_t emc_keep;
     uint32_t emc_keep_miss;

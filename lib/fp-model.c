@@ -215,6 +215,7 @@ fp_model_create(const char *name, const struct fp_device_config *config,
             engine->emc = xzalloc_cacheline(size * sizeof *engine->emc);
             engine->emc_tags = xzalloc_cacheline(size
                                                  * sizeof *engine->emc_tags);
+            engine->emc_rules = xcalloc(size, sizeof *engine->emc_rules);
             engine->emc_mask = size - 1;
         }
         engine->ports = xcalloc(model->n_ports, sizeof *engine->ports);
@@ -255,6 +256,7 @@ fp_model_destroy(struct fp_device *dev)
         fp_model_emc_flush(engine);
         free_cacheline(engine->emc);
         free_cacheline(engine->emc_tags);
+        free(engine->emc_rules);
         free(engine->ports);
         free(engine->counters);
     }

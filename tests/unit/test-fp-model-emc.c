@@ -47,8 +47,8 @@
 #include "random.h"
 #include "util.h"
 
-/* The one set of the cache of 'engine', with FP_MODEL_EMC_WAYS entries and
- * their tags. */
+/* The one set of the cache of 'engine', with FP_MODEL_EMC_WAYS entries,
+ * their tags and their rules. */
 static void
 emc_init(struct fp_model_engine *engine)
 {
@@ -56,6 +56,7 @@ emc_init(struct fp_model_engine *engine)
     engine->emc = xzalloc_cacheline(FP_MODEL_EMC_WAYS * sizeof *engine->emc);
     engine->emc_tags = xzalloc_cacheline(FP_MODEL_EMC_WAYS
                                          * sizeof *engine->emc_tags);
+    engine->emc_rules = xcalloc(FP_MODEL_EMC_WAYS, sizeof *engine->emc_rules);
     engine->emc_mask = FP_MODEL_EMC_WAYS - 1;
 }
 
@@ -64,26 +65,27 @@ emc_destroy(struct fp_model_engine *engine)
 {
     free_cacheline(engine->emc);
     free_cacheline(engine->emc_tags);
+    free(engine->emc_rules);
 }
 
 /* Looks 'key' up in 'set' of 'engine' with 'hash' and 'map' as its hash and
  * map, in version 1.  Returns true if the cache has it (with no rule). */
 static bool
-emc_lookup(const struct fp_model_engine *engine,
+emc_lookup(struct fp_model_engine *engine,
            struct fp_model_emc_entry *set, const struct fp_key *key,
            uint32_t hash, uint32_t map)
 {
-    const struct fp_table_rule *rule = (const void *) engine;
+    const struct fp_model_emc_entry *e;
+    const void *data = engine;
     uint32_t user;
-    bool found;
 
-    found = fp_model_emc_find(engine, set,
-                              fp_model_emc_ways(engine, set, hash),
-                              key, map, 1, &rule, &user);
-    if (found) {
-        assert_null(rule);
+    e = fp_model_emc_find(engine, set, fp_model_emc_ways(engine, set, hash),
+                          key, map, 1, &data, &user);
+    if (e) {
+        assert_null(data);
+        assert_null(fp_model_emc_rule(engine, e));
     }
-    return found;
+    return e != NULL;
 }
 
 /* A key with every word of the entry's head nonzero but two (zero words
@@ -108,7 +110,7 @@ test_fp_model_emc_words(void **state OVS_UNUSED)
     random_set_seed(1);
     for (round = 0; round < 20; round++) {
         for (i = 0; i < FP_MODEL_EMC_WAYS; i++) {
-            fp_model_emc_clear(&engine.emc[i]);
+            fp_model_emc_clear(&engine, &engine.emc[i]);
         }
         for (i = 0; i < FP_MODEL_KEY_WORDS; i++) {
             bool nonzero = (i < FP_MODEL_EMC_HEAD ? i != 5 && i != 6
