@@ -829,6 +829,11 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     offload_fp_sync_vlan_limit(dev);
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
+    if (v.state != OFFLOAD_FP_REFUSED) {
+        /* The NIC's bucket for the rule comes in during the record's
+         * work. */
+        fp_rule_prefetch(dev, &v.rule);
+    }
 
     offload_fp_init();
     ovs_mutex_lock(&offload_fp_mutex);
