@@ -882,8 +882,10 @@ fp_table_insert(struct fp_table *table, const struct fp_key *key,
  * megaflows shares a few masks), starts fetching the bucket that the
  * insertion will link the rule into, a cache miss of its own at 200K
  * rules (4 MB of buckets), so that it arrives while the caller does other
- * work.  Only a hint: it changes nothing that the writer or a reader sees,
- * and a mask other than the last one makes it do nothing.
+ * work.  Only a hint: it changes nothing that the writer or a reader sees.
+ * It compares only the words that the last mask selects (a full compare
+ * of the masks cost 70 instructions): with another mask that agrees on
+ * them, it fetches a line for nothing.
  *
  * Any thread may call it, concurrently with the writer, as a reader does:
  * between two quiescent states of the calling thread. */
@@ -893,13 +895,24 @@ fp_table_prefetch_insert(const struct fp_table *table,
 {
     const struct fp_table_mask *m = ovsrcu_get(struct fp_table_mask *,
                                                &table->last_mask);
+    const uint32_t *k = (const uint32_t *) key;
+    const uint32_t *mw = (const uint32_t *) mask;
+    uint32_t hash;
+    size_t i;
 
     /* A mask's members other than its rules' count and bounds are set
      * before it is published, and never change. */
-    if (m && !memcmp(&m->mask, mask, sizeof *mask)) {
-        OVS_PREFETCH(fp_table_bucket(table,
-                                     fp_table_hash(m, (const uint32_t *) key)));
+    if (!m) {
+        return;
     }
+    hash = m->slot;
+    for (i = 0; i < m->n_words; i++) {
+        if (mw[m->words[i]] != m->mwords[i]) {
+            return;
+        }
+        hash = hash_add(hash, k[m->words[i]] & m->mwords[i]);
+    }
+    OVS_PREFETCH(fp_table_bucket(table, hash_finish(hash, m->n_words)));
 }
 
 /* Stages the removal of 'rule': readers of the next version on do not see
