@@ -656,6 +656,17 @@ error:
     fp_model_actions_put(model, actions);
 }
 
+/* The 'rule_prefetch' hook: the bucket of the rule table for 'rule'
+ * (fp_table_prefetch_insert()), without 'ctl_mutex', as an engine reads
+ * the table. */
+static void
+fp_model_rule_prefetch(struct fp_device *dev, const struct fp_rule *rule)
+{
+    struct fp_model *model = fp_model_cast(dev);
+
+    fp_table_prefetch_insert(model->table, &rule->key, &rule->mask);
+}
+
 static struct fp_table_rule *
 fp_model_rule_find(const struct fp_model *model, uint32_t id)
 {
@@ -1413,6 +1424,7 @@ const struct fp_device_class fp_model_class = {
     .set_vlan_limit = fp_model_set_vlan_limit,
     .get_vlan_limit = fp_model_get_vlan_limit,
     .rule_batch = fp_model_rule_batch,
+    .rule_prefetch = fp_model_rule_prefetch,
     .rule_get_stats = fp_model_rule_get_stats,
     .rule_get_stats_all = fp_model_rule_get_stats_all,
     .meter_set = fp_model_meter_set,

@@ -99,6 +99,9 @@ int fp_table_insert(struct fp_table *, const struct fp_key *key,
                     const struct fp_key *mask, uint32_t priority,
                     uint64_t seq, void *data, uint32_t user,
                     struct fp_table_rule **rulep, enum fp_table_full *fullp);
+void fp_table_prefetch_insert(const struct fp_table *,
+                              const struct fp_key *key,
+                              const struct fp_key *mask);
 void fp_table_remove(struct fp_table *, struct fp_table_rule *);
 void fp_table_commit(struct fp_table *);
 void fp_table_purge(struct fp_table *);

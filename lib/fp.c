@@ -716,6 +716,23 @@ fp_rule_delete(struct fp_device *dev, uint32_t id, struct fp_rule_stats *stats)
     return error;
 }
 
+/* Hints that fp_rule_add() or fp_rule_batch() of an ADD of 'rule' to 'dev'
+ * is likely to come soon, so that the device may start fetching the memory
+ * that the addition will touch (the model: its hash table's bucket for the
+ * rule) while the caller does other work.  Only a hint: the addition's
+ * result is the same with it or without it, and nothing else changes.
+ * 'rule' is the caller's, and need not be valid.  Any thread may call it,
+ * between two quiescent states of its own (see lib/ovs-rcu.h), as long as
+ * 'dev' is not destroyed meanwhile.  Does nothing on a device that does
+ * not take hints, and no fault of fp_fault_set() concerns it. */
+void
+fp_rule_prefetch(struct fp_device *dev, const struct fp_rule *rule)
+{
+    if (dev->class->rule_prefetch) {
+        dev->class->rule_prefetch(dev, rule);
+    }
+}
+
 /* Stores the counters of rule 'id' of 'dev' in '*stats'.  Returns 0 or
  * ENOENT if there is no rule 'id' (then '*stats' is zeroed). */
 int

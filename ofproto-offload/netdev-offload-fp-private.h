@@ -440,6 +440,7 @@ void offload_fp_count_reason(const char *reason)
 
 struct offload_fp_flow *offload_fp_flow_find(const ovs_u128 *ufid)
     OVS_REQUIRES(offload_fp_mutex);
+void offload_fp_flow_prefetch(const ovs_u128 *ufid);
 void offload_fp_flow_insert(struct offload_fp_flow *, const ovs_u128 *ufid,
                             const struct fp_device *)
     OVS_REQUIRES(offload_fp_mutex);

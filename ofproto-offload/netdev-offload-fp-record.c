@@ -26,6 +26,7 @@
 #include "id-pool.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
+#include "ovs-atomic.h"
 #include "util.h"
 
 /* The record of a flow (struct offload_fp_flow): its side block, its
@@ -55,6 +56,52 @@ BUILD_ASSERT_DECL(OFFLOAD_FP_N_STATES <= 8); /* 'state' has 3 bits. */
  * table does not shrink below it while it has flows. */
 static size_t offload_fp_flows_min_mask OVS_GUARDED_BY(offload_fp_mutex);
 
+/* The buckets and mask of 'offload_fp_flows', for
+ * offload_fp_flow_prefetch() without 'offload_fp_mutex': the writer stores
+ * them whenever the table takes other buckets.  A reader may see one with
+ * the other's old value, which only makes its prefetch miss. */
+static ATOMIC(struct hmap_node **) offload_fp_flows_hint_buckets;
+static ATOMIC(size_t) offload_fp_flows_hint_mask;
+
+/* Stores the buckets of 'offload_fp_flows' for offload_fp_flow_prefetch(),
+ * if they changed. */
+static void
+offload_fp_flows_set_hint(void)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct hmap_node **buckets;
+
+    atomic_read_relaxed(&offload_fp_flows_hint_buckets, &buckets);
+    if (buckets != offload_fp_flows.buckets) {
+        atomic_store_relaxed(&offload_fp_flows_hint_buckets,
+                             offload_fp_flows.buckets);
+        atomic_store_relaxed(&offload_fp_flows_hint_mask,
+                             offload_fp_flows.mask);
+    }
+}
+
+/* Hints that offload_fp_flow_find() of 'ufid' is likely to come soon:
+ * starts fetching the bucket of 'offload_fp_flows' for 'ufid', a cache
+ * miss of its own at 200K flows (2 MB of buckets), so that it arrives while
+ * the caller does other work (flow_put() translates the flow).  Only a
+ * hint, which changes nothing: any thread may call it, without
+ * 'offload_fp_mutex'; a prefetch of an address that is no longer the
+ * bucket's, or of none, does not fault. */
+void
+offload_fp_flow_prefetch(const ovs_u128 *ufid)
+{
+    struct hmap_node **buckets;
+    size_t mask;
+
+    atomic_read_relaxed(&offload_fp_flows_hint_buckets, &buckets);
+    atomic_read_relaxed(&offload_fp_flows_hint_mask, &mask);
+    if (buckets) {
+        OVS_PREFETCH((const void *) ((uintptr_t) buckets
+                                     + (ufid->u32[0] & mask)
+                                       * sizeof *buckets));
+    }
+}
+
 /* Puts 'flow', which is in no table, into 'offload_fp_flows' under 'ufid':
  * the hash is the ufid's first word, which the record keeps only there
  * (see offload_fp_flow_ufid()).  'dev' is the NIC of the flow's in_port:
@@ -76,6 +123,7 @@ offload_fp_flow_insert(struct offload_fp_flow *flow, const ovs_u128 *ufid,
     }
     memcpy(flow->ufid_words, &ufid->u32[1], sizeof flow->ufid_words);
     hmap_insert(&offload_fp_flows, &flow->node, ufid->u32[0]);
+    offload_fp_flows_set_hint();
 }
 
 /* Takes 'flow' out of 'offload_fp_flows'.  The table gives its buckets back
@@ -97,6 +145,7 @@ offload_fp_flow_remove(struct offload_fp_flow *flow)
                && offload_fp_flows.mask > offload_fp_flows_min_mask) {
         hmap_shrink(&offload_fp_flows);
     }
+    offload_fp_flows_set_hint();
 }
 
 /* Returns the struct offload_fp_match_rest that 'flow' keeps. */

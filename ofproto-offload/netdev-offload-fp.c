@@ -827,8 +827,14 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         return EOPNOTSUPP;
     }
     offload_fp_sync_vlan_limit(dev);
+    /* The record's bucket comes in during the translation, the NIC's
+     * bucket for the rule during the record's work. */
+    offload_fp_flow_prefetch(ufid);
     netdev_offload_fp_decide(netdev, dev, port, match, actions, actions_len,
                              info->flow_mark, &v);
+    if (v.state != OFFLOAD_FP_REFUSED) {
+        fp_rule_prefetch(dev, &v.rule);
+    }
 
     offload_fp_init();
     ovs_mutex_lock(&offload_fp_mutex);

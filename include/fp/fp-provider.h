@@ -174,6 +174,13 @@ struct fp_device_class {
     void (*rule_batch)(struct fp_device *dev, struct fp_rule_op *ops,
                        size_t n);
 
+    /* Hints that an ADD of 'rule' (owned by the caller, not validated) is
+     * likely to come soon, as fp_rule_prefetch() describes: the device may
+     * start fetching what the ADD will touch.  It must change nothing that
+     * any other hook or a packet sees, and it may run on any thread,
+     * concurrently with every hook but 'destroy'.  May be NULL. */
+    void (*rule_prefetch)(struct fp_device *dev, const struct fp_rule *rule);
+
     /* Stores the counters of rule 'id' in '*stats' (nonnull).
      *
      * Returns 0, or ENOENT if there is no rule 'id' (then '*stats' is

@@ -718,6 +718,7 @@ int fp_device_flush(struct fp_device *);
 int fp_rule_add(struct fp_device *, const struct fp_rule *, uint32_t *idp);
 int fp_rule_modify(struct fp_device *, uint32_t id, const struct fp_rule *);
 int fp_rule_delete(struct fp_device *, uint32_t id, struct fp_rule_stats *);
+void fp_rule_prefetch(struct fp_device *, const struct fp_rule *);
 int fp_rule_get_stats(struct fp_device *, uint32_t id,
                       struct fp_rule_stats *);
 

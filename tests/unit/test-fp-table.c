@@ -1061,6 +1061,51 @@ test_fp_table_heap_size(void **state OVS_UNUSED)
     fp_table_destroy(table);
 }
 
+/* fp_table_prefetch_insert() is only a hint: on an empty table, with the
+ * last insertion's mask or another, and once the last insertion's mask
+ * has gone (freed after a grace period: it must not read it), it changes
+ * neither the table nor what lookups and insertions find. */
+static void
+test_fp_table_prefetch_insert(void **state OVS_UNUSED)
+{
+    struct fp_table *table = fp_table_create(8, 4);
+    struct fp_key k1 = make_key(1, 0x0800), k2 = make_key(2, 0x0800);
+    struct fp_key with_type = make_mask(true), port_only = make_mask(false);
+    struct fp_table_rule *a;
+    int da, db;
+
+    fp_table_prefetch_insert(table, &k1, &with_type);
+    assert_int_equal(fp_table_count(table), 0);
+    assert_int_equal(fp_table_n_masks(table), 0);
+
+    a = insert(table, &k1, &with_type, 1, 1, &da);
+    fp_table_prefetch_insert(table, &k2, &with_type);
+    fp_table_prefetch_insert(table, &k2, &port_only);
+    assert_int_equal(fp_table_count(table), 1);
+    assert_int_equal(fp_table_n_masks(table), 1);
+    assert_ptr_equal(lookup(table, &k1), &da);
+    assert_null(lookup(table, &k2));
+
+    /* The mask goes with its only rule, and RCU frees it. */
+    fp_table_remove(table, a);
+    fp_table_commit(table);
+    fp_table_purge(table);
+    ovsrcu_barrier();
+    assert_int_equal(fp_table_n_masks(table), 0);
+    fp_table_prefetch_insert(table, &k1, &with_type);
+    assert_int_equal(fp_table_count(table), 0);
+    assert_null(lookup(table, &k1));
+
+    /* The mask comes back, with the hint's key first. */
+    fp_table_prefetch_insert(table, &k2, &port_only);
+    insert(table, &k2, &port_only, 1, 2, &db);
+    fp_table_prefetch_insert(table, &k1, &port_only);
+    assert_ptr_equal(lookup(table, &k2), &db);
+    assert_null(lookup(table, &k1));
+    assert_int_equal(fp_table_n_masks(table), 1);
+    fp_table_destroy(table);
+}
+
 int
 main(void)
 {
@@ -1083,6 +1128,7 @@ main(void)
         cmocka_unit_test(test_fp_table_churn),
         cmocka_unit_test(test_fp_table_many_masks),
         cmocka_unit_test(test_fp_table_heap_size),
+        cmocka_unit_test(test_fp_table_prefetch_insert),
     };
 
     return cmocka_run_group_tests_name("fp_table", tests, NULL, NULL);
