@@ -511,6 +511,7 @@ fp_model_emc_still_right(const struct fp_model_engine *engine,
                && !fp_table_rule_removed(rule, version))
             : age <= engine->emc_keep_miss);
 }
+
 /* Returns the tags of the ways of 'set' of the exact-match cache of
  * 'engine': FP_MODEL_EMC_WAYS hashes in 32 bytes, half a cache line. */
 static inline const uint32_t *
