@@ -43,11 +43,10 @@ fp_model_emc_clear(struct fp_model_engine *engine,
                    struct fp_model_emc_entry *e)
 {
     if (e->map) {
-        const struct fp_table_rule **rulep = &engine->emc_rules[e
-                                                                - engine->emc];
+        size_t i = e - engine->emc;
 
-        fp_table_rule_unref(*rulep);
-        *rulep = NULL;
+        fp_table_rule_unref(engine->emc_rules[i]);
+        engine->emc_rules[i] = NULL;
         e->data = NULL;
         e->map = 0;
     }
