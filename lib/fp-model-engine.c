@@ -577,10 +577,10 @@ fp_model_recirc_room(struct fp_model_slot *slot, struct fp_model_recirc *rc)
     if (rc->size <= slot->allocated) {
         memmove(fp_model_slot_data(slot), rc->data, rc->size);
     } else {
-        uint8_t *buf = xmalloc(FP_MODEL_HEADROOM + rc->size);
+        uint8_t *buf = fp_model_slot_alloc_buf(rc->size);
 
         memcpy(buf + FP_MODEL_HEADROOM, rc->data, rc->size);
-        free(slot->buf);
+        fp_model_slot_free_buf(slot->buf);
         slot->buf = buf;
         slot->allocated = rc->size;
     }

@@ -61,7 +61,7 @@ fp_model_port_free_queue(struct fp_model_port *port)
 
     if (port->queue) {
         for (i = 0; i < FP_MODEL_QUEUE_LEN; i++) {
-            free(port->queue[i].buf);
+            fp_model_slot_free_buf(port->queue[i].buf);
         }
         free(port->queue);
         port->queue = NULL;
@@ -469,7 +469,7 @@ fp_model_port_trace(struct fp_device *dev, uint32_t port_no,
         return 0;
     }
     fp_model_trace_dry(model, port_no, &slot, trace);
-    free(slot.buf);
+    fp_model_slot_free_buf(slot.buf);
     fp_model_trace_resolve(model, trace);
     return 0;
 }

@@ -471,6 +471,25 @@ fp_model_cast(const struct fp_device *dev)
     return CONTAINER_OF(dev, struct fp_model, up);
 }
 
+/* Returns a new buffer for a slot, with room for 'size' bytes after its
+ * headroom, aligned to a cache line, as the packet after the headroom is
+ * (FP_MODEL_HEADROOM is a multiple of 64): a packet of 64 bytes is then one
+ * line, where at malloc()'s 16-byte alignment three in four spanned two.
+ * Free it with fp_model_slot_free_buf(). */
+static inline uint8_t *
+fp_model_slot_alloc_buf(size_t size)
+{
+    BUILD_ASSERT(FP_MODEL_HEADROOM % 64 == 0);
+    return xmalloc_cacheline(FP_MODEL_HEADROOM + size);
+}
+
+/* Frees 'buf', a buffer of fp_model_slot_alloc_buf(), or NULL. */
+static inline void
+fp_model_slot_free_buf(uint8_t *buf)
+{
+    free_cacheline(buf);
+}
+
 /* Makes sure that 'slot' has a buffer, with room for 'size' bytes after its
  * headroom. */
 static inline void
@@ -478,8 +497,8 @@ fp_model_slot_reserve(struct fp_model_slot *slot, size_t size)
 {
     if (!slot->buf || slot->allocated < size) {
         slot->allocated = MAX(size, FP_MODEL_SLOT_MIN);
-        free(slot->buf);
-        slot->buf = xmalloc(FP_MODEL_HEADROOM + slot->allocated);
+        fp_model_slot_free_buf(slot->buf);
+        slot->buf = fp_model_slot_alloc_buf(slot->allocated);
     }
 }
 

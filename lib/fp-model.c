@@ -298,7 +298,7 @@ fp_model_destroy(struct fp_device *dev)
         struct fp_model_port *port = &model->ports[i];
 
         for (j = 0; j <= model->ring_mask; j++) {
-            free(port->ring[j].buf);
+            fp_model_slot_free_buf(port->ring[j].buf);
         }
         free(port->ring);
         fp_meter_destroy(&port->policer_meters[0]);

@@ -602,6 +602,26 @@ test_fp_model_emc_purged(void **state)
     assert_int_equal(tx_packets(dev, VF1), 2);
 }
 
+/* A slot's packet starts a cache line (64 bytes), so that a packet of 64
+ * bytes, which the parse and the send touch, is one line, however its
+ * buffer grew or moved. */
+static void
+test_fp_model_emc_lines(void **state OVS_UNUSED)
+{
+    struct fp_model_slot slot;
+    size_t i;
+
+    memset(&slot, 0, sizeof slot);
+    for (i = 0; i <= 3; i++) {
+        const uint8_t *data;
+
+        fp_model_slot_reserve(&slot, i ? FP_MODEL_SLOT_MIN * i + 1 : 64);
+        data = fp_model_slot_data(&slot);
+        assert_int_equal((uintptr_t) data % 64, 0);
+    }
+    fp_model_slot_free_buf(slot.buf);
+}
+
 int
 main(void)
 {
@@ -617,6 +637,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_model_emc_versions,
                                         setup_dev, teardown_dev),
         cmocka_unit_test_setup_teardown(test_fp_model_emc_purged,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_lines,
                                         setup_dev, teardown_dev),
     };
 
