@@ -625,8 +625,8 @@ main(int argc OVS_UNUSED, char *argv[])
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush_shrinks, setup, teardown),
-        cmocka_unit_test(test_rule_compact),
-        cmocka_unit_test(test_rule_shapes),
+        cmocka_unit_test_teardown(test_rule_compact, release_mutex),
+        cmocka_unit_test_teardown(test_rule_shapes, release_mutex),
         cmocka_unit_test_setup_teardown(test_match_from_rule, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_flow_match_kept, setup,
