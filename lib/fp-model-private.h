@@ -473,13 +473,13 @@ fp_model_cast(const struct fp_device *dev)
 
 /* Returns a new buffer for a slot, with room for 'size' bytes after its
  * headroom, aligned to a cache line, as the packet after the headroom is
- * (FP_MODEL_HEADROOM is a multiple of 64): a packet of 64 bytes is then one
- * line, where at malloc()'s 16-byte alignment three in four spanned two.
- * Free it with fp_model_slot_free_buf(). */
+ * (FP_MODEL_HEADROOM is a multiple of CACHE_LINE_SIZE): a 64-byte packet is
+ * then one line, where at malloc()'s 16-byte alignment three in four spanned
+ * two.  Free it with fp_model_slot_free_buf(). */
 static inline uint8_t *
 fp_model_slot_alloc_buf(size_t size)
 {
-    BUILD_ASSERT(FP_MODEL_HEADROOM % 64 == 0);
+    BUILD_ASSERT(FP_MODEL_HEADROOM % CACHE_LINE_SIZE == 0);
     return xmalloc_cacheline(FP_MODEL_HEADROOM + size);
 }
 
