@@ -25,7 +25,10 @@
  *
  * Through a device, with the setup of fp-test-model.h: when the cache is
  * used, which keys it cannot hold, eviction, and entries made in older
- * versions of the rule table or of rules since removed. */
+ * versions of the rule table or of rules since removed.
+ *
+ * Beside the cache, what a hit touches besides its entry: a slot's packet
+ * starts a cache line. */
 
 #include <config.h>
 
