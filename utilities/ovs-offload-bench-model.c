@@ -40,8 +40,9 @@
  *   - with 1 engine, the rule insert and delete rates through
  *     fp_rule_batch() (batches of 1000) and the bytes per rule.
  *
- * A point where the model and the classifier are close runs 5 times, and
- * its figures are the medians (BENCH_MODEL_CLOSE).  It keeps each point's
+ * A point where the model and the classifier are close, and the point of
+ * the line-rate goal, run 5 times, and their figures are the medians
+ * (BENCH_MODEL_CLOSE).  It keeps each point's
  * figures for the goals fwd-line-rate and fwd-no-cliff, which
  * bench_model_goals() prints. */
 
@@ -453,6 +454,16 @@ bench_model_classifier(const struct bench_rule *rules, size_t n_rules,
 #define BENCH_MODEL_CLOSE 2.0
 #define BENCH_MODEL_RUNS 5
 
+/* The point of the goal fwd-line-rate: 10K rules over 16 masks.  It runs
+ * BENCH_MODEL_RUNS times too, and the goal takes the median of its runs:
+ * alternated runs of one build within ten minutes read it at 13.64 to 16.91
+ * Mpps per engine, so one run says little about the build. */
+static bool
+bench_model_is_line_rate_point(size_t n_rules, int n_masks)
+{
+    return n_rules == 10000 && n_masks == 16;
+}
+
 /* Returns the median, over the 'n' runs of 'runs', of the double at
  * 'offset' in a struct bench_model_fwd. */
 static double
@@ -544,8 +555,9 @@ bench_model_point(size_t n_rules, int n_masks,
         twos[r] = two;
         ovscls_runs[r] = ovscls;
         ratios[r] = MIN(one.mpps_engine, two.mpps_engine) / ovscls;
-        if (!r && ratios[r] > 1.0 / BENCH_MODEL_CLOSE
-            && ratios[r] < BENCH_MODEL_CLOSE) {
+        if (!r && (bench_model_is_line_rate_point(n_rules, n_masks)
+                   || (ratios[r] > 1.0 / BENCH_MODEL_CLOSE
+                       && ratios[r] < BENCH_MODEL_CLOSE))) {
             n_runs = BENCH_MODEL_RUNS;
         }
     }
@@ -557,7 +569,8 @@ bench_model_point(size_t n_rules, int n_masks,
         printf("median rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
                "(1 engine), %.2f Mpps/engine (2 engines), ovscls %.2f M "
                "lookups/s; the worse engine count's ratio to ovscls %.2fx "
-               "(medians of %d runs, for a point within %.0fx; the runs "
+               "(medians of %d runs, for a point within %.0fx or the "
+               "line-rate goal's; the runs "
                "%.2fx to %.2fx)\n",
                n_rules, n_masks, one.mpps_engine, two.mpps_engine, ovscls,
                ratio, n_runs, BENCH_MODEL_CLOSE, ratios[0],
@@ -606,10 +619,11 @@ bench_model_goals(void)
     for (i = 0; i < n_points; i++) {
         const struct bench_model_figs *p = &points[i];
 
-        if (p->n_rules == 10000 && p->n_masks == 16) {
+        if (bench_model_is_line_rate_point(p->n_rules, p->n_masks)) {
             bench_goal("fwd-line-rate", p->model >= BENCH_LINE_RATE,
                        "%.2f Mpps/engine at 10000 rules over 16 masks "
-                       "(goal %.2f)", p->model, BENCH_LINE_RATE);
+                       "(goal %.2f; %s)", p->model, BENCH_LINE_RATE,
+                       p->n_runs > 1 ? "the median of its runs" : "one run");
         }
     }
     for (i = 0; i < n_points; i++) {
