@@ -12,6 +12,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-fp-evb.h \
 	ofproto-offload/netdev-fp-qos.c \
 	ofproto-offload/netdev-fp-qos.h \
+	ofproto-offload/netdev-fp-stats.c \
 	ofproto-offload/netdev-fp-vf.c \
 	ofproto-offload/netdev-fp-vf.h \
 	ofproto-offload/netdev-fp-private.h \

@@ -18,8 +18,9 @@
 #define NETDEV_FP_PRIVATE_H 1
 
 /* The state of an fp interface, shared by the files of the netdev provider
- * (netdev-fp.c, and netdev-fp-qos.c for the QoS and Queue tables).  Not for
- * other modules: they use netdev-fp.h. */
+ * (netdev-fp.c, netdev-fp-qos.c for the QoS and Queue tables,
+ * netdev-fp-stats.c for the counters).  Not for other modules: they use
+ * netdev-fp.h. */
 
 #include "fp/fp.h"
 #include "netdev-fp.h"
@@ -107,6 +108,22 @@ netdev_fp_cast(const struct netdev *netdev)
     ovs_assert(netdev_get_class(netdev) == &netdev_fp_class);
     return CONTAINER_OF(netdev, struct netdev_fp, up);
 }
+
+/* Counters (netdev-fp-stats.c). */
+void netdev_fp_stats_add(struct fp_port_stats *sum,
+                         const struct fp_port_stats *);
+void netdev_fp_stats_sub(struct fp_port_stats *sum,
+                         const struct fp_port_stats *);
+void netdev_fp_stats_read(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex);
+void netdev_fp_stats_read_vf(struct netdev_fp *netdev)
+    OVS_REQUIRES(netdev->mutex);
+
+/* The netdev provider's counter hooks (see netdev-provider.h for their
+ * contracts), in netdev-fp-stats.c. */
+int netdev_fp_stats_get(const struct netdev *, struct netdev_stats *);
+int netdev_fp_stats_get_custom(const struct netdev *,
+                               struct netdev_custom_stats *);
 
 /* Egress QoS (netdev-fp-qos.c). */
 void netdev_fp_apply_qos(struct netdev_fp *netdev)
