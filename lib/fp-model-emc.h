@@ -521,16 +521,30 @@ fp_model_emc_tags(const struct fp_model_engine *engine,
     return &engine->emc_tags[set - engine->emc];
 }
 
+/* Returns the tags of the set of the exact-match cache of 'engine' for a
+ * key of 'hash' (fp_model_emc_set()'s): fp_model_emc_tags() of that set,
+ * found from the hash as the set is, without the division by the size of
+ * an entry that finding them from the set's address takes. */
+static inline const uint32_t *
+fp_model_emc_hash_tags(const struct fp_model_engine *engine, uint32_t hash)
+{
+    return &engine->emc_tags[hash & engine->emc_mask
+                             & ~(FP_MODEL_EMC_WAYS - 1)];
+}
+
 /* Returns the ways of 'set' of the exact-match cache of 'engine' that may
  * hold a key of 'hash', as a bitmap (bit i for way i): those whose tag is
- * 'hash'.  Reads only the set's tags, not its entries, so that a lookup
- * touches the tags' line and then one entry's first line, where reading
- * each way's 'map' and 'hash' touched FP_MODEL_EMC_WAYS lines. */
+ * 'hash'.  'set' must be the key's set (fp_model_emc_set()), whose tags
+ * this finds from 'hash'.  Reads only the set's tags, not its entries, so
+ * that a lookup touches the tags' line and then one entry's first line,
+ * where reading each way's 'map' and 'hash' touched FP_MODEL_EMC_WAYS
+ * lines. */
 static inline uint32_t
 fp_model_emc_ways(const struct fp_model_engine *engine,
-                  const struct fp_model_emc_entry *set, uint32_t hash)
+                  const struct fp_model_emc_entry *set OVS_UNUSED,
+                  uint32_t hash)
 {
-    const uint32_t *tags = fp_model_emc_tags(engine, set);
+    const uint32_t *tags = fp_model_emc_hash_tags(engine, hash);
     uint32_t ways = 0;
 
 #ifdef __SSE2__

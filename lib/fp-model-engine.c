@@ -530,19 +530,36 @@ fp_model_pass_parse(struct fp_model *model,
 
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
+        const uint8_t *data = fp_model_slot_data(pkt->slot);
         uint32_t size = pkt->slot->size;
 
         n_bytes += size;
-        pkt->error = fp_parse_inline(fp_model_slot_data(pkt->slot), size,
-                                     port_no, vlan_limit, &pkt->key,
-                                     &pkt->layers);
-        pkt->emc = NULL;
         traced |= pkt->slot->trace != NULL;
-        if (use_emc && !pkt->error) {
-            pkt->emc = fp_model_emc_set(engine, &pkt->key, pkt->layers.fast,
-                                        &pkt->hash, &pkt->map);
-            if (pkt->emc) {
-                OVS_PREFETCH(fp_model_emc_tags(engine, pkt->emc));
+        pkt->emc = NULL;
+        /* The parser's fast path (fp_parse_inline()) apart from the rest,
+         * with its own call of fp_model_emc_set(): there the compiler
+         * knows the key's words that the fast path just stored and the
+         * hash reads, and that the parse succeeded, with a key of the fast
+         * path. */
+        if (OVS_LIKELY(fp_parse_fast(data, size, port_no, &pkt->key,
+                                     &pkt->layers))) {
+            pkt->error = 0;
+            if (use_emc) {
+                pkt->emc = fp_model_emc_set(engine, &pkt->key, true,
+                                            &pkt->hash, &pkt->map);
+                OVS_PREFETCH(fp_model_emc_hash_tags(engine, pkt->hash));
+            }
+        } else {
+            fp_parse_start(port_no, &pkt->key, &pkt->layers);
+            pkt->error = fp_parse_started(data, size, vlan_limit, &pkt->key,
+                                          &pkt->layers);
+            if (use_emc && !pkt->error) {
+                pkt->emc = fp_model_emc_set(engine, &pkt->key,
+                                            pkt->layers.fast, &pkt->hash,
+                                            &pkt->map);
+                if (pkt->emc) {
+                    OVS_PREFETCH(fp_model_emc_hash_tags(engine, pkt->hash));
+                }
             }
         }
     }
