@@ -231,11 +231,14 @@ fp_parse_fast(const uint8_t *p, size_t size, uint32_t in_port,
             & htons(FP_PARSE_IPV4_MF | FP_PARSE_IPV4_OFF_MASK))) {
         return false;
     }
+    /* One compare for both bounds of the IP datagram's length: less than
+     * its header wraps around to more than any 'size' ('size' >= L4, so
+     * that 'size - L4' does not wrap). */
     tot_len = fp_parse_get16(p + L3 + 2);
-    if (tot_len > size - L3 || tot_len < FP_PARSE_IPV4_HEADER_LEN) {
+    l4_len = tot_len - FP_PARSE_IPV4_HEADER_LEN;
+    if (l4_len > size - L4) {
         return false;
     }
-    l4_len = tot_len - FP_PARSE_IPV4_HEADER_LEN;
     proto = p[L3 + 9];
     if (proto == FP_PARSE_IPPROTO_UDP) {
         uint16_t dport = fp_parse_get_be16(l4 + 2);
