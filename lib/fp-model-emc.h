@@ -468,14 +468,13 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
         diff |= k[i] ^ e->words[i];
     }
 #endif
-    map >>= FP_MODEL_EMC_HEAD;
-    if (OVS_LIKELY(map == UINT32_C(1) << (FP_MODEL_EMC_PORTS
-                                          - FP_MODEL_EMC_HEAD))) {
+    if (OVS_LIKELY(map == (FP_MODEL_EMC_HEAD_MAP
+                           | UINT32_C(1) << FP_MODEL_EMC_PORTS))) {
         /* Only the ports' word, as in a TCP or UDP packet over IPv4: the
          * loop below, unrolled, without its bit scans. */
         diff |= k[FP_MODEL_EMC_PORTS] ^ *w;
     } else {
-        for (; map; map &= map - 1) {
+        for (map >>= FP_MODEL_EMC_HEAD; map; map &= map - 1) {
             diff |= k[FP_MODEL_EMC_HEAD + raw_ctz(map)] ^ *w++;
         }
     }
