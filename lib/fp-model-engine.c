@@ -788,13 +788,11 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
             fp_model_count(engine, pkt->user, slot->size, pkt->key.tcp_flags,
                            now_ms);
         }
-        if (OVS_LIKELY(!trace)
-            && actions->n == 1
-            && actions->actions[0].type == FP_ACTION_OUTPUT) {
+        if (OVS_LIKELY(!trace) && actions->output != FP_PORT_NONE) {
             /* The most common rule, one output, without the action loop:
              * the same as fp_model_execute() does with it, without its
              * per-action and per-packet setup. */
-            fp_model_tx_run_send(model, engine, run, actions->actions[0].port,
+            fp_model_tx_run_send(model, engine, run, actions->output,
                                  data, slot->size, port_no);
             return;
         }

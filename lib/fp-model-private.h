@@ -249,6 +249,10 @@ struct fp_model_actions {
     struct hmap_node node;      /* In 'fp_model.actions', by hash. */
     uint32_t refcnt;            /* Under 'ctl_mutex'. */
     uint32_t n;
+    uint32_t output;            /* If the list is one FP_ACTION_OUTPUT, its
+                                 * port (the most common rule, which the
+                                 * engines send without the action loop),
+                                 * else FP_PORT_NONE. */
     struct fp_action actions[];
 };
 
