@@ -522,8 +522,9 @@ fp_model_pass_parse(struct fp_model *model,
 {
     bool use_emc = engine && engine->emc;
     unsigned int vlan_limit;
+    uintptr_t traces = 0;
     uint64_t n_bytes = 0;
-    bool traced = false;
+    bool traced;
     size_t i;
 
     atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
@@ -534,7 +535,7 @@ fp_model_pass_parse(struct fp_model *model,
         uint32_t size = pkt->slot->size;
 
         n_bytes += size;
-        traced |= pkt->slot->trace != NULL;
+        traces |= (uintptr_t) pkt->slot->trace;
         pkt->emc = NULL;
         /* The parser's fast path (fp_parse_inline()) apart from the rest,
          * with its own call of fp_model_emc_set(): there the compiler
@@ -563,6 +564,7 @@ fp_model_pass_parse(struct fp_model *model,
             }
         }
     }
+    traced = traces != 0;
     /* The tags that the loop above prefetched came in meanwhile. */
     for (i = 0; use_emc && i < n; i++) {
         if (pkts[i].emc) {
