@@ -536,7 +536,6 @@ fp_model_pass_parse(struct fp_model *model,
 
         n_bytes += size;
         traces |= (uintptr_t) pkt->slot->trace;
-        pkt->emc = NULL;
         /* The parser's fast path (fp_parse_inline()) apart from the rest,
          * with its own call of fp_model_emc_set(): there the compiler
          * knows the key's words that the fast path just stored and the
@@ -549,8 +548,11 @@ fp_model_pass_parse(struct fp_model *model,
                 pkt->emc = fp_model_emc_set(engine, &pkt->key, true,
                                             &pkt->hash, &pkt->map);
                 OVS_PREFETCH(fp_model_emc_hash_tags(engine, pkt->hash));
+            } else {
+                pkt->emc = NULL;
             }
         } else {
+            pkt->emc = NULL;
             fp_parse_start(port_no, &pkt->key, &pkt->layers);
             pkt->error = fp_parse_started(data, size, vlan_limit, &pkt->key,
                                           &pkt->layers);
