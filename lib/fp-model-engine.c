@@ -521,6 +521,7 @@ fp_model_pass_parse(struct fp_model *model,
                     uint64_t *n_bytesp)
 {
     bool use_emc = engine && engine->emc;
+    struct fp_model_emc_sets sets = { .emc = NULL };
     unsigned int vlan_limit;
     uintptr_t traces = 0;
     uint64_t n_bytes = 0;
@@ -528,6 +529,9 @@ fp_model_pass_parse(struct fp_model *model,
     size_t i;
 
     atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
+    if (use_emc) {
+        fp_model_emc_sets_init(&sets, engine);
+    }
 
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
@@ -545,9 +549,9 @@ fp_model_pass_parse(struct fp_model *model,
                                      &pkt->layers))) {
             pkt->error = 0;
             if (use_emc) {
-                pkt->emc = fp_model_emc_set(engine, &pkt->key, true,
-                                            &pkt->hash, &pkt->map);
-                OVS_PREFETCH(fp_model_emc_hash_tags(engine, pkt->hash));
+                pkt->emc = fp_model_emc_sets_set(&sets, &pkt->key, true,
+                                                 &pkt->hash, &pkt->map);
+                OVS_PREFETCH(fp_model_emc_sets_tags(&sets, pkt->hash));
             } else {
                 pkt->emc = NULL;
             }
@@ -557,11 +561,11 @@ fp_model_pass_parse(struct fp_model *model,
             pkt->error = fp_parse_started(data, size, vlan_limit, &pkt->key,
                                           &pkt->layers);
             if (use_emc && !pkt->error) {
-                pkt->emc = fp_model_emc_set(engine, &pkt->key,
-                                            pkt->layers.fast, &pkt->hash,
-                                            &pkt->map);
+                pkt->emc = fp_model_emc_sets_set(&sets, &pkt->key,
+                                                 pkt->layers.fast, &pkt->hash,
+                                                 &pkt->map);
                 if (pkt->emc) {
-                    OVS_PREFETCH(fp_model_emc_hash_tags(engine, pkt->hash));
+                    OVS_PREFETCH(fp_model_emc_sets_tags(&sets, pkt->hash));
                 }
             }
         }
@@ -570,7 +574,7 @@ fp_model_pass_parse(struct fp_model *model,
     /* The tags that the loop above prefetched came in meanwhile. */
     for (i = 0; use_emc && i < n; i++) {
         if (pkts[i].emc) {
-            pkts[i].ways = fp_model_emc_prefetch(engine, pkts[i].emc,
+            pkts[i].ways = fp_model_emc_prefetch(&sets, pkts[i].emc,
                                                  pkts[i].hash);
         }
     }
