@@ -62,6 +62,7 @@ BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
 
 /* A 64-bit counter with one writer (an engine) and any readers. */
 typedef atomic_uint64_t fp_model_ctr;
+BUILD_ASSERT_DECL(sizeof(fp_model_ctr) == sizeof(uint64_t));
 
 /* Adds 'n' to 'ctr', from its one writer.  On x86-64, one add to memory,
  * not locked: an aligned 64-bit store is seen whole by every reader, as the
