@@ -173,7 +173,7 @@ test_fp_model_emc_map(void **state OVS_UNUSED)
 /* Keys that fp_model_emc_spread() hashes, and the sets of the cache
  * it spreads them over. */
 #define SPREAD_KEYS 4096
-#define SPREAD_SETS 1024
+#define SPREAD_SETS (8192 / FP_MODEL_EMC_WAYS)
 
 /* Returns how many of the SPREAD_KEYS keys of 'family' do not fit into a
  * cache of SPREAD_SETS sets of FP_MODEL_EMC_WAYS ways, hashed with the
@@ -240,8 +240,9 @@ emc_spread(int family, bool crc)
 }
 
 /* Each hash of the exact-match cache spreads keys that differ in a field
- * or two over the sets about as a random one would: 4096 keys, 4 a set on
- * average, leave about 1% of them beyond their set's 8 ways. */
+ * or two over the sets about as a random one would: 4096 keys in a cache of
+ * 8192 entries (the default size) leave few of them beyond the ways of
+ * their set. */
 static void
 test_fp_model_emc_spread(void **state OVS_UNUSED)
 {
@@ -474,11 +475,11 @@ test_fp_model_emc_too_many(void **state OVS_UNUSED)
     }
 }
 
-/* Nine flows that come back in turn to an exact-match cache of one set of
- * eight ways (FP_MODEL_EMC_WAYS): the eight that the cache holds stay, and
- * mostly only the ninth misses (with a way taken on every miss, flows evict
- * each other in a chain and at least two miss each round, so that at most
- * 7 of 9 hit). */
+/* One flow more than the ways of an exact-match cache of one set
+ * (FP_MODEL_EMC_WAYS), coming back in turn: the flows that the cache holds
+ * stay, and mostly only the extra one misses (with a way taken on every
+ * miss, flows evict each other in a chain and at least two miss each
+ * round). */
 static void
 test_fp_model_emc_evict(void **state OVS_UNUSED)
 {
@@ -493,7 +494,7 @@ test_fp_model_emc_evict(void **state OVS_UNUSED)
     int round, flow;
 
     fp_device_config_default(&config);
-    config.emc_size = 8;
+    config.emc_size = FP_MODEL_EMC_WAYS;
     assert_int_equal(fp_device_create("evict", &config, &dev), 0);
     add_output(&first, VF0);
     assert_int_equal(fp_rule_add(dev, &first, &id), 0);
@@ -505,16 +506,16 @@ test_fp_model_emc_evict(void **state OVS_UNUSED)
 
     memcpy(pkt, udp_pkt, sizeof pkt);
     for (round = 0; round < 20; round++) {
-        for (flow = 0; flow < 9; flow++) {
+        for (flow = 0; flow < FP_MODEL_EMC_WAYS + 1; flow++) {
             pkt[35] = flow;     /* UDP source port. */
             assert_int_equal(fp_port_inject(dev, PHY0, pkt, sizeof pkt), 0);
         }
     }
     fp_device_get_stats(dev, &ds);
-    assert_int_equal(ds.hits, 180);
-    assert_true(ds.emc_hits >= 144);
+    assert_int_equal(ds.hits, 20 * (FP_MODEL_EMC_WAYS + 1));
+    assert_true(ds.emc_hits >= 20 * (FP_MODEL_EMC_WAYS - 1));
     fp_port_get_stats(dev, VF0, &ps);
-    assert_int_equal(ps.tx_packets, 180);
+    assert_int_equal(ps.tx_packets, 20 * (FP_MODEL_EMC_WAYS + 1));
     fp_device_destroy(dev);
 }
 
