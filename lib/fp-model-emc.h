@@ -51,9 +51,12 @@
  * entries kept only about 80% of 4096 flows (keys that fall in the same
  * set evict each other); with four, about 96%; with eight, about 98%
  * (ovs-offload-bench, 10K rules over 16 masks).  Each miss costs a lookup
- * in the rule table, over every mask: at 16 masks, some 4,000
- * instructions, far more than looking at four more ways on each hit. */
-#define FP_MODEL_EMC_WAYS 8
+ * in the rule table, over every mask: at 16 masks, about 1,900
+ * instructions, far more than looking at eight more ways on each hit.
+ * With sixteen, a set's tags fill one cache line, as eight filled half of
+ * one, and 4096 flows spread over 512 sets almost never put more than
+ * sixteen in one. */
+#define FP_MODEL_EMC_WAYS 16
 
 /* Fewest masks in the rule table for which an engine uses its exact-match
  * cache.  With fewer, a lookup in the table probes as few hash tables as
@@ -398,6 +401,53 @@ fp_model_emc_fast_map(const struct fp_key *key)
     return FP_MODEL_EMC_HEAD_MAP | (uint32_t) (k[PORTS] != 0) << PORTS;
 }
 
+/* What finding a key's set in the exact-match cache of an engine reads of
+ * the engine and of the process (fp_model_emc_crc), which an engine's pass
+ * reads once for all its packets (fp_model_emc_sets_init()): read for each
+ * packet, as fp_model_emc_set() does, the compiler reads them again after
+ * every parse, since the parse's byte stores into a key might change them
+ * as far as it knows. */
+struct fp_model_emc_sets {
+    struct fp_model_emc_entry *emc;     /* The engine's 'emc'. */
+    const uint32_t *tags;               /* The engine's 'emc_tags'. */
+    uint32_t mask;                      /* The engine's 'emc_mask' but its
+                                         * way bits: a hash's first way. */
+    bool crc;                           /* fp_model_emc_crc. */
+};
+
+/* Initializes 'sets' for the exact-match cache of 'engine', which must
+ * have one. */
+static inline void
+fp_model_emc_sets_init(struct fp_model_emc_sets *sets,
+                       const struct fp_model_engine *engine)
+{
+    sets->emc = engine->emc;
+    sets->tags = engine->emc_tags;
+    sets->mask = engine->emc_mask & ~(FP_MODEL_EMC_WAYS - 1);
+    sets->crc = fp_model_emc_crc;
+}
+
+/* fp_model_emc_set() with what it reads of the engine in 'sets'. */
+static inline ALWAYS_INLINE struct fp_model_emc_entry *
+fp_model_emc_sets_set(const struct fp_model_emc_sets *sets,
+                      const struct fp_key *key, bool fast, uint32_t *hashp,
+                      uint32_t *mapp)
+{
+    if (OVS_LIKELY(fast)) {
+        *mapp = fp_model_emc_fast_map(key);
+        *hashp = fp_model_emc_hash__(key, sets->crc, false);
+    } else {
+        *mapp = fp_model_emc_map(key) | FP_MODEL_EMC_HEAD_MAP;
+        if (fp_model_emc_too_many(*mapp)) {
+            *hashp = 0;
+            return NULL;
+        }
+        *hashp = fp_model_emc_hash__(key, sets->crc,
+                                     *mapp & FP_MODEL_EMC_REST_MAP);
+    }
+    return &sets->emc[*hashp & sets->mask];
+}
+
 /* Returns the set of the exact-match cache of 'engine' (which must have
  * one) for 'key', and stores the key's hash in '*hashp' and its map in
  * '*mapp': its nonzero words after the head (bit i for word i) and every
@@ -413,20 +463,10 @@ fp_model_emc_set(const struct fp_model_engine *engine,
                  const struct fp_key *key, bool fast, uint32_t *hashp,
                  uint32_t *mapp)
 {
-    if (OVS_LIKELY(fast)) {
-        *mapp = fp_model_emc_fast_map(key);
-        *hashp = fp_model_emc_hash__(key, fp_model_emc_crc, false);
-    } else {
-        *mapp = fp_model_emc_map(key) | FP_MODEL_EMC_HEAD_MAP;
-        if (fp_model_emc_too_many(*mapp)) {
-            *hashp = 0;
-            return NULL;
-        }
-        *hashp = fp_model_emc_hash__(key, fp_model_emc_crc,
-                                     *mapp & FP_MODEL_EMC_REST_MAP);
-    }
-    return &engine->emc[*hashp & engine->emc_mask
-                        & ~(FP_MODEL_EMC_WAYS - 1)];
+    struct fp_model_emc_sets sets;
+
+    fp_model_emc_sets_init(&sets, engine);
+    return fp_model_emc_sets_set(&sets, key, fast, hashp, mapp);
 }
 
 /* Returns true if 'e' holds 'key', whose map (fp_model_emc_set()) is 'map',
@@ -468,14 +508,13 @@ fp_model_emc_match(const struct fp_model_emc_entry *e,
         diff |= k[i] ^ e->words[i];
     }
 #endif
-    map >>= FP_MODEL_EMC_HEAD;
-    if (OVS_LIKELY(map == UINT32_C(1) << (FP_MODEL_EMC_PORTS
-                                          - FP_MODEL_EMC_HEAD))) {
+    if (OVS_LIKELY(map == (FP_MODEL_EMC_HEAD_MAP
+                           | UINT32_C(1) << FP_MODEL_EMC_PORTS))) {
         /* Only the ports' word, as in a TCP or UDP packet over IPv4: the
          * loop below, unrolled, without its bit scans. */
         diff |= k[FP_MODEL_EMC_PORTS] ^ *w;
     } else {
-        for (; map; map &= map - 1) {
+        for (map >>= FP_MODEL_EMC_HEAD; map; map &= map - 1) {
             diff |= k[FP_MODEL_EMC_HEAD + raw_ctz(map)] ^ *w++;
         }
     }
@@ -513,7 +552,7 @@ fp_model_emc_still_right(const struct fp_model_engine *engine,
 }
 
 /* Returns the tags of the ways of 'set' of the exact-match cache of
- * 'engine': FP_MODEL_EMC_WAYS hashes in 32 bytes, half a cache line. */
+ * 'engine': FP_MODEL_EMC_WAYS hashes in 64 bytes, a cache line. */
 static inline const uint32_t *
 fp_model_emc_tags(const struct fp_model_engine *engine,
                   const struct fp_model_emc_entry *set)
@@ -521,16 +560,29 @@ fp_model_emc_tags(const struct fp_model_engine *engine,
     return &engine->emc_tags[set - engine->emc];
 }
 
-/* Returns the ways of 'set' of the exact-match cache of 'engine' that may
- * hold a key of 'hash', as a bitmap (bit i for way i): those whose tag is
- * 'hash'.  Reads only the set's tags, not its entries, so that a lookup
- * touches the tags' line and then one entry's first line, where reading
- * each way's 'map' and 'hash' touched FP_MODEL_EMC_WAYS lines. */
-static inline uint32_t
-fp_model_emc_ways(const struct fp_model_engine *engine,
-                  const struct fp_model_emc_entry *set, uint32_t hash)
+/* Returns the tags of the set of the exact-match cache of 'engine' for a
+ * key of 'hash' (fp_model_emc_set()'s): fp_model_emc_tags() of that set,
+ * found from the hash as the set is, without the division by the size of
+ * an entry that finding them from the set's address takes. */
+static inline const uint32_t *
+fp_model_emc_hash_tags(const struct fp_model_engine *engine, uint32_t hash)
 {
-    const uint32_t *tags = fp_model_emc_tags(engine, set);
+    return &engine->emc_tags[hash & engine->emc_mask
+                             & ~(FP_MODEL_EMC_WAYS - 1)];
+}
+
+/* fp_model_emc_hash_tags() with what it reads of the engine in 'sets'. */
+static inline const uint32_t *
+fp_model_emc_sets_tags(const struct fp_model_emc_sets *sets, uint32_t hash)
+{
+    return &sets->tags[hash & sets->mask];
+}
+
+/* Returns the ways, among the tags 'tags' of a set, whose tag is 'hash' (see
+ * fp_model_emc_ways()). */
+static inline uint32_t
+fp_model_emc_ways__(const uint32_t *tags, uint32_t hash)
+{
     uint32_t ways = 0;
 
 #ifdef __SSE2__
@@ -555,14 +607,30 @@ fp_model_emc_ways(const struct fp_model_engine *engine,
     return ways;
 }
 
+/* Returns the ways of 'set' of the exact-match cache of 'engine' that may
+ * hold a key of 'hash', as a bitmap (bit i for way i): those whose tag is
+ * 'hash'.  'set' must be the key's set (fp_model_emc_set()), whose tags
+ * this finds from 'hash'.  Reads only the set's tags, not its entries, so
+ * that a lookup touches the tags' line and then one entry's first line,
+ * where reading each way's 'map' and 'hash' touched FP_MODEL_EMC_WAYS
+ * lines. */
+static inline uint32_t
+fp_model_emc_ways(const struct fp_model_engine *engine,
+                  const struct fp_model_emc_entry *set OVS_UNUSED,
+                  uint32_t hash)
+{
+    return fp_model_emc_ways__(fp_model_emc_hash_tags(engine, hash), hash);
+}
+
 /* Returns fp_model_emc_ways() of 'hash' in 'set' of the exact-match cache
- * of 'engine', and prefetches the first of those ways, almost always the
+ * of 'sets', and prefetches the first of those ways, almost always the
  * only one, for fp_model_emc_find(). */
 static inline uint32_t
-fp_model_emc_prefetch(const struct fp_model_engine *engine,
+fp_model_emc_prefetch(const struct fp_model_emc_sets *sets,
                       const struct fp_model_emc_entry *set, uint32_t hash)
 {
-    uint32_t ways = fp_model_emc_ways(engine, set, hash);
+    uint32_t ways = fp_model_emc_ways__(fp_model_emc_sets_tags(sets, hash),
+                                        hash);
 
     if (ways) {
         OVS_PREFETCH(&set[raw_ctz(ways)]);

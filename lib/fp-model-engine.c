@@ -511,45 +511,70 @@ fp_model_cpu_ns_overhead(void)
 /* Parses the 'n' packets of 'pkts' from RX ring slots, which came in on
  * 'port_no', with the VLAN limit of 'model', and prefetches the cache
  * entries that their lookup needs ('engine' NULL: no cache).  Returns true
- * if a packet has a trace (then records the VLAN limit in it). */
+ * if a packet has a trace (then records the VLAN limit in it).  Stores the
+ * packets' bytes in '*n_bytesp'.  The caller prefetched the packets' data
+ * (fp_model_poll_batch()). */
 static bool
 fp_model_pass_parse(struct fp_model *model,
                     const struct fp_model_engine *engine,
-                    struct fp_model_pkt *pkts, size_t n, uint32_t port_no)
+                    struct fp_model_pkt *pkts, size_t n, uint32_t port_no,
+                    uint64_t *n_bytesp)
 {
     bool use_emc = engine && engine->emc;
+    struct fp_model_emc_sets sets = { .emc = NULL };
     unsigned int vlan_limit;
-    bool traced = false;
+    uintptr_t traces = 0;
+    uint64_t n_bytes = 0;
+    bool traced;
     size_t i;
 
     atomic_read_relaxed(&model->vlan_limit, &vlan_limit);
-
-    for (i = 0; i < n; i++) {
-        const uint8_t *data = fp_model_slot_data(pkts[i].slot);
-
-        OVS_PREFETCH(data);
-        OVS_PREFETCH(data + 63);
+    if (use_emc) {
+        fp_model_emc_sets_init(&sets, engine);
     }
+
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
+        const uint8_t *data = fp_model_slot_data(pkt->slot);
+        uint32_t size = pkt->slot->size;
 
-        pkt->error = fp_parse_inline(fp_model_slot_data(pkt->slot),
-                                     pkt->slot->size, port_no, vlan_limit,
-                                     &pkt->key, &pkt->layers);
-        pkt->emc = NULL;
-        traced |= pkt->slot->trace != NULL;
-        if (use_emc && !pkt->error) {
-            pkt->emc = fp_model_emc_set(engine, &pkt->key, pkt->layers.fast,
-                                        &pkt->hash, &pkt->map);
-            if (pkt->emc) {
-                OVS_PREFETCH(fp_model_emc_tags(engine, pkt->emc));
+        n_bytes += size;
+        traces |= (uintptr_t) pkt->slot->trace;
+        /* The parser's fast path (fp_parse_inline()) apart from the rest,
+         * with its own call of fp_model_emc_set(): there the compiler
+         * knows the key's words that the fast path just stored and the
+         * hash reads, and that the parse succeeded, with a key of the fast
+         * path. */
+        if (OVS_LIKELY(fp_parse_fast(data, size, port_no, &pkt->key,
+                                     &pkt->layers))) {
+            pkt->error = 0;
+            if (use_emc) {
+                pkt->emc = fp_model_emc_sets_set(&sets, &pkt->key, true,
+                                                 &pkt->hash, &pkt->map);
+                OVS_PREFETCH(fp_model_emc_sets_tags(&sets, pkt->hash));
+            } else {
+                pkt->emc = NULL;
+            }
+        } else {
+            pkt->emc = NULL;
+            fp_parse_start(port_no, &pkt->key, &pkt->layers);
+            pkt->error = fp_parse_started(data, size, vlan_limit, &pkt->key,
+                                          &pkt->layers);
+            if (use_emc && !pkt->error) {
+                pkt->emc = fp_model_emc_sets_set(&sets, &pkt->key,
+                                                 pkt->layers.fast, &pkt->hash,
+                                                 &pkt->map);
+                if (pkt->emc) {
+                    OVS_PREFETCH(fp_model_emc_sets_tags(&sets, pkt->hash));
+                }
             }
         }
     }
+    traced = traces != 0;
     /* The tags that the loop above prefetched came in meanwhile. */
     for (i = 0; use_emc && i < n; i++) {
         if (pkts[i].emc) {
-            pkts[i].ways = fp_model_emc_prefetch(engine, pkts[i].emc,
+            pkts[i].ways = fp_model_emc_prefetch(&sets, pkts[i].emc,
                                                  pkts[i].hash);
         }
     }
@@ -560,6 +585,7 @@ fp_model_pass_parse(struct fp_model *model,
             }
         }
     }
+    *n_bytesp = n_bytes;
     return traced;
 }
 
@@ -770,13 +796,11 @@ fp_model_finish(struct fp_model *model, struct fp_model_engine *engine,
             fp_model_count(engine, pkt->user, slot->size, pkt->key.tcp_flags,
                            now_ms);
         }
-        if (OVS_LIKELY(!trace)
-            && actions->n == 1
-            && actions->actions[0].type == FP_ACTION_OUTPUT) {
+        if (OVS_LIKELY(!trace) && actions->output != FP_PORT_NONE) {
             /* The most common rule, one output, without the action loop:
              * the same as fp_model_execute() does with it, without its
              * per-action and per-packet setup. */
-            fp_model_tx_run_send(model, engine, run, actions->actions[0].port,
+            fp_model_tx_run_send(model, engine, run, actions->output,
                                  data, slot->size, port_no);
             return;
         }
@@ -816,10 +840,11 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     struct fp_model_port_ctrs *ctrs = &engine->ports[port_no];
     const struct fp_table_rule *rules[FP_MODEL_PASS];
     const struct fp_key *keys[FP_MODEL_PASS];
-    size_t i, n_hits = 0, n_emc_hits = 0, n_miss = 0;
+    size_t i, n_hits, n_emc_hits, n_miss = 0, n_errors = 0;
+    size_t n_emc_no_rule = 0;
     uint8_t misses[FP_MODEL_PASS];
     struct fp_model_tx_run run;
-    uint64_t n_bytes = 0;
+    uint64_t n_bytes;
     bool traced;
 
     if (OVS_UNLIKELY(fp_model_evb_active(model))
@@ -834,7 +859,7 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
     traced = fp_model_pass_parse(model,
                                  (fp_model_emc_active(model, engine)
                                   ? engine : NULL),
-                                 pkts, n, port_no);
+                                 pkts, n, port_no, &n_bytes);
 
     /* The exact-match cache first, then the rule table for the rest.  A hit
      * in the cache takes the rule's actions and counter from the entry,
@@ -842,34 +867,39 @@ fp_model_pass(struct fp_model *model, struct fp_model_engine *engine,
      * fp_model_actions), and the counter is prefetched here. */
     for (i = 0; i < n; i++) {
         struct fp_model_pkt *pkt = &pkts[i];
-        const struct fp_model_emc_entry *e = NULL;
-        const void *data;
 
-        n_bytes += pkt->slot->size;
         pkt->actions = NULL;
         pkt->rule = NULL;
-        if (pkt->error) {
-            continue;
-        }
-        if (pkt->emc) {
+        if (OVS_LIKELY(pkt->emc)) {
+            /* Parsed (fp_model_pass_parse() gives a packet that failed to
+             * parse no set). */
+            const struct fp_model_emc_entry *e;
+            const void *data;
+
             e = fp_model_emc_find(engine, pkt->emc, pkt->ways, &pkt->key,
                                   pkt->map, version, &data, &pkt->user);
-        }
-        if (e) {
-            pkt->actions = data;
-            if (data) {
-                OVS_PREFETCH(&engine->counters[pkt->user]);
-                n_hits++;
+            if (OVS_LIKELY(e)) {
+                pkt->actions = data;
+                if (OVS_LIKELY(data)) {
+                    OVS_PREFETCH(&engine->counters[pkt->user]);
+                } else {
+                    n_emc_no_rule++;
+                }
+                if (OVS_UNLIKELY(traced)) {
+                    pkt->rule = fp_model_emc_rule(engine, e);
+                }
+                continue;
             }
-            if (OVS_UNLIKELY(traced)) {
-                pkt->rule = fp_model_emc_rule(engine, e);
-            }
-            n_emc_hits++;
-        } else {
-            keys[n_miss] = &pkt->key;
-            misses[n_miss++] = i;
+        } else if (pkt->error) {
+            n_errors++;
+            continue;
         }
+        keys[n_miss] = &pkt->key;
+        misses[n_miss++] = i;
     }
+    /* Every packet that parsed and is not a miss hit the cache. */
+    n_emc_hits = n - n_errors - n_miss;
+    n_hits = n_emc_hits - n_emc_no_rule;
     if (n_miss) {
         fp_table_lookup_batch(model->table, keys, n_miss, version, rules);
         for (i = 0; i < n_miss; i++) {
@@ -977,7 +1007,8 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
 {
     struct fp_model_pkt pkts[FP_MODEL_PASS];
     struct fp_model_port *port = &model->ports[port_no];
-    uint64_t flush, epoch, version;
+    uint64_t flush, epoch, version, ring_mask;
+    struct fp_model_slot *ring;
     long long int now_ms, now_us;
     uint32_t n_waiters;
     size_t i;
@@ -1001,11 +1032,22 @@ fp_model_poll_batch(struct fp_model *model, struct fp_model_engine *engine,
     now_ms = time_msec();
     now_us = -1;
 
+    ring = port->ring;
+    ring_mask = model->ring_mask;
     for (i = 0; i < n; ) {
         size_t j, m = MIN(n - i, FP_MODEL_PASS);
 
+        /* The slots, and a prefetch of their packets' first two lines for
+         * the parse, in one loop: the ring and its mask in locals, which
+         * the stores into 'pkts' would otherwise make the compiler read
+         * again for each packet. */
         for (j = 0; j < m; j++) {
-            pkts[j].slot = &port->ring[(head + i + j) & model->ring_mask];
+            struct fp_model_slot *slot = &ring[(head + i + j) & ring_mask];
+            const uint8_t *data = fp_model_slot_data(slot);
+
+            pkts[j].slot = slot;
+            OVS_PREFETCH(data);
+            OVS_PREFETCH(data + 63);
         }
         fp_model_pass(model, engine, pkts, m, port_no, version, now_ms,
                       &now_us);
@@ -1265,6 +1307,7 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
     struct fp_model_pkt pkt = { .slot = slot };
     uint64_t version = fp_table_version(model->table);
     long long int now_us = -1;
+    uint64_t n_bytes;
 
     ovs_assert(trace->dry);
     if (fp_model_evb_active(model)
@@ -1273,7 +1316,7 @@ fp_model_trace_dry(struct fp_model *model, uint32_t port_no,
         return;
     }
     slot->trace = trace;
-    fp_model_pass_parse(model, NULL, &pkt, 1, port_no);
+    fp_model_pass_parse(model, NULL, &pkt, 1, port_no, &n_bytes);
     pkt.rule = NULL;
     if (!pkt.error) {
         const struct fp_key *keys[1] = { &pkt.key };

@@ -62,14 +62,24 @@ BUILD_ASSERT_DECL(FP_MODEL_KEY_WORDS <= 32);
 
 /* A 64-bit counter with one writer (an engine) and any readers. */
 typedef atomic_uint64_t fp_model_ctr;
+BUILD_ASSERT_DECL(sizeof(fp_model_ctr) == sizeof(uint64_t));
 
+/* Adds 'n' to 'ctr', from its one writer.  On x86-64, one add to memory,
+ * not locked: an aligned 64-bit store is seen whole by every reader, as the
+ * relaxed atomic load and store that other machines use are, and the add
+ * takes one instruction where they take three (the compiler does not fuse
+ * atomic operations), twice for each packet that an engine forwards. */
 static inline void
 fp_model_ctr_add(fp_model_ctr *ctr, uint64_t n)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
+    asm("addq %1, %0" : "+m" (*(uint64_t *) ctr) : "er" (n));
+#else
     uint64_t v;
 
     atomic_read_relaxed(ctr, &v);
     atomic_store_relaxed(ctr, v + n);
+#endif
 }
 
 static inline uint64_t
@@ -249,6 +259,10 @@ struct fp_model_actions {
     struct hmap_node node;      /* In 'fp_model.actions', by hash. */
     uint32_t refcnt;            /* Under 'ctl_mutex'. */
     uint32_t n;
+    uint32_t output;            /* If the list is one FP_ACTION_OUTPUT, its
+                                 * port (the most common rule, which the
+                                 * engines send without the action loop),
+                                 * else FP_PORT_NONE. */
     struct fp_action actions[];
 };
 

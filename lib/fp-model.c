@@ -562,6 +562,8 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
     actions = xmalloc(sizeof *actions + size);
     actions->refcnt = 1;
     actions->n = rule->n_actions;
+    actions->output = (actions->n == 1 && resolved[0].type == FP_ACTION_OUTPUT
+                       ? resolved[0].port : FP_PORT_NONE);
     memcpy(actions->actions, resolved, size);
     hmap_insert(&model->actions, &actions->node, hash);
     for (i = 0; i < actions->n; i++) {

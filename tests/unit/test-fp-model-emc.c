@@ -24,8 +24,9 @@
  * shows.
  *
  * Through a device, with the setup of fp-test-model.h: when the cache is
- * used, which keys it cannot hold, eviction, and entries made in older
- * versions of the rule table or of rules since removed.
+ * used, a packet of the parser's fast path and one that is not, which keys
+ * it cannot hold, eviction, and entries made in older versions of the rule
+ * table or of rules since removed.
  *
  * Beside the cache, what a hit touches besides its entry: a slot's packet
  * starts a cache line. */
@@ -172,7 +173,7 @@ test_fp_model_emc_map(void **state OVS_UNUSED)
 /* Keys that fp_model_emc_spread() hashes, and the sets of the cache
  * it spreads them over. */
 #define SPREAD_KEYS 4096
-#define SPREAD_SETS 1024
+#define SPREAD_SETS (8192 / FP_MODEL_EMC_WAYS)
 
 /* Returns how many of the SPREAD_KEYS keys of 'family' do not fit into a
  * cache of SPREAD_SETS sets of FP_MODEL_EMC_WAYS ways, hashed with the
@@ -239,8 +240,9 @@ emc_spread(int family, bool crc)
 }
 
 /* Each hash of the exact-match cache spreads keys that differ in a field
- * or two over the sets about as a random one would: 4096 keys, 4 a set on
- * average, leave about 1% of them beyond their set's 8 ways. */
+ * or two over the sets about as a random one would: 4096 keys in a cache of
+ * 8192 entries (the default size) leave few of them beyond the ways of
+ * their set. */
 static void
 test_fp_model_emc_spread(void **state OVS_UNUSED)
 {
@@ -379,6 +381,57 @@ test_fp_model_emc_masks(void **state)
     assert_int_equal(ps.tx_packets, 0);
 }
 
+/* The engine's pass computes the cache set of a packet that the parser's
+ * fast path takes in a branch of its own (fp_model_pass_parse()): such a
+ * packet (untagged IPv4/UDP) and one that the fast path must leave to the
+ * whole parser (the same with a VLAN tag) each fill an entry of the cache
+ * and then hit it, and each hits its own rule, in the cache as in the
+ * table. */
+static void
+test_fp_model_emc_pass_fast(void **state)
+{
+    struct fp_device *dev = *state;
+    struct fp_rule plain = rule_in_port(PHY0, 10);
+    struct fp_rule tagged = rule_in_port(PHY0, 20);
+    uint8_t vlan_pkt[sizeof udp_pkt + 4];
+    struct fp_device_stats ds;
+    uint32_t id1, id2;
+    int i;
+
+    /* The same frame with an 802.1Q tag of VLAN 5 after the addresses. */
+    memcpy(vlan_pkt, udp_pkt, 12);
+    vlan_pkt[12] = 0x81;
+    vlan_pkt[13] = 0x00;
+    vlan_pkt[14] = 0x00;
+    vlan_pkt[15] = 0x05;
+    memcpy(vlan_pkt + 16, udp_pkt + 12, sizeof udp_pkt - 12);
+
+    /* Two masks, so that the cache is used. */
+    plain.key.eth_type = htons(0x0800);
+    plain.mask.eth_type = UINT16_MAX;
+    add_output(&plain, VF0);
+    tagged.key.vlans[0].tci = htons(FP_VLAN_PRESENT | 5);
+    tagged.mask.vlans[0].tci = htons(FP_VLAN_PRESENT | 0xfff);
+    add_output(&tagged, VF1);
+    assert_int_equal(fp_rule_add(dev, &plain, &id1), 0);
+    assert_int_equal(fp_rule_add(dev, &tagged, &id2), 0);
+    assert_int_equal(fp_port_attach(dev, PHY0), 0);
+
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(fp_port_inject(dev, PHY0, udp_pkt, sizeof udp_pkt),
+                         0);
+        assert_int_equal(fp_port_inject(dev, PHY0, vlan_pkt,
+                                        sizeof vlan_pkt), 0);
+    }
+    fp_device_get_stats(dev, &ds);
+    assert_int_equal(ds.n_masks, 2);
+    assert_int_equal(ds.hits, 6);
+    assert_int_equal(ds.misses, 0);
+    assert_int_equal(ds.emc_hits, 4);
+    assert_int_equal(tx_packets(dev, VF0), 3);
+    assert_int_equal(tx_packets(dev, VF1), 3);
+}
+
 /* fp_model_emc_too_many() tells the same as counting the bits of the map
  * after its head, for every map with few zero words (the only ones with
  * too many words) and for random ones. */
@@ -422,11 +475,11 @@ test_fp_model_emc_too_many(void **state OVS_UNUSED)
     }
 }
 
-/* Nine flows that come back in turn to an exact-match cache of one set of
- * eight ways (FP_MODEL_EMC_WAYS): the eight that the cache holds stay, and
- * mostly only the ninth misses (with a way taken on every miss, flows evict
- * each other in a chain and at least two miss each round, so that at most
- * 7 of 9 hit). */
+/* One flow more than the ways of an exact-match cache of one set
+ * (FP_MODEL_EMC_WAYS), coming back in turn: the flows that the cache holds
+ * stay, and mostly only the extra one misses (with a way taken on every
+ * miss, flows evict each other in a chain and at least two miss each
+ * round). */
 static void
 test_fp_model_emc_evict(void **state OVS_UNUSED)
 {
@@ -441,7 +494,7 @@ test_fp_model_emc_evict(void **state OVS_UNUSED)
     int round, flow;
 
     fp_device_config_default(&config);
-    config.emc_size = 8;
+    config.emc_size = FP_MODEL_EMC_WAYS;
     assert_int_equal(fp_device_create("evict", &config, &dev), 0);
     add_output(&first, VF0);
     assert_int_equal(fp_rule_add(dev, &first, &id), 0);
@@ -453,16 +506,16 @@ test_fp_model_emc_evict(void **state OVS_UNUSED)
 
     memcpy(pkt, udp_pkt, sizeof pkt);
     for (round = 0; round < 20; round++) {
-        for (flow = 0; flow < 9; flow++) {
+        for (flow = 0; flow < FP_MODEL_EMC_WAYS + 1; flow++) {
             pkt[35] = flow;     /* UDP source port. */
             assert_int_equal(fp_port_inject(dev, PHY0, pkt, sizeof pkt), 0);
         }
     }
     fp_device_get_stats(dev, &ds);
-    assert_int_equal(ds.hits, 180);
-    assert_true(ds.emc_hits >= 144);
+    assert_int_equal(ds.hits, 20 * (FP_MODEL_EMC_WAYS + 1));
+    assert_true(ds.emc_hits >= 20 * (FP_MODEL_EMC_WAYS - 1));
     fp_port_get_stats(dev, VF0, &ps);
-    assert_int_equal(ps.tx_packets, 180);
+    assert_int_equal(ps.tx_packets, 20 * (FP_MODEL_EMC_WAYS + 1));
     fp_device_destroy(dev);
 }
 
@@ -634,6 +687,8 @@ main(void)
         cmocka_unit_test(test_fp_model_emc_fast),
         cmocka_unit_test(test_fp_model_emc_spread),
         cmocka_unit_test_setup_teardown(test_fp_model_emc_masks,
+                                        setup_dev, teardown_dev),
+        cmocka_unit_test_setup_teardown(test_fp_model_emc_pass_fast,
                                         setup_dev, teardown_dev),
         cmocka_unit_test(test_fp_model_emc_too_many),
         cmocka_unit_test(test_fp_model_emc_evict),
