@@ -79,6 +79,11 @@ offload_fp_vf_unplugged(const struct fp_rule *rule,
     if (reasonp) {
         *reasonp = NULL;
     }
+    if (!fp_port_vf_maybe_unplugged(dev)) {
+        /* No VF was ever unplugged: the usual case, a load, not a driver
+         * call for each port of the rule (83 instructions a flow_put()). */
+        return false;
+    }
     if (rule->mask.in_port) {
         fp_port_get_vf_hotplug(dev, rule->key.in_port, &hp);
         if (hp.unplugged) {
