@@ -78,6 +78,11 @@ extern struct ovs_mutex offload_fp_mutex; /* Its rules: see below. */
  * offload_fp_rule_expand() makes a struct fp_rule of it. */
 #define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
+
+/* A set of the 32-bit words of struct fp_key (bit i: word i) that has them
+ * all: see offload_fp_rule_dup_words(). */
+#define OFFLOAD_FP_ALL_WORDS                                            \
+    (UINT32_MAX >> (32 - OFFLOAD_FP_KEY_WORDS))
 struct offload_fp_shape {
     struct hmap_node node;      /* In 'offload_fp_shapes'. */
     uint32_t id;                /* In 'offload_fp_shape_by_id'. */
@@ -129,6 +134,9 @@ offload_fp_rule_actions(const struct offload_fp_rule *rule)
 }
 
 struct offload_fp_rule *offload_fp_rule_dup(const struct fp_rule *)
+    OVS_REQUIRES(offload_fp_mutex);
+struct offload_fp_rule *offload_fp_rule_dup_words(const struct fp_rule *,
+                                                  uint32_t words)
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_rule_free(struct offload_fp_rule *)
     OVS_REQUIRES(offload_fp_mutex);
@@ -410,6 +418,10 @@ struct offload_fp_verdict {
     enum offload_fp_state state;
     struct fp_rule rule;
     struct offload_fp_match_rest rest; /* Unless REFUSED. */
+    uint32_t words;             /* Unless REFUSED: the words of 'rule.mask'
+                                 * that may be nonzero (bit i: word i), a
+                                 * superset of those that are, for
+                                 * offload_fp_rule_dup_words(). */
     char *reason;
 };
 
@@ -456,7 +468,8 @@ void offload_fp_flow_init_match(struct offload_fp_flow *,
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_flow_set_rule(struct offload_fp_flow *,
                               const struct fp_rule *,
-                              const struct offload_fp_match_rest *)
+                              const struct offload_fp_match_rest *,
+                              uint32_t words)
     OVS_REQUIRES(offload_fp_mutex);
 const char *offload_fp_flow_reason(const struct offload_fp_flow *);
 uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
