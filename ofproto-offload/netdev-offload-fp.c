@@ -221,6 +221,13 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED && armed);
     struct offload_fp_watch *w = offload_fp_flow_watch(flow);
 
+    if (!watched && !w) {
+        /* Neither before nor after, as for most puts. */
+        if (offload_fp_flow_get_side(flow)) {
+            offload_fp_flow_trim_side(flow);
+        }
+        return;
+    }
     offload_fp_n_armed -= w && !w->waits;
     offload_fp_n_armed += watched && !waits;
     if (watched && (!w || w->waits != waits)) {
