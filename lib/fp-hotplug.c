@@ -26,12 +26,17 @@
 #include "coverage.h"
 #include "fp/fp-provider.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(fp_hotplug);
 
 COVERAGE_DEFINE(fp_vf_unplug);
 COVERAGE_DEFINE(fp_vf_plug);
+
+/* True once a VF of any device has been unplugged (or an unplug tried):
+ * see fp_port_vf_maybe_unplugged().  Never false again. */
+static atomic_bool fp_hotplug_unplugged_once = ATOMIC_VAR_INIT(false);
 
 static bool
 fp_hotplug_is_vf(const struct fp_device *dev, uint32_t port)
@@ -53,6 +58,12 @@ fp_hotplug_set(struct fp_device *dev, uint32_t port, bool plugged)
     }
     if (!dev->class->port_set_plugged) {
         return EOPNOTSUPP;
+    }
+    if (!plugged) {
+        /* Before the driver unplugs the VF, so that a thread that reads
+         * false here after the unplug began cannot exist (see
+         * fp_port_vf_maybe_unplugged()). */
+        atomic_store(&fp_hotplug_unplugged_once, true);
     }
     error = dev->class->port_set_plugged(dev, port, plugged);
     if (error) {
@@ -91,6 +102,21 @@ int
 fp_port_vf_plug(struct fp_device *dev, uint32_t port)
 {
     return fp_hotplug_set(dev, port, true);
+}
+
+/* Returns false if no VF of 'dev' can be unplugged now, because no VF
+ * (of any device) was ever unplugged; otherwise true, and then
+ * fp_port_get_vf_hotplug() tells which.  A caller that checks the VFs of a
+ * rule one by one calls this first: it costs a load, the check of a VF a
+ * driver call.  Like fp_port_get_vf_hotplug(), it tells how things were
+ * at one moment: an unplug that begins after it returns is not seen. */
+bool
+fp_port_vf_maybe_unplugged(const struct fp_device *dev OVS_UNUSED)
+{
+    bool once;
+
+    atomic_read(&fp_hotplug_unplugged_once, &once);
+    return once;
 }
 
 /* Stores the hot-plug state and counters of 'port' of 'dev' in '*hotplug':

@@ -110,20 +110,15 @@ offload_fp_dpdk_find(const struct netdev *netdev)
     return NULL;
 }
 
-/* Finds the NIC port of 'netdev', an "fp" netdev bound to a NIC port or a
- * "dpdk" netdev that the flow API claimed: stores its device in '*devp' and
- * its port number in '*portp' and returns true; returns false for any
- * other netdev.  This is how the flow API finds the NIC port of an input
- * or output port, whatever its kind.  Any thread. */
-bool
-netdev_offload_fp_get_port(const struct netdev *netdev,
-                           struct fp_device **devp, uint32_t *portp)
+/* netdev_offload_fp_get_port() for a netdev that is not a bound "fp" one,
+ * out of line, so that the lookup of an "fp" netdev saves the registers
+ * that this path uses. */
+static bool __attribute__((noinline))
+netdev_offload_fp_get_dpdk_port(const struct netdev *netdev,
+                                struct fp_device **devp, uint32_t *portp)
 {
     const struct offload_fp_dpdk_port *p;
 
-    if (netdev_fp_get_port(netdev, devp, portp)) {
-        return true;
-    }
     if (!netdev_offload_fp_dpdk_enabled()) {
         return false;
     }
@@ -136,6 +131,19 @@ netdev_offload_fp_get_port(const struct netdev *netdev,
     }
     ovs_mutex_unlock(&dpdk_mutex);
     return p != NULL;
+}
+
+/* Finds the NIC port of 'netdev', an "fp" netdev bound to a NIC port or a
+ * "dpdk" netdev that the flow API claimed: stores its device in '*devp' and
+ * its port number in '*portp' and returns true; returns false for any
+ * other netdev.  This is how the flow API finds the NIC port of an input
+ * or output port, whatever its kind.  Any thread. */
+bool
+netdev_offload_fp_get_port(const struct netdev *netdev,
+                           struct fp_device **devp, uint32_t *portp)
+{
+    return (netdev_fp_get_port(netdev, devp, portp)
+            || netdev_offload_fp_get_dpdk_port(netdev, devp, portp));
 }
 
 /* Returns the netdev bound to port 'port' of 'dev', an "fp" netdev or a

@@ -65,12 +65,10 @@ offload_fp_rule_uses_port(const struct fp_rule *rule, uint32_t port)
     return false;
 }
 
-/* Returns true if 'rule' of 'dev' matches on or sends to a VF of 'dev' that
- * is unplugged, and then stores in '*reasonp', if nonnull, a reason to
- * free ("vf1 of fp0 is unplugged").  Otherwise stores NULL there. */
+/* offload_fp_vf_unplugged() once a VF may be unplugged. */
 bool
-offload_fp_vf_unplugged(const struct fp_rule *rule,
-                        const struct fp_device *dev, char **reasonp)
+offload_fp_vf_unplugged__(const struct fp_rule *rule,
+                          const struct fp_device *dev, char **reasonp)
 {
     uint32_t port = UINT32_MAX;
     struct fp_vf_hotplug hp;

@@ -78,6 +78,11 @@ extern struct ovs_mutex offload_fp_mutex; /* Its rules: see below. */
  * offload_fp_rule_expand() makes a struct fp_rule of it. */
 #define OFFLOAD_FP_KEY_WORDS (sizeof(struct fp_key) / sizeof(uint32_t))
 BUILD_ASSERT_DECL(OFFLOAD_FP_KEY_WORDS <= 32);
+
+/* A set of the 32-bit words of struct fp_key (bit i: word i) that has them
+ * all: see offload_fp_rule_dup_words(). */
+#define OFFLOAD_FP_ALL_WORDS                                            \
+    (UINT32_MAX >> (32 - OFFLOAD_FP_KEY_WORDS))
 struct offload_fp_shape {
     struct hmap_node node;      /* In 'offload_fp_shapes'. */
     uint32_t id;                /* In 'offload_fp_shape_by_id'. */
@@ -129,6 +134,9 @@ offload_fp_rule_actions(const struct offload_fp_rule *rule)
 }
 
 struct offload_fp_rule *offload_fp_rule_dup(const struct fp_rule *)
+    OVS_REQUIRES(offload_fp_mutex);
+struct offload_fp_rule *offload_fp_rule_dup_words(const struct fp_rule *,
+                                                  uint32_t words)
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_rule_free(struct offload_fp_rule *)
     OVS_REQUIRES(offload_fp_mutex);
@@ -410,6 +418,10 @@ struct offload_fp_verdict {
     enum offload_fp_state state;
     struct fp_rule rule;
     struct offload_fp_match_rest rest; /* Unless REFUSED. */
+    uint32_t words;             /* Unless REFUSED: the words of 'rule.mask'
+                                 * that may be nonzero (bit i: word i), a
+                                 * superset of those that are, for
+                                 * offload_fp_rule_dup_words(). */
     char *reason;
 };
 
@@ -456,7 +468,8 @@ void offload_fp_flow_init_match(struct offload_fp_flow *,
     OVS_REQUIRES(offload_fp_mutex);
 void offload_fp_flow_set_rule(struct offload_fp_flow *,
                               const struct fp_rule *,
-                              const struct offload_fp_match_rest *)
+                              const struct offload_fp_match_rest *,
+                              uint32_t words)
     OVS_REQUIRES(offload_fp_mutex);
 const char *offload_fp_flow_reason(const struct offload_fp_flow *);
 uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
@@ -501,8 +514,26 @@ void netdev_offload_fp_dp_types(struct sset *types);
 void netdev_offload_fp_format_port(const char *dpif_type, odp_port_t,
                                    struct ds *);
 bool offload_fp_rule_uses_port(const struct fp_rule *, uint32_t port);
-bool offload_fp_vf_unplugged(const struct fp_rule *, const struct fp_device *,
-                             char **reasonp);
+bool offload_fp_vf_unplugged__(const struct fp_rule *,
+                               const struct fp_device *, char **reasonp);
+
+/* Returns true if 'rule' of 'dev' matches on or sends to a VF of 'dev' that
+ * is unplugged, and then stores in '*reasonp', if nonnull, a reason to
+ * free ("vf1 of fp0 is unplugged").  Otherwise stores NULL there.  Inline:
+ * while no VF was ever unplugged, as in most deployments, a put pays a
+ * load, not a call (24 instructions). */
+static inline bool
+offload_fp_vf_unplugged(const struct fp_rule *rule,
+                        const struct fp_device *dev, char **reasonp)
+{
+    if (!fp_port_vf_maybe_unplugged(dev)) {
+        if (reasonp) {
+            *reasonp = NULL;
+        }
+        return false;
+    }
+    return offload_fp_vf_unplugged__(rule, dev, reasonp);
+}
 size_t offload_fp_vf_changed(struct fp_device *, uint32_t port,
                              bool unplugged);
 uint64_t offload_fp_n_resumed(void);

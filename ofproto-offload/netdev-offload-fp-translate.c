@@ -104,8 +104,8 @@ static const struct offload_fp_field offload_fp_fields[] = {
  * into the rule mask, which are zeros: nothing to do for a mask of zeros,
  * as most are (one test of the whole field).  Inline, with 'n' a constant:
  * 8 bytes at a time, then 4, 2 and 1 (a byte loop was half of the match's
- * translation). */
-static inline void ALWAYS_INLINE
+ * translation).  Returns false for a mask of zeros, otherwise true. */
+static inline bool ALWAYS_INLINE
 translate(void *key, void *rule_mask, const void *value, const void *mask,
           size_t n)
 {
@@ -139,7 +139,7 @@ translate(void *key, void *rule_mask, const void *value, const void *mask,
         any |= m[i];
     }
     if (!any) {
-        return;
+        return false;
     }
 
     for (i = 0; i + 8 <= n; i += 8) {
@@ -172,7 +172,16 @@ translate(void *key, void *rule_mask, const void *value, const void *mask,
         k[i] = v[i] & m[i];
     }
     memcpy(rule_mask, mask, n);
+    return true;
 }
+
+/* The bits of struct offload_fp_verdict's 'words' of the 32-bit words of
+ * struct fp_key that member FP_FIELD covers, a constant. */
+#define FP_KEY_WORDS_OF(FP_FIELD)                                       \
+    ((UINT32_MAX                                                        \
+      >> (31 - (offsetof(struct fp_key, FP_FIELD)                       \
+                + sizeof ((struct fp_key *) 0)->FP_FIELD - 1) / 4))     \
+     & (UINT32_MAX << offsetof(struct fp_key, FP_FIELD) / 4))
 
 /* The fields of the NIC key that take the bytes of a field of struct flow
  * as they are (value under mask, and mask), as F(fp_key member, struct flow
@@ -265,8 +274,11 @@ has_untranslated(const struct flow *mask)
 
 #define TRANSLATE(FP_FIELD, FLOW_FIELD)                                 \
     BUILD_ASSERT_DECL(sizeof rule->key.FP_FIELD == sizeof flow->FLOW_FIELD); \
-    translate(&rule->key.FP_FIELD, &rule->mask.FP_FIELD, &flow->FLOW_FIELD, \
-              &mask->FLOW_FIELD, sizeof flow->FLOW_FIELD);
+    if (translate(&rule->key.FP_FIELD, &rule->mask.FP_FIELD,            \
+                  &flow->FLOW_FIELD, &mask->FLOW_FIELD,                 \
+                  sizeof flow->FLOW_FIELD)) {                           \
+        words |= FP_KEY_WORDS_OF(FP_FIELD);                             \
+    }
 
 #define CLEAR(FP_FIELD, FLOW_FIELD)                                     \
     memset(&left->FLOW_FIELD, 0, sizeof left->FLOW_FIELD);
@@ -314,18 +326,24 @@ untranslated_reason(const struct match *match, bool skb_priority,
  * Every bit of the megaflow's mask is either translated or the flow is
  * refused: the NIC rule never matches a packet that the megaflow does not.
  * Stores in '*restp' what the rule does not keep of 'match' (see struct
- * offload_fp_match_rest).  On refusal, returns EOPNOTSUPP and stores in
- * '*reasonp' a message that the caller must free. */
+ * offload_fp_match_rest) and in '*wordsp' the words of the rule's mask that
+ * may be nonzero (see struct offload_fp_verdict).  On refusal, returns
+ * EOPNOTSUPP and stores in '*reasonp' a message that the caller must
+ * free. */
 static int
 netdev_offload_fp_translate_match(const struct match *match,
                                   const struct fp_device *dev, uint32_t port,
                                   struct fp_rule *rule,
                                   struct offload_fp_match_rest *restp,
-                                  char **reasonp)
+                                  uint32_t *wordsp, char **reasonp)
 {
     const struct flow *flow = &match->flow;
     const struct flow *mask = &match->wc.masks;
+    uint32_t words = FP_KEY_WORDS_OF(in_port);
     bool skb_priority;
+
+    /* Every return below is after the translation of the fields. */
+    *wordsp = OFFLOAD_FP_ALL_WORDS;
 
     /* What the rule does not keep of the match, for
      * offload_fp_match_from_rule(). */
@@ -390,6 +408,7 @@ netdev_offload_fp_translate_match(const struct match *match,
     BUILD_ASSERT_DECL(FLOW_NW_FRAG_ANY == FP_IP_FRAG_ANY);
     BUILD_ASSERT_DECL(FLOW_NW_FRAG_LATER == FP_IP_FRAG_LATER);
     OFFLOAD_FP_PACKET_FIELDS(TRANSLATE)
+    *wordsp = words;
 
     /* Name what is left, if anything (most often nothing). */
     if (OVS_UNLIKELY(skb_priority || has_untranslated(mask))) {
@@ -408,6 +427,7 @@ netdev_offload_fp_translate_match(const struct match *match,
 
 #undef TRANSLATE
 #undef CLEAR
+#undef FP_KEY_WORDS_OF
 
 #define UNCONSUME(FP_FIELD, FLOW_FIELD)                                 \
     memcpy(&flow->FLOW_FIELD, &rule->key.FP_FIELD, sizeof flow->FLOW_FIELD); \
@@ -980,7 +1000,7 @@ netdev_offload_fp_decide(const struct netdev *netdev, struct fp_device *dev,
     v->reason = NULL;
 
     if (netdev_offload_fp_translate_match(match, dev, port, &v->rule,
-                                          &v->rest, &v->reason)) {
+                                          &v->rest, &v->words, &v->reason)) {
         v->state = OFFLOAD_FP_REFUSED;
         return;
     }

@@ -221,6 +221,13 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
     bool watched = waits || (flow->state == OFFLOAD_FP_OFFLOADED && armed);
     struct offload_fp_watch *w = offload_fp_flow_watch(flow);
 
+    if (!watched && !w) {
+        /* Neither before nor after, as for most puts. */
+        if (offload_fp_flow_get_side(flow)) {
+            offload_fp_flow_trim_side(flow);
+        }
+        return;
+    }
     offload_fp_n_armed -= w && !w->waits;
     offload_fp_n_armed += watched && !waits;
     if (watched && (!w || w->waits != waits)) {
@@ -568,7 +575,7 @@ offload_fp_flow_install(struct offload_fp_flow *flow,
                                fp_device_name(flow->dev),
                                ovs_strerror(op.error))));
         flow->state = OFFLOAD_FP_REFUSED;
-        offload_fp_flow_set_rule(flow, NULL, NULL);
+        offload_fp_flow_set_rule(flow, NULL, NULL, 0);
         /* A driver that says EOPNOTSUPP cannot run the rule (a PMD's
          * refusal): a refusal, as the translation's; anything else is a
          * failure. */
@@ -756,7 +763,7 @@ offload_fp_flow_set_shared(struct offload_fp_flow *flow)
     ovs_u128 ufid;
 
     offload_fp_flow_uninstall(flow);
-    offload_fp_flow_set_rule(flow, NULL, NULL);
+    offload_fp_flow_set_rule(flow, NULL, NULL, 0);
     flow->ufid_shared = true;
     flow->state = OFFLOAD_FP_REFUSED;
     offload_fp_flow_set_reason(
@@ -871,7 +878,7 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
         && !offload_fp_vf_unplugged(&v.rule, dev, NULL)) {
         /* A modification the NIC can run: in place, counters kept. */
         if (!fp_rule_modify(dev, flow->rule_id, &v.rule)) {
-            offload_fp_flow_set_rule(flow, &v.rule, &v.rest);
+            offload_fp_flow_set_rule(flow, &v.rule, &v.rest, v.words);
             offload_fp_stats.modified++;
             OFFLOAD_FP_COVERAGE_INC(fp_offload_modify);
             goto out;
@@ -890,14 +897,14 @@ netdev_offload_fp_flow_put(struct netdev *netdev, struct match *match,
     offload_fp_flow_set_reason(flow, v.reason);
     v.reason = NULL;
     if (v.state == OFFLOAD_FP_REFUSED) {
-        offload_fp_flow_set_rule(flow, NULL, NULL);
+        offload_fp_flow_set_rule(flow, NULL, NULL, 0);
         flow->state = OFFLOAD_FP_REFUSED;
         offload_fp_stats.refused++;
         offload_fp_count_reason(offload_fp_flow_reason(flow));
         OFFLOAD_FP_COVERAGE_INC(fp_offload_refused);
         offload_fp_flow_update_cls(flow, false);
     } else {
-        offload_fp_flow_set_rule(flow, &v.rule, &v.rest);
+        offload_fp_flow_set_rule(flow, &v.rule, &v.rest, v.words);
         if (v.state == OFFLOAD_FP_PARTIAL) {
             offload_fp_stats.partial++;
             offload_fp_count_reason(offload_fp_flow_reason(flow));

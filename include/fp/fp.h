@@ -1193,6 +1193,13 @@ int fp_port_vf_unplug(struct fp_device *, uint32_t port);
 int fp_port_vf_plug(struct fp_device *, uint32_t port);
 void fp_port_get_vf_hotplug(const struct fp_device *, uint32_t port,
                             struct fp_vf_hotplug *);
+
+/* Returns false if no VF of the device can be unplugged now (none of any
+ * device ever was: a load, for a caller that would otherwise ask
+ * fp_port_get_vf_hotplug() about every port of a rule), otherwise true.
+ * Any thread. */
+bool fp_port_vf_maybe_unplugged(const struct fp_device *);
+
 /* SR-IOV VF administration.
  *
  * A VF port may have a VF policy: what the NIC's embedded switch enforces

@@ -92,8 +92,15 @@ test_fp_hotplug_bad(void **state)
     assert_int_equal(fp_port_vf_unplug(dev, VF0 + 8), EINVAL);
     assert_int_equal(fp_port_vf_unplug(dev, UINT32_MAX), EINVAL);
     assert_int_equal(fp_port_vf_plug(dev, VF0), EALREADY);
+    /* The first test of the program: no VF was unplugged yet, which the
+     * calls refused above do not change, then one was, for good. */
+    assert_false(fp_port_vf_maybe_unplugged(dev));
     assert_int_equal(fp_port_vf_unplug(dev, VF1), 0);
+    assert_true(fp_port_vf_maybe_unplugged(dev));
     assert_int_equal(fp_port_vf_unplug(dev, VF1), EALREADY);
+    assert_int_equal(fp_port_vf_plug(dev, VF1), 0);
+    assert_true(fp_port_vf_maybe_unplugged(dev));
+    assert_int_equal(fp_port_vf_unplug(dev, VF1), 0);
 
     /* Nothing changed for the others. */
     fp_port_get_vf_hotplug(dev, VF0, &hp);
@@ -103,7 +110,7 @@ test_fp_hotplug_bad(void **state)
     assert_false(hp.unplugged);
     fp_port_get_vf_hotplug(dev, VF1, &hp);
     assert_true(hp.unplugged);
-    assert_int_equal(hp.unplugs, 1);
+    assert_int_equal(hp.unplugs, 2);
 }
 
 static void

@@ -237,6 +237,22 @@ test_rule_compact(void **state OVS_UNUSED)
         offload_fp_rule_expand(c, &back);
         assert_memory_equal(&rule, &back, sizeof rule);
         offload_fp_rule_free(c);
+
+        /* The same from the words that may be nonzero: exactly those that
+         * are, or more (random ones, all). */
+        {
+            uint32_t words = 0;
+
+            for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+                words |= mask[i] ? UINT32_C(1) << i : 0;
+            }
+            words |= (round % 3 == 0 ? 0
+                      : round % 3 == 1 ? random_uint32() : UINT32_MAX);
+            c = offload_fp_rule_dup_words(&rule, words);
+            offload_fp_rule_expand(c, &back);
+            assert_memory_equal(&rule, &back, sizeof rule);
+            offload_fp_rule_free(c);
+        }
     }
     assert_int_equal(offload_fp_n_shapes(), 0);
     ovs_mutex_unlock(&offload_fp_mutex);
@@ -395,6 +411,15 @@ test_match_from_rule(void **state OVS_UNUSED)
         free(v.reason);
         if (v.state == OFFLOAD_FP_REFUSED) {
             continue;
+        }
+        /* 'words' has every word of the mask that is not zero. */
+        {
+            const uint32_t *mask = (const uint32_t *) &v.rule.mask;
+            size_t i;
+
+            for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+                assert_true(!mask[i] || v.words & (UINT32_C(1) << i));
+            }
         }
         if (odd) {
             /* The partial skb_priority mask went through, dropped. */
