@@ -560,18 +560,8 @@ fp_model_emc_tags(const struct fp_model_engine *engine,
     return &engine->emc_tags[set - engine->emc];
 }
 
-/* Returns the tags of the set of the exact-match cache of 'engine' for a
- * key of 'hash' (fp_model_emc_set()'s): fp_model_emc_tags() of that set,
- * found from the hash as the set is, without the division by the size of
- * an entry that finding them from the set's address takes. */
-static inline const uint32_t *
-fp_model_emc_hash_tags(const struct fp_model_engine *engine, uint32_t hash)
-{
-    return &engine->emc_tags[hash & engine->emc_mask
-                             & ~(FP_MODEL_EMC_WAYS - 1)];
-}
-
-/* fp_model_emc_hash_tags() with what it reads of the engine in 'sets'. */
+/* fp_model_emc_tags() of the set for a key of 'hash' (fp_model_emc_set()'s),
+ * with what it reads of the engine in 'sets'. */
 static inline const uint32_t *
 fp_model_emc_sets_tags(const struct fp_model_emc_sets *sets, uint32_t hash)
 {
@@ -609,17 +599,15 @@ fp_model_emc_ways__(const uint32_t *tags, uint32_t hash)
 
 /* Returns the ways of 'set' of the exact-match cache of 'engine' that may
  * hold a key of 'hash', as a bitmap (bit i for way i): those whose tag is
- * 'hash'.  'set' must be the key's set (fp_model_emc_set()), whose tags
- * this finds from 'hash'.  Reads only the set's tags, not its entries, so
+ * 'hash'.  Reads only the set's tags, not its entries, so
  * that a lookup touches the tags' line and then one entry's first line,
  * where reading each way's 'map' and 'hash' touched FP_MODEL_EMC_WAYS
  * lines. */
 static inline uint32_t
 fp_model_emc_ways(const struct fp_model_engine *engine,
-                  const struct fp_model_emc_entry *set OVS_UNUSED,
-                  uint32_t hash)
+                  const struct fp_model_emc_entry *set, uint32_t hash)
 {
-    return fp_model_emc_ways__(fp_model_emc_hash_tags(engine, hash), hash);
+    return fp_model_emc_ways__(fp_model_emc_tags(engine, set), hash);
 }
 
 /* Returns fp_model_emc_ways() of 'hash' in 'set' of the exact-match cache

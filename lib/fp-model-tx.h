@@ -173,10 +173,6 @@ struct fp_model_tx_run {
                                  * each packet goes through fp_model_tx__(),
                                  * which counts it itself. */
     bool vf;                    /* A VF: counted toward its guest too. */
-    bool plain_phy;             /* 'plain' and not 'vf': a packet is only
-                                 * sent and counted in 'packets' and
-                                 * 'bytes', which fp_model_tx_run_send()
-                                 * tests first, once. */
     const struct fp_model_endpoint *ep;
     struct fp_model_port_ctrs *ctrs;    /* The engine's, of 'port_no'. */
 
@@ -232,7 +228,6 @@ fp_model_tx_run_start(struct fp_model *model, struct fp_model_engine *engine,
     run->port_no = port_no;
     run->plain = !special && !fp_model_evb_active(model);
     run->vf = port_no >= model->up.config.n_phy_ports;
-    run->plain_phy = run->plain && !run->vf;
     run->ep = ovsrcu_get(struct fp_model_endpoint *, &port->endpoint);
     run->ctrs = &engine->ports[port_no];
 }
@@ -247,22 +242,6 @@ fp_model_tx_run_send(struct fp_model *model, struct fp_model_engine *engine,
 {
     if (OVS_UNLIKELY(port_no != run->port_no)) {
         fp_model_tx_run_start(model, engine, run, port_no);
-    }
-    if (OVS_LIKELY(run->plain_phy)) {
-        /* What the rest of this function does for a plain port that is
-         * not a VF, with one test. */
-        if (run->ep) {
-            int error = run->ep->ops->send(run->ep->aux, port_no, data,
-                                           size);
-
-            if (OVS_UNLIKELY(error)) {
-                fp_model_tx_lost(model, run->ctrs, port_no, error);
-                return;
-            }
-        }
-        run->packets++;
-        run->bytes += size;
-        return;
     }
     if (OVS_UNLIKELY(!run->plain)) {
         struct fp_tx_md md = { .queue = 0, .in_port = in_port };
