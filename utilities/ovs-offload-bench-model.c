@@ -84,9 +84,7 @@
 /* The 10GbE line rate of 64-byte frames, in Mpps. */
 #define BENCH_LINE_RATE 14.88
 
-/* Returns the packets that each forwarding measurement feeds
- * (OVS_OFFLOAD_BENCH_PACKETS), or 0 to feed them for a time. */
-static uint64_t
+uint64_t
 bench_model_packets(void)
 {
     const char *s = getenv("OVS_OFFLOAD_BENCH_PACKETS");
@@ -119,7 +117,8 @@ struct bench_model_fwd {
     double insert_mps;          /* Rule inserts, M/s. */
     double delete_mps;          /* Rule deletes, M/s. */
     size_t per_rule;            /* The model's bytes per rule. */
-    size_t heap_per_rule;       /* Heap growth per rule. */
+    double heap_per_rule;       /* Heap growth per rule, negative if the
+                                 * heap shrank (then it says nothing). */
 };
 
 /* The figures of a point, for the goals. */
@@ -320,7 +319,7 @@ bench_model_forward(const struct bench_rule *rules, size_t n_rules,
     ovsrcu_quiesce();
     heap1 = bench_heap();
     fwd->per_rule = fp_model_memory_per_rule(dev);
-    fwd->heap_per_rule = (heap1 - heap0) / n_rules;
+    fwd->heap_per_rule = ((double) heap1 - heap0) / n_rules;
 
     /* Forward. */
     for (i = 0; i < BENCH_N_PKTS; i++) {
@@ -575,10 +574,16 @@ bench_model_point(size_t n_rules, int n_masks,
                "(1 engine saturated: its ring filled, then timed)\n",
                n_rules, n_masks, one.mpps_saturated);
         printf("mrules rules %6"PRIuSIZE" masks %2d: insert %5.2f M/s, "
-               "delete %5.2f M/s, %"PRIuSIZE" B/rule (heap %"PRIuSIZE
-               " B/rule)\n",
+               "delete %5.2f M/s, %"PRIuSIZE" B/rule ",
                n_rules, n_masks, one.insert_mps, one.delete_mps,
-               one.per_rule, one.heap_per_rule);
+               one.per_rule);
+        if (one.heap_per_rule >= 0) {
+            printf("(heap %.0f B/rule)\n", one.heap_per_rule);
+        } else {
+            /* Memory that earlier points freed came back to the heap's
+             * free lists or to the kernel meanwhile. */
+            printf("(heap: shrank during the insertion, no figure)\n");
+        }
         fflush(stdout);
 
         bench_model_forward(rules, n_rules, 2, opts->seconds, &two);
@@ -616,9 +621,9 @@ bench_model_point(size_t n_rules, int n_masks,
         ovscls = bench_median(ovscls_runs, n_runs);
         printf("median rules %6"PRIuSIZE" masks %2d: %6.2f Mpps/engine "
                "(1 engine), %.2f Mpps/engine (2 engines), ovscls %.2f M "
-               "lookups/s; the worse engine count's ratio to ovscls %.2fx "
-               "(medians of %d runs, for a point within %.0fx or the "
-               "line-rate goal's; the runs "
+               "lookups/s; ratio to ovscls %.2fx (medians of %d runs, "
+               "for a point within %.0fx or the line-rate goal's; a run's "
+               "ratio is the lower of its 1-engine and 2-engine ratios, "
                "%.2fx to %.2fx)\n",
                n_rules, n_masks, one.mpps_engine, two.mpps_engine, ovscls,
                ratio, n_runs, BENCH_MODEL_CLOSE, ratios[0],

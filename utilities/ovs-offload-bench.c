@@ -368,12 +368,14 @@ usage(int exit_code)
     exit(exit_code);
 }
 
-/* Marks in 'only' the sections named in the comma-separated 'list'. */
+/* Marks in 'only' the sections named in the comma-separated 'list', of
+ * which there must be one at least. */
 static void
 parse_only(const char *list, bool only[])
 {
     char *copy = xstrdup(list);
     char *save = NULL;
+    bool any = false;
     char *name;
     size_t i;
 
@@ -381,7 +383,7 @@ parse_only(const char *list, bool only[])
          name = strtok_r(NULL, ",", &save)) {
         for (i = 0; i < ARRAY_SIZE(sections); i++) {
             if (!strcmp(name, sections[i].name)) {
-                only[i] = true;
+                only[i] = any = true;
                 break;
             }
         }
@@ -390,6 +392,9 @@ parse_only(const char *list, bool only[])
         }
     }
     free(copy);
+    if (!any) {
+        ovs_fatal(0, "--only \"%s\": names no section (see --help)", list);
+    }
 }
 
 int
@@ -436,12 +441,23 @@ main(int argc, char *argv[])
                   "(see --help)");
     }
     if (argc == 3) {
-        one_point.n_rules = strtoul(argv[1], NULL, 10);
-        one_point.n_masks = atoi(argv[2]);
-        if (!one_point.n_rules || one_point.n_masks <= 0
-            || one_point.n_masks > 64) {
-            ovs_fatal(0, "RULES must be positive and MASKS 1...64");
+        unsigned int n_rules, n_masks;
+
+        if (!str_to_uint(argv[1], 10, &n_rules) || !n_rules) {
+            ovs_fatal(0, "%s: RULES must be a positive whole number, in "
+                      "digits (see --help)", argv[1]);
         }
+        if (!str_to_uint(argv[2], 10, &n_masks)
+            || n_masks < 1 || n_masks > 64) {
+            ovs_fatal(0, "%s: MASKS must be a whole number from 1 to 64 "
+                      "(see --help)", argv[2]);
+        }
+        if (n_rules < n_masks) {
+            ovs_fatal(0, "%u rules cannot have %u masks: RULES must be at "
+                      "least MASKS", n_rules, n_masks);
+        }
+        one_point.n_rules = n_rules;
+        one_point.n_masks = n_masks;
         opts.points = &one_point;
         opts.n_points = 1;
     } else if (opts.full) {
@@ -451,6 +467,10 @@ main(int argc, char *argv[])
         opts.points = short_points;
         opts.n_points = ARRAY_SIZE(short_points);
     }
+
+    /* The environment's settings fail before any section runs. */
+    bench_model_packets();
+    bench_offload_rounds();
 
     error = bench_report_start(&opts);
     if (error) {

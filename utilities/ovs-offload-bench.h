@@ -104,6 +104,12 @@ void bench_packet(const struct bench_rule *br, uint8_t *p);
 void bench_goal(const char *name, bool met, const char *format, ...)
     OVS_PRINTF_FORMAT(3, 4);
 
+/* For a goal of several parts: appends 'part', which names one, to
+ * 'missed' if 'ok' is false, after "; missed: " or ", ".  A goal is met
+ * if 'missed' stays empty; its line ends with 'missed'. */
+struct ds;
+void bench_goal_part(struct ds *missed, bool ok, const char *part);
+
 /* Appends one line (printf() 'format', no newline needed) to the data
  * series 'series' of the full mode's plots (file SERIES.dat in the output
  * folder); does nothing in the short mode. */
@@ -151,6 +157,11 @@ void bench_cls_run(const struct bench_opts *opts);
 void bench_model_point(size_t n_rules, int n_masks,
                        const struct bench_opts *);
 void bench_model_goals(void);
+
+/* The packets that each of the model's forwarding measurements feeds
+ * (OVS_OFFLOAD_BENCH_PACKETS in the environment), or 0 to feed them for a
+ * time.  Exits with a message if the variable is not a positive count. */
+uint64_t bench_model_packets(void);
 
 /* OVS's software datapath as the peer of the model's forwarding
  * (ovs-offload-bench-dpif.c): dpif-netdev, with its EMC, SMC and dpcls, in
@@ -201,6 +212,11 @@ void bench_churn_run(const struct bench_opts *);
  * for the rest of the process (hw-offload=true): run it after the sections
  * that insert datapath ports of their own. */
 void bench_offload_run(const struct bench_opts *);
+
+/* The rounds of each offload measurement: OVS_OFFLOAD_BENCH_ROUNDS in the
+ * environment, if set, else 5.  Exits with a message if the variable is
+ * not a count from 1 to 50. */
+int bench_offload_rounds(void);
 
 /* Latency (ovs-offload-bench-latency.c): a packet's trip through the model
  * NIC in this process against OVS's parse and classifier on the receiving
