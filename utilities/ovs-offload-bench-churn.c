@@ -600,11 +600,13 @@ churn_experiment(struct churn_thread *ct)
         printf("churn  experiment: %s\n", variant);
     }
     if (batch) {
-        ct->batch = atoi(batch);
-        if (!ct->batch || ct->batch > CHURN_MAX_BATCH) {
+        int n;
+
+        if (!str_to_int(batch, 10, &n) || n < 1 || n > CHURN_MAX_BATCH) {
             ovs_fatal(0, "OVS_OFFLOAD_BENCH_CHURN_BATCH=%s: not 1 to %d",
                       batch, CHURN_MAX_BATCH);
         }
+        ct->batch = n;
     }
 }
 
