@@ -265,11 +265,11 @@ has_untranslated__(const struct flow *mask)
     return (any[0] | any[1] | any[2] | any[3]) != 0;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
 /* True if the CPU has AVX2, for has_untranslated(): the build does not
- * assume it. */
-static bool offload_fp_avx2;
+ * assume it.  A unit test clears it to check the other variant. */
+bool offload_fp_avx2;
 
+#if defined(__x86_64__) && defined(__GNUC__)
 OVS_CONSTRUCTOR(offload_fp_avx2_init)
 {
     offload_fp_avx2 = __builtin_cpu_supports("avx2");
