@@ -270,13 +270,12 @@ static const uint8_t offload_fp_translated[sizeof(struct flow)]
 
 /* Stores in '*anyp' the bits of 'mask' outside 'offload_fp_translated',
  * ORed into one vector: bits that the translation cannot take, if it is not
- * zero.
- * 32 bytes at a time (GCC's vector extension), without a branch, the loop
- * unrolled whole so that the compiler folds the constant: 32 bytes of the
- * mask outside every translated field are only ORed, 32 bytes inside them
- * are not read.  A loop of 64-bit words took 340 instructions, one of
- * 16-byte vectors ANDed with a table built at start-up 156; this, 82 with
- * SSE2 (GCC splits each vector in two), about 45 with AVX2
+ * zero.  32 bytes at a time (GCC's vector extension), without a branch, the
+ * loop unrolled whole so that the compiler folds the constant: 32 bytes of
+ * the mask outside every translated field are only ORed, 32 bytes inside
+ * them are not read.  A loop of 64-bit words took 340 instructions of a
+ * flow_put(), one of 16-byte vectors ANDed with a table built at start-up
+ * 156; this, 82 with SSE2 (GCC splits each vector in two), 45 with AVX2
  * (has_untranslated_avx2()). */
 typedef uint64_t offload_fp_u64x4 __attribute__((vector_size(32)));
 static inline void ALWAYS_INLINE
@@ -353,8 +352,11 @@ has_untranslated(const struct flow *mask)
     + sizeof ((struct flow *) NULL)->FLOW_FIELD
 
 /* Translates the fields of a group, if its bytes of the mask are not all
- * zeros.  Its fields are in its range and fill it: a field outside it would
- * make the size of the fields larger than the range, or leave a gap. */
+ * zeros.  A field of the group outside its range would never be translated
+ * (nor named, as its bits count as translated): the build checks that the
+ * sizes of the fields add up to the range's, and the unit test
+ * (test-netdev-offload-fp-translate) that a match on any byte of struct
+ * flow alone is translated or named. */
 #define TRANSLATE_GROUP(F, FIELDS, FIRST, LAST)                         \
     BUILD_ASSERT_DECL(FLOW_RANGE_SIZE(FIRST, LAST) == 0 FIELDS(FIELD_SIZE)); \
     if (!is_zero_bytes((const uint8_t *) mask + FLOW_RANGE_OFS(FIRST),  \
