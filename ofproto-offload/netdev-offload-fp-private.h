@@ -427,6 +427,10 @@ struct offload_fp_verdict {
 
 extern const char *const offload_fp_state_names[OFFLOAD_FP_N_STATES];
 
+/* True if netdev_offload_fp_decide() checks a match with AVX2 (the CPU has
+ * it).  Set once at start-up; a unit test clears it. */
+extern bool offload_fp_avx2;
+
 /* 'offload_fp_mutex' guards the flow records, the meters and the figures
  * of the flow API.  It is taken by RCU threads: dpif-netdev's offload
  * thread (flow_put, flow_del), its revalidator and handler threads

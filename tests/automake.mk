@@ -28,7 +28,8 @@ UNIT_TESTS = \
 	tests/unit/test-fp-slab \
 	tests/unit/test-fp-table \
 	tests/unit/test-netdev-offload-fp \
-	tests/unit/test-netdev-offload-fp-record
+	tests/unit/test-netdev-offload-fp-record \
+	tests/unit/test-netdev-offload-fp-translate
 check_PROGRAMS += $(UNIT_TESTS)
 UNIT_TEST_LDADD = lib/libfp.la $(OVS_LIBOPENVSWITCH) $(OVS_LINK_LIBS) \
 	$(CMOCKA_LIBS)
@@ -162,6 +163,17 @@ tests_unit_test_netdev_offload_fp_record_LDADD = tests/libfp-ovs.la \
 	$(UNIT_TEST_LDADD)
 tests_unit_test_netdev_offload_fp_record_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_netdev_offload_fp_record_LDFLAGS = \
+	$(tests_unit_test_netdev_offload_fp_LDFLAGS)
+# Its translation of a megaflow's match, with the same setup.
+tests_unit_test_netdev_offload_fp_translate_SOURCES = \
+	tests/unit/test-netdev-offload-fp-translate.c \
+	tests/unit/fp-test-netdev.h
+tests_unit_test_netdev_offload_fp_translate_CPPFLAGS = \
+	$(tests_unit_test_netdev_offload_fp_CPPFLAGS)
+tests_unit_test_netdev_offload_fp_translate_LDADD = tests/libfp-ovs.la \
+	$(UNIT_TEST_LDADD)
+tests_unit_test_netdev_offload_fp_translate_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_netdev_offload_fp_translate_LDFLAGS = \
 	$(tests_unit_test_netdev_offload_fp_LDFLAGS)
 
 # The autotest suite against our real ovs-vswitchd.  OVS's own macro files
