@@ -894,6 +894,32 @@ fp_model_deferred_destroy(struct fp_model *model)
     free(d->epochs);
 }
 
+/* A rule batch of one addition 'op' that fp_rule_batch() found valid, the
+ * flow API's common case: what fp_model_rule_batch() does for it, without
+ * the bookkeeping of a batch (its stubs, loops, releases and waits, of
+ * which an addition has none). */
+static void
+fp_model_rule_add_one(struct fp_model *model, struct fp_rule_op *op)
+{
+    ovs_mutex_lock(&model->ctl_mutex);
+    if (fp_model_deferred_pending(model)) {
+        if (fp_model_deferred_needed(model, op, 1)) {
+            fp_model_deferred_finish(model, true);
+        } else if (fp_model_deferred_due(model)) {
+            fp_model_deferred_finish(model, false);
+        }
+    }
+    op->full = FP_RES_NONE;
+    fp_model_rule_add(model, op);
+    if (op->error == ENOSPC) {
+        COVERAGE_INC(fp_model_table_full);
+        VLOG_DBG_RL(&rl, "%s: %s full", model->up.name,
+                    fp_resource_name(op->full));
+    }
+    fp_table_commit(model->table);
+    ovs_mutex_unlock(&model->ctl_mutex);
+}
+
 /* Operations of a rule batch whose bookkeeping fp_model_rule_batch() keeps
  * on its stack: the flow API sends one operation at a time. */
 #define FP_MODEL_BATCH_STUB 16
@@ -907,8 +933,9 @@ fp_model_deferred_destroy(struct fp_model *model)
  * 'no_wait' leave their counters, action lists and the table's purge to
  * fp_model_deferred_finish(), which a later control operation calls (see
  * FP_MODEL_DEFER_RULES). */
-static void
-fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
+static void __attribute__((noinline))
+fp_model_rule_batch__(struct fp_device *dev, struct fp_rule_op *ops,
+                      size_t n)
 {
     struct fp_model *model = fp_model_cast(dev);
     struct fp_model_deferred *d = &model->deferred;
@@ -1048,6 +1075,19 @@ fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
     if (release != release_stub) {
         free(release);
         free(dead_counters);
+    }
+}
+
+/* The 'rule_batch' hook: fp_model_rule_batch__(), or for a batch of one
+ * addition fp_model_rule_add_one(), which does not pay for the frame of
+ * the other. */
+static void
+fp_model_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
+{
+    if (n == 1 && ops->type == FP_RULE_OP_ADD && !ops->error) {
+        fp_model_rule_add_one(fp_model_cast(dev), ops);
+    } else {
+        fp_model_rule_batch__(dev, ops, n);
     }
 }
 
