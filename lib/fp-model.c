@@ -505,12 +505,11 @@ fp_model_meter_free(struct fp_model *model, struct fp_model_meter *m)
     ovsrcu_postpone(fp_model_meter_destroy, m);
 }
 
-/* Returns an interned copy of the actions of 'rule', with a new reference,
- * or NULL with ENOENT in '*errorp' if it uses a meter or shared counter
- * that does not exist. */
-static struct fp_model_actions *
-fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
-                     int *errorp)
+/* fp_model_actions_get() for a rule whose actions are not those of
+ * 'model->last_actions'. */
+static struct fp_model_actions * __attribute__((noinline))
+fp_model_actions_get__(struct fp_model *model, const struct fp_rule *rule,
+                       int *errorp)
     OVS_REQUIRES(model->ctl_mutex)
 {
     struct fp_action resolved[FP_MAX_ACTIONS];
@@ -523,20 +522,6 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
      * copying them whole (their bytes as the caller left them, as a struct
      * assignment does) is enough, with no need to clear the rest first. */
     size = rule->n_actions * sizeof resolved[0];
-
-    /* Rules come in runs with the same actions (every megaflow of a port
-     * that outputs to one port): the list of the last rule, if the rule's
-     * actions are its bytes.  The list has no meter action, whose meter id
-     * it would hold resolved, so that its actions are the rule's as the
-     * rule gives them; a shared counter that it counts in exists as long as
-     * the list does (fp_model_counter_free() refuses to free it). */
-    actions = model->last_actions;
-    if (actions && actions->n == rule->n_actions
-        && !memcmp(actions->actions, rule->actions, size)) {
-        actions->refcnt++;
-        return actions;
-    }
-
     memcpy(resolved, rule->actions, size);
     for (i = 0; i < rule->n_actions; i++) {
         if (resolved[i].type == FP_ACTION_METER) {
@@ -587,6 +572,33 @@ fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
 out:
     model->last_actions = has_meter ? NULL : actions;
     return actions;
+}
+
+/* Returns an interned copy of the actions of 'rule', with a new reference,
+ * or NULL with ENOENT in '*errorp' if it uses a meter or shared counter
+ * that does not exist.
+ *
+ * Rules come in runs with the same actions (every megaflow of a port that
+ * outputs to one port): the list of the last rule, if the rule's actions
+ * are its bytes, inline, without the frame of fp_model_actions_get__().
+ * The list has no meter action, whose meter id it would hold resolved, so
+ * that its actions are the rule's as the rule gives them; a shared counter
+ * that it counts in exists as long as the list does
+ * (fp_model_counter_free() refuses to free it). */
+static inline struct fp_model_actions *
+fp_model_actions_get(struct fp_model *model, const struct fp_rule *rule,
+                     int *errorp)
+    OVS_REQUIRES(model->ctl_mutex)
+{
+    struct fp_model_actions *actions = model->last_actions;
+
+    if (actions && actions->n == rule->n_actions
+        && !memcmp(actions->actions, rule->actions,
+                   rule->n_actions * sizeof rule->actions[0])) {
+        actions->refcnt++;
+        return actions;
+    }
+    return fp_model_actions_get__(model, rule, errorp);
 }
 
 /* Drops a reference to 'actions'; the last one frees it after an RCU grace
