@@ -634,10 +634,20 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
                          uint32_t words)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct offload_fp_match_rest old_rest = offload_fp_flow_rest(flow);
+    struct offload_fp_match_rest old_rest;
     struct offload_fp_flow_side *side;
     struct offload_fp_rule *c;
 
+    if (!flow->rule_or_side) {
+        /* No rule, side block or watch block yet, as in a new flow's
+         * flow_put(): nothing to keep or free. */
+        flow->rule_or_side = (uintptr_t) (rule
+                                          ? offload_fp_rule_dup_words(rule,
+                                                                      words)
+                                          : NULL);
+        return;
+    }
+    old_rest = offload_fp_flow_rest(flow);
     if (!offload_fp_flow_kept_match(flow) && offload_fp_flow_crule(flow)
         && (!rule || !offload_fp_same_match(offload_fp_flow_crule(flow),
                                             &old_rest, rule, rest))) {
