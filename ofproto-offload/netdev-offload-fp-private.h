@@ -24,8 +24,9 @@
  * and compact NIC rule), netdev-offload-fp-meter.c (OpenFlow meters in the
  * NICs),
  * netdev-offload-fp-resume.c (packets that resume in software where the NIC
- * stopped) and netdev-offload-fp-explain.c (fp/explain,
- * fp/offload-stats). */
+ * stopped), netdev-offload-fp-explain.c (fp/explain, fp/offload-stats) and
+ * netdev-offload-fp-coverage.c (the coverage counters that any thread
+ * counts). */
 
 #include <string.h>
 
@@ -555,5 +556,44 @@ void offload_fp_meter_device_gone(struct fp_device *)
 
 /* fp/hold-deletes (netdev-offload-fp-hold.c). */
 void netdev_offload_fp_hold_wait(void);
+
+/* Coverage counters of the flow API (netdev-offload-fp-coverage.c).
+ * dpif-netdev's offload threads, which call the flow API, never run
+ * coverage_clear(), so what they counted with COVERAGE_INC() would never
+ * reach coverage/show.  So every thread counts these with
+ * OFFLOAD_FP_COVERAGE_INC() in 'offload_fp_coverage', and the main thread
+ * moves the counts into the coverage counters (offload_fp_coverage_run()),
+ * at most a second of OVS's clock later. */
+#define OFFLOAD_FP_COVERAGE                     \
+    OFFLOAD_FP_COUNTER(fp_offload_add)          \
+    OFFLOAD_FP_COUNTER(fp_offload_modify)       \
+    OFFLOAD_FP_COUNTER(fp_offload_del)          \
+    OFFLOAD_FP_COUNTER(fp_offload_partial)      \
+    OFFLOAD_FP_COUNTER(fp_offload_refused)      \
+    OFFLOAD_FP_COUNTER(fp_offload_waiting)      \
+    OFFLOAD_FP_COUNTER(fp_offload_evicted)      \
+    OFFLOAD_FP_COUNTER(fp_offload_reoffload)    \
+    OFFLOAD_FP_COUNTER(fp_offload_ufid_shared)  \
+    OFFLOAD_FP_COUNTER(fp_offload_missing)      \
+    OFFLOAD_FP_COUNTER(fp_offload_del_retried)
+
+enum offload_fp_counter {
+#define OFFLOAD_FP_COUNTER(NAME) OFFLOAD_FP_##NAME,
+    OFFLOAD_FP_COVERAGE
+#undef OFFLOAD_FP_COUNTER
+    OFFLOAD_FP_N_COUNTERS
+};
+
+extern atomic_uint64_t offload_fp_coverage[OFFLOAD_FP_N_COUNTERS];
+
+#define OFFLOAD_FP_COVERAGE_INC(NAME)                               \
+    do {                                                            \
+        uint64_t orig_;                                             \
+                                                                    \
+        atomic_add_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], \
+                           1, &orig_);                              \
+    } while (0)
+
+void offload_fp_coverage_run(void);
 
 #endif /* netdev-offload-fp-private.h */

@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "classifier.h"
-#include "coverage.h"
 #include "dp-packet.h"
 #include "dpif.h"
 #include "flow.h"
@@ -54,64 +53,6 @@
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_offload_fp);
-
-/* Coverage counters.  dpif-netdev's offload threads, which call the flow
- * API, never run coverage_clear(), so what they counted with COVERAGE_INC()
- * would never reach coverage/show.  So every thread counts these with
- * OFFLOAD_FP_COVERAGE_INC() in 'offload_fp_coverage', and the main thread
- * moves the counts into the coverage counters (offload_fp_coverage_run()),
- * at most a second of OVS's clock later. */
-#define OFFLOAD_FP_COVERAGE                     \
-    OFFLOAD_FP_COUNTER(fp_offload_add)          \
-    OFFLOAD_FP_COUNTER(fp_offload_modify)       \
-    OFFLOAD_FP_COUNTER(fp_offload_del)          \
-    OFFLOAD_FP_COUNTER(fp_offload_partial)      \
-    OFFLOAD_FP_COUNTER(fp_offload_refused)      \
-    OFFLOAD_FP_COUNTER(fp_offload_waiting)      \
-    OFFLOAD_FP_COUNTER(fp_offload_evicted)      \
-    OFFLOAD_FP_COUNTER(fp_offload_reoffload)    \
-    OFFLOAD_FP_COUNTER(fp_offload_ufid_shared)  \
-    OFFLOAD_FP_COUNTER(fp_offload_missing)      \
-    OFFLOAD_FP_COUNTER(fp_offload_del_retried)
-
-#define OFFLOAD_FP_COUNTER(NAME) COVERAGE_DEFINE(NAME);
-OFFLOAD_FP_COVERAGE
-#undef OFFLOAD_FP_COUNTER
-
-enum offload_fp_counter {
-#define OFFLOAD_FP_COUNTER(NAME) OFFLOAD_FP_##NAME,
-    OFFLOAD_FP_COVERAGE
-#undef OFFLOAD_FP_COUNTER
-    OFFLOAD_FP_N_COUNTERS
-};
-
-static atomic_uint64_t offload_fp_coverage[OFFLOAD_FP_N_COUNTERS];
-
-#define OFFLOAD_FP_COVERAGE_INC(NAME)                               \
-    do {                                                            \
-        uint64_t orig_;                                             \
-                                                                    \
-        atomic_add_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], \
-                           1, &orig_);                              \
-    } while (0)
-
-/* Main thread only: moves the counts of 'offload_fp_coverage' into the
- * coverage counters. */
-static void
-offload_fp_coverage_run(void)
-{
-    uint64_t n, orig;
-
-#define OFFLOAD_FP_COUNTER(NAME)                                        \
-    atomic_read_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], &n);   \
-    if (n) {                                                            \
-        atomic_sub_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], n,  \
-                           &orig);                                      \
-        COVERAGE_ADD(NAME, n);                                          \
-    }
-    OFFLOAD_FP_COVERAGE
-#undef OFFLOAD_FP_COUNTER
-}
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
