@@ -147,14 +147,10 @@ offload_fp_watch_free(struct offload_fp_watch *watch)
     fp_slab_free_remote(watch);
 }
 
-/* Puts 'flow' into 'exception_cls', or takes it out, as its state says
- * ('armed' says whether an offloaded flow is watched), and starts counting
- * its exception packets anew when its role there changes.  The flow then
- * loses its side block if nothing else than its compact rule and watch
- * block is in it (offload_fp_flow_trim_side()): the caller holds no
- * pointer to it. */
+/* offload_fp_flow_update_cls() for a flow that has a side or watch block
+ * or is to be watched. */
 static void
-offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
+offload_fp_flow_update_cls__(struct offload_fp_flow *flow, bool armed)
     OVS_REQUIRES(offload_fp_mutex)
 {
     bool waits = (flow->state == OFFLOAD_FP_WAITING
@@ -203,6 +199,27 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
         ovsrcu_postpone(offload_fp_watch_free, w);
     }
     offload_fp_flow_trim_side(flow);
+}
+
+/* Puts 'flow' into 'exception_cls', or takes it out, as its state says
+ * ('armed' says whether an offloaded flow is watched), and starts counting
+ * its exception packets anew when its role there changes.  The flow then
+ * loses its side block if nothing else than its compact rule and watch
+ * block is in it (offload_fp_flow_trim_side()): the caller holds no
+ * pointer to it.  Inline for a flow without a side or watch block that is
+ * not to be watched, the case of most puts, which has nothing to do (the
+ * call cost them 35 instructions). */
+static inline void
+offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    bool waits = (flow->state == OFFLOAD_FP_WAITING
+                  || flow->state == OFFLOAD_FP_EVICTED);
+
+    if (waits || (flow->state == OFFLOAD_FP_OFFLOADED && armed)
+        || flow->rule_or_side & OFFLOAD_FP_TAGS) {
+        offload_fp_flow_update_cls__(flow, armed);
+    }
 }
 
 /* Counts 'packet', which came up the exception path of NIC port 'port' of
@@ -579,20 +596,13 @@ offload_fp_init(void)
     }
 }
 
-/* Makes the parser of 'dev' take as many VLAN tags as OVS's flow_extract()
- * does (other_config:vlan-limit), so that the NIC's keys are those of
- * dpif-netdev.  If the device cannot, netdev_offload_fp_decide() refuses
- * the flows that the difference concerns. */
-static void
-offload_fp_sync_vlan_limit(struct fp_device *dev)
+/* offload_fp_sync_vlan_limit() for a device whose VLAN limit is not
+ * 'limit', out of line, so that the check alone saves no registers. */
+static void __attribute__((noinline))
+offload_fp_sync_vlan_limit__(struct fp_device *dev, unsigned int limit)
 {
-    unsigned int limit = flow_vlan_limit;
-    int error;
+    int error = fp_device_set_vlan_limit(dev, limit);
 
-    if (fp_device_get_vlan_limit(dev) == limit) {
-        return;
-    }
-    error = fp_device_set_vlan_limit(dev, limit);
     if (error) {
         static struct vlog_rate_limit vlan_rl = VLOG_RATE_LIMIT_INIT(1, 5);
         static struct ovs_mutex told_mutex = OVS_MUTEX_INITIALIZER;
@@ -618,6 +628,20 @@ offload_fp_sync_vlan_limit(struct fp_device *dev)
     } else {
         VLOG_INFO("%s: parses %u VLAN tags, as other_config:vlan-limit says",
                   fp_device_name(dev), limit);
+    }
+}
+
+/* Makes the parser of 'dev' take as many VLAN tags as OVS's flow_extract()
+ * does (other_config:vlan-limit), so that the NIC's keys are those of
+ * dpif-netdev.  If the device cannot, netdev_offload_fp_decide() refuses
+ * the flows that the difference concerns. */
+static inline void
+offload_fp_sync_vlan_limit(struct fp_device *dev)
+{
+    unsigned int limit = flow_vlan_limit;
+
+    if (fp_device_get_vlan_limit(dev) != limit) {
+        offload_fp_sync_vlan_limit__(dev, limit);
     }
 }
 
