@@ -28,6 +28,7 @@
  * netdev-offload-fp-coverage.c (the coverage counters that any thread
  * counts). */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "classifier.h"
@@ -472,7 +473,16 @@ void offload_fp_flow_set_rule(struct offload_fp_flow *,
                               const struct offload_fp_match_rest *,
                               uint32_t words)
     OVS_REQUIRES(offload_fp_mutex);
-const char *offload_fp_flow_reason(const struct offload_fp_flow *);
+
+/* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
+static inline const char *
+offload_fp_flow_reason(const struct offload_fp_flow *flow)
+{
+    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    return side ? side->reason : NULL;
+}
+
 uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
 bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
 struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
@@ -489,16 +499,50 @@ void offload_fp_flow_free(struct offload_fp_flow *)
 void offload_fp_stats_add(struct fp_rule_stats *sum,
                           const struct fp_rule_stats *);
 struct fp_rule_stats offload_fp_flow_last(const struct offload_fp_flow *);
-void offload_fp_flow_set_last(struct offload_fp_flow *,
-                              const struct fp_rule_stats *);
+
+/* Stores 'last' as the last read of the counters of the current NIC rule
+ * of 'flow'. */
+static inline void
+offload_fp_flow_set_last(struct offload_fp_flow *flow,
+                         const struct fp_rule_stats *last)
+{
+    flow->last_packets = last->n_packets;
+    flow->last_bytes = last->n_bytes;
+    flow->last_used = last->used;
+    flow->last_tcp_flags = last->tcp_flags;
+}
+
 void offload_fp_flow_add_base(struct offload_fp_flow *,
                               const struct fp_rule_stats *)
     OVS_REQUIRES(offload_fp_mutex);
 struct fp_rule_stats offload_fp_flow_base(const struct offload_fp_flow *);
-void offload_fp_flow_set_reason(struct offload_fp_flow *, char *reason)
-    OVS_REQUIRES(offload_fp_mutex);
-void offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *, bool)
-    OVS_REQUIRES(offload_fp_mutex);
+
+/* Sets the reason of 'flow' to 'reason' (NULL, or a string that 'flow'
+ * takes).  Inline, as the next three, for flow_put(), which calls them for
+ * every flow. */
+static inline void
+offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (reason || offload_fp_flow_get_side(flow)) {
+        struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
+
+        free(side->reason);
+        side->reason = reason;
+    }
+}
+
+/* Sets whether 'flow' waits because its rule uses an unplugged VF. */
+static inline void
+offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *flow,
+                                 bool unplugged)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (unplugged || offload_fp_flow_get_side(flow)) {
+        offload_fp_flow_side(flow)->vf_unplugged = unplugged;
+    }
+}
+
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
 bool offload_fp_meter_check(uint32_t id, const struct fp_device *,

@@ -742,15 +742,6 @@ offload_fp_flow_set_watch(struct offload_fp_flow *flow,
     }
 }
 
-/* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
-const char *
-offload_fp_flow_reason(const struct offload_fp_flow *flow)
-{
-    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
-
-    return side ? side->reason : NULL;
-}
-
 /* Returns how many packets of 'flow' its NIC missed since its rule last
  * went in, as far as they were watched (see struct offload_fp_watch). */
 uint64_t
@@ -848,18 +839,6 @@ offload_fp_flow_last(const struct offload_fp_flow *flow)
     return last;
 }
 
-/* Stores 'last' as the last read of the counters of the current NIC rule
- * of 'flow'. */
-void
-offload_fp_flow_set_last(struct offload_fp_flow *flow,
-                         const struct fp_rule_stats *last)
-{
-    flow->last_packets = last->n_packets;
-    flow->last_bytes = last->n_bytes;
-    flow->last_used = last->used;
-    flow->last_tcp_flags = last->tcp_flags;
-}
-
 /* Adds 'stats' to the counters of the old NIC rules of 'flow'. */
 void
 offload_fp_flow_add_base(struct offload_fp_flow *flow,
@@ -876,29 +855,4 @@ offload_fp_flow_base(const struct offload_fp_flow *flow)
 {
     return (flow->has_base ? offload_fp_flow_get_side(flow)->base
             : (struct fp_rule_stats) { .n_packets = 0 });
-}
-
-/* Sets the reason of 'flow' to 'reason' (NULL, or a string that 'flow'
- * takes). */
-void
-offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
-    OVS_REQUIRES(offload_fp_mutex)
-{
-    if (reason || offload_fp_flow_get_side(flow)) {
-        struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
-
-        free(side->reason);
-        side->reason = reason;
-    }
-}
-
-/* Sets whether 'flow' waits because its rule uses an unplugged VF. */
-void
-offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *flow,
-                                 bool unplugged)
-    OVS_REQUIRES(offload_fp_mutex)
-{
-    if (unplugged || offload_fp_flow_get_side(flow)) {
-        offload_fp_flow_side(flow)->vf_unplugged = unplugged;
-    }
 }
