@@ -331,8 +331,10 @@ offload_fp_rule_slab(size_t n)
 /* offload_fp_rule_dup_words() for a rule of the last shape, the common
  * case (flows come in runs of one mask and the same actions): compares
  * the rule's mask words and actions with the shape's where they are,
- * without first gathering them as offload_fp_shape_get() takes them.
- * Returns NULL if 'rule' does not have the last shape. */
+ * without first gathering them as offload_fp_shape_get() takes them, and
+ * writes the key words into the new compact rule as it goes (a rule that
+ * turns out to have another shape gives it back).  Returns NULL if 'rule'
+ * does not have the last shape. */
 static struct offload_fp_rule *
 offload_fp_rule_dup_last(const struct fp_rule *rule, uint32_t words_map)
     OVS_REQUIRES(offload_fp_mutex)
@@ -340,7 +342,6 @@ offload_fp_rule_dup_last(const struct fp_rule *rule, uint32_t words_map)
     struct offload_fp_shape *shape = offload_fp_last_shape;
     const uint32_t *key = (const uint32_t *) &rule->key;
     const uint32_t *mask = (const uint32_t *) &rule->mask;
-    uint32_t keys[OFFLOAD_FP_KEY_WORDS + 1];
     const struct fp_action *actions;
     struct offload_fp_rule *c;
     uint32_t map;
@@ -351,20 +352,22 @@ offload_fp_rule_dup_last(const struct fp_rule *rule, uint32_t words_map)
         || shape->map & ~words_map) {
         return NULL;
     }
+    c = fp_slab_alloc(offload_fp_rule_slab(shape->n_words + shape->has_mark));
+
     /* The shape's mask words are not zero: the same value says that the
      * rule has a mask word where the shape has one... */
     for (map = shape->map; map; map = zero_rightmost_1bit(map)) {
         int i = raw_ctz(map);
 
         if (mask[i] != shape->words[n]) {
-            return NULL;
+            goto other;
         }
-        keys[n++] = key[i];
+        c->words[n++] = key[i];
     }
     /* ...and none elsewhere. */
     for (map = words_map & ~shape->map; map; map = zero_rightmost_1bit(map)) {
         if (mask[raw_ctz(map)]) {
-            return NULL;
+            goto other;
         }
     }
 
@@ -377,19 +380,20 @@ offload_fp_rule_dup_last(const struct fp_rule *rule, uint32_t words_map)
         if (memcmp(&first, &actions[0], sizeof first)
             || memcmp(&actions[1], &rule->actions[1],
                       (rule->n_actions - 1) * sizeof *actions)) {
-            return NULL;
+            goto other;
         }
-        keys[n] = rule->actions[0].mark;
+        c->words[n] = rule->actions[0].mark;
     } else if (memcmp(actions, rule->actions,
                       rule->n_actions * sizeof *actions)) {
-        return NULL;
+        goto other;
     }
-
-    c = fp_slab_alloc(offload_fp_rule_slab(n + shape->has_mark));
     c->shape_id = shape->id;
     shape->refcnt++;
-    memcpy(c->words, keys, (n + shape->has_mark) * sizeof c->words[0]);
     return c;
+
+other:
+    fp_slab_free(c);
+    return NULL;
 }
 
 /* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
