@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "fp/fp.h"
+#include "fp/fp-provider.h"
 #include "fp-action.h"
 #include "fp-hash.h"
 
@@ -84,23 +85,32 @@ fp_rule_action_is_valid(const struct fp_device *dev, const struct fp_action *a)
  * push_vlan TPIDs 0x8100 or 0x88a8, set actions with zero bytes beyond
  * their field, hash actions of a known algorithm, recirc actions with a
  * nonzero recirc_id and only as the last action), zero padding in key and
- * mask. */
+ * mask.
+ *
+ * Every rule of every caller passes here (the flow API's one at a time):
+ * an output, the common action, is checked inline against the ports that
+ * the device's configuration gives, the others by
+ * fp_rule_action_is_valid(). */
 bool
 fp_rule_is_valid(const struct fp_device *dev, const struct fp_rule *rule)
 {
-    static const uint8_t zero[3];
-    size_t i;
+    const struct fp_action *a, *end;
+    uint32_t n_ports;
 
     if (!rule || rule->n_actions > FP_MAX_ACTIONS
-        || memcmp(rule->key.pad1, zero, sizeof zero)
-        || memcmp(rule->mask.pad1, zero, sizeof zero)) {
+        || rule->key.pad1[0] || rule->key.pad1[1] || rule->key.pad1[2]
+        || rule->mask.pad1[0] || rule->mask.pad1[1] || rule->mask.pad1[2]) {
         return false;
     }
-    for (i = 0; i < rule->n_actions; i++) {
-        const struct fp_action *a = &rule->actions[i];
-
-        if (!fp_rule_action_is_valid(dev, a)
-            || (a->type == FP_ACTION_RECIRC && i + 1 < rule->n_actions)) {
+    n_ports = dev->config.n_phy_ports + dev->config.n_vfs;
+    end = &rule->actions[rule->n_actions];
+    for (a = rule->actions; a < end; a++) {
+        if (a->type == FP_ACTION_OUTPUT) {
+            if (a->port >= n_ports) {
+                return false;
+            }
+        } else if (!fp_rule_action_is_valid(dev, a)
+                   || (a->type == FP_ACTION_RECIRC && a + 1 < end)) {
             return false;
         }
     }

@@ -605,6 +605,41 @@ fp_device_fail_next(struct fp_device *dev, enum fp_op op, unsigned int n,
     ovs_mutex_unlock(&fp_mutex);
 }
 
+/* Sets the results of 'op', an operation of a rule batch of 'dev', as
+ * fp_rule_batch() hands them to the driver: no error, or EINVAL for an
+ * unknown type or an invalid rule, or an injected fault; 'id' zero for an
+ * ADD; the others empty. */
+static inline void
+fp_rule_op_prepare(struct fp_device *dev, struct fp_rule_op *op)
+{
+    enum fp_op kind;
+
+    op->error = 0;
+    op->full = FP_RES_NONE;
+    memset(&op->stats, 0, sizeof op->stats);
+    op->reason[0] = '\0';
+    switch (op->type) {
+    case FP_RULE_OP_ADD:
+        kind = FP_OP_RULE_ADD;
+        op->id = 0;
+        break;
+    case FP_RULE_OP_MODIFY:
+        kind = FP_OP_RULE_MODIFY;
+        break;
+    case FP_RULE_OP_DELETE:
+        kind = FP_OP_RULE_DELETE;
+        break;
+    default:
+        op->error = EINVAL;
+        return;
+    }
+    if (op->type != FP_RULE_OP_DELETE && !fp_rule_is_valid(dev, op->rule)) {
+        op->error = EINVAL;
+    } else {
+        op->error = fp_fault_check(dev, kind);
+    }
+}
+
 /* Applies the 'n' operations in 'ops' to the rule table of 'dev', in order,
  * and stores the result of each in its 'error' (0; EINVAL for an invalid
  * rule, see fp_rule_add(); ENOENT for an unknown id; ENOSPC with 'full'
@@ -624,35 +659,14 @@ fp_rule_batch(struct fp_device *dev, struct fp_rule_op *ops, size_t n)
 {
     size_t i;
 
+    if (n == 1) {
+        /* The flow API's batches: one operation, without the loops. */
+        fp_rule_op_prepare(dev, ops);
+        dev->class->rule_batch(dev, ops, 1);
+        return ops->error;
+    }
     for (i = 0; i < n; i++) {
-        struct fp_rule_op *op = &ops[i];
-        enum fp_op kind;
-
-        op->error = 0;
-        op->full = FP_RES_NONE;
-        memset(&op->stats, 0, sizeof op->stats);
-        op->reason[0] = '\0';
-        switch (op->type) {
-        case FP_RULE_OP_ADD:
-            kind = FP_OP_RULE_ADD;
-            op->id = 0;
-            break;
-        case FP_RULE_OP_MODIFY:
-            kind = FP_OP_RULE_MODIFY;
-            break;
-        case FP_RULE_OP_DELETE:
-            kind = FP_OP_RULE_DELETE;
-            break;
-        default:
-            op->error = EINVAL;
-            continue;
-        }
-        if (op->type != FP_RULE_OP_DELETE
-            && !fp_rule_is_valid(dev, op->rule)) {
-            op->error = EINVAL;
-        } else {
-            op->error = fp_fault_check(dev, kind);
-        }
+        fp_rule_op_prepare(dev, &ops[i]);
     }
     if (n) {
         dev->class->rule_batch(dev, ops, n);

@@ -18,6 +18,7 @@ OFPROTO_OFFLOAD_SOURCES = \
 	ofproto-offload/netdev-fp-private.h \
 	ofproto-offload/netdev-offload-fp.c \
 	ofproto-offload/netdev-offload-fp.h \
+	ofproto-offload/netdev-offload-fp-coverage.c \
 	ofproto-offload/netdev-offload-fp-dpdk.c \
 	ofproto-offload/netdev-offload-fp-explain.c \
 	ofproto-offload/netdev-offload-fp-hold.c \

@@ -24,9 +24,11 @@
  * and compact NIC rule), netdev-offload-fp-meter.c (OpenFlow meters in the
  * NICs),
  * netdev-offload-fp-resume.c (packets that resume in software where the NIC
- * stopped) and netdev-offload-fp-explain.c (fp/explain,
- * fp/offload-stats). */
+ * stopped), netdev-offload-fp-explain.c (fp/explain, fp/offload-stats) and
+ * netdev-offload-fp-coverage.c (the coverage counters that any thread
+ * counts). */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "classifier.h"
@@ -475,7 +477,16 @@ void offload_fp_flow_set_rule(struct offload_fp_flow *,
                               const struct offload_fp_match_rest *,
                               uint32_t words)
     OVS_REQUIRES(offload_fp_mutex);
-const char *offload_fp_flow_reason(const struct offload_fp_flow *);
+
+/* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
+static inline const char *
+offload_fp_flow_reason(const struct offload_fp_flow *flow)
+{
+    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
+
+    return side ? side->reason : NULL;
+}
+
 uint64_t offload_fp_flow_n_missed(const struct offload_fp_flow *);
 bool offload_fp_flow_vf_unplugged(const struct offload_fp_flow *);
 struct offload_fp_flow_side *offload_fp_flow_side(struct offload_fp_flow *)
@@ -492,16 +503,50 @@ void offload_fp_flow_free(struct offload_fp_flow *)
 void offload_fp_stats_add(struct fp_rule_stats *sum,
                           const struct fp_rule_stats *);
 struct fp_rule_stats offload_fp_flow_last(const struct offload_fp_flow *);
-void offload_fp_flow_set_last(struct offload_fp_flow *,
-                              const struct fp_rule_stats *);
+
+/* Stores 'last' as the last read of the counters of the current NIC rule
+ * of 'flow'. */
+static inline void
+offload_fp_flow_set_last(struct offload_fp_flow *flow,
+                         const struct fp_rule_stats *last)
+{
+    flow->last_packets = last->n_packets;
+    flow->last_bytes = last->n_bytes;
+    flow->last_used = last->used;
+    flow->last_tcp_flags = last->tcp_flags;
+}
+
 void offload_fp_flow_add_base(struct offload_fp_flow *,
                               const struct fp_rule_stats *)
     OVS_REQUIRES(offload_fp_mutex);
 struct fp_rule_stats offload_fp_flow_base(const struct offload_fp_flow *);
-void offload_fp_flow_set_reason(struct offload_fp_flow *, char *reason)
-    OVS_REQUIRES(offload_fp_mutex);
-void offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *, bool)
-    OVS_REQUIRES(offload_fp_mutex);
+
+/* Sets the reason of 'flow' to 'reason' (NULL, or a string that 'flow'
+ * takes).  Inline, as the next three, for flow_put(), which calls them for
+ * every flow. */
+static inline void
+offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (reason || offload_fp_flow_get_side(flow)) {
+        struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
+
+        free(side->reason);
+        side->reason = reason;
+    }
+}
+
+/* Sets whether 'flow' waits because its rule uses an unplugged VF. */
+static inline void
+offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *flow,
+                                 bool unplugged)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    if (unplugged || offload_fp_flow_get_side(flow)) {
+        offload_fp_flow_side(flow)->vf_unplugged = unplugged;
+    }
+}
+
 struct offload_fp_meter *offload_fp_meter_find(uint32_t id)
     OVS_REQUIRES(offload_fp_mutex);
 bool offload_fp_meter_check(uint32_t id, const struct fp_device *,
@@ -559,5 +604,44 @@ void offload_fp_meter_device_gone(struct fp_device *)
 
 /* fp/hold-deletes (netdev-offload-fp-hold.c). */
 void netdev_offload_fp_hold_wait(void);
+
+/* Coverage counters of the flow API (netdev-offload-fp-coverage.c).
+ * dpif-netdev's offload threads, which call the flow API, never run
+ * coverage_clear(), so what they counted with COVERAGE_INC() would never
+ * reach coverage/show.  So every thread counts these with
+ * OFFLOAD_FP_COVERAGE_INC() in 'offload_fp_coverage', and the main thread
+ * moves the counts into the coverage counters (offload_fp_coverage_run()),
+ * at most a second of OVS's clock later. */
+#define OFFLOAD_FP_COVERAGE                     \
+    OFFLOAD_FP_COUNTER(fp_offload_add)          \
+    OFFLOAD_FP_COUNTER(fp_offload_modify)       \
+    OFFLOAD_FP_COUNTER(fp_offload_del)          \
+    OFFLOAD_FP_COUNTER(fp_offload_partial)      \
+    OFFLOAD_FP_COUNTER(fp_offload_refused)      \
+    OFFLOAD_FP_COUNTER(fp_offload_waiting)      \
+    OFFLOAD_FP_COUNTER(fp_offload_evicted)      \
+    OFFLOAD_FP_COUNTER(fp_offload_reoffload)    \
+    OFFLOAD_FP_COUNTER(fp_offload_ufid_shared)  \
+    OFFLOAD_FP_COUNTER(fp_offload_missing)      \
+    OFFLOAD_FP_COUNTER(fp_offload_del_retried)
+
+enum offload_fp_counter {
+#define OFFLOAD_FP_COUNTER(NAME) OFFLOAD_FP_##NAME,
+    OFFLOAD_FP_COVERAGE
+#undef OFFLOAD_FP_COUNTER
+    OFFLOAD_FP_N_COUNTERS
+};
+
+extern atomic_uint64_t offload_fp_coverage[OFFLOAD_FP_N_COUNTERS];
+
+#define OFFLOAD_FP_COVERAGE_INC(NAME)                               \
+    do {                                                            \
+        uint64_t orig_;                                             \
+                                                                    \
+        atomic_add_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], \
+                           1, &orig_);                              \
+    } while (0)
+
+void offload_fp_coverage_run(void);
 
 #endif /* netdev-offload-fp-private.h */

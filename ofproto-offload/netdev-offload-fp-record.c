@@ -312,6 +312,90 @@ offload_fp_rule_dup(const struct fp_rule *rule)
     return offload_fp_rule_dup_words(rule, OFFLOAD_FP_ALL_WORDS);
 }
 
+/* Returns the slab of the compact rules of 'n' words, created the first
+ * time. */
+static struct fp_slab *
+offload_fp_rule_slab(size_t n)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct fp_slab **slabp = &offload_fp_rule_slabs[n];
+
+    if (!*slabp) {
+        *slabp = fp_slab_create_aligned(sizeof(struct offload_fp_rule)
+                                        + n * sizeof(uint32_t),
+                                        sizeof(uint32_t));
+    }
+    return *slabp;
+}
+
+/* offload_fp_rule_dup_words() for a rule of the last shape, the common
+ * case (flows come in runs of one mask and the same actions): compares
+ * the rule's mask words and actions with the shape's where they are,
+ * without first gathering them as offload_fp_shape_get() takes them, and
+ * writes the key words into the new compact rule as it goes (a rule that
+ * turns out to have another shape gives it back).  Returns NULL if 'rule'
+ * does not have the last shape. */
+static struct offload_fp_rule *
+offload_fp_rule_dup_last(const struct fp_rule *rule, uint32_t words_map)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    struct offload_fp_shape *shape = offload_fp_last_shape;
+    const uint32_t *key = (const uint32_t *) &rule->key;
+    const uint32_t *mask = (const uint32_t *) &rule->mask;
+    const struct fp_action *actions;
+    struct offload_fp_rule *c;
+    uint32_t map;
+    size_t n = 0;
+
+    if (!shape || shape->priority != rule->priority
+        || shape->n_actions != rule->n_actions
+        || shape->map & ~words_map) {
+        return NULL;
+    }
+    c = fp_slab_alloc(offload_fp_rule_slab(shape->n_words + shape->has_mark));
+
+    /* The shape's mask words are not zero: the same value says that the
+     * rule has a mask word where the shape has one... */
+    for (map = shape->map; map; map = zero_rightmost_1bit(map)) {
+        int i = raw_ctz(map);
+
+        if (mask[i] != shape->words[n]) {
+            goto other;
+        }
+        c->words[n++] = key[i];
+    }
+    /* ...and none elsewhere. */
+    for (map = words_map & ~shape->map; map; map = zero_rightmost_1bit(map)) {
+        if (mask[raw_ctz(map)]) {
+            goto other;
+        }
+    }
+
+    /* The actions, but for the shape's zero in place of the mark. */
+    actions = (const struct fp_action *) &shape->words[n];
+    if (shape->has_mark) {
+        struct fp_action first = rule->actions[0];
+
+        first.mark = 0;
+        if (memcmp(&first, &actions[0], sizeof first)
+            || memcmp(&actions[1], &rule->actions[1],
+                      (rule->n_actions - 1) * sizeof *actions)) {
+            goto other;
+        }
+        c->words[n] = rule->actions[0].mark;
+    } else if (memcmp(actions, rule->actions,
+                      rule->n_actions * sizeof *actions)) {
+        goto other;
+    }
+    c->shape_id = shape->id;
+    shape->refcnt++;
+    return c;
+
+other:
+    fp_slab_free(c);
+    return NULL;
+}
+
 /* Returns a compact copy of 'rule' (see struct offload_fp_rule), which
  * the caller frees with offload_fp_rule_free().  'words' has the words of
  * the mask of 'rule' that may be nonzero (bit i: word i): every word that
@@ -331,7 +415,6 @@ offload_fp_rule_dup_words(const struct fp_rule *rule, uint32_t words_map)
                      / sizeof(uint32_t)];
     struct fp_action *actions;
     struct offload_fp_rule *c;
-    struct fp_slab **slabp;
     bool has_mark;
     uint32_t map = 0;
     size_t i, n = 0;
@@ -343,6 +426,10 @@ offload_fp_rule_dup_words(const struct fp_rule *rule, uint32_t words_map)
     BUILD_ASSERT_DECL(_Alignof(struct offload_fp_rule) == sizeof(uint32_t));
 
     words_map &= OFFLOAD_FP_ALL_WORDS;
+    c = offload_fp_rule_dup_last(rule, words_map);
+    if (c) {
+        return c;
+    }
     if (words_map != OFFLOAD_FP_ALL_WORDS) {
         /* The words that may be nonzero only, in order. */
         for (; words_map; words_map = zero_rightmost_1bit(words_map)) {
@@ -377,13 +464,7 @@ offload_fp_rule_dup_words(const struct fp_rule *rule, uint32_t words_map)
         actions[0].mark = 0;
     }
 
-    slabp = &offload_fp_rule_slabs[n + has_mark];
-    if (!*slabp) {
-        *slabp = fp_slab_create_aligned(sizeof *c + ((n + has_mark)
-                                                     * sizeof c->words[0]),
-                                        sizeof(uint32_t));
-    }
-    c = fp_slab_alloc(*slabp);
+    c = fp_slab_alloc(offload_fp_rule_slab(n + has_mark));
     c->shape_id = offload_fp_shape_get(map, rule->priority, n,
                                        rule->n_actions, has_mark, words)->id;
     memcpy(c->words, keys, (n + has_mark) * sizeof c->words[0]);
@@ -557,10 +638,20 @@ offload_fp_flow_set_rule(struct offload_fp_flow *flow,
                          uint32_t words)
     OVS_REQUIRES(offload_fp_mutex)
 {
-    struct offload_fp_match_rest old_rest = offload_fp_flow_rest(flow);
+    struct offload_fp_match_rest old_rest;
     struct offload_fp_flow_side *side;
     struct offload_fp_rule *c;
 
+    if (!flow->rule_or_side) {
+        /* No rule, side block or watch block yet, as in a new flow's
+         * flow_put(): nothing to keep or free. */
+        flow->rule_or_side = (uintptr_t) (rule
+                                          ? offload_fp_rule_dup_words(rule,
+                                                                      words)
+                                          : NULL);
+        return;
+    }
+    old_rest = offload_fp_flow_rest(flow);
     if (!offload_fp_flow_kept_match(flow) && offload_fp_flow_crule(flow)
         && (!rule || !offload_fp_same_match(offload_fp_flow_crule(flow),
                                             &old_rest, rule, rest))) {
@@ -653,15 +744,6 @@ offload_fp_flow_set_watch(struct offload_fp_flow *flow,
     } else if (old) {
         flow->rule_or_side = (uintptr_t) old->rule;
     }
-}
-
-/* Returns why 'flow' is not (fully) in the NIC, or NULL if it is. */
-const char *
-offload_fp_flow_reason(const struct offload_fp_flow *flow)
-{
-    const struct offload_fp_flow_side *side = offload_fp_flow_get_side(flow);
-
-    return side ? side->reason : NULL;
 }
 
 /* Returns how many packets of 'flow' its NIC missed since its rule last
@@ -761,18 +843,6 @@ offload_fp_flow_last(const struct offload_fp_flow *flow)
     return last;
 }
 
-/* Stores 'last' as the last read of the counters of the current NIC rule
- * of 'flow'. */
-void
-offload_fp_flow_set_last(struct offload_fp_flow *flow,
-                         const struct fp_rule_stats *last)
-{
-    flow->last_packets = last->n_packets;
-    flow->last_bytes = last->n_bytes;
-    flow->last_used = last->used;
-    flow->last_tcp_flags = last->tcp_flags;
-}
-
 /* Adds 'stats' to the counters of the old NIC rules of 'flow'. */
 void
 offload_fp_flow_add_base(struct offload_fp_flow *flow,
@@ -789,29 +859,4 @@ offload_fp_flow_base(const struct offload_fp_flow *flow)
 {
     return (flow->has_base ? offload_fp_flow_get_side(flow)->base
             : (struct fp_rule_stats) { .n_packets = 0 });
-}
-
-/* Sets the reason of 'flow' to 'reason' (NULL, or a string that 'flow'
- * takes). */
-void
-offload_fp_flow_set_reason(struct offload_fp_flow *flow, char *reason)
-    OVS_REQUIRES(offload_fp_mutex)
-{
-    if (reason || offload_fp_flow_get_side(flow)) {
-        struct offload_fp_flow_side *side = offload_fp_flow_side(flow);
-
-        free(side->reason);
-        side->reason = reason;
-    }
-}
-
-/* Sets whether 'flow' waits because its rule uses an unplugged VF. */
-void
-offload_fp_flow_set_vf_unplugged(struct offload_fp_flow *flow,
-                                 bool unplugged)
-    OVS_REQUIRES(offload_fp_mutex)
-{
-    if (unplugged || offload_fp_flow_get_side(flow)) {
-        offload_fp_flow_side(flow)->vf_unplugged = unplugged;
-    }
 }

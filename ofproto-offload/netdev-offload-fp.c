@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "classifier.h"
-#include "coverage.h"
 #include "dp-packet.h"
 #include "dpif.h"
 #include "flow.h"
@@ -54,64 +53,6 @@
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_offload_fp);
-
-/* Coverage counters.  dpif-netdev's offload threads, which call the flow
- * API, never run coverage_clear(), so what they counted with COVERAGE_INC()
- * would never reach coverage/show.  So every thread counts these with
- * OFFLOAD_FP_COVERAGE_INC() in 'offload_fp_coverage', and the main thread
- * moves the counts into the coverage counters (offload_fp_coverage_run()),
- * at most a second of OVS's clock later. */
-#define OFFLOAD_FP_COVERAGE                     \
-    OFFLOAD_FP_COUNTER(fp_offload_add)          \
-    OFFLOAD_FP_COUNTER(fp_offload_modify)       \
-    OFFLOAD_FP_COUNTER(fp_offload_del)          \
-    OFFLOAD_FP_COUNTER(fp_offload_partial)      \
-    OFFLOAD_FP_COUNTER(fp_offload_refused)      \
-    OFFLOAD_FP_COUNTER(fp_offload_waiting)      \
-    OFFLOAD_FP_COUNTER(fp_offload_evicted)      \
-    OFFLOAD_FP_COUNTER(fp_offload_reoffload)    \
-    OFFLOAD_FP_COUNTER(fp_offload_ufid_shared)  \
-    OFFLOAD_FP_COUNTER(fp_offload_missing)      \
-    OFFLOAD_FP_COUNTER(fp_offload_del_retried)
-
-#define OFFLOAD_FP_COUNTER(NAME) COVERAGE_DEFINE(NAME);
-OFFLOAD_FP_COVERAGE
-#undef OFFLOAD_FP_COUNTER
-
-enum offload_fp_counter {
-#define OFFLOAD_FP_COUNTER(NAME) OFFLOAD_FP_##NAME,
-    OFFLOAD_FP_COVERAGE
-#undef OFFLOAD_FP_COUNTER
-    OFFLOAD_FP_N_COUNTERS
-};
-
-static atomic_uint64_t offload_fp_coverage[OFFLOAD_FP_N_COUNTERS];
-
-#define OFFLOAD_FP_COVERAGE_INC(NAME)                               \
-    do {                                                            \
-        uint64_t orig_;                                             \
-                                                                    \
-        atomic_add_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], \
-                           1, &orig_);                              \
-    } while (0)
-
-/* Main thread only: moves the counts of 'offload_fp_coverage' into the
- * coverage counters. */
-static void
-offload_fp_coverage_run(void)
-{
-    uint64_t n, orig;
-
-#define OFFLOAD_FP_COUNTER(NAME)                                        \
-    atomic_read_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], &n);   \
-    if (n) {                                                            \
-        atomic_sub_relaxed(&offload_fp_coverage[OFFLOAD_FP_##NAME], n,  \
-                           &orig);                                      \
-        COVERAGE_ADD(NAME, n);                                          \
-    }
-    OFFLOAD_FP_COVERAGE
-#undef OFFLOAD_FP_COUNTER
-}
 
 /* "Cannot offload" is normal operation: debug level, rate-limited. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
@@ -206,14 +147,10 @@ offload_fp_watch_free(struct offload_fp_watch *watch)
     fp_slab_free_remote(watch);
 }
 
-/* Puts 'flow' into 'exception_cls', or takes it out, as its state says
- * ('armed' says whether an offloaded flow is watched), and starts counting
- * its exception packets anew when its role there changes.  The flow then
- * loses its side block if nothing else than its compact rule and watch
- * block is in it (offload_fp_flow_trim_side()): the caller holds no
- * pointer to it. */
+/* offload_fp_flow_update_cls() for a flow that has a side or watch block
+ * or is to be watched. */
 static void
-offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
+offload_fp_flow_update_cls__(struct offload_fp_flow *flow, bool armed)
     OVS_REQUIRES(offload_fp_mutex)
 {
     bool waits = (flow->state == OFFLOAD_FP_WAITING
@@ -262,6 +199,27 @@ offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
         ovsrcu_postpone(offload_fp_watch_free, w);
     }
     offload_fp_flow_trim_side(flow);
+}
+
+/* Puts 'flow' into 'exception_cls', or takes it out, as its state says
+ * ('armed' says whether an offloaded flow is watched), and starts counting
+ * its exception packets anew when its role there changes.  The flow then
+ * loses its side block if nothing else than its compact rule and watch
+ * block is in it (offload_fp_flow_trim_side()): the caller holds no
+ * pointer to it.  Inline for a flow without a side or watch block that is
+ * not to be watched, the case of most puts, which has nothing to do (the
+ * call cost them 35 instructions). */
+static inline void
+offload_fp_flow_update_cls(struct offload_fp_flow *flow, bool armed)
+    OVS_REQUIRES(offload_fp_mutex)
+{
+    bool waits = (flow->state == OFFLOAD_FP_WAITING
+                  || flow->state == OFFLOAD_FP_EVICTED);
+
+    if (waits || (flow->state == OFFLOAD_FP_OFFLOADED && armed)
+        || flow->rule_or_side & OFFLOAD_FP_TAGS) {
+        offload_fp_flow_update_cls__(flow, armed);
+    }
 }
 
 /* Counts 'packet', which came up the exception path of NIC port 'port' of
@@ -638,20 +596,13 @@ offload_fp_init(void)
     }
 }
 
-/* Makes the parser of 'dev' take as many VLAN tags as OVS's flow_extract()
- * does (other_config:vlan-limit), so that the NIC's keys are those of
- * dpif-netdev.  If the device cannot, netdev_offload_fp_decide() refuses
- * the flows that the difference concerns. */
-static void
-offload_fp_sync_vlan_limit(struct fp_device *dev)
+/* offload_fp_sync_vlan_limit() for a device whose VLAN limit is not
+ * 'limit', out of line, so that the check alone saves no registers. */
+static void __attribute__((noinline))
+offload_fp_sync_vlan_limit__(struct fp_device *dev, unsigned int limit)
 {
-    unsigned int limit = flow_vlan_limit;
-    int error;
+    int error = fp_device_set_vlan_limit(dev, limit);
 
-    if (fp_device_get_vlan_limit(dev) == limit) {
-        return;
-    }
-    error = fp_device_set_vlan_limit(dev, limit);
     if (error) {
         static struct vlog_rate_limit vlan_rl = VLOG_RATE_LIMIT_INIT(1, 5);
         static struct ovs_mutex told_mutex = OVS_MUTEX_INITIALIZER;
@@ -677,6 +628,20 @@ offload_fp_sync_vlan_limit(struct fp_device *dev)
     } else {
         VLOG_INFO("%s: parses %u VLAN tags, as other_config:vlan-limit says",
                   fp_device_name(dev), limit);
+    }
+}
+
+/* Makes the parser of 'dev' take as many VLAN tags as OVS's flow_extract()
+ * does (other_config:vlan-limit), so that the NIC's keys are those of
+ * dpif-netdev.  If the device cannot, netdev_offload_fp_decide() refuses
+ * the flows that the difference concerns. */
+static inline void
+offload_fp_sync_vlan_limit(struct fp_device *dev)
+{
+    unsigned int limit = flow_vlan_limit;
+
+    if (fp_device_get_vlan_limit(dev) != limit) {
+        offload_fp_sync_vlan_limit__(dev, limit);
     }
 }
 

@@ -458,6 +458,134 @@ test_fp_model_batch_action_lists(void **state OVS_UNUSED)
     fp_device_destroy(dev);
 }
 
+/* Applies 'op' to 'one' alone (a batch of one addition: the model's path
+ * for it) and to 'batch' with an operation of an unknown type before it (a
+ * batch of two: the general path, where the unknown one fails with EINVAL
+ * and takes nothing), checks that both give the same result and the same
+ * table state, and returns the error, with the full table in '*fullp'. */
+static int
+same_op(struct fp_device *one, struct fp_device *batch,
+        const struct fp_rule_op *op, enum fp_resource *fullp)
+{
+    struct fp_rule_op ops[2] = { { .type = 99 }, *op };
+    struct fp_rule_op op1 = *op;
+    struct fp_device_stats s1, s2;
+    int error;
+
+    error = fp_rule_batch(one, &op1, 1);
+    assert_int_equal(error, op1.error);
+    assert_int_equal(fp_rule_batch(batch, ops, 2), EINVAL);
+    assert_int_equal(ops[0].error, EINVAL);
+    assert_int_equal(op1.error, ops[1].error);
+    assert_int_equal(op1.id, ops[1].id);
+    assert_int_equal(op1.full, ops[1].full);
+    assert_int_equal(fp_model_deferred_rules(one),
+                     fp_model_deferred_rules(batch));
+    fp_device_get_stats(one, &s1);
+    fp_device_get_stats(batch, &s2);
+    assert_int_equal(s1.n_rules, s2.n_rules);
+    assert_int_equal(s1.n_masks, s2.n_masks);
+    assert_int_equal(s1.n_counters, s2.n_counters);
+    if (fullp) {
+        *fullp = op1.full;
+    }
+    return op1.error;
+}
+
+/* A batch of one addition, as the flow API sends it, takes a path of its
+ * own in the model: it gives the same ids, errors (an invalid rule, a
+ * missing meter, an injected fault, each full table) and table state as
+ * the same addition in a batch of several, and after a deletion with
+ * 'no_wait' as well.  The first pass runs out of counters (two are
+ * shared counters), the second out of rules. */
+static void
+test_fp_model_batch_one_add(void **state OVS_UNUSED)
+{
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        struct fp_device_config cfg;
+        struct fp_device *devs[2];
+        enum fp_resource full;
+        struct fp_rule_op op;
+        struct fp_rule r;
+        int error, i;
+
+        fp_device_config_default(&cfg);
+        cfg.n_rules = 6;
+        cfg.n_masks = 2;
+        cfg.n_counters = 7;
+        for (i = 0; i < 2; i++) {
+            assert_int_equal(fp_device_create(i ? "fp1" : "fp0", &cfg,
+                                              &devs[i]), 0);
+            if (!pass) {
+                uint32_t counter;
+
+                assert_int_equal(fp_counter_alloc(devs[i], &counter), 0);
+                assert_int_equal(fp_counter_alloc(devs[i], &counter), 0);
+            }
+        }
+
+        memset(&op, 0, sizeof op);
+        op.type = FP_RULE_OP_ADD;
+        op.rule = &r;
+
+        r = rule_to_out(1);
+        assert_int_equal(same_op(devs[0], devs[1], &op, NULL), 0);
+
+        /* Invalid: an output port out of range. */
+        r = rule_to_out(2);
+        r.actions[0].port = 1000;
+        assert_int_equal(same_op(devs[0], devs[1], &op, NULL), EINVAL);
+
+        /* A meter that does not exist. */
+        r = rule_to_out(2);
+        r.actions[1] = r.actions[0];
+        r.actions[0].type = FP_ACTION_METER;
+        r.actions[0].meter_id = 99;
+        r.n_actions = 2;
+        assert_int_equal(same_op(devs[0], devs[1], &op, NULL), ENOENT);
+
+        /* A device that fails. */
+        r = rule_to_out(2);
+        for (i = 0; i < 2; i++) {
+            fp_device_fail_next(devs[i], FP_OP_RULE_ADD, 1, EIO);
+        }
+        assert_int_equal(same_op(devs[0], devs[1], &op, NULL), EIO);
+        assert_int_equal(same_op(devs[0], devs[1], &op, NULL), 0);
+
+        /* A second mask, then a third, for which there is no room. */
+        r = rule_to_out(3);
+        r.key.eth_type = htons(0x0800);
+        r.mask.eth_type = OVS_BE16_MAX;
+        assert_int_equal(same_op(devs[0], devs[1], &op, NULL), 0);
+        r.mask.in_port = 0;
+        r.key.in_port = 0;
+        assert_int_equal(same_op(devs[0], devs[1], &op, &full), ENOSPC);
+        assert_int_equal(full, FP_RES_MASKS);
+
+        /* A deletion with 'no_wait' leaves its counter for later, until an
+         * addition needs it. */
+        for (i = 0; i < 2; i++) {
+            struct fp_rule_op del = { .type = FP_RULE_OP_DELETE, .id = 1,
+                                      .no_wait = true };
+
+            assert_int_equal(fp_rule_batch(devs[i], &del, 1), 0);
+        }
+        for (i = 4; i < 20; i++) {
+            r = rule_to_out(i);
+            error = same_op(devs[0], devs[1], &op, &full);
+            if (error) {
+                break;
+            }
+        }
+        assert_int_equal(error, ENOSPC);
+        assert_int_equal(full, pass ? FP_RES_RULES : FP_RES_COUNTERS);
+        fp_device_destroy(devs[0]);
+        fp_device_destroy(devs[1]);
+    }
+}
+
 int
 main(void)
 {
@@ -468,6 +596,7 @@ main(void)
         cmocka_unit_test(test_fp_model_batch_deferred_shared),
         cmocka_unit_test(test_fp_model_batch_memory_per_rule),
         cmocka_unit_test(test_fp_model_batch_action_lists),
+        cmocka_unit_test(test_fp_model_batch_one_add),
     };
 
     return cmocka_run_group_tests_name("fp-model-batch", tests, NULL, NULL);

@@ -317,6 +317,116 @@ test_rule_shapes(void **state OVS_UNUSED)
     ovs_mutex_unlock(&offload_fp_mutex);
 }
 
+/* A rule compared with the last shape (offload_fp_rule_dup_last()) has
+ * that shape only if its mask words, priority and actions (but for a
+ * first action's mark) are the shape's, whichever words the caller says
+ * may be nonzero; and it is the rule again, expanded, either way. */
+static void
+test_rule_last_shape(void **state OVS_UNUSED)
+{
+    enum { N_VARIANTS = 11 };
+    struct offload_fp_rule *base_c, *c;
+    struct fp_rule base, rule, back;
+    int v, w;
+
+    memset(&base, 0, sizeof base);
+    base.key.in_port = 5;
+    base.mask.in_port = UINT32_MAX;
+    base.key.recirc_id = 9;
+    base.mask.recirc_id = 0xff;
+    base.priority = 7;
+    base.n_actions = 2;
+    base.actions[0].type = FP_ACTION_MARK;
+    base.actions[0].mark = 1;
+    base.actions[1].type = FP_ACTION_OUTPUT;
+    base.actions[1].port = 3;
+
+    ovs_mutex_lock(&offload_fp_mutex);
+    base_c = offload_fp_rule_dup(&base);
+    for (v = 0; v < N_VARIANTS; v++) {
+        bool same = false;
+
+        rule = base;
+        switch (v) {
+        case 0:
+            /* Another key and mark: the same shape. */
+            rule.key.in_port = 6;
+            rule.actions[0].mark = 2;
+            same = true;
+            break;
+        case 1:
+            rule.mask.recirc_id = 0xf0f;
+            break;
+        case 2:
+            rule.mask.tp_dst = UINT16_MAX;
+            break;
+        case 3:
+            rule.mask.recirc_id = 0;
+            rule.key.recirc_id = 0;
+            break;
+        case 4:
+            rule.priority = 8;
+            break;
+        case 5:
+            rule.actions[1].port = 4;
+            break;
+        case 6:
+            /* An output in place of the mark. */
+            rule.actions[0].type = FP_ACTION_OUTPUT;
+            break;
+        case 7:
+            rule.n_actions = 1;
+            memset(&rule.actions[1], 0, sizeof rule.actions[1]);
+            break;
+        case 8:
+            rule.n_actions = 3;
+            rule.actions[2] = rule.actions[1];
+            break;
+        case 9:
+            /* The mark's action with a byte beyond the mark. */
+            rule.actions[0].set.value[5] = 1;
+            break;
+        case 10:
+            /* No mark, as the shape's first action has none: a rule whose
+             * first action is an output with the port of the mark. */
+            rule.actions[0].type = FP_ACTION_OUTPUT;
+            rule.actions[0].port = 0;
+            break;
+        }
+        for (w = 0; w < 3; w++) {
+            const uint32_t *mask = (const uint32_t *) &rule.mask;
+            struct offload_fp_rule *again;
+            uint32_t words = 0;
+            size_t i;
+
+            for (i = 0; i < OFFLOAD_FP_KEY_WORDS; i++) {
+                words |= mask[i] ? UINT32_C(1) << i : 0;
+            }
+            words |= (w == 0 ? 0 : w == 1 ? UINT32_C(0x55555555)
+                      : UINT32_MAX);
+
+            /* The base's shape is the last one. */
+            again = offload_fp_rule_dup(&base);
+            c = offload_fp_rule_dup_words(&rule, words);
+            offload_fp_rule_expand(c, &back);
+            assert_memory_equal(&rule, &back, sizeof rule);
+            if (same) {
+                assert_int_equal(c->shape_id, base_c->shape_id);
+            } else {
+                assert_int_not_equal(c->shape_id, base_c->shape_id);
+            }
+            offload_fp_rule_free(again);
+            offload_fp_rule_free(c);
+            assert_int_equal(offload_fp_n_shapes(), 1);
+        }
+    }
+    offload_fp_rule_expand(base_c, &back);
+    assert_memory_equal(&base, &back, sizeof base);
+    offload_fp_rule_free(base_c);
+    assert_int_equal(offload_fp_n_shapes(), 0);
+    ovs_mutex_unlock(&offload_fp_mutex);
+}
+
 /* The fields of struct flow that the NIC key takes as they are. */
 #define FIELD(MEMBER) \
     { offsetof(struct flow, MEMBER), sizeof ((struct flow *) NULL)->MEMBER }
@@ -651,6 +761,7 @@ main(int argc OVS_UNUSED, char *argv[])
         cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush_shrinks, setup, teardown),
         cmocka_unit_test_teardown(test_rule_compact, release_mutex),
+        cmocka_unit_test_teardown(test_rule_last_shape, release_mutex),
         cmocka_unit_test_teardown(test_rule_shapes, release_mutex),
         cmocka_unit_test_setup_teardown(test_match_from_rule, setup,
                                         teardown),
