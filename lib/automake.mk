@@ -27,6 +27,7 @@ lib_libfp_la_SOURCES = \
 	lib/fp-model-tx.h \
 	lib/fp-model-hotplug.c \
 	lib/fp-model-evb.c \
+	lib/fp-model-meter.c \
 	lib/fp-model-port.c \
 	lib/fp-model-qos.c \
 	lib/fp-model-vf.c \

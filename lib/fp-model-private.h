@@ -571,6 +571,30 @@ void fp_model_port_get_link_state(const struct fp_device *, uint32_t port_no,
                                   struct fp_port_link *);
 int fp_model_flush(struct fp_device *);
 
+/* fp-model.c.  fp_model_deferred_finish(): see its comment. */
+void fp_model_count_table_full(void);
+void fp_model_deferred_finish(struct fp_model *model, bool wait)
+    OVS_REQUIRES(model->ctl_mutex);
+
+/* fp-model-meter.c: the meter table.  fp_model_meter_find() is for holders
+ * of 'ctl_mutex' and RCU readers, fp_model_meter_in_slot() for holders of
+ * 'ctl_mutex' (or the destroyer of the device); fp_model_meter_destroy()
+ * frees a meter out of use (an ovsrcu_postpone() callback). */
+struct fp_model_meter *fp_model_meter_find(const struct fp_model *,
+                                           uint32_t id);
+struct fp_model_meter *fp_model_meter_in_slot(const struct fp_model *,
+                                              uint32_t slot);
+void fp_model_meter_destroy(struct fp_model_meter *);
+int fp_model_meter_set(struct fp_device *, uint32_t meter_id,
+                       const struct fp_meter_config *);
+int fp_model_meter_delete(struct fp_device *, uint32_t meter_id);
+int fp_model_meter_get_stats(struct fp_device *, uint32_t meter_id,
+                             struct fp_meter_stats *);
+int fp_model_meter_police(struct fp_device *, uint32_t meter_id,
+                          const uint32_t sizes[], size_t n,
+                          long long int now, bool passed[],
+                          uint8_t remarks[]);
+
 /* fp-model-qos.c: egress QoS. */
 int fp_model_port_set_qos(struct fp_device *, uint32_t port_no,
                           const struct fp_qos_config *);

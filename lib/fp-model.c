@@ -59,8 +59,6 @@ COVERAGE_DEFINE(fp_model_deferred_wait);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-static void fp_model_deferred_finish(struct fp_model *model, bool wait)
-    OVS_REQUIRES(model->ctl_mutex);
 static void fp_model_deferred_destroy(struct fp_model *);
 
 /* Initializes 'ids' with every id of 'base'...'base' + 'n' - 1 free. */
@@ -115,24 +113,6 @@ fp_model_ids_free(struct fp_model_ids *ids, uint32_t id)
         bitmap_set0(ids->used, i);
         ids->lowest = MIN(ids->lowest, i);
     }
-}
-
-/* Destroys and frees 'm'.  An ovsrcu_postpone() callback: takes no lock
- * and does not use the device. */
-static void
-fp_model_meter_destroy(struct fp_model_meter *m)
-{
-    fp_meter_destroy(&m->meter);
-    free(m);
-}
-
-/* Returns the meter in slot 'slot' of the meter table, or NULL.  For
- * the holder of 'ctl_mutex' (or the destroyer of the device). */
-static struct fp_model_meter *
-fp_model_meter_in_slot(const struct fp_model *model, uint32_t slot)
-{
-    return ovsrcu_get_protected(struct fp_model_meter *,
-                                &model->meters[slot].meter);
 }
 
 static int
@@ -473,38 +453,6 @@ fp_model_shared_counters_clear(struct fp_model *model)
     }
 }
 
-/* Returns meter 'id', or NULL.  Callers hold 'ctl_mutex' or are in an RCU
- * read-side section, which the meter outlives. */
-static struct fp_model_meter *
-fp_model_meter_find(const struct fp_model *model, uint32_t id)
-{
-    struct fp_model_meter *m;
-
-    CMAP_FOR_EACH_WITH_HASH (m, id_node, hash_int(id, 0),
-                             &model->meter_ids) {
-        if (m->id == id) {
-            return m;
-        }
-    }
-    return NULL;
-}
-
-/* Takes meter 'm' out of use, without waiting for RCU readers (see "Locks
- * and waits" in fp-model-private.h): out of 'meter_ids' and of its slot,
- * which is free again, at once, once no engine runs an action list that
- * was just released; 'm' itself is freed once no host thread in
- * fp_model_meter_police() can be using it. */
-static void
-fp_model_meter_free(struct fp_model *model, struct fp_model_meter *m)
-    OVS_REQUIRES(model->ctl_mutex)
-{
-    cmap_remove(&model->meter_ids, &m->id_node, hash_int(m->id, 0));
-    fp_model_barrier(model);
-    ovsrcu_set(&model->meters[m->slot].meter, NULL);
-    model->n_meters_used--;
-    ovsrcu_postpone(fp_model_meter_destroy, m);
-}
-
 /* fp_model_actions_get() for a rule whose actions are not those of
  * 'model->last_actions'. */
 static struct fp_model_actions * __attribute__((noinline))
@@ -626,6 +574,14 @@ fp_model_actions_put(struct fp_model *model, struct fp_model_actions *actions)
     }
     hmap_remove(&model->actions, &actions->node);
     ovsrcu_postpone(free, actions);
+}
+
+/* Counts a table of the device that was full when an operation needed room
+ * in it (coverage counter fp_model_table_full). */
+void
+fp_model_count_table_full(void)
+{
+    COVERAGE_INC(fp_model_table_full);
 }
 
 static enum fp_resource
@@ -815,7 +771,7 @@ fp_model_deferred_passed(const struct fp_model *model)
  * batches share one purge and one RCU grace period.  A batch of packets
  * takes a few microseconds, so by then the engines are nearly always past
  * the commit, and nothing waits. */
-static void
+void
 fp_model_deferred_finish(struct fp_model *model, bool wait)
     OVS_REQUIRES(model->ctl_mutex)
 {
@@ -1150,118 +1106,6 @@ fp_model_rule_get_stats_all(struct fp_device *dev,
 
     *entriesp = entries;
     *n_entriesp = n;
-    return 0;
-}
-
-/* Meters. */
-
-static int
-fp_model_meter_set(struct fp_device *dev, uint32_t meter_id,
-                   const struct fp_meter_config *config)
-{
-    struct fp_model *model = fp_model_cast(dev);
-    int error = fp_meter_config_check(config);
-    struct fp_model_meter *m;
-
-    if (error) {
-        return error;
-    }
-
-    ovs_mutex_lock(&model->ctl_mutex);
-    m = fp_model_meter_find(model, meter_id);
-    if (m) {
-        fp_meter_reconfigure(&m->meter, config, time_usec());
-    } else {
-        uint32_t i;
-
-        error = ENOSPC;
-        for (i = 0; i < dev->config.n_meters; i++) {
-            if (!fp_model_meter_in_slot(model, i)) {
-                m = xmalloc(sizeof *m);
-                fp_meter_init(&m->meter, config, time_usec());
-                m->id = meter_id;
-                m->slot = i;
-                model->meters[i].refs = 0;
-                ovsrcu_set(&model->meters[i].meter, m);
-                cmap_insert(&model->meter_ids, &m->id_node,
-                            hash_int(meter_id, 0));
-                model->n_meters_used++;
-                error = 0;
-                break;
-            }
-        }
-        if (error) {
-            COVERAGE_INC(fp_model_table_full);
-            VLOG_DBG_RL(&rl, "%s: %s full", dev->name,
-                        fp_resource_name(FP_RES_METERS));
-        }
-    }
-    ovs_mutex_unlock(&model->ctl_mutex);
-
-    return error;
-}
-
-static int
-fp_model_meter_delete(struct fp_device *dev, uint32_t meter_id)
-{
-    struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_meter *m;
-    int error = 0;
-
-    ovs_mutex_lock(&model->ctl_mutex);
-    fp_model_deferred_finish(model, true);
-    m = fp_model_meter_find(model, meter_id);
-    if (!m) {
-        error = ENOENT;
-    } else if (model->meters[m->slot].refs) {
-        error = EBUSY;
-    } else {
-        fp_model_meter_free(model, m);
-    }
-    ovs_mutex_unlock(&model->ctl_mutex);
-
-    return error;
-}
-
-static int
-fp_model_meter_get_stats(struct fp_device *dev, uint32_t meter_id,
-                         struct fp_meter_stats *stats)
-{
-    struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_meter *m;
-    int error = 0;
-
-    ovs_mutex_lock(&model->ctl_mutex);
-    m = fp_model_meter_find(model, meter_id);
-    if (!m) {
-        error = ENOENT;
-    } else {
-        fp_meter_read(&m->meter, stats);
-    }
-    ovs_mutex_unlock(&model->ctl_mutex);
-
-    return error;
-}
-
-/* Runs the host's packets through meter 'meter_id': see the contract in
- * fp-provider.h.  Never takes 'ctl_mutex'; the meter stays valid until the
- * caller's RCU read-side section ends (fp_model_meter_free()). */
-static int
-fp_model_meter_police(struct fp_device *dev, uint32_t meter_id,
-                      const uint32_t sizes[], size_t n, long long int now,
-                      bool passed[], uint8_t remarks[])
-{
-    struct fp_model *model = fp_model_cast(dev);
-    struct fp_model_meter *m = fp_model_meter_find(model, meter_id);
-    size_t i;
-
-    if (!m) {
-        return ENOENT;
-    }
-    for (i = 0; i < n; i++) {
-        passed[i] = fp_meter_take_remark(&m->meter, sizes[i], now,
-                                         &remarks[i]) != FP_METER_RED;
-    }
     return 0;
 }
 
