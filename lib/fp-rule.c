@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "fp/fp.h"
-#include "fp/fp-provider.h"
 #include "fp-action.h"
 #include "fp-hash.h"
 
@@ -102,7 +101,7 @@ fp_rule_is_valid(const struct fp_device *dev, const struct fp_rule *rule)
         || rule->mask.pad1[0] || rule->mask.pad1[1] || rule->mask.pad1[2]) {
         return false;
     }
-    n_ports = dev->config.n_phy_ports + dev->config.n_vfs;
+    n_ports = fp_device_n_ports(dev);
     end = &rule->actions[rule->n_actions];
     for (a = rule->actions; a < end; a++) {
         if (a->type == FP_ACTION_OUTPUT) {
